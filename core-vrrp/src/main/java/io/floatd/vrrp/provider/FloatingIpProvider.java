@@ -1,0 +1,22 @@
+package io.floatd.vrrp.provider;
+
+/**
+ * Moves one configured IP (or the set of VIPs of one instance) to this node or away from it.
+ * Calls may block on the network; the engine never calls them from the VRRP loop.
+ */
+public interface FloatingIpProvider extends AutoCloseable {
+
+    /** Who holds the IP now, as the provider's source of truth says. */
+    Holder holder() throws ProviderException;
+
+    /** Makes this node the holder. Idempotent: when this node already holds it, nothing is written. */
+    void acquire() throws ProviderException;
+
+    /** Gives the IP up, but only if this node still holds it; another node's hold is never removed. */
+    void release() throws ProviderException;
+
+    /** Frees sockets and clients; never throws. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,32 @@
+package io.floatd.vrrp.provider;
+
+import io.floatd.vrrp.config.VirtualAddress;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a provider is told about the instance it serves.
+ *
+ * @param instanceName the vrrp_instance name, for log lines
+ * @param interfaceName the instance's {@code interface}
+ * @param virtualAddresses the instance's {@code virtual_ipaddress} entries
+ * @param localAddress this node's {@code unicast_src_ip} (may be null)
+ * @param peers the configured {@code unicast_peer} addresses
+ * @param settings the keywords of the instance's {@code floating_ip} block, as written (secrets included: never log them)
+ */
+public record ProviderContext(
+        String instanceName,
+        String interfaceName,
+        List<VirtualAddress> virtualAddresses,
+        InetAddress localAddress,
+        List<InetAddress> peers,
+        Map<String, String> settings) {
+    public ProviderContext {
+        Objects.requireNonNull(instanceName, "instanceName");
+        virtualAddresses = List.copyOf(virtualAddresses);
+        peers = List.copyOf(peers);
+        settings = Map.copyOf(settings);
+    }
+}
