@@ -1,0 +1,68 @@
+package io.floatd.cli;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One line per event on stderr, in the shape keepalived users grep for. Under systemd (JOURNAL_STREAM set)
+ * the journal adds its own timestamp, so none is printed. Stack traces only at debug level.
+ */
+final class LogSetup {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private LogSetup() {
+    }
+
+    static void install(boolean debug, PrintStream err) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler h = new ConsoleHandler() {
+            {
+                setOutputStream(err);
+            }
+        };
+        boolean journal = System.getenv("JOURNAL_STREAM") != null;
+        h.setFormatter(new LineFormatter(!journal, debug));
+        h.setLevel(debug ? Level.FINE : Level.INFO);
+        root.addHandler(h);
+        root.setLevel(debug ? Level.FINE : Level.INFO);
+    }
+
+    static final class LineFormatter extends Formatter {
+        private final boolean timestamps;
+        private final boolean traces;
+
+        LineFormatter(boolean timestamps, boolean traces) {
+            this.timestamps = timestamps;
+            this.traces = traces;
+        }
+
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder sb = new StringBuilder(128);
+            if (timestamps) {
+                sb.append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ');
+            }
+            sb.append("floatd: ");
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                sb.append(r.getLevel() == Level.SEVERE ? "ERROR: " : "WARNING: ");
+            }
+            sb.append(formatMessage(r)).append('\n');
+            if (traces && r.getThrown() != null) {
+                for (StackTraceElement e : r.getThrown().getStackTrace()) {
+                    sb.append("\tat ").append(e).append('\n');
+                }
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.floatd.it;
+
+import io.floatd.testing.Netns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real floatd daemon ({@code floatd run -f CONF}) in its own JVM inside a test namespace, with a notify
+ * script that appends {@code <epoch-nanos> <STATE>} lines to a state file, so tests see transitions as a
+ * user's notify script would.
+ */
+public final class FloatdProcess implements AutoCloseable {
+    private final Netns ns;
+    private final Path dir;
+    private final Path log;
+    private final Path stateFile;
+    private Process process;
+
+    private FloatdProcess(Netns ns, Path dir) {
+        this.ns = ns;
+        this.dir = dir;
+        this.log = dir.resolve("floatd.log");
+        this.stateFile = dir.resolve("states");
+    }
+
+    /** Writes the notify script, then the config made by {@code configFor(notifyScriptPath)}, and starts floatd. */
+    public static FloatdProcess start(Netns ns, java.util.function.Function<String, String> configFor, String... extraArgs) {
+        try {
+            Path dir = Files.createTempDirectory("floatd-it-");
+            FloatdProcess p = new FloatdProcess(ns, dir);
+            Path script = dir.resolve("notify.sh");
+            Files.writeString(script, "#!/bin/sh\necho \"$(date +%s%N) $3 $4\" >> " + p.stateFile + "\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path conf = dir.resolve("floatd.conf");
+            Files.writeString(conf, configFor.apply(script.toString()));
+            p.launch(conf, extraArgs);
+            return p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.floatd.cli.FloatdCommand");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private void launch(Path conf, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("run", "-f", conf.toString()));
+        args.addAll(List.of(extraArgs));
+        process = ns.spawn(command(args.toArray(String[]::new)), log);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The states notified so far, as {@code epochNanos STATE priority} lines. */
+    public List<String> notifications() {
+        try {
+            return Files.exists(stateFile) ? Files.readAllLines(stateFile) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    public String lastState() {
+        List<String> n = notifications();
+        return n.isEmpty() ? "" : n.get(n.size() - 1).split(" ")[1];
+    }
+
+    /** The epoch nanos of the first notification of {@code state} after {@code afterEpochNanos}, or -1. */
+    public long notifiedAt(String state, long afterEpochNanos) {
+        for (String line : notifications()) {
+            String[] f = line.split(" ");
+            if (f.length >= 2 && f[1].equals(state) && Long.parseLong(f[0]) >= afterEpochNanos) {
+                return Long.parseLong(f[0]);
+            }
+        }
+        return -1;
+    }
+
+    /** Waits (bounded) until the last notified state is {@code state}; fails with the log otherwise. */
+    public void awaitState(String state, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (state.equals(lastState())) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("floatd exited " + process.exitValue() + " before reaching " + state + ":\n" + log());
+            }
+            sleep(20);
+        }
+        throw new AssertionError("floatd in " + ns + " did not reach " + state + " within " + timeout
+                + " (last: " + lastState() + ")\n" + log());
+    }
+
+    /** Waits until the log contains {@code text}. */
+    public void awaitLog(String text, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (log().contains(text)) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("floatd log in " + ns + " has no '" + text + "' after " + timeout + ":\n" + log());
+    }
+
+    /** A crash: SIGKILL, nothing sent, nothing removed. */
+    public void kill9() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        waitExit(Duration.ofSeconds(5));
+    }
+
+    /** A graceful stop (SIGTERM; {@code ip netns exec} execs, so the process is the floatd JVM); returns its exit code. */
+    public int stop(Duration timeout) {
+        process.destroy();
+        return waitExit(timeout);
+    }
+
+    private int waitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("floatd did not exit within " + timeout + ":\n" + log());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill9();
+        }
+    }
+}

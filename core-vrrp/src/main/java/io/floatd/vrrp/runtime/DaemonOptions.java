@@ -1,0 +1,64 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.transport.VrrpTransport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * How a daemon is run, beside its configuration.
+ *
+ * @param providerOverride {@code --provider NAME}: overrides every instance's {@code floating_ip { provider }}
+ * @param dryRun run the election and log what would be done to the IP, without doing it
+ * @param notifyTimeout how long a notify script may run before its process group is killed
+ * @param transports opens the socket for a source address and interface
+ * @param providers finds a provider factory by name
+ * @param clock the monotonic clock
+ */
+public record DaemonOptions(
+        String providerOverride,
+        boolean dryRun,
+        Duration notifyTimeout,
+        TransportFactory transports,
+        ProviderLookup providers,
+        NanoClock clock) {
+
+    public static final Duration DEFAULT_NOTIFY_TIMEOUT = Duration.ofSeconds(30);
+
+    public DaemonOptions {
+        Objects.requireNonNull(notifyTimeout, "notifyTimeout");
+        Objects.requireNonNull(transports, "transports");
+        Objects.requireNonNull(providers, "providers");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    @FunctionalInterface
+    public interface TransportFactory {
+        VrrpTransport open(InetAddress source, String interfaceName) throws IOException;
+    }
+
+    @FunctionalInterface
+    public interface ProviderLookup {
+        Optional<FloatingIpProviderFactory> find(String name);
+
+        /** The providers on the class path, through {@link ServiceLoader}. */
+        static ProviderLookup serviceLoader() {
+            return name -> ServiceLoader.load(FloatingIpProviderFactory.class).stream()
+                    .map(ServiceLoader.Provider::get)
+                    .filter(f -> f.name().equals(name))
+                    .findFirst();
+        }
+    }
+
+    public DaemonOptions withProviderOverride(String name) {
+        return new DaemonOptions(name, dryRun, notifyTimeout, transports, providers, clock);
+    }
+
+    public DaemonOptions withDryRun(boolean on) {
+        return new DaemonOptions(providerOverride, on, notifyTimeout, transports, providers, clock);
+    }
+}

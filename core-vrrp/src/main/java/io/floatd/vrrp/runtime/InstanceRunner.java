@@ -1,0 +1,118 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.fsm.InstanceState;
+import io.floatd.vrrp.fsm.Step;
+import io.floatd.vrrp.fsm.VrrpAction;
+import io.floatd.vrrp.fsm.VrrpEvent;
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.fsm.VrrpStateMachine;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Drives one instance's state machine on the VRRP loop: feeds it events, applies its actions.
+ * This is the only place that stores an instance's state, and it is touched only from the loop thread.
+ */
+public final class InstanceRunner {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+
+    private final VrrpStateMachine machine;
+    private final AdvertSender sender;
+    private final NanoClock clock;
+    private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder advertsSent = new LongAdder();
+    private final LongAdder advertsReceived = new LongAdder();
+    private final LongAdder transitions = new LongAdder();
+    private volatile InstanceState state;
+    private volatile long enteredStateAt;
+
+    public InstanceRunner(VrrpStateMachine machine, AdvertSender sender, NanoClock clock) {
+        this.machine = machine;
+        this.sender = sender;
+        this.clock = clock;
+        this.state = machine.initial();
+        this.enteredStateAt = clock.nanoTime();
+    }
+
+    public String name() {
+        return machine.params().name();
+    }
+
+    public void addListener(TransitionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The state as last written; safe to read from any thread. */
+    public InstanceState state() {
+        return state;
+    }
+
+    public long enteredStateAt() {
+        return enteredStateAt;
+    }
+
+    public long deadline() {
+        return state.deadline();
+    }
+
+    public long advertsSent() {
+        return advertsSent.sum();
+    }
+
+    public long advertsReceived() {
+        return advertsReceived.sum();
+    }
+
+    public long transitions() {
+        return transitions.sum();
+    }
+
+    public void fireIfDue(long now) {
+        if (state.hasDeadline() && now >= state.deadline()) {
+            handle(new VrrpEvent.DeadlineReached(), now);
+        }
+    }
+
+    public void advertReceived(VrrpEvent.AdvertReceived advert) {
+        advertsReceived.increment();
+        handle(advert, clock.nanoTime());
+    }
+
+    public void handle(VrrpEvent event) {
+        handle(event, clock.nanoTime());
+    }
+
+    private void handle(VrrpEvent event, long now) {
+        Step step = machine.next(state, event, now);
+        state = step.state();
+        for (VrrpAction action : step.actions()) {
+            switch (action) {
+                case VrrpAction.SendAdvert send -> {
+                    sender.sendAdvert(send.priority());
+                    advertsSent.increment();
+                }
+                case VrrpAction.StateChanged change -> changed(change, now);
+            }
+        }
+    }
+
+    private void changed(VrrpAction.StateChanged change, long now) {
+        transitions.increment();
+        enteredStateAt = now;
+        LOG.log(Level.INFO, "VRRP_Instance({0}) Entering {1} STATE ({2})", name(), change.to(), change.reason());
+        Transition t = new Transition(name(), change.from(), change.to(), change.reason(), state.effectivePriority(), now);
+        for (TransitionListener l : listeners) {
+            try {
+                l.onTransition(t);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
+            }
+        }
+    }
+
+    public boolean isMaster() {
+        return state.state() == VrrpState.MASTER;
+    }
+}

@@ -1,0 +1,9 @@
+package io.floatd.vrrp.runtime;
+
+/** A monotonic clock in nanoseconds, injected so tests can drive time. */
+@FunctionalInterface
+public interface NanoClock {
+    NanoClock SYSTEM = System::nanoTime;
+
+    long nanoTime();
+}
