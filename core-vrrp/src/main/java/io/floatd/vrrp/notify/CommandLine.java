@@ -120,6 +120,10 @@ public final class CommandLine {
      * groups, globs, brace expansion, a leading {@code ~} or {@code !}, comments, or a leading {@code VAR=value} assignment.
      * Such a line is run as {@code /bin/sh -c LINE}. Characters inside single quotes are literal, and inside
      * double quotes only {@code $} and backquotes keep their meaning, as in sh.
+     *
+     * <p>This deliberately departs from keepalived 2.2.7, which never uses a shell: it execs the split line, so
+     * in {@code notify_master "/bin/echo x > /tmp/f"} the {@code >} and {@code /tmp/f} are just arguments to
+     * echo (checked against Debian's keepalived). A line written with shell syntax almost always means it.
      */
     public static boolean needsShell(String line) {
         char quote = 0;

@@ -21,6 +21,9 @@ final class ProcessGroups {
     private ProcessGroups() {
     }
 
+    // restricted: the floatd launcher grants native access; without it the JDK warns once (or denies, and the
+    // kill(1) fallback takes over)
+    @SuppressWarnings("restricted")
     private static MethodHandle lookupKill() {
         try {
             Linker linker = Linker.nativeLinker();
