@@ -1,0 +1,282 @@
+package io.floatd.vrrp.notify;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs keepalived-style notify scripts for state transitions without ever blocking the caller (the VRRP loop).
+ *
+ * <p>For each transition, as keepalived does, the state-specific script ({@code notify_master},
+ * {@code notify_backup}, {@code notify_fault}, {@code notify_stop}) runs first with no extra arguments, then the
+ * generic {@code notify} script with {@code INSTANCE <name> <STATE> <priority>} appended to its own arguments.
+ *
+ * <p>Ordering: runs for one instance are strictly sequential, in the order of the transitions, so a slow
+ * MASTER hook has finished (or been killed at its timeout) before the following BACKUP hook starts, and a
+ * script never sees transitions out of order. keepalived itself forks notify scripts without waiting, so its
+ * scripts may overlap and race; serialising them is deliberate. Different instances never wait for each other.
+ *
+ * <p>Every run is bounded by the script timeout (default {@link #DEFAULT_TIMEOUT}); a timed-out script is
+ * killed with its whole process group. Failures are logged as a single WARNING line and counted.
+ */
+public final class NotifyDispatcher implements AutoCloseable {
+    /**
+     * Default per-script timeout. keepalived does not time out notify scripts at all (it does not wait for them);
+     * floatd serialises them per instance, so a hung script would stall every later notification for that
+     * instance and must be bounded. 30 s is far longer than any reasonable hook (moving an IP through a cloud
+     * API takes a few seconds) yet short enough that a stuck one is noticed and cleared.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Default time {@link #close()} lets queued and running scripts finish before killing them. */
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private static final Logger LOG = System.getLogger(NotifyDispatcher.class.getName());
+
+    /** Totals since construction. {@code failures} includes {@code timeouts}. */
+    public record Counters(long runs, long failures, long timeouts) {
+    }
+
+    private final ScriptRunner runner;
+    private final Duration closeGrace;
+    private final ExecutorService executor =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory());
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    /** Transitions accepted but not yet fully processed; guarded by {@link #lock}. */
+    private int pending;
+    private boolean closed;
+
+    public NotifyDispatcher() {
+        this(DEFAULT_TIMEOUT, DEFAULT_CLOSE_GRACE);
+    }
+
+    public NotifyDispatcher(Duration scriptTimeout) {
+        this(scriptTimeout, DEFAULT_CLOSE_GRACE);
+    }
+
+    public NotifyDispatcher(Duration scriptTimeout, Duration closeGrace) {
+        this.runner = new ScriptRunner(scriptTimeout);
+        this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
+    }
+
+    /**
+     * Queues the notify scripts for a transition of {@code instanceName} to {@code state} and returns at once.
+     * Does nothing if no script is configured for it, or after {@link #close()} (logged).
+     */
+    public void stateChanged(String instanceName, NotifyState state, int priority, NotifyHooks hooks) {
+        Objects.requireNonNull(instanceName, "instanceName");
+        Objects.requireNonNull(state, "state");
+        if (hooks == null) {
+            return;
+        }
+        String specific = hooks.forState(state);
+        String generic = hooks.notifyScript();
+        if (NotifyHooks.blank(specific) && NotifyHooks.blank(generic)) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                LOG.log(Level.WARNING, "notify for {0} {1} dropped: dispatcher closed", instanceName, state);
+                return;
+            }
+            pending++;
+        } finally {
+            lock.unlock();
+        }
+        Transition t = new Transition(instanceName, state, priority, specific, generic);
+        lanes.computeIfAbsent(instanceName, Lane::new).submit(t);
+    }
+
+    public Counters counters() {
+        return new Counters(runs.get(), failures.get(), timeouts.get());
+    }
+
+    /** Waits until every accepted transition has been processed; false if {@code timeout} passed first. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (pending > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting transitions, lets queued and running scripts finish for up to the close grace, then kills
+     * whatever is still running (with its process group) and drops what has not started.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        try {
+            if (!awaitIdle(closeGrace)) {
+                LOG.log(Level.WARNING, "notify scripts still running after {0}; killing them", closeGrace);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        executor.shutdownNow();
+        try {
+            // killing a process group and reaping it is quick; this bound only covers a process stuck in the kernel
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "notify runner threads did not stop");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Transition(String instance, NotifyState state, int priority, String specific, String generic) {
+    }
+
+    /** Serialises one instance's transitions: at most one drain task per lane is running at any time. */
+    private final class Lane {
+        private final String instance;
+        private final ArrayDeque<Transition> queue = new ArrayDeque<>();
+        private boolean draining;
+
+        Lane(String instance) {
+            this.instance = instance;
+        }
+
+        void submit(Transition t) {
+            boolean start;
+            synchronized (this) {
+                queue.add(t);
+                start = !draining;
+                draining = true;
+            }
+            if (start) {
+                try {
+                    executor.execute(this::drain);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // closed between the check in stateChanged and here: account for what will never run
+                    abandon();
+                }
+            }
+        }
+
+        private void drain() {
+            while (true) {
+                Transition t;
+                synchronized (this) {
+                    t = queue.poll();
+                    if (t == null) {
+                        draining = false;
+                        return;
+                    }
+                }
+                try {
+                    if (Thread.currentThread().isInterrupted()) {
+                        LOG.log(Level.WARNING, "notify for {0} {1} dropped: dispatcher closed", instance, t.state());
+                    } else {
+                        process(t);
+                    }
+                } finally {
+                    done(1);
+                }
+            }
+        }
+
+        private synchronized void abandon() {
+            int n = queue.size();
+            queue.clear();
+            draining = false;
+            done(n);
+        }
+    }
+
+    private void process(Transition t) {
+        if (!NotifyHooks.blank(t.specific())) {
+            runOne(t, "notify_" + t.state().name().toLowerCase(java.util.Locale.ROOT), t.specific(), List.of());
+        }
+        if (!NotifyHooks.blank(t.generic()) && !Thread.currentThread().isInterrupted()) {
+            runOne(t, "notify", t.generic(),
+                    List.of("INSTANCE", t.instance(), t.state().name(), Integer.toString(t.priority())));
+        }
+    }
+
+    private void runOne(Transition t, String hook, String line, List<String> args) {
+        ScriptResult r = runner.run(line, args);
+        runs.incrementAndGet();
+        if (r.succeeded()) {
+            LOG.log(Level.DEBUG, () -> t.instance() + " " + t.state() + ": " + hook + " ok in "
+                    + r.duration().toMillis() + " ms");
+            return;
+        }
+        failures.incrementAndGet();
+        if (r.status() == ScriptResult.Status.TIMED_OUT) {
+            timeouts.incrementAndGet();
+        }
+        LOG.log(Level.WARNING, t.instance() + " " + t.state() + ": " + hook + " script " + quote(line) + " "
+                + r.describe() + " after " + r.duration().toMillis() + " ms" + outputSuffix(r));
+    }
+
+    private static String quote(String line) {
+        return "'" + line + "'";
+    }
+
+    /** The end of the output, flattened to one line so each failure stays a single log line. */
+    private static String outputSuffix(ScriptResult r) {
+        String out = r.output().strip();
+        if (out.isEmpty()) {
+            return "";
+        }
+        int max = 300;
+        if (out.length() > max) {
+            out = "..." + out.substring(out.length() - max);
+        }
+        return "; output: " + out.replace("\r", "").replace('\n', '|');
+    }
+
+    private void done(int n) {
+        if (n == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            pending -= n;
+            if (pending <= 0) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

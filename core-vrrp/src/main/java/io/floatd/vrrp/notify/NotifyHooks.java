@@ -1,0 +1,30 @@
+package io.floatd.vrrp.notify;
+
+/**
+ * The notify script lines configured for one VRRP instance, exactly as written in the configuration
+ * (quotes and escapes still in place). Any of them may be null or blank, meaning "not configured".
+ *
+ * @param notifyScript keepalived's generic {@code notify} line (a record component cannot be called
+ *        {@code notify}: it would clash with {@link Object#notify()})
+ */
+public record NotifyHooks(String notifyScript, String master, String backup, String fault, String stop) {
+    public static final NotifyHooks NONE = new NotifyHooks(null, null, null, null, null);
+
+    /** The state-specific line ({@code notify_master} etc.) for {@code state}, or null. */
+    public String forState(NotifyState state) {
+        return switch (state) {
+            case MASTER -> master;
+            case BACKUP -> backup;
+            case FAULT -> fault;
+            case STOP -> stop;
+        };
+    }
+
+    public boolean isEmpty() {
+        return blank(notifyScript) && blank(master) && blank(backup) && blank(fault) && blank(stop);
+    }
+
+    static boolean blank(String line) {
+        return line == null || line.isBlank();
+    }
+}

@@ -1,0 +1,224 @@
+package io.floatd.vrrp.notify;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one script to completion or to its timeout, blocking the calling thread (callers on a latency-sensitive
+ * thread must hand it to another thread, as {@link NotifyDispatcher} does).
+ *
+ * <p>Each script starts as the leader of a new session and process group (through util-linux {@code setsid}),
+ * so a timeout can kill everything it started, including children that outlive it or were re-parented to
+ * init. Its stdin is {@code /dev/null} (a script waiting for input would otherwise hang until the timeout) and
+ * its stdout and stderr are merged and drained continuously, keeping only the last {@link #OUTPUT_LIMIT} bytes,
+ * so a chatty script can neither block on a full pipe nor grow our heap.
+ */
+public final class ScriptRunner {
+    /** Bytes of output kept per run: enough for an error message or a short trace, small enough to log. */
+    public static final int OUTPUT_LIMIT = 4096;
+    /** Time a timed-out script gets between SIGTERM (so it can clean up) and SIGKILL. */
+    public static final Duration KILL_GRACE = Duration.ofMillis(500);
+    /**
+     * How long to wait for the output pipe to reach end-of-file once the script has exited. A background child
+     * that keeps the pipe open must not hold up the result; its drainer keeps discarding until it closes.
+     */
+    private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(200);
+    private static final Path SETSID = findSetsid();
+
+    private final Duration timeout;
+
+    public ScriptRunner(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        this.timeout = timeout;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Runs a configured script line with {@code extraArgs} appended. A line using shell syntax
+     * ({@link CommandLine#needsShell}) runs as {@code /bin/sh -c 'LINE "$@"' sh EXTRA...}, which hands the extra
+     * arguments over as positional parameters so they are never re-parsed by the shell; any other line is split
+     * with {@link CommandLine#split} and executed directly.
+     */
+    public ScriptResult run(String line, List<String> extraArgs) {
+        List<String> argv;
+        if (line == null || line.isBlank()) {
+            return ScriptResult.failedToStart(List.of(), "empty script line");
+        }
+        if (CommandLine.needsShell(line)) {
+            argv = new ArrayList<>(List.of("/bin/sh", "-c", extraArgs.isEmpty() ? line : line + " \"$@\"", "sh"));
+            argv.addAll(extraArgs);
+        } else {
+            try {
+                argv = new ArrayList<>(CommandLine.split(line));
+            } catch (IllegalArgumentException e) {
+                return ScriptResult.failedToStart(List.of(line), e.getMessage());
+            }
+            if (argv.isEmpty()) {
+                return ScriptResult.failedToStart(List.of(line), "empty script line");
+            }
+            argv.addAll(extraArgs);
+        }
+        return run(argv);
+    }
+
+    /** Runs {@code argv} directly (no shell). */
+    public ScriptResult run(List<String> argv) {
+        if (argv.isEmpty()) {
+            return ScriptResult.failedToStart(argv, "empty command");
+        }
+        // exec errors inside setsid would only surface as exit 126/127, indistinguishable from the script's own
+        // exit codes, so the common causes are checked up front to report them as what they are
+        String problem = checkExecutable(argv.getFirst());
+        if (problem != null) {
+            return ScriptResult.failedToStart(argv, problem);
+        }
+        List<String> launch = new ArrayList<>();
+        if (SETSID != null) {
+            launch.add(SETSID.toString());
+        }
+        launch.addAll(argv);
+        ProcessBuilder pb = new ProcessBuilder(launch)
+                .directory(new File("/"))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true);
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            return ScriptResult.failedToStart(argv, String.valueOf(e.getMessage()));
+        }
+        TailBuffer tail = new TailBuffer(OUTPUT_LIMIT);
+        Thread drainer = Thread.ofPlatform().daemon().name("script-output-" + process.pid())
+                .start(() -> drain(process.getInputStream(), tail));
+
+        ScriptResult.Status status = ScriptResult.Status.EXITED;
+        String reason = "";
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                status = ScriptResult.Status.TIMED_OUT;
+                reason = "no exit within " + timeout + "; process group killed";
+                killGroup(process, KILL_GRACE);
+            }
+        } catch (InterruptedException e) {
+            status = ScriptResult.Status.KILLED;
+            reason = "runner shutting down; process group killed";
+            // the grace period is skipped: whoever interrupted us is waiting
+            killGroup(process, Duration.ZERO);
+            Thread.currentThread().interrupt();
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        try {
+            drainer.join(DRAIN_AFTER_EXIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int exit = status == ScriptResult.Status.EXITED ? process.exitValue() : -1;
+        return new ScriptResult(argv, status, exit, reason, duration, tail.text(), tail.discarded());
+    }
+
+    private static void killGroup(Process process, Duration grace) {
+        long pgid = process.pid();
+        // children that already left the group (their own setsid) are still visible as descendants, for now
+        List<ProcessHandle> descendants = process.descendants().toList();
+        boolean inGroup = SETSID != null;
+        if (inGroup && !grace.isZero()) {
+            ProcessGroups.signal(pgid, ProcessGroups.SIGTERM);
+            try {
+                process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // always, even if the leader exited on SIGTERM: its children may have ignored the signal
+        if (inGroup) {
+            ProcessGroups.signal(pgid, ProcessGroups.SIGKILL);
+        }
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        boolean interrupted = Thread.interrupted();
+        try {
+            // reaping takes microseconds after SIGKILL; the loop only guards against an unkillable (D state) process
+            for (int i = 0; i < 50 && process.isAlive(); i++) {
+                try {
+                    process.waitFor(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void drain(InputStream in, TailBuffer tail) {
+        byte[] buf = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                tail.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            // the stream is closed when the process is destroyed; what was read so far is kept
+        }
+    }
+
+    /** Null if {@code command} can be executed, else why not, phrased for a log line. */
+    static String checkExecutable(String command) {
+        if (command.isEmpty()) {
+            return "empty command";
+        }
+        if (command.indexOf('/') >= 0) {
+            return checkFile(Path.of(command));
+        }
+        String pathEnv = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : pathEnv.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return null;
+            }
+        }
+        return "command not found in PATH: " + command;
+    }
+
+    private static String checkFile(Path p) {
+        if (!Files.exists(p)) {
+            return "no such file: " + p;
+        }
+        if (Files.isDirectory(p)) {
+            return "is a directory: " + p;
+        }
+        if (!Files.isExecutable(p)) {
+            return "not executable (permission denied): " + p;
+        }
+        return null;
+    }
+
+    private static Path findSetsid() {
+        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+            Path p = Path.of(dir, "setsid");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        System.getLogger(ScriptRunner.class.getName()).log(System.Logger.Level.WARNING,
+                "setsid (util-linux) not found: timed-out scripts are killed with their visible descendants only");
+        return null;
+    }
+}

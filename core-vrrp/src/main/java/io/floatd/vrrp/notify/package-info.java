@@ -1,0 +1,5 @@
+/**
+ * keepalived-compatible notify hooks ({@code notify}, {@code notify_master}, ...): parsing the configured script
+ * lines, running them with a timeout in their own process group, and dispatching them off the VRRP loop.
+ */
+package io.floatd.vrrp.notify;
