@@ -59,11 +59,8 @@ public final class VrrpStateMachine {
         if (s.effectivePriority() == PRIORITY_OWNER) {
             return becomeMaster(started, now, "priority 255 (address owner)");
         }
-        if (params.startAsMaster()) {
-            // keepalived's "state MASTER": wait one interval plus skew for a better Master, not three
-            long wait = advertNanos() + skew(started);
-            return toBackup(started, now + wait, "state MASTER configured and no better master heard");
-        }
+        // "state MASTER" changes nothing here: keepalived 2.2.7 also enters BACKUP first and waits the full
+        // Master_Down_Interval, so a restarted node never preempts before it could have heard the current Master
         return toBackup(started, now + masterDown(started), "no advert within master down interval");
     }
 

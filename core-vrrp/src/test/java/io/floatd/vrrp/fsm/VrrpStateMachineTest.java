@@ -78,11 +78,12 @@ class VrrpStateMachineTest {
         }
 
         @Test
-        void stateMasterWaitsOneIntervalPlusSkewNotThree() {
+        void stateMasterStillStartsAsBackupForAFullMasterDownInterval() {
+            // as keepalived 2.2.7 does (observed: it notifies BACKUP first, MASTER about 3 intervals + skew later)
             VrrpStateMachine m = new VrrpStateMachine(params(3, 100, 100, true, 0, true));
             Step step = m.next(m.initial(), new Startup(), T0);
             assertEquals(VrrpState.BACKUP, step.state().state());
-            assertEquals(T0 + 1000 * MS + SKEW_100, step.state().deadline());
+            assertEquals(T0 + MDI_100, step.state().deadline());
         }
     }
 
