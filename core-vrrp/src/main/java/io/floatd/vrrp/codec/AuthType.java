@@ -1,0 +1,34 @@
+package io.floatd.vrrp.codec;
+
+/**
+ * The VRRPv2 Auth Type field (RFC 3768 §5.3.6). VRRPv3 has no authentication; its packets report {@link #NONE}.
+ */
+public enum AuthType {
+    NONE(0),
+    /** Simple text password, kept by RFC 3768 for compatibility with RFC 2338 §5.3.6.1. */
+    PASS(1),
+    /** IP Authentication Header; RFC 3768 reserves the value, floatd never sends it. */
+    AH(2),
+    /** Any other wire value; {@link VrrpPacket#authTypeWire()} keeps the actual byte for logs. */
+    UNKNOWN(-1);
+
+    private final int wireValue;
+
+    AuthType(int wireValue) {
+        this.wireValue = wireValue;
+    }
+
+    /** The byte on the wire, or -1 for {@link #UNKNOWN}. */
+    public int wireValue() {
+        return wireValue;
+    }
+
+    public static AuthType fromWire(int value) {
+        return switch (value) {
+            case 0 -> NONE;
+            case 1 -> PASS;
+            case 2 -> AH;
+            default -> UNKNOWN;
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package io.floatd.vrrp.codec;
+
+/** Why a received VRRP packet was discarded: one constant per receive check, named for metrics. */
+public enum DropReason {
+    /** Shorter than the fixed 8-byte header, or no usable buffer. */
+    TRUNCATED("truncated"),
+    /** Version is neither 2 nor 3 (RFC 5798 §7.1, RFC 3768 §7.1). */
+    BAD_VERSION("bad_version"),
+    /** Type is not ADVERTISEMENT (RFC 5798 §5.2.2). */
+    BAD_TYPE("bad_type"),
+    /** Length disagrees with Count IPvX Addr (RFC 5798 §7.1: MUST verify the packet is complete). */
+    BAD_LENGTH("bad_length"),
+    /** Addresses or IP header of the wrong family, e.g. VRRPv2 over IPv6: RFC 3768 defines VRRPv2 for IPv4 only. */
+    BAD_ADDRESS_FAMILY("bad_address_family"),
+    /** Checksum verifies under neither the RFC nor the legacy pseudo-header (RFC 5798 §5.2.8, RFC 3768 §5.3.8). */
+    BAD_CHECKSUM("bad_checksum"),
+    /** TTL / hop limit outside the peer's configured range (RFC 5798 §7.1 wants 255). */
+    BAD_TTL("bad_ttl"),
+    /** Source address is not a configured unicast peer. */
+    NOT_A_PEER("not_a_peer"),
+    /** No local instance has this VRID (RFC 5798 §7.1: MUST verify the VRID is configured). */
+    UNKNOWN_VRID("unknown_vrid"),
+    /** Valid VRRP, but not the version this instance runs. */
+    VERSION_MISMATCH("version_mismatch"),
+    /** Auth Type differs from the configured one (RFC 3768 §7.1). */
+    AUTH_TYPE_MISMATCH("auth_type_mismatch"),
+    /** Simple password differs from the configured one (RFC 3768 §7.1). */
+    AUTH_FAILED("auth_failed"),
+    /** VRRPv2 Adver Int differs from ours (RFC 3768 §7.1). */
+    INTERVAL_MISMATCH("interval_mismatch"),
+    /** The advertised addresses differ from the configured virtual addresses (RFC 5798 §7.1, a MAY check). */
+    ADDRESS_LIST_MISMATCH("address_list_mismatch"),
+    /** Multicast received by a unicast instance, or unicast by a multicast one. */
+    UNEXPECTED_DESTINATION("unexpected_destination");
+
+    private final String metricName;
+
+    DropReason(String metricName) {
+        this.metricName = metricName;
+    }
+
+    /** Lower-case, underscore-separated, stable: safe as a metric label value. */
+    public String metricName() {
+        return metricName;
+    }
+}
