@@ -1,0 +1,648 @@
+package io.floatd.vrrp.config;
+
+import static java.util.Map.entry;
+
+import io.floatd.vrrp.config.Syntax.ConfigProblem;
+import io.floatd.vrrp.config.Syntax.Statement;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads keepalived.conf as keepalived does, for the part floatd implements.
+ *
+ * <p>Each block has one keyword table, read top to bottom like its section of {@code keepalived.conf(5)}.
+ * A keyword floatd does not implement is an error, never skipped: a dropped {@code track_script} would let a sick
+ * node take the address. Only keepalived's load balancer ({@code virtual_server}) is skipped, with a warning,
+ * since it has no bearing on who holds the address. Every error is collected before giving up.
+ */
+public final class ConfigParser {
+
+    @FunctionalInterface
+    private interface Handler<S extends Scope> {
+        void handle(Statement statement, S scope);
+    }
+
+    // ---- top level ----
+
+    private static final Map<String, Handler<Scope>> TOP = Map.ofEntries(
+            entry("global_defs", (s, top) -> top.parser.globalDefs(s)),
+            entry("vrrp_instance", (s, top) -> top.parser.instance(s)),
+            entry("virtual_server", ConfigParser::skipLoadBalancer),
+            entry("virtual_server_group", ConfigParser::skipLoadBalancer));
+
+    private static final Set<String> TOP_KEEPALIVED = Set.of(
+            "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
+            "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces", "interface_up_down_delays",
+            "track_group", "static_ipaddress", "static_routes", "static_rules", "vrrp_script", "track_file",
+            "vrrp_track_file", "vrrp_track_process", "bfd_instance", "vrrp_sync_group", "garp_group");
+
+    private static void skipLoadBalancer(Statement s, Scope top) {
+        String what = Stream.concat(Stream.of(s.keyword()), s.args().stream()).reduce((a, b) -> a + " " + b).orElseThrow();
+        top.warn(s.line(), "skipped '" + what + "': keepalived's load balancer (LVS) is not part of floatd");
+    }
+
+    // ---- global_defs ----
+
+    private static final Map<String, Handler<GlobalScope>> GLOBAL_DEFS = Map.ofEntries(
+            entry("router_id", (s, g) -> g.builder.routerId(s.value())),
+            entry("vrrp_version", (s, g) -> g.builder.vrrpVersion(wholeNumber(s))));
+
+    private static final Set<String> GLOBAL_DEFS_KEEPALIVED = Set.of(
+            "bfd_cpu_affinity", "bfd_no_swap", "bfd_priority", "bfd_process_name", "bfd_rlimit_rttime",
+            "bfd_rt_priority", "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap",
+            "checker_priority", "checker_process_name", "checker_rlimit_rttime", "checker_rt_priority",
+            "config_save_dir", "data_use_instance", "dbus_service_name", "default_interface", "disable_local_igmp",
+            "dynamic_interfaces", "enable_dbus", "enable_script_security", "enable_snmp_checker", "enable_snmp_rfc",
+            "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_vrrp", "enable_traps",
+            "fifo_write_vrrp_states_on_reload", "include_check", "linkbeat_use_polling", "log_unknown_vrids",
+            "lvs_flush", "lvs_flush_on_stop", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
+            "lvs_timeouts", "max_auto_priority", "min_auto_priority_delay", "nftables", "nftables_counters",
+            "nftables_ifindex", "no_checker_emails", "no_email_faults", "notification_email",
+            "notification_email_from", "notify_fifo", "notify_fifo_script", "process_monitor_rcv_bufs",
+            "process_name", "process_names", "random_seed", "reload_check_config", "reload_file", "reload_repeat",
+            "reload_time_file", "rs_init_notifies", "script_user", "shutdown_script", "shutdown_script_timeout",
+            "smtp_alert", "smtp_alert_checker", "smtp_alert_vrrp", "smtp_connect_timeout", "smtp_helo_name",
+            "smtp_server", "snmp_socket", "startup_script", "startup_script_timeout", "tmp_config_directory",
+            "umask", "vmac_addr_prefix", "vmac_prefix", "vrrp_check_unicast_src", "vrrp_cpu_affinity",
+            "vrrp_down_timer_adverts", "vrrp_garp_extra_if", "vrrp_garp_interval", "vrrp_garp_lower_prio_delay",
+            "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_delay", "vrrp_garp_master_refresh",
+            "vrrp_garp_master_refresh_repeat", "vrrp_garp_master_repeat", "vrrp_gna_interval",
+            "vrrp_higher_prio_send_advert", "vrrp_ipsets", "vrrp_iptables", "vrrp_lower_prio_no_advert",
+            "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_min_garp", "vrrp_no_swap", "vrrp_notify_fifo",
+            "vrrp_notify_fifo_script", "vrrp_notify_priority_changes", "vrrp_priority", "vrrp_process_name",
+            "vrrp_rlimit_rttime", "vrrp_rt_priority", "vrrp_rx_bufs_multiplier", "vrrp_rx_bufs_policy",
+            "vrrp_skip_check_adv_addr", "vrrp_startup_delay", "vrrp_strict");
+
+    // ---- vrrp_instance ----
+
+    private static final Map<String, Handler<InstanceScope>> VRRP_INSTANCE = Map.ofEntries(
+            entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
+            entry("interface", (s, i) -> i.builder.interfaceName(s.value())),
+            entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
+            entry("priority", (s, i) -> i.builder.priority(wholeNumber(s))),
+            entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
+            entry("version", (s, i) -> {
+                int version = wholeNumber(s);
+                InstanceConfig.checkVersion("version", version);
+                i.version = new Located<>(version, s.line());
+            }),
+            entry("nopreempt", (s, i) -> {
+                s.noValue();
+                i.builder.preempt(i.preempt = false);
+            }),
+            // keepalived keeps it for old configurations; preempting is the default, so it changes nothing
+            entry("preempt", (s, i) -> s.noValue()),
+            entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
+            entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()))),
+            entry("unicast_peer", (s, i) -> {
+                i.peerBlockLine = s.line();
+                eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
+            }),
+            entry("authentication", ConfigParser::authentication),
+            entry("virtual_ipaddress", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::virtualAddress)),
+            entry("notify", (s, i) -> i.notify = i.notify.withAny(script(s))),
+            entry("notify_master", (s, i) -> i.notify = i.notify.withMaster(script(s))),
+            entry("notify_backup", (s, i) -> i.notify = i.notify.withBackup(script(s))),
+            entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(script(s))),
+            entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(script(s))),
+            entry("floating_ip", ConfigParser::floatingIp));
+
+    private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
+            "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
+            "track_interface", "track_script", "track_file", "track_process", "track_bfd", "vrf", "mcast_src_ip",
+            "mcast_dst_ip", "track_src_ip", "check_unicast_src", "unicast_fault_no_peer", "unicast_ttl",
+            "old_unicast_checksum", "garp_master_delay", "garp_master_repeat", "garp_lower_prio_delay",
+            "garp_lower_prio_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_extra_if",
+            "garp_extra_if_vmac", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
+            "virtual_ipaddress_excluded", "promote_secondaries", "virtual_routes", "virtual_rules", "accept",
+            "no_accept", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
+            "notify_deleted", "notify_priority_changes", "smtp_alert", "kernel_rx_buf_size", "linkbeat_use_polling");
+
+    // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
+    private static final Set<String> REPEATABLE = Set.of(
+            "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress");
+
+    private static InitialState initialState(String value) {
+        try {
+            return InitialState.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem("state must be MASTER or BACKUP, but was '" + value + "'");
+        }
+    }
+
+    private static String script(Statement s) {
+        s.noBlock();
+        if (s.args().isEmpty() || s.args().getFirst().isBlank()) {
+            throw new ConfigProblem("missing value after '" + s.keyword() + "'");
+        }
+        if (s.args().size() > 1) {
+            // keepalived reads unquoted words after the script as the user and group to run it as
+            String rest = String.join(" ", s.args().subList(1, s.args().size()));
+            throw new ConfigProblem("floatd does not support running '" + s.keyword() + "' as another user yet (got '"
+                    + rest + "' after the script); if those are the script's arguments, quote the whole command line");
+        }
+        return s.args().getFirst();
+    }
+
+    // ---- unicast_peer { ADDR [min_ttl N] [max_ttl N] } ----
+
+    private static void unicastPeer(Statement line, InstanceScope i) {
+        line.noBlock();
+        InetAddress address = address("unicast_peer", line.keyword());
+        Map<String, Integer> ttl = new HashMap<>(Map.of("min_ttl", UnicastPeer.DEFAULT_TTL, "max_ttl", UnicastPeer.DEFAULT_TTL));
+        for (int n = 0; n < line.args().size(); n += 2) {
+            String option = line.args().get(n);
+            if (!ttl.containsKey(option)) {
+                throw new ConfigProblem("unknown unicast_peer option '" + option + "' (expected min_ttl or max_ttl)");
+            }
+            ttl.put(option, wholeNumber(option, optionValue(line, n)));
+        }
+        i.builder.addUnicastPeer(new UnicastPeer(address, ttl.get("min_ttl"), ttl.get("max_ttl")));
+        i.peers.add(new Located<>(address, line.line()));
+    }
+
+    // ---- virtual_ipaddress { ADDR[/PREFIX] [dev IF] ... } ----
+
+    @FunctionalInterface
+    private interface AddressOption {
+        void apply(String value, AddressDraft draft, Statement line, InstanceScope i);
+    }
+
+    private static final class AddressDraft {
+        String device;
+    }
+
+    private static final Map<String, AddressOption> VIRTUAL_ADDRESS_OPTIONS = Map.ofEntries(
+            entry("dev", (value, a, line, i) -> a.device = value),
+            // only names the alias for ifconfig's sake: routing and ARP are the same without it
+            entry("label", (value, a, line, i) -> i.warn(line.line(), "virtual_ipaddress " + line.keyword()
+                    + ": 'label " + value + "' is ignored, floatd does not label addresses")),
+            entry("scope", (value, a, line, i) -> {
+                if (!value.equals("global")) {
+                    throw new ConfigProblem("floatd does not support 'scope " + value + "' in virtual_ipaddress yet, only the default, global");
+                }
+            }));
+
+    private static final Set<String> VIRTUAL_ADDRESS_KEEPALIVED = Set.of(
+            "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin", "no_track",
+            "preferred_lft", "track_group");
+
+    private static void virtualAddress(Statement line, InstanceScope i) {
+        line.noBlock();
+        String[] parts = line.keyword().split("/", 2);
+        InetAddress address = address("virtual_ipaddress", parts[0]);
+        int prefix = parts.length == 2 ? wholeNumber("prefix length", parts[1]) : address instanceof Inet4Address ? 32 : 128;
+        var draft = new AddressDraft();
+        for (int n = 0; n < line.args().size(); n += 2) {
+            String option = line.args().get(n);
+            AddressOption handler = VIRTUAL_ADDRESS_OPTIONS.get(option);
+            if (handler == null) {
+                throw new ConfigProblem(VIRTUAL_ADDRESS_KEEPALIVED.contains(option)
+                        ? "floatd does not support '" + option + "' in virtual_ipaddress yet"
+                        : "unknown virtual_ipaddress option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
+            }
+            handler.apply(optionValue(line, n), draft, line, i);
+        }
+        i.builder.addVirtualAddress(new VirtualAddress(address, prefix, draft.device));
+        i.virtualAddresses.add(new Located<>(address, line.line()));
+    }
+
+    // ---- authentication { auth_type PASS  auth_pass X } ----
+
+    private static final Map<String, Handler<AuthScope>> AUTHENTICATION = Map.ofEntries(
+            entry("auth_type", (s, a) -> {
+                a.typeGiven = true;
+                a.type = authType(s.value());
+            }),
+            entry("auth_pass", (s, a) -> a.password = new Located<>(s.value(), s.line())));
+
+    private static AuthType authType(String value) {
+        if (value.equalsIgnoreCase("AH")) {
+            throw new ConfigProblem("auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS");
+        }
+        if (!value.equalsIgnoreCase("PASS")) {
+            throw new ConfigProblem("auth_type must be PASS, but was '" + value + "'");
+        }
+        return AuthType.PASS;
+    }
+
+    private static void authentication(Statement s, InstanceScope i) {
+        var auth = new AuthScope(i);
+        dispatch(s.plainBlock(), AUTHENTICATION, Set.of(), "authentication", auth);
+        i.authLine = s.line();
+        if (auth.type == null) {
+            if (!auth.typeGiven) {
+                i.error(s.line(), "authentication needs 'auth_type PASS'");
+            }
+            return;
+        }
+        if (auth.password == null) {
+            i.error(s.line(), "authentication needs 'auth_pass'");
+            return;
+        }
+        String password = auth.password.value();
+        if (password.length() > Authentication.MAX_PASSWORD_LENGTH) {
+            i.warn(auth.password.line(), "auth_pass is longer than 8 characters; only the first 8 are used, as in keepalived");
+            password = password.substring(0, Authentication.MAX_PASSWORD_LENGTH);
+        }
+        i.builder.authentication(new Authentication(auth.type, Secret.of(password)));
+    }
+
+    // ---- floating_ip { key value ... } (floatd's own) ----
+
+    private static void floatingIp(Statement s, InstanceScope i) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new HashMap<>();
+        eachLine(s.plainBlock(), i, (line, scope) -> {
+            unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
+            String value = line.value();
+            if (line.keyword().equals("provider")) {
+                FloatingIpSettings.checkProvider(value);
+            }
+            if (values.putIfAbsent(line.keyword(), value) != null) {
+                throw new ConfigProblem("floating_ip '" + line.keyword() + "' is already set on line " + lines.get(line.keyword()));
+            }
+            lines.put(line.keyword(), line.line());
+        });
+        i.builder.floatingIp(new FloatingIpSettings(values, i.parser.file, s.line()));
+    }
+
+    // ---- the parse ----
+
+    private final String file;
+    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<ConfigError> warnings = new ArrayList<>();
+    private final GlobalScope global = new GlobalScope(this);
+    private final List<InstanceScope> instances = new ArrayList<>();
+
+    private ConfigParser(String file) {
+        this.file = file;
+    }
+
+    public static FloatdConfig parse(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "cannot read the file: " + e)));
+        }
+        return parse(text, file.toString());
+    }
+
+    /** @param fileName how errors name the file */
+    public static FloatdConfig parse(String text, String fileName) throws ConfigException {
+        return new ConfigParser(fileName).run(text);
+    }
+
+    private FloatdConfig run(String text) throws ConfigException {
+        var top = new Scope(this, "");
+        dispatch(Syntax.read(text, top::error), TOP, TOP_KEEPALIVED, "the top level", top);
+        // after the whole file: global_defs may come after the instances it applies to
+        GlobalDefs globalDefs = global.builder.build();
+        List<InstanceConfig> built = new ArrayList<>();
+        for (InstanceScope i : instances) {
+            i.finish(globalDefs).ifPresent(config -> {
+                checkUniqueRouter(config, built);
+                built.add(config);
+            });
+        }
+        Comparator<ConfigError> byLine = Comparator.comparingInt(ConfigError::line);
+        errors.sort(byLine);
+        warnings.sort(byLine);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return new FloatdConfig(globalDefs, built, warnings);
+    }
+
+    private void globalDefs(Statement s) {
+        dispatch(s.plainBlock(), GLOBAL_DEFS, GLOBAL_DEFS_KEEPALIVED, "global_defs", global);
+    }
+
+    private void instance(Statement s) {
+        if (s.args().size() != 1) {
+            throw new ConfigProblem(s.args().isEmpty() ? "vrrp_instance needs a name"
+                    : "vrrp_instance takes one name, but got " + s.args().size() + ": " + String.join(" ", s.args()));
+        }
+        var instance = new InstanceScope(this, s.args().getFirst(), s.line());
+        instances.stream().filter(other -> other.name.equals(instance.name)).findFirst().ifPresent(other ->
+                instance.error(s.line(), "vrrp_instance " + instance.name + " is already defined at " + file + ":" + other.line));
+        dispatch(s.requireBlock(), VRRP_INSTANCE, VRRP_INSTANCE_KEEPALIVED, "vrrp_instance", instance);
+        instances.add(instance);
+    }
+
+    private void checkUniqueRouter(InstanceConfig config, List<InstanceConfig> earlier) {
+        // adverts are told apart by VRID per interface and family; a clash would mix two routers' elections
+        earlier.stream()
+                .filter(e -> e.interfaceName().equals(config.interfaceName())
+                        && e.virtualRouterId() == config.virtualRouterId()
+                        && e.isIpv6() == config.isIpv6())
+                .findFirst()
+                .ifPresent(e -> error(config.line(), "vrrp_instance " + config.name() + ": virtual_router_id "
+                        + config.virtualRouterId() + " is already used on " + config.interfaceName() + " ("
+                        + (config.isIpv6() ? "IPv6" : "IPv4") + ") by vrrp_instance " + e.name() + " at "
+                        + file + ":" + e.line()));
+    }
+
+    private void error(int line, String message) {
+        errors.add(new ConfigError(file, line, message));
+    }
+
+    private void warn(int line, String message) {
+        warnings.add(new ConfigError(file, line, message));
+    }
+
+    // ---- dispatching ----
+
+    private static <S extends Scope> void dispatch(
+            List<Statement> body, Map<String, Handler<S>> table, Set<String> keepalivedOnly, String where, S scope) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (Statement s : body) {
+            Handler<S> handler = table.get(s.keyword());
+            if (handler == null) {
+                scope.error(s.line(), notImplemented(s.keyword(), table.keySet(), keepalivedOnly, where));
+                continue;
+            }
+            Integer earlier = seen.put(s.keyword(), s.line());
+            if (earlier != null && !REPEATABLE.contains(s.keyword())) {
+                scope.warn(s.line(), "'" + s.keyword() + "' is given again; this one wins over line " + earlier + ", as in keepalived");
+            }
+            scope.seen.add(s.keyword());
+            try {
+                handler.handle(s, scope);
+            } catch (ConfigProblem | IllegalArgumentException e) {
+                scope.error(s.line(), e.getMessage());
+            }
+        }
+    }
+
+    /** Runs {@code handler} on each line of a list block, so that one bad line does not hide the next. */
+    private static void eachLine(List<Statement> block, InstanceScope i, Handler<InstanceScope> handler) {
+        for (Statement line : block) {
+            try {
+                unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
+                handler.handle(line, i);
+            } catch (ConfigProblem | IllegalArgumentException e) {
+                i.error(line.line(), e.getMessage());
+                i.listErrors++;
+            }
+        }
+    }
+
+    private static String notImplemented(String keyword, Set<String> handled, Set<String> keepalivedOnly, String where) {
+        return unsupportedSyntax(keyword).orElseGet(() -> keepalivedOnly.contains(keyword)
+                ? "floatd does not support '" + keyword + "' in " + where + " yet"
+                : "unknown keyword '" + keyword + "' in " + where + suggestion(keyword, handled));
+    }
+
+    /** keepalived's preprocessor features, which would change what the rest of the file means. */
+    private static Optional<String> unsupportedSyntax(String keyword) {
+        if (keyword.startsWith("include")) {
+            return Optional.of("floatd does not support '" + keyword + "' yet: keep the configuration in one file");
+        }
+        if (keyword.startsWith("@")) {
+            return Optional.of("floatd does not support conditional configuration ('" + keyword + "') yet");
+        }
+        if (keyword.startsWith("$")) {
+            return Optional.of("floatd does not support parameter definitions ('" + keyword + "') yet");
+        }
+        if (keyword.startsWith("~")) {
+            return Optional.of("floatd does not support ~SEQ and ~LST lines yet");
+        }
+        return Optional.empty();
+    }
+
+    private static String suggestion(String keyword, Set<String> known) {
+        return known.stream()
+                .filter(k -> editDistance(k, keyword) <= 2)
+                .min(Comparator.comparingInt((String k) -> editDistance(k, keyword)).thenComparing(k -> k))
+                .map(k -> " (did you mean '" + k + "'?)")
+                .orElse("");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    // ---- values ----
+
+    private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern WHOLE = Pattern.compile("[-+]?[0-9]+");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)");
+
+    /** A literal address, as inet_pton reads it: never a host name, which would need DNS at startup. */
+    static InetAddress address(String what, String text) {
+        try {
+            if (IPV4.matcher(text).matches()) {
+                return Inet4Address.ofLiteral(text);
+            }
+            if (IPV6.matcher(text).matches()) {
+                return Inet6Address.ofLiteral(text);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below, like any other malformed address
+        }
+        throw new ConfigProblem(what + " '" + text + "' is not a valid IPv4 or IPv6 address");
+    }
+
+    private static int wholeNumber(Statement s) {
+        return wholeNumber(s.keyword(), s.value());
+    }
+
+    private static int wholeNumber(String what, String text) {
+        if (!WHOLE.matcher(text).matches()) {
+            throw new ConfigProblem(what + " must be a whole number, but was '" + text + "'");
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigProblem(what + " is out of range: " + text);
+        }
+    }
+
+    /** keepalived's TIMER: seconds, possibly fractional. */
+    private static BigDecimal seconds(Statement s) {
+        String text = s.value();
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new ConfigProblem(s.keyword() + " must be a number of seconds, but was '" + text + "'");
+        }
+        return new BigDecimal(text);
+    }
+
+    private static Duration duration(Statement s) {
+        BigDecimal seconds = seconds(s);
+        if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(InstanceConfig.MAX_PREEMPT_DELAY.toSeconds())) > 0) {
+            throw new ConfigProblem(s.keyword() + " must be between 0 and 1000 seconds, but was " + s.value());
+        }
+        // keepalived keeps timers in microseconds
+        return Duration.ofNanos(seconds.setScale(6, RoundingMode.HALF_UP).movePointRight(9).longValueExact());
+    }
+
+    private static String optionValue(Statement line, int optionIndex) {
+        if (optionIndex + 1 >= line.args().size()) {
+            throw new ConfigProblem("missing value after '" + line.args().get(optionIndex) + "'");
+        }
+        return line.args().get(optionIndex + 1);
+    }
+
+    // ---- scopes: what a block's handlers write into ----
+
+    private record Located<T>(T value, int line) {
+    }
+
+    /** Where a handler reports to; the prefix names the instance, so a message stands on its own. */
+    private static class Scope {
+        final ConfigParser parser;
+        final String prefix;
+        final Set<String> seen = new java.util.HashSet<>();
+        int errors;
+
+        Scope(ConfigParser parser, String prefix) {
+            this.parser = parser;
+            this.prefix = prefix;
+        }
+
+        void error(int line, String message) {
+            errors++;
+            parser.error(line, prefix + message);
+        }
+
+        void warn(int line, String message) {
+            parser.warn(line, prefix + message);
+        }
+    }
+
+    private static final class GlobalScope extends Scope {
+        final GlobalDefs.Builder builder = GlobalDefs.builder();
+
+        GlobalScope(ConfigParser parser) {
+            super(parser, "global_defs: ");
+        }
+    }
+
+    private static final class AuthScope extends Scope {
+        final InstanceScope instance;
+        boolean typeGiven;
+        AuthType type;
+        Located<String> password;
+
+        AuthScope(InstanceScope instance) {
+            super(instance.parser, instance.prefix);
+            this.instance = instance;
+        }
+
+        @Override
+        void error(int line, String message) {
+            super.error(line, message);
+            instance.errors++;
+        }
+    }
+
+    /**
+     * An instance being read. The builder takes what each line says; what depends on several lines (the version
+     * against advert_int, address families) is checked once the whole file is read, against the right line.
+     */
+    private static final class InstanceScope extends Scope {
+        final String name;
+        final int line;
+        final InstanceConfig.Builder builder;
+        InitialState state = InitialState.BACKUP;
+        boolean preempt = true;
+        Duration preemptDelay = Duration.ZERO;
+        Located<Integer> version;
+        Located<BigDecimal> advertInt;
+        int authLine;
+        int peerBlockLine;
+        int listErrors;
+        InetAddress srcIp;
+        NotifyScripts notify = NotifyScripts.NONE;
+        final List<Located<InetAddress>> peers = new ArrayList<>();
+        final List<Located<InetAddress>> virtualAddresses = new ArrayList<>();
+
+        InstanceScope(ConfigParser parser, String name, int line) {
+            super(parser, "vrrp_instance " + name + ": ");
+            this.name = name;
+            this.line = line;
+            this.builder = InstanceConfig.builder(name).source(parser.file, line);
+        }
+
+        Optional<InstanceConfig> finish(GlobalDefs global) {
+            if (!seen.contains("interface")) {
+                error(line, "interface is required");
+            }
+            if (!seen.contains("virtual_router_id")) {
+                error(line, "virtual_router_id is required");
+            }
+            if (peers.isEmpty() && listErrors == 0) {
+                error(peerBlockLine > 0 ? peerBlockLine : line, InstanceConfig.NO_PEER);
+            }
+            InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();
+            peers.forEach(p -> InstanceConfig.familyProblem("unicast_peer", p.value(), srcIp, firstPeer)
+                    .ifPresent(message -> error(p.line(), message)));
+            virtualAddresses.forEach(a -> InstanceConfig.familyProblem("virtual_ipaddress", a.value(), srcIp, firstPeer)
+                    .ifPresent(message -> error(a.line(), message)));
+            InetAddress reference = srcIp != null ? srcIp : firstPeer;
+            boolean ipv6 = reference instanceof Inet6Address;
+            // keepalived runs IPv6 instances as version 3 whatever vrrp_version says
+            int effectiveVersion = version != null ? version.value() : ipv6 ? 3 : global.vrrpVersion();
+            if (version != null) {
+                InstanceConfig.ipv6VersionProblem(ipv6, effectiveVersion).ifPresent(message -> error(version.line(), message));
+            }
+            builder.version(effectiveVersion);
+            if (advertInt != null) {
+                InstanceConfig.advertIntervalProblem(advertInt.value(), effectiveVersion).ifPresentOrElse(
+                        message -> error(advertInt.line(), message),
+                        () -> builder.advertIntervalCentis(advertInt.value().movePointRight(2).intValueExact()));
+            }
+            if (authLine > 0) {
+                InstanceConfig.authenticationProblem(effectiveVersion).ifPresent(message -> error(authLine, message));
+            }
+            builder.notifyScripts(notify);
+            if (state == InitialState.MASTER && (!preempt || !preemptDelay.isZero())) {
+                warn(line, (preempt ? "preempt_delay" : "nopreempt") + " has no effect with state MASTER; keepalived needs state BACKUP for it");
+            }
+            if (errors > 0) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(builder.build());
+            } catch (IllegalStateException e) {
+                parser.error(line, e.getMessage());
+                return Optional.empty();
+            }
+        }
+    }
+}

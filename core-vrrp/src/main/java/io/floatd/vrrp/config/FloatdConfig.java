@@ -1,0 +1,129 @@
+package io.floatd.vrrp.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed configuration file.
+ *
+ * @param global the {@code global_defs} block, or its defaults
+ * @param instances the {@code vrrp_instance} blocks in file order
+ * @param warnings what was accepted but deserves a look (skipped {@code virtual_server} blocks, truncated passwords)
+ */
+public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, List<ConfigError> warnings) {
+    private static final String INDENT = "    ";
+
+    public FloatdConfig {
+        Objects.requireNonNull(global, "global");
+        instances = List.copyOf(instances);
+        warnings = List.copyOf(warnings);
+    }
+
+    public Optional<InstanceConfig> instance(String name) {
+        return instances.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The effective configuration in keepalived syntax, every default spelled out, passwords and secret-looking
+     * {@code floating_ip} values shown as {@code ****}. It parses back to the same configuration, secrets aside.
+     */
+    public String dump() {
+        return dump(true);
+    }
+
+    String dump(boolean maskSecrets) {
+        var out = new StringBuilder();
+        out.append("! effective floatd configuration").append(maskSecrets ? ", secrets masked" : "").append('\n');
+        out.append("global_defs {\n");
+        line(out, 1, "router_id", quote(global.routerId()));
+        line(out, 1, "vrrp_version", global.vrrpVersion());
+        out.append("}\n");
+        for (InstanceConfig i : instances) {
+            out.append('\n');
+            if (i.file() != null) {
+                out.append("! from ").append(i.file()).append(':').append(i.line()).append('\n');
+            }
+            out.append("vrrp_instance ").append(quote(i.name())).append(" {\n");
+            line(out, 1, "state", i.initialState());
+            line(out, 1, "interface", quote(i.interfaceName()));
+            line(out, 1, "virtual_router_id", i.virtualRouterId());
+            line(out, 1, "priority", i.priority());
+            line(out, 1, "version", i.version());
+            line(out, 1, "advert_int", InstanceConfig.seconds(i.advertIntervalCentis()));
+            out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
+            line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
+            if (i.unicastSrcIp() != null) {
+                line(out, 1, "unicast_src_ip", i.unicastSrcIp().getHostAddress());
+            }
+            out.append(INDENT).append("unicast_peer {\n");
+            i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
+            out.append(INDENT).append("}\n");
+            if (i.authentication() != null) {
+                Secret password = i.authentication().password();
+                out.append(INDENT).append("authentication {\n");
+                line(out, 2, "auth_type", i.authentication().type());
+                line(out, 2, "auth_pass", maskSecrets ? password.toString() : quote(password.reveal()));
+                out.append(INDENT).append("}\n");
+            }
+            out.append(INDENT).append("virtual_ipaddress {\n");
+            i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(a).append('\n'));
+            out.append(INDENT).append("}\n");
+            NotifyScripts n = i.notifyScripts();
+            notifyLine(out, "notify", n.any());
+            notifyLine(out, "notify_master", n.master());
+            notifyLine(out, "notify_backup", n.backup());
+            notifyLine(out, "notify_fault", n.fault());
+            notifyLine(out, "notify_stop", n.stop());
+            if (!i.floatingIp().isEmpty()) {
+                out.append(INDENT).append("floating_ip {\n");
+                for (Map.Entry<String, String> e : i.floatingIp().values().entrySet()) {
+                    boolean mask = maskSecrets && FloatingIpSettings.isSensitive(e.getKey());
+                    line(out, 2, quote(e.getKey()), mask ? Secret.of(e.getValue()).toString() : quote(e.getValue()));
+                }
+                out.append(INDENT).append("}\n");
+            }
+            out.append("}\n");
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, int depth, String keyword, Object value) {
+        out.append(INDENT.repeat(depth)).append(keyword).append(' ').append(value).append('\n');
+    }
+
+    private static void notifyLine(StringBuilder out, String keyword, String script) {
+        if (script != null) {
+            line(out, 1, keyword, quote(script));
+        }
+    }
+
+    /** Quotes a value when the lexer would otherwise split it, end it at a comment or read a brace. */
+    static String quote(String value) {
+        boolean plain = !value.isEmpty() && value.chars().noneMatch(c ->
+                Character.isWhitespace(c) || Character.isISOControl(c) || "\"\\#!{}".indexOf(c) >= 0);
+        if (plain) {
+            return value;
+        }
+        var quoted = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                case '\r' -> quoted.append("\\r");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        // three octal digits: a hex escape would swallow hex-looking characters after it
+                        quoted.append(String.format("\\%03o", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
+    }
+}

@@ -1,0 +1,78 @@
+package io.floatd.vrrp.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * floatd's own {@code floating_ip { key value ... }} block: how the instance's addresses move (a provider and its
+ * settings). Only {@code provider} is checked here; the provider named checks the rest, since only it knows them.
+ *
+ * <p>Equality compares {@link #values()} only: where the block was written is provenance, and a reload must not
+ * see a change just because a comment moved the block down a line.
+ *
+ * @param values the key/value lines in file order; may hold secrets (API tokens), which {@link #toString()} masks
+ * @param file the file of the block, {@code null} when absent
+ * @param line the line of the block, 0 when absent
+ */
+public record FloatingIpSettings(Map<String, String> values, String file, int line) {
+    /** The {@code provider} names floatd ships with. */
+    public static final Set<String> PROVIDERS = Set.of("linux-l2", "aws", "digitalocean");
+
+    private static final FloatingIpSettings EMPTY = new FloatingIpSettings(Map.of(), null, 0);
+    // over-matching costs a masked harmless value, under-matching a leaked credential
+    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(token|secret|pass|key|credential).*");
+
+    public FloatingIpSettings {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        String provider = values.get("provider");
+        if (provider != null) {
+            checkProvider(provider);
+        }
+    }
+
+    public static FloatingIpSettings empty() {
+        return EMPTY;
+    }
+
+    static void checkProvider(String provider) {
+        if (!PROVIDERS.contains(provider)) {
+            throw new IllegalArgumentException("provider must be one of "
+                    + PROVIDERS.stream().sorted().collect(Collectors.joining(", ")) + ", but was '" + provider + "'");
+        }
+    }
+
+    /** Whether a key's value should be masked when shown: {@code token}, {@code secret_access_key}, ... */
+    static boolean isSensitive(String key) {
+        return SENSITIVE.matcher(key).matches();
+    }
+
+    public Optional<String> provider() {
+        return Optional.ofNullable(values.get("provider"));
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FloatingIpSettings other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (isSensitive(e.getKey()) ? Secret.of(e.getValue()) : e.getValue()))
+                .collect(Collectors.joining(", ", "FloatingIpSettings[", "]"));
+    }
+}

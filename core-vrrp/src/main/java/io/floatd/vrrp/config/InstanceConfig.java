@@ -1,0 +1,454 @@
+package io.floatd.vrrp.config;
+
+import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One {@code vrrp_instance}: a virtual router this node takes part in.
+ *
+ * <p>Equality compares the configuration, not {@link #file()}/{@link #line()}: a reload must not restart an
+ * instance because an edit above it shifted its lines. {@link #toString()} masks the password.
+ */
+public final class InstanceConfig {
+    public static final int DEFAULT_PRIORITY = 100;
+    public static final int DEFAULT_ADVERT_INTERVAL_CENTIS = 100;
+    public static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
+
+    private final String name;
+    private final String file;
+    private final int line;
+    private final InitialState initialState;
+    private final String interfaceName;
+    private final int virtualRouterId;
+    private final int priority;
+    private final int version;
+    private final int advertIntervalCentis;
+    private final boolean preempt;
+    private final Duration preemptDelay;
+    private final InetAddress unicastSrcIp;
+    private final List<UnicastPeer> unicastPeers;
+    private final Authentication authentication;
+    private final List<VirtualAddress> virtualAddresses;
+    private final NotifyScripts notify;
+    private final FloatingIpSettings floatingIp;
+
+    private InstanceConfig(Builder b) {
+        this.name = b.name;
+        this.file = b.file;
+        this.line = b.line;
+        this.initialState = b.initialState;
+        this.interfaceName = b.interfaceName;
+        this.virtualRouterId = b.virtualRouterId;
+        this.priority = b.priority;
+        this.version = b.version;
+        this.advertIntervalCentis = b.advertIntervalCentis;
+        this.preempt = b.preempt;
+        this.preemptDelay = b.preemptDelay;
+        this.unicastSrcIp = b.unicastSrcIp;
+        this.unicastPeers = List.copyOf(b.unicastPeers);
+        this.authentication = b.authentication;
+        this.virtualAddresses = List.copyOf(b.virtualAddresses);
+        this.notify = b.notify;
+        this.floatingIp = b.floatingIp;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The name after {@code vrrp_instance}. */
+    public String name() {
+        return name;
+    }
+
+    /** The file the block is in, {@code null} when not built from a file. */
+    public String file() {
+        return file;
+    }
+
+    /** The line the block starts on, 0 when not built from a file. */
+    public int line() {
+        return line;
+    }
+
+    /** {@code state}; default {@link InitialState#BACKUP}. */
+    public InitialState initialState() {
+        return initialState;
+    }
+
+    /** {@code interface}: where adverts are sent and received. */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** {@code virtual_router_id}, 1..255. */
+    public int virtualRouterId() {
+        return virtualRouterId;
+    }
+
+    /** {@code priority}, 1..255; default 100. */
+    public int priority() {
+        return priority;
+    }
+
+    /** The VRRP version in effect: {@code version}, else {@code vrrp_version}, and always 3 for IPv6. */
+    public int version() {
+        return version;
+    }
+
+    /** {@code advert_int} in centiseconds, the unit of the VRRPv3 field; default 100 (1 s). */
+    public int advertIntervalCentis() {
+        return advertIntervalCentis;
+    }
+
+    public Duration advertInterval() {
+        return Duration.ofMillis(advertIntervalCentis * 10L);
+    }
+
+    /** {@code false} with {@code nopreempt}; default {@code true}. */
+    public boolean preempt() {
+        return preempt;
+    }
+
+    /** {@code preempt_delay}; default zero. */
+    public Duration preemptDelay() {
+        return preemptDelay;
+    }
+
+    /** {@code unicast_src_ip}, or {@code null} to let the kernel pick the source address. */
+    public InetAddress unicastSrcIp() {
+        return unicastSrcIp;
+    }
+
+    /** {@code unicast_peer} entries, never empty. */
+    public List<UnicastPeer> unicastPeers() {
+        return unicastPeers;
+    }
+
+    /** {@code authentication}, or {@code null} when adverts are not authenticated. */
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    /** {@code virtual_ipaddress} entries. */
+    public List<VirtualAddress> virtualAddresses() {
+        return virtualAddresses;
+    }
+
+    /** {@code notify*} scripts; {@link NotifyScripts#NONE} when none. */
+    public NotifyScripts notifyScripts() {
+        return notify;
+    }
+
+    /** floatd's {@code floating_ip} block; {@link FloatingIpSettings#empty()} when absent. */
+    public FloatingIpSettings floatingIp() {
+        return floatingIp;
+    }
+
+    public boolean isIpv6() {
+        return familyReference(unicastSrcIp, unicastPeers, virtualAddresses) instanceof Inet6Address;
+    }
+
+    // ---- rules shared by the builder and the parser, which reports them against the offending line ----
+
+    static void checkVersion(String keyword, int version) {
+        if (version != 2 && version != 3) {
+            throw new IllegalArgumentException(keyword + " must be 2 or 3, but was " + version);
+        }
+    }
+
+    static Optional<String> advertIntervalProblem(BigDecimal seconds, int version) {
+        String shown = seconds.stripTrailingZeros().toPlainString();
+        if (version == 2) {
+            boolean whole = seconds.stripTrailingZeros().scale() <= 0;
+            if (!whole || seconds.compareTo(BigDecimal.ONE) < 0 || seconds.compareTo(BigDecimal.valueOf(255)) > 0) {
+                return Optional.of("advert_int must be a whole number of seconds between 1 and 255 with VRRP version 2, but was "
+                        + shown + (whole ? "" : " (fractions need version 3)"));
+            }
+        } else {
+            if (seconds.compareTo(new BigDecimal("0.01")) < 0 || seconds.compareTo(new BigDecimal("40.95")) > 0) {
+                return Optional.of("advert_int must be between 0.01 and 40.95 seconds with VRRP version 3, but was " + shown);
+            }
+            if (seconds.stripTrailingZeros().scale() > 2) {
+                return Optional.of("advert_int must be a multiple of 0.01 seconds with VRRP version 3, but was " + shown);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<String> authenticationProblem(int version) {
+        return version == 3
+                ? Optional.of("authentication is not allowed with VRRP version 3 (RFC 5798 removed it; keepalived refuses it too)")
+                : Optional.empty();
+    }
+
+    static Optional<String> ipv6VersionProblem(boolean ipv6, int version) {
+        return ipv6 && version == 2
+                ? Optional.of("version 2 is IPv4-only; IPv6 instances need version 3")
+                : Optional.empty();
+    }
+
+    /** The address the instance's family is taken from: {@code unicast_src_ip}, else the first peer. */
+    static InetAddress familyReference(InetAddress src, List<UnicastPeer> peers, List<VirtualAddress> vips) {
+        if (src != null) {
+            return src;
+        }
+        if (!peers.isEmpty()) {
+            return peers.getFirst().address();
+        }
+        return vips.isEmpty() ? null : vips.getFirst().address();
+    }
+
+    static Optional<String> familyProblem(String what, InetAddress address, InetAddress src, InetAddress firstPeer) {
+        InetAddress reference = src != null ? src : firstPeer;
+        if (reference == null || reference == address || family(reference).equals(family(address))) {
+            return Optional.empty();
+        }
+        String referenceName = src != null ? "unicast_src_ip " : "the first unicast_peer ";
+        return Optional.of(what + " " + address.getHostAddress() + " is " + family(address) + ", but "
+                + referenceName + reference.getHostAddress() + " is " + family(reference));
+    }
+
+    static String family(InetAddress address) {
+        return address instanceof Inet6Address ? "IPv6" : "IPv4";
+    }
+
+    static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros().toPlainString();
+    }
+
+    static String seconds(int centis) {
+        return BigDecimal.valueOf(centis, 2).stripTrailingZeros().toPlainString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InstanceConfig other
+                && name.equals(other.name)
+                && initialState == other.initialState
+                && interfaceName.equals(other.interfaceName)
+                && virtualRouterId == other.virtualRouterId
+                && priority == other.priority
+                && version == other.version
+                && advertIntervalCentis == other.advertIntervalCentis
+                && preempt == other.preempt
+                && preemptDelay.equals(other.preemptDelay)
+                && Objects.equals(unicastSrcIp, other.unicastSrcIp)
+                && unicastPeers.equals(other.unicastPeers)
+                && Objects.equals(authentication, other.authentication)
+                && virtualAddresses.equals(other.virtualAddresses)
+                && notify.equals(other.notify)
+                && floatingIp.equals(other.floatingIp);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, interfaceName, virtualRouterId, priority, version, advertIntervalCentis,
+                unicastPeers, virtualAddresses);
+    }
+
+    @Override
+    public String toString() {
+        return "InstanceConfig[name=" + name
+                + ", source=" + file + ":" + line
+                + ", initialState=" + initialState
+                + ", interfaceName=" + interfaceName
+                + ", virtualRouterId=" + virtualRouterId
+                + ", priority=" + priority
+                + ", version=" + version
+                + ", advertIntervalCentis=" + advertIntervalCentis
+                + ", preempt=" + preempt
+                + ", preemptDelay=" + preemptDelay
+                + ", unicastSrcIp=" + (unicastSrcIp == null ? null : unicastSrcIp.getHostAddress())
+                + ", unicastPeers=" + unicastPeers
+                + ", authentication=" + authentication
+                + ", virtualAddresses=" + virtualAddresses
+                + ", notifyScripts=" + notify
+                + ", floatingIp=" + floatingIp
+                + "]";
+    }
+
+    /** Collects an instance's settings; each setter rejects a bad value at once, {@link #build()} the bad mixes. */
+    public static final class Builder {
+        private final String name;
+        private String file;
+        private int line;
+        private InitialState initialState = InitialState.BACKUP;
+        private String interfaceName;
+        private int virtualRouterId;
+        private int priority = DEFAULT_PRIORITY;
+        private int version = GlobalDefs.DEFAULT_VRRP_VERSION;
+        private int advertIntervalCentis = DEFAULT_ADVERT_INTERVAL_CENTIS;
+        private boolean preempt = true;
+        private Duration preemptDelay = Duration.ZERO;
+        private InetAddress unicastSrcIp;
+        private final List<UnicastPeer> unicastPeers = new ArrayList<>();
+        private Authentication authentication;
+        private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+        private NotifyScripts notify = NotifyScripts.NONE;
+        private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
+
+        private Builder(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("vrrp_instance name must not be empty");
+            }
+            this.name = name;
+        }
+
+        public Builder source(String file, int line) {
+            this.file = file;
+            this.line = line;
+            return this;
+        }
+
+        public Builder initialState(InitialState initialState) {
+            this.initialState = Objects.requireNonNull(initialState, "initialState");
+            return this;
+        }
+
+        public Builder interfaceName(String interfaceName) {
+            if (interfaceName == null || interfaceName.isBlank()) {
+                throw new IllegalArgumentException("interface must not be empty");
+            }
+            this.interfaceName = interfaceName;
+            return this;
+        }
+
+        public Builder virtualRouterId(int virtualRouterId) {
+            if (virtualRouterId < 1 || virtualRouterId > 255) {
+                throw new IllegalArgumentException("virtual_router_id must be between 1 and 255, but was " + virtualRouterId);
+            }
+            this.virtualRouterId = virtualRouterId;
+            return this;
+        }
+
+        public Builder priority(int priority) {
+            if (priority < 1 || priority > 255) {
+                throw new IllegalArgumentException("priority must be between 1 and 255, but was " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        public Builder version(int version) {
+            checkVersion("version", version);
+            this.version = version;
+            return this;
+        }
+
+        /** Checked against the version by {@link #build()}, since either may be set first. */
+        public Builder advertIntervalCentis(int centis) {
+            if (centis < 1 || centis > 255_00) {
+                throw new IllegalArgumentException("advert_int must be between 0.01 and 255 seconds, but was " + seconds(centis));
+            }
+            this.advertIntervalCentis = centis;
+            return this;
+        }
+
+        public Builder preempt(boolean preempt) {
+            this.preempt = preempt;
+            return this;
+        }
+
+        public Builder preemptDelay(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative() || delay.compareTo(MAX_PREEMPT_DELAY) > 0) {
+                throw new IllegalArgumentException("preempt_delay must be between 0 and 1000 seconds, but was " + seconds(delay));
+            }
+            this.preemptDelay = delay;
+            return this;
+        }
+
+        public Builder unicastSrcIp(InetAddress address) {
+            this.unicastSrcIp = address;
+            return this;
+        }
+
+        public Builder addUnicastPeer(UnicastPeer peer) {
+            Objects.requireNonNull(peer, "peer");
+            if (unicastPeers.stream().anyMatch(p -> p.address().equals(peer.address()))) {
+                throw new IllegalArgumentException("unicast_peer " + peer.address().getHostAddress() + " is listed twice");
+            }
+            unicastPeers.add(peer);
+            return this;
+        }
+
+        public Builder unicastPeers(List<UnicastPeer> peers) {
+            unicastPeers.clear();
+            peers.forEach(this::addUnicastPeer);
+            return this;
+        }
+
+        public Builder authentication(Authentication authentication) {
+            this.authentication = authentication;
+            return this;
+        }
+
+        public Builder addVirtualAddress(VirtualAddress address) {
+            Objects.requireNonNull(address, "address");
+            if (virtualAddresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
+                throw new IllegalArgumentException("virtual_ipaddress " + address.address().getHostAddress() + " is listed twice");
+            }
+            virtualAddresses.add(address);
+            return this;
+        }
+
+        public Builder virtualAddresses(List<VirtualAddress> addresses) {
+            virtualAddresses.clear();
+            addresses.forEach(this::addVirtualAddress);
+            return this;
+        }
+
+        public Builder notifyScripts(NotifyScripts notify) {
+            this.notify = Objects.requireNonNull(notify, "notify");
+            return this;
+        }
+
+        public Builder floatingIp(FloatingIpSettings floatingIp) {
+            this.floatingIp = Objects.requireNonNull(floatingIp, "floatingIp");
+            return this;
+        }
+
+        /** Everything that keeps {@link #build()} from succeeding; empty when it will. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            if (interfaceName == null) {
+                problems.add("interface is required");
+            }
+            if (virtualRouterId == 0) {
+                problems.add("virtual_router_id is required");
+            }
+            if (unicastPeers.isEmpty()) {
+                problems.add(NO_PEER);
+            }
+            advertIntervalProblem(BigDecimal.valueOf(advertIntervalCentis, 2), version).ifPresent(problems::add);
+            if (authentication != null) {
+                authenticationProblem(version).ifPresent(problems::add);
+            }
+            InetAddress firstPeer = unicastPeers.isEmpty() ? null : unicastPeers.getFirst().address();
+            unicastPeers.forEach(p -> familyProblem("unicast_peer", p.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
+            virtualAddresses.forEach(a -> familyProblem("virtual_ipaddress", a.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
+            InetAddress reference = familyReference(unicastSrcIp, unicastPeers, virtualAddresses);
+            ipv6VersionProblem(reference instanceof Inet6Address, version).ifPresent(problems::add);
+            return problems;
+        }
+
+        /** @throws IllegalStateException listing every {@linkplain #problems() problem} */
+        public InstanceConfig build() {
+            List<String> problems = problems();
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("vrrp_instance " + name + ": " + String.join("; ", problems));
+            }
+            return new InstanceConfig(this);
+        }
+    }
+
+    static final String NO_PEER =
+            "unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer";
+}

@@ -1,0 +1,251 @@
+package io.floatd.vrrp.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * keepalived.conf's surface syntax, before any keyword means anything: comments, quoting, and statements with
+ * their blocks. Keeping this apart lets every block's keyword table see finished statements.
+ */
+final class Syntax {
+    enum Kind { WORD, OPEN, CLOSE, EOL, EOF }
+
+    record Token(Kind kind, String text, int line) {
+    }
+
+    /**
+     * One keyword line: {@code keyword args...}, with the block that follows it, if any.
+     *
+     * @param block {@code null} when no block follows
+     */
+    record Statement(String keyword, List<String> args, int line, List<Statement> block) {
+        /** The single value after the keyword. */
+        String value() {
+            noBlock();
+            if (args.isEmpty()) {
+                throw new ConfigProblem("missing value after '" + keyword + "'");
+            }
+            if (args.size() > 1) {
+                throw new ConfigProblem("'" + keyword + "' takes one value, but got " + args.size() + ": "
+                        + String.join(" ", args) + " (quote it if it contains spaces)");
+            }
+            return args.getFirst();
+        }
+
+        void noValue() {
+            noBlock();
+            if (!args.isEmpty()) {
+                throw new ConfigProblem("'" + keyword + "' takes no value, but got " + String.join(" ", args));
+            }
+        }
+
+        List<Statement> requireBlock() {
+            if (block == null) {
+                throw new ConfigProblem("'" + keyword + "' needs a block: " + keyword + " { ... }");
+            }
+            return block;
+        }
+
+        /** A block that has no name or value of its own, like {@code authentication { ... }}. */
+        List<Statement> plainBlock() {
+            if (!args.isEmpty()) {
+                throw new ConfigProblem("'" + keyword + "' takes no value before its block, but got " + String.join(" ", args));
+            }
+            return requireBlock();
+        }
+
+        void noBlock() {
+            if (block != null) {
+                throw new ConfigProblem("'" + keyword + "' does not take a block");
+            }
+        }
+    }
+
+    /** A problem with one statement, reported against its line. */
+    static final class ConfigProblem extends RuntimeException {
+        ConfigProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final List<Token> tokens;
+    private final BiConsumer<Integer, String> errors;
+    private int pos;
+
+    private Syntax(List<Token> tokens, BiConsumer<Integer, String> errors) {
+        this.tokens = tokens;
+        this.errors = errors;
+    }
+
+    /** The top-level statements; syntax errors go to {@code errors} as (line, message) and reading goes on. */
+    static List<Statement> read(String text, BiConsumer<Integer, String> errors) {
+        return new Syntax(lex(text, errors), errors).body(null, 0);
+    }
+
+    // ---- lexing ----
+
+    static List<Token> lex(String text, BiConsumer<Integer, String> errors) {
+        List<Token> tokens = new ArrayList<>();
+        int line = 1;
+        StringBuilder word = null;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                word = word == null ? new StringBuilder() : word;
+                i = quoted(text, i + 1, word, line, errors);
+                continue;
+            }
+            boolean separator = c == '\n' || Character.isWhitespace(c) || c == '#' || c == '!' || c == '{' || c == '}';
+            if (!separator) {
+                word = word == null ? new StringBuilder() : word;
+                word.append(c);
+                i++;
+                continue;
+            }
+            if (word != null) {
+                tokens.add(new Token(Kind.WORD, word.toString(), line));
+                word = null;
+            }
+            switch (c) {
+                case '\n' -> tokens.add(new Token(Kind.EOL, "\n", line++));
+                case '{' -> tokens.add(new Token(Kind.OPEN, "{", line));
+                case '}' -> tokens.add(new Token(Kind.CLOSE, "}", line));
+                case '#', '!' -> {
+                    // a comment runs to the end of the line, even in the middle of a word, as in keepalived
+                    while (i + 1 < text.length() && text.charAt(i + 1) != '\n') {
+                        i++;
+                    }
+                }
+                default -> { }
+            }
+            i++;
+        }
+        if (word != null) {
+            tokens.add(new Token(Kind.WORD, word.toString(), line));
+        }
+        tokens.add(new Token(Kind.EOL, "\n", line));
+        tokens.add(new Token(Kind.EOF, "", line));
+        return tokens;
+    }
+
+    /** Appends a quoted section starting after its opening quote; returns the index after its closing quote. */
+    private static int quoted(String text, int i, StringBuilder word, int line, BiConsumer<Integer, String> errors) {
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                return i + 1;
+            }
+            if (c == '\n') {
+                break;
+            }
+            if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) != '\n') {
+                i = escape(text, i + 1, word);
+            } else {
+                word.append(c);
+                i++;
+            }
+        }
+        errors.accept(line, "unterminated quoted string: missing closing '\"'");
+        return i;
+    }
+
+    /** keepalived's shell-like escapes inside quotes; returns the index after the escape. */
+    private static int escape(String text, int i, StringBuilder word) {
+        char c = text.charAt(i);
+        switch (c) {
+            case 'a' -> word.append('\u0007');
+            case 'b' -> word.append('\b');
+            case 'E' -> word.append('\u001b');
+            case 'f' -> word.append('\f');
+            case 'n' -> word.append('\n');
+            case 'r' -> word.append('\r');
+            case 't' -> word.append('\t');
+            case 'v' -> word.append('\u000b');
+            case 'c' -> {
+                if (i + 1 < text.length()) {
+                    word.append((char) (text.charAt(i + 1) & 0x1f));
+                    return i + 2;
+                }
+                word.append(c);
+            }
+            case 'x' -> {
+                int end = i + 1;
+                while (end < text.length() && end < i + 3 && Character.digit(text.charAt(end), 16) >= 0) {
+                    end++;
+                }
+                if (end == i + 1) {
+                    word.append(c);
+                } else {
+                    word.append((char) Integer.parseInt(text.substring(i + 1, end), 16));
+                    return end;
+                }
+            }
+            default -> {
+                int end = i;
+                while (end < text.length() && end < i + 3 && text.charAt(end) >= '0' && text.charAt(end) <= '7') {
+                    end++;
+                }
+                if (end > i) {
+                    word.append((char) Integer.parseInt(text.substring(i, end), 8));
+                    return end;
+                }
+                word.append(c);
+            }
+        }
+        return i + 1;
+    }
+
+    // ---- statements and blocks ----
+
+    /** Statements up to the '}' closing a block opened by {@code opener} at {@code openLine}, or to the end. */
+    private List<Statement> body(String opener, int openLine) {
+        List<Statement> statements = new ArrayList<>();
+        while (true) {
+            Token t = tokens.get(pos);
+            switch (t.kind()) {
+                case EOL -> pos++;
+                case EOF -> {
+                    if (opener != null) {
+                        errors.accept(openLine, "unterminated block: '" + opener + "' has no closing '}'");
+                    }
+                    return statements;
+                }
+                case CLOSE -> {
+                    pos++;
+                    if (opener != null) {
+                        return statements;
+                    }
+                    errors.accept(t.line(), "unexpected '}': no block is open here");
+                }
+                case OPEN -> {
+                    pos++;
+                    errors.accept(t.line(), "'{' without a keyword before it");
+                    body("{", t.line());
+                }
+                case WORD -> statements.add(statement());
+            }
+        }
+    }
+
+    private Statement statement() {
+        Token keyword = tokens.get(pos++);
+        List<String> args = new ArrayList<>();
+        while (tokens.get(pos).kind() == Kind.WORD) {
+            args.add(tokens.get(pos++).text());
+        }
+        int next = pos;
+        while (tokens.get(next).kind() == Kind.EOL) {
+            next++;
+        }
+        List<Statement> block = null;
+        // the block may open on the keyword's line or on a later one
+        if (tokens.get(next).kind() == Kind.OPEN) {
+            pos = next + 1;
+            String opener = args.isEmpty() ? keyword.text() : keyword.text() + " " + String.join(" ", args);
+            block = body(opener, keyword.line());
+        }
+        return new Statement(keyword.text(), List.copyOf(args), keyword.line(), block == null ? null : List.copyOf(block));
+    }
+}
