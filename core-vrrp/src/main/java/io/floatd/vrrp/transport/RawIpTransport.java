@@ -88,7 +88,7 @@ public final class RawIpTransport implements VrrpTransport {
             Structs.bindToDevice(sendFd, interfaceName);
             try (Arena arena = Arena.ofConfined()) {
                 int scope = Structs.needsScope(source) ? ifIndex : 0;
-                Libc.bind(sendFd, Structs.sockaddr(arena, source, scope), "bind " + source.getHostAddress());
+                Libc.bind(sendFd, Structs.sockaddr(arena, source, scope), "bind " + Structs.text(source));
             }
             if (family == Libc.AF_INET) {
                 Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_TTL, 255, "IP_TTL");
@@ -146,8 +146,8 @@ public final class RawIpTransport implements VrrpTransport {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(vrrpMessage, "vrrpMessage");
         if ((destination instanceof Inet6Address) != ipv6) {
-            throw new IllegalArgumentException("destination " + destination.getHostAddress() + " is not of the family of "
-                    + source.getHostAddress());
+            throw new IllegalArgumentException("destination " + Structs.text(destination) + " is not of the family of "
+                    + Structs.text(source));
         }
         useLock.readLock().lock();
         try {
@@ -157,7 +157,7 @@ public final class RawIpTransport implements VrrpTransport {
                 int scope = Structs.needsScope(destination) ? ifIndex : 0;
                 MemorySegment to = Structs.sockaddr(arena, destination, scope);
                 Libc.sendto(sendFd, buf, vrrpMessage.length, Libc.MSG_DONTWAIT, to,
-                        "vrrp " + interfaceName + ": send to " + destination.getHostAddress());
+                        "vrrp " + interfaceName + ": send to " + Structs.text(destination));
             }
         } finally {
             useLock.readLock().unlock();
@@ -327,6 +327,6 @@ public final class RawIpTransport implements VrrpTransport {
 
     @Override
     public String toString() {
-        return "RawIpTransport[" + source.getHostAddress() + " on " + interfaceName + "]";
+        return "RawIpTransport[" + Structs.text(source) + " on " + interfaceName + "]";
     }
 }

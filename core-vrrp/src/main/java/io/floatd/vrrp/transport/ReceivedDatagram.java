@@ -1,5 +1,6 @@
 package io.floatd.vrrp.transport;
 
+import io.floatd.vrrp.transport.internal.Structs;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -21,7 +22,7 @@ public record ReceivedDatagram(InetAddress source, InetAddress destination, int 
 
     @Override
     public String toString() {
-        return "ReceivedDatagram[" + source.getHostAddress() + " -> " + destination.getHostAddress() + ", ttl " + ttl
+        return "ReceivedDatagram[" + Structs.text(source) + " -> " + Structs.text(destination) + ", ttl " + ttl
                 + ", ifindex " + ifIndex + ", " + payload.length + " bytes]";
     }
 }

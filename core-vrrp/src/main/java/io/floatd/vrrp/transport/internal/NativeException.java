@@ -3,7 +3,7 @@ package io.floatd.vrrp.transport.internal;
 import java.io.IOException;
 
 /** A failed libc call: {@link #errno()} and a message {@code "<what>: <strerror(errno)>"}. */
-public final class NativeException extends IOException {
+public class NativeException extends IOException {
     private final int errno;
 
     public NativeException(String what, int errno) {
