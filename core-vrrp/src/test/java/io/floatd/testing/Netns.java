@@ -1,5 +1,7 @@
 package io.floatd.testing;
 
+import io.floatd.vrrp.transport.internal.Libc;
+import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Netns implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration RUN_INSIDE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final List<Process> processes = new ArrayList<>();
@@ -83,6 +89,57 @@ public final class Netns implements AutoCloseable {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(command));
         return full;
+    }
+
+    /** Code run by {@link #runInside}; may throw anything. */
+    @FunctionalInterface
+    public interface Action<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code action} in this namespace, in this JVM: on a fresh platform thread that first moves itself into
+     * the namespace with {@code setns(2)} (FFM), so every socket the action creates belongs to the namespace and keeps
+     * belonging to it when used later from any thread. The thread ends with the action (it is never reused), so
+     * nothing else runs in the namespace by accident. Waits at most {@code RUN_INSIDE_TIMEOUT}; exceptions thrown
+     * by the action are rethrown as they are, checked ones included (undeclared: tests just declare {@code throws Exception}).
+     */
+    public <T> T runInside(Action<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().daemon().name("netns-" + name).unstarted(() -> {
+            try {
+                enterNamespace(name);
+                result.complete(action.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        t.start();
+        try {
+            return result.get(RUN_INSIDE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw Netns.<RuntimeException>sneaky(e.getCause());
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new IllegalStateException("in namespace " + name + ": action did not finish within " + RUN_INSIDE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for an action in namespace " + name, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    private static void enterNamespace(String name) throws NativeException {
+        int fd = Libc.open("/var/run/netns/" + name, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        try {
+            Libc.setns(fd, Libc.CLONE_NEWNET, "setns " + name);
+        } finally {
+            Libc.closeQuietly(fd);
+        }
     }
 
     /** The MAC address of an interface in this namespace. */

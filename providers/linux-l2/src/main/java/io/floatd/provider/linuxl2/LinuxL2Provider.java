@@ -1,0 +1,229 @@
+package io.floatd.provider.linuxl2;
+
+import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.transport.internal.Libc;
+import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.vrrp.transport.internal.Structs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The on-premises Master action: the instance's {@code virtual_ipaddress} entries on Linux interfaces, added and
+ * removed through rtnetlink, announced with gratuitous ARP (IPv4) and unsolicited Neighbour Advertisements (IPv6).
+ *
+ * <p>All sockets are opened by the constructor, so the provider works on the network namespace of the thread that
+ * created it, whichever thread calls it later. Methods are synchronized.
+ */
+public final class LinuxL2Provider implements FloatingIpProvider {
+    private static final String NAME = "linux-l2";
+
+    private final ProviderContext context;
+    private final List<VirtualAddress> vips;
+    private final RtNetlink netlink;
+    private final Announcer announcer;
+    private boolean closed;
+
+    /** Opens the netlink, packet and (when there are IPv6 VIPs) ICMPv6 sockets. */
+    public LinuxL2Provider(ProviderContext context) throws ProviderException {
+        this.context = Objects.requireNonNull(context, "context");
+        this.vips = context.virtualAddresses();
+        RtNetlink nl = null;
+        Announcer an = null;
+        try {
+            nl = RtNetlink.open();
+            an = Announcer.open();
+            if (vips.stream().anyMatch(v -> !v.isIpv4())) {
+                an.prepareIpv6();
+            }
+        } catch (NativeException e) {
+            if (nl != null) {
+                nl.close();
+            }
+            if (an != null) {
+                an.close();
+            }
+            throw failure("cannot open sockets", e);
+        }
+        this.netlink = nl;
+        this.announcer = an;
+    }
+
+    public ProviderContext context() {
+        return context;
+    }
+
+    /** SELF (id: the instance's interface) when every VIP is on its device, otherwise NOBODY: L2 cannot see the peer. */
+    @Override
+    public synchronized Holder holder() throws ProviderException {
+        ensureOpen();
+        List<RtNetlink.Address> present = dump();
+        for (VirtualAddress va : vips) {
+            int ifIndex;
+            try {
+                ifIndex = announcer.ifIndex(device(va));
+            } catch (NativeException e) {
+                if (e.errno() == Libc.ENODEV) {
+                    return Holder.nobody();
+                }
+                throw failure("cannot look up " + device(va), e);
+            }
+            if (find(present, ifIndex, va) == null) {
+                return Holder.nobody();
+            }
+        }
+        return Holder.self(context.interfaceName());
+    }
+
+    /**
+     * Adds every VIP not yet on its device (one already there counts as held: not added again, no error), then
+     * announces all of them at once with {@link #sendGratuitous()}.
+     */
+    @Override
+    public synchronized void acquire() throws ProviderException {
+        ensureOpen();
+        List<RtNetlink.Address> present = dump();
+        for (VirtualAddress va : vips) {
+            int ifIndex = ifIndexFor(va, "add", "to");
+            if (find(present, ifIndex, va) != null) {
+                continue;
+            }
+            try {
+                netlink.add(ifIndex, va.address(), va.prefixLength(), va.isIpv4() ? 0 : RtNetlink.IFA_F_NODAD);
+            } catch (NativeException e) {
+                if (e.errno() != Libc.EEXIST) {
+                    throw failure("cannot add " + cidr(va) + " to " + device(va), e);
+                }
+            }
+        }
+        sendGratuitous();
+    }
+
+    /** Removes the VIPs that are on their devices (whatever prefix they carry there); absent ones are fine. */
+    @Override
+    public synchronized void release() throws ProviderException {
+        ensureOpen();
+        List<RtNetlink.Address> present = dump();
+        for (VirtualAddress va : vips) {
+            int ifIndex;
+            try {
+                ifIndex = announcer.ifIndex(device(va));
+            } catch (NativeException e) {
+                if (e.errno() == Libc.ENODEV) {
+                    continue; // no device, no address
+                }
+                throw failure("cannot remove " + cidr(va) + " from " + device(va), e);
+            }
+            RtNetlink.Address a = find(present, ifIndex, va);
+            if (a == null) {
+                continue;
+            }
+            try {
+                netlink.delete(ifIndex, va.address(), a.prefixLength());
+            } catch (NativeException e) {
+                if (e.errno() != Libc.EADDRNOTAVAIL && e.errno() != Libc.ENOENT) {
+                    throw failure("cannot remove " + cidr(va) + " from " + device(va), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * One gratuitous ARP per IPv4 VIP and one unsolicited Neighbour Advertisement per IPv6 VIP, on each VIP's
+     * device; for the engine to repeat (keepalived's {@code garp_master_repeat} / {@code garp_master_refresh}).
+     * Devices without an Ethernet address (loopback, tun) are skipped.
+     */
+    public synchronized void sendGratuitous() throws ProviderException {
+        ensureOpen();
+        for (VirtualAddress va : vips) {
+            String what = va.isIpv4() ? "gratuitous ARP" : "unsolicited neighbour advertisement";
+            try {
+                int ifIndex = announcer.ifIndex(device(va));
+                byte[] mac = announcer.ethernetAddress(device(va));
+                if (mac == null) {
+                    continue;
+                }
+                if (va.isIpv4()) {
+                    announcer.gratuitousArp(ifIndex, mac, va.address());
+                } else {
+                    announcer.unsolicitedNa(ifIndex, mac, va.address());
+                }
+            } catch (NativeException e) {
+                throw failure("cannot send " + what + " for " + Structs.text(va.address()) + " on " + device(va), e);
+            }
+        }
+    }
+
+    private int ifIndexFor(VirtualAddress va, String verb, String preposition) throws ProviderException {
+        try {
+            return announcer.ifIndex(device(va));
+        } catch (NativeException e) {
+            throw failure("cannot " + verb + " " + cidr(va) + " " + preposition + " " + device(va), e);
+        }
+    }
+
+    private List<RtNetlink.Address> dump() throws ProviderException {
+        try {
+            return netlink.addresses();
+        } catch (NativeException e) {
+            throw failure("cannot list addresses", e);
+        }
+    }
+
+    private static RtNetlink.Address find(List<RtNetlink.Address> present, int ifIndex, VirtualAddress va) {
+        for (RtNetlink.Address a : present) {
+            if (a.ifIndex() == ifIndex && a.address().equals(va.address())) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private String device(VirtualAddress va) {
+        return va.deviceOr(context.interfaceName());
+    }
+
+    private static String cidr(VirtualAddress va) {
+        return Structs.text(va.address()) + "/" + va.prefixLength();
+    }
+
+    /** One line, e.g. {@code linux-l2: cannot add 10.0.0.1/24 to eth9: No such device}. */
+    private static ProviderException failure(String what, NativeException e) {
+        return new ProviderException(NAME + ": " + what + ": " + e.reason(), retryable(e.errno()), e);
+    }
+
+    /** Missing devices, permissions and invalid requests do not heal by themselves; the rest (ENOBUFS, timeouts) may. */
+    static boolean retryable(int errno) {
+        return switch (errno) {
+            case Libc.EPERM, Libc.EACCES, Libc.ENODEV, Libc.ENXIO, Libc.EINVAL, Libc.EADDRNOTAVAIL -> false;
+            default -> true;
+        };
+    }
+
+    private void ensureOpen() throws ProviderException {
+        if (closed) {
+            throw ProviderException.fatal(NAME + ": provider for " + context.instanceName() + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        netlink.close();
+        announcer.close();
+    }
+
+    @Override
+    public String toString() {
+        List<String> list = new ArrayList<>();
+        vips.forEach(v -> list.add(cidr(v) + " dev " + device(v)));
+        return "linux-l2 " + list;
+    }
+}
