@@ -1,0 +1,119 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.codec.AdvertCheck;
+import io.floatd.vrrp.codec.ChecksumVariant;
+import io.floatd.vrrp.codec.DecodeResult;
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.codec.VrrpPacket;
+import io.floatd.vrrp.fsm.VrrpEvent;
+import io.floatd.vrrp.transport.ReceivedDatagram;
+import io.floatd.vrrp.transport.VrrpTransport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads one socket on its own thread, runs every receive check, and posts only valid adverts to the VRRP loop.
+ * A packet that fails a check is counted by reason and never reaches an instance, so it cannot move state or
+ * timers (keepalived 2.2.7's Master restarts its advert timer on any packet for its VRID, valid or not).
+ */
+final class AdvertReceiver implements Runnable {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    /** One instance listening on this socket. */
+    record Listener(InstanceRunner runner, AdvertCheck check) {
+    }
+
+    private final VrrpTransport transport;
+    private final VrrpLoop loop;
+    private final DropCounters drops;
+    private final Map<Integer, Listener> byVrid = new ConcurrentHashMap<>();
+    private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
+    private final Set<InetAddress> legacyChecksumPeers = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    AdvertReceiver(VrrpTransport transport, VrrpLoop loop, DropCounters drops) {
+        this.transport = transport;
+        this.loop = loop;
+        this.drops = drops;
+    }
+
+    void listen(int vrid, Listener listener) {
+        byVrid.put(vrid, listener);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            ReceivedDatagram d;
+            try {
+                d = transport.receive(POLL);
+            } catch (IOException e) {
+                if (running) {
+                    LOG.log(Level.ERROR, "receive failed, advert reception stopped: " + e.getMessage());
+                }
+                return;
+            }
+            if (d != null) {
+                accept(d);
+            }
+        }
+    }
+
+    void accept(ReceivedDatagram d) {
+        byte[] p = d.payload();
+        DecodeResult result = VrrpPacket.decode(p, 0, p.length, d.source(), d.destination());
+        if (result instanceof DecodeResult.Dropped dropped) {
+            drop(dropped, d, "");
+            return;
+        }
+        DecodeResult.Ok ok = (DecodeResult.Ok) result;
+        VrrpPacket packet = ok.packet();
+        Listener listener = byVrid.get(packet.vrid());
+        if (listener == null) {
+            drop(new DecodeResult.Dropped(DropReason.UNKNOWN_VRID, "vrid: " + packet.vrid() + " (expected: a configured one)"), d, "");
+            return;
+        }
+        var verdict = listener.check().check(packet, d.source(), d.ttl());
+        if (verdict.isPresent()) {
+            drop(verdict.get(), d, listener.runner().name());
+            return;
+        }
+        if (ok.variant() == ChecksumVariant.LEGACY_MULTICAST_DST && legacyChecksumPeers.add(d.source())) {
+            LOG.log(Level.INFO, "VRRP_Instance({0}) peer {1} uses keepalived''s older VRRPv3 unicast checksum"
+                    + " (pseudo-header with the multicast group); accepted, floatd sends the RFC 5798 one",
+                    listener.runner().name(), d.source().getHostAddress());
+        }
+        VrrpEvent.AdvertReceived advert =
+                new VrrpEvent.AdvertReceived(d.source(), packet.priority(), packet.advertIntervalCentis());
+        loop.post(() -> listener.runner().advertReceived(advert));
+    }
+
+    private void drop(DecodeResult.Dropped dropped, ReceivedDatagram d, String instance) {
+        drops.increment(dropped.reason());
+        long now = System.nanoTime();
+        synchronized (lastDropLog) {
+            Long last = lastDropLog.get(dropped.reason());
+            if (last != null && now - last < DROP_LOG_INTERVAL_NANOS) {
+                return;
+            }
+            lastDropLog.put(dropped.reason(), now);
+        }
+        String who = instance.isEmpty() ? "" : "VRRP_Instance(" + instance + ") ";
+        LOG.log(Level.WARNING, "{0}dropped advert from {1} ({2}): {3} [{4} dropped for this reason so far]",
+                who, d.source().getHostAddress(), dropped.reason().metricName(), dropped.detail(),
+                drops.count(dropped.reason()));
+    }
+
+    void stop() {
+        running = false;
+    }
+}

@@ -1,0 +1,74 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.codec.VrrpPacket;
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.config.UnicastPeer;
+import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.transport.VrrpTransport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Sends one instance's advertisement to each of its unicast peers, from its source address. */
+final class UnicastAdvertSender implements AdvertSender {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+    private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final InstanceConfig config;
+    private final VrrpTransport transport;
+    private final InetAddress source;
+    private final List<InetAddress> addresses;
+    private final LongAdder sendErrors = new LongAdder();
+    private long lastErrorLog = Long.MIN_VALUE;
+
+    UnicastAdvertSender(InstanceConfig config, VrrpTransport transport, InetAddress source) {
+        this.config = config;
+        this.transport = transport;
+        this.source = source;
+        this.addresses = config.virtualAddresses().stream()
+                .filter(va -> va.isIpv4() == !config.isIpv6())
+                .map(VirtualAddress::address)
+                .toList();
+    }
+
+    @Override
+    public void sendAdvert(int priority) {
+        VrrpPacket packet = packet(priority);
+        for (UnicastPeer peer : config.unicastPeers()) {
+            try {
+                transport.send(peer.address(), packet.encode(source, peer.address()));
+            } catch (IOException e) {
+                sendErrors.increment();
+                logRateLimited(peer, e);
+            }
+        }
+    }
+
+    private VrrpPacket packet(int priority) {
+        if (config.version() == 3) {
+            return VrrpPacket.v3(config.virtualRouterId(), priority, config.advertIntervalCentis(), addresses);
+        }
+        int seconds = config.advertIntervalCentis() / 100;
+        if (config.authentication() != null) {
+            return VrrpPacket.v2WithPassword(config.virtualRouterId(), priority, seconds,
+                    config.authentication().password().reveal(), addresses);
+        }
+        return VrrpPacket.v2(config.virtualRouterId(), priority, seconds, addresses);
+    }
+
+    // a dead route makes every advert fail; one line per 10 s says so without flooding the log
+    private void logRateLimited(UnicastPeer peer, IOException e) {
+        long now = System.nanoTime();
+        if (lastErrorLog == Long.MIN_VALUE || now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
+            lastErrorLog = now;
+            LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot send advert to {1}: {2} ({3} send errors so far)",
+                    config.name(), peer.address().getHostAddress(), e.getMessage(), sendErrors.sum());
+        }
+    }
+
+    long sendErrors() {
+        return sendErrors.sum();
+    }
+}

@@ -1,0 +1,248 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.codec.AdvertCheck;
+import io.floatd.vrrp.codec.AuthType;
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.InitialState;
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.config.NotifyScripts;
+import io.floatd.vrrp.config.UnicastPeer;
+import io.floatd.vrrp.fsm.VrrpEvent;
+import io.floatd.vrrp.fsm.VrrpParams;
+import io.floatd.vrrp.fsm.VrrpStateMachine;
+import io.floatd.vrrp.notify.NotifyDispatcher;
+import io.floatd.vrrp.notify.NotifyHooks;
+import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import io.floatd.vrrp.transport.VrrpTransport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running floatd: every configured instance with its socket, state machine, notify hooks and provider,
+ * around a single VRRP loop. Built from a validated configuration; {@link #shutdown} stops it gracefully.
+ */
+public final class VrrpDaemon implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+    private static final long SHUTDOWN_STEP_MILLIS = 5000;
+
+    /** One instance and what serves it. */
+    public record Instance(InstanceConfig config, InetAddress source, InstanceRunner runner,
+            TakeoverOrchestrator takeover) {
+    }
+
+    private record Endpoint(VrrpTransport transport, AdvertReceiver receiver) {
+    }
+
+    private record EndpointKey(InetAddress source, String interfaceName) {
+    }
+
+    private final VrrpLoop loop;
+    private final NotifyDispatcher notify;
+    private final DropCounters drops = new DropCounters();
+    private final List<Instance> instances = new ArrayList<>();
+    private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
+    private final List<Thread> receiverThreads = new ArrayList<>();
+    private volatile boolean stopped;
+
+    private VrrpDaemon(DaemonOptions options) {
+        this.loop = new VrrpLoop(options.clock());
+        this.notify = new NotifyDispatcher(options.notifyTimeout());
+    }
+
+    /** Opens every socket and provider; on any failure closes what was opened and throws. */
+    public static VrrpDaemon create(FloatdConfig config, DaemonOptions options) throws IOException, ProviderException {
+        VrrpDaemon daemon = new VrrpDaemon(options);
+        try {
+            for (InstanceConfig ic : config.instances()) {
+                daemon.addInstance(ic, options);
+            }
+            return daemon;
+        } catch (IOException | ProviderException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    private void addInstance(InstanceConfig ic, DaemonOptions options) throws IOException, ProviderException {
+        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
+        EndpointKey key = new EndpointKey(source, ic.interfaceName());
+        Endpoint endpoint = endpoints.get(key);
+        if (endpoint == null) {
+            VrrpTransport transport = options.transports().open(source, ic.interfaceName());
+            endpoint = new Endpoint(transport, new AdvertReceiver(transport, loop, drops));
+            endpoints.put(key, endpoint);
+        }
+        VrrpParams params = new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),
+                ic.preempt(), ic.preemptDelay().toNanos(), source, ic.initialState() == InitialState.MASTER);
+        InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params),
+                new UnicastAdvertSender(ic, endpoint.transport(), source), options.clock());
+        endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
+
+        NotifyScripts ns = ic.notifyScripts();
+        runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop())));
+        TakeoverOrchestrator takeover = takeover(ic, source, options);
+        if (takeover != null) {
+            runner.addListener(takeover);
+        }
+        loop.add(runner);
+        instances.add(new Instance(ic, source, runner, takeover));
+    }
+
+    private static AdvertCheck.Expectations expectations(InstanceConfig ic) {
+        List<AdvertCheck.Peer> peers = ic.unicastPeers().stream()
+                .map(p -> new AdvertCheck.Peer(p.address(), p.minTtl(), p.maxTtl()))
+                .toList();
+        boolean pass = ic.version() == 2 && ic.authentication() != null;
+        return new AdvertCheck.Expectations(ic.version(), ic.virtualRouterId(), peers,
+                pass ? AuthType.PASS : AuthType.NONE, pass ? ic.authentication().password().reveal() : null,
+                ic.advertIntervalCentis());
+    }
+
+    private TakeoverOrchestrator takeover(InstanceConfig ic, InetAddress source, DaemonOptions options)
+            throws ProviderException {
+        Optional<String> name = providerName(ic, options);
+        if (name.isEmpty()) {
+            return null;
+        }
+        FloatingIpProviderFactory factory = options.providers().find(name.get())
+                .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
+                        + "' is not available in this build"));
+        ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
+                ic.unicastPeers().stream().map(UnicastPeer::address).toList(), ic.floatingIp().values());
+        FloatingIpProvider provider = factory.create(ctx);
+        LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
+                options.dryRun() ? " (dry run: nothing will be changed)" : "");
+        return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun());
+    }
+
+    // --provider wins; then floating_ip { provider }; a plain virtual_ipaddress list means a Linux VIP
+    private static Optional<String> providerName(InstanceConfig ic, DaemonOptions options) {
+        boolean somethingToMove = !ic.virtualAddresses().isEmpty() || !ic.floatingIp().isEmpty();
+        if (!somethingToMove) {
+            return Optional.empty();
+        }
+        if (options.providerOverride() != null) {
+            return Optional.of(options.providerOverride());
+        }
+        return ic.floatingIp().provider().or(() -> Optional.of("linux-l2"));
+    }
+
+    private static InetAddress interfaceAddress(InstanceConfig ic) throws IOException {
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(ic.interfaceName());
+            if (nif == null) {
+                throw new IOException("VRRP_Instance(" + ic.name() + ") interface " + ic.interfaceName() + " does not exist");
+            }
+            boolean v4 = !ic.isIpv6();
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if ((a instanceof Inet4Address) == v4 && !a.isLinkLocalAddress()) {
+                    return a;
+                }
+            }
+            throw new IOException("VRRP_Instance(" + ic.name() + ") interface " + ic.interfaceName()
+                    + " has no " + (v4 ? "IPv4" : "IPv6") + " address: set unicast_src_ip");
+        } catch (SocketException e) {
+            throw new IOException("VRRP_Instance(" + ic.name() + ") cannot read interface " + ic.interfaceName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the loop, the receivers, and every instance (each enters BACKUP, or MASTER as address owner). */
+    public void start() {
+        for (Instance i : instances) {
+            loop.post(() -> i.runner().handle(new VrrpEvent.Startup()));
+        }
+        loop.start();
+        for (Endpoint e : endpoints.values()) {
+            Thread t = Thread.ofPlatform().name("vrrp-rx").daemon(true).start(e.receiver());
+            receiverThreads.add(t);
+        }
+    }
+
+    public List<Instance> instances() {
+        return List.copyOf(instances);
+    }
+
+    public DropCounters drops() {
+        return drops;
+    }
+
+    public NotifyDispatcher notifyDispatcher() {
+        return notify;
+    }
+
+    public VrrpLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Graceful stop: each Master sends priority 0 (the peer takes over after Skew_Time), providers release
+     * what this node holds, notify hooks run STOP, then sockets close. Each step is bounded.
+     */
+    public void shutdown() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        CountDownLatch sent = new CountDownLatch(1);
+        for (Instance i : instances) {
+            loop.post(() -> i.runner().handle(new VrrpEvent.Shutdown()));
+        }
+        loop.post(sent::countDown);
+        try {
+            if (!sent.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "the VRRP loop did not process the shutdown in time");
+            }
+            for (Instance i : instances) {
+                if (i.takeover() != null) {
+                    i.takeover().drain(SHUTDOWN_STEP_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        for (Endpoint e : endpoints.values()) {
+            e.receiver().stop();
+        }
+        loop.close();
+        notify.close();
+        for (Instance i : instances) {
+            if (i.takeover() != null) {
+                i.takeover().close();
+            }
+        }
+        for (Endpoint e : endpoints.values()) {
+            e.transport().close();
+        }
+    }
+
+    /** Waits until the loop has processed everything posted so far (for tests and status snapshots). */
+    public boolean sync(Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        loop.post(done::countDown);
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
