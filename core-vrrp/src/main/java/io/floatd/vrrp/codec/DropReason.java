@@ -20,11 +20,13 @@ public enum DropReason {
     NOT_A_PEER("not_a_peer"),
     /** No local instance has this VRID (RFC 5798 §7.1: MUST verify the VRID is configured). */
     UNKNOWN_VRID("unknown_vrid"),
+    /** We own the addresses (priority 255), so nobody else's advert for this VRID counts (RFC 5798 §7.1). */
+    LOCAL_ADDRESS_OWNER("local_address_owner"),
     /** Valid VRRP, but not the version this instance runs. */
     VERSION_MISMATCH("version_mismatch"),
     /** Auth Type differs from the configured one (RFC 3768 §7.1). */
     AUTH_TYPE_MISMATCH("auth_type_mismatch"),
-    /** Simple password differs from the configured one (RFC 3768 §7.1). */
+    /** Simple password differs from the configured one (RFC 2338 §7.1; keepalived still checks it). */
     AUTH_FAILED("auth_failed"),
     /** VRRPv2 Adver Int differs from ours (RFC 3768 §7.1). */
     INTERVAL_MISMATCH("interval_mismatch"),
