@@ -19,6 +19,7 @@ import java.lang.invoke.VarHandle;
  * {@code errno} ({@link Linker.Option#captureCallState}) and throws {@link NativeException} on failure.
  * Linux only (x86-64 and aarch64 share every constant and layout used here).
  */
+@SuppressWarnings("restricted")
 public final class Libc {
     private Libc() {
     }

@@ -14,6 +14,8 @@ import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +142,41 @@ class LinuxL2ProviderTest {
             assertEquals(0, count(node0, VIP6));
             assertEquals(Holder.Kind.NOBODY, p0.holder().kind());
             p0.release(); // absent: fine
+        }
+    }
+
+    @Test
+    void announcementsOnTheWire() throws Exception {
+        Path log = Files.createTempFile("linux-l2-tcpdump", ".log");
+        try (LinuxL2Provider p = provider(node1, vip("10.199.0.103", 24, null), vip("fd00:199::103", 64, null))) {
+            Process dump = client.spawn(List.of("tcpdump", "-i", Lan.IFNAME, "-n", "-l", "-e", "-vv", "-c", "2",
+                    "arp or (icmp6 and ip6[40] == 136)"), log);
+            waitFor(() -> read(log).contains("listening on"), "tcpdump to start");
+            p.acquire();
+            assertTrue(dump.waitFor(10, TimeUnit.SECONDS), "tcpdump saw fewer than 2 packets: " + read(log));
+            String out = read(log);
+            System.out.println(out);
+            String mac1 = node1.mac(Lan.IFNAME);
+            // gratuitous ARP: broadcast request, sender IP = target IP = VIP, sender MAC = node1's
+            assertTrue(out.contains(mac1 + " > ff:ff:ff:ff:ff:ff, ethertype ARP"), out);
+            assertTrue(out.contains("Request who-has 10.199.0.103 (ff:ff:ff:ff:ff:ff) tell 10.199.0.103"), out);
+            // unsolicited NA: to ff02::1, hop limit 255, Override only, target link-layer address = node1's MAC
+            assertTrue(out.contains("hlim 255"), out);
+            assertTrue(out.contains("> ff02::1: [icmp6 sum ok]"), out);
+            assertTrue(out.contains("neighbor advertisement, length 32, tgt is fd00:199::103"), out);
+            assertTrue(out.contains("Flags [override]"), out);
+            assertTrue(out.contains("destination link-address option (2), length 8 (1): " + mac1), out);
+            p.release();
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
