@@ -307,6 +307,30 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void keywordValuesAreCaseSensitiveAsInKeepalived() {
+        assertEquals(List.of(
+                        "k.conf:7: vrrp_instance VI_1: state must be MASTER or BACKUP, but was 'master' (keepalived would start it as BACKUP)",
+                        "k.conf:9: vrrp_instance VI_1: auth_type must be PASS, but was 'pass'"),
+                errors(instance("state master", "authentication {", "    auth_type pass", "    auth_pass x", "}")));
+    }
+
+    @Test
+    void aBadVirtualAddressDoesNotHideTheMissingPeer() {
+        assertEquals(List.of(
+                        "k.conf:1: vrrp_instance VI_1: unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer",
+                        "k.conf:5: vrrp_instance VI_1: virtual_ipaddress '10.0.0' is not a valid IPv4 or IPv6 address"),
+                errors("""
+                        vrrp_instance VI_1 {
+                            interface eth0
+                            virtual_router_id 51
+                            virtual_ipaddress {
+                                10.0.0
+                            }
+                        }
+                        """));
+    }
+
+    @Test
     void preemptDelayOutOfRange() {
         assertEquals(List.of("k.conf:7: vrrp_instance VI_1: preempt_delay must be between 0 and 1000 seconds, but was 1000.5"),
                 errors(instance("preempt_delay 1000.5")));

@@ -295,7 +295,7 @@ class ConfigParserTest {
                     unicast_peer { 10.0.0.2 }
                     authentication
                     {
-                        auth_type pass
+                        auth_type PASS
                         auth_pass "pa ss#1"
                     }
                 }
