@@ -356,6 +356,24 @@ class ConfigParserTest {
     }
 
     @Test
+    void nopreemptWithStateMasterIsWarnedAboutAsInTheManual() throws Exception {
+        FloatdConfig config = ConfigParser.parse("""
+                vrrp_instance VI_1 {
+                    state MASTER
+                    nopreempt
+                    interface eth0
+                    virtual_router_id 51
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                }
+                """, "k.conf");
+        assertEquals(false, config.instances().getFirst().preempt());
+        assertEquals(List.of("k.conf:1: vrrp_instance VI_1: nopreempt has no effect with state MASTER; keepalived needs state BACKUP for it"),
+                config.warnings().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
     void readsAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keepalived.conf");
         Files.writeString(file, """
