@@ -113,7 +113,7 @@ public final class ConfigParser {
             entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()))),
             entry("unicast_peer", (s, i) -> {
                 i.peerBlockLine = s.line();
-                eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
+                i.peerErrors += eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
             }),
             entry("authentication", ConfigParser::authentication),
             entry("virtual_ipaddress", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::virtualAddress)),
@@ -139,12 +139,14 @@ public final class ConfigParser {
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress");
 
+    // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
-        try {
-            return InitialState.valueOf(value.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigProblem("state must be MASTER or BACKUP, but was '" + value + "'");
-        }
+        return switch (value) {
+            case "MASTER" -> InitialState.MASTER;
+            case "BACKUP" -> InitialState.BACKUP;
+            default -> throw new ConfigProblem("state must be MASTER or BACKUP, but was '" + value + "'"
+                    + (value.equalsIgnoreCase("MASTER") || value.equalsIgnoreCase("BACKUP") ? " (keepalived would start it as BACKUP)" : ""));
+        };
     }
 
     private static String script(Statement s) {
@@ -234,10 +236,11 @@ public final class ConfigParser {
             entry("auth_pass", (s, a) -> a.password = new Located<>(s.value(), s.line())));
 
     private static AuthType authType(String value) {
-        if (value.equalsIgnoreCase("AH")) {
+        if (value.equals("AH")) {
             throw new ConfigProblem("auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS");
         }
-        if (!value.equalsIgnoreCase("PASS")) {
+        // exact case: keepalived ignores 'auth_type pass', so accepting it would authenticate where keepalived did not
+        if (!value.equals("PASS")) {
             throw new ConfigProblem("auth_type must be PASS, but was '" + value + "'");
         }
         return AuthType.PASS;
@@ -393,17 +396,19 @@ public final class ConfigParser {
         }
     }
 
-    /** Runs {@code handler} on each line of a list block, so that one bad line does not hide the next. */
-    private static void eachLine(List<Statement> block, InstanceScope i, Handler<InstanceScope> handler) {
+    /** Runs {@code handler} on each line of a list block, so that one bad line does not hide the next; counts errors. */
+    private static int eachLine(List<Statement> block, InstanceScope i, Handler<InstanceScope> handler) {
+        int errors = 0;
         for (Statement line : block) {
             try {
                 unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
                 handler.handle(line, i);
             } catch (ConfigProblem | IllegalArgumentException e) {
                 i.error(line.line(), e.getMessage());
-                i.listErrors++;
+                errors++;
             }
         }
+        return errors;
     }
 
     private static String notImplemented(String keyword, Set<String> handled, Set<String> keepalivedOnly, String where) {
@@ -586,7 +591,7 @@ public final class ConfigParser {
         Located<BigDecimal> advertInt;
         int authLine;
         int peerBlockLine;
-        int listErrors;
+        int peerErrors;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
         final List<Located<InetAddress>> peers = new ArrayList<>();
@@ -606,7 +611,8 @@ public final class ConfigParser {
             if (!seen.contains("virtual_router_id")) {
                 error(line, "virtual_router_id is required");
             }
-            if (peers.isEmpty() && listErrors == 0) {
+            // a peer line already reported as wrong says enough
+            if (peers.isEmpty() && peerErrors == 0) {
                 error(peerBlockLine > 0 ? peerBlockLine : line, InstanceConfig.NO_PEER);
             }
             InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();

@@ -55,7 +55,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
             line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
             if (i.unicastSrcIp() != null) {
-                line(out, 1, "unicast_src_ip", i.unicastSrcIp().getHostAddress());
+                line(out, 1, "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
             }
             out.append(INDENT).append("unicast_peer {\n");
             i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
@@ -68,7 +68,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 out.append(INDENT).append("}\n");
             }
             out.append(INDENT).append("virtual_ipaddress {\n");
-            i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(a).append('\n'));
+            i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
             out.append(INDENT).append("}\n");
             NotifyScripts n = i.notifyScripts();
             notifyLine(out, "notify", n.any());

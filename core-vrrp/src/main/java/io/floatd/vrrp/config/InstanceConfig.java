@@ -211,8 +211,8 @@ public final class InstanceConfig {
             return Optional.empty();
         }
         String referenceName = src != null ? "unicast_src_ip " : "the first unicast_peer ";
-        return Optional.of(what + " " + address.getHostAddress() + " is " + family(address) + ", but "
-                + referenceName + reference.getHostAddress() + " is " + family(reference));
+        return Optional.of(what + " " + Addresses.format(address) + " is " + family(address) + ", but "
+                + referenceName + Addresses.format(reference) + " is " + family(reference));
     }
 
     static String family(InetAddress address) {
@@ -265,7 +265,7 @@ public final class InstanceConfig {
                 + ", advertIntervalCentis=" + advertIntervalCentis
                 + ", preempt=" + preempt
                 + ", preemptDelay=" + preemptDelay
-                + ", unicastSrcIp=" + (unicastSrcIp == null ? null : unicastSrcIp.getHostAddress())
+                + ", unicastSrcIp=" + (unicastSrcIp == null ? null : Addresses.format(unicastSrcIp))
                 + ", unicastPeers=" + unicastPeers
                 + ", authentication=" + authentication
                 + ", virtualAddresses=" + virtualAddresses
@@ -373,7 +373,7 @@ public final class InstanceConfig {
         public Builder addUnicastPeer(UnicastPeer peer) {
             Objects.requireNonNull(peer, "peer");
             if (unicastPeers.stream().anyMatch(p -> p.address().equals(peer.address()))) {
-                throw new IllegalArgumentException("unicast_peer " + peer.address().getHostAddress() + " is listed twice");
+                throw new IllegalArgumentException("unicast_peer " + Addresses.format(peer.address()) + " is listed twice");
             }
             unicastPeers.add(peer);
             return this;
@@ -393,7 +393,7 @@ public final class InstanceConfig {
         public Builder addVirtualAddress(VirtualAddress address) {
             Objects.requireNonNull(address, "address");
             if (virtualAddresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
-                throw new IllegalArgumentException("virtual_ipaddress " + address.address().getHostAddress() + " is listed twice");
+                throw new IllegalArgumentException("virtual_ipaddress " + Addresses.format(address.address()) + " is listed twice");
             }
             virtualAddresses.add(address);
             return this;

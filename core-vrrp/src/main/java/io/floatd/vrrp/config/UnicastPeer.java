@@ -37,6 +37,6 @@ public record UnicastPeer(InetAddress address, int minTtl, int maxTtl) {
     /** keepalived's notation, every option explicit. */
     @Override
     public String toString() {
-        return address.getHostAddress() + " min_ttl " + minTtl + " max_ttl " + maxTtl;
+        return Addresses.format(address) + " min_ttl " + minTtl + " max_ttl " + maxTtl;
     }
 }
