@@ -33,6 +33,7 @@ final class AdvertReceiver implements Runnable {
     }
 
     private final VrrpTransport transport;
+    private final InetAddress localAddress;
     private final VrrpLoop loop;
     private final DropCounters drops;
     private final Map<Integer, Listener> byVrid = new ConcurrentHashMap<>();
@@ -40,8 +41,9 @@ final class AdvertReceiver implements Runnable {
     private final Set<InetAddress> legacyChecksumPeers = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    AdvertReceiver(VrrpTransport transport, VrrpLoop loop, DropCounters drops) {
+    AdvertReceiver(VrrpTransport transport, InetAddress localAddress, VrrpLoop loop, DropCounters drops) {
         this.transport = transport;
+        this.localAddress = localAddress;
         this.loop = loop;
         this.drops = drops;
     }
@@ -69,6 +71,12 @@ final class AdvertReceiver implements Runnable {
     }
 
     void accept(ReceivedDatagram d) {
+        if (!localAddress.equals(d.destination())) {
+            // the socket hears every VRRP packet on the interface: multicast VRRP of other routers, other addresses
+            drop(new DecodeResult.Dropped(DropReason.UNEXPECTED_DESTINATION, "destination: "
+                    + d.destination().getHostAddress() + " (expected: " + localAddress.getHostAddress() + ")"), d, "");
+            return;
+        }
         byte[] p = d.payload();
         DecodeResult result = VrrpPacket.decode(p, 0, p.length, d.source(), d.destination());
         if (result instanceof DecodeResult.Dropped dropped) {

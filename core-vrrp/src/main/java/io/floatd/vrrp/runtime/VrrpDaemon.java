@@ -87,7 +87,7 @@ public final class VrrpDaemon implements AutoCloseable {
         Endpoint endpoint = endpoints.get(key);
         if (endpoint == null) {
             VrrpTransport transport = options.transports().open(source, ic.interfaceName());
-            endpoint = new Endpoint(transport, new AdvertReceiver(transport, loop, drops));
+            endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops));
             endpoints.put(key, endpoint);
         }
         VrrpParams params = new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),

@@ -1,0 +1,39 @@
+package io.floatd.cli;
+
+import io.floatd.vrrp.config.ConfigError;
+import io.floatd.vrrp.config.ConfigException;
+import io.floatd.vrrp.config.ConfigParser;
+import io.floatd.vrrp.config.FloatdConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** {@code -f CONFIG}, shared by the commands that read a configuration. */
+final class ConfigFileOption {
+    @Option(names = {"-f", "--use-file"}, paramLabel = "CONFIG", required = true,
+            description = "keepalived.conf-syntax configuration file")
+    Path file;
+
+    /** Parses the file; on errors prints each as {@code file:line: message} and returns empty. */
+    Optional<FloatdConfig> load(PrintWriter err) {
+        if (!Files.isRegularFile(file)) {
+            err.println("floatd: " + file + ": no such configuration file");
+            return Optional.empty();
+        }
+        try {
+            FloatdConfig config = ConfigParser.parse(file);
+            for (ConfigError w : config.warnings()) {
+                err.println("floatd: warning: " + w);
+            }
+            return Optional.of(config);
+        } catch (ConfigException e) {
+            for (ConfigError error : e.errors()) {
+                err.println("floatd: " + error);
+            }
+            err.println("floatd: " + file + ": " + e.errors().size() + " error(s); nothing started");
+            return Optional.empty();
+        }
+    }
+}

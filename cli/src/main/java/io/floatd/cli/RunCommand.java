@@ -1,0 +1,75 @@
+package io.floatd.cli;
+
+import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.runtime.DaemonOptions;
+import io.floatd.vrrp.runtime.NanoClock;
+import io.floatd.vrrp.runtime.VrrpDaemon;
+import io.floatd.vrrp.transport.RawIpTransport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code floatd run -f CONFIG}: the daemon, in the foreground. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the daemon in the foreground until SIGTERM or SIGINT.")
+final class RunCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger("floatd");
+
+    @Mixin
+    ConfigFileOption config;
+
+    @Option(names = "--provider", paramLabel = "NAME",
+            description = "Move the IP with this provider (linux-l2, aws, digitalocean), overriding floating_ip { provider }.")
+    String provider;
+
+    @Option(names = "--dry-run", description = "Run the election and log what would be done to the IP, without doing it.")
+    boolean dryRun;
+
+    @Option(names = "--notify-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Kill a notify script (and its process group) after this many seconds (default: ${DEFAULT-VALUE}).")
+    long notifyTimeoutSeconds;
+
+    @Option(names = "--debug", description = "Log debug detail, with stack traces.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LogSetup.install(debug, System.err);
+        Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr());
+        if (loaded.isEmpty()) {
+            return FloatdCommand.EXIT_CONFIG;
+        }
+        DaemonOptions options = new DaemonOptions(provider, dryRun, Duration.ofSeconds(notifyTimeoutSeconds),
+                RawIpTransport::open, DaemonOptions.ProviderLookup.serviceLoader(), NanoClock.SYSTEM);
+        VrrpDaemon daemon;
+        try {
+            daemon = VrrpDaemon.create(loaded.get(), options);
+        } catch (IOException | ProviderException e) {
+            spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
+            return FloatdCommand.EXIT_START;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
+                loaded.get().instances().size(), config.file);
+        daemon.start();
+        stop.await();
+        LOG.log(Level.INFO, "Stopping");
+        daemon.shutdown();
+        LOG.log(Level.INFO, "Stopped");
+        return FloatdCommand.EXIT_OK;
+    }
+}
