@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -25,16 +24,39 @@ final class LogSetup {
     static void install(boolean debug, PrintStream err) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        Handler h = new ConsoleHandler() {
-            {
-                setOutputStream(err);
-            }
-        };
+        Handler h = new LineHandler(err);
         boolean journal = System.getenv("JOURNAL_STREAM") != null;
         h.setFormatter(new LineFormatter(!journal, debug));
         h.setLevel(debug ? Level.FINE : Level.INFO);
         root.addHandler(h);
         root.setLevel(debug ? Level.FINE : Level.INFO);
+    }
+
+    /** Writes each record at once; unlike ConsoleHandler it never closes the stream it was given. */
+    static final class LineHandler extends Handler {
+        private final PrintStream out;
+
+        LineHandler(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            if (isLoggable(r)) {
+                out.print(getFormatter().format(r));
+                out.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
     }
 
     static final class LineFormatter extends Formatter {

@@ -15,6 +15,14 @@ public interface FloatingIpProvider extends AutoCloseable {
     /** Gives the IP up, but only if this node still holds it; another node's hold is never removed. */
     void release() throws ProviderException;
 
+    /**
+     * Called when the instance starts as Backup: removes what an earlier run of this node left behind and no
+     * other node can rely on (a Linux VIP after a crash). A hold that the peer could be relying on, such as a
+     * cloud IP, is left alone; the default does nothing.
+     */
+    default void clearStale() throws ProviderException {
+    }
+
     /** Frees sockets and clients; never throws. */
     @Override
     default void close() {

@@ -46,6 +46,11 @@ final class UnicastAdvertSender implements AdvertSender {
         }
     }
 
+    /** Encodes (without sending) once, so a Backup's first advert as Master does not pay for class loading. */
+    void warmUp() {
+        packet(1).encode(source, config.unicastPeers().getFirst().address());
+    }
+
     private VrrpPacket packet(int priority) {
         if (config.version() == 3) {
             return VrrpPacket.v3(config.virtualRouterId(), priority, config.advertIntervalCentis(), addresses);

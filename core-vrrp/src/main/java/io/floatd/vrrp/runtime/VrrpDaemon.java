@@ -92,8 +92,9 @@ public final class VrrpDaemon implements AutoCloseable {
         }
         VrrpParams params = new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),
                 ic.preempt(), ic.preemptDelay().toNanos(), source, ic.initialState() == InitialState.MASTER);
-        InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params),
-                new UnicastAdvertSender(ic, endpoint.transport(), source), options.clock());
+        UnicastAdvertSender sender = new UnicastAdvertSender(ic, endpoint.transport(), source);
+        sender.warmUp();
+        InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params), sender, options.clock());
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
 
         NotifyScripts ns = ic.notifyScripts();
@@ -166,6 +167,11 @@ public final class VrrpDaemon implements AutoCloseable {
 
     /** Starts the loop, the receivers, and every instance (each enters BACKUP, or MASTER as address owner). */
     public void start() {
+        for (Instance i : instances) {
+            if (i.takeover() != null) {
+                i.takeover().warmUp();
+            }
+        }
         for (Instance i : instances) {
             loop.post(() -> i.runner().handle(new VrrpEvent.Startup()));
         }

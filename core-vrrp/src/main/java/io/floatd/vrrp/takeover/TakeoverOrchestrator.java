@@ -46,6 +46,24 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         this.worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("takeover-" + instance).daemon(true).factory());
     }
 
+    /**
+     * Reads the holder once at start-up, off the loop: the first takeover then finds the provider's code loaded,
+     * its sockets or connections open, and the worker thread running, and the log tells where the IP is.
+     */
+    public void warmUp() {
+        worker.execute(() -> {
+            try {
+                new Timeline(instance, clock.nanoTime(), clock).mark("warm-up", Holder.nobody());
+                Holder holder = provider.holder();
+                lastHolder.set(holder);
+                LOG.log(Level.INFO, "VRRP_Instance({0}) floating IP holder at start: {1}", instance, holder);
+            } catch (ProviderException | RuntimeException e) {
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot read the floating IP holder at start: {1}",
+                        instance, e.getMessage());
+            }
+        });
+    }
+
     @Override
     public void onTransition(Transition t) {
         long gen = generation.incrementAndGet();
@@ -53,6 +71,20 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             worker.execute(() -> acquire(gen, t.atNanos()));
         } else if (t.from() == VrrpState.MASTER) {
             worker.execute(() -> release(gen, t.to()));
+        } else if (t.from() == VrrpState.INIT && t.to() == VrrpState.BACKUP) {
+            worker.execute(() -> clearStale(gen));
+        }
+    }
+
+    private void clearStale(long gen) {
+        if (gen != generation.get() || dryRun) {
+            return;
+        }
+        try {
+            provider.clearStale();
+        } catch (ProviderException | RuntimeException e) {
+            failures.increment();
+            LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot clear what an earlier run left: {1}", instance, e.getMessage());
         }
     }
 
@@ -64,7 +96,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         try {
             Holder holder = provider.holder();
             lastHolder.set(holder);
-            tl.mark("holder read: " + holder);
+            tl.mark("holder read", holder);
             if (holder.isSelf()) {
                 skippedWrites.increment();
                 tl.mark("already held, no write");
@@ -81,10 +113,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             }
         } catch (ProviderException e) {
             failures.increment();
-            tl.mark("failed: " + e.getMessage());
+            tl.mark("failed", e.getMessage());
         } catch (RuntimeException e) {
             failures.increment();
-            tl.mark("failed: " + e);
+            tl.mark("failed", e);
         }
         lastTakeover.set(tl);
         LOG.log(Level.INFO, tl.toString());

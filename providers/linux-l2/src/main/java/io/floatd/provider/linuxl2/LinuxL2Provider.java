@@ -103,6 +103,15 @@ public final class LinuxL2Provider implements FloatingIpProvider {
         sendGratuitous();
     }
 
+    /**
+     * A VIP still on the interface when the instance starts as Backup was left by a crash of this node: while it
+     * stays, this node would answer ARP for an address the Master serves, so it goes.
+     */
+    @Override
+    public void clearStale() throws ProviderException {
+        release();
+    }
+
     /** Removes the VIPs that are on their devices (whatever prefix they carry there); absent ones are fine. */
     @Override
     public synchronized void release() throws ProviderException {
