@@ -1,0 +1,144 @@
+package io.floatd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Argument parsing and exit codes of every command, through picocli as a user would call them. */
+class FloatdCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = FloatdCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static final String VALID = """
+            global_defs {
+                router_id lb1
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                priority 150
+                advert_int 1
+                unicast_src_ip 10.0.0.11
+                unicast_peer {
+                    10.0.0.12
+                }
+                authentication {
+                    auth_type PASS
+                    auth_pass s3cret99
+                }
+                virtual_ipaddress {
+                    10.0.0.100/24
+                }
+            }
+            """;
+
+    @Test
+    void checkAcceptsAValidConfigAndExitsZero() throws IOException {
+        Run r = run("check", "-f", write("ok.conf", VALID).toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("valid, 1 instance(s)"), r.out());
+    }
+
+    @Test
+    void checkDumpMasksThePassword() throws IOException {
+        Run r = run("check", "--dump", "-f", write("ok.conf", VALID).toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("vrrp_instance VI_1"), r.out());
+        assertFalse(r.out().contains("s3cret99"), "the password must never be printed");
+    }
+
+    @Test
+    void checkReportsEveryErrorWithFileAndLineAndExitsOne() throws IOException {
+        Path conf = write("bad.conf", VALID.replace("virtual_router_id 51", "virtual_router_id 300")
+                .replace("priority 150", "priority 0"));
+        Run r = run("check", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
+        assertTrue(r.err().contains(conf + ":6:"), r.err());
+        assertTrue(r.err().contains(conf + ":7:"), r.err());
+        assertFalse(r.err().contains("Exception"), "one clear line per error, no stack trace: " + r.err());
+    }
+
+    @Test
+    void runRefusesABadConfigWithoutStarting() throws IOException {
+        Path conf = write("bad.conf", VALID.replace("advert_int 1", "advert_int 0.5"));
+        Run r = run("run", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
+        Matcher m = Pattern.compile(Pattern.quote(conf.toString()) + ":8: .*advert_int").matcher(r.err());
+        assertTrue(m.find(), r.err());
+    }
+
+    @Test
+    void missingConfigFileIsOneLineAndExitOne() {
+        Run r = run("check", "-f", dir.resolve("nope.conf").toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void unknownSubcommandOrOptionIsAUsageError() {
+        assertEquals(FloatdCommand.EXIT_USAGE, run("frobnicate").exit());
+        Run r = run("check", "--bogus");
+        assertEquals(FloatdCommand.EXIT_USAGE, r.exit());
+        assertTrue(r.err().startsWith("floatd: "), r.err());
+        assertEquals(FloatdCommand.EXIT_USAGE, run("run").exit(), "run without -f");
+        assertEquals(FloatdCommand.EXIT_USAGE, run().exit(), "no subcommand");
+    }
+
+    @Test
+    void versionAndHelp() {
+        Run v = run("version");
+        assertEquals(0, v.exit());
+        assertTrue(v.out().startsWith("floatd " + VersionCommand.VERSION), v.out());
+        Run h = run("--help");
+        assertEquals(0, h.exit());
+        assertTrue(h.out().contains("Exit codes:"), h.out());
+        assertEquals(0, run("run", "--help").exit());
+    }
+
+    @Test
+    void demoShowsElectionFailoverAndHandoverWithMeasuredTimes() {
+        Run r = run("demo");
+        assertEquals(0, r.exit(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("lb1    BACKUP -> MASTER"), out);
+        assertTrue(out.contains("203.0.113.10 now on lb1"), out);
+        assertTrue(out.contains("kill -9 lb1"), out);
+        assertTrue(out.contains("203.0.113.10 now on lb2"), out);
+        Matcher failover = Pattern.compile("failover: lb2 MASTER (\\d+) ms after the kill").matcher(out);
+        assertTrue(failover.find(), out);
+        int ms = Integer.parseInt(failover.group(1));
+        assertTrue(ms > 200 && ms < 2000, "failover after " + ms + " ms (Master_Down_Interval is 361 ms)");
+        assertTrue(Pattern.compile("handover: lb2 MASTER and holding the IP \\d+ ms after the stop").matcher(out).find(), out);
+        assertTrue(out.contains("the IP moved 4 times"), out);
+    }
+}
