@@ -107,6 +107,29 @@ public final class FloatdProcess implements AutoCloseable {
         return -1;
     }
 
+    /** The wall clock as epoch nanos, comparable with the notify script's {@code date +%s%N}. */
+    public static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * Waits (bounded) for a notification of {@code state} at or after {@code afterEpochNanos} and returns its epoch
+     * nanos; fails with the log otherwise.
+     */
+    public long awaitNotified(String state, long afterEpochNanos, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            long at = notifiedAt(state, afterEpochNanos);
+            if (at >= 0) {
+                return at;
+            }
+            sleep(5); // a script can still be writing after floatd exited, so a dead process is no reason to stop early
+        }
+        throw new AssertionError("floatd in " + ns + " did not notify " + state + " within " + timeout
+                + " (notified: " + notifications() + ")\n" + log());
+    }
+
     /** Waits (bounded) until the last notified state is {@code state}; fails with the log otherwise. */
     public void awaitState(String state, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
@@ -161,6 +184,10 @@ public final class FloatdProcess implements AutoCloseable {
         }
     }
 
+    public Netns namespace() {
+        return ns;
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
@@ -178,6 +205,11 @@ public final class FloatdProcess implements AutoCloseable {
     public void close() {
         if (process != null && process.isAlive()) {
             kill9();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
         }
     }
 }
