@@ -93,9 +93,10 @@ class FloatdPairTest {
     void higherPriorityIsElected() {
         FloatdProcess node0 = start(NODE0, 150, false);
         FloatdProcess node1 = start(NODE1, 100, false);
-        node0.awaitState("MASTER", START);
-        node1.awaitState("BACKUP", START);
-        awaitVipOn(NODE0);
+        // both start at once: whichever JVM is up first may be Master for a moment, node0 must end up Master
+        awaitVipOn(NODE0, START);
+        node0.awaitState("MASTER", STEP);
+        node1.awaitState("BACKUP", STEP);
 
         int node0Seen = node0.notifications().size();
         int node1Seen = node1.notifications().size();
@@ -168,6 +169,7 @@ class FloatdPairTest {
         assertTrue(log.indexOf("floatd: Stopping") < log.indexOf("floatd: Stopped"), log);
         assertFalse(hasVip(NODE0), "node0 kept the VIP after a clean stop: " + addrs(NODE0));
         node0.awaitNotified("STOP", stoppedAt, STEP);
+        node1.awaitLog("Entering MASTER STATE (master " + Lan.address(NODE0) + " sent priority 0)", STEP);
         awaitVipOn(NODE1);
     }
 
@@ -229,6 +231,8 @@ class FloatdPairTest {
         FloatdProcess node0Again = start(NODE0, 150, true);
         node0Again.awaitState("BACKUP", START);
         await("the stale VIP removed from node0", STEP, () -> !hasVip(NODE0));
+        // it did see the VIP left by the crash (the read at start-up precedes the clean-up on entering BACKUP)
+        assertTrue(node0Again.log().contains("floating IP holder at start: self"), node0Again.log());
         assertTrue(node0Again.log().contains("VRRP_Instance(VI_1) Entering BACKUP STATE"), node0Again.log());
 
         // a fresh ARP resolution now has only node1 to answer
@@ -410,8 +414,12 @@ class FloatdPairTest {
     }
 
     private static void awaitVipOn(int node) {
+        awaitVipOn(node, STEP);
+    }
+
+    private static void awaitVipOn(int node, Duration timeout) {
         int other = node == NODE0 ? NODE1 : NODE0;
-        await("VIP on node" + node + " only", STEP, () -> hasVip(node) && !hasVip(other));
+        await("VIP on node" + node + " only", timeout, () -> hasVip(node) && !hasVip(other));
     }
 
     private static String mac(int node) {
