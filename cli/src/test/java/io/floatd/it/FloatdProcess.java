@@ -63,7 +63,10 @@ public final class FloatdProcess implements AutoCloseable {
     private void launch(Path conf, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("run", "-f", conf.toString()));
         args.addAll(List.of(extraArgs));
-        process = ns.spawn(command(args.toArray(String[]::new)), log);
+        // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
+        List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
+        cmd.addAll(command(args.toArray(String[]::new)));
+        process = ns.spawn(cmd, log);
     }
 
     public Path dir() {
@@ -80,6 +83,27 @@ public final class FloatdProcess implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter LOG_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * The epoch nanos (millisecond precision) of the first log line containing {@code text}, or -1: the daemon's own
+     * view of when something happened, without signal delivery or notify-script latency.
+     */
+    public long loggedAt(String text) {
+        for (String line : log().split("\n")) {
+            if (line.contains(text) && line.length() > 23) {
+                try {
+                    java.time.Instant t = java.time.Instant.from(LOG_TIME.parse(line.substring(0, 23)));
+                    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+                } catch (java.time.format.DateTimeParseException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** The states notified so far, as {@code epochNanos STATE priority} lines. */
@@ -105,6 +129,29 @@ public final class FloatdProcess implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** The wall clock as epoch nanos, comparable with the notify script's {@code date +%s%N}. */
+    public static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * Waits (bounded) for a notification of {@code state} at or after {@code afterEpochNanos} and returns its epoch
+     * nanos; fails with the log otherwise.
+     */
+    public long awaitNotified(String state, long afterEpochNanos, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            long at = notifiedAt(state, afterEpochNanos);
+            if (at >= 0) {
+                return at;
+            }
+            sleep(5); // a script can still be writing after floatd exited, so a dead process is no reason to stop early
+        }
+        throw new AssertionError("floatd in " + ns + " did not notify " + state + " within " + timeout
+                + " (notified: " + notifications() + ")\n" + log());
     }
 
     /** Waits (bounded) until the last notified state is {@code state}; fails with the log otherwise. */
@@ -161,6 +208,10 @@ public final class FloatdProcess implements AutoCloseable {
         }
     }
 
+    public Netns namespace() {
+        return ns;
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
@@ -178,6 +229,11 @@ public final class FloatdProcess implements AutoCloseable {
     public void close() {
         if (process != null && process.isAlive()) {
             kill9();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
         }
     }
 }
