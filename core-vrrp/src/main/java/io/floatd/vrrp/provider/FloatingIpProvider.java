@@ -19,8 +19,11 @@ public interface FloatingIpProvider extends AutoCloseable {
      * Called when the instance starts as Backup: removes what an earlier run of this node left behind and no
      * other node can rely on (a Linux VIP after a crash). A hold that the peer could be relying on, such as a
      * cloud IP, is left alone; the default does nothing.
+     *
+     * @return whether anything was removed
      */
-    default void clearStale() throws ProviderException {
+    default boolean clearStale() throws ProviderException {
+        return false;
     }
 
     /** Frees sockets and clients; never throws. */

@@ -81,7 +81,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             return;
         }
         try {
-            provider.clearStale();
+            if (provider.clearStale()) {
+                LOG.log(Level.INFO, "VRRP_Instance({0}) removed what an earlier run left behind"
+                        + " (this node is Backup and must not answer for the IP)", instance);
+            }
         } catch (ProviderException | RuntimeException e) {
             failures.increment();
             LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot clear what an earlier run left: {1}", instance, e.getMessage());

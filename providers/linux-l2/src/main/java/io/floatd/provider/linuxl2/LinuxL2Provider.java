@@ -108,14 +108,20 @@ public final class LinuxL2Provider implements FloatingIpProvider {
      * stays, this node would answer ARP for an address the Master serves, so it goes.
      */
     @Override
-    public void clearStale() throws ProviderException {
-        release();
+    public boolean clearStale() throws ProviderException {
+        return removePresent() > 0;
     }
 
     /** Removes the VIPs that are on their devices (whatever prefix they carry there); absent ones are fine. */
     @Override
-    public synchronized void release() throws ProviderException {
+    public void release() throws ProviderException {
+        removePresent();
+    }
+
+    /** Removes the VIPs present and says how many there were. */
+    private synchronized int removePresent() throws ProviderException {
         ensureOpen();
+        int removed = 0;
         List<RtNetlink.Address> present = dump();
         for (VirtualAddress va : vips) {
             int ifIndex;
@@ -133,12 +139,14 @@ public final class LinuxL2Provider implements FloatingIpProvider {
             }
             try {
                 netlink.delete(ifIndex, va.address(), a.prefixLength());
+                removed++;
             } catch (NativeException e) {
                 if (e.errno() != Libc.EADDRNOTAVAIL && e.errno() != Libc.ENOENT) {
                     throw failure("cannot remove " + cidr(va) + " from " + device(va), e);
                 }
             }
         }
+        return removed;
     }
 
     /**
