@@ -214,35 +214,4 @@ class LinuxL2ProviderTest {
             System.out.println("kernel refusal: " + e.getMessage() + " (retryable " + e.retryable() + ")");
         }
     }
-
-    @Test
-    void acquireTakesLessThan20Milliseconds() throws Exception {
-        VirtualAddress v4 = vip("10.199.0.102", 24, null);
-        VirtualAddress v6 = vip("fd00:199::102", 64, null);
-        int runs = 21;
-        long[] nanos = new long[runs];
-        long[] nanosIp = new long[runs];
-        try (LinuxL2Provider p = provider(node0, v4, v6)) {
-            for (int i = 0; i < runs; i++) {
-                p.release();
-                long start = System.nanoTime();
-                p.acquire();
-                nanos[i] = System.nanoTime() - start;
-            }
-            p.release();
-        }
-        // the alternative: the ip tool (setns + netlink in a fresh process), for the record
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            Netns.run("ip", "-n", node0.name(), "addr", "add", "10.199.0.102/24", "dev", Lan.IFNAME);
-            nanosIp[i] = System.nanoTime() - start;
-            Netns.run("ip", "-n", node0.name(), "addr", "del", "10.199.0.102/24", "dev", Lan.IFNAME);
-        }
-        java.util.Arrays.sort(nanos);
-        java.util.Arrays.sort(nanosIp);
-        System.out.printf("linux-l2 acquire (1 IPv4 + 1 IPv6 VIP, add + GARP + NA): median %.3f ms, min %.3f ms, max %.3f ms"
-                        + " (first run included); `ip addr add` alone: median %.3f ms%n",
-                nanos[runs / 2] / 1e6, nanos[0] / 1e6, nanos[runs - 1] / 1e6, nanosIp[runs / 2] / 1e6);
-        assertTrue(nanos[runs / 2] < 20_000_000L, "median acquire " + nanos[runs / 2] / 1e6 + " ms");
-    }
 }
