@@ -15,6 +15,8 @@ import java.net.InetAddress;
  * @param masterPriority the priority of the last Master heard
  * @param lowerMasterSince when a lower-priority Master was first tolerated under preempt_delay, or {@link #NEVER}
  * @param startedAt when the instance started, for preempt_delay "after startup"
+ * @param yielded this node gave the floating IP up to a peer it could not hear (split brain) and must not take
+ *     mastership back on its own timer until it hears an advert again or the IP is free
  */
 public record InstanceState(
         VrrpState state,
@@ -25,14 +27,15 @@ public record InstanceState(
         InetAddress masterAddress,
         int masterPriority,
         long lowerMasterSince,
-        long startedAt) {
+        long startedAt,
+        boolean yielded) {
 
     public static final long NO_DEADLINE = Long.MAX_VALUE;
     public static final long NEVER = Long.MIN_VALUE;
 
     public static InstanceState initial(VrrpParams params) {
         return new InstanceState(VrrpState.INIT, params.priority(), params.advertIntervalCentis(),
-                NO_DEADLINE, "", null, 0, NEVER, NEVER);
+                NO_DEADLINE, "", null, 0, NEVER, NEVER, false);
     }
 
     public boolean hasDeadline() {
@@ -41,7 +44,7 @@ public record InstanceState(
 
     InstanceState withState(VrrpState newState, long newDeadline, String reason) {
         return new InstanceState(newState, effectivePriority, masterAdverIntervalCentis, newDeadline, reason,
-                masterAddress, masterPriority, lowerMasterSince, startedAt);
+                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded);
     }
 
     InstanceState withDeadline(long newDeadline, String reason) {
@@ -50,21 +53,26 @@ public record InstanceState(
 
     InstanceState withMaster(InetAddress address, int priority, int adverIntervalCentis) {
         return new InstanceState(state, effectivePriority, adverIntervalCentis, deadline, deadlineReason,
-                address, priority, lowerMasterSince, startedAt);
+                address, priority, lowerMasterSince, startedAt, yielded);
     }
 
     InstanceState withPriority(int priority) {
         return new InstanceState(state, priority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, lowerMasterSince, startedAt);
+                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded);
     }
 
     InstanceState withLowerMasterSince(long since) {
         return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, since, startedAt);
+                masterAddress, masterPriority, since, startedAt, yielded);
+    }
+
+    InstanceState withYielded(boolean y) {
+        return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
+                masterAddress, masterPriority, lowerMasterSince, startedAt, y);
     }
 
     InstanceState withStartedAt(long at) {
         return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, lowerMasterSince, at);
+                masterAddress, masterPriority, lowerMasterSince, at, yielded);
     }
 }

@@ -32,4 +32,15 @@ public sealed interface VrrpEvent {
     /** Every tracked item is healthy again. */
     record FaultCleared() implements VrrpEvent {
     }
+
+    /**
+     * The provider says the floating IP this Master held is now on a configured peer: the two became Master
+     * while they could not hear each other, and the peer moved it last. This node yields.
+     */
+    record HolderMovedToPeer(String holder) implements VrrpEvent {
+    }
+
+    /** While yielded, the provider found the floating IP held by nobody. */
+    record HolderFree() implements VrrpEvent {
+    }
 }

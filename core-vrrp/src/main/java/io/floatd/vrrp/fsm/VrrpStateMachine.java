@@ -47,6 +47,8 @@ public final class VrrpStateMachine {
             case PriorityChanged p -> priorityChanged(s, p.effectivePriority(), now);
             case FaultRaised f -> faultRaised(s, f.reason());
             case FaultCleared f -> faultCleared(s, now);
+            case VrrpEvent.HolderMovedToPeer h -> yieldToPeer(s, h.holder(), now);
+            case VrrpEvent.HolderFree f -> reclaim(s, now);
         };
     }
 
@@ -84,7 +86,10 @@ public final class VrrpStateMachine {
         }
         return switch (s.state()) {
             case MASTER -> Step.of(s.withDeadline(now + advertNanos(), ""), new SendAdvert(s.effectivePriority()));
-            case BACKUP -> becomeMaster(s, now, s.deadlineReason());
+            // yielded after a split brain: silence alone is no reason to take the IP back from the peer
+            case BACKUP -> s.yielded()
+                    ? Step.of(s.withDeadline(now + masterDown(s), s.deadlineReason()))
+                    : becomeMaster(s, now, s.deadlineReason());
             default -> Step.of(s.withDeadline(NO_DEADLINE, ""));
         };
     }
@@ -99,7 +104,8 @@ public final class VrrpStateMachine {
 
     // RFC 5798 §6.4.2
     private Step advertInBackup(InstanceState s, AdvertReceived a, long now) {
-        InstanceState heard = s.withMaster(a.source(), a.priority(), learnedInterval(s, a));
+        // hearing the peer again ends a split-brain yield: the normal election resumes
+        InstanceState heard = s.withMaster(a.source(), a.priority(), learnedInterval(s, a)).withYielded(false);
         if (a.priority() == PRIORITY_STOP) {
             // the Master resigned: wait only Skew_Time so the highest-priority Backup answers first
             return Step.of(heard.withDeadline(now + skew(heard),
@@ -176,9 +182,26 @@ public final class VrrpStateMachine {
         return toBackup(cleared, now + masterDown(cleared), "fault cleared; no advert within master down interval");
     }
 
+    // the split-brain rule: a Master that held the IP and finds it on a configured peer gives way, once
+    private Step yieldToPeer(InstanceState s, String holder, long now) {
+        if (s.state() != VrrpState.MASTER) {
+            return Step.of(s);
+        }
+        InstanceState yielded = s.withYielded(true);
+        return toBackup(yielded, now + masterDown(yielded), "floating IP moved to peer " + holder
+                + " while the peers could not hear each other: yielding until adverts return");
+    }
+
+    private Step reclaim(InstanceState s, long now) {
+        if (s.state() != VrrpState.BACKUP || !s.yielded()) {
+            return Step.of(s);
+        }
+        return becomeMaster(s, now, "floating IP held by nobody while no master is heard: reclaiming");
+    }
+
     private Step becomeMaster(InstanceState s, long now, String reason) {
         VrrpState from = s.state();
-        InstanceState master = s.withState(VrrpState.MASTER, now + advertNanos(), "")
+        InstanceState master = s.withYielded(false).withState(VrrpState.MASTER, now + advertNanos(), "")
                 .withMaster(params.primaryAddress(), s.effectivePriority(), params.advertIntervalCentis())
                 .withLowerMasterSince(NEVER);
         return Step.of(master, new SendAdvert(s.effectivePriority()), new StateChanged(from, VrrpState.MASTER, reason));

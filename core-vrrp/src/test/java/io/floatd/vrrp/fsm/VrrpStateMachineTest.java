@@ -298,6 +298,63 @@ class VrrpStateMachineTest {
         }
     }
 
+    /** floatd's rule for a partition where both nodes reach the cloud API (issue: cloud takeover). */
+    @Nested
+    class SplitBrainTest {
+        private InstanceState yielded(VrrpStateMachine m) {
+            return m.next(master(m), new VrrpEvent.HolderMovedToPeer("i-0peer"), T0 + 20_000 * MS).state();
+        }
+
+        @Test
+        void masterWhoseIpMovedToAPeerYieldsToBackup() {
+            VrrpStateMachine m = machine();
+            Step step = m.next(master(m), new VrrpEvent.HolderMovedToPeer("i-0peer"), T0 + 20_000 * MS);
+            assertEquals(VrrpState.BACKUP, step.state().state());
+            assertTrue(step.state().yielded());
+            assertTrue(step.transition().reason().contains("i-0peer"), step.transition().reason());
+            assertFalse(step.actions().stream().anyMatch(a -> a instanceof SendAdvert), "a yielding node sends nothing");
+        }
+
+        @Test
+        void yieldedBackupDoesNotRetakeMastershipOnSilence() {
+            VrrpStateMachine m = machine();
+            InstanceState s = yielded(m);
+            for (int i = 0; i < 5; i++) {
+                Step step = m.next(s, new DeadlineReached(), s.deadline());
+                assertEquals(VrrpState.BACKUP, step.state().state(), "still yielded after " + (i + 1) + " silent intervals");
+                assertEquals(List.of(), step.actions());
+                assertTrue(step.state().deadline() > s.deadline());
+                s = step.state();
+            }
+        }
+
+        @Test
+        void hearingThePeerAgainResumesTheNormalElection() {
+            VrrpStateMachine m = machine();
+            InstanceState s = m.next(yielded(m), advert(HIGHER_ADDR, 100, 100), T0 + 21_000 * MS).state();
+            assertFalse(s.yielded());
+            Step takeover = m.next(s, new DeadlineReached(), s.deadline());
+            assertEquals(VrrpState.MASTER, takeover.state().state(), "after the peer falls silent again, ordinary failover");
+        }
+
+        @Test
+        void aFreeIpIsReclaimedAtOnce() {
+            VrrpStateMachine m = machine();
+            Step step = m.next(yielded(m), new VrrpEvent.HolderFree(), T0 + 21_000 * MS);
+            assertEquals(VrrpState.MASTER, step.state().state());
+            assertEquals(new SendAdvert(100), step.actions().get(0));
+            assertFalse(step.state().yielded());
+        }
+
+        @Test
+        void holderEventsOutsideTheirStateChangeNothing() {
+            VrrpStateMachine m = machine();
+            InstanceState b = backup(m);
+            assertEquals(List.of(), m.next(b, new VrrpEvent.HolderMovedToPeer("x"), T0 + 1).actions());
+            assertEquals(List.of(), m.next(b, new VrrpEvent.HolderFree(), T0 + 1).actions(), "only a yielded node reclaims");
+        }
+    }
+
     private static InetAddress ip(String s) {
         try {
             return InetAddress.getByName(s);
