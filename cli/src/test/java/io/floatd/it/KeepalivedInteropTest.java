@@ -44,6 +44,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>kill -9 floatd: keepalived takes over after its Master_Down_Interval;</li>
  *   <li>graceful stops both ways: the priority-0 advert each sends makes the other take over after Skew_Time.</li>
  * </ol>
+ * A second scenario ({@link #preemptsAndYieldsToKeepalived}) checks preemption both ways. The variants run
+ * concurrently, in separate namespaces. {@code FLOATD_IT_FULL_LOGS=1} prints every daemon's whole log.
  * Timings come from the notify scripts (wall clock) and are printed; the bounds are generous because other
  * namespace tests may share this machine's CPUs.
  */
@@ -219,6 +221,67 @@ class KeepalivedInteropTest {
         }
     }
 
+    /**
+     * Preemption both ways: a higher-priority floatd takes over from a keepalived Master (keepalived yields to its
+     * adverts), then a higher-priority keepalived takes over from floatd (floatd yields). Each newcomer starts as
+     * Backup, ignores the lower-priority Master's adverts and takes over when its Master_Down_Interval runs out.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"V2", "V3"})
+    @Execution(ExecutionMode.CONCURRENT)
+    void preemptsAndYieldsToKeepalived(Variant v) throws Exception {
+        Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+        StringBuilder report = new StringBuilder("keepalived preemption " + v + ":\n");
+        try {
+            Lan lan = Lan.create(v == Variant.V2 ? "q2" : "q3", 2);
+            cleanup.push(lan);
+            KeepalivedProcess ka1 = keepalived(lan.host(KA), v, 150, "BACKUP", cleanup);
+            ka1.awaitState("MASTER", START);
+
+            FloatdProcess fd = floatd(lan.host(FD), v, 200, null, cleanup);
+            fd.awaitState("BACKUP", START);
+            long backupAt = fd.notifiedAt("BACKUP", 0);
+            fd.awaitState("MASTER", Duration.ofNanos(v.masterDownNanos(200) + v.marginNanos() + 3_000_000_000L));
+            long preempt = fd.notifiedAt("MASTER", backupAt) - backupAt;
+            ka1.awaitState("BACKUP", Duration.ofSeconds(5));
+            report.append(String.format("  floatd(200) preempted keepalived(150) %.3f s after entering BACKUP (MDI %.3f s)%n",
+                    preempt / 1e9, v.masterDownNanos(200) / 1e9));
+            assertTrue(preempt <= v.masterDownNanos(200) + v.marginNanos(), "floatd preempted after " + preempt / 1e6 + " ms");
+            ka1.stop();
+
+            KeepalivedProcess ka2 = keepalived(lan.host(KA), v, 250, "BACKUP", cleanup);
+            KeepalivedProcess.StateChange kaBackup = ka2.awaitState("BACKUP", START);
+            KeepalivedProcess.StateChange kaMaster = ka2.awaitState("MASTER",
+                    Duration.ofNanos(v.masterDownNanos(250) + v.marginNanos() + 3_000_000_000L));
+            fd.awaitState("BACKUP", Duration.ofSeconds(5));
+            long kaPreempt = (kaMaster.epochMillis() - kaBackup.epochMillis()) * 1_000_000L;
+            report.append(String.format("  keepalived(250) preempted floatd(200) %.3f s after entering BACKUP (MDI %.3f s)%n",
+                    kaPreempt / 1e9, v.masterDownNanos(250) / 1e9));
+            assertEquals(List.of("BACKUP", "MASTER", "BACKUP"), states(fd), fd.log());
+            assertTrue(fd.log().contains("Entering BACKUP STATE"), fd.log());
+            assertFalse(fd.log().contains("dropped advert"), fd.log());
+            for (KeepalivedProcess k : List.of(ka1, ka2)) {
+                assertEquals(List.of(), k.log().lines().filter(KeepalivedInteropTest::complaint).toList(),
+                        "keepalived complained:\n" + k.log());
+            }
+        } finally {
+            if (System.getenv("FLOATD_IT_FULL_LOGS") != null) {
+                for (AutoCloseable c : cleanup) {
+                    if (c instanceof KeepalivedProcess k) report.append("---- ").append(k).append('\n').append(k.log());
+                    if (c instanceof FloatdProcess f) report.append("---- floatd\n").append(f.log());
+                }
+            }
+            System.out.print(report);
+            while (!cleanup.isEmpty()) {
+                try {
+                    cleanup.pop().close();
+                } catch (Exception e) {
+                    System.out.println("cleanup: " + e);
+                }
+            }
+        }
+    }
+
     /** One advert from keepalived, read on the floatd host's eth0 with floatd's own transport and codec. */
     private static void captureAndCheckAdvert(Variant v, Netns fdHost, StringBuilder report) throws Exception {
         InetAddress self = InetAddress.getByName(Lan.address(FD));
@@ -346,7 +409,14 @@ class KeepalivedInteropTest {
      */
     private static boolean complaint(String line) {
         String l = line.toLowerCase();
-        return !l.contains("security violation") && (l.contains(Lan.address(FD)) || l.contains("invalid")
+        if (l.contains("security violation")
+                // protocol, not complaints: a Master yielding to a preempting floatd, a preempting Backup
+                // ignoring floatd's lower-priority adverts until its Master_Down_Interval runs out
+                || l.contains("master received advert from " + Lan.address(FD) + " with higher priority")
+                || l.contains("advert from " + Lan.address(FD) + " - discarding") && l.contains("received lower priority")) {
+            return false;
+        }
+        return (l.contains(Lan.address(FD)) || l.contains("invalid")
                 || l.contains("bad ") || l.contains("ttl") || l.contains("checksum") || l.contains("mismatch")
                 || l.contains("wrong") || l.contains("error") || l.contains("warning") || l.contains("discard")
                 || l.contains("ignor"));
