@@ -63,7 +63,7 @@ public final class VrrpStateMachine {
         }
         // "state MASTER" changes nothing here: keepalived 2.2.7 also enters BACKUP first and waits the full
         // Master_Down_Interval, so a restarted node never preempts before it could have heard the current Master
-        return toBackup(started, now + masterDown(started), "startup");
+        return toBackup(started, now + masterDown(started), "init");
     }
 
     private Step shutdown(InstanceState s) {
