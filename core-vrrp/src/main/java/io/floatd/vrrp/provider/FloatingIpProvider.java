@@ -26,6 +26,15 @@ public interface FloatingIpProvider extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether leaving Master releases the IP when the configuration does not say ({@code floating_ip { release }}).
+     * A Linux VIP must go (two nodes answering ARP for it is a fault); a cloud IP may stay where it is until the
+     * next Master takes it, which saves a call and a gap.
+     */
+    default boolean releasesByDefault() {
+        return false;
+    }
+
     /** Frees sockets and clients; never throws. */
     @Override
     default void close() {

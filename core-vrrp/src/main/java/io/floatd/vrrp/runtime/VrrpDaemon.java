@@ -18,6 +18,8 @@ import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import io.floatd.vrrp.takeover.TakeoverPolicy;
+import io.floatd.vrrp.takeover.TakeoverSettings;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -99,7 +101,8 @@ public final class VrrpDaemon implements AutoCloseable {
 
         NotifyScripts ns = ic.notifyScripts();
         runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop())));
-        TakeoverOrchestrator takeover = takeover(ic, source, options);
+        TakeoverOrchestrator takeover = takeover(ic, source, options,
+                event -> loop.post(() -> runner.handle(event)));
         if (takeover != null) {
             runner.addListener(takeover);
         }
@@ -117,8 +120,8 @@ public final class VrrpDaemon implements AutoCloseable {
                 ic.advertIntervalCentis());
     }
 
-    private TakeoverOrchestrator takeover(InstanceConfig ic, InetAddress source, DaemonOptions options)
-            throws ProviderException {
+    private TakeoverOrchestrator takeover(InstanceConfig ic, InetAddress source, DaemonOptions options,
+            java.util.function.Consumer<VrrpEvent> events) throws ProviderException {
         Optional<String> name = providerName(ic, options);
         if (name.isEmpty()) {
             return null;
@@ -127,11 +130,18 @@ public final class VrrpDaemon implements AutoCloseable {
                 .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
                         + "' is not available in this build"));
         ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
-                ic.unicastPeers().stream().map(UnicastPeer::address).toList(), ic.floatingIp().values());
+                ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic));
+        TakeoverPolicy policy;
+        try {
+            policy = TakeoverSettings.policy(ic);
+        } catch (IllegalArgumentException e) {
+            throw ProviderException.fatal(e.getMessage());
+        }
         FloatingIpProvider provider = factory.create(ctx);
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");
-        return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun());
+        return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun(),
+                policy, events);
     }
 
     // --provider wins; then floating_ip { provider }; a plain virtual_ipaddress list means a Linux VIP

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.takeover;
 
+import io.floatd.vrrp.fsm.VrrpEvent;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
@@ -7,20 +8,43 @@ import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.NanoClock;
 import io.floatd.vrrp.runtime.Transition;
 import io.floatd.vrrp.runtime.TransitionListener;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
- * Applies the election's outcome to one instance's provider.
+ * Applies the election's outcome to one instance's provider, off the VRRP loop.
  *
- * <p>Single flight: operations run one at a time on the instance's own thread, and each carries the
- * generation of the transition that asked for it; an operation whose generation is no longer the newest is
- * skipped, so an acquire can never land after the release that followed it.
+ * <ul>
+ *   <li>Entering MASTER: read the holder; when it is this node already, write nothing; otherwise acquire. Each
+ *       provider call has a time limit; retryable failures are retried with full-jitter exponential backoff
+ *       until the takeover's deadline; a circuit breaker stops hammering a broken API; a fatal failure is
+ *       reported once, in one line, and not retried.</li>
+ *   <li>While MASTER: the holder is re-read every re-check interval; an IP found on nobody or a stranger is
+ *       taken back; an IP that this node held and now finds on a configured peer means both were Master while
+ *       they could not hear each other, and this node yields (the state machine goes BACKUP and waits for
+ *       adverts, or for the IP to be free).</li>
+ *   <li>Single flight: provider calls run one at a time on one thread, and each operation carries the
+ *       generation of the transition that asked for it; a superseded operation stops before its next call, so
+ *       an acquire can never land after the release that followed it.</li>
+ * </ul>
  */
 public final class TakeoverOrchestrator implements TransitionListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.takeover");
@@ -29,37 +53,82 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final FloatingIpProvider provider;
     private final NanoClock clock;
     private final boolean dryRun;
+    private final TakeoverPolicy policy;
+    private final Consumer<VrrpEvent> events;
+    private final boolean releaseOnLeave;
     private final ExecutorService worker;
+    private final ExecutorService caller;
+    private final ScheduledExecutorService ticker;
+    private final TimeLimiter timeLimiter;
+    private final CircuitBreaker breaker;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicReference<Timeline> lastTakeover = new AtomicReference<>();
     private final AtomicReference<Holder> lastHolder = new AtomicReference<>();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicReference<ScheduledFuture<?>> recheck = new AtomicReference<>();
+    private volatile boolean holdConfirmed;
+    private volatile boolean yielding;
+    private final LongAdder calls = new LongAdder();
     private final LongAdder acquires = new LongAdder();
     private final LongAdder releases = new LongAdder();
     private final LongAdder skippedWrites = new LongAdder();
+    private final LongAdder retries = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder reacquires = new LongAdder();
+    private final LongAdder yields = new LongAdder();
 
-    public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun) {
+    /** Thrown inside an operation whose transition is no longer the newest. */
+    private static final class Superseded extends Exception {
+        Superseded() {
+            super("superseded by a newer transition", null, false, false);
+        }
+    }
+
+    public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            TakeoverPolicy policy, Consumer<VrrpEvent> events) {
         this.instance = instance;
         this.provider = provider;
         this.clock = clock;
         this.dryRun = dryRun;
+        this.policy = policy;
+        this.events = events;
+        this.releaseOnLeave = policy.releaseOnLeave() != null ? policy.releaseOnLeave() : provider.releasesByDefault();
         this.worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("takeover-" + instance).daemon(true).factory());
+        this.caller = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("provider-" + instance).daemon(true).factory());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("recheck-" + instance).daemon(true).factory());
+        this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
+                .timeoutDuration(policy.attemptTimeout()).cancelRunningFuture(true).build());
+        this.breaker = CircuitBreaker.of("provider-" + instance, CircuitBreakerConfig.custom()
+                .failureRateThreshold(policy.breakerFailureRate())
+                .minimumNumberOfCalls(policy.breakerMinimumCalls())
+                .slidingWindowSize(Math.max(policy.breakerMinimumCalls(), 20))
+                .waitDurationInOpenState(policy.breakerOpen())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(TakeoverOrchestrator::retryable)
+                .build());
+        breaker.getEventPublisher().onStateTransition(e -> LOG.log(Level.WARNING,
+                "VRRP_Instance({0}) provider API circuit breaker {1}", instance, e.getStateTransition()));
+    }
+
+    /** With the default policy and no way to post events back (tests, demo). */
+    public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun) {
+        this(instance, provider, clock, dryRun, TakeoverPolicy.defaults(), e -> { });
     }
 
     /**
-     * Reads the holder once at start-up, off the loop: the first takeover then finds the provider's code loaded,
-     * its sockets or connections open, and the worker thread running, and the log tells where the IP is.
+     * Reads the holder once at start-up: the first takeover then finds the provider's code loaded, its
+     * connections open and the threads running, and the log tells where the IP is.
      */
     public void warmUp() {
         worker.execute(() -> {
             try {
                 new Timeline(instance, clock.nanoTime(), clock).mark("warm-up", Holder.nobody());
-                Holder holder = provider.holder();
+                Holder holder = call(provider::holder, generation.get(), Long.MAX_VALUE);
                 lastHolder.set(holder);
                 LOG.log(Level.INFO, "VRRP_Instance({0}) floating IP holder at start: {1}", instance, holder);
-            } catch (ProviderException | RuntimeException e) {
+            } catch (Exception e) {
                 LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot read the floating IP holder at start: {1}",
-                        instance, e.getMessage());
+                        instance, message(e));
             }
         });
     }
@@ -67,27 +136,21 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     @Override
     public void onTransition(Transition t) {
         long gen = generation.incrementAndGet();
+        stopRecheck();
+        boolean ownYield = yielding && t.from() == VrrpState.MASTER && t.to() == VrrpState.BACKUP;
         if (t.to() == VrrpState.MASTER) {
+            yielding = false;
             worker.execute(() -> acquire(gen, t.atNanos()));
+        } else if (ownYield) {
+            // the peer holds the IP now: nothing to release; watch for it to become free
+            startRecheck(gen, false);
         } else if (t.from() == VrrpState.MASTER) {
+            yielding = false;
             worker.execute(() -> release(gen, t.to()));
         } else if (t.from() == VrrpState.INIT && t.to() == VrrpState.BACKUP) {
             worker.execute(() -> clearStale(gen));
-        }
-    }
-
-    private void clearStale(long gen) {
-        if (gen != generation.get() || dryRun) {
-            return;
-        }
-        try {
-            if (provider.clearStale()) {
-                LOG.log(Level.INFO, "VRRP_Instance({0}) removed what an earlier run left behind"
-                        + " (this node is Backup and must not answer for the IP)", instance);
-            }
-        } catch (ProviderException | RuntimeException e) {
-            failures.increment();
-            LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot clear what an earlier run left: {1}", instance, e.getMessage());
+        } else {
+            yielding = false;
         }
     }
 
@@ -96,37 +159,47 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             return;
         }
         Timeline tl = new Timeline(instance, enteredMasterAt, clock);
+        long deadline = clock.nanoTime() + policy.deadline().toNanos();
         try {
-            Holder holder = provider.holder();
+            Holder holder = call(provider::holder, gen, deadline);
             lastHolder.set(holder);
             tl.mark("holder read", holder);
             if (holder.isSelf()) {
                 skippedWrites.increment();
+                holdConfirmed = true;
                 tl.mark("already held, no write");
             } else if (dryRun) {
                 tl.mark("dry run: would acquire");
-            } else if (gen == generation.get()) {
+            } else {
                 tl.mark("acquire sent");
-                provider.acquire();
+                call(() -> {
+                    provider.acquire();
+                    return null;
+                }, gen, deadline);
                 acquires.increment();
+                holdConfirmed = true;
                 lastHolder.set(Holder.self(""));
                 tl.mark("acquire confirmed");
-            } else {
-                tl.mark("superseded before acquire");
             }
-        } catch (ProviderException e) {
+            lastError.set(null);
+        } catch (Superseded e) {
+            tl.mark("superseded");
+        } catch (Exception e) {
             failures.increment();
-            tl.mark("failed", e.getMessage());
-        } catch (RuntimeException e) {
-            failures.increment();
-            tl.mark("failed", e);
+            lastError.set(message(e));
+            tl.mark("failed", message(e));
+            LOG.log(Level.ERROR, "VRRP_Instance({0}) takeover failed: {1}", instance, message(e));
         }
         lastTakeover.set(tl);
         LOG.log(Level.INFO, tl.toString());
+        if (gen == generation.get()) {
+            startRecheck(gen, true);
+        }
     }
 
     private void release(long gen, VrrpState to) {
-        if (gen != generation.get()) {
+        holdConfirmed = false;
+        if (gen != generation.get() || !releaseOnLeave) {
             return;
         }
         if (dryRun) {
@@ -134,17 +207,150 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             return;
         }
         try {
-            provider.release();
+            call(() -> {
+                provider.release();
+                return null;
+            }, gen, clock.nanoTime() + policy.deadline().toNanos());
             releases.increment();
             lastHolder.set(null);
             LOG.log(Level.INFO, "VRRP_Instance({0}) released the floating IP on entering {1}", instance, to);
-        } catch (ProviderException e) {
+        } catch (Superseded e) {
+            // a newer transition (back to MASTER) owns the IP now
+        } catch (Exception e) {
             failures.increment();
-            LOG.log(Level.WARNING, "VRRP_Instance({0}) release failed: {1}", instance, e.getMessage());
-        } catch (RuntimeException e) {
-            failures.increment();
-            LOG.log(Level.WARNING, "VRRP_Instance({0}) release failed: {1}", instance, e.toString());
+            lastError.set(message(e));
+            LOG.log(Level.WARNING, "VRRP_Instance({0}) release failed: {1}", instance, message(e));
         }
+    }
+
+    private void clearStale(long gen) {
+        if (gen != generation.get() || dryRun) {
+            return;
+        }
+        try {
+            if (call(provider::clearStale, gen, clock.nanoTime() + policy.deadline().toNanos())) {
+                LOG.log(Level.INFO, "VRRP_Instance({0}) removed what an earlier run left behind"
+                        + " (this node is Backup and must not answer for the IP)", instance);
+            }
+        } catch (Superseded e) {
+            // became Master meanwhile
+        } catch (Exception e) {
+            failures.increment();
+            LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot clear what an earlier run left: {1}", instance, message(e));
+        }
+    }
+
+    private void startRecheck(long gen, boolean asMaster) {
+        long every = policy.recheckInterval().toMillis();
+        ScheduledFuture<?> f = ticker.scheduleWithFixedDelay(
+                () -> worker.execute(() -> recheck(gen, asMaster)), every, every, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> old = recheck.getAndSet(f);
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    private void stopRecheck() {
+        ScheduledFuture<?> old = recheck.getAndSet(null);
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    private void recheck(long gen, boolean asMaster) {
+        if (gen != generation.get() || dryRun) {
+            return;
+        }
+        Holder holder;
+        try {
+            holder = call(provider::holder, gen, clock.nanoTime() + policy.attemptTimeout().toNanos() * 2);
+        } catch (Exception e) {
+            return; // a failed re-check changes nothing; the next one tries again
+        }
+        lastHolder.set(holder);
+        if (!asMaster) {
+            if (holder.kind() == Holder.Kind.NOBODY) {
+                LOG.log(Level.INFO, "VRRP_Instance({0}) floating IP is free while no master is heard: reclaiming", instance);
+                events.accept(new VrrpEvent.HolderFree());
+            }
+            return;
+        }
+        switch (holder.kind()) {
+            case SELF -> holdConfirmed = true;
+            case PEER -> {
+                if (holdConfirmed) {
+                    yields.increment();
+                    yielding = true;
+                    stopRecheck();
+                    LOG.log(Level.WARNING, "VRRP_Instance({0}) split brain: the floating IP this node held is now on"
+                            + " peer {1}; yielding until adverts return", instance, holder.id());
+                    events.accept(new VrrpEvent.HolderMovedToPeer(holder.id()));
+                } else {
+                    reacquire(gen, holder);
+                }
+            }
+            case NOBODY, OTHER -> reacquire(gen, holder);
+        }
+    }
+
+    private void reacquire(long gen, Holder holder) {
+        reacquires.increment();
+        LOG.log(Level.WARNING, "VRRP_Instance({0}) floating IP found on {1} while Master: taking it back", instance, holder);
+        try {
+            call(() -> {
+                provider.acquire();
+                return null;
+            }, gen, clock.nanoTime() + policy.deadline().toNanos());
+            holdConfirmed = true;
+            acquires.increment();
+        } catch (Superseded e) {
+            // no longer Master
+        } catch (Exception e) {
+            failures.increment();
+            lastError.set(message(e));
+            LOG.log(Level.ERROR, "VRRP_Instance({0}) taking the floating IP back failed: {1}", instance, message(e));
+        }
+    }
+
+    /** One provider operation under the policy: time limit per attempt, breaker, full-jitter retries to the deadline. */
+    private <T> T call(Callable<T> op, long gen, long deadlineNanos) throws Exception {
+        AtomicInteger attempt = new AtomicInteger();
+        Retry retry = Retry.of("provider-" + instance, RetryConfig.<T>custom()
+                .maxAttempts(Integer.MAX_VALUE)
+                .intervalFunction(new FullJitterBackoff(policy.initialBackoff(), policy.maxBackoff()))
+                .retryOnException(e -> retryable(e) && gen == generation.get() && clock.nanoTime() < deadlineNanos)
+                .build());
+        retry.getEventPublisher().onRetry(e -> {
+            retries.increment();
+            Level level = e.getNumberOfRetryAttempts() == 1 ? Level.WARNING : Level.DEBUG;
+            LOG.log(level, "VRRP_Instance({0}) provider call failed, retrying in {1} ms: {2}", instance,
+                    e.getWaitInterval().toMillis(), message(e.getLastThrowable()));
+        });
+        Callable<T> attemptOnce = () -> {
+            if (gen != generation.get()) {
+                throw new Superseded();
+            }
+            attempt.incrementAndGet();
+            calls.increment();
+            return timeLimiter.executeFutureSupplier(() -> caller.submit(op));
+        };
+        return Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, attemptOnce)).call();
+    }
+
+    private static boolean retryable(Throwable e) {
+        return e instanceof TimeoutException
+                || e instanceof CallNotPermittedException
+                || (e instanceof ProviderException pe && pe.retryable());
+    }
+
+    private static String message(Throwable e) {
+        if (e instanceof TimeoutException) {
+            return "provider call timed out";
+        }
+        if (e instanceof CallNotPermittedException) {
+            return "provider API circuit breaker is open (recent calls failed)";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     public Timeline lastTakeover() {
@@ -155,31 +361,37 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         return lastHolder.get();
     }
 
-    public long acquires() {
-        return acquires.sum();
+    public String lastError() {
+        return lastError.get();
     }
 
-    public long releases() {
-        return releases.sum();
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
     }
 
-    public long skippedWrites() {
-        return skippedWrites.sum();
+    /** Counters since start. */
+    public record Stats(long calls, long acquires, long releases, long skippedWrites, long retries, long failures,
+            long reacquires, long yields) {
     }
 
-    public long failures() {
-        return failures.sum();
+    public Stats stats() {
+        return new Stats(calls.sum(), acquires.sum(), releases.sum(), skippedWrites.sum(), retries.sum(),
+                failures.sum(), reacquires.sum(), yields.sum());
     }
 
     /** Waits for queued operations (a release on shutdown) to finish, at most {@code millis}. */
     public void drain(long millis) throws InterruptedException {
+        stopRecheck();
         worker.shutdown();
         worker.awaitTermination(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
+        stopRecheck();
+        ticker.shutdownNow();
         worker.shutdownNow();
+        caller.shutdownNow();
         provider.close();
     }
 }

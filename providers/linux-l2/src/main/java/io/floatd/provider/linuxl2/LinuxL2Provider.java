@@ -107,6 +107,12 @@ public final class LinuxL2Provider implements FloatingIpProvider {
      * A VIP still on the interface when the instance starts as Backup was left by a crash of this node: while it
      * stays, this node would answer ARP for an address the Master serves, so it goes.
      */
+    /** Two nodes answering ARP for the VIP is a fault: a node that is not Master always removes it. */
+    @Override
+    public boolean releasesByDefault() {
+        return true;
+    }
+
     @Override
     public boolean clearStale() throws ProviderException {
         return removePresent() > 0;

@@ -1,0 +1,153 @@
+package io.floatd.vrrp.takeover;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How hard the orchestrator tries to move an IP: per-call time limit, exponential backoff with full jitter,
+ * an overall deadline per takeover, the holder re-check while Master, and whether leaving Master releases.
+ * Immutable; built with {@link #custom()}.
+ */
+public final class TakeoverPolicy {
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(10);
+    public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
+    public static final float DEFAULT_BREAKER_FAILURE_RATE = 50f;
+    public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
+
+    private final Duration attemptTimeout;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration deadline;
+    private final Duration recheckInterval;
+    private final Boolean releaseOnLeave;
+    private final int breakerMinimumCalls;
+    private final float breakerFailureRate;
+    private final Duration breakerOpen;
+
+    private TakeoverPolicy(Builder b) {
+        this.attemptTimeout = b.attemptTimeout;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.deadline = b.deadline;
+        this.recheckInterval = b.recheckInterval;
+        this.releaseOnLeave = b.releaseOnLeave;
+        this.breakerMinimumCalls = b.breakerMinimumCalls;
+        this.breakerFailureRate = b.breakerFailureRate;
+        this.breakerOpen = b.breakerOpen;
+    }
+
+    public static TakeoverPolicy defaults() {
+        return custom().build();
+    }
+
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    public Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    public Duration deadline() {
+        return deadline;
+    }
+
+    public Duration recheckInterval() {
+        return recheckInterval;
+    }
+
+    /** Explicitly configured release-on-leave, or null for the provider's own default. */
+    public Boolean releaseOnLeave() {
+        return releaseOnLeave;
+    }
+
+    public int breakerMinimumCalls() {
+        return breakerMinimumCalls;
+    }
+
+    public float breakerFailureRate() {
+        return breakerFailureRate;
+    }
+
+    public Duration breakerOpen() {
+        return breakerOpen;
+    }
+
+    public static final class Builder {
+        private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration deadline = DEFAULT_DEADLINE;
+        private Duration recheckInterval = DEFAULT_RECHECK_INTERVAL;
+        private Boolean releaseOnLeave;
+        private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
+        private float breakerFailureRate = DEFAULT_BREAKER_FAILURE_RATE;
+        private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
+
+        public Builder attemptTimeout(Duration d) {
+            this.attemptTimeout = positive("attempt timeout", d);
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = positive("initial backoff", initial);
+            this.maxBackoff = positive("max backoff", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff must be at least the initial backoff " + initial + ", but was " + max);
+            }
+            return this;
+        }
+
+        public Builder deadline(Duration d) {
+            this.deadline = positive("deadline", d);
+            return this;
+        }
+
+        public Builder recheckInterval(Duration d) {
+            this.recheckInterval = positive("recheck interval", d);
+            return this;
+        }
+
+        public Builder releaseOnLeave(Boolean release) {
+            this.releaseOnLeave = release;
+            return this;
+        }
+
+        public Builder circuitBreaker(int minimumCalls, float failureRatePercent, Duration open) {
+            if (minimumCalls < 1) {
+                throw new IllegalArgumentException("circuit breaker minimum calls must be at least 1, but was " + minimumCalls);
+            }
+            if (failureRatePercent <= 0 || failureRatePercent > 100) {
+                throw new IllegalArgumentException("circuit breaker failure rate must be in (0, 100], but was " + failureRatePercent);
+            }
+            this.breakerMinimumCalls = minimumCalls;
+            this.breakerFailureRate = failureRatePercent;
+            this.breakerOpen = positive("circuit breaker open duration", open);
+            return this;
+        }
+
+        public TakeoverPolicy build() {
+            return new TakeoverPolicy(this);
+        }
+
+        private static Duration positive(String what, Duration d) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, but was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.floatd.vrrp.takeover;
+
+import io.floatd.vrrp.config.FloatingIpSettings;
+import io.floatd.vrrp.config.InstanceConfig;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code floating_ip { }} keywords that every provider shares, read into a {@link TakeoverPolicy}:
+ * {@code release yes|no}, {@code recheck_interval S}, {@code deadline S}, {@code attempt_timeout S}.
+ * Providers are handed the block without them.
+ */
+public final class TakeoverSettings {
+    public static final Set<String> KEYS = Set.of("provider", "release", "recheck_interval", "deadline", "attempt_timeout");
+
+    private TakeoverSettings() {
+    }
+
+    /** The policy the instance's block asks for; a bad value names the block's file:line. */
+    public static TakeoverPolicy policy(InstanceConfig ic) {
+        FloatingIpSettings f = ic.floatingIp();
+        Map<String, String> v = f.values();
+        TakeoverPolicy.Builder b = TakeoverPolicy.custom();
+        try {
+            if (v.containsKey("release")) {
+                b.releaseOnLeave(yesNo(v.get("release")));
+            }
+            if (v.containsKey("recheck_interval")) {
+                b.recheckInterval(seconds(v.get("recheck_interval")));
+            }
+            if (v.containsKey("deadline")) {
+                b.deadline(seconds(v.get("deadline")));
+            }
+            if (v.containsKey("attempt_timeout")) {
+                b.attemptTimeout(seconds(v.get("attempt_timeout")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.file() + ":" + f.line() + ": vrrp_instance " + ic.name()
+                    + ": floating_ip: " + e.getMessage(), e);
+        }
+        return b.build();
+    }
+
+    /** The block's keywords that belong to the provider. */
+    public static Map<String, String> providerSettings(InstanceConfig ic) {
+        Map<String, String> out = new LinkedHashMap<>(ic.floatingIp().values());
+        out.keySet().removeAll(KEYS);
+        return out;
+    }
+
+    private static boolean yesNo(String s) {
+        return switch (s) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw new IllegalArgumentException("release must be yes or no, but was " + s);
+        };
+    }
+
+    private static Duration seconds(String s) {
+        try {
+            BigDecimal secs = new BigDecimal(s);
+            return Duration.ofMillis(secs.movePointRight(3).longValueExact());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("expected seconds, but was " + s);
+        }
+    }
+}

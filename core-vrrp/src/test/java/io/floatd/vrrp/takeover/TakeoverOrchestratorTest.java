@@ -1,0 +1,246 @@
+package io.floatd.vrrp.takeover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.floatd.vrrp.fsm.VrrpEvent;
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.runtime.NanoClock;
+import io.floatd.vrrp.runtime.Transition;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The orchestrator against a scripted provider (the provider is the collaborator here; providers themselves
+ * are tested against endpoints that speak their APIs).
+ */
+class TakeoverOrchestratorTest {
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final ConcurrentLinkedQueue<VrrpEvent> events = new ConcurrentLinkedQueue<>();
+    private TakeoverOrchestrator orchestrator;
+
+    @AfterEach
+    void close() {
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+
+    /** A provider whose behaviour each test scripts. */
+    private class Scripted implements FloatingIpProvider {
+        volatile Holder holder = Holder.nobody();
+        volatile int failAcquires;
+        volatile boolean retryable = true;
+        volatile long acquireMillis;
+
+        @Override
+        public Holder holder() {
+            log.add("holder");
+            return holder;
+        }
+
+        @Override
+        public void acquire() throws ProviderException {
+            log.add("acquire");
+            sleep(acquireMillis);
+            if (failAcquires > 0) {
+                failAcquires--;
+                throw new ProviderException(retryable ? "test: RequestLimitExceeded" : "test: UnauthorizedOperation", retryable);
+            }
+            holder = Holder.self("me");
+        }
+
+        @Override
+        public void release() {
+            log.add("release");
+            holder = Holder.nobody();
+        }
+
+        @Override
+        public boolean releasesByDefault() {
+            return true;
+        }
+    }
+
+    private TakeoverOrchestrator start(Scripted p, TakeoverPolicy policy) {
+        orchestrator = new TakeoverOrchestrator("VI_1", p, NanoClock.SYSTEM, false, policy, events::add);
+        return orchestrator;
+    }
+
+    private static TakeoverPolicy.Builder fast() {
+        return TakeoverPolicy.custom().backoff(Duration.ofMillis(10), Duration.ofMillis(40))
+                .attemptTimeout(Duration.ofMillis(500)).deadline(Duration.ofSeconds(5))
+                .recheckInterval(Duration.ofSeconds(60));
+    }
+
+    private static Transition to(VrrpState from, VrrpState to) {
+        return new Transition("VI_1", from, to, "test", 100, System.nanoTime());
+    }
+
+    private long count(String op) {
+        synchronized (log) {
+            return log.stream().filter(op::equals).count();
+        }
+    }
+
+    @Test
+    void ipAlreadyHeldMakesNoWriteCall() {
+        Scripted p = new Scripted();
+        p.holder = Holder.self("me");
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        assertEquals(0, count("acquire"));
+        assertEquals(1, o.stats().skippedWrites());
+        assertTrue(o.lastTakeover().toString().contains("already held, no write"), o.lastTakeover().toString());
+    }
+
+    @Test
+    void retryableFailuresAreRetriedWithBackoffUntilTheTakeoverCompletes() {
+        Scripted p = new Scripted();
+        p.failAcquires = 3;
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        assertEquals(4, count("acquire"));
+        assertEquals(3, o.stats().retries());
+        assertEquals(0, o.stats().failures());
+        assertTrue(p.holder.isSelf());
+        List<String> marks = o.lastTakeover().marks().stream().map(Timeline.Mark::what).toList();
+        assertEquals(List.of("entered MASTER", "holder read", "acquire sent", "acquire confirmed"), marks);
+    }
+
+    @Test
+    void fatalFailureIsReportedOnceAndNotRetried() {
+        Scripted p = new Scripted();
+        p.failAcquires = 100;
+        p.retryable = false;
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        assertEquals(1, count("acquire"));
+        assertEquals(1, o.stats().failures());
+        assertEquals("test: UnauthorizedOperation", o.lastError());
+    }
+
+    @Test
+    void aHungCallIsCutAtTheAttemptTimeoutAndRetried() {
+        Scripted p = new Scripted();
+        p.acquireMillis = 2000;
+        TakeoverOrchestrator o = start(p, fast().attemptTimeout(Duration.ofMillis(150)).build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> count("acquire") >= 2);
+        p.acquireMillis = 0;
+        await(() -> o.lastTakeover() != null);
+        assertTrue(o.stats().retries() >= 1);
+        assertTrue(p.holder.isSelf());
+    }
+
+    @Test
+    void theDeadlineEndsRetriesWithOneFailure() {
+        Scripted p = new Scripted();
+        p.failAcquires = Integer.MAX_VALUE;
+        long start = System.nanoTime();
+        TakeoverOrchestrator o = start(p, fast().deadline(Duration.ofMillis(400)).build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(took < 3000, "took " + took + " ms for a 400 ms deadline");
+        assertEquals(1, o.stats().failures());
+        assertTrue(count("acquire") >= 3, "retried: " + count("acquire"));
+    }
+
+    @Test
+    void anAcquireNeverLandsAfterTheReleaseThatFollowedIt() {
+        Scripted p = new Scripted();
+        p.failAcquires = Integer.MAX_VALUE;
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> count("acquire") >= 2);
+        o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
+        await(() -> count("release") == 1);
+        int releasedAt;
+        synchronized (log) {
+            releasedAt = log.indexOf("release");
+        }
+        sleep(300);
+        synchronized (log) {
+            assertFalse(log.subList(releasedAt, log.size()).contains("acquire"), log.toString());
+        }
+        assertTrue(o.lastTakeover().toString().contains("superseded"), o.lastTakeover().toString());
+    }
+
+    @Test
+    void aMasterWhoseIpMovedToAPeerYields() {
+        Scripted p = new Scripted();
+        TakeoverOrchestrator o = start(p, fast().recheckInterval(Duration.ofMillis(100)).build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> p.holder.isSelf());
+        p.holder = Holder.peer("i-0peer");
+        await(() -> !events.isEmpty());
+        assertEquals(new VrrpEvent.HolderMovedToPeer("i-0peer"), events.poll());
+        assertEquals(1, o.stats().yields());
+        long acquiresBefore = count("acquire");
+        // the state machine answers with MASTER -> BACKUP; the yielded node does not touch the peer's IP
+        o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
+        sleep(350);
+        assertEquals(0, count("release"));
+        assertEquals(acquiresBefore, count("acquire"));
+        // the peer lets go: the yielded node is told the IP is free
+        p.holder = Holder.nobody();
+        await(() -> events.peek() instanceof VrrpEvent.HolderFree);
+    }
+
+    @Test
+    void aMasterTakesBackAnIpFoundOnNobody() {
+        Scripted p = new Scripted();
+        TakeoverOrchestrator o = start(p, fast().recheckInterval(Duration.ofMillis(100)).build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> p.holder.isSelf());
+        p.holder = Holder.other("i-0stranger");
+        await(() -> o.stats().reacquires() >= 1 && p.holder.isSelf());
+        assertTrue(events.isEmpty(), "a stranger is not a peer: no yield");
+    }
+
+    @Test
+    void theCircuitBreakerOpensOnABrokenApiAndStopsHammeringIt() {
+        Scripted p = new Scripted();
+        p.failAcquires = Integer.MAX_VALUE;
+        TakeoverOrchestrator o = start(p, fast().deadline(Duration.ofMillis(1500))
+                .circuitBreaker(4, 50, Duration.ofSeconds(30)).build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        assertEquals(CircuitBreaker.State.OPEN, o.breakerState());
+        assertTrue(count("acquire") <= 4, "calls after the breaker opened must not reach the API: " + count("acquire"));
+        assertTrue(o.lastError().contains("circuit breaker is open"), o.lastError());
+    }
+
+    private static void await(BooleanSupplier c) {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not reached within 10 s");
+            }
+            sleep(5);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
