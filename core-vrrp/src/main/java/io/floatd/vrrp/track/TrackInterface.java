@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One {@code track_interface} link, polled (about every 100 ms) from {@code /sys/class/net/IF/flags}: it is up
- * when the interface is administratively up and running (IFF_UP and IFF_RUNNING, which is what keepalived
- * looks at: carrier lost or link set down both count as down). A missing interface is down.
+ * One {@code track_interface} link, polled (about every 100 ms) from sysfs: it is up when the interface is
+ * administratively up ({@code flags} has IFF_UP) and operationally up ({@code operstate} is {@code up}, or
+ * {@code unknown} as for drivers without carrier reporting). That is the kernel's IFF_RUNNING, which keepalived
+ * looks at: a lost carrier and a link set down both count as down. A missing interface is down.
  */
 public final class TrackInterface {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     private static final int IFF_UP = 0x1;
-    private static final int IFF_RUNNING = 0x40;
 
     @FunctionalInterface
     public interface Listener {
@@ -51,9 +51,11 @@ public final class TrackInterface {
 
     boolean readUp() {
         try {
-            String text = Files.readString(sysClassNet.resolve(name).resolve("flags")).strip();
-            int flags = Integer.decode(text);
-            return (flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
+            Path dir = sysClassNet.resolve(name);
+            int flags = Integer.decode(Files.readString(dir.resolve("flags")).strip());
+            String operstate = Files.readString(dir.resolve("operstate")).strip();
+            // sysfs flags never show IFF_RUNNING; the kernel derives it from the operational state like this
+            return (flags & IFF_UP) != 0 && (operstate.equals("up") || operstate.equals("unknown"));
         } catch (IOException | NumberFormatException e) {
             return false;
         }
@@ -66,6 +68,7 @@ public final class TrackInterface {
             return;
         }
         up = now;
+        // keepalived's wording, which users grep for, although the state is polled here
         LOG.log(Level.INFO, "Netlink reports {0} {1}", name, now ? "up" : "down");
         for (Listener l : listeners) {
             l.changed(now);
