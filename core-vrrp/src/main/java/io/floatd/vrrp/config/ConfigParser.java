@@ -44,14 +44,18 @@ public final class ConfigParser {
     private static final Map<String, Handler<Scope>> TOP = Map.ofEntries(
             entry("global_defs", (s, top) -> top.parser.globalDefs(s)),
             entry("vrrp_instance", (s, top) -> top.parser.instance(s)),
+            entry("vrrp_script", (s, top) -> top.parser.vrrpScript(s)),
+            entry("track_file", (s, top) -> top.parser.trackFileBlock(s)),
+            // keepalived's older name for track_file
+            entry("vrrp_track_file", (s, top) -> top.parser.trackFileBlock(s)),
             entry("virtual_server", ConfigParser::skipLoadBalancer),
             entry("virtual_server_group", ConfigParser::skipLoadBalancer));
 
     private static final Set<String> TOP_KEEPALIVED = Set.of(
             "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
             "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces", "interface_up_down_delays",
-            "track_group", "static_ipaddress", "static_routes", "static_rules", "vrrp_script", "track_file",
-            "vrrp_track_file", "vrrp_track_process", "bfd_instance", "vrrp_sync_group", "garp_group");
+            "track_group", "static_ipaddress", "static_routes", "static_rules", "vrrp_track_process", "bfd_instance",
+            "vrrp_sync_group", "garp_group");
 
     private static void skipLoadBalancer(Statement s, Scope top) {
         String what = Stream.concat(Stream.of(s.keyword()), s.args().stream()).reduce((a, b) -> a + " " + b).orElseThrow();
@@ -96,7 +100,7 @@ public final class ConfigParser {
             entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
             entry("interface", (s, i) -> i.builder.interfaceName(s.value())),
             entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
-            entry("priority", (s, i) -> i.builder.priority(wholeNumber(s))),
+            entry("priority", (s, i) -> i.builder.priority(i.priority = wholeNumber(s))),
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
             entry("version", (s, i) -> {
                 int version = wholeNumber(s);
@@ -122,11 +126,14 @@ public final class ConfigParser {
             entry("notify_backup", (s, i) -> i.notify = i.notify.withBackup(script(s))),
             entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(script(s))),
             entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(script(s))),
-            entry("floating_ip", ConfigParser::floatingIp));
+            entry("floating_ip", ConfigParser::floatingIp),
+            entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
+            entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
+            entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)));
 
     private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
             "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
-            "track_interface", "track_script", "track_file", "track_process", "track_bfd", "vrf", "mcast_src_ip",
+            "track_process", "track_bfd", "vrf", "mcast_src_ip",
             "mcast_dst_ip", "track_src_ip", "check_unicast_src", "unicast_fault_no_peer", "unicast_ttl",
             "old_unicast_checksum", "garp_master_delay", "garp_master_repeat", "garp_lower_prio_delay",
             "garp_lower_prio_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_extra_if",
@@ -137,7 +144,8 @@ public final class ConfigParser {
 
     // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
     private static final Set<String> REPEATABLE = Set.of(
-            "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress");
+            "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
+            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -287,6 +295,337 @@ public final class ConfigParser {
         i.builder.floatingIp(new FloatingIpSettings(values, i.parser.file, s.line()));
     }
 
+    // ---- vrrp_script NAME { ... } and track_file NAME { ... } (top level) ----
+
+    private static final Map<String, Handler<ScriptScope>> VRRP_SCRIPT = Map.ofEntries(
+            entry("script", ConfigParser::scriptLine),
+            entry("interval", (s, v) -> v.interval = timer(s)),
+            entry("timeout", (s, v) -> v.timeout = timer(s)),
+            entry("fall", (s, v) -> v.fall = count(s)),
+            entry("rise", (s, v) -> v.rise = count(s)),
+            entry("weight", (s, v) -> {
+                s.noBlock();
+                Weight w = weight(s.keyword(), s.args(), 0, VrrpScriptConfig.MAX_WEIGHT, true);
+                v.weight = w.weight();
+                v.reverse = w.reverse() != null && w.reverse();
+            }),
+            entry("init_fail", (s, v) -> {
+                s.noValue();
+                v.initFail = true;
+            }),
+            entry("user", ConfigParser::scriptUser));
+
+    private static final Set<String> VRRP_SCRIPT_KEEPALIVED = Set.of();
+
+    private static final Map<String, Handler<TrackFileScope>> TRACK_FILE = Map.ofEntries(
+            entry("file", (s, t) -> t.file = Path.of(s.value())),
+            entry("weight", (s, t) -> {
+                s.noBlock();
+                Weight w = weight(s.keyword(), s.args(), 0, TrackFileConfig.MAX_WEIGHT, true);
+                t.weight = w.weight();
+                t.reverse = w.reverse() != null && w.reverse();
+            }),
+            entry("init_file", (s, t) -> {
+                s.noBlock();
+                List<String> args = s.args();
+                int n = 0;
+                long value = 0;
+                if (n < args.size() && !args.get(n).equals("overwrite")) {
+                    if (!isWhole(args.get(n))) {
+                        throw new ConfigProblem("init_file value must be a whole number, but was '" + args.get(n) + "'");
+                    }
+                    value = Long.parseLong(args.get(n++));
+                }
+                boolean overwrite = false;
+                if (n < args.size()) {
+                    if (!args.get(n).equals("overwrite")) {
+                        throw new ConfigProblem("unknown init_file option '" + args.get(n) + "' (expected overwrite)");
+                    }
+                    overwrite = true;
+                    n++;
+                }
+                if (n < args.size()) {
+                    throw new ConfigProblem("init_file takes [VALUE] [overwrite], but got " + String.join(" ", args));
+                }
+                t.initValue = value;
+                t.overwrite = overwrite;
+            }));
+
+    private static final Set<String> TRACK_FILE_KEEPALIVED = Set.of();
+
+    private static final Set<String> SCRIPT_OPTIONS = Set.of("interval", "timeout", "fall", "rise", "weight", "init_fail", "user");
+
+    private static void scriptLine(Statement s, ScriptScope v) {
+        s.noBlock();
+        List<String> args = s.args();
+        if (args.isEmpty() || args.getFirst().isBlank()) {
+            throw new ConfigProblem("missing value after 'script'");
+        }
+        String first = args.getFirst();
+        String line;
+        if (args.size() == 1) {
+            line = first;
+        } else if (first.chars().anyMatch(Character::isWhitespace)) {
+            // a quoted command line: keepalived 2.2.7 runs it and drops the rest of the line
+            line = first;
+            v.warn(s.line(), "'" + String.join(" ", args.subList(1, args.size())) + "' after the quoted script is ignored,"
+                    + " as keepalived ignores it; put each option on its own line");
+        } else {
+            // unquoted words are the command and its arguments
+            line = String.join(" ", args);
+            args.subList(1, args.size()).stream().filter(SCRIPT_OPTIONS::contains).findFirst().ifPresent(option ->
+                    v.warn(s.line(), "'" + option + "' on the script line is passed to the script as an argument, as in"
+                            + " keepalived; put each option on its own line"));
+        }
+        List<String> argv;
+        try {
+            argv = io.floatd.vrrp.notify.CommandLine.split(line);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(e.getMessage());
+        }
+        if (argv.isEmpty()) {
+            throw new ConfigProblem("missing value after 'script'");
+        }
+        String command = argv.getFirst();
+        if (command.startsWith("/")) {
+            Path p = Path.of(command);
+            if (!Files.exists(p)) {
+                throw new ConfigProblem("script " + command + " does not exist");
+            }
+            if (Files.isDirectory(p) || !Files.isExecutable(p)) {
+                throw new ConfigProblem("script " + command + " is not executable");
+            }
+        }
+        v.script = line;
+        v.scriptLine = s.line();
+    }
+
+    private static void scriptUser(Statement s, ScriptScope v) {
+        s.noBlock();
+        List<String> args = s.args();
+        if (args.isEmpty() || args.size() > 2) {
+            throw new ConfigProblem("user takes USER [GROUP], but got " + (args.isEmpty() ? "nothing" : String.join(" ", args)));
+        }
+        var lookup = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
+        try {
+            lookup.lookupPrincipalByName(args.get(0));
+        } catch (IOException e) {
+            throw new ConfigProblem("user '" + args.get(0) + "' does not exist");
+        }
+        if (args.size() == 2) {
+            try {
+                lookup.lookupPrincipalByGroupName(args.get(1));
+            } catch (IOException e) {
+                throw new ConfigProblem("group '" + args.get(1) + "' does not exist");
+            }
+        }
+        v.user = args.get(0);
+        v.group = args.size() == 2 ? args.get(1) : null;
+    }
+
+    private record Weight(int weight, Boolean reverse) {
+    }
+
+    /** {@code weight W [reverse|noreverse]} starting at {@code from}; {@code bare} when the keyword itself is "weight". */
+    private static Weight weight(String what, List<String> args, int from, int max, boolean bare) {
+        int n = from;
+        if (!bare) {
+            if (!args.get(n).equals("weight")) {
+                throw new ConfigProblem("unknown " + what + " option '" + args.get(n) + "' (expected weight)");
+            }
+            n++;
+        }
+        if (n >= args.size()) {
+            throw new ConfigProblem("missing value after 'weight'");
+        }
+        String text = args.get(n++);
+        int weight = wholeNumber("weight", text);
+        if (weight < -max || weight > max) {
+            throw new ConfigProblem((bare ? "" : what + " ") + "weight must be between -" + max + " and " + max + ", but was " + weight);
+        }
+        Boolean reverse = null;
+        if (n < args.size()) {
+            reverse = switch (args.get(n)) {
+                case "reverse" -> true;
+                case "noreverse", "no_reverse" -> false;
+                default -> throw new ConfigProblem("unknown weight option '" + args.get(n) + "' (expected reverse or noreverse)");
+            };
+            n++;
+        }
+        if (n < args.size()) {
+            throw new ConfigProblem("unexpected '" + String.join(" ", args.subList(n, args.size())) + "' after the weight");
+        }
+        return new Weight(weight, reverse);
+    }
+
+    private static Duration timer(Statement s) {
+        BigDecimal seconds = seconds(s);
+        Duration d = Duration.ofNanos(seconds.setScale(6, RoundingMode.HALF_UP).movePointRight(9).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue());
+        if (seconds.compareTo(new BigDecimal("0.01")) < 0 || d.compareTo(VrrpScriptConfig.MAX_TIMER) > 0) {
+            throw new ConfigProblem(s.keyword() + " must be between 0.01 and " + VrrpScriptConfig.MAX_TIMER.toSeconds()
+                    + " seconds, but was " + s.value());
+        }
+        return d;
+    }
+
+    private static int count(Statement s) {
+        int n = wholeNumber(s);
+        if (n < 1 || n > VrrpScriptConfig.MAX_FALL_RISE) {
+            throw new ConfigProblem(s.keyword() + " must be between 1 and " + VrrpScriptConfig.MAX_FALL_RISE + ", but was " + n);
+        }
+        return n;
+    }
+
+    private void vrrpScript(Statement s) {
+        String name = blockName(s, "vrrp_script");
+        var v = new ScriptScope(this, name);
+        dispatch(s.requireBlock(), VRRP_SCRIPT, VRRP_SCRIPT_KEEPALIVED, "vrrp_script", v);
+        Located<VrrpScriptConfig> earlier = scripts.get(name);
+        if (earlier != null) {
+            error(s.line(), "vrrp_script " + name + " is already defined at " + file + ":" + earlier.line());
+            return;
+        }
+        if (v.script == null) {
+            if (!v.seen.contains("script")) {
+                v.error(s.line(), "'script' is required");
+            }
+            return;
+        }
+        if (v.errors > 0) {
+            // still known, so instances naming it are not also told it does not exist
+            scripts.put(name, new Located<>(null, s.line()));
+            return;
+        }
+        Duration timeout = v.timeout != null ? v.timeout : v.interval;
+        try {
+            scripts.put(name, new Located<>(new VrrpScriptConfig(name, v.script, v.interval, timeout, v.fall, v.rise,
+                    v.weight, v.reverse, v.initFail, v.user, v.group, file, s.line()), s.line()));
+        } catch (IllegalArgumentException e) {
+            v.error(s.line(), e.getMessage());
+            scripts.put(name, new Located<>(null, s.line()));
+        }
+    }
+
+    private void trackFileBlock(Statement s) {
+        String name = blockName(s, s.keyword());
+        var t = new TrackFileScope(this, s.keyword() + " " + name + ": ");
+        dispatch(s.requireBlock(), TRACK_FILE, TRACK_FILE_KEEPALIVED, s.keyword(), t);
+        Located<TrackFileConfig> earlier = trackFiles.get(name);
+        if (earlier != null) {
+            error(s.line(), "track_file " + name + " is already defined at " + file + ":" + earlier.line());
+            return;
+        }
+        if (t.file == null && !t.seen.contains("file")) {
+            t.error(s.line(), "'file' is required");
+        }
+        if (t.errors > 0) {
+            trackFiles.put(name, new Located<>(null, s.line()));
+            return;
+        }
+        trackFiles.put(name, new Located<>(new TrackFileConfig(name, t.file, t.weight, t.reverse, t.initValue, t.overwrite,
+                s.line()), s.line()));
+    }
+
+    private static String blockName(Statement s, String keyword) {
+        if (s.args().size() != 1) {
+            throw new ConfigProblem(s.args().isEmpty() ? keyword + " needs a name"
+                    : keyword + " takes one name, but got " + s.args().size() + ": " + String.join(" ", s.args()));
+        }
+        return s.args().getFirst();
+    }
+
+    // ---- track_script / track_interface / track_file { NAME [weight W [reverse]] } in vrrp_instance ----
+
+    private record TrackRef(String name, Integer weight, Boolean reverse, int line) {
+    }
+
+    private static TrackRef trackRef(Statement line, String what, int max) {
+        line.noBlock();
+        if (line.args().isEmpty()) {
+            return new TrackRef(line.keyword(), null, null, line.line());
+        }
+        Weight w = weight(what + " " + line.keyword(), line.args(), 0, max, false);
+        return new TrackRef(line.keyword(), w.weight(), w.reverse(), line.line());
+    }
+
+    private static void trackScriptLine(Statement line, InstanceScope i) {
+        i.scriptRefs.add(trackRef(line, "track_script", VrrpScriptConfig.MAX_WEIGHT));
+    }
+
+    private static void trackInterfaceLine(Statement line, InstanceScope i) {
+        TrackRef ref = trackRef(line, "track_interface", VrrpScriptConfig.MAX_WEIGHT);
+        i.builder.addTrackInterface(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
+                ref.reverse() != null && ref.reverse()));
+        if (ref.weight() != null && ref.weight() != 0) {
+            i.weighted = true;
+        }
+    }
+
+    private static void trackFileLine(Statement line, InstanceScope i) {
+        i.fileRefs.add(trackRef(line, "track_file", TrackFileConfig.MAX_WEIGHT));
+    }
+
+    /** Resolves the instance's track_script and track_file names once every block of the file is read. */
+    private void resolveTracking(InstanceScope i) {
+        for (TrackRef ref : i.scriptRefs) {
+            Located<VrrpScriptConfig> found = scripts.get(ref.name());
+            if (found == null) {
+                i.error(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'" + suggestion(ref.name(), scripts.keySet()));
+                continue;
+            }
+            VrrpScriptConfig script = found.value();
+            usedScripts.add(ref.name());
+            if (script == null) {
+                continue;
+            }
+            int weight = ref.weight() != null ? ref.weight() : script.weight();
+            boolean reverse = ref.reverse() != null ? ref.reverse() : script.reverse();
+            i.weighted |= weight != 0;
+            try {
+                i.builder.addTrackScript(new TrackedScript(script, weight, reverse));
+            } catch (IllegalArgumentException e) {
+                i.error(ref.line(), e.getMessage());
+            }
+        }
+        for (TrackRef ref : i.fileRefs) {
+            Located<TrackFileConfig> found = trackFiles.get(ref.name());
+            if (found == null) {
+                i.error(ref.line(), "track_file: no track_file named '" + ref.name() + "'" + suggestion(ref.name(), trackFiles.keySet()));
+                continue;
+            }
+            TrackFileConfig tf = found.value();
+            usedTrackFiles.add(ref.name());
+            if (tf == null) {
+                continue;
+            }
+            int weight = ref.weight() != null ? ref.weight() : tf.weight();
+            boolean reverse = ref.reverse() != null ? ref.reverse() : tf.reverse();
+            i.weighted |= weight != 0;
+            try {
+                i.builder.addTrackFile(new TrackedFile(tf, weight, reverse));
+            } catch (IllegalArgumentException e) {
+                i.error(ref.line(), e.getMessage());
+            }
+        }
+        if (i.weighted && i.priority == 255) {
+            i.warn(i.line, "tracking weights are ignored for an address owner (priority 255), as in keepalived;"
+                    + " only weight 0 (FAULT) applies");
+        }
+    }
+
+    private void warnUnused() {
+        scripts.forEach((name, s) -> {
+            if (!usedScripts.contains(name)) {
+                warn(s.line(), "vrrp_script " + name + " is not tracked by any vrrp_instance, so it will not run");
+            }
+        });
+        trackFiles.forEach((name, t) -> {
+            if (!usedTrackFiles.contains(name)) {
+                warn(t.line(), "track_file " + name + " is not tracked by any vrrp_instance, so it will not be read");
+            }
+        });
+    }
+
     // ---- the parse ----
 
     private final String file;
@@ -294,6 +633,10 @@ public final class ConfigParser {
     private final List<ConfigError> warnings = new ArrayList<>();
     private final GlobalScope global = new GlobalScope(this);
     private final List<InstanceScope> instances = new ArrayList<>();
+    private final Map<String, Located<VrrpScriptConfig>> scripts = new LinkedHashMap<>();
+    private final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
+    private final Set<String> usedScripts = new java.util.HashSet<>();
+    private final Set<String> usedTrackFiles = new java.util.HashSet<>();
 
     private ConfigParser(String file) {
         this.file = file;
@@ -320,6 +663,10 @@ public final class ConfigParser {
         // after the whole file: global_defs may come after the instances it applies to
         GlobalDefs globalDefs = global.builder.build();
         List<InstanceConfig> built = new ArrayList<>();
+        for (InstanceScope i : instances) {
+            resolveTracking(i);
+        }
+        warnUnused();
         for (InstanceScope i : instances) {
             i.finish(globalDefs).ifPresent(config -> {
                 checkUniqueRouter(config, built);
@@ -483,6 +830,10 @@ public final class ConfigParser {
         throw new ConfigProblem(what + " '" + text + "' is not a valid IPv4 or IPv6 address");
     }
 
+    private static boolean isWhole(String text) {
+        return WHOLE.matcher(text).matches();
+    }
+
     private static int wholeNumber(Statement s) {
         return wholeNumber(s.keyword(), s.value());
     }
@@ -558,6 +909,36 @@ public final class ConfigParser {
         }
     }
 
+    private static final class ScriptScope extends Scope {
+        String script;
+        int scriptLine;
+        Duration interval = VrrpScriptConfig.DEFAULT_INTERVAL;
+        Duration timeout;
+        int fall = 1;
+        int rise = 1;
+        int weight;
+        boolean reverse;
+        boolean initFail;
+        String user;
+        String group;
+
+        ScriptScope(ConfigParser parser, String name) {
+            super(parser, "vrrp_script " + name + ": ");
+        }
+    }
+
+    private static final class TrackFileScope extends Scope {
+        Path file;
+        int weight = TrackFileConfig.DEFAULT_WEIGHT;
+        boolean reverse;
+        Long initValue;
+        boolean overwrite;
+
+        TrackFileScope(ConfigParser parser, String prefix) {
+            super(parser, prefix);
+        }
+    }
+
     private static final class AuthScope extends Scope {
         final InstanceScope instance;
         boolean typeGiven;
@@ -596,6 +977,10 @@ public final class ConfigParser {
         NotifyScripts notify = NotifyScripts.NONE;
         final List<Located<InetAddress>> peers = new ArrayList<>();
         final List<Located<InetAddress>> virtualAddresses = new ArrayList<>();
+        final List<TrackRef> scriptRefs = new ArrayList<>();
+        final List<TrackRef> fileRefs = new ArrayList<>();
+        boolean weighted;
+        int priority = InstanceConfig.DEFAULT_PRIORITY;
 
         InstanceScope(ConfigParser parser, String name, int line) {
             super(parser, "vrrp_instance " + name + ": ");

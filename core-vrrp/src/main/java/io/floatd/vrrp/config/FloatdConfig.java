@@ -40,6 +40,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         line(out, 1, "router_id", quote(global.routerId()));
         line(out, 1, "vrrp_version", global.vrrpVersion());
         out.append("}\n");
+        dumpTrackingBlocks(out);
         for (InstanceConfig i : instances) {
             out.append('\n');
             if (i.file() != null) {
@@ -84,9 +85,62 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 }
                 out.append(INDENT).append("}\n");
             }
+            dumpTracking(out, i);
             out.append("}\n");
         }
         return out.toString();
+    }
+
+    private void dumpTrackingBlocks(StringBuilder out) {
+        Map<String, VrrpScriptConfig> scripts = new java.util.LinkedHashMap<>();
+        Map<String, TrackFileConfig> files = new java.util.LinkedHashMap<>();
+        for (InstanceConfig i : instances) {
+            i.trackScripts().forEach(t -> scripts.putIfAbsent(t.name(), t.script()));
+            i.trackFiles().forEach(t -> files.putIfAbsent(t.name(), t.file()));
+        }
+        for (VrrpScriptConfig v : scripts.values()) {
+            out.append('\n').append("vrrp_script ").append(quote(v.name())).append(" {\n");
+            line(out, 1, "script", quote(v.script()));
+            line(out, 1, "interval", InstanceConfig.seconds(v.interval()));
+            line(out, 1, "timeout", InstanceConfig.seconds(v.timeout()));
+            line(out, 1, "fall", v.fall());
+            line(out, 1, "rise", v.rise());
+            line(out, 1, "weight", v.weight() + (v.reverse() ? " reverse" : ""));
+            if (v.initFail()) {
+                out.append(INDENT).append("init_fail\n");
+            }
+            if (v.user() != null) {
+                line(out, 1, "user", quote(v.user()) + (v.group() != null ? " " + quote(v.group()) : ""));
+            }
+            out.append("}\n");
+        }
+        for (TrackFileConfig f : files.values()) {
+            out.append('\n').append("track_file ").append(quote(f.name())).append(" {\n");
+            line(out, 1, "file", quote(f.file().toString()));
+            line(out, 1, "weight", f.weight() + (f.reverse() ? " reverse" : ""));
+            if (f.initValue() != null) {
+                line(out, 1, "init_file", f.initValue() + (f.overwrite() ? " overwrite" : ""));
+            }
+            out.append("}\n");
+        }
+    }
+
+    private static void dumpTracking(StringBuilder out, InstanceConfig i) {
+        if (!i.trackScripts().isEmpty()) {
+            out.append(INDENT).append("track_script {\n");
+            i.trackScripts().forEach(t -> line(out, 2, quote(t.name()), "weight " + t.weight() + (t.reverse() ? " reverse" : "")));
+            out.append(INDENT).append("}\n");
+        }
+        if (!i.trackInterfaces().isEmpty()) {
+            out.append(INDENT).append("track_interface {\n");
+            i.trackInterfaces().forEach(t -> line(out, 2, quote(t.name()), "weight " + t.weight() + (t.reverse() ? " reverse" : "")));
+            out.append(INDENT).append("}\n");
+        }
+        if (!i.trackFiles().isEmpty()) {
+            out.append(INDENT).append("track_file {\n");
+            i.trackFiles().forEach(t -> line(out, 2, quote(t.name()), "weight " + t.weight() + (t.reverse() ? " reverse" : "")));
+            out.append(INDENT).append("}\n");
+        }
     }
 
     private static void line(StringBuilder out, int depth, String keyword, Object value) {

@@ -37,6 +37,9 @@ public final class InstanceConfig {
     private final List<VirtualAddress> virtualAddresses;
     private final NotifyScripts notify;
     private final FloatingIpSettings floatingIp;
+    private final List<TrackedScript> trackScripts;
+    private final List<TrackedInterface> trackInterfaces;
+    private final List<TrackedFile> trackFiles;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -56,6 +59,9 @@ public final class InstanceConfig {
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
         this.notify = b.notify;
         this.floatingIp = b.floatingIp;
+        this.trackScripts = List.copyOf(b.trackScripts);
+        this.trackInterfaces = List.copyOf(b.trackInterfaces);
+        this.trackFiles = List.copyOf(b.trackFiles);
     }
 
     public static Builder builder(String name) {
@@ -151,6 +157,26 @@ public final class InstanceConfig {
         return floatingIp;
     }
 
+    /** {@code track_script} entries, in file order. */
+    public List<TrackedScript> trackScripts() {
+        return trackScripts;
+    }
+
+    /** {@code track_interface} entries, in file order. */
+    public List<TrackedInterface> trackInterfaces() {
+        return trackInterfaces;
+    }
+
+    /** {@code track_file} entries, in file order. */
+    public List<TrackedFile> trackFiles() {
+        return trackFiles;
+    }
+
+    /** Whether anything is tracked, so that start-up waits for tracking. */
+    public boolean isTracking() {
+        return !trackScripts.isEmpty() || !trackInterfaces.isEmpty() || !trackFiles.isEmpty();
+    }
+
     public boolean isIpv6() {
         return familyReference(unicastSrcIp, unicastPeers, virtualAddresses) instanceof Inet6Address;
     }
@@ -244,7 +270,10 @@ public final class InstanceConfig {
                 && Objects.equals(authentication, other.authentication)
                 && virtualAddresses.equals(other.virtualAddresses)
                 && notify.equals(other.notify)
-                && floatingIp.equals(other.floatingIp);
+                && floatingIp.equals(other.floatingIp)
+                && trackScripts.equals(other.trackScripts)
+                && trackInterfaces.equals(other.trackInterfaces)
+                && trackFiles.equals(other.trackFiles);
     }
 
     @Override
@@ -271,6 +300,9 @@ public final class InstanceConfig {
                 + ", virtualAddresses=" + virtualAddresses
                 + ", notifyScripts=" + notify
                 + ", floatingIp=" + floatingIp
+                + ", trackScripts=" + trackScripts
+                + ", trackInterfaces=" + trackInterfaces
+                + ", trackFiles=" + trackFiles
                 + "]";
     }
 
@@ -293,6 +325,9 @@ public final class InstanceConfig {
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
         private NotifyScripts notify = NotifyScripts.NONE;
         private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
+        private final List<TrackedScript> trackScripts = new ArrayList<>();
+        private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
+        private final List<TrackedFile> trackFiles = new ArrayList<>();
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -412,6 +447,33 @@ public final class InstanceConfig {
 
         public Builder floatingIp(FloatingIpSettings floatingIp) {
             this.floatingIp = Objects.requireNonNull(floatingIp, "floatingIp");
+            return this;
+        }
+
+        public Builder addTrackScript(TrackedScript tracked) {
+            Objects.requireNonNull(tracked, "tracked");
+            if (trackScripts.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
+                throw new IllegalArgumentException("track_script " + tracked.name() + " is listed twice");
+            }
+            trackScripts.add(tracked);
+            return this;
+        }
+
+        public Builder addTrackInterface(TrackedInterface tracked) {
+            Objects.requireNonNull(tracked, "tracked");
+            if (trackInterfaces.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
+                throw new IllegalArgumentException("track_interface " + tracked.name() + " is listed twice");
+            }
+            trackInterfaces.add(tracked);
+            return this;
+        }
+
+        public Builder addTrackFile(TrackedFile tracked) {
+            Objects.requireNonNull(tracked, "tracked");
+            if (trackFiles.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
+                throw new IllegalArgumentException("track_file " + tracked.name() + " is listed twice");
+            }
+            trackFiles.add(tracked);
             return this;
         }
 

@@ -20,6 +20,7 @@ import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
 import io.floatd.vrrp.takeover.TakeoverSettings;
+import io.floatd.vrrp.track.Tracking;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -63,6 +64,7 @@ public final class VrrpDaemon implements AutoCloseable {
     private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
     private final List<Thread> receiverThreads = new ArrayList<>();
     private volatile boolean stopped;
+    private volatile Tracking tracking;
 
     private VrrpDaemon(DaemonOptions options) {
         this.loop = new VrrpLoop(options.clock());
@@ -182,10 +184,15 @@ public final class VrrpDaemon implements AutoCloseable {
                 i.takeover().warmUp();
             }
         }
+        // tracking sends each instance's starting point (effective priority, FAULT, then Startup) before the loop
+        // runs, so a node whose check already fails goes INIT -> FAULT and never starts a master-down timer; a
+        // weight-0 script with no result yet holds Startup back until its first result, as in keepalived
+        tracking = new Tracking(instances.stream().map(Instance::config).toList());
         for (Instance i : instances) {
-            loop.post(() -> i.runner().handle(new VrrpEvent.Startup()));
+            tracking.bind(i.config(), event -> loop.post(() -> i.runner().handle(event)));
         }
         loop.start();
+        tracking.start();
         for (Endpoint e : endpoints.values()) {
             Thread t = Thread.ofPlatform().name("vrrp-rx").daemon(true).start(e.receiver());
             receiverThreads.add(t);
@@ -202,6 +209,11 @@ public final class VrrpDaemon implements AutoCloseable {
 
     public NotifyDispatcher notifyDispatcher() {
         return notify;
+    }
+
+    /** The tracked scripts, links and files; null before {@link #start()}. */
+    public Tracking tracking() {
+        return tracking;
     }
 
     public VrrpLoop loop() {
@@ -240,6 +252,9 @@ public final class VrrpDaemon implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        if (tracking != null) {
+            tracking.close();
+        }
         for (Endpoint e : endpoints.values()) {
             e.receiver().stop();
         }

@@ -231,18 +231,18 @@ class ConfigErrorsTest {
     @Test
     void keepalivedFeaturesFloatdLacksAreErrorsNotSkipped() {
         assertEquals(List.of(
-                        "k.conf:1: floatd does not support 'vrrp_script' in the top level yet",
+                        "k.conf:1: floatd does not support 'vrrp_track_process' in the top level yet",
                         "k.conf:4: floatd does not support 'include' yet: keep the configuration in one file",
                         "k.conf:6: global_defs: floatd does not support 'enable_script_security' in global_defs yet",
-                        "k.conf:14: vrrp_instance VI_1: floatd does not support 'track_script' in vrrp_instance yet",
+                        "k.conf:14: vrrp_instance VI_1: floatd does not support 'track_process' in vrrp_instance yet",
                         "k.conf:17: vrrp_instance VI_1: floatd does not support 'garp_master_delay' in vrrp_instance yet",
                         "k.conf:18: vrrp_instance VI_1: floatd does not support 'virtual_ipaddress_excluded' in vrrp_instance yet",
                         "k.conf:22: vrrp_instance VI_1: floatd does not support 'brd' in virtual_ipaddress yet",
                         "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global",
                         "k.conf:26: floatd does not support 'vrrp_sync_group' in the top level yet"),
                 errors("""
-                        vrrp_script chk_haproxy {
-                            script "killall -0 haproxy"
+                        vrrp_track_process haproxy {
+                            process "haproxy"
                         }
                         include /etc/keepalived/conf.d/*.conf
                         global_defs {
@@ -254,8 +254,8 @@ class ConfigErrorsTest {
                             unicast_peer {
                                 10.0.0.2
                             }
-                            track_script {
-                                chk_haproxy
+                            track_process {
+                                haproxy
                             }
                             garp_master_delay 1
                             virtual_ipaddress_excluded {
@@ -416,7 +416,7 @@ class ConfigErrorsTest {
                         "k.conf:7: vrrp_instance VI_1: priority must be between 1 and 255, but was 0",
                         "k.conf:8: vrrp_instance VI_1: advert_int must be a whole number of seconds between 1 and 255"
                                 + " with VRRP version 2, but was 0.5 (fractions need version 3)",
-                        "k.conf:9: vrrp_instance VI_1: floatd does not support 'track_script' in vrrp_instance yet",
+                        "k.conf:10: vrrp_instance VI_1: track_script: no vrrp_script named 'chk'",
                         "k.conf:14: vrrp_instance VI_1: unicast_peer '10.0.0.999' is not a valid IPv4 or IPv6 address",
                         "k.conf:17: vrrp_instance VI_2: interface is required",
                         "k.conf:23: unexpected '}': no block is open here"),

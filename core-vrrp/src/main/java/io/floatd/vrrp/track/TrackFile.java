@@ -1,0 +1,119 @@
+package io.floatd.vrrp.track;
+
+import io.floatd.vrrp.config.TrackFileConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One {@code track_file}: an integer read from a file (polled about every 100 ms). As in keepalived the text is
+ * read as C's {@code strtol(text, NULL, 0)} would (leading blanks, a sign, {@code 0x} hex or leading-0 octal,
+ * anything after the number ignored), text that is not a number and a missing file read as 0, and the value is
+ * kept within -254..254.
+ */
+public final class TrackFile {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+    private static final int MAX_BYTES = 127;
+
+    @FunctionalInterface
+    public interface Listener {
+        void changed(long value);
+    }
+
+    private final TrackFileConfig config;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile long value;
+
+    public TrackFile(TrackFileConfig config) {
+        this.config = config;
+        initFile();
+        this.value = read(config.file());
+    }
+
+    // init_file: written at start-up when the file does not exist, or always with overwrite
+    private void initFile() {
+        if (config.initValue() == null) {
+            return;
+        }
+        Path file = config.file();
+        if (Files.exists(file) && !config.overwrite()) {
+            return;
+        }
+        try {
+            Files.writeString(file, config.initValue() + "\n");
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "track_file {0}: cannot write init_file value to {1}: {2}", config.name(), file, e.getMessage());
+        }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public long value() {
+        return value;
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Reads the file once and tells the listeners if the value changed. */
+    public void poll() {
+        long now = read(config.file());
+        if (now == value) {
+            return;
+        }
+        value = now;
+        LOG.log(Level.INFO, "track_file {0} now has value {1}", config.name(), now);
+        for (Listener l : listeners) {
+            l.changed(now);
+        }
+    }
+
+    static long read(Path file) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(MAX_BYTES);
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            return 0;
+        }
+        return Math.max(-254, Math.min(254, parse(new String(head, StandardCharsets.US_ASCII))));
+    }
+
+    /** C's strtol(text, NULL, 0), saturating; 0 when there is no number. */
+    static long parse(String text) {
+        int i = 0;
+        int n = text.length();
+        while (i < n && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            negative = text.charAt(i) == '-';
+            i++;
+        }
+        int radix = 10;
+        if (i + 1 < n && text.charAt(i) == '0' && (text.charAt(i + 1) == 'x' || text.charAt(i + 1) == 'X')
+                && i + 2 < n && Character.digit(text.charAt(i + 2), 16) >= 0) {
+            radix = 16;
+            i += 2;
+        } else if (i < n && text.charAt(i) == '0') {
+            radix = 8;
+        }
+        long v = 0;
+        while (i < n && Character.digit(text.charAt(i), radix) >= 0) {
+            v = Math.min(Long.MAX_VALUE / 32, v * radix + Character.digit(text.charAt(i), radix));
+            i++;
+        }
+        return negative ? -v : v;
+    }
+}

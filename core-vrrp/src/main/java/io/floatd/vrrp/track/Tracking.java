@@ -1,0 +1,116 @@
+package io.floatd.vrrp.track;
+
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.config.TrackedFile;
+import io.floatd.vrrp.config.TrackedInterface;
+import io.floatd.vrrp.config.TrackedScript;
+import io.floatd.vrrp.fsm.VrrpEvent;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's tracking: one {@link TrackScript}, {@link TrackInterface} or {@link TrackFile} per tracked name,
+ * shared by the instances that track it, and one {@link InstanceTracking} per instance.
+ *
+ * <p>Use: construct (reads links and files once, writes {@code init_file}s), {@link #bind} each instance (its
+ * starting point goes to its sink: priority, FAULT, Startup), then {@link #start()} the checks and pollers.
+ */
+public final class Tracking implements AutoCloseable {
+    /** How often links and files are read. */
+    public static final long POLL_MILLIS = 100;
+
+    private final Map<String, TrackScript> scripts = new LinkedHashMap<>();
+    private final Map<String, TrackInterface> interfaces = new LinkedHashMap<>();
+    private final Map<String, TrackFile> files = new LinkedHashMap<>();
+    private final Map<String, InstanceTracking> instances = new LinkedHashMap<>();
+    private ScheduledExecutorService poller;
+
+    public Tracking(List<InstanceConfig> configs) {
+        for (InstanceConfig ic : configs) {
+            for (TrackedScript t : ic.trackScripts()) {
+                scripts.computeIfAbsent(t.name(), n -> new TrackScript(t.script()));
+            }
+            for (TrackedInterface t : ic.trackInterfaces()) {
+                interfaces.computeIfAbsent(t.name(), TrackInterface::new);
+            }
+            for (TrackedFile t : ic.trackFiles()) {
+                files.computeIfAbsent(t.name(), n -> new TrackFile(t.file()));
+            }
+        }
+    }
+
+    /**
+     * Wires an instance's tracked items and sends its starting point to {@code sink}: without tracking, just
+     * {@link VrrpEvent.Startup}.
+     */
+    public InstanceTracking bind(InstanceConfig ic, Consumer<VrrpEvent> sink) {
+        InstanceTracking it = new InstanceTracking(ic.name(), ic.priority(), sink);
+        for (TrackedScript t : ic.trackScripts()) {
+            TrackScript script = scripts.get(t.name());
+            InstanceTracking.Input input = it.addScript(t.name(), t.weight(), t.reverse());
+            if (t.script().initFail()) {
+                input.set(false, script.initialDetail());
+            }
+            script.addListener(input::set);
+        }
+        for (TrackedInterface t : ic.trackInterfaces()) {
+            TrackInterface link = interfaces.get(t.name());
+            InstanceTracking.Input input = it.addInterface(t.name(), t.weight(), t.reverse(), link.up());
+            link.addListener(up -> input.set(up, ""));
+        }
+        for (TrackedFile t : ic.trackFiles()) {
+            TrackFile file = files.get(t.name());
+            InstanceTracking.Input input = it.addFile(t.name(), t.weight(), t.reverse(), file.value());
+            file.addListener(input::setValue);
+        }
+        instances.put(ic.name(), it);
+        it.start();
+        return it;
+    }
+
+    /** Starts every check (first run now) and the link/file poller. */
+    public synchronized void start() {
+        scripts.values().forEach(TrackScript::start);
+        if (!interfaces.isEmpty() || !files.isEmpty()) {
+            poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("track-poll").daemon(true).unstarted(r));
+            poller.scheduleWithFixedDelay(this::pollAll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void pollAll() {
+        try {
+            interfaces.values().forEach(TrackInterface::poll);
+            files.values().forEach(TrackFile::poll);
+        } catch (RuntimeException e) {
+            System.getLogger("floatd.vrrp").log(System.Logger.Level.ERROR, "tracking poll failed: " + e, e);
+        }
+    }
+
+    public Collection<TrackScript> scripts() {
+        return scripts.values();
+    }
+
+    public TrackScript script(String name) {
+        return scripts.get(name);
+    }
+
+    public InstanceTracking instance(String name) {
+        return instances.get(name);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+            poller = null;
+        }
+        // interrupt all first, so their process groups are killed in parallel
+        scripts.values().parallelStream().forEach(TrackScript::close);
+    }
+}
