@@ -104,6 +104,12 @@ class VrrpDaemonTest {
             }
         }
 
+        /** Like a Linux VIP: a node that is not Master gives it up. */
+        @Override
+        public boolean releasesByDefault() {
+            return true;
+        }
+
         @Override
         public void release() {
             synchronized (VrrpDaemonTest.this) {
