@@ -37,6 +37,8 @@ public final class InstanceConfig {
     private final List<VirtualAddress> virtualAddresses;
     private final NotifyScripts notify;
     private final FloatingIpSettings floatingIp;
+    private final GarpSettings garp;
+    private final java.nio.file.Path stateFile;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -56,6 +58,8 @@ public final class InstanceConfig {
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
         this.notify = b.notify;
         this.floatingIp = b.floatingIp;
+        this.garp = b.garp;
+        this.stateFile = b.stateFile;
     }
 
     public static Builder builder(String name) {
@@ -151,6 +155,16 @@ public final class InstanceConfig {
         return floatingIp;
     }
 
+    /** The gratuitous ARP / NA schedule in effect: the instance's {@code garp_master_*} over global_defs'. */
+    public GarpSettings garp() {
+        return garp;
+    }
+
+    /** floatd's per-instance {@code state_file}: holds just the state word; {@code null} when none. */
+    public java.nio.file.Path stateFile() {
+        return stateFile;
+    }
+
     public boolean isIpv6() {
         return familyReference(unicastSrcIp, unicastPeers, virtualAddresses) instanceof Inet6Address;
     }
@@ -244,7 +258,9 @@ public final class InstanceConfig {
                 && Objects.equals(authentication, other.authentication)
                 && virtualAddresses.equals(other.virtualAddresses)
                 && notify.equals(other.notify)
-                && floatingIp.equals(other.floatingIp);
+                && floatingIp.equals(other.floatingIp)
+                && garp.equals(other.garp)
+                && Objects.equals(stateFile, other.stateFile);
     }
 
     @Override
@@ -271,6 +287,8 @@ public final class InstanceConfig {
                 + ", virtualAddresses=" + virtualAddresses
                 + ", notifyScripts=" + notify
                 + ", floatingIp=" + floatingIp
+                + ", garp=" + garp
+                + ", stateFile=" + stateFile
                 + "]";
     }
 
@@ -293,6 +311,8 @@ public final class InstanceConfig {
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
         private NotifyScripts notify = NotifyScripts.NONE;
         private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
+        private GarpSettings garp = GarpSettings.DEFAULTS;
+        private java.nio.file.Path stateFile;
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -412,6 +432,16 @@ public final class InstanceConfig {
 
         public Builder floatingIp(FloatingIpSettings floatingIp) {
             this.floatingIp = Objects.requireNonNull(floatingIp, "floatingIp");
+            return this;
+        }
+
+        public Builder garp(GarpSettings garp) {
+            this.garp = Objects.requireNonNull(garp, "garp");
+            return this;
+        }
+
+        public Builder stateFile(java.nio.file.Path stateFile) {
+            this.stateFile = stateFile;
             return this;
         }
 
