@@ -61,6 +61,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
     private final List<Thread> receiverThreads = new ArrayList<>();
     private volatile boolean stopped;
+    /** notify_fifo and state_file; null when not configured. */
+    private StateReporter reporter;
 
     private VrrpDaemon(DaemonOptions options) {
         this.loop = new VrrpLoop(options.clock());
@@ -71,6 +73,7 @@ public final class VrrpDaemon implements AutoCloseable {
     public static VrrpDaemon create(FloatdConfig config, DaemonOptions options) throws IOException, ProviderException {
         VrrpDaemon daemon = new VrrpDaemon(options);
         try {
+            daemon.reporter = StateReporter.create(config);
             for (InstanceConfig ic : config.instances()) {
                 daemon.addInstance(ic, options);
             }
@@ -99,6 +102,9 @@ public final class VrrpDaemon implements AutoCloseable {
 
         NotifyScripts ns = ic.notifyScripts();
         runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop())));
+        if (reporter != null) {
+            runner.addListener(reporter);
+        }
         TakeoverOrchestrator takeover = takeover(ic, source, options);
         if (takeover != null) {
             runner.addListener(takeover);
@@ -131,7 +137,7 @@ public final class VrrpDaemon implements AutoCloseable {
         FloatingIpProvider provider = factory.create(ctx);
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");
-        return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun());
+        return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun(), ic.garp());
     }
 
     // --provider wins; then floating_ip { provider }; a plain virtual_ipaddress list means a Linux VIP
@@ -194,6 +200,11 @@ public final class VrrpDaemon implements AutoCloseable {
         return notify;
     }
 
+    /** What writes notify_fifo and state_file, or empty when the configuration has neither. */
+    public Optional<StateReporter> stateReporter() {
+        return Optional.ofNullable(reporter);
+    }
+
     public VrrpLoop loop() {
         return loop;
     }
@@ -234,6 +245,9 @@ public final class VrrpDaemon implements AutoCloseable {
             e.receiver().stop();
         }
         loop.close();
+        if (reporter != null) {
+            reporter.close();
+        }
         notify.close();
         for (Instance i : instances) {
             if (i.takeover() != null) {

@@ -1,7 +1,9 @@
 package io.floatd.vrrp.takeover;
 
+import io.floatd.vrrp.config.GarpSettings;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.GratuitousAnnouncer;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.NanoClock;
@@ -10,6 +12,7 @@ import io.floatd.vrrp.runtime.TransitionListener;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,13 +40,56 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final LongAdder releases = new LongAdder();
     private final LongAdder skippedWrites = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder garpsSent = new LongAdder();
+    private final ScheduledExecutorService garpTimer;
+    private final GarpSchedule garp;
 
     public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun) {
+        this(instance, provider, clock, dryRun, null, null);
+    }
+
+    /**
+     * @param garp when the provider is a {@link GratuitousAnnouncer}, how a Master repeats its announcements;
+     *     {@code null} for no repeats
+     */
+    public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            GarpSettings garp) {
+        this(instance, provider, clock, dryRun, garp, null);
+    }
+
+    /** @param timer when GARPs are planned; {@code null} for a thread of this orchestrator's own (tests pass theirs) */
+    TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            GarpSettings garp, GarpSchedule.Timer timer) {
         this.instance = instance;
         this.provider = provider;
         this.clock = clock;
         this.dryRun = dryRun;
         this.worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("takeover-" + instance).daemon(true).factory());
+        boolean announces = garp != null && provider instanceof GratuitousAnnouncer && !dryRun;
+        this.garpTimer = announces && timer == null
+                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp-" + instance).daemon(true).factory())
+                : null;
+        this.garp = announces ? new GarpSchedule(garp, timer != null ? timer : GarpSchedule.Timer.of(garpTimer), this::announce) : null;
+    }
+
+    // on the worker, after whatever acquire or release came before: a GARP never follows the release that ended it
+    private void announce(long gen) {
+        try {
+            worker.execute(() -> {
+                if (gen != generation.get()) {
+                    return;
+                }
+                try {
+                    ((GratuitousAnnouncer) provider).sendGratuitous();
+                    garpsSent.increment();
+                } catch (ProviderException | RuntimeException e) {
+                    failures.increment();
+                    LOG.log(Level.WARNING, "VRRP_Instance({0}) gratuitous ARP/NA failed: {1}", instance, e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
     }
 
     /**
@@ -67,6 +113,9 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     @Override
     public void onTransition(Transition t) {
         long gen = generation.incrementAndGet();
+        if (garp != null && t.from() == VrrpState.MASTER) {
+            garp.stop();
+        }
         if (t.to() == VrrpState.MASTER) {
             worker.execute(() -> acquire(gen, t.atNanos()));
         } else if (t.from() == VrrpState.MASTER) {
@@ -100,6 +149,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             if (holder.isSelf()) {
                 skippedWrites.increment();
                 tl.mark("already held, no write");
+                startGarps(gen, 0);
             } else if (dryRun) {
                 tl.mark("dry run: would acquire");
             } else if (gen == generation.get()) {
@@ -108,6 +158,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                 acquires.increment();
                 lastHolder.set(Holder.self(""));
                 tl.mark("acquire confirmed");
+                startGarps(gen, 1);
             } else {
                 tl.mark("superseded before acquire");
             }
@@ -120,6 +171,12 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
         lastTakeover.set(tl);
         LOG.log(Level.INFO, tl.toString());
+    }
+
+    private void startGarps(long gen, int alreadySent) {
+        if (garp != null && gen == generation.get()) {
+            garp.start(gen, alreadySent);
+        }
     }
 
     private void release(long gen, VrrpState to) {
@@ -144,6 +201,15 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
+    private void stopGarps() {
+        if (garp != null) {
+            garp.stop();
+        }
+        if (garpTimer != null) {
+            garpTimer.shutdownNow();
+        }
+    }
+
     public Timeline lastTakeover() {
         return lastTakeover.get();
     }
@@ -164,18 +230,25 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         return skippedWrites.sum();
     }
 
+    /** Gratuitous ARP / NA rounds sent by the schedule (not counting the one of each acquire). */
+    public long garpsSent() {
+        return garpsSent.sum();
+    }
+
     public long failures() {
         return failures.sum();
     }
 
     /** Waits for queued operations (a release on shutdown) to finish, at most {@code millis}. */
     public void drain(long millis) throws InterruptedException {
+        stopGarps();
         worker.shutdown();
         worker.awaitTermination(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
+        stopGarps();
         worker.shutdownNow();
         provider.close();
     }
