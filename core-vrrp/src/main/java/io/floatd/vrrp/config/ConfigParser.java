@@ -66,7 +66,15 @@ public final class ConfigParser {
 
     private static final Map<String, Handler<GlobalScope>> GLOBAL_DEFS = Map.ofEntries(
             entry("router_id", (s, g) -> g.builder.routerId(s.value())),
-            entry("vrrp_version", (s, g) -> g.builder.vrrpVersion(wholeNumber(s))));
+            entry("vrrp_version", (s, g) -> g.builder.vrrpVersion(wholeNumber(s))),
+            entry("vrrp_garp_master_delay", (s, g) -> g.builder.garp(g.builder.garp().withMasterDelay(garpSeconds(s)))),
+            entry("vrrp_garp_master_repeat", (s, g) -> g.builder.garp(g.builder.garp().withMasterRepeat(wholeNumber(s)))),
+            entry("vrrp_garp_master_refresh", (s, g) -> g.builder.garp(g.builder.garp().withMasterRefresh(garpSeconds(s)))),
+            entry("vrrp_garp_master_refresh_repeat", (s, g) -> g.builder.garp(g.builder.garp().withMasterRefreshRepeat(wholeNumber(s)))),
+            entry("vrrp_garp_interval", (s, g) -> g.builder.garp(g.builder.garp().withInterval(garpSeconds(s)))),
+            entry("notify_fifo", (s, g) -> g.builder.notifyFifo(s.keyword(), absolutePath(s))),
+            entry("vrrp_notify_fifo", (s, g) -> g.builder.notifyFifo(s.keyword(), absolutePath(s))),
+            entry("state_file", (s, g) -> g.builder.stateFile(absolutePath(s))));
 
     private static final Set<String> GLOBAL_DEFS_KEEPALIVED = Set.of(
             "bfd_cpu_affinity", "bfd_no_swap", "bfd_priority", "bfd_process_name", "bfd_rlimit_rttime",
@@ -129,7 +137,12 @@ public final class ConfigParser {
             entry("floating_ip", ConfigParser::floatingIp),
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
-            entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)));
+            entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
+            entry("garp_master_delay", (s, i) -> i.garp = i.garp.withMasterDelay(garpSeconds(s))),
+            entry("garp_master_repeat", (s, i) -> i.garp = i.garp.withMasterRepeat(wholeNumber(s))),
+            entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
+            entry("garp_master_refresh_repeat", (s, i) -> i.garp = i.garp.withMasterRefreshRepeat(wholeNumber(s))),
+            entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))));
 
     private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
             "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
@@ -288,11 +301,12 @@ public final class ConfigParser {
                 FloatingIpSettings.checkProvider(value);
             }
             if (values.putIfAbsent(line.keyword(), value) != null) {
-                throw new ConfigProblem("floating_ip '" + line.keyword() + "' is already set on line " + lines.get(line.keyword()));
+                throw new ConfigProblem("floating_ip '" + line.keyword() + "' is already set on "
+                        + i.parser.sources.from(line.line(), lines.get(line.keyword())));
             }
             lines.put(line.keyword(), line.line());
         });
-        i.builder.floatingIp(new FloatingIpSettings(values, i.parser.file, s.line()));
+        i.builder.floatingIp(new FloatingIpSettings(values, i.parser.sources.file(s.line()), Sources.line(s.line())));
     }
 
     // ---- vrrp_script NAME { ... } and track_file NAME { ... } (top level) ----
@@ -629,6 +643,8 @@ public final class ConfigParser {
     // ---- the parse ----
 
     private final String file;
+    private final Path path;
+    private final Sources sources;
     private final List<ConfigError> errors = new ArrayList<>();
     private final List<ConfigError> warnings = new ArrayList<>();
     private final GlobalScope global = new GlobalScope(this);
@@ -638,8 +654,10 @@ public final class ConfigParser {
     private final Set<String> usedScripts = new java.util.HashSet<>();
     private final Set<String> usedTrackFiles = new java.util.HashSet<>();
 
-    private ConfigParser(String file) {
+    private ConfigParser(String file, Path path) {
         this.file = file;
+        this.path = path;
+        this.sources = new Sources(file, this::error);
     }
 
     public static FloatdConfig parse(Path file) throws ConfigException {
@@ -649,17 +667,26 @@ public final class ConfigParser {
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "cannot read the file: " + e)));
         }
-        return parse(text, file.toString());
+        return new ConfigParser(file.toString(), file).run(text);
     }
 
-    /** @param fileName how errors name the file */
+    /**
+     * @param fileName how errors name the file; relative {@code include}s are read from its directory (the
+     *     working directory when it has none)
+     */
     public static FloatdConfig parse(String text, String fileName) throws ConfigException {
-        return new ConfigParser(fileName).run(text);
+        Path path;
+        try {
+            path = Path.of(fileName);
+        } catch (java.nio.file.InvalidPathException e) {
+            path = Path.of("floatd.conf");
+        }
+        return new ConfigParser(fileName, path).run(text);
     }
 
     private FloatdConfig run(String text) throws ConfigException {
         var top = new Scope(this, "");
-        dispatch(Syntax.read(text, top::error), TOP, TOP_KEEPALIVED, "the top level", top);
+        dispatch(Syntax.read(sources.expand(text, path), top::error), TOP, TOP_KEEPALIVED, "the top level", top);
         // after the whole file: global_defs may come after the instances it applies to
         GlobalDefs globalDefs = global.builder.build();
         List<InstanceConfig> built = new ArrayList<>();
@@ -673,7 +700,8 @@ public final class ConfigParser {
                 built.add(config);
             });
         }
-        Comparator<ConfigError> byLine = Comparator.comparingInt(ConfigError::line);
+        Comparator<ConfigError> byLine = Comparator.comparingInt((ConfigError e) -> sources.order(e.file()))
+                .thenComparingInt(ConfigError::line);
         errors.sort(byLine);
         warnings.sort(byLine);
         if (!errors.isEmpty()) {
@@ -693,7 +721,7 @@ public final class ConfigParser {
         }
         var instance = new InstanceScope(this, s.args().getFirst(), s.line());
         instances.stream().filter(other -> other.name.equals(instance.name)).findFirst().ifPresent(other ->
-                instance.error(s.line(), "vrrp_instance " + instance.name + " is already defined at " + file + ":" + other.line));
+                instance.error(s.line(), "vrrp_instance " + instance.name + " is already defined at " + sources.where(other.line)));
         dispatch(s.requireBlock(), VRRP_INSTANCE, VRRP_INSTANCE_KEEPALIVED, "vrrp_instance", instance);
         instances.add(instance);
     }
@@ -708,15 +736,16 @@ public final class ConfigParser {
                 .ifPresent(e -> error(config.line(), "vrrp_instance " + config.name() + ": virtual_router_id "
                         + config.virtualRouterId() + " is already used on " + config.interfaceName() + " ("
                         + (config.isIpv6() ? "IPv6" : "IPv4") + ") by vrrp_instance " + e.name() + " at "
-                        + file + ":" + e.line()));
+                        + e.file() + ":" + e.line()));
     }
 
-    private void error(int line, String message) {
-        errors.add(new ConfigError(file, line, message));
+    /** @param position a {@link Sources} position: the line, and the included file it is in */
+    private void error(int position, String message) {
+        errors.add(new ConfigError(sources.file(position), Sources.line(position), message));
     }
 
-    private void warn(int line, String message) {
-        warnings.add(new ConfigError(file, line, message));
+    private void warn(int position, String message) {
+        warnings.add(new ConfigError(sources.file(position), Sources.line(position), message));
     }
 
     // ---- dispatching ----
@@ -732,7 +761,8 @@ public final class ConfigParser {
             }
             Integer earlier = seen.put(s.keyword(), s.line());
             if (earlier != null && !REPEATABLE.contains(s.keyword())) {
-                scope.warn(s.line(), "'" + s.keyword() + "' is given again; this one wins over line " + earlier + ", as in keepalived");
+                scope.warn(s.line(), "'" + s.keyword() + "' is given again; this one wins over "
+                        + scope.parser.sources.from(s.line(), earlier) + ", as in keepalived");
             }
             scope.seen.add(s.keyword());
             try {
@@ -766,9 +796,6 @@ public final class ConfigParser {
 
     /** keepalived's preprocessor features, which would change what the rest of the file means. */
     private static Optional<String> unsupportedSyntax(String keyword) {
-        if (keyword.startsWith("include")) {
-            return Optional.of("floatd does not support '" + keyword + "' yet: keep the configuration in one file");
-        }
         if (keyword.startsWith("@")) {
             return Optional.of("floatd does not support conditional configuration ('" + keyword + "') yet");
         }
@@ -865,6 +892,31 @@ public final class ConfigParser {
         }
         // keepalived keeps timers in microseconds
         return Duration.ofNanos(seconds.setScale(6, RoundingMode.HALF_UP).movePointRight(9).longValueExact());
+    }
+
+    /** A {@code garp} time: seconds, possibly fractional, kept to the microsecond as keepalived does. */
+    private static Duration garpSeconds(Statement s) {
+        BigDecimal seconds = seconds(s);
+        if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(GarpSettings.MAX_DELAY.toSeconds())) > 0) {
+            throw new ConfigProblem(s.keyword() + " must be between 0 and " + GarpSettings.MAX_DELAY.toSeconds()
+                    + " seconds, but was " + s.value());
+        }
+        return Duration.ofNanos(seconds.setScale(6, RoundingMode.HALF_UP).movePointRight(9).longValueExact());
+    }
+
+    /** A file the daemon writes: absolute, since the daemon's working directory is nobody's business. */
+    private static Path absolutePath(Statement s) {
+        String text = s.value();
+        Path path;
+        try {
+            path = Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigProblem(s.keyword() + " '" + text + "' is not a valid path");
+        }
+        if (!path.isAbsolute() || path.getFileName() == null) {
+            throw new ConfigProblem(s.keyword() + " must be an absolute path to a file, but was '" + text + "'");
+        }
+        return path;
     }
 
     private static String optionValue(Statement line, int optionIndex) {
@@ -975,6 +1027,7 @@ public final class ConfigParser {
         int peerErrors;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
+        GarpSettings.Override garp = GarpSettings.Override.NONE;
         final List<Located<InetAddress>> peers = new ArrayList<>();
         final List<Located<InetAddress>> virtualAddresses = new ArrayList<>();
         final List<TrackRef> scriptRefs = new ArrayList<>();
@@ -986,7 +1039,7 @@ public final class ConfigParser {
             super(parser, "vrrp_instance " + name + ": ");
             this.name = name;
             this.line = line;
-            this.builder = InstanceConfig.builder(name).source(parser.file, line);
+            this.builder = InstanceConfig.builder(name).source(parser.sources.file(line), Sources.line(line));
         }
 
         Optional<InstanceConfig> finish(GlobalDefs global) {
@@ -1022,6 +1075,7 @@ public final class ConfigParser {
                 InstanceConfig.authenticationProblem(effectiveVersion).ifPresent(message -> error(authLine, message));
             }
             builder.notifyScripts(notify);
+            builder.garp(garp.over(global.garp()));
             if (state == InitialState.MASTER && (!preempt || !preemptDelay.isZero())) {
                 warn(line, (preempt ? "preempt_delay" : "nopreempt") + " has no effect with state MASTER; keepalived needs state BACKUP for it");
             }

@@ -39,6 +39,16 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         out.append("global_defs {\n");
         line(out, 1, "router_id", quote(global.routerId()));
         line(out, 1, "vrrp_version", global.vrrpVersion());
+        GarpSettings g = global.garp();
+        line(out, 1, "vrrp_garp_master_delay", InstanceConfig.seconds(g.masterDelay()));
+        line(out, 1, "vrrp_garp_master_repeat", g.masterRepeat());
+        line(out, 1, "vrrp_garp_master_refresh", InstanceConfig.seconds(g.masterRefresh()));
+        line(out, 1, "vrrp_garp_master_refresh_repeat", g.masterRefreshRepeat());
+        line(out, 1, "vrrp_garp_interval", InstanceConfig.seconds(g.interval()));
+        if (global.stateFile() != null) {
+            line(out, 1, "state_file", quote(global.stateFile().toString()));
+        }
+        global.notifyFifos().forEach(f -> line(out, 1, "notify_fifo", quote(f.toString())));
         out.append("}\n");
         dumpTrackingBlocks(out);
         for (InstanceConfig i : instances) {
@@ -86,6 +96,10 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 out.append(INDENT).append("}\n");
             }
             dumpTracking(out, i);
+            garpOverrides(out, i.garp(), g);
+            if (i.stateFile() != null) {
+                line(out, 1, "state_file", quote(i.stateFile().toString()));
+            }
             out.append("}\n");
         }
         return out.toString();
@@ -140,6 +154,22 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append("track_file {\n");
             i.trackFiles().forEach(t -> line(out, 2, quote(t.name()), "weight " + t.weight() + (t.reverse() ? " reverse" : "")));
             out.append(INDENT).append("}\n");
+        }
+    }
+
+    // an instance inherits global_defs' schedule: only what differs is its own
+    private static void garpOverrides(StringBuilder out, GarpSettings i, GarpSettings g) {
+        if (!i.masterDelay().equals(g.masterDelay())) {
+            line(out, 1, "garp_master_delay", InstanceConfig.seconds(i.masterDelay()));
+        }
+        if (i.masterRepeat() != g.masterRepeat()) {
+            line(out, 1, "garp_master_repeat", i.masterRepeat());
+        }
+        if (!i.masterRefresh().equals(g.masterRefresh())) {
+            line(out, 1, "garp_master_refresh", InstanceConfig.seconds(i.masterRefresh()));
+        }
+        if (i.masterRefreshRepeat() != g.masterRefreshRepeat()) {
+            line(out, 1, "garp_master_refresh_repeat", i.masterRefreshRepeat());
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /** The {@code global_defs} block: what applies to every instance. */
@@ -13,10 +14,16 @@ public final class GlobalDefs {
 
     private final String routerId;
     private final int vrrpVersion;
+    private final GarpSettings garp;
+    private final List<Path> notifyFifos;
+    private final Path stateFile;
 
     private GlobalDefs(Builder builder) {
         this.routerId = builder.routerId != null ? builder.routerId : hostName();
         this.vrrpVersion = builder.vrrpVersion;
+        this.garp = builder.garp;
+        this.notifyFifos = builder.notifyFifos.values().stream().distinct().toList();
+        this.stateFile = builder.stateFile;
     }
 
     public static Builder builder() {
@@ -35,6 +42,24 @@ public final class GlobalDefs {
     /** {@code vrrp_version}: the version instances use unless they set {@code version}. */
     public int vrrpVersion() {
         return vrrpVersion;
+    }
+
+    /** {@code vrrp_garp_*}: how a new Master announces its addresses, unless an instance says otherwise. */
+    public GarpSettings garp() {
+        return garp;
+    }
+
+    /**
+     * {@code notify_fifo} and {@code vrrp_notify_fifo}: FIFOs that get one line per transition, as keepalived
+     * writes them ({@code INSTANCE "VI_1" MASTER 150}); empty when none.
+     */
+    public List<Path> notifyFifos() {
+        return notifyFifos;
+    }
+
+    /** floatd's {@code state_file}: one line per instance with its state, priority and since when; {@code null} when none. */
+    public Path stateFile() {
+        return stateFile;
     }
 
     // keepalived uses uname's node name; the kernel's copy avoids the DNS lookup InetAddress.getLocalHost() may do
@@ -56,7 +81,8 @@ public final class GlobalDefs {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GlobalDefs other && routerId.equals(other.routerId) && vrrpVersion == other.vrrpVersion;
+        return o instanceof GlobalDefs other && routerId.equals(other.routerId) && vrrpVersion == other.vrrpVersion
+                && garp.equals(other.garp) && notifyFifos.equals(other.notifyFifos) && Objects.equals(stateFile, other.stateFile);
     }
 
     @Override
@@ -66,14 +92,41 @@ public final class GlobalDefs {
 
     @Override
     public String toString() {
-        return "GlobalDefs[routerId=" + routerId + ", vrrpVersion=" + vrrpVersion + "]";
+        return "GlobalDefs[routerId=" + routerId + ", vrrpVersion=" + vrrpVersion + ", garp=" + garp
+                + ", notifyFifos=" + notifyFifos + ", stateFile=" + stateFile + "]";
     }
 
     public static final class Builder {
         private String routerId;
         private int vrrpVersion = DEFAULT_VRRP_VERSION;
+        private GarpSettings garp = GarpSettings.DEFAULTS;
+        private final java.util.Map<String, Path> notifyFifos = new java.util.LinkedHashMap<>();
+        private Path stateFile;
 
         private Builder() {
+        }
+
+        public Builder garp(GarpSettings garp) {
+            this.garp = Objects.requireNonNull(garp, "garp");
+            return this;
+        }
+
+        GarpSettings garp() {
+            return garp;
+        }
+
+        /**
+         * Sets the FIFO of {@code keyword} ({@code notify_fifo} or {@code vrrp_notify_fifo}); both may be given, and
+         * the same path named by both is written once.
+         */
+        public Builder notifyFifo(String keyword, Path fifo) {
+            notifyFifos.put(Objects.requireNonNull(keyword, "keyword"), Objects.requireNonNull(fifo, "fifo"));
+            return this;
+        }
+
+        public Builder stateFile(Path stateFile) {
+            this.stateFile = stateFile;
+            return this;
         }
 
         public Builder routerId(String routerId) {

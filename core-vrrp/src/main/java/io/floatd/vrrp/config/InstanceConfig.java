@@ -40,6 +40,8 @@ public final class InstanceConfig {
     private final List<TrackedScript> trackScripts;
     private final List<TrackedInterface> trackInterfaces;
     private final List<TrackedFile> trackFiles;
+    private final GarpSettings garp;
+    private final java.nio.file.Path stateFile;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -62,6 +64,8 @@ public final class InstanceConfig {
         this.trackScripts = List.copyOf(b.trackScripts);
         this.trackInterfaces = List.copyOf(b.trackInterfaces);
         this.trackFiles = List.copyOf(b.trackFiles);
+        this.garp = b.garp;
+        this.stateFile = b.stateFile;
     }
 
     public static Builder builder(String name) {
@@ -175,6 +179,17 @@ public final class InstanceConfig {
     /** Whether anything is tracked, so that start-up waits for tracking. */
     public boolean isTracking() {
         return !trackScripts.isEmpty() || !trackInterfaces.isEmpty() || !trackFiles.isEmpty();
+
+    }
+
+    /** The gratuitous ARP / NA schedule in effect: the instance's {@code garp_master_*} over global_defs'. */
+    public GarpSettings garp() {
+        return garp;
+    }
+
+    /** floatd's per-instance {@code state_file}: holds just the state word; {@code null} when none. */
+    public java.nio.file.Path stateFile() {
+        return stateFile;
     }
 
     public boolean isIpv6() {
@@ -273,7 +288,9 @@ public final class InstanceConfig {
                 && floatingIp.equals(other.floatingIp)
                 && trackScripts.equals(other.trackScripts)
                 && trackInterfaces.equals(other.trackInterfaces)
-                && trackFiles.equals(other.trackFiles);
+                && trackFiles.equals(other.trackFiles)
+                && garp.equals(other.garp)
+                && Objects.equals(stateFile, other.stateFile);
     }
 
     @Override
@@ -303,6 +320,8 @@ public final class InstanceConfig {
                 + ", trackScripts=" + trackScripts
                 + ", trackInterfaces=" + trackInterfaces
                 + ", trackFiles=" + trackFiles
+                + ", garp=" + garp
+                + ", stateFile=" + stateFile
                 + "]";
     }
 
@@ -328,6 +347,8 @@ public final class InstanceConfig {
         private final List<TrackedScript> trackScripts = new ArrayList<>();
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
         private final List<TrackedFile> trackFiles = new ArrayList<>();
+        private GarpSettings garp = GarpSettings.DEFAULTS;
+        private java.nio.file.Path stateFile;
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -474,6 +495,17 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("track_file " + tracked.name() + " is listed twice");
             }
             trackFiles.add(tracked);
+
+            return this;
+        }
+
+        public Builder garp(GarpSettings garp) {
+            this.garp = Objects.requireNonNull(garp, "garp");
+            return this;
+        }
+
+        public Builder stateFile(java.nio.file.Path stateFile) {
+            this.stateFile = stateFile;
             return this;
         }
 

@@ -80,14 +80,28 @@ final class Syntax {
 
     /** The top-level statements; syntax errors go to {@code errors} as (line, message) and reading goes on. */
     static List<Statement> read(String text, BiConsumer<Integer, String> errors) {
-        return new Syntax(lex(text, errors), errors).body(null, 0);
+        return read(lex(text, errors), errors);
+    }
+
+    /**
+     * The top-level statements of tokens already lexed (and {@linkplain Sources#expand included}); lines are
+     * {@link Sources} positions.
+     */
+    static List<Statement> read(List<Token> tokens, BiConsumer<Integer, String> errors) {
+        return new Syntax(tokens, errors).body(null, 0);
     }
 
     // ---- lexing ----
 
     static List<Token> lex(String text, BiConsumer<Integer, String> errors) {
+        return lex(text, 0, errors);
+    }
+
+    /** Tokens whose lines are {@link Sources} positions in the file with index {@code fileIndex}. */
+    static List<Token> lex(String text, int fileIndex, BiConsumer<Integer, String> errors) {
         List<Token> tokens = new ArrayList<>();
-        int line = 1;
+        int line = fileIndex << Sources.FILE_SHIFT | 1;
+        int lastLine = fileIndex << Sources.FILE_SHIFT | Sources.MAX_LINE;
         StringBuilder word = null;
         int i = 0;
         while (i < text.length()) {
@@ -109,7 +123,15 @@ final class Syntax {
                 word = null;
             }
             switch (c) {
-                case '\n' -> tokens.add(new Token(Kind.EOL, "\n", line++));
+                case '\n' -> {
+                    tokens.add(new Token(Kind.EOL, "\n", line));
+                    if (line < lastLine) {
+                        line++;
+                    } else if (line == lastLine) {
+                        errors.accept(line, "file too long: lines after " + Sources.MAX_LINE + " are reported on this line");
+                        lastLine = -1;
+                    }
+                }
                 case '{' -> tokens.add(new Token(Kind.OPEN, "{", line));
                 case '}' -> tokens.add(new Token(Kind.CLOSE, "}", line));
                 case '#', '!' -> {

@@ -65,6 +65,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private final List<Thread> receiverThreads = new ArrayList<>();
     private volatile boolean stopped;
     private volatile Tracking tracking;
+    /** notify_fifo and state_file; null when not configured. */
+    private StateReporter reporter;
 
     private VrrpDaemon(DaemonOptions options) {
         this.loop = new VrrpLoop(options.clock());
@@ -75,6 +77,7 @@ public final class VrrpDaemon implements AutoCloseable {
     public static VrrpDaemon create(FloatdConfig config, DaemonOptions options) throws IOException, ProviderException {
         VrrpDaemon daemon = new VrrpDaemon(options);
         try {
+            daemon.reporter = StateReporter.create(config);
             for (InstanceConfig ic : config.instances()) {
                 daemon.addInstance(ic, options);
             }
@@ -103,6 +106,9 @@ public final class VrrpDaemon implements AutoCloseable {
 
         NotifyScripts ns = ic.notifyScripts();
         runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop())));
+        if (reporter != null) {
+            runner.addListener(reporter);
+        }
         TakeoverOrchestrator takeover = takeover(ic, source, options,
                 event -> loop.post(() -> runner.handle(event)));
         if (takeover != null) {
@@ -143,7 +149,7 @@ public final class VrrpDaemon implements AutoCloseable {
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");
         return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun(),
-                policy, events);
+                policy, events, ic.garp());
     }
 
     // --provider wins; then floating_ip { provider }; a plain virtual_ipaddress list means a Linux VIP
@@ -214,6 +220,12 @@ public final class VrrpDaemon implements AutoCloseable {
     /** The tracked scripts, links and files; null before {@link #start()}. */
     public Tracking tracking() {
         return tracking;
+
+    }
+
+    /** What writes notify_fifo and state_file, or empty when the configuration has neither. */
+    public Optional<StateReporter> stateReporter() {
+        return Optional.ofNullable(reporter);
     }
 
     public VrrpLoop loop() {
@@ -259,6 +271,9 @@ public final class VrrpDaemon implements AutoCloseable {
             e.receiver().stop();
         }
         loop.close();
+        if (reporter != null) {
+            reporter.close();
+        }
         notify.close();
         for (Instance i : instances) {
             if (i.takeover() != null) {

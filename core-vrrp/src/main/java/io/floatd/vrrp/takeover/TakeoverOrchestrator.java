@@ -1,8 +1,10 @@
 package io.floatd.vrrp.takeover;
 
+import io.floatd.vrrp.config.GarpSettings;
 import io.floatd.vrrp.fsm.VrrpEvent;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.GratuitousAnnouncer;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.NanoClock;
@@ -76,6 +78,9 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final LongAdder failures = new LongAdder();
     private final LongAdder reacquires = new LongAdder();
     private final LongAdder yields = new LongAdder();
+    private final LongAdder garpsSent = new LongAdder();
+    private final ScheduledExecutorService garpTimer;
+    private final GarpSchedule garp;
 
     /** Thrown inside an operation whose transition is no longer the newest. */
     private static final class Superseded extends Exception {
@@ -84,8 +89,33 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
+    /**
+     * @param garp when the provider is a {@link GratuitousAnnouncer}, how a Master repeats its announcements
+     *     (keepalived's {@code garp_master_*}); {@code null} for no repeats
+     */
+    public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            TakeoverPolicy policy, Consumer<VrrpEvent> events, GarpSettings garp) {
+        this(instance, provider, clock, dryRun, policy, events, garp, null);
+    }
+
     public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
             TakeoverPolicy policy, Consumer<VrrpEvent> events) {
+        this(instance, provider, clock, dryRun, policy, events, null, null);
+    }
+
+    public TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            GarpSettings garp) {
+        this(instance, provider, clock, dryRun, TakeoverPolicy.defaults(), e -> { }, garp, null);
+    }
+
+    /** @param timer when GARPs are planned; {@code null} for a thread of this orchestrator's own (tests pass theirs) */
+    TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            GarpSettings garp, GarpSchedule.Timer timer) {
+        this(instance, provider, clock, dryRun, TakeoverPolicy.defaults(), e -> { }, garp, timer);
+    }
+
+    private TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
+            TakeoverPolicy policy, Consumer<VrrpEvent> events, GarpSettings garp, GarpSchedule.Timer timer) {
         this.instance = instance;
         this.provider = provider;
         this.clock = clock;
@@ -108,6 +138,48 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                 .build());
         breaker.getEventPublisher().onStateTransition(e -> LOG.log(Level.WARNING,
                 "VRRP_Instance({0}) provider API circuit breaker {1}", instance, e.getStateTransition()));
+        boolean announces = garp != null && provider instanceof GratuitousAnnouncer && !dryRun;
+        this.garpTimer = announces && timer == null
+                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp-" + instance).daemon(true).factory())
+                : null;
+        this.garp = announces ? new GarpSchedule(garp, timer != null ? timer : GarpSchedule.Timer.of(garpTimer), this::announce) : null;
+    }
+
+    // on the worker, after whatever acquire or release came before: a GARP never follows the release that ended it
+    private void announce(long gen) {
+        try {
+            worker.execute(() -> {
+                if (gen != generation.get()) {
+                    return;
+                }
+                try {
+                    ((GratuitousAnnouncer) provider).sendGratuitous();
+                    garpsSent.increment();
+                } catch (ProviderException | RuntimeException e) {
+                    failures.increment();
+                    LOG.log(Level.WARNING, "VRRP_Instance({0}) gratuitous ARP/NA failed: {1}", instance, e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void startGarps(long gen, int alreadySent) {
+        if (garp != null && gen == generation.get()) {
+            garp.start(gen, alreadySent);
+        }
+    }
+
+    private void stopGarps() {
+        if (garp != null) {
+            garp.stop();
+        }
+    }
+
+    /** Gratuitous ARP / NA rounds sent by the schedule (not counting the one of each acquire). */
+    public long garpsSent() {
+        return garpsSent.sum();
     }
 
     /** With the default policy and no way to post events back (tests, demo). */
@@ -137,6 +209,9 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     public void onTransition(Transition t) {
         long gen = generation.incrementAndGet();
         stopRecheck();
+        if (t.from() == VrrpState.MASTER) {
+            stopGarps();
+        }
         boolean ownYield = yielding && t.from() == VrrpState.MASTER && t.to() == VrrpState.BACKUP;
         if (t.to() == VrrpState.MASTER) {
             yielding = false;
@@ -168,6 +243,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                 skippedWrites.increment();
                 holdConfirmed = true;
                 tl.mark("already held, no write");
+                startGarps(gen, 0);
             } else if (dryRun) {
                 tl.mark("dry run: would acquire");
             } else {
@@ -180,6 +256,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                 holdConfirmed = true;
                 lastHolder.set(Holder.self(""));
                 tl.mark("acquire confirmed");
+                startGarps(gen, 1);
             }
             lastError.set(null);
         } catch (Superseded e) {
@@ -382,6 +459,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     /** Waits for queued operations (a release on shutdown) to finish, at most {@code millis}. */
     public void drain(long millis) throws InterruptedException {
         stopRecheck();
+        stopGarps();
         worker.shutdown();
         worker.awaitTermination(millis, TimeUnit.MILLISECONDS);
     }
@@ -389,6 +467,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     @Override
     public void close() {
         stopRecheck();
+        stopGarps();
+        if (garpTimer != null) {
+            garpTimer.shutdownNow();
+        }
         ticker.shutdownNow();
         worker.shutdownNow();
         caller.shutdownNow();

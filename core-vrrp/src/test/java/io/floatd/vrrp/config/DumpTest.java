@@ -62,6 +62,11 @@ class DumpTest {
                 global_defs {
                     router_id lb1
                     vrrp_version 2
+                    vrrp_garp_master_delay 5
+                    vrrp_garp_master_repeat 5
+                    vrrp_garp_master_refresh 0
+                    vrrp_garp_master_refresh_repeat 1
+                    vrrp_garp_interval 0
                 }
 
                 ! from k.conf:4

@@ -78,6 +78,8 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000;
 
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
 
@@ -92,6 +94,7 @@ public final class Libc {
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
+    public static final int EPIPE = 32;
     public static final int EINVAL = 22;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;
@@ -131,6 +134,7 @@ public final class Libc {
     private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MKFIFO = errnoCall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR =
             LINKER.downcallHandle(LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -330,6 +334,18 @@ public final class Libc {
         MemorySegment c = capture();
         try (Arena a = Arena.ofConfined()) {
             return checked((int) OPEN.invokeExact(c, a.allocateFrom(path), flags), c, "open " + path);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** {@code mkfifo(path, mode)}: creates a named pipe (the umask applies to {@code mode}). */
+    public static void mkfifo(String path, int mode) throws NativeException {
+        MemorySegment c = capture();
+        try (Arena a = Arena.ofConfined()) {
+            checked((int) MKFIFO.invokeExact(c, a.allocateFrom(path), mode), c, "mkfifo " + path);
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

@@ -2,6 +2,7 @@ package io.floatd.provider.linuxl2;
 
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.GratuitousAnnouncer;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * <p>All sockets are opened by the constructor, so the provider works on the network namespace of the thread that
  * created it, whichever thread calls it later. Methods are synchronized.
  */
-public final class LinuxL2Provider implements FloatingIpProvider {
+public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnnouncer {
     private static final String NAME = "linux-l2";
 
     private final ProviderContext context;
@@ -160,6 +161,7 @@ public final class LinuxL2Provider implements FloatingIpProvider {
      * device; for the engine to repeat (keepalived's {@code garp_master_repeat} / {@code garp_master_refresh}).
      * Devices without an Ethernet address (loopback, tun) are skipped.
      */
+    @Override
     public synchronized void sendGratuitous() throws ProviderException {
         ensureOpen();
         for (VirtualAddress va : vips) {

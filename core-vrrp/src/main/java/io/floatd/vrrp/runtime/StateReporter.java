@@ -1,0 +1,188 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.notify.NotifyFifo;
+import io.floatd.vrrp.notify.NotifyState;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tells the outside world each instance's state: keepalived's {@code notify_fifo} lines, floatd's global
+ * {@code state_file} (one line per instance: {@code VI_1 MASTER 150 2025-01-01T10:00:00.123Z}, the time it
+ * entered that state) and per-instance {@code state_file} (just the state word, as notify scripts write
+ * {@code /var/run/keepalived.state} today).
+ *
+ * <p>{@link #onTransition} only queues: FIFOs and files are written by this reporter's own thread, files
+ * atomically (a temporary file in the same directory, renamed over the old one), so a reader sees the old content
+ * or the new, never a partial file. State files are written once at start too, so none is left from an earlier run.
+ */
+public final class StateReporter implements TransitionListener, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("floatd.state");
+    /** Transitions queued beyond this are dropped (and counted) rather than grow the heap while a disk hangs. */
+    static final int MAX_QUEUED = 10_000;
+
+    private record Entry(VrrpState state, int priority, Instant since) {
+    }
+
+    private final List<NotifyFifo> fifos = new ArrayList<>();
+    private final Path stateFile;
+    private final Map<String, Path> instanceFiles = new LinkedHashMap<>();
+    /** Every instance's last state, in configuration order; touched by the writer thread only. */
+    private final Map<String, Entry> table = new LinkedHashMap<>();
+    private final ExecutorService writer =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("state-report").daemon(true).factory());
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong overflow = new AtomicLong();
+    private final AtomicLong fileFailures = new AtomicLong();
+
+    private StateReporter(FloatdConfig config) {
+        this.stateFile = config.global().stateFile();
+        Instant now = Instant.now();
+        for (InstanceConfig ic : config.instances()) {
+            table.put(ic.name(), new Entry(VrrpState.INIT, ic.priority(), now));
+            if (ic.stateFile() != null) {
+                instanceFiles.put(ic.name(), ic.stateFile());
+            }
+        }
+        writer.execute(() -> {
+            config.global().notifyFifos().forEach(p -> fifos.add(new NotifyFifo(p)));
+            writeGlobal();
+            instanceFiles.forEach((name, path) -> writeAtomically(path, VrrpState.INIT + "\n"));
+        });
+    }
+
+    /** A reporter for what the configuration asks, or {@code null} when it asks for nothing. */
+    public static StateReporter create(FloatdConfig config) {
+        boolean any = !config.global().notifyFifos().isEmpty() || config.global().stateFile() != null
+                || config.instances().stream().anyMatch(i -> i.stateFile() != null);
+        return any ? new StateReporter(config) : null;
+    }
+
+    @Override
+    public void onTransition(Transition t) {
+        Instant since = Instant.now();
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            overflow.incrementAndGet();
+            return;
+        }
+        try {
+            writer.execute(() -> {
+                queued.decrementAndGet();
+                report(t, since);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            queued.decrementAndGet(); // closed
+        }
+    }
+
+    private void report(Transition t, Instant since) {
+        NotifyState fifoState = switch (t.to()) {
+            case MASTER -> NotifyState.MASTER;
+            case BACKUP -> NotifyState.BACKUP;
+            case FAULT -> NotifyState.FAULT;
+            case STOP -> NotifyState.STOP;
+            case INIT -> null;
+        };
+        if (fifoState != null) {
+            // keepalived 2.2.7 writes a stopping Master's own priority, not the 0 of its last advert
+            String line = NotifyFifo.line(t.instance(), fifoState, t.priority());
+            fifos.forEach(f -> f.write(line));
+        }
+        table.put(t.instance(), new Entry(t.to(), t.priority(), since));
+        writeGlobal();
+        Path own = instanceFiles.get(t.instance());
+        if (own != null) {
+            writeAtomically(own, t.to() + "\n");
+        }
+    }
+
+    private void writeGlobal() {
+        if (stateFile == null) {
+            return;
+        }
+        var text = new StringBuilder();
+        table.forEach((name, e) -> text.append(name).append(' ').append(e.state()).append(' ').append(e.priority())
+                .append(' ').append(e.since()).append('\n'));
+        writeAtomically(stateFile, text.toString());
+    }
+
+    private void writeAtomically(Path file, String content) {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException | RuntimeException e) {
+            if (fileFailures.getAndIncrement() == 0) {
+                LOG.log(Level.WARNING, "state_file {0}: cannot write it: {1} (logged once)", file, e.toString());
+            }
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // nothing more to do
+                }
+            }
+        }
+    }
+
+    /** The FIFOs written, for their counters. */
+    public List<NotifyFifo> fifos() {
+        sync();
+        return List.copyOf(fifos);
+    }
+
+    /** Transitions not reported because the queue was full. */
+    public long overflow() {
+        return overflow.get();
+    }
+
+    /** State file writes that failed. */
+    public long fileFailures() {
+        return fileFailures.get();
+    }
+
+    /** Waits (at most 5 s) until everything queued so far is written; for tests and status. */
+    public boolean sync() {
+        try {
+            return writer.submit(() -> { }).get(5, TimeUnit.SECONDS) == null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Writes what is queued (at most 2 s), then closes the FIFOs. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.shutdownNow();
+        fifos.forEach(NotifyFifo::close);
+    }
+}

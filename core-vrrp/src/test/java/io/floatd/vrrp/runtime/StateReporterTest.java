@@ -1,0 +1,201 @@
+package io.floatd.vrrp.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.floatd.vrrp.config.ConfigParser;
+import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.notify.NotifyFifo;
+import java.io.BufferedReader;
+import java.io.FileReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StateReporterTest {
+    @TempDir
+    Path dir;
+
+    private FloatdConfig config(String global, String instanceExtra) throws Exception {
+        return ConfigParser.parse("""
+                global_defs {
+                %s
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    priority 150
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                %s
+                }
+                vrrp_instance VI_2 {
+                    interface eth0
+                    virtual_router_id 52
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                }
+                """.formatted(global, instanceExtra), "k.conf");
+    }
+
+    private static Transition t(String instance, VrrpState from, VrrpState to, int priority) {
+        return new Transition(instance, from, to, "test", priority, System.nanoTime());
+    }
+
+    @Test
+    void fifoGetsKeepalivedsLinesInOrder() throws Exception {
+        Path fifo = dir.resolve("notify.fifo");
+        try (StateReporter r = StateReporter.create(config("notify_fifo " + fifo, ""))) {
+            assertTrue(r.sync());
+            assertTrue(Files.readAttributes(fifo, PosixFileAttributes.class).isOther(), "created as a FIFO");
+            List<String> lines = new CopyOnWriteArrayList<>();
+            CountDownLatch open = new CountDownLatch(1);
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader in = new BufferedReader(new FileReader(fifo.toFile()))) {
+                    open.countDown();
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (Exception e) {
+                    lines.add("error: " + e);
+                }
+            });
+            // the reader's open(2) returns once a writer exists, and vice versa: wait until the reader is blocked in open
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (reader.getState() != Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(200);
+            r.onTransition(t("VI_1", VrrpState.INIT, VrrpState.BACKUP, 150));
+            r.onTransition(t("VI_1", VrrpState.BACKUP, VrrpState.MASTER, 150));
+            r.onTransition(t("VI_2", VrrpState.INIT, VrrpState.BACKUP, 100));
+            r.onTransition(t("VI_1", VrrpState.MASTER, VrrpState.FAULT, 150));
+            r.onTransition(t("VI_1", VrrpState.FAULT, VrrpState.STOP, 150));
+            assertTrue(r.sync());
+            NotifyFifo f = r.fifos().getFirst();
+            r.close(); // closes the write end: the reader sees end of file
+            reader.join(5000);
+            assertEquals(List.of(
+                    "INSTANCE \"VI_1\" BACKUP 150",
+                    "INSTANCE \"VI_1\" MASTER 150",
+                    "INSTANCE \"VI_2\" BACKUP 100",
+                    "INSTANCE \"VI_1\" FAULT 150",
+                    "INSTANCE \"VI_1\" STOP 150"), lines);
+            assertEquals(5, f.written());
+            assertEquals(0, f.dropped());
+        }
+    }
+
+    @Test
+    void fifoWithoutReaderNeverBlocksAndCountsDroppedLines() throws Exception {
+        Path fifo = dir.resolve("notify.fifo");
+        try (StateReporter r = StateReporter.create(config("vrrp_notify_fifo " + fifo, ""))) {
+            long worst = 0;
+            for (int n = 0; n < 200; n++) {
+                long start = System.nanoTime();
+                r.onTransition(t("VI_1", VrrpState.BACKUP, n % 2 == 0 ? VrrpState.MASTER : VrrpState.BACKUP, 150));
+                worst = Math.max(worst, System.nanoTime() - start);
+            }
+            assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(50), "the listener returned in " + worst + " ns at worst");
+            assertTrue(r.sync(), "the writer thread is not stuck either");
+            NotifyFifo f = r.fifos().getFirst();
+            assertEquals(200, f.dropped());
+            assertEquals(0, f.written());
+        }
+    }
+
+    @Test
+    void stateFilesAtStartAndAfterTransitions() throws Exception {
+        Path global = dir.resolve("floatd.state");
+        Path own = dir.resolve("keepalived.state");
+        Instant before = Instant.now();
+        try (StateReporter r = StateReporter.create(config("state_file " + global, "state_file " + own))) {
+            assertTrue(r.sync());
+            assertEquals("INIT\n", Files.readString(own));
+            List<String> start = Files.readAllLines(global);
+            assertEquals(2, start.size());
+            assertTrue(start.get(0).startsWith("VI_1 INIT 150 "), start.toString());
+            assertTrue(start.get(1).startsWith("VI_2 INIT 100 "), start.toString());
+
+            r.onTransition(t("VI_1", VrrpState.INIT, VrrpState.BACKUP, 150));
+            r.onTransition(t("VI_2", VrrpState.INIT, VrrpState.BACKUP, 100));
+            r.onTransition(t("VI_1", VrrpState.BACKUP, VrrpState.MASTER, 150));
+            assertTrue(r.sync());
+            assertEquals("MASTER\n", Files.readString(own));
+            List<String> lines = Files.readAllLines(global);
+            String[] vi1 = lines.get(0).split(" ");
+            assertEquals(List.of("VI_1", "MASTER", "150"), List.of(vi1).subList(0, 3));
+            Instant since = Instant.parse(vi1[3]);
+            assertTrue(!since.isBefore(before) && !since.isAfter(Instant.now()), since.toString());
+            assertTrue(lines.get(1).startsWith("VI_2 BACKUP 100 "), lines.toString());
+            assertEquals(2, lines.size());
+            try (var leftovers = Files.list(dir)) {
+                assertEquals(List.of("floatd.state", "keepalived.state"),
+                        leftovers.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+            }
+        }
+    }
+
+    @Test
+    void aConcurrentReaderNeverSeesAPartialFile() throws Exception {
+        Path global = dir.resolve("floatd.state");
+        Path own = dir.resolve("keepalived.state");
+        try (StateReporter r = StateReporter.create(config("state_file " + global, "state_file " + own))) {
+            assertTrue(r.sync());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger reads = new AtomicInteger();
+            List<String> bad = new CopyOnWriteArrayList<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        String word = Files.readString(own);
+                        if (!List.of("INIT\n", "BACKUP\n", "MASTER\n").contains(word)) {
+                            bad.add("own: " + word);
+                        }
+                        List<String> lines = Files.readAllLines(global);
+                        if (lines.size() != 2 || !lines.get(0).matches("VI_1 (INIT|BACKUP|MASTER) 150 \\S+Z")
+                                || !lines.get(1).matches("VI_2 INIT 100 \\S+Z")) {
+                            bad.add("global: " + lines);
+                        }
+                        reads.incrementAndGet();
+                    } catch (Exception e) {
+                        bad.add(e.toString());
+                    }
+                }
+            });
+            for (int n = 0; n < 2000; n++) {
+                r.onTransition(t("VI_1", n % 2 == 0 ? VrrpState.BACKUP : VrrpState.MASTER,
+                        n % 2 == 0 ? VrrpState.MASTER : VrrpState.BACKUP, 150));
+                if (n % 200 == 0) {
+                    r.sync();
+                }
+            }
+            assertTrue(r.sync());
+            stop.set(true);
+            reader.join();
+            assertEquals(List.of(), bad);
+            assertTrue(reads.get() > 10, "the reader read " + reads.get() + " times");
+            assertEquals("BACKUP\n", Files.readString(own));
+        }
+    }
+
+    @Test
+    void nothingConfiguredMeansNoReporter() throws Exception {
+        assertEquals(null, StateReporter.create(config("", "")));
+    }
+}
