@@ -137,6 +137,12 @@ class GarpScheduleTest {
             public void sendGratuitous() {
                 calls.add("garp");
             }
+
+            /** A Linux VIP: leaving Master removes it. */
+            @Override
+            public boolean releasesByDefault() {
+                return true;
+            }
         }
         Provider p = new Provider();
         FakeTimer timer = new FakeTimer();
