@@ -35,9 +35,20 @@ public final class ElasticIpProvider extends AwsProvider {
         this.allocationId = settings.allocationId();
     }
 
+    /**
+     * DescribeAddresses, then AssociateAddress with DryRun: EC2 checks the permission and the parameters and
+     * changes nothing (DryRunOperation), so a missing {@code ec2:AssociateAddress} or a wrong instance id is found at
+     * start, not at the first failover, and the write path's code is loaded before it is needed.
+     */
     @Override
     void warmUp() throws ProviderException {
         read();
+        var applied = errors.callTolerating("AssociateAddress", "DryRunOperation",
+                () -> ec2().associateAddress(associateRequest().dryRun(true).build()));
+        if (applied.isPresent()) {
+            LOG.log(Level.WARNING, "VRRP_Instance({0}) aws: the EC2 endpoint ignored DryRun and associated {1}: "
+                    + "it is not EC2", new Object[] {context.instanceName(), settings.eipName()});
+        }
     }
 
     @Override
@@ -58,18 +69,8 @@ public final class ElasticIpProvider extends AwsProvider {
             ownAssociationId = current.associationId();
             return;
         }
-        AssociateAddressRequest.Builder req = AssociateAddressRequest.builder()
-                .allocationId(allocationId)
-                .allowReassociation(true);
-        if (settings.networkInterface() != null) {
-            req.networkInterfaceId(settings.networkInterface());
-        } else {
-            req.instanceId(instanceId);
-        }
-        if (settings.privateIp() != null) {
-            req.privateIpAddress(settings.privateIp());
-        }
-        AssociateAddressResponse resp = errors.call("AssociateAddress", () -> ec2().associateAddress(req.build()));
+        AssociateAddressRequest req = associateRequest().build();
+        AssociateAddressResponse resp = errors.call("AssociateAddress", () -> ec2().associateAddress(req));
         ownAssociationId = resp.associationId();
         LOG.log(Level.INFO, "VRRP_Instance({0}) aws: Elastic IP {1} associated with {2} ({3}), was {4}",
                 new Object[] {context.instanceName(), settings.eipName(), target(), resp.associationId(), holder});
@@ -90,6 +91,21 @@ public final class ElasticIpProvider extends AwsProvider {
         ownAssociationId = null;
         LOG.log(Level.INFO, "VRRP_Instance({0}) aws: Elastic IP {1} {2} ({3})", new Object[] {context.instanceName(),
                 settings.eipName(), done.isPresent() ? "disassociated" : "already moved on", association});
+    }
+
+    private AssociateAddressRequest.Builder associateRequest() {
+        AssociateAddressRequest.Builder req = AssociateAddressRequest.builder()
+                .allocationId(allocationId)
+                .allowReassociation(true);
+        if (settings.networkInterface() != null) {
+            req.networkInterfaceId(settings.networkInterface());
+        } else {
+            req.instanceId(instanceId);
+        }
+        if (settings.privateIp() != null) {
+            req.privateIpAddress(settings.privateIp());
+        }
+        return req;
     }
 
     /** The association id this node made or found as its own, or null. */

@@ -470,6 +470,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
             throw new Ec2Error("Resource.AlreadyAssociated", "resource " + addr.allocationId
                     + " is already associated with associationId " + addr.association.associationId());
         }
+        dryRun(p);
         String id = nextAssociationId();
         addr.association = new Association(id, eni.instanceId, eni.id, privateIp);
         return response("AssociateAddress", "<return>true</return><associationId>" + id + "</associationId>");
@@ -620,6 +621,13 @@ final class Ec2TestEndpoint implements AutoCloseable {
                     .append("</item></instancesSet></item>");
         }
         return response("DescribeInstances", "<reservationSet>" + reservations + "</reservationSet>");
+    }
+
+    /** After the checks, before any change: what EC2 answers to a permitted DryRun. */
+    private static void dryRun(Map<String, String> p) throws Ec2Error {
+        if ("true".equals(p.get("DryRun"))) {
+            throw new Ec2Error("DryRunOperation", 412, "Request would have succeeded, but DryRun flag is set.");
+        }
     }
 
     private Eni requireEni(String id) throws Ec2Error {

@@ -70,13 +70,18 @@ class ElasticIpProviderTest {
     @Test
     void warmAtStartThenFirstAcquireIsOneReadAndOneWrite() throws Exception {
         try (FloatingIpProvider p = self()) {
-            assertEquals(List.of("DescribeAddresses"), ec2.actions(), "create makes one cheap read");
+            assertEquals(List.of("DescribeAddresses", "AssociateAddress"), ec2.actions(),
+                    "create makes one cheap read and a dry run of the write");
+            assertEquals("true", ec2.requests().get(1).params().get("DryRun"));
+            assertEquals(SELF, ec2.requests().get(1).params().get("InstanceId"));
+            assertNull(ec2.address(ALLOC), "a dry run changes nothing");
             ec2.resetLog();
             p.acquire();
             assertEquals(List.of("DescribeAddresses", "AssociateAddress"), ec2.actions());
             Map<String, String> assoc = ec2.requests().get(1).params();
             assertEquals(ALLOC, assoc.get("AllocationId"));
             assertEquals(SELF, assoc.get("InstanceId"));
+            assertNull(assoc.get("DryRun"));
             assertEquals("true", assoc.get("AllowReassociation"));
             assertEquals(ALLOC, ec2.requests().getFirst().params().get("AllocationId.1"));
             assertTrue(ec2.requests().getFirst().authorization().startsWith("AWS4-HMAC-SHA256 Credential="

@@ -167,6 +167,27 @@ class ErrorClassificationTest {
     }
 
     @Test
+    void missingAssociatePermissionIsFoundByTheDryRunAtStart() {
+        ec2.failNext("AssociateAddress", 1, new Fault.Error("UnauthorizedOperation", 403,
+                "You are not authorized to perform this operation."));
+        ProviderException e = assertThrows(ProviderException.class, () -> create(ec2, settings(SELF, "address", ALLOC)));
+        assertClean(e);
+        assertFalse(e.retryable());
+        assertEquals("aws: ec2:AssociateAddress denied for i-0aaaaaaaaaaaaaaa1 (UnauthorizedOperation): add it to "
+                + "the instance role's policy", e.getMessage());
+    }
+
+    @Test
+    void unknownInstanceIsFoundByTheDryRunAtStart() {
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> create(ec2, settings("i-0000000000000dead", "address", ALLOC)));
+        assertClean(e);
+        assertFalse(e.retryable());
+        assertEquals("aws: ec2:AssociateAddress failed (InvalidInstanceID.NotFound): The instance ID "
+                + "'i-0000000000000dead' does not exist: check instance_id in floating_ip, and the region", e.getMessage());
+    }
+
+    @Test
     void unknownElasticIpFailsAtStart() {
         ProviderException e = assertThrows(ProviderException.class,
                 () -> create(ec2, settings(SELF, "address", "eipalloc-0000000000000dead")));

@@ -124,7 +124,7 @@ class IdentityAndEndpointTest {
                 .create(AwsFixture.context(settings(SELF, "address", ALLOC)))) {
             p.acquire();
         }
-        assertEquals(List.of("DescribeAddresses", "DescribeAddresses", "AssociateAddress"), ec2.actions());
+        assertEquals(List.of("DescribeAddresses", "AssociateAddress", "DescribeAddresses", "AssociateAddress"), ec2.actions());
     }
 
     @Test
