@@ -93,6 +93,7 @@ class IdentityAndEndpointTest {
         System.setProperty("aws.region", "ap-southeast-2");
         try (FloatingIpProvider p = new AwsProviderFactory(AwsFixture.options(ec2, imds.uri()))
                 .create(AwsFixture.context(noIdentity()))) {
+            assertEquals(Holder.nobody(), p.holder());
             assertTrue(ec2.requests().getFirst().authorization().contains("/ap-southeast-2/ec2/aws4_request"));
         }
     }
