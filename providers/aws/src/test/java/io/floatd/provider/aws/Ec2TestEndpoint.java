@@ -72,8 +72,11 @@ final class Ec2TestEndpoint implements AutoCloseable {
         }
     }
 
-    /** One request as received: its action, all its form parameters, and its Authorization header. */
-    record Request(String action, Map<String, String> params, String authorization) {
+    /**
+     * One request as received: its action, all its form parameters, its Authorization header, and the client's
+     * port (the same port means the same kept-alive connection).
+     */
+    record Request(String action, Map<String, String> params, String authorization, int clientPort) {
         @Override
         public String toString() {
             Map<String, String> shown = new TreeMap<>(params);
@@ -290,7 +293,8 @@ final class Ec2TestEndpoint implements AutoCloseable {
             Fault fault;
             synchronized (lock) {
                 calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
-                log.add(new Request(action, params, ex.getRequestHeaders().getFirst("Authorization")));
+                log.add(new Request(action, params, ex.getRequestHeaders().getFirst("Authorization"),
+                        ex.getRemoteAddress().getPort()));
                 fault = nextFault(action);
             }
             if (fault instanceof Fault.Drop) {

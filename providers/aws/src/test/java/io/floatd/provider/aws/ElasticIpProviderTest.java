@@ -75,6 +75,7 @@ class ElasticIpProviderTest {
             assertEquals("true", ec2.requests().get(1).params().get("DryRun"));
             assertEquals(SELF, ec2.requests().get(1).params().get("InstanceId"));
             assertNull(ec2.address(ALLOC), "a dry run changes nothing");
+            int warmConnection = ec2.requests().getFirst().clientPort();
             ec2.resetLog();
             p.acquire();
             assertEquals(List.of("DescribeAddresses", "AssociateAddress"), ec2.actions());
@@ -89,6 +90,8 @@ class ElasticIpProviderTest {
             assertTrue(ec2.requests().getFirst().authorization().contains("/" + AwsFixture.REGION + "/ec2/aws4_request"));
             assertEquals(SELF, ec2.address(ALLOC).instanceId());
             assertEquals(ec2.address(ALLOC).associationId(), ((ElasticIpProvider) p).ownAssociationId());
+            assertEquals(List.of(warmConnection, warmConnection), ec2.requests().stream()
+                    .map(Ec2TestEndpoint.Request::clientPort).toList(), "the takeover reuses the connection opened at start");
         }
     }
 
