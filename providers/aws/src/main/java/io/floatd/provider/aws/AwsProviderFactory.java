@@ -1,0 +1,160 @@
+package io.floatd.provider.aws;
+
+import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.provider.ProviderException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+
+/**
+ * {@code provider aws}: builds an {@link ElasticIpProvider} ({@code mode eip}, the default) or a
+ * {@link SecondaryIpProvider} ({@code mode secondary_ip}).
+ *
+ * <p>{@link #create} does the slow things once, before any election: it reads the instance id, region and ENI
+ * (config first, IMDSv2 next), resolves the credentials, builds the {@link Ec2Client} (SDK retries off, one attempt
+ * limited to {@link AwsClientOptions#attemptTimeout()}) and makes one cheap read of the IP, which opens the
+ * connection. A refused permission or a wrong address fails here, at start; a network hiccup is logged and left to
+ * the first real call.
+ */
+public final class AwsProviderFactory implements FloatingIpProviderFactory {
+    public static final String NAME = "aws";
+    private static final Logger LOG = Logger.getLogger(AwsProviderFactory.class.getName());
+
+    private final AwsClientOptions options;
+    private final Map<Region, SharedEc2Client> clients = new HashMap<>();
+
+    /** The production factory, found by {@link java.util.ServiceLoader}. */
+    public AwsProviderFactory() {
+        this(AwsClientOptions.defaults());
+    }
+
+    /** A factory with explicit endpoints or credentials (tests, LocalStack, VPC endpoints). */
+    public AwsProviderFactory(AwsClientOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public FloatingIpProvider create(ProviderContext context) throws ProviderException {
+        AwsSettings settings = AwsSettings.parse(context.settings(), context.virtualAddresses());
+        String instanceId;
+        Region region;
+        String primaryEni = null;
+        try (InstanceMetadata imds = new InstanceMetadata(options.imdsEndpoint())) {
+            instanceId = settings.instanceId();
+            if (instanceId == null) {
+                instanceId = imds.get("instance-id").orElseThrow(() -> new ProviderException(
+                        "aws: cannot read the instance id from the instance metadata service (" + imds.failure()
+                                + "): set instance_id in floating_ip, or allow IMDSv2 access", true));
+            }
+            region = region(settings, imds);
+            if (settings.mode() == AwsSettings.Mode.SECONDARY_IP && settings.networkInterface() == null) {
+                primaryEni = imds.get("mac")
+                        .flatMap(mac -> imds.get("network/interfaces/macs/" + mac + "/interface-id"))
+                        .orElse(null);
+            }
+        }
+        SharedEc2Client client = client(region);
+        AwsErrors errors = new AwsErrors(instanceId, options.attemptTimeout(), client::secrets);
+        try {
+            AwsProvider provider = switch (settings.mode()) {
+                case EIP -> new ElasticIpProvider(settings, context, instanceId, client, errors);
+                case SECONDARY_IP -> new SecondaryIpProvider(settings, context, instanceId, primaryEni, client, errors);
+            };
+            try {
+                provider.warmUp();
+            } catch (ProviderException e) {
+                if (!e.retryable()) {
+                    provider.close();
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) aws: warm-up read failed, the first takeover will open "
+                        + "the connection: {1}", new Object[] {context.instanceName(), e.getMessage()});
+            }
+            LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
+                    new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
+            return provider;
+        } catch (RuntimeException e) {
+            client.release();
+            throw e;
+        }
+    }
+
+    private Region region(AwsSettings settings, InstanceMetadata imds) throws ProviderException {
+        if (settings.region() != null) {
+            return Region.of(settings.region());
+        }
+        Optional<String> fromImds = imds.get("placement/region");
+        if (fromImds.isPresent()) {
+            return Region.of(fromImds.get());
+        }
+        // the SDK's chain without its metadata leg, which was just tried
+        try {
+            return new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+                    .getRegion();
+        } catch (SdkException e) {
+            throw ProviderException.fatal("aws: no region: the instance metadata service did not answer ("
+                    + imds.failure() + ") and AWS_REGION is not set; set region in floating_ip");
+        }
+    }
+
+    private synchronized SharedEc2Client client(Region region) throws ProviderException {
+        SharedEc2Client shared = clients.get(region);
+        if (shared != null) {
+            return shared.retain();
+        }
+        AwsCredentialsProvider credentials = options.credentials() != null
+                ? options.credentials()
+                : DefaultCredentialsProvider.builder().build();
+        AwsCredentials resolved;
+        try {
+            resolved = credentials.resolveCredentials();
+        } catch (SdkException e) {
+            throw new ProviderException("aws: no AWS credentials found (instance role, environment or profile): "
+                    + "attach an instance role with the EC2 permissions floatd needs", true);
+        }
+        Duration timeout = options.attemptTimeout();
+        Ec2ClientBuilder b = Ec2Client.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1))
+                        .socketTimeout(timeout)
+                        .connectionAcquisitionTimeout(timeout)
+                        .maxConnections(8)
+                        .tcpKeepAlive(true)
+                        .connectionMaxIdleTime(Duration.ofSeconds(50)))
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(timeout)
+                        .apiCallTimeout(timeout));
+        if (options.ec2Endpoint() != null) {
+            b.endpointOverride(options.ec2Endpoint());
+        }
+        SharedEc2Client created = new SharedEc2Client(b.build(), resolved, this, () -> clients.remove(region));
+        clients.put(region, created);
+        return created.retain();
+    }
+}

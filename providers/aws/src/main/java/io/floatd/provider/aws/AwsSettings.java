@@ -1,0 +1,165 @@
+package io.floatd.provider.aws;
+
+import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.provider.ProviderException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code floating_ip { provider aws ... }} block, parsed and checked.
+ *
+ * <pre>
+ * address           203.0.113.10 | eipalloc-0abc...   (eip: the Elastic IP; secondary_ip: the private IP to move)
+ * allocation_id     eipalloc-0abc...                   (eip: same as an allocation id in address)
+ * mode              eip | secondary_ip                 (default eip)
+ * instance_id       i-0abc...                          (default: from the instance metadata service)
+ * network_interface eni-0abc...                        (eip: associate with this ENI; secondary_ip: our ENI)
+ * private_ip        10.0.1.5                           (eip: which private IP of ours the EIP maps to)
+ * region            eu-west-1                          (default: metadata service, then the SDK's chain)
+ * </pre>
+ *
+ * @param mode how the IP moves
+ * @param publicIp eip: the Elastic IP, when given as an address (null when only the allocation id was given);
+ *        secondary_ip: null
+ * @param allocationId eip: the allocation id when given, else null (looked up from the public IP)
+ * @param privateAddress secondary_ip: the private IP that moves between ENIs; eip: null
+ * @param instanceId this instance, or null to ask the metadata service
+ * @param networkInterface the ENI to use, or null
+ * @param privateIp eip: the private IP of ours to map the EIP to, or null for the primary one
+ * @param region the region, or null to discover it
+ */
+public record AwsSettings(
+        Mode mode,
+        String publicIp,
+        String allocationId,
+        String privateAddress,
+        String instanceId,
+        String networkInterface,
+        String privateIp,
+        String region) {
+
+    public enum Mode {
+        EIP("eip"), SECONDARY_IP("secondary_ip");
+
+        private final String keyword;
+
+        Mode(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    static final Set<String> KEYS = Set.of("provider", "address", "allocation_id", "mode", "instance_id",
+            "network_interface", "private_ip", "region");
+
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern ALLOCATION = Pattern.compile("eipalloc-[0-9a-f]{8,17}");
+    private static final Pattern INSTANCE = Pattern.compile("i-[0-9a-f]{8,17}");
+    private static final Pattern ENI = Pattern.compile("eni-[0-9a-f]{8,17}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
+
+    /**
+     * Reads the block. In {@code secondary_ip} mode without {@code address}, the instance's single IPv4
+     * {@code virtual_ipaddress} is the address that moves.
+     *
+     * @throws ProviderException (fatal) naming the key, for an unknown key, a bad value or a missing address
+     */
+    public static AwsSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses)
+            throws ProviderException {
+        for (String key : settings.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
+            }
+        }
+        String provider = settings.get("provider");
+        if (provider != null && !provider.equals(AwsProviderFactory.NAME)) {
+            throw bad("provider is '" + provider + "', not aws");
+        }
+        Mode mode = Mode.EIP;
+        String modeValue = settings.get("mode");
+        if (modeValue != null) {
+            mode = switch (modeValue) {
+                case "eip" -> Mode.EIP;
+                case "secondary_ip" -> Mode.SECONDARY_IP;
+                default -> throw bad("mode must be eip or secondary_ip, but was '" + modeValue + "'");
+            };
+        }
+        String address = checked(settings, "address", null, null);
+        String allocationId = checked(settings, "allocation_id", ALLOCATION, "an allocation id eipalloc-...");
+        String instanceId = checked(settings, "instance_id", INSTANCE, "an instance id i-...");
+        String eni = checked(settings, "network_interface", ENI, "a network interface id eni-...");
+        String privateIp = checked(settings, "private_ip", IPV4, "an IPv4 address");
+        String region = checked(settings, "region", REGION, "a region name such as eu-west-1");
+
+        if (mode == Mode.EIP) {
+            String publicIp = null;
+            if (address != null) {
+                if (ALLOCATION.matcher(address).matches()) {
+                    if (allocationId != null && !allocationId.equals(address)) {
+                        throw bad("address '" + address + "' and allocation_id '" + allocationId + "' disagree: set one");
+                    }
+                    allocationId = address;
+                } else if (IPV4.matcher(address).matches()) {
+                    publicIp = address;
+                } else {
+                    throw bad("address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was '"
+                            + address + "'");
+                }
+            }
+            if (publicIp == null && allocationId == null) {
+                throw bad("address is required in mode eip (the Elastic IP or its allocation id eipalloc-...)");
+            }
+            return new AwsSettings(mode, publicIp, allocationId, null, instanceId, eni, privateIp, region);
+        }
+
+        if (allocationId != null) {
+            throw bad("allocation_id applies to mode eip only; in mode secondary_ip, address is the private IP to move");
+        }
+        if (privateIp != null) {
+            throw bad("private_ip applies to mode eip only; in mode secondary_ip, address is the private IP to move");
+        }
+        String moving = address;
+        if (moving == null) {
+            List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
+            if (v4.size() != 1) {
+                throw bad("address is required in mode secondary_ip (the private IP that moves between instances)");
+            }
+            moving = v4.getFirst().address().getHostAddress();
+        } else if (!IPV4.matcher(moving).matches()) {
+            throw bad("address must be a private IPv4 address in mode secondary_ip, but was '" + moving + "'");
+        }
+        return new AwsSettings(mode, null, null, moving, instanceId, eni, null, region);
+    }
+
+    /** How the configured EIP is named in messages: its public IP or its allocation id. */
+    String eipName() {
+        return publicIp != null ? publicIp : allocationId;
+    }
+
+    private static String checked(Map<String, String> settings, String key, Pattern pattern, String what)
+            throws ProviderException {
+        String value = settings.get(key);
+        if (value == null) {
+            return null;
+        }
+        value = value.strip();
+        if (value.isEmpty()) {
+            throw bad(key + " is empty");
+        }
+        if (pattern != null && !pattern.matcher(value).matches()) {
+            throw bad(key + " must be " + what + ", but was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static ProviderException bad(String what) {
+        return ProviderException.fatal("aws: floating_ip " + what);
+    }
+}

@@ -1,0 +1,157 @@
+package io.floatd.provider.aws;
+
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.provider.ProviderException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddress;
+
+/**
+ * {@code mode secondary_ip}: a VPC private IP assigned as a secondary address of this instance's ENI
+ * ({@code network_interface}, else the instance's primary ENI). Configuring the address inside the guest OS is not
+ * this provider's job (on Amazon Linux, ec2-net-utils does it; elsewhere a notify script or linux-l2).
+ *
+ * <ul>
+ *   <li>{@link #holder()}: DescribeNetworkInterfaces filtered by {@code addresses.private-ip-address} (and the
+ *       VPC of our ENI).</li>
+ *   <li>{@link #acquire()}: that read, then AssignPrivateIpAddresses(our ENI, ip, AllowReassignment) unless it
+ *       is on our ENI already.</li>
+ *   <li>{@link #release()}: that read, then UnassignPrivateIpAddresses(our ENI, ip) only if it is on our ENI.</li>
+ * </ul>
+ */
+public final class SecondaryIpProvider extends AwsProvider {
+    private static final Logger LOG = Logger.getLogger(SecondaryIpProvider.class.getName());
+
+    private final String address;
+    private volatile String eni;
+    private volatile String vpcId;
+
+    SecondaryIpProvider(AwsSettings settings, ProviderContext context, String instanceId, String primaryEni,
+                        SharedEc2Client client, AwsErrors errors) {
+        super(settings, context, instanceId, client, errors);
+        this.address = settings.privateAddress();
+        this.eni = settings.networkInterface() != null ? settings.networkInterface() : primaryEni;
+    }
+
+    /** Finds our ENI (DescribeInstances, when neither config nor IMDS named it) and its VPC. */
+    @Override
+    void warmUp() throws ProviderException {
+        ensureEni();
+        String ours = eni;
+        DescribeNetworkInterfacesResponse resp = errors.call("DescribeNetworkInterfaces",
+                () -> ec2().describeNetworkInterfaces(r -> r.networkInterfaceIds(ours)));
+        if (resp.networkInterfaces().isEmpty()) {
+            throw ProviderException.fatal("aws: network interface " + ours + " not found: check network_interface "
+                    + "in floating_ip, and the region");
+        }
+        vpcId = resp.networkInterfaces().getFirst().vpcId();
+    }
+
+    @Override
+    String describe() {
+        return "secondary private IP " + address + " on " + (eni == null ? "the primary interface" : eni)
+                + " (mode secondary_ip)";
+    }
+
+    /** Our ENI, once known. */
+    public String networkInterface() {
+        return eni;
+    }
+
+    @Override
+    public Holder holder() throws ProviderException {
+        ensureEni();
+        return classify(read());
+    }
+
+    @Override
+    public synchronized void acquire() throws ProviderException {
+        ensureEni();
+        Holder holder = classify(read());
+        if (holder.isSelf()) {
+            return;
+        }
+        String ours = eni;
+        errors.call("AssignPrivateIpAddresses", () -> ec2().assignPrivateIpAddresses(r -> r
+                .networkInterfaceId(ours).privateIpAddresses(address).allowReassignment(true)));
+        LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} assigned to {2}, was {3}",
+                new Object[] {context.instanceName(), address, ours, holder});
+    }
+
+    @Override
+    public synchronized void release() throws ProviderException {
+        ensureEni();
+        if (!classify(read()).isSelf()) {
+            return;
+        }
+        String ours = eni;
+        // InvalidParameterValue here: it was reassigned away in between, so it is no longer ours to remove
+        var done = errors.callTolerating("UnassignPrivateIpAddresses", "InvalidParameterValue",
+                () -> ec2().unassignPrivateIpAddresses(r -> r.networkInterfaceId(ours).privateIpAddresses(address)));
+        if (done.isEmpty() && classify(read()).isSelf()) {
+            throw ProviderException.fatal("aws: ec2:UnassignPrivateIpAddresses refused to remove " + address
+                    + " from " + ours + " (InvalidParameterValue): is it the interface's primary IP?");
+        }
+        LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} unassigned from {2}",
+                new Object[] {context.instanceName(), address, ours});
+    }
+
+    private List<NetworkInterface> read() throws ProviderException {
+        List<Filter> filters = new ArrayList<>();
+        filters.add(Filter.builder().name("addresses.private-ip-address").values(address).build());
+        String vpc = vpcId;
+        if (vpc != null) {
+            filters.add(Filter.builder().name("vpc-id").values(vpc).build());
+        }
+        return errors.call("DescribeNetworkInterfaces",
+                () -> ec2().describeNetworkInterfaces(r -> r.filters(filters))).networkInterfaces();
+    }
+
+    Holder classify(List<NetworkInterface> holders) {
+        if (holders.isEmpty()) {
+            return Holder.nobody();
+        }
+        NetworkInterface n = holders.stream().filter(i -> eni.equals(i.networkInterfaceId())).findFirst()
+                .orElse(holders.getFirst());
+        if (eni.equals(n.networkInterfaceId())) {
+            return Holder.self(eni);
+        }
+        String owner = n.attachment() != null && n.attachment().instanceId() != null
+                ? n.attachment().instanceId() : n.networkInterfaceId();
+        boolean peer = peers.contains(n.privateIpAddress())
+                || n.privateIpAddresses().stream().map(NetworkInterfacePrivateIpAddress::privateIpAddress)
+                        .filter(ip -> !address.equals(ip)).anyMatch(peers::contains);
+        return peer ? Holder.peer(owner) : Holder.other(owner);
+    }
+
+    private void ensureEni() throws ProviderException {
+        if (eni != null) {
+            return;
+        }
+        synchronized (this) {
+            if (eni != null) {
+                return;
+            }
+            var resp = errors.call("DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)));
+            String primary = resp.reservations().stream()
+                    .flatMap(r -> r.instances().stream())
+                    .filter(i -> instanceId.equals(i.instanceId()))
+                    .map(Instance::networkInterfaces)
+                    .flatMap(List::stream)
+                    .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
+                    .map(InstanceNetworkInterface::networkInterfaceId)
+                    .findFirst()
+                    .orElseThrow(() -> ProviderException.fatal("aws: instance " + instanceId + " has no primary "
+                            + "network interface in ec2:DescribeInstances: set network_interface in floating_ip"));
+            eni = primary;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.floatd.provider.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.floatd.vrrp.provider.ProviderException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AwsSettingsTest {
+
+    private static Map<String, String> kv(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("provider", "aws");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static AwsSettings parse(String... kv) throws ProviderException {
+        return AwsSettings.parse(kv(kv), List.of());
+    }
+
+    private static String fails(String... kv) {
+        ProviderException e = assertThrows(ProviderException.class, () -> parse(kv));
+        assertFalse(e.retryable());
+        return e.getMessage();
+    }
+
+    @Test
+    void eipByPublicIpWithDefaults() throws Exception {
+        AwsSettings s = parse("address", "203.0.113.10");
+        assertEquals(AwsSettings.Mode.EIP, s.mode());
+        assertEquals("203.0.113.10", s.publicIp());
+        assertNull(s.allocationId());
+        assertNull(s.instanceId());
+        assertNull(s.region());
+    }
+
+    @Test
+    void eipByAllocationIdInEitherKey() throws Exception {
+        assertEquals("eipalloc-0123456789abcdef0", parse("address", "eipalloc-0123456789abcdef0").allocationId());
+        AwsSettings s = parse("allocation_id", "eipalloc-0123456789abcdef0", "mode", "eip",
+                "instance_id", "i-0123456789abcdef0", "network_interface", "eni-0123456789abcdef0",
+                "private_ip", "10.0.0.5", "region", "us-gov-west-1");
+        assertEquals("eipalloc-0123456789abcdef0", s.allocationId());
+        assertEquals("i-0123456789abcdef0", s.instanceId());
+        assertEquals("eni-0123456789abcdef0", s.networkInterface());
+        assertEquals("10.0.0.5", s.privateIp());
+        assertEquals("us-gov-west-1", s.region());
+    }
+
+    @Test
+    void secondaryIpTakesAddressOrTheSingleVip() throws Exception {
+        assertEquals("10.0.1.200", parse("mode", "secondary_ip", "address", "10.0.1.200").privateAddress());
+        AwsSettings s = AwsSettings.parse(kv("mode", "secondary_ip"), List.of(AwsFixture.vip("10.0.1.201")));
+        assertEquals("10.0.1.201", s.privateAddress());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "address=203.0.113.10,secret_key=x | aws: floating_ip unknown key 'secret_key' (known: address, allocation_id, instance_id, mode, network_interface, private_ip, provider, region)",
+        "address=203.0.113.10,mode=vip     | aws: floating_ip mode must be eip or secondary_ip, but was 'vip'",
+        "address=example.com               | aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was 'example.com'",
+        "address=300.1.1.1                 | aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was '300.1.1.1'",
+        "region=eu-west-1                  | aws: floating_ip address is required in mode eip (the Elastic IP or its allocation id eipalloc-...)",
+        "allocation_id=alloc-1             | aws: floating_ip allocation_id must be an allocation id eipalloc-..., but was 'alloc-1'",
+        "address=1.2.3.4,instance_id=vm-1  | aws: floating_ip instance_id must be an instance id i-..., but was 'vm-1'",
+        "address=1.2.3.4,network_interface=eth0 | aws: floating_ip network_interface must be a network interface id eni-..., but was 'eth0'",
+        "address=1.2.3.4,private_ip=10.0.0 | aws: floating_ip private_ip must be an IPv4 address, but was '10.0.0'",
+        "address=1.2.3.4,region=Europe     | aws: floating_ip region must be a region name such as eu-west-1, but was 'Europe'",
+        "address=eipalloc-0123456789abcdef0,allocation_id=eipalloc-0123456789abcdef1 | aws: floating_ip address 'eipalloc-0123456789abcdef0' and allocation_id 'eipalloc-0123456789abcdef1' disagree: set one",
+        "mode=secondary_ip                 | aws: floating_ip address is required in mode secondary_ip (the private IP that moves between instances)",
+        "mode=secondary_ip,address=eipalloc-0123456789abcdef0 | aws: floating_ip address must be a private IPv4 address in mode secondary_ip, but was 'eipalloc-0123456789abcdef0'",
+        "mode=secondary_ip,address=10.0.0.9,private_ip=10.0.0.5 | aws: floating_ip private_ip applies to mode eip only; in mode secondary_ip, address is the private IP to move",
+    })
+    void badSettingNamesTheKey(String pairs, String expected) {
+        String[] kv = pairs.replace(",", "=").split("=");
+        assertEquals(expected, fails(kv));
+    }
+
+    @Test
+    void emptyValue() {
+        assertEquals("aws: floating_ip region is empty", fails("address", "1.2.3.4", "region", " "));
+    }
+}

@@ -1,0 +1,665 @@
+package io.floatd.provider.aws;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small EC2 on 127.0.0.1 that speaks the Query API the way the SDK sends it (form-encoded POST, {@code Action},
+ * {@code Version}, indexed parameters such as {@code AllocationId.1} or {@code Filter.1.Value.1}) and answers with
+ * EC2's XML shapes and EC2's error document and status codes. It keeps Elastic IPs, instances and their ENIs, and
+ * can be told to fail the next calls (throttle, 5xx, slow, dropped connection). Every request is logged.
+ */
+final class Ec2TestEndpoint implements AutoCloseable {
+    static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    static final String VPC = "vpc-0a1b2c3d4e5f60718";
+    static final String OTHER_VPC = "vpc-0ffffffffffffffff";
+    private static final long MAX_SLOW_MS = 10_000;
+
+    /** What the endpoint does to a request instead of (or before) answering it. */
+    sealed interface Fault {
+        record Error(String code, int status, String message) implements Fault {
+        }
+
+        record Slow(long millis) implements Fault {
+        }
+
+        record Drop() implements Fault {
+        }
+
+        static Fault throttle() {
+            return new Error("RequestLimitExceeded", 503, "Request limit exceeded.");
+        }
+
+        static Fault internalError() {
+            return new Error("InternalError", 500, "An internal error has occurred");
+        }
+
+        static Fault unavailable() {
+            return new Error("Unavailable", 503, "The server is overloaded and can't handle the request.");
+        }
+
+        static Fault error(String code, String message) {
+            return new Error(code, 400, message);
+        }
+
+        static Fault slow(long millis) {
+            return new Slow(millis);
+        }
+
+        static Fault drop() {
+            return new Drop();
+        }
+    }
+
+    /**
+     * One request as received: its action, all its form parameters, its Authorization header, and the client's
+     * port (the same port means the same kept-alive connection).
+     */
+    record Request(String action, Map<String, String> params, String authorization, int clientPort) {
+        @Override
+        public String toString() {
+            Map<String, String> shown = new TreeMap<>(params);
+            shown.remove("Action");
+            shown.remove("Version");
+            return action + " " + shown;
+        }
+    }
+
+    /** An association of an Elastic IP, as {@link #address} shows it. */
+    record Association(String associationId, String instanceId, String networkInterfaceId, String privateIp) {
+    }
+
+    private static final class Addr {
+        final String allocationId;
+        final String publicIp;
+        Association association;
+
+        Addr(String allocationId, String publicIp) {
+            this.allocationId = allocationId;
+            this.publicIp = publicIp;
+        }
+    }
+
+    private static final class Eni {
+        final String id;
+        final String instanceId;
+        final String vpcId;
+        final int deviceIndex;
+        final String primaryIp;
+        final List<String> secondary = new ArrayList<>();
+
+        Eni(String id, String instanceId, String vpcId, int deviceIndex, String primaryIp) {
+            this.id = id;
+            this.instanceId = instanceId;
+            this.vpcId = vpcId;
+            this.deviceIndex = deviceIndex;
+            this.primaryIp = primaryIp;
+        }
+
+        boolean has(String ip) {
+            return primaryIp.equals(ip) || secondary.contains(ip);
+        }
+    }
+
+    private static final class Ec2Error extends Exception {
+        final String code;
+        final int status;
+
+        Ec2Error(String code, String message) {
+            this(code, 400, message);
+        }
+
+        Ec2Error(String code, int status, String message) {
+            super(message, null, false, false);
+            this.code = code;
+            this.status = status;
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final Object lock = new Object();
+    private final Map<String, Addr> addresses = new LinkedHashMap<>();
+    private final Map<String, Eni> enis = new LinkedHashMap<>();
+    private final Map<String, AtomicInteger> calls = new HashMap<>();
+    private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
+    private final Deque<Fault> nextFaults = new ArrayDeque<>();
+    private final Map<String, Deque<Fault>> nextActionFaults = new HashMap<>();
+    private Fault fractionFault;
+    private double fraction;
+    private Random random = new Random(1);
+    private int associationSeq;
+
+    Ec2TestEndpoint() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("ec2-test-endpoint").daemon(true).factory());
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    // ---- state ------------------------------------------------------------------------------------------------
+
+    /** An instance in {@link #VPC} with its primary ENI (device index 0). */
+    Ec2TestEndpoint instance(String instanceId, String eniId, String primaryIp) {
+        return eni(eniId, instanceId, 0, primaryIp, VPC);
+    }
+
+    Ec2TestEndpoint eni(String eniId, String instanceId, int deviceIndex, String primaryIp, String vpc) {
+        synchronized (lock) {
+            enis.put(eniId, new Eni(eniId, instanceId, vpc, deviceIndex, primaryIp));
+        }
+        return this;
+    }
+
+    Ec2TestEndpoint secondaryIp(String eniId, String ip) {
+        synchronized (lock) {
+            enis.get(eniId).secondary.add(ip);
+        }
+        return this;
+    }
+
+    Ec2TestEndpoint elasticIp(String allocationId, String publicIp) {
+        synchronized (lock) {
+            addresses.put(allocationId, new Addr(allocationId, publicIp));
+        }
+        return this;
+    }
+
+    /** Associates as another party would (not logged, not counted); returns the association id. */
+    String associate(String allocationId, String eniId, String privateIp) {
+        synchronized (lock) {
+            Eni eni = enis.get(eniId);
+            String id = nextAssociationId();
+            addresses.get(allocationId).association =
+                    new Association(id, eni.instanceId, eni.id, privateIp == null ? eni.primaryIp : privateIp);
+            return id;
+        }
+    }
+
+    /** The current association of an Elastic IP, or null. */
+    Association address(String allocationId) {
+        synchronized (lock) {
+            return addresses.get(allocationId).association;
+        }
+    }
+
+    /** The ENI that has {@code ip} now, or null. */
+    String eniWith(String ip) {
+        synchronized (lock) {
+            return enis.values().stream().filter(e -> e.has(ip)).map(e -> e.id).findFirst().orElse(null);
+        }
+    }
+
+    // ---- faults and log ---------------------------------------------------------------------------------------
+
+    /** The next {@code n} requests, of any action, get {@code fault}. */
+    void failNext(int n, Fault fault) {
+        synchronized (lock) {
+            for (int i = 0; i < n; i++) {
+                nextFaults.add(fault);
+            }
+        }
+    }
+
+    /** The next {@code n} requests of {@code action} get {@code fault}. */
+    void failNext(String action, int n, Fault fault) {
+        synchronized (lock) {
+            for (int i = 0; i < n; i++) {
+                nextActionFaults.computeIfAbsent(action, a -> new ArrayDeque<>()).add(fault);
+            }
+        }
+    }
+
+    /** Each request after the queued ones gets {@code fault} with probability {@code p} (seeded, repeatable). */
+    void failFraction(double p, Fault fault, long seed) {
+        synchronized (lock) {
+            fraction = p;
+            fractionFault = fault;
+            random = new Random(seed);
+        }
+    }
+
+    void clearFaults() {
+        synchronized (lock) {
+            nextFaults.clear();
+            nextActionFaults.clear();
+            fractionFault = null;
+            fraction = 0;
+        }
+    }
+
+    int calls(String action) {
+        synchronized (lock) {
+            AtomicInteger n = calls.get(action);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    List<Request> requests() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /** The actions received, in order. */
+    List<String> actions() {
+        return requests().stream().map(Request::action).toList();
+    }
+
+    void resetLog() {
+        synchronized (lock) {
+            log.clear();
+            calls.clear();
+        }
+    }
+
+    // ---- HTTP -------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (!"POST".equals(ex.getRequestMethod())) {
+                send(ex, 400, error("InvalidRequest", "EC2 takes POST"));
+                return;
+            }
+            Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
+            String action = params.getOrDefault("Action", "");
+            Fault fault;
+            synchronized (lock) {
+                calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
+                log.add(new Request(action, params, ex.getRequestHeaders().getFirst("Authorization"),
+                        ex.getRemoteAddress().getPort()));
+                fault = nextFault(action);
+            }
+            if (fault instanceof Fault.Drop) {
+                return; // closing an exchange that has sent no headers closes the connection: the client sees EOF
+            }
+            if (fault instanceof Fault.Slow(long millis)) {
+                Thread.sleep(Math.min(millis, MAX_SLOW_MS));
+            }
+            if (fault instanceof Fault.Error(String code, int status, String message)) {
+                send(ex, status, error(code, message));
+                return;
+            }
+            if (!"2016-11-15".equals(params.get("Version"))) {
+                send(ex, 400, error("InvalidParameterValue", "Version must be 2016-11-15"));
+                return;
+            }
+            String xml;
+            try {
+                synchronized (lock) {
+                    xml = dispatch(action, params);
+                }
+            } catch (Ec2Error e) {
+                send(ex, e.status, error(e.code, e.getMessage()));
+                return;
+            }
+            send(ex, 200, xml);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client gave up (timeout): nothing to answer
+        }
+    }
+
+    private Fault nextFault(String action) {
+        Deque<Fault> perAction = nextActionFaults.get(action);
+        if (perAction != null && !perAction.isEmpty()) {
+            return perAction.poll();
+        }
+        if (!nextFaults.isEmpty()) {
+            return nextFaults.poll();
+        }
+        if (fractionFault != null && random.nextDouble() < fraction) {
+            return fractionFault;
+        }
+        return null;
+    }
+
+    private static void send(HttpExchange ex, int status, String xml) throws IOException {
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
+        ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    /** {@code Prefix.1}, {@code Prefix.2}, ... in order. */
+    private static List<String> list(Map<String, String> p, String prefix) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; p.containsKey(prefix + "." + i); i++) {
+            out.add(p.get(prefix + "." + i));
+        }
+        return out;
+    }
+
+    /** {@code Filter.N.Name} to its {@code Filter.N.Value.M} values. */
+    private static Map<String, List<String>> filters(Map<String, String> p) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 1; p.containsKey("Filter." + i + ".Name"); i++) {
+            out.put(p.get("Filter." + i + ".Name"), list(p, "Filter." + i + ".Value"));
+        }
+        return out;
+    }
+
+    // ---- actions ----------------------------------------------------------------------------------------------
+
+    private String dispatch(String action, Map<String, String> p) throws Ec2Error {
+        return switch (action) {
+            case "DescribeAddresses" -> describeAddresses(p);
+            case "AssociateAddress" -> associateAddress(p);
+            case "DisassociateAddress" -> disassociateAddress(p);
+            case "DescribeNetworkInterfaces" -> describeNetworkInterfaces(p);
+            case "AssignPrivateIpAddresses" -> assignPrivateIpAddresses(p);
+            case "UnassignPrivateIpAddresses" -> unassignPrivateIpAddresses(p);
+            case "DescribeInstances" -> describeInstances(p);
+            default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
+        };
+    }
+
+    private String describeAddresses(Map<String, String> p) throws Ec2Error {
+        List<Addr> found = new ArrayList<>();
+        List<String> allocs = list(p, "AllocationId");
+        List<String> ips = list(p, "PublicIp");
+        for (String a : allocs) {
+            Addr addr = addresses.get(a);
+            if (addr == null) {
+                throw new Ec2Error("InvalidAllocationID.NotFound", "The allocation ID '" + a + "' does not exist");
+            }
+            found.add(addr);
+        }
+        for (String ip : ips) {
+            Addr addr = addresses.values().stream().filter(x -> x.publicIp.equals(ip)).findFirst()
+                    .orElseThrow(() -> new Ec2Error("InvalidAddress.NotFound", "Address '" + ip + "' not found."));
+            found.add(addr);
+        }
+        if (allocs.isEmpty() && ips.isEmpty()) {
+            found.addAll(addresses.values());
+        }
+        StringBuilder items = new StringBuilder();
+        for (Addr a : found) {
+            items.append("<item><publicIp>").append(a.publicIp).append("</publicIp>")
+                    .append("<allocationId>").append(a.allocationId).append("</allocationId>")
+                    .append("<domain>vpc</domain>");
+            Association as = a.association;
+            if (as != null) {
+                if (as.instanceId() != null) {
+                    items.append("<instanceId>").append(as.instanceId()).append("</instanceId>");
+                }
+                items.append("<associationId>").append(as.associationId()).append("</associationId>")
+                        .append("<networkInterfaceId>").append(as.networkInterfaceId()).append("</networkInterfaceId>")
+                        .append("<networkInterfaceOwnerId>123456789012</networkInterfaceOwnerId>")
+                        .append("<privateIpAddress>").append(as.privateIp()).append("</privateIpAddress>");
+            }
+            items.append("<publicIpv4Pool>amazon</publicIpv4Pool><networkBorderGroup>eu-west-1</networkBorderGroup>")
+                    .append("</item>");
+        }
+        return response("DescribeAddresses", "<addressesSet>" + items + "</addressesSet>");
+    }
+
+    private String associateAddress(Map<String, String> p) throws Ec2Error {
+        Addr addr;
+        if (p.containsKey("AllocationId")) {
+            addr = addresses.get(p.get("AllocationId"));
+            if (addr == null) {
+                throw new Ec2Error("InvalidAllocationID.NotFound",
+                        "The allocation ID '" + p.get("AllocationId") + "' does not exist");
+            }
+        } else {
+            throw new Ec2Error("MissingParameter", "Either public IP or allocation id must be specified");
+        }
+        Eni eni;
+        if (p.containsKey("NetworkInterfaceId")) {
+            eni = enis.get(p.get("NetworkInterfaceId"));
+            if (eni == null) {
+                throw new Ec2Error("InvalidNetworkInterfaceID.NotFound",
+                        "The networkInterface ID '" + p.get("NetworkInterfaceId") + "' does not exist");
+            }
+        } else if (p.containsKey("InstanceId")) {
+            String id = p.get("InstanceId");
+            eni = enis.values().stream().filter(e -> id.equals(e.instanceId) && e.deviceIndex == 0).findFirst()
+                    .orElseThrow(() -> new Ec2Error("InvalidInstanceID.NotFound",
+                            "The instance ID '" + id + "' does not exist"));
+        } else {
+            throw new Ec2Error("MissingParameter", "Either instance id or network interface id must be specified");
+        }
+        String privateIp = p.getOrDefault("PrivateIpAddress", eni.primaryIp);
+        if (!eni.has(privateIp)) {
+            throw new Ec2Error("InvalidParameterValue", "The specified private IP address " + privateIp
+                    + " is not assigned to " + eni.id);
+        }
+        if (addr.association != null && !"true".equals(p.get("AllowReassociation"))) {
+            throw new Ec2Error("Resource.AlreadyAssociated", "resource " + addr.allocationId
+                    + " is already associated with associationId " + addr.association.associationId());
+        }
+        dryRun(p);
+        String id = nextAssociationId();
+        addr.association = new Association(id, eni.instanceId, eni.id, privateIp);
+        return response("AssociateAddress", "<return>true</return><associationId>" + id + "</associationId>");
+    }
+
+    private String disassociateAddress(Map<String, String> p) throws Ec2Error {
+        String id = p.get("AssociationId");
+        Addr addr = addresses.values().stream()
+                .filter(a -> a.association != null && a.association.associationId().equals(id)).findFirst()
+                .orElseThrow(() -> new Ec2Error("InvalidAssociationID.NotFound",
+                        "The association ID '" + id + "' does not exist"));
+        addr.association = null;
+        return response("DisassociateAddress", "<return>true</return>");
+    }
+
+    private String describeNetworkInterfaces(Map<String, String> p) throws Ec2Error {
+        List<Eni> found = new ArrayList<>();
+        List<String> ids = list(p, "NetworkInterfaceId");
+        for (String id : ids) {
+            Eni e = enis.get(id);
+            if (e == null) {
+                throw new Ec2Error("InvalidNetworkInterfaceID.NotFound",
+                        "The networkInterface ID '" + id + "' does not exist");
+            }
+            found.add(e);
+        }
+        if (ids.isEmpty()) {
+            found.addAll(enis.values());
+        }
+        for (Map.Entry<String, List<String>> f : filters(p).entrySet()) {
+            List<String> values = f.getValue();
+            switch (f.getKey()) {
+                case "addresses.private-ip-address" ->
+                        found.removeIf(e -> values.stream().noneMatch(e::has));
+                case "vpc-id" -> found.removeIf(e -> !values.contains(e.vpcId));
+                case "attachment.instance-id" -> found.removeIf(e -> !values.contains(e.instanceId));
+                default -> throw new Ec2Error("InvalidParameterValue", "The filter '" + f.getKey() + "' is invalid");
+            }
+        }
+        StringBuilder items = new StringBuilder();
+        for (Eni e : found) {
+            items.append("<item>").append(eniXml(e, true)).append("</item>");
+        }
+        return response("DescribeNetworkInterfaces", "<networkInterfaceSet>" + items + "</networkInterfaceSet>");
+    }
+
+    private static String eniXml(Eni e, boolean full) {
+        StringBuilder x = new StringBuilder();
+        x.append("<networkInterfaceId>").append(e.id).append("</networkInterfaceId>")
+                .append("<subnetId>subnet-0123456789abcdef0</subnetId>")
+                .append("<vpcId>").append(e.vpcId).append("</vpcId>");
+        if (full) {
+            x.append("<availabilityZone>eu-west-1a</availabilityZone><description/>")
+                    .append("<ownerId>123456789012</ownerId><requesterManaged>false</requesterManaged>")
+                    .append("<status>in-use</status>");
+        }
+        x.append("<macAddress>02:00:00:00:00:").append(String.format("%02x", Math.abs(e.id.hashCode()) % 256))
+                .append("</macAddress>")
+                .append("<privateIpAddress>").append(e.primaryIp).append("</privateIpAddress>")
+                .append("<sourceDestCheck>true</sourceDestCheck><groupSet/>");
+        if (e.instanceId != null) {
+            x.append("<attachment><attachmentId>eni-attach-").append(e.id.substring(4)).append("</attachmentId>");
+            if (full) {
+                x.append("<instanceId>").append(e.instanceId).append("</instanceId>")
+                        .append("<instanceOwnerId>123456789012</instanceOwnerId>");
+            }
+            x.append("<deviceIndex>").append(e.deviceIndex).append("</deviceIndex>")
+                    .append("<status>attached</status><attachTime>2025-01-01T00:00:00.000Z</attachTime>")
+                    .append("<deleteOnTermination>true</deleteOnTermination></attachment>");
+        }
+        if (full) {
+            x.append("<tagSet/>");
+        }
+        x.append("<privateIpAddressesSet>")
+                .append("<item><privateIpAddress>").append(e.primaryIp).append("</privateIpAddress>")
+                .append("<primary>true</primary></item>");
+        for (String ip : e.secondary) {
+            x.append("<item><privateIpAddress>").append(ip).append("</privateIpAddress>")
+                    .append("<primary>false</primary></item>");
+        }
+        x.append("</privateIpAddressesSet>");
+        if (full) {
+            x.append("<interfaceType>interface</interfaceType>");
+        }
+        return x.toString();
+    }
+
+    private String assignPrivateIpAddresses(Map<String, String> p) throws Ec2Error {
+        Eni eni = requireEni(p.get("NetworkInterfaceId"));
+        List<String> ips = list(p, "PrivateIpAddress");
+        if (ips.isEmpty()) {
+            throw new Ec2Error("MissingParameter", "PrivateIpAddress or SecondaryPrivateIpAddressCount is required");
+        }
+        for (String ip : ips) {
+            for (Eni other : enis.values()) {
+                if (other != eni && other.primaryIp.equals(ip)) {
+                    throw new Ec2Error("InvalidParameterValue", "Address " + ip + " is the primary address of "
+                            + other.id);
+                }
+                if (other != eni && other.secondary.contains(ip) && !"true".equals(p.get("AllowReassignment"))) {
+                    throw new Ec2Error("InvalidParameterValue", "Address " + ip + " is in use.");
+                }
+            }
+        }
+        StringBuilder items = new StringBuilder();
+        for (String ip : ips) {
+            enis.values().forEach(other -> other.secondary.remove(ip));
+            if (!eni.has(ip)) {
+                eni.secondary.add(ip);
+            }
+            items.append("<item><privateIpAddress>").append(ip).append("</privateIpAddress></item>");
+        }
+        return response("AssignPrivateIpAddresses", "<networkInterfaceId>" + eni.id + "</networkInterfaceId>"
+                + "<assignedPrivateIpAddressesSet>" + items + "</assignedPrivateIpAddressesSet><return>true</return>");
+    }
+
+    private String unassignPrivateIpAddresses(Map<String, String> p) throws Ec2Error {
+        Eni eni = requireEni(p.get("NetworkInterfaceId"));
+        List<String> ips = list(p, "PrivateIpAddress");
+        if (!eni.secondary.containsAll(ips)) {
+            throw new Ec2Error("InvalidParameterValue",
+                    "Some of the specified addresses are not assigned to interface " + eni.id);
+        }
+        eni.secondary.removeAll(ips);
+        return response("UnassignPrivateIpAddresses", "<return>true</return>");
+    }
+
+    private String describeInstances(Map<String, String> p) throws Ec2Error {
+        StringBuilder reservations = new StringBuilder();
+        for (String id : list(p, "InstanceId")) {
+            List<Eni> own = enis.values().stream().filter(e -> id.equals(e.instanceId)).toList();
+            if (own.isEmpty()) {
+                throw new Ec2Error("InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist");
+            }
+            Eni primary = own.stream().filter(e -> e.deviceIndex == 0).findFirst().orElse(own.getFirst());
+            StringBuilder nis = new StringBuilder();
+            for (Eni e : own) {
+                nis.append("<item>").append(eniXml(e, false)).append("</item>");
+            }
+            reservations.append("<item><reservationId>r-0123456789abcdef0</reservationId>")
+                    .append("<ownerId>123456789012</ownerId><groupSet/><instancesSet><item>")
+                    .append("<instanceId>").append(id).append("</instanceId>")
+                    .append("<imageId>ami-0123456789abcdef0</imageId>")
+                    .append("<instanceState><code>16</code><name>running</name></instanceState>")
+                    .append("<privateIpAddress>").append(primary.primaryIp).append("</privateIpAddress>")
+                    .append("<vpcId>").append(primary.vpcId).append("</vpcId>")
+                    .append("<networkInterfaceSet>").append(nis).append("</networkInterfaceSet>")
+                    .append("</item></instancesSet></item>");
+        }
+        return response("DescribeInstances", "<reservationSet>" + reservations + "</reservationSet>");
+    }
+
+    /** After the checks, before any change: what EC2 answers to a permitted DryRun. */
+    private static void dryRun(Map<String, String> p) throws Ec2Error {
+        if ("true".equals(p.get("DryRun"))) {
+            throw new Ec2Error("DryRunOperation", 412, "Request would have succeeded, but DryRun flag is set.");
+        }
+    }
+
+    private Eni requireEni(String id) throws Ec2Error {
+        Eni eni = id == null ? null : enis.get(id);
+        if (eni == null) {
+            throw new Ec2Error("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
+        }
+        return eni;
+    }
+
+    private String nextAssociationId() {
+        return String.format("eipassoc-%017x", ++associationSeq);
+    }
+
+    private static String response(String action, String inner) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + action + "Response xmlns=\"" + NS + "\">"
+                + "<requestId>" + UUID.randomUUID() + "</requestId>" + inner + "</" + action + "Response>";
+    }
+
+    private static String error(String code, String message) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code + "</Code><Message>"
+                + message.replace("&", "&amp;").replace("<", "&lt;") + "</Message></Error></Errors><RequestID>"
+                + UUID.randomUUID() + "</RequestID></Response>";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
