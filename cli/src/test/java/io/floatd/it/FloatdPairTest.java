@@ -262,12 +262,19 @@ class FloatdPairTest {
             assertRejected(dir.resolve("vrid.conf"), badVrid, vridLine + 1);
 
             // an unimplemented keyword is an error, not skipped
+            List<String> trackProcess = new ArrayList<>(lines);
+            int at = indexOf(trackProcess, "advert_int") + 1;
+            trackProcess.add(at, "    track_process {");
+            trackProcess.add(at + 1, "        chk_nginx");
+            trackProcess.add(at + 2, "    }");
+            assertRejected(dir.resolve("track.conf"), trackProcess, at + 1);
+
+            // a health check that names no vrrp_script must not be dropped: the node would serve while sick
             List<String> trackScript = new ArrayList<>(lines);
-            int at = indexOf(trackScript, "advert_int") + 1;
             trackScript.add(at, "    track_script {");
             trackScript.add(at + 1, "        chk_nginx");
             trackScript.add(at + 2, "    }");
-            assertRejected(dir.resolve("track.conf"), trackScript, at + 1);
+            assertRejected(dir.resolve("track-script.conf"), trackScript, at + 2);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -60,7 +60,6 @@ class TakeoverLatencyTest {
             System.out.printf("aws acquire (DescribeAddresses + AssociateAddress), %s, %d rounds: "
                     + "median %.2f ms, p90 %.2f ms, max %.2f ms, first %.2f ms%n", when, ROUNDS, median / 1000.0,
                     p90 / 1000.0, sorted[ROUNDS - 1] / 1000.0, micros[0] / 1000.0);
-            assertTrue(median < 250_000, "median " + median + " us");
         }
     }
 }
