@@ -4,6 +4,7 @@ import io.floatd.vrrp.codec.AdvertCheck;
 import io.floatd.vrrp.codec.AuthType;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.GlobalDefs;
 import io.floatd.vrrp.config.InitialState;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.NotifyScripts;
@@ -13,6 +14,7 @@ import io.floatd.vrrp.fsm.VrrpParams;
 import io.floatd.vrrp.fsm.VrrpStateMachine;
 import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.notify.NotifyHooks;
+import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -74,6 +76,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private FloatdConfig config;
     /** notify_fifo and state_file; null when not configured. */
     private StateReporter reporter;
+    /** script_user: who notify scripts run as; null for floatd's own user. */
+    private RunAs scriptUser;
 
     private VrrpDaemon(DaemonOptions options) {
         this.options = options;
@@ -87,6 +91,9 @@ public final class VrrpDaemon implements AutoCloseable {
         try {
             daemon.config = config;
             daemon.reporter = StateReporter.create(config);
+            GlobalDefs g = config.global();
+            // the parser has checked the user; a failure here means it was removed since
+            daemon.scriptUser = g.scriptUser() == null ? null : RunAs.lookUp(g.scriptUser(), g.scriptGroup());
             for (InstanceConfig ic : config.instances()) {
                 daemon.addInstance(ic, options);
             }
@@ -120,7 +127,7 @@ public final class VrrpDaemon implements AutoCloseable {
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
 
         NotifyScripts ns = ic.notifyScripts();
-        runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop())));
+        runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser)));
         if (reporter != null) {
             runner.addListener(reporter);
         }
