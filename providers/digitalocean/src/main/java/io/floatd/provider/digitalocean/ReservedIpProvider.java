@@ -125,7 +125,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
         } catch (DoApiError e) {
             if (e.status == 422 && assignedToUsAfter422(deadline)) {
                 LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} was already assigned to droplet "
-                        + "{2} (422: {3})", new Object[] {context.instanceName(), ip, dropletId, e.errorMessage});
+                        + "{2} (422: {3})", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), e.errorMessage});
                 return;
             }
             throw translate(e, Call.ASSIGN);
@@ -134,7 +134,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
         pending = started;
         await(started, deadline);
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} assigned to droplet {2} (action {3}), "
-                + "was {4}", new Object[] {context.instanceName(), ip, dropletId, action.id(), before});
+                + "was {4}", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id()), before});
     }
 
     @Override
@@ -164,7 +164,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
         pending = started;
         await(started, deadline);
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} unassigned from droplet {2} (action {3})",
-                new Object[] {context.instanceName(), ip, dropletId, action.id()});
+                new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id())});
     }
 
     /** After a 422 to an assign: whether the IP is ours already (the API's answer for a no-op assign). */
@@ -246,7 +246,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
                     throw e;
                 }
                 LOG.log(Level.WARNING, "VRRP_Instance({0}) digitalocean: rate limited ({1}), waiting {2} ms as the API "
-                        + "asks", new Object[] {context.instanceName(), e.describe(), wait.toMillis()});
+                        + "asks", new Object[] {context.instanceName(), e.describe(), String.valueOf(wait.toMillis())});
                 sleep(wait, "waiting for the API rate limit to reset");
             }
         }
