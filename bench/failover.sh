@@ -151,13 +151,13 @@ sweep() {
   PIDS=()
 }
 
-SAMPLES=$OUT/samples.txt   # variant daemon rep kill_to_notify_ms garp_minus_notify_ms acquire_X_ms kill_to_garp_ms
+SAMPLES=$OUT/samples.txt   # variant daemon rep kill_to_notify_ms garp_minus_notify_ms acquire_X_ms kill_to_garp_ms last_advert_to_notify_ms
 : >"$SAMPLES"
 
 # one_run VARIANT DAEMON VERSION ADVERT SETTLE_S REP
 one_run() {
   local var=$1 d=$2 v=$3 adv=$4 settle=$5 rep=$6
-  local ca cb pa pb kpa kca t0 tm tg x dump_pid i jitter_ms
+  local ca cb pa pb kpa kca t0 tm tg ta x dump_pid i jitter_ms
   sweep
   rm -f "$OUT/notify-A.log" "$OUT/notify-B.log" "$OUT/arp.txt"
   ca=$(conf "$d" A "$v" "$adv"); cb=$(conf "$d" B "$v" "$adv")
@@ -168,12 +168,20 @@ one_run() {
   wait_line "$OUT/notify-B.log" '^BACKUP$' 10 >/dev/null || die "$var $d rep $rep: node B never reported BACKUP (logs: $OUT)"
   # adverts flow for the settle time, plus a random 0..advert_int so the kill phase is uniform over the cycle
   jitter_ms=$(awk -v a="$adv" -v r="$RANDOM" 'BEGIN { printf "%d", a * 1000 * r / 32768 }')
-  sleep "$settle"
-  # tcpdump: only what B sends (-Q out), nanosecond wall-clock stamps, comparable with date +%s%N
-  ip netns exec "$NSB" tcpdump -i eth0 -Q out -n -l -tt --time-stamp-precision=nano arp >"$OUT/arp.txt" 2>"$OUT/tcpdump.err" &
-  dump_pid=$!; PIDS+=("$dump_pid")
-  for ((i = 0; i < 1000; i++)); do grep -q 'listening on' "$OUT/tcpdump.err" 2>/dev/null && break; sleep 0.01; done
+  # tcpdump on B's eth0: ARP, and A's adverts; nanosecond wall-clock stamps, comparable with date +%s%N
+  # (on a loaded machine tcpdump has been seen not to start within 10 s: up to 3 attempts)
+  local attempt
+  for attempt in 1 2 3; do
+    ip netns exec "$NSB" tcpdump -i eth0 -n -l -tt --time-stamp-precision=nano "arp or (ip proto 112 and src host $IPA)" \
+      >"$OUT/arp.txt" 2>"$OUT/tcpdump.err" &
+    dump_pid=$!; PIDS+=("$dump_pid")
+    for ((i = 0; i < 1000; i++)); do grep -q 'listening on' "$OUT/tcpdump.err" 2>/dev/null && break; sleep 0.01; done
+    grep -q 'listening on' "$OUT/tcpdump.err" && break
+    log "tcpdump attempt $attempt did not start within 10 s: $(cat "$OUT/tcpdump.err"; ps -o stat=,wchan= -p "$dump_pid")"
+    { kill -9 "$dump_pid"; wait "$dump_pid"; } 2>/dev/null || true
+  done
   grep -q 'listening on' "$OUT/tcpdump.err" || die "tcpdump did not start: $(cat "$OUT/tcpdump.err")"
+  sleep "$settle"
   sleep "$(awk -v j="$jitter_ms" 'BEGIN { printf "%.3f", j / 1000 }')"
   grep -q MASTER "$OUT/notify-B.log" && die "$var $d rep $rep: node B was MASTER before the kill (logs: $OUT)"
   if [ "$d" = floatd ]; then
@@ -191,24 +199,27 @@ one_run() {
   # the first GARP for the VIP sent by B (ARP request or reply with sender = target = VIP)
   tg=""
   for ((i = 0; i < 100; i++)); do
-    tg=$(awk -v vip="$VIP" 'index($0, "who-has " vip " ") && index($0, " tell " vip ",") || index($0, "Reply " vip " is-at") {
-           s = $1; sub(/\./, "", s); print s; exit }' "$OUT/arp.txt")
+    tg=$(awk -v vip="$VIP" -v t0="$t0" '(index($0, "who-has " vip " ") && index($0, " tell " vip ",") || index($0, "Reply " vip " is-at")) {
+           s = $1; sub(/\./, "", s); if (s + 0 > t0 + 0) { print s; exit } }' "$OUT/arp.txt")
     [ -n "$tg" ] && break
     sleep 0.01
   done
   stop_pid "$dump_pid"
+  # the Master's last advert B received before the kill: last advert -> notify MASTER is MDI + overhead, whatever the phase
+  ta=$(awk -v t0="$t0" '/VRRP/ { s = $1; sub(/\./, "", s); if (s + 0 < t0 + 0) last = s } END { print last }' "$OUT/arp.txt")
   x=NA
   if [ "$d" = floatd ]; then
     x=$(grep -o 'takeover: entered MASTER.*acquire confirmed +[0-9.]* ms' "$OUT/cur-$d-B.log" | tail -1 | sed 's/.*acquire confirmed +\([0-9.]*\) ms/\1/')
     [ -n "$x" ] || x=NA
   fi
-  local ktm gmn ktg
+  local ktm gmn ktg atm
   ktm=$(awk -v a="$t0" -v b="$tm" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
   if [ -n "$tg" ]; then gmn=$(awk -v g="$tg" -v m="$tm" 'BEGIN { printf "%.2f", (g - m) / 1e6 }'); else gmn=NA; fi
   if [ -n "$tg" ]; then ktg=$(awk -v a="$t0" -v g="$tg" 'BEGIN { printf "%.1f", (g - a) / 1e6 }'); else ktg=NA; fi
-  echo "$var $d $rep $ktm $gmn $x $ktg" >>"$SAMPLES"
-  printf 'sample  %-13s %-10s rep %2d  kill->notify MASTER %7s ms  kill->GARP %7s ms  GARP-notify %6s ms  acquire X %5s ms\n' \
-    "$var" "$d" "$rep" "$ktm" "$ktg" "$gmn" "$x"
+  if [ -n "$ta" ]; then atm=$(awk -v a="$ta" -v b="$tm" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'); else atm=NA; fi
+  echo "$var $d $rep $ktm $gmn $x $ktg $atm" >>"$SAMPLES"
+  printf 'sample  %-13s %-10s rep %2d  kill->notify MASTER %7s ms  last advert->notify %7s ms  kill->GARP %7s ms  GARP-notify %6s ms  acquire X %5s ms\n' \
+    "$var" "$d" "$rep" "$ktm" "$atm" "$ktg" "$gmn" "$x"
   # keep the logs of this run
   for n in A B; do
     cp "$OUT/cur-$d-$n.log" "$OUT/$var-$d-rep$rep-$n.log" 2>/dev/null || true
@@ -222,7 +233,7 @@ one_run() {
 }
 
 echo "usage: bench/failover.sh [REPS]"
-echo "machine: $(nproc) CPUs, $(uname -r), load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) CPUs, $(uname -r), load at start: $(cut -d' ' -f1-3 /proc/loadavg), other java processes: $(pgrep -c -x java || true)"
 echo "floatd: $($FLOATD version 2>/dev/null | head -1)  keepalived: $(keepalived --version 2>&1 | head -1)"
 echo "REPS=$REPS  work dir: $OUT"
 echo
@@ -242,18 +253,21 @@ for ((rep = 1; rep <= REPS; rep++)); do
 done
 
 echo
-echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg), other java processes: $(pgrep -c -x java || true)"
 echo
 echo "kill -9 Master -> Backup notify MASTER (ms; MDI = Master_Down_Interval of the Backup, priority 100)"
 {
-  echo "variant|daemon|n|median|min|max|MDI|median - MDI"
+  echo "variant|daemon|n|median|min|max|MDI|median - MDI|median last advert->notify - MDI"
   for spec in "${VARIANTS[@]}"; do
     set -- $spec
     for d in floatd keepalived; do
+      adv=$(awk -v var="$1" -v d="$d" '$1 == var && $2 == d && $8 != "NA" { print $8 }' "$SAMPLES" | sort -g |
+        awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
       awk -v var="$1" -v d="$d" '$1 == var && $2 == d { print $4 }' "$SAMPLES" | sort -g |
-        awk -v var="$1" -v d="$d" -v mdi="$5" '{ a[NR] = $1 } END {
+        awk -v var="$1" -v d="$d" -v mdi="$5" -v adv="$adv" '{ a[NR] = $1 } END {
           m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-          printf "%s|%s|%d|%.1f|%.1f|%.1f|%.1f|%+.1f\n", var, d, NR, m, a[1], a[NR], mdi, m - mdi }'
+          printf "%s|%s|%d|%.1f|%.1f|%.1f|%.1f|%+.1f|%s\n", var, d, NR, m, a[1], a[NR], mdi, m - mdi,
+            adv == "" ? "NA" : sprintf("%+.1f", adv - mdi) }'
     done
   done
 } | column -t -s'|' -o' | '
