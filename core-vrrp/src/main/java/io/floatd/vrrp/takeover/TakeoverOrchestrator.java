@@ -237,10 +237,13 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         Timeline tl = new Timeline(instance, enteredMasterAt, clock);
         long deadline = clock.nanoTime() + policy.deadline().toNanos();
         try {
-            Holder holder = call(provider::holder, gen, deadline);
-            lastHolder.set(holder);
-            tl.mark("holder read", holder);
-            if (holder.isSelf()) {
+            Holder holder = null;
+            if (!provider.acquireChecksHolder() || dryRun) {
+                holder = call(provider::holder, gen, deadline);
+                lastHolder.set(holder);
+                tl.mark("holder read", holder);
+            }
+            if (holder != null && holder.isSelf()) {
                 skippedWrites.increment();
                 holdConfirmed = true;
                 tl.mark("already held, no write");
