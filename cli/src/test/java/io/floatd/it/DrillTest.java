@@ -1,0 +1,210 @@
+package io.floatd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.floatd.testing.Lan;
+import io.floatd.testing.Netns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code terraform-test/drill.sh} against a local stand-in for an applied stack: two namespaces each serving a page
+ * that names the node ({@code python3 -m http.server}), behind a VIP that floatd (linux-l2, VRRPv3, advert_int 0.1,
+ * a track script on the page) moves; the drill runs with curl in a third namespace, as the operator would. The
+ * break and restore commands go through a control script, as they would go through SSH to a cloud node: kill -9 of
+ * floatd, a graceful stop of floatd, and the page server stopped so that the track script fails.
+ */
+@Timeout(300)
+class DrillTest {
+    private static final String VIP = Lan.SUBNET_PREFIX + "100";
+    private static final Path DRILL = repoRoot().resolve("terraform-test/drill.sh");
+    private static final int RUNS = 2;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void drillReportsAFailoverAndAMedianForEachScenario() throws Exception {
+        Netns.requireRoot();
+        try (Lan lan = Lan.create("dr", 3)) {
+            Path ctl = controlScript(lan);
+            try {
+                for (int i = 0; i < 2; i++) {
+                    sh(ctl + " node-" + i + " web-start", 30);
+                }
+                sh(ctl + " node-0 start MASTER", 60);
+                sh(ctl + " node-1 start BACKUP", 60);
+
+                List<String> cmd = new ArrayList<>(lan.host(2).inside("bash", DRILL.toString(),
+                        "-u", "http://" + VIP + "/", "-n", String.valueOf(RUNS), "-p", "0.1", "-t", "20", "-w", "1.5"));
+                for (String[] s : new String[][] {
+                        {"kill9", "kill9", "start BACKUP"},
+                        {"stop", "stop", "start BACKUP"},
+                        {"web", "web-stop", "web-start"}}) {
+                    cmd.add("-s");
+                    cmd.add(s[0] + "|" + ctl + " \"$NODE\" " + s[1] + "|" + ctl + " \"$NODE\" " + s[2]);
+                }
+                String out = run(cmd, 240);
+                System.out.println("DrillTest: drill.sh output\n" + out + logs());
+
+                for (String scenario : List.of("kill9", "stop", "web")) {
+                    for (int run = 1; run <= RUNS; run++) {
+                        Matcher m = Pattern.compile("(?m)^RESULT " + scenario + " " + run + " ([0-9.]+)$").matcher(out);
+                        assertTrue(m.find(), scenario + " run " + run + ": no failover reported\n" + out + logs());
+                        double s = Double.parseDouble(m.group(1));
+                        // advert_int 0.1: Master_Down_Interval 0.361 s (priority 100) / 0.341 s (150); the rest is
+                        // the track script (interval 0.2), GARP, one poll and a busy 2-core machine
+                        assertTrue(s > 0 && s < 5, scenario + " run " + run + ": failover after " + s + " s\n" + out);
+                    }
+                    Matcher med = Pattern.compile("(?m)^MEDIAN " + scenario + " ([0-9.]+)$").matcher(out);
+                    assertTrue(med.find(), scenario + ": no median\n" + out);
+                    Matcher row = Pattern.compile("(?m)^" + scenario + " +" + RUNS + " +" + RUNS + " +" + Pattern.quote(med.group(1)) + " ")
+                            .matcher(out);
+                    assertTrue(row.find(), scenario + ": summary row missing or not " + RUNS + "/" + RUNS + " ok\n" + out);
+                }
+                assertTrue(out.contains("page names node-"), out);
+            } finally {
+                sh(ctl + " all kill9", 30);
+            }
+        }
+    }
+
+    /** {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 of the stand-in. */
+    private Path controlScript(Lan lan) throws Exception {
+        String python = run(List.of("python3", "-c", "import sys; print(sys.executable)"), 30).trim();
+        for (int i = 0; i < 2; i++) {
+            Path www = Files.createDirectories(tmp.resolve("node-" + i + "/www"));
+            Files.writeString(www.resolve("index.html"), "node: node-" + i + "\n");
+            Files.writeString(tmp.resolve("node-" + i + "/floatd.conf"), config(i));
+        }
+        String floatd = FloatdProcess.command("run", "-f", "\"$dir/floatd.conf\"").stream()
+                .map(a -> a.startsWith("\"") ? a : "'" + a + "'").collect(Collectors.joining(" "));
+        String script = """
+                #!/bin/bash
+                # ctl.sh NODE ACTION: start [STATE] | stop | kill9 | web-start | web-stop, for node-0 / node-1 / all
+                set -u
+                node=$1 action=$2 want=${3:-BACKUP}
+                if [ "$node" = all ]; then for n in node-0 node-1; do "$0" "$n" "$action"; done; exit 0; fi
+                case $node in node-0) ns=%s ;; node-1) ns=%s ;; *) echo "unknown node $node" >&2; exit 2 ;; esac
+                dir=%s/$node
+                pidof() { [ -f "$dir/$1.pid" ] && cat "$dir/$1.pid"; }
+                case $action in
+                  start)
+                    : > "$dir/floatd.log"
+                    ip netns exec "$ns" env -u JOURNAL_STREAM %s >> "$dir/floatd.log" 2>&1 &
+                    echo $! > "$dir/floatd.pid"
+                    for i in $(seq 1 400); do grep -q "Entering $want STATE" "$dir/floatd.log" && exit 0; sleep 0.05; done
+                    echo "floatd on $node did not reach $want" >&2; cat "$dir/floatd.log" >&2; exit 1 ;;
+                  stop)
+                    p=$(pidof floatd) || exit 0; kill -TERM "$p"
+                    for i in $(seq 1 200); do kill -0 "$p" 2>/dev/null || exit 0; sleep 0.05; done; kill -9 "$p" ;;
+                  kill9)
+                    p=$(pidof floatd) && kill -9 "$p" 2>/dev/null; exit 0 ;;
+                  web-start)
+                    ip netns exec "$ns" %s -m http.server 80 --bind 0.0.0.0 --directory "$dir/www" > "$dir/web.log" 2>&1 &
+                    echo $! > "$dir/web.pid"
+                    for i in $(seq 1 200); do
+                      ip netns exec "$ns" curl -fsS -m 0.5 -o /dev/null http://127.0.0.1/ 2>/dev/null && exit 0; sleep 0.05
+                    done
+                    echo "page server on $node did not start" >&2; exit 1 ;;
+                  web-stop)
+                    p=$(pidof web) && kill -9 "$p" 2>/dev/null; exit 0 ;;
+                  *) echo "unknown action $action" >&2; exit 2 ;;
+                esac
+                """.formatted(lan.host(0).name(), lan.host(1).name(), tmp, floatd, python);
+        Path ctl = tmp.resolve("ctl.sh");
+        Files.writeString(ctl, script);
+        Files.setPosixFilePermissions(ctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return ctl;
+    }
+
+    private static String config(int node) {
+        return """
+                global_defs {
+                    router_id node-%d
+                }
+                vrrp_script chk_web {
+                    script "/usr/bin/curl -fsS -m 0.5 -o /dev/null http://127.0.0.1/"
+                    interval 0.2
+                    timeout 1
+                    fall 2
+                    rise 1
+                }
+                vrrp_instance VI_WEB {
+                    state BACKUP
+                    nopreempt
+                    interface eth0
+                    virtual_router_id 61
+                    priority %d
+                    version 3
+                    advert_int 0.1
+                    unicast_src_ip %s
+                    unicast_peer {
+                        %s
+                    }
+                    track_script {
+                        chk_web
+                    }
+                    virtual_ipaddress {
+                        %s/24 dev eth0
+                    }
+                }
+                """.formatted(node, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), VIP);
+    }
+
+    private String logs() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            try {
+                b.append("\n--- node-").append(i).append(" floatd.log\n")
+                        .append(Files.readString(tmp.resolve("node-" + i + "/floatd.log")));
+            } catch (Exception e) {
+                b.append(" (none)");
+            }
+        }
+        return b.toString();
+    }
+
+    private static void sh(String command, int timeoutSeconds) throws Exception {
+        run(List.of("bash", "-c", command), timeoutSeconds);
+    }
+
+    private static String run(List<String> cmd, int timeoutSeconds) throws Exception {
+        Path out = Files.createTempFile("drill", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError(cmd + " did not finish within " + timeoutSeconds + " s:\n" + Files.readString(out));
+            }
+            String text = Files.readString(out);
+            assertEquals(0, p.exitValue(), cmd + " failed:\n" + text);
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("terraform-test"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no terraform-test/ above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,547 @@
+package io.floatd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.floatd.cli.FloatdCommand;
+import io.floatd.provider.aws.AwsSettings;
+import io.floatd.provider.digitalocean.DoSettings;
+import io.floatd.vrrp.config.ConfigParser;
+import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.takeover.TakeoverSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Terraform stacks in {@code terraform-test/} checked offline, without Terraform or a cloud account:
+ *
+ * <ul>
+ *   <li>every {@code .tf} file parses with HashiCorp's HCL parser ({@code @cdktf/hcl2json}, installed from npm into
+ *       {@code terraform-test/.tools}) and every {@code var.}, {@code local.}, {@code data.} and resource reference
+ *       resolves ({@code terraform-test/tools/hcl-lint.js});
+ *   <li>the variable validations exist and their conditions (the {@code can(regex(...))} / {@code can(cidrhost(...))}
+ *       forms the stacks use) reject an SSH CIDR of 0.0.0.0/0, an empty token and a group- or world-readable token
+ *       file, with their error messages;
+ *   <li>each {@code templatefile()} call passes exactly the names its template uses, and the floatd.conf templates,
+ *       rendered for both nodes with Terraform's {@code ${name}} interpolation, pass the real {@code floatd check}
+ *       and the provider's own settings parser (which {@code check} does not run);
+ *   <li>the rendered user data is valid bash ({@code bash -n}) and the rendered cloud-init is valid YAML that writes
+ *       the token file root-owned with mode 0600 and the very floatd.conf that was checked.
+ * </ul>
+ */
+@Timeout(300)
+class TerraformTemplatesTest {
+    private static final Path ROOT = repoRoot();
+    private static final Path TF = ROOT.resolve("terraform-test");
+    private static final Path TOOLS = TF.resolve(".tools/node_modules");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void installTools() throws Exception {
+        if (Files.isDirectory(TOOLS.resolve("@cdktf/hcl2json")) && Files.isDirectory(TOOLS.resolve("js-yaml"))) {
+            return;
+        }
+        Result r = run(List.of("bash", TF.resolve("tools/install.sh").toString()), null, 300);
+        assertEquals(0, r.exit, "terraform-test/tools/install.sh (npm install of @cdktf/hcl2json and js-yaml) failed:\n"
+                + r.out);
+    }
+
+    // ---- HCL ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void awsStackParsesAndEveryReferenceResolves() throws Exception {
+        JsonObject lint = lint("aws");
+        assertOutputs(lint, "aws_eip.vip", "aws_instance.node");
+        assertTrue(has(lint.getAsJsonArray("resources"), "aws_iam_instance_profile.floatd"));
+        assertTrue(has(lint.getAsJsonArray("resources"), "aws_vpc_security_group_ingress_rule.vrrp"));
+    }
+
+    @Test
+    void digitaloceanStackParsesAndEveryReferenceResolves() throws Exception {
+        JsonObject lint = lint("digitalocean");
+        assertOutputs(lint, "digitalocean_reserved_ip.vip", "digitalocean_droplet.node");
+        assertTrue(lint.getAsJsonObject("variables").getAsJsonObject("do_token").get("sensitive").getAsBoolean(),
+                "do_token must be sensitive");
+        // a Cloud Firewall has no rule for IP protocol 112 and filters the VPC interface: it would split the pair
+        assertFalse(lint.getAsJsonArray("resources").toString().contains("digitalocean_firewall"),
+                "a digitalocean_firewall on the droplets drops VRRP (see providers/digitalocean/README.md)");
+    }
+
+    @Test
+    void theLintCatchesAnUndeclaredVariableAndABrokenFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("broken"));
+        Files.writeString(dir.resolve("main.tf"), """
+                variable "a" {
+                  type = string
+                }
+                output "x" {
+                  value = "${var.a}-${var.b}-${aws_eip.nope.public_ip}"
+                }
+                """);
+        Result r = node("hcl-lint.js", dir.toString());
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("var.b: variable not declared"), r.out);
+        assertTrue(r.out.contains("aws_eip.nope.public_ip: resource not declared"), r.out);
+        Files.writeString(dir.resolve("main.tf"), "resource \"x\" \"y\" {\n");
+        r = node("hcl-lint.js", dir.toString());
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("main.tf: does not parse"), r.out);
+    }
+
+    // ---- variable validations ---------------------------------------------------------------------------------
+
+    @Test
+    void operatorCidrRefusesTheWholeInternet() throws Exception {
+        for (String stack : List.of("aws", "digitalocean")) {
+            JsonObject v = lint(stack).getAsJsonObject("variables");
+            assertFalse(v.getAsJsonObject("operator_cidr").get("hasDefault").getAsBoolean(), stack + ": operator_cidr has a default");
+            for (String open : List.of("0.0.0.0/0", "::/0", "0.0.0.0/00")) {
+                String msg = refusal(v, "operator_cidr", open);
+                assertNotNull(msg, stack + ": operator_cidr accepts " + open);
+                assertTrue(msg.contains("0.0.0.0/0") && msg.contains("SSH"), stack + ": unclear message: " + msg);
+            }
+            assertNotNull(refusal(v, "operator_cidr", "not-a-cidr"), stack + ": operator_cidr accepts not-a-cidr");
+            assertNotNull(refusal(v, "operator_cidr", "203.0.113.7/33"), stack + ": operator_cidr accepts /33");
+            for (String ok : List.of("203.0.113.7/32", "198.51.100.0/24", "2001:db8::/48")) {
+                assertEquals(null, refusal(v, "operator_cidr", ok), stack + ": operator_cidr refuses " + ok);
+            }
+        }
+    }
+
+    @Test
+    void digitaloceanTokenMustBeSetAndItsFileRootOnly() throws Exception {
+        JsonObject v = lint("digitalocean").getAsJsonObject("variables");
+        for (String empty : List.of("", "   ", "\n")) {
+            String msg = refusal(v, "do_token", empty);
+            assertNotNull(msg, "an empty token is accepted: '" + empty + "'");
+            assertTrue(msg.contains("must not be empty"), msg);
+        }
+        assertEquals(null, refusal(v, "do_token", "dop_v1_0123abcd"));
+        for (String open : List.of("0644", "0640", "0604", "0666", "0660", "0777", "644")) {
+            String msg = refusal(v, "token_file_mode", open);
+            assertNotNull(msg, "token_file_mode accepts " + open);
+            assertTrue(msg.contains("0600") && msg.contains("group and others"), msg);
+        }
+        for (String ok : List.of("0600", "0400", "600")) {
+            assertEquals(null, refusal(v, "token_file_mode", ok), "token_file_mode refuses " + ok);
+        }
+        assertEquals("\"0600\"", defaultOf("digitalocean", "token_file_mode"));
+    }
+
+    // ---- templates --------------------------------------------------------------------------------------------
+
+    @Test
+    void awsTemplatesRenderForBothNodesAndPassFloatdCheck() throws Exception {
+        List<Call> calls = templatefileCalls("aws");
+        Call conf = call(calls, "templates/floatd.conf.tftpl");
+        Call userData = call(calls, "templates/user-data.sh.tftpl");
+        String[] names = {"lb-a", "lb-b"};
+        String[] ips = {"10.42.0.10", "10.42.0.11"};
+        int[] priorities = {150, 100};
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("router_id", names[i]);
+            c.put("interface", "ens5");
+            c.put("priority", String.valueOf(priorities[i]));
+            c.put("advert_int", "1");
+            c.put("self_ip", ips[i]);
+            c.put("peer_ip", ips[1 - i]);
+            c.put("eip_allocation", "eipalloc-0123456789abcdef0");
+            c.put("region", "eu-west-1");
+            String rendered = render("aws", conf, c);
+            Path file = tmp.resolve("aws-" + names[i] + ".conf");
+            Files.writeString(file, rendered);
+            InstanceConfig ic = checked(file);
+            assertEquals(priorities[i], ic.priority());
+            assertEquals(ips[i], ic.unicastSrcIp().getHostAddress());
+            assertEquals(ips[1 - i], ic.unicastPeers().get(0).address().getHostAddress());
+            AwsSettings aws = AwsSettings.parse(TakeoverSettings.providerSettings(ic), ic.virtualAddresses());
+            assertEquals(AwsSettings.Mode.EIP, aws.mode());
+
+            Map<String, String> u = new LinkedHashMap<>();
+            u.put("node_name", names[i]);
+            u.put("floatd_package_url", "https://example.invalid/floatd-0.1.0.tar.gz");
+            u.put("floatd_conf_b64", b64(rendered));
+            Path script = tmp.resolve("user-data-" + names[i] + ".sh");
+            Files.writeString(script, render("aws", userData, u));
+            Result syntax = run(List.of("bash", "-n", script.toString()), null, 30);
+            assertEquals(0, syntax.exit, "rendered user data is not valid bash:\n" + syntax.out);
+            assertTrue(Files.readString(script).contains("echo '" + b64(rendered) + "' | base64 -d > /etc/floatd/floatd.conf"));
+        }
+    }
+
+    @Test
+    void digitaloceanTemplatesRenderForBothNodesAndPassFloatdCheck() throws Exception {
+        List<Call> calls = templatefileCalls("digitalocean");
+        Call conf = call(calls, "templates/floatd.conf.tftpl");
+        Call cloudInit = call(calls, "templates/cloud-init.yaml.tftpl");
+        String[] names = {"lb-a", "lb-b"};
+        String[] ips = {"10.142.0.2", "10.142.0.3"};
+        int[] priorities = {150, 100};
+        Path token = tmp.resolve("do-token");
+        Files.writeString(token, "dop_v1_test\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        for (int i = 0; i < 2; i++) {
+            Path peers = tmp.resolve("peers-" + names[i] + ".conf");
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("router_id", names[i]);
+            c.put("interface", "eth1");
+            c.put("priority", String.valueOf(priorities[i]));
+            c.put("advert_int", "1");
+            c.put("peers_file", peers.toString());
+            c.put("reserved_ip", "203.0.113.50");
+            c.put("token_file", token.toString());
+            String rendered = render("digitalocean", conf, c);
+
+            Map<String, String> u = new LinkedHashMap<>();
+            u.put("node_name", names[i]);
+            u.put("floatd_package_url", "https://example.invalid/floatd-0.1.0.tar.gz");
+            u.put("do_token_b64", b64("dop_v1_test"));
+            u.put("token_file", "/etc/floatd/do-token");
+            u.put("token_file_mode", "0600");
+            u.put("peers_file", "/etc/floatd/peers.conf");
+            u.put("pair_tag", "floatd-test-pair");
+            u.put("vpc_ip_range", "10.142.0.0/24");
+            u.put("operator_cidr", "203.0.113.7/32");
+            u.put("floatd_conf_b64", b64(rendered));
+            Path yamlFile = tmp.resolve("cloud-init-" + names[i] + ".yaml");
+            Files.writeString(yamlFile, render("digitalocean", cloudInit, u));
+            Result y = node("yaml-json.js", yamlFile.toString());
+            assertEquals(0, y.exit, "rendered cloud-init is not valid YAML:\n" + y.out);
+            JsonObject doc = JsonParser.parseString(y.out).getAsJsonObject();
+            assertTrue(Files.readString(yamlFile).startsWith("#cloud-config\n"));
+            Map<String, JsonObject> files = new LinkedHashMap<>();
+            for (JsonElement e : doc.getAsJsonArray("write_files")) {
+                files.put(e.getAsJsonObject().get("path").getAsString(), e.getAsJsonObject());
+            }
+            JsonObject tokenFile = files.get("/etc/floatd/do-token");
+            assertNotNull(tokenFile, "cloud-init writes no token file: " + files.keySet());
+            assertEquals("0600", tokenFile.get("permissions").getAsString());
+            assertEquals("root:root", tokenFile.get("owner").getAsString());
+            assertEquals("dop_v1_test", decode(tokenFile));
+            assertEquals(rendered, decode(files.get("/etc/floatd/floatd.conf")));
+            for (String script : List.of("/usr/local/sbin/floatd-peers", "/usr/local/sbin/floatd-install")) {
+                Path s = tmp.resolve(Path.of(script).getFileName() + "-" + names[i]);
+                Files.writeString(s, files.get(script).get("content").getAsString());
+                Result syntax = run(List.of("bash", "-n", s.toString()), null, 30);
+                assertEquals(0, syntax.exit, script + " is not valid bash:\n" + syntax.out);
+            }
+            assertEquals("[[\"bash\",\"/usr/local/sbin/floatd-install\"]]", doc.getAsJsonArray("runcmd").toString());
+
+            // peers.conf as floatd-peers writes it (its own printf format), then the real floatd check
+            Matcher printf = Pattern.compile("printf '(unicast_src_ip [^']*)' \"\\$self\" \"\\$peer\"")
+                    .matcher(files.get("/usr/local/sbin/floatd-peers").get("content").getAsString());
+            assertTrue(printf.find(), "floatd-peers writes no unicast_src_ip line");
+            Files.writeString(peers, printf.group(1).replace("\\n", "\n").formatted(ips[i], ips[1 - i]));
+            Path file = tmp.resolve("do-" + names[i] + ".conf");
+            Files.writeString(file, rendered);
+            InstanceConfig ic = checked(file);
+            assertEquals(priorities[i], ic.priority());
+            assertEquals(ips[i], ic.unicastSrcIp().getHostAddress());
+            assertEquals(ips[1 - i], ic.unicastPeers().get(0).address().getHostAddress());
+            DoSettings d = DoSettings.parse(TakeoverSettings.providerSettings(ic), ic.virtualAddresses());
+            assertEquals("203.0.113.50", d.address());
+            assertEquals(token, d.tokenFile());
+        }
+    }
+
+    @Test
+    void theRendererRefusesWhatItDoesNotImplementAndFloatdCheckRefusesABadConfig() throws Exception {
+        assertEquals("a ${b} %{c}", Template.render("a $${b} %%{c}", Map.of(), new LinkedHashSet<>()));
+        for (String unsupported : List.of("${upper(x)}", "%{ if x }y%{ endif }", "${x", "${x.y}")) {
+            try {
+                Template.render(unsupported, Map.of("x", "1"), new LinkedHashSet<>());
+                fail("rendered " + unsupported);
+            } catch (IllegalArgumentException expected) {
+                // the templates must stay within what this renderer does exactly as Terraform does
+            }
+        }
+        Path bad = tmp.resolve("bad.conf");
+        Files.writeString(bad, "vrrp_instance V { state BACKUP\n interface eth0\n virtual_router_id 300\n priority 100\n}\n");
+        Check c = check(bad);
+        assertEquals(FloatdCommand.EXIT_CONFIG, c.exit, c.out);
+        assertTrue(c.out.contains("bad.conf:"), c.out);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("terraform-test"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no terraform-test/ above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    private JsonObject lint(String stack) throws Exception {
+        Result r = node("hcl-lint.js", TF.resolve(stack).toString());
+        assertEquals(0, r.exit, "terraform-test/" + stack + " fails the offline HCL lint:\n" + r.out);
+        JsonObject o = JsonParser.parseString(r.out).getAsJsonObject();
+        assertEquals(0, o.getAsJsonArray("errors").size(), o.getAsJsonArray("errors").toString());
+        return o;
+    }
+
+    private static void assertOutputs(JsonObject lint, String ipResource, String nodes) {
+        JsonObject outputs = lint.getAsJsonObject("outputs");
+        assertTrue(has(outputs.getAsJsonObject("public_ip").getAsJsonArray("refs"), ipResource), outputs.toString());
+        for (String o : List.of("node_public_ips", "node_private_ips")) {
+            assertTrue(has(outputs.getAsJsonObject(o).getAsJsonArray("refs"), nodes), o + ": " + outputs);
+        }
+    }
+
+    private static boolean has(JsonArray a, String s) {
+        for (JsonElement e : a) {
+            if (e.getAsString().equals(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String defaultOf(String stack, String variable) throws IOException {
+        Matcher m = Pattern.compile("variable \"" + variable + "\" \\{[^}]*?default\\s*=\\s*(\"[^\"]*\")", Pattern.DOTALL)
+                .matcher(Files.readString(TF.resolve(stack).resolve("variables.tf")));
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The error message of the first validation of {@code variable} that refuses {@code value}, or null when all
+     * accept it. Evaluates the condition forms the stacks use: {@code [!]can(regex("RE", var.X))} (RE2 and Java agree
+     * on these patterns) and {@code can(cidrhost(var.X, 0))}; any other form fails the test.
+     */
+    private static String refusal(JsonObject variables, String variable, String value) {
+        JsonArray validations = variables.getAsJsonObject(variable).getAsJsonArray("validations");
+        assertFalse(validations.isEmpty(), variable + " has no validation");
+        Pattern regexForm = Pattern.compile("(!?)can\\(regex\\(\"((?:[^\"\\\\]|\\\\.)*)\", var\\." + variable + "\\)\\)");
+        Pattern cidrForm = Pattern.compile("can\\(cidrhost\\(var\\." + variable + ", 0\\)\\)");
+        for (JsonElement e : validations) {
+            String condition = e.getAsJsonObject().get("condition").getAsString().trim();
+            String message = e.getAsJsonObject().get("error_message").getAsString();
+            boolean ok;
+            Matcher m = regexForm.matcher(condition);
+            if (m.matches()) {
+                String re = m.group(2).replace("\\\\", "\\").replace("\\\"", "\"");
+                ok = Pattern.compile(re).matcher(value).find() != m.group(1).equals("!");
+            } else if (cidrForm.matcher(condition).matches()) {
+                ok = isCidr(value);
+            } else {
+                throw new AssertionError(variable + ": the test cannot evaluate the condition " + condition);
+            }
+            if (!ok) {
+                return message;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isCidr(String s) {
+        Matcher m = Pattern.compile("([0-9.]+|[0-9a-fA-F:]+)/(\\d+)").matcher(s);
+        if (!m.matches()) {
+            return false;
+        }
+        try {
+            byte[] addr = java.net.InetAddress.ofLiteral(m.group(1)).getAddress();
+            return Integer.parseInt(m.group(2)) <= addr.length * 8;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A {@code templatefile("${path.module}/PATH", { key = ..., ... })} call in a stack's .tf files. */
+    record Call(String template, Set<String> keys) {}
+
+    private static List<Call> templatefileCalls(String stack) throws IOException {
+        List<Call> calls = new ArrayList<>();
+        Pattern start = Pattern.compile("templatefile\\(\"\\$\\{path\\.module\\}/([^\"]+)\",\\s*\\{");
+        try (var files = Files.list(TF.resolve(stack))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
+                String src = Files.readString(f);
+                Matcher m = start.matcher(src);
+                while (m.find()) {
+                    calls.add(new Call(m.group(1), topLevelKeys(src, m.end())));
+                }
+            }
+        }
+        return calls;
+    }
+
+    /** The keys of the HCL object literal whose body starts at {@code from} (just after its opening brace). */
+    private static Set<String> topLevelKeys(String src, int from) {
+        Set<String> keys = new TreeSet<>();
+        int depth = 0;
+        boolean inString = false;
+        boolean lineStart = true;
+        for (int i = from; i < src.length(); i++) {
+            char ch = src.charAt(i);
+            if (inString) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            if (depth == 0 && lineStart) {
+                Matcher k = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)").matcher(src).region(i, src.length());
+                if (k.lookingAt()) {
+                    keys.add(k.group(1));
+                }
+            }
+            lineStart = ch == '\n' || ch == ',';
+            switch (ch) {
+                case '"' -> inString = true;
+                case '{', '(', '[' -> depth++;
+                case ')', ']' -> depth--;
+                case '}' -> {
+                    if (depth == 0) {
+                        return keys;
+                    }
+                    depth--;
+                }
+                default -> { }
+            }
+        }
+        throw new AssertionError("unterminated templatefile() object");
+    }
+
+    private static Call call(List<Call> calls, String template) {
+        return calls.stream().filter(c -> c.template.equals(template)).findFirst()
+                .orElseThrow(() -> new AssertionError("no templatefile() call renders " + template + ": " + calls));
+    }
+
+    /** Renders a stack's template with {@code values}, whose names must be exactly the call's and the template's. */
+    private static String render(String stack, Call call, Map<String, String> values) throws IOException {
+        assertEquals(call.keys, new TreeSet<>(values.keySet()),
+                "the test's values for " + call.template + " are not the names the .tf passes");
+        Set<String> used = new LinkedHashSet<>();
+        String text = Template.render(Files.readString(TF.resolve(stack).resolve(call.template)), values, used);
+        assertEquals(call.keys, new TreeSet<>(used), stack + "/" + call.template + " uses other names than its templatefile() call passes");
+        return text;
+    }
+
+    /** The subset of Terraform's template language the templates may use: {@code ${name}}, {@code $${} and {@code %%{}. */
+    static final class Template {
+        private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
+        static String render(String template, Map<String, String> values, Set<String> used) {
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            while (i < template.length()) {
+                if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
+                    out.append(template.charAt(i)).append('{');
+                    i += 3;
+                } else if (template.startsWith("%{", i)) {
+                    throw new IllegalArgumentException("template directives (%{ ... }) are not supported, at " + i);
+                } else if (template.startsWith("${", i)) {
+                    int end = template.indexOf('}', i);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("unterminated ${ at " + i);
+                    }
+                    String name = template.substring(i + 2, end).trim();
+                    if (!IDENT.matcher(name).matches()) {
+                        throw new IllegalArgumentException("only ${name} is supported, not ${" + name + "}");
+                    }
+                    String v = values.get(name);
+                    if (v == null) {
+                        throw new IllegalArgumentException("no value for ${" + name + "}");
+                    }
+                    used.add(name);
+                    out.append(v);
+                    i = end + 1;
+                } else {
+                    out.append(template.charAt(i++));
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(JsonObject writeFile) {
+        assertEquals("b64", writeFile.get("encoding").getAsString());
+        return new String(Base64.getDecoder().decode(writeFile.get("content").getAsString()), StandardCharsets.UTF_8);
+    }
+
+    record Check(int exit, String out) {}
+
+    /** The real {@code floatd check -f FILE}, in process. */
+    private static Check check(Path file) {
+        StringWriter out = new StringWriter();
+        var cl = FloatdCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(out, true));
+        int exit = cl.execute("check", "-f", file.toString());
+        return new Check(exit, out.toString());
+    }
+
+    private static InstanceConfig checked(Path file) throws Exception {
+        Check c = check(file);
+        assertEquals(FloatdCommand.EXIT_OK, c.exit, "floatd check refuses " + file.getFileName() + ":\n" + c.out
+                + "\n---\n" + Files.readString(file));
+        assertTrue(c.out.contains("valid, 1 instance(s)"), c.out);
+        FloatdConfig config = ConfigParser.parse(file);
+        return config.instances().get(0);
+    }
+
+    record Result(int exit, String out) {}
+
+    private static Result node(String tool, String arg) throws Exception {
+        String node = Files.isExecutable(Path.of("/usr/bin/node")) ? "/usr/bin/node" : "node";
+        return run(List.of(node, TF.resolve("tools").resolve(tool).toString(), arg),
+                Map.of("NODE_PATH", TOOLS.toString()), 120);
+    }
+
+    private static Result run(List<String> cmd, Map<String, String> env, int timeoutSeconds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Path out = Files.createTempFile("tf-test", ".out");
+        try {
+            Process p = pb.redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(cmd + " did not finish within " + timeoutSeconds + " s");
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
