@@ -1,6 +1,9 @@
 package io.floatd.cli;
 
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.runtime.DaemonOptions;
+import io.floatd.vrrp.runtime.VrrpDaemon;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,6 +31,12 @@ final class CheckCommand implements Callable<Integer> {
             return FloatdCommand.EXIT_CONFIG;
         }
         FloatdConfig c = loaded.get();
+        List<String> problems = VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader());
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> spec.commandLine().getErr().println("floatd: " + p));
+            spec.commandLine().getErr().println("floatd: " + config.file + ": " + problems.size() + " error(s)");
+            return FloatdCommand.EXIT_CONFIG;
+        }
         if (dump) {
             spec.commandLine().getOut().print(c.dump());
         } else {

@@ -89,6 +89,30 @@ class FloatdCommandTest {
     }
 
     @Test
+    void checkValidatesTheProviderKeywordsToo() throws IOException {
+        String aws = VALID.replace("    virtual_ipaddress {", """
+                    floating_ip {
+                        provider aws
+                        address 203.0.113.10
+                        instance_id i-0123456789abcdef0
+                        region eu-west-1
+                        colour blue
+                    }
+                    virtual_ipaddress {""");
+        Path conf = write("aws.conf", aws);
+        Run r = run("check", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out());
+        assertTrue(r.err().contains(conf + ":17: vrrp_instance VI_1: aws: floating_ip unknown key 'colour'"), r.err());
+        assertTrue(r.err().contains("colour"), r.err());
+        Run ok = run("check", "-f", write("aws-ok.conf", aws.replace("colour blue", "")).toString());
+        assertEquals(0, ok.exit(), ok.err());
+        Path badPolicy = write("policy.conf", aws.replace("colour blue", "deadline soon"));
+        Run p = run("check", "-f", badPolicy.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, p.exit());
+        assertTrue(p.err().contains("deadline"), p.err());
+    }
+
+    @Test
     void runRefusesABadConfigWithoutStarting() throws IOException {
         Path conf = write("bad.conf", VALID.replace("advert_int 1", "advert_int 0.5"));
         Run r = run("run", "-f", conf.toString());

@@ -10,4 +10,11 @@ public interface FloatingIpProviderFactory {
     String name();
 
     FloatingIpProvider create(ProviderContext context) throws ProviderException;
+
+    /**
+     * Checks the instance's settings without opening anything (no network, no sockets), for
+     * {@code floatd check}; throws the same one-line error {@link #create} would.
+     */
+    default void validate(ProviderContext context) throws ProviderException {
+    }
 }

@@ -174,16 +174,37 @@ public final class VrrpDaemon implements AutoCloseable {
                 policy, events, ic.garp());
     }
 
-    // --provider wins; then floating_ip { provider }; a plain virtual_ipaddress list means a Linux VIP
     private static Optional<String> providerName(InstanceConfig ic, DaemonOptions options) {
-        boolean somethingToMove = !ic.virtualAddresses().isEmpty() || !ic.floatingIp().isEmpty();
-        if (!somethingToMove) {
-            return Optional.empty();
+        return TakeoverSettings.providerName(ic, options.providerOverride());
+    }
+
+    /**
+     * What {@code floatd check} can say about each instance's provider without opening anything: the provider
+     * exists in this build, its keywords and values are valid, the shared floating_ip keywords are valid.
+     *
+     * @return one {@code file:line: message} line per problem
+     */
+    public static List<String> checkProviders(FloatdConfig config, String providerOverride, DaemonOptions.ProviderLookup providers) {
+        List<String> problems = new ArrayList<>();
+        for (InstanceConfig ic : config.instances()) {
+            Optional<String> name = TakeoverSettings.providerName(ic, providerOverride);
+            if (name.isEmpty()) {
+                continue;
+            }
+            String where = ic.floatingIp().isEmpty() ? ic.file() + ":" + ic.line() : ic.floatingIp().file() + ":" + ic.floatingIp().line();
+            try {
+                TakeoverSettings.policy(ic);
+                FloatingIpProviderFactory factory = providers.find(name.get()).orElseThrow(() -> ProviderException.fatal(
+                        "provider '" + name.get() + "' is not available in this build"));
+                factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), ic.unicastSrcIp(),
+                        ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic)));
+            } catch (ProviderException e) {
+                problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
         }
-        if (options.providerOverride() != null) {
-            return Optional.of(options.providerOverride());
-        }
-        return ic.floatingIp().provider().or(() -> Optional.of("linux-l2"));
+        return problems;
     }
 
     private static InetAddress interfaceAddress(InstanceConfig ic) throws IOException {

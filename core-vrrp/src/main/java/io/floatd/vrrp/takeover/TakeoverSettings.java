@@ -29,19 +29,34 @@ public final class TakeoverSettings {
                 b.releaseOnLeave(yesNo(v.get("release")));
             }
             if (v.containsKey("recheck_interval")) {
-                b.recheckInterval(seconds(v.get("recheck_interval")));
+                b.recheckInterval(seconds("recheck_interval", v.get("recheck_interval")));
             }
             if (v.containsKey("deadline")) {
-                b.deadline(seconds(v.get("deadline")));
+                b.deadline(seconds("deadline", v.get("deadline")));
             }
             if (v.containsKey("attempt_timeout")) {
-                b.attemptTimeout(seconds(v.get("attempt_timeout")));
+                b.attemptTimeout(seconds("attempt_timeout", v.get("attempt_timeout")));
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f.file() + ":" + f.line() + ": vrrp_instance " + ic.name()
                     + ": floating_ip: " + e.getMessage(), e);
         }
         return b.build();
+    }
+
+    /**
+     * Which provider moves the instance's IP: {@code --provider} wins, then {@code floating_ip { provider }}; a
+     * plain virtual_ipaddress list means a Linux VIP; nothing to move means no provider.
+     */
+    public static java.util.Optional<String> providerName(InstanceConfig ic, String override) {
+        boolean somethingToMove = !ic.virtualAddresses().isEmpty() || !ic.floatingIp().isEmpty();
+        if (!somethingToMove) {
+            return java.util.Optional.empty();
+        }
+        if (override != null) {
+            return java.util.Optional.of(override);
+        }
+        return ic.floatingIp().provider().or(() -> java.util.Optional.of("linux-l2"));
     }
 
     /** The block's keywords that belong to the provider. */
@@ -59,12 +74,12 @@ public final class TakeoverSettings {
         };
     }
 
-    private static Duration seconds(String s) {
+    private static Duration seconds(String key, String s) {
         try {
             BigDecimal secs = new BigDecimal(s);
             return Duration.ofMillis(secs.movePointRight(3).longValueExact());
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("expected seconds, but was " + s);
+            throw new IllegalArgumentException(key + " must be a number of seconds, but was " + s);
         }
     }
 }

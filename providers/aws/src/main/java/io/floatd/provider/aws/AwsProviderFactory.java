@@ -57,6 +57,11 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
     }
 
     @Override
+    public void validate(ProviderContext context) throws ProviderException {
+        AwsSettings.parse(context.settings(), context.virtualAddresses());
+    }
+
+    @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
         AwsSettings settings = AwsSettings.parse(context.settings(), context.virtualAddresses());
         String instanceId;

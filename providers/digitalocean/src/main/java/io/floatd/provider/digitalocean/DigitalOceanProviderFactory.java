@@ -55,6 +55,11 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     }
 
     @Override
+    public void validate(ProviderContext context) throws ProviderException {
+        DoSettings.parse(context.settings(), context.virtualAddresses());
+    }
+
+    @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
         DoSettings settings = DoSettings.parse(context.settings(), context.virtualAddresses());
         ApiToken token = token(settings);
