@@ -76,6 +76,7 @@ class StatusTest {
         assertTrue(human.output().matches("(?s).*VI_1  BACKUP since \\S+  \\(\\d+\\.\\d s\\)  priority 100/100  master "
                 + Lan.address(NODE0).replace(".", "\\.") + "  ip: .*"), human.output());
 
+        assertTrue(node0.log().contains("floatd: Status endpoint on http://127.0.0.1:19798/status"), node0.log());
         // the Master's own view, from its namespace
         Map<String, Object> master = instance(NODE0);
         assertEquals("MASTER", master.get("state"));

@@ -15,6 +15,7 @@ import io.floatd.vrrp.track.Tracking;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
 
     /** Reads {@code daemon} now. */
     public static StatusSnapshot of(VrrpDaemon daemon, String version) {
-        return of(daemon, version, Instant.now(), daemon.loop().clock().nanoTime());
+        return of(daemon, version, Instant.now().truncatedTo(ChronoUnit.MILLIS), daemon.loop().clock().nanoTime());
     }
 
     /** Reads {@code daemon} as of {@code wallNow} / {@code nanoNow} (the daemon's clock). */
@@ -90,7 +91,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 : s.masterAddress() != null ? Integer.valueOf(s.masterPriority()) : null;
         long lastAdvert = r.lastAdvertAt();
         Double advertAgo = lastAdvert == InstanceState.NEVER ? null : Math.max(0, nanoNow - lastAdvert) / 1e6;
-        return new InstanceStatus(ic.name(), s.state(), wallNow.minusNanos(ago), ago / 1e9,
+        return new InstanceStatus(ic.name(), s.state(), wallNow.minusNanos(ago).truncatedTo(ChronoUnit.MILLIS), ago / 1e9,
                 s.effectivePriority(), ic.priority(),
                 masterAddress == null ? null : masterAddress.getHostAddress(), masterPriority, advertAgo,
                 scripts(daemon.tracking(ic.name()), ic), floatingIp(i.takeover()),
