@@ -8,26 +8,28 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "VRRP failover daemon that moves Linux VIPs and cloud IPs.",
-        subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DemoCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (or a clean stop on SIGTERM/SIGINT)",
                 "1:invalid configuration (errors name file:line)",
                 "2:invalid command-line usage",
-                "3:could not start (socket, interface, provider)"})
+                "3:could not start (socket, interface, provider, status endpoint address in use)",
+                "4:status: no daemon answering on the status endpoint"})
 public final class FloatdCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CONFIG = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_START = 3;
+    public static final int EXIT_UNREACHABLE = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, check, demo or version");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, status, check, demo or version");
     }
 
     public static CommandLine commandLine() {

@@ -1,5 +1,6 @@
 package io.floatd.cli;
 
+import io.floatd.vrrp.status.Json;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,12 +22,19 @@ final class LogSetup {
     private LogSetup() {
     }
 
+    /** {@code --log-format}. */
+    enum Format { text, json }
+
     static void install(boolean debug, PrintStream err) {
+        install(debug, err, Format.text);
+    }
+
+    static void install(boolean debug, PrintStream err, Format format) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         Handler h = new LineHandler(err);
         boolean journal = System.getenv("JOURNAL_STREAM") != null;
-        h.setFormatter(new LineFormatter(!journal, debug));
+        h.setFormatter(format == Format.json ? new JsonFormatter(debug) : new LineFormatter(!journal, debug));
         h.setLevel(debug ? Level.FINE : Level.INFO);
         root.addHandler(h);
         root.setLevel(debug ? Level.FINE : Level.INFO);
@@ -85,6 +93,54 @@ final class LogSetup {
                 }
             }
             return sb.toString();
+        }
+    }
+
+    /**
+     * {@code --log-format json}: one object per line, {@code {"ts":"2026-11-22T05:20:01.123Z","level":"INFO",
+     * "logger":"floatd.vrrp","msg":"..."}}, plus {@code "error"} (and {@code "trace"} at debug level) when an
+     * exception is attached. Always with a timestamp: a log shipper reads it, not the journal.
+     */
+    static final class JsonFormatter extends Formatter {
+        private final boolean traces;
+
+        JsonFormatter(boolean traces) {
+            this.traces = traces;
+        }
+
+        static String level(Level l) {
+            if (l.intValue() >= Level.SEVERE.intValue()) {
+                return "ERROR";
+            }
+            if (l.intValue() >= Level.WARNING.intValue()) {
+                return "WARNING";
+            }
+            if (l.intValue() >= Level.INFO.intValue()) {
+                return "INFO";
+            }
+            return "DEBUG";
+        }
+
+        @Override
+        public String format(LogRecord r) {
+            Json.Writer w = new Json.Writer(new StringBuilder(160));
+            w.beginObject()
+                    .field("ts", Instant.ofEpochMilli(r.getMillis()).toString())
+                    .field("level", level(r.getLevel()))
+                    .field("logger", r.getLoggerName())
+                    .field("msg", formatMessage(r));
+            Throwable t = r.getThrown();
+            if (t != null) {
+                w.field("error", t.toString());
+                if (traces) {
+                    StringBuilder sb = new StringBuilder();
+                    for (StackTraceElement e : t.getStackTrace()) {
+                        sb.append(e).append('\n');
+                    }
+                    w.field("trace", sb.toString());
+                }
+            }
+            return w.endObject() + "\n";
         }
     }
 }

@@ -5,6 +5,7 @@ import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.DaemonOptions;
 import io.floatd.vrrp.runtime.NanoClock;
 import io.floatd.vrrp.runtime.VrrpDaemon;
+import io.floatd.vrrp.status.StatusSnapshot;
 import io.floatd.vrrp.transport.RawIpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -45,6 +46,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Log debug detail, with stack traces.")
     boolean debug;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (keepalived-style lines) or json (one JSON object per line: ts, level, logger, msg). Default: ${DEFAULT-VALUE}.")
+    LogSetup.Format logFormat;
+
+    @Option(names = "--status-address", paramLabel = "HOST:PORT|off", defaultValue = HostPort.DEFAULT,
+            converter = HostPort.OrOff.class,
+            description = "Serve GET /status (JSON), /metrics (Prometheus) and /healthz here; off disables it. Default: ${DEFAULT-VALUE}.")
+    HostPort statusAddress;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LogSetup.install(debug, System.err);
+        LogSetup.install(debug, System.err, logFormat);
         Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr());
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
@@ -81,6 +91,18 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
+        StatusServer status = null;
+        if (statusAddress != null) {
+            VrrpDaemon d = daemon;
+            try {
+                status = StatusServer.start(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
+                        () -> d.loop().alive());
+            } catch (IOException e) {
+                daemon.close();
+                spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
+                return FloatdCommand.EXIT_START;
+            }
+        }
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         for (String name : List.of("TERM", "INT", "HUP")) {
             Signal.handle(new Signal(name), s -> signals.add(s.getName()));
@@ -88,11 +110,18 @@ final class RunCommand implements Callable<Integer> {
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
                 loaded.get().instances().size(), config.file);
         daemon.start();
+        if (status != null) {
+            LOG.log(Level.INFO, "Status endpoint on http://{0}:{1}/status (also /metrics, /healthz)",
+                    status.address().getHostString(), String.valueOf(status.address().getPort()));
+        }
         while ("HUP".equals(signals.take())) {
             reload(daemon);
         }
         LOG.log(Level.INFO, "Stopping");
         daemon.shutdown();
+        if (status != null) {
+            status.close();
+        }
         LOG.log(Level.INFO, "Stopped");
         return FloatdCommand.EXIT_OK;
     }

@@ -165,4 +165,61 @@ class FloatdCommandTest {
         assertTrue(Pattern.compile("handover: lb2 MASTER and holding the IP \\d+ ms after the stop").matcher(out).find(), out);
         assertTrue(out.contains("the IP moved 4 times"), out);
     }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void statusWithNoDaemonIsOneLineAndExitFour() throws IOException {
+        int port = freePort();
+        Run r = run("status", "--address", "127.0.0.1:" + port);
+        assertEquals(FloatdCommand.EXIT_UNREACHABLE, r.exit());
+        assertEquals("floatd: no daemon answering on 127.0.0.1:" + port + " (is floatd running? --address?)\n",
+                r.err().replace("\r\n", "\n"));
+        assertEquals("", r.out());
+        assertEquals(FloatdCommand.EXIT_UNREACHABLE, run("status", "--json", "--address", "[::1]:" + port).exit());
+    }
+
+    @Test
+    void statusAndStatusAddressArguments() {
+        assertEquals(new HostPort("127.0.0.1", 9798), HostPort.parse(HostPort.DEFAULT));
+        assertEquals(new HostPort("::1", 80), HostPort.parse("[::1]:80"));
+        assertEquals("[::1]:80", HostPort.parse("[::1]:80").toString());
+        for (String bad : new String[] {"localhost", "::1:80", "host:", ":80", "host:99999", "host:x"}) {
+            Run r = run("status", "--address", bad);
+            assertEquals(FloatdCommand.EXIT_USAGE, r.exit(), bad);
+            assertTrue(r.err().startsWith("floatd: "), r.err());
+        }
+        assertEquals(FloatdCommand.EXIT_USAGE, run("status", "--frobnicate").exit());
+        assertEquals(FloatdCommand.EXIT_USAGE, run("run", "--status-address", "nowhere", "-f", "x.conf").exit());
+        assertEquals(FloatdCommand.EXIT_USAGE, run("run", "--log-format", "xml", "-f", "x.conf").exit());
+        assertEquals(0, run("status", "--help").exit());
+        Run h = run("--help");
+        assertTrue(h.out().contains("status"), h.out());
+        assertTrue(h.out().contains("4   status: no daemon answering"), h.out());
+        Run rh = run("run", "--help");
+        assertTrue(rh.out().contains("--status-address") && rh.out().contains("--log-format"), rh.out());
+    }
+
+    @Test
+    void jsonLogLinesAreOneObjectEach() {
+        java.util.logging.LogRecord rec = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "VRRP_Instance({0}) said \"hi\"\nthen more");
+        rec.setParameters(new Object[] {"VI_1"});
+        rec.setLoggerName("floatd.vrrp");
+        rec.setInstant(java.time.Instant.parse("2026-11-22T05:30:00.123Z"));
+        String line = new LogSetup.JsonFormatter(false).format(rec);
+        assertTrue(line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, line);
+        assertEquals(java.util.Map.of("ts", "2026-11-22T05:30:00.123Z", "level", "WARNING", "logger", "floatd.vrrp",
+                "msg", "VRRP_Instance(VI_1) said \"hi\"\nthen more"), io.floatd.vrrp.status.Json.parse(line));
+        rec.setThrown(new IllegalStateException("boom"));
+        rec.setLevel(java.util.logging.Level.SEVERE);
+        java.util.Map<?, ?> withError = (java.util.Map<?, ?>) io.floatd.vrrp.status.Json.parse(new LogSetup.JsonFormatter(true).format(rec));
+        assertEquals("ERROR", withError.get("level"));
+        assertEquals("java.lang.IllegalStateException: boom", withError.get("error"));
+        assertTrue(String.valueOf(withError.get("trace")).contains("FloatdCommandTest"), withError.toString());
+    }
 }

@@ -27,6 +27,7 @@ public final class InstanceRunner {
     private final LongAdder transitions = new LongAdder();
     private volatile InstanceState state;
     private volatile long enteredStateAt;
+    private volatile long lastAdvertAt = InstanceState.NEVER;
 
     public InstanceRunner(VrrpStateMachine machine, AdvertSender sender, NanoClock clock) {
         this.machine = machine;
@@ -53,6 +54,15 @@ public final class InstanceRunner {
         return enteredStateAt;
     }
 
+    /** When the last advert for this instance passed the receive checks (clock nanos), or {@link InstanceState#NEVER}. */
+    public long lastAdvertAt() {
+        return lastAdvertAt;
+    }
+
+    public NanoClock clock() {
+        return clock;
+    }
+
     public long deadline() {
         return state.deadline();
     }
@@ -77,7 +87,9 @@ public final class InstanceRunner {
 
     public void advertReceived(VrrpEvent.AdvertReceived advert) {
         advertsReceived.increment();
-        handle(advert, clock.nanoTime());
+        long now = clock.nanoTime();
+        lastAdvertAt = now;
+        handle(advert, now);
     }
 
     public void handle(VrrpEvent event) {

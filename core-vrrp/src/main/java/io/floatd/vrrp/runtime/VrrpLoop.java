@@ -51,6 +51,11 @@ public final class VrrpLoop implements AutoCloseable {
         instances.remove(runner);
     }
 
+    /** Whether the loop thread is running (for health checks; reads no loop state). */
+    public boolean alive() {
+        return running && thread.isAlive();
+    }
+
     public boolean onLoopThread() {
         return Thread.currentThread() == thread;
     }

@@ -1,0 +1,177 @@
+package io.floatd.cli;
+
+import io.floatd.vrrp.status.PrometheusText;
+import io.floatd.vrrp.status.StatusJson;
+import io.floatd.vrrp.status.StatusSnapshot;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The read-only status endpoint of {@code floatd run}: {@code GET /status} (JSON), {@code GET /metrics}
+ * (Prometheus text 0.0.4), {@code GET /healthz} ({@code ok} while the VRRP loop runs, else 503). One Netty
+ * event-loop thread; each request reads a {@link StatusSnapshot} (volatile fields and counters), so serving
+ * never waits for, or posts to, the VRRP loop.
+ */
+final class StatusServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private StatusServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code address} (port 0: any free port) and serves.
+     *
+     * @throws IOException when the address cannot be bound (in use, not local), with a one-line message
+     */
+    static StatusServer start(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy) throws IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("floatd-status", true),
+                NioIoHandler.newFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(
+                                    new ReadTimeoutHandler(10, TimeUnit.SECONDS),
+                                    new HttpServerCodec(4096, 8192, 8192),
+                                    new HttpObjectAggregator(8192),
+                                    new Handler(snapshots, healthy));
+                        }
+                    });
+            InetSocketAddress sa = address.socketAddress();
+            if (sa.isUnresolved()) {
+                throw new IOException("status endpoint " + address + ": unknown host " + address.host());
+            }
+            Channel ch = b.bind(sa).sync().channel();
+            return new StatusServer(group, ch);
+        } catch (InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            Thread.currentThread().interrupt();
+            throw new IOException("status endpoint " + address + ": interrupted while binding", e);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("status endpoint")) {
+                throw io;
+            }
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof BindException && why.toLowerCase().contains("in use")) {
+                why = "port already in use";
+            }
+            throw new IOException("status endpoint " + address + ": " + why + " (--status-address HOST:PORT or off)", e);
+        }
+    }
+
+    /** The bound address (the actual port when 0 was asked). */
+    InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(1000);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Supplier<StatusSnapshot> snapshots;
+        private final BooleanSupplier healthy;
+
+        Handler(Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy) {
+            this.snapshots = snapshots;
+            this.healthy = healthy;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            FullHttpResponse resp;
+            if (!req.decoderResult().isSuccess()) {
+                resp = text(HttpResponseStatus.BAD_REQUEST, "bad request\n", "text/plain; charset=utf-8");
+            } else if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+                resp = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain; charset=utf-8");
+                resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            } else {
+                resp = route(new QueryStringDecoder(req.uri()).path());
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (req.method() == HttpMethod.HEAD) {
+                resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, resp.status(), Unpooled.EMPTY_BUFFER,
+                        resp.headers(), resp.trailingHeaders());
+            }
+            HttpUtil.setKeepAlive(resp, keepAlive);
+            var f = ctx.writeAndFlush(resp);
+            if (!keepAlive) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private FullHttpResponse route(String path) {
+            try {
+                return switch (path) {
+                    case "/status" -> text(HttpResponseStatus.OK, StatusJson.render(snapshots.get()) + "\n",
+                            "application/json; charset=utf-8");
+                    case "/metrics" -> text(HttpResponseStatus.OK, PrometheusText.render(snapshots.get()),
+                            PrometheusText.CONTENT_TYPE);
+                    case "/healthz" -> healthy.getAsBoolean()
+                            ? text(HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8")
+                            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "VRRP loop not running\n", "text/plain; charset=utf-8");
+                    default -> text(HttpResponseStatus.NOT_FOUND, "not found: try /status, /metrics or /healthz\n",
+                            "text/plain; charset=utf-8");
+                };
+            } catch (RuntimeException e) {
+                System.getLogger("floatd").log(System.Logger.Level.WARNING, "status endpoint: " + path + " failed: " + e, e);
+                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n", "text/plain; charset=utf-8");
+            }
+        }
+
+        private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            return r;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

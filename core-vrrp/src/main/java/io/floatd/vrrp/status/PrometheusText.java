@@ -1,0 +1,162 @@
+package io.floatd.vrrp.status;
+
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
+import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
+import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@code GET /metrics}: a {@link StatusSnapshot} in the Prometheus text exposition format 0.0.4. Every family has
+ * its HELP and TYPE lines, even when it has no sample yet.
+ */
+public final class PrometheusText {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private PrometheusText() {
+    }
+
+    private record Sample(String labels, double value) {
+    }
+
+    private static final class Out {
+        final StringBuilder sb = new StringBuilder(4096);
+
+        void family(String name, String type, String help, List<Sample> samples) {
+            sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+            for (Sample s : samples) {
+                sb.append(name);
+                if (!s.labels().isEmpty()) {
+                    sb.append('{').append(s.labels()).append('}');
+                }
+                sb.append(' ').append(number(s.value())).append('\n');
+            }
+        }
+
+        void perInstance(List<InstanceStatus> instances, String name, String type, String help,
+                Function<InstanceStatus, Double> value) {
+            List<Sample> samples = new ArrayList<>();
+            for (InstanceStatus i : instances) {
+                Double v = value.apply(i);
+                if (v != null) {
+                    samples.add(new Sample(label("instance", i.name()), v));
+                }
+            }
+            family(name, type, help, samples);
+        }
+
+        void perScript(Map<String, ScriptStatus> scripts, String name, String type, String help,
+                ToDoubleFunction<ScriptStatus> value) {
+            List<Sample> samples = new ArrayList<>();
+            scripts.forEach((n, s) -> samples.add(new Sample(label("script", n), value.applyAsDouble(s))));
+            family(name, type, help, samples);
+        }
+    }
+
+    public static String render(StatusSnapshot s) {
+        Out out = new Out();
+        List<InstanceStatus> is = s.instances();
+        out.family("floatd_info", "gauge", "floatd's version (always 1).",
+                List.of(new Sample(label("version", s.version()), 1)));
+        out.family("floatd_loop_running", "gauge", "1 while the VRRP loop thread runs.",
+                List.of(new Sample("", s.loopRunning() ? 1 : 0)));
+
+        List<Sample> states = new ArrayList<>();
+        for (InstanceStatus i : is) {
+            for (VrrpState st : VrrpState.values()) {
+                states.add(new Sample(label("instance", i.name()) + "," + label("state", st.name()), i.state() == st ? 1 : 0));
+            }
+        }
+        out.family("floatd_instance_state", "gauge", "The instance's VRRP state (one-hot over INIT, BACKUP, MASTER, FAULT, STOP).", states);
+        out.perInstance(is, "floatd_state_since_seconds", "gauge", "Seconds since the instance entered its current state.",
+                i -> i.sinceSeconds());
+        out.perInstance(is, "floatd_effective_priority", "gauge", "Priority in use (configured, moved by tracking weights).",
+                i -> (double) i.effectivePriority());
+        out.perInstance(is, "floatd_configured_priority", "gauge", "Priority from the configuration.",
+                i -> (double) i.configuredPriority());
+        out.perInstance(is, "floatd_last_advert_age_seconds", "gauge", "Seconds since the last accepted advert (absent before the first).",
+                i -> i.lastAdvertMillisAgo() == null ? null : i.lastAdvertMillisAgo() / 1000);
+        out.perInstance(is, "floatd_transitions_total", "counter", "State transitions since start.",
+                i -> (double) i.transitions());
+        out.perInstance(is, "floatd_adverts_sent_total", "counter", "Adverts sent.",
+                i -> (double) i.advertsSent());
+        out.perInstance(is, "floatd_adverts_received_total", "counter", "Adverts that passed the receive checks.",
+                i -> (double) i.advertsReceived());
+
+        List<Sample> drops = new ArrayList<>();
+        for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
+            drops.add(new Sample(label("reason", e.getKey().metricName()), e.getValue()));
+        }
+        out.family("floatd_packets_dropped_total", "counter", "Received VRRP packets discarded, by reason.", drops);
+
+        Map<String, ScriptStatus> scripts = s.scriptsByName();
+        out.perScript(scripts, "floatd_track_script_runs_total", "counter", "Runs of the vrrp_script.", ScriptStatus::runs);
+        out.perScript(scripts, "floatd_track_script_failures_total", "counter", "Failed runs (non-zero exit, timeout, could not start).",
+                ScriptStatus::failures);
+        out.perScript(scripts, "floatd_track_script_timeouts_total", "counter", "Runs killed for exceeding the timeout.",
+                ScriptStatus::timeouts);
+        out.perScript(scripts, "floatd_track_script_duration_seconds", "gauge", "Duration of the last run.",
+                ScriptStatus::lastDurationSeconds);
+        List<Sample> healthy = new ArrayList<>();
+        scripts.forEach((n, sc) -> {
+            if (sc.healthy() != null) {
+                healthy.add(new Sample(label("script", n), sc.healthy() ? 1 : 0));
+            }
+        });
+        out.family("floatd_track_script_healthy", "gauge", "1 when the check counts as healthy (absent before its first result).", healthy);
+
+        List<InstanceStatus> withIp = is.stream().filter(i -> i.floatingIp() != null).toList();
+        out.perInstance(withIp, "floatd_provider_calls_total", "counter", "Provider API calls.",
+                i -> (double) stats(i).calls());
+        out.perInstance(withIp, "floatd_provider_retries_total", "counter", "Provider API calls retried.",
+                i -> (double) stats(i).retries());
+        out.perInstance(withIp, "floatd_provider_failures_total", "counter", "Provider operations that failed after retries.",
+                i -> (double) stats(i).failures());
+        out.perInstance(withIp, "floatd_provider_acquires_total", "counter", "Floating IP acquisitions.",
+                i -> (double) stats(i).acquires());
+        out.perInstance(withIp, "floatd_provider_releases_total", "counter", "Floating IP releases.",
+                i -> (double) stats(i).releases());
+        out.perInstance(withIp, "floatd_floating_ip_held", "gauge", "1 when the floating IP's holder, as last read, is this node.",
+                i -> "self".equals(i.floatingIp().holder()) ? 1.0 : 0.0);
+        out.perInstance(withIp, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",
+                i -> i.floatingIp().lastTakeoverSeconds());
+        return out.sb.toString();
+    }
+
+    private static TakeoverOrchestrator.Stats stats(InstanceStatus i) {
+        return i.floatingIp().stats();
+    }
+
+    static String label(String name, String value) {
+        StringBuilder sb = new StringBuilder(name.length() + value.length() + 4).append(name).append("=\"");
+        for (int k = 0; k < value.length(); k++) {
+            char c = value.charAt(k);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+}

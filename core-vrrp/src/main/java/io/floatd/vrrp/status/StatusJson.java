@@ -1,0 +1,111 @@
+package io.floatd.vrrp.status;
+
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.status.StatusSnapshot.FloatingIpStatus;
+import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
+import io.floatd.vrrp.status.StatusSnapshot.MarkStatus;
+import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
+import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import java.util.Map;
+
+/** {@code GET /status}: a {@link StatusSnapshot} as one JSON object (documented in README.md). */
+public final class StatusJson {
+    private StatusJson() {
+    }
+
+    public static String render(StatusSnapshot s) {
+        Json.Writer w = new Json.Writer();
+        w.beginObject()
+                .field("version", s.version())
+                .field("now", s.now().toString())
+                .field("loop_running", s.loopRunning());
+        w.name("instances").beginArray();
+        for (InstanceStatus i : s.instances()) {
+            instance(w, i);
+        }
+        w.endArray();
+        w.name("drops").beginObject();
+        for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
+            w.field(e.getKey().metricName(), e.getValue());
+        }
+        w.endObject();
+        return w.endObject().toString();
+    }
+
+    private static void instance(Json.Writer w, InstanceStatus i) {
+        w.beginObject()
+                .field("name", i.name())
+                .field("state", i.state().name())
+                .field("since", i.since().toString())
+                .field("since_seconds", i.sinceSeconds());
+        w.name("priority").beginObject()
+                .field("effective", i.effectivePriority())
+                .field("configured", i.configuredPriority())
+                .endObject();
+        w.name("master").beginObject().field("address", i.masterAddress());
+        w.name("priority");
+        if (i.masterPriority() == null) {
+            w.nullValue();
+        } else {
+            w.value(i.masterPriority().longValue());
+        }
+        w.endObject();
+        w.field("last_advert_ms_ago", i.lastAdvertMillisAgo());
+        w.name("tracking").beginArray();
+        for (ScriptStatus sc : i.scripts()) {
+            w.beginObject().field("script", sc.name()).field("weight", sc.weight());
+            w.name("healthy");
+            if (sc.healthy() == null) {
+                w.nullValue();
+            } else {
+                w.value(sc.healthy().booleanValue());
+            }
+            w.field("runs", sc.runs()).field("failures", sc.failures()).field("timeouts", sc.timeouts())
+                    .field("last_duration_ms", sc.lastDurationSeconds() * 1000).endObject();
+        }
+        w.endArray();
+        w.name("floating_ip");
+        floatingIp(w, i.floatingIp());
+        w.name("counters").beginObject()
+                .field("adverts_sent", i.advertsSent())
+                .field("adverts_received", i.advertsReceived())
+                .field("transitions", i.transitions())
+                .endObject();
+        w.endObject();
+    }
+
+    private static void floatingIp(Json.Writer w, FloatingIpStatus f) {
+        if (f == null) {
+            w.nullValue();
+            return;
+        }
+        w.beginObject()
+                .field("holder", f.holder())
+                .field("holder_id", f.holderId())
+                .field("last_error", f.lastError())
+                .field("breaker", f.breaker());
+        w.name("last_takeover");
+        if (f.lastTakeover() == null) {
+            w.nullValue();
+        } else {
+            w.beginObject().field("duration_ms", f.lastTakeoverSeconds() == null ? null : f.lastTakeoverSeconds() * 1000);
+            w.name("marks").beginArray();
+            for (MarkStatus m : f.lastTakeover()) {
+                w.beginObject().field("what", m.what()).field("detail", m.detail()).field("ms", m.millis()).endObject();
+            }
+            w.endArray().endObject();
+        }
+        TakeoverOrchestrator.Stats st = f.stats();
+        w.name("stats").beginObject()
+                .field("calls", st.calls())
+                .field("acquires", st.acquires())
+                .field("releases", st.releases())
+                .field("skipped_writes", st.skippedWrites())
+                .field("retries", st.retries())
+                .field("failures", st.failures())
+                .field("reacquires", st.reacquires())
+                .field("yields", st.yields())
+                .endObject();
+        w.endObject();
+    }
+}

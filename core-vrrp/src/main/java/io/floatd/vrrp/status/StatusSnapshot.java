@@ -1,0 +1,151 @@
+package io.floatd.vrrp.status;
+
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.config.TrackedScript;
+import io.floatd.vrrp.fsm.InstanceState;
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.runtime.InstanceRunner;
+import io.floatd.vrrp.runtime.VrrpDaemon;
+import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import io.floatd.vrrp.takeover.Timeline;
+import io.floatd.vrrp.track.TrackScript;
+import io.floatd.vrrp.track.Tracking;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a daemon looks like at one moment, read from volatile fields, atomic references and counters only: taking
+ * a snapshot never waits for the VRRP loop. Fields are not one atomic cut (a counter can move between two reads).
+ *
+ * @param version floatd's version
+ * @param now the wall clock when taken
+ * @param loopRunning whether the VRRP loop thread is alive
+ * @param instances one entry per running instance, in configuration order
+ * @param drops received packets discarded, per reason (every reason, zeros included)
+ */
+public record StatusSnapshot(String version, Instant now, boolean loopRunning, List<InstanceStatus> instances,
+        Map<DropReason, Long> drops) {
+
+    /** One instance. Null fields mean "not known" (no advert heard yet, no provider, no takeover yet). */
+    public record InstanceStatus(
+            String name,
+            VrrpState state,
+            Instant since,
+            double sinceSeconds,
+            int effectivePriority,
+            int configuredPriority,
+            String masterAddress,
+            Integer masterPriority,
+            Double lastAdvertMillisAgo,
+            List<ScriptStatus> scripts,
+            FloatingIpStatus floatingIp,
+            long advertsSent,
+            long advertsReceived,
+            long transitions) {
+    }
+
+    /** A tracked vrrp_script, as seen by one instance. */
+    public record ScriptStatus(String name, int weight, Boolean healthy, long runs, long failures, long timeouts,
+            double lastDurationSeconds) {
+    }
+
+    /** The instance's floating IP: the holder as last read, the last takeover, the provider's counters. */
+    public record FloatingIpStatus(String holder, String holderId, String lastError, String breaker,
+            List<MarkStatus> lastTakeover, Double lastTakeoverSeconds, TakeoverOrchestrator.Stats stats) {
+    }
+
+    /** One takeover milestone, in milliseconds since the instance entered MASTER. */
+    public record MarkStatus(String what, String detail, double millis) {
+    }
+
+    /** Reads {@code daemon} now. */
+    public static StatusSnapshot of(VrrpDaemon daemon, String version) {
+        return of(daemon, version, Instant.now().truncatedTo(ChronoUnit.MILLIS), daemon.loop().clock().nanoTime());
+    }
+
+    /** Reads {@code daemon} as of {@code wallNow} / {@code nanoNow} (the daemon's clock). */
+    public static StatusSnapshot of(VrrpDaemon daemon, String version, Instant wallNow, long nanoNow) {
+        List<InstanceStatus> out = new ArrayList<>();
+        for (VrrpDaemon.Instance i : daemon.instances()) {
+            out.add(instance(daemon, i, wallNow, nanoNow));
+        }
+        return new StatusSnapshot(version, wallNow, daemon.loop().alive(), List.copyOf(out), daemon.drops().snapshot());
+    }
+
+    private static InstanceStatus instance(VrrpDaemon daemon, VrrpDaemon.Instance i, Instant wallNow, long nanoNow) {
+        InstanceRunner r = i.runner();
+        InstanceState s = r.state();
+        InstanceConfig ic = i.config();
+        long ago = Math.max(0, nanoNow - r.enteredStateAt());
+        boolean master = s.state() == VrrpState.MASTER;
+        InetAddress masterAddress = master ? i.source() : s.masterAddress();
+        Integer masterPriority = master ? Integer.valueOf(s.effectivePriority())
+                : s.masterAddress() != null ? Integer.valueOf(s.masterPriority()) : null;
+        long lastAdvert = r.lastAdvertAt();
+        Double advertAgo = lastAdvert == InstanceState.NEVER ? null : Math.max(0, nanoNow - lastAdvert) / 1e6;
+        return new InstanceStatus(ic.name(), s.state(), wallNow.minusNanos(ago).truncatedTo(ChronoUnit.MILLIS), ago / 1e9,
+                s.effectivePriority(), ic.priority(),
+                masterAddress == null ? null : masterAddress.getHostAddress(), masterPriority, advertAgo,
+                scripts(daemon.tracking(ic.name()), ic), floatingIp(i.takeover()),
+                r.advertsSent(), r.advertsReceived(), r.transitions());
+    }
+
+    private static List<ScriptStatus> scripts(Tracking tracking, InstanceConfig ic) {
+        Map<String, ScriptStatus> out = new LinkedHashMap<>();
+        for (TrackedScript t : ic.trackScripts()) {
+            String name = t.script().name();
+            TrackScript script = tracking == null ? null : tracking.script(name);
+            if (script == null) {
+                out.put(name, new ScriptStatus(name, t.weight(), null, 0, 0, 0, 0));
+            } else {
+                TrackScript.Stats st = script.stats();
+                out.put(name, new ScriptStatus(name, t.weight(), script.healthy(), st.runs(), st.failures(),
+                        st.timeouts(), seconds(st.lastDuration())));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static FloatingIpStatus floatingIp(TakeoverOrchestrator t) {
+        if (t == null) {
+            return null;
+        }
+        Holder h = t.lastHolder();
+        Timeline timeline = t.lastTakeover();
+        List<MarkStatus> marks = null;
+        Double seconds = null;
+        if (timeline != null) {
+            List<Timeline.Mark> raw = timeline.marks();
+            marks = raw.stream()
+                    .map(m -> new MarkStatus(m.what(), m.detail() == null ? null : String.valueOf(m.detail()),
+                            m.sinceMasterNanos() / 1e6))
+                    .toList();
+            seconds = raw.isEmpty() ? null : raw.getLast().sinceMasterNanos() / 1e9;
+        }
+        return new FloatingIpStatus(h == null ? null : h.kind().name().toLowerCase(), h == null || h.id().isEmpty() ? null : h.id(),
+                t.lastError(), t.breakerState().name(), marks, seconds, t.stats());
+    }
+
+    private static double seconds(Duration d) {
+        return d == null ? 0 : d.toNanos() / 1e9;
+    }
+
+    /** Every instance that tracks a script, by script name: the first instance's view (runs are per script). */
+    public Map<String, ScriptStatus> scriptsByName() {
+        Map<String, ScriptStatus> out = new LinkedHashMap<>();
+        for (InstanceStatus i : instances) {
+            for (ScriptStatus s : i.scripts()) {
+                out.putIfAbsent(s.name(), s);
+            }
+        }
+        return out;
+    }
+}
