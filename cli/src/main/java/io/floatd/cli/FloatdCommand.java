@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "VRRP failover daemon that moves Linux VIPs and cloud IPs.",
-        subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DemoCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, HandoverCommand.Handover.class, HandoverCommand.Resume.class,
+                CheckCommand.class, DemoCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -29,7 +30,7 @@ public final class FloatdCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, status, check, demo or version");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, status, handover, resume, check, demo or version");
     }
 
     public static CommandLine commandLine() {

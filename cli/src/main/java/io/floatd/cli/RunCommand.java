@@ -96,7 +96,8 @@ final class RunCommand implements Callable<Integer> {
             VrrpDaemon d = daemon;
             try {
                 status = StatusServer.start(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
-                        () -> d.loop().alive());
+                        () -> d.loop().alive(),
+                        (action, instance) -> "handover".equals(action) ? d.handover(instance) : d.resume(instance));
             } catch (IOException e) {
                 daemon.close();
                 spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());

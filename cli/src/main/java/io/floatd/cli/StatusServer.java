@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -57,7 +58,18 @@ final class StatusServer implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound (in use, not local), with a one-line message
      */
+    /** What {@code POST /handover} and {@code POST /resume} do: the instances acted on, empty for an unknown name. */
+    @FunctionalInterface
+    interface Control {
+        java.util.List<String> apply(String action, String instance);
+    }
+
     static StatusServer start(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy) throws IOException {
+        return start(address, snapshots, healthy, null);
+    }
+
+    static StatusServer start(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
+            Control control) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("floatd-status", true),
                 NioIoHandler.newFactory());
         try {
@@ -72,7 +84,7 @@ final class StatusServer implements AutoCloseable {
                                     new ReadTimeoutHandler(10, TimeUnit.SECONDS),
                                     new HttpServerCodec(4096, 8192, 8192),
                                     new HttpObjectAggregator(8192),
-                                    new Handler(snapshots, healthy));
+                                    new Handler(snapshots, healthy, control));
                         }
                     });
             InetSocketAddress sa = address.socketAddress();
@@ -112,10 +124,24 @@ final class StatusServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Supplier<StatusSnapshot> snapshots;
         private final BooleanSupplier healthy;
+        private final Control control;
 
-        Handler(Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy) {
+        Handler(Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy, Control control) {
             this.snapshots = snapshots;
             this.healthy = healthy;
+            this.control = control;
+        }
+
+        // POST /handover?instance=VI_1 and POST /resume (all instances without ?instance)
+        private FullHttpResponse control(QueryStringDecoder q) {
+            String action = q.path().substring(1);
+            var named = q.parameters().get("instance");
+            String instance = named == null || named.isEmpty() ? null : named.getFirst();
+            java.util.List<String> done = control.apply(action, instance);
+            if (done.isEmpty()) {
+                return text(HttpResponseStatus.NOT_FOUND, "no instance named " + instance + "\n", "text/plain; charset=utf-8");
+            }
+            return text(HttpResponseStatus.OK, action + ": " + String.join(" ", done) + "\n", "text/plain; charset=utf-8");
         }
 
         @Override
@@ -123,6 +149,9 @@ final class StatusServer implements AutoCloseable {
             FullHttpResponse resp;
             if (!req.decoderResult().isSuccess()) {
                 resp = text(HttpResponseStatus.BAD_REQUEST, "bad request\n", "text/plain; charset=utf-8");
+            } else if (req.method() == HttpMethod.POST && control != null
+                    && Set.of("/handover", "/resume").contains(new QueryStringDecoder(req.uri()).path())) {
+                resp = control(new QueryStringDecoder(req.uri()));
             } else if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
                 resp = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain; charset=utf-8");
                 resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");

@@ -296,6 +296,37 @@ class StatusEndpointTest {
     }
 
     @Test
+    void handoverMovesMastershipToThePeerUntilResume() throws Exception {
+        VrrpDaemon a = start(conf(150, A, B), "a");
+        VrrpDaemon b = start(conf(100, B, A), "b");
+        await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
+        StatusServer s = StatusServer.start(HostPort.parse("127.0.0.1:0"), () -> StatusSnapshot.of(a, "test"),
+                () -> a.loop().alive(), (action, instance) -> "handover".equals(action) ? a.handover(instance) : a.resume(instance));
+        closing.add(s);
+        String at = "127.0.0.1:" + s.address().getPort();
+
+        long asked = System.nanoTime();
+        assertEquals(0, cli("handover", "VI_1", "--address", at));
+        await(() -> state(b) == VrrpState.MASTER && state(a) == VrrpState.BACKUP);
+        long tookMs = (System.nanoTime() - asked) / 1_000_000;
+        // priority 0: the peer waits Skew_Time (61 ms), not Master_Down_Interval (361 ms)
+        assertTrue(tookMs < 2000, "handover took " + tookMs + " ms");
+        Thread.sleep(1000);
+        assertEquals(VrrpState.BACKUP, state(a), "a higher-priority node in maintenance does not preempt");
+
+        assertEquals(2, cli("handover", "VI_9", "--address", at), "an unknown instance is a usage error");
+        assertEquals(0, cli("resume", "--address", at));
+        await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
+    }
+
+    private static int cli(String... args) {
+        picocli.CommandLine cl = FloatdCommand.commandLine();
+        cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+        cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        return cl.execute(args);
+    }
+
+    @Test
     void aPortInUseIsOneClearError() throws Exception {
         try (StatusServer first = StatusServer.start(HostPort.parse("127.0.0.1:0"), () -> null, () -> true)) {
             int port = first.address().getPort();

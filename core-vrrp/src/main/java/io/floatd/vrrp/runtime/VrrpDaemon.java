@@ -357,6 +357,33 @@ public final class VrrpDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Planned maintenance ({@code floatd handover}): each named instance (all when {@code instance} is null)
+     * that is Master resigns with priority 0, so the peer takes over after Skew_Time and the IP follows; it then
+     * stays Backup until {@link #resume}.
+     *
+     * @return the instances it applied to; empty when none is named so
+     */
+    public List<String> handover(String instance) {
+        return postTo(instance, new VrrpEvent.Handover());
+    }
+
+    /** Ends a {@link #handover}: the instances take part in the election again. */
+    public List<String> resume(String instance) {
+        return postTo(instance, new VrrpEvent.Resume());
+    }
+
+    private List<String> postTo(String instance, VrrpEvent event) {
+        List<String> names = new ArrayList<>();
+        for (Instance i : instances) {
+            if (instance == null || instance.equals(i.config().name())) {
+                names.add(i.config().name());
+                loop.post(() -> i.runner().handle(event));
+            }
+        }
+        return names;
+    }
+
     public List<Instance> instances() {
         return List.copyOf(instances);
     }
