@@ -18,15 +18,18 @@ final class ConfigFileOption {
 
     /** Parses the file; on errors prints each as {@code file:line: message} and returns empty. */
     Optional<FloatdConfig> load(PrintWriter err) {
+        return load(err, w -> err.println("floatd: warning: " + w));
+    }
+
+    /** The same, with warnings handed to {@code warnings} (the daemon logs them in its own log format). */
+    Optional<FloatdConfig> load(PrintWriter err, java.util.function.Consumer<ConfigError> warnings) {
         if (!Files.isRegularFile(file)) {
             err.println("floatd: " + file + ": no such configuration file");
             return Optional.empty();
         }
         try {
             FloatdConfig config = ConfigParser.parse(file);
-            for (ConfigError w : config.warnings()) {
-                err.println("floatd: warning: " + w);
-            }
+            config.warnings().forEach(warnings);
             return Optional.of(config);
         } catch (ConfigException e) {
             for (ConfigError error : e.errors()) {

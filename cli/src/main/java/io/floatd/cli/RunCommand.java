@@ -58,11 +58,16 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // through the logger, so --log-format json stays one JSON object per line
+    private static void warn(io.floatd.vrrp.config.ConfigError w) {
+        LOG.log(Level.WARNING, w.toString());
+    }
+
     // a reload with errors changes nothing: the running configuration stays, and the log says why
     private void reload(VrrpDaemon daemon) {
         LOG.log(Level.INFO, "Reloading configuration from {0}", config.file);
         StringWriter errors = new StringWriter();
-        Optional<FloatdConfig> next = config.load(new PrintWriter(errors, true));
+        Optional<FloatdConfig> next = config.load(new PrintWriter(errors, true), RunCommand::warn);
         errors.toString().lines().forEach(line -> LOG.log(Level.WARNING, line.replaceFirst("^floatd: ", "")));
         if (next.isEmpty()) {
             LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
@@ -78,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.install(debug, System.err, logFormat);
-        Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr());
+        Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr(), RunCommand::warn);
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
