@@ -136,6 +136,15 @@ public final class DoTestEndpoint implements AutoCloseable {
     private String actionOutcome = "completed";
     private int staleReads;
 
+    static {
+        // the JDK's HttpServer leaves Nagle on by default: a response's separate header and body writes then wait for
+        // the client's delayed ACK (tens of ms) on a kept-alive connection, which the real API does not. Read once,
+        // when the first HttpServer is created; this module's surefire sets it too.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Plain HTTP. */
     DoTestEndpoint(String token) throws IOException {
         this(token, (SSLContext) null);
