@@ -199,6 +199,7 @@ class DigitalOceanFailoverTest {
         List<String> retryLines = node0.log().lines().filter(l -> l.contains("retrying")).toList();
         assertEquals(1, retryLines.size(), node0.log());
         assertTrue(retryLines.getFirst().contains("pending"), retryLines.getFirst());
+        System.out.println("DigitalOceanFailoverTest: retry line: " + retryLines.getFirst());
         assertNoTokenNorStackTrace();
     }
 
