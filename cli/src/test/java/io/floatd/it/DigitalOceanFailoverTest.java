@@ -207,10 +207,12 @@ class DigitalOceanFailoverTest {
 
     /**
      * Only with {@code FLOATD_DO_BENCH=1} (bench/do-takeover.sh). In this rig: (i) floatd, entering MASTER → the
-     * assign request at the endpoint, over {@code FLOATD_DO_BENCH_FAILOVERS} (20) takeovers: kill -9 of node0
-     * (node1 takes over) and node0's restart (it preempts), alternately; (ii) kill -9 of the Master → the assign
-     * action completed, floatd against keepalived with the tutorial's notify_master master.sh (curl), over
-     * {@code FLOATD_DO_BENCH_REPS} (10) kills each. Every sample and the summary go to stdout as "do-bench" lines.
+     * assign request at the endpoint, over {@code FLOATD_DO_BENCH_FAILOVERS} (20) elections won by a warm daemon
+     * (node0's priority lowered and restored through a track_file, alternately); (ii) kill -9 of the Master → the
+     * assign request and → the assign action completed, floatd against keepalived with the tutorial's
+     * notify_master master.sh (curl), over {@code FLOATD_DO_BENCH_REPS} (10) kills each, then
+     * {@code FLOATD_DO_BENCH_LOCKED} (3) kills each with the first assign refused (422 pending event). Every sample
+     * and the summary go to stdout as "do-bench" lines.
      */
     @Test
     @EnabledIfEnvironmentVariable(named = "FLOATD_DO_BENCH", matches = "1")
