@@ -32,6 +32,12 @@ public final class FloatdProcess implements AutoCloseable {
 
     /** Writes the notify script, then the config made by {@code configFor(notifyScriptPath)}, and starts floatd. */
     public static FloatdProcess start(Netns ns, java.util.function.Function<String, String> configFor, String... extraArgs) {
+        return start(ns, java.util.Map.of(), configFor, extraArgs);
+    }
+
+    /** As {@link #start(Netns, java.util.function.Function, String...)}, with {@code env} added to floatd's environment. */
+    public static FloatdProcess start(Netns ns, java.util.Map<String, String> env,
+            java.util.function.Function<String, String> configFor, String... extraArgs) {
         try {
             Path dir = Files.createTempDirectory("floatd-it-");
             FloatdProcess p = new FloatdProcess(ns, dir);
@@ -40,7 +46,7 @@ public final class FloatdProcess implements AutoCloseable {
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path conf = dir.resolve("floatd.conf");
             Files.writeString(conf, configFor.apply(script.toString()));
-            p.launch(conf, extraArgs);
+            p.launch(conf, env, extraArgs);
             return p;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -60,11 +66,12 @@ public final class FloatdProcess implements AutoCloseable {
         return cmd;
     }
 
-    private void launch(Path conf, String... extraArgs) {
+    private void launch(Path conf, java.util.Map<String, String> env, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("run", "-f", conf.toString()));
         args.addAll(List.of(extraArgs));
         // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
         List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.addAll(command(args.toArray(String[]::new)));
         process = ns.spawn(cmd, log);
     }

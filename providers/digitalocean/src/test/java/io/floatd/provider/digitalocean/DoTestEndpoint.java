@@ -37,12 +37,22 @@ import javax.net.ssl.SSLContext;
  * {@code in-progress} for a set number of polls, then {@code completed} or {@code errored}, or never done), refuses an
  * action on a locked IP with 422, checks the bearer token (401), and can be told to answer the next matching requests
  * with a given status, headers and error body (429 with rate-limit headers, 5xx, 422). Every request is logged, with
- * its client port (the same port: the same kept-alive connection), and counted per method and path.
+ * its client port (the same port: the same kept-alive connection) and its arrival time, and counted per method and
+ * path.
+ *
+ * <p>Also usable from other modules' tests (the module's test-jar): {@link #DoTestEndpoint(String, InetSocketAddress)}
+ * listens on any address, e.g. inside a test network namespace when constructed in {@code Netns.runInside}; with
+ * {@link #actionMillis} an action completes a fixed time after it started, whether or not anybody polls it (the
+ * completions are logged); and it answers the droplet metadata service's {@code /metadata/v1/id} and
+ * {@code /metadata/v1/{reserved,floating}_ip/ipv4/active} (no token) for the droplet whose private or public IPv4 is
+ * the client's source address, as 169.254.169.254 answers each droplet.
  */
-final class DoTestEndpoint implements AutoCloseable {
+public final class DoTestEndpoint implements AutoCloseable {
     static final String NOT_FOUND = "The resource you were accessing could not be found.";
 
-    record Request(String method, String path, String body, String authorization, int clientPort) {
+    /** One request as it arrived; {@code atEpochNanos} is the wall clock (comparable across processes). */
+    public record Request(String method, String path, String body, String authorization, int clientPort,
+                          String clientAddress, long atEpochNanos) {
         @Override
         public String toString() {
             return method + " " + path + (body.isEmpty() ? "" : " " + body);
@@ -75,6 +85,10 @@ final class DoTestEndpoint implements AutoCloseable {
         Rip(String ip) {
             this.ip = ip;
         }
+    }
+
+    /** An action that finished, with the wall-clock time it did. */
+    public record Completion(long actionId, String type, Long droplet, String status, long atEpochNanos) {
     }
 
     private static final class Action {
@@ -113,20 +127,44 @@ final class DoTestEndpoint implements AutoCloseable {
     private final Map<String, Integer> counts = new HashMap<>();
     private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Fault> faults = new ArrayDeque<>();
+    private final List<Completion> completions = new ArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("do-test-actions").daemon(true).factory());
     private long nextActionId = 2_000_000_001L;
+    private long actionMillis = -1;
     private int actionPolls = 1;
     private String actionOutcome = "completed";
     private int staleReads;
 
+    static {
+        // the JDK's HttpServer leaves Nagle on by default: a response's separate header and body writes then wait for
+        // the client's delayed ACK (tens of ms) on a kept-alive connection, which the real API does not. Read once,
+        // when the first HttpServer is created; this module's surefire sets it too.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Plain HTTP. */
     DoTestEndpoint(String token) throws IOException {
-        this(token, null);
+        this(token, (SSLContext) null);
     }
 
     /** TLS with the given server context when not null. */
     DoTestEndpoint(String token, SSLContext serverTls) throws IOException {
+        this(token, serverTls, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /**
+     * Plain HTTP on {@code at} (port 0: any). The listening socket belongs to the network namespace of the calling
+     * thread: construct it in {@code Netns.runInside} to serve a test namespace's address.
+     */
+    public DoTestEndpoint(String token, InetSocketAddress at) throws IOException {
+        this(token, null, at);
+    }
+
+    private DoTestEndpoint(String token, SSLContext serverTls, InetSocketAddress at) throws IOException {
         this.token = token;
-        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         if (serverTls != null) {
             HttpsServer s = HttpsServer.create(at, 16);
             s.setHttpsConfigurator(new HttpsConfigurator(serverTls));
@@ -142,20 +180,21 @@ final class DoTestEndpoint implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
-        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
+    public URI uri() {
+        InetSocketAddress a = server.getAddress();
+        return URI.create((tls ? "https" : "http") + "://" + a.getAddress().getHostAddress() + ":" + a.getPort());
     }
 
     // ---- state --------------------------------------------------------------------------------------------------
 
-    DoTestEndpoint droplet(long id, String name, String publicIp, String privateIp) {
+    public DoTestEndpoint droplet(long id, String name, String publicIp, String privateIp) {
         synchronized (lock) {
             droplets.put(id, new Droplet(id, name, publicIp, privateIp));
         }
         return this;
     }
 
-    DoTestEndpoint reservedIp(String ip) {
+    public DoTestEndpoint reservedIp(String ip) {
         synchronized (lock) {
             ips.put(ip, new Rip(ip));
         }
@@ -163,71 +202,90 @@ final class DoTestEndpoint implements AutoCloseable {
     }
 
     /** Assigns as the control panel would (not logged); null unassigns. */
-    void assign(String ip, Long droplet) {
+    public void assign(String ip, Long droplet) {
         synchronized (lock) {
             ips.get(ip).droplet = droplet;
         }
     }
 
-    Long holder(String ip) {
+    public Long holder(String ip) {
         synchronized (lock) {
             return ips.get(ip).droplet;
         }
     }
 
-    boolean locked(String ip) {
+    public boolean locked(String ip) {
         synchronized (lock) {
             return ips.get(ip).locked;
         }
     }
 
     /** Actions started from now on stay in-progress for {@code polls} reads, then end as {@code outcome}. */
-    void actions(int polls, String outcome) {
+    public void actions(int polls, String outcome) {
         synchronized (lock) {
             actionPolls = polls;
             actionOutcome = outcome;
         }
     }
 
+    /**
+     * Actions started from now on stay in-progress for {@code millis}, then complete (whoever polls them, and when);
+     * a negative value goes back to {@link #actions}' poll counting.
+     */
+    public void actionMillis(long millis) {
+        synchronized (lock) {
+            actionMillis = millis;
+            actionOutcome = "completed";
+        }
+    }
+
+    /** The actions finished so far, oldest first. */
+    public List<Completion> completions() {
+        synchronized (lock) {
+            return List.copyOf(completions);
+        }
+    }
+
     /** The next {@code n} reads of a reserved IP show it unassigned, whatever it is (a read racing a change). */
-    void staleReads(int n) {
+    public void staleReads(int n) {
         synchronized (lock) {
             staleReads = n;
         }
     }
 
     /** Answers the next request matching "METHOD path" (a regex) with this status, headers and error body. */
-    void failNext(String methodAndPath, int status, Map<String, String> headers, String id, String message) {
+    public void failNext(String methodAndPath, int status, Map<String, String> headers, String id, String message) {
         synchronized (lock) {
             faults.add(new Fault(Pattern.compile(methodAndPath), status, headers, id, message));
         }
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (log) {
             return List.copyOf(log);
         }
     }
 
-    List<String> calls() {
+    public List<String> calls() {
         return requests().stream().map(r -> r.method() + " " + r.path()).toList();
     }
 
-    int count(String method, String pathRegex) {
+    public int count(String method, String pathRegex) {
         return (int) requests().stream().filter(r -> r.method().equals(method) && r.path().matches(pathRegex)).count();
     }
 
     /** Per "METHOD path" counters. */
-    Map<String, Integer> counters() {
+    public Map<String, Integer> counters() {
         synchronized (lock) {
             return Map.copyOf(counts);
         }
     }
 
-    void resetLog() {
+    public void resetLog() {
         log.clear();
         synchronized (lock) {
             counts.clear();
+            completions.clear();
         }
     }
 
@@ -239,9 +297,15 @@ final class DoTestEndpoint implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            log.add(new Request(method, path, body, auth == null ? "" : auth, ex.getRemoteAddress().getPort()));
+            String client = ex.getRemoteAddress().getAddress().getHostAddress();
+            log.add(new Request(method, path, body, auth == null ? "" : auth, ex.getRemoteAddress().getPort(), client,
+                    epochNanos()));
             synchronized (lock) {
                 counts.merge(method + " " + path, 1, Integer::sum);
+            }
+            if (path.startsWith("/metadata/")) {
+                metadata(ex, method, path, client);
+                return;
             }
             ex.getResponseHeaders().set("RateLimit-Limit", "5000");
             ex.getResponseHeaders().set("RateLimit-Remaining", "4999");
@@ -260,6 +324,33 @@ final class DoTestEndpoint implements AutoCloseable {
             route(ex, method, path, body);
         } catch (RuntimeException e) {
             error(ex, 500, "server_error", "test endpoint: " + e);
+        }
+    }
+
+    static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private void metadata(HttpExchange ex, String method, String path, String client) throws IOException {
+        String answer = null;
+        synchronized (lock) {
+            Droplet d = droplets.values().stream()
+                    .filter(x -> client.equals(x.privateIp) || client.equals(x.publicIp)).findFirst().orElse(null);
+            if (d != null && method.equals("GET")) {
+                if (path.equals("/metadata/v1/id")) {
+                    answer = String.valueOf(d.id);
+                } else if (path.equals("/metadata/v1/reserved_ip/ipv4/active")
+                        || path.equals("/metadata/v1/floating_ip/ipv4/active")) {
+                    answer = String.valueOf(ips.values().stream().anyMatch(r -> Long.valueOf(d.id).equals(r.droplet)));
+                }
+            }
+        }
+        byte[] b = (answer != null ? answer : "not found").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(answer != null ? 200 : 404, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
         }
     }
 
@@ -355,17 +446,23 @@ final class DoTestEndpoint implements AutoCloseable {
             error(ex, 422, "unprocessable_entity", "The reserved IP is not assigned.");
             return;
         }
-        Action a = new Action(nextActionId++, ip, type, droplet, actionPolls, actionOutcome);
+        Action a = new Action(nextActionId++, ip, type, droplet, actionMillis >= 0 ? -1 : actionPolls, actionOutcome);
         actions.put(a.id, a);
         r.locked = true;
-        if (a.pollsLeft == 0) {
+        if (actionMillis >= 0) {
+            timer.schedule(() -> {
+                synchronized (lock) {
+                    finish(a);
+                }
+            }, actionMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else if (a.pollsLeft == 0) {
             finish(a);
         }
         json(ex, 201, actionJson(a, family));
     }
 
     private void poll(Action a) {
-        if (!a.status.equals("in-progress") || a.finalStatus == null) {
+        if (!a.status.equals("in-progress") || a.finalStatus == null || a.pollsLeft < 0) {
             return;
         }
         if (--a.pollsLeft <= 0) {
@@ -383,6 +480,7 @@ final class DoTestEndpoint implements AutoCloseable {
             r.droplet = a.type.equals("assign") ? a.droplet : null;
         }
         r.locked = false;
+        completions.add(new Completion(a.id, a.type, a.droplet, a.status, epochNanos()));
     }
 
     private static String singular(String family) {
@@ -507,5 +605,6 @@ final class DoTestEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
+        timer.shutdownNow();
     }
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# usage: bench/do-takeover.sh [FAILOVERS [REPS]]
+#
+# DigitalOcean reserved-IP takeover benchmark (root; network namespaces; nothing leaves them). Runs
+# DigitalOceanFailoverTest#benchmark (cli tests): two nodes and "the cloud" (DoTestEndpoint, the DigitalOcean
+# API v2 + the per-droplet metadata service over plain HTTP on 10.199.0.12, an assign action completes 1000 ms
+# after it started), VRRPv3 advert_int 0.1, unicast, node0 priority 150 / node1 priority 100.
+#   (i)  floatd --provider digitalocean: entering MASTER (its log line, ms precision, truncated) -> the assign
+#        POST arriving at the endpoint, over FAILOVERS (default 20) takeovers: kill -9 of node0 (node1 takes over)
+#        and node0's restart (it preempts), alternately; p50 / p99 (nearest rank).
+#  (ii)  kill -9 of the Master -> assign request and -> assign action completed (the endpoint's log), floatd vs
+#        keepalived + the DigitalOcean tutorial's notify_master master.sh (curl metadata id, curl metadata
+#        reserved_ip/ipv4/active, POST the assign up to 10 times with sleep 3), REPS (default 10) kills each.
+# Waits (bounded, 5 min) for `uptime` load < 1 first and prints the load. Output: samples and tables on stdout,
+# full Maven output in bench/out/do-takeover-<timestamp>.log (git-ignored).
+set -euo pipefail
+
+FAILOVERS=${1:-20}
+REPS=${2:-10}
+for n in "$FAILOVERS" "$REPS"; do
+  case $n in ''|*[!0-9]*) echo "usage: bench/do-takeover.sh [FAILOVERS [REPS]]" >&2; exit 2 ;; esac
+done
+[ "$(id -u)" = 0 ] || { echo "do-takeover.sh: needs root (network namespaces)" >&2; exit 2; }
+command -v keepalived >/dev/null || { echo "do-takeover.sh: keepalived not found" >&2; exit 2; }
+command -v curl >/dev/null || { echo "do-takeover.sh: curl not found" >&2; exit 2; }
+
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+cd "$ROOT"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+mkdir -p bench/out
+LOG=bench/out/do-takeover-$(date +%Y%m%d-%H%M%S).log
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+for _ in $(seq 1 30); do
+  awk -v l="$(load)" 'BEGIN { exit !(l < 1) }' && break
+  echo "do-takeover.sh: load $(load), waiting (10 s steps, at most 5 min)"
+  sleep 10
+done
+echo "do-takeover.sh: load before the run: $(uptime)"
+
+./mvnw -B -q -pl cli -am install -DskipTests
+FLOATD_DO_BENCH=1 FLOATD_DO_BENCH_FAILOVERS=$FAILOVERS FLOATD_DO_BENCH_REPS=$REPS \
+  ./mvnw -B -q -pl cli -am test -Dtest='DigitalOceanFailoverTest#benchmark' -Dsurefire.failIfNoSpecifiedTests=false \
+  >"$LOG" 2>&1 || { tail -50 "$LOG"; echo "do-takeover.sh: failed, see $LOG" >&2; exit 1; }
+grep 'do-bench' "$LOG" | sed 's/^do-bench //'
+echo "do-takeover.sh: load after the run: $(uptime)"
+echo "do-takeover.sh: full output in $LOG"

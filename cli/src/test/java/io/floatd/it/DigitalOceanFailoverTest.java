@@ -1,0 +1,723 @@
+package io.floatd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.floatd.provider.digitalocean.DoTestEndpoint;
+import io.floatd.testing.Lan;
+import io.floatd.testing.Netns;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * Two real floatd daemons ({@code floatd run -f CONF --provider digitalocean}, each its own JVM) in two network
+ * namespaces on one bridged segment, and a third namespace as "the cloud": {@link DoTestEndpoint}, the DigitalOcean
+ * API v2 over plain HTTP on {@code 10.199.0.12}, listening inside that namespace. The endpoint knows both droplets
+ * (their private IPv4 is the node's {@code unicast_src_ip}) and the reserved IP; an assign runs as an asynchronous
+ * action that completes {@value #ACTION_MS} ms after it started. VRRPv3 with {@code advert_int 0.1}.
+ *
+ * <p>Nothing leaves the namespaces: the config names the endpoint ({@code api_url}, {@code droplet_id}) and the
+ * environment points {@code DIGITALOCEAN_API_URL} and {@code DIGITALOCEAN_METADATA_URL} at it too; the token is a
+ * fake one in a 0600 file. Timing assertions are generous (2 shared cores, JVM start-up).
+ */
+@Timeout(90)
+class DigitalOceanFailoverTest {
+    static final int NODE0 = 0;
+    static final int NODE1 = 1;
+    static final int CLOUD = 2;
+    static final String RIP = "203.0.113.50";
+    static final long[] DROPLET = {3164444L, 3164494L};
+    static final String TOKEN = "dop_v1_" + "4f0c2a7e9b1d8c3f5a6e7d2b0c9a8f1e3d5c7b9a2e4f6d8c0b1a3e5f7d9c2b4a";
+    static final long ACTION_MS = 1000;
+    static final int VRID = 52;
+    static final String ASSIGN = "/v2/reserved_ips/" + RIP + "/actions";
+
+    static final Duration START = Duration.ofSeconds(20);
+    static final Duration STEP = Duration.ofSeconds(10);
+
+    private static Lan lan;
+    private static Path tokenFile;
+    private DoTestEndpoint api;
+    private final List<FloatdProcess> daemons = new ArrayList<>();
+
+    @BeforeAll
+    static void createLan() throws IOException {
+        Netns.requireRoot();
+        lan = Lan.create("do", 3);
+        tokenFile = Files.createTempFile("do-token-", "");
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(tokenFile, TOKEN + "\n");
+    }
+
+    @AfterAll
+    static void deleteLan() throws IOException {
+        if (lan != null) {
+            lan.close();
+        }
+        if (tokenFile != null) {
+            Files.deleteIfExists(tokenFile);
+        }
+    }
+
+    @BeforeEach
+    void startCloud() {
+        api = startEndpoint(lan.host(CLOUD));
+    }
+
+    @AfterEach
+    void stopEverything() {
+        for (FloatdProcess d : daemons) {
+            d.close();
+        }
+        daemons.clear();
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    /** The API inside {@code cloud}'s namespace, on its eth0 address, knowing both droplets and the reserved IP. */
+    static DoTestEndpoint startEndpoint(Netns cloud) {
+        DoTestEndpoint e = cloud.runInside(() -> new DoTestEndpoint(TOKEN,
+                new InetSocketAddress(Lan.address(CLOUD), 0)));
+        for (int node : new int[] {NODE0, NODE1}) {
+            e.droplet(DROPLET[node], "lb-" + (node + 1), "192.0.2." + (10 + node), Lan.address(node));
+        }
+        e.reservedIp(RIP);
+        e.actionMillis(ACTION_MS);
+        return e;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** (a) The election's winner gets the IP, the action completes, and then nobody writes while nothing changes. */
+    @Test
+    void electedMasterGetsTheReservedIpAndThenNothingIsWritten() {
+        FloatdProcess node0 = start(NODE0, 150);
+        node0.awaitState("MASTER", START);
+        FloatdProcess node1 = start(NODE1, 100);
+        node1.awaitState("BACKUP", START);
+        awaitCompleted(DROPLET[NODE0], STEP);
+        assertEquals(DROPLET[NODE0], api.holder(RIP));
+        node0.awaitLog("reserved IP " + RIP + " assigned to droplet " + DROPLET[NODE0], STEP);
+        assertEquals(1, posts(), "one assign: " + api.calls());
+
+        // several re-check intervals (0.5 s) with nothing changing: reads only
+        int before = api.requests().size();
+        FloatdProcess.sleep(2500);
+        List<DoTestEndpoint.Request> later = api.requests().subList(before, api.requests().size());
+        assertTrue(later.stream().allMatch(r -> r.method().equals("GET")), "writes while nothing changed: " + later);
+        assertTrue(later.stream().anyMatch(r -> r.path().equals("/v2/reserved_ips/" + RIP)),
+                "the Master re-checks the holder: " + later);
+        assertEquals(1, posts(), api.calls().toString());
+        assertTrue(api.requests().stream().noneMatch(r -> r.method().equals("POST")
+                && r.clientAddress().equals(Lan.address(NODE1))), "the Backup wrote: " + api.calls());
+        assertEquals("MASTER", node0.lastState());
+        assertEquals("BACKUP", node1.lastState());
+        assertNoTokenNorStackTrace();
+    }
+
+    /** (b) kill -9 of the Master: the Backup assigns the IP to its droplet; the endpoint's log times the takeover. */
+    @Test
+    void killMinus9OfTheMasterMovesTheReservedIp() {
+        FloatdProcess node0 = start(NODE0, 150);
+        node0.awaitState("MASTER", START);
+        FloatdProcess node1 = start(NODE1, 100);
+        node1.awaitState("BACKUP", START);
+        awaitCompleted(DROPLET[NODE0], STEP);
+        FloatdProcess.sleep(500);
+
+        long killedAt = FloatdProcess.epochNanos();
+        node0.kill9();
+        node1.awaitNotified("MASTER", killedAt, STEP);
+        DoTestEndpoint.Completion done = awaitCompleted(DROPLET[NODE1], STEP);
+        DoTestEndpoint.Request assign = firstAssign(DROPLET[NODE1], killedAt);
+        assertEquals(Lan.address(NODE1), assign.clientAddress());
+        assertEquals(DROPLET[NODE1], api.holder(RIP));
+        long toRequestMs = (assign.atEpochNanos() - killedAt) / 1_000_000;
+        long toDoneMs = (done.atEpochNanos() - killedAt) / 1_000_000;
+        System.out.printf("DigitalOceanFailoverTest: kill -9 -> assign request %d ms, -> action completed %d ms"
+                + " (action %d ms)%n", toRequestMs, toDoneMs, ACTION_MS);
+        // Master_Down_Interval 361 ms, then GET holder, GET + POST: well under 2 s even on a busy machine
+        assertTrue(toRequestMs >= 150 && toRequestMs < 2000, "kill -> assign request " + toRequestMs + " ms");
+        assertTrue(toDoneMs >= toRequestMs + ACTION_MS - 50 && toDoneMs < toRequestMs + ACTION_MS + 1000,
+                "kill -> completed " + toDoneMs + " ms");
+        assertEquals(2, posts(), "one assign per Master: " + api.calls());
+        node1.awaitLog("reserved IP " + RIP + " assigned to droplet " + DROPLET[NODE1], STEP);
+        assertNoTokenNorStackTrace();
+    }
+
+    /** (c) The IP already on this droplet: becoming Master (after a restart, say) reads, and writes nothing. */
+    @Test
+    void alreadyAssignedMeansNoAssignCall() {
+        api.assign(RIP, DROPLET[NODE1]); // as the control panel (or node1's previous run) left it
+        FloatdProcess node1 = start(NODE1, 100);
+        node1.awaitState("MASTER", START);
+        node1.awaitLog("already held, no write", STEP);
+        FloatdProcess.sleep(1500);
+        assertEquals(0, posts(), api.calls().toString());
+        assertTrue(api.requests().stream().allMatch(r -> r.method().equals("GET")), api.calls().toString());
+        assertEquals(DROPLET[NODE1], api.holder(RIP));
+
+        // and again after kill -9 and a restart of the same node
+        node1.kill9();
+        api.resetLog();
+        FloatdProcess again = start(NODE1, 100);
+        again.awaitState("MASTER", START);
+        again.awaitLog("already held, no write", STEP);
+        FloatdProcess.sleep(1000);
+        assertEquals(0, posts(), api.calls().toString());
+        assertTrue(api.requests().stream().allMatch(r -> r.method().equals("GET")), api.calls().toString());
+        assertNoTokenNorStackTrace();
+    }
+
+    /** (d) A 422 "pending event" to the first assign: one retry line in the log, no stack trace, then assigned. */
+    @Test
+    void aLockedIpIsRetriedAndThenAssigned() {
+        api.failNext("POST " + ASSIGN, 422, Map.of(), "unprocessable_entity", "The reserved IP has a pending event.");
+        FloatdProcess node0 = start(NODE0, 150);
+        node0.awaitState("MASTER", START);
+        awaitCompleted(DROPLET[NODE0], STEP);
+        node0.awaitLog("reserved IP " + RIP + " assigned to droplet " + DROPLET[NODE0], STEP);
+        assertEquals(2, posts(), "the refused assign and the retried one: " + api.calls());
+        List<String> retryLines = node0.log().lines().filter(l -> l.contains("retrying")).toList();
+        assertEquals(1, retryLines.size(), node0.log());
+        assertTrue(retryLines.getFirst().contains("pending"), retryLines.getFirst());
+        System.out.println("DigitalOceanFailoverTest: retry line: " + retryLines.getFirst());
+        assertNoTokenNorStackTrace();
+    }
+
+    // ---- benchmark (bench/do-takeover.sh) ------------------------------------------------------------------------
+
+    /**
+     * Only with {@code FLOATD_DO_BENCH=1} (bench/do-takeover.sh). In this rig: (i) floatd, entering MASTER → the
+     * assign request at the endpoint, over {@code FLOATD_DO_BENCH_FAILOVERS} (20) elections won by a warm daemon
+     * (node0's priority lowered and restored through a track_file, alternately); (ii) kill -9 of the Master → the
+     * assign request and → the assign action completed, floatd against keepalived with the tutorial's
+     * notify_master master.sh (curl), over {@code FLOATD_DO_BENCH_REPS} (10) kills each, then
+     * {@code FLOATD_DO_BENCH_LOCKED} (3) kills each with the first assign refused (422 pending event). Every sample
+     * and the summary go to stdout as "do-bench" lines.
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "FLOATD_DO_BENCH", matches = "1")
+    @Timeout(1800)
+    void benchmark() throws Exception {
+        int failovers = Integer.parseInt(System.getenv().getOrDefault("FLOATD_DO_BENCH_FAILOVERS", "20"));
+        int reps = Integer.parseInt(System.getenv().getOrDefault("FLOATD_DO_BENCH_REPS", "10"));
+        int locked = Integer.parseInt(System.getenv().getOrDefault("FLOATD_DO_BENCH_LOCKED", "3"));
+        DoBench b = new DoBench(lan, api, tokenFile, daemons);
+        b.floatd(failovers, reps, locked);
+        api.close();
+        api = startEndpoint(lan.host(CLOUD));
+        b.keepalived(api, reps, locked);
+        b.report();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    FloatdProcess start(int node, int priority) {
+        FloatdProcess p = startFloatd(lan.host(node), api, node, priority, tokenFile);
+        daemons.add(p);
+        return p;
+    }
+
+    static FloatdProcess startFloatd(Netns ns, DoTestEndpoint api, int node, int priority, Path tokenFile) {
+        return startFloatd(ns, api, node, priority, tokenFile, null);
+    }
+
+    /** With {@code trackFile}: the priority less the number in that file (a track_file of weight -1). */
+    static FloatdProcess startFloatd(Netns ns, DoTestEndpoint api, int node, int priority, Path tokenFile,
+            Path trackFile) {
+        // belt and braces: were the config's keys ignored, the environment still names the test endpoint
+        Map<String, String> env = Map.of("DIGITALOCEAN_API_URL", api.uri().toString(),
+                "DIGITALOCEAN_METADATA_URL", api.uri().toString(), "DIGITALOCEAN_TOKEN", "dop_v1_not_this_one");
+        return FloatdProcess.start(ns, env, script -> config(api, node, priority, tokenFile, script, trackFile),
+                "--provider", "digitalocean");
+    }
+
+    static String config(DoTestEndpoint api, int node, int priority, Path tokenFile, String notifyScript,
+            Path trackFile) {
+        int peer = node == NODE0 ? NODE1 : NODE0;
+        String track = trackFile == null ? "" : "track_file prio {\n    file " + trackFile + "\n    weight -1\n}\n";
+        String tracked = trackFile == null ? "" : "    track_file {\n        prio\n    }\n";
+        return track + """
+                ! floatd digitalocean test: node%d
+                global_defs {
+                    router_id node%d
+                }
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id %d
+                    priority %d
+                    advert_int 0.1
+                    version 3
+                    unicast_src_ip %s
+                    unicast_peer {
+                        %s
+                    }
+                    floating_ip {
+                        provider digitalocean
+                        address %s
+                        droplet_id %d
+                        api_url %s
+                        metadata_url %s
+                        token_file %s
+                        attempt_timeout 10
+                        recheck_interval 0.5
+                    }
+                %s    notify %s
+                }
+                """.formatted(node, node, VRID, priority, Lan.address(node), Lan.address(peer), RIP, DROPLET[node],
+                api.uri(), api.uri(), tokenFile, tracked, notifyScript);
+    }
+
+    private int posts() {
+        return api.count("POST", ASSIGN);
+    }
+
+    private DoTestEndpoint.Completion awaitCompleted(long droplet, Duration timeout) {
+        return awaitCompleted(api, droplet, 0, timeout);
+    }
+
+    /** The first completed assign to {@code droplet} at or after {@code afterEpochNanos}. */
+    static DoTestEndpoint.Completion awaitCompleted(DoTestEndpoint api, long droplet, long afterEpochNanos,
+            Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            for (DoTestEndpoint.Completion c : api.completions()) {
+                if (c.type().equals("assign") && Long.valueOf(droplet).equals(c.droplet())
+                        && c.status().equals("completed") && c.atEpochNanos() >= afterEpochNanos) {
+                    return c;
+                }
+            }
+            FloatdProcess.sleep(10);
+        }
+        throw new AssertionError("no completed assign to droplet " + droplet + " within " + timeout + ": "
+                + api.calls() + " " + api.completions());
+    }
+
+    private DoTestEndpoint.Request firstAssign(long droplet, long afterEpochNanos) {
+        return firstAssign(api, droplet, afterEpochNanos);
+    }
+
+    static DoTestEndpoint.Request firstAssign(DoTestEndpoint api, long droplet, long afterEpochNanos) {
+        return api.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.path().endsWith("/actions")
+                        && r.body().contains("\"droplet_id\":" + droplet) && r.atEpochNanos() >= afterEpochNanos)
+                .findFirst().orElseThrow(() -> new AssertionError("no assign to " + droplet + ": " + api.calls()));
+    }
+
+    /** The benchmark's rig and samples; see {@link #benchmark()}. */
+    static final class DoBench {
+        private static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
+        private final Lan lan;
+        private final DoTestEndpoint floatdApi;
+        private final Path tokenFile;
+        private final List<FloatdProcess> daemons;
+        private final java.util.Random random = new java.util.Random();
+        final List<Double> floatdMasterToPost = new ArrayList<>();
+        final List<Double> floatdKillToPost = new ArrayList<>();
+        final List<Double> floatdKillToDone = new ArrayList<>();
+        final List<Double> kaMasterToPost = new ArrayList<>();
+        final List<Double> kaKillToPost = new ArrayList<>();
+        final List<Double> kaKillToDone = new ArrayList<>();
+        final List<Double> floatdLockedKillToDone = new ArrayList<>();
+        final List<Double> kaLockedKillToDone = new ArrayList<>();
+
+        DoBench(Lan lan, DoTestEndpoint api, Path tokenFile, List<FloatdProcess> daemons) {
+            this.lan = lan;
+            this.floatdApi = api;
+            this.tokenFile = tokenFile;
+            this.daemons = daemons;
+        }
+
+        private FloatdProcess startFloatd(int node, int priority, Path trackFile) {
+            FloatdProcess p = DigitalOceanFailoverTest.startFloatd(lan.host(node), floatdApi, node, priority, tokenFile,
+                    trackFile);
+            daemons.add(p);
+            return p;
+        }
+
+        /**
+         * (i) node0 150, node1 100, node0's priority lowered by 100 through a track_file and restored, alternately:
+         * each flip is an election that one warm daemon (its JVM, code paths and API connection in use already)
+         * wins; 2 flips of warm-up are not counted. (ii) kill -9 of node0 (node1 takes over), restart node0.
+         */
+        void floatd(int failovers, int reps, int locked) throws IOException {
+            DoTestEndpoint api = floatdApi;
+            Path prio = Files.createTempFile("do-bench-prio-", "");
+            Files.writeString(prio, "0\n");
+            try {
+                FloatdProcess n0 = startFloatd(NODE0, 150, prio);
+                n0.awaitState("MASTER", START);
+                FloatdProcess n1 = startFloatd(NODE1, 100, null);
+                n1.awaitState("BACKUP", START);
+                awaitCompleted(api, DROPLET[NODE0], 0, STEP);
+                FloatdProcess[] node = {n0, n1};
+                int[] takeovers = {1, 0};
+                for (int flip = 1; flip <= failovers + 2; flip++) {
+                    settle();
+                    int winner = flip % 2 == 1 ? NODE1 : NODE0;
+                    long flippedAt = FloatdProcess.epochNanos();
+                    Files.writeString(prio, winner == NODE1 ? "100\n" : "0\n");
+                    node[winner].awaitNotified("MASTER", flippedAt, STEP);
+                    awaitCompleted(api, DROPLET[winner], flippedAt, STEP);
+                    DoTestEndpoint.Request post = firstAssign(api, DROPLET[winner], flippedAt);
+                    long master = loggedAfter(node[winner], "Entering MASTER STATE", flippedAt);
+                    double sample = ms(post.atEpochNanos() - master);
+                    if (flip > 2) {
+                        floatdMasterToPost.add(sample);
+                    }
+                    System.out.printf("do-bench sample floatd %s %2d  node%d  MASTER->assign %6.1f ms   %s   [%s]%n",
+                            flip > 2 ? "flip   " : "warm-up", flip, winner, sample,
+                            takeoverLine(node[winner], ++takeovers[winner]), calls(api, winner, master, post));
+                }
+                Files.writeString(prio, "0\n");
+                for (int kill = 1; kill <= reps; kill++) {
+                    settle();
+                    long killedAt = FloatdProcess.epochNanos();
+                    n0.kill9();
+                    n1.awaitNotified("MASTER", killedAt, STEP);
+                    DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
+                    DoTestEndpoint.Request post = firstAssign(api, DROPLET[NODE1], killedAt);
+                    long master = loggedAfter(n1, "Entering MASTER STATE", killedAt);
+                    floatdKillToPost.add(ms(post.atEpochNanos() - killedAt));
+                    floatdKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                    System.out.printf("do-bench sample floatd kill %2d  node1  MASTER->assign %6.1f ms  kill->assign %7.1f ms"
+                            + "  kill->completed %7.1f ms   %s%n", kill, ms(post.atEpochNanos() - master),
+                            floatdKillToPost.getLast(), floatdKillToDone.getLast(), takeoverLine(n1, ++takeovers[NODE1]));
+                    settle();
+                    long restartAt = FloatdProcess.epochNanos();
+                    n0 = startFloatd(NODE0, 150, prio);
+                    n0.awaitNotified("MASTER", restartAt, START);
+                    awaitCompleted(api, DROPLET[NODE0], restartAt, STEP);
+                    DoTestEndpoint.Request back = firstAssign(api, DROPLET[NODE0], restartAt);
+                    System.out.printf("do-bench sample floatd restart %d node0  MASTER->assign %6.1f ms (its first takeover)"
+                            + "   %s%n", kill, ms(back.atEpochNanos() - loggedAfter(n0, "Entering MASTER STATE", restartAt)),
+                            takeoverLine(n0, 1));
+                }
+            // the first assign after the kill refused with 422 "pending event" (an earlier action still running)
+            for (int i = 1; i <= locked; i++) {
+                if (!n0.alive()) {
+                    long restartAt = FloatdProcess.epochNanos();
+                    n0 = startFloatd(NODE0, 150, prio);
+                    n0.awaitNotified("MASTER", restartAt, START);
+                    awaitCompleted(api, DROPLET[NODE0], restartAt, STEP);
+                }
+                settle();
+                api.failNext("POST " + ASSIGN, 422, Map.of(), "unprocessable_entity", "The reserved IP has a pending event.");
+                long killedAt = FloatdProcess.epochNanos();
+                n0.kill9();
+                DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
+                floatdLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                System.out.printf("do-bench sample floatd locked kill %d  node1  kill->completed %7.1f ms  (assigns: %d)%n",
+                        i, floatdLockedKillToDone.getLast(), api.requests().stream().filter(r -> r.method().equals("POST")
+                                && r.atEpochNanos() >= killedAt).count());
+            }
+                for (FloatdProcess d : daemons) {
+                    assertFalse(d.log().contains(TOKEN), "the token is in a log");
+                    d.close();
+                }
+                daemons.clear();
+            } finally {
+                Files.deleteIfExists(prio);
+            }
+        }
+
+        /**
+         * keepalived (Debian's) on the same nodes, same VRRP settings, with DigitalOcean's tutorial recipe as
+         * {@code notify_master}: curl the metadata service for the droplet id and whether it holds the reserved IP;
+         * if not, POST the assign, up to 10 tries, {@code sleep 3} between them.
+         */
+        void keepalived(DoTestEndpoint api, int reps, int locked) throws IOException {
+            Path dir = Files.createTempDirectory("do-bench-ka-");
+            List<Process> kas = new ArrayList<>();
+            try {
+                Path masterSh = dir.resolve("master.sh");
+                Files.writeString(masterSh, masterSh(api));
+                Files.setPosixFilePermissions(masterSh, PosixFilePermissions.fromString("rwx------"));
+                Process[] ka = new Process[2];
+                ka[NODE0] = startKeepalived(dir, NODE0, 150);
+                kas.add(ka[NODE0]);
+                awaitCompleted(api, DROPLET[NODE0], 0, START);
+                ka[NODE1] = startKeepalived(dir, NODE1, 100);
+                kas.add(ka[NODE1]);
+                FloatdProcess.sleep(2000);
+                for (int rep = 1; rep <= reps; rep++) {
+                    settle();
+                    long killedAt = FloatdProcess.epochNanos();
+                    killKeepalived(ka[NODE0]);
+                    DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
+                    DoTestEndpoint.Request post = firstAssign(api, DROPLET[NODE1], killedAt);
+                    long master = notifiedAfter(dir.resolve("states-1"), "MASTER", killedAt);
+                    kaKillToPost.add(ms(post.atEpochNanos() - killedAt));
+                    kaKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                    kaMasterToPost.add(ms(post.atEpochNanos() - master));
+                    System.out.printf("do-bench sample keepalived kill %2d  node1  MASTER->assign %6.1f ms  kill->assign"
+                            + " %7.1f ms  kill->completed %7.1f ms%n", rep, kaMasterToPost.getLast(),
+                            kaKillToPost.getLast(), kaKillToDone.getLast());
+                    settle();
+                    long restartAt = FloatdProcess.epochNanos();
+                    ka[NODE0] = startKeepalived(dir, NODE0, 150);
+                    kas.add(ka[NODE0]);
+                    awaitCompleted(api, DROPLET[NODE0], restartAt, START);
+                    DoTestEndpoint.Request back = firstAssign(api, DROPLET[NODE0], restartAt);
+                    kaMasterToPost.add(ms(back.atEpochNanos() - notifiedAfter(dir.resolve("states-0"), "MASTER", restartAt)));
+                    System.out.printf("do-bench sample keepalived preempt    node0  MASTER->assign %6.1f ms%n",
+                            kaMasterToPost.getLast());
+                }
+                for (int i = 1; i <= locked; i++) {
+                    settle();
+                    api.failNext("POST " + ASSIGN, 422, Map.of(), "unprocessable_entity",
+                            "The reserved IP has a pending event.");
+                    long killedAt = FloatdProcess.epochNanos();
+                    killKeepalived(ka[NODE0]);
+                    DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
+                    kaLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                    System.out.printf("do-bench sample keepalived locked kill %d  node1  kill->completed %7.1f ms"
+                            + "  (assigns: %d)%n", i, kaLockedKillToDone.getLast(), api.requests().stream()
+                            .filter(r -> r.method().equals("POST") && r.atEpochNanos() >= killedAt).count());
+                    long restartAt = FloatdProcess.epochNanos();
+                    ka[NODE0] = startKeepalived(dir, NODE0, 150);
+                    kas.add(ka[NODE0]);
+                    awaitCompleted(api, DROPLET[NODE0], restartAt, START);
+                }
+            } catch (AssertionError e) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.sorted().toList()) {
+                        System.out.println("==== " + f + "\n" + Files.readString(f));
+                    }
+                }
+                throw e;
+            } finally {
+                for (Process p : kas) {
+                    killKeepalived(p);
+                }
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+
+        /** DigitalOcean's keepalived tutorial master.sh, with curl for assign-ip, against the test endpoint. */
+        /** keepalived 2.2 refuses a VRRPv3 instance without a VIP: one that only exists in the test namespaces. */
+        private static final String KA_VIP = Lan.SUBNET_PREFIX + "150";
+
+        private static String masterSh(DoTestEndpoint api) {
+            return """
+                    #!/bin/bash
+                    # DigitalOcean's keepalived tutorial master.sh; curl in place of its python assign-ip
+                    export DO_TOKEN='%s'
+                    IP='%s'
+                    API='%s'
+                    METADATA='%s'
+                    ID=$(curl -s $METADATA/metadata/v1/id)
+                    HAS_RESERVED_IP=$(curl -s $METADATA/metadata/v1/reserved_ip/ipv4/active)
+
+                    if [ $HAS_RESERVED_IP = "false" ]; then
+                        n=0
+                        while [ $n -lt 10 ]
+                        do
+                            code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST \\
+                                -H "Content-Type: application/json" -H "Authorization: Bearer $DO_TOKEN" \\
+                                -d "{\\"type\\":\\"assign\\",\\"droplet_id\\":$ID}" "$API/v2/reserved_ips/$IP/actions")
+                            [ "$code" = 201 ] && break
+                            n=$((n+1))
+                            sleep 3
+                        done
+                    fi
+                    """.formatted(TOKEN, RIP, api.uri(), api.uri());
+        }
+
+        private Process startKeepalived(Path dir, int node, int priority) throws IOException {
+            int peer = node == NODE0 ? NODE1 : NODE0;
+            Path notify = dir.resolve("notify-" + node + ".sh");
+            Files.writeString(notify, "#!/bin/sh\necho \"$(date +%s%N) $3\" >> " + dir.resolve("states-" + node) + "\n");
+            Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwx------"));
+            Path conf = dir.resolve("keepalived-" + node + ".conf");
+            Files.writeString(conf, """
+                    global_defs {
+                      router_id ka%d
+                      script_user root
+                    }
+                    vrrp_instance VI_1 {
+                      state BACKUP
+                      interface eth0
+                      virtual_router_id %d
+                      priority %d
+                      advert_int 0.1
+                      version 3
+                      unicast_src_ip %s
+                      unicast_peer {
+                        %s
+                      }
+                      virtual_ipaddress {
+                        %s/32 dev eth0
+                      }
+                      notify_master "%s"
+                      notify "%s"
+                    }
+                    """.formatted(node, VRID, priority, Lan.address(node), Lan.address(peer), KA_VIP,
+                    dir.resolve("master.sh"), notify));
+            return lan.host(node).spawn(List.of("keepalived", "--dont-fork", "--log-console", "--vrrp",
+                    "-f", conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(),
+                    "-r", dir.resolve("vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log"));
+        }
+
+        /** A crash: the parent stopped first (it would respawn the VRRP child), then both killed. */
+        private static void killKeepalived(Process p) {
+            if (!p.isAlive()) {
+                return;
+            }
+            Netns.runForResult(List.of("kill", "-STOP", Long.toString(p.pid())));
+            List<ProcessHandle> victims = p.descendants().toList();
+            victims.forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void settle() {
+            FloatdProcess.sleep(1000 + random.nextInt(100)); // a random phase of the 0.1 s advert cycle
+        }
+
+        private static long notifiedAfter(Path states, String state, long afterEpochNanos) throws IOException {
+            long end = System.nanoTime() + STEP.toNanos();
+            while (System.nanoTime() < end) {
+                if (Files.exists(states)) {
+                    for (String line : Files.readAllLines(states)) {
+                        String[] f = line.trim().split(" ");
+                        if (f.length >= 2 && f[1].equals(state) && Long.parseLong(f[0]) >= afterEpochNanos) {
+                            return Long.parseLong(f[0]);
+                        }
+                    }
+                }
+                FloatdProcess.sleep(10);
+            }
+            throw new AssertionError("no " + state + " in " + states + " after " + afterEpochNanos);
+        }
+
+        /** The time (ms precision, truncated) of the first log line with {@code text} at or after the time given. */
+        private static long loggedAfter(FloatdProcess p, String text, long afterEpochNanos) {
+            long end = System.nanoTime() + STEP.toNanos();
+            while (System.nanoTime() < end) {
+                for (String line : p.log().split("\n")) {
+                    if (line.contains(text) && line.length() > 23) {
+                        java.time.Instant t = java.time.Instant.from(LOG_TIME.parse(line.substring(0, 23)));
+                        long at = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+                        if (at >= afterEpochNanos - 1_000_000) {
+                            return at;
+                        }
+                    }
+                }
+                FloatdProcess.sleep(10);
+            }
+            throw new AssertionError("no '" + text + "' logged after " + afterEpochNanos + ":\\n" + p.log());
+        }
+
+        /** node's requests from {@code fromEpochNanos} to the assign, as offsets. */
+        private static String calls(DoTestEndpoint api, int node, long fromEpochNanos, DoTestEndpoint.Request last) {
+            return String.join(", ", api.requests().stream()
+                    .filter(r -> r.clientAddress().equals(Lan.address(node)) && r.atEpochNanos() >= fromEpochNanos
+                            && r.atEpochNanos() <= last.atEpochNanos())
+                    .map(r -> r.method() + " +" + String.format("%.1f", ms(r.atEpochNanos() - fromEpochNanos)))
+                    .toList());
+        }
+
+        /** The orchestrator's timeline of this daemon's n-th takeover (logged when its acquire ends: waits for it). */
+        private static String takeoverLine(FloatdProcess p, int n) {
+            long end = System.nanoTime() + STEP.toNanos();
+            while (System.nanoTime() < end) {
+                List<String> lines = p.log().lines().filter(l -> l.contains("takeover: entered MASTER")).toList();
+                if (lines.size() >= n) {
+                    String l = lines.get(n - 1);
+                    return l.substring(l.indexOf("takeover:") + 10);
+                }
+                FloatdProcess.sleep(20);
+            }
+            return "(no takeover line " + n + ")";
+        }
+
+        private static double ms(long nanos) {
+            return nanos / 1e6;
+        }
+
+        static double percentile(List<Double> values, double p) {
+            List<Double> v = values.stream().sorted().toList();
+            if (v.isEmpty()) {
+                return Double.NaN;
+            }
+            int rank = (int) Math.ceil(p / 100.0 * v.size());
+            return v.get(Math.max(0, Math.min(v.size() - 1, rank - 1)));
+        }
+
+        void report() {
+            System.out.printf("do-bench (i) floatd entering MASTER -> assign request: n=%d p50 %.1f ms p99 %.1f ms"
+                            + " (min %.1f, max %.1f; p99 by nearest rank)%n", floatdMasterToPost.size(),
+                    percentile(floatdMasterToPost, 50), percentile(floatdMasterToPost, 99),
+                    percentile(floatdMasterToPost, 0), percentile(floatdMasterToPost, 100));
+            System.out.printf("do-bench (i) keepalived+master.sh notify MASTER -> assign request: n=%d p50 %.1f ms"
+                            + " p99 %.1f ms (min %.1f, max %.1f)%n", kaMasterToPost.size(),
+                    percentile(kaMasterToPost, 50), percentile(kaMasterToPost, 99),
+                    percentile(kaMasterToPost, 0), percentile(kaMasterToPost, 100));
+            System.out.printf("do-bench (ii) %-28s %5s %18s %18s%n", "kill -9 of the Master ->", "n",
+                    "assign request", "action completed");
+            System.out.printf("do-bench (ii) %-28s %5d %11.1f ms med %11.1f ms med%n", "floatd", floatdKillToPost.size(),
+                    percentile(floatdKillToPost, 50), percentile(floatdKillToDone, 50));
+            System.out.printf("do-bench (ii) %-28s %5d %11.1f ms med %11.1f ms med%n", "keepalived + master.sh",
+                    kaKillToPost.size(), percentile(kaKillToPost, 50), percentile(kaKillToDone, 50));
+            if (!floatdLockedKillToDone.isEmpty() && !kaLockedKillToDone.isEmpty()) {
+                System.out.printf("do-bench (ii) %-28s %5d %18s %11.1f ms med%n", "floatd, first assign 422",
+                        floatdLockedKillToDone.size(), "", percentile(floatdLockedKillToDone, 50));
+                System.out.printf("do-bench (ii) %-28s %5d %18s %11.1f ms med%n", "keepalived + master.sh, 422",
+                        kaLockedKillToDone.size(), "", percentile(kaLockedKillToDone, 50));
+            }
+            System.out.printf("do-bench (ii) ranges: floatd kill->completed %.1f..%.1f ms, keepalived %.1f..%.1f ms%n",
+                    percentile(floatdKillToDone, 0), percentile(floatdKillToDone, 100),
+                    percentile(kaKillToDone, 0), percentile(kaKillToDone, 100));
+        }
+    }
+
+    /** (e) The token is in no daemon's log; nor is a stack trace. */
+    private void assertNoTokenNorStackTrace() {
+        assertTrue(api.requests().stream().filter(r -> !r.path().startsWith("/metadata/"))
+                .allMatch(r -> r.authorization().equals("Bearer " + TOKEN)), "the token file's token is used");
+        for (FloatdProcess d : daemons) {
+            String log = d.log();
+            assertFalse(log.contains(TOKEN), "the token is in the log of " + d.namespace() + ":\n" + log);
+            assertFalse(log.contains(TOKEN.substring(7, 30)), "part of the token is in the log:\n" + log);
+            assertFalse(log.contains("\tat ") || log.contains("Exception"), "a stack trace in the log:\n" + log);
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                fail("not within " + timeout + ": " + what);
+            }
+            FloatdProcess.sleep(20);
+        }
+    }
+}
