@@ -21,20 +21,28 @@ public final class FloatdProcess implements AutoCloseable {
     private final Path dir;
     private final Path log;
     private final Path stateFile;
+    private final java.util.Map<String, String> env;
     private Process process;
 
-    private FloatdProcess(Netns ns, Path dir) {
+    private FloatdProcess(Netns ns, Path dir, java.util.Map<String, String> env) {
         this.ns = ns;
         this.dir = dir;
+        this.env = env;
         this.log = dir.resolve("floatd.log");
         this.stateFile = dir.resolve("states");
     }
 
     /** Writes the notify script, then the config made by {@code configFor(notifyScriptPath)}, and starts floatd. */
     public static FloatdProcess start(Netns ns, java.util.function.Function<String, String> configFor, String... extraArgs) {
+        return start(ns, java.util.Map.of(), configFor, extraArgs);
+    }
+
+    /** As {@link #start(Netns, java.util.function.Function, String...)}, with {@code env} added to floatd's environment. */
+    public static FloatdProcess start(Netns ns, java.util.Map<String, String> env,
+            java.util.function.Function<String, String> configFor, String... extraArgs) {
         try {
             Path dir = Files.createTempDirectory("floatd-it-");
-            FloatdProcess p = new FloatdProcess(ns, dir);
+            FloatdProcess p = new FloatdProcess(ns, dir, new java.util.TreeMap<>(env));
             Path script = dir.resolve("notify.sh");
             Files.writeString(script, "#!/bin/sh\necho \"$(date +%s%N) $3 $4\" >> " + p.stateFile + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -65,6 +73,7 @@ public final class FloatdProcess implements AutoCloseable {
         args.addAll(List.of(extraArgs));
         // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
         List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.addAll(command(args.toArray(String[]::new)));
         process = ns.spawn(cmd, log);
     }
