@@ -115,6 +115,22 @@ final class AwsRig implements AutoCloseable {
         return nodes[i];
     }
 
+    /**
+     * node0 (priority 150) first, elected alone and holding the Elastic IP, then node1 (priority 100) as its
+     * Backup, warmed up. Starting both at once on a loaded machine lets node1 be up and elected before node0's JVM
+     * has started, and node0 then preempts: correct, but another story with more writes.
+     */
+    void startPair(String top0, String tracking0, String extraFloating, Duration timeout) {
+        FloatdProcess a = start(0, 150, top0, tracking0, extraFloating);
+        a.awaitState("MASTER", timeout);
+        awaitHolder(0, timeout);
+        FloatdProcess b = start(1, 100, "", "", extraFloating);
+        b.awaitState("BACKUP", timeout);
+        // the factory's line after its warm-up calls (DescribeAddresses, DryRun AssociateAddress)
+        b.awaitLog("aws: Elastic IP " + EIP + " (mode eip) in " + REGION, timeout);
+        FloatdProcess.sleep(300); // and node1's INIT -> BACKUP read
+    }
+
     Netns host(int i) {
         return lan.host(i);
     }

@@ -79,11 +79,9 @@ public final class AwsTakeoverBench {
                 """.formatted(chk);
         List<Double> out = new ArrayList<>();
         try (AwsRig rig = AwsRig.create("bw")) {
-            FloatdProcess a = rig.start(0, 150, top, "    track_script {\n        chk_app\n    }", "");
-            FloatdProcess b = rig.start(1, 100, "", "", "");
-            a.awaitState("MASTER", STEP);
-            b.awaitState("BACKUP", STEP);
-            rig.awaitHolder(0, STEP);
+            rig.startPair(top, "    track_script {\n        chk_app\n    }", "", STEP);
+            FloatdProcess a = rig.nodes[0];
+            FloatdProcess b = rig.nodes[1];
             FloatdProcess.sleep(1000);
             long from = FloatdProcess.epochNanos();
             for (int k = 0; k < failovers; k++) {
