@@ -263,6 +263,41 @@ class AwsFailoverTest {
     }
 
     /**
+     * A takeover still in flight when its node stops being Master: node1's acquire is slowed at the endpoint
+     * (its DescribeAddresses inside AssociateAddress's path answers after 1.5 s) while node0 recovers and preempts.
+     * The Elastic IP must end on the Master, node0. Fails today: node1's AssociateAddress is sent after its slow read
+     * returns, ~0.9 s after node1 went BACKUP and after node0's takeover found the IP at home and wrote nothing; the
+     * IP stays on the Backup until node0's next re-check (60 s here, 10 s by default), which then takes it for a
+     * split brain and yields (node0 BACKUP, both silent until node1's Master_Down timer, more moves).
+     */
+    @org.junit.jupiter.api.Disabled("floatd bug, reproduced: ElasticIpProvider.acquire() re-reads, then sends AssociateAddress"
+            + " without checking that its transition is still the newest; enable when fixed")
+    @Test
+    void staleAcquireOfAFormerMasterDoesNotLeaveTheEipOnTheBackup() throws Exception {
+        Path flag = dir.resolve("app-down");
+        Path chk = checkScript(flag);
+        try (AwsRig rig = AwsRig.create("aws")) {
+            rig.startPair(trackTop(chk), TRACK, "        recheck_interval 60", START);
+            FloatdProcess a = rig.nodes[0];
+            FloatdProcess b = rig.nodes[1];
+            // node1's takeover: its holder read answers at once, acquire's own read after 1.5 s
+            rig.ec2.failNext("DescribeAddresses", 1, Fault.slow(0));
+            rig.ec2.failNext("DescribeAddresses", 1, Fault.slow(1500));
+            long t0 = FloatdProcess.epochNanos();
+            Files.createFile(flag);
+            b.awaitNotified("MASTER", t0, STEP);
+            Files.delete(flag); // node0 rises (2 x 0.2 s) and preempts while node1's acquire is in flight
+            a.awaitNotified("MASTER", FloatdProcess.epochNanos() - Duration.ofSeconds(1).toNanos(), STEP);
+            FloatdProcess.sleep(3000);
+            System.out.println("stale acquire: changes " + rig.ec2.changes() + "\nnode0 " + a.notifications()
+                    + "\nnode1 " + b.notifications() + "\nrequests " + rig.ec2.requests().stream()
+                    .map(r -> r.action() + "@" + r.clientAddress()).toList());
+            assertEquals("MASTER", a.lastState());
+            assertEquals(INSTANCE[0], rig.holder(), "the EIP is on the Backup:\n" + b.log());
+        }
+    }
+
+    /**
      * Every line of the log is a floatd line (time-stamped, or a configuration warning printed before logging
      * starts): no stack trace, no SDK dump; and the injected problem shows up in at least one and at most
      * {@code n} of them.
