@@ -11,7 +11,11 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +48,23 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // a reload with errors changes nothing: the running configuration stays, and the log says why
+    private void reload(VrrpDaemon daemon) {
+        LOG.log(Level.INFO, "Reloading configuration from {0}", config.file);
+        StringWriter errors = new StringWriter();
+        Optional<FloatdConfig> next = config.load(new PrintWriter(errors, true));
+        errors.toString().lines().forEach(line -> LOG.log(Level.WARNING, line.replaceFirst("^floatd: ", "")));
+        if (next.isEmpty()) {
+            LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
+            return;
+        }
+        try {
+            LOG.log(Level.INFO, "Reload done: {0}", daemon.reload(next.get()));
+        } catch (IOException | ProviderException | RuntimeException e) {
+            LOG.log(Level.ERROR, "Reload incomplete: {0}", e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.install(debug, System.err);
@@ -60,13 +81,16 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        for (String name : List.of("TERM", "INT", "HUP")) {
+            Signal.handle(new Signal(name), s -> signals.add(s.getName()));
+        }
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
                 loaded.get().instances().size(), config.file);
         daemon.start();
-        stop.await();
+        while ("HUP".equals(signals.take())) {
+            reload(daemon);
+        }
         LOG.log(Level.INFO, "Stopping");
         daemon.shutdown();
         LOG.log(Level.INFO, "Stopped");

@@ -4,6 +4,7 @@ import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
+import io.floatd.vrrp.notify.RunAs;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -74,14 +75,26 @@ public final class ConfigParser {
             entry("vrrp_garp_interval", (s, g) -> g.builder.garp(g.builder.garp().withInterval(garpSeconds(s)))),
             entry("notify_fifo", (s, g) -> g.builder.notifyFifo(s.keyword(), absolutePath(s))),
             entry("vrrp_notify_fifo", (s, g) -> g.builder.notifyFifo(s.keyword(), absolutePath(s))),
-            entry("state_file", (s, g) -> g.builder.stateFile(absolutePath(s))));
+            entry("state_file", (s, g) -> g.builder.stateFile(absolutePath(s))),
+            entry("script_user", (s, g) -> {
+                RunAs as = runAs(s);
+                g.builder.scriptUser(as.user(), as.group());
+            }),
+            entry("enable_script_security", (s, g) -> {
+                s.noValue();
+                g.builder.scriptSecurity(true);
+                g.securityLine = s.line();
+            }));
+
+    /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
+    static final String DEFAULT_SCRIPT_USER = "keepalived_script";
 
     private static final Set<String> GLOBAL_DEFS_KEEPALIVED = Set.of(
             "bfd_cpu_affinity", "bfd_no_swap", "bfd_priority", "bfd_process_name", "bfd_rlimit_rttime",
             "bfd_rt_priority", "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap",
             "checker_priority", "checker_process_name", "checker_rlimit_rttime", "checker_rt_priority",
             "config_save_dir", "data_use_instance", "dbus_service_name", "default_interface", "disable_local_igmp",
-            "dynamic_interfaces", "enable_dbus", "enable_script_security", "enable_snmp_checker", "enable_snmp_rfc",
+            "dynamic_interfaces", "enable_dbus", "enable_snmp_checker", "enable_snmp_rfc",
             "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_vrrp", "enable_traps",
             "fifo_write_vrrp_states_on_reload", "include_check", "linkbeat_use_polling", "log_unknown_vrids",
             "lvs_flush", "lvs_flush_on_stop", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
@@ -89,7 +102,7 @@ public final class ConfigParser {
             "nftables_ifindex", "no_checker_emails", "no_email_faults", "notification_email",
             "notification_email_from", "notify_fifo", "notify_fifo_script", "process_monitor_rcv_bufs",
             "process_name", "process_names", "random_seed", "reload_check_config", "reload_file", "reload_repeat",
-            "reload_time_file", "rs_init_notifies", "script_user", "shutdown_script", "shutdown_script_timeout",
+            "reload_time_file", "rs_init_notifies", "shutdown_script", "shutdown_script_timeout",
             "smtp_alert", "smtp_alert_checker", "smtp_alert_vrrp", "smtp_connect_timeout", "smtp_helo_name",
             "smtp_server", "snmp_socket", "startup_script", "startup_script_timeout", "tmp_config_directory",
             "umask", "vmac_addr_prefix", "vmac_prefix", "vrrp_check_unicast_src", "vrrp_cpu_affinity",
@@ -129,11 +142,11 @@ public final class ConfigParser {
             }),
             entry("authentication", ConfigParser::authentication),
             entry("virtual_ipaddress", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::virtualAddress)),
-            entry("notify", (s, i) -> i.notify = i.notify.withAny(script(s))),
-            entry("notify_master", (s, i) -> i.notify = i.notify.withMaster(script(s))),
-            entry("notify_backup", (s, i) -> i.notify = i.notify.withBackup(script(s))),
-            entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(script(s))),
-            entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(script(s))),
+            entry("notify", (s, i) -> i.notify = i.notify.withAny(i.notifyScript(s))),
+            entry("notify_master", (s, i) -> i.notify = i.notify.withMaster(i.notifyScript(s))),
+            entry("notify_backup", (s, i) -> i.notify = i.notify.withBackup(i.notifyScript(s))),
+            entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(i.notifyScript(s))),
+            entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(i.notifyScript(s))),
             entry("floating_ip", ConfigParser::floatingIp),
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
@@ -415,26 +428,23 @@ public final class ConfigParser {
     }
 
     private static void scriptUser(Statement s, ScriptScope v) {
+        RunAs as = runAs(s);
+        v.user = as.user();
+        v.group = as.group();
+    }
+
+    /** {@code USER [GROUP]}, both looked up: an unknown name is an error at this line. */
+    private static RunAs runAs(Statement s) {
         s.noBlock();
         List<String> args = s.args();
         if (args.isEmpty() || args.size() > 2) {
-            throw new ConfigProblem("user takes USER [GROUP], but got " + (args.isEmpty() ? "nothing" : String.join(" ", args)));
+            throw new ConfigProblem(s.keyword() + " takes USER [GROUP], but got " + (args.isEmpty() ? "nothing" : String.join(" ", args)));
         }
-        var lookup = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
         try {
-            lookup.lookupPrincipalByName(args.get(0));
-        } catch (IOException e) {
-            throw new ConfigProblem("user '" + args.get(0) + "' does not exist");
+            return RunAs.lookUp(args.get(0), args.size() == 2 ? args.get(1) : null);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(s.keyword() + ": " + e.getMessage());
         }
-        if (args.size() == 2) {
-            try {
-                lookup.lookupPrincipalByGroupName(args.get(1));
-            } catch (IOException e) {
-                throw new ConfigProblem("group '" + args.get(1) + "' does not exist");
-            }
-        }
-        v.user = args.get(0);
-        v.group = args.size() == 2 ? args.get(1) : null;
     }
 
     private record Weight(int weight, Boolean reverse) {
@@ -514,6 +524,7 @@ public final class ConfigParser {
         try {
             scripts.put(name, new Located<>(new VrrpScriptConfig(name, v.script, v.interval, timeout, v.fall, v.rise,
                     v.weight, v.reverse, v.initFail, v.user, v.group, file, s.line()), s.line()));
+            scriptLines.put(name, v.scriptLine);
         } catch (IllegalArgumentException e) {
             v.error(s.line(), e.getMessage());
             scripts.put(name, new Located<>(null, s.line()));
@@ -653,6 +664,8 @@ public final class ConfigParser {
     private final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
     private final Set<String> usedScripts = new java.util.HashSet<>();
     private final Set<String> usedTrackFiles = new java.util.HashSet<>();
+    /** vrrp_script name to the line of its {@code script} keyword. */
+    private final Map<String, Integer> scriptLines = new HashMap<>();
 
     private ConfigParser(String file, Path path) {
         this.file = file;
@@ -688,12 +701,17 @@ public final class ConfigParser {
         var top = new Scope(this, "");
         dispatch(Syntax.read(sources.expand(text, path), top::error), TOP, TOP_KEEPALIVED, "the top level", top);
         // after the whole file: global_defs may come after the instances it applies to
+        if (global.builder.scriptUser() == null && anyScript() && RunAs.account(DEFAULT_SCRIPT_USER).isPresent()) {
+            global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
+        }
         GlobalDefs globalDefs = global.builder.build();
+        inheritScriptUser(globalDefs);
         List<InstanceConfig> built = new ArrayList<>();
         for (InstanceScope i : instances) {
             resolveTracking(i);
         }
         warnUnused();
+        checkScriptSecurity(globalDefs);
         for (InstanceScope i : instances) {
             i.finish(globalDefs).ifPresent(config -> {
                 checkUniqueRouter(config, built);
@@ -708,6 +726,94 @@ public final class ConfigParser {
             throw new ConfigException(errors);
         }
         return new FloatdConfig(globalDefs, built, warnings);
+    }
+
+    // ---- script_user and enable_script_security, once the whole file is read ----
+
+    private boolean anyScript() {
+        return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty())
+                || scripts.values().stream().anyMatch(s -> s.value() != null && s.value().user() == null);
+    }
+
+    /** A vrrp_script without its own {@code user} runs as {@code script_user}. */
+    private void inheritScriptUser(GlobalDefs g) {
+        if (g.scriptUser() == null) {
+            return;
+        }
+        scripts.replaceAll((name, located) -> {
+            VrrpScriptConfig v = located.value();
+            if (v == null || v.user() != null) {
+                return located;
+            }
+            return new Located<>(new VrrpScriptConfig(v.name(), v.script(), v.interval(), v.timeout(), v.fall(), v.rise(),
+                    v.weight(), v.reverse(), v.initFail(), g.scriptUser(), g.scriptGroup(), v.file(), v.line()), located.line());
+        });
+    }
+
+    /** A script that will run, for the security check: its keyword's line, and who it runs as. */
+    private record ScriptUse(String prefix, String keyword, String script, int line, String user, String group) {
+    }
+
+    /**
+     * keepalived's rule: a script run as root must not be modifiable by a non-root user. With
+     * {@code enable_script_security} such a script is an error; without, a warning (keepalived's "SECURITY
+     * VIOLATION"). See {@link ScriptSecurity} for what is checked.
+     */
+    private void checkScriptSecurity(GlobalDefs g) {
+        List<ScriptUse> uses = new ArrayList<>();
+        for (InstanceScope i : instances) {
+            i.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
+                    g.scriptUser(), g.scriptGroup())));
+        }
+        scripts.forEach((name, located) -> {
+            VrrpScriptConfig v = located.value();
+            if (v != null && usedScripts.contains(name)) {
+                uses.add(new ScriptUse("vrrp_script " + name + ": ", "script", v.script(), scriptLines.get(name), v.user(), v.group()));
+            }
+        });
+        if (uses.isEmpty()) {
+            return;
+        }
+        uses.sort(Comparator.comparingInt((ScriptUse u) -> sources.order(sources.file(u.line()))).thenComparingInt(ScriptUse::line));
+        int self = RunAs.currentUid();
+        if (g.scriptUser() == null && self == 0) {
+            // keepalived: scripts run as root when neither script_user nor keepalived_script is there
+            ScriptUse first = uses.stream().filter(u -> u.user() == null).findFirst().orElse(null);
+            if (first != null && g.scriptSecurity()) {
+                error(global.securityLine, "global_defs: enable_script_security: no script_user is set and user '"
+                        + DEFAULT_SCRIPT_USER + "' does not exist, so scripts would run as root by default, which keepalived"
+                        + " refuses (it disables every such script); set 'script_user USER', or 'script_user root' to run"
+                        + " them as root once they pass the check");
+            } else if (first != null) {
+                warn(first.line(), first.prefix() + "scripts run as root: no script_user is set and user '" + DEFAULT_SCRIPT_USER
+                        + "' does not exist (as keepalived does); set 'script_user USER' to run them as another user");
+            }
+        }
+        for (ScriptUse u : uses) {
+            boolean root;
+            if (u.user() == null) {
+                root = self == 0;
+            } else {
+                try {
+                    root = RunAs.lookUp(u.user(), u.group()).isRoot();
+                } catch (IllegalArgumentException e) {
+                    continue; // already reported where the user is named
+                }
+            }
+            if (!root) {
+                continue;
+            }
+            String what = u.prefix() + u.keyword() + " '" + u.script() + "' runs as root, but ";
+            ScriptSecurity.check(u.script()).ifPresent(f -> {
+                if (g.scriptSecurity()) {
+                    error(u.line(), what + f.message() + (f.unverifiable()
+                            ? "; enable_script_security cannot check it" : "; enable_script_security refuses it, as keepalived does"));
+                } else if (!f.unverifiable()) {
+                    warn(u.line(), "SECURITY VIOLATION: " + what + f.message() + ", so a non-root user could change what"
+                            + " root runs; enable_script_security would refuse it");
+                }
+            });
+        }
     }
 
     private void globalDefs(Statement s) {
@@ -955,6 +1061,7 @@ public final class ConfigParser {
 
     private static final class GlobalScope extends Scope {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
+        int securityLine;
 
         GlobalScope(ConfigParser parser) {
             super(parser, "global_defs: ");
@@ -1027,6 +1134,8 @@ public final class ConfigParser {
         int peerErrors;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
+        /** The notify lines in effect, by keyword, where each is written. */
+        final Map<String, Located<String>> notifyUses = new LinkedHashMap<>();
         GarpSettings.Override garp = GarpSettings.Override.NONE;
         final List<Located<InetAddress>> peers = new ArrayList<>();
         final List<Located<InetAddress>> virtualAddresses = new ArrayList<>();
@@ -1040,6 +1149,12 @@ public final class ConfigParser {
             this.name = name;
             this.line = line;
             this.builder = InstanceConfig.builder(name).source(parser.sources.file(line), Sources.line(line));
+        }
+
+        String notifyScript(Statement s) {
+            String script = script(s);
+            notifyUses.put(s.keyword(), new Located<>(script, s.line()));
+            return script;
         }
 
         Optional<InstanceConfig> finish(GlobalDefs global) {

@@ -49,6 +49,12 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             line(out, 1, "state_file", quote(global.stateFile().toString()));
         }
         global.notifyFifos().forEach(f -> line(out, 1, "notify_fifo", quote(f.toString())));
+        if (global.scriptUser() != null) {
+            line(out, 1, "script_user", quote(global.scriptUser()) + (global.scriptGroup() != null ? " " + quote(global.scriptGroup()) : ""));
+        }
+        if (global.scriptSecurity()) {
+            out.append(INDENT).append("enable_script_security\n");
+        }
         out.append("}\n");
         dumpTrackingBlocks(out);
         for (InstanceConfig i : instances) {

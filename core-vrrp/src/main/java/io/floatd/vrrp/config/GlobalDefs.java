@@ -17,6 +17,9 @@ public final class GlobalDefs {
     private final GarpSettings garp;
     private final List<Path> notifyFifos;
     private final Path stateFile;
+    private final String scriptUser;
+    private final String scriptGroup;
+    private final boolean scriptSecurity;
 
     private GlobalDefs(Builder builder) {
         this.routerId = builder.routerId != null ? builder.routerId : hostName();
@@ -24,6 +27,9 @@ public final class GlobalDefs {
         this.garp = builder.garp;
         this.notifyFifos = builder.notifyFifos.values().stream().distinct().toList();
         this.stateFile = builder.stateFile;
+        this.scriptUser = builder.scriptUser;
+        this.scriptGroup = builder.scriptGroup;
+        this.scriptSecurity = builder.scriptSecurity;
     }
 
     public static Builder builder() {
@@ -62,6 +68,28 @@ public final class GlobalDefs {
         return stateFile;
     }
 
+    /**
+     * {@code script_user USER [GROUP]}: who notify scripts, and {@code vrrp_script} checks without their own
+     * {@code user}, run as. When the file does not set it, the parser fills in {@code keepalived_script} if that
+     * user exists, as keepalived does; {@code null} means floatd's own user (root, normally).
+     */
+    public String scriptUser() {
+        return scriptUser;
+    }
+
+    /** The group after {@link #scriptUser()}, or {@code null} for that user's primary group. */
+    public String scriptGroup() {
+        return scriptGroup;
+    }
+
+    /**
+     * {@code enable_script_security}: a script that would run as root while it, or a directory on its path, can
+     * be changed by a non-root user is a configuration error rather than a warning.
+     */
+    public boolean scriptSecurity() {
+        return scriptSecurity;
+    }
+
     // keepalived uses uname's node name; the kernel's copy avoids the DNS lookup InetAddress.getLocalHost() may do
     private static String hostName() {
         try {
@@ -82,7 +110,9 @@ public final class GlobalDefs {
     @Override
     public boolean equals(Object o) {
         return o instanceof GlobalDefs other && routerId.equals(other.routerId) && vrrpVersion == other.vrrpVersion
-                && garp.equals(other.garp) && notifyFifos.equals(other.notifyFifos) && Objects.equals(stateFile, other.stateFile);
+                && garp.equals(other.garp) && notifyFifos.equals(other.notifyFifos) && Objects.equals(stateFile, other.stateFile)
+                && Objects.equals(scriptUser, other.scriptUser) && Objects.equals(scriptGroup, other.scriptGroup)
+                && scriptSecurity == other.scriptSecurity;
     }
 
     @Override
@@ -93,7 +123,8 @@ public final class GlobalDefs {
     @Override
     public String toString() {
         return "GlobalDefs[routerId=" + routerId + ", vrrpVersion=" + vrrpVersion + ", garp=" + garp
-                + ", notifyFifos=" + notifyFifos + ", stateFile=" + stateFile + "]";
+                + ", notifyFifos=" + notifyFifos + ", stateFile=" + stateFile + ", scriptUser=" + scriptUser
+                + (scriptGroup != null ? ":" + scriptGroup : "") + ", scriptSecurity=" + scriptSecurity + "]";
     }
 
     public static final class Builder {
@@ -102,8 +133,37 @@ public final class GlobalDefs {
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private final java.util.Map<String, Path> notifyFifos = new java.util.LinkedHashMap<>();
         private Path stateFile;
+        private String scriptUser;
+        private String scriptGroup;
+        private boolean scriptSecurity;
 
         private Builder() {
+        }
+
+        /**
+         * {@code script_user USER [GROUP]}; the names are not looked up here (the parser does).
+         *
+         * @param group {@code null} for the user's primary group
+         */
+        public Builder scriptUser(String user, String group) {
+            if (user == null && group != null) {
+                throw new IllegalArgumentException("script_user: a group needs a user");
+            }
+            if (user != null && user.isBlank() || group != null && group.isBlank()) {
+                throw new IllegalArgumentException("script_user must not be empty");
+            }
+            this.scriptUser = user;
+            this.scriptGroup = group;
+            return this;
+        }
+
+        String scriptUser() {
+            return scriptUser;
+        }
+
+        public Builder scriptSecurity(boolean enabled) {
+            this.scriptSecurity = enabled;
+            return this;
         }
 
         public Builder garp(GarpSettings garp) {

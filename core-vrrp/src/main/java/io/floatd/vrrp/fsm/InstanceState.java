@@ -17,6 +17,7 @@ import java.net.InetAddress;
  * @param startedAt when the instance started, for preempt_delay "after startup"
  * @param yielded this node gave the floating IP up to a peer it could not hear (split brain) and must not take
  *     mastership back on its own timer until it hears an advert again or the IP is free
+ * @param maintenance an operator handed mastership over ({@code floatd handover}): stay Backup until resumed
  */
 public record InstanceState(
         VrrpState state,
@@ -28,14 +29,15 @@ public record InstanceState(
         int masterPriority,
         long lowerMasterSince,
         long startedAt,
-        boolean yielded) {
+        boolean yielded,
+        boolean maintenance) {
 
     public static final long NO_DEADLINE = Long.MAX_VALUE;
     public static final long NEVER = Long.MIN_VALUE;
 
     public static InstanceState initial(VrrpParams params) {
         return new InstanceState(VrrpState.INIT, params.priority(), params.advertIntervalCentis(),
-                NO_DEADLINE, "", null, 0, NEVER, NEVER, false);
+                NO_DEADLINE, "", null, 0, NEVER, NEVER, false, false);
     }
 
     public boolean hasDeadline() {
@@ -44,7 +46,7 @@ public record InstanceState(
 
     InstanceState withState(VrrpState newState, long newDeadline, String reason) {
         return new InstanceState(newState, effectivePriority, masterAdverIntervalCentis, newDeadline, reason,
-                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded);
+                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded, maintenance);
     }
 
     InstanceState withDeadline(long newDeadline, String reason) {
@@ -53,26 +55,31 @@ public record InstanceState(
 
     InstanceState withMaster(InetAddress address, int priority, int adverIntervalCentis) {
         return new InstanceState(state, effectivePriority, adverIntervalCentis, deadline, deadlineReason,
-                address, priority, lowerMasterSince, startedAt, yielded);
+                address, priority, lowerMasterSince, startedAt, yielded, maintenance);
     }
 
     InstanceState withPriority(int priority) {
         return new InstanceState(state, priority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded);
+                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded, maintenance);
     }
 
     InstanceState withLowerMasterSince(long since) {
         return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, since, startedAt, yielded);
+                masterAddress, masterPriority, since, startedAt, yielded, maintenance);
     }
 
     InstanceState withYielded(boolean y) {
         return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, lowerMasterSince, startedAt, y);
+                masterAddress, masterPriority, lowerMasterSince, startedAt, y, maintenance);
+    }
+
+    InstanceState withMaintenance(boolean m) {
+        return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
+                masterAddress, masterPriority, lowerMasterSince, startedAt, yielded, m);
     }
 
     InstanceState withStartedAt(long at) {
         return new InstanceState(state, effectivePriority, masterAdverIntervalCentis, deadline, deadlineReason,
-                masterAddress, masterPriority, lowerMasterSince, at, yielded);
+                masterAddress, masterPriority, lowerMasterSince, at, yielded, maintenance);
     }
 }

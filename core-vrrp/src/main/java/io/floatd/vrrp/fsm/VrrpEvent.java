@@ -43,4 +43,12 @@ public sealed interface VrrpEvent {
     /** While yielded, the provider found the floating IP held by nobody. */
     record HolderFree() implements VrrpEvent {
     }
+
+    /** Planned maintenance: a Master resigns with priority 0; the node stays Backup until {@link Resume}. */
+    record Handover() implements VrrpEvent {
+    }
+
+    /** Ends a {@link Handover}: the node takes part in the election again. */
+    record Resume() implements VrrpEvent {
+    }
 }

@@ -49,6 +49,8 @@ public final class VrrpStateMachine {
             case FaultCleared f -> faultCleared(s, now);
             case VrrpEvent.HolderMovedToPeer h -> yieldToPeer(s, h.holder(), now);
             case VrrpEvent.HolderFree f -> reclaim(s, now);
+            case VrrpEvent.Handover h -> handover(s, now);
+            case VrrpEvent.Resume r -> Step.of(s.withMaintenance(false));
         };
     }
 
@@ -87,7 +89,7 @@ public final class VrrpStateMachine {
         return switch (s.state()) {
             case MASTER -> Step.of(s.withDeadline(now + advertNanos(), ""), new SendAdvert(s.effectivePriority()));
             // yielded after a split brain: silence alone is no reason to take the IP back from the peer
-            case BACKUP -> s.yielded()
+            case BACKUP -> s.yielded() || s.maintenance()
                     ? Step.of(s.withDeadline(now + masterDown(s), s.deadlineReason()))
                     : becomeMaster(s, now, s.deadlineReason());
             default -> Step.of(s.withDeadline(NO_DEADLINE, ""));
@@ -190,6 +192,17 @@ public final class VrrpStateMachine {
         InstanceState yielded = s.withYielded(true);
         return toBackup(yielded, now + masterDown(yielded), "floating IP moved to peer " + holder
                 + " while the peers could not hear each other: yielding until adverts return");
+    }
+
+    // an operator's planned handover: resign like a graceful stop, but keep running as a Backup
+    private Step handover(InstanceState s, long now) {
+        InstanceState m = s.withMaintenance(true);
+        if (s.state() != VrrpState.MASTER) {
+            return Step.of(m);
+        }
+        InstanceState backup = m.withState(VrrpState.BACKUP, now + masterDown(m), "no advert within master down interval");
+        return Step.of(backup, new SendAdvert(PRIORITY_STOP),
+                new StateChanged(VrrpState.MASTER, VrrpState.BACKUP, "handover requested: staying Backup until resume"));
     }
 
     private Step reclaim(InstanceState s, long now) {

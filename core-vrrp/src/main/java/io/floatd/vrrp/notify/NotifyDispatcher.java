@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * scripts may overlap and race; serialising them is deliberate. Different instances never wait for each other.
  *
  * <p>Every run is bounded by the script timeout (default {@link #DEFAULT_TIMEOUT}); a timed-out script is
- * killed with its whole process group. Failures are logged as a single WARNING line and counted.
+ * killed with its whole process group. Scripts run as the hooks' {@link NotifyHooks#runAs() user} when set.
+ * Failures are logged as a single WARNING line and counted.
  */
 public final class NotifyDispatcher implements AutoCloseable {
     /**
@@ -100,7 +101,7 @@ public final class NotifyDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        Transition t = new Transition(instanceName, state, priority, specific, generic);
+        Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs());
         lanes.computeIfAbsent(instanceName, Lane::new).submit(t);
     }
 
@@ -162,7 +163,7 @@ public final class NotifyDispatcher implements AutoCloseable {
         }
     }
 
-    private record Transition(String instance, NotifyState state, int priority, String specific, String generic) {
+    private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs) {
     }
 
     /** Serialises one instance's transitions: at most one drain task per lane is running at any time. */
@@ -233,7 +234,7 @@ public final class NotifyDispatcher implements AutoCloseable {
     }
 
     private void runOne(Transition t, String hook, String line, List<String> args) {
-        ScriptResult r = runner.run(line, args);
+        ScriptResult r = runner.run(line, args, t.runAs());
         runs.incrementAndGet();
         if (r.succeeded()) {
             LOG.log(Level.DEBUG, () -> t.instance() + " " + t.state() + ": " + hook + " ok in "

@@ -6,9 +6,15 @@ package io.floatd.vrrp.notify;
  *
  * @param notifyScript keepalived's generic {@code notify} line (a record component cannot be called
  *        {@code notify}: it would clash with {@link Object#notify()})
+ * @param runAs who the scripts run as ({@code script_user}), or {@code null} for floatd's own user
  */
-public record NotifyHooks(String notifyScript, String master, String backup, String fault, String stop) {
+public record NotifyHooks(String notifyScript, String master, String backup, String fault, String stop, RunAs runAs) {
     public static final NotifyHooks NONE = new NotifyHooks(null, null, null, null, null);
+
+    /** Hooks run as floatd's own user. */
+    public NotifyHooks(String notifyScript, String master, String backup, String fault, String stop) {
+        this(notifyScript, master, backup, fault, stop, null);
+    }
 
     /** The state-specific line ({@code notify_master} etc.) for {@code state}, or null. */
     public String forState(NotifyState state) {

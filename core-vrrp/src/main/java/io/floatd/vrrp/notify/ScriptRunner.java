@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * init. Its stdin is {@code /dev/null} (a script waiting for input would otherwise hang until the timeout) and
  * its stdout and stderr are merged and drained continuously, keeping only the last {@link #OUTPUT_LIMIT} bytes,
  * so a chatty script can neither block on a full pipe nor grow our heap.
+ *
+ * <p>A script given a {@link RunAs} runs as that user: {@code setsid setpriv --reuid=UID --regid=GID
+ * --init-groups -- COMMAND}. Both tools exec in place, so the script is still the leader of the process group
+ * a timeout kills. Notify scripts and {@code vrrp_script} checks both come through here.
  */
 public final class ScriptRunner {
     /** Bytes of output kept per run: enough for an error message or a short trace, small enough to log. */
@@ -32,6 +36,7 @@ public final class ScriptRunner {
      */
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(200);
     private static final Path SETSID = findSetsid();
+    private static final Path SETPRIV = find("setpriv");
 
     private final Duration timeout;
 
@@ -54,6 +59,11 @@ public final class ScriptRunner {
      * with {@link CommandLine#split} and executed directly.
      */
     public ScriptResult run(String line, List<String> extraArgs) {
+        return run(line, extraArgs, null);
+    }
+
+    /** As {@link #run(String, List)}, as user {@code as} ({@code null}: floatd's own user). */
+    public ScriptResult run(String line, List<String> extraArgs, RunAs as) {
         List<String> argv;
         if (line == null || line.isBlank()) {
             return ScriptResult.failedToStart(List.of(), "empty script line");
@@ -72,11 +82,16 @@ public final class ScriptRunner {
             }
             argv.addAll(extraArgs);
         }
-        return run(argv);
+        return run(argv, as);
     }
 
     /** Runs {@code argv} directly (no shell). */
     public ScriptResult run(List<String> argv) {
+        return run(argv, null);
+    }
+
+    /** Runs {@code argv} directly (no shell) as user {@code as} ({@code null}: floatd's own user). */
+    public ScriptResult run(List<String> argv, RunAs as) {
         if (argv.isEmpty()) {
             return ScriptResult.failedToStart(argv, "empty command");
         }
@@ -89,6 +104,12 @@ public final class ScriptRunner {
         List<String> launch = new ArrayList<>();
         if (SETSID != null) {
             launch.add(SETSID.toString());
+        }
+        if (as != null) {
+            if (SETPRIV == null) {
+                return ScriptResult.failedToStart(argv, "setpriv (util-linux) not found: cannot run as user " + as);
+            }
+            launch.addAll(as.prefix(SETPRIV));
         }
         launch.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(launch)
@@ -210,12 +231,20 @@ public final class ScriptRunner {
         return null;
     }
 
-    private static Path findSetsid() {
+    private static Path find(String tool) {
         for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            Path p = Path.of(dir, "setsid");
+            Path p = Path.of(dir, tool);
             if (Files.isExecutable(p)) {
                 return p;
             }
+        }
+        return null;
+    }
+
+    private static Path findSetsid() {
+        Path setsid = find("setsid");
+        if (setsid != null) {
+            return setsid;
         }
         System.getLogger(ScriptRunner.class.getName()).log(System.Logger.Level.WARNING,
                 "setsid (util-linux) not found: timed-out scripts are killed with their visible descendants only");

@@ -35,6 +35,16 @@ public interface FloatingIpProvider extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether {@link #acquire()} itself finds out, locally and cheaply, what is already held and writes only the
+     * rest (a Linux VIP: one netlink dump). The orchestrator then skips its own holder read before acquiring,
+     * one step less between entering MASTER and the first gratuitous ARP. Cloud providers say no: their holder
+     * read is what keeps an already-held IP from costing a write call.
+     */
+    default boolean acquireChecksHolder() {
+        return false;
+    }
+
     /** Frees sockets and clients; never throws. */
     @Override
     default void close() {

@@ -52,6 +52,11 @@ final class AdvertReceiver implements Runnable {
         byVrid.put(vrid, listener);
     }
 
+    /** Stops delivering this VRID's adverts to {@code runner} (a reload took it out). */
+    void unlisten(int vrid, InstanceRunner runner) {
+        byVrid.computeIfPresent(vrid, (k, l) -> l.runner() == runner ? null : l);
+    }
+
     @Override
     public void run() {
         while (running) {

@@ -27,10 +27,33 @@ final class UnicastAdvertSender implements AdvertSender {
         this.config = config;
         this.transport = transport;
         this.source = source;
-        this.addresses = config.virtualAddresses().stream()
+        this.addresses = advertisedAddresses(config, source);
+    }
+
+    /**
+     * RFC 5798 §5.2.5: an advert carries at least one address. A cloud instance may have no virtual_ipaddress,
+     * so it advertises its floating IP when that is an address of the instance's family, else its own address.
+     */
+    static List<InetAddress> advertisedAddresses(InstanceConfig config, InetAddress source) {
+        List<InetAddress> vips = config.virtualAddresses().stream()
                 .filter(va -> va.isIpv4() == !config.isIpv6())
                 .map(VirtualAddress::address)
                 .toList();
+        if (!vips.isEmpty()) {
+            return vips;
+        }
+        String floating = config.floatingIp().values().get("address");
+        if (floating != null && floating.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            try {
+                InetAddress a = InetAddress.getByName(floating);
+                if (a.getClass() == source.getClass()) {
+                    return List.of(a);
+                }
+            } catch (java.net.UnknownHostException e) {
+                // not an address literal (e.g. an allocation id): fall through
+            }
+        }
+        return List.of(source);
     }
 
     @Override

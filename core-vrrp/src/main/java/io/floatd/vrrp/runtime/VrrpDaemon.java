@@ -4,6 +4,7 @@ import io.floatd.vrrp.codec.AdvertCheck;
 import io.floatd.vrrp.codec.AuthType;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.GlobalDefs;
 import io.floatd.vrrp.config.InitialState;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.NotifyScripts;
@@ -13,6 +14,7 @@ import io.floatd.vrrp.fsm.VrrpParams;
 import io.floatd.vrrp.fsm.VrrpStateMachine;
 import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.notify.NotifyHooks;
+import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -57,18 +59,28 @@ public final class VrrpDaemon implements AutoCloseable {
     private record EndpointKey(InetAddress source, String interfaceName) {
     }
 
+    /** What connects one instance to the shared parts, so a reload can take it out again. */
+    private record Wiring(Endpoint endpoint, java.util.concurrent.atomic.AtomicBoolean active, Tracking tracking) {
+    }
+
     private final VrrpLoop loop;
     private final NotifyDispatcher notify;
     private final DropCounters drops = new DropCounters();
-    private final List<Instance> instances = new ArrayList<>();
+    private final DaemonOptions options;
+    private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Wiring> wiring = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
-    private final List<Thread> receiverThreads = new ArrayList<>();
+    private final List<Tracking> trackings = new ArrayList<>();
+    private volatile boolean started;
     private volatile boolean stopped;
-    private volatile Tracking tracking;
+    private FloatdConfig config;
     /** notify_fifo and state_file; null when not configured. */
     private StateReporter reporter;
+    /** script_user: who notify scripts run as; null for floatd's own user. */
+    private RunAs scriptUser;
 
     private VrrpDaemon(DaemonOptions options) {
+        this.options = options;
         this.loop = new VrrpLoop(options.clock());
         this.notify = new NotifyDispatcher(options.notifyTimeout());
     }
@@ -77,7 +89,11 @@ public final class VrrpDaemon implements AutoCloseable {
     public static VrrpDaemon create(FloatdConfig config, DaemonOptions options) throws IOException, ProviderException {
         VrrpDaemon daemon = new VrrpDaemon(options);
         try {
+            daemon.config = config;
             daemon.reporter = StateReporter.create(config);
+            GlobalDefs g = config.global();
+            // the parser has checked the user; a failure here means it was removed since
+            daemon.scriptUser = g.scriptUser() == null ? null : RunAs.lookUp(g.scriptUser(), g.scriptGroup());
             for (InstanceConfig ic : config.instances()) {
                 daemon.addInstance(ic, options);
             }
@@ -91,11 +107,17 @@ public final class VrrpDaemon implements AutoCloseable {
     private void addInstance(InstanceConfig ic, DaemonOptions options) throws IOException, ProviderException {
         InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
         EndpointKey key = new EndpointKey(source, ic.interfaceName());
-        Endpoint endpoint = endpoints.get(key);
-        if (endpoint == null) {
-            VrrpTransport transport = options.transports().open(source, ic.interfaceName());
-            endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops));
-            endpoints.put(key, endpoint);
+        Endpoint endpoint;
+        synchronized (endpoints) {
+            endpoint = endpoints.get(key);
+            if (endpoint == null) {
+                VrrpTransport transport = options.transports().open(source, ic.interfaceName());
+                endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops));
+                endpoints.put(key, endpoint);
+                if (started) {
+                    startReceiver(endpoint);
+                }
+            }
         }
         VrrpParams params = new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),
                 ic.preempt(), ic.preemptDelay().toNanos(), source, ic.initialState() == InitialState.MASTER);
@@ -105,7 +127,7 @@ public final class VrrpDaemon implements AutoCloseable {
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
 
         NotifyScripts ns = ic.notifyScripts();
-        runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop())));
+        runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser)));
         if (reporter != null) {
             runner.addListener(reporter);
         }
@@ -114,8 +136,8 @@ public final class VrrpDaemon implements AutoCloseable {
         if (takeover != null) {
             runner.addListener(takeover);
         }
-        loop.add(runner);
         instances.add(new Instance(ic, source, runner, takeover));
+        wiring.put(ic.name(), new Wiring(endpoint, new java.util.concurrent.atomic.AtomicBoolean(true), null));
     }
 
     private static AdvertCheck.Expectations expectations(InstanceConfig ic) {
@@ -185,23 +207,132 @@ public final class VrrpDaemon implements AutoCloseable {
 
     /** Starts the loop, the receivers, and every instance (each enters BACKUP, or MASTER as address owner). */
     public void start() {
-        for (Instance i : instances) {
+        started = true;
+        loop.start();
+        launch(instances);
+        synchronized (endpoints) {
+            endpoints.values().forEach(this::startReceiver);
+        }
+    }
+
+    private void startReceiver(Endpoint e) {
+        Thread.ofPlatform().name("vrrp-rx").daemon(true).start(e.receiver());
+    }
+
+    /**
+     * Puts instances on the loop and starts their tracking. Tracking sends each instance's starting point
+     * (effective priority, FAULT, then Startup) before anything else reaches it, so a node whose check already
+     * fails goes INIT -> FAULT and never starts a master-down timer; a weight-0 script with no result yet holds
+     * Startup back until its first result, as in keepalived.
+     */
+    private void launch(List<Instance> group) {
+        for (Instance i : group) {
             if (i.takeover() != null) {
                 i.takeover().warmUp();
             }
         }
-        // tracking sends each instance's starting point (effective priority, FAULT, then Startup) before the loop
-        // runs, so a node whose check already fails goes INIT -> FAULT and never starts a master-down timer; a
-        // weight-0 script with no result yet holds Startup back until its first result, as in keepalived
-        tracking = new Tracking(instances.stream().map(Instance::config).toList());
-        for (Instance i : instances) {
-            tracking.bind(i.config(), event -> loop.post(() -> i.runner().handle(event)));
+        Tracking tracking = new Tracking(group.stream().map(Instance::config).toList());
+        synchronized (trackings) {
+            trackings.add(tracking);
         }
-        loop.start();
+        for (Instance i : group) {
+            Wiring w = wiring.get(i.config().name());
+            wiring.put(i.config().name(), new Wiring(w.endpoint(), w.active(), tracking));
+            loop.post(() -> loop.add(i.runner()));
+            // a reload may take the instance out while its checks still report: those reports then go nowhere
+            tracking.bind(i.config(), event -> {
+                if (w.active().get()) {
+                    loop.post(() -> i.runner().handle(event));
+                }
+            });
+        }
         tracking.start();
-        for (Endpoint e : endpoints.values()) {
-            Thread t = Thread.ofPlatform().name("vrrp-rx").daemon(true).start(e.receiver());
-            receiverThreads.add(t);
+    }
+
+    /**
+     * SIGHUP: applies a new, already validated configuration. Instances whose settings are unchanged keep
+     * running untouched (a Master stays Master: no priority-0 advert, no address removed); changed ones stop
+     * as on shutdown and start again with the new settings; removed ones stop; new ones start. A change in
+     * global_defs restarts every instance. A failure to set up a new instance leaves the others running and is
+     * reported.
+     *
+     * @return one line saying what was done
+     */
+    public synchronized String reload(FloatdConfig next) throws IOException, ProviderException {
+        boolean globalChanged = !next.global().equals(config.global());
+        Map<String, InstanceConfig> wanted = new LinkedHashMap<>();
+        next.instances().forEach(ic -> wanted.put(ic.name(), ic));
+        List<Instance> stopping = new ArrayList<>();
+        int kept = 0;
+        for (Instance i : instances) {
+            InstanceConfig n = wanted.get(i.config().name());
+            if (n != null && n.equals(i.config()) && !globalChanged) {
+                kept++;
+                wanted.remove(n.name());
+            } else {
+                stopping.add(i);
+            }
+        }
+        int restarted = (int) stopping.stream().filter(i -> wanted.containsKey(i.config().name())).count();
+        int removed = stopping.size() - restarted;
+        stopInstances(stopping);
+        if (globalChanged) {
+            if (reporter != null) {
+                reporter.close();
+            }
+            reporter = StateReporter.create(next);
+        }
+        config = next;
+        List<Instance> fresh = new ArrayList<>();
+        for (InstanceConfig ic : wanted.values()) {
+            addInstance(ic, options);
+            fresh.add(instances.getLast());
+        }
+        launch(fresh);
+        return String.format("%d unchanged, %d restarted, %d added, %d removed", kept, restarted,
+                fresh.size() - restarted, removed);
+    }
+
+    private void stopInstances(List<Instance> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        for (Instance i : group) {
+            Wiring w = wiring.get(i.config().name());
+            w.active().set(false);
+            w.endpoint().receiver().unlisten(i.config().virtualRouterId(), i.runner());
+            loop.post(() -> {
+                i.runner().handle(new VrrpEvent.Shutdown());
+                loop.remove(i.runner());
+            });
+        }
+        loop.post(done::countDown);
+        try {
+            done.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS);
+            for (Instance i : group) {
+                if (i.takeover() != null) {
+                    i.takeover().drain(SHUTDOWN_STEP_MILLIS);
+                    i.takeover().close();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        instances.removeAll(group);
+        group.forEach(i -> wiring.remove(i.config().name()));
+        closeUnusedTrackings();
+    }
+
+    private void closeUnusedTrackings() {
+        synchronized (trackings) {
+            trackings.removeIf(t -> {
+                boolean used = wiring.values().stream().anyMatch(w -> w.tracking() == t);
+                if (!used) {
+                    t.close();
+                }
+                return !used;
+            });
         }
     }
 
@@ -217,10 +348,10 @@ public final class VrrpDaemon implements AutoCloseable {
         return notify;
     }
 
-    /** The tracked scripts, links and files; null before {@link #start()}. */
-    public Tracking tracking() {
-        return tracking;
-
+    /** The tracking of an instance (its scripts, links and files); null before {@link #start()}. */
+    public Tracking tracking(String instance) {
+        Wiring w = wiring.get(instance);
+        return w == null ? null : w.tracking();
     }
 
     /** What writes notify_fifo and state_file, or empty when the configuration has neither. */
@@ -264,11 +395,12 @@ public final class VrrpDaemon implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        if (tracking != null) {
-            tracking.close();
+        synchronized (trackings) {
+            trackings.forEach(Tracking::close);
+            trackings.clear();
         }
-        for (Endpoint e : endpoints.values()) {
-            e.receiver().stop();
+        synchronized (endpoints) {
+            endpoints.values().forEach(e -> e.receiver().stop());
         }
         loop.close();
         if (reporter != null) {
@@ -280,8 +412,8 @@ public final class VrrpDaemon implements AutoCloseable {
                 i.takeover().close();
             }
         }
-        for (Endpoint e : endpoints.values()) {
-            e.transport().close();
+        synchronized (endpoints) {
+            endpoints.values().forEach(e -> e.transport().close());
         }
     }
 

@@ -41,9 +41,14 @@ public final class VrrpLoop implements AutoCloseable {
         tasks.add(task);
     }
 
-    /** Adds an instance; call before {@link #start()} or from a task on the loop. */
+    /** Adds an instance; call from a task on the loop (or before {@link #start()}). */
     public void add(InstanceRunner runner) {
         instances.add(runner);
+    }
+
+    /** Takes an instance off the loop; call from a task on the loop. */
+    public void remove(InstanceRunner runner) {
+        instances.remove(runner);
     }
 
     public boolean onLoopThread() {

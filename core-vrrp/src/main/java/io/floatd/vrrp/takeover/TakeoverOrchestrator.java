@@ -195,7 +195,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         worker.execute(() -> {
             try {
                 new Timeline(instance, clock.nanoTime(), clock).mark("warm-up", Holder.nobody());
-                Holder holder = call(provider::holder, generation.get(), Long.MAX_VALUE);
+                // one attempt, no retries: a takeover queued behind the warm-up must not wait for a dead API
+                Holder holder = call(provider::holder, UNSUPERSEDABLE, clock.nanoTime());
                 lastHolder.set(holder);
                 LOG.log(Level.INFO, "VRRP_Instance({0}) floating IP holder at start: {1}", instance, holder);
             } catch (Exception e) {
@@ -236,10 +237,13 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         Timeline tl = new Timeline(instance, enteredMasterAt, clock);
         long deadline = clock.nanoTime() + policy.deadline().toNanos();
         try {
-            Holder holder = call(provider::holder, gen, deadline);
-            lastHolder.set(holder);
-            tl.mark("holder read", holder);
-            if (holder.isSelf()) {
+            Holder holder = null;
+            if (!provider.acquireChecksHolder() || dryRun) {
+                holder = call(provider::holder, gen, deadline);
+                lastHolder.set(holder);
+                tl.mark("holder read", holder);
+            }
+            if (holder != null && holder.isSelf()) {
                 skippedWrites.increment();
                 holdConfirmed = true;
                 tl.mark("already held, no write");
@@ -389,13 +393,20 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
+    /** The generation of a read that no transition makes obsolete (the start-up read). */
+    private static final long UNSUPERSEDABLE = -1;
+
+    private boolean current(long gen) {
+        return gen == UNSUPERSEDABLE || gen == generation.get();
+    }
+
     /** One provider operation under the policy: time limit per attempt, breaker, full-jitter retries to the deadline. */
     private <T> T call(Callable<T> op, long gen, long deadlineNanos) throws Exception {
         AtomicInteger attempt = new AtomicInteger();
         Retry retry = Retry.of("provider-" + instance, RetryConfig.<T>custom()
                 .maxAttempts(Integer.MAX_VALUE)
                 .intervalFunction(new FullJitterBackoff(policy.initialBackoff(), policy.maxBackoff()))
-                .retryOnException(e -> retryable(e) && gen == generation.get() && clock.nanoTime() < deadlineNanos)
+                .retryOnException(e -> retryable(e) && current(gen) && clock.nanoTime() < deadlineNanos)
                 .build());
         retry.getEventPublisher().onRetry(e -> {
             retries.increment();
@@ -404,7 +415,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                     e.getWaitInterval().toMillis(), message(e.getLastThrowable()));
         });
         Callable<T> attemptOnce = () -> {
-            if (gen != generation.get()) {
+            if (!current(gen)) {
                 throw new Superseded();
             }
             attempt.incrementAndGet();

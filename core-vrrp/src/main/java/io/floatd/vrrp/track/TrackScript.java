@@ -2,6 +2,7 @@ package io.floatd.vrrp.track;
 
 import io.floatd.vrrp.config.VrrpScriptConfig;
 import io.floatd.vrrp.notify.CommandLine;
+import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.notify.ScriptResult;
 import io.floatd.vrrp.notify.ScriptRunner;
 import java.lang.System.Logger.Level;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TrackScript implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
-    static final String RUNUSER = "/usr/sbin/runuser";
 
     /** Counters, for status output and tests. */
     public record Stats(long runs, long failures, long timeouts, Duration lastDuration) {
@@ -36,6 +36,7 @@ public final class TrackScript implements AutoCloseable {
 
     private final VrrpScriptConfig config;
     private final List<String> argv;
+    private final RunAs runAs;
     private final ScriptRunner runner;
     private final CheckCounter counter;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -49,21 +50,24 @@ public final class TrackScript implements AutoCloseable {
     public TrackScript(VrrpScriptConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.argv = argv(config);
+        this.runAs = runAs(config);
         this.runner = new ScriptRunner(config.timeout());
         this.counter = new CheckCounter(config.rise(), config.fall(), config.initFail());
+    }
+
+    /**
+     * Who the check runs as: its {@code user} (the parser fills in {@code script_user} when it has none), or
+     * floatd's own user; switched by {@link ScriptRunner}, as for notify scripts.
+     *
+     * @throws IllegalArgumentException if the user or group does not exist
+     */
+    static RunAs runAs(VrrpScriptConfig config) {
+        return config.user() == null ? null : RunAs.lookUp(config.user(), config.group());
     }
 
     /** The command as executed: through {@code /bin/sh -c} only when the line uses shell syntax, as notify scripts. */
     static List<String> argv(VrrpScriptConfig config) {
         List<String> argv = new ArrayList<>();
-        if (config.user() != null) {
-            // runuser (util-linux) switches uid, gid and supplementary groups; floatd runs as root
-            argv.addAll(List.of(RUNUSER, "-u", config.user()));
-            if (config.group() != null) {
-                argv.addAll(List.of("-g", config.group()));
-            }
-            argv.add("--");
-        }
         if (CommandLine.needsShell(config.script())) {
             argv.addAll(List.of("/bin/sh", "-c", config.script()));
         } else {
@@ -106,7 +110,7 @@ public final class TrackScript implements AutoCloseable {
         long interval = config.interval().toNanos();
         long next = System.nanoTime();
         while (running) {
-            ScriptResult result = runner.run(argv);
+            ScriptResult result = runner.run(argv, runAs);
             if (!running) {
                 return;
             }

@@ -355,6 +355,36 @@ class VrrpStateMachineTest {
         }
     }
 
+    /** floatd handover / resume: planned maintenance without editing priorities or restarting. */
+    @Nested
+    class HandoverTest {
+        @Test
+        void handoverResignsWithPriorityZeroAndStaysBackup() {
+            VrrpStateMachine m = machine();
+            Step step = m.next(master(m), new VrrpEvent.Handover(), T0 + 20_000 * MS);
+            assertEquals(new SendAdvert(0), step.actions().get(0), "the peer takes over after Skew_Time");
+            assertEquals(VrrpState.BACKUP, step.state().state());
+            InstanceState s = step.state();
+            for (int i = 0; i < 3; i++) {
+                s = m.next(s, new DeadlineReached(), s.deadline()).state();
+                assertEquals(VrrpState.BACKUP, s.state(), "silence does not end a handover");
+            }
+            s = m.next(s, advert(HIGHER_ADDR, 50, 100), s.deadline() - 1).state();
+            s = m.next(s, new DeadlineReached(), s.deadline()).state();
+            assertEquals(VrrpState.BACKUP, s.state(), "nor does a lower-priority Master");
+        }
+
+        @Test
+        void resumeReturnsToTheElection() {
+            VrrpStateMachine m = machine();
+            InstanceState s = m.next(master(m), new VrrpEvent.Handover(), T0 + 20_000 * MS).state();
+            s = m.next(s, new VrrpEvent.Resume(), T0 + 21_000 * MS).state();
+            assertFalse(s.maintenance());
+            Step step = m.next(s, new DeadlineReached(), s.deadline());
+            assertEquals(VrrpState.MASTER, step.state().state(), "no Master heard: ordinary takeover");
+        }
+    }
+
     private static InetAddress ip(String s) {
         try {
             return InetAddress.getByName(s);

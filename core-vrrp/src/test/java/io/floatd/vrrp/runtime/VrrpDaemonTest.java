@@ -219,6 +219,58 @@ class VrrpDaemonTest {
         assertEquals(0, a.drops().count(DropReason.NOT_A_PEER) + b.drops().count(DropReason.NOT_A_PEER));
     }
 
+    @Test
+    void reloadWithAnUnchangedConfigurationKeepsTheMasterUntouched() throws Exception {
+        String aConf = conf(3, "0.1", 150, A, B, "");
+        VrrpDaemon a = start(aConf, "a");
+        VrrpDaemon b = start(conf(3, "0.1", 100, B, A, ""), "b");
+        await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP && "a".equals(holder));
+        long transitionsA = a.instances().getFirst().runner().transitions();
+        long transitionsB = b.instances().getFirst().runner().transitions();
+        InstanceRunner runnerBefore = a.instances().getFirst().runner();
+
+        String result = a.reload(ConfigParser.parse(aConf, "a.conf"));
+
+        assertEquals("1 unchanged, 0 restarted, 0 added, 0 removed", result);
+        Thread.sleep(600);
+        assertEquals(VrrpState.MASTER, state(a));
+        assertEquals(runnerBefore, a.instances().getFirst().runner(), "the same instance keeps running");
+        assertEquals(transitionsA, a.instances().getFirst().runner().transitions(), "no transition on the Master");
+        assertEquals(transitionsB, b.instances().getFirst().runner().transitions(), "the peer saw no priority 0");
+        assertEquals(List.of("acquire a"), cloud, "nothing released, nothing acquired again");
+    }
+
+    @Test
+    void reloadRestartsAChangedInstanceAndStartsANewOne() throws Exception {
+        VrrpDaemon a = start(conf(3, "0.1", 150, A, B, ""), "a");
+        VrrpDaemon b = start(conf(3, "0.1", 100, B, A, ""), "b");
+        await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
+        String second = """
+                vrrp_instance VI_2 {
+                    interface eth0
+                    virtual_router_id 52
+                    priority 100
+                    advert_int 0.1
+                    version 3
+                    unicast_src_ip %s
+                    unicast_peer {
+                        %s
+                    }
+                }
+                """.formatted(B.getHostAddress(), A.getHostAddress());
+        String result = b.reload(ConfigParser.parse(conf(3, "0.1", 200, B, A, "") + second, "b.conf"));
+        assertEquals("0 unchanged, 1 restarted, 1 added, 0 removed", result);
+        // the restarted VI_1 now outranks a and preempts it; VI_2 has no peer speaking and becomes Master too
+        await(() -> b.instances().size() == 2
+                && b.instances().stream().allMatch(i -> i.runner().state().state() == VrrpState.MASTER));
+        await(() -> state(a) == VrrpState.BACKUP && "b".equals(holder));
+
+        String removed = b.reload(ConfigParser.parse(conf(3, "0.1", 200, B, A, ""), "b.conf"));
+        assertEquals("1 unchanged, 0 restarted, 0 added, 1 removed", removed);
+        assertEquals(1, b.instances().size());
+        assertEquals(VrrpState.MASTER, state(b));
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {

@@ -127,8 +127,9 @@ class TrackScriptTest {
     void shellLinesRunThroughTheShell() {
         var c = new VrrpScriptConfig("x", "test -e /nonexistent || exit 3", Duration.ofSeconds(1), Duration.ofSeconds(1),
                 1, 1, 0, false, false, "nobody", null, null, 0);
-        assertEquals(List.of(TrackScript.RUNUSER, "-u", "nobody", "--", "/bin/sh", "-c", "test -e /nonexistent || exit 3"),
-                TrackScript.argv(c));
+        assertEquals(List.of("/bin/sh", "-c", "test -e /nonexistent || exit 3"), TrackScript.argv(c));
+        // the user is switched by ScriptRunner, as for notify scripts
+        assertEquals("nobody", TrackScript.runAs(c).user());
     }
 
     @Test

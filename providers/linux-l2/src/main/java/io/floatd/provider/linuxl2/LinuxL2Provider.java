@@ -108,6 +108,12 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
      * A VIP still on the interface when the instance starts as Backup was left by a crash of this node: while it
      * stays, this node would answer ARP for an address the Master serves, so it goes.
      */
+    /** acquire() adds only the VIPs that are missing: the orchestrator need not ask first. */
+    @Override
+    public boolean acquireChecksHolder() {
+        return true;
+    }
+
     /** Two nodes answering ARP for the VIP is a fault: a node that is not Master always removes it. */
     @Override
     public boolean releasesByDefault() {

@@ -1,0 +1,49 @@
+package io.floatd.provider.digitalocean;
+
+import java.util.List;
+
+/**
+ * The few DigitalOcean API calls the provider makes, in floatd's own types: whatever client library does the HTTP
+ * work stays behind this interface. Every call is one HTTP request, without retries.
+ */
+interface DoApi extends AutoCloseable {
+
+    /** A reserved IP as the API shows it. */
+    record ReservedIp(String ip, Long dropletId, String dropletName, List<String> dropletIpv4, boolean locked) {
+        public ReservedIp {
+            dropletIpv4 = List.copyOf(dropletIpv4);
+        }
+    }
+
+    /** An action (assign, unassign) and its status: {@code in-progress}, {@code completed} or {@code errored}. */
+    record Action(long id, String status) {
+        boolean completed() {
+            return "completed".equals(status);
+        }
+
+        boolean errored() {
+            return "errored".equals(status);
+        }
+    }
+
+    /** {@code GET /v2/reserved_ips/{ip}} (or {@code /v2/floating_ips/{ip}}). */
+    ReservedIp reservedIp(String ip) throws DoApiError;
+
+    /** {@code GET /v2/droplets/{id}}: fails with 404 when there is no such droplet. */
+    void droplet(long id) throws DoApiError;
+
+    /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"assign","droplet_id":N}}. */
+    Action assign(String ip, long dropletId) throws DoApiError;
+
+    /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"unassign"}}. */
+    Action unassign(String ip) throws DoApiError;
+
+    /** {@code GET /v2/reserved_ips/{ip}/actions/{id}}. */
+    Action action(String ip, long actionId) throws DoApiError;
+
+    /** The path family in use, for messages: {@code reserved_ips} or {@code floating_ips}. */
+    String paths();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,143 @@
+package io.floatd.provider.digitalocean;
+
+import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.provider.ProviderException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code floating_ip { provider digitalocean ... }} block, parsed and checked.
+ *
+ * <pre>
+ * address       203.0.113.50           the reserved IP (default: the instance's single IPv4 virtual_ipaddress)
+ * droplet_id    123456789              this droplet (default: the metadata service, /metadata/v1/id)
+ * token_file    /etc/floatd/do-token   the API token, mode 0600 (default: env DIGITALOCEAN_TOKEN)
+ * api_url       https://api.digitalocean.com   (default: env DIGITALOCEAN_API_URL, then this)
+ * metadata_url  http://169.254.169.254         (default: env DIGITALOCEAN_METADATA_URL, then this)
+ * api_paths     reserved_ips | floating_ips    (default reserved_ips)
+ * </pre>
+ *
+ * @param address the reserved IP
+ * @param dropletId this droplet, or null to ask the metadata service
+ * @param tokenFile the token file, or null for the environment
+ * @param apiUrl the API base URL, or null for the environment or the default
+ * @param metadataUrl the metadata service base URL, or null for the environment or the default
+ * @param paths which endpoint family the API calls use
+ */
+public record DoSettings(String address, Long dropletId, Path tokenFile, URI apiUrl, URI metadataUrl, Paths paths) {
+
+    /** The two names DigitalOcean has given the same endpoints. */
+    public enum Paths {
+        /** {@code /v2/reserved_ips}: the current name, documented by DigitalOcean. */
+        RESERVED_IPS("reserved_ips"),
+        /** {@code /v2/floating_ips}: the old name, still answered. */
+        FLOATING_IPS("floating_ips");
+
+        private final String keyword;
+
+        Paths(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    static final Set<String> KEYS = Set.of("provider", "address", "droplet_id", "token_file", "api_url", "metadata_url",
+            "api_paths");
+
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern DROPLET_ID = Pattern.compile("[1-9]\\d{0,18}");
+
+    public static DoSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses)
+            throws ProviderException {
+        for (String key : settings.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
+            }
+        }
+        String provider = settings.get("provider");
+        if (provider != null && !provider.equals(DigitalOceanProviderFactory.NAME)) {
+            throw bad("provider is '" + provider + "', not digitalocean");
+        }
+        String address = value(settings, "address");
+        if (address == null) {
+            List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
+            if (v4.size() != 1) {
+                throw bad("address is required (the reserved IP, e.g. address 203.0.113.50)");
+            }
+            address = v4.getFirst().address().getHostAddress();
+        } else if (!IPV4.matcher(address).matches()) {
+            throw bad("address must be the reserved IPv4 address, but was '" + address + "'");
+        }
+        Long dropletId = null;
+        String d = value(settings, "droplet_id");
+        if (d != null) {
+            if (!DROPLET_ID.matcher(d).matches()) {
+                throw bad("droplet_id must be a droplet's numeric id, but was '" + d + "'");
+            }
+            dropletId = Long.parseLong(d);
+        }
+        String tf = value(settings, "token_file");
+        Path tokenFile = tf == null ? null : Path.of(tf);
+        if (tokenFile != null && !tokenFile.isAbsolute()) {
+            throw bad("token_file must be an absolute path, but was '" + tf + "'");
+        }
+        URI apiUrl = url(settings, "api_url");
+        URI metadataUrl = url(settings, "metadata_url");
+        Paths paths = Paths.RESERVED_IPS;
+        String p = value(settings, "api_paths");
+        if (p != null) {
+            paths = switch (p) {
+                case "reserved_ips" -> Paths.RESERVED_IPS;
+                case "floating_ips" -> Paths.FLOATING_IPS;
+                default -> throw bad("api_paths must be reserved_ips or floating_ips, but was '" + p + "'");
+            };
+        }
+        return new DoSettings(address, dropletId, tokenFile, apiUrl, metadataUrl, paths);
+    }
+
+    /** Checks an {@code http}/{@code https} base URL (from the config or the environment). */
+    static URI checkUrl(String value, String where) throws ProviderException {
+        try {
+            URI u = new URI(value);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                    || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
+                throw new URISyntaxException(value, "not an http(s) base URL");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw ProviderException.fatal("digitalocean: " + where + " must be an http:// or https:// base URL, but was '"
+                    + value + "'");
+        }
+    }
+
+    private static URI url(Map<String, String> settings, String key) throws ProviderException {
+        String v = value(settings, key);
+        return v == null ? null : checkUrl(v, "floating_ip " + key);
+    }
+
+    private static String value(Map<String, String> settings, String key) throws ProviderException {
+        String v = settings.get(key);
+        if (v == null) {
+            return null;
+        }
+        v = v.strip();
+        if (v.isEmpty()) {
+            throw bad(key + " is empty");
+        }
+        return v;
+    }
+
+    private static ProviderException bad(String what) {
+        return ProviderException.fatal("digitalocean: floating_ip " + what);
+    }
+}

@@ -1,0 +1,333 @@
+package io.floatd.provider.digitalocean;
+
+import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * A DigitalOcean reserved IP assigned to this droplet.
+ *
+ * <ul>
+ *   <li>{@link #holder()}: {@code GET /v2/reserved_ips/{ip}}: its {@code droplet.id} is ours (SELF), or one of the
+ *       droplet's IPv4 addresses (public or private) is a {@code unicast_peer} (PEER), or another droplet (OTHER), or
+ *       {@code droplet} is null (NOBODY).</li>
+ *   <li>{@link #acquire()}: the same GET, then (unless it is already ours) {@code POST .../actions
+ *       {"type":"assign","droplet_id":N}}, then {@code GET .../actions/{id}} until the action is {@code completed}
+ *       or {@code errored}, within {@link DoClientOptions#actionTimeout()}.</li>
+ *   <li>{@link #release()}: the same GET, then {@code {"type":"unassign"}} only when it is still ours, and the
+ *       action polled likewise.</li>
+ * </ul>
+ *
+ * <p>An assignment is asynchronous: while its action runs the IP is locked and the API answers 422 to any other
+ * action. When floatd's orchestrator cuts an {@code acquire} short (its attempt timeout) while this node's action
+ * is still running, the next attempt resumes polling that action instead of sending a second assign.
+ *
+ * <p>Release race: the API's {@code unassign} names no droplet. If the peer's assign completes between this node's
+ * GET and its unassign, the unassign removes the peer's fresh assignment; the peer, as Master, sees NOBODY at its
+ * next holder re-check and assigns again. While the peer's action is running, the IP is locked and the unassign is
+ * refused with 422, which is recognised and left alone. That window is one round trip wide, and it exists only when
+ * {@code release} is configured: by default a reserved IP stays where it is until the next Master takes it.
+ */
+final class ReservedIpProvider implements FloatingIpProvider {
+    private static final Logger LOG = Logger.getLogger(ReservedIpProvider.class.getName());
+
+    /** An action this node started and has not seen finish. */
+    private record Pending(long actionId, String type, long startedNanos) {
+    }
+
+    private final DoSettings settings;
+    private final ProviderContext context;
+    private final long dropletId;
+    private final DoApi api;
+    private final Set<String> peers;
+    private final Duration actionTimeout;
+    private final Duration pollInterval;
+    private final String ip;
+    private Pending pending;
+    private boolean closed;
+
+    ReservedIpProvider(DoSettings settings, ProviderContext context, long dropletId, DoApi api, DoClientOptions options) {
+        this.settings = settings;
+        this.context = context;
+        this.dropletId = dropletId;
+        this.api = api;
+        this.ip = settings.address();
+        this.actionTimeout = options.actionTimeout();
+        this.pollInterval = options.pollInterval();
+        this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** One read of the IP (which opens the connection and checks the token) and one of this droplet. */
+    void warmUp() throws ProviderException {
+        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        read(deadline);
+        try {
+            rateLimited(() -> {
+                api.droplet(dropletId);
+                return null;
+            }, deadline);
+        } catch (DoApiError e) {
+            throw translate(e, Call.DROPLET);
+        }
+    }
+
+    String describe() {
+        return "reserved IP " + ip + " for droplet " + dropletId + " (/v2/" + api.paths() + ")";
+    }
+
+    long dropletId() {
+        return dropletId;
+    }
+
+    DoSettings settings() {
+        return settings;
+    }
+
+    DoApi api() {
+        return api;
+    }
+
+    @Override
+    public Holder holder() throws ProviderException {
+        return classify(read(System.nanoTime() + actionTimeout.toNanos()));
+    }
+
+    @Override
+    public synchronized void acquire() throws ProviderException {
+        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        Pending p = pending;
+        if (p != null && p.type.equals("assign") && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
+            // an earlier attempt was cut short while our assign was running: follow it, do not send another
+            await(p, deadline);
+            return;
+        }
+        pending = null;
+        DoApi.ReservedIp current = read(deadline);
+        Holder before = classify(current);
+        if (before.isSelf()) {
+            return;
+        }
+        if (current.locked()) {
+            throw new ProviderException("digitalocean: reserved IP " + ip + " is locked by a pending action (holder: "
+                    + before + "); trying again", true);
+        }
+        DoApi.Action action;
+        try {
+            action = rateLimited(() -> api.assign(ip, dropletId), deadline);
+        } catch (DoApiError e) {
+            if (e.status == 422 && assignedToUsAfter422(deadline)) {
+                LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} was already assigned to droplet "
+                        + "{2} (422: {3})", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), e.errorMessage});
+                return;
+            }
+            throw translate(e, Call.ASSIGN);
+        }
+        Pending started = new Pending(action.id(), "assign", System.nanoTime());
+        pending = started;
+        await(started, deadline);
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} assigned to droplet {2} (action {3}), "
+                + "was {4}", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id()), before});
+    }
+
+    @Override
+    public synchronized void release() throws ProviderException {
+        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        pending = null;
+        DoApi.ReservedIp current = read(deadline);
+        if (!classify(current).isSelf()) {
+            return;
+        }
+        DoApi.Action action;
+        try {
+            action = rateLimited(() -> api.unassign(ip), deadline);
+        } catch (DoApiError e) {
+            if (e.status == 422) {
+                // locked by the peer's assign, or already moved: look again before judging
+                Holder now = classify(read(deadline));
+                if (!now.isSelf()) {
+                    LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} already moved on ({2})",
+                            new Object[] {context.instanceName(), ip, now});
+                    return;
+                }
+            }
+            throw translate(e, Call.UNASSIGN);
+        }
+        Pending started = new Pending(action.id(), "unassign", System.nanoTime());
+        pending = started;
+        await(started, deadline);
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} unassigned from droplet {2} (action {3})",
+                new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id())});
+    }
+
+    /** After a 422 to an assign: whether the IP is ours already (the API's answer for a no-op assign). */
+    private boolean assignedToUsAfter422(long deadline) throws ProviderException {
+        return classify(read(deadline)).isSelf();
+    }
+
+    /** Polls the action until it is completed (returns) or errored, or the deadline passes (throws). */
+    private void await(Pending p, long deadline) throws ProviderException {
+        while (true) {
+            DoApi.Action a;
+            try {
+                a = rateLimited(() -> api.action(ip, p.actionId), deadline);
+            } catch (DoApiError e) {
+                if (!(e.status == 0 || e.status == 429 || e.status >= 500)) {
+                    pending = null;
+                }
+                throw translate(e, Call.ACTION);
+            }
+            if (a.completed()) {
+                pending = null;
+                return;
+            }
+            if (a.errored()) {
+                pending = null;
+                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of reserved IP "
+                        + ip + " errored at DigitalOcean (droplet " + dropletId + "); trying again", true);
+            }
+            if (System.nanoTime() + pollInterval.toNanos() > deadline) {
+                pending = null;
+                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of reserved IP "
+                        + ip + " was still " + a.status() + " after " + actionTimeout.toMillis() + " ms", true);
+            }
+            sleep(pollInterval, "waiting for the " + p.type + " action " + p.actionId);
+        }
+    }
+
+    private DoApi.ReservedIp read(long deadline) throws ProviderException {
+        try {
+            return rateLimited(() -> api.reservedIp(ip), deadline);
+        } catch (DoApiError e) {
+            throw translate(e, Call.READ);
+        }
+    }
+
+    Holder classify(DoApi.ReservedIp r) {
+        if (r.dropletId() == null) {
+            return Holder.nobody();
+        }
+        String who = String.valueOf(r.dropletId());
+        if (r.dropletId() == dropletId) {
+            return Holder.self(who);
+        }
+        if (r.dropletIpv4().stream().anyMatch(peers::contains)) {
+            return Holder.peer(who);
+        }
+        return Holder.other(who);
+    }
+
+    @FunctionalInterface
+    private interface ApiCall<T> {
+        T run() throws DoApiError;
+    }
+
+    /**
+     * One API call; on 429 it waits as {@code Retry-After} / {@code RateLimit-Reset} say and tries again, as long as
+     * the wait ends before the deadline. Otherwise the 429 is thrown (and judged retryable).
+     */
+    private <T> T rateLimited(ApiCall<T> call, long deadline) throws DoApiError, ProviderException {
+        while (true) {
+            try {
+                return call.run();
+            } catch (DoApiError e) {
+                if (e.status != 429) {
+                    throw e;
+                }
+                Duration wait = e.retryAfter != null ? e.retryAfter : Duration.ofSeconds(1);
+                if (System.nanoTime() + wait.toNanos() >= deadline) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) digitalocean: rate limited ({1}), waiting {2} ms as the API "
+                        + "asks", new Object[] {context.instanceName(), e.describe(), String.valueOf(wait.toMillis())});
+                sleep(wait, "waiting for the API rate limit to reset");
+            }
+        }
+    }
+
+    private static void sleep(Duration d, String what) throws ProviderException {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("digitalocean: interrupted while " + what, true);
+        }
+    }
+
+    enum Call { READ, DROPLET, ASSIGN, UNASSIGN, ACTION }
+
+    /** One line for the operator: what failed, the API's id and message, and what to do. */
+    ProviderException translate(DoApiError e, Call call) {
+        String what = switch (call) {
+            case READ -> "GET /v2/" + api.paths() + "/" + ip;
+            case DROPLET -> "GET /v2/droplets/" + dropletId;
+            case ASSIGN -> "assign of reserved IP " + ip + " to droplet " + dropletId;
+            case UNASSIGN -> "unassign of reserved IP " + ip + " from droplet " + dropletId;
+            case ACTION -> "GET of an action of reserved IP " + ip;
+        };
+        String detail = e.describe();
+        String request = e.requestId.isEmpty() ? "" : " [request " + e.requestId + "]";
+        int s = e.status;
+        if (s == 0) {
+            return new ProviderException("digitalocean: " + what + " failed: " + detail, true);
+        }
+        if (s == 401) {
+            return ProviderException.fatal("digitalocean: the API token was refused (" + detail + "): check "
+                    + tokenHint() + request);
+        }
+        if (s == 403) {
+            return ProviderException.fatal("digitalocean: " + what + " is forbidden for this token (" + detail
+                    + "): the token needs read and update access to reserved IPs and read access to droplets" + request);
+        }
+        if (s == 404) {
+            return ProviderException.fatal(switch (call) {
+                case READ -> "digitalocean: reserved IP " + ip + " not found (" + detail + "): check address in "
+                        + "floating_ip (a reserved IP of this account)";
+                case DROPLET -> "digitalocean: droplet " + dropletId + " not found (" + detail + "): check droplet_id "
+                        + "in floating_ip, or the metadata service";
+                default -> "digitalocean: " + what + ": reserved IP or droplet not found (" + detail + ")";
+            } + request);
+        }
+        if (s == 422) {
+            String m = (e.errorMessage + " " + e.errorId).toLowerCase(Locale.ROOT);
+            if (m.contains("pending") || m.contains("lock") || m.contains("progress")) {
+                return new ProviderException("digitalocean: " + what + " refused while reserved IP " + ip
+                        + " has a pending action (" + detail + "); trying again" + request, true);
+            }
+            return ProviderException.fatal("digitalocean: " + what + " refused (" + detail + ")" + request);
+        }
+        if (s == 429) {
+            return new ProviderException("digitalocean: " + what + " rate limited (" + detail + ")"
+                    + (e.retryAfter != null ? "; the limit resets in " + e.retryAfter.toSeconds() + " s" : "")
+                    + request, true);
+        }
+        if (s >= 500) {
+            return new ProviderException("digitalocean: " + what + " failed (" + detail + ")" + request, true);
+        }
+        return ProviderException.fatal("digitalocean: " + what + " failed (" + detail + ")" + request);
+    }
+
+    private String tokenHint() {
+        return settings.tokenFile() != null ? "token_file " + settings.tokenFile() : ApiToken.ENV;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            api.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "digitalocean " + describe();
+    }
+}

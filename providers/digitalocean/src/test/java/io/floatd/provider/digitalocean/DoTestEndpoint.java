@@ -1,0 +1,511 @@
+package io.floatd.provider.digitalocean;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A small DigitalOcean API v2 on 127.0.0.1, over plain HTTP or TLS. It keeps droplets and reserved IPs, answers
+ * {@code /v2/reserved_ips} and {@code /v2/floating_ips} with the API's JSON shapes (OpenAPI: reserved_ip,
+ * reserved_ip action, action, error), runs assign and unassign as asynchronous actions (the IP locked and the action
+ * {@code in-progress} for a set number of polls, then {@code completed} or {@code errored}, or never done), refuses an
+ * action on a locked IP with 422, checks the bearer token (401), and can be told to answer the next matching requests
+ * with a given status, headers and error body (429 with rate-limit headers, 5xx, 422). Every request is logged, with
+ * its client port (the same port: the same kept-alive connection), and counted per method and path.
+ */
+final class DoTestEndpoint implements AutoCloseable {
+    static final String NOT_FOUND = "The resource you were accessing could not be found.";
+
+    record Request(String method, String path, String body, String authorization, int clientPort) {
+        @Override
+        public String toString() {
+            return method + " " + path + (body.isEmpty() ? "" : " " + body);
+        }
+    }
+
+    /** A canned answer for the next request whose "METHOD path" matches {@code pattern}. */
+    record Fault(Pattern pattern, int status, Map<String, String> headers, String id, String message) {
+    }
+
+    private static final class Droplet {
+        final long id;
+        final String name;
+        final String publicIp;
+        final String privateIp;
+
+        Droplet(long id, String name, String publicIp, String privateIp) {
+            this.id = id;
+            this.name = name;
+            this.publicIp = publicIp;
+            this.privateIp = privateIp;
+        }
+    }
+
+    private static final class Rip {
+        final String ip;
+        Long droplet;
+        boolean locked;
+
+        Rip(String ip) {
+            this.ip = ip;
+        }
+    }
+
+    private static final class Action {
+        final long id;
+        final String ip;
+        final String type;
+        final Long droplet;
+        int pollsLeft;
+        String finalStatus;
+        String status = "in-progress";
+
+        Action(long id, String ip, String type, Long droplet, int polls, String finalStatus) {
+            this.id = id;
+            this.ip = ip;
+            this.type = type;
+            this.droplet = droplet;
+            this.pollsLeft = polls;
+            this.finalStatus = finalStatus;
+        }
+    }
+
+    private static final Pattern IP_PATH = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)");
+    private static final Pattern IP_ACTIONS = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)/actions");
+    private static final Pattern IP_ACTION = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)/actions/(\\d+)");
+    private static final Pattern ACTION = Pattern.compile("/v2/actions/(\\d+)");
+    private static final Pattern DROPLET = Pattern.compile("/v2/droplets/(\\d+)");
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final boolean tls;
+    private final String token;
+    private final Object lock = new Object();
+    private final Map<Long, Droplet> droplets = new LinkedHashMap<>();
+    private final Map<String, Rip> ips = new LinkedHashMap<>();
+    private final Map<Long, Action> actions = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+    private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
+    private final Deque<Fault> faults = new ArrayDeque<>();
+    private long nextActionId = 2_000_000_001L;
+    private int actionPolls = 1;
+    private String actionOutcome = "completed";
+    private int staleReads;
+
+    /** Plain HTTP. */
+    DoTestEndpoint(String token) throws IOException {
+        this(token, null);
+    }
+
+    /** TLS with the given server context when not null. */
+    DoTestEndpoint(String token, SSLContext serverTls) throws IOException {
+        this.token = token;
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (serverTls != null) {
+            HttpsServer s = HttpsServer.create(at, 16);
+            s.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+            server = s;
+            tls = true;
+        } else {
+            server = HttpServer.create(at, 16);
+            tls = false;
+        }
+        pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("do-test-endpoint").daemon(true).factory());
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    // ---- state --------------------------------------------------------------------------------------------------
+
+    DoTestEndpoint droplet(long id, String name, String publicIp, String privateIp) {
+        synchronized (lock) {
+            droplets.put(id, new Droplet(id, name, publicIp, privateIp));
+        }
+        return this;
+    }
+
+    DoTestEndpoint reservedIp(String ip) {
+        synchronized (lock) {
+            ips.put(ip, new Rip(ip));
+        }
+        return this;
+    }
+
+    /** Assigns as the control panel would (not logged); null unassigns. */
+    void assign(String ip, Long droplet) {
+        synchronized (lock) {
+            ips.get(ip).droplet = droplet;
+        }
+    }
+
+    Long holder(String ip) {
+        synchronized (lock) {
+            return ips.get(ip).droplet;
+        }
+    }
+
+    boolean locked(String ip) {
+        synchronized (lock) {
+            return ips.get(ip).locked;
+        }
+    }
+
+    /** Actions started from now on stay in-progress for {@code polls} reads, then end as {@code outcome}. */
+    void actions(int polls, String outcome) {
+        synchronized (lock) {
+            actionPolls = polls;
+            actionOutcome = outcome;
+        }
+    }
+
+    /** The next {@code n} reads of a reserved IP show it unassigned, whatever it is (a read racing a change). */
+    void staleReads(int n) {
+        synchronized (lock) {
+            staleReads = n;
+        }
+    }
+
+    /** Answers the next request matching "METHOD path" (a regex) with this status, headers and error body. */
+    void failNext(String methodAndPath, int status, Map<String, String> headers, String id, String message) {
+        synchronized (lock) {
+            faults.add(new Fault(Pattern.compile(methodAndPath), status, headers, id, message));
+        }
+    }
+
+    List<Request> requests() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    List<String> calls() {
+        return requests().stream().map(r -> r.method() + " " + r.path()).toList();
+    }
+
+    int count(String method, String pathRegex) {
+        return (int) requests().stream().filter(r -> r.method().equals(method) && r.path().matches(pathRegex)).count();
+    }
+
+    /** Per "METHOD path" counters. */
+    Map<String, Integer> counters() {
+        synchronized (lock) {
+            return Map.copyOf(counts);
+        }
+    }
+
+    void resetLog() {
+        log.clear();
+        synchronized (lock) {
+            counts.clear();
+        }
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getRawPath();
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            log.add(new Request(method, path, body, auth == null ? "" : auth, ex.getRemoteAddress().getPort()));
+            synchronized (lock) {
+                counts.merge(method + " " + path, 1, Integer::sum);
+            }
+            ex.getResponseHeaders().set("RateLimit-Limit", "5000");
+            ex.getResponseHeaders().set("RateLimit-Remaining", "4999");
+            ex.getResponseHeaders().set("RateLimit-Reset", String.valueOf(Instant.now().getEpochSecond() + 60));
+            if (!("Bearer " + token).equals(auth)) {
+                // echoes what it was sent, so that a test proves the provider scrubs it
+                error(ex, 401, "unauthorized", "Unable to authenticate you (" + auth + ").");
+                return;
+            }
+            Fault f = takeFault(method + " " + path);
+            if (f != null) {
+                f.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+                error(ex, f.status(), f.id(), f.message());
+                return;
+            }
+            route(ex, method, path, body);
+        } catch (RuntimeException e) {
+            error(ex, 500, "server_error", "test endpoint: " + e);
+        }
+    }
+
+    private Fault takeFault(String request) {
+        synchronized (lock) {
+            for (var it = faults.iterator(); it.hasNext(); ) {
+                Fault f = it.next();
+                if (f.pattern().matcher(request).matches()) {
+                    it.remove();
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
+    private void route(HttpExchange ex, String method, String path, String body) throws IOException {
+        Matcher m;
+        synchronized (lock) {
+            if (method.equals("GET") && (m = DROPLET.matcher(path)).matches()) {
+                Droplet d = droplets.get(Long.parseLong(m.group(1)));
+                if (d == null) {
+                    error(ex, 404, "not_found", NOT_FOUND);
+                    return;
+                }
+                JsonObject o = new JsonObject();
+                o.add("droplet", dropletJson(d));
+                json(ex, 200, o);
+            } else if (method.equals("GET") && (m = IP_PATH.matcher(path)).matches()) {
+                Rip r = ips.get(m.group(2));
+                if (r == null) {
+                    error(ex, 404, "not_found", NOT_FOUND);
+                    return;
+                }
+                JsonObject o = new JsonObject();
+                o.add(singular(m.group(1)), ripJson(r));
+                json(ex, 200, o);
+            } else if (method.equals("POST") && (m = IP_ACTIONS.matcher(path)).matches()) {
+                postAction(ex, m.group(1), m.group(2), JsonParser.parseString(body).getAsJsonObject());
+            } else if (method.equals("GET") && (m = IP_ACTION.matcher(path)).matches()) {
+                Action a = actions.get(Long.parseLong(m.group(3)));
+                if (a == null || !a.ip.equals(m.group(2))) {
+                    error(ex, 404, "not_found", NOT_FOUND);
+                    return;
+                }
+                poll(a);
+                json(ex, 200, actionJson(a, m.group(1)));
+            } else if (method.equals("GET") && (m = ACTION.matcher(path)).matches()) {
+                Action a = actions.get(Long.parseLong(m.group(1)));
+                if (a == null) {
+                    error(ex, 404, "not_found", NOT_FOUND);
+                    return;
+                }
+                poll(a);
+                json(ex, 200, actionJson(a, "reserved_ips"));
+            } else {
+                error(ex, 404, "not_found", NOT_FOUND);
+            }
+        }
+    }
+
+    private void postAction(HttpExchange ex, String family, String ip, JsonObject req) throws IOException {
+        Rip r = ips.get(ip);
+        if (r == null) {
+            error(ex, 404, "not_found", NOT_FOUND);
+            return;
+        }
+        String type = req.has("type") ? req.get("type").getAsString() : "";
+        Long droplet = null;
+        if (type.equals("assign")) {
+            if (!req.has("droplet_id") || req.get("droplet_id").isJsonNull()) {
+                error(ex, 422, "unprocessable_entity", "droplet_id is required");
+                return;
+            }
+            droplet = req.get("droplet_id").getAsLong();
+            if (!droplets.containsKey(droplet)) {
+                error(ex, 404, "not_found", NOT_FOUND);
+                return;
+            }
+        } else if (!type.equals("unassign")) {
+            error(ex, 422, "unprocessable_entity", "type is not a valid reserved IP action");
+            return;
+        }
+        if (r.locked) {
+            error(ex, 422, "unprocessable_entity", "The reserved IP has a pending event.");
+            return;
+        }
+        if (type.equals("assign") && droplet.equals(r.droplet)) {
+            error(ex, 422, "unprocessable_entity", "The reserved IP is already assigned to that Droplet.");
+            return;
+        }
+        if (type.equals("unassign") && r.droplet == null) {
+            error(ex, 422, "unprocessable_entity", "The reserved IP is not assigned.");
+            return;
+        }
+        Action a = new Action(nextActionId++, ip, type, droplet, actionPolls, actionOutcome);
+        actions.put(a.id, a);
+        r.locked = true;
+        if (a.pollsLeft == 0) {
+            finish(a);
+        }
+        json(ex, 201, actionJson(a, family));
+    }
+
+    private void poll(Action a) {
+        if (!a.status.equals("in-progress") || a.finalStatus == null) {
+            return;
+        }
+        if (--a.pollsLeft <= 0) {
+            finish(a);
+        }
+    }
+
+    private void finish(Action a) {
+        Rip r = ips.get(a.ip);
+        if (a.finalStatus == null) {
+            return; // never done
+        }
+        a.status = a.finalStatus;
+        if (a.status.equals("completed")) {
+            r.droplet = a.type.equals("assign") ? a.droplet : null;
+        }
+        r.locked = false;
+    }
+
+    private static String singular(String family) {
+        return family.equals("reserved_ips") ? "reserved_ip" : "floating_ip";
+    }
+
+    private JsonObject ripJson(Rip r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("ip", r.ip);
+        boolean stale = staleReads > 0;
+        if (stale) {
+            staleReads--;
+        }
+        Droplet d = r.droplet == null || stale ? null : droplets.get(r.droplet);
+        o.add("droplet", d == null ? JsonNull.INSTANCE : dropletJson(d));
+        o.add("region", region());
+        o.addProperty("locked", r.locked);
+        o.addProperty("project_id", "746c6152-2fa2-11ed-92d3-27aaa54e4988");
+        return o;
+    }
+
+    private static JsonObject dropletJson(Droplet d) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", d.id);
+        o.addProperty("name", d.name);
+        o.addProperty("memory", 1024);
+        o.addProperty("vcpus", 1);
+        o.addProperty("disk", 25);
+        o.addProperty("locked", false);
+        o.addProperty("status", "active");
+        o.addProperty("created_at", "2024-05-01T12:00:00Z");
+        o.add("features", strings("monitoring", "private_networking"));
+        o.add("backup_ids", new JsonArray());
+        o.add("snapshot_ids", new JsonArray());
+        o.add("volume_ids", new JsonArray());
+        o.addProperty("size_slug", "s-1vcpu-1gb");
+        JsonObject networks = new JsonObject();
+        JsonArray v4 = new JsonArray();
+        v4.add(network(d.privateIp, "255.255.240.0", "10.110.0.1", "private"));
+        v4.add(network(d.publicIp, "255.255.240.0", "192.0.2.1", "public"));
+        networks.add("v4", v4);
+        networks.add("v6", new JsonArray());
+        o.add("networks", networks);
+        o.add("region", region());
+        o.add("tags", strings("floatd"));
+        o.addProperty("vpc_uuid", "5a4981aa-9653-4bd1-bef5-d6bff52042e4");
+        return o;
+    }
+
+    private static JsonObject network(String ip, String mask, String gw, String type) {
+        JsonObject n = new JsonObject();
+        n.addProperty("ip_address", ip);
+        n.addProperty("netmask", mask);
+        n.addProperty("gateway", gw);
+        n.addProperty("type", type);
+        return n;
+    }
+
+    private static JsonObject region() {
+        JsonObject r = new JsonObject();
+        r.addProperty("name", "New York 3");
+        r.addProperty("slug", "nyc3");
+        r.add("features", strings("private_networking", "backups", "ipv6", "metadata"));
+        r.addProperty("available", true);
+        r.add("sizes", strings("s-1vcpu-1gb", "s-1vcpu-2gb"));
+        return r;
+    }
+
+    private static JsonArray strings(String... values) {
+        JsonArray a = new JsonArray();
+        for (String v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    private static JsonObject actionJson(Action a, String family) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", a.id);
+        o.addProperty("status", a.status);
+        o.addProperty("type", a.type + "_ip");
+        o.addProperty("started_at", "2024-05-01T12:00:00Z");
+        o.add("completed_at", a.status.equals("in-progress") ? JsonNull.INSTANCE
+                : new com.google.gson.JsonPrimitive("2024-05-01T12:00:02Z"));
+        long resource = 0;
+        for (String part : a.ip.split("\\.")) {
+            resource = resource * 256 + Integer.parseInt(part);
+        }
+        o.addProperty("resource_id", resource);
+        o.addProperty("resource_type", singular(family));
+        o.add("region", region());
+        o.addProperty("region_slug", "nyc3");
+        JsonObject w = new JsonObject();
+        w.add("action", o);
+        return w;
+    }
+
+    private static void json(HttpExchange ex, int status, JsonElement body) throws IOException {
+        send(ex, status, body.toString());
+    }
+
+    private static void error(HttpExchange ex, int status, String id, String message) throws IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("message", message);
+        o.addProperty("request_id", "4d9d8375-3c56-4925-a3e7-eb137fed17e9");
+        send(ex, status, o.toString());
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
