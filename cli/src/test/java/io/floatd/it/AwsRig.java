@@ -70,9 +70,8 @@ final class AwsRig implements AutoCloseable {
     }
 
     /**
-     * floatd's configuration for node {@code i}: VRRPv3, advert_int 0.1, unicast to the other node, the Elastic IP
-     * as the advert's address (floatd needs at least one: an instance without virtual_ipaddress dies at its first
-     * advert), and a
+     * floatd's configuration for node {@code i}, shaped like the provider README's example: VRRPv3, advert_int 0.1,
+     * unicast to the other node, no virtual_ipaddress (the adverts carry the floating IP), and a
      * {@code floating_ip { provider aws }} block with {@code extraFloating} lines added (e.g. {@code deadline 5}).
      */
     static String config(int i, int priority, String top, String tracking, String extraFloating, String notify) {
@@ -92,9 +91,6 @@ final class AwsRig implements AutoCloseable {
                     unicast_peer {
                         %s
                     }
-                    virtual_ipaddress {
-                        %s
-                    }
                 %s
                     floating_ip {
                         provider aws
@@ -105,7 +101,7 @@ final class AwsRig implements AutoCloseable {
                     }
                     notify "%s"
                 }
-                """.formatted(i, priority, Lan.address(i), Lan.address(peer), EIP, tracking, EIP, INSTANCE[i], REGION,
+                """.formatted(i, priority, Lan.address(i), Lan.address(peer), tracking, EIP, INSTANCE[i], REGION,
                 extraFloating, notify);
     }
 
