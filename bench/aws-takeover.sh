@@ -14,11 +14,24 @@ done
 [ -x /usr/bin/aws ] || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null; }
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -B -q install -DskipTests
-  ./mvnw -B -q -pl cli test-compile
+  ./mvnw -B -q -pl cli -am test-compile
 fi
 cp_file=$root/cli/target/bench.classpath
 ./mvnw -B -q -pl cli dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-cp="cli/target/test-classes:cli/target/classes:$(cat "$cp_file")"
+# ~/.m2 is shared by every worktree on this machine: another branch's `install` can replace the floatd SNAPSHOT
+# jars at any time, so floatd's own modules come from this tree's target/ directories, not from ~/.m2
+cp="cli/target/test-classes:cli/target/classes"
+for entry in $(tr ':' ' ' < "$cp_file"); do
+  case "$entry" in
+    */io/floatd/floatd-*-SNAPSHOT*.jar)
+      art=$(basename "$(dirname "$(dirname "$entry")")")          # floatd-core-vrrp, floatd-provider-aws, ...
+      case "$art" in floatd-core-vrrp) mod=core-vrrp ;; floatd-provider-*) mod=providers/${art#floatd-provider-} ;; *) mod= ;; esac
+      if [ -n "$mod" ] && [ -d "$root/$mod/target/classes" ]; then
+        case "$entry" in *-tests.jar) entry=$root/$mod/target/test-classes ;; *) entry=$root/$mod/target/classes ;; esac
+      fi ;;
+  esac
+  cp="$cp:$entry"
+done
 # bounded wait for a quiet machine (2 shared cores): the figures are printed with the load they were taken at
 waited=0
 while awk '{exit !($1 >= 1.0)}' /proc/loadavg && [ "$waited" -lt "${MAX_LOAD_WAIT:-300}" ]; do
