@@ -21,11 +21,13 @@ public final class FloatdProcess implements AutoCloseable {
     private final Path dir;
     private final Path log;
     private final Path stateFile;
+    private final java.util.Map<String, String> env;
     private Process process;
 
-    private FloatdProcess(Netns ns, Path dir) {
+    private FloatdProcess(Netns ns, Path dir, java.util.Map<String, String> env) {
         this.ns = ns;
         this.dir = dir;
+        this.env = env;
         this.log = dir.resolve("floatd.log");
         this.stateFile = dir.resolve("states");
     }
@@ -40,7 +42,7 @@ public final class FloatdProcess implements AutoCloseable {
             java.util.function.Function<String, String> configFor, String... extraArgs) {
         try {
             Path dir = Files.createTempDirectory("floatd-it-");
-            FloatdProcess p = new FloatdProcess(ns, dir);
+            FloatdProcess p = new FloatdProcess(ns, dir, new java.util.TreeMap<>(env));
             Path script = dir.resolve("notify.sh");
             Files.writeString(script, "#!/bin/sh\necho \"$(date +%s%N) $3 $4\" >> " + p.stateFile + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -25,19 +25,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small EC2 on 127.0.0.1 that speaks the Query API the way the SDK sends it (form-encoded POST, {@code Action},
+ * A small EC2 on 127.0.0.1 (or, for tests across network namespaces, on a namespace's address: {@link #inside}) that speaks the Query API the way the SDK sends it (form-encoded POST, {@code Action},
  * {@code Version}, indexed parameters such as {@code AllocationId.1} or {@code Filter.1.Value.1}) and answers with
  * EC2's XML shapes and EC2's error document and status codes. It keeps Elastic IPs, instances and their ENIs, and
- * can be told to fail the next calls (throttle, 5xx, slow, dropped connection). Every request is logged.
+ * can be told to fail the next calls (throttle, 5xx, slow, dropped connection). Every request is logged with the
+ * wall-clock time it arrived, and every change of an Elastic IP's association is kept in {@link #changes()}.
+ *
+ * <p>Public, and shipped in this module's test-jar, so that the CLI's end-to-end tests can run real floatd daemons
+ * against it.
  */
-final class Ec2TestEndpoint implements AutoCloseable {
-    static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
-    static final String VPC = "vpc-0a1b2c3d4e5f60718";
-    static final String OTHER_VPC = "vpc-0ffffffffffffffff";
+public final class Ec2TestEndpoint implements AutoCloseable {
+    static {
+        // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
+        // add milliseconds per call that EC2 would not (read once, when the server classes load)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    public static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    public static final String VPC = "vpc-0a1b2c3d4e5f60718";
+    public static final String OTHER_VPC = "vpc-0ffffffffffffffff";
     private static final long MAX_SLOW_MS = 10_000;
 
     /** What the endpoint does to a request instead of (or before) answering it. */
-    sealed interface Fault {
+    public sealed interface Fault {
         record Error(String code, int status, String message) implements Fault {
         }
 
@@ -47,36 +59,38 @@ final class Ec2TestEndpoint implements AutoCloseable {
         record Drop() implements Fault {
         }
 
-        static Fault throttle() {
+        public static Fault throttle() {
             return new Error("RequestLimitExceeded", 503, "Request limit exceeded.");
         }
 
-        static Fault internalError() {
+        public static Fault internalError() {
             return new Error("InternalError", 500, "An internal error has occurred");
         }
 
-        static Fault unavailable() {
+        public static Fault unavailable() {
             return new Error("Unavailable", 503, "The server is overloaded and can't handle the request.");
         }
 
-        static Fault error(String code, String message) {
+        public static Fault error(String code, String message) {
             return new Error(code, 400, message);
         }
 
-        static Fault slow(long millis) {
+        public static Fault slow(long millis) {
             return new Slow(millis);
         }
 
-        static Fault drop() {
+        public static Fault drop() {
             return new Drop();
         }
     }
 
     /**
-     * One request as received: its action, all its form parameters, its Authorization header, and the client's
-     * port (the same port means the same kept-alive connection).
+     * One request as received: its action, all its form parameters, its Authorization header, the client's
+     * address and port (the same port means the same kept-alive connection), and when it arrived (wall clock, epoch
+     * nanoseconds, comparable with {@code date +%s%N} in a script and with log time stamps).
      */
-    record Request(String action, Map<String, String> params, String authorization, int clientPort) {
+    public record Request(String action, Map<String, String> params, String authorization, int clientPort,
+            String clientAddress, long atEpochNanos) {
         @Override
         public String toString() {
             Map<String, String> shown = new TreeMap<>(params);
@@ -87,7 +101,14 @@ final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     /** An association of an Elastic IP, as {@link #address} shows it. */
-    record Association(String associationId, String instanceId, String networkInterfaceId, String privateIp) {
+    public record Association(String associationId, String instanceId, String networkInterfaceId, String privateIp) {
+    }
+
+    /**
+     * A change of an Elastic IP's association made through the API: {@code instanceId} is the new holder, or null
+     * for a disassociation; {@code atEpochNanos} is when the request that made it arrived.
+     */
+    public record Change(String allocationId, String instanceId, String associationId, long atEpochNanos) {
     }
 
     private static final class Addr {
@@ -144,6 +165,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
     private final Map<String, Eni> enis = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> calls = new HashMap<>();
     private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<Change> changes = new ArrayList<>();
     private final Deque<Fault> nextFaults = new ArrayDeque<>();
     private final Map<String, Deque<Fault>> nextActionFaults = new HashMap<>();
     private Fault fractionFault;
@@ -151,40 +173,58 @@ final class Ec2TestEndpoint implements AutoCloseable {
     private Random random = new Random(1);
     private int associationSeq;
 
-    Ec2TestEndpoint() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    /** On 127.0.0.1, an ephemeral port. */
+    public Ec2TestEndpoint() throws IOException {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** On {@code bind} (binds the socket in the calling thread's network namespace). */
+    public Ec2TestEndpoint(InetSocketAddress bind) throws IOException {
+        server = HttpServer.create(bind, 64);
         pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("ec2-test-endpoint").daemon(true).factory());
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    /**
+     * An endpoint listening inside {@code ns} on {@code address} (one of the namespace's own addresses) and an
+     * ephemeral port: its server socket is opened from a thread that has entered the namespace, so it belongs there
+     * (and so do the connections it accepts), while the handlers run on ordinary threads of this JVM. Processes in
+     * other namespaces reach it over their links, e.g. a {@code Lan}'s bridge.
+     */
+    public static Ec2TestEndpoint inside(io.floatd.testing.Netns ns, String address) {
+        return ns.runInside(() -> new Ec2TestEndpoint(new InetSocketAddress(InetAddress.getByName(address), 0)));
+    }
+
+    public URI uri() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().isLoopbackAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return URI.create("http://" + host + ":" + a.getPort());
     }
 
     // ---- state ------------------------------------------------------------------------------------------------
 
     /** An instance in {@link #VPC} with its primary ENI (device index 0). */
-    Ec2TestEndpoint instance(String instanceId, String eniId, String primaryIp) {
+    public Ec2TestEndpoint instance(String instanceId, String eniId, String primaryIp) {
         return eni(eniId, instanceId, 0, primaryIp, VPC);
     }
 
-    Ec2TestEndpoint eni(String eniId, String instanceId, int deviceIndex, String primaryIp, String vpc) {
+    public Ec2TestEndpoint eni(String eniId, String instanceId, int deviceIndex, String primaryIp, String vpc) {
         synchronized (lock) {
             enis.put(eniId, new Eni(eniId, instanceId, vpc, deviceIndex, primaryIp));
         }
         return this;
     }
 
-    Ec2TestEndpoint secondaryIp(String eniId, String ip) {
+    public Ec2TestEndpoint secondaryIp(String eniId, String ip) {
         synchronized (lock) {
             enis.get(eniId).secondary.add(ip);
         }
         return this;
     }
 
-    Ec2TestEndpoint elasticIp(String allocationId, String publicIp) {
+    public Ec2TestEndpoint elasticIp(String allocationId, String publicIp) {
         synchronized (lock) {
             addresses.put(allocationId, new Addr(allocationId, publicIp));
         }
@@ -192,7 +232,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     /** Associates as another party would (not logged, not counted); returns the association id. */
-    String associate(String allocationId, String eniId, String privateIp) {
+    public String associate(String allocationId, String eniId, String privateIp) {
         synchronized (lock) {
             Eni eni = enis.get(eniId);
             String id = nextAssociationId();
@@ -203,14 +243,14 @@ final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     /** The current association of an Elastic IP, or null. */
-    Association address(String allocationId) {
+    public Association address(String allocationId) {
         synchronized (lock) {
             return addresses.get(allocationId).association;
         }
     }
 
     /** The ENI that has {@code ip} now, or null. */
-    String eniWith(String ip) {
+    public String eniWith(String ip) {
         synchronized (lock) {
             return enis.values().stream().filter(e -> e.has(ip)).map(e -> e.id).findFirst().orElse(null);
         }
@@ -219,7 +259,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
     // ---- faults and log ---------------------------------------------------------------------------------------
 
     /** The next {@code n} requests, of any action, get {@code fault}. */
-    void failNext(int n, Fault fault) {
+    public void failNext(int n, Fault fault) {
         synchronized (lock) {
             for (int i = 0; i < n; i++) {
                 nextFaults.add(fault);
@@ -228,7 +268,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     /** The next {@code n} requests of {@code action} get {@code fault}. */
-    void failNext(String action, int n, Fault fault) {
+    public void failNext(String action, int n, Fault fault) {
         synchronized (lock) {
             for (int i = 0; i < n; i++) {
                 nextActionFaults.computeIfAbsent(action, a -> new ArrayDeque<>()).add(fault);
@@ -237,7 +277,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     /** Each request after the queued ones gets {@code fault} with probability {@code p} (seeded, repeatable). */
-    void failFraction(double p, Fault fault, long seed) {
+    public void failFraction(double p, Fault fault, long seed) {
         synchronized (lock) {
             fraction = p;
             fractionFault = fault;
@@ -245,7 +285,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
         }
     }
 
-    void clearFaults() {
+    public void clearFaults() {
         synchronized (lock) {
             nextFaults.clear();
             nextActionFaults.clear();
@@ -254,34 +294,48 @@ final class Ec2TestEndpoint implements AutoCloseable {
         }
     }
 
-    int calls(String action) {
+    public int calls(String action) {
         synchronized (lock) {
             AtomicInteger n = calls.get(action);
             return n == null ? 0 : n.get();
         }
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (log) {
             return List.copyOf(log);
         }
     }
 
     /** The actions received, in order. */
-    List<String> actions() {
+    public List<String> actions() {
         return requests().stream().map(Request::action).toList();
     }
 
-    void resetLog() {
+    public void resetLog() {
         synchronized (lock) {
             log.clear();
             calls.clear();
         }
     }
 
+    /** The association changes made through the API so far (not {@link #associate}'s), oldest first. */
+    public List<Change> changes() {
+        synchronized (lock) {
+            return List.copyOf(changes);
+        }
+    }
+
+    /** The wall clock as epoch nanoseconds (microsecond resolution on Linux). */
+    public static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     // ---- HTTP -------------------------------------------------------------------------------------------------
 
     private void handle(HttpExchange ex) throws IOException {
+        long receivedAt = epochNanos();
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
             if (!"POST".equals(ex.getRequestMethod())) {
@@ -294,7 +348,8 @@ final class Ec2TestEndpoint implements AutoCloseable {
             synchronized (lock) {
                 calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
                 log.add(new Request(action, params, ex.getRequestHeaders().getFirst("Authorization"),
-                        ex.getRemoteAddress().getPort()));
+                        ex.getRemoteAddress().getPort(), ex.getRemoteAddress().getAddress().getHostAddress(),
+                        receivedAt));
                 fault = nextFault(action);
             }
             if (fault instanceof Fault.Drop) {
@@ -314,7 +369,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
             String xml;
             try {
                 synchronized (lock) {
-                    xml = dispatch(action, params);
+                    xml = dispatch(action, params, receivedAt);
                 }
             } catch (Ec2Error e) {
                 send(ex, e.status, error(e.code, e.getMessage()));
@@ -386,11 +441,11 @@ final class Ec2TestEndpoint implements AutoCloseable {
 
     // ---- actions ----------------------------------------------------------------------------------------------
 
-    private String dispatch(String action, Map<String, String> p) throws Ec2Error {
+    private String dispatch(String action, Map<String, String> p, long at) throws Ec2Error {
         return switch (action) {
             case "DescribeAddresses" -> describeAddresses(p);
-            case "AssociateAddress" -> associateAddress(p);
-            case "DisassociateAddress" -> disassociateAddress(p);
+            case "AssociateAddress" -> associateAddress(p, at);
+            case "DisassociateAddress" -> disassociateAddress(p, at);
             case "DescribeNetworkInterfaces" -> describeNetworkInterfaces(p);
             case "AssignPrivateIpAddresses" -> assignPrivateIpAddresses(p);
             case "UnassignPrivateIpAddresses" -> unassignPrivateIpAddresses(p);
@@ -439,7 +494,7 @@ final class Ec2TestEndpoint implements AutoCloseable {
         return response("DescribeAddresses", "<addressesSet>" + items + "</addressesSet>");
     }
 
-    private String associateAddress(Map<String, String> p) throws Ec2Error {
+    private String associateAddress(Map<String, String> p, long at) throws Ec2Error {
         Addr addr;
         if (p.containsKey("AllocationId")) {
             addr = addresses.get(p.get("AllocationId"));
@@ -477,16 +532,18 @@ final class Ec2TestEndpoint implements AutoCloseable {
         dryRun(p);
         String id = nextAssociationId();
         addr.association = new Association(id, eni.instanceId, eni.id, privateIp);
+        changes.add(new Change(addr.allocationId, eni.instanceId, id, at));
         return response("AssociateAddress", "<return>true</return><associationId>" + id + "</associationId>");
     }
 
-    private String disassociateAddress(Map<String, String> p) throws Ec2Error {
+    private String disassociateAddress(Map<String, String> p, long at) throws Ec2Error {
         String id = p.get("AssociationId");
         Addr addr = addresses.values().stream()
                 .filter(a -> a.association != null && a.association.associationId().equals(id)).findFirst()
                 .orElseThrow(() -> new Ec2Error("InvalidAssociationID.NotFound",
                         "The association ID '" + id + "' does not exist"));
         addr.association = null;
+        changes.add(new Change(addr.allocationId, null, id, at));
         return response("DisassociateAddress", "<return>true</return>");
     }
 

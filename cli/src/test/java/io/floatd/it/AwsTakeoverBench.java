@@ -1,0 +1,325 @@
+package io.floatd.it;
+
+import static io.floatd.it.AwsRig.ALLOC;
+import static io.floatd.it.AwsRig.INSTANCE;
+
+import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testing.Lan;
+import io.floatd.testing.Netns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The AWS takeover benchmark (run by {@code bench/aws-takeover.sh} from the CLI's test class path): two nodes on a
+ * test LAN, {@link Ec2TestEndpoint} inside a third namespace, everything measured at the endpoint (the arrival of
+ * the AssociateAddress that moves the Elastic IP).
+ *
+ * <ol>
+ *   <li>floatd, warm: from entering MASTER (the daemon's log line) to AssociateAddress at the endpoint, over
+ *       {@code failovers} hand-overs driven by a track script (FAULT on node0, then rise and preemption back), both
+ *       daemons running all along.</li>
+ *   <li>kill -9 of the Master to the association, {@code reps} times: floatd, then keepalived with a
+ *       {@code notify_master} script calling the {@code aws} CLI ({@code ec2 associate-address}) against the same
+ *       endpoint; also the part after the election (MASTER to the association).</li>
+ * </ol>
+ *
+ * <p>Arguments: {@code [failovers=20] [reps=5] [aws=/usr/bin/aws]}. Only loopback and the namespaces it creates
+ * are used.
+ */
+public final class AwsTakeoverBench {
+    private static final Duration STEP = Duration.ofSeconds(15);
+
+    private AwsTakeoverBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
+        Path dir = Files.createTempDirectory("aws-bench-");
+        try {
+            List<Double> warm = warmTakeovers(dir, failovers, "");
+            List<Double> hot = warmTakeovers(dir, failovers, "        recheck_interval 0.5");
+            List<double[]> fd = floatdKills(reps);
+            List<double[]> ka = keepalivedKills(dir, reps, aws);
+            report(warm, hot, fd, ka, aws);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0); // the endpoint's and the SDK-free helpers' threads are daemons, but be sure
+    }
+
+    // ---- (i) floatd, warm client ---------------------------------------------------------------------------------
+
+    private static List<Double> warmTakeovers(Path dir, int failovers, String extraFloating) throws IOException {
+        Path flag = dir.resolve("app-down");
+        Files.deleteIfExists(flag);
+        Path chk = dir.resolve("chk.sh");
+        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
+        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String top = """
+                vrrp_script chk_app {
+                    script "%s"
+                    interval 0.2
+                    fall 2
+                    rise 2
+                }
+                """.formatted(chk);
+        List<Double> out = new ArrayList<>();
+        try (AwsRig rig = AwsRig.create("bw")) {
+            rig.startPair(top, "    track_script {\n        chk_app\n    }", extraFloating, STEP);
+            FloatdProcess a = rig.nodes[0];
+            FloatdProcess b = rig.nodes[1];
+            FloatdProcess.sleep(1000);
+            long from = FloatdProcess.epochNanos();
+            for (int k = 0; k < failovers; k++) {
+                boolean toPeer = k % 2 == 0;
+                if (toPeer) {
+                    Files.createFile(flag);
+                } else {
+                    Files.delete(flag);
+                }
+                rig.awaitHolder(toPeer ? 1 : 0, STEP);
+                // let the old Master settle (FAULT, or BACKUP after preemption) and the connection idle a little,
+                // as between real failovers
+                FloatdProcess.sleep(700);
+            }
+            FloatdProcess[] nodes = {a, b};
+            for (Ec2TestEndpoint.Change c : rig.ec2.changes()) {
+                if (c.atEpochNanos() < from || c.instanceId() == null) {
+                    continue;
+                }
+                int i = c.instanceId().equals(INSTANCE[0]) ? 0 : 1;
+                long master = AwsRig.loggedTimes(nodes[i], "Entering MASTER STATE").stream()
+                        .filter(t -> t <= c.atEpochNanos()).max(Long::compare).orElseThrow();
+                out.add((c.atEpochNanos() - master) / 1e6);
+            }
+            System.out.println("(i) daemon timelines (node1" + (extraFloating.isEmpty() ? "" : ", " + extraFloating.strip())
+                    + "):");
+            b.log().lines().filter(l -> l.contains("takeover: entered MASTER")).limit(3)
+                    .forEach(l -> System.out.println("    " + l));
+        }
+        return out;
+    }
+
+    // ---- (ii) kill -9 -> association -----------------------------------------------------------------------------
+
+    /** Per rep: {kill -> association ms, MASTER (log line) -> association ms}. */
+    private static List<double[]> floatdKills(int reps) {
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsRig.create("bf")) {
+            rig.start(1, 100, "", "", "");
+            for (int r = 0; r < reps; r++) {
+                FloatdProcess a = rig.start(0, 150, "", "", "");
+                a.awaitState("MASTER", STEP);
+                rig.nodes[1].awaitState("BACKUP", STEP);
+                rig.awaitHolder(0, STEP);
+                FloatdProcess.sleep(1500);
+                long killedAt = FloatdProcess.epochNanos();
+                a.kill9();
+                rig.awaitHolder(1, STEP);
+                long assoc = rig.movesTo(1, killedAt).getFirst().atEpochNanos();
+                FloatdProcess.sleep(200);
+                long master = AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast();
+                out.add(new double[] {(assoc - killedAt) / 1e6, (assoc - master) / 1e6});
+                a.close();
+            }
+        }
+        return out;
+    }
+
+    /** keepalived in a namespace with a notify_master script that calls the aws CLI. */
+    private static final class Keepalived implements AutoCloseable {
+        final Path dir;
+        final Process process;
+
+        Keepalived(Path dir, Process process) {
+            this.dir = dir;
+            this.process = process;
+        }
+
+        static Keepalived start(Netns ns, Path base, int i, int priority, Map<String, String> env, String endpoint,
+                String aws) throws IOException {
+            Path dir = Files.createTempDirectory(base, "ka" + i + "-");
+            Path master = dir.resolve("notify_master.sh");
+            StringBuilder s = new StringBuilder("#!/bin/sh\n");
+            s.append("echo \"$(date +%s%N) MASTER\" >> ").append(dir.resolve("states")).append('\n');
+            env.forEach((k, v) -> s.append("export ").append(k).append("='").append(v).append("'\n"));
+            s.append("exec ").append(aws).append(" --endpoint-url ").append(endpoint)
+                    .append(" --region ").append(AwsRig.REGION)
+                    .append(" ec2 associate-address --allocation-id ").append(ALLOC)
+                    .append(" --instance-id ").append(INSTANCE[i])
+                    .append(" --allow-reassociation >> ").append(dir.resolve("aws.log")).append(" 2>&1\n");
+            Files.writeString(master, s);
+            Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String conf = """
+                    global_defs {
+                      router_id ka-node%d
+                      script_user root
+                    }
+                    vrrp_instance VI_1 {
+                      state BACKUP
+                      interface eth0
+                      virtual_router_id 51
+                      priority %d
+                      advert_int 0.1
+                      version 3
+                      unicast_src_ip %s
+                      unicast_peer {
+                        %s
+                      }
+                      virtual_ipaddress {
+                        %s/32 dev eth0
+                      }
+                      notify_master "%s"
+                    }
+                    """.formatted(i, priority, Lan.address(i), Lan.address(1 - i), AwsRig.EIP, master);
+            Files.writeString(dir.resolve("keepalived.conf"), conf);
+            Process p = ns.spawn(List.of("keepalived", "--dont-fork", "--log-console", "--log-detail", "--vrrp",
+                    "-f", dir.resolve("keepalived.conf").toString(), "-p", dir.resolve("keepalived.pid").toString(),
+                    "-r", dir.resolve("vrrp.pid").toString()), dir.resolve("keepalived.log"));
+            return new Keepalived(dir, p);
+        }
+
+        /** The epoch nanos of the last notify_master run, or -1. */
+        long lastMaster() throws IOException {
+            Path states = dir.resolve("states");
+            if (!Files.exists(states)) {
+                return -1;
+            }
+            List<String> lines = Files.readAllLines(states);
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.getLast().split(" ")[0]);
+        }
+
+        Optional<Long> vrrpPid() {
+            try {
+                return Optional.of(Long.parseLong(Files.readString(dir.resolve("vrrp.pid")).trim()));
+            } catch (IOException | NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** A crash: the parent is stopped first (it would respawn the child), then both get SIGKILL. */
+        long kill9() {
+            Netns.runForResult(List.of("kill", "-STOP", Long.toString(process.pid())));
+            List<ProcessHandle> victims = new ArrayList<>(process.descendants().toList());
+            vrrpPid().flatMap(ProcessHandle::of).ifPresent(victims::add);
+            long at = FloatdProcess.epochNanos();
+            victims.forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return at;
+        }
+
+        String log() {
+            try {
+                return Files.readString(dir.resolve("keepalived.log")) + "\naws.log:\n"
+                        + (Files.exists(dir.resolve("aws.log")) ? Files.readString(dir.resolve("aws.log")) : "");
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                kill9();
+            }
+        }
+    }
+
+    /** Per rep: {kill -> association ms, notify_master start -> association ms}. */
+    private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsRig.create("bk")) {
+            Map<String, String> env = rig.env();
+            env.remove("AWS_ENDPOINT_URL_EC2"); // the script passes --endpoint-url, as a user's would
+            env.remove("AWS_ENDPOINT_URL");
+            String endpoint = rig.ec2.uri().toString();
+            try (Keepalived b = Keepalived.start(rig.host(1), base, 1, 100, env, endpoint, aws)) {
+                for (int r = 0; r < reps; r++) {
+                    try (Keepalived a = Keepalived.start(rig.host(0), base, 0, 150, env, endpoint, aws)) {
+                        awaitHolder(rig, 0, a, b);
+                        FloatdProcess.sleep(1500);
+                        long killedAt = a.kill9();
+                        awaitHolder(rig, 1, a, b);
+                        long assoc = rig.movesTo(1, killedAt).getFirst().atEpochNanos();
+                        long master = b.lastMaster();
+                        out.add(new double[] {(assoc - killedAt) / 1e6, (assoc - master) / 1e6});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void awaitHolder(AwsRig rig, int i, Keepalived a, Keepalived b) {
+        long end = System.nanoTime() + STEP.toNanos();
+        while (System.nanoTime() < end) {
+            if (INSTANCE[i].equals(rig.holder())) {
+                return;
+            }
+            FloatdProcess.sleep(10);
+        }
+        throw new AssertionError("EIP not on node" + i + " but " + rig.holder() + "\nnode0:\n" + a.log()
+                + "\nnode1:\n" + b.log() + "\nrequests " + rig.ec2.requests());
+    }
+
+    // ---- report ---------------------------------------------------------------------------------------------------
+
+    private static double pct(List<Double> xs, double p) {
+        List<Double> s = xs.stream().sorted().toList();
+        int idx = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+        return s.get(Math.max(0, Math.min(s.size() - 1, idx)));
+    }
+
+    private static List<Double> col(List<double[]> rows, int c) {
+        return rows.stream().map(r -> r[c]).toList();
+    }
+
+    private static void report(List<Double> warm, List<Double> hot, List<double[]> fd, List<double[]> ka, String aws) {
+        Locale.setDefault(Locale.ROOT);
+        System.out.println();
+        System.out.printf("(i) floatd, MASTER (log line, ms resolution) -> AssociateAddress at the endpoint, %d warm"
+                + " failovers: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 <= 20 ms)%n", warm.size(),
+                pct(warm, 50), pct(warm, 99), pct(warm, 100));
+        System.out.println("    all: " + warm.stream().map(x -> String.format("%.1f", x)).toList());
+        System.out.printf("    same with recheck_interval 0.5 (the read path kept hot by re-checks): p50 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms%n", pct(hot, 50), pct(hot, 99), pct(hot, 100));
+        System.out.println("    all: " + hot.stream().map(x -> String.format("%.1f", x)).toList());
+        System.out.printf("(ii) kill -9 of the Master -> AssociateAddress at the endpoint, %d reps each:%n", fd.size());
+        System.out.printf("    %-38s %14s %22s%n", "", "kill->assoc", "MASTER->assoc");
+        System.out.printf("    %-38s %11.1f ms %19.1f ms%n", "floatd (median)", pct(col(fd, 0), 50), pct(col(fd, 1), 50));
+        System.out.printf("    %-38s %11.1f ms %19.1f ms%n", "keepalived + notify_master aws (median)",
+                pct(col(ka, 0), 50), pct(col(ka, 1), 50));
+        System.out.printf("    ratio keepalived/floatd:                %9.1fx %20.1fx (target after the election >= 20x)%n",
+                pct(col(ka, 0), 50) / pct(col(fd, 0), 50), pct(col(ka, 1), 50) / pct(col(fd, 1), 50));
+        System.out.println("    floatd reps:     " + fd.stream().map(r -> String.format("%.0f/%.1f", r[0], r[1])).toList());
+        System.out.println("    keepalived reps: " + ka.stream().map(r -> String.format("%.0f/%.0f", r[0], r[1])).toList());
+        System.out.println("    (" + aws + " = " + version(aws) + ")");
+    }
+
+    private static String version(String aws) {
+        Netns.Result r = Netns.runForResult(List.of(aws, "--version"));
+        Matcher m = Pattern.compile("aws-cli/\\S+ Python/\\S+").matcher(r.output());
+        return m.find() ? m.group() : r.output().strip();
+    }
+}
