@@ -68,6 +68,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final AtomicReference<Holder> lastHolder = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<ScheduledFuture<?>> recheck = new AtomicReference<>();
+    private final AtomicReference<Inflight> inflight = new AtomicReference<>();
     private volatile boolean holdConfirmed;
     private volatile boolean yielding;
     private final LongAdder calls = new LongAdder();
@@ -81,6 +82,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final LongAdder garpsSent = new LongAdder();
     private final ScheduledExecutorService garpTimer;
     private final GarpSchedule garp;
+
+    /** The provider call running now, and the generation that asked for it. */
+    private record Inflight(long gen, java.util.concurrent.Future<?> future) {
+    }
 
     /** Thrown inside an operation whose transition is no longer the newest. */
     private static final class Superseded extends Exception {
@@ -209,6 +214,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     @Override
     public void onTransition(Transition t) {
         long gen = generation.incrementAndGet();
+        cancelInflight();
         stopRecheck();
         if (t.from() == VrrpState.MASTER) {
             stopGarps();
@@ -321,6 +327,19 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
+    /**
+     * A provider call started for an older transition is interrupted, so a provider that reads and then writes
+     * (DescribeAddresses, then AssociateAddress) stops before its write: without this, a former Master's acquire
+     * could still move the IP after it became Backup. A request already on the wire cannot be taken back; the
+     * holder re-check of the current Master repairs that case.
+     */
+    private void cancelInflight() {
+        Inflight running = inflight.get();
+        if (running != null && running.gen() != UNSUPERSEDABLE) {
+            running.future().cancel(true);
+        }
+    }
+
     private void startRecheck(long gen, boolean asMaster) {
         long every = policy.recheckInterval().toMillis();
         ScheduledFuture<?> f = ticker.scheduleWithFixedDelay(
@@ -420,7 +439,18 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             }
             attempt.incrementAndGet();
             calls.increment();
-            return timeLimiter.executeFutureSupplier(() -> caller.submit(op));
+            try {
+                return timeLimiter.executeFutureSupplier(() -> {
+                    java.util.concurrent.Future<T> f = caller.submit(op);
+                    inflight.set(new Inflight(gen, f));
+                    if (!current(gen)) {
+                        f.cancel(true); // a transition came between the check above and the submit
+                    }
+                    return f;
+                });
+            } catch (java.util.concurrent.CancellationException e) {
+                throw new Superseded();
+            }
         };
         return Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, attemptOnce)).call();
     }

@@ -182,6 +182,33 @@ class TakeoverOrchestratorTest {
     }
 
     @Test
+    void aFormerMastersAcquireStopsBeforeItsWriteWhenTheNodeIsNoLongerMaster() {
+        // a cloud acquire reads, then writes; the node leaves MASTER while the read is on the wire
+        Scripted p = new Scripted() {
+            @Override
+            public void acquire() throws ProviderException {
+                log.add("acquire-read");
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw ProviderException.retryable("test: interrupted", e);
+                }
+                log.add("acquire-write");
+            }
+        };
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> count("acquire-read") == 1);
+        o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
+        sleep(700);
+        assertEquals(0, count("acquire-write"), log.toString());
+        await(() -> o.lastTakeover() != null);
+        assertTrue(o.lastTakeover().toString().contains("superseded"), o.lastTakeover().toString());
+        assertEquals(0, o.stats().failures(), "a superseded takeover is not a failure");
+    }
+
+    @Test
     void aMasterWhoseIpMovedToAPeerYields() {
         Scripted p = new Scripted();
         TakeoverOrchestrator o = start(p, fast().recheckInterval(Duration.ofMillis(100)).build());
