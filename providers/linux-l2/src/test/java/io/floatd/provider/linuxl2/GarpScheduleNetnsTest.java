@@ -71,8 +71,9 @@ class GarpScheduleNetnsTest {
             List<Long> offsets = times.stream().map(t -> Math.round((t - t0) * 1000)).toList();
             long[] expected = {0, 50, 100, 500, 550, 600, 1200, 1250};
             for (int k = 0; k < expected.length; k++) {
-                // the acquire's own GARP opens the first burst; the rest are planned from after it: allow scheduling slack
-                assertTrue(Math.abs(offsets.get(k) - expected[k]) <= 120,
+                // the acquire's own GARP opens the first burst; the rest are planned from after it. Never early (less
+                // a little clock slack); late only by scheduling on a busy machine (2 cores shared with other suites)
+                assertTrue(offsets.get(k) >= expected[k] - 30 && offsets.get(k) <= expected[k] + 400,
                         "GARP " + k + " at +" + offsets.get(k) + " ms, expected about +" + expected[k] + " ms: " + offsets);
             }
             assertEquals(7, o.garpsSent(), "rounds sent by the schedule, the acquire's own not counted: " + offsets);
