@@ -45,6 +45,11 @@ public final class UdpTransport implements VrrpTransport {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     public static final int DEFAULT_PORT = 5112;
     private static final int IP_RECVTTL = 12;
+    private static final int IP_RECVERR = 11;
+    private static final int IPV6_RECVERR = 25;
+    private static final int MSG_ERRQUEUE = 0x2000;
+    private static final short POLLERR = 0x8;
+    private static final int ECONNREFUSED = 111;
     private static final int RECEIVE_BUFFER = 65536;
     private static final int CONTROL_BUFFER = 256;
     private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -63,6 +68,8 @@ public final class UdpTransport implements VrrpTransport {
     private final ReentrantLock receiveLock = new ReentrantLock();
     private volatile boolean closed;
     private volatile AutoCloseable companion;
+    /** Peers that answered with ICMP port unreachable since their last datagram reached us. */
+    private final java.util.Set<InetAddress> unreachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private UdpTransport(InetAddress source, String interfaceName, int port, int ifIndex, int fd, int wakeFd,
             AdvertAuth auth, DropCounters drops) {
@@ -100,9 +107,11 @@ public final class UdpTransport implements VrrpTransport {
             if (family == Libc.AF_INET) {
                 Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_TTL, 255, "IP_TTL");
                 Libc.setsockopt(fd, Libc.IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL");
+                Libc.setsockopt(fd, Libc.IPPROTO_IP, IP_RECVERR, 1, "IP_RECVERR");
             } else {
                 Libc.setsockopt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS");
                 Libc.setsockopt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
+                Libc.setsockopt(fd, Libc.IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
             }
             try (Arena arena = Arena.ofConfined()) {
                 int scope = Structs.needsScope(source) ? ifIndex : 0;
@@ -201,7 +210,10 @@ public final class UdpTransport implements VrrpTransport {
                 if (closed || fds.get(JAVA_SHORT, 14) != 0) {
                     throw new AsynchronousCloseException();
                 }
-                if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
+                if (ready > 0 && (fds.get(JAVA_SHORT, 6) & POLLERR) != 0) {
+                    drainErrors(msg, name, iov, control);
+                }
+                if (ready > 0 && (fds.get(JAVA_SHORT, 6) & Libc.POLLIN) != 0) {
                     msg.set(ADDRESS, 0, name);
                     msg.set(JAVA_INT, Structs.MSG_NAMELEN, (int) name.byteSize());
                     msg.set(ADDRESS, Structs.MSG_IOV, iov);
@@ -224,11 +236,60 @@ public final class UdpTransport implements VrrpTransport {
                     }
                     continue;
                 }
+                if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
+                    continue;
+                }
                 if (ready >= 0 && deadline - System.nanoTime() <= 0) {
                     return null;
                 }
             }
         }
+    }
+
+    /**
+     * Reads the ICMP errors queued by IP_RECVERR. A port unreachable from a peer means nothing listens on its UDP
+     * port: floatd is stopped there, or configured for protocol 112 or another port. Logged once per peer until a
+     * datagram from it arrives again.
+     */
+    private void drainErrors(MemorySegment msg, MemorySegment name, MemorySegment iov, MemorySegment control) {
+        for (int i = 0; i < 64; i++) {
+            msg.set(ADDRESS, 0, name);
+            msg.set(JAVA_INT, Structs.MSG_NAMELEN, (int) name.byteSize());
+            msg.set(ADDRESS, Structs.MSG_IOV, iov);
+            msg.set(JAVA_LONG, Structs.MSG_IOVLEN, 1L);
+            msg.set(ADDRESS, Structs.MSG_CONTROL, control);
+            msg.set(JAVA_LONG, Structs.MSG_CONTROLLEN, control.byteSize());
+            msg.set(JAVA_INT, Structs.MSG_FLAGS, 0);
+            try {
+                Libc.recvmsg(fd, msg, MSG_ERRQUEUE | Libc.MSG_DONTWAIT, "udp error queue");
+            } catch (NativeException e) {
+                return; // EAGAIN: drained
+            }
+            long controlLength = msg.get(JAVA_LONG, Structs.MSG_CONTROLLEN);
+            int errno = 0;
+            for (long off = 0; off + Structs.CMSG_HDR <= controlLength; ) {
+                long len = control.get(JAVA_LONG, off);
+                if (len < Structs.CMSG_HDR + 4 || off + len > controlLength) {
+                    break;
+                }
+                errno = control.get(JAVA_INT, off + Structs.CMSG_HDR); // struct sock_extended_err.ee_errno
+                off += Structs.cmsgAlign(len);
+            }
+            if (errno != ECONNREFUSED) {
+                continue;
+            }
+            InetAddress peer = ipv6 ? Structs.inet6(name, 8, name.get(JAVA_INT, 24)) : Structs.inet4(name, 4);
+            if (unreachable.add(peer)) {
+                LOG.log(Level.ERROR, "peer {0} does not listen on UDP port {1} (ICMP port unreachable): floatd is stopped"
+                        + " there, or it expects VRRP over protocol 112 or another port; this instance sends VRRP over UDP"
+                        + " port {1}", Structs.text(peer), String.valueOf(port));
+            }
+        }
+    }
+
+    /** Peers that answered our adverts with ICMP port unreachable and have sent nothing since. */
+    public java.util.Set<InetAddress> unreachablePeers() {
+        return java.util.Set.copyOf(unreachable);
     }
 
     private ReceivedDatagram parse(MemorySegment msg, MemorySegment buf, MemorySegment name, MemorySegment control, int n) {
@@ -263,6 +324,9 @@ public final class UdpTransport implements VrrpTransport {
                     return null;
                 }
             }
+        }
+        if (unreachable.remove(src)) {
+            LOG.log(Level.INFO, "peer {0} now sends VRRP over UDP port {1}", Structs.text(src), String.valueOf(port));
         }
         return new ReceivedDatagram(src, source, ttl, ifIndex, payload);
     }
