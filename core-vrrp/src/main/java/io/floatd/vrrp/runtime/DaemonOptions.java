@@ -53,11 +53,12 @@ public record DaemonOptions(
     @FunctionalInterface
     public interface UdpTransportFactory {
         /** UDP sockets in the calling thread's network namespace, signed when the settings carry a key. */
-        UdpTransportFactory SOCKETS = (source, interfaceName, settings, drops, peers) -> ProtocolMismatchWatch.openUdp(
-                source, interfaceName, settings.port(), settings.signed() ? new AdvertAuth(settings.key()) : null, drops, peers);
+        UdpTransportFactory SOCKETS = (source, interfaceName, settings, drops, peers, vrid) -> ProtocolMismatchWatch.openUdp(
+                source, interfaceName, settings.port(), settings.signed() ? new AdvertAuth(settings.key()) : null, drops, peers,
+                vrid);
 
         VrrpTransport open(InetAddress source, String interfaceName, TransportSettings settings, DropCounters drops,
-                Set<InetAddress> peers) throws IOException;
+                Set<InetAddress> peers, int vrid) throws IOException;
     }
 
     @FunctionalInterface

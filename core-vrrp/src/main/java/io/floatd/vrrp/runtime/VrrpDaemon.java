@@ -147,7 +147,8 @@ public final class VrrpDaemon implements AutoCloseable {
         }
         LOG.log(Level.INFO, "VRRP_Instance({0}) sends VRRP over {1}", ic.name(), ic.transport());
         return options.udpTransports().open(source, ic.interfaceName(), ic.transport(), drops,
-                ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toSet()));
+                ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toSet()),
+                ic.virtualRouterId());
     }
 
     private static AdvertCheck.Expectations expectations(InstanceConfig ic) {

@@ -20,14 +20,16 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
 
     private final RawIpTransport raw;
     private final Set<InetAddress> peers;
+    private final int vrid;
     private final int port;
     private final DropCounters drops;
     private final Set<InetAddress> logged = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    private ProtocolMismatchWatch(RawIpTransport raw, Set<InetAddress> peers, int port, DropCounters drops) {
+    private ProtocolMismatchWatch(RawIpTransport raw, Set<InetAddress> peers, int vrid, int port, DropCounters drops) {
         this.raw = raw;
         this.peers = peers;
+        this.vrid = vrid;
         this.port = port;
         this.drops = drops;
     }
@@ -35,13 +37,16 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
     /**
      * Opens the UDP transport and, when a raw socket can be opened (CAP_NET_RAW), the watch with it; the watch
      * closes with the transport. Without CAP_NET_RAW the UDP transport still works, without the watch.
+     *
+     * @param vrid only protocol-112 packets for this virtual router count: the same peers may run other instances
+     *     over protocol 112 on purpose
      */
     public static UdpTransport openUdp(InetAddress source, String interfaceName, int port, AdvertAuth auth,
-            DropCounters drops, Set<InetAddress> peers) throws IOException {
+            DropCounters drops, Set<InetAddress> peers, int vrid) throws IOException {
         UdpTransport udp = UdpTransport.open(source, interfaceName, port, auth, drops);
         try {
             RawIpTransport raw = RawIpTransport.open(source, interfaceName);
-            ProtocolMismatchWatch watch = new ProtocolMismatchWatch(raw, Set.copyOf(peers), port, drops);
+            ProtocolMismatchWatch watch = new ProtocolMismatchWatch(raw, Set.copyOf(peers), vrid, port, drops);
             udp.closeWith(watch);
             Thread.ofPlatform().name("vrrp-112-watch").daemon(true).start(watch::run);
         } catch (IOException e) {
@@ -59,7 +64,7 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            if (d != null && peers.contains(d.source())) {
+            if (d != null && peers.contains(d.source()) && d.payload().length >= 2 && (d.payload()[1] & 0xff) == vrid) {
                 drops.increment(DropReason.TRANSPORT_MISMATCH);
                 if (logged.add(d.source())) {
                     LOG.log(Level.ERROR, "peer {0} sends VRRP over protocol 112 but this instance expects UDP port {1}:"
