@@ -354,6 +354,25 @@ public final class VrrpDaemon implements AutoCloseable {
         instances.removeAll(group);
         group.forEach(i -> wiring.remove(i.config().name()));
         closeUnusedTrackings();
+        closeUnusedUdpEndpoints();
+    }
+
+    /**
+     * A UDP endpoint holds its port: once no instance uses it (a reload changed its transport or key, or removed
+     * it), it is closed so that the new settings can bind the port again. Raw endpoints stay, as before.
+     */
+    private void closeUnusedUdpEndpoints() {
+        synchronized (endpoints) {
+            endpoints.entrySet().removeIf(e -> {
+                boolean unused = e.getKey().transport().udp()
+                        && wiring.values().stream().noneMatch(w -> w.endpoint() == e.getValue());
+                if (unused) {
+                    e.getValue().receiver().stop();
+                    e.getValue().transport().close();
+                }
+                return unused;
+            });
+        }
     }
 
     private void closeUnusedTrackings() {

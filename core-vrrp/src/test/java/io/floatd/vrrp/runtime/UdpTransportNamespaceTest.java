@@ -226,4 +226,31 @@ class UdpTransportNamespaceTest {
         start(b, conf(100, ipB, ipA, ""));
         await(() -> da.drops().count(DropReason.TRANSPORT_MISMATCH) > 0, "A to notice B's protocol-112 adverts");
     }
+
+    /** A reload opens sockets in the calling thread's namespace, as SIGHUP does in the daemon's. */
+    private static String reload(Netns ns, VrrpDaemon d, FloatdConfig next) {
+        return ns.runInside(() -> d.reload(next));
+    }
+
+    @Test
+    void reloadWithAnotherKeyOrPortRebindsTheUdpPort() throws Exception {
+        Netns.requireRoot();
+        lan = Lan.create("ur", 2);
+        Netns a = lan.host(0);
+        String ipA = Lan.address(0);
+        String ipB = Lan.address(1);
+        Path key2 = dir.resolve("vrrp2.key");
+        Files.writeString(key2, "another-key-another-key-another-key-!!", StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(key2, PosixFilePermissions.fromString("r--------"));
+        VrrpDaemon da = start(a, conf(150, ipA, ipB, "transport {\n udp auth_key_file " + keyFile() + "\n }"));
+        await(() -> state(da) == VrrpState.MASTER, "A to become Master alone");
+        // same port, another key: the old socket must be closed before the new one binds 5112
+        assertEquals("0 unchanged, 1 restarted, 0 added, 0 removed", reload(a, da, ConfigParser.parse(
+                conf(150, ipA, ipB, "transport {\n udp auth_key_file " + key2 + "\n }"), "a.conf")));
+        assertEquals("0 unchanged, 1 restarted, 0 added, 0 removed", reload(a, da, ConfigParser.parse(
+                conf(150, ipA, ipB, "transport {\n udp port 5113\n }"), "a.conf")));
+        assertEquals("0 unchanged, 1 restarted, 0 added, 0 removed", reload(a, da, ConfigParser.parse(
+                conf(150, ipA, ipB, "transport {\n udp\n }"), "a.conf")));
+        await(() -> state(da) == VrrpState.MASTER, "A to be Master again");
+    }
 }
