@@ -33,7 +33,15 @@ public enum DropReason {
     /** The advertised addresses differ from the configured virtual addresses (RFC 5798 §7.1, a MAY check). */
     ADDRESS_LIST_MISMATCH("address_list_mismatch"),
     /** Multicast received by a unicast instance, or unicast by a multicast one. */
-    UNEXPECTED_DESTINATION("unexpected_destination");
+    UNEXPECTED_DESTINATION("unexpected_destination"),
+    /** UDP transport with auth_key_file: the HMAC-SHA256 does not verify (forged, tampered, or another key). */
+    AUTH_HMAC_FAILED("auth_hmac_failed"),
+    /** UDP transport with auth_key_file: a valid MAC, but the counter is not above the highest seen from that peer. */
+    REPLAYED("replayed"),
+    /** UDP transport with auth_key_file: the datagram carries no counter and MAC. */
+    UNSIGNED("unsigned"),
+    /** A configured peer speaks VRRP over the other transport (protocol 112 vs UDP) than this instance. */
+    TRANSPORT_MISMATCH("transport_mismatch");
 
     private final String metricName;
 

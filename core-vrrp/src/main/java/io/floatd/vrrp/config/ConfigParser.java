@@ -148,6 +148,7 @@ public final class ConfigParser {
             entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(i.notifyScript(s))),
             entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(i.notifyScript(s))),
             entry("floating_ip", ConfigParser::floatingIp),
+            entry("transport", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::transportLine)),
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
@@ -300,6 +301,64 @@ public final class ConfigParser {
             password = password.substring(0, Authentication.MAX_PASSWORD_LENGTH);
         }
         i.builder.authentication(new Authentication(auth.type, Secret.of(password)));
+    }
+
+    // ---- transport { udp [port N] [auth_key_file PATH] } (floatd's own) ----
+
+    private static void transportLine(Statement line, InstanceScope i) {
+        line.noBlock();
+        if (!line.keyword().equals("udp")) {
+            throw new ConfigProblem("unknown transport '" + line.keyword() + "' (expected: udp [port N] [auth_key_file PATH];"
+                    + " without a transport block, VRRP runs over IP protocol 112)");
+        }
+        int port = TransportSettings.DEFAULT_UDP_PORT;
+        Path keyFile = null;
+        for (int n = 0; n < line.args().size(); n += 2) {
+            String option = line.args().get(n);
+            String value = optionValue(line, n);
+            switch (option) {
+                case "port" -> {
+                    port = wholeNumber("port", value);
+                    if (port < 1 || port > 65535) {
+                        throw new ConfigProblem("transport udp port must be 1-65535, but was " + port);
+                    }
+                }
+                case "auth_key_file" -> {
+                    keyFile = Path.of(value);
+                    if (!keyFile.isAbsolute()) {
+                        throw new ConfigProblem("auth_key_file must be an absolute path, but was '" + value + "'");
+                    }
+                }
+                default -> throw new ConfigProblem("unknown transport udp option '" + option + "' (expected port or auth_key_file)");
+            }
+        }
+        i.builder.transport(new TransportSettings(true, port, keyFile, keyFile == null ? null : readKey(keyFile)));
+    }
+
+    /** The HMAC key: the file's bytes without trailing white space; the file must be readable by its owner only. */
+    private static byte[] readKey(Path file) {
+        try {
+            var perms = java.nio.file.Files.getPosixFilePermissions(file);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                throw new ConfigProblem("auth_key_file " + file + " is readable or writable by group or others ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r' || bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
+                end--;
+            }
+            if (end < TransportSettings.MIN_KEY_LENGTH) {
+                throw new ConfigProblem("auth_key_file " + file + " holds " + end + " bytes; the key must be at least "
+                        + TransportSettings.MIN_KEY_LENGTH + " (e.g. head -c 32 /dev/urandom | base64 > " + file + ")");
+            }
+            return java.util.Arrays.copyOf(bytes, end);
+        } catch (java.io.IOException e) {
+            throw new ConfigProblem("cannot read auth_key_file " + file + ": " + e.getMessage());
+        }
     }
 
     // ---- floating_ip { key value ... } (floatd's own) ----

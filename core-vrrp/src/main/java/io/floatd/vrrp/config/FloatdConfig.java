@@ -101,6 +101,13 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 }
                 out.append(INDENT).append("}\n");
             }
+            if (i.transport().udp()) {
+                out.append(INDENT).append("transport {\n").append(INDENT.repeat(2)).append("udp port ").append(i.transport().port());
+                if (i.transport().keyFile() != null) {
+                    out.append(" auth_key_file ").append(quote(i.transport().keyFile().toString()));
+                }
+                out.append('\n').append(INDENT).append("}\n");
+            }
             dumpTracking(out, i);
             garpOverrides(out, i.garp(), g);
             if (i.stateFile() != null) {

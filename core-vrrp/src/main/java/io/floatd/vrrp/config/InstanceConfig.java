@@ -42,6 +42,7 @@ public final class InstanceConfig {
     private final List<TrackedFile> trackFiles;
     private final GarpSettings garp;
     private final java.nio.file.Path stateFile;
+    private final TransportSettings transport;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -66,6 +67,7 @@ public final class InstanceConfig {
         this.trackFiles = List.copyOf(b.trackFiles);
         this.garp = b.garp;
         this.stateFile = b.stateFile;
+        this.transport = b.transport;
     }
 
     public static Builder builder(String name) {
@@ -188,6 +190,11 @@ public final class InstanceConfig {
     }
 
     /** floatd's per-instance {@code state_file}: holds just the state word; {@code null} when none. */
+    /** How adverts travel: protocol 112 (the default) or UDP, optionally signed. */
+    public TransportSettings transport() {
+        return transport;
+    }
+
     public java.nio.file.Path stateFile() {
         return stateFile;
     }
@@ -290,7 +297,8 @@ public final class InstanceConfig {
                 && trackInterfaces.equals(other.trackInterfaces)
                 && trackFiles.equals(other.trackFiles)
                 && garp.equals(other.garp)
-                && Objects.equals(stateFile, other.stateFile);
+                && Objects.equals(stateFile, other.stateFile)
+                && transport.equals(other.transport);
     }
 
     @Override
@@ -322,6 +330,7 @@ public final class InstanceConfig {
                 + ", trackFiles=" + trackFiles
                 + ", garp=" + garp
                 + ", stateFile=" + stateFile
+                + ", transport=" + transport
                 + "]";
     }
 
@@ -349,6 +358,7 @@ public final class InstanceConfig {
         private final List<TrackedFile> trackFiles = new ArrayList<>();
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private java.nio.file.Path stateFile;
+        private TransportSettings transport = TransportSettings.protocol112();
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -501,6 +511,11 @@ public final class InstanceConfig {
 
         public Builder garp(GarpSettings garp) {
             this.garp = Objects.requireNonNull(garp, "garp");
+            return this;
+        }
+
+        public Builder transport(TransportSettings transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -1,6 +1,10 @@
 package io.floatd.vrrp.runtime;
 
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.config.TransportSettings;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.transport.AdvertAuth;
+import io.floatd.vrrp.transport.ProtocolMismatchWatch;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * How a daemon is run, beside its configuration.
@@ -15,7 +20,8 @@ import java.util.ServiceLoader;
  * @param providerOverride {@code --provider NAME}: overrides every instance's {@code floating_ip { provider }}
  * @param dryRun run the election and log what would be done to the IP, without doing it
  * @param notifyTimeout how long a notify script may run before its process group is killed
- * @param transports opens the socket for a source address and interface
+ * @param transports opens the socket for a source address and interface (VRRP over protocol 112)
+ * @param udpTransports opens the socket of an instance with {@code transport { udp ... }}
  * @param providers finds a provider factory by name
  * @param clock the monotonic clock
  */
@@ -25,7 +31,8 @@ public record DaemonOptions(
         Duration notifyTimeout,
         TransportFactory transports,
         ProviderLookup providers,
-        NanoClock clock) {
+        NanoClock clock,
+        UdpTransportFactory udpTransports) {
 
     public static final Duration DEFAULT_NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -34,6 +41,24 @@ public record DaemonOptions(
         Objects.requireNonNull(transports, "transports");
         Objects.requireNonNull(providers, "providers");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(udpTransports, "udpTransports");
+    }
+
+    /** With the real UDP transport (and its protocol-112 mismatch watch) for {@code transport { udp }} instances. */
+    public DaemonOptions(String providerOverride, boolean dryRun, Duration notifyTimeout, TransportFactory transports,
+            ProviderLookup providers, NanoClock clock) {
+        this(providerOverride, dryRun, notifyTimeout, transports, providers, clock, UdpTransportFactory.SOCKETS);
+    }
+
+    @FunctionalInterface
+    public interface UdpTransportFactory {
+        /** UDP sockets in the calling thread's network namespace, signed when the settings carry a key. */
+        UdpTransportFactory SOCKETS = (source, interfaceName, settings, drops, peers, vrid) -> ProtocolMismatchWatch.openUdp(
+                source, interfaceName, settings.port(), settings.signed() ? new AdvertAuth(settings.key()) : null, drops, peers,
+                vrid);
+
+        VrrpTransport open(InetAddress source, String interfaceName, TransportSettings settings, DropCounters drops,
+                Set<InetAddress> peers, int vrid) throws IOException;
     }
 
     @FunctionalInterface
@@ -55,10 +80,10 @@ public record DaemonOptions(
     }
 
     public DaemonOptions withProviderOverride(String name) {
-        return new DaemonOptions(name, dryRun, notifyTimeout, transports, providers, clock);
+        return new DaemonOptions(name, dryRun, notifyTimeout, transports, providers, clock, udpTransports);
     }
 
     public DaemonOptions withDryRun(boolean on) {
-        return new DaemonOptions(providerOverride, on, notifyTimeout, transports, providers, clock);
+        return new DaemonOptions(providerOverride, on, notifyTimeout, transports, providers, clock, udpTransports);
     }
 }

@@ -56,7 +56,7 @@ public final class VrrpDaemon implements AutoCloseable {
     private record Endpoint(VrrpTransport transport, AdvertReceiver receiver) {
     }
 
-    private record EndpointKey(InetAddress source, String interfaceName) {
+    private record EndpointKey(InetAddress source, String interfaceName, io.floatd.vrrp.config.TransportSettings transport) {
     }
 
     /** What connects one instance to the shared parts, so a reload can take it out again. */
@@ -106,12 +106,12 @@ public final class VrrpDaemon implements AutoCloseable {
 
     private void addInstance(InstanceConfig ic, DaemonOptions options) throws IOException, ProviderException {
         InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
-        EndpointKey key = new EndpointKey(source, ic.interfaceName());
+        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport());
         Endpoint endpoint;
         synchronized (endpoints) {
             endpoint = endpoints.get(key);
             if (endpoint == null) {
-                VrrpTransport transport = options.transports().open(source, ic.interfaceName());
+                VrrpTransport transport = openTransport(ic, source, options);
                 endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops));
                 endpoints.put(key, endpoint);
                 if (started) {
@@ -138,6 +138,17 @@ public final class VrrpDaemon implements AutoCloseable {
         }
         instances.add(new Instance(ic, source, runner, takeover));
         wiring.put(ic.name(), new Wiring(endpoint, new java.util.concurrent.atomic.AtomicBoolean(true), null));
+    }
+
+    /** Protocol 112 unless the instance has {@code transport { udp ... }}. */
+    private VrrpTransport openTransport(InstanceConfig ic, InetAddress source, DaemonOptions options) throws IOException {
+        if (!ic.transport().udp()) {
+            return options.transports().open(source, ic.interfaceName());
+        }
+        LOG.log(Level.INFO, "VRRP_Instance({0}) sends VRRP over {1}", ic.name(), ic.transport());
+        return options.udpTransports().open(source, ic.interfaceName(), ic.transport(), drops,
+                ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toSet()),
+                ic.virtualRouterId());
     }
 
     private static AdvertCheck.Expectations expectations(InstanceConfig ic) {
@@ -343,6 +354,25 @@ public final class VrrpDaemon implements AutoCloseable {
         instances.removeAll(group);
         group.forEach(i -> wiring.remove(i.config().name()));
         closeUnusedTrackings();
+        closeUnusedUdpEndpoints();
+    }
+
+    /**
+     * A UDP endpoint holds its port: once no instance uses it (a reload changed its transport or key, or removed
+     * it), it is closed so that the new settings can bind the port again. Raw endpoints stay, as before.
+     */
+    private void closeUnusedUdpEndpoints() {
+        synchronized (endpoints) {
+            endpoints.entrySet().removeIf(e -> {
+                boolean unused = e.getKey().transport().udp()
+                        && wiring.values().stream().noneMatch(w -> w.endpoint() == e.getValue());
+                if (unused) {
+                    e.getValue().receiver().stop();
+                    e.getValue().transport().close();
+                }
+                return unused;
+            });
+        }
     }
 
     private void closeUnusedTrackings() {

@@ -1,0 +1,88 @@
+package io.floatd.vrrp.transport;
+
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.transport.internal.Structs;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Beside a {@link UdpTransport}: listens on protocol 112 for VRRP from the configured peers, which means the peer is
+ * configured for the other transport. Without this, both nodes would hear nothing and both become Master in
+ * silence. Each such packet counts as {@code transport_mismatch}; the first from each peer is logged.
+ */
+public final class ProtocolMismatchWatch implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+
+    private final RawIpTransport raw;
+    private final Set<InetAddress> peers;
+    private final int vrid;
+    private final int port;
+    private final DropCounters drops;
+    private final Set<InetAddress> logged = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    private ProtocolMismatchWatch(RawIpTransport raw, Set<InetAddress> peers, int vrid, int port, DropCounters drops) {
+        this.raw = raw;
+        this.peers = peers;
+        this.vrid = vrid;
+        this.port = port;
+        this.drops = drops;
+    }
+
+    /**
+     * Opens the UDP transport and, when a raw socket can be opened (CAP_NET_RAW), the watch with it; the watch
+     * closes with the transport. Without CAP_NET_RAW the UDP transport still works, without the watch.
+     *
+     * @param vrid only protocol-112 packets for this virtual router count: the same peers may run other instances
+     *     over protocol 112 on purpose
+     */
+    public static UdpTransport openUdp(InetAddress source, String interfaceName, int port, AdvertAuth auth,
+            DropCounters drops, Set<InetAddress> peers, int vrid) throws IOException {
+        UdpTransport udp = UdpTransport.open(source, interfaceName, port, auth, drops);
+        try {
+            RawIpTransport raw = RawIpTransport.open(source, interfaceName);
+            ProtocolMismatchWatch watch = new ProtocolMismatchWatch(raw, Set.copyOf(peers), vrid, port, drops);
+            udp.closeWith(watch);
+            Thread.ofPlatform().name("vrrp-112-watch").daemon(true).start(watch::run);
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "vrrp {0}: cannot watch for peers still on protocol 112 ({1}); UDP transport runs without it",
+                    interfaceName, e.getMessage());
+        }
+        return udp;
+    }
+
+    private void run() {
+        while (running) {
+            ReceivedDatagram d;
+            try {
+                d = raw.receive(Duration.ofSeconds(1));
+            } catch (IOException e) {
+                return;
+            }
+            if (d != null && peers.contains(d.source()) && d.payload().length >= 2 && (d.payload()[1] & 0xff) == vrid) {
+                drops.increment(DropReason.TRANSPORT_MISMATCH);
+                if (logged.add(d.source())) {
+                    LOG.log(Level.ERROR, "peer {0} sends VRRP over protocol 112 but this instance expects UDP port {1}:"
+                            + " set the same transport on both nodes, or both will be Master"
+                            + " (transport_mismatch counts each such packet)", Structs.text(d.source()), String.valueOf(port));
+                }
+            }
+        }
+    }
+
+    /** Peers seen on protocol 112 so far. */
+    public Set<InetAddress> mismatchedPeers() {
+        return Set.copyOf(logged);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        raw.close();
+    }
+}

@@ -1,0 +1,91 @@
+package io.floatd.vrrp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.floatd.testing.Lan;
+import io.floatd.testing.Netns;
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.codec.VrrpPacket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** UDP transport between two namespaces: TTL 255 both ways, HMAC on the wire, and a peer on another port reported. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UdpTransportTest {
+    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static Lan lan;
+    private static Netns a;
+    private static Netns b;
+
+    @BeforeAll
+    static void setUp() {
+        Netns.requireRoot();
+        lan = Lan.create("ut", 2);
+        a = lan.host(0);
+        b = lan.host(1);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lan != null) {
+            lan.close();
+        }
+    }
+
+    private static UdpTransport open(Netns ns, int index, int port, AdvertAuth auth, DropCounters drops) {
+        return ns.runInside(() -> UdpTransport.open(InetAddress.getByName(Lan.address(index)), Lan.IFNAME, port, auth, drops));
+    }
+
+    @Test
+    void signedAdvertArrivesWithTtl255AndTheBareMessage() throws Exception {
+        InetAddress ipA = InetAddress.getByName(Lan.address(0));
+        InetAddress ipB = InetAddress.getByName(Lan.address(1));
+        DropCounters drops = new DropCounters();
+        try (UdpTransport ta = open(a, 0, 5200, new AdvertAuth(KEY), null);
+                UdpTransport tb = open(b, 1, 5200, new AdvertAuth(KEY), drops)) {
+            byte[] message = VrrpPacket.v3(7, 100, 100, List.of(InetAddress.getByName("203.0.113.7"))).encode(ipA, ipB);
+            ta.send(ipB, message);
+            ReceivedDatagram d = tb.receive(Duration.ofSeconds(5));
+            assertNotNull(d);
+            assertEquals(ipA, d.source());
+            assertEquals(ipB, d.destination());
+            assertEquals(255, d.ttl());
+            assertArrayEquals(message, d.payload());
+            assertEquals(0, drops.total());
+        }
+    }
+
+    @Test
+    void unsignedSenderIsDroppedBySignedReceiver() throws Exception {
+        InetAddress ipB = InetAddress.getByName(Lan.address(1));
+        DropCounters drops = new DropCounters();
+        try (UdpTransport ta = open(a, 0, 5201, null, null); UdpTransport tb = open(b, 1, 5201, new AdvertAuth(KEY), drops)) {
+            ta.send(ipB, VrrpPacket.v3(7, 100, 100, List.of(ipB)).encode(InetAddress.getByName(Lan.address(0)), ipB));
+            assertNull(tb.receive(Duration.ofMillis(500)));
+            assertEquals(1, drops.count(DropReason.UNSIGNED));
+        }
+    }
+
+    @Test
+    void peerOnAnotherPortIsReported() throws Exception {
+        InetAddress ipB = InetAddress.getByName(Lan.address(1));
+        try (UdpTransport ta = open(a, 0, 5202, null, null); UdpTransport tb = open(b, 1, 6202, null, null)) {
+            ta.send(ipB, new byte[] {0x31, 7, 100, 0, 0, 100, 0, 0});
+            assertNull(ta.receive(Duration.ofMillis(500)));
+            assertTrue(ta.unreachablePeers().contains(ipB), ta.unreachablePeers().toString());
+            assertNull(tb.receive(Duration.ZERO));
+        }
+    }
+}
