@@ -79,6 +79,28 @@ class PackagingDebTest {
     }
 
     @Test
+    void runtimeNeedsNothingBeyondLibc() throws IOException {
+        assumeTrue(Deb.onPath("ldd"), "ldd is not installed here");
+        Path runtime = Deb.root().resolve("usr/lib/floatd/runtime");
+        List<Path> elves;
+        try (var s = Files.walk(runtime)) {
+            elves = s.filter(p -> p.getParent().endsWith("bin") || p.toString().endsWith(".so")
+                    || p.endsWith("jspawnhelper")).filter(Files::isRegularFile).toList();
+        }
+        assertTrue(elves.size() > 10, elves::toString);
+        for (Path elf : elves) {
+            Deb.Result r = Deb.run("ldd", elf.toString());
+            // libjvm.so is loaded by the launcher before the others, from lib/server
+            List<String> missing = r.out().lines().filter(l -> l.contains("not found"))
+                    .filter(l -> !l.strip().startsWith("libjvm.so")).toList();
+            assertEquals(List.of(), missing, elf::toString);
+        }
+        for (String gone : List.of("libawt_xawt.so", "libjsound.so", "libsplashscreen.so")) {
+            assertFalse(contents.containsKey("/usr/lib/floatd/runtime/lib/" + gone), gone);
+        }
+    }
+
+    @Test
     void everyJarOnTheClassPathIsShipped() throws IOException {
         Path jar = Deb.root().resolve("usr/lib/floatd/floatd-cli.jar");
         String classPath;
