@@ -147,6 +147,8 @@ class PackagingDebTest {
         assertEquals("/usr/bin/floatd run -f /etc/floatd/floatd.conf", keys.get("ExecStart"));
         assertEquals("/bin/kill -HUP $MAINPID", keys.get("ExecReload"));
         assertEquals("on-failure", keys.get("Restart"));
+        assertEquals("1 2", keys.get("RestartPreventExitStatus"), "a configuration error is not retried");
+        assertEquals("/usr/bin/floatd check -f /etc/floatd/floatd.conf", keys.get("ExecStartPre"));
         assertEquals("143", keys.get("SuccessExitStatus"));
         Set<String> ambient = Set.of(keys.get("AmbientCapabilities").split(" "));
         assertTrue(ambient.containsAll(Set.of("CAP_NET_RAW", "CAP_NET_ADMIN")), ambient::toString);
