@@ -1,0 +1,220 @@
+package io.floatd.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built .deb: its files, modes, owners, control data, unit, and the extracted distribution actually running. */
+class PackagingDebTest {
+    /** One line of {@code dpkg-deb --contents}. */
+    record Entry(String mode, String owner, String path) {
+    }
+
+    private static Map<String, Entry> contents;
+
+    @BeforeAll
+    static void readContents() {
+        assumeTrue(Deb.onPath("dpkg-deb"), "dpkg-deb is not installed here (not a Debian-based host)");
+        Deb.Result r = Deb.run("dpkg-deb", "--contents", Deb.file().toString());
+        assertEquals(0, r.exit(), r::toString);
+        contents = new LinkedHashMap<>();
+        for (String line : r.out().lines().toList()) {
+            String[] f = line.trim().split("\\s+", 6);
+            String path = f[5].replaceFirst("^\\./", "/");
+            if (path.length() > 1 && path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            contents.put(path, new Entry(f[0], f[1], path));
+        }
+    }
+
+    private static Entry entry(String path) {
+        Entry e = contents.get(path);
+        assertTrue(e != null, () -> path + " is not in the package: " + contents.keySet());
+        return e;
+    }
+
+    @Test
+    void layoutModesAndOwners() {
+        assertEquals("-rwxr-xr-x", entry("/usr/bin/floatd").mode());
+        assertEquals("-rw-r--r--", entry("/usr/lib/floatd/floatd-cli.jar").mode());
+        assertEquals("drwxr-xr-x", entry("/usr/lib/floatd/lib").mode());
+        assertEquals("-rwxr-xr-x", entry("/usr/lib/floatd/runtime/bin/java").mode());
+        assertEquals("-rwxr-xr-x", entry("/usr/lib/floatd/runtime/lib/jspawnhelper").mode(),
+                "ProcessBuilder (notify scripts) launches through jspawnhelper");
+        assertEquals("-rw-r--r--", entry("/usr/lib/floatd/runtime/lib/server/classes.jsa").mode(),
+                "the runtime carries its CDS archive");
+        assertEquals("-rw-r--r--", entry("/lib/systemd/system/floatd.service").mode());
+        assertEquals("drwxr-x---", entry("/etc/floatd").mode());
+        assertEquals("-rw-r--r--", entry("/etc/floatd/floatd.conf.example").mode());
+        for (String doc : List.of("README.md", "copyright", "floatd-help.txt")) {
+            assertEquals("-rw-r--r--", entry("/usr/share/doc/floatd/" + doc).mode());
+        }
+        for (Entry e : contents.values()) {
+            assertEquals("root/root", e.owner(), e::toString);
+            String m = e.mode();
+            assertTrue(m.startsWith("d") ? m.equals("drwxr-xr-x") || e.path().equals("/etc/floatd")
+                    : m.equals("-rw-r--r--") || m.equals("-rwxr-xr-x"), e::toString);
+            if (m.equals("-rwxr-xr-x")) {
+                assertTrue(e.path().equals("/usr/bin/floatd") || e.path().startsWith("/usr/lib/floatd/runtime/"),
+                        () -> "unexpected executable " + e);
+            }
+        }
+    }
+
+    @Test
+    void runtimeNeedsNothingBeyondLibc() throws IOException {
+        assumeTrue(Deb.onPath("ldd"), "ldd is not installed here");
+        Path runtime = Deb.root().resolve("usr/lib/floatd/runtime");
+        List<Path> elves;
+        try (var s = Files.walk(runtime)) {
+            elves = s.filter(p -> p.getParent().endsWith("bin") || p.toString().endsWith(".so")
+                    || p.endsWith("jspawnhelper")).filter(Files::isRegularFile).toList();
+        }
+        assertTrue(elves.size() > 10, elves::toString);
+        for (Path elf : elves) {
+            Deb.Result r = Deb.run("ldd", elf.toString());
+            // libjvm.so is loaded by the launcher before the others, from lib/server
+            List<String> missing = r.out().lines().filter(l -> l.contains("not found"))
+                    .filter(l -> !l.strip().startsWith("libjvm.so")).toList();
+            assertEquals(List.of(), missing, elf::toString);
+        }
+        for (String gone : List.of("libawt_xawt.so", "libjsound.so", "libsplashscreen.so")) {
+            assertFalse(contents.containsKey("/usr/lib/floatd/runtime/lib/" + gone), gone);
+        }
+    }
+
+    @Test
+    void everyJarOnTheClassPathIsShipped() throws IOException {
+        Path jar = Deb.root().resolve("usr/lib/floatd/floatd-cli.jar");
+        String classPath;
+        try (JarFile j = new JarFile(jar.toFile())) {
+            classPath = j.getManifest().getMainAttributes().getValue("Class-Path");
+        }
+        Set<String> wanted = Arrays.stream(classPath.trim().split("\\s+")).map(p -> "/usr/lib/floatd/" + p)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(wanted.size() > 10, wanted::toString);
+        for (String p : wanted) {
+            assertEquals("-rw-r--r--", entry(p).mode(), p);
+        }
+        Set<String> shipped = contents.keySet().stream().filter(p -> p.matches("/usr/lib/floatd/lib/.+\\.jar"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(wanted, shipped, "lib/ holds exactly the Class-Path");
+    }
+
+    @Test
+    void controlAndConffiles() {
+        Deb.Result f = Deb.run("dpkg-deb", "-f", Deb.file().toString(), "Package", "Architecture", "Depends");
+        assertEquals(0, f.exit(), f::toString);
+        assertTrue(f.out().contains("Package: floatd"), f::toString);
+        assertTrue(f.out().contains("Architecture: amd64"), f::toString);
+        assertTrue(f.out().contains("util-linux"), "setpriv is in util-linux: " + f);
+        Deb.Result c = Deb.run("dpkg-deb", "-I", Deb.file().toString(), "conffiles");
+        assertEquals(0, c.exit(), c::toString);
+        assertEquals(List.of("/etc/floatd/floatd.conf.example"), c.out().lines().map(String::strip).toList());
+        Deb.Result info = Deb.run("dpkg-deb", "-I", Deb.file().toString());
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            assertTrue(info.out().contains(script), info::toString);
+        }
+    }
+
+    @Test
+    void systemdUnit() throws IOException {
+        List<String> unit = Files.readAllLines(Deb.root().resolve("lib/systemd/system/floatd.service"));
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String line : unit) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                keys.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        assertEquals("/usr/bin/floatd run -f /etc/floatd/floatd.conf", keys.get("ExecStart"));
+        assertEquals("/bin/kill -HUP $MAINPID", keys.get("ExecReload"));
+        assertEquals("on-failure", keys.get("Restart"));
+        assertEquals("1 2", keys.get("RestartPreventExitStatus"), "a configuration error is not retried");
+        assertEquals("/usr/bin/floatd check -f /etc/floatd/floatd.conf", keys.get("ExecStartPre"));
+        assertEquals("143", keys.get("SuccessExitStatus"));
+        Set<String> ambient = Set.of(keys.get("AmbientCapabilities").split(" "));
+        assertTrue(ambient.containsAll(Set.of("CAP_NET_RAW", "CAP_NET_ADMIN")), ambient::toString);
+        assertEquals(ambient, Set.of(keys.get("CapabilityBoundingSet").split(" ")));
+        assertFalse(ambient.contains("CAP_SYS_ADMIN"), ambient::toString);
+        assertEquals("strict", keys.get("ProtectSystem"));
+        assertEquals("/run/floatd", keys.get("ReadWritePaths"));
+        assertEquals("floatd", keys.get("RuntimeDirectory"));
+        assertEquals("no", keys.get("MemoryDenyWriteExecute"), "the JIT needs W+X memory");
+        assertEquals(Set.of("AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET", "AF_UNIX"),
+                Set.of(keys.get("RestrictAddressFamilies").split(" ")));
+        for (String on : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "ProtectKernelTunables", "LockPersonality")) {
+            assertEquals("yes", keys.get(on), on);
+        }
+    }
+
+    @Test
+    void systemdAnalyzeVerify(@TempDir Path tmp) throws IOException {
+        assumeTrue(Deb.onPath("systemd-analyze"), "systemd-analyze is not installed here");
+        // the unit as installed, with /usr/bin/floatd pointing into the scratch root so its commands exist
+        String unit = Files.readString(Deb.root().resolve("lib/systemd/system/floatd.service"))
+                .replace("/usr/bin/floatd", Deb.root().resolve("usr/bin/floatd").toString());
+        Path copy = Files.writeString(tmp.resolve("floatd.service"), unit);
+        Deb.Result r = Deb.run("systemd-analyze", "verify", copy.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertFalse(r.err().contains("floatd.service"), r::toString);
+    }
+
+    @Test
+    void versionRunsFromTheScratchRootOnTheBundledRuntime() {
+        Deb.Result r = Deb.run(Map.of("PATH", "/usr/bin:/bin"), Deb.root().resolve("usr/bin/floatd").toString(), "--version");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("floatd "), r::toString);
+        assertTrue(r.out().contains("Java 25"), r::toString);
+    }
+
+    @Test
+    void launcherFollowsSymlinksAndHonoursFloatdHome(@TempDir Path tmp) throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("floatd"), Deb.root().resolve("usr/bin/floatd"));
+        Deb.Result viaLink = Deb.run(link.toString(), "--version");
+        assertEquals(0, viaLink.exit(), viaLink::toString);
+        Files.delete(link);
+
+        Path copy = Files.copy(Deb.root().resolve("usr/bin/floatd"), tmp.resolve("floatd-copy"));
+        Deb.Result lost = Deb.run(copy.toString(), "--version");
+        assertEquals(3, lost.exit(), lost::toString);
+        assertTrue(lost.err().contains("FLOATD_HOME"), lost::toString);
+        Deb.Result withHome = Deb.run(Map.of("FLOATD_HOME", Deb.root().resolve("usr/lib/floatd").toString()),
+                copy.toString(), "--version");
+        assertEquals(0, withHome.exit(), withHome::toString);
+    }
+
+    @Test
+    void exampleConfigPassesCheck() {
+        Path example = Deb.root().resolve("etc/floatd/floatd.conf.example");
+        Deb.Result r = Deb.run(Deb.root().resolve("usr/bin/floatd").toString(), "check", "-f", example.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("valid"), r::toString);
+    }
+
+    @Test
+    void helpTextsCoverEveryCommand() throws IOException {
+        String help = Files.readString(Deb.root().resolve("usr/share/doc/floatd/floatd-help.txt"));
+        for (String cmd : List.of("run", "check", "status", "version")) {
+            assertTrue(help.contains("$ floatd help " + cmd + "\nUsage: floatd " + cmd), cmd);
+        }
+    }
+}
