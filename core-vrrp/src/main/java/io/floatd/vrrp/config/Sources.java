@@ -172,6 +172,10 @@ final class Sources {
             if (Files.isDirectory(full)) {
                 throw new IOException("it is a directory");
             }
+            // a device or a FIFO (include /dev/zero, /dev/stdin) would be read forever; keepalived reads files only
+            if (Files.exists(full) && !Files.isRegularFile(full)) {
+                throw new IOException("not a regular file");
+            }
             return Files.exists(full) ? List.of(full) : List.of();
         }
         // walk from the deepest directory before the first component with a wildcard
