@@ -39,6 +39,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (dump) {
             spec.commandLine().getOut().print(c.dump());
+            spec.commandLine().getOut().flush();
         } else {
             spec.commandLine().getOut().println("floatd: " + config.file + ": valid, " + c.instances().size() + " instance(s)");
         }

@@ -23,7 +23,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,7 +164,6 @@ class SecretsInLogsTest {
      * before the writer is flushed.
      */
     @Test
-    @Disabled("known bug: 'floatd check --dump' prints nothing (CheckCommand prints without flushing); enable once fixed")
     void checkDumpPrintsTheMaskedConfig() throws Exception {
         Path conf = config(0, 100, PASS0, "");
         Netns.Result dump = run(lan.host(0), "check", "--dump", "-f", conf.toString());
@@ -180,7 +178,6 @@ class SecretsInLogsTest {
      * {@code floatd.conf:N: vrrp_instance VI_DO: 'auth_pass' takes one value, but got 2: Pw0-Qz7K extra}.
      */
     @Test
-    @Disabled("known leak: ConfigParser echoes a malformed auth_pass line's values in its error; enable once masked")
     void aMalformedAuthPassIsNotEchoed() throws Exception {
         Path conf = config(0, 100, PASS0 + " extra", "");
         Netns.Result check = run(lan.host(0), "check", "-f", conf.toString());

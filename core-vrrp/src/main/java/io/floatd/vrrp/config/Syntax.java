@@ -19,6 +19,12 @@ final class Syntax {
      *
      * @param block {@code null} when no block follows
      */
+    /** Keywords whose values are secrets (auth_pass, tokens, keys): never echoed in messages. */
+    static boolean secret(String keyword) {
+        String k = keyword.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("pass") || k.contains("token") || k.contains("secret") || k.contains("key") || k.contains("credential");
+    }
+
     record Statement(String keyword, List<String> args, int line, List<Statement> block) {
         /** The single value after the keyword. */
         String value() {
@@ -27,8 +33,10 @@ final class Syntax {
                 throw new ConfigProblem("missing value after '" + keyword + "'");
             }
             if (args.size() > 1) {
+                // a password or key must not reach the terminal or a log through an error message
+                String shown = secret(keyword) ? "(values not shown: it is a secret)" : String.join(" ", args);
                 throw new ConfigProblem("'" + keyword + "' takes one value, but got " + args.size() + ": "
-                        + String.join(" ", args) + " (quote it if it contains spaces)");
+                        + shown + " (quote it if it contains spaces)");
             }
             return args.getFirst();
         }
@@ -36,7 +44,8 @@ final class Syntax {
         void noValue() {
             noBlock();
             if (!args.isEmpty()) {
-                throw new ConfigProblem("'" + keyword + "' takes no value, but got " + String.join(" ", args));
+                throw new ConfigProblem("'" + keyword + "' takes no value, but got "
+                        + (secret(keyword) ? "(values not shown: it is a secret)" : String.join(" ", args)));
             }
         }
 
