@@ -12,9 +12,14 @@
 #   (ii) 10 s after the start, idle (Master, one advert a second): VmRSS from /proc/PID/status and Pss from
 #        /proc/PID/smaps_rollup; keepalived: the sum of its two processes (parent and VRRP child).
 # FLOATD_JAVA_OPTS is passed through to bin/floatd (extra JVM options, e.g. to compare a variant).
+# --train-cds: first a training run (floatd run in the rig for 5 s, then SIGTERM) with
+#   -XX:ArchiveClassesAtExit=cli/target/floatd.jsa, the AppCDS archive bin/floatd uses when it exists;
+#   without it, an existing archive is used as it is (delete cli/target/floatd.jsa to measure without).
 # Output: every sample, then the medians side by side, on stdout; work files in bench/out/<timestamp>/ (git-ignored).
 set -euo pipefail
 
+TRAIN=0
+if [ "${1:-}" = --train-cds ]; then TRAIN=1; shift; fi
 REPS=${1:-5}
 case $REPS in ''|*[!0-9]*) echo "usage: bench/startup.sh [REPS]" >&2; exit 2 ;; esac
 [ "$REPS" -ge 1 ] || { echo "usage: bench/startup.sh [REPS]  (REPS >= 1)" >&2; exit 2; }
@@ -152,6 +157,16 @@ one_run() {
   echo "$d $rep $first $rss $pss" >>"$SAMPLES"
 }
 
+if [ "$TRAIN" = 1 ]; then
+  rm -f "$ROOT/cli/target/floatd.jsa"
+  ip netns exec "$NSA" env FLOATD_JAVA_OPTS="-XX:ArchiveClassesAtExit=$ROOT/cli/target/floatd.jsa" \
+    "$FLOATD" run -f "$CONF_F" >"$OUT/train.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  sleep 5; kill -TERM "$pid"; { wait "$pid" || true; } 2>/dev/null
+  [ -f "$ROOT/cli/target/floatd.jsa" ] || die "training run made no archive (log: $OUT/train.log)"
+  log "startup.sh: AppCDS archive $ROOT/cli/target/floatd.jsa ($(du -h "$ROOT/cli/target/floatd.jsa" | cut -f1))"
+fi
+log "startup.sh: AppCDS archive: $([ -f "$ROOT/cli/target/floatd.jsa" ] && echo "cli/target/floatd.jsa" || echo none)"
 log "startup.sh: $REPS repetitions; floatd: $FLOATD (FLOATD_JAVA_OPTS='${FLOATD_JAVA_OPTS:-}'); $(keepalived --version 2>&1 | head -1)"
 for ((rep = 1; rep <= REPS; rep++)); do
   for d in ${DAEMONS:-floatd keepalived}; do one_run "$d" "$rep"; done
