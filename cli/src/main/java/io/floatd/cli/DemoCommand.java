@@ -1,5 +1,7 @@
 package io.floatd.cli;
 
+import io.floatd.provider.aws.AwsClientOptions;
+import io.floatd.provider.aws.AwsProviderFactory;
 import io.floatd.vrrp.config.ConfigException;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
@@ -14,7 +16,6 @@ import io.floatd.vrrp.transport.MemoryWire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,16 +23,25 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * {@code floatd demo}: two floatd nodes in this process, on an in-process wire, electing a Master that moves an
- * IP through an embedded cloud stand-in; then a crash of the Master, its return, and a planned handover,
- * printed as a timeline with measured times. Needs no root, no network and no cloud account.
+ * Elastic IP with the real {@code aws} provider (the AWS SDK, AssociateAddress / DisassociateAddress) against an
+ * embedded EC2 Query API endpoint on 127.0.0.1 ({@link DemoEc2Endpoint}); then a crash of the Master, its return
+ * and preemption, and a planned handover and resume, printed as a timeline with measured times. Needs no root, no
+ * network beyond loopback and no cloud account.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Show an election, a failover and a handover between two nodes in one process.")
 final class DemoCommand implements Callable<Integer> {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+    static final String IP = "203.0.113.10";
+    private static final DemoEc2Endpoint.Instance LB1 =
+            new DemoEc2Endpoint.Instance("i-0b1000000000000a1", "192.0.2.1", "lb1");
+    private static final DemoEc2Endpoint.Instance LB2 =
+            new DemoEc2Endpoint.Instance("i-0b1000000000000a2", "192.0.2.2", "lb2");
 
     @CommandLine.Option(names = "--verbose", description = "Also print the daemons' own log lines.")
     boolean verbose;
@@ -42,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     private PrintWriter out;
     private final long t0 = System.nanoTime();
     private final MemoryWire wire = new MemoryWire();
-    private DemoCloud cloud;
+    private DemoEc2Endpoint ec2;
 
     @Override
     public Integer call() throws Exception {
@@ -52,16 +62,26 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             java.util.logging.LogManager.getLogManager().reset();
         }
-        cloud = new DemoCloud(e -> event("cloud", e));
-        InetAddress a = InetAddress.getByName("192.0.2.1");
-        InetAddress b = InetAddress.getByName("192.0.2.2");
-        out.println("floatd demo: nodes lb1 (priority 150) and lb2 (priority 100), VRRPv3, advert_int 0.1 s,");
-        out.println("moving " + DemoCloud.IP + " through an embedded cloud API (15 ms per call). Times since start.");
+        try (DemoEc2Endpoint endpoint = new DemoEc2Endpoint(IP, "eipalloc-0d3e000000000001a", e -> event("cloud", e),
+                LB1, LB2)) {
+            ec2 = endpoint;
+            return demo();
+        }
+    }
+
+    private int demo() throws Exception {
+        out.println("floatd demo: nodes lb1 (priority 150, " + LB1.id() + ") and lb2 (priority 100, " + LB2.id()
+                + "), VRRPv3,");
+        out.println("advert_int 0.1 s, on an in-process wire. Both move the Elastic IP " + IP + " with the aws provider");
+        out.println("(AWS SDK, region eu-west-1, static demo credentials) through an embedded EC2 API endpoint on "
+                + ec2.uri().getAuthority() + ".");
+        out.println("Times since start; \"cloud\" lines are the EC2 API calls the endpoint received.");
         out.println();
 
-        VrrpDaemon first = start("lb1", 150, a, b);
-        VrrpDaemon lb2 = start("lb2", 100, b, a);
-        await("lb1 elected and holding the IP", () -> "lb1".equals(cloud.holder()) && master(first));
+        event("demo", "starting lb1 and lb2 (each loads the AWS SDK and checks the EC2 permissions at start)");
+        VrrpDaemon first = start(LB1, 150, LB2);
+        VrrpDaemon lb2 = start(LB2, 100, LB1);
+        await("lb1 elected and holding the IP", () -> "lb1".equals(ec2.holder()) && master(first));
         long mdi = MasterDownTimer.masterDownIntervalNanos(3, 100, 10);
 
         pause(500);
@@ -71,39 +91,61 @@ final class DemoCommand implements Callable<Integer> {
         first.close();
         await("lb2 takes over", () -> master(lb2));
         long elected = System.nanoTime();
-        await("the IP moves to lb2", () -> "lb2".equals(cloud.holder()));
+        await("the IP moves to lb2", () -> "lb2".equals(ec2.holder()));
         long moved = System.nanoTime();
-        event("demo", String.format("failover: lb2 MASTER %.0f ms after the kill (Master_Down_Interval %.0f ms), IP moved %.0f ms after that",
-                ms(elected - killed), ms(mdi), ms(moved - elected)));
+        event("demo", String.format("failover: lb2 MASTER %.0f ms after the kill (Master_Down_Interval %.0f ms), "
+                + "IP associated with lb2 %.0f ms after that", ms(elected - killed), ms(mdi), ms(moved - elected)));
 
         pause(500);
         out.println();
         event("demo", "lb1 restarts; it has the higher priority and preempts");
-        VrrpDaemon lb1 = start("lb1", 150, a, b);
-        await("lb1 takes mastership back", () -> master(lb1) && "lb1".equals(cloud.holder()));
+        long restarted = System.nanoTime();
+        VrrpDaemon lb1 = start(LB1, 150, LB2);
+        await("lb1 takes mastership back", () -> master(lb1) && "lb1".equals(ec2.holder()));
+        event("demo", String.format("preemption: lb1 MASTER and holding the IP %.0f ms after its start",
+                ms(System.nanoTime() - restarted)));
 
         pause(500);
         out.println();
-        event("demo", "planned handover: lb1 stops gracefully (priority-0 advert, IP released)");
-        long stopAt = System.nanoTime();
-        lb1.shutdown();
-        await("lb2 takes over within Skew_Time", () -> master(lb2) && "lb2".equals(cloud.holder()));
-        event("demo", String.format("handover: lb2 MASTER and holding the IP %.0f ms after the stop (Skew_Time %.0f ms)",
-                ms(System.nanoTime() - stopAt), ms(MasterDownTimer.skewTimeNanos(3, 100, 10))));
-        lb2.shutdown();
+        event("demo", "planned handover: floatd handover VI_1 on lb1 (priority-0 advert; lb1 stays Backup until resume)");
+        long handoverAt = System.nanoTime();
+        lb1.handover("VI_1");
+        await("lb2 takes over within Skew_Time", () -> master(lb2) && "lb2".equals(ec2.holder()));
+        event("demo", String.format("handover: lb2 MASTER and holding the IP %.0f ms after the handover (Skew_Time %.0f ms)",
+                ms(System.nanoTime() - handoverAt), ms(MasterDownTimer.skewTimeNanos(3, 100, 10))));
+
+        pause(500);
         out.println();
-        out.printf("summary: 1 election, 1 failover, 1 preemption, 1 handover; the IP moved %d times.%n", cloud.moves());
+        event("demo", "maintenance done: floatd resume VI_1 on lb1; it takes part again and preempts");
+        long resumeAt = System.nanoTime();
+        lb1.resume("VI_1");
+        await("lb1 takes mastership back after resume", () -> master(lb1) && "lb1".equals(ec2.holder()));
+        event("demo", String.format("resume: lb1 MASTER and holding the IP %.0f ms after the resume",
+                ms(System.nanoTime() - resumeAt)));
+        pause(100); // let lb1's takeover finish its book-keeping (it schedules the recheck) before the end
+        lb1.close();
+        lb2.close();
+        out.println();
+        out.printf("summary: 1 election, 1 failover, 2 preemptions, 1 handover; the IP moved %d times, "
+                + "each by an AssociateAddress call.%n", ec2.moves());
         out.flush();
         return FloatdCommand.EXIT_OK;
     }
 
-    private VrrpDaemon start(String name, int priority, InetAddress self, InetAddress peer)
+    private VrrpDaemon start(DemoEc2Endpoint.Instance self, int priority, DemoEc2Endpoint.Instance peer)
             throws IOException, ProviderException, ConfigException {
+        String name = self.name();
         String conf = template().replace("@NAME@", name).replace("@PRIORITY@", Integer.toString(priority))
-                .replace("@SELF@", self.getHostAddress()).replace("@PEER@", peer.getHostAddress());
+                .replace("@SELF@", self.privateIp()).replace("@PEER@", peer.privateIp())
+                .replace("@INSTANCE@", self.id());
         FloatdConfig config = ConfigParser.parse(conf, "demo-" + name + ".conf");
-        DaemonOptions options = new DaemonOptions("demo-cloud", false, Duration.ofSeconds(5),
-                (source, ifname) -> wire.attach(source), n -> Optional.of(cloud.factory(name)), NanoClock.SYSTEM);
+        AwsClientOptions aws = AwsClientOptions.defaults().withEc2Endpoint(ec2.uri())
+                .withCredentials(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIADEMO0FLOATD0DEMO", "floatd-demo-not-a-secret")));
+        AwsProviderFactory factory = new AwsProviderFactory(aws);
+        DaemonOptions options = new DaemonOptions(null, false, Duration.ofSeconds(5),
+                (source, ifname) -> wire.attach(source),
+                n -> AwsProviderFactory.NAME.equals(n) ? Optional.of(factory) : Optional.empty(), NanoClock.SYSTEM);
         VrrpDaemon d = VrrpDaemon.create(config, options);
         d.instances().forEach(i -> i.runner().addListener(t -> transition(name, t)));
         d.start();
@@ -119,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private synchronized void event(String who, String what) {
-        out.printf("%8.1f ms  %-5s  %s%n", ms(System.nanoTime() - t0), who, what);
+        out.printf("%9s ms  %-5s  %s%n", String.format("+%.1f", ms(System.nanoTime() - t0)), who, what);
         out.flush();
     }
 

@@ -155,15 +155,23 @@ class FloatdCommandTest {
         assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.contains("lb1    BACKUP -> MASTER"), out);
-        assertTrue(out.contains("203.0.113.10 now on lb1"), out);
+        // the real aws provider, through the SDK, against the embedded EC2 endpoint
+        assertTrue(out.contains("cloud  AssociateAddress 203.0.113.10 -> i-0b1000000000000a1 (lb1)\n"), out);
         assertTrue(out.contains("kill -9 lb1"), out);
-        assertTrue(out.contains("203.0.113.10 now on lb2"), out);
-        Matcher failover = Pattern.compile("failover: lb2 MASTER (\\d+) ms after the kill").matcher(out);
+        Matcher failover = Pattern.compile("failover: lb2 MASTER (\\d+) ms after the kill .*\\), IP associated with "
+                + "lb2 (\\d+) ms after that").matcher(out);
         assertTrue(failover.find(), out);
         int ms = Integer.parseInt(failover.group(1));
         assertTrue(ms > 200 && ms < 2000, "failover after " + ms + " ms (Master_Down_Interval is 361 ms)");
-        assertTrue(Pattern.compile("handover: lb2 MASTER and holding the IP \\d+ ms after the stop").matcher(out).find(), out);
-        assertTrue(out.contains("the IP moved 4 times"), out);
+        String afterKill = out.substring(out.indexOf("kill -9 lb1"));
+        assertTrue(afterKill.indexOf("cloud  AssociateAddress 203.0.113.10 -> i-0b1000000000000a2 (lb2)\n")
+                < afterKill.indexOf("failover: lb2 MASTER"), out);
+        assertTrue(Pattern.compile("preemption: lb1 MASTER and holding the IP \\d+ ms after its start").matcher(out).find(), out);
+        assertTrue(out.contains("lb1    MASTER -> BACKUP (handover requested"), out);
+        assertTrue(Pattern.compile("handover: lb2 MASTER and holding the IP \\d+ ms after the handover").matcher(out).find(), out);
+        assertTrue(Pattern.compile("resume: lb1 MASTER and holding the IP \\d+ ms after the resume").matcher(out).find(), out);
+        assertTrue(out.contains("the IP moved 5 times, each by an AssociateAddress call"), out);
+        assertEquals(5, Pattern.compile("cloud  AssociateAddress [^\n]* \\(lb[12]\\)\n").matcher(out).results().count(), out);
     }
 
     private static int freePort() throws IOException {

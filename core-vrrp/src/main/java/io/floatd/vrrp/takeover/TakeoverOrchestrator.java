@@ -342,8 +342,18 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
 
     private void startRecheck(long gen, boolean asMaster) {
         long every = policy.recheckInterval().toMillis();
-        ScheduledFuture<?> f = ticker.scheduleWithFixedDelay(
-                () -> worker.execute(() -> recheck(gen, asMaster)), every, every, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f;
+        try {
+            f = ticker.scheduleWithFixedDelay(() -> {
+                try {
+                    worker.execute(() -> recheck(gen, asMaster));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // closed meanwhile
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return; // the daemon is closing while a takeover finishes: nothing left to re-check
+        }
         ScheduledFuture<?> old = recheck.getAndSet(f);
         if (old != null) {
             old.cancel(false);
