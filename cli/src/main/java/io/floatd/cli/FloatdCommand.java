@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "VRRP failover daemon that moves Linux VIPs and cloud IPs.",
         subcommands = {RunCommand.class, StatusCommand.class, HandoverCommand.Handover.class, HandoverCommand.Resume.class,
-                CheckCommand.class, DemoCommand.class, VersionCommand.class,
+                CheckCommand.class, DemoCommand.class, VersionCommand.class, picocli.AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

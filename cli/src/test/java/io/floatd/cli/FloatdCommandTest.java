@@ -139,6 +139,13 @@ class FloatdCommandTest {
     }
 
     @Test
+    void generatesShellCompletion() {
+        Run r = run("generate-completion");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("complete -F _complete_floatd") && r.out().contains("handover"), r.out());
+    }
+
+    @Test
     void versionAndHelp() {
         Run v = run("version");
         assertEquals(0, v.exit());
