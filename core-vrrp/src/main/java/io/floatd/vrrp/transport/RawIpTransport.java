@@ -197,8 +197,7 @@ public final class RawIpTransport implements VrrpTransport {
             iov.set(JAVA_LONG, 8, buf.byteSize());
             MemorySegment msg = arena.allocate(Structs.MSGHDR);
             while (true) {
-                long remainingNanos = deadline - System.nanoTime();
-                int waitMillis = remainingNanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remainingNanos + 999_999) / 1_000_000);
+                int waitMillis = Structs.pollMillis(deadline);
                 fds.set(JAVA_SHORT, 6, (short) 0);
                 fds.set(JAVA_SHORT, 14, (short) 0);
                 int ready = Libc.poll(fds, 2, waitMillis);
@@ -206,13 +205,7 @@ public final class RawIpTransport implements VrrpTransport {
                     throw new AsynchronousCloseException();
                 }
                 if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
-                    msg.set(ADDRESS, 0, name);
-                    msg.set(JAVA_INT, Structs.MSG_NAMELEN, (int) name.byteSize());
-                    msg.set(ADDRESS, Structs.MSG_IOV, iov);
-                    msg.set(JAVA_LONG, Structs.MSG_IOVLEN, 1L);
-                    msg.set(ADDRESS, Structs.MSG_CONTROL, control);
-                    msg.set(JAVA_LONG, Structs.MSG_CONTROLLEN, control.byteSize());
-                    msg.set(JAVA_INT, Structs.MSG_FLAGS, 0);
+                    Structs.resetMsghdr(msg, name, iov, control);
                     long n;
                     try {
                         n = Libc.recvmsg(receiveFd, msg, Libc.MSG_DONTWAIT, "vrrp " + interfaceName + ": recvmsg");

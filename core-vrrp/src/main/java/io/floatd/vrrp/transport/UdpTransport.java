@@ -202,8 +202,7 @@ public final class UdpTransport implements VrrpTransport {
             iov.set(JAVA_LONG, 8, buf.byteSize());
             MemorySegment msg = arena.allocate(Structs.MSGHDR);
             while (true) {
-                long remainingNanos = deadline - System.nanoTime();
-                int waitMillis = remainingNanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remainingNanos + 999_999) / 1_000_000);
+                int waitMillis = Structs.pollMillis(deadline);
                 fds.set(JAVA_SHORT, 6, (short) 0);
                 fds.set(JAVA_SHORT, 14, (short) 0);
                 int ready = Libc.poll(fds, 2, waitMillis);
@@ -214,13 +213,7 @@ public final class UdpTransport implements VrrpTransport {
                     drainErrors(msg, name, iov, control);
                 }
                 if (ready > 0 && (fds.get(JAVA_SHORT, 6) & Libc.POLLIN) != 0) {
-                    msg.set(ADDRESS, 0, name);
-                    msg.set(JAVA_INT, Structs.MSG_NAMELEN, (int) name.byteSize());
-                    msg.set(ADDRESS, Structs.MSG_IOV, iov);
-                    msg.set(JAVA_LONG, Structs.MSG_IOVLEN, 1L);
-                    msg.set(ADDRESS, Structs.MSG_CONTROL, control);
-                    msg.set(JAVA_LONG, Structs.MSG_CONTROLLEN, control.byteSize());
-                    msg.set(JAVA_INT, Structs.MSG_FLAGS, 0);
+                    Structs.resetMsghdr(msg, name, iov, control);
                     long n;
                     try {
                         n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, "vrrp " + interfaceName + ": udp recvmsg");
@@ -253,13 +246,7 @@ public final class UdpTransport implements VrrpTransport {
      */
     private void drainErrors(MemorySegment msg, MemorySegment name, MemorySegment iov, MemorySegment control) {
         for (int i = 0; i < 64; i++) {
-            msg.set(ADDRESS, 0, name);
-            msg.set(JAVA_INT, Structs.MSG_NAMELEN, (int) name.byteSize());
-            msg.set(ADDRESS, Structs.MSG_IOV, iov);
-            msg.set(JAVA_LONG, Structs.MSG_IOVLEN, 1L);
-            msg.set(ADDRESS, Structs.MSG_CONTROL, control);
-            msg.set(JAVA_LONG, Structs.MSG_CONTROLLEN, control.byteSize());
-            msg.set(JAVA_INT, Structs.MSG_FLAGS, 0);
+            Structs.resetMsghdr(msg, name, iov, control);
             try {
                 Libc.recvmsg(fd, msg, MSG_ERRQUEUE | Libc.MSG_DONTWAIT, "udp error queue");
             } catch (NativeException e) {

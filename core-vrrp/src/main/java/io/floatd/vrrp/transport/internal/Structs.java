@@ -63,6 +63,26 @@ public final class Structs {
         return (len + 7) & ~7L;
     }
 
+    /**
+     * Points a {@code struct msghdr} at its buffers again before a {@code recvmsg}: the kernel rewrites the lengths
+     * and flags on every call, so a reused header must be reset each time.
+     */
+    public static void resetMsghdr(MemorySegment msg, MemorySegment name, MemorySegment iov, MemorySegment control) {
+        msg.set(ADDRESS, 0, name);
+        msg.set(JAVA_INT, MSG_NAMELEN, (int) name.byteSize());
+        msg.set(ADDRESS, MSG_IOV, iov);
+        msg.set(JAVA_LONG, MSG_IOVLEN, 1L);
+        msg.set(ADDRESS, MSG_CONTROL, control);
+        msg.set(JAVA_LONG, MSG_CONTROLLEN, control.byteSize());
+        msg.set(JAVA_INT, MSG_FLAGS, 0);
+    }
+
+    /** A {@code poll(2)} timeout in whole milliseconds, rounded up, for a deadline on {@link System#nanoTime()}. */
+    public static int pollMillis(long deadlineNanos) {
+        long remaining = deadlineNanos - System.nanoTime();
+        return remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
+    }
+
     /** A {@code sockaddr_in} or {@code sockaddr_in6} (port 0) for the address; IPv6 uses {@code scopeId}. */
     public static MemorySegment sockaddr(Arena arena, InetAddress address, int scopeId) {
         if (address instanceof Inet4Address) {
