@@ -12,6 +12,19 @@ public interface FloatingIpProvider extends AutoCloseable {
     /** Makes this node the holder. Idempotent: when this node already holds it, nothing is written. */
     void acquire() throws ProviderException;
 
+    /**
+     * {@link #acquire()} right after the caller read the holder with {@link #holder()} and found {@code seen}
+     * (never SELF: then there is nothing to do). A cloud provider may skip its own read and send the write at
+     * once: each read is a round trip between entering MASTER and the IP moving. That is safe because the write
+     * is itself idempotent for this node (EC2 AllowReassociation, a DigitalOcean assign answered 422 when already
+     * done) and the caller re-reads on every retry (then {@code seen} is null). The default reads again.
+     *
+     * @param seen the holder the caller read just before, or null when it has not read
+     */
+    default void acquire(Holder seen) throws ProviderException {
+        acquire();
+    }
+
     /** Gives the IP up, but only if this node still holds it; another node's hold is never removed. */
     void release() throws ProviderException;
 

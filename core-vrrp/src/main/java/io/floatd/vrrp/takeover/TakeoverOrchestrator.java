@@ -258,10 +258,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                 tl.mark("dry run: would acquire");
             } else {
                 tl.mark("acquire sent");
-                call(() -> {
-                    provider.acquire();
-                    return null;
-                }, gen, deadline);
+                callAcquire(holder, gen, deadline);
                 acquires.increment();
                 holdConfirmed = true;
                 lastHolder.set(Holder.self(""));
@@ -407,10 +404,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         reacquires.increment();
         LOG.log(Level.WARNING, "VRRP_Instance({0}) floating IP found on {1} while Master: taking it back", instance, holder);
         try {
-            call(() -> {
-                provider.acquire();
-                return null;
-            }, gen, clock.nanoTime() + policy.deadline().toNanos());
+            callAcquire(holder, gen, clock.nanoTime() + policy.deadline().toNanos());
             holdConfirmed = true;
             acquires.increment();
         } catch (Superseded e) {
@@ -420,6 +414,18 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             lastError.set(message(e));
             LOG.log(Level.ERROR, "VRRP_Instance({0}) taking the floating IP back failed: {1}", instance, message(e));
         }
+    }
+
+    /**
+     * Acquires, telling the provider on the first attempt what the holder read just found, so that it need not read
+     * again; a retry follows a failure whose effect is unknown, so there the provider reads for itself.
+     */
+    private void callAcquire(Holder seen, long gen, long deadlineNanos) throws Exception {
+        AtomicReference<Holder> hint = new AtomicReference<>(seen);
+        call(() -> {
+            provider.acquire(hint.getAndSet(null));
+            return null;
+        }, gen, deadlineNanos);
     }
 
     /** The generation of a read that no transition makes obsolete (the start-up read). */

@@ -61,6 +61,15 @@ class TakeoverOrchestratorTest {
             holder = Holder.self("me");
         }
 
+        /** What each acquire attempt was told about the holder ("none" when it was not told). */
+        final List<String> hints = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void acquire(Holder seen) throws ProviderException {
+            hints.add(seen == null ? "none" : seen.kind().name());
+            acquire();
+        }
+
         @Override
         public void release() {
             log.add("release");
@@ -119,6 +128,20 @@ class TakeoverOrchestratorTest {
         assertTrue(p.holder.isSelf());
         List<String> marks = o.lastTakeover().marks().stream().map(Timeline.Mark::what).toList();
         assertEquals(List.of("entered MASTER", "holder read", "acquire sent", "acquire confirmed"), marks);
+    }
+
+    /** Issue 4: the holder read is not repeated by the write, but a retry (effect unknown) reads again. */
+    @Test
+    void theFirstAttemptReusesTheHolderReadAndEveryRetryReadsAgain() {
+        Scripted p = new Scripted();
+        p.holder = Holder.peer("i-peer");
+        p.failAcquires = 2;
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        assertEquals(List.of("PEER", "none", "none"), p.hints);
+        assertEquals(1, count("holder"));
+        assertTrue(p.holder.isSelf());
     }
 
     @Test

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.ec2.model.DescribeAddressesResponse;
  * <ul>
  *   <li>{@link #holder()}: one DescribeAddresses.</li>
  *   <li>{@link #acquire()}: DescribeAddresses, then AssociateAddress with AllowReassociation unless this node
- *       already holds it (then nothing is written).</li>
+ *       already holds it (then nothing is written); {@link #acquire(Holder)} after the orchestrator's own
+ *       DescribeAddresses: AssociateAddress only.</li>
  *   <li>{@link #release()}: DescribeAddresses, then DisassociateAddress by this node's own association id, only
  *       when the address is still associated with this node.</li>
  * </ul>
@@ -69,6 +70,23 @@ public final class ElasticIpProvider extends AwsProvider {
             ownAssociationId = current.associationId();
             return;
         }
+        associate(holder);
+    }
+
+    /**
+     * With the holder just read by the caller: AssociateAddress at once. AllowReassociation makes it right whoever
+     * holds the address by now, and a no-op if it is this node's already.
+     */
+    @Override
+    public synchronized void acquire(Holder seen) throws ProviderException {
+        if (seen == null || seen.isSelf() || allocationId == null) {
+            acquire();
+            return;
+        }
+        associate(seen);
+    }
+
+    private void associate(Holder holder) throws ProviderException {
         AssociateAddressRequest req = associateRequest().build();
         AssociateAddressResponse resp = errors.call("AssociateAddress", () -> ec2().associateAddress(req));
         ownAssociationId = resp.associationId();

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  *   <li>{@link #holder()}: DescribeNetworkInterfaces filtered by {@code addresses.private-ip-address} (and the
  *       VPC of our ENI).</li>
  *   <li>{@link #acquire()}: that read, then AssignPrivateIpAddresses(our ENI, ip, AllowReassignment) unless it
- *       is on our ENI already.</li>
+ *       is on our ENI already; {@link #acquire(Holder)} after the orchestrator's read: the assign only.</li>
  *   <li>{@link #release()}: that read, then UnassignPrivateIpAddresses(our ENI, ip) only if it is on our ENI.</li>
  * </ul>
  */
@@ -79,6 +79,20 @@ public final class SecondaryIpProvider extends AwsProvider {
         if (holder.isSelf()) {
             return;
         }
+        assign(holder);
+    }
+
+    /** With the holder just read by the caller: AssignPrivateIpAddresses at once (AllowReassignment). */
+    @Override
+    public synchronized void acquire(Holder seen) throws ProviderException {
+        if (seen == null || seen.isSelf() || eni == null) {
+            acquire();
+            return;
+        }
+        assign(seen);
+    }
+
+    private void assign(Holder holder) throws ProviderException {
         String ours = eni;
         errors.call("AssignPrivateIpAddresses", () -> ec2().assignPrivateIpAddresses(r -> r
                 .networkInterfaceId(ours).privateIpAddresses(address).allowReassignment(true)));

@@ -148,6 +148,21 @@ class ElasticIpProviderTest {
         }
     }
 
+    /** The orchestrator's holder read is not repeated: entering MASTER costs one read and one write, not two reads. */
+    @Test
+    void acquireAfterTheCallersHolderReadSendsOnlyTheAssociation() throws Exception {
+        ec2.associate(ALLOC, PEER_ENI, null);
+        try (FloatingIpProvider p = self()) {
+            ec2.resetLog();
+            Holder seen = p.holder();
+            p.acquire(seen);
+            assertEquals(List.of("DescribeAddresses", "AssociateAddress"), ec2.actions());
+            assertEquals("true", ec2.requests().getLast().params().get("AllowReassociation"));
+            assertEquals(Holder.self(SELF), p.holder());
+            assertEquals(ec2.address(ALLOC).associationId(), ((ElasticIpProvider) p).ownAssociationId());
+        }
+    }
+
     @Test
     void releaseDisassociatesOurOwnAssociation() throws Exception {
         try (FloatingIpProvider p = self()) {

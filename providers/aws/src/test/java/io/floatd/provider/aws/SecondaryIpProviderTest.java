@@ -121,6 +121,13 @@ class SecondaryIpProviderTest {
             b.acquire(); // already there: no write
             assertEquals(List.of("DescribeNetworkInterfaces"), ec2.actions());
 
+            ec2.resetLog();
+            Holder seen = a.holder(); // the orchestrator's read; the acquire that follows does not repeat it
+            a.acquire(seen);
+            assertEquals(List.of("DescribeNetworkInterfaces", "AssignPrivateIpAddresses"), ec2.actions());
+            assertEquals(SELF_ENI, ec2.eniWith(VIP));
+            b.acquire();
+
             b.release();
             assertEquals(1, ec2.calls("UnassignPrivateIpAddresses"));
             assertEquals(PEER_ENI, ec2.requests().getLast().params().get("NetworkInterfaceId"));

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  *   <li>{@link #holder()}: {@code GET /v2/reserved_ips/{ip}}: its {@code droplet.id} is ours (SELF), or one of the
  *       droplet's IPv4 addresses (public or private) is a {@code unicast_peer} (PEER), or another droplet (OTHER), or
  *       {@code droplet} is null (NOBODY).</li>
- *   <li>{@link #acquire()}: the same GET, then (unless it is already ours) {@code POST .../actions
+ *   <li>{@link #acquire()}: the same GET (skipped by {@link #acquire(Holder)}, which reuses the orchestrator's
+ *       read), then (unless it is already ours) {@code POST .../actions
  *       {"type":"assign","droplet_id":N}}, then {@code GET .../actions/{id}} until the action is {@code completed}
  *       or {@code errored}, within {@link DoClientOptions#actionTimeout()}.</li>
  *   <li>{@link #release()}: the same GET, then {@code {"type":"unassign"}} only when it is still ours, and the
@@ -52,6 +53,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private final Duration pollInterval;
     private final String ip;
     private Pending pending;
+    /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
+    private volatile DoApi.ReservedIp lastRead;
     private boolean closed;
 
     ReservedIpProvider(DoSettings settings, ProviderContext context, long dropletId, DoApi api, DoClientOptions options) {
@@ -97,11 +100,28 @@ final class ReservedIpProvider implements FloatingIpProvider {
 
     @Override
     public Holder holder() throws ProviderException {
-        return classify(read(System.nanoTime() + actionTimeout.toNanos()));
+        DoApi.ReservedIp current = read(System.nanoTime() + actionTimeout.toNanos());
+        lastRead = current;
+        return classify(current);
     }
 
     @Override
     public synchronized void acquire() throws ProviderException {
+        assign(null);
+    }
+
+    /**
+     * With the holder the orchestrator has just read through {@link #holder()}: that read is reused, so the assign
+     * is the next request. If the IP became ours in between (it cannot: only this node assigns it to itself), the
+     * API's 422 is recognised as success below.
+     */
+    @Override
+    public synchronized void acquire(Holder seen) throws ProviderException {
+        assign(seen == null || seen.isSelf() ? null : lastRead);
+    }
+
+    /** The assign, after reading the IP unless {@code known} is a read just made. */
+    private void assign(DoApi.ReservedIp known) throws ProviderException {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
         Pending p = pending;
         if (p != null && p.type.equals("assign") && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
@@ -110,7 +130,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
             return;
         }
         pending = null;
-        DoApi.ReservedIp current = read(deadline);
+        DoApi.ReservedIp current = known != null ? known : read(deadline);
+        lastRead = null;
         Holder before = classify(current);
         if (before.isSelf()) {
             return;

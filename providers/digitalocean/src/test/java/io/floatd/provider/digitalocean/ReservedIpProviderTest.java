@@ -109,6 +109,21 @@ class ReservedIpProviderTest {
         }
     }
 
+    /** The orchestrator's holder read is reused: the assign is the next request after it. */
+    @Test
+    void acquireAfterTheCallersHolderReadSendsTheAssignAtOnce() throws Exception {
+        api.assign(RIP, PEER);
+        try (FloatingIpProvider p = create(api)) {
+            api.resetLog();
+            Holder seen = p.holder();
+            p.acquire(seen);
+            assertEquals("GET " + IP_PATH, api.calls().get(0));
+            assertEquals("POST " + IP_PATH + "/actions", api.calls().get(1));
+            assertEquals(1, api.count("GET", IP_PATH));
+            assertEquals(SELF, api.holder(RIP));
+        }
+    }
+
     @Test
     void alreadyAssignedWritesNothing() throws Exception {
         api.assign(RIP, SELF);
@@ -167,6 +182,12 @@ class ReservedIpProviderTest {
             assertClean(e);
             assertTrue(e.getMessage().contains("locked by a pending action"), e.getMessage());
             assertEquals(List.of("GET " + IP_PATH), api.calls(), "no assign while the IP is locked");
+
+            Holder seen = p.holder(); // the orchestrator's read, reused by the acquire that follows it
+            api.resetLog();
+            ProviderException again = assertThrows(ProviderException.class, () -> p.acquire(seen));
+            assertTrue(again.retryable());
+            assertEquals(List.of(), api.calls(), "the caller's read showed the lock: nothing sent");
         }
     }
 
