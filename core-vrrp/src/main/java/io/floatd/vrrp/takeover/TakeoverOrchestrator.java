@@ -18,6 +18,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -223,16 +224,21 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         if (t.to() == VrrpState.MASTER) {
             yielding = false;
             worker.execute(() -> acquire(gen, t.atNanos()));
-        } else if (ownYield) {
+            return;
+        }
+        if (ownYield) {
             // the peer holds the IP now: nothing to release; watch for it to become free
-            startRecheck(gen, false);
-        } else if (t.from() == VrrpState.MASTER) {
-            yielding = false;
+            startRecheck(gen, Watch.YIELDING);
+            return;
+        }
+        yielding = false;
+        if (t.from() == VrrpState.MASTER) {
             worker.execute(() -> release(gen, t.to()));
         } else if (t.from() == VrrpState.INIT && t.to() == VrrpState.BACKUP) {
             worker.execute(() -> clearStale(gen));
-        } else {
-            yielding = false;
+        }
+        if (t.to() == VrrpState.BACKUP || t.to() == VrrpState.FAULT) {
+            startRecheck(gen, Watch.STANDBY);
         }
     }
 
@@ -277,7 +283,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         lastTakeover.set(tl);
         LOG.log(Level.INFO, tl.toString());
         if (gen == generation.get()) {
-            startRecheck(gen, true);
+            startRecheck(gen, Watch.MASTER);
         }
     }
 
@@ -337,13 +343,31 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
-    private void startRecheck(long gen, boolean asMaster) {
-        long every = policy.recheckInterval().toMillis();
+    /** Why the holder is re-read on an interval. */
+    private enum Watch {
+        /** To take the IP back from nobody or a stranger, or to yield it to the peer after a split brain. */
+        MASTER,
+        /** Yielded to the peer after a split brain: to reclaim the IP if it becomes free. */
+        YIELDING,
+        /**
+         * Not Master: only to keep the API connection open and the code warm, so that the first call after an
+         * election is one round trip (and status shows a fresh holder). Not done for a provider whose acquire
+         * reads locally ({@link FloatingIpProvider#acquireChecksHolder()}): nothing there goes cold.
+         */
+        STANDBY
+    }
+
+    private void startRecheck(long gen, Watch watch) {
+        Duration interval = watch == Watch.STANDBY ? policy.warmInterval() : policy.recheckInterval();
+        if (watch == Watch.STANDBY && (interval.isZero() || provider.acquireChecksHolder())) {
+            return;
+        }
+        long every = interval.toMillis();
         ScheduledFuture<?> f;
         try {
             f = ticker.scheduleWithFixedDelay(() -> {
                 try {
-                    worker.execute(() -> recheck(gen, asMaster));
+                    worker.execute(() -> recheck(gen, watch));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     // closed meanwhile
                 }
@@ -364,8 +388,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
-    private void recheck(long gen, boolean asMaster) {
-        if (gen != generation.get() || dryRun) {
+    private void recheck(long gen, Watch watch) {
+        if (gen != generation.get() || (dryRun && watch != Watch.STANDBY)) {
             return;
         }
         Holder holder;
@@ -375,7 +399,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             return; // a failed re-check changes nothing; the next one tries again
         }
         lastHolder.set(holder);
-        if (!asMaster) {
+        if (watch == Watch.STANDBY) {
+            return;
+        }
+        if (watch == Watch.YIELDING) {
             if (holder.kind() == Holder.Kind.NOBODY) {
                 LOG.log(Level.INFO, "VRRP_Instance({0}) floating IP is free while no master is heard: reclaiming", instance);
                 events.accept(new VrrpEvent.HolderFree());

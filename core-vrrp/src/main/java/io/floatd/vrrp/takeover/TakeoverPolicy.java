@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How hard the orchestrator tries to move an IP: per-call time limit, exponential backoff with full jitter,
- * an overall deadline per takeover, the holder re-check while Master, and whether leaving Master releases.
+ * an overall deadline per takeover, the holder re-check while Master, the holder read that keeps the client warm
+ * while not Master, and whether leaving Master releases.
  * Immutable; built with {@link #custom()}.
  */
 public final class TakeoverPolicy {
@@ -14,6 +15,11 @@ public final class TakeoverPolicy {
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(2);
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * Below the idle time after which the HTTP clients (AWS: 50 s) and typical API front ends close a connection,
+     * so a Backup's first call after an election finds its connection open.
+     */
+    public static final Duration DEFAULT_WARM_INTERVAL = Duration.ofSeconds(20);
     public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
     public static final float DEFAULT_BREAKER_FAILURE_RATE = 50f;
     public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
@@ -23,6 +29,7 @@ public final class TakeoverPolicy {
     private final Duration maxBackoff;
     private final Duration deadline;
     private final Duration recheckInterval;
+    private final Duration warmInterval;
     private final Boolean releaseOnLeave;
     private final int breakerMinimumCalls;
     private final float breakerFailureRate;
@@ -34,6 +41,7 @@ public final class TakeoverPolicy {
         this.maxBackoff = b.maxBackoff;
         this.deadline = b.deadline;
         this.recheckInterval = b.recheckInterval;
+        this.warmInterval = b.warmInterval;
         this.releaseOnLeave = b.releaseOnLeave;
         this.breakerMinimumCalls = b.breakerMinimumCalls;
         this.breakerFailureRate = b.breakerFailureRate;
@@ -68,6 +76,11 @@ public final class TakeoverPolicy {
         return recheckInterval;
     }
 
+    /** How often a node that is not Master reads the holder (keeps the client warm); zero: never. */
+    public Duration warmInterval() {
+        return warmInterval;
+    }
+
     /** Explicitly configured release-on-leave, or null for the provider's own default. */
     public Boolean releaseOnLeave() {
         return releaseOnLeave;
@@ -91,6 +104,7 @@ public final class TakeoverPolicy {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration deadline = DEFAULT_DEADLINE;
         private Duration recheckInterval = DEFAULT_RECHECK_INTERVAL;
+        private Duration warmInterval = DEFAULT_WARM_INTERVAL;
         private Boolean releaseOnLeave;
         private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
         private float breakerFailureRate = DEFAULT_BREAKER_FAILURE_RATE;
@@ -120,6 +134,16 @@ public final class TakeoverPolicy {
             return this;
         }
 
+        /** Zero turns the reads off. */
+        public Builder warmInterval(Duration d) {
+            Objects.requireNonNull(d, "warm interval");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("warm interval must be zero (off) or positive, but was " + seconds(d));
+            }
+            this.warmInterval = d;
+            return this;
+        }
+
         public Builder releaseOnLeave(Boolean release) {
             this.releaseOnLeave = release;
             return this;
@@ -142,10 +166,14 @@ public final class TakeoverPolicy {
             return new TakeoverPolicy(this);
         }
 
+        private static String seconds(Duration d) {
+            return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+        }
+
         private static Duration positive(String what, Duration d) {
             Objects.requireNonNull(d, what);
             if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, but was " + d);
+                throw new IllegalArgumentException(what + " must be positive, but was " + seconds(d));
             }
             return d;
         }

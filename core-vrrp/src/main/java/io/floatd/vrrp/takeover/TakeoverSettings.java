@@ -10,11 +10,13 @@ import java.util.Set;
 
 /**
  * The {@code floating_ip { }} keywords that every provider shares, read into a {@link TakeoverPolicy}:
- * {@code release yes|no}, {@code recheck_interval S}, {@code deadline S}, {@code attempt_timeout S}.
+ * {@code release yes|no}, {@code recheck_interval S}, {@code warm_interval S}, {@code deadline S},
+ * {@code attempt_timeout S}.
  * Providers are handed the block without them.
  */
 public final class TakeoverSettings {
-    public static final Set<String> KEYS = Set.of("provider", "release", "recheck_interval", "deadline", "attempt_timeout");
+    public static final Set<String> KEYS = Set.of("provider", "release", "recheck_interval", "warm_interval", "deadline",
+            "attempt_timeout");
 
     private TakeoverSettings() {
     }
@@ -30,6 +32,9 @@ public final class TakeoverSettings {
             }
             if (v.containsKey("recheck_interval")) {
                 b.recheckInterval(seconds("recheck_interval", v.get("recheck_interval")));
+            }
+            if (v.containsKey("warm_interval")) {
+                b.warmInterval(seconds("warm_interval", v.get("warm_interval")));
             }
             if (v.containsKey("deadline")) {
                 b.deadline(seconds("deadline", v.get("deadline")));

@@ -263,6 +263,61 @@ class TakeoverOrchestratorTest {
         assertTrue(events.isEmpty(), "a stranger is not a peer: no yield");
     }
 
+    /**
+     * A Backup reads the holder every warm_interval so its connection and code are warm for the next election; it
+     * never writes, and a free IP is no event for it (only a node that yielded reclaims a free IP).
+     */
+    @Test
+    void aBackupReadsTheHolderEveryWarmIntervalAndNothingElse() {
+        Scripted p = new Scripted();
+        p.holder = Holder.nobody();
+        TakeoverOrchestrator o = start(p, fast().warmInterval(Duration.ofMillis(50)).build());
+        o.onTransition(to(VrrpState.INIT, VrrpState.BACKUP));
+        await(() -> count("holder") >= 3);
+        p.holder = Holder.peer("i-0peer");
+        await(() -> Holder.peer("i-0peer").equals(o.lastHolder()));
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.FAULT));
+        long before = count("holder");
+        await(() -> count("holder") >= before + 2);
+        assertEquals(0, count("acquire") + count("release"));
+        assertTrue(events.isEmpty(), "reads of a Backup raise no events: " + events);
+    }
+
+    @Test
+    void warmIntervalZeroOrALocalProviderMeansNoReadsWhileBackup() {
+        Scripted p = new Scripted();
+        TakeoverOrchestrator o = start(p, fast().warmInterval(Duration.ZERO).build());
+        o.onTransition(to(VrrpState.INIT, VrrpState.BACKUP));
+        sleep(200);
+        assertEquals(0, count("holder"));
+        o.close();
+
+        Scripted local = new Scripted() {
+            @Override
+            public boolean acquireChecksHolder() {
+                return true;
+            }
+        };
+        TakeoverOrchestrator l = start(local, fast().warmInterval(Duration.ofMillis(20)).build());
+        l.onTransition(to(VrrpState.INIT, VrrpState.BACKUP));
+        sleep(200);
+        assertEquals(0, count("holder"), "nothing goes cold in a local provider");
+    }
+
+    @Test
+    void aMasterStopsTheWarmReadsAndRechecksInstead() {
+        Scripted p = new Scripted();
+        TakeoverOrchestrator o = start(p, fast().warmInterval(Duration.ofMillis(30))
+                .recheckInterval(Duration.ofSeconds(60)).build());
+        o.onTransition(to(VrrpState.INIT, VrrpState.BACKUP));
+        await(() -> count("holder") >= 2);
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        long after = count("holder");
+        sleep(200);
+        assertEquals(after, count("holder"), "as Master only the 60 s re-check reads");
+    }
+
     @Test
     void theCircuitBreakerOpensOnABrokenApiAndStopsHammeringIt() {
         Scripted p = new Scripted();
