@@ -62,12 +62,6 @@ class AwsFailoverTest {
 
     private static final String TRACK = "    track_script {\n        chk_app\n    }";
 
-    /** Real writes: AssociateAddress without DryRun, and DisassociateAddress. */
-    private static List<Ec2TestEndpoint.Request> writes(List<Ec2TestEndpoint.Request> rs) {
-        return rs.stream().filter(r -> (r.action().equals(WRITE) && !"true".equals(r.params().get("DryRun")))
-                || r.action().equals("DisassociateAddress")).toList();
-    }
-
     /**
      * (a) The election puts the Elastic IP on node0 with one write; while nothing changes both only read
      * (DescribeAddresses: the Master every recheck_interval, the Backup every warm_interval). (b) kill -9 of the
@@ -83,7 +77,7 @@ class AwsFailoverTest {
             // warm-up at start: each node reads the IP and sends a DryRun AssociateAddress (permission check)
             a.awaitLog("aws: Elastic IP " + AwsRig.EIP, STEP);
             List<Ec2TestEndpoint.Request> election = rig.ec2.requests();
-            List<Ec2TestEndpoint.Request> electionWrites = writes(election);
+            List<Ec2TestEndpoint.Request> electionWrites = AwsRig.writes(election);
             assertEquals(1, electionWrites.size(), "one write for the election: " + election);
             assertEquals(AwsRig.INSTANCE[0], electionWrites.getFirst().params().get("InstanceId"));
             assertEquals("true", electionWrites.getFirst().params().get("AllowReassociation"));

@@ -71,10 +71,11 @@ final class AwsRig implements AutoCloseable {
 
     /**
      * floatd's configuration for node {@code i}, shaped like the provider README's example: VRRPv3, advert_int 0.1,
-     * unicast to the other node, no virtual_ipaddress (the adverts carry the floating IP), and a
-     * {@code floating_ip { provider aws }} block with {@code extraFloating} lines added (e.g. {@code deadline 5}).
+     * unicast to the other node, no virtual_ipaddress (the adverts carry the floating IP), {@code instanceLines}
+     * (tracking, {@code nopreempt}, a {@code transport} block), and a {@code floating_ip { provider aws }} block with
+     * {@code extraFloating} lines added (e.g. {@code deadline 5}).
      */
-    static String config(int i, int priority, String top, String tracking, String extraFloating, String notify) {
+    static String config(int i, int priority, String top, String instanceLines, String extraFloating, String notify) {
         int peer = 1 - i;
         return top + """
                 global_defs {
@@ -101,13 +102,13 @@ final class AwsRig implements AutoCloseable {
                     }
                     notify "%s"
                 }
-                """.formatted(i, priority, Lan.address(i), Lan.address(peer), tracking, EIP, INSTANCE[i], REGION,
+                """.formatted(i, priority, Lan.address(i), Lan.address(peer), instanceLines, EIP, INSTANCE[i], REGION,
                 extraFloating, notify);
     }
 
-    FloatdProcess start(int i, int priority, String top, String tracking, String extraFloating) {
+    FloatdProcess start(int i, int priority, String top, String instanceLines, String extraFloating) {
         nodes[i] = FloatdProcess.start(lan.host(i), env(),
-                n -> config(i, priority, top, tracking, extraFloating, n), "--provider", "aws");
+                n -> config(i, priority, top, instanceLines, extraFloating, n), "--provider", "aws");
         return nodes[i];
     }
 
@@ -117,10 +118,15 @@ final class AwsRig implements AutoCloseable {
      * has started, and node0 then preempts: correct, but another story with more writes.
      */
     void startPair(String top0, String tracking0, String extraFloating, Duration timeout) {
-        FloatdProcess a = start(0, 150, top0, tracking0, extraFloating);
+        startPair(top0, tracking0, "", extraFloating, timeout);
+    }
+
+    /** As above, with {@code instanceLines1} in node1's vrrp_instance. */
+    void startPair(String top0, String instanceLines0, String instanceLines1, String extraFloating, Duration timeout) {
+        FloatdProcess a = start(0, 150, top0, instanceLines0, extraFloating);
         a.awaitState("MASTER", timeout);
         awaitHolder(0, timeout);
-        FloatdProcess b = start(1, 100, "", "", extraFloating);
+        FloatdProcess b = start(1, 100, "", instanceLines1, extraFloating);
         b.awaitState("BACKUP", timeout);
         // the factory's line after its warm-up calls (DescribeAddresses, DryRun AssociateAddress)
         b.awaitLog("aws: Elastic IP " + EIP + " (mode eip) in " + REGION, timeout);
@@ -149,6 +155,12 @@ final class AwsRig implements AutoCloseable {
         throw new AssertionError("the Elastic IP is on " + holder() + ", not node" + i + " (" + INSTANCE[i]
                 + ") after " + timeout + "\nrequests: " + ec2.requests() + "\nnode0:\n" + log(0) + "\nnode1:\n"
                 + log(1));
+    }
+
+    /** Real writes: AssociateAddress without DryRun, and DisassociateAddress. */
+    static List<Ec2TestEndpoint.Request> writes(List<Ec2TestEndpoint.Request> rs) {
+        return rs.stream().filter(r -> (r.action().equals("AssociateAddress") && !"true".equals(r.params().get("DryRun")))
+                || r.action().equals("DisassociateAddress")).toList();
     }
 
     String log(int i) {

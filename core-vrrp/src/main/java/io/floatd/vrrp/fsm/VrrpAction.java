@@ -10,4 +10,11 @@ public sealed interface VrrpAction {
     /** The state changed: log it, run notify hooks, and acquire or release the IP. */
     record StateChanged(VrrpState from, VrrpState to, String reason) implements VrrpAction {
     }
+
+    /**
+     * This Master heard another Master that ranks below it and stays Master: the two could not hear each other
+     * (a partition just healed), and the other may have moved the floating IP meanwhile. Tell the provider side.
+     */
+    record OtherMasterHeard(java.net.InetAddress source, int priority) implements VrrpAction {
+    }
 }

@@ -146,8 +146,10 @@ public final class VrrpStateMachine {
                     : "equal priority advert from higher address " + a.source().getHostAddress();
             return toBackup(heard, now + masterDown(heard), reason);
         }
-        // the other node is a lower-priority Master (e.g. after a partition): answer at once so it backs off
-        return Step.of(s.withDeadline(now + advertNanos(), ""), new SendAdvert(s.effectivePriority()));
+        // the other node is a lower-priority Master (e.g. after a partition): answer at once so it backs off, and
+        // tell the provider side, since the other may have taken the floating IP while the two were split
+        return Step.of(s.withDeadline(now + advertNanos(), ""), new SendAdvert(s.effectivePriority()),
+                new VrrpAction.OtherMasterHeard(a.source(), a.priority()));
     }
 
     private Step priorityChanged(InstanceState s, int priority, long now) {

@@ -106,6 +106,17 @@ public final class InstanceRunner {
                     advertsSent.increment();
                 }
                 case VrrpAction.StateChanged change -> changed(change, now);
+                case VrrpAction.OtherMasterHeard heard -> otherMaster(heard);
+            }
+        }
+    }
+
+    private void otherMaster(VrrpAction.OtherMasterHeard heard) {
+        for (TransitionListener l : listeners) {
+            try {
+                l.onOtherMasterHeard(name(), heard.source(), heard.priority());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
             }
         }
     }

@@ -7,4 +7,11 @@ package io.floatd.vrrp.runtime;
 @FunctionalInterface
 public interface TransitionListener {
     void onTransition(Transition transition);
+
+    /**
+     * This node, Master, heard another Master that ranks below it (a partition between them just healed) and
+     * stays Master. Most listeners do not care.
+     */
+    default void onOtherMasterHeard(String instance, java.net.InetAddress source, int priority) {
+    }
 }

@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  *   <li>While MASTER: the holder is re-read every re-check interval; an IP found on nobody or a stranger is
  *       taken back; an IP that this node held and now finds on a configured peer means both were Master while
  *       they could not hear each other, and this node yields (the state machine goes BACKUP and waits for
- *       adverts, or for the IP to be free).</li>
+ *       adverts, or for the IP to be free). When the partition heals and this Master hears the other Master and
+ *       outranks it, the holder is read at once and an IP on the peer is taken back.</li>
  *   <li>Single flight: provider calls run one at a time on one thread, and each operation carries the
  *       generation of the transition that asked for it; a superseded operation stops before its next call, so
  *       an acquire can never land after the release that followed it.</li>
@@ -71,6 +72,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final AtomicReference<ScheduledFuture<?>> recheck = new AtomicReference<>();
     private final AtomicReference<Inflight> inflight = new AtomicReference<>();
     private volatile boolean holdConfirmed;
+    /** When another Master last made this node read the holder out of turn (clock nanos). */
+    private final AtomicLong otherMasterCheckAt;
     private volatile boolean yielding;
     private final LongAdder calls = new LongAdder();
     private final LongAdder acquires = new LongAdder();
@@ -129,6 +132,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         this.policy = policy;
         this.events = events;
         this.releaseOnLeave = policy.releaseOnLeave() != null ? policy.releaseOnLeave() : provider.releasesByDefault();
+        this.otherMasterCheckAt = new AtomicLong(clock.nanoTime() - policy.recheckInterval().toNanos());
         this.worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("takeover-" + instance).daemon(true).factory());
         this.caller = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("provider-" + instance).daemon(true).factory());
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("recheck-" + instance).daemon(true).factory());
@@ -239,6 +243,31 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
         if (t.to() == VrrpState.BACKUP || t.to() == VrrpState.FAULT) {
             startRecheck(gen, Watch.STANDBY);
+        }
+    }
+
+    /**
+     * The split brain is over and this node won: the other Master, which ranks below it, may have moved the IP
+     * while the two could not hear each other, and stops being Master now. Read the holder at once, and take the
+     * IP back from the peer instead of yielding to it: the yield is for a Master that hears no one, and this one has
+     * just heard its peer and outranks it. Without this, the IP stayed on the new Backup until the next re-check,
+     * which then took it for a split brain and yielded. At most once per re-check interval, so a one-way partition
+     * (the other never hears our answer and keeps advertising) does not hammer the API.
+     */
+    @Override
+    public void onOtherMasterHeard(String instance, java.net.InetAddress source, int priority) {
+        long gen = generation.get();
+        long now = clock.nanoTime();
+        long last = otherMasterCheckAt.get();
+        if (now - last < policy.recheckInterval().toNanos() || !otherMasterCheckAt.compareAndSet(last, now)) {
+            return;
+        }
+        LOG.log(Level.INFO, "VRRP_Instance({0}) heard another Master {1} (priority {2}) after a split:"
+                + " reading the floating IP holder now", this.instance, source.getHostAddress(), priority);
+        try {
+            worker.execute(() -> recheck(gen, Watch.MASTER, true));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
         }
     }
 
@@ -367,7 +396,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         try {
             f = ticker.scheduleWithFixedDelay(() -> {
                 try {
-                    worker.execute(() -> recheck(gen, watch));
+                    worker.execute(() -> recheck(gen, watch, false));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     // closed meanwhile
                 }
@@ -388,7 +417,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
-    private void recheck(long gen, Watch watch) {
+    /** @param outranksPeer this Master has just heard its peer and won: an IP on the peer is taken back, not yielded */
+    private void recheck(long gen, Watch watch, boolean outranksPeer) {
         if (gen != generation.get() || (dryRun && watch != Watch.STANDBY)) {
             return;
         }
@@ -412,7 +442,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         switch (holder.kind()) {
             case SELF -> holdConfirmed = true;
             case PEER -> {
-                if (holdConfirmed) {
+                if (holdConfirmed && !outranksPeer) {
                     yields.increment();
                     yielding = true;
                     stopRecheck();

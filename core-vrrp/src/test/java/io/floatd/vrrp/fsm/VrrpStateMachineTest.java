@@ -223,16 +223,18 @@ class VrrpStateMachineTest {
             assertEquals(VrrpState.BACKUP, lose.state().state());
             Step win = m.next(master(m), advert(LOWER_ADDR, 100, 100), T0 + 10_000 * MS);
             assertEquals(VrrpState.MASTER, win.state().state());
-            assertEquals(List.of(new SendAdvert(100)), win.actions(), "the winner re-asserts at once");
+            assertEquals(List.of(new SendAdvert(100), new VrrpAction.OtherMasterHeard(LOWER_ADDR, 100)), win.actions(),
+                    "the winner re-asserts at once");
         }
 
         @Test
-        void masterAnswersLowerPriorityAdvertAtOnce() {
+        void masterAnswersLowerPriorityAdvertAtOnceAndReportsTheOtherMaster() {
             VrrpStateMachine m = machine();
             long now = T0 + 10_200 * MS;
             Step step = m.next(master(m), advert(HIGHER_ADDR, 50, 100), now);
             assertEquals(VrrpState.MASTER, step.state().state());
-            assertEquals(List.of(new SendAdvert(100)), step.actions());
+            // two Masters means the two could not hear each other: the provider side must look at the holder
+            assertEquals(List.of(new SendAdvert(100), new VrrpAction.OtherMasterHeard(HIGHER_ADDR, 50)), step.actions());
             assertEquals(now + 1000 * MS, step.state().deadline());
         }
 

@@ -252,6 +252,34 @@ class TakeoverOrchestratorTest {
         await(() -> events.peek() instanceof VrrpEvent.HolderFree);
     }
 
+    /**
+     * Issue 4's split-brain rule, the heal: the other Master took the IP during the partition; this Master, which
+     * held it, hears the other and outranks it. It reads the holder at once and takes the IP back, rather than
+     * leaving it on the new Backup until its next re-check (60 s here) and then yielding to it.
+     */
+    @Test
+    void aMasterThatHearsTheOtherMasterAfterASplitTakesBackTheIpAtOnceInsteadOfYielding() throws Exception {
+        Scripted p = new Scripted();
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> p.holder.isSelf() && o.lastTakeover() != null);
+        p.holder = Holder.peer("i-0peer"); // the peer, Master on its side of the partition, took it
+        long reads = count("holder");
+        o.onOtherMasterHeard("VI_1", java.net.InetAddress.getByName("10.0.0.3"), 100);
+        await(() -> p.holder.isSelf());
+        assertEquals(reads + 1, count("holder"), "one holder read, at once, not at the next re-check");
+        assertEquals(1, o.stats().reacquires());
+        assertEquals(0, o.stats().yields(), "no yield: this Master heard its peer and outranks it");
+        assertTrue(events.isEmpty(), events.toString());
+
+        // the other keeps advertising (it does not hear our answer): at most one read per re-check interval
+        for (int i = 0; i < 20; i++) {
+            o.onOtherMasterHeard("VI_1", java.net.InetAddress.getByName("10.0.0.3"), 100);
+        }
+        sleep(200);
+        assertEquals(reads + 1, count("holder"), log.toString());
+    }
+
     @Test
     void aMasterTakesBackAnIpFoundOnNobody() {
         Scripted p = new Scripted();
