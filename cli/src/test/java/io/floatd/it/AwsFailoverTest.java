@@ -117,7 +117,7 @@ class AwsFailoverTest {
                     "kill -> association " + millis(moves.getFirst().atEpochNanos() - killedAt) + " ms");
             b.awaitLog("takeover: entered MASTER", STEP);
             assertTrue(b.log().contains("Elastic IP " + AwsRig.EIP + " associated with " + INSTANCE[1]), b.log());
-            Ec2TestEndpoint.Request write = writes(from(rig.ec2.requests(), 1)).getLast();
+            Ec2TestEndpoint.Request write = AwsRig.writes(from(rig.ec2.requests(), 1)).getLast();
             assertEquals(warmReads.getLast().clientPort(), write.clientPort(),
                     "the takeover's write goes over the connection the Backup's reads kept open");
         }
