@@ -2,6 +2,7 @@ package io.floatd.vrrp.provider;
 
 import io.floatd.vrrp.config.VirtualAddress;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,9 @@ import java.util.Objects;
  * @param localAddress this node's {@code unicast_src_ip} (may be null)
  * @param peers the configured {@code unicast_peer} addresses
  * @param settings the keywords of the instance's {@code floating_ip} block, as written (secrets included: never log them)
+ * @param attemptTimeout the orchestrator's limit of one provider call ({@code attempt_timeout}), or null where no
+ *        orchestrator sets one; a provider whose client has its own per-request timeout aligns it with this one, so a
+ *        slow answer the orchestrator would still accept is not abandoned (and its write sent again) by the client
  */
 public record ProviderContext(
         String instanceName,
@@ -22,11 +26,18 @@ public record ProviderContext(
         List<VirtualAddress> virtualAddresses,
         InetAddress localAddress,
         List<InetAddress> peers,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        Duration attemptTimeout) {
     public ProviderContext {
         Objects.requireNonNull(instanceName, "instanceName");
         virtualAddresses = List.copyOf(virtualAddresses);
         peers = List.copyOf(peers);
         settings = Map.copyOf(settings);
+    }
+
+    /** A context without an orchestrator's attempt timeout: the provider keeps its own default. */
+    public ProviderContext(String instanceName, String interfaceName, List<VirtualAddress> virtualAddresses,
+            InetAddress localAddress, List<InetAddress> peers, Map<String, String> settings) {
+        this(instanceName, interfaceName, virtualAddresses, localAddress, peers, settings, null);
     }
 }

@@ -170,14 +170,15 @@ public final class VrrpDaemon implements AutoCloseable {
         FloatingIpProviderFactory factory = options.providers().find(name.get())
                 .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
                         + "' is not available in this build"));
-        ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
-                ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic));
         TakeoverPolicy policy;
         try {
             policy = TakeoverSettings.policy(ic);
         } catch (IllegalArgumentException e) {
             throw ProviderException.fatal(e.getMessage());
         }
+        ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
+                ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
+                policy.attemptTimeout());
         FloatingIpProvider provider = factory.create(ctx);
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
  *
  * <p>{@link #create} does the slow things once, before any election: it reads the instance id, region and ENI
  * (config first, IMDSv2 next), resolves the credentials, builds the {@link Ec2Client} (SDK retries off, one attempt
- * limited to {@link AwsClientOptions#attemptTimeout()}) and makes one cheap read of the IP, which opens the
+ * limited to the orchestrator's {@code attempt_timeout}, else
+ * {@link AwsClientOptions#attemptTimeout()}) and makes one cheap read of the IP, which opens the
  * connection. A refused permission or a wrong address fails here, at start; a network hiccup is logged and left to
  * the first real call.
  */
@@ -39,7 +40,11 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
     private static final Logger LOG = Logger.getLogger(AwsProviderFactory.class.getName());
 
     private final AwsClientOptions options;
-    private final Map<Region, SharedEc2Client> clients = new HashMap<>();
+    /** One client per region and call timeout: instances that agree on both share its connections. */
+    private final Map<ClientKey, SharedEc2Client> clients = new HashMap<>();
+
+    private record ClientKey(Region region, Duration attemptTimeout) {
+    }
 
     /** The production factory, found by {@link java.util.ServiceLoader}. */
     public AwsProviderFactory() {
@@ -81,8 +86,11 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
                         .orElse(null);
             }
         }
-        SharedEc2Client client = client(region);
-        AwsErrors errors = new AwsErrors(instanceId, options.attemptTimeout(), client::secrets);
+        // the orchestrator's attempt_timeout, when it sets one, is also the SDK's: with a shorter SDK limit a slow
+        // AssociateAddress the orchestrator would still wait for is abandoned and sent a second time
+        Duration timeout = context.attemptTimeout() != null ? context.attemptTimeout() : options.attemptTimeout();
+        SharedEc2Client client = client(new ClientKey(region, timeout));
+        AwsErrors errors = new AwsErrors(instanceId, timeout, client::secrets);
         try {
             AwsProvider provider = switch (settings.mode()) {
                 case EIP -> new ElasticIpProvider(settings, context, instanceId, client, errors);
@@ -125,8 +133,9 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         }
     }
 
-    private synchronized SharedEc2Client client(Region region) throws ProviderException {
-        SharedEc2Client shared = clients.get(region);
+    private synchronized SharedEc2Client client(ClientKey key) throws ProviderException {
+        Region region = key.region();
+        SharedEc2Client shared = clients.get(key);
         if (shared != null) {
             return shared.retain();
         }
@@ -140,7 +149,7 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
             throw new ProviderException("aws: no AWS credentials found (instance role, environment or profile): "
                     + "attach an instance role with the EC2 permissions floatd needs", true);
         }
-        Duration timeout = options.attemptTimeout();
+        Duration timeout = key.attemptTimeout();
         Ec2ClientBuilder b = Ec2Client.builder()
                 .region(region)
                 .credentialsProvider(credentials)
@@ -158,8 +167,8 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         if (options.ec2Endpoint() != null) {
             b.endpointOverride(options.ec2Endpoint());
         }
-        SharedEc2Client created = new SharedEc2Client(b.build(), resolved, this, () -> clients.remove(region));
-        clients.put(region, created);
+        SharedEc2Client created = new SharedEc2Client(b.build(), resolved, this, () -> clients.remove(key));
+        clients.put(key, created);
         return created.retain();
     }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -149,6 +150,22 @@ class IdentityAndEndpointTest {
             assertTrue(e.retryable());
             assertEquals("aws: ec2:DescribeAddresses timed out after 300 ms: will retry", e.getMessage());
             assertTrue(ms < 1200, "gave up after " + ms + " ms");
+        }
+    }
+
+    /** attempt_timeout reaches the SDK: a call slower than the client's own default but inside it is answered. */
+    @Test
+    void theOrchestratorsAttemptTimeoutIsTheSdkCallTimeout() throws Exception {
+        AwsClientOptions fast = AwsFixture.options(ec2, AwsFixture.NO_IMDS).withAttemptTimeout(Duration.ofMillis(300));
+        ProviderContext base = AwsFixture.context(settings(SELF, "address", ALLOC));
+        ProviderContext ctx = new ProviderContext(base.instanceName(), base.interfaceName(), base.virtualAddresses(),
+                base.localAddress(), base.peers(), base.settings(), Duration.ofMillis(1500));
+        try (FloatingIpProvider p = new AwsProviderFactory(fast).create(ctx)) {
+            ec2.failNext(1, Ec2TestEndpoint.Fault.slow(700));
+            assertEquals(Holder.nobody(), p.holder(), "a 700 ms answer inside the 1.5 s attempt_timeout");
+            ec2.failNext(1, Ec2TestEndpoint.Fault.slow(2500));
+            ProviderException e = assertThrows(ProviderException.class, p::holder);
+            assertEquals("aws: ec2:DescribeAddresses timed out after 1500 ms: will retry", e.getMessage());
         }
     }
 }
