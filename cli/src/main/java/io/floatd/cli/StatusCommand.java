@@ -114,6 +114,9 @@ final class StatusCommand implements Callable<Integer> {
             if (i.get("last_advert_ms_ago") instanceof Number n && !"MASTER".equals(i.get("state"))) {
                 sb.append(String.format(Locale.ROOT, "  last advert %.0f ms ago", n.doubleValue()));
             }
+            if (i.get("fault_reason") != null) {
+                sb.append("  fault: ").append(i.get("fault_reason"));
+            }
             if (ip != null && ip.get("last_error") != null) {
                 sb.append("  error: ").append(ip.get("last_error"));
             }
@@ -123,6 +126,8 @@ final class StatusCommand implements Callable<Integer> {
                     Map<String, Object> s = (Map<String, Object>) t;
                     if (Boolean.FALSE.equals(s.get("healthy"))) {
                         sb.append("  failing: ").append(s.get("script"));
+                    } else if (Boolean.FALSE.equals(s.get("up"))) {
+                        sb.append("  link down: ").append(s.get("interface"));
                     }
                 }
             }

@@ -27,6 +27,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,8 @@ import picocli.CommandLine;
 class StatusEndpointTest {
     private static final InetAddress A = ip("192.0.2.1");
     private static final InetAddress B = ip("192.0.2.2");
+    /** A track_file whose value 0 leaves the priority as configured. */
+    private static final String TRACK_FILE = trackFile();
 
     private final MemoryWire wire = new MemoryWire();
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -59,6 +63,23 @@ class StatusEndpointTest {
             c.close();
         }
         http.close();
+    }
+
+    private static String trackFile() {
+        try {
+            Path f = Files.createTempFile("floatd-status-track", ".value");
+            Files.writeString(f, "0\n");
+            f.toFile().deleteOnExit();
+            return f.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> m) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(m);
+        out.values().removeIf(java.util.Objects::isNull);
+        return out;
     }
 
     private static InetAddress ip(String s) {
@@ -74,6 +95,10 @@ class StatusEndpointTest {
                 vrrp_script chk_ok {
                     script "/bin/true"
                     interval 0.2
+                }
+                track_file tf {
+                    file "%s"
+                    weight -5
                 }
                 vrrp_instance VI_1 {
                     interface eth0
@@ -91,8 +116,11 @@ class StatusEndpointTest {
                     track_script {
                         chk_ok
                     }
+                    track_file {
+                        tf
+                    }
                 }
-                """.formatted(priority, self.getHostAddress(), peer.getHostAddress());
+                """.formatted(TRACK_FILE, priority, self.getHostAddress(), peer.getHostAddress());
     }
 
     private VrrpDaemon start(String text, String node) throws Exception {
@@ -204,6 +232,12 @@ class StatusEndpointTest {
         Map<String, Object> script = (Map<String, Object>) ((List<Object>) vi.get("tracking")).getFirst();
         assertEquals("chk_ok", script.get("script"));
         assertTrue((Long) script.get("runs") >= 1, script.toString());
+        assertEquals(0L, script.get("priority_delta"), script.toString());
+        Map<String, Object> file = (Map<String, Object>) ((List<Object>) vi.get("tracking")).get(1);
+        assertEquals(Map.of("file", "tf", "weight", -5L, "reverse", false, "value", 0L, "priority_delta", 0L),
+                withoutNulls(file));
+        assertTrue(file.containsKey("fault") && file.get("fault") == null, file.toString());
+        assertTrue(vi.containsKey("fault_reason") && vi.get("fault_reason") == null, vi.toString());
         // the holder as last read: the Backup read it at start, before or after the Master took it
         Object backupHolder = ((Map<String, Object>) vi.get("floating_ip")).get("holder");
         assertTrue(List.of("nobody", "peer").contains(backupHolder), String.valueOf(backupHolder));
@@ -239,6 +273,7 @@ class StatusEndpointTest {
         assertEquals(0, p.value("floatd_packets_dropped_total", "reason", "bad_checksum"));
         assertEquals(150, p.value("floatd_effective_priority", "instance", "VI_1"));
         assertTrue(p.value("floatd_provider_calls_total", "instance", "VI_1") >= 1);
+        assertEquals(0, p.value("floatd_track_file_value", "instance", "VI_1", "file", "tf"));
 
         // /healthz, unknown paths, other methods
         HttpResponse<String> h = get(sa, "/healthz");

@@ -4,6 +4,7 @@ import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
 import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
+import io.floatd.vrrp.status.StatusSnapshot.TrackStatus;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,19 @@ public final class PrometheusText {
             }
         });
         out.family("floatd_track_script_healthy", "gauge", "1 when the check counts as healthy (absent before its first result).", healthy);
+        List<Sample> links = new ArrayList<>();
+        List<Sample> files = new ArrayList<>();
+        for (InstanceStatus i : is) {
+            for (TrackStatus t : i.tracked()) {
+                if (t.kind() == TrackStatus.Kind.INTERFACE && t.up() != null) {
+                    links.add(new Sample(label("instance", i.name()) + "," + label("interface", t.name()), t.up() ? 1 : 0));
+                } else if (t.kind() == TrackStatus.Kind.FILE) {
+                    files.add(new Sample(label("instance", i.name()) + "," + label("file", t.name()), t.value()));
+                }
+            }
+        }
+        out.family("floatd_track_interface_up", "gauge", "1 while a track_interface link is up.", links);
+        out.family("floatd_track_file_value", "gauge", "The number last read from a track_file.", files);
 
         List<InstanceStatus> withIp = is.stream().filter(i -> i.floatingIp() != null).toList();
         out.perInstance(withIp, "floatd_provider_calls_total", "counter", "Provider API calls.",

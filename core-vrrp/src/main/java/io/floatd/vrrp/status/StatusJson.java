@@ -5,6 +5,7 @@ import io.floatd.vrrp.status.StatusSnapshot.FloatingIpStatus;
 import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
 import io.floatd.vrrp.status.StatusSnapshot.MarkStatus;
 import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
+import io.floatd.vrrp.status.StatusSnapshot.TrackStatus;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
 import java.util.Map;
 
@@ -61,9 +62,26 @@ public final class StatusJson {
                 w.value(sc.healthy().booleanValue());
             }
             w.field("runs", sc.runs()).field("failures", sc.failures()).field("timeouts", sc.timeouts())
-                    .field("last_duration_ms", sc.lastDurationSeconds() * 1000).endObject();
+                    .field("last_duration_ms", sc.lastDurationSeconds() * 1000)
+                    .field("priority_delta", sc.priorityDelta()).field("fault", sc.fault()).endObject();
+        }
+        for (TrackStatus t : i.tracked()) {
+            w.beginObject().field(t.kind() == TrackStatus.Kind.INTERFACE ? "interface" : "file", t.name())
+                    .field("weight", t.weight()).field("reverse", t.reverse());
+            if (t.kind() == TrackStatus.Kind.INTERFACE) {
+                w.name("up");
+                if (t.up() == null) {
+                    w.nullValue();
+                } else {
+                    w.value(t.up().booleanValue());
+                }
+            } else {
+                w.field("value", t.value());
+            }
+            w.field("priority_delta", t.priorityDelta()).field("fault", t.fault()).endObject();
         }
         w.endArray();
+        w.field("fault_reason", i.faultReason());
         w.name("floating_ip");
         floatingIp(w, i.floatingIp());
         w.name("counters").beginObject()

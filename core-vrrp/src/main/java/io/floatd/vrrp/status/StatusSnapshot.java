@@ -10,6 +10,7 @@ import io.floatd.vrrp.runtime.InstanceRunner;
 import io.floatd.vrrp.runtime.VrrpDaemon;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
 import io.floatd.vrrp.takeover.Timeline;
+import io.floatd.vrrp.track.InstanceTracking;
 import io.floatd.vrrp.track.TrackScript;
 import io.floatd.vrrp.track.Tracking;
 import java.net.InetAddress;
@@ -49,12 +50,23 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             FloatingIpStatus floatingIp,
             long advertsSent,
             long advertsReceived,
-            long transitions) {
+            long transitions,
+            List<TrackStatus> tracked,
+            String faultReason) {
     }
 
-    /** A tracked vrrp_script, as seen by one instance. */
+    /** A tracked vrrp_script, as seen by one instance: its runs, and what it does to the instance now. */
     public record ScriptStatus(String name, int weight, Boolean healthy, long runs, long failures, long timeouts,
-            double lastDurationSeconds) {
+            double lastDurationSeconds, int priorityDelta, String fault) {
+    }
+
+    /**
+     * A {@code track_interface} ({@code up}: the link) or {@code track_file} ({@code value}: the file's number) entry:
+     * what it adds to the priority now and, with weight 0, why it holds the instance in FAULT.
+     */
+    public record TrackStatus(Kind kind, String name, int weight, boolean reverse, Boolean up, long value,
+            int priorityDelta, String fault) {
+        public enum Kind { INTERFACE, FILE }
     }
 
     /** The instance's floating IP: the holder as last read, the last takeover, the provider's counters. */
@@ -91,27 +103,51 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 : s.masterAddress() != null ? Integer.valueOf(s.masterPriority()) : null;
         long lastAdvert = r.lastAdvertAt();
         Double advertAgo = lastAdvert == InstanceState.NEVER ? null : Math.max(0, nanoNow - lastAdvert) / 1e6;
+        Tracking tracking = daemon.tracking(ic.name());
+        InstanceTracking bound = tracking == null ? null : tracking.instance(ic.name());
+        List<InstanceTracking.InputState> inputs = bound == null ? List.of() : bound.inputs();
         return new InstanceStatus(ic.name(), s.state(), wallNow.minusNanos(ago).truncatedTo(ChronoUnit.MILLIS), ago / 1e9,
                 s.effectivePriority(), ic.priority(),
                 masterAddress == null ? null : masterAddress.getHostAddress(), masterPriority, advertAgo,
-                scripts(daemon.tracking(ic.name()), ic), floatingIp(i.takeover()),
-                r.advertsSent(), r.advertsReceived(), r.transitions());
+                scripts(tracking, inputs, ic), floatingIp(i.takeover()),
+                r.advertsSent(), r.advertsReceived(), r.transitions(), tracked(inputs),
+                bound == null ? null : bound.faultReason().orElse(null));
     }
 
-    private static List<ScriptStatus> scripts(Tracking tracking, InstanceConfig ic) {
+    private static List<ScriptStatus> scripts(Tracking tracking, List<InstanceTracking.InputState> inputs, InstanceConfig ic) {
         Map<String, ScriptStatus> out = new LinkedHashMap<>();
         for (TrackedScript t : ic.trackScripts()) {
             String name = t.script().name();
             TrackScript script = tracking == null ? null : tracking.script(name);
+            InstanceTracking.InputState in = inputs.stream()
+                    .filter(x -> x.kind().equals("track script") && x.name().equals(name)).findFirst().orElse(null);
+            int delta = in == null ? 0 : in.priorityDelta();
+            String fault = in == null ? null : in.fault();
             if (script == null) {
-                out.put(name, new ScriptStatus(name, t.weight(), null, 0, 0, 0, 0));
+                out.put(name, new ScriptStatus(name, t.weight(), null, 0, 0, 0, 0, delta, fault));
             } else {
                 TrackScript.Stats st = script.stats();
                 out.put(name, new ScriptStatus(name, t.weight(), script.healthy(), st.runs(), st.failures(),
-                        st.timeouts(), seconds(st.lastDuration())));
+                        st.timeouts(), seconds(st.lastDuration()), delta, fault));
             }
         }
         return List.copyOf(out.values());
+    }
+
+    private static List<TrackStatus> tracked(List<InstanceTracking.InputState> inputs) {
+        List<TrackStatus> out = new ArrayList<>();
+        for (InstanceTracking.InputState in : inputs) {
+            TrackStatus.Kind kind = switch (in.kind()) {
+                case "track interface" -> TrackStatus.Kind.INTERFACE;
+                case "track file" -> TrackStatus.Kind.FILE;
+                default -> null;
+            };
+            if (kind != null) {
+                out.add(new TrackStatus(kind, in.name(), in.weight(), in.reverse(), in.up(), in.value(),
+                        in.priorityDelta(), in.fault()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static FloatingIpStatus floatingIp(TakeoverOrchestrator t) {

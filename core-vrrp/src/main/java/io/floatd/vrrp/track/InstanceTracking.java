@@ -253,6 +253,26 @@ public final class InstanceTracking {
         return Optional.ofNullable(fault ? faultReason : null);
     }
 
+    /**
+     * One tracked input as status shows it.
+     *
+     * @param kind {@code track script}, {@code track interface} or {@code track file}
+     * @param up the last result (a link's state, a check's verdict); null before the first; true for a file
+     * @param value a track file's value (0 for the others)
+     * @param priorityDelta what the input adds to the effective priority now
+     * @param fault why the input puts the instance in FAULT, or null
+     */
+    public record InputState(String kind, String name, int weight, boolean reverse, Boolean up, long value,
+            int priorityDelta, String fault) {
+    }
+
+    /** Every input's latest report, in configuration order. */
+    public synchronized List<InputState> inputs() {
+        return inputs.stream()
+                .map(i -> new InputState(i.kind, i.name, i.weight, i.reverse, i.up, i.value, i.delta(), i.fault()))
+                .toList();
+    }
+
     /** Whether the instance still waits for a first script result before it starts. */
     public synchronized boolean waitingForFirstResult() {
         return started && !startupSent;

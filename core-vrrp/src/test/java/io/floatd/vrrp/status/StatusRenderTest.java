@@ -12,6 +12,7 @@ import io.floatd.vrrp.status.StatusSnapshot.FloatingIpStatus;
 import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
 import io.floatd.vrrp.status.StatusSnapshot.MarkStatus;
 import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
+import io.floatd.vrrp.status.StatusSnapshot.TrackStatus;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -34,9 +35,13 @@ class StatusRenderTest {
                 0.8125, new TakeoverOrchestrator.Stats(3, 1, 0, 0, 2, 0, 0, 0));
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
-                List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042)), ip, 123, 4, 2);
-        InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.BACKUP, NOW.minusSeconds(3), 3, 90, 100,
-                "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1);
+                List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
+                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null);
+        InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.FAULT, NOW.minusSeconds(3), 3, 90, 100,
+                "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1,
+                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, false, 0, 0, "track interface eth1 is down"),
+                        new TrackStatus(TrackStatus.Kind.FILE, "/run/weight", -5, false, true, 2, -10, null)),
+                "track interface eth1 is down");
         return new StatusSnapshot("0.1.0", NOW, true, List.of(master, backup), drops);
     }
 
@@ -79,6 +84,18 @@ class StatusRenderTest {
         assertEquals(200L, ((Map<String, Object>) vi2.get("master")).get("priority"));
         assertNull(vi2.get("floating_ip"));
         assertTrue(vi2.containsKey("floating_ip"), "absent things are null, not missing");
+        assertEquals(20L, script.get("priority_delta"));
+        assertNull(vi1.get("fault_reason"));
+        assertEquals("track interface eth1 is down", vi2.get("fault_reason"));
+        List<Object> tracked = (List<Object>) vi2.get("tracking");
+        Map<String, Object> link = (Map<String, Object>) tracked.get(0);
+        assertEquals("eth1", link.get("interface"));
+        assertEquals(false, link.get("up"));
+        assertEquals("track interface eth1 is down", link.get("fault"));
+        Map<String, Object> file = (Map<String, Object>) tracked.get(1);
+        assertEquals("/run/weight", file.get("file"));
+        assertEquals(2L, file.get("value"));
+        assertEquals(-10L, file.get("priority_delta"));
     }
 
     @Test
@@ -87,7 +104,7 @@ class StatusRenderTest {
         PromText p = PromText.parse(text);
         assertEquals(1, p.value("floatd_instance_state", "instance", "VI_1", "state", "MASTER"));
         assertEquals(0, p.value("floatd_instance_state", "instance", "VI_1", "state", "BACKUP"));
-        assertEquals(1, p.value("floatd_instance_state", "instance", "VI_2", "state", "BACKUP"));
+        assertEquals(1, p.value("floatd_instance_state", "instance", "VI_2", "state", "FAULT"));
         assertEquals(1, p.find("floatd_instance_state", "instance", "VI_2").stream().mapToDouble(PromText.Sample::value).sum(),
                 "one-hot");
         assertEquals(2, p.value("floatd_transitions_total", "instance", "VI_1"));
@@ -104,6 +121,9 @@ class StatusRenderTest {
         assertTrue(p.find("floatd_provider_calls_total", "instance", "VI_2").isEmpty(), "no provider, no sample");
         assertEquals(0.8125, p.value("floatd_takeover_duration_seconds", "instance", "VI_1"), 1e-9);
         assertEquals(90, p.value("floatd_effective_priority", "instance", "VI_2"));
+        assertEquals(1, p.value("floatd_track_interface_up", "instance", "VI_1", "interface", "eth1"));
+        assertEquals(0, p.value("floatd_track_interface_up", "instance", "VI_2", "interface", "eth1"));
+        assertEquals(2, p.value("floatd_track_file_value", "instance", "VI_2", "file", "/run/weight"));
         assertEquals(0.085, p.value("floatd_last_advert_age_seconds", "instance", "VI_2"), 1e-9);
         for (PromText.Family f : p.families.values()) {
             assertEquals(f.name().endsWith("_total"), f.type().equals("counter"), f.name() + " is a " + f.type());

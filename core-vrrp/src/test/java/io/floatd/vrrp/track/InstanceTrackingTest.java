@@ -48,6 +48,29 @@ class InstanceTrackingTest {
         assertEquals(List.of(), drain(), "only changes are sent");
     }
 
+    /** What status shows: each input's last report, what it adds to the priority, and why it holds FAULT. */
+    @Test
+    void inputsShowEachItemsDeltaAndFault() {
+        InstanceTracking t = tracking(100);
+        InstanceTracking.Input chk = t.addScript("chk", -20, false);
+        InstanceTracking.Input link = t.addInterface("eth1", 0, false, true);
+        InstanceTracking.Input file = t.addFile("/run/prio", -5, false, 0);
+        t.start();
+        assertEquals(List.of(
+                new InstanceTracking.InputState("track script", "chk", -20, false, null, 0, 0, null),
+                new InstanceTracking.InputState("track interface", "eth1", 0, false, true, 0, 0, null),
+                new InstanceTracking.InputState("track file", "/run/prio", -5, false, true, 0, 0, null)), t.inputs());
+        chk.set(false, "exited with status 1");
+        link.set(false, null);
+        file.setValue(2);
+        assertEquals(List.of(
+                new InstanceTracking.InputState("track script", "chk", -20, false, false, 0, -20, null),
+                new InstanceTracking.InputState("track interface", "eth1", 0, false, false, 0, 0, "track interface eth1 is down"),
+                new InstanceTracking.InputState("track file", "/run/prio", -5, false, true, 2, -10, null)), t.inputs());
+        assertEquals("track interface eth1 is down", t.faultReason().orElseThrow());
+        assertEquals(70, t.effectivePriority());
+    }
+
     @Test
     void weightZeroFailedAtStartEntersFaultBeforeStartup() {
         InstanceTracking t = tracking(100);
