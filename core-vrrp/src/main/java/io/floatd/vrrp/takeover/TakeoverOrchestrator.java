@@ -84,6 +84,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final LongAdder reacquires = new LongAdder();
     private final LongAdder yields = new LongAdder();
     private final LongAdder garpsSent = new LongAdder();
+    private final LongAdder breakerOpens = new LongAdder();
+    private final LongAdder callsNotPermitted = new LongAdder();
     private final ScheduledExecutorService garpTimer;
     private final GarpSchedule garp;
 
@@ -141,18 +143,37 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         this.breaker = CircuitBreaker.of("provider-" + instance, CircuitBreakerConfig.custom()
                 .failureRateThreshold(policy.breakerFailureRate())
                 .minimumNumberOfCalls(policy.breakerMinimumCalls())
-                .slidingWindowSize(Math.max(policy.breakerMinimumCalls(), 20))
+                .slidingWindowSize(policy.breakerMinimumCalls())
                 .waitDurationInOpenState(policy.breakerOpen())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .recordException(TakeoverOrchestrator::retryable)
                 .build());
-        breaker.getEventPublisher().onStateTransition(e -> LOG.log(Level.WARNING,
-                "VRRP_Instance({0}) provider API circuit breaker {1}", instance, e.getStateTransition()));
+        breaker.getEventPublisher()
+                .onStateTransition(e -> breakerChanged(e.getStateTransition()))
+                .onCallNotPermitted(e -> callsNotPermitted.increment());
         boolean announces = garp != null && provider instanceof GratuitousAnnouncer && !dryRun;
         this.garpTimer = announces && timer == null
                 ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp-" + instance).daemon(true).factory())
                 : null;
         this.garp = announces ? new GarpSchedule(garp, timer != null ? timer : GarpSchedule.Timer.of(garpTimer), this::announce) : null;
+    }
+
+    /** One line per change of the breaker's state, saying why and what follows. */
+    private void breakerChanged(CircuitBreaker.StateTransition t) {
+        CircuitBreaker.Metrics m = breaker.getMetrics();
+        switch (t.getToState()) {
+            case OPEN -> {
+                breakerOpens.increment();
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker OPEN: {1} of the last {2} calls failed;"
+                        + " no call for {3} ms", instance, String.valueOf(m.getNumberOfFailedCalls()),
+                        String.valueOf(m.getNumberOfBufferedCalls()), String.valueOf(policy.breakerOpen().toMillis()));
+            }
+            case HALF_OPEN -> LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker HALF_OPEN: after {1} ms,"
+                    + " one call goes through to try the API", instance, String.valueOf(policy.breakerOpen().toMillis()));
+            case CLOSED -> LOG.log(Level.INFO, "VRRP_Instance({0}) circuit breaker CLOSED: the API answered again;"
+                    + " calls go through", instance);
+            default -> LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker {1}", instance, t);
+        }
     }
 
     // on the worker, after whatever acquire or release came before: a GARP never follows the release that ended it
@@ -561,13 +582,17 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     }
 
     /** Counters since start. */
+    /**
+     * @param breakerOpens how often the circuit breaker opened
+     * @param callsNotPermitted attempts the open breaker refused (they never reached the API)
+     */
     public record Stats(long calls, long acquires, long releases, long skippedWrites, long retries, long failures,
-            long reacquires, long yields) {
+            long reacquires, long yields, long breakerOpens, long callsNotPermitted) {
     }
 
     public Stats stats() {
         return new Stats(calls.sum(), acquires.sum(), releases.sum(), skippedWrites.sum(), retries.sum(),
-                failures.sum(), reacquires.sum(), yields.sum());
+                failures.sum(), reacquires.sum(), yields.sum(), breakerOpens.sum(), callsNotPermitted.sum());
     }
 
     /** Waits for queued operations (a release on shutdown) to finish, at most {@code millis}. */

@@ -359,6 +359,84 @@ class TakeoverOrchestratorTest {
         assertTrue(o.lastError().contains("circuit breaker is open"), o.lastError());
     }
 
+    /**
+     * Issue 8: an API that fails every second call must still be called. With the old default (open at 50 % of the
+     * last 10) this alternation opened the breaker and refused the calls a takeover needed.
+     */
+    @Test
+    void theDefaultBreakerStaysClosedWhileEverySecondCallFails() {
+        Scripted p = new Scripted() {
+            private int n;
+
+            @Override
+            public void acquire() throws ProviderException {
+                log.add("acquire");
+                if (n++ % 2 == 0) {
+                    throw new ProviderException("test: 503 Unavailable", true);
+                }
+                holder = Holder.self("me");
+            }
+        };
+        TakeoverOrchestrator o = start(p, fast().build());
+        for (int i = 0; i < 12; i++) {
+            p.holder = Holder.nobody();
+            Timeline before = o.lastTakeover();
+            o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+            await(() -> o.lastTakeover() != before);
+            assertTrue(o.lastTakeover().toString().contains("acquire confirmed"), o.lastTakeover().toString());
+            o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
+            await(() -> count("release") > 0);
+            log.clear();
+        }
+        assertEquals(CircuitBreaker.State.CLOSED, o.breakerState());
+        assertEquals(0, o.stats().breakerOpens());
+        assertEquals(0, o.stats().callsNotPermitted());
+        assertEquals(12, o.stats().retries(), "one failed acquire per takeover, retried");
+    }
+
+    /** The default opens only when all of the last 10 calls failed, logs each state change once, and counts. */
+    @Test
+    void theDefaultBreakerOpensOnlyWhenAllOfTheLastCallsFailedAndLogsEachChange() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("floatd.takeover");
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(h);
+        try {
+            Scripted p = new Scripted();
+            p.failAcquires = 10;
+            TakeoverOrchestrator o = start(p, fast().circuitBreaker(TakeoverPolicy.DEFAULT_BREAKER_MINIMUM_CALLS,
+                    TakeoverPolicy.DEFAULT_BREAKER_FAILURE_RATE, Duration.ofMillis(300)).build());
+            o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+            await(() -> o.lastTakeover() != null);
+            assertTrue(o.lastTakeover().toString().contains("acquire confirmed"), o.lastTakeover().toString());
+            assertEquals(11, count("acquire"), "10 failures (the 10th opens the breaker), then the probe that succeeds");
+            List<String> breaker = lines.stream().filter(l -> l.contains("circuit breaker")).toList();
+            assertEquals(List.of(
+                    "VRRP_Instance(VI_1) circuit breaker OPEN: 10 of the last 10 calls failed; no call for 300 ms",
+                    "VRRP_Instance(VI_1) circuit breaker HALF_OPEN: after 300 ms, one call goes through to try the API",
+                    "VRRP_Instance(VI_1) circuit breaker CLOSED: the API answered again; calls go through"), breaker);
+            assertEquals(CircuitBreaker.State.CLOSED, o.breakerState());
+            assertEquals(1, o.stats().breakerOpens());
+            assertTrue(o.stats().callsNotPermitted() >= 1, "retries during the 300 ms found it open: " + o.stats());
+            assertEquals(11 + 1, o.stats().calls(), "the holder read and 11 acquires reached the provider");
+        } finally {
+            jul.removeHandler(h);
+        }
+    }
+
     private static void await(BooleanSupplier c) {
         long end = System.nanoTime() + 10_000_000_000L;
         while (!c.getAsBoolean()) {
