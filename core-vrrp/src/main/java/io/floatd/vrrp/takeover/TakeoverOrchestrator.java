@@ -495,15 +495,45 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     }
 
     /**
-     * Acquires, telling the provider on the first attempt what the holder read just found, so that it need not read
-     * again; a retry follows a failure whose effect is unknown, so there the provider reads for itself.
+     * Acquires, telling the provider what the holder read just found, so that it need not read again. A failed write
+     * leaves the holder unknown (the API may have carried it out and lost the answer), so a retry reads first, and
+     * writes only if the IP is not this node's by then. The read and the write are attempts of their own, each with
+     * its own time limit and its own verdict at the circuit breaker, and the backoff grows over both: as one
+     * read-then-write attempt, an API failing half of all requests failed three attempts in four, and the ten
+     * failures in a row that open the breaker came often enough to lose takeovers to it.
+     *
+     * @param seen the holder just read, or {@code null} for a provider that reads for itself
+     *     ({@link FloatingIpProvider#acquireChecksHolder()}): it is left to do so on every attempt
      */
     private void callAcquire(Holder seen, long gen, long deadlineNanos) throws Exception {
-        AtomicReference<Holder> hint = new AtomicReference<>(seen);
-        call(() -> {
-            provider.acquire(hint.getAndSet(null));
-            return null;
-        }, gen, deadlineNanos);
+        AtomicInteger failed = new AtomicInteger();
+        if (seen == null) {
+            call(() -> {
+                provider.acquire(null);
+                return null;
+            }, gen, deadlineNanos, failed);
+            return;
+        }
+        AtomicReference<Holder> known = new AtomicReference<>(seen);
+        while (true) {
+            boolean done = call(() -> {
+                Holder h = known.getAndSet(null);
+                if (h == null) {
+                    Holder now = provider.holder();
+                    lastHolder.set(now);
+                    if (now.isSelf()) {
+                        return true; // the write that failed was carried out after all
+                    }
+                    known.set(now);
+                    return false; // read; the write is the next attempt, at once
+                }
+                provider.acquire(h);
+                return true;
+            }, gen, deadlineNanos, failed);
+            if (done) {
+                return;
+            }
+        }
     }
 
     /** The generation of a read that no transition makes obsolete (the start-up read). */
@@ -515,10 +545,16 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
 
     /** One provider operation under the policy: time limit per attempt, breaker, full-jitter retries to the deadline. */
     private <T> T call(Callable<T> op, long gen, long deadlineNanos) throws Exception {
+        return call(op, gen, deadlineNanos, new AtomicInteger());
+    }
+
+    /** @param failed failures so far of the operation this call is part of: the backoff grows over all of them */
+    private <T> T call(Callable<T> op, long gen, long deadlineNanos, AtomicInteger failed) throws Exception {
         AtomicInteger attempt = new AtomicInteger();
+        FullJitterBackoff backoff = new FullJitterBackoff(policy.initialBackoff(), policy.maxBackoff());
         Retry retry = Retry.of("provider-" + instance, RetryConfig.<T>custom()
                 .maxAttempts(Integer.MAX_VALUE)
-                .intervalFunction(new FullJitterBackoff(policy.initialBackoff(), policy.maxBackoff()))
+                .intervalFunction(n -> backoff.apply(failed.incrementAndGet()))
                 .retryOnException(e -> retryable(e) && current(gen) && clock.nanoTime() < deadlineNanos)
                 .build());
         retry.getEventPublisher().onRetry(e -> {
