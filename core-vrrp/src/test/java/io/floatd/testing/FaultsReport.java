@@ -19,13 +19,13 @@ public final class FaultsReport {
     }
 
     /** {@code FAULTS aws throttle n=20 p50=.. p90=.. max=.. held=10 held_p50=.. ... requests=.. writes=.. given=..}. */
-    public static void print(String cloud, FaultMix mix, List<Outcome> fromPeer, List<Outcome> held,
+    public static void print(String cloud, String mix, double fraction, List<Outcome> fromPeer, List<Outcome> held,
             Map<FaultMix.Fault, Integer> given) {
         double[] t = TakeoverDriver.percentiles(fromPeer);
         double[] h = TakeoverDriver.percentiles(held);
         line(String.format(java.util.Locale.ROOT, "FAULTS %s %s fraction=%.2f n=%d p50=%.0f p90=%.0f max=%.0f"
                         + " held=%d held_p50=%.0f held_p90=%.0f held_max=%.0f requests=%d writes=%d held_writes=%d given=%s",
-                cloud, mix.name(), mix.fraction(), fromPeer.size(), t[0], t[1], t[2], held.size(), h[0], h[1], h[2],
+                cloud, mix, fraction, fromPeer.size(), t[0], t[1], t[2], held.size(), h[0], h[1], h[2],
                 fromPeer.stream().mapToInt(Outcome::requests).sum() + held.stream().mapToInt(Outcome::requests).sum(),
                 fromPeer.stream().mapToInt(Outcome::writes).sum(), held.stream().mapToInt(Outcome::writes).sum(),
                 given.toString().replace(" ", "")));
