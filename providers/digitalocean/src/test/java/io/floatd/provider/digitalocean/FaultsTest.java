@@ -31,6 +31,9 @@ class FaultsTest {
     static final int TAKEOVERS = Integer.getInteger("floatd.faults.takeovers", 20);
     static final int HELD = Integer.getInteger("floatd.faults.held", 10);
     static final double FRACTION = 0.5;
+    /** {@code bench/faults.sh} adds {@code none}, for the figures without faults. */
+    static final List<String> MIXES = List.of(System.getProperty("floatd.faults.mixes", "throttle,5xx,timeout,mixed")
+            .split(","));
     /** The client's limit for one request; production's is 3 s ({@link DoClientOptions#DEFAULT_ATTEMPT_TIMEOUT}). */
     static final Duration ATTEMPT = Duration.ofMillis(Long.getLong("floatd.faults.do.attempt.ms", 1000));
     /** A time-out answers this late: after the client gave up. */
@@ -114,7 +117,7 @@ class FaultsTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void halfOfAllCallsFailingEveryTakeoverCompletesInsideTheDeadlineAndAHeldIpGetsNoWrite() throws Exception {
         TakeoverPolicy p = policy().build();
-        List<FaultSuite.MixRun> runs = FaultSuite.runMixes(Rig::new, p, List.of("throttle", "5xx", "timeout", "mixed"),
+        List<FaultSuite.MixRun> runs = FaultSuite.runMixes(Rig::new, p, MIXES,
                 FRACTION, LATE_MS, TAKEOVERS, HELD, 2, 9_000);
         FaultSuite.assertMixes("digitalocean", runs, p);
     }
