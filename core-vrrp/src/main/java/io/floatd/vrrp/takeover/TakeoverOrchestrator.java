@@ -533,6 +533,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             if (done) {
                 return;
             }
+            if (clock.nanoTime() - deadlineNanos >= 0) {
+                throw ProviderException.fatal("the takeover's deadline passed before the write could be sent again"
+                        + " (the last read found the IP on " + known.get() + ")");
+            }
         }
     }
 
