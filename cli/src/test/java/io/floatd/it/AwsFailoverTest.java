@@ -268,6 +268,62 @@ class AwsFailoverTest {
     }
 
     /**
+     * (f) Issue 8: EC2 fails half of all calls (throttling, 5xx, or an answer after the SDK's 2 s attempt timeout, picked
+     * at random per request). Three takeovers under it: kill -9 of the Master (node1 takes over), node0 restarted
+     * (it preempts and takes the Elastic IP back), kill -9 of node0 again; the first call after each kill is
+     * throttled for certain, so that each of those takeovers meets at least one fault. Each moves the Elastic IP
+     * inside the takeover's deadline (the default, 30 s), and no takeover is reported failed.
+     */
+    @Test
+    void halfOfAllCallsFailingKillMinus9StillMovesTheEipInsideTheDeadline() {
+        String floating = "        warm_interval 0";
+        try (AwsRig rig = AwsRig.create("awf")) {
+            rig.startPair("", "", floating, START);
+            io.floatd.testing.FaultMix mix = io.floatd.testing.FaultMix.of("mixed", 0.5, 8, 2300);
+            rig.ec2.faultMix(mix);
+            List<FloatdProcess> killed = new java.util.ArrayList<>();
+            int[] takeovers = {1, 0}; // node0's first takeover was at start
+            try {
+                for (int round = 0; round < 3; round++) {
+                    int winner = round % 2 == 0 ? 1 : 0;
+                    long at = FloatdProcess.epochNanos();
+                    if (winner == 1) {
+                        rig.ec2.failNext(1, Fault.throttle());
+                        rig.nodes[0].kill9();
+                        killed.add(rig.nodes[0]);
+                    } else {
+                        rig.start(0, 150, "", "", floating); // preempts node1 once up
+                        takeovers[0] = 0;
+                    }
+                    FloatdProcess w = rig.nodes[winner];
+                    w.awaitState("MASTER", START);
+                    rig.awaitHolder(winner, Duration.ofSeconds(35));
+                    long masterAt = AwsRig.loggedTimes(w, "Entering MASTER STATE").getLast();
+                    long movedAt = rig.movesTo(winner, at).getFirst().atEpochNanos();
+                    String takeover = FloatdProcess.awaitNthLine(w, "takeover: entered MASTER", takeovers[winner]++,
+                            Duration.ofSeconds(35));
+                    System.out.printf("half of all EC2 calls failing, round %d: node%d MASTER -> association %.0f ms;"
+                            + " %s%n", round + 1, winner, millis(movedAt - masterAt), takeover);
+                    assertTrue(movedAt - masterAt < Duration.ofSeconds(30).toNanos(), "inside the 30 s deadline: " + takeover);
+                    java.util.regex.Matcher confirmed =
+                            java.util.regex.Pattern.compile("acquire confirmed \\+([0-9.]+) ms").matcher(takeover);
+                    assertTrue(confirmed.find() && Double.parseDouble(confirmed.group(1)) < 30_000,
+                            "confirmed inside the deadline: " + takeover);
+                    assertFalse(w.log().contains("takeover failed"), w.log());
+                    if (winner == 1) {
+                        assertTrue(w.log().contains("provider call failed, retrying"), "met a fault: " + w.log());
+                    }
+                }
+                System.out.println("faults given: " + mix.given());
+                assertTrue(mix.given().entrySet().stream().filter(e -> e.getKey() != io.floatd.testing.FaultMix.Fault.NONE)
+                        .mapToInt(java.util.Map.Entry::getValue).sum() >= 1, "the mix injected faults: " + mix.given());
+            } finally {
+                killed.forEach(FloatdProcess::close);
+            }
+        }
+    }
+
+    /**
      * A takeover still in flight when its node stops being Master: node1's acquire is slowed at the endpoint
      * (its holder read, the DescribeAddresses before AssociateAddress, answers after 1.5 s) while node0 recovers and
  * preempts.

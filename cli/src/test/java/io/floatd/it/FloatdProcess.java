@@ -140,6 +140,21 @@ public final class FloatdProcess implements AutoCloseable {
         return -1;
     }
 
+    /** Waits (bounded) for the log's line number {@code index} (0-based) containing {@code text}, and returns it. */
+    public static String awaitNthLine(FloatdProcess p, String text, int index, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> lines = p.log().lines().filter(l -> l.contains(text)).toList();
+            if (lines.size() > index) {
+                return lines.get(index);
+            }
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("no line " + (index + 1) + " with '" + text + "' within " + timeout + ":\n" + p.log());
+            }
+            sleep(10);
+        }
+    }
+
     /** The wall clock as epoch nanos, comparable with the notify script's {@code date +%s%N}. */
     public static long epochNanos() {
         java.time.Instant now = java.time.Instant.now();

@@ -136,6 +136,12 @@ public final class PrometheusText {
                 i -> (double) stats(i).acquires());
         out.perInstance(withIp, "floatd_provider_releases_total", "counter", "Floating IP releases.",
                 i -> (double) stats(i).releases());
+        out.perInstance(withIp, "floatd_provider_breaker_opens_total", "counter",
+                "Times the provider API circuit breaker opened (the last calls had all failed).",
+                i -> (double) stats(i).breakerOpens());
+        out.perInstance(withIp, "floatd_provider_calls_not_permitted_total", "counter",
+                "Provider calls the open circuit breaker refused (they never reached the API).",
+                i -> (double) stats(i).callsNotPermitted());
         out.perInstance(withIp, "floatd_floating_ip_held", "gauge", "1 when the floating IP's holder, as last read, is this node.",
                 i -> "self".equals(i.floatingIp().holder()) ? 1.0 : 0.0);
         out.perInstance(withIp, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",

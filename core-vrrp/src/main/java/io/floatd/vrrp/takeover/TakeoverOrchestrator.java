@@ -84,6 +84,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final LongAdder reacquires = new LongAdder();
     private final LongAdder yields = new LongAdder();
     private final LongAdder garpsSent = new LongAdder();
+    private final LongAdder breakerOpens = new LongAdder();
+    private final LongAdder callsNotPermitted = new LongAdder();
     private final ScheduledExecutorService garpTimer;
     private final GarpSchedule garp;
 
@@ -141,18 +143,37 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         this.breaker = CircuitBreaker.of("provider-" + instance, CircuitBreakerConfig.custom()
                 .failureRateThreshold(policy.breakerFailureRate())
                 .minimumNumberOfCalls(policy.breakerMinimumCalls())
-                .slidingWindowSize(Math.max(policy.breakerMinimumCalls(), 20))
+                .slidingWindowSize(policy.breakerMinimumCalls())
                 .waitDurationInOpenState(policy.breakerOpen())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .recordException(TakeoverOrchestrator::retryable)
                 .build());
-        breaker.getEventPublisher().onStateTransition(e -> LOG.log(Level.WARNING,
-                "VRRP_Instance({0}) provider API circuit breaker {1}", instance, e.getStateTransition()));
+        breaker.getEventPublisher()
+                .onStateTransition(e -> breakerChanged(e.getStateTransition()))
+                .onCallNotPermitted(e -> callsNotPermitted.increment());
         boolean announces = garp != null && provider instanceof GratuitousAnnouncer && !dryRun;
         this.garpTimer = announces && timer == null
                 ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("garp-" + instance).daemon(true).factory())
                 : null;
         this.garp = announces ? new GarpSchedule(garp, timer != null ? timer : GarpSchedule.Timer.of(garpTimer), this::announce) : null;
+    }
+
+    /** One line per change of the breaker's state, saying why and what follows. */
+    private void breakerChanged(CircuitBreaker.StateTransition t) {
+        CircuitBreaker.Metrics m = breaker.getMetrics();
+        switch (t.getToState()) {
+            case OPEN -> {
+                breakerOpens.increment();
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker OPEN: {1} of the last {2} calls failed;"
+                        + " no call for {3} ms", instance, String.valueOf(m.getNumberOfFailedCalls()),
+                        String.valueOf(m.getNumberOfBufferedCalls()), String.valueOf(policy.breakerOpen().toMillis()));
+            }
+            case HALF_OPEN -> LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker HALF_OPEN: after {1} ms,"
+                    + " one call goes through to try the API", instance, String.valueOf(policy.breakerOpen().toMillis()));
+            case CLOSED -> LOG.log(Level.INFO, "VRRP_Instance({0}) circuit breaker CLOSED: the API answered again;"
+                    + " calls go through", instance);
+            default -> LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker {1}", instance, t);
+        }
     }
 
     // on the worker, after whatever acquire or release came before: a GARP never follows the release that ended it
@@ -474,15 +495,49 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     }
 
     /**
-     * Acquires, telling the provider on the first attempt what the holder read just found, so that it need not read
-     * again; a retry follows a failure whose effect is unknown, so there the provider reads for itself.
+     * Acquires, telling the provider what the holder read just found, so that it need not read again. A failed write
+     * leaves the holder unknown (the API may have carried it out and lost the answer), so a retry reads first, and
+     * writes only if the IP is not this node's by then. The read and the write are attempts of their own, each with
+     * its own time limit and its own verdict at the circuit breaker, and the backoff grows over both: as one
+     * read-then-write attempt, an API failing half of all requests failed three attempts in four, and the ten
+     * failures in a row that open the breaker came often enough to lose takeovers to it.
+     *
+     * @param seen the holder just read, or {@code null} for a provider that reads for itself
+     *     ({@link FloatingIpProvider#acquireChecksHolder()}): it is left to do so on every attempt
      */
     private void callAcquire(Holder seen, long gen, long deadlineNanos) throws Exception {
-        AtomicReference<Holder> hint = new AtomicReference<>(seen);
-        call(() -> {
-            provider.acquire(hint.getAndSet(null));
-            return null;
-        }, gen, deadlineNanos);
+        AtomicInteger failed = new AtomicInteger();
+        if (seen == null) {
+            call(() -> {
+                provider.acquire(null);
+                return null;
+            }, gen, deadlineNanos, failed);
+            return;
+        }
+        AtomicReference<Holder> known = new AtomicReference<>(seen);
+        while (true) {
+            boolean done = call(() -> {
+                Holder h = known.getAndSet(null);
+                if (h == null) {
+                    Holder now = provider.holder();
+                    lastHolder.set(now);
+                    if (now.isSelf()) {
+                        return true; // the write that failed was carried out after all
+                    }
+                    known.set(now);
+                    return false; // read; the write is the next attempt, at once
+                }
+                provider.acquire(h);
+                return true;
+            }, gen, deadlineNanos, failed);
+            if (done) {
+                return;
+            }
+            if (clock.nanoTime() - deadlineNanos >= 0) {
+                throw ProviderException.fatal("the takeover's deadline passed before the write could be sent again"
+                        + " (the last read found the IP on " + known.get() + ")");
+            }
+        }
     }
 
     /** The generation of a read that no transition makes obsolete (the start-up read). */
@@ -494,10 +549,16 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
 
     /** One provider operation under the policy: time limit per attempt, breaker, full-jitter retries to the deadline. */
     private <T> T call(Callable<T> op, long gen, long deadlineNanos) throws Exception {
+        return call(op, gen, deadlineNanos, new AtomicInteger());
+    }
+
+    /** @param failed failures so far of the operation this call is part of: the backoff grows over all of them */
+    private <T> T call(Callable<T> op, long gen, long deadlineNanos, AtomicInteger failed) throws Exception {
         AtomicInteger attempt = new AtomicInteger();
+        FullJitterBackoff backoff = new FullJitterBackoff(policy.initialBackoff(), policy.maxBackoff());
         Retry retry = Retry.of("provider-" + instance, RetryConfig.<T>custom()
                 .maxAttempts(Integer.MAX_VALUE)
-                .intervalFunction(new FullJitterBackoff(policy.initialBackoff(), policy.maxBackoff()))
+                .intervalFunction(n -> backoff.apply(failed.incrementAndGet()))
                 .retryOnException(e -> retryable(e) && current(gen) && clock.nanoTime() < deadlineNanos)
                 .build());
         retry.getEventPublisher().onRetry(e -> {
@@ -561,13 +622,17 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     }
 
     /** Counters since start. */
+    /**
+     * @param breakerOpens how often the circuit breaker opened
+     * @param callsNotPermitted attempts the open breaker refused (they never reached the API)
+     */
     public record Stats(long calls, long acquires, long releases, long skippedWrites, long retries, long failures,
-            long reacquires, long yields) {
+            long reacquires, long yields, long breakerOpens, long callsNotPermitted) {
     }
 
     public Stats stats() {
         return new Stats(calls.sum(), acquires.sum(), releases.sum(), skippedWrites.sum(), retries.sum(),
-                failures.sum(), reacquires.sum(), yields.sum());
+                failures.sum(), reacquires.sum(), yields.sum(), breakerOpens.sum(), callsNotPermitted.sum());
     }
 
     /** Waits for queued operations (a release on shutdown) to finish, at most {@code millis}. */

@@ -20,8 +20,16 @@ public final class TakeoverPolicy {
      * so a Backup's first call after an election finds its connection open.
      */
     public static final Duration DEFAULT_WARM_INTERVAL = Duration.ofSeconds(20);
+    /** The breaker judges the last this-many calls, and only once it has seen that many. */
     public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
-    public static final float DEFAULT_BREAKER_FAILURE_RATE = 50f;
+    /**
+     * Percent of the last {@link #DEFAULT_BREAKER_MINIMUM_CALLS} calls that must have failed for the breaker to open:
+     * all of them. A flaky API (throttling, 5xx, time-outs on half of all calls) is still called, since every second
+     * call gets through and a takeover needs only a few; only an API that answers nothing at all is left alone for
+     * {@link #DEFAULT_BREAKER_OPEN}. At 50 %, a takeover against such a flaky API found the breaker open and lost
+     * its chances for seconds at a time.
+     */
+    public static final float DEFAULT_BREAKER_FAILURE_RATE = 100f;
     public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
 
     private final Duration attemptTimeout;

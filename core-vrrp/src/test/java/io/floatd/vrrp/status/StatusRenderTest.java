@@ -32,7 +32,7 @@ class StatusRenderTest {
         drops.put(DropReason.BAD_CHECKSUM, 7L);
         FloatingIpStatus ip = new FloatingIpStatus("self", "eipalloc-1", null, "CLOSED",
                 List.of(new MarkStatus("entered MASTER", null, 0), new MarkStatus("acquired", "eipalloc-1", 812.5)),
-                0.8125, new TakeoverOrchestrator.Stats(3, 1, 0, 0, 2, 0, 0, 0));
+                0.8125, new TakeoverOrchestrator.Stats(3, 1, 0, 0, 2, 0, 0, 0, 1, 4));
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
                 List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
@@ -77,6 +77,8 @@ class StatusRenderTest {
         List<Object> marks = (List<Object>) takeover.get("marks");
         assertEquals(Map.of("what", "acquired", "detail", "eipalloc-1", "ms", 812.5), marks.get(1));
         assertEquals(2L, ((Map<String, Object>) ip.get("stats")).get("retries"));
+        assertEquals(1L, ((Map<String, Object>) ip.get("stats")).get("breaker_opens"));
+        assertEquals(4L, ((Map<String, Object>) ip.get("stats")).get("calls_not_permitted"));
         assertEquals(Map.of("adverts_sent", 123L, "adverts_received", 4L, "transitions", 2L), vi1.get("counters"));
 
         Map<String, Object> vi2 = (Map<String, Object>) instances.get(1);
@@ -118,6 +120,8 @@ class StatusRenderTest {
         assertEquals(3, p.value("floatd_provider_calls_total", "instance", "VI_1"));
         assertEquals(2, p.value("floatd_provider_retries_total", "instance", "VI_1"));
         assertEquals(0, p.value("floatd_provider_failures_total", "instance", "VI_1"));
+        assertEquals(1, p.value("floatd_provider_breaker_opens_total", "instance", "VI_1"));
+        assertEquals(4, p.value("floatd_provider_calls_not_permitted_total", "instance", "VI_1"));
         assertTrue(p.find("floatd_provider_calls_total", "instance", "VI_2").isEmpty(), "no provider, no sample");
         assertEquals(0.8125, p.value("floatd_takeover_duration_seconds", "instance", "VI_1"), 1e-9);
         assertEquals(90, p.value("floatd_effective_priority", "instance", "VI_2"));

@@ -45,7 +45,7 @@ class TakeoverOrchestratorTest {
         volatile long acquireMillis;
 
         @Override
-        public Holder holder() {
+        public Holder holder() throws ProviderException {
             log.add("holder");
             return holder;
         }
@@ -130,7 +130,10 @@ class TakeoverOrchestratorTest {
         assertEquals(List.of("entered MASTER", "holder read", "acquire sent", "acquire confirmed"), marks);
     }
 
-    /** Issue 4: the holder read is not repeated by the write, but a retry (effect unknown) reads again. */
+    /**
+     * Issue 4: the holder read is not repeated by the write, but a retry (effect unknown) reads again, as an attempt
+     * of its own, and hands what it read to the write.
+     */
     @Test
     void theFirstAttemptReusesTheHolderReadAndEveryRetryReadsAgain() {
         Scripted p = new Scripted();
@@ -139,9 +142,29 @@ class TakeoverOrchestratorTest {
         TakeoverOrchestrator o = start(p, fast().build());
         o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
         await(() -> o.lastTakeover() != null);
-        assertEquals(List.of("PEER", "none", "none"), p.hints);
-        assertEquals(1, count("holder"));
+        assertEquals(List.of("PEER", "PEER", "PEER"), p.hints);
+        assertEquals(List.of("holder", "acquire", "holder", "acquire", "holder", "acquire"), List.copyOf(log));
+        assertEquals(6, o.stats().calls(), "each read and each write is an attempt of its own");
         assertTrue(p.holder.isSelf());
+    }
+
+    /** A write that failed but was carried out (the answer was lost): the retry's read finds the IP ours, no write. */
+    @Test
+    void aWriteThatLandedDespiteItsErrorIsNotSentAgain() {
+        Scripted p = new Scripted() {
+            @Override
+            public void acquire() throws ProviderException {
+                log.add("acquire");
+                holder = Holder.self("me");
+                throw new ProviderException("test: timed out after the request went out", true);
+            }
+        };
+        p.holder = Holder.peer("i-peer");
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> o.lastTakeover() != null);
+        assertEquals(List.of("holder", "acquire", "holder"), List.copyOf(log));
+        assertTrue(o.lastTakeover().toString().contains("acquire confirmed"), o.lastTakeover().toString());
     }
 
     @Test
@@ -163,11 +186,13 @@ class TakeoverOrchestratorTest {
         p.acquireMillis = 2000;
         TakeoverOrchestrator o = start(p, fast().attemptTimeout(Duration.ofMillis(150)).build());
         o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
-        await(() -> count("acquire") >= 2);
+        // the retry reads first (the cut write's effect is unknown): here the write had landed, so nothing more
+        await(() -> count("holder") >= 2);
         p.acquireMillis = 0;
         await(() -> o.lastTakeover() != null);
         assertTrue(o.stats().retries() >= 1);
         assertTrue(p.holder.isSelf());
+        assertTrue(o.lastTakeover().toString().contains("acquire confirmed"), o.lastTakeover().toString());
     }
 
     @Test
@@ -357,6 +382,104 @@ class TakeoverOrchestratorTest {
         assertEquals(CircuitBreaker.State.OPEN, o.breakerState());
         assertTrue(count("acquire") <= 4, "calls after the breaker opened must not reach the API: " + count("acquire"));
         assertTrue(o.lastError().contains("circuit breaker is open"), o.lastError());
+    }
+
+    /**
+     * Issue 8: an API that fails every second call must still be called. With the old default (open at 50 % of the
+     * last 10) this alternation opened the breaker and refused the calls a takeover needed.
+     */
+    @Test
+    void theDefaultBreakerStaysClosedWhileHalfOfAllCallsFail() {
+        java.util.Random coin = new java.util.Random(42);
+        Scripted p = new Scripted() {
+            @Override
+            public Holder holder() throws ProviderException {
+                log.add("holder");
+                if (coin.nextBoolean()) {
+                    throw new ProviderException("test: 503 Unavailable", true);
+                }
+                return holder;
+            }
+
+            @Override
+            public void acquire() throws ProviderException {
+                log.add("acquire");
+                if (coin.nextBoolean()) {
+                    throw new ProviderException("test: 503 Unavailable", true);
+                }
+                holder = Holder.self("me");
+            }
+        };
+        TakeoverOrchestrator o = start(p, fast().circuitBreaker(TakeoverPolicy.DEFAULT_BREAKER_MINIMUM_CALLS,
+                TakeoverPolicy.DEFAULT_BREAKER_FAILURE_RATE, Duration.ofSeconds(30)).build());
+        for (int i = 0; i < 12; i++) {
+            p.holder = Holder.nobody();
+            Timeline before = o.lastTakeover();
+            o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+            await(() -> o.lastTakeover() != before);
+            assertTrue(o.lastTakeover().toString().contains("acquire confirmed"), o.lastTakeover().toString());
+            o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
+            await(() -> count("release") > 0);
+            log.clear();
+        }
+        assertEquals(CircuitBreaker.State.CLOSED, o.breakerState());
+        assertEquals(0, o.stats().breakerOpens());
+        assertEquals(0, o.stats().callsNotPermitted());
+        assertTrue(o.stats().retries() >= 12, "half of the calls failed and were retried: " + o.stats());
+    }
+
+    /** The default opens only when all of the last 10 calls failed, logs each state change once, and counts. */
+    @Test
+    void theDefaultBreakerOpensOnlyWhenAllOfTheLastCallsFailedAndLogsEachChange() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("floatd.takeover");
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(h);
+        try {
+            Scripted p = new Scripted() {
+                private int n;
+
+                @Override
+                public Holder holder() throws ProviderException {
+                    log.add("holder");
+                    if (n++ < 10) {
+                        throw new ProviderException("test: connection refused", true);
+                    }
+                    return holder;
+                }
+            };
+            TakeoverOrchestrator o = start(p, fast().circuitBreaker(TakeoverPolicy.DEFAULT_BREAKER_MINIMUM_CALLS,
+                    TakeoverPolicy.DEFAULT_BREAKER_FAILURE_RATE, Duration.ofMillis(300)).build());
+            o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+            await(() -> o.lastTakeover() != null);
+            assertTrue(o.lastTakeover().toString().contains("acquire confirmed"), o.lastTakeover().toString());
+            assertEquals(11, count("holder"), "10 failed reads (the 10th opens the breaker), then the probe that succeeds");
+            assertEquals(1, count("acquire"));
+            List<String> breaker = lines.stream().filter(l -> l.contains("circuit breaker")).toList();
+            assertEquals(List.of(
+                    "VRRP_Instance(VI_1) circuit breaker OPEN: 10 of the last 10 calls failed; no call for 300 ms",
+                    "VRRP_Instance(VI_1) circuit breaker HALF_OPEN: after 300 ms, one call goes through to try the API",
+                    "VRRP_Instance(VI_1) circuit breaker CLOSED: the API answered again; calls go through"), breaker);
+            assertEquals(CircuitBreaker.State.CLOSED, o.breakerState());
+            assertEquals(1, o.stats().breakerOpens());
+            assertTrue(o.stats().callsNotPermitted() >= 1, "retries during the 300 ms found it open: " + o.stats());
+            assertEquals(11 + 1, o.stats().calls(), "11 reads and the write reached the provider; no refused call did");
+        } finally {
+            jul.removeHandler(h);
+        }
     }
 
     private static void await(BooleanSupplier c) {

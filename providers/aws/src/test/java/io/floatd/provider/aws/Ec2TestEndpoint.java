@@ -171,7 +171,13 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     private Fault fractionFault;
     private double fraction;
     private Random random = new Random(1);
+    private volatile io.floatd.testing.FaultMix faultMix = io.floatd.testing.FaultMix.none();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private int associationSeq;
+
+    /** The actions that change something: what "no write" means. */
+    public static final java.util.Set<String> WRITES = java.util.Set.of("AssociateAddress", "DisassociateAddress",
+            "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses");
 
     /** On 127.0.0.1, an ephemeral port. */
     public Ec2TestEndpoint() throws IOException {
@@ -181,7 +187,8 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     /** On {@code bind} (binds the socket in the calling thread's network namespace). */
     public Ec2TestEndpoint(InetSocketAddress bind) throws IOException {
         server = HttpServer.create(bind, 64);
-        pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("ec2-test-endpoint").daemon(true).factory());
+        // enough threads for the time-outs of a fault mix, which hold theirs while the client has moved on
+        pool = Executors.newFixedThreadPool(16, Thread.ofPlatform().name("ec2-test-endpoint").daemon(true).factory());
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
@@ -285,7 +292,31 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * After the queued faults, each request gets what {@code mix} picks for it: throttling (503
+     * {@code RequestLimitExceeded}, as EC2 throttles), a 5xx (500 {@code InternalError} or 503 {@code Unavailable}), or
+     * a time-out (the answer comes {@link io.floatd.testing.FaultMix#timeoutMillis()} late, after the client has
+     * given up: the request is still carried out, as a slow EC2 would); while the mix says the endpoint is down, the
+     * connection is closed without an answer.
+     */
+    public void faultMix(io.floatd.testing.FaultMix mix) {
+        faultMix = mix;
+    }
+
+    /** Requests being handled now (a time-out's answer still on its way). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Write requests ({@link #WRITES}) received so far, whatever their answer. */
+    public int writes() {
+        synchronized (log) {
+            return (int) log.stream().filter(r -> WRITES.contains(r.action())).count();
+        }
+    }
+
     public void clearFaults() {
+        faultMix = io.floatd.testing.FaultMix.none();
         synchronized (lock) {
             nextFaults.clear();
             nextActionFaults.clear();
@@ -336,6 +367,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         long receivedAt = epochNanos();
+        inFlight.incrementAndGet();
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
             if (!"POST".equals(ex.getRequestMethod())) {
@@ -380,6 +412,8 @@ public final class Ec2TestEndpoint implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the client gave up (timeout): nothing to answer
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -394,7 +428,16 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         if (fractionFault != null && random.nextDouble() < fraction) {
             return fractionFault;
         }
-        return null;
+        io.floatd.testing.FaultMix mix = faultMix;
+        if (mix.isDown()) {
+            return Fault.drop();
+        }
+        return switch (mix.next()) {
+            case NONE -> null;
+            case THROTTLE -> Fault.throttle();
+            case SERVER_ERROR -> mix.coin() ? Fault.internalError() : Fault.unavailable();
+            case TIMEOUT -> Fault.slow(mix.timeoutMillis());
+        };
     }
 
     private static void send(HttpExchange ex, int status, String xml) throws IOException {

@@ -124,13 +124,23 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private void assign(DoApi.ReservedIp known) throws ProviderException {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
         Pending p = pending;
+        DoApi.ReservedIp current = known;
         if (p != null && p.type.equals("assign") && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
-            // an earlier attempt was cut short while our assign was running: follow it, do not send another
-            await(p, deadline);
-            return;
+            if (current == null) {
+                current = read(deadline);
+            }
+            if (current.locked()) {
+                // an earlier attempt was cut short while our assign was running: follow it, do not send another
+                await(p, deadline);
+                return;
+            }
+            // unlocked: that action has finished, and it may be an earlier takeover's, whose IP has moved on since:
+            // judge by the read, never by the old action's outcome
         }
         pending = null;
-        DoApi.ReservedIp current = known != null ? known : read(deadline);
+        if (current == null) {
+            current = read(deadline);
+        }
         lastRead = null;
         Holder before = classify(current);
         if (before.isSelf()) {

@@ -135,6 +135,8 @@ public final class DoTestEndpoint implements AutoCloseable {
     private int actionPolls = 1;
     private String actionOutcome = "completed";
     private int staleReads;
+    private volatile io.floatd.testing.FaultMix faultMix = io.floatd.testing.FaultMix.none();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     static {
         // the JDK's HttpServer leaves Nagle on by default: a response's separate header and body writes then wait for
@@ -174,7 +176,8 @@ public final class DoTestEndpoint implements AutoCloseable {
             server = HttpServer.create(at, 16);
             tls = false;
         }
-        pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("do-test-endpoint").daemon(true).factory());
+        // enough threads for the time-outs of a fault mix, which hold theirs while the client has moved on
+        pool = Executors.newFixedThreadPool(16, Thread.ofPlatform().name("do-test-endpoint").daemon(true).factory());
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
@@ -260,6 +263,28 @@ public final class DoTestEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * After the queued faults ({@link #failNext}), each API request (not the metadata service's) gets what {@code mix}
+     * picks for it: throttling (429 {@code too_many_requests} with {@code Retry-After: 1} and {@code RateLimit-Reset} a
+     * second ahead, {@code RateLimit-Remaining: 0}), a 5xx (500 {@code server_error} or 503
+     * {@code service_unavailable}), or a time-out (the answer comes {@link io.floatd.testing.FaultMix#timeoutMillis()}
+     * late, after the client has given up; the request is still carried out, as a slow API would); while the mix says
+     * the endpoint is down, the connection is closed without an answer.
+     */
+    public void faultMix(io.floatd.testing.FaultMix mix) {
+        faultMix = mix;
+    }
+
+    /** Requests being handled now (a time-out's answer still on its way). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Write requests (a POST of an action, whatever its answer) received so far. */
+    public int writes() {
+        return count("POST", ".*/actions");
+    }
+
     public List<Request> requests() {
         synchronized (log) {
             return List.copyOf(log);
@@ -292,6 +317,7 @@ public final class DoTestEndpoint implements AutoCloseable {
     // ---- HTTP ---------------------------------------------------------------------------------------------------
 
     private void handle(HttpExchange ex) throws IOException {
+        inFlight.incrementAndGet();
         try (ex) {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
@@ -321,9 +347,39 @@ public final class DoTestEndpoint implements AutoCloseable {
                 error(ex, f.status(), f.id(), f.message());
                 return;
             }
+            io.floatd.testing.FaultMix mix = faultMix;
+            if (mix.isDown()) {
+                return; // closing an exchange that has sent no headers closes the connection: the client sees EOF
+            }
+            switch (mix.next()) {
+                case NONE -> { }
+                case THROTTLE -> {
+                    long now = Instant.now().getEpochSecond();
+                    ex.getResponseHeaders().set("RateLimit-Remaining", "0");
+                    ex.getResponseHeaders().set("RateLimit-Reset", String.valueOf(now + 1));
+                    ex.getResponseHeaders().set("Retry-After", "1");
+                    error(ex, 429, "too_many_requests", "API Rate limit exceeded.");
+                    return;
+                }
+                case SERVER_ERROR -> {
+                    if (mix.coin()) {
+                        error(ex, 500, "server_error", "Server Error");
+                    } else {
+                        error(ex, 503, "service_unavailable", "Service Unavailable");
+                    }
+                    return;
+                }
+                case TIMEOUT -> Thread.sleep(mix.timeoutMillis());
+            }
             route(ex, method, path, body);
         } catch (RuntimeException e) {
             error(ex, 500, "server_error", "test endpoint: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client gave up (timeout): nothing to answer
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

@@ -20,6 +20,7 @@ import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -241,6 +242,30 @@ class ReservedIpProviderTest {
             t.join();
             p.acquire();
             assertEquals(1, api.count("POST", IP_PATH + "/actions"), "one assign only");
+            assertEquals(SELF, api.holder(RIP));
+        }
+    }
+
+    /**
+     * Issue 8: an assign whose poll failed (5xx) stays pending, and the retry's read finds the IP ours. When the peer
+     * takes the IP later and this node takes over again, that old, finished action must not count as this takeover's:
+     * a new assign goes out. (Found by the fault tests: the takeover reported success with the IP on the peer.)
+     */
+    @Test
+    void aFinishedActionOfAnEarlierTakeoverIsNotTakenForThisOne() throws Exception {
+        api.actionMillis(50);
+        try (FloatingIpProvider p = create(api)) {
+            api.failNext("GET " + IP_PATH + "/actions/\\d+", 500, Map.of(), "server_error", "Server Error");
+            ProviderException e = assertThrows(ProviderException.class, () -> p.acquire(p.holder()));
+            assertTrue(e.retryable(), e.getMessage());
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (api.locked(RIP) && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertEquals(Holder.self(String.valueOf(SELF)), p.holder(), "the retry's read: the assign completed");
+            api.assign(RIP, PEER);
+            p.acquire(p.holder());
+            assertEquals(2, api.count("POST", IP_PATH + "/actions"), "a new assign for the new takeover");
             assertEquals(SELF, api.holder(RIP));
         }
     }
