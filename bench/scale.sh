@@ -13,7 +13,7 @@
 #   % of one core, and VmRSS (summed over the processes) at the end of the window. A run counts only if A still
 #   holds all N VIPs and B none at the end.
 # WARM_S (default 15) and WINDOW_S (default 30) override the times; FLOATD_JAVA_OPTS is passed to bin/floatd;
-# DAEMONS (default "floatd keepalived") picks the daemons.
+# DAEMONS (default "floatd keepalived") picks the daemons, ADVERTS (default "1 0.1") the advert intervals.
 # Output: every sample, then one table, on stdout; work files and logs in bench/out/scale-<timestamp>/ (git-ignored).
 set -euo pipefail
 
@@ -144,7 +144,7 @@ echo "floatd: $FLOATD (FLOATD_JAVA_OPTS='${FLOATD_JAVA_OPTS:-}')  keepalived: $(
 echo "N: ${COUNTS[*]}  warm-up ${WARM_S} s, window ${WINDOW_S} s, work dir: $OUT"
 echo
 for n in "${COUNTS[@]}"; do
-  for adv in 1 0.1; do
+  for adv in ${ADVERTS:-1 0.1}; do
     for d in ${DAEMONS:-floatd keepalived}; do one_run "$d" "$n" "$adv"; done
   done
 done
@@ -155,7 +155,7 @@ echo "CPU: % of one core over the window; RSS: VmRSS at its end (keepalived: par
 {
   echo "N|advert_int|floatd Master CPU %|keepalived Master CPU %|floatd Master RSS MiB|keepalived Master RSS MiB|floatd Backup CPU %|keepalived Backup CPU %|floatd Backup RSS MiB|keepalived Backup RSS MiB"
   for n in "${COUNTS[@]}"; do
-    for adv in 1 0.1; do
+    for adv in ${ADVERTS:-1 0.1}; do
       awk -v n="$n" -v adv="$adv" '$1 == n && $2 == adv { c[$3] = $4; cb[$3] = $5; r[$3] = $6 / 1024; rb[$3] = $7 / 1024 }
         function f(a, k, fmt) { return (k in a) ? sprintf(fmt, a[k]) : "NA" }
         END { printf "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", n, adv, f(c, "floatd", "%.2f"), f(c, "keepalived", "%.2f"),
