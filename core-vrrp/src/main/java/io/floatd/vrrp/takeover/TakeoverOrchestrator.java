@@ -407,14 +407,9 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             return;
         }
         long every = interval.toMillis();
-        ScheduledFuture<?> f;
-        try {
-            // once the worker is shut down, execute throws and the exception ends the periodic task
-            f = TIMER.scheduleWithFixedDelay(() -> worker.execute(() -> recheck(gen, watch, false)),
-                    every, every, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return;
-        }
+        // once the worker is shut down, execute throws and the exception ends the periodic task
+        ScheduledFuture<?> f = TIMER.scheduleWithFixedDelay(() -> worker.execute(() -> recheck(gen, watch, false)),
+                every, every, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> old = recheck.getAndSet(f);
         if (old != null) {
             old.cancel(false);
