@@ -18,51 +18,23 @@ set -euo pipefail
 REPS=${1:-5}
 case $REPS in ''|*[!0-9]*) echo "usage: bench/failover.sh [REPS]" >&2; exit 2 ;; esac
 [ "$REPS" -ge 1 ] || { echo "usage: bench/failover.sh [REPS]  (REPS >= 1)" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "failover.sh: needs root (network namespaces)" >&2; exit 2; }
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 FLOATD=$ROOT/bin/floatd
-[ -f "$ROOT/cli/target/floatd-cli.jar" ] || { echo "failover.sh: floatd not built; run: bin/build" >&2; exit 2; }
-for c in keepalived tcpdump ip; do
-  command -v "$c" >/dev/null || { echo "failover.sh: $c not found" >&2; exit 2; }
-done
+. "$ROOT/bench/lib.sh"
+needs_root_and keepalived tcpdump ip
 
 OUT=$ROOT/bench/out/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$OUT"
 chmod 755 "$OUT"   # keepalived's script security: no non-root-writable directory on the notify path
 NSA=fbA$$; NSB=fbB$$
 IPA=10.199.0.1; IPB=10.199.0.2; VIP=10.199.0.100
-PIDS=()            # every process this script started (daemons, tcpdump)
 
-cleanup() {
-  set +e
-  cleanup_quiet 2>/dev/null   # no "Killed" job notices
-}
-cleanup_quiet() {
-  local p ns
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-  for ns in "$NSA" "$NSB"; do
-    if ip netns list | grep -qw "$ns"; then
-      # anything still inside a namespace this script created (keepalived children, notify scripts)
-      for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-      ip netns del "$ns" 2>/dev/null
-    fi
-  done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { echo "$*" >&2; }
-die() { echo "failover.sh: $*" >&2; exit 1; }
-now() { date +%s%N; }
-
 # --- rig -----------------------------------------------------------------------------------------------------
-ip netns add "$NSA"; ip netns add "$NSB"
-ip link add vbA$$ netns "$NSA" type veth peer name vbB$$ netns "$NSB"
-ip -n "$NSA" link set vbA$$ name eth0; ip -n "$NSB" link set vbB$$ name eth0
-ip -n "$NSA" addr add $IPA/24 dev eth0; ip -n "$NSB" addr add $IPB/24 dev eth0
-for ns in "$NSA" "$NSB"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+rig $IPA $IPB 24
 
 for n in A B; do   # the same notify script for both daemons; one copy per node so each node has its own file
   cat >"$OUT/notify-$n.sh" <<EOF

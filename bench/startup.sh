@@ -23,14 +23,11 @@ if [ "${1:-}" = --train-cds ]; then TRAIN=1; shift; fi
 REPS=${1:-5}
 case $REPS in ''|*[!0-9]*) echo "usage: bench/startup.sh [REPS]" >&2; exit 2 ;; esac
 [ "$REPS" -ge 1 ] || { echo "usage: bench/startup.sh [REPS]  (REPS >= 1)" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "startup.sh: needs root (network namespaces)" >&2; exit 2; }
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 FLOATD=$ROOT/bin/floatd
-[ -f "$ROOT/cli/target/floatd-cli.jar" ] || { echo "startup.sh: floatd not built; run: bin/build" >&2; exit 2; }
-for c in keepalived tcpdump ip; do
-  command -v "$c" >/dev/null || { echo "startup.sh: $c not found" >&2; exit 2; }
-done
+. "$ROOT/bench/lib.sh"
+needs_root_and keepalived tcpdump ip
 IDLE_S=10
 
 OUT=$ROOT/bench/out/startup-$(date +%Y%m%d-%H%M%S)-$$
@@ -38,36 +35,12 @@ mkdir -p "$OUT"
 chmod 755 "$OUT"
 NSA=fsA$$; NSB=fsB$$
 IPA=10.198.0.1; IPB=10.198.0.2; VIP=10.198.0.100
-PIDS=()
 
-cleanup() {
-  set +e
-  cleanup_quiet 2>/dev/null
-}
-cleanup_quiet() {
-  local p ns
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-  for ns in "$NSA" "$NSB"; do
-    if ip netns list | grep -qw "$ns"; then
-      for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-      ip netns del "$ns" 2>/dev/null
-    fi
-  done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { echo "$*" >&2; }
-die() { echo "startup.sh: $*" >&2; exit 1; }
-now() { date +%s%N; }
-
 # --- rig -----------------------------------------------------------------------------------------------------
-ip netns add "$NSA"; ip netns add "$NSB"
-ip link add vsA$$ netns "$NSA" type veth peer name vsB$$ netns "$NSB"
-ip -n "$NSA" link set vsA$$ name eth0; ip -n "$NSB" link set vsB$$ name eth0
-ip -n "$NSA" addr add $IPA/24 dev eth0; ip -n "$NSB" addr add $IPB/24 dev eth0
-for ns in "$NSA" "$NSB"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+rig $IPA $IPB 24
 
 conf() {   # conf DAEMON -> path
   local d=$1 f=$OUT/$1.conf
@@ -100,10 +73,6 @@ CONF_F=$(conf floatd); CONF_K=$(conf keepalived)
 # --- one run -------------------------------------------------------------------------------------------------
 SAMPLES=$OUT/samples.txt   # daemon rep first_advert_ms rss_kib pss_kib
 : >"$SAMPLES"
-
-kib() {   # kib FILE KEY: the kB value of KEY in a /proc file, 0 if absent
-  awk -v k="$2:" '$1 == k { print $2; found = 1; exit } END { if (!found) print 0 }' "$1" 2>/dev/null || echo 0
-}
 
 one_run() {
   local d=$1 rep=$2 dump_pid pid t0 ta i first rss=0 pss=0 p pids

@@ -9,6 +9,7 @@ import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -53,12 +54,16 @@ public record DaemonOptions(
     @FunctionalInterface
     public interface UdpTransportFactory {
         /** UDP sockets in the calling thread's network namespace, signed when the settings carry a key. */
-        UdpTransportFactory SOCKETS = (source, interfaceName, settings, drops, peers, vrid) -> ProtocolMismatchWatch.openUdp(
-                source, interfaceName, settings.port(), settings.signed() ? new AdvertAuth(settings.key()) : null, drops, peers,
-                vrid);
+        UdpTransportFactory SOCKETS = (source, interfaceName, settings, drops, expected) -> ProtocolMismatchWatch.openUdp(
+                source, interfaceName, settings.port(), settings.signed() ? new AdvertAuth(settings.key()) : null, drops,
+                expected);
 
+        /**
+         * @param expected the VRIDs this socket serves, each with its configured peers; the daemon keeps it up to date
+         *     as instances on the socket start and stop (see {@link ProtocolMismatchWatch#openUdp})
+         */
         VrrpTransport open(InetAddress source, String interfaceName, TransportSettings settings, DropCounters drops,
-                Set<InetAddress> peers, int vrid) throws IOException;
+                Map<Integer, Set<InetAddress>> expected) throws IOException;
     }
 
     @FunctionalInterface

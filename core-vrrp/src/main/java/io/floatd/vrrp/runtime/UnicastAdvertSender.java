@@ -56,15 +56,37 @@ final class UnicastAdvertSender implements AdvertSender {
         return List.of(source);
     }
 
+    /**
+     * The messages last encoded, one per peer (VRRPv3's checksum covers the destination), and their priority. Only
+     * the priority changes an instance's advert (the addresses and interval are fixed until a reload, which makes a
+     * new sender), so a Master sends the same bytes every interval and encodes them once per priority.
+     */
+    private record Encoded(int priority, byte[][] perPeer) {
+    }
+
+    private volatile Encoded encoded;
+
     @Override
     public void sendAdvert(int priority) {
-        VrrpPacket packet = packet(priority);
-        for (UnicastPeer peer : config.unicastPeers()) {
+        List<UnicastPeer> peers = config.unicastPeers();
+        Encoded e = encoded;
+        if (e == null || e.priority() != priority) {
+            VrrpPacket packet = packet(priority);
+            byte[][] bytes = new byte[peers.size()][];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = packet.encode(source, peers.get(i).address());
+            }
+            e = new Encoded(priority, bytes);
+            encoded = e;
+        }
+        for (int i = 0; i < peers.size(); i++) {
+            UnicastPeer peer = peers.get(i);
             try {
-                transport.send(peer.address(), packet.encode(source, peer.address()));
-            } catch (IOException e) {
+                // transports copy the message out (and UDP's signing makes a new datagram): the cached bytes stay as they are
+                transport.send(peer.address(), e.perPeer()[i]);
+            } catch (IOException ex) {
                 sendErrors.increment();
-                logRateLimited(peer, e);
+                logRateLimited(peer, ex);
             }
         }
     }

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -53,7 +54,11 @@ public final class VrrpDaemon implements AutoCloseable {
             TakeoverOrchestrator takeover) {
     }
 
-    private record Endpoint(VrrpTransport transport, AdvertReceiver receiver) {
+    /**
+     * @param udpPeers UDP only (else empty): the VRIDs of the instances on this socket, with their peers, for the
+     *     protocol-112 mismatch watch (one socket serves many instances; the first one's alone is not enough)
+     */
+    private record Endpoint(VrrpTransport transport, AdvertReceiver receiver, Map<Integer, Set<InetAddress>> udpPeers) {
     }
 
     private record EndpointKey(InetAddress source, String interfaceName, io.floatd.vrrp.config.TransportSettings transport) {
@@ -111,13 +116,18 @@ public final class VrrpDaemon implements AutoCloseable {
         synchronized (endpoints) {
             endpoint = endpoints.get(key);
             if (endpoint == null) {
-                VrrpTransport transport = openTransport(ic, source, options);
-                endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops));
+                Map<Integer, Set<InetAddress>> udpPeers = new java.util.concurrent.ConcurrentHashMap<>();
+                VrrpTransport transport = openTransport(ic, source, options, udpPeers);
+                endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops), udpPeers);
                 endpoints.put(key, endpoint);
                 if (started) {
                     startReceiver(endpoint);
                 }
             }
+        }
+        if (ic.transport().udp()) {
+            endpoint.udpPeers().put(ic.virtualRouterId(),
+                    ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         }
         VrrpParams params = new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),
                 ic.preempt(), ic.preemptDelay().toNanos(), source, ic.initialState() == InitialState.MASTER);
@@ -141,14 +151,13 @@ public final class VrrpDaemon implements AutoCloseable {
     }
 
     /** Protocol 112 unless the instance has {@code transport { udp ... }}. */
-    private VrrpTransport openTransport(InstanceConfig ic, InetAddress source, DaemonOptions options) throws IOException {
+    private VrrpTransport openTransport(InstanceConfig ic, InetAddress source, DaemonOptions options,
+            Map<Integer, Set<InetAddress>> udpPeers) throws IOException {
         if (!ic.transport().udp()) {
             return options.transports().open(source, ic.interfaceName());
         }
         LOG.log(Level.INFO, "VRRP_Instance({0}) sends VRRP over {1}", ic.name(), ic.transport());
-        return options.udpTransports().open(source, ic.interfaceName(), ic.transport(), drops,
-                ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toSet()),
-                ic.virtualRouterId());
+        return options.udpTransports().open(source, ic.interfaceName(), ic.transport(), drops, udpPeers);
     }
 
     private static AdvertCheck.Expectations expectations(InstanceConfig ic) {
@@ -335,6 +344,7 @@ public final class VrrpDaemon implements AutoCloseable {
             Wiring w = wiring.get(i.config().name());
             w.active().set(false);
             w.endpoint().receiver().unlisten(i.config().virtualRouterId(), i.runner());
+            w.endpoint().udpPeers().remove(i.config().virtualRouterId());
             loop.post(() -> {
                 i.runner().handle(new VrrpEvent.Shutdown());
                 loop.remove(i.runner());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,17 +20,15 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
 
     private final RawIpTransport raw;
-    private final Set<InetAddress> peers;
-    private final int vrid;
+    private final Map<Integer, Set<InetAddress>> expected;
     private final int port;
     private final DropCounters drops;
     private final Set<InetAddress> logged = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    private ProtocolMismatchWatch(RawIpTransport raw, Set<InetAddress> peers, int vrid, int port, DropCounters drops) {
+    private ProtocolMismatchWatch(RawIpTransport raw, Map<Integer, Set<InetAddress>> expected, int port, DropCounters drops) {
         this.raw = raw;
-        this.peers = peers;
-        this.vrid = vrid;
+        this.expected = expected;
         this.port = port;
         this.drops = drops;
     }
@@ -38,15 +37,17 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
      * Opens the UDP transport and, when a raw socket can be opened (CAP_NET_RAW), the watch with it; the watch
      * closes with the transport. Without CAP_NET_RAW the UDP transport still works, without the watch.
      *
-     * @param vrid only protocol-112 packets for this virtual router count: the same peers may run other instances
-     *     over protocol 112 on purpose
+     * @param expected every virtual router served over this UDP socket (one socket serves all the instances with the
+     *     same source, interface and transport settings), by VRID, with its configured peers; read live, so the
+     *     caller adds and removes instances as they start and stop. Only a protocol-112 packet whose VRID is in it,
+     *     from one of that VRID's peers, counts: the same peers may run other instances over protocol 112 on purpose
      */
     public static UdpTransport openUdp(InetAddress source, String interfaceName, int port, AdvertAuth auth,
-            DropCounters drops, Set<InetAddress> peers, int vrid) throws IOException {
+            DropCounters drops, Map<Integer, Set<InetAddress>> expected) throws IOException {
         UdpTransport udp = UdpTransport.open(source, interfaceName, port, auth, drops);
         try {
             RawIpTransport raw = RawIpTransport.open(source, interfaceName);
-            ProtocolMismatchWatch watch = new ProtocolMismatchWatch(raw, Set.copyOf(peers), vrid, port, drops);
+            ProtocolMismatchWatch watch = new ProtocolMismatchWatch(raw, expected, port, drops);
             udp.closeWith(watch);
             Thread.ofPlatform().name("vrrp-112-watch").daemon(true).start(watch::run);
         } catch (IOException e) {
@@ -64,15 +65,21 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            if (d != null && peers.contains(d.source()) && d.payload().length >= 2 && (d.payload()[1] & 0xff) == vrid) {
+            if (d != null && d.payload().length >= 2 && counts(d.source(), d.payload()[1] & 0xff)) {
                 drops.increment(DropReason.TRANSPORT_MISMATCH);
                 if (logged.add(d.source())) {
-                    LOG.log(Level.ERROR, "peer {0} sends VRRP over protocol 112 but this instance expects UDP port {1}:"
-                            + " set the same transport on both nodes, or both will be Master"
-                            + " (transport_mismatch counts each such packet)", Structs.text(d.source()), String.valueOf(port));
+                    LOG.log(Level.ERROR, "peer {0} sends VRRP over protocol 112 (VRID {1}) but this node expects UDP port {2}"
+                            + " for it: set the same transport on both nodes, or both will be Master"
+                            + " (transport_mismatch counts each such packet)", Structs.text(d.source()),
+                            String.valueOf(d.payload()[1] & 0xff), String.valueOf(port));
                 }
             }
         }
+    }
+
+    private boolean counts(InetAddress source, int vrid) {
+        Set<InetAddress> peers = expected.get(vrid);
+        return peers != null && peers.contains(source);
     }
 
     /** Peers seen on protocol 112 so far. */

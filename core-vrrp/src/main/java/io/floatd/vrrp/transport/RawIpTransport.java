@@ -1,6 +1,5 @@
 package io.floatd.vrrp.transport;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -8,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.floatd.vrrp.transport.internal.Libc;
 import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.vrrp.transport.internal.ReceiveBuffers;
+import io.floatd.vrrp.transport.internal.SendBuffers;
 import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -54,6 +55,10 @@ public final class RawIpTransport implements VrrpTransport {
 
     private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReceiveBuffers rx;
+    private final SendBuffers tx;
+    private final String recvWhat;
     private volatile boolean closed;
 
     private RawIpTransport(InetAddress source, String interfaceName, int ifIndex, int sendFd, int receiveFd, int wakeFd) {
@@ -64,6 +69,11 @@ public final class RawIpTransport implements VrrpTransport {
         this.sendFd = sendFd;
         this.receiveFd = receiveFd;
         this.wakeFd = wakeFd;
+        this.rx = new ReceiveBuffers(receiveFd, wakeFd, RECEIVE_BUFFER, CONTROL_BUFFER);
+        this.tx = new SendBuffers((arena, to) -> new SendBuffers.Destination(
+                Structs.sockaddr(arena, to, Structs.needsScope(to) ? ifIndex : 0),
+                "vrrp " + interfaceName + ": send to " + Structs.text(to)));
+        this.recvWhat = "vrrp " + interfaceName + ": recvmsg";
     }
 
     /**
@@ -152,12 +162,12 @@ public final class RawIpTransport implements VrrpTransport {
         useLock.readLock().lock();
         try {
             ensureOpen();
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment buf = arena.allocateFrom(JAVA_BYTE, vrrpMessage);
-                int scope = Structs.needsScope(destination) ? ifIndex : 0;
-                MemorySegment to = Structs.sockaddr(arena, destination, scope);
-                Libc.sendto(sendFd, buf, vrrpMessage.length, Libc.MSG_DONTWAIT, to,
-                        "vrrp " + interfaceName + ": send to " + Structs.text(destination));
+            SendBuffers.Destination to = tx.destination(destination);
+            sendLock.lock();
+            try {
+                Libc.sendto(sendFd, tx.copy(vrrpMessage), vrrpMessage.length, Libc.MSG_DONTWAIT, to.sockaddr(), to.what());
+            } finally {
+                sendLock.unlock();
             }
         } finally {
             useLock.readLock().unlock();
@@ -183,49 +193,41 @@ public final class RawIpTransport implements VrrpTransport {
 
     private ReceivedDatagram receiveUntil(long deadline) throws IOException {
         ensureOpen();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(16, 4); // two struct pollfd { int fd; short events; short revents; }
-            fds.set(JAVA_INT, 0, receiveFd);
-            fds.set(JAVA_SHORT, 4, Libc.POLLIN);
-            fds.set(JAVA_INT, 8, wakeFd);
-            fds.set(JAVA_SHORT, 12, Libc.POLLIN);
-            MemorySegment buf = arena.allocate(RECEIVE_BUFFER, 8);
-            MemorySegment name = arena.allocate(Structs.SOCKADDR_IN6_SIZE, 8);
-            MemorySegment control = arena.allocate(CONTROL_BUFFER, 8);
-            MemorySegment iov = arena.allocate(Structs.IOVEC);
-            iov.set(ADDRESS, 0, buf);
-            iov.set(JAVA_LONG, 8, buf.byteSize());
-            MemorySegment msg = arena.allocate(Structs.MSGHDR);
-            while (true) {
-                int waitMillis = Structs.pollMillis(deadline);
-                fds.set(JAVA_SHORT, 6, (short) 0);
-                fds.set(JAVA_SHORT, 14, (short) 0);
-                int ready = Libc.poll(fds, 2, waitMillis);
-                if (closed || fds.get(JAVA_SHORT, 14) != 0) {
-                    throw new AsynchronousCloseException();
-                }
-                if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
-                    Structs.resetMsghdr(msg, name, iov, control);
-                    long n;
-                    try {
-                        n = Libc.recvmsg(receiveFd, msg, Libc.MSG_DONTWAIT, "vrrp " + interfaceName + ": recvmsg");
-                    } catch (NativeException e) {
-                        if (e.errno() != Libc.EAGAIN && e.errno() != Libc.EINTR) {
-                            throw e;
-                        }
-                        n = -1;
+        MemorySegment fds = rx.fds;
+        MemorySegment buf = rx.buf;
+        MemorySegment name = rx.name;
+        MemorySegment control = rx.control;
+        MemorySegment iov = rx.iov;
+        MemorySegment msg = rx.msg;
+        while (true) {
+            int waitMillis = Structs.pollMillis(deadline);
+            fds.set(JAVA_SHORT, 6, (short) 0);
+            fds.set(JAVA_SHORT, 14, (short) 0);
+            int ready = Libc.poll(fds, 2, waitMillis);
+            if (closed || fds.get(JAVA_SHORT, 14) != 0) {
+                throw new AsynchronousCloseException();
+            }
+            if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
+                Structs.resetMsghdr(msg, name, iov, control);
+                long n;
+                try {
+                    n = Libc.recvmsg(receiveFd, msg, Libc.MSG_DONTWAIT, recvWhat);
+                } catch (NativeException e) {
+                    if (e.errno() != Libc.EAGAIN && e.errno() != Libc.EINTR) {
+                        throw e;
                     }
-                    if (n >= 0) {
-                        ReceivedDatagram d = ipv6 ? parse6(msg, buf, name, control, (int) n) : parse4(msg, buf, control, (int) n);
-                        if (d != null) {
-                            return d;
-                        }
+                    n = -1;
+                }
+                if (n >= 0) {
+                    ReceivedDatagram d = ipv6 ? parse6(msg, buf, name, control, (int) n) : parse4(msg, buf, control, (int) n);
+                    if (d != null) {
+                        return d;
                     }
-                    continue; // a malformed or vanished packet: keep waiting
                 }
-                if (ready >= 0 && deadline - System.nanoTime() <= 0) {
-                    return null;
-                }
+                continue; // a malformed or vanished packet: keep waiting
+            }
+            if (ready >= 0 && deadline - System.nanoTime() <= 0) {
+                return null;
             }
         }
     }

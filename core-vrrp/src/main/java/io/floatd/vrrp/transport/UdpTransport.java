@@ -1,6 +1,5 @@
 package io.floatd.vrrp.transport;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -10,6 +9,8 @@ import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.transport.internal.Libc;
 import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.vrrp.transport.internal.ReceiveBuffers;
+import io.floatd.vrrp.transport.internal.SendBuffers;
 import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -66,6 +67,10 @@ public final class UdpTransport implements VrrpTransport {
     private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
     private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReceiveBuffers rx;
+    private final SendBuffers tx;
+    private final String recvWhat;
     private volatile boolean closed;
     private volatile AutoCloseable companion;
     /** Peers that answered with ICMP port unreachable since their last datagram reached us. */
@@ -82,6 +87,11 @@ public final class UdpTransport implements VrrpTransport {
         this.wakeFd = wakeFd;
         this.auth = auth;
         this.drops = drops == null ? new DropCounters() : drops;
+        this.rx = new ReceiveBuffers(fd, wakeFd, RECEIVE_BUFFER, CONTROL_BUFFER);
+        this.tx = new SendBuffers((arena, to) -> new SendBuffers.Destination(
+                withPort(Structs.sockaddr(arena, to, Structs.needsScope(to) ? ifIndex : 0), port),
+                "vrrp " + interfaceName + ": udp send to " + Structs.text(to) + " port " + port));
+        this.recvWhat = "vrrp " + interfaceName + ": udp recvmsg";
     }
 
     /**
@@ -157,12 +167,12 @@ public final class UdpTransport implements VrrpTransport {
         useLock.readLock().lock();
         try {
             ensureOpen();
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment buf = arena.allocateFrom(JAVA_BYTE, datagram);
-                int scope = Structs.needsScope(destination) ? ifIndex : 0;
-                MemorySegment to = withPort(Structs.sockaddr(arena, destination, scope), port);
-                Libc.sendto(fd, buf, datagram.length, Libc.MSG_DONTWAIT, to,
-                        "vrrp " + interfaceName + ": udp send to " + Structs.text(destination) + " port " + port);
+            SendBuffers.Destination to = tx.destination(destination);
+            sendLock.lock();
+            try {
+                Libc.sendto(fd, tx.copy(datagram), datagram.length, Libc.MSG_DONTWAIT, to.sockaddr(), to.what());
+            } finally {
+                sendLock.unlock();
             }
         } finally {
             useLock.readLock().unlock();
@@ -188,53 +198,45 @@ public final class UdpTransport implements VrrpTransport {
 
     private ReceivedDatagram receiveUntil(long deadline) throws IOException {
         ensureOpen();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(16, 4);
-            fds.set(JAVA_INT, 0, fd);
-            fds.set(JAVA_SHORT, 4, Libc.POLLIN);
-            fds.set(JAVA_INT, 8, wakeFd);
-            fds.set(JAVA_SHORT, 12, Libc.POLLIN);
-            MemorySegment buf = arena.allocate(RECEIVE_BUFFER, 8);
-            MemorySegment name = arena.allocate(Structs.SOCKADDR_IN6_SIZE, 8);
-            MemorySegment control = arena.allocate(CONTROL_BUFFER, 8);
-            MemorySegment iov = arena.allocate(Structs.IOVEC);
-            iov.set(ADDRESS, 0, buf);
-            iov.set(JAVA_LONG, 8, buf.byteSize());
-            MemorySegment msg = arena.allocate(Structs.MSGHDR);
-            while (true) {
-                int waitMillis = Structs.pollMillis(deadline);
-                fds.set(JAVA_SHORT, 6, (short) 0);
-                fds.set(JAVA_SHORT, 14, (short) 0);
-                int ready = Libc.poll(fds, 2, waitMillis);
-                if (closed || fds.get(JAVA_SHORT, 14) != 0) {
-                    throw new AsynchronousCloseException();
+        MemorySegment fds = rx.fds;
+        MemorySegment buf = rx.buf;
+        MemorySegment name = rx.name;
+        MemorySegment control = rx.control;
+        MemorySegment iov = rx.iov;
+        MemorySegment msg = rx.msg;
+        while (true) {
+            int waitMillis = Structs.pollMillis(deadline);
+            fds.set(JAVA_SHORT, 6, (short) 0);
+            fds.set(JAVA_SHORT, 14, (short) 0);
+            int ready = Libc.poll(fds, 2, waitMillis);
+            if (closed || fds.get(JAVA_SHORT, 14) != 0) {
+                throw new AsynchronousCloseException();
+            }
+            if (ready > 0 && (fds.get(JAVA_SHORT, 6) & POLLERR) != 0) {
+                drainErrors(msg, name, iov, control);
+            }
+            if (ready > 0 && (fds.get(JAVA_SHORT, 6) & Libc.POLLIN) != 0) {
+                Structs.resetMsghdr(msg, name, iov, control);
+                long n;
+                try {
+                    n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, recvWhat);
+                } catch (NativeException e) {
+                    // EAGAIN/EINTR, or ECONNREFUSED left by an ICMP port unreachable: keep waiting
+                    n = -1;
                 }
-                if (ready > 0 && (fds.get(JAVA_SHORT, 6) & POLLERR) != 0) {
-                    drainErrors(msg, name, iov, control);
-                }
-                if (ready > 0 && (fds.get(JAVA_SHORT, 6) & Libc.POLLIN) != 0) {
-                    Structs.resetMsghdr(msg, name, iov, control);
-                    long n;
-                    try {
-                        n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, "vrrp " + interfaceName + ": udp recvmsg");
-                    } catch (NativeException e) {
-                        // EAGAIN/EINTR, or ECONNREFUSED left by an ICMP port unreachable: keep waiting
-                        n = -1;
+                if (n >= 0) {
+                    ReceivedDatagram d = parse(msg, buf, name, control, (int) n);
+                    if (d != null) {
+                        return d;
                     }
-                    if (n >= 0) {
-                        ReceivedDatagram d = parse(msg, buf, name, control, (int) n);
-                        if (d != null) {
-                            return d;
-                        }
-                    }
-                    continue;
                 }
-                if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
-                    continue;
-                }
-                if (ready >= 0 && deadline - System.nanoTime() <= 0) {
-                    return null;
-                }
+                continue;
+            }
+            if (ready > 0 && fds.get(JAVA_SHORT, 6) != 0) {
+                continue;
+            }
+            if (ready >= 0 && deadline - System.nanoTime() <= 0) {
+                return null;
             }
         }
     }

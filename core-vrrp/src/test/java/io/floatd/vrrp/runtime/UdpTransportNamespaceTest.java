@@ -227,6 +227,29 @@ class UdpTransportNamespaceTest {
         await(() -> da.drops().count(DropReason.TRANSPORT_MISMATCH) > 0, "A to notice B's protocol-112 adverts");
     }
 
+    /**
+     * Issue 8: one UDP socket serves every instance with the same source and transport, and the watch used to know
+     * the first instance's VRID alone, so a peer left on protocol 112 for any other instance went unnoticed (both
+     * Master in silence). Here VI_1 agrees on UDP and only VI_2 (the second instance on A's socket) does not.
+     */
+    @Test
+    void peerStillOnProtocol112ForTheSecondInstanceOnASharedSocketIsReported() throws Exception {
+        Netns.requireRoot();
+        lan = Lan.create("us", 2);
+        Netns a = lan.host(0);
+        Netns b = lan.host(1);
+        String ipA = Lan.address(0);
+        String ipB = Lan.address(1);
+        String udp = "transport {\n udp\n }";
+        VrrpDaemon da = start(a, conf(150, ipA, ipB, udp) + conf(150, ipA, ipB, udp).replace("VI_1", "VI_2")
+                .replace("virtual_router_id 51", "virtual_router_id 52").replace("203.0.113.10", "203.0.113.11"));
+        start(b, conf(100, ipB, ipA, udp) + conf(100, ipB, ipA, "").replace("VI_1", "VI_2")
+                .replace("virtual_router_id 51", "virtual_router_id 52").replace("203.0.113.10", "203.0.113.11"));
+        await(() -> da.drops().count(DropReason.TRANSPORT_MISMATCH) > 0, "A to notice B's protocol-112 adverts for VI_2");
+        // VI_1 agrees on UDP: A hears B there, so A's VI_1 stays Master and B's VI_1 is not on protocol 112
+        assertEquals(VrrpState.MASTER, da.instances().getFirst().runner().state().state());
+    }
+
     /** A reload opens sockets in the calling thread's namespace, as SIGHUP does in the daemon's. */
     private static String reload(Netns ns, VrrpDaemon d, FloatdConfig next) {
         return ns.runInside(() -> d.reload(next));

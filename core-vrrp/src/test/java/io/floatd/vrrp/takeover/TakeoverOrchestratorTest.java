@@ -482,6 +482,40 @@ class TakeoverOrchestratorTest {
         }
     }
 
+    /**
+     * Issue 8: a daemon serving 255 instances has 255 orchestrators. Each takes over and re-checks on virtual threads
+     * and one shared timer: the platform threads do not grow with the instances (they were four per instance, ~100
+     * MiB of stacks at 255). A closed orchestrator leaves nothing behind on the shared timer.
+     */
+    @Test
+    void twoHundredFiftyFiveInstancesTakeOverWithoutAPlatformThreadEach() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int before = threads.getThreadCount();
+        List<Scripted> providers = new ArrayList<>();
+        List<TakeoverOrchestrator> all = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 255; i++) {
+                Scripted p = new Scripted();
+                providers.add(p);
+                TakeoverOrchestrator o = new TakeoverOrchestrator("VI_" + i, p, NanoClock.SYSTEM, false,
+                        fast().recheckInterval(Duration.ofMillis(100)).build(), events::add);
+                all.add(o);
+                o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+            }
+            await(() -> providers.stream().allMatch(p -> p.holder.isSelf()));
+            long reads = count("holder");
+            await(() -> count("holder") >= reads + 255); // re-checks run
+            int during = threads.getThreadCount();
+            assertTrue(during - before <= 4, "platform threads: " + before + " before, " + during + " with 255 instances");
+        } finally {
+            all.forEach(TakeoverOrchestrator::close);
+        }
+        sleep(100);
+        long closed = count("holder");
+        sleep(300);
+        assertEquals(closed, count("holder"), "a closed orchestrator re-checks no more");
+    }
+
     private static void await(BooleanSupplier c) {
         long end = System.nanoTime() + 10_000_000_000L;
         while (!c.getAsBoolean()) {

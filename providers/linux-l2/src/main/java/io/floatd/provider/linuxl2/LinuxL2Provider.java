@@ -62,18 +62,25 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
     @Override
     public synchronized Holder holder() throws ProviderException {
         ensureOpen();
-        List<RtNetlink.Address> present = dump();
+        List<RtNetlink.Wanted> wanted = new java.util.ArrayList<>(vips.size());
         for (VirtualAddress va : vips) {
-            int ifIndex;
             try {
-                ifIndex = announcer.ifIndex(device(va));
+                wanted.add(new RtNetlink.Wanted(announcer.ifIndex(device(va)), va.address().getAddress()));
             } catch (NativeException e) {
                 if (e.errno() == Libc.ENODEV) {
                     return Holder.nobody();
                 }
                 throw failure("cannot look up " + device(va), e);
             }
-            if (find(present, ifIndex, va) == null) {
+        }
+        List<RtNetlink.Address> present;
+        try {
+            present = netlink.addresses(wanted);
+        } catch (NativeException e) {
+            throw failure("cannot list addresses", e);
+        }
+        for (int i = 0; i < vips.size(); i++) {
+            if (find(present, wanted.get(i).ifIndex(), vips.get(i)) == null) {
                 return Holder.nobody();
             }
         }

@@ -192,6 +192,34 @@ class LinuxL2ProviderTest {
         }
     }
 
+    /**
+     * Issue 8: the holder read compares each listed address in the netlink buffer and builds only the ones it looks
+     * for; among many addresses (a node serving 255 VIPs) it still finds each of its own, IPv4 and IPv6, on its
+     * device only, and NOBODY as soon as one is missing.
+     */
+    @Test
+    void holderFindsItsOwnAddressesAmongManyOnTheirDevice() throws Exception {
+        for (int i = 1; i <= 40; i++) {
+            node1.exec("ip", "addr", "add", "10.199.1." + i + "/32", "dev", Lan.IFNAME);
+        }
+        node1.exec("ip", "addr", "add", "10.199.2.7/32", "dev", "lo"); // the right address on another device
+        try (LinuxL2Provider p = provider(node1, vip("10.199.1.33", 32, null), vip("fd00:199::133", 128, null));
+                LinuxL2Provider elsewhere = provider(node1, vip("10.199.2.7", 32, null))) {
+            assertEquals(Holder.Kind.NOBODY, p.holder().kind(), "the IPv6 one is missing");
+            node1.exec("ip", "addr", "add", "fd00:199::133/128", "dev", Lan.IFNAME, "nodad");
+            assertEquals(Holder.self(Lan.IFNAME), p.holder());
+            node1.exec("ip", "addr", "del", "10.199.1.33/32", "dev", Lan.IFNAME);
+            assertEquals(Holder.Kind.NOBODY, p.holder().kind(), "the IPv4 one is gone");
+            assertEquals(Holder.Kind.NOBODY, elsewhere.holder().kind(), "on lo, not on " + Lan.IFNAME);
+        } finally {
+            for (int i = 1; i <= 40; i++) {
+                node1.tryExec("ip", "addr", "del", "10.199.1." + i + "/32", "dev", Lan.IFNAME);
+            }
+            node1.tryExec("ip", "addr", "del", "fd00:199::133/128", "dev", Lan.IFNAME);
+            node1.tryExec("ip", "addr", "del", "10.199.2.7/32", "dev", "lo");
+        }
+    }
+
     @Test
     void missingDeviceIsAFatalOneLineError() throws Exception {
         try (LinuxL2Provider p = provider(node0, vip(VIP4, 24, "eth9"))) {
