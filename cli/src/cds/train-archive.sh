@@ -2,8 +2,8 @@
 # usage: train-archive.sh JAVA JAR ARCHIVE [SECONDS]
 #
 # Writes ARCHIVE, a dynamic AppCDS archive of the classes `floatd run` loads up to and past its first advert, so a
-# launcher that passes -XX:SharedArchiveFile=ARCHIVE maps them instead of loading them from the jars (about half
-# the time to the first advert). A training run: JAVA (a Java 25 runtime with its default CDS archive: the one that
+# launcher that passes -XX:SharedArchiveFile=ARCHIVE maps them instead of loading them from the jars (the first
+# advert 0.1-0.2 s sooner). A training run: JAVA (a Java 25 runtime with its default CDS archive: the one that
 # will run the archive) runs JAR `run --dry-run` on train.conf (next to this script: UDP transport on loopback,
 # address owner, so it advertises at once; no network; without root, no VIP) with -XX:ArchiveClassesAtExit for
 # SECONDS (default 4), then SIGTERM; then the archive is checked with -Xshare:on.
