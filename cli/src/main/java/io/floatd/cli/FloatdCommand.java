@@ -35,8 +35,8 @@ public final class FloatdCommand implements Runnable {
 
     /**
      * The subcommands, in the order {@code --help} lists them. picocli reflects over every command it is given
-     * (annotations, fields, their types): for all of them that is a tenth of a second before {@code floatd run}
-     * reaches its first advert, so {@link #commandLine(String...)} adds only the one asked for.
+     * (annotations, fields, the types they name: {@code demo}'s reach into the AWS provider), all of it before
+     * {@code floatd run} reaches its first advert, so {@link #commandLine(String...)} adds only the one asked for.
      */
     private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
