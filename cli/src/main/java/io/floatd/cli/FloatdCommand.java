@@ -1,5 +1,8 @@
 package io.floatd.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,9 +11,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "VRRP failover daemon that moves Linux VIPs and cloud IPs.",
-        subcommands = {RunCommand.class, StatusCommand.class, HandoverCommand.Handover.class, HandoverCommand.Resume.class,
-                CheckCommand.class, DemoCommand.class, VersionCommand.class, picocli.AutoComplete.GenerateCompletion.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (or a clean stop on SIGTERM/SIGINT)",
@@ -33,8 +33,45 @@ public final class FloatdCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, status, handover, resume, check, demo or version");
     }
 
+    /**
+     * The subcommands, in the order {@code --help} lists them. picocli reflects over every command it is given
+     * (annotations, fields, the types they name: {@code demo}'s reach into the AWS provider), all of it before
+     * {@code floatd run} reaches its first advert, so {@link #commandLine(String...)} adds only the one asked for.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand::new);
+        m.put("status", StatusCommand::new);
+        m.put("handover", HandoverCommand.Handover::new);
+        m.put("resume", HandoverCommand.Resume::new);
+        m.put("check", CheckCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("version", VersionCommand::new);
+        m.put("generate-completion", picocli.AutoComplete.GenerateCompletion::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return m;
+    }
+
+    /** The command line with every subcommand. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code argv}: with only the subcommand {@code argv[0]} names, or with all of them when it
+     * names none, or names one that lists or describes the others ({@code help}, {@code generate-completion}).
+     */
+    static CommandLine commandLine(String... argv) {
         CommandLine cl = new CommandLine(new FloatdCommand());
+        String only = argv.length > 0 && SUBCOMMANDS.containsKey(argv[0])
+                && !argv[0].equals("help") && !argv[0].equals("generate-completion") ? argv[0] : null;
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (only == null || only.equals(name)) {
+                cl.addSubcommand(name, command.get());
+            }
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("floatd: " + ex.getMessage());
@@ -49,6 +86,6 @@ public final class FloatdCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 }

@@ -100,7 +100,9 @@ final class RunCommand implements Callable<Integer> {
         if (statusAddress != null) {
             VrrpDaemon d = daemon;
             try {
-                status = StatusServer.start(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
+                // bound now (an address in use stops floatd before it sends anything), served once the instances
+                // run: Netty's start-up (~50 ms) does not delay the first advert
+                status = StatusServer.bind(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
                         () -> d.loop().alive(),
                         (action, instance) -> "handover".equals(action) ? d.handover(instance) : d.resume(instance));
             } catch (IOException e) {
@@ -117,6 +119,14 @@ final class RunCommand implements Callable<Integer> {
                 loaded.get().instances().size(), config.file);
         daemon.start();
         if (status != null) {
+            try {
+                status.serve();
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "cannot serve the status endpoint: {0}", e.getMessage());
+                daemon.shutdown();
+                status.close();
+                return FloatdCommand.EXIT_START;
+            }
             LOG.log(Level.INFO, "Status endpoint on http://{0}:{1}/status (also /metrics, /healthz)",
                     status.address().getHostString(), String.valueOf(status.address().getPort()));
         }

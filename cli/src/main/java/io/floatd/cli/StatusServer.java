@@ -6,10 +6,10 @@ import io.floatd.vrrp.status.StatusSnapshot;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -32,6 +32,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -45,19 +47,23 @@ import java.util.function.Supplier;
  * never waits for, or posts to, the VRRP loop.
  */
 final class StatusServer implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final Channel channel;
+    private static final int BACKLOG = 128;
 
-    private StatusServer(EventLoopGroup group, Channel channel) {
-        this.group = group;
-        this.channel = channel;
+    private final ServerSocketChannel socket;
+    private final Supplier<StatusSnapshot> snapshots;
+    private final BooleanSupplier healthy;
+    private final Control control;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    private StatusServer(ServerSocketChannel socket, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
+            Control control) {
+        this.socket = socket;
+        this.snapshots = snapshots;
+        this.healthy = healthy;
+        this.control = control;
     }
 
-    /**
-     * Binds {@code address} (port 0: any free port) and serves.
-     *
-     * @throws IOException when the address cannot be bound (in use, not local), with a one-line message
-     */
     /** What {@code POST /handover} and {@code POST /resume} do: the instances acted on, empty for an unknown name. */
     @FunctionalInterface
     interface Control {
@@ -68,57 +74,103 @@ final class StatusServer implements AutoCloseable {
         return start(address, snapshots, healthy, null);
     }
 
+    /** {@link #bind} then {@link #serve}. */
     static StatusServer start(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
             Control control) throws IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("floatd-status", true),
-                NioIoHandler.newFactory());
+        StatusServer s = bind(address, snapshots, healthy, control);
         try {
-            ServerBootstrap b = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(
-                                    new ReadTimeoutHandler(10, TimeUnit.SECONDS),
-                                    new HttpServerCodec(4096, 8192, 8192),
-                                    new HttpObjectAggregator(8192),
-                                    new Handler(snapshots, healthy, control));
-                        }
-                    });
-            InetSocketAddress sa = address.socketAddress();
-            if (sa.isUnresolved()) {
-                throw new IOException("status endpoint " + address + ": unknown host " + address.host());
-            }
-            Channel ch = b.bind(sa).sync().channel();
-            return new StatusServer(group, ch);
-        } catch (InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            Thread.currentThread().interrupt();
-            throw new IOException("status endpoint " + address + ": interrupted while binding", e);
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("status endpoint")) {
-                throw io;
-            }
+            s.serve();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * Binds {@code address} (port 0: any free port) without serving yet: {@code floatd run} binds before the VRRP
+     * loop starts, so an address in use stops it before anything is sent, and starts Netty ({@link #serve}) once
+     * the first adverts are out. Connections made in between wait in the backlog.
+     *
+     * @throws IOException when the address cannot be bound (in use, not local), with a one-line message
+     */
+    static StatusServer bind(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
+            Control control) throws IOException {
+        InetSocketAddress sa = address.socketAddress();
+        if (sa.isUnresolved()) {
+            throw new IOException("status endpoint " + address + ": unknown host " + address.host());
+        }
+        ServerSocketChannel socket = ServerSocketChannel.open();
+        try {
+            socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            socket.bind(sa, BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (e instanceof BindException && why.toLowerCase().contains("in use")) {
                 why = "port already in use";
             }
             throw new IOException("status endpoint " + address + ": " + why + " (--status-address HOST:PORT or off)", e);
         }
+        return new StatusServer(socket, snapshots, healthy, control);
+    }
+
+    /** Starts the Netty event loop on the bound socket and accepts connections. */
+    void serve() throws IOException {
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("floatd-status", true),
+                NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(g)
+                .channelFactory(() -> new NioServerSocketChannel(socket))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new ReadTimeoutHandler(10, TimeUnit.SECONDS),
+                                new HttpServerCodec(4096, 8192, 8192),
+                                new HttpObjectAggregator(8192),
+                                new Handler(snapshots, healthy, control));
+                    }
+                });
+        // the socket is bound already: registering it is enough (an active channel starts accepting)
+        ChannelFuture registered = b.register().awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IOException("status endpoint " + address() + ": " + registered.cause().getMessage(), registered.cause());
+        }
+        synchronized (this) {
+            group = g;
+            channel = registered.channel();
+        }
     }
 
     /** The bound address (the actual port when 0 was asked). */
     InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        try {
+            return (InetSocketAddress) socket.getLocalAddress();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(1000);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+        Channel ch;
+        EventLoopGroup g;
+        synchronized (this) {
+            ch = channel;
+            g = group;
+        }
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(1000);
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+        } else {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing a listening socket that never served
+            }
+        }
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

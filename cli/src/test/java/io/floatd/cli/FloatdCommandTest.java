@@ -26,11 +26,30 @@ class FloatdCommandTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = FloatdCommand.commandLine();
+        CommandLine cl = FloatdCommand.commandLine(args);   // as main builds it
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void onlyTheSubcommandAskedForIsBuiltExceptForHelpAndCompletion() {
+        var all = java.util.List.of("run", "status", "handover", "resume", "check", "demo", "version",
+                "generate-completion", "help");
+        assertEquals(java.util.List.of("run"), java.util.List.copyOf(FloatdCommand.commandLine("run", "-f", "x").getSubcommands().keySet()));
+        assertEquals(java.util.List.of("check"), java.util.List.copyOf(FloatdCommand.commandLine("check").getSubcommands().keySet()));
+        for (String[] argv : new String[][] {{}, {"--help"}, {"help", "run"}, {"generate-completion"}, {"nonsense"}}) {
+            assertEquals(all, java.util.List.copyOf(FloatdCommand.commandLine(argv).getSubcommands().keySet()),
+                    () -> String.join(" ", argv));
+        }
+        Run help = run("--help");
+        for (String cmd : all) {
+            assertTrue(help.out().contains("\n  " + cmd + " "), () -> cmd + " in\n" + help.out());
+        }
+        Run runHelp = run("run", "--help");
+        assertEquals(0, runHelp.exit(), runHelp::toString);
+        assertTrue(runHelp.out().startsWith("Usage: floatd run "), runHelp::out);
     }
 
     private Path write(String name, String text) throws IOException {

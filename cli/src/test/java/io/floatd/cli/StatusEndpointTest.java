@@ -371,4 +371,35 @@ class StatusEndpointTest {
                     e.getMessage());
         }
     }
+
+    /** floatd run binds before its instances start (an address in use stops it first) and serves once they run. */
+    @Test
+    void boundBeforeServingHoldsThePortAndAnswersOnceServing() throws Exception {
+        StatusServer s = StatusServer.bind(HostPort.parse("127.0.0.1:0"), () -> null, () -> true, null);
+        closing.add(s);
+        int port = s.address().getPort();
+        IOException taken = assertThrows(IOException.class,
+                () -> StatusServer.bind(HostPort.parse("127.0.0.1:" + port), () -> null, () -> true, null));
+        assertTrue(taken.getMessage().contains("port already in use"), taken::getMessage);
+
+        // a request made between bind and serve waits in the backlog, then gets its answer
+        var pending = http.sendAsync(HttpRequest.newBuilder(uri(s, "/healthz")).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> pending.get(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+        s.serve();
+        HttpResponse<String> r = pending.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("ok", r.body().strip());
+        assertEquals(200, get(s, "/healthz").statusCode());
+    }
+
+    @Test
+    void closingABoundServerThatNeverServedFreesThePort() throws Exception {
+        StatusServer s = StatusServer.bind(HostPort.parse("127.0.0.1:0"), () -> null, () -> true, null);
+        int port = s.address().getPort();
+        s.close();
+        try (StatusServer again = StatusServer.start(HostPort.parse("127.0.0.1:" + port), () -> null, () -> true)) {
+            assertEquals(port, again.address().getPort());
+        }
+    }
 }

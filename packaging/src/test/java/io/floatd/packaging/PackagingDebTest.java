@@ -61,6 +61,7 @@ class PackagingDebTest {
                 "ProcessBuilder (notify scripts) launches through jspawnhelper");
         assertEquals("-rw-r--r--", entry("/usr/lib/floatd/runtime/lib/server/classes.jsa").mode(),
                 "the runtime carries its CDS archive");
+        assertEquals("-rw-r--r--", entry("/usr/lib/floatd/floatd.jsa").mode(), "the AppCDS archive of floatd run");
         assertEquals("-rw-r--r--", entry("/lib/systemd/system/floatd.service").mode());
         assertEquals("drwxr-x---", entry("/etc/floatd").mode());
         assertEquals("-rw-r--r--", entry("/etc/floatd/floatd.conf.example").mode());
@@ -184,6 +185,33 @@ class PackagingDebTest {
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().startsWith("floatd "), r::toString);
         assertTrue(r.out().contains("Java 25"), r::toString);
+    }
+
+    /** What {@code -Xlog:class+load} says about where a class came from, e.g. {@code shared objects file (top)}. */
+    private static String source(String classLoadLog, String className) {
+        return classLoadLog.lines().filter(l -> l.contains(" " + className + " source: ")).findFirst()
+                .map(l -> l.substring(l.indexOf(" source: ") + 9)).orElse("(not loaded)");
+    }
+
+    @Test
+    void launcherMapsTheAppCdsArchiveOnTheBundledRuntime() {
+        // -Xshare:on after the launcher's -Xshare:auto: an archive that does not validate (a jar's mtime or size,
+        // the layout, the runtime) is an error here instead of being ignored
+        Deb.Result r = Deb.run(Map.of("PATH", "/usr/bin:/bin", "FLOATD_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info"),
+                Deb.root().resolve("usr/bin/floatd").toString(), "--version");
+        assertEquals(0, r.exit(), r::toString);
+        // "(top)": the dynamic archive layered on the runtime's own CDS archive, i.e. floatd.jsa
+        for (String c : List.of("io.floatd.cli.FloatdCommand", "io.floatd.cli.RunCommand")) {
+            assertEquals("shared objects file (top)", source(r.out(), c), c);
+        }
+    }
+
+    @Test
+    void launcherLeavesTheArchiveAloneOnAnotherJava() {
+        Deb.Result r = Deb.run(Map.of("FLOATD_JAVA_HOME", System.getProperty("java.home"),
+                "FLOATD_JAVA_OPTS", "-Xlog:class+load=info"), Deb.root().resolve("usr/bin/floatd").toString(), "--version");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(source(r.out(), "io.floatd.cli.FloatdCommand").startsWith("file:"), r::toString);
     }
 
     @Test
