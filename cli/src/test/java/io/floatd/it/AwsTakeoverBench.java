@@ -80,6 +80,7 @@ public final class AwsTakeoverBench {
                 }
                 """.formatted(chk);
         List<Double> out = new ArrayList<>();
+        List<double[]> split = new ArrayList<>();
         try (AwsRig rig = AwsRig.create("bw")) {
             rig.startPair(top, "    track_script {\n        chk_app\n    }", extraFloating, STEP);
             FloatdProcess a = rig.nodes[0];
@@ -107,7 +108,17 @@ public final class AwsTakeoverBench {
                 long master = AwsRig.loggedTimes(nodes[i], "Entering MASTER STATE").stream()
                         .filter(t -> t <= c.atEpochNanos()).max(Long::compare).orElseThrow();
                 out.add((c.atEpochNanos() - master) / 1e6);
+                // where the time goes: MASTER -> the holder read's arrival, and that arrival -> the write's
+                String node = io.floatd.testing.Lan.address(i);
+                rig.ec2.requests().stream()
+                        .filter(r -> r.action().equals("DescribeAddresses") && r.clientAddress().equals(node)
+                                && r.atEpochNanos() >= master && r.atEpochNanos() <= c.atEpochNanos())
+                        .reduce((x, y) -> y)
+                        .ifPresent(r -> split.add(new double[] {(r.atEpochNanos() - master) / 1e6,
+                                (c.atEpochNanos() - r.atEpochNanos()) / 1e6}));
             }
+            System.out.printf("(i) split, medians: MASTER -> DescribeAddresses arrives %.1f ms, -> AssociateAddress"
+                    + " arrives %.1f ms later (n=%d)%n", median(split, 0), median(split, 1), split.size());
             System.out.println("(i) daemon timelines (node1" + (extraFloating.isEmpty() ? "" : ", " + extraFloating.strip())
                     + "):");
             b.log().lines().filter(l -> l.contains("takeover: entered MASTER")).limit(3)
@@ -255,6 +266,9 @@ public final class AwsTakeoverBench {
             env.remove("AWS_ENDPOINT_URL");
             String endpoint = rig.ec2.uri().toString();
             try (Keepalived b = Keepalived.start(rig.host(1), base, 1, 100, env, endpoint, aws)) {
+                // node1 alone becomes Master and runs its script; its association must land before node0 starts, or
+                // the two scripts race and the slower one (node1's) leaves the EIP on the Backup
+                awaitHolder(rig, 1, b, b);
                 for (int r = 0; r < reps; r++) {
                     try (Keepalived a = Keepalived.start(rig.host(0), base, 0, 150, env, endpoint, aws)) {
                         awaitHolder(rig, 0, a, b);
@@ -284,6 +298,10 @@ public final class AwsTakeoverBench {
     }
 
     // ---- report ---------------------------------------------------------------------------------------------------
+
+    private static double median(List<double[]> xs, int k) {
+        return xs.isEmpty() ? Double.NaN : pct(xs.stream().map(x -> x[k]).toList(), 50);
+    }
 
     private static double pct(List<Double> xs, double p) {
         List<Double> s = xs.stream().sorted().toList();

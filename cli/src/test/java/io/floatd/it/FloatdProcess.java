@@ -61,6 +61,11 @@ public final class FloatdProcess implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        // benchmarks compare JVM variants of the daemon (later options win)
+        String extra = System.getProperty("floatd.daemon.jvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.floatd.cli.FloatdCommand");
