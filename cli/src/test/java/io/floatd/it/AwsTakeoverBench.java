@@ -50,6 +50,7 @@ public final class AwsTakeoverBench {
         String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
         Path dir = Files.createTempDirectory("aws-bench-");
         try {
+            warmEndpoint();
             List<Double> warm = warmTakeovers(dir, failovers, "");
             List<Double> hot = warmTakeovers(dir, failovers, "        recheck_interval 0.5");
             List<double[]> fd = floatdKills(reps);
@@ -62,6 +63,40 @@ public final class AwsTakeoverBench {
         }
         System.exit(0); // the endpoint's and the SDK-free helpers' threads are daemons, but be sure
     }
+
+    /**
+     * The endpoint stands in for EC2, which answers warm: its code (the JDK's HTTP server, the query parsing, the
+     * XML) is compiled before anything is measured, by rounds of the two calls from an SDK client in this JVM
+     * against a scratch endpoint on loopback (the same classes, so the same compiled code). Without this the
+     * endpoint's first few dozen answers ran in the interpreter and took 2-5 ms each, counted against floatd.
+     */
+    private static void warmEndpoint() throws IOException {
+        long t0 = System.nanoTime();
+        Ec2TestEndpoint scratch = new Ec2TestEndpoint();
+        scratch.instance(INSTANCE[0], AwsRig.ENI[0], "10.0.0.10").instance(INSTANCE[1], AwsRig.ENI[1], "10.0.0.11")
+                .elasticIp(ALLOC, AwsRig.EIP);
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
+                                "bench-warm-up-only")))
+                .endpointOverride(scratch.uri())
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .build()) {
+            for (int i = 0; i < ENDPOINT_WARM_ROUNDS; i++) {
+                String instance = INSTANCE[i % 2];
+                ec2.describeAddresses(r -> r.allocationIds(ALLOC));
+                ec2.associateAddress(r -> r.allocationId(ALLOC).instanceId(instance).allowReassociation(true));
+            }
+        } finally {
+            scratch.close();
+        }
+        System.out.printf("endpoint warmed: %d rounds in %.0f ms%n", ENDPOINT_WARM_ROUNDS, (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static final String WARMED = "aws: request path compiled";
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(90);
+    private static final int ENDPOINT_WARM_ROUNDS = 1000;
 
     // ---- (i) floatd, warm client ---------------------------------------------------------------------------------
 
@@ -85,6 +120,9 @@ public final class AwsTakeoverBench {
             rig.startPair(top, "    track_script {\n        chk_app\n    }", extraFloating, STEP);
             FloatdProcess a = rig.nodes[0];
             FloatdProcess b = rig.nodes[1];
+            // "with the warm client": each daemon's one-off JIT warm-up done (it burns a core for a few seconds)
+            a.awaitLog(WARMED, WARM_UP_WAIT);
+            b.awaitLog(WARMED, WARM_UP_WAIT);
             FloatdProcess.sleep(1000);
             long from = FloatdProcess.epochNanos();
             for (int k = 0; k < failovers; k++) {
@@ -133,7 +171,7 @@ public final class AwsTakeoverBench {
     private static List<double[]> floatdKills(int reps) {
         List<double[]> out = new ArrayList<>();
         try (AwsRig rig = AwsRig.create("bf")) {
-            rig.start(1, 100, "", "", "");
+            rig.start(1, 100, "", "", "").awaitLog(WARMED, WARM_UP_WAIT);
             for (int r = 0; r < reps; r++) {
                 FloatdProcess a = rig.start(0, 150, "", "", "");
                 a.awaitState("MASTER", STEP);

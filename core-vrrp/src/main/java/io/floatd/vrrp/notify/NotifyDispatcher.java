@@ -81,6 +81,15 @@ public final class NotifyDispatcher implements AutoCloseable {
      * Does nothing if no script is configured for it, or after {@link #close()} (logged).
      */
     public void stateChanged(String instanceName, NotifyState state, int priority, NotifyHooks hooks) {
+        stateChanged(instanceName, state, priority, hooks, null);
+    }
+
+    /**
+     * As above; the scripts start once {@code after} is done, or {@link #MAX_GATE} after this call, whichever comes
+     * first (null: at once). The waiting is on the instance's notify lane, never on the caller's thread.
+     */
+    public void stateChanged(String instanceName, NotifyState state, int priority, NotifyHooks hooks,
+            java.util.concurrent.CompletionStage<?> after) {
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(state, "state");
         if (hooks == null) {
@@ -101,7 +110,8 @@ public final class NotifyDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs());
+        Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs(),
+                after == null ? null : after.toCompletableFuture(), System.nanoTime() + MAX_GATE.toNanos());
         lanes.computeIfAbsent(instanceName, Lane::new).submit(t);
     }
 
@@ -163,7 +173,26 @@ public final class NotifyDispatcher implements AutoCloseable {
         }
     }
 
-    private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs) {
+    /** @param after what the scripts wait for (null: nothing); @param gateEndNanos when they stop waiting */
+    private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs,
+            java.util.concurrent.CompletableFuture<?> after, long gateEndNanos) {
+    }
+
+    /** The longest a notify script waits for what it was queued behind (the cloud takeover's write). */
+    public static final Duration MAX_GATE = Duration.ofMillis(250);
+
+    private static void awaitGate(Transition t) {
+        if (t.after() == null || t.after().isDone()) {
+            return;
+        }
+        try {
+            t.after().get(Math.max(0, t.gateEndNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException
+                | java.util.concurrent.TimeoutException e) {
+            // the gate only orders the scripts after the write; a failed or slow write must not hold them back
+        }
     }
 
     /** Serialises one instance's transitions: at most one drain task per lane is running at any time. */
@@ -224,6 +253,11 @@ public final class NotifyDispatcher implements AutoCloseable {
     }
 
     private void process(Transition t) {
+        awaitGate(t);
+        if (Thread.currentThread().isInterrupted()) {
+            LOG.log(Level.WARNING, "notify for {0} {1} dropped: dispatcher closed", t.instance(), t.state());
+            return;
+        }
         if (!NotifyHooks.blank(t.specific())) {
             runOne(t, "notify_" + t.state().name().toLowerCase(java.util.Locale.ROOT), t.specific(), List.of());
         }

@@ -136,15 +136,19 @@ public final class VrrpDaemon implements AutoCloseable {
         InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params), sender, options.clock());
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
 
-        NotifyScripts ns = ic.notifyScripts();
-        runner.addListener(new NotifyOnTransition(notify, new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser)));
-        if (reporter != null) {
-            runner.addListener(reporter);
-        }
+        // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
         TakeoverOrchestrator takeover = takeover(ic, source, options,
                 event -> loop.post(() -> runner.handle(event)));
         if (takeover != null) {
             runner.addListener(takeover);
+        }
+        NotifyScripts ns = ic.notifyScripts();
+        NotifyHooks hooks = new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser);
+        runner.addListener(takeover != null
+                ? new NotifyOnTransition(notify, hooks, takeover::takeoverSettled)
+                : new NotifyOnTransition(notify, hooks));
+        if (reporter != null) {
+            runner.addListener(reporter);
         }
         instances.add(new Instance(ic, source, runner, takeover));
         wiring.put(ic.name(), new Wiring(endpoint, new java.util.concurrent.atomic.AtomicBoolean(true), null));

@@ -85,6 +85,8 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<ScheduledFuture<?>> recheck = new AtomicReference<>();
     private final AtomicReference<Inflight> inflight = new AtomicReference<>();
+    /** The current MASTER takeover: done once its write is answered, found unneeded, failed or superseded. */
+    private volatile java.util.concurrent.CompletableFuture<Void> settled = java.util.concurrent.CompletableFuture.completedFuture(null);
     private volatile boolean holdConfirmed;
     /** When another Master last made this node read the holder out of turn (clock nanos). */
     private final AtomicLong otherMasterCheckAt;
@@ -252,9 +254,19 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         });
     }
 
+    /**
+     * Done when the takeover of the latest MASTER transition has settled (its write answered, found unneeded,
+     * failed or superseded): what keepalived-style notify scripts wait for, as keepalived runs {@code notify_master}
+     * after adding the addresses.
+     */
+    public java.util.concurrent.CompletionStage<Void> takeoverSettled() {
+        return settled;
+    }
+
     @Override
     public void onTransition(Transition t) {
         long gen = generation.incrementAndGet();
+        settled.complete(null); // superseded: whatever waited for it goes on
         cancelInflight();
         stopRecheck();
         if (t.from() == VrrpState.MASTER) {
@@ -263,7 +275,20 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         boolean ownYield = yielding && t.from() == VrrpState.MASTER && t.to() == VrrpState.BACKUP;
         if (t.to() == VrrpState.MASTER) {
             yielding = false;
-            worker.execute(() -> acquire(gen, t.atNanos()));
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            settled = done;
+            try {
+                worker.execute(() -> {
+                    try {
+                        acquire(gen, t.atNanos());
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                done.complete(null); // closed
+                throw e;
+            }
             return;
         }
         if (ownYield) {

@@ -57,6 +57,38 @@ class NotifyDispatcherTest {
     }
 
     @Test
+    void aMasterScriptWaitsForItsGateAndTheLaneKeepsOrder() throws Exception {
+        Path log = dir.resolve("log");
+        Path notify = Scripts.write(dir, "notify.sh", "echo \"$3\" >> " + log);
+        NotifyHooks hooks = new NotifyHooks(notify.toString(), null, null, null, null);
+        java.util.concurrent.CompletableFuture<Void> write = new java.util.concurrent.CompletableFuture<>();
+        try (NotifyDispatcher d = new NotifyDispatcher()) {
+            d.stateChanged("VI_1", NotifyState.MASTER, 100, hooks, write);
+            d.stateChanged("VI_1", NotifyState.BACKUP, 100, hooks);
+            Thread.sleep(100);
+            assertTrue(Files.notExists(log), "no script ran before the write was answered");
+            write.complete(null);
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
+            assertEquals("MASTER\nBACKUP\n", Files.readString(log));
+        }
+    }
+
+    @Test
+    void aGateThatNeverOpensHoldsTheScriptsOnlyForTheMaximum() throws Exception {
+        Path log = dir.resolve("log");
+        Path notify = Scripts.write(dir, "notify.sh", "echo \"$3\" >> " + log);
+        NotifyHooks hooks = new NotifyHooks(notify.toString(), null, null, null, null);
+        try (NotifyDispatcher d = new NotifyDispatcher()) {
+            long t0 = System.nanoTime();
+            d.stateChanged("VI_1", NotifyState.MASTER, 100, hooks, new java.util.concurrent.CompletableFuture<>());
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("MASTER\n", Files.readString(log));
+            assertTrue(waited >= NotifyDispatcher.MAX_GATE.toMillis(), "ran after " + waited + " ms");
+        }
+    }
+
+    @Test
     void runsForOneInstanceAreOrdered() throws Exception {
         Path log = dir.resolve("log");
         Path master = Scripts.write(dir, "master.sh", "sleep 0.5; echo MASTER >> " + log);

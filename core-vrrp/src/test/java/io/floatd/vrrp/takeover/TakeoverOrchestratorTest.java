@@ -115,6 +115,26 @@ class TakeoverOrchestratorTest {
         assertTrue(o.lastTakeover().toString().contains("already held, no write"), o.lastTakeover().toString());
     }
 
+    /** What notify_master waits for (keepalived runs it after adding the addresses): the write's answer. */
+    @Test
+    void theTakeoverSettlesWhenTheWriteIsAnsweredAndASupersedingTransitionSettlesItAtOnce() throws Exception {
+        Scripted p = new Scripted();
+        p.acquireMillis = 300;
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        java.util.concurrent.CompletableFuture<Void> first = o.takeoverSettled().toCompletableFuture();
+        await(() -> count("acquire") == 1);
+        assertTrue(!first.isDone(), "settled while the write was still in flight");
+        first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(p.holder.isSelf(), "settled only after the write");
+
+        o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        java.util.concurrent.CompletableFuture<Void> second = o.takeoverSettled().toCompletableFuture();
+        o.onTransition(to(VrrpState.MASTER, VrrpState.FAULT));
+        assertTrue(second.isDone(), "a newer transition releases whatever waited for the older takeover");
+    }
+
     @Test
     void retryableFailuresAreRetriedWithBackoffUntilTheTakeoverCompletes() {
         Scripted p = new Scripted();

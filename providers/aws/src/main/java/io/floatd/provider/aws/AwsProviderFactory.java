@@ -136,6 +136,25 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         }
     }
 
+    /**
+     * The HTTP client and the call settings of every EC2 client floatd makes, the JIT warm-up's included (so the
+     * code it compiles is the code a takeover runs): one attempt per call (the orchestrator retries), {@code
+     * timeout} per attempt.
+     */
+    static Ec2ClientBuilder configured(Ec2ClientBuilder b, Duration timeout) {
+        return b.httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1))
+                        .socketTimeout(timeout)
+                        .connectionAcquisitionTimeout(timeout)
+                        .maxConnections(8)
+                        .tcpKeepAlive(true)
+                        .connectionMaxIdleTime(Duration.ofSeconds(50)))
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(timeout)
+                        .apiCallTimeout(timeout));
+    }
+
     private synchronized SharedEc2Client client(ClientKey key) throws ProviderException {
         Region region = key.region();
         SharedEc2Client shared = clients.get(key);
@@ -153,20 +172,9 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
                     + "attach an instance role with the EC2 permissions floatd needs", true);
         }
         Duration timeout = key.attemptTimeout();
-        Ec2ClientBuilder b = Ec2Client.builder()
+        Ec2ClientBuilder b = configured(Ec2Client.builder(), timeout)
                 .region(region)
-                .credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1))
-                        .socketTimeout(timeout)
-                        .connectionAcquisitionTimeout(timeout)
-                        .maxConnections(8)
-                        .tcpKeepAlive(true)
-                        .connectionMaxIdleTime(Duration.ofSeconds(50)))
-                .overrideConfiguration(o -> o
-                        .retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(timeout)
-                        .apiCallTimeout(timeout));
+                .credentialsProvider(credentials);
         if (options.ec2Endpoint() != null) {
             b.endpointOverride(options.ec2Endpoint());
         }

@@ -1,5 +1,7 @@
 package io.floatd.provider.aws;
 
+import io.floatd.vrrp.provider.WarmUpResponder;
+import io.floatd.vrrp.provider.WarmUpThread;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -24,15 +24,24 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * Compiles the EC2 request path before the first election. A takeover every few days runs the SDK's pipeline
- * (marshalling, SigV4 signing, XML unmarshalling) in the interpreter: measured here, DescribeAddresses plus
- * AssociateAddress took 12.5 ms (median) in a fresh JVM against 2.9 ms once the JIT had compiled them. So, once
- * per JVM and a few seconds after start (the first advert is not delayed), a background thread drives the same two
- * calls {@link #ROUNDS} times through a client of its own whose HTTP client is an in-memory stand-in: nothing leaves
- * the process, no credentials are used (fixed fake ones sign the requests), no API call is counted.
+ * (marshalling, SigV4 signing, the Apache HTTP client, XML unmarshalling) in the interpreter: measured here,
+ * DescribeAddresses plus AssociateAddress took 12.5 ms (median) in a fresh JVM against 2.9 ms once the JIT had
+ * compiled them. So, once per JVM and a few seconds after start (the first advert is not delayed), a background
+ * thread drives the same two calls {@link #ROUNDS} times through a client of its own, built with the settings of
+ * the real one ({@link AwsProviderFactory#configured}), against a responder on 127.0.0.1 that answers from memory
+ * and lives only for the warm-up: the HTTP client's socket path is compiled too, with the classes a takeover uses
+ * (a stand-in HTTP client taught the JIT the wrong ones: the first real call then fell back to the interpreter).
+ * Nothing leaves the host, no credentials are used (fixed fake ones sign the requests), no API call is counted.
+ * Where loopback cannot be bound, the HTTP client is an in-memory stand-in and only the SDK's own code is compiled.
  */
 final class JitWarmUp {
-    static final int ROUNDS = 300;
-    private static final Logger LOG = Logger.getLogger(JitWarmUp.class.getName());
+    /**
+     * Measured through loopback in one JVM: a round took 9.3 ms over the first 300 (interpreter), 2.3 ms over the
+     * next 300 (C1) and 1.0 ms from about 1500 on (C2): 300 rounds left the path at the slow middle stage.
+     */
+    static final int ROUNDS = 1500;
+    /** Per call: generous, for the warm-up runs at the lowest CPU priority and may wait for a busy host. */
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static final String DESCRIBE = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -65,42 +74,60 @@ final class JitWarmUp {
 
     /** Starts the warm-up in the background after {@code delay}, once per JVM. */
     static void startOnce(Region region, Duration delay) {
-        if (!STARTED.compareAndSet(false, true)) {
-            return;
-        }
-        Thread.ofPlatform().name("aws-jit-warm-up").daemon(true).start(() -> {
-            try {
-                Thread.sleep(delay);
-                long t0 = System.nanoTime();
-                int n = run(region, ROUNDS, new CannedHttpClient());
-                LOG.log(Level.FINE, "aws: request path compiled: {0} rounds in {1} ms",
-                        new Object[] {n, (System.nanoTime() - t0) / 1_000_000});
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // an optimisation only: the first takeover is then merely slower
-                LOG.log(Level.FINE, "aws: JIT warm-up stopped: {0}", e.toString());
+        WarmUpThread.startOnce(STARTED, "aws", delay, () -> {
+            try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
+                return run(region, ROUNDS, responder.uri(), WARM_UP_TIMEOUT) + " rounds through loopback";
+            } catch (IOException e) {
+                return run(region, ROUNDS, new CannedHttpClient()) + " rounds in memory (loopback: " + e.getMessage()
+                        + ")";
             }
         });
+    }
+
+    /** Drives the two calls {@code rounds} times through the real HTTP client against {@code endpoint}. */
+    static int run(Region region, int rounds, URI endpoint, Duration timeout) {
+        try (Ec2Client ec2 = AwsProviderFactory.configured(Ec2Client.builder(), timeout)
+                .region(region)
+                .credentialsProvider(FAKE)
+                .endpointOverride(endpoint)
+                .build()) {
+            return rounds(ec2, rounds);
+        }
     }
 
     /** Drives DescribeAddresses and AssociateAddress {@code rounds} times in memory; returns the rounds done. */
     static int run(Region region, int rounds, CannedHttpClient http) {
         try (Ec2Client ec2 = Ec2Client.builder()
                 .region(region)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIAWARMUPONLY000000", "warm-up-only-not-a-secret")))
+                .credentialsProvider(FAKE)
                 .httpClient(http)
                 .endpointOverride(URI.create("http://127.0.0.1:9"))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
-            for (int i = 0; i < rounds; i++) {
-                ec2.describeAddresses(r -> r.allocationIds("eipalloc-00000000000000000"));
-                ec2.associateAddress(r -> r.allocationId("eipalloc-00000000000000000")
-                        .instanceId("i-00000000000000000").allowReassociation(true));
-            }
+            return rounds(ec2, rounds);
+        }
+    }
+
+    private static final StaticCredentialsProvider FAKE = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIAWARMUPONLY000000", "warm-up-only-not-a-secret"));
+
+    private static int rounds(Ec2Client ec2, int rounds) {
+        for (int i = 0; i < rounds; i++) {
+            ec2.describeAddresses(r -> r.allocationIds("eipalloc-00000000000000000"));
+            ec2.associateAddress(r -> r.allocationId("eipalloc-00000000000000000")
+                    .instanceId("i-00000000000000000").allowReassociation(true));
         }
         return rounds;
+    }
+
+    /** EC2's answer to a Query API POST, from memory. */
+    static WarmUpResponder.Reply reply(String method, String path, byte[] body) {
+        return new WarmUpResponder.Reply(200, "text/xml;charset=UTF-8", answer(new String(body, StandardCharsets.UTF_8)));
+    }
+
+    /** The canned answer to a request whose form body is {@code body}. */
+    static byte[] answer(String body) {
+        return (body.contains("Action=AssociateAddress") ? ASSOCIATE : DESCRIBE).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Answers every request from memory: DescribeAddresses or AssociateAddress, by the request's Action. */
@@ -112,7 +139,7 @@ final class JitWarmUp {
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
             requests++;
             String body = request.contentStreamProvider().map(p -> read(p.newStream())).orElse("");
-            byte[] xml = (body.contains("Action=AssociateAddress") ? ASSOCIATE : DESCRIBE).getBytes(StandardCharsets.UTF_8);
+            byte[] xml = answer(body);
             return new ExecutableHttpRequest() {
                 @Override
                 public HttpExecuteResponse call() {

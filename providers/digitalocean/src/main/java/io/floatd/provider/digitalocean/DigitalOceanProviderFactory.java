@@ -23,6 +23,8 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     public static final String NAME = "digitalocean";
     static final URI DEFAULT_API_URL = URI.create("https://api.digitalocean.com");
     static final String API_URL_ENV = "DIGITALOCEAN_API_URL";
+    /** After start-up's own work, so the first advert and the start-up reads are not slowed. */
+    private static final Duration JIT_WARM_UP_DELAY = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(DigitalOceanProviderFactory.class.getName());
     /**
      * Apache HttpClient logs request headers (the Authorization header among them) at debug level, and so does the
@@ -93,6 +95,7 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         }
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} at {2}, token from {3}",
                 new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
+        JitWarmUp.startOnce(settings.paths(), options, JIT_WARM_UP_DELAY);
         return provider;
     }
 

@@ -1,0 +1,86 @@
+package io.floatd.provider.digitalocean;
+
+import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.WarmUpResponder;
+import io.floatd.vrrp.provider.WarmUpThread;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Compiles the DigitalOcean request path before the first election, as the AWS provider does for EC2: a takeover
+ * every few days otherwise runs the library's request building, Apache HttpClient and the JSON parsing in the
+ * interpreter. Once per JVM and a few seconds after start, a background thread at the lowest CPU priority drives
+ * the takeover's three calls (read the reserved IP, assign it, read the action) {@link #ROUNDS} times through a
+ * client built as the real one ({@link LibraryDoApi#create}, same API paths), against a {@link WarmUpResponder} on
+ * 127.0.0.1 that answers from memory in the API's JSON shapes. Nothing leaves the host; the token is a fixed fake.
+ */
+final class JitWarmUp {
+    static final int ROUNDS = 1500;
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** Per call: generous, for the warm-up runs at the lowest CPU priority and may wait for a busy host. */
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
+    private static final String IP = "192.0.2.10";
+    private static final long DROPLET = 100000001L;
+    private static final String DROPLET_JSON = """
+            {"id":100000001,"name":"warm-up","memory":1024,"vcpus":1,"disk":25,"locked":false,"status":"active",\
+            "created_at":"2024-05-01T12:00:00Z","features":["private_networking"],"backup_ids":[],"snapshot_ids":[],\
+            "volume_ids":[],"size_slug":"s-1vcpu-1gb","networks":{"v4":[{"ip_address":"10.110.0.2",\
+            "netmask":"255.255.240.0","gateway":"10.110.0.1","type":"private"},{"ip_address":"192.0.2.20",\
+            "netmask":"255.255.240.0","gateway":"192.0.2.1","type":"public"}],"v6":[]},\
+            "region":{"name":"New York 3","slug":"nyc3","features":["metadata"],"available":true,"sizes":[]},\
+            "tags":[],"vpc_uuid":"5a4981aa-9653-4bd1-bef5-d6bff52042e4"}""";
+    private static final String REGION_JSON =
+            "{\"name\":\"New York 3\",\"slug\":\"nyc3\",\"features\":[\"metadata\"],\"available\":true,\"sizes\":[]}";
+
+    private JitWarmUp() {
+    }
+
+    /** Starts the warm-up in the background after {@code delay}, once per JVM. */
+    static void startOnce(DoSettings.Paths paths, DoClientOptions options, Duration delay) {
+        WarmUpThread.startOnce(STARTED, "digitalocean", delay, () -> {
+            try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
+                return run(responder, ROUNDS, paths, options) + " rounds through loopback";
+            }
+        });
+    }
+
+    /** Drives the three calls {@code rounds} times against {@code responder}; returns the rounds done. */
+    static int run(WarmUpResponder responder, int rounds, DoSettings.Paths paths, DoClientOptions options)
+            throws ProviderException, DoApiError {
+        ApiToken fake = ApiToken.of("dop_v1_warm_up_only_not_a_token", "the JIT warm-up");
+        try (DoApi api = LibraryDoApi.create(responder.uri(), paths, fake, options.withAttemptTimeout(WARM_UP_TIMEOUT))) {
+            for (int i = 0; i < rounds; i++) {
+                api.reservedIp(IP);
+                DoApi.Action a = api.assign(IP, DROPLET);
+                api.action(IP, a.id());
+            }
+        }
+        return rounds;
+    }
+
+    /** The API's answers, from memory: the reserved IP, a new assign action (in progress), the action completed. */
+    static WarmUpResponder.Reply reply(String method, String path, byte[] body) {
+        String family = path.contains("/reserved_ips/") ? "reserved_ip" : "floating_ip";
+        String json;
+        int status = 200;
+        if (method.equals("POST") && path.endsWith("/actions")) {
+            status = 201;
+            json = action("in-progress", family);
+        } else if (method.equals("GET") && path.contains("/actions/")) {
+            json = action("completed", family);
+        } else {
+            json = "{\"" + family + "\":{\"ip\":\"" + IP + "\",\"droplet\":" + DROPLET_JSON + ",\"region\":" + REGION_JSON
+                    + ",\"locked\":false,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"}}";
+        }
+        return new WarmUpResponder.Reply(status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String action(String status, String family) {
+        return "{\"action\":{\"id\":36804745,\"status\":\"" + status + "\",\"type\":\"assign_ip\","
+                + "\"started_at\":\"2024-05-01T12:00:00Z\",\"completed_at\":"
+                + (status.equals("completed") ? "\"2024-05-01T12:00:02Z\"" : "null")
+                + ",\"resource_id\":3221226010,\"resource_type\":\"" + family + "\",\"region\":" + REGION_JSON
+                + ",\"region_slug\":\"nyc3\"}}";
+    }
+}
