@@ -95,6 +95,21 @@ public final class AwsTakeoverBench {
     }
 
     private static final String WARMED = "aws: request path compiled";
+
+    /** The daemon JVM's resident memory and the CPU it has used since it started, from /proc. */
+    static String usage(FloatdProcess p) {
+        try {
+            String status = Files.readString(Path.of("/proc/" + p.pid() + "/status"));
+            String rss = status.lines().filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ? kB")
+                    .replaceAll("\\D+", " ").trim();
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in ticks of 10 ms
+            return String.format(Locale.ROOT, "RSS %.1f MiB, CPU %.2f s since start", Long.parseLong(rss) / 1024.0, cpu);
+        } catch (IOException | RuntimeException e) {
+            return "usage unknown (" + e + ")";
+        }
+    }
     private static final Duration WARM_UP_WAIT = Duration.ofSeconds(90);
     private static final int ENDPOINT_WARM_ROUNDS = 1000;
 
@@ -120,10 +135,13 @@ public final class AwsTakeoverBench {
             rig.startPair(top, "    track_script {\n        chk_app\n    }", extraFloating, STEP);
             FloatdProcess a = rig.nodes[0];
             FloatdProcess b = rig.nodes[1];
+            System.out.println("(i) node1 before its JIT warm-up: " + usage(b));
             // "with the warm client": each daemon's one-off JIT warm-up done (it burns a core for a few seconds)
             a.awaitLog(WARMED, WARM_UP_WAIT);
             b.awaitLog(WARMED, WARM_UP_WAIT);
             FloatdProcess.sleep(1000);
+            System.out.println("(i) node1 after its JIT warm-up: " + usage(b) + "; its line: "
+                    + b.log().lines().filter(l -> l.contains(WARMED)).findFirst().orElse("?"));
             long from = FloatdProcess.epochNanos();
             for (int k = 0; k < failovers; k++) {
                 boolean toPeer = k % 2 == 0;

@@ -430,9 +430,12 @@ class DigitalOceanFailoverTest {
                 FloatdProcess n1 = startFloatd(NODE1, 100, null);
                 n1.awaitState("BACKUP", START);
                 awaitCompleted(api, DROPLET[NODE0], 0, STEP);
+                System.out.println("do-bench node1 before its JIT warm-up: " + AwsTakeoverBench.usage(n1));
                 // "with a warm client": each daemon's one-off JIT warm-up done (it burns a core for a few seconds)
                 n0.awaitLog(WARMED, WARM_UP_WAIT);
                 n1.awaitLog(WARMED, WARM_UP_WAIT);
+                System.out.println("do-bench node1 after its JIT warm-up: " + AwsTakeoverBench.usage(n1) + "; its line: "
+                        + n1.log().lines().filter(l -> l.contains(WARMED)).findFirst().orElse("?"));
                 FloatdProcess[] node = {n0, n1};
                 int[] takeovers = {1, 0};
                 for (int flip = 1; flip <= failovers + 2; flip++) {
