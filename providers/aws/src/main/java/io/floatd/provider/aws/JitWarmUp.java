@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 final class JitWarmUp {
     /**
-     * Measured through loopback in one JVM: a round took 9.3 ms over the first 300 (interpreter), 2.3 ms over the
-     * next 300 (C1) and 1.0 ms from about 1500 on (C2): 300 rounds left the path at the slow middle stage.
+     * Measured through loopback in one JVM with the daemon's JIT flags (C1 only): a round took 9.6 ms over the first
+     * 250 (interpreter), 2.3 ms over the next 250 and 1.7 ms around 1500; 300 rounds left the path slow.
      */
     static final int ROUNDS = 1500;
     /** Per call: generous, for the warm-up runs at the lowest CPU priority and may wait for a busy host. */
