@@ -33,6 +33,8 @@ public final class WarmUpResponder implements AutoCloseable {
 
     private static final int IDLE_MILLIS = 2000;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** A warm-up request is a few hundred bytes; anything this large is not one (and must not fill the heap). */
+    private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final ServerSocket server;
     private final Answer answer;
@@ -115,7 +117,7 @@ public final class WarmUpResponder implements AutoCloseable {
         }
         String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
         int length = contentLength(head);
-        if (requestLine.length < 2 || length < 0) {
+        if (requestLine.length < 2 || length < 0 || length > MAX_BODY_BYTES) {
             return false;
         }
         byte[] body = in.readNBytes(length);

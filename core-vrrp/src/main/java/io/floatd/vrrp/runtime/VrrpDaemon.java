@@ -195,6 +195,7 @@ public final class VrrpDaemon implements AutoCloseable {
         FloatingIpProvider provider = factory.create(ctx);
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");
+        TakeoverOrchestrator.rehearseOnce(options.clock());
         return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun(),
                 policy, events, ic.garp());
     }

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,38 @@ class TakeoverOrchestratorTest {
         assertEquals(0, count("acquire"));
         assertEquals(1, o.stats().skippedWrites());
         assertTrue(o.lastTakeover().toString().contains("already held, no write"), o.lastTakeover().toString());
+    }
+
+    @Test
+    void aRehearsalRunsTheTakeoverPathOnItsOwnStandInAndSettlesSilently() {
+        Logger logger = Logger.getLogger("floatd.takeover");
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(h);
+        try {
+            // the control: a real takeover's line reaches this handler
+            TakeoverOrchestrator o = start(new Scripted(), fast().build());
+            o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+            await(() -> lines.stream().anyMatch(l -> l.contains("takeover: entered MASTER")));
+            lines.clear();
+            assertTrue(TakeoverOrchestrator.rehearse(NanoClock.SYSTEM), "the rehearsal's takeover settled");
+        } finally {
+            logger.removeHandler(h);
+        }
+        assertEquals(List.of(), lines, "a rehearsal is silent: no takeover line a user would take for a real one");
     }
 
     /** What notify_master waits for (keepalived runs it after adding the addresses): the write's answer. */

@@ -45,7 +45,7 @@ public final class ElasticIpProvider extends AwsProvider {
     void warmUp() throws ProviderException {
         read();
         var applied = errors.callTolerating("AssociateAddress", "DryRunOperation",
-                () -> ec2().associateAddress(associateRequest().dryRun(true).build()));
+                associating(associateRequest().dryRun(true).build()));
         if (applied.isPresent()) {
             LOG.log(Level.WARNING, "VRRP_Instance({0}) aws: the EC2 endpoint ignored DryRun and associated {1}: "
                     + "it is not EC2", new Object[] {context.instanceName(), settings.eipName()});
@@ -88,7 +88,7 @@ public final class ElasticIpProvider extends AwsProvider {
 
     private void associate(Holder holder) throws ProviderException {
         AssociateAddressRequest req = associateRequest().build();
-        AssociateAddressResponse resp = errors.call("AssociateAddress", () -> ec2().associateAddress(req));
+        AssociateAddressResponse resp = errors.call("AssociateAddress", associating(req));
         ownAssociationId = resp.associationId();
         LOG.log(Level.INFO, "VRRP_Instance({0}) aws: Elastic IP {1} associated with {2} ({3}), was {4}",
                 new Object[] {context.instanceName(), settings.eipName(), target(), resp.associationId(), holder});
@@ -109,6 +109,14 @@ public final class ElasticIpProvider extends AwsProvider {
         ownAssociationId = null;
         LOG.log(Level.INFO, "VRRP_Instance({0}) aws: Elastic IP {1} {2} ({3})", new Object[] {context.instanceName(),
                 settings.eipName(), done.isPresent() ? "disassociated" : "already moved on", association});
+    }
+
+    /**
+     * The one place AssociateAddress is sent from: the start-up DryRun passes here too, so the call site's lambda
+     * is made at start and not on the first takeover (a lambda is spun on its first use: milliseconds).
+     */
+    private AwsErrors.Call<AssociateAddressResponse> associating(AssociateAddressRequest req) {
+        return () -> ec2().associateAddress(req);
     }
 
     private AssociateAddressRequest.Builder associateRequest() {

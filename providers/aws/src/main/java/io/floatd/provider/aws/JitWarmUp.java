@@ -74,12 +74,13 @@ final class JitWarmUp {
 
     /** Starts the warm-up in the background after {@code delay}, once per JVM. */
     static void startOnce(Region region, Duration delay) {
-        WarmUpThread.startOnce(STARTED, "aws", delay, () -> {
+        WarmUpThread.startOnce(STARTED, "aws", delay, ROUNDS, n -> {
             try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
-                return run(region, ROUNDS, responder.uri(), WARM_UP_TIMEOUT) + " rounds through loopback";
+                run(region, n, responder.uri(), WARM_UP_TIMEOUT);
+                return "through loopback";
             } catch (IOException e) {
-                return run(region, ROUNDS, new CannedHttpClient()) + " rounds in memory (loopback: " + e.getMessage()
-                        + ")";
+                run(region, n, new CannedHttpClient());
+                return "in memory (loopback: " + e.getMessage() + ")";
             }
         });
     }

@@ -38,9 +38,10 @@ final class JitWarmUp {
 
     /** Starts the warm-up in the background after {@code delay}, once per JVM. */
     static void startOnce(DoSettings.Paths paths, DoClientOptions options, Duration delay) {
-        WarmUpThread.startOnce(STARTED, "digitalocean", delay, () -> {
+        WarmUpThread.startOnce(STARTED, "digitalocean", delay, ROUNDS, n -> {
             try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
-                return run(responder, ROUNDS, paths, options) + " rounds through loopback";
+                run(responder, n, paths, options);
+                return "through loopback";
             }
         });
     }
