@@ -7,10 +7,15 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,7 +94,7 @@ public final class NotifyDispatcher implements AutoCloseable {
      * first (null: at once). The waiting is on the instance's notify lane, never on the caller's thread.
      */
     public void stateChanged(String instanceName, NotifyState state, int priority, NotifyHooks hooks,
-            java.util.concurrent.CompletionStage<?> after) {
+            CompletionStage<?> after) {
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(state, "state");
         if (hooks == null) {
@@ -175,7 +180,7 @@ public final class NotifyDispatcher implements AutoCloseable {
 
     /** @param after what the scripts wait for (null: nothing); @param gateEndNanos when they stop waiting */
     private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs,
-            java.util.concurrent.CompletableFuture<?> after, long gateEndNanos) {
+            CompletableFuture<?> after, long gateEndNanos) {
     }
 
     /** The longest a notify script waits for what it was queued behind (the cloud takeover's write). */
@@ -189,8 +194,8 @@ public final class NotifyDispatcher implements AutoCloseable {
             t.after().get(Math.max(0, t.gateEndNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException
-                | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | CancellationException
+                | TimeoutException e) {
             // the gate only orders the scripts after the write; a failed or slow write must not hold them back
         }
     }

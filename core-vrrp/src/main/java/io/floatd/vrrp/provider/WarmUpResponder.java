@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for a cloud API during a provider's JIT warm-up: an HTTP/1.1 responder on 127.0.0.1 (an ephemeral
  * port) that answers each request from memory through {@link Answer}, keeping connections open as the real APIs do,
  * so the provider's own HTTP client and parsers run exactly the code a takeover runs. It answers loopback peers
- * only, drops a connection silent for two seconds, runs at the lowest CPU priority ({@link BackgroundPriority}) and
+ * only, at most {@link #MAX_CONNECTIONS} at once, drops a connection silent for two seconds, runs at the lowest CPU
+ * priority ({@link BackgroundPriority}) and
  * lives only as long as the warm-up.
  */
 public final class WarmUpResponder implements AutoCloseable {
@@ -35,12 +36,15 @@ public final class WarmUpResponder implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     /** A warm-up request is a few hundred bytes; anything this large is not one (and must not fill the heap). */
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Connections served at once: the warm-up's client keeps one open. */
+    static final int MAX_CONNECTIONS = 4;
 
     private final ServerSocket server;
     private final Answer answer;
     private final Thread thread;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
 
     private WarmUpResponder(ServerSocket server, Answer answer) {
         this.server = server;
@@ -77,15 +81,33 @@ public final class WarmUpResponder implements AutoCloseable {
     private void serve() {
         BackgroundPriority.lowerCurrentThread();
         while (!server.isClosed()) {
+            Socket c;
             try {
-                Socket c = server.accept();
-                connections.incrementAndGet();
-                Thread.ofPlatform().name("warm-up-connection").daemon(true).start(() -> converse(c));
+                c = server.accept();
             } catch (IOException e) {
-                if (server.isClosed()) {
-                    return;
-                }
+                return; // closed, or accept itself fails: the warm-up's client then fails and the warm-up ends
             }
+            if (active.incrementAndGet() > MAX_CONNECTIONS) {
+                active.decrementAndGet();
+                closeQuietly(c); // the warm-up uses one: more come from somewhere else
+                continue;
+            }
+            connections.incrementAndGet();
+            Thread.ofPlatform().name("warm-up-connection").daemon(true).start(() -> {
+                try {
+                    converse(c);
+                } finally {
+                    active.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    private static void closeQuietly(Socket c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // nothing to recover
         }
     }
 

@@ -20,6 +20,8 @@ import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -86,7 +89,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private final AtomicReference<ScheduledFuture<?>> recheck = new AtomicReference<>();
     private final AtomicReference<Inflight> inflight = new AtomicReference<>();
     /** The current MASTER takeover: done once its write is answered, found unneeded, failed or superseded. */
-    private volatile java.util.concurrent.CompletableFuture<Void> settled = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
     private volatile boolean holdConfirmed;
     /** When another Master last made this node read the holder out of turn (clock nanos). */
     private final AtomicLong otherMasterCheckAt;
@@ -256,7 +259,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         });
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean REHEARSED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean REHEARSED = new AtomicBoolean();
     private static final Duration REHEARSAL_DELAY = Duration.ofSeconds(1);
 
     /**
@@ -306,7 +309,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         try {
             o.onTransition(new Transition("rehearsal", VrrpState.BACKUP, VrrpState.MASTER, "rehearsal", 100,
                     clock.nanoTime()));
-            o.takeoverSettled().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            o.takeoverSettled().toCompletableFuture().get(5, TimeUnit.SECONDS);
             o.onTransition(new Transition("rehearsal", VrrpState.MASTER, VrrpState.BACKUP, "rehearsal", 100,
                     clock.nanoTime()));
             return true;
@@ -322,7 +325,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
      * failed or superseded): what keepalived-style notify scripts wait for, as keepalived runs {@code notify_master}
      * after adding the addresses.
      */
-    public java.util.concurrent.CompletionStage<Void> takeoverSettled() {
+    public CompletionStage<Void> takeoverSettled() {
         return settled;
     }
 
@@ -338,7 +341,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         boolean ownYield = yielding && t.from() == VrrpState.MASTER && t.to() == VrrpState.BACKUP;
         if (t.to() == VrrpState.MASTER) {
             yielding = false;
-            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
             settled = done;
             try {
                 worker.execute(() -> {

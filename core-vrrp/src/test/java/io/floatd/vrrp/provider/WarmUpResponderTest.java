@@ -43,6 +43,31 @@ class WarmUpResponderTest {
         }
     }
 
+    @Test
+    void connectionsBeyondTheBoundAreClosedAtOnce() throws Exception {
+        try (WarmUpResponder r = WarmUpResponder.start(ECHO)) {
+            java.util.List<Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < WarmUpResponder.MAX_CONNECTIONS; i++) {
+                    held.add(new Socket("127.0.0.1", r.uri().getPort()));
+                }
+                long end = System.nanoTime() + 5_000_000_000L;
+                while (r.connections() < WarmUpResponder.MAX_CONNECTIONS && System.nanoTime() < end) {
+                    Thread.sleep(10);
+                }
+                assertEquals(WarmUpResponder.MAX_CONNECTIONS, r.connections(), "the first ones are served");
+                try (Socket extra = new Socket("127.0.0.1", r.uri().getPort())) {
+                    assertEquals(-1, extra.getInputStream().read(), "one more is closed unanswered");
+                }
+                assertEquals(WarmUpResponder.MAX_CONNECTIONS, r.connections());
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     /** Reads until {@code tail} has arrived. */
     private static String read(InputStream in, String tail) throws Exception {
         StringBuilder b = new StringBuilder();
