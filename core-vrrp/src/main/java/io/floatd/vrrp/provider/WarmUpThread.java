@@ -3,9 +3,10 @@ package io.floatd.vrrp.provider;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a provider's JIT warm-up once per JVM, in the background, {@code delay} after start (so the first advert and
+ * Runs a provider's JIT warm-up once per JVM, in the background, {@link #DELAY} after start (so the first advert and
  * the start-up reads are not slowed), on a thread at the lowest CPU priority ({@link BackgroundPriority}). One line
  * when it is done (the benchmarks wait for it: "PROVIDER: request path compiled: ..."); a failure is logged at
  * debug level only, for the warm-up is an optimisation: the first takeover is then merely slower.
@@ -24,22 +25,31 @@ public final class WarmUpThread {
      */
     static final int VIRTUAL_ROUNDS = 20;
 
+    /** After start-up's own work (the first adverts, the providers' start-up reads), so it delays none of it. */
+    static final Duration DELAY = Duration.ofSeconds(2);
+
+    /** Per call of a warm-up's client: generous, for it runs at the lowest CPU priority and may wait for a busy host. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
     private WarmUpThread() {
     }
 
-    /** Starts {@code count} rounds (then {@link #VIRTUAL_ROUNDS} more) unless {@code once} was set already. */
-    public static void startOnce(AtomicBoolean once, String provider, Duration delay, int count, Rounds rounds) {
+    /**
+     * Starts {@code count} rounds (then {@link #VIRTUAL_ROUNDS} more), {@link #DELAY} from now, unless {@code once}
+     * was set already.
+     */
+    public static void startOnce(AtomicBoolean once, String provider, int count, Rounds rounds) {
         if (!once.compareAndSet(false, true)) {
             return;
         }
         System.Logger log = System.getLogger("floatd.provider." + provider);
         Thread.ofPlatform().name(provider + "-jit-warm-up").daemon(true).start(() -> {
             try {
-                Thread.sleep(delay);
+                Thread.sleep(DELAY);
                 BackgroundPriority.lowerCurrentThread();
                 long t0 = System.nanoTime();
                 String what = rounds.run(count);
-                java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+                AtomicReference<Exception> failed = new AtomicReference<>();
                 Thread.ofVirtual().name(provider + "-jit-warm-up-virtual").start(() -> {
                     try {
                         rounds.run(VIRTUAL_ROUNDS);

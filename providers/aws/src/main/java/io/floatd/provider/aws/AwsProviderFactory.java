@@ -37,8 +37,6 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
  */
 public final class AwsProviderFactory implements FloatingIpProviderFactory {
     public static final String NAME = "aws";
-    /** After the daemon's first adverts, so compiling the request path does not delay them. */
-    private static final Duration JIT_WARM_UP_DELAY = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(AwsProviderFactory.class.getName());
 
     private final AwsClientOptions options;
@@ -110,7 +108,7 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
             }
             LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
                     new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
-            JitWarmUp.startOnce(region, JIT_WARM_UP_DELAY);
+            JitWarmUp.startOnce(region);
             return provider;
         } catch (RuntimeException e) {
             client.release();

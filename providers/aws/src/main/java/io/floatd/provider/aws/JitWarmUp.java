@@ -40,8 +40,6 @@ final class JitWarmUp {
      * 250 (interpreter), 2.3 ms over the next 250 and 1.7 ms around 1500; 300 rounds left the path slow.
      */
     static final int ROUNDS = 1500;
-    /** Per call: generous, for the warm-up runs at the lowest CPU priority and may wait for a busy host. */
-    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static final String DESCRIBE = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -73,10 +71,10 @@ final class JitWarmUp {
     }
 
     /** Starts the warm-up in the background after {@code delay}, once per JVM. */
-    static void startOnce(Region region, Duration delay) {
-        WarmUpThread.startOnce(STARTED, "aws", delay, ROUNDS, n -> {
+    static void startOnce(Region region) {
+        WarmUpThread.startOnce(STARTED, "aws", ROUNDS, n -> {
             try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
-                run(region, n, responder.uri(), WARM_UP_TIMEOUT);
+                run(region, n, responder.uri(), WarmUpThread.CALL_TIMEOUT);
                 return "through loopback";
             } catch (IOException e) {
                 run(region, n, new CannedHttpClient());

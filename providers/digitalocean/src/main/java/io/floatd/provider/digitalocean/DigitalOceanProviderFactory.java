@@ -23,8 +23,6 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     public static final String NAME = "digitalocean";
     static final URI DEFAULT_API_URL = URI.create("https://api.digitalocean.com");
     static final String API_URL_ENV = "DIGITALOCEAN_API_URL";
-    /** After start-up's own work, so the first advert and the start-up reads are not slowed. */
-    private static final Duration JIT_WARM_UP_DELAY = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(DigitalOceanProviderFactory.class.getName());
     /**
      * Apache HttpClient logs request headers (the Authorization header among them) at debug level, and so does the
@@ -95,7 +93,7 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         }
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} at {2}, token from {3}",
                 new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
-        JitWarmUp.startOnce(settings.paths(), options, JIT_WARM_UP_DELAY);
+        JitWarmUp.startOnce(settings.paths(), options);
         return provider;
     }
 

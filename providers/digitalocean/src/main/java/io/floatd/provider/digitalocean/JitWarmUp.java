@@ -4,7 +4,6 @@ import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.WarmUpResponder;
 import io.floatd.vrrp.provider.WarmUpThread;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,8 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class JitWarmUp {
     static final int ROUNDS = 1500;
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-    /** Per call: generous, for the warm-up runs at the lowest CPU priority and may wait for a busy host. */
-    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
     private static final String IP = "192.0.2.10";
     private static final long DROPLET = 100000001L;
     private static final String DROPLET_JSON = """
@@ -37,8 +34,8 @@ final class JitWarmUp {
     }
 
     /** Starts the warm-up in the background after {@code delay}, once per JVM. */
-    static void startOnce(DoSettings.Paths paths, DoClientOptions options, Duration delay) {
-        WarmUpThread.startOnce(STARTED, "digitalocean", delay, ROUNDS, n -> {
+    static void startOnce(DoSettings.Paths paths, DoClientOptions options) {
+        WarmUpThread.startOnce(STARTED, "digitalocean", ROUNDS, n -> {
             try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
                 run(responder, n, paths, options);
                 return "through loopback";
@@ -50,7 +47,7 @@ final class JitWarmUp {
     static int run(WarmUpResponder responder, int rounds, DoSettings.Paths paths, DoClientOptions options)
             throws ProviderException, DoApiError {
         ApiToken fake = ApiToken.of("dop_v1_warm_up_only_not_a_token", "the JIT warm-up");
-        try (DoApi api = LibraryDoApi.create(responder.uri(), paths, fake, options.withAttemptTimeout(WARM_UP_TIMEOUT))) {
+        try (DoApi api = LibraryDoApi.create(responder.uri(), paths, fake, options.withAttemptTimeout(WarmUpThread.CALL_TIMEOUT))) {
             for (int i = 0; i < rounds; i++) {
                 api.reservedIp(IP);
                 DoApi.Action a = api.assign(IP, DROPLET);
