@@ -38,6 +38,8 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 public final class AwsProviderFactory implements FloatingIpProviderFactory {
     public static final String NAME = "aws";
     private static final Logger LOG = Logger.getLogger(AwsProviderFactory.class.getName());
+    /** How much later than the attempt timeout a silent socket gives up (see {@link #configured}). */
+    private static final Duration SOCKET_BACKSTOP = Duration.ofSeconds(1);
 
     private final AwsClientOptions options;
     /** One client per region and call timeout: instances that agree on both share its connections. */
@@ -137,12 +139,13 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
     /**
      * The HTTP client and the call settings of every EC2 client floatd makes, the JIT warm-up's included (so the
      * code it compiles is the code a takeover runs): one attempt per call (the orchestrator retries), {@code
-     * timeout} per attempt.
+     * timeout} per attempt. The socket's read timeout is only a backstop, a second later than the attempt timeout:
+     * were both equal, which one fires first would depend on thread scheduling, and so would the line the user reads.
      */
     static Ec2ClientBuilder configured(Ec2ClientBuilder b, Duration timeout) {
         return b.httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(timeout.compareTo(Duration.ofSeconds(1)) < 0 ? timeout : Duration.ofSeconds(1))
-                        .socketTimeout(timeout)
+                        .socketTimeout(timeout.plus(SOCKET_BACKSTOP))
                         .connectionAcquisitionTimeout(timeout)
                         .maxConnections(8)
                         .tcpKeepAlive(true)
