@@ -33,7 +33,7 @@ final class JitWarmUp {
     private JitWarmUp() {
     }
 
-    /** Starts the warm-up in the background after {@code delay}, once per JVM. */
+    /** Starts the warm-up in the background, once per JVM, with {@link WarmUpThread}'s start delay. */
     static void startOnce(DoSettings.Paths paths, DoClientOptions options) {
         WarmUpThread.startOnce(STARTED, "digitalocean", ROUNDS, n -> {
             try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
