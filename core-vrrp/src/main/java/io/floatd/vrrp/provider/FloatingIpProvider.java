@@ -58,6 +58,24 @@ public interface FloatingIpProvider extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether this provider can move the IP from this node straight to a peer ({@link #handOver}): it knows, or can
+     * find out, the peers' cloud identities. The takeover machine then hands the IP over when this node, Master and
+     * holding it, steps down because it heard a higher-priority Master: that Master may never hear this node again
+     * (a partition that heals one direction first) and would otherwise not know the IP is on a Backup.
+     */
+    default boolean handsOver() {
+        return false;
+    }
+
+    /**
+     * Moves the IP, which the caller has just read on this node, to the peer whose {@code unicast_peer} address is
+     * {@code peer}. A peer whose cloud identity is unknown is a fatal {@link ProviderException} naming it.
+     */
+    default void handOver(java.net.InetAddress peer) throws ProviderException {
+        throw ProviderException.fatal("this provider cannot move the IP to a peer");
+    }
+
     /** Frees sockets and clients; never throws. */
     @Override
     default void close() {
