@@ -1,0 +1,615 @@
+package io.floatd.vrrp.takeover;
+
+import static io.floatd.vrrp.takeover.TakeoverState.NEVER;
+
+import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.takeover.TakeoverAction.Count;
+import io.floatd.vrrp.takeover.TakeoverAction.Log;
+import io.floatd.vrrp.takeover.TakeoverAction.Mark;
+import io.floatd.vrrp.takeover.TakeoverAction.Stat;
+import io.floatd.vrrp.takeover.TakeoverEvent.Done;
+import io.floatd.vrrp.takeover.TakeoverEvent.Failed;
+import io.floatd.vrrp.takeover.TakeoverEvent.HolderRead;
+import io.floatd.vrrp.takeover.TakeoverEvent.Outcome;
+import io.floatd.vrrp.takeover.TakeoverState.Op;
+import io.floatd.vrrp.takeover.TakeoverState.OpKind;
+import io.floatd.vrrp.takeover.TakeoverState.Task;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the floating IP should be, and what to call to put it there, for one instance. Pure, like
+ * {@link io.floatd.vrrp.fsm.VrrpStateMachine}: {@link #next} takes the state, one event and the time, and returns
+ * the new state and the actions; the driver ({@link TakeoverOrchestrator}) makes the calls and feeds their answers
+ * back. One call at a time; a transition starts a new epoch, cuts a running write short, and the answer of a call of
+ * an older epoch decides nothing.
+ *
+ * <p>Transition table (role → task; a task's calls and what their answers lead to):
+ * <ul>
+ *   <li>→ MASTER: TAKEOVER. Read the holder (a provider whose acquire reads locally skips it); this node: no write
+ *       (counted), announcements start, settled; else acquire with the holder just read. A retryable failure waits a
+ *       full-jitter backoff and tries again, a failed write reads before it writes again; past the deadline, or on a
+ *       fatal failure, one line and the takeover is over. Then HOLD.</li>
+ *   <li>HOLD: read every re-check interval. This node: confirmed. A configured peer, after this mastership had
+ *       confirmed the IP (and no lower Master was just heard): a split brain in which the peer moved last, so yield
+ *       (the election goes BACKUP and waits for adverts). Nobody: take it back. A peer before this mastership had the
+ *       IP, a peer just after hearing that lower Master, or a stranger: take it back, damped, so two nodes that take
+ *       it from each other slow down instead of ping-ponging.</li>
+ *   <li>MASTER → BACKUP after the peers' adverts said another node outranks this one: HAND_OVER when the provider
+ *       can, since that Master may never hear this node (a heal that opens its direction first) and so never learn
+ *       that the IP is on a Backup: read; this node: move it to that Master; else nothing to do.</li>
+ *   <li>MASTER → BACKUP, FAULT or STOP with {@code release}: RELEASE. INIT → BACKUP: CLEAR once. MASTER → BACKUP
+ *       after this machine's own yield: WATCH, reading every re-check interval and reclaiming when the IP is free or
+ *       back on this node. Otherwise STANDBY: a read every warm interval keeps the API connection open.</li>
+ * </ul>
+ */
+public final class TakeoverMachine {
+    /** The damping of take-backs stops growing at this many re-check intervals. */
+    static final int MAX_DAMPING_INTERVALS = 32;
+
+    private final TakeoverParams p;
+
+    public TakeoverMachine(TakeoverParams params) {
+        this.p = params;
+    }
+
+    public TakeoverParams params() {
+        return p;
+    }
+
+    public TakeoverState initial(long seed) {
+        return TakeoverState.initial(seed);
+    }
+
+    public TakeoverStep next(TakeoverState s, TakeoverEvent event, long now) {
+        W w = new W(s);
+        List<TakeoverAction> out = new ArrayList<>();
+        switch (event) {
+            case TakeoverEvent.Start e -> start(w, out);
+            case TakeoverEvent.Transition t -> transition(w, t, now, out);
+            case TakeoverEvent.OtherMasterHeard h -> otherMaster(w, h, now, out);
+            case TakeoverEvent.Tick t -> { }
+            case TakeoverEvent.OpEnded e -> ended(w, e, now, out);
+        }
+        pump(w, now, out);
+        return new TakeoverStep(w.freeze(), out);
+    }
+
+    // ---- events ----
+
+    // one read at start, so the log says where the IP is; nothing waits for it
+    private void start(W w, List<TakeoverAction> out) {
+        if (w.inflight == null && w.role == VrrpState.INIT) {
+            call(w, OpKind.START_READ, out);
+        }
+    }
+
+    private void transition(W w, TakeoverEvent.Transition t, long now, List<TakeoverAction> out) {
+        w.epoch++;
+        w.role = t.to();
+        if (w.inflight != null && w.inflight.kind().writes()) {
+            // an acquire must not land after the node left MASTER, nor a release after it came back
+            out.add(new TakeoverAction.Cancel(w.inflight.id()));
+        }
+        if (!w.settled) {
+            out.add(new Mark("superseded", null));
+            settle(w, out);
+        }
+        if (t.from() == VrrpState.MASTER) {
+            out.add(new TakeoverAction.StopAnnouncing());
+            w.holdConfirmed = false;
+        }
+        boolean ownYield = w.yieldPending && t.from() == VrrpState.MASTER && t.to() == VrrpState.BACKUP;
+        w.yieldPending = false;
+        w.seen = null;
+        w.failures = 0;
+        w.retryAt = NEVER;
+        w.recheckAt = NEVER;
+        w.outranks = false;
+        w.handOverTo = null;
+        boolean leftMaster = t.from() == VrrpState.MASTER;
+        switch (t.to()) {
+            case MASTER -> {
+                w.task = Task.TAKEOVER;
+                w.deadline = now + p.policy().deadline().toNanos();
+                w.settled = false;
+                out.add(new TakeoverAction.TakeoverBegan());
+            }
+            case BACKUP -> {
+                if (ownYield) {
+                    // the peer holds the IP now: nothing to give up; watch for it to become free
+                    w.task = Task.WATCH;
+                    w.recheckAt = now + recheck();
+                } else if (leftMaster && p.releaseOnLeave()) {
+                    release(w, now);
+                } else if (leftMaster && t.master() != null && p.handsOver() && !p.dryRun()) {
+                    w.task = Task.HAND_OVER;
+                    w.handOverTo = t.master();
+                    w.deadline = now + p.policy().deadline().toNanos();
+                } else if (t.from() == VrrpState.INIT && !p.dryRun()) {
+                    w.task = Task.CLEAR;
+                } else {
+                    standby(w, now);
+                }
+            }
+            case FAULT -> {
+                if (leftMaster && p.releaseOnLeave()) {
+                    release(w, now);
+                } else {
+                    standby(w, now);
+                }
+            }
+            case STOP -> {
+                if (leftMaster && p.releaseOnLeave()) {
+                    release(w, now);
+                } else {
+                    w.task = Task.NONE;
+                }
+            }
+            case INIT -> w.task = Task.NONE;
+        }
+    }
+
+    /**
+     * A lower Master's advert: the two could not hear each other, and the other may have moved the IP meanwhile. Read
+     * at once, and take the IP back from the peer instead of yielding to it (the yield is for a Master that hears no
+     * one). At most once per re-check interval, so a one-way partition does not hammer the API.
+     */
+    private void otherMaster(W w, TakeoverEvent.OtherMasterHeard h, long now, List<TakeoverAction> out) {
+        if (w.role != VrrpState.MASTER || w.task != Task.HOLD) {
+            return; // a takeover still running reads and writes anyway
+        }
+        if (w.otherMasterCheckAt != NEVER && now - w.otherMasterCheckAt < recheck()) {
+            return;
+        }
+        w.otherMasterCheckAt = now;
+        w.outranks = true;
+        w.recheckAt = now;
+        out.add(log(Level.INFO, "heard another Master " + h.source().getHostAddress() + " (priority " + h.priority()
+                + ") after a split: reading the floating IP holder now"));
+    }
+
+    private void ended(W w, TakeoverEvent.OpEnded e, long now, List<TakeoverAction> out) {
+        Op op = w.inflight;
+        if (op == null || op.id() != e.op()) {
+            return; // not the call this machine is waiting for
+        }
+        w.inflight = null;
+        Outcome o = e.outcome();
+        if (o instanceof HolderRead r) {
+            w.lastHolder = r.holder();
+        }
+        if (op.kind() == OpKind.START_READ) {
+            switch (o) {
+                case HolderRead r -> out.add(log(Level.INFO, "floating IP holder at start: " + r.holder()));
+                case Failed f when f.kind() != TakeoverEvent.Failure.CANCELLED ->
+                        out.add(log(Level.WARNING, "cannot read the floating IP holder at start: " + f.message()));
+                default -> { }
+            }
+            return;
+        }
+        if (op.epoch() != w.epoch) {
+            stale(w, op, o, out);
+            return;
+        }
+        switch (w.task) {
+            case TAKEOVER -> takeoverEnded(w, op, o, now, out);
+            case HOLD -> recheckEnded(w, o, now, out);
+            case WATCH -> watchEnded(w, o, now, out);
+            case STANDBY -> w.recheckAt = now + warm();
+            case HAND_OVER -> handOverEnded(w, op, o, now, out);
+            case RELEASE -> releaseEnded(w, o, now, out);
+            case CLEAR -> clearEnded(w, o, now, out);
+            case NONE -> { }
+        }
+    }
+
+    // the answer of a call whose epoch has ended: it tells where the IP is, and decides nothing
+    private void stale(W w, Op op, Outcome o, List<TakeoverAction> out) {
+        if (!(o instanceof Done)) {
+            return;
+        }
+        switch (op.kind()) {
+            case ACQUIRE -> {
+                w.lastHolder = Holder.self("");
+                out.add(log(Level.INFO, "an acquire sent before the node left MASTER was carried out: the floating IP"
+                        + " is on this node"));
+            }
+            case HAND_OVER, RELEASE -> w.lastHolder = null;
+            default -> { }
+        }
+    }
+
+    // ---- tasks ----
+
+    private void takeoverEnded(W w, Op op, Outcome o, long now, List<TakeoverAction> out) {
+        switch (o) {
+            case HolderRead r -> {
+                Holder h = r.holder();
+                mark(w, "holder read", h, out);
+                if (h.isSelf()) {
+                    w.holdConfirmed = true;
+                    out.add(new Count(Stat.SKIPPED_WRITE));
+                    mark(w, "already held, no write", null, out);
+                    out.add(new TakeoverAction.StartAnnouncing(0));
+                    succeeded(w, now, out);
+                } else if (p.dryRun()) {
+                    mark(w, "dry run: would acquire", null, out);
+                    succeeded(w, now, out);
+                } else if (w.failures > 0 && now - w.deadline >= 0) {
+                    failed(w, "the takeover's deadline passed before the write could be sent again (the last read"
+                            + " found the IP on " + h + ")", now, out);
+                } else {
+                    w.seen = h; // the write goes at once
+                }
+            }
+            case Done d -> {
+                w.holdConfirmed = true;
+                w.lastHolder = Holder.self("");
+                out.add(new Count(Stat.ACQUIRE));
+                mark(w, "acquire confirmed", null, out);
+                out.add(new TakeoverAction.StartAnnouncing(1));
+                succeeded(w, now, out);
+            }
+            case Failed f -> {
+                if (op.kind() == OpKind.ACQUIRE) {
+                    w.seen = null; // the write may have been carried out and its answer lost: read before writing again
+                }
+                retryOrGiveUp(w, f, now, out, () -> failed(w, f.message(), now, out));
+            }
+        }
+    }
+
+    private void succeeded(W w, long now, List<TakeoverAction> out) {
+        w.lastError = null;
+        settle(w, out);
+        hold(w, now);
+    }
+
+    private void failed(W w, String message, long now, List<TakeoverAction> out) {
+        w.lastError = message;
+        out.add(new Count(Stat.FAILURE));
+        if (!w.settled) {
+            mark(w, "failed", message, out);
+            out.add(log(Level.ERROR, "takeover failed: " + message));
+        } else {
+            out.add(log(Level.ERROR, "taking the floating IP back failed: " + message));
+        }
+        settle(w, out);
+        hold(w, now);
+    }
+
+    private void recheckEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
+        w.recheckAt = now + recheck();
+        boolean outranks = w.outranks;
+        w.outranks = false;
+        if (!(o instanceof HolderRead r)) {
+            return; // a failed re-check changes nothing; the next one tries again
+        }
+        Holder h = r.holder();
+        switch (h.kind()) {
+            case SELF -> w.holdConfirmed = true;
+            case PEER -> {
+                if (w.holdConfirmed && !outranks) {
+                    out.add(new Count(Stat.YIELD));
+                    out.add(log(Level.WARNING, "split brain: the floating IP this node held is now on peer " + h.id()
+                            + "; yielding until adverts return"));
+                    out.add(new TakeoverAction.YieldToPeer(h.id()));
+                    w.yieldPending = true;
+                    w.recheckAt = NEVER;
+                } else {
+                    retake(w, h, true, now, out);
+                }
+            }
+            case NOBODY -> retake(w, h, false, now, out);
+            case OTHER -> retake(w, h, true, now, out);
+        }
+    }
+
+    /**
+     * Takes the IP back while Master. From a peer or a stranger, damped: each take-back in a row waits twice as many
+     * re-check intervals as the one before (up to {@link #MAX_DAMPING_INTERVALS}), so two Masters that cannot
+     * recognise each other slow down instead of moving the IP at every re-check.
+     */
+    private void retake(W w, Holder h, boolean damped, long now, List<TakeoverAction> out) {
+        String attempt = "";
+        if (damped) {
+            long cap = recheck() * MAX_DAMPING_INTERVALS;
+            if (w.retakes > 0 && now - w.retakeAt > 2 * cap) {
+                w.retakes = 0; // quiet long enough: a new episode
+            }
+            long wait = w.retakes == 0 ? 0 : Math.min(cap, recheck() << Math.min(w.retakes, 20));
+            if (now - w.retakeAt < wait && w.retakes > 0) {
+                out.add(new Count(Stat.DAMPED));
+                out.add(log(Level.WARNING, "floating IP found on " + h + " while Master: not taking it back before "
+                        + seconds(w.retakeAt + wait - now) + " from now (taken back " + w.retakes
+                        + " times in a row: damping)"));
+                return;
+            }
+            w.retakes++;
+            w.retakeAt = now;
+            attempt = " (take-back " + w.retakes + " in a row; the next waits at least "
+                    + seconds(Math.min(cap, recheck() << Math.min(w.retakes, 20))) + ")";
+        }
+        out.add(new Count(Stat.REACQUIRE));
+        out.add(log(Level.WARNING, "floating IP found on " + h + " while Master: taking it back" + attempt));
+        w.task = Task.TAKEOVER;
+        w.seen = h;
+        w.failures = 0;
+        w.retryAt = NEVER;
+        w.deadline = now + p.policy().deadline().toNanos();
+    }
+
+    private void watchEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
+        w.recheckAt = now + recheck();
+        if (o instanceof HolderRead r && (r.holder().kind() == Holder.Kind.NOBODY || r.holder().isSelf())) {
+            out.add(log(Level.INFO, "floating IP is " + (r.holder().isSelf() ? "back on this node" : "free")
+                    + " while no master is heard: reclaiming"));
+            out.add(new TakeoverAction.Reclaim());
+        }
+    }
+
+    private void handOverEnded(W w, Op op, Outcome o, long now, List<TakeoverAction> out) {
+        String to = w.handOverTo.getHostAddress();
+        switch (o) {
+            case HolderRead r -> {
+                if (r.holder().isSelf()) {
+                    w.seen = r.holder(); // the hand-over goes at once
+                } else {
+                    standby(w, now); // not here: nothing to hand over
+                }
+            }
+            case Done d -> {
+                out.add(new Count(Stat.HANDOVER));
+                out.add(log(Level.INFO, "stepped down to Master " + to + " while holding the floating IP: handed it"
+                        + " over"));
+                w.lastHolder = Holder.peer(to);
+                standby(w, now);
+            }
+            case Failed f -> {
+                w.seen = null;
+                retryOrGiveUp(w, f, now, out, () -> {
+                    out.add(new Count(Stat.FAILURE));
+                    w.lastError = f.message();
+                    out.add(log(Level.WARNING, "cannot hand the floating IP over to Master " + to + ": " + f.message()
+                            + "; it stays on this node until that Master's re-check takes it"));
+                    standby(w, now);
+                });
+            }
+        }
+    }
+
+    private void releaseEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
+        switch (o) {
+            case Done d -> {
+                out.add(new Count(Stat.RELEASE));
+                w.lastHolder = null;
+                out.add(log(Level.INFO, "released the floating IP on entering " + w.role));
+                afterRelease(w, now);
+            }
+            case Failed f -> retryOrGiveUp(w, f, now, out, () -> {
+                out.add(new Count(Stat.FAILURE));
+                w.lastError = f.message();
+                out.add(log(Level.WARNING, "release failed: " + f.message()));
+                afterRelease(w, now);
+            });
+            case HolderRead r -> afterRelease(w, now);
+        }
+    }
+
+    private void clearEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
+        switch (o) {
+            case Done d when d.changed() -> out.add(log(Level.INFO, "removed what an earlier run left behind"
+                    + " (this node is Backup and must not answer for the IP)"));
+            case Failed f when f.kind() != TakeoverEvent.Failure.CANCELLED -> {
+                out.add(new Count(Stat.FAILURE));
+                out.add(log(Level.WARNING, "cannot clear what an earlier run left: " + f.message()));
+            }
+            default -> { }
+        }
+        standby(w, now);
+    }
+
+    /**
+     * A retryable failure waits a full-jitter backoff, {@code [0, min(max, initial * 2^(n-1))]}, and tries again
+     * until the task's deadline; anything else, or the deadline, gives up.
+     */
+    private void retryOrGiveUp(W w, Failed f, long now, List<TakeoverAction> out, Runnable giveUp) {
+        w.lastError = f.message();
+        if (!f.kind().retryable() || now - w.deadline >= 0) {
+            giveUp.run();
+            return;
+        }
+        w.failures++;
+        long ceiling = Math.min(p.policy().maxBackoff().toNanos(),
+                p.policy().initialBackoff().toNanos() << Math.min(w.failures - 1, 30));
+        long delay = Math.floorMod(w.nextRandom(), ceiling + 1);
+        w.retryAt = now + delay;
+        out.add(new Count(Stat.RETRY));
+        out.add(log(w.failures == 1 ? Level.WARNING : Level.DEBUG, "provider call failed, retrying in "
+                + delay / 1_000_000 + " ms: " + f.message()));
+    }
+
+    // ---- what runs next ----
+
+    /** Starts the call the current task needs now, if none runs: the one place that decides what to call. */
+    private void pump(W w, long now, List<TakeoverAction> out) {
+        if (w.inflight != null) {
+            return;
+        }
+        switch (w.task) {
+            case TAKEOVER -> {
+                if (due(w.retryAt, now)) {
+                    if (w.seen == null && (!p.acquireChecksHolder() || p.dryRun())) {
+                        call(w, OpKind.READ, out);
+                    } else {
+                        mark(w, "acquire sent", null, out);
+                        call(w, OpKind.ACQUIRE, out);
+                    }
+                }
+            }
+            case HAND_OVER -> {
+                if (due(w.retryAt, now)) {
+                    call(w, w.seen == null ? OpKind.READ : OpKind.HAND_OVER, out);
+                }
+            }
+            case RELEASE -> {
+                if (p.dryRun()) {
+                    out.add(log(Level.INFO, "dry run: would release on " + w.role));
+                    afterRelease(w, now);
+                } else if (due(w.retryAt, now)) {
+                    call(w, OpKind.RELEASE, out);
+                }
+            }
+            case CLEAR -> call(w, OpKind.CLEAR, out);
+            case HOLD, WATCH, STANDBY -> {
+                if (w.recheckAt != NEVER && now - w.recheckAt >= 0) {
+                    call(w, OpKind.READ, out);
+                }
+            }
+            case NONE -> { }
+        }
+    }
+
+    private static boolean due(long at, long now) {
+        return at == NEVER || now - at >= 0;
+    }
+
+    private void call(W w, OpKind kind, List<TakeoverAction> out) {
+        long id = w.nextOp++;
+        w.inflight = new Op(id, kind, w.epoch);
+        out.add(switch (kind) {
+            case START_READ, READ -> new TakeoverAction.ReadHolder(id);
+            case ACQUIRE -> new TakeoverAction.Acquire(id, p.acquireChecksHolder() ? null : w.seen);
+            case RELEASE -> new TakeoverAction.Release(id);
+            case CLEAR -> new TakeoverAction.ClearStale(id);
+            case HAND_OVER -> new TakeoverAction.HandOver(id, w.handOverTo);
+        });
+    }
+
+    private void hold(W w, long now) {
+        w.task = Task.HOLD;
+        w.seen = null;
+        w.failures = 0;
+        w.retryAt = NEVER;
+        w.recheckAt = now + recheck();
+    }
+
+    private void standby(W w, long now) {
+        w.task = Task.STANDBY;
+        w.seen = null;
+        w.failures = 0;
+        w.retryAt = NEVER;
+        boolean reads = !p.policy().warmInterval().isZero() && !p.acquireChecksHolder();
+        w.recheckAt = reads ? now + warm() : NEVER;
+    }
+
+    private void release(W w, long now) {
+        w.task = Task.RELEASE;
+        w.deadline = now + p.policy().deadline().toNanos();
+    }
+
+    private void afterRelease(W w, long now) {
+        if (w.role == VrrpState.STOP || w.role == VrrpState.INIT) {
+            w.task = Task.NONE;
+        } else {
+            standby(w, now);
+        }
+    }
+
+    private void settle(W w, List<TakeoverAction> out) {
+        if (!w.settled) {
+            w.settled = true;
+            out.add(new TakeoverAction.Settled());
+        }
+    }
+
+    private static void mark(W w, String what, Object detail, List<TakeoverAction> out) {
+        if (!w.settled) {
+            out.add(new Mark(what, detail));
+        }
+    }
+
+    private Log log(Level level, String message) {
+        return new Log(level, "VRRP_Instance(" + p.instance() + ") " + message);
+    }
+
+    private long recheck() {
+        return p.policy().recheckInterval().toNanos();
+    }
+
+    private long warm() {
+        return p.policy().warmInterval().toNanos();
+    }
+
+    private static String seconds(long nanos) {
+        return java.math.BigDecimal.valueOf(nanos / 1_000_000, 3).stripTrailingZeros().toPlainString() + " s";
+    }
+
+    /** The state while one step works on it; frozen into a {@link TakeoverState} at the end of the step. */
+    private static final class W {
+        VrrpState role;
+        long epoch;
+        Task task;
+        InetAddress handOverTo;
+        Op inflight;
+        long nextOp;
+        Holder seen;
+        int failures;
+        long retryAt;
+        long deadline;
+        long recheckAt;
+        boolean outranks;
+        boolean holdConfirmed;
+        boolean yieldPending;
+        boolean settled;
+        long otherMasterCheckAt;
+        Holder lastHolder;
+        String lastError;
+        int retakes;
+        long retakeAt;
+        long rng;
+
+        W(TakeoverState s) {
+            role = s.role();
+            epoch = s.epoch();
+            task = s.task();
+            handOverTo = s.handOverTo();
+            inflight = s.inflight();
+            nextOp = s.nextOp();
+            seen = s.seen();
+            failures = s.failures();
+            retryAt = s.retryAt();
+            deadline = s.deadline();
+            recheckAt = s.recheckAt();
+            outranks = s.outranks();
+            holdConfirmed = s.holdConfirmed();
+            yieldPending = s.yieldPending();
+            settled = s.settled();
+            otherMasterCheckAt = s.otherMasterCheckAt();
+            lastHolder = s.lastHolder();
+            lastError = s.lastError();
+            retakes = s.retakes();
+            retakeAt = s.retakeAt();
+            rng = s.rng();
+        }
+
+        /** SplitMix64: one step of the jitter's generator. */
+        long nextRandom() {
+            rng += 0x9E3779B97F4A7C15L;
+            long z = rng;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+
+        TakeoverState freeze() {
+            return new TakeoverState(role, epoch, task, handOverTo, inflight, nextOp, seen, failures, retryAt,
+                    deadline, recheckAt, outranks, holdConfirmed, yieldPending, settled, otherMasterCheckAt,
+                    lastHolder, lastError, retakes, retakeAt, rng);
+        }
+    }
+}
