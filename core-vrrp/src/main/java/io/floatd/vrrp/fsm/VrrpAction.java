@@ -9,6 +9,20 @@ public sealed interface VrrpAction {
 
     /** The state changed: log it, run notify hooks, and acquire or release the IP. */
     record StateChanged(VrrpState from, VrrpState to, String reason) implements VrrpAction {
+        /**
+         * The Master this change steps down to, or null: a Master that went Backup and now names another node as
+         * Master (neither a yield nor an operator's handover) stepped down to that node's advert.
+         *
+         * @param after the instance's state once the change is made
+         * @param self this node's own address
+         */
+        public java.net.InetAddress steppedDownTo(InstanceState after, java.net.InetAddress self) {
+            if (from == VrrpState.MASTER && to == VrrpState.BACKUP && !after.yielded() && !after.maintenance()
+                    && after.masterAddress() != null && !after.masterAddress().equals(self)) {
+                return after.masterAddress();
+            }
+            return null;
+        }
     }
 
     /**

@@ -125,7 +125,8 @@ public final class InstanceRunner {
         transitions.increment();
         enteredStateAt = now;
         LOG.log(Level.INFO, "VRRP_Instance({0}) Entering {1} STATE ({2})", name(), change.to(), change.reason());
-        Transition t = new Transition(name(), change.from(), change.to(), change.reason(), state.effectivePriority(), now);
+        Transition t = new Transition(name(), change.from(), change.to(), change.reason(), state.effectivePriority(), now,
+                change.steppedDownTo(state, machine.params().primaryAddress()));
         for (TransitionListener l : listeners) {
             try {
                 l.onTransition(t);

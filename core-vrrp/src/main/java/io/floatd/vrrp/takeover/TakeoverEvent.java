@@ -20,17 +20,11 @@ public sealed interface TakeoverEvent {
     record Transition(VrrpState from, VrrpState to, InetAddress master) implements TakeoverEvent {
         /**
          * The transition as the election reports it: {@code after} is the instance's state once the change is made,
-         * {@code self} this node's own address. A Master that went Backup and now names another node as Master
-         * (neither a yield nor an operator's handover) stepped down to that node's advert.
+         * {@code self} this node's own address ({@link io.floatd.vrrp.fsm.VrrpAction.StateChanged#steppedDownTo}).
          */
         public static Transition of(io.floatd.vrrp.fsm.VrrpAction.StateChanged change,
                 io.floatd.vrrp.fsm.InstanceState after, InetAddress self) {
-            InetAddress master = null;
-            if (change.from() == VrrpState.MASTER && change.to() == VrrpState.BACKUP && !after.yielded()
-                    && !after.maintenance() && after.masterAddress() != null && !after.masterAddress().equals(self)) {
-                master = after.masterAddress();
-            }
-            return new Transition(change.from(), change.to(), master);
+            return new Transition(change.from(), change.to(), change.steppedDownTo(after, self));
         }
     }
 
