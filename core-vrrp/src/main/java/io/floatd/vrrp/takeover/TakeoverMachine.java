@@ -105,6 +105,7 @@ public final class TakeoverMachine {
         boolean ownYield = w.yieldPending && t.from() == VrrpState.MASTER && t.to() == VrrpState.BACKUP;
         w.yieldPending = false;
         w.seen = null;
+        w.wrote = false;
         w.failures = 0;
         w.retryAt = NEVER;
         w.recheckAt = NEVER;
@@ -230,7 +231,14 @@ public final class TakeoverMachine {
             case HolderRead r -> {
                 Holder h = r.holder();
                 mark(w, "holder read", h, out);
-                if (h.isSelf()) {
+                if (h.isSelf() && w.wrote) {
+                    // the write that failed was carried out after all (its answer was lost)
+                    w.holdConfirmed = true;
+                    out.add(new Count(Stat.ACQUIRE));
+                    mark(w, "acquire confirmed", null, out);
+                    out.add(new TakeoverAction.StartAnnouncing(1));
+                    succeeded(w, now, out);
+                } else if (h.isSelf()) {
                     w.holdConfirmed = true;
                     out.add(new Count(Stat.SKIPPED_WRITE));
                     mark(w, "already held, no write", null, out);
@@ -338,6 +346,7 @@ public final class TakeoverMachine {
         out.add(log(Level.WARNING, "floating IP found on " + h + " while Master: taking it back" + attempt));
         w.task = Task.TAKEOVER;
         w.seen = h;
+        w.wrote = false;
         w.failures = 0;
         w.retryAt = NEVER;
         w.deadline = now + p.policy().deadline().toNanos();
@@ -483,7 +492,10 @@ public final class TakeoverMachine {
         w.inflight = new Op(id, kind, w.epoch);
         out.add(switch (kind) {
             case START_READ, READ -> new TakeoverAction.ReadHolder(id);
-            case ACQUIRE -> new TakeoverAction.Acquire(id, p.acquireChecksHolder() ? null : w.seen);
+            case ACQUIRE -> {
+                w.wrote = true;
+                yield new TakeoverAction.Acquire(id, p.acquireChecksHolder() ? null : w.seen);
+            }
             case RELEASE -> new TakeoverAction.Release(id);
             case CLEAR -> new TakeoverAction.ClearStale(id);
             case HAND_OVER -> new TakeoverAction.HandOver(id, w.handOverTo);
@@ -558,6 +570,7 @@ public final class TakeoverMachine {
         Op inflight;
         long nextOp;
         Holder seen;
+        boolean wrote;
         int failures;
         long retryAt;
         long deadline;
@@ -581,6 +594,7 @@ public final class TakeoverMachine {
             inflight = s.inflight();
             nextOp = s.nextOp();
             seen = s.seen();
+            wrote = s.wrote();
             failures = s.failures();
             retryAt = s.retryAt();
             deadline = s.deadline();
@@ -607,7 +621,7 @@ public final class TakeoverMachine {
         }
 
         TakeoverState freeze() {
-            return new TakeoverState(role, epoch, task, handOverTo, inflight, nextOp, seen, failures, retryAt,
+            return new TakeoverState(role, epoch, task, handOverTo, inflight, nextOp, seen, wrote, failures, retryAt,
                     deadline, recheckAt, outranks, holdConfirmed, yieldPending, settled, otherMasterCheckAt,
                     lastHolder, lastError, retakes, retakeAt, rng);
         }

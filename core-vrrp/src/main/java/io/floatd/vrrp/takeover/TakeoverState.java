@@ -15,6 +15,7 @@ import java.net.InetAddress;
  * @param inflight the provider call running now, or null: never more than one
  * @param nextOp the number the next call gets
  * @param seen the holder the current task read last, passed to the write that follows; null: read first
+ * @param wrote the current task has sent its write at least once (a read that then finds the IP here confirms it)
  * @param failures failed attempts of the current task (its backoff grows over them)
  * @param retryAt when the current task tries again
  * @param deadline when the current write task gives up
@@ -38,6 +39,7 @@ public record TakeoverState(
         Op inflight,
         long nextOp,
         Holder seen,
+        boolean wrote,
         int failures,
         long retryAt,
         long deadline,
@@ -90,7 +92,7 @@ public record TakeoverState(
     }
 
     public static TakeoverState initial(long seed) {
-        return new TakeoverState(VrrpState.INIT, 0, Task.NONE, null, null, 1, null, 0, NEVER, NEVER, NEVER, false,
+        return new TakeoverState(VrrpState.INIT, 0, Task.NONE, null, null, 1, null, false, 0, NEVER, NEVER, NEVER, false,
                 false, false, true, NEVER, null, null, 0, NEVER, seed);
     }
 
