@@ -20,6 +20,7 @@ import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import io.floatd.vrrp.takeover.TakeoverRehearsal;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
 import io.floatd.vrrp.takeover.TakeoverSettings;
 import io.floatd.vrrp.track.Tracking;
@@ -195,7 +196,7 @@ public final class VrrpDaemon implements AutoCloseable {
         FloatingIpProvider provider = factory.create(ctx);
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");
-        TakeoverOrchestrator.rehearseOnce(options.clock());
+        TakeoverRehearsal.rehearseOnce(options.clock());
         return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun(),
                 policy, events, ic.garp());
     }

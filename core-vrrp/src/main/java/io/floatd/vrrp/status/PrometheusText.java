@@ -142,6 +142,18 @@ public final class PrometheusText {
         out.perInstance(withIp, "floatd_provider_calls_not_permitted_total", "counter",
                 "Provider calls the open circuit breaker refused (they never reached the API).",
                 i -> (double) stats(i).callsNotPermitted());
+        out.perInstance(withIp, "floatd_provider_yields_total", "counter",
+                "Times this Master found the IP it held on a peer it could not hear (split brain) and went Backup.",
+                i -> (double) stats(i).yields());
+        out.perInstance(withIp, "floatd_provider_reacquires_total", "counter",
+                "Times this Master took the IP back from nobody, a peer or a stranger.",
+                i -> (double) stats(i).reacquires());
+        out.perInstance(withIp, "floatd_provider_handovers_total", "counter",
+                "Times this node, stepping down to a higher Master's advert, moved the IP it held to that Master.",
+                i -> (double) stats(i).handovers());
+        out.perInstance(withIp, "floatd_provider_damped_total", "counter",
+                "Take-backs put off because this Master had taken the IP back too often in a row (no ping-pong).",
+                i -> (double) stats(i).damped());
         out.perInstance(withIp, "floatd_floating_ip_held", "gauge", "1 when the floating IP's holder, as last read, is this node.",
                 i -> "self".equals(i.floatingIp().holder()) ? 1.0 : 0.0);
         out.perInstance(withIp, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",

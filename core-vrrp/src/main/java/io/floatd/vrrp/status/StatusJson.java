@@ -123,6 +123,8 @@ public final class StatusJson {
                 .field("failures", st.failures())
                 .field("reacquires", st.reacquires())
                 .field("yields", st.yields())
+                .field("handovers", st.handovers())
+                .field("damped", st.damped())
                 .field("breaker_opens", st.breakerOpens())
                 .field("calls_not_permitted", st.callsNotPermitted())
                 .endObject();

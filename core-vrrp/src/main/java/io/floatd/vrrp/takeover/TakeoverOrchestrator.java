@@ -15,7 +15,6 @@ import io.floatd.vrrp.takeover.TakeoverEvent.Failure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
@@ -91,7 +90,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     private volatile long announcing = Long.MIN_VALUE;
     private long announceEpochs;
     private volatile boolean closed;
-    /** A rehearsal's orchestrator ({@link #rehearseOnce}): logs nothing. */
+    /** A rehearsal's orchestrator ({@link TakeoverRehearsal}): logs nothing. */
     private volatile boolean quiet;
     private final LongAdder calls = new LongAdder();
     private final Map<TakeoverAction.Stat, LongAdder> counts = new EnumMap<>(TakeoverAction.Stat.class);
@@ -443,67 +442,9 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    // ---- the rehearsal ----
-
-    private static final AtomicBoolean REHEARSED = new AtomicBoolean();
-    private static final Duration REHEARSAL_DELAY = Duration.ofSeconds(1);
-
-    /**
-     * Runs the takeover path once, in the background and once per JVM, on an orchestrator of its own over a provider
-     * that answers from memory: enter MASTER (holder read, acquire), then BACKUP. The code a first takeover runs for
-     * the first time (the call sites' lambdas, spun on first use, and the classes behind them: 15 ms on a 2-CPU VM
-     * before the first real AssociateAddress left) is then ready when an election is won. Silent, counted nowhere,
-     * bounded to a few seconds.
-     */
-    public static void rehearseOnce(NanoClock clock) {
-        if (!REHEARSED.compareAndSet(false, true)) {
-            return;
-        }
-        Thread.ofPlatform().name("takeover-rehearsal").daemon(true).start(() -> {
-            try {
-                Thread.sleep(REHEARSAL_DELAY); // after start-up's own work: the first advert is not delayed
-                rehearse(clock);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-    }
-
-    /** One rehearsal; true when its takeover settled (tests). */
-    static boolean rehearse(NanoClock clock) {
-        FloatingIpProvider stand = new FloatingIpProvider() {
-            private volatile Holder holder = Holder.peer("rehearsal-peer");
-
-            @Override
-            public Holder holder() {
-                return holder;
-            }
-
-            @Override
-            public void acquire() {
-                holder = Holder.self("rehearsal");
-            }
-
-            @Override
-            public void release() {
-                holder = Holder.nobody();
-            }
-        };
-        TakeoverOrchestrator o = new TakeoverOrchestrator("rehearsal", stand, clock, false,
-                TakeoverPolicy.defaults(), e -> { }, null, null);
-        o.quiet = true;
-        try {
-            o.onTransition(new Transition("rehearsal", VrrpState.BACKUP, VrrpState.MASTER, "rehearsal", 100,
-                    clock.nanoTime()));
-            o.takeoverSettled().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            o.onTransition(new Transition("rehearsal", VrrpState.MASTER, VrrpState.BACKUP, "rehearsal", 100,
-                    clock.nanoTime()));
-            return true;
-        } catch (Exception e) {
-            return false; // an optimisation only
-        } finally {
-            o.close();
-        }
+    /** Logs nothing from now on (a rehearsal's orchestrator). */
+    void quiet() {
+        quiet = true;
     }
 
     // ---- what status and notify read ----

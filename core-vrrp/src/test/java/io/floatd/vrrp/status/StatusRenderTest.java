@@ -32,7 +32,7 @@ class StatusRenderTest {
         drops.put(DropReason.BAD_CHECKSUM, 7L);
         FloatingIpStatus ip = new FloatingIpStatus("self", "eipalloc-1", null, "CLOSED",
                 List.of(new MarkStatus("entered MASTER", null, 0), new MarkStatus("acquired", "eipalloc-1", 812.5)),
-                0.8125, new TakeoverOrchestrator.Stats(3, 1, 0, 0, 2, 0, 0, 0, 1, 4));
+                0.8125, new TakeoverOrchestrator.Stats(3, 1, 0, 0, 2, 0, 5, 6, 1, 4, 7, 8));
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
                 List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
@@ -79,6 +79,8 @@ class StatusRenderTest {
         assertEquals(2L, ((Map<String, Object>) ip.get("stats")).get("retries"));
         assertEquals(1L, ((Map<String, Object>) ip.get("stats")).get("breaker_opens"));
         assertEquals(4L, ((Map<String, Object>) ip.get("stats")).get("calls_not_permitted"));
+        assertEquals(7L, ((Map<String, Object>) ip.get("stats")).get("handovers"));
+        assertEquals(8L, ((Map<String, Object>) ip.get("stats")).get("damped"));
         assertEquals(Map.of("adverts_sent", 123L, "adverts_received", 4L, "transitions", 2L), vi1.get("counters"));
 
         Map<String, Object> vi2 = (Map<String, Object>) instances.get(1);
@@ -122,6 +124,10 @@ class StatusRenderTest {
         assertEquals(0, p.value("floatd_provider_failures_total", "instance", "VI_1"));
         assertEquals(1, p.value("floatd_provider_breaker_opens_total", "instance", "VI_1"));
         assertEquals(4, p.value("floatd_provider_calls_not_permitted_total", "instance", "VI_1"));
+        assertEquals(5, p.value("floatd_provider_reacquires_total", "instance", "VI_1"));
+        assertEquals(6, p.value("floatd_provider_yields_total", "instance", "VI_1"));
+        assertEquals(7, p.value("floatd_provider_handovers_total", "instance", "VI_1"));
+        assertEquals(8, p.value("floatd_provider_damped_total", "instance", "VI_1"));
         assertTrue(p.find("floatd_provider_calls_total", "instance", "VI_2").isEmpty(), "no provider, no sample");
         assertEquals(0.8125, p.value("floatd_takeover_duration_seconds", "instance", "VI_1"), 1e-9);
         assertEquals(90, p.value("floatd_effective_priority", "instance", "VI_2"));

@@ -141,7 +141,7 @@ class TakeoverOrchestratorTest {
             o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
             await(() -> lines.stream().anyMatch(l -> l.contains("takeover: entered MASTER")));
             lines.clear();
-            assertTrue(TakeoverOrchestrator.rehearse(NanoClock.SYSTEM), "the rehearsal's takeover settled");
+            assertTrue(TakeoverRehearsal.rehearse(NanoClock.SYSTEM), "the rehearsal's takeover settled");
         } finally {
             logger.removeHandler(h);
         }
@@ -330,6 +330,43 @@ class TakeoverOrchestratorTest {
         // the peer lets go: the yielded node is told the IP is free
         p.holder = Holder.nobody();
         await(() -> events.peek() instanceof VrrpEvent.HolderFree);
+    }
+
+    /**
+     * Issue 13's heal in the other order: this Master, holding the IP, hears the higher Master first and steps down;
+     * that Master may never hear it, so this node moves the IP to it through the provider's hand-over.
+     */
+    @Test
+    void aMasterThatStepsDownToAHigherMasterHandsItTheIp() throws Exception {
+        java.net.InetAddress higher = java.net.InetAddress.getByName("10.0.0.3");
+        List<java.net.InetAddress> handedTo = Collections.synchronizedList(new ArrayList<>());
+        Scripted p = new Scripted() {
+            @Override
+            public boolean handsOver() {
+                return true;
+            }
+
+            @Override
+            public void handOver(java.net.InetAddress peer) {
+                log.add("handOver");
+                handedTo.add(peer);
+                holder = Holder.peer("i-higher");
+            }
+
+            @Override
+            public boolean releasesByDefault() {
+                return false; // a cloud IP
+            }
+        };
+        TakeoverOrchestrator o = start(p, fast().build());
+        o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
+        await(() -> p.holder.isSelf() && o.lastTakeover() != null);
+        o.onTransition(new Transition("VI_1", VrrpState.MASTER, VrrpState.BACKUP, "higher priority advert", 100,
+                System.nanoTime(), higher));
+        await(() -> !handedTo.isEmpty());
+        assertEquals(List.of(higher), handedTo);
+        assertEquals(List.of("holder", "acquire", "holder", "handOver"), List.copyOf(log), "read, then hand over");
+        await(() -> o.stats().handovers() == 1);
     }
 
     /**
