@@ -118,6 +118,7 @@ data "aws_iam_policy_document" "floatd_eip" {
       "ec2:DescribeAddresses",
       "ec2:AssociateAddress",
       "ec2:DisassociateAddress",
+      "ec2:DescribeNetworkInterfaces",
     ]
     resources = ["*"]
   }

@@ -19,8 +19,9 @@ import java.util.function.Consumer;
 /**
  * The demo's embedded cloud: a minimal EC2 Query API endpoint on 127.0.0.1 (ephemeral port) that the real
  * {@code aws} provider talks to through the AWS SDK. It knows one Elastic IP and a few instances (each with one
- * private IP), and answers DescribeAddresses, AssociateAddress (with DryRun) and DisassociateAddress with EC2's XML
- * shapes, EC2's error document and status codes. Every call received is reported to {@code events}.
+ * private IP), and answers DescribeAddresses, AssociateAddress (with DryRun), DisassociateAddress and
+ * DescribeNetworkInterfaces (how the provider finds its peers' instances) with EC2's XML shapes, EC2's error document
+ * and status codes. Every call received is reported to {@code events}.
  * It stands in for EC2 in {@code floatd demo} only; the provider's own tests use a fuller endpoint.
  */
 final class DemoEc2Endpoint implements AutoCloseable {
@@ -102,6 +103,7 @@ final class DemoEc2Endpoint implements AutoCloseable {
                         case "DescribeAddresses" -> describeAddresses(p);
                         case "AssociateAddress" -> associateAddress(p);
                         case "DisassociateAddress" -> disassociateAddress(p);
+                        case "DescribeNetworkInterfaces" -> describeNetworkInterfaces(p);
                         default -> throw new Ec2Error("InvalidAction", 400,
                                 "The action " + action + " is not valid for this web service.");
                     };
@@ -184,6 +186,37 @@ final class DemoEc2Endpoint implements AutoCloseable {
                 + association.instance().name() + ")");
         association = null;
         return response("DisassociateAddress", "<return>true</return>");
+    }
+
+    /** Each instance's one interface whose private IP is in the {@code addresses.private-ip-address} filter. */
+    private String describeNetworkInterfaces(Map<String, String> p) {
+        java.util.List<String> ips = new java.util.ArrayList<>();
+        for (int f = 1; p.containsKey("Filter." + f + ".Name"); f++) {
+            if ("addresses.private-ip-address".equals(p.get("Filter." + f + ".Name"))) {
+                for (int v = 1; p.containsKey("Filter." + f + ".Value." + v); v++) {
+                    ips.add(p.get("Filter." + f + ".Value." + v));
+                }
+            }
+        }
+        StringBuilder items = new StringBuilder();
+        java.util.List<String> found = new java.util.ArrayList<>();
+        for (Instance i : instances.values()) {
+            if (!ips.contains(i.privateIp())) {
+                continue;
+            }
+            found.add(i.id() + " (" + i.name() + ")");
+            items.append("<item><networkInterfaceId>").append(eni(i)).append("</networkInterfaceId>")
+                    .append("<subnetId>subnet-0d3e00000000000a1</subnetId><vpcId>vpc-0d3e00000000000a1</vpcId>")
+                    .append("<availabilityZone>eu-west-1a</availabilityZone><ownerId>123456789012</ownerId>")
+                    .append("<status>in-use</status><privateIpAddress>").append(i.privateIp()).append("</privateIpAddress>")
+                    .append("<attachment><attachmentId>eni-attach-").append(i.id().substring(2)).append("</attachmentId>")
+                    .append("<instanceId>").append(i.id()).append("</instanceId><deviceIndex>0</deviceIndex>")
+                    .append("<status>attached</status></attachment><privateIpAddressesSet><item><privateIpAddress>")
+                    .append(i.privateIp()).append("</privateIpAddress><primary>true</primary></item>")
+                    .append("</privateIpAddressesSet></item>");
+        }
+        events.accept("DescribeNetworkInterfaces " + String.join(", ", ips) + ": " + String.join(", ", found));
+        return response("DescribeNetworkInterfaces", "<networkInterfaceSet>" + items + "</networkInterfaceSet>");
     }
 
     private static String eni(Instance i) {

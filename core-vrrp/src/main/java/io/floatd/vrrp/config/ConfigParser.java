@@ -368,7 +368,7 @@ public final class ConfigParser {
         Map<String, Integer> lines = new HashMap<>();
         eachLine(s.plainBlock(), i, (line, scope) -> {
             unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
-            String value = line.value();
+            String value = FloatingIpSettings.LIST_KEYS.contains(line.keyword()) ? words(line) : line.value();
             if (line.keyword().equals("provider")) {
                 FloatingIpSettings.checkProvider(value);
             }
@@ -379,6 +379,15 @@ public final class ConfigParser {
             lines.put(line.keyword(), line.line());
         });
         i.builder.floatingIp(new FloatingIpSettings(values, i.parser.sources.file(s.line()), Sources.line(s.line())));
+    }
+
+    /** A list-valued keyword's words, joined by one space. */
+    private static String words(Statement line) {
+        line.noBlock();
+        if (line.args().isEmpty()) {
+            throw new ConfigProblem("missing value after '" + line.keyword() + "'");
+        }
+        return String.join(" ", line.args());
     }
 
     // ---- vrrp_script NAME { ... } and track_file NAME { ... } (top level) ----

@@ -76,6 +76,14 @@ public interface FloatingIpProvider extends AutoCloseable {
         throw ProviderException.fatal("this provider cannot move the IP to a peer");
     }
 
+    /**
+     * Looks the peers' cloud identities up again: called on SIGHUP for an instance whose settings did not change, so
+     * its provider was kept (a peer replaced or moved since start is then known again). Called off the VRRP loop;
+     * may block on the network; reports what it found in the log and never throws. The default does nothing.
+     */
+    default void refreshPeers() {
+    }
+
     /** Frees sockets and clients; never throws. */
     @Override
     default void close() {

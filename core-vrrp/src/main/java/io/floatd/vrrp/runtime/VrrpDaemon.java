@@ -75,6 +75,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private final DaemonOptions options;
     private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Wiring> wiring = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each instance's provider, for what a reload asks of a kept one ({@link FloatingIpProvider#refreshPeers}). */
+    private final Map<String, FloatingIpProvider> providers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
     private final List<Tracking> trackings = new ArrayList<>();
     private volatile boolean started;
@@ -194,6 +196,7 @@ public final class VrrpDaemon implements AutoCloseable {
                 ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
                 policy.attemptTimeout());
         FloatingIpProvider provider = factory.create(ctx);
+        providers.put(ic.name(), provider);
         LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
                 options.dryRun() ? " (dry run: nothing will be changed)" : "");
         TakeoverRehearsal.rehearseOnce(options.clock());
@@ -311,12 +314,14 @@ public final class VrrpDaemon implements AutoCloseable {
         Map<String, InstanceConfig> wanted = new LinkedHashMap<>();
         next.instances().forEach(ic -> wanted.put(ic.name(), ic));
         List<Instance> stopping = new ArrayList<>();
+        List<FloatingIpProvider> keptProviders = new ArrayList<>();
         int kept = 0;
         for (Instance i : instances) {
             InstanceConfig n = wanted.get(i.config().name());
             if (n != null && n.equals(i.config()) && !globalChanged) {
                 kept++;
                 wanted.remove(n.name());
+                Optional.ofNullable(providers.get(n.name())).ifPresent(keptProviders::add);
             } else {
                 stopping.add(i);
             }
@@ -337,8 +342,25 @@ public final class VrrpDaemon implements AutoCloseable {
             fresh.add(instances.getLast());
         }
         launch(fresh);
+        refreshPeers(keptProviders);
         return String.format("%d unchanged, %d restarted, %d added, %d removed", kept, restarted,
                 fresh.size() - restarted, removed);
+    }
+
+    /**
+     * A kept provider looks its peers up again (one may have been replaced since start), on a virtual thread of its
+     * own: a cloud API call has no place on the VRRP loop or in the reload's reply.
+     */
+    private static void refreshPeers(List<FloatingIpProvider> kept) {
+        for (FloatingIpProvider p : kept) {
+            Thread.ofVirtual().name("refresh-peers").start(() -> {
+                try {
+                    p.refreshPeers();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "refreshing the peers of {0} failed: {1}", p, e.toString());
+                }
+            });
+        }
     }
 
     private void stopInstances(List<Instance> group) {
@@ -369,7 +391,10 @@ public final class VrrpDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         instances.removeAll(group);
-        group.forEach(i -> wiring.remove(i.config().name()));
+        group.forEach(i -> {
+            wiring.remove(i.config().name());
+            providers.remove(i.config().name());
+        });
         closeUnusedTrackings();
         closeUnusedUdpEndpoints();
     }

@@ -362,6 +362,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void floatingIpKeysOtherThanThePeerIdsTakeOneValue() {
+        assertEquals(List.of(
+                        "k.conf:9: vrrp_instance VI_1: 'address' takes one value, but got 2: 203.0.113.10 203.0.113.11 "
+                                + "(quote it if it contains spaces)",
+                        "k.conf:10: vrrp_instance VI_1: missing value after 'peer_instance_id'"),
+                errors(instance("floating_ip {", "    provider aws", "    address 203.0.113.10 203.0.113.11",
+                        "    peer_instance_id", "}")));
+    }
+
+    @Test
     void notifyScriptRunAsAnotherUser() {
         assertEquals(List.of("k.conf:7: vrrp_instance VI_1: floatd does not support running 'notify_master' as another user yet"
                         + " (got 'root' after the script); if those are the script's arguments, quote the whole command line"),

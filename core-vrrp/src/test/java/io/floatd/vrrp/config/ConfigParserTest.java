@@ -131,6 +131,31 @@ class ConfigParserTest {
         assertEquals(21, vi.floatingIp().line());
     }
 
+    /** peer_instance_id / peer_droplet_id name one id per peer: the block's only keys that take several words. */
+    @Test
+    void peerIdKeysTakeSeveralWordsKeptJoinedByOneSpace() throws Exception {
+        FloatdConfig config = ConfigParser.parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                    unicast_peer {
+                        10.0.0.12
+                        10.0.0.13
+                    }
+                    floating_ip {
+                        provider aws
+                        address 203.0.113.10
+                        peer_instance_id 10.0.0.12=i-0abc   10.0.0.13=i-0def
+                    }
+                }
+                """, "k.conf");
+        assertEquals("10.0.0.12=i-0abc 10.0.0.13=i-0def",
+                config.instances().getFirst().floatingIp().values().get("peer_instance_id"));
+        FloatdConfig again = ConfigParser.parse(config.dump(false), "k.conf");
+        assertEquals(config.instances().getFirst().floatingIp(), again.instances().getFirst().floatingIp(),
+                "the dump reads back the same");
+    }
+
     @Test
     void instanceVersionOverridesGlobalVersion() throws Exception {
         FloatdConfig config = ConfigParser.parse("""

@@ -35,6 +35,8 @@ class VrrpDaemonTest {
     private final MemoryWire wire = new MemoryWire();
     private final List<VrrpDaemon> daemons = new ArrayList<>();
     private final List<String> cloud = new ArrayList<>();
+    /** The nodes whose provider was asked to look its peers up again, in order. */
+    private final List<String> refreshed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String holder;
 
     @AfterEach
@@ -102,6 +104,11 @@ class VrrpDaemonTest {
                 holder = node;
                 cloud.add("acquire " + node);
             }
+        }
+
+        @Override
+        public void refreshPeers() {
+            refreshed.add(node);
         }
 
         /** Like a Linux VIP: a node that is not Master gives it up. */
@@ -238,6 +245,7 @@ class VrrpDaemonTest {
         assertEquals(transitionsA, a.instances().getFirst().runner().transitions(), "no transition on the Master");
         assertEquals(transitionsB, b.instances().getFirst().runner().transitions(), "the peer saw no priority 0");
         assertEquals(List.of("acquire a"), cloud, "nothing released, nothing acquired again");
+        await(() -> refreshed.equals(List.of("a")));
     }
 
     @Test
@@ -260,6 +268,7 @@ class VrrpDaemonTest {
                 """.formatted(B.getHostAddress(), A.getHostAddress());
         String result = b.reload(ConfigParser.parse(conf(3, "0.1", 200, B, A, "") + second, "b.conf"));
         assertEquals("0 unchanged, 1 restarted, 1 added, 0 removed", result);
+        assertEquals(List.of(), refreshed, "a new provider looked its peers up at start");
         // the restarted VI_1 now outranks a and preempts it; VI_2 has no peer speaking and becomes Master too
         await(() -> b.instances().size() == 2
                 && b.instances().stream().allMatch(i -> i.runner().state().state() == VrrpState.MASTER));
@@ -267,6 +276,7 @@ class VrrpDaemonTest {
 
         String removed = b.reload(ConfigParser.parse(conf(3, "0.1", 200, B, A, ""), "b.conf"));
         assertEquals("1 unchanged, 0 restarted, 0 added, 1 removed", removed);
+        await(() -> refreshed.equals(List.of("b")));
         assertEquals(1, b.instances().size());
         assertEquals(VrrpState.MASTER, state(b));
     }

@@ -16,17 +16,24 @@ abstract sealed class AwsProvider implements FloatingIpProvider permits ElasticI
     protected final AwsErrors errors;
     /** The peers' unicast addresses: in a VPC, their private IPs. */
     protected final Set<String> peers;
+    /** The peers' instances and network interfaces. */
+    protected final AwsPeers peerIds;
+    private final String metadataVpc;
     private final SharedEc2Client client;
     private boolean closed;
 
-    AwsProvider(AwsSettings settings, ProviderContext context, String instanceId, SharedEc2Client client,
-                AwsErrors errors) {
+    /** @param metadataVpc this node's VPC as the instance metadata service gave it, or null */
+    AwsProvider(AwsSettings settings, ProviderContext context, String instanceId, String metadataVpc,
+                SharedEc2Client client, AwsErrors errors) {
         this.settings = settings;
         this.context = context;
         this.instanceId = instanceId;
+        this.metadataVpc = metadataVpc;
         this.client = client;
         this.errors = errors;
         this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
+        this.peerIds = new AwsPeers(context.instanceName(), instanceId, context.peers(), settings.peerInstanceIds(),
+                context.localAddress(), this::ec2, errors, this::vpcId);
     }
 
     protected Ec2Client ec2() {
@@ -38,6 +45,39 @@ abstract sealed class AwsProvider implements FloatingIpProvider permits ElasticI
 
     /** For the start-up log line. */
     abstract String describe();
+
+    /** This node's VPC, or null while not known. */
+    String vpcId() {
+        return metadataVpc;
+    }
+
+    /** The peers' look-up at start, after {@link #warmUp()}; {@code reachable}: whether EC2 answered it. */
+    void startPeers(boolean reachable) {
+        peerIds.start(reachable);
+    }
+
+    /** The peers' identities (tests). */
+    AwsPeers peerIds() {
+        return peerIds;
+    }
+
+    @Override
+    public boolean handsOver() {
+        return true;
+    }
+
+    @Override
+    public void refreshPeers() {
+        peerIds.refresh();
+    }
+
+    /** The identity of the peer at {@code peer} for a hand-over of {@code what}, or a fatal error saying why not. */
+    protected AwsPeers.Identity handOverTarget(InetAddress peer, String what) throws ProviderException {
+        return peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("aws: cannot hand " + what
+                + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
+                        ? "its instance is unknown (set floating_ip { peer_instance_id ... })"
+                        : "it is not a unicast_peer of " + context.instanceName())));
+    }
 
     public AwsSettings settings() {
         return settings;
@@ -51,6 +91,7 @@ abstract sealed class AwsProvider implements FloatingIpProvider permits ElasticI
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            peerIds.close();
             client.release();
         }
     }

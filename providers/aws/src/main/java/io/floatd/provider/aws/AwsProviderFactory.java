@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
  * (config first, IMDSv2 next), resolves the credentials, builds the {@link Ec2Client} (SDK retries off, one attempt
  * limited to the orchestrator's {@code attempt_timeout}, else
  * {@link AwsClientOptions#attemptTimeout()}) and makes one cheap read of the IP, which opens the
- * connection. A refused permission or a wrong address fails here, at start; a network hiccup is logged and left to
- * the first real call.
+ * connection, then finds the peers' instances ({@link AwsPeers}). A refused permission or a wrong address fails
+ * here, at start; a network hiccup is logged and left to the first real call, and a peer not found is a warning.
  */
 public final class AwsProviderFactory implements FloatingIpProviderFactory {
     public static final String NAME = "aws";
@@ -65,15 +65,16 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
-        AwsSettings.parse(context.settings(), context.virtualAddresses());
+        AwsSettings.parse(context);
     }
 
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
-        AwsSettings settings = AwsSettings.parse(context.settings(), context.virtualAddresses());
+        AwsSettings settings = AwsSettings.parse(context);
         String instanceId;
         Region region;
         String primaryEni = null;
+        String vpc = null;
         try (InstanceMetadata imds = new InstanceMetadata(options.imdsEndpoint())) {
             instanceId = settings.instanceId();
             if (instanceId == null) {
@@ -82,11 +83,15 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
                                 + "): set instance_id in floating_ip, or allow IMDSv2 access", true));
             }
             region = region(settings, imds);
-            if (settings.mode() == AwsSettings.Mode.SECONDARY_IP && settings.networkInterface() == null) {
-                primaryEni = imds.get("mac")
-                        .flatMap(mac -> imds.get("network/interfaces/macs/" + mac + "/interface-id"))
-                        .orElse(null);
+            boolean eniFromImds = settings.mode() == AwsSettings.Mode.SECONDARY_IP && settings.networkInterface() == null;
+            // the VPC (which scopes the peers' look-up) only from a metadata service already in use: with instance_id
+            // and region set, IMDS may be off, and waiting for it would delay the start
+            boolean imdsInUse = settings.instanceId() == null || settings.region() == null || eniFromImds;
+            Optional<String> mac = imdsInUse ? imds.get("mac") : Optional.empty();
+            if (eniFromImds) {
+                primaryEni = mac.flatMap(m -> imds.get("network/interfaces/macs/" + m + "/interface-id")).orElse(null);
             }
+            vpc = mac.flatMap(m -> imds.get("network/interfaces/macs/" + m + "/vpc-id")).orElse(null);
         }
         // the orchestrator's attempt_timeout, when it sets one, is also the SDK's: with a shorter SDK limit a slow
         // AssociateAddress the orchestrator would still wait for is abandoned and sent a second time
@@ -95,9 +100,11 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         AwsErrors errors = new AwsErrors(instanceId, timeout, client::secrets);
         try {
             AwsProvider provider = switch (settings.mode()) {
-                case EIP -> new ElasticIpProvider(settings, context, instanceId, client, errors);
-                case SECONDARY_IP -> new SecondaryIpProvider(settings, context, instanceId, primaryEni, client, errors);
+                case EIP -> new ElasticIpProvider(settings, context, instanceId, vpc, client, errors);
+                case SECONDARY_IP -> new SecondaryIpProvider(settings, context, instanceId, primaryEni, vpc, client,
+                        errors);
             };
+            boolean reachable = true;
             try {
                 provider.warmUp();
             } catch (ProviderException e) {
@@ -105,11 +112,13 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
                     provider.close();
                     throw e;
                 }
+                reachable = false;
                 LOG.log(Level.WARNING, "VRRP_Instance({0}) aws: warm-up read failed, the first takeover will open "
                         + "the connection: {1}", new Object[] {context.instanceName(), e.getMessage()});
             }
             LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
                     new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
+            provider.startPeers(reachable);
             JitWarmUp.startOnce(region);
             return provider;
         } catch (RuntimeException e) {

@@ -1,7 +1,10 @@
 package io.floatd.provider.aws;
 
 import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.provider.PeerIds;
+import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +22,7 @@ import java.util.regex.Pattern;
  * network_interface eni-0abc...                        (eip: associate with this ENI; secondary_ip: our ENI)
  * private_ip        10.0.1.5                           (eip: which private IP of ours the EIP maps to)
  * region            eu-west-1                          (default: metadata service, then the SDK's chain)
+ * peer_instance_id  i-0abc... | 10.0.0.12=i-0abc... ...  (default: looked up by the unicast_peer's private IP)
  * </pre>
  *
  * @param mode how the IP moves
@@ -30,6 +34,8 @@ import java.util.regex.Pattern;
  * @param networkInterface the ENI to use, or null
  * @param privateIp eip: the private IP of ours to map the EIP to, or null for the primary one
  * @param region the region, or null to discover it
+ * @param peerInstanceIds {@code peer_instance_id}: the instances of the {@code unicast_peer}s it names (the others are
+ *        looked up by their private IPs)
  */
 public record AwsSettings(
         Mode mode,
@@ -39,7 +45,8 @@ public record AwsSettings(
         String instanceId,
         String networkInterface,
         String privateIp,
-        String region) {
+        String region,
+        Map<InetAddress, String> peerInstanceIds) {
 
     public enum Mode {
         EIP("eip"), SECONDARY_IP("secondary_ip");
@@ -56,7 +63,7 @@ public record AwsSettings(
     }
 
     static final Set<String> KEYS = Set.of("provider", "address", "allocation_id", "mode", "instance_id",
-            "network_interface", "private_ip", "region");
+            "network_interface", "private_ip", "region", "peer_instance_id");
 
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
@@ -65,14 +72,29 @@ public record AwsSettings(
     private static final Pattern ENI = Pattern.compile("eni-[0-9a-f]{8,17}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
 
+    public AwsSettings {
+        peerInstanceIds = Map.copyOf(peerInstanceIds);
+    }
+
+    /** Reads the instance's block, {@code peer_instance_id} checked against its {@code unicast_peer}s. */
+    public static AwsSettings parse(ProviderContext context) throws ProviderException {
+        return parse(context.settings(), context.virtualAddresses(), context.peers(), context.instanceName());
+    }
+
+    /** Reads a block without {@code unicast_peer}s to check {@code peer_instance_id} against. */
+    public static AwsSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses)
+            throws ProviderException {
+        return parse(settings, virtualAddresses, List.of(), "the instance");
+    }
+
     /**
      * Reads the block. In {@code secondary_ip} mode without {@code address}, the instance's single IPv4
      * {@code virtual_ipaddress} is the address that moves.
      *
      * @throws ProviderException (fatal) naming the key, for an unknown key, a bad value or a missing address
      */
-    public static AwsSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses)
-            throws ProviderException {
+    public static AwsSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses,
+            List<InetAddress> peers, String instanceName) throws ProviderException {
         for (String key : settings.keySet()) {
             if (!KEYS.contains(key)) {
                 throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
@@ -97,6 +119,16 @@ public record AwsSettings(
         String eni = checked(settings, "network_interface", ENI, "a network interface id eni-...");
         String privateIp = checked(settings, "private_ip", IPV4, "an IPv4 address");
         String region = checked(settings, "region", REGION, "a region name such as eu-west-1");
+        Map<InetAddress, String> peerIds = Map.of();
+        String peerValue = checked(settings, "peer_instance_id", null, null);
+        if (peerValue != null) {
+            try {
+                peerIds = PeerIds.parse("peer_instance_id", peerValue, id -> INSTANCE.matcher(id).matches(),
+                        "an instance id i-...", peers, instanceName);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
 
         if (mode == Mode.EIP) {
             String publicIp = null;
@@ -116,7 +148,7 @@ public record AwsSettings(
             if (publicIp == null && allocationId == null) {
                 throw bad("address is required in mode eip (the Elastic IP or its allocation id eipalloc-...)");
             }
-            return new AwsSettings(mode, publicIp, allocationId, null, instanceId, eni, privateIp, region);
+            return new AwsSettings(mode, publicIp, allocationId, null, instanceId, eni, privateIp, region, peerIds);
         }
 
         if (allocationId != null) {
@@ -135,7 +167,7 @@ public record AwsSettings(
         } else if (!IPV4.matcher(moving).matches()) {
             throw bad("address must be a private IPv4 address in mode secondary_ip, but was '" + moving + "'");
         }
-        return new AwsSettings(mode, null, null, moving, instanceId, eni, null, region);
+        return new AwsSettings(mode, null, null, moving, instanceId, eni, null, region, peerIds);
     }
 
     /** How the configured EIP is named in messages: its public IP or its allocation id. */

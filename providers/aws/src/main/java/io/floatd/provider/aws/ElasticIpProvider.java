@@ -3,6 +3,7 @@ package io.floatd.provider.aws;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.services.ec2.model.Address;
@@ -22,7 +23,12 @@ import software.amazon.awssdk.services.ec2.model.DescribeAddressesResponse;
  *       DescribeAddresses: AssociateAddress only.</li>
  *   <li>{@link #release()}: DescribeAddresses, then DisassociateAddress by this node's own association id, only
  *       when the address is still associated with this node.</li>
+ *   <li>{@link #handOver}: AssociateAddress (AllowReassociation) with the peer's instance, or with its network
+ *       interface when this node's settings name one ({@code network_interface}).</li>
  * </ul>
+ *
+ * <p>The holder is the PEER when it is on a peer's instance or network interface ({@link AwsPeers}), or on a
+ * private IP that is a {@code unicast_peer}.
  */
 public final class ElasticIpProvider extends AwsProvider {
     private static final Logger LOG = Logger.getLogger(ElasticIpProvider.class.getName());
@@ -30,9 +36,9 @@ public final class ElasticIpProvider extends AwsProvider {
     private volatile String allocationId;
     private volatile String ownAssociationId;
 
-    ElasticIpProvider(AwsSettings settings, ProviderContext context, String instanceId, SharedEc2Client client,
-                      AwsErrors errors) {
-        super(settings, context, instanceId, client, errors);
+    ElasticIpProvider(AwsSettings settings, ProviderContext context, String instanceId, String metadataVpc,
+                      SharedEc2Client client, AwsErrors errors) {
+        super(settings, context, instanceId, metadataVpc, client, errors);
         this.allocationId = settings.allocationId();
     }
 
@@ -134,6 +140,33 @@ public final class ElasticIpProvider extends AwsProvider {
         return req;
     }
 
+    /**
+     * AssociateAddress with the peer's identity, at once: the caller has just read the address on this node.
+     * AllowReassociation moves it whatever holds it by now.
+     */
+    @Override
+    public synchronized void handOver(InetAddress peer) throws ProviderException {
+        AwsPeers.Identity to = handOverTarget(peer, "Elastic IP " + settings.eipName());
+        if (allocationId == null) {
+            read(); // the start-up read, which learns the allocation id, did not get through
+        }
+        AssociateAddressRequest.Builder req = AssociateAddressRequest.builder()
+                .allocationId(allocationId)
+                .allowReassociation(true);
+        String target;
+        if ((settings.networkInterface() != null || to.instanceId() == null) && to.eni() != null) {
+            req.networkInterfaceId(to.eni());
+            target = to.eni();
+        } else {
+            req.instanceId(to.instanceId());
+            target = to.instanceId();
+        }
+        errors.call("AssociateAddress", associating(req.build()));
+        ownAssociationId = null;
+        LOG.log(Level.INFO, "VRRP_Instance({0}) aws: Elastic IP {1} handed over to peer {2} ({3})",
+                new Object[] {context.instanceName(), settings.eipName(), peer.getHostAddress(), target});
+    }
+
     /** The association id this node made or found as its own, or null. */
     public String ownAssociationId() {
         return ownAssociationId;
@@ -186,7 +219,8 @@ public final class ElasticIpProvider extends AwsProvider {
         if (mine) {
             return Holder.self(who);
         }
-        if (a.privateIpAddress() != null && peers.contains(a.privateIpAddress())) {
+        if ((a.privateIpAddress() != null && peers.contains(a.privateIpAddress()))
+                || peerIds.isPeer(a.instanceId(), a.networkInterfaceId())) {
             return Holder.peer(who);
         }
         return Holder.other(who == null ? "" : who);

@@ -3,6 +3,7 @@ package io.floatd.provider.aws;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -25,18 +26,22 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  *   <li>{@link #acquire()}: that read, then AssignPrivateIpAddresses(our ENI, ip, AllowReassignment) unless it
  *       is on our ENI already; {@link #acquire(Holder)} after the orchestrator's read: the assign only.</li>
  *   <li>{@link #release()}: that read, then UnassignPrivateIpAddresses(our ENI, ip) only if it is on our ENI.</li>
+ *   <li>{@link #handOver}: AssignPrivateIpAddresses(the peer's ENI, ip, AllowReassignment).</li>
  * </ul>
+ *
+ * <p>The holder is the PEER when its ENI is a peer's, or attached to a peer's instance ({@link AwsPeers}), or has a
+ * private IP that is a {@code unicast_peer}.
  */
 public final class SecondaryIpProvider extends AwsProvider {
     private static final Logger LOG = Logger.getLogger(SecondaryIpProvider.class.getName());
 
     private final String address;
     private volatile String eni;
-    private volatile String vpcId;
+    private volatile String eniVpc;
 
     SecondaryIpProvider(AwsSettings settings, ProviderContext context, String instanceId, String primaryEni,
-                        SharedEc2Client client, AwsErrors errors) {
-        super(settings, context, instanceId, client, errors);
+                        String metadataVpc, SharedEc2Client client, AwsErrors errors) {
+        super(settings, context, instanceId, metadataVpc, client, errors);
         this.address = settings.privateAddress();
         this.eni = settings.networkInterface() != null ? settings.networkInterface() : primaryEni;
     }
@@ -52,7 +57,14 @@ public final class SecondaryIpProvider extends AwsProvider {
             throw ProviderException.fatal("aws: network interface " + ours + " not found: check network_interface "
                     + "in floating_ip, and the region");
         }
-        vpcId = resp.networkInterfaces().getFirst().vpcId();
+        eniVpc = resp.networkInterfaces().getFirst().vpcId();
+    }
+
+    /** Our ENI's VPC once {@link #warmUp()} has read it, else the metadata service's. */
+    @Override
+    String vpcId() {
+        String v = eniVpc;
+        return v != null ? v : super.vpcId();
     }
 
     @Override
@@ -100,6 +112,26 @@ public final class SecondaryIpProvider extends AwsProvider {
                 new Object[] {context.instanceName(), address, ours, holder});
     }
 
+    /**
+     * AssignPrivateIpAddresses to the peer's ENI (the one with its {@code unicast_peer} address, or a named
+     * instance's primary one), at once: the caller has just read the address on this node.
+     */
+    @Override
+    public synchronized void handOver(InetAddress peer) throws ProviderException {
+        AwsPeers.Identity to = handOverTarget(peer, "private IP " + address);
+        String theirs = to.eni();
+        if (theirs == null) {
+            throw ProviderException.fatal("aws: cannot hand private IP " + address + " over to peer " + peer.getHostAddress()
+                    + ": the network interface of " + to.instanceId() + " is unknown (ec2:DescribeNetworkInterfaces "
+                    + "did not list it)");
+        }
+        errors.call("AssignPrivateIpAddresses", () -> ec2().assignPrivateIpAddresses(r -> r
+                .networkInterfaceId(theirs).privateIpAddresses(address).allowReassignment(true)));
+        LOG.log(Level.INFO, "VRRP_Instance({0}) aws: private IP {1} handed over to peer {2} ({3})",
+                new Object[] {context.instanceName(), address, peer.getHostAddress(),
+                        to.instanceId() == null ? theirs : to.instanceId() + ", " + theirs});
+    }
+
     @Override
     public synchronized void release() throws ProviderException {
         ensureEni();
@@ -121,7 +153,7 @@ public final class SecondaryIpProvider extends AwsProvider {
     private List<NetworkInterface> read() throws ProviderException {
         List<Filter> filters = new ArrayList<>();
         filters.add(Filter.builder().name("addresses.private-ip-address").values(address).build());
-        String vpc = vpcId;
+        String vpc = eniVpc;
         if (vpc != null) {
             filters.add(Filter.builder().name("vpc-id").values(vpc).build());
         }
@@ -142,7 +174,8 @@ public final class SecondaryIpProvider extends AwsProvider {
                 ? n.attachment().instanceId() : n.networkInterfaceId();
         boolean peer = peers.contains(n.privateIpAddress())
                 || n.privateIpAddresses().stream().map(NetworkInterfacePrivateIpAddress::privateIpAddress)
-                        .filter(ip -> !address.equals(ip)).anyMatch(peers::contains);
+                        .filter(ip -> !address.equals(ip)).anyMatch(peers::contains)
+                || peerIds.isPeer(n.attachment() == null ? null : n.attachment().instanceId(), n.networkInterfaceId());
         return peer ? Holder.peer(owner) : Holder.other(owner);
     }
 

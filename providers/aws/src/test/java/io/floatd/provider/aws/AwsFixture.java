@@ -89,6 +89,12 @@ final class AwsFixture {
         return context(settings, false);
     }
 
+    /** SELF's context with these {@code unicast_peer}s. */
+    static ProviderContext context(Map<String, String> settings, List<String> peers) {
+        return new ProviderContext("VI_1", "eth0", List.of(), ip(SELF_IP), peers.stream().map(AwsFixture::ip).toList(),
+                settings);
+    }
+
     static VirtualAddress vip(String ip) {
         return VirtualAddress.of(ip(ip));
     }

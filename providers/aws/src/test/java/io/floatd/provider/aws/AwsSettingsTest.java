@@ -66,7 +66,7 @@ class AwsSettingsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "address=203.0.113.10,secret_key=x | aws: floating_ip unknown key 'secret_key' (known: address, allocation_id, instance_id, mode, network_interface, private_ip, provider, region)",
+        "address=203.0.113.10,secret_key=x | aws: floating_ip unknown key 'secret_key' (known: address, allocation_id, instance_id, mode, network_interface, peer_instance_id, private_ip, provider, region)",
         "address=203.0.113.10,mode=vip     | aws: floating_ip mode must be eip or secondary_ip, but was 'vip'",
         "address=example.com               | aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was 'example.com'",
         "address=300.1.1.1                 | aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was '300.1.1.1'",
@@ -84,6 +84,46 @@ class AwsSettingsTest {
     void badSettingNamesTheKey(String pairs, String expected) {
         String[] kv = pairs.replace(",", "=").split("=");
         assertEquals(expected, fails(kv));
+    }
+
+    private static final List<java.net.InetAddress> TWO_PEERS =
+            List.of(AwsFixture.ip("10.0.0.12"), AwsFixture.ip("10.0.0.13"));
+
+    private static AwsSettings withPeers(List<java.net.InetAddress> peers, String peerInstanceId)
+            throws ProviderException {
+        return AwsSettings.parse(kv("address", "203.0.113.10", "peer_instance_id", peerInstanceId), List.of(), peers,
+                "VI_1");
+    }
+
+    @Test
+    void peerInstanceIdAloneNamesTheOnlyPeer() throws Exception {
+        assertEquals(Map.of(AwsFixture.ip("10.0.0.12"), "i-0abc0000000000001"),
+                withPeers(List.of(AwsFixture.ip("10.0.0.12")), "i-0abc0000000000001").peerInstanceIds());
+        assertEquals(Map.of(), parse("address", "203.0.113.10").peerInstanceIds());
+    }
+
+    @Test
+    void peerInstanceIdNamesPeersByAddress() throws Exception {
+        assertEquals(Map.of(AwsFixture.ip("10.0.0.12"), "i-0abc0000000000001",
+                        AwsFixture.ip("10.0.0.13"), "i-0def0000000000002"),
+                withPeers(TWO_PEERS, "10.0.0.12=i-0abc0000000000001  10.0.0.13=i-0def0000000000002").peerInstanceIds());
+        assertEquals(Map.of(AwsFixture.ip("10.0.0.13"), "i-0def0000000000002"),
+                withPeers(TWO_PEERS, "10.0.0.13=i-0def0000000000002").peerInstanceIds(), "the others are looked up");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "i-0abc0000000000001 | aws: floating_ip peer_instance_id: a single id needs exactly one unicast_peer, but VI_1 has 2 (name each: ADDRESS=ID ...)",
+        "10.0.0.99=i-0abc0000000000001 | aws: floating_ip peer_instance_id: 10.0.0.99 is not a unicast_peer of VI_1",
+        "10.0.0.12=vm-1 | aws: floating_ip peer_instance_id: 'vm-1' is not an instance id i-...",
+        "10.0.0.12=i-0abc0000000000001 i-0def0000000000002 | aws: floating_ip peer_instance_id: 'i-0def0000000000002' is not ADDRESS=ID (with more than one item, each names its unicast_peer)",
+        "lb-2=i-0abc0000000000001 | aws: floating_ip peer_instance_id: 'lb-2' is not an IP address",
+        "10.0.0.12=i-0abc0000000000001 10.0.0.12=i-0def0000000000002 | aws: floating_ip peer_instance_id: 10.0.0.12 is named twice",
+    })
+    void badPeerInstanceIdSaysWhy(String value, String expected) {
+        ProviderException e = assertThrows(ProviderException.class, () -> withPeers(TWO_PEERS, value));
+        assertFalse(e.retryable());
+        assertEquals(expected, e.getMessage());
     }
 
     @Test

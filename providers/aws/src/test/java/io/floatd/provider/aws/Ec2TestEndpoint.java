@@ -224,6 +224,14 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         return this;
     }
 
+    /** Deletes an ENI (the instance it was attached to may have been replaced). */
+    public Ec2TestEndpoint removeEni(String eniId) {
+        synchronized (lock) {
+            enis.remove(eniId);
+        }
+        return this;
+    }
+
     public Ec2TestEndpoint secondaryIp(String eniId, String ip) {
         synchronized (lock) {
             enis.get(eniId).secondary.add(ip);
@@ -609,6 +617,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
             switch (f.getKey()) {
                 case "addresses.private-ip-address" ->
                         found.removeIf(e -> values.stream().noneMatch(e::has));
+                case "private-ip-address" -> found.removeIf(e -> !values.contains(e.primaryIp));
                 case "vpc-id" -> found.removeIf(e -> !values.contains(e.vpcId));
                 case "attachment.instance-id" -> found.removeIf(e -> !values.contains(e.instanceId));
                 default -> throw new Ec2Error("InvalidParameterValue", "The filter '" + f.getKey() + "' is invalid");

@@ -70,8 +70,8 @@ class ElasticIpProviderTest {
     @Test
     void warmAtStartThenFirstAcquireIsOneReadAndOneWrite() throws Exception {
         try (FloatingIpProvider p = self()) {
-            assertEquals(List.of("DescribeAddresses", "AssociateAddress"), ec2.actions(),
-                    "create makes one cheap read and a dry run of the write");
+            assertEquals(List.of("DescribeAddresses", "AssociateAddress", "DescribeNetworkInterfaces"), ec2.actions(),
+                    "create makes one cheap read, a dry run of the write and the peers' look-up");
             assertEquals("true", ec2.requests().get(1).params().get("DryRun"));
             assertEquals(SELF, ec2.requests().get(1).params().get("InstanceId"));
             assertNull(ec2.address(ALLOC), "a dry run changes nothing");

@@ -126,7 +126,8 @@ class IdentityAndEndpointTest {
                 .create(AwsFixture.context(settings(SELF, "address", ALLOC)))) {
             p.acquire();
         }
-        assertEquals(List.of("DescribeAddresses", "AssociateAddress", "DescribeAddresses", "AssociateAddress"), ec2.actions());
+        assertEquals(List.of("DescribeAddresses", "AssociateAddress", "DescribeNetworkInterfaces", "DescribeAddresses",
+                "AssociateAddress"), ec2.actions(), "start (the peers' look-up last), then the takeover");
     }
 
     @Test

@@ -37,7 +37,7 @@ final class ImdsTestEndpoint implements AutoCloseable {
         server.start();
     }
 
-    /** An instance with its id, region, and primary interface (mac → interface-id). */
+    /** An instance with its id, region, and primary interface (mac → interface-id, vpc-id). */
     ImdsTestEndpoint instance(String instanceId, String region, String mac, String eniId) {
         put("instance-id", instanceId);
         if (region != null) {
@@ -45,6 +45,7 @@ final class ImdsTestEndpoint implements AutoCloseable {
         }
         put("mac", mac);
         put("network/interfaces/macs/" + mac + "/interface-id", eniId);
+        put("network/interfaces/macs/" + mac + "/vpc-id", Ec2TestEndpoint.VPC);
         return this;
     }
 

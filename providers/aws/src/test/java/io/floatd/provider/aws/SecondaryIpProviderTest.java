@@ -62,8 +62,10 @@ class SecondaryIpProviderTest {
             SecondaryIpProvider s = assertInstanceOf(SecondaryIpProvider.class, p);
             assertEquals(SELF_ENI, s.networkInterface());
             assertEquals(SELF, s.instanceId());
-            assertEquals(List.of("DescribeNetworkInterfaces"), ec2.actions());
+            assertEquals(List.of("DescribeNetworkInterfaces", "DescribeNetworkInterfaces"), ec2.actions(),
+                    "our ENI's VPC, then the peers' look-up in it");
             assertEquals(SELF_ENI, ec2.requests().getFirst().params().get("NetworkInterfaceId.1"));
+            assertEquals(Ec2TestEndpoint.VPC, ec2.requests().get(1).params().get("Filter.2.Value.1"));
         }
     }
 
@@ -151,7 +153,8 @@ class SecondaryIpProviderTest {
         ec2.eni("eni-0aaaaaaaaaaaaaaa9", SELF, 1, "10.0.2.10", Ec2TestEndpoint.VPC); // a second ENI: not chosen
         try (FloatingIpProvider p = new AwsProviderFactory(AwsFixture.options(ec2, AwsFixture.NO_IMDS))
                 .create(AwsFixture.context(settings(SELF, "mode", "secondary_ip", "address", VIP)))) {
-            assertEquals(List.of("DescribeInstances", "DescribeNetworkInterfaces"), ec2.actions());
+            assertEquals(List.of("DescribeInstances", "DescribeNetworkInterfaces", "DescribeNetworkInterfaces"),
+                    ec2.actions());
             assertEquals(SELF_ENI, ((SecondaryIpProvider) p).networkInterface());
             p.acquire();
             assertEquals(SELF_ENI, ec2.eniWith(VIP));

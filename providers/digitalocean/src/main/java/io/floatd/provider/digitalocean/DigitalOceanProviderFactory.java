@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * <p>{@link #create} does the slow things once, before any election: it reads the token (token_file, else
  * {@code DIGITALOCEAN_TOKEN}), the droplet id (config, else the metadata service), builds the HTTP client and reads
  * the reserved IP and this droplet once, which opens the connection and checks the token, the address and the
- * droplet id. A refused token or an unknown IP or droplet fails here, at start; a network hiccup is logged and left
- * to the first real call.
+ * droplet id, then finds the peers' droplets ({@link DoPeers}). A refused token or an unknown IP or droplet fails
+ * here, at start; a network hiccup is logged and left to the first real call, and a peer not found is a warning.
  */
 public final class DigitalOceanProviderFactory implements FloatingIpProviderFactory {
     public static final String NAME = "digitalocean";
@@ -56,12 +56,12 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
-        DoSettings.parse(context.settings(), context.virtualAddresses());
+        DoSettings.parse(context);
     }
 
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
-        DoSettings settings = DoSettings.parse(context.settings(), context.virtualAddresses());
+        DoSettings settings = DoSettings.parse(context);
         ApiToken token = token(settings);
         URI apiUrl = settings.apiUrl() != null ? settings.apiUrl()
                 : options.env(API_URL_ENV) != null ? DoSettings.checkUrl(options.env(API_URL_ENV), API_URL_ENV)
@@ -78,6 +78,7 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         }
         DoApi api = LibraryDoApi.create(apiUrl, settings.paths(), token, options);
         ReservedIpProvider provider = new ReservedIpProvider(settings, context, dropletId, api, options);
+        boolean reachable = true;
         try {
             provider.warmUp();
         } catch (ProviderException e) {
@@ -85,6 +86,7 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
                 provider.close();
                 throw e;
             }
+            reachable = false;
             LOG.log(Level.WARNING, "VRRP_Instance({0}) digitalocean: warm-up read failed, the first takeover will "
                     + "open the connection: {1}", new Object[] {context.instanceName(), e.getMessage()});
         } catch (RuntimeException e) {
@@ -93,6 +95,7 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         }
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} at {2}, token from {3}",
                 new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
+        provider.startPeers(reachable);
         JitWarmUp.startOnce(settings.paths(), options);
         return provider;
     }

@@ -26,11 +26,40 @@ interface DoApi extends AutoCloseable {
         }
     }
 
+    /** One IPv4 address of a droplet and its {@code type}: {@code public} or {@code private} (the VPC's). */
+    record Ipv4(String ip, String type) {
+    }
+
+    /** A droplet as {@code GET /v2/droplets} lists it: its id, name, VPC ({@code vpc_uuid}, or null) and IPv4s. */
+    record ListedDroplet(long id, String name, String vpcUuid, List<Ipv4> v4) {
+        public ListedDroplet {
+            v4 = List.copyOf(v4);
+        }
+    }
+
+    /**
+     * One page of {@code GET /v2/droplets}.
+     *
+     * @param next the next page's URL as {@code links.pages.next} gives it, or null on the last page
+     * @param total {@code meta.total}: all the droplets of the account
+     */
+    record DropletPage(List<ListedDroplet> droplets, String next, int total) {
+        public DropletPage {
+            droplets = List.copyOf(droplets);
+        }
+    }
+
     /** {@code GET /v2/reserved_ips/{ip}} (or {@code /v2/floating_ips/{ip}}). */
     ReservedIp reservedIp(String ip) throws DoApiError;
 
     /** {@code GET /v2/droplets/{id}}: fails with 404 when there is no such droplet. */
     void droplet(long id) throws DoApiError;
+
+    /**
+     * {@code GET /v2/droplets?page=1&per_page=N} when {@code next} is null, else the page that a previous answer's
+     * {@code links.pages.next} named.
+     */
+    DropletPage droplets(String next, int perPage) throws DoApiError;
 
     /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"assign","droplet_id":N}}. */
     Action assign(String ip, long dropletId) throws DoApiError;

@@ -1,10 +1,14 @@
 package io.floatd.provider.digitalocean;
 
 import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.provider.PeerIds;
+import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +25,7 @@ import java.util.regex.Pattern;
  * api_url       https://api.digitalocean.com   (default: env DIGITALOCEAN_API_URL, then this)
  * metadata_url  http://169.254.169.254         (default: env DIGITALOCEAN_METADATA_URL, then this)
  * api_paths     reserved_ips | floating_ips    (default reserved_ips)
+ * peer_droplet_id  123 | 10.110.0.3=123 ...  (default: looked up by the unicast_peer's private or public IPv4)
  * </pre>
  *
  * @param address the reserved IP
@@ -29,8 +34,11 @@ import java.util.regex.Pattern;
  * @param apiUrl the API base URL, or null for the environment or the default
  * @param metadataUrl the metadata service base URL, or null for the environment or the default
  * @param paths which endpoint family the API calls use
+ * @param peerDropletIds {@code peer_droplet_id}: the droplets of the {@code unicast_peer}s it names (the others are
+ *        looked up by their addresses)
  */
-public record DoSettings(String address, Long dropletId, Path tokenFile, URI apiUrl, URI metadataUrl, Paths paths) {
+public record DoSettings(String address, Long dropletId, Path tokenFile, URI apiUrl, URI metadataUrl, Paths paths,
+                         Map<InetAddress, Long> peerDropletIds) {
 
     /** The two names DigitalOcean has given the same endpoints. */
     public enum Paths {
@@ -51,14 +59,29 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
     }
 
     static final Set<String> KEYS = Set.of("provider", "address", "droplet_id", "token_file", "api_url", "metadata_url",
-            "api_paths");
+            "api_paths", "peer_droplet_id");
 
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern DROPLET_ID = Pattern.compile("[1-9]\\d{0,18}");
 
+    public DoSettings {
+        peerDropletIds = Map.copyOf(peerDropletIds);
+    }
+
+    /** Reads the instance's block, {@code peer_droplet_id} checked against its {@code unicast_peer}s. */
+    public static DoSettings parse(ProviderContext context) throws ProviderException {
+        return parse(context.settings(), context.virtualAddresses(), context.peers(), context.instanceName());
+    }
+
+    /** Reads a block without {@code unicast_peer}s to check {@code peer_droplet_id} against. */
     public static DoSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses)
             throws ProviderException {
+        return parse(settings, virtualAddresses, List.of(), "the instance");
+    }
+
+    public static DoSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses,
+            List<InetAddress> peers, String instanceName) throws ProviderException {
         for (String key : settings.keySet()) {
             if (!KEYS.contains(key)) {
                 throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
@@ -102,7 +125,19 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
                 default -> throw bad("api_paths must be reserved_ips or floating_ips, but was '" + p + "'");
             };
         }
-        return new DoSettings(address, dropletId, tokenFile, apiUrl, metadataUrl, paths);
+        Map<InetAddress, Long> peerIds = Map.of();
+        String peerValue = value(settings, "peer_droplet_id");
+        if (peerValue != null) {
+            try {
+                Map<InetAddress, Long> ids = new LinkedHashMap<>();
+                PeerIds.parse("peer_droplet_id", peerValue, id -> DROPLET_ID.matcher(id).matches(),
+                        "a droplet's numeric id", peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
+                peerIds = ids;
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
+        return new DoSettings(address, dropletId, tokenFile, apiUrl, metadataUrl, paths, peerIds);
     }
 
     /** Checks an {@code http}/{@code https} base URL (from the config or the environment). */

@@ -1,9 +1,11 @@
 package io.floatd.provider.digitalocean;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.myjeeva.digitalocean.exception.DigitalOceanException;
 import com.myjeeva.digitalocean.exception.RequestUnsuccessfulException;
 import com.myjeeva.digitalocean.impl.DigitalOceanClient;
@@ -16,15 +18,19 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
 import org.apache.http.config.Registry;
 import org.apache.http.config.RegistryBuilder;
 import org.apache.http.config.SocketConfig;
@@ -35,6 +41,7 @@ import org.apache.http.conn.socket.PlainConnectionSocketFactory;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.apache.http.util.EntityUtils;
 
 /**
  * {@link DoApi} on digitalocean-api-java ({@link DigitalOceanClient}) over one pooled, kept-alive Apache HttpClient,
@@ -119,6 +126,83 @@ final class LibraryDoApi implements DoApi {
     public void droplet(long id) throws DoApiError {
         int dropletId = intId(id, "droplet id");
         call(() -> client.getDropletInfo(dropletId));
+    }
+
+    /**
+     * The library's droplet list keeps ids as 32-bit integers and drops {@code vpc_uuid}: this one request is sent
+     * through the same routed, pooled client and read with gson.
+     */
+    @Override
+    public DropletPage droplets(String next, int perPage) throws DoApiError {
+        String path = next == null ? "/v2/droplets?page=1&per_page=" + perPage : apiPath(next);
+        JsonObject o = getJson(path);
+        List<ListedDroplet> droplets = new ArrayList<>();
+        JsonElement list = o.get("droplets");
+        if (list != null && list.isJsonArray()) {
+            for (JsonElement e : list.getAsJsonArray()) {
+                if (e.isJsonObject()) {
+                    droplets.add(droplet(e.getAsJsonObject()));
+                }
+            }
+        }
+        String nextPage = null;
+        JsonElement links = o.get("links");
+        if (links != null && links.isJsonObject() && links.getAsJsonObject().get("pages") instanceof JsonObject pages) {
+            String n = string(pages, "next");
+            nextPage = n.isEmpty() ? null : n;
+        }
+        int total = 0;
+        if (o.get("meta") instanceof JsonObject meta && meta.get("total") instanceof JsonPrimitive t && t.isNumber()) {
+            total = t.getAsInt();
+        }
+        return new DropletPage(droplets, nextPage, total);
+    }
+
+    private static ListedDroplet droplet(JsonObject d) {
+        long id = d.get("id") instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() : -1;
+        String vpc = string(d, "vpc_uuid");
+        List<Ipv4> v4 = new ArrayList<>();
+        if (d.get("networks") instanceof JsonObject networks && networks.get("v4") instanceof JsonArray list) {
+            for (JsonElement n : list) {
+                if (n instanceof JsonObject net && !string(net, "ip_address").isEmpty()) {
+                    v4.add(new Ipv4(string(net, "ip_address"), string(net, "type")));
+                }
+            }
+        }
+        return new ListedDroplet(id, string(d, "name"), vpc.isEmpty() ? null : vpc, v4);
+    }
+
+    /** {@code /v2/...?query} of a link the API gave (absolute, on its own host): the router adds the base URL. */
+    private static String apiPath(String link) throws DoApiError {
+        try {
+            URI u = new URI(link);
+            String path = u.getRawPath() == null ? "" : u.getRawPath();
+            int v2 = path.indexOf("/v2/");
+            return (v2 >= 0 ? path.substring(v2) : path) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        } catch (java.net.URISyntaxException e) {
+            throw new DoApiError(200, "unexpected_response", "links.pages.next is not a URL", "", null, null);
+        }
+    }
+
+    /** One GET through the routed client, its answer read as a JSON object. */
+    private JsonObject getJson(String path) throws DoApiError {
+        http.clearLast();
+        try (CloseableHttpResponse resp = http.execute(new HttpGet(RoutingHttpClient.LIBRARY_BASE + path))) {
+            int status = resp.getStatusLine().getStatusCode();
+            if (status >= 300) {
+                throw translate(new IllegalStateException("HTTP " + status));
+            }
+            String body = resp.getEntity() == null ? "" : EntityUtils.toString(resp.getEntity(), StandardCharsets.UTF_8);
+            if (JsonParser.parseString(body) instanceof JsonObject o) {
+                return o;
+            }
+            throw new DoApiError(status, "unexpected_response", "the answer to GET " + path + " is not a JSON object",
+                    "", null, null);
+        } catch (JsonParseException e) {
+            throw new DoApiError(200, "unexpected_response", "the answer to GET " + path + " is not JSON", "", null, null);
+        } catch (IOException e) {
+            throw translate(new IllegalStateException(e));
+        }
     }
 
     @Override

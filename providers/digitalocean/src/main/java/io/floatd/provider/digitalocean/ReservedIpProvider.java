@@ -25,7 +25,12 @@ import java.util.stream.Collectors;
  *       or {@code errored}, within {@link DoClientOptions#actionTimeout()}.</li>
  *   <li>{@link #release()}: the same GET, then {@code {"type":"unassign"}} only when it is still ours, and the
  *       action polled likewise.</li>
+ *   <li>{@link #handOver}: {@code {"type":"assign","droplet_id":PEER}} with the peer's droplet ({@link DoPeers}),
+ *       polled likewise.</li>
  * </ul>
+ *
+ * <p>A holder that is a peer's droplet ({@link DoPeers}: found by the peer's address, or named by
+ * {@code peer_droplet_id}) is the PEER too, whatever addresses it shows.
  *
  * <p>An assignment is asynchronous: while its action runs the IP is locked and the API answers 422 to any other
  * action. When floatd's orchestrator cuts an {@code acquire} short (its attempt timeout) while this node's action
@@ -40,8 +45,8 @@ import java.util.stream.Collectors;
 final class ReservedIpProvider implements FloatingIpProvider {
     private static final Logger LOG = Logger.getLogger(ReservedIpProvider.class.getName());
 
-    /** An action this node started and has not seen finish. */
-    private record Pending(long actionId, String type, long startedNanos) {
+    /** An action this node started and has not seen finish: {@code droplet} is where an assign sends the IP. */
+    private record Pending(long actionId, String type, long droplet, long startedNanos) {
     }
 
     private final DoSettings settings;
@@ -49,6 +54,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private final long dropletId;
     private final DoApi api;
     private final Set<String> peers;
+    private final DoPeers peerIds;
     private final Duration actionTimeout;
     private final Duration pollInterval;
     private final String ip;
@@ -66,6 +72,21 @@ final class ReservedIpProvider implements FloatingIpProvider {
         this.actionTimeout = options.actionTimeout();
         this.pollInterval = options.pollInterval();
         this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
+        this.peerIds = new DoPeers(context.instanceName(), dropletId, context.peers(), settings.peerDropletIds(),
+                this::dropletPage, actionTimeout);
+    }
+
+    /** The peers' look-up at start, after {@link #warmUp()}; {@code reachable}: whether the API answered it. */
+    void startPeers(boolean reachable) {
+        peerIds.start(reachable);
+    }
+
+    private DoApi.DropletPage dropletPage(String next, long deadline) throws ProviderException {
+        try {
+            return rateLimited(() -> api.droplets(next, DoPeers.PER_PAGE), deadline);
+        } catch (DoApiError e) {
+            throw translate(e, Call.LIST);
+        }
     }
 
     /** One read of the IP (which opens the connection and checks the token) and one of this droplet. */
@@ -125,7 +146,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
         Pending p = pending;
         DoApi.ReservedIp current = known;
-        if (p != null && p.type.equals("assign") && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
+        if (p != null && p.type.equals("assign") && p.droplet == dropletId
+                && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
             if (current == null) {
                 current = read(deadline);
             }
@@ -150,22 +172,63 @@ final class ReservedIpProvider implements FloatingIpProvider {
             throw new ProviderException("digitalocean: reserved IP " + ip + " is locked by a pending action (holder: "
                     + before + "); trying again", true);
         }
+        Long action = assignTo(dropletId, "assign", deadline);
+        if (action == null) {
+            return;
+        }
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} assigned to droplet {2} (action {3}), "
+                + "was {4}", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action), before});
+    }
+
+    /**
+     * {@code POST .../actions {"type":"assign","droplet_id":droplet}}, then its action polled until it is done.
+     * Returns the action's id, or null when the API answered 422 because the IP is on that droplet already (then
+     * there was nothing to do).
+     */
+    private Long assignTo(long droplet, String type, long deadline) throws ProviderException {
         DoApi.Action action;
         try {
-            action = rateLimited(() -> api.assign(ip, dropletId), deadline);
+            action = rateLimited(() -> api.assign(ip, droplet), deadline);
         } catch (DoApiError e) {
-            if (e.status == 422 && assignedToUsAfter422(deadline)) {
+            if (e.status == 422 && Long.valueOf(droplet).equals(read(deadline).dropletId())) {
                 LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} was already assigned to droplet "
-                        + "{2} (422: {3})", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), e.errorMessage});
-                return;
+                        + "{2} (422: {3})", new Object[] {context.instanceName(), ip, String.valueOf(droplet), e.errorMessage});
+                return null;
             }
-            throw translate(e, Call.ASSIGN);
+            throw translate(e, type.equals("assign") ? Call.ASSIGN : Call.HAND_OVER, droplet);
         }
-        Pending started = new Pending(action.id(), "assign", System.nanoTime());
+        Pending started = new Pending(action.id(), type, droplet, System.nanoTime());
         pending = started;
         await(started, deadline);
-        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} assigned to droplet {2} (action {3}), "
-                + "was {4}", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id()), before});
+        return action.id();
+    }
+
+    @Override
+    public boolean handsOver() {
+        return true;
+    }
+
+    /**
+     * Assigns the IP to the peer's droplet at once (the caller has just read it on this node), and follows the
+     * action as {@link #acquire()} does.
+     */
+    @Override
+    public synchronized void handOver(InetAddress peer) throws ProviderException {
+        long to = peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("digitalocean: cannot hand reserved IP "
+                + ip + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
+                        ? "its droplet is unknown (set floating_ip { peer_droplet_id ... })"
+                        : "it is not a unicast_peer of " + context.instanceName())));
+        pending = null;
+        lastRead = null;
+        Long action = assignTo(to, "hand-over", System.nanoTime() + actionTimeout.toNanos());
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} handed over to peer {2} (droplet {3}{4})",
+                new Object[] {context.instanceName(), ip, peer.getHostAddress(), String.valueOf(to),
+                        action == null ? "" : ", action " + action});
+    }
+
+    @Override
+    public void refreshPeers() {
+        peerIds.refresh();
     }
 
     @Override
@@ -191,16 +254,11 @@ final class ReservedIpProvider implements FloatingIpProvider {
             }
             throw translate(e, Call.UNASSIGN);
         }
-        Pending started = new Pending(action.id(), "unassign", System.nanoTime());
+        Pending started = new Pending(action.id(), "unassign", dropletId, System.nanoTime());
         pending = started;
         await(started, deadline);
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} unassigned from droplet {2} (action {3})",
                 new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id())});
-    }
-
-    /** After a 422 to an assign: whether the IP is ours already (the API's answer for a no-op assign). */
-    private boolean assignedToUsAfter422(long deadline) throws ProviderException {
-        return classify(read(deadline)).isSelf();
     }
 
     /** Polls the action until it is completed (returns) or errored, or the deadline passes (throws). */
@@ -222,7 +280,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
             if (a.errored()) {
                 pending = null;
                 throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of reserved IP "
-                        + ip + " errored at DigitalOcean (droplet " + dropletId + "); trying again", true);
+                        + ip + " errored at DigitalOcean (droplet " + p.droplet + "); trying again", true);
             }
             if (System.nanoTime() + pollInterval.toNanos() > deadline) {
                 pending = null;
@@ -249,7 +307,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
         if (r.dropletId() == dropletId) {
             return Holder.self(who);
         }
-        if (r.dropletIpv4().stream().anyMatch(peers::contains)) {
+        if (r.dropletIpv4().stream().anyMatch(peers::contains) || peerIds.isPeer(r.dropletId())) {
             return Holder.peer(who);
         }
         return Holder.other(who);
@@ -292,14 +350,21 @@ final class ReservedIpProvider implements FloatingIpProvider {
         }
     }
 
-    enum Call { READ, DROPLET, ASSIGN, UNASSIGN, ACTION }
+    enum Call { READ, DROPLET, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION }
 
     /** One line for the operator: what failed, the API's id and message, and what to do. */
     ProviderException translate(DoApiError e, Call call) {
+        return translate(e, call, dropletId);
+    }
+
+    /** {@link #translate(DoApiError, Call)} of an assign to {@code target}. */
+    private ProviderException translate(DoApiError e, Call call, long target) {
         String what = switch (call) {
             case READ -> "GET /v2/" + api.paths() + "/" + ip;
             case DROPLET -> "GET /v2/droplets/" + dropletId;
-            case ASSIGN -> "assign of reserved IP " + ip + " to droplet " + dropletId;
+            case LIST -> "GET /v2/droplets";
+            case ASSIGN -> "assign of reserved IP " + ip + " to droplet " + target;
+            case HAND_OVER -> "hand-over of reserved IP " + ip + " to droplet " + target;
             case UNASSIGN -> "unassign of reserved IP " + ip + " from droplet " + dropletId;
             case ACTION -> "GET of an action of reserved IP " + ip;
         };
@@ -353,6 +418,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            peerIds.close();
             api.close();
         }
     }

@@ -40,6 +40,8 @@ import org.apache.http.util.EntityUtils;
  */
 final class RoutingHttpClient extends CloseableHttpClient {
     static final String PLACEHOLDER_TOKEN = "floatd-token-is-added-by-the-http-client";
+    /** The base URL the library builds its requests on; this client sends them to the configured one instead. */
+    static final String LIBRARY_BASE = "https://api.digitalocean.com";
     private static final String LIBRARY_PREFIX = "/v2/floating_ips";
     private static final String RESERVED_PREFIX = "/v2/reserved_ips";
 

@@ -73,6 +73,12 @@ final class DoFixture {
                 List.of(ip(asPeer ? SELF_PRIVATE : PEER_PRIVATE)), settings);
     }
 
+    /** SELF's context with these {@code unicast_peer}s. */
+    static ProviderContext context(Map<String, String> settings, List<String> peers) {
+        return new ProviderContext("VI_1", "eth1", List.of(), ip(SELF_PRIVATE), peers.stream().map(DoFixture::ip).toList(),
+                settings);
+    }
+
     static FloatingIpProvider create(DoClientOptions options, Map<String, String> settings) throws ProviderException {
         return new DigitalOceanProviderFactory(options).create(context(settings, false));
     }

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A small DigitalOcean API v2 on 127.0.0.1, over plain HTTP or TLS. It keeps droplets and reserved IPs, answers
- * {@code /v2/reserved_ips} and {@code /v2/floating_ips} with the API's JSON shapes (OpenAPI: reserved_ip,
+ * {@code GET /v2/droplets} (paginated: {@code page}, {@code per_page}, {@code links.pages}, {@code meta.total}),
+ * {@code /v2/reserved_ips} and {@code /v2/floating_ips} with the API's JSON shapes (OpenAPI: droplet, reserved_ip,
  * reserved_ip action, action, error), runs assign and unassign as asynchronous actions (the IP locked and the action
  * {@code in-progress} for a set number of polls, then {@code completed} or {@code errored}, or never done), refuses an
  * action on a locked IP with 422, checks the bearer token (401), and can be told to answer the next matching requests
@@ -49,10 +50,15 @@ import javax.net.ssl.SSLContext;
  */
 public final class DoTestEndpoint implements AutoCloseable {
     static final String NOT_FOUND = "The resource you were accessing could not be found.";
+    /** The VPC of the droplets made by {@link #droplet(long, String, String, String)}. */
+    public static final String VPC = "5a4981aa-9653-4bd1-bef5-d6bff52042e4";
 
-    /** One request as it arrived; {@code atEpochNanos} is the wall clock (comparable across processes). */
+    /**
+     * One request as it arrived; {@code path} without the query, which is {@code query} (empty when none);
+     * {@code atEpochNanos} is the wall clock (comparable across processes).
+     */
     public record Request(String method, String path, String body, String authorization, int clientPort,
-                          String clientAddress, long atEpochNanos) {
+                          String clientAddress, long atEpochNanos, String query) {
         @Override
         public String toString() {
             return method + " " + path + (body.isEmpty() ? "" : " " + body);
@@ -68,12 +74,14 @@ public final class DoTestEndpoint implements AutoCloseable {
         final String name;
         final String publicIp;
         final String privateIp;
+        final String vpc;
 
-        Droplet(long id, String name, String publicIp, String privateIp) {
+        Droplet(long id, String name, String publicIp, String privateIp, String vpc) {
             this.id = id;
             this.name = name;
             this.publicIp = publicIp;
             this.privateIp = privateIp;
+            this.vpc = vpc;
         }
     }
 
@@ -216,9 +224,24 @@ public final class DoTestEndpoint implements AutoCloseable {
 
     // ---- state --------------------------------------------------------------------------------------------------
 
+    /** A droplet in {@link #VPC}. */
     public DoTestEndpoint droplet(long id, String name, String publicIp, String privateIp) {
+        return droplet(id, name, publicIp, privateIp, VPC);
+    }
+
+    /** A droplet in the VPC {@code vpc} (its private IPv4 is unique there only). */
+    public DoTestEndpoint droplet(long id, String name, String publicIp, String privateIp, String vpc) {
         synchronized (lock) {
-            droplets.put(id, new Droplet(id, name, publicIp, privateIp));
+            droplets.put(id, new Droplet(id, name, publicIp, privateIp, vpc));
+        }
+        return this;
+    }
+
+    /** Destroys a droplet (a reserved IP assigned to it is then unassigned). */
+    public DoTestEndpoint removeDroplet(long id) {
+        synchronized (lock) {
+            droplets.remove(id);
+            ips.values().stream().filter(r -> Long.valueOf(id).equals(r.droplet)).forEach(r -> r.droplet = null);
         }
         return this;
     }
@@ -347,11 +370,12 @@ public final class DoTestEndpoint implements AutoCloseable {
         try (ex) {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
+            String query = ex.getRequestURI().getRawQuery();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String client = ex.getRemoteAddress().getAddress().getHostAddress();
             log.add(new Request(method, path, body, auth == null ? "" : auth, ex.getRemoteAddress().getPort(), client,
-                    epochNanos()));
+                    epochNanos(), query == null ? "" : query));
             synchronized (lock) {
                 counts.merge(method + " " + path, 1, Integer::sum);
             }
@@ -397,7 +421,7 @@ public final class DoTestEndpoint implements AutoCloseable {
                 }
                 case TIMEOUT -> Thread.sleep(mix.timeoutMillis());
             }
-            route(ex, method, path, body);
+            route(ex, method, path, query, body);
         } catch (RuntimeException e) {
             error(ex, 500, "server_error", "test endpoint: " + e);
         } catch (InterruptedException e) {
@@ -449,10 +473,12 @@ public final class DoTestEndpoint implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, String method, String path, String body) throws IOException {
+    private void route(HttpExchange ex, String method, String path, String query, String body) throws IOException {
         Matcher m;
         synchronized (lock) {
-            if (method.equals("GET") && (m = DROPLET.matcher(path)).matches()) {
+            if (method.equals("GET") && path.equals("/v2/droplets")) {
+                listDroplets(ex, query);
+            } else if (method.equals("GET") && (m = DROPLET.matcher(path)).matches()) {
                 Droplet d = droplets.get(Long.parseLong(m.group(1)));
                 if (d == null) {
                     error(ex, 404, "not_found", NOT_FOUND);
@@ -492,6 +518,61 @@ public final class DoTestEndpoint implements AutoCloseable {
                 error(ex, 404, "not_found", NOT_FOUND);
             }
         }
+    }
+
+    /**
+     * {@code GET /v2/droplets?page=P&per_page=N} (OpenAPI droplets_list: per_page 1 to 200, default 20; page from
+     * 1): {@code droplets}, {@code links.pages} with {@code first}/{@code prev} after the first page and
+     * {@code next}/{@code last} before the last one (absolute URLs on api.digitalocean.com, as the API gives them),
+     * {@code meta.total}.
+     */
+    private void listDroplets(HttpExchange ex, String query) throws IOException {
+        Map<String, String> q = new HashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                q.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+            }
+        }
+        int page;
+        int perPage;
+        try {
+            page = Integer.parseInt(q.getOrDefault("page", "1"));
+            perPage = Integer.parseInt(q.getOrDefault("per_page", "20"));
+        } catch (NumberFormatException e) {
+            error(ex, 400, "bad_request", "page and per_page must be integers");
+            return;
+        }
+        if (page < 1 || perPage < 1 || perPage > 200) {
+            error(ex, 400, "bad_request", "per_page must be between 1 and 200, page at least 1");
+            return;
+        }
+        List<Droplet> all = List.copyOf(droplets.values());
+        int last = Math.max(1, (all.size() + perPage - 1) / perPage);
+        JsonArray list = new JsonArray();
+        for (int i = (page - 1) * perPage; i < Math.min(all.size(), page * perPage); i++) {
+            list.add(dropletJson(all.get(i)));
+        }
+        String base = "https://api.digitalocean.com/v2/droplets?page=";
+        String per = "&per_page=" + perPage;
+        JsonObject pages = new JsonObject();
+        if (page > 1) {
+            pages.addProperty("first", base + 1 + per);
+            pages.addProperty("prev", base + (page - 1) + per);
+        }
+        if (page < last) {
+            pages.addProperty("last", base + last + per);
+            pages.addProperty("next", base + (page + 1) + per);
+        }
+        JsonObject links = new JsonObject();
+        links.add("pages", pages);
+        JsonObject meta = new JsonObject();
+        meta.addProperty("total", all.size());
+        JsonObject o = new JsonObject();
+        o.add("droplets", list);
+        o.add("links", links);
+        o.add("meta", meta);
+        json(ex, 200, o);
     }
 
     private void postAction(HttpExchange ex, String family, String ip, JsonObject req) throws IOException {
@@ -608,7 +689,7 @@ public final class DoTestEndpoint implements AutoCloseable {
         o.add("networks", networks);
         o.add("region", region());
         o.add("tags", strings("floatd"));
-        o.addProperty("vpc_uuid", "5a4981aa-9653-4bd1-bef5-d6bff52042e4");
+        o.addProperty("vpc_uuid", d.vpc);
         return o;
     }
 

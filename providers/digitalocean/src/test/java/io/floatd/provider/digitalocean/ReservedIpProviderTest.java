@@ -77,8 +77,8 @@ class ReservedIpProviderTest {
     @Test
     void warmAtStartThenTakeoverIsReadAssignPoll() throws Exception {
         try (FloatingIpProvider p = create(api)) {
-            assertEquals(List.of("GET " + IP_PATH, "GET /v2/droplets/" + SELF), api.calls(),
-                    "create reads the IP and this droplet once");
+            assertEquals(List.of("GET " + IP_PATH, "GET /v2/droplets/" + SELF, "GET /v2/droplets"), api.calls(),
+                    "create reads the IP and this droplet once, then looks the peer up");
             int warmConnection = api.requests().getFirst().clientPort();
             api.resetLog();
             p.acquire();

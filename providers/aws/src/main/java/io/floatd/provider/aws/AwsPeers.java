@@ -1,0 +1,343 @@
+package io.floatd.provider.aws;
+
+import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddress;
+
+/**
+ * The {@code unicast_peer}s as EC2 knows them: for each peer address, the instance and the network interface that
+ * own that private IP in this node's VPC (DescribeNetworkInterfaces filtered by {@code addresses.private-ip-address},
+ * and by {@code vpc-id} when this node's VPC is known), or the instance named in {@code floating_ip {
+ * peer_instance_id }}. A holder on a peer's instance or interface is the PEER whatever private IP the address is on
+ * (VRRP on a second interface, over another network, behind NAT); a hand-over sends the IP to the peer's identity.
+ *
+ * <p>Never fails the start-up: a peer not found, a refused permission or an API error is a warning saying what it
+ * means. An error worth retrying (throttling, 5xx, time-out) is retried in the background with backoff; a reload
+ * looks every peer up again ({@link #refresh()}). One log line per peer, and again only when what is known changes.
+ */
+final class AwsPeers implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AwsPeers.class.getName());
+    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    static final Duration MAX_RETRY = Duration.ofMinutes(5);
+
+    /**
+     * A peer's identity.
+     *
+     * @param instanceId its instance, or null for an interface attached to none
+     * @param eni the network interface that has the peer's address (or, for a named instance, its primary one), or
+     *        null when not known
+     * @param named whether the instance comes from {@code peer_instance_id}
+     */
+    record Identity(String instanceId, String eni, boolean named) {
+        /** "instance i-0abc (eni-0123)", for log lines. */
+        String describe() {
+            if (instanceId == null) {
+                return "network interface " + eni + " (attached to no instance)";
+            }
+            String detail = eni == null ? "" : eni;
+            if (named) {
+                detail = detail.isEmpty() ? "from peer_instance_id" : detail + ", from peer_instance_id";
+            }
+            return "instance " + instanceId + (detail.isEmpty() ? "" : " (" + detail + ")");
+        }
+    }
+
+    /**
+     * What a look-up says about one peer: its identity, or why there is none (then {@code identity} is null);
+     * {@code failed} when the call itself failed (what was known before is then kept).
+     */
+    private record Found(Identity identity, String reason, boolean failed) {
+        static Found of(Identity identity) {
+            return new Found(identity, null, false);
+        }
+
+        static Found none(String reason) {
+            return new Found(null, reason, false);
+        }
+    }
+
+    private final String instanceName;
+    private final String self;
+    private final List<String> addresses;
+    private final Map<String, String> named;
+    private final String localAddress;
+    private final Supplier<Ec2Client> ec2;
+    private final AwsErrors errors;
+    private final Supplier<String> vpc;
+    /** One look-up at a time (start, reload, background retry). */
+    private final Object lock = new Object();
+    /** The last line logged per peer: a line is repeated only when it changes. */
+    private final Map<String, String> logged = new HashMap<>();
+    private volatile Map<String, Identity> known = Map.of();
+    private final java.util.concurrent.atomic.AtomicReference<Thread> retry =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean closed;
+
+    /**
+     * @param instanceName the vrrp_instance, for log lines
+     * @param self this node's instance id (never a peer)
+     * @param peers the {@code unicast_peer} addresses
+     * @param named {@code peer_instance_id}: instance ids by peer address
+     * @param localAddress this node's VRRP address, or null: when this node's VPC is not known, the same look-up
+     *        finds it through this address
+     * @param vpc this node's VPC, or null while not known
+     */
+    AwsPeers(String instanceName, String self, List<InetAddress> peers, Map<InetAddress, String> named,
+             InetAddress localAddress, Supplier<Ec2Client> ec2, AwsErrors errors, Supplier<String> vpc) {
+        this.instanceName = instanceName;
+        this.self = Objects.requireNonNull(self, "self");
+        this.addresses = peers.stream().map(InetAddress::getHostAddress).distinct().toList();
+        Map<String, String> n = new LinkedHashMap<>();
+        named.forEach((a, id) -> n.put(a.getHostAddress(), id));
+        this.named = Map.copyOf(n);
+        this.localAddress = localAddress == null ? null : localAddress.getHostAddress();
+        this.ec2 = ec2;
+        this.errors = errors;
+        this.vpc = vpc;
+    }
+
+    /** Whether a holder on this instance or network interface is a peer. */
+    boolean isPeer(String instanceId, String eni) {
+        for (Identity i : known.values()) {
+            if ((instanceId != null && instanceId.equals(i.instanceId())) || (eni != null && eni.equals(i.eni()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The identity of the peer at {@code address}, when known. */
+    Optional<Identity> of(InetAddress address) {
+        return Optional.ofNullable(known.get(address.getHostAddress()));
+    }
+
+    /** Whether {@code address} is one of the {@code unicast_peer}s. */
+    boolean isUnicastPeer(InetAddress address) {
+        return addresses.contains(address.getHostAddress());
+    }
+
+    /**
+     * The look-up at start. When EC2 did not answer the warm-up ({@code reachable} false), it is not tried again
+     * now (start-up would wait for a second time-out) but in the background.
+     */
+    void start(boolean reachable) {
+        if (addresses.isEmpty()) {
+            return;
+        }
+        if (reachable) {
+            refresh();
+            return;
+        }
+        synchronized (lock) {
+            // the named instances are known without a call; their interfaces come with the background look-up
+            Map<String, Identity> next = new LinkedHashMap<>();
+            named.forEach((a, id) -> {
+                next.put(a, new Identity(id, null, true));
+                log(a, Found.of(next.get(a)));
+            });
+            known = Map.copyOf(next);
+        }
+        retryLater();
+    }
+
+    /** Looks every peer up now (start, reload); an error worth retrying is retried in the background. */
+    void refresh() {
+        if (addresses.isEmpty()) {
+            return;
+        }
+        if (!resolve()) {
+            retryLater();
+        }
+    }
+
+    /** One look-up of every peer; false when an error worth retrying left some peer unknown. */
+    private boolean resolve() {
+        synchronized (lock) {
+            if (closed) {
+                return true;
+            }
+            Map<String, Found> found = new LinkedHashMap<>();
+            boolean retryable = false;
+            List<String> unnamed = addresses.stream().filter(a -> !named.containsKey(a)).toList();
+            if (!unnamed.isEmpty()) {
+                try {
+                    found.putAll(lookUp(unnamed));
+                } catch (ProviderException e) {
+                    retryable = e.retryable();
+                    unnamed.forEach(a -> found.put(a, new Found(null, reason(e), true)));
+                } catch (RuntimeException e) {
+                    // not an EC2 answer (a client closed under it, a malformed reply): never a reason to fail start
+                    String reason = "ec2:DescribeNetworkInterfaces failed (" + e + ")";
+                    unnamed.forEach(a -> found.put(a, new Found(null, reason, true)));
+                }
+            }
+            if (!named.isEmpty()) {
+                found.putAll(lookUpNamed());
+            }
+            Map<String, Identity> next = new LinkedHashMap<>();
+            for (String a : addresses) {
+                Found f = found.get(a);
+                Identity before = known.get(a);
+                if (f.failed() && before != null) {
+                    next.put(a, before); // a failed call says nothing new; a clean "not found" forgets the peer
+                    continue;
+                }
+                if (f.identity() != null) {
+                    next.put(a, f.identity());
+                }
+                log(a, f);
+            }
+            known = Map.copyOf(next);
+            return !retryable;
+        }
+    }
+
+    /** DescribeNetworkInterfaces by the peers' addresses (and this node's, when its VPC is to be learnt). */
+    private Map<String, Found> lookUp(List<String> wanted) throws ProviderException {
+        String ourVpc = vpc.get();
+        List<String> values = new ArrayList<>(wanted);
+        boolean learnVpc = ourVpc == null && localAddress != null && !wanted.contains(localAddress);
+        if (learnVpc) {
+            values.add(localAddress);
+        }
+        List<Filter> filters = new ArrayList<>();
+        filters.add(Filter.builder().name("addresses.private-ip-address").values(values).build());
+        if (ourVpc != null) {
+            filters.add(Filter.builder().name("vpc-id").values(ourVpc).build());
+        }
+        List<NetworkInterface> enis = errors.call("DescribeNetworkInterfaces",
+                () -> ec2.get().describeNetworkInterfaces(r -> r.filters(filters))).networkInterfaces();
+        if (learnVpc) {
+            ourVpc = enis.stream().filter(n -> self.equals(instanceOf(n)) && has(n, localAddress))
+                    .map(NetworkInterface::vpcId).findFirst().orElse(null);
+        }
+        String scope = ourVpc;
+        Map<String, Found> out = new LinkedHashMap<>();
+        for (String a : wanted) {
+            List<NetworkInterface> owners = enis.stream().filter(n -> has(n, a))
+                    .filter(n -> scope == null || scope.equals(n.vpcId())).toList();
+            if (owners.isEmpty()) {
+                out.put(a, Found.none("no network interface " + (scope == null ? "" : "in " + scope + " ")
+                        + "has this private IP"));
+            } else if (owners.size() > 1) {
+                out.put(a, Found.none(owners.size() + " network interfaces in different VPCs have this private IP ("
+                        + String.join(", ", owners.stream().map(NetworkInterface::vpcId).toList()) + ")"));
+            } else if (self.equals(instanceOf(owners.getFirst()))) {
+                out.put(a, Found.none("it is an address of this instance, " + self));
+            } else {
+                NetworkInterface n = owners.getFirst();
+                out.put(a, Found.of(new Identity(instanceOf(n), n.networkInterfaceId(), false)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The named instances' network interfaces (DescribeNetworkInterfaces by {@code attachment.instance-id}): the one
+     * with the peer's address, else the primary one. The instance is known whatever this call says.
+     */
+    private Map<String, Found> lookUpNamed() {
+        List<NetworkInterface> enis;
+        try {
+            List<Filter> filters = new ArrayList<>();
+            filters.add(Filter.builder().name("attachment.instance-id").values(named.values().stream().distinct()
+                    .toList()).build());
+            String ourVpc = vpc.get();
+            if (ourVpc != null) {
+                filters.add(Filter.builder().name("vpc-id").values(ourVpc).build());
+            }
+            enis = errors.call("DescribeNetworkInterfaces",
+                    () -> ec2.get().describeNetworkInterfaces(r -> r.filters(filters))).networkInterfaces();
+        } catch (ProviderException | RuntimeException e) {
+            enis = List.of(); // the instances are known all the same; only their interfaces are not
+        }
+        Map<String, Found> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : named.entrySet()) {
+            String address = e.getKey();
+            String id = e.getValue();
+            List<NetworkInterface> own = enis.stream().filter(n -> id.equals(instanceOf(n))).toList();
+            String eni = own.stream().filter(n -> has(n, address)).findFirst()
+                    .or(() -> own.stream().filter(n -> Integer.valueOf(0).equals(n.attachment().deviceIndex()))
+                            .findFirst())
+                    .map(NetworkInterface::networkInterfaceId).orElse(null);
+            out.put(address, Found.of(new Identity(id, eni, true)));
+        }
+        return out;
+    }
+
+    private void log(String address, Found f) {
+        String line;
+        Level level;
+        if (f.identity() != null) {
+            level = Level.INFO;
+            line = "VRRP_Instance(" + instanceName + ") aws: peer " + address + " is " + f.identity().describe();
+        } else {
+            level = Level.WARNING;
+            line = "VRRP_Instance(" + instanceName + ") aws: cannot find peer " + address + " in the VPC ("
+                    + f.reason() + "): an IP found on it counts as a stranger's (taken back with backoff, never "
+                    + "yielded to) and this node cannot hand the IP over to it; set floating_ip { peer_instance_id "
+                    + "... } to name it";
+        }
+        if (!line.equals(logged.put(address, line))) {
+            LOG.log(level, line);
+        }
+    }
+
+    /** Starts the background retry unless one runs already: after 5 s, then twice as long each time, up to 5 min. */
+    private void retryLater() {
+        Thread t = Thread.ofVirtual().name("aws-peers-retry").unstarted(() -> {
+            Duration delay = FIRST_RETRY;
+            try {
+                do {
+                    Thread.sleep(delay);
+                    delay = delay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay.multipliedBy(2);
+                } while (!closed && !resolve());
+            } catch (InterruptedException e) {
+                // closed
+            } finally {
+                retry.compareAndSet(Thread.currentThread(), null);
+            }
+        });
+        if (!closed && retry.compareAndSet(null, t)) {
+            t.start();
+        }
+    }
+
+    /** "ec2:DescribeNetworkInterfaces denied for i-... (UnauthorizedOperation): add it ...", without "aws: ". */
+    private static String reason(ProviderException e) {
+        String m = e.getMessage();
+        return m.startsWith("aws: ") ? m.substring(5) : m;
+    }
+
+    private static String instanceOf(NetworkInterface n) {
+        return n.attachment() == null ? null : n.attachment().instanceId();
+    }
+
+    private static boolean has(NetworkInterface n, String ip) {
+        return ip.equals(n.privateIpAddress()) || n.privateIpAddresses().stream()
+                .map(NetworkInterfacePrivateIpAddress::privateIpAddress).anyMatch(ip::equals);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = retry.get();
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+}
