@@ -242,8 +242,9 @@ class DigitalOceanFailoverTest {
             System.out.printf("DigitalOceanFailoverTest: half of all calls failing, round %d: node%d MASTER -> action"
                     + " completed %d ms; %s%n", round + 1, winner, ms, takeover);
             assertTrue(ms < 30_000, "MASTER -> completed " + ms + " ms: " + takeover);
-            java.util.regex.Matcher confirmed =
-                    java.util.regex.Pattern.compile("acquire confirmed \\+([0-9.]+) ms").matcher(takeover);
+            // "already held": the node that stepped down to this Master handed the IP over while its takeover met faults
+            java.util.regex.Matcher confirmed = java.util.regex.Pattern.compile(
+                    "(?:acquire confirmed|already held, no write) \\+([0-9.]+) ms").matcher(takeover);
             assertTrue(confirmed.find() && Double.parseDouble(confirmed.group(1)) < 30_000,
                     "confirmed inside the deadline: " + takeover);
             assertFalse(w.log().contains("takeover failed"), w.log());

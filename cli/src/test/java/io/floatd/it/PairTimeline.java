@@ -91,9 +91,24 @@ final class PairTimeline {
         return out;
     }
 
-    /** The association changes in [from, to). */
+    /**
+     * The association changes in [from, to) that moved the EIP to another holder. A second association with the node
+     * that holds it already (the Master's take-back and the stepping-down node's hand-over, both naming the Master,
+     * crossing at the heal) is a write, not a move.
+     */
     List<Event> moves(long from, long to) {
-        return points.stream().map(Point::cause).filter(e -> e.node() < 0 && e.at() >= from && e.at() < to).toList();
+        List<Event> out = new ArrayList<>();
+        String holder = null;
+        for (Point p : points) {
+            Event e = p.cause();
+            if (e.node() < 0) {
+                if (e.at() >= from && e.at() < to && !java.util.Objects.equals(holder, e.holder())) {
+                    out.add(e);
+                }
+                holder = e.holder();
+            }
+        }
+        return out;
     }
 
     /** The stretches at or after {@code from} with other than one Master; one in progress at {@code from} starts there. */

@@ -130,6 +130,7 @@ class PartitionTest {
             PairTimeline tl = PairTimeline.of(logs, rig.ec2.changes(), INSTANCE);
             List<Ec2TestEndpoint.Request> writes = AwsRig.writes(rig.ec2.requests());
             long writesDuring = writes.stream().filter(r -> r.atEpochNanos() >= cutAt && r.atEpochNanos() < healingAt).count();
+            long writesAfter = writes.stream().filter(r -> r.atEpochNanos() >= healingAt).count();
             List<PairTimeline.Event> movesDuring = tl.moves(cutAt, healingAt);
             List<PairTimeline.Event> movesAfter = tl.moves(healingAt, endAt);
             List<PairTimeline.Period> overlaps = tl.notOneMaster(healAt);
@@ -137,10 +138,11 @@ class PartitionTest {
             String story = "%s, recheck_interval %d s, %s: cut at 0, healed from %+.1f ms to %+.1f ms%n%s".formatted(cut,
                     recheck, heal, millis(healingAt - cutAt), millis(healAt - cutAt), tl.render(cutAt));
             System.out.print(story);
-            System.out.printf("%s, recheck %d s, %s: EIP moves during the partition %d (writes %d), after the heal %d;"
+            System.out.printf("%s, recheck %d s, %s: EIP moves during the partition %d (writes %d), after the heal %d"
+                            + " (writes %d);"
                             + " stretches without exactly one Master after the heal %s; one Master holding the EIP"
                             + " %s after the heal began%n", cut, recheck, heal, movesDuring.size(), writesDuring,
-                    movesAfter.size(),
+                    movesAfter.size(), writesAfter,
                     overlaps.stream().map(p -> p.masters() + " Masters for "
                             + (p.end() == Long.MAX_VALUE ? "ever" : "%.0f ms".formatted(millis(p.end() - p.start()))))
                             .toList(),

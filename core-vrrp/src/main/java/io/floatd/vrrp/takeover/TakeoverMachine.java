@@ -40,7 +40,8 @@ import java.util.List;
  *       it from each other slow down instead of ping-ponging.</li>
  *   <li>MASTER → BACKUP after the peers' adverts said another node outranks this one: HAND_OVER when the provider
  *       can, since that Master may never hear this node (a heal that opens its direction first) and so never learn
- *       that the IP is on a Backup: read; this node: move it to that Master; else nothing to do.</li>
+ *       that the IP is on a Backup: after a grace of two advert intervals (a Master that has just preempted takes the
+ *       IP itself meanwhile), read; this node: move it to that Master; else nothing to do.</li>
  *   <li>MASTER → BACKUP, FAULT or STOP with {@code release}: RELEASE. INIT → BACKUP: CLEAR once. MASTER → BACKUP
  *       after this machine's own yield: WATCH, reading every re-check interval and reclaiming when the IP is free or
  *       back on this node. Otherwise STANDBY: a read every warm interval keeps the API connection open.</li>
@@ -129,6 +130,8 @@ public final class TakeoverMachine {
                 } else if (leftMaster && t.master() != null && p.handsOver() && !p.dryRun()) {
                     w.task = Task.HAND_OVER;
                     w.handOverTo = t.master();
+                    // a Master that has just preempted takes the IP itself meanwhile: no second write crosses its own
+                    w.retryAt = now + p.policy().handOverGrace().toNanos();
                     w.deadline = now + p.policy().deadline().toNanos();
                 } else if (t.from() == VrrpState.INIT && !p.dryRun()) {
                     w.task = Task.CLEAR;

@@ -31,6 +31,13 @@ public final class TakeoverPolicy {
      */
     public static final float DEFAULT_BREAKER_FAILURE_RATE = 100f;
     public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(5);
+    /**
+     * How long a node that stepped down to a higher Master's advert, holding the IP, leaves that Master to take it
+     * before handing it over: two advert intervals at keepalived's default {@code advert_int 1}. A Master that has
+     * just preempted takes the IP itself in that time, and no second write crosses its own; a Master that never heard
+     * this node (a heal that opens its direction first) gets the IP within Master_Down_Interval plus a round trip.
+     */
+    public static final Duration DEFAULT_HAND_OVER_GRACE = Duration.ofSeconds(2);
 
     private final Duration attemptTimeout;
     private final Duration initialBackoff;
@@ -42,6 +49,7 @@ public final class TakeoverPolicy {
     private final int breakerMinimumCalls;
     private final float breakerFailureRate;
     private final Duration breakerOpen;
+    private final Duration handOverGrace;
 
     private TakeoverPolicy(Builder b) {
         this.attemptTimeout = b.attemptTimeout;
@@ -54,6 +62,7 @@ public final class TakeoverPolicy {
         this.breakerMinimumCalls = b.breakerMinimumCalls;
         this.breakerFailureRate = b.breakerFailureRate;
         this.breakerOpen = b.breakerOpen;
+        this.handOverGrace = b.handOverGrace;
     }
 
     public static TakeoverPolicy defaults() {
@@ -106,6 +115,11 @@ public final class TakeoverPolicy {
         return breakerOpen;
     }
 
+    /** How long a node that stepped down holding the IP waits for the new Master to take it before handing it over. */
+    public Duration handOverGrace() {
+        return handOverGrace;
+    }
+
     public static final class Builder {
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
@@ -117,6 +131,7 @@ public final class TakeoverPolicy {
         private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
         private float breakerFailureRate = DEFAULT_BREAKER_FAILURE_RATE;
         private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
+        private Duration handOverGrace = DEFAULT_HAND_OVER_GRACE;
 
         public Builder attemptTimeout(Duration d) {
             this.attemptTimeout = positive("attempt timeout", d);
@@ -167,6 +182,16 @@ public final class TakeoverPolicy {
             this.breakerMinimumCalls = minimumCalls;
             this.breakerFailureRate = failureRatePercent;
             this.breakerOpen = positive("circuit breaker open duration", open);
+            return this;
+        }
+
+        /** Zero hands over at once. */
+        public Builder handOverGrace(Duration d) {
+            Objects.requireNonNull(d, "hand-over grace");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("hand-over grace must be zero or positive, but was " + seconds(d));
+            }
+            this.handOverGrace = d;
             return this;
         }
 

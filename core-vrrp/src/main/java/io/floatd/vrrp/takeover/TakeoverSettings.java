@@ -25,7 +25,9 @@ public final class TakeoverSettings {
     public static TakeoverPolicy policy(InstanceConfig ic) {
         FloatingIpSettings f = ic.floatingIp();
         Map<String, String> v = f.values();
-        TakeoverPolicy.Builder b = TakeoverPolicy.custom();
+        // two of the instance's advert intervals: see TakeoverPolicy.DEFAULT_HAND_OVER_GRACE
+        TakeoverPolicy.Builder b = TakeoverPolicy.custom()
+                .handOverGrace(Duration.ofMillis(20L * ic.advertIntervalCentis()));
         try {
             if (v.containsKey("release")) {
                 b.releaseOnLeave(yesNo(v.get("release")));

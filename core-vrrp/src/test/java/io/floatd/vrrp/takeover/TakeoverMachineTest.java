@@ -395,12 +395,15 @@ class TakeoverMachineTest {
     @Nested
     class LeavingMaster {
         @Test
-        void steppingDownToAHigherMasterHandsTheIpOverToIt() {
+        void steppingDownToAHigherMasterHandsTheIpOverToItAfterTheGrace() {
             Rig r = cloud();
             r.masterAndAcquired(PEER);
+            long at = r.now;
             List<TakeoverAction> a = r.steppedDownTo(PEER_ADDRESS);
             only(a, TakeoverAction.StopAnnouncing.class);
-            only(a, TakeoverAction.ReadHolder.class);
+            assertTrue(none(a, Call.class), "the new Master has the grace to take the IP itself: " + a);
+            only(r.wake(), TakeoverAction.ReadHolder.class);
+            assertEquals(TakeoverPolicy.DEFAULT_HAND_OVER_GRACE.toNanos(), r.now - at);
             assertEquals(PEER_ADDRESS, only(r.read(SELF), TakeoverAction.HandOver.class).peer());
             r.done();
             assertEquals(1, r.count(Stat.HANDOVER));
@@ -408,10 +411,11 @@ class TakeoverMachineTest {
         }
 
         @Test
-        void steppingDownWithoutTheIpHandsNothingOver() {
+        void aMasterThatTookTheIpDuringTheGraceGetsNoSecondWrite() {
             Rig r = cloud();
             r.masterAndAcquired(PEER);
             r.steppedDownTo(PEER_ADDRESS);
+            r.wake();
             assertTrue(none(r.read(PEER), Call.class));
             assertEquals(0, r.count(Stat.HANDOVER));
         }
@@ -421,6 +425,7 @@ class TakeoverMachineTest {
             Rig r = cloud();
             r.masterAndAcquired(PEER);
             r.steppedDownTo(PEER_ADDRESS);
+            r.wake();
             r.read(SELF);
             List<TakeoverAction> a = r.fail(Failure.FATAL);
             assertTrue(only(a, TakeoverAction.Log.class).message().contains("cannot hand the floating IP over to Master 10.0.0.12"));

@@ -358,7 +358,7 @@ class TakeoverOrchestratorTest {
                 return false; // a cloud IP
             }
         };
-        TakeoverOrchestrator o = start(p, fast().build());
+        TakeoverOrchestrator o = start(p, fast().handOverGrace(Duration.ofMillis(20)).build());
         o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
         await(() -> p.holder.isSelf() && o.lastTakeover() != null);
         o.onTransition(new Transition("VI_1", VrrpState.MASTER, VrrpState.BACKUP, "higher priority advert", 100,

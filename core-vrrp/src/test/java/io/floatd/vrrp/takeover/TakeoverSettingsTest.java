@@ -48,6 +48,28 @@ class TakeoverSettingsTest {
         assertEquals(Map.of("address", "203.0.113.10"), TakeoverSettings.providerSettings(ic));
     }
 
+    /** Issue 13: a node that stepped down holding the IP leaves the new Master two of its advert intervals. */
+    @Test
+    void theHandOverGraceIsTwoAdvertIntervals() throws Exception {
+        assertEquals(Duration.ofSeconds(2), TakeoverSettings.policy(instance("")).handOverGrace(), "advert_int 1");
+        InstanceConfig fast = ConfigParser.parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                    version 3
+                    advert_int 0.1
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                    floating_ip {
+                        provider aws
+                        address 203.0.113.10
+                    }
+                }
+                """, "k.conf").instances().getFirst();
+        assertEquals(Duration.ofMillis(200), TakeoverSettings.policy(fast).handOverGrace());
+    }
+
     @Test
     void warmIntervalDefaultsToTwentySecondsAndZeroTurnsItOff() throws Exception {
         assertEquals(TakeoverPolicy.DEFAULT_WARM_INTERVAL, TakeoverSettings.policy(instance("")).warmInterval());
