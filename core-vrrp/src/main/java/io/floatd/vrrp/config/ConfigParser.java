@@ -5,6 +5,7 @@ import static java.util.Map.entry;
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
 import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.notify.ScriptEnv;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -84,7 +85,8 @@ public final class ConfigParser {
                 s.noValue();
                 g.builder.scriptSecurity(true);
                 g.securityLine = s.line();
-            }));
+            }),
+            entry("script_env", (s, g) -> g.env.add(s, g)));
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
@@ -156,7 +158,8 @@ public final class ConfigParser {
             entry("garp_master_repeat", (s, i) -> i.garp = i.garp.withMasterRepeat(wholeNumber(s))),
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
             entry("garp_master_refresh_repeat", (s, i) -> i.garp = i.garp.withMasterRefreshRepeat(wholeNumber(s))),
-            entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))));
+            entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))),
+            entry("script_env", (s, i) -> i.env.add(s, i)));
 
     private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
             "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
@@ -172,7 +175,7 @@ public final class ConfigParser {
     // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
-            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface");
+            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -408,7 +411,8 @@ public final class ConfigParser {
                 s.noValue();
                 v.initFail = true;
             }),
-            entry("user", ConfigParser::scriptUser));
+            entry("user", ConfigParser::scriptUser),
+            entry("script_env", (s, v) -> v.env.add(s, v)));
 
     private static final Set<String> VRRP_SCRIPT_KEEPALIVED = Set.of();
 
@@ -515,6 +519,43 @@ public final class ConfigParser {
         }
     }
 
+    // ---- script_env NAME=VALUE | NAME ... (floatd's own) in global_defs, vrrp_instance and vrrp_script ----
+
+    /** A block's {@code script_env} entries as they are read: one or more NAME=VALUE or NAME per line, the last wins. */
+    private static final class EnvDraft {
+        private final Map<String, Located<ScriptEnv.Entry>> entries = new LinkedHashMap<>();
+
+        void add(Statement s, Scope scope) {
+            s.noBlock();
+            if (s.args().isEmpty()) {
+                throw new ConfigProblem("script_env takes NAME=VALUE, or NAME to pass floatd's own value on, but got nothing");
+            }
+            for (String word : s.args()) {
+                ScriptEnv.Entry e;
+                try {
+                    e = ScriptEnv.Entry.parse(word);
+                } catch (IllegalArgumentException ex) {
+                    // the value is never shown: it may be a secret
+                    scope.error(s.line(), "script_env: " + ex.getMessage());
+                    continue;
+                }
+                Located<ScriptEnv.Entry> earlier = entries.put(e.name(), new Located<>(e, s.line()));
+                if (earlier != null) {
+                    scope.warn(s.line(), "script_env " + e.name() + " is given again; this one wins over "
+                            + scope.parser.sources.from(s.line(), earlier.line()));
+                }
+                if (e.passThrough() && System.getenv(e.name()) == null) {
+                    scope.warn(s.line(), "script_env " + e.name() + ": floatd's environment has no " + e.name()
+                            + ", so scripts will not get it either");
+                }
+            }
+        }
+
+        ScriptEnv build() {
+            return ScriptEnv.of(entries.values().stream().map(Located::value).toList());
+        }
+    }
+
     private record Weight(int weight, Boolean reverse) {
     }
 
@@ -591,7 +632,7 @@ public final class ConfigParser {
         Duration timeout = v.timeout != null ? v.timeout : v.interval;
         try {
             scripts.put(name, new Located<>(new VrrpScriptConfig(name, v.script, v.interval, timeout, v.fall, v.rise,
-                    v.weight, v.reverse, v.initFail, v.user, v.group, file, s.line()), s.line()));
+                    v.weight, v.reverse, v.initFail, v.user, v.group, v.env.build(), file, s.line()), s.line()));
             scriptLines.put(name, v.scriptLine);
         } catch (IllegalArgumentException e) {
             v.error(s.line(), e.getMessage());
@@ -772,8 +813,9 @@ public final class ConfigParser {
         if (global.builder.scriptUser() == null && anyScript() && RunAs.account(DEFAULT_SCRIPT_USER).isPresent()) {
             global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
         }
+        global.builder.scriptEnv(global.env.build());
         GlobalDefs globalDefs = global.builder.build();
-        inheritScriptUser(globalDefs);
+        inheritGlobals(globalDefs);
         List<InstanceConfig> built = new ArrayList<>();
         for (InstanceScope i : instances) {
             resolveTracking(i);
@@ -803,23 +845,21 @@ public final class ConfigParser {
                 || scripts.values().stream().anyMatch(s -> s.value() != null && s.value().user() == null);
     }
 
-    /** A vrrp_script without its own {@code user} runs as {@code script_user}. */
-    private void inheritScriptUser(GlobalDefs g) {
-        if (g.scriptUser() == null) {
-            return;
-        }
+    /** A vrrp_script without its own {@code user} runs as {@code script_user}; its script_env goes over global_defs'. */
+    private void inheritGlobals(GlobalDefs g) {
         scripts.replaceAll((name, located) -> {
             VrrpScriptConfig v = located.value();
-            if (v == null || v.user() != null) {
+            if (v == null) {
                 return located;
             }
-            return new Located<>(new VrrpScriptConfig(v.name(), v.script(), v.interval(), v.timeout(), v.fall(), v.rise(),
-                    v.weight(), v.reverse(), v.initFail(), g.scriptUser(), g.scriptGroup(), v.file(), v.line()), located.line());
+            boolean own = v.user() != null;
+            return new Located<>(v.with(own ? v.user() : g.scriptUser(), own ? v.group() : g.scriptGroup(),
+                    v.env().over(g.scriptEnv())), located.line());
         });
     }
 
-    /** A script that will run, for the security check: its keyword's line, and who it runs as. */
-    private record ScriptUse(String prefix, String keyword, String script, int line, String user, String group) {
+    /** A script that will run, for the security check: its keyword's line, who it runs as, and its PATH. */
+    private record ScriptUse(String prefix, String keyword, String script, int line, String user, String group, String path) {
     }
 
     /**
@@ -830,13 +870,15 @@ public final class ConfigParser {
     private void checkScriptSecurity(GlobalDefs g) {
         List<ScriptUse> uses = new ArrayList<>();
         for (InstanceScope i : instances) {
+            String path = scriptPath(i.env.build().over(g.scriptEnv()));
             i.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
-                    g.scriptUser(), g.scriptGroup())));
+                    g.scriptUser(), g.scriptGroup(), path)));
         }
         scripts.forEach((name, located) -> {
             VrrpScriptConfig v = located.value();
             if (v != null && usedScripts.contains(name)) {
-                uses.add(new ScriptUse("vrrp_script " + name + ": ", "script", v.script(), scriptLines.get(name), v.user(), v.group()));
+                uses.add(new ScriptUse("vrrp_script " + name + ": ", "script", v.script(), scriptLines.get(name), v.user(), v.group(),
+                        scriptPath(v.env())));
             }
         });
         if (uses.isEmpty()) {
@@ -872,7 +914,7 @@ public final class ConfigParser {
                 continue;
             }
             String what = u.prefix() + u.keyword() + " '" + u.script() + "' runs as root, but ";
-            ScriptSecurity.check(u.script()).ifPresent(f -> {
+            ScriptSecurity.check(u.script(), u.path()).ifPresent(f -> {
                 if (g.scriptSecurity()) {
                     error(u.line(), what + f.message() + (f.unverifiable()
                             ? "; enable_script_security cannot check it" : "; enable_script_security refuses it, as keepalived does"));
@@ -882,6 +924,11 @@ public final class ConfigParser {
                 }
             });
         }
+    }
+
+    /** The PATH a script with {@code env} runs with: where a bare command name is looked up. */
+    private static String scriptPath(ScriptEnv env) {
+        return env.environment(System.getenv()).get("PATH");
     }
 
     private void globalDefs(Statement s) {
@@ -1129,6 +1176,7 @@ public final class ConfigParser {
 
     private static final class GlobalScope extends Scope {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
+        final EnvDraft env = new EnvDraft();
         int securityLine;
 
         GlobalScope(ConfigParser parser) {
@@ -1148,6 +1196,7 @@ public final class ConfigParser {
         boolean initFail;
         String user;
         String group;
+        final EnvDraft env = new EnvDraft();
 
         ScriptScope(ConfigParser parser, String name) {
             super(parser, "vrrp_script " + name + ": ");
@@ -1202,6 +1251,7 @@ public final class ConfigParser {
         int peerErrors;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
+        final EnvDraft env = new EnvDraft();
         /** The notify lines in effect, by keyword, where each is written. */
         final Map<String, Located<String>> notifyUses = new LinkedHashMap<>();
         GarpSettings.Override garp = GarpSettings.Override.NONE;
@@ -1258,6 +1308,7 @@ public final class ConfigParser {
                 InstanceConfig.authenticationProblem(effectiveVersion).ifPresent(message -> error(authLine, message));
             }
             builder.notifyScripts(notify);
+            builder.scriptEnv(env.build().over(global.scriptEnv()));
             builder.garp(garp.over(global.garp()));
             if (state == InitialState.MASTER && (!preempt || !preemptDelay.isZero())) {
                 warn(line, (preempt ? "preempt_delay" : "nopreempt") + " has no effect with state MASTER; keepalived needs state BACKUP for it");

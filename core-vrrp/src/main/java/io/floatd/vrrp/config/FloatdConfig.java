@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.notify.ScriptEnv;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,8 +56,9 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         if (global.scriptSecurity()) {
             out.append(INDENT).append("enable_script_security\n");
         }
+        scriptEnv(out, global.scriptEnv().entries(), maskSecrets);
         out.append("}\n");
-        dumpTrackingBlocks(out);
+        dumpTrackingBlocks(out, maskSecrets);
         for (InstanceConfig i : instances) {
             out.append('\n');
             if (i.file() != null) {
@@ -93,6 +95,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             notifyLine(out, "notify_backup", n.backup());
             notifyLine(out, "notify_fault", n.fault());
             notifyLine(out, "notify_stop", n.stop());
+            scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
             if (!i.floatingIp().isEmpty()) {
                 out.append(INDENT).append("floating_ip {\n");
                 for (Map.Entry<String, String> e : i.floatingIp().values().entrySet()) {
@@ -118,7 +121,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         return out.toString();
     }
 
-    private void dumpTrackingBlocks(StringBuilder out) {
+    private void dumpTrackingBlocks(StringBuilder out, boolean maskSecrets) {
         Map<String, VrrpScriptConfig> scripts = new java.util.LinkedHashMap<>();
         Map<String, TrackFileConfig> files = new java.util.LinkedHashMap<>();
         for (InstanceConfig i : instances) {
@@ -139,6 +142,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             if (v.user() != null) {
                 line(out, 1, "user", quote(v.user()) + (v.group() != null ? " " + quote(v.group()) : ""));
             }
+            scriptEnv(out, v.env().beyond(global.scriptEnv()), maskSecrets);
             out.append("}\n");
         }
         for (TrackFileConfig f : files.values()) {
@@ -188,6 +192,18 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
 
     private static void line(StringBuilder out, int depth, String keyword, Object value) {
         out.append(INDENT.repeat(depth)).append(keyword).append(' ').append(value).append('\n');
+    }
+
+    /** A block's own {@code script_env} lines; a value whose name looks secret is masked like a password. */
+    private static void scriptEnv(StringBuilder out, List<ScriptEnv.Entry> entries, boolean maskSecrets) {
+        for (ScriptEnv.Entry e : entries) {
+            if (e.passThrough()) {
+                line(out, 1, "script_env", e.name());
+            } else {
+                boolean mask = maskSecrets && Syntax.secret(e.name());
+                line(out, 1, "script_env", quote(e.name() + "=" + (mask ? Secret.of(e.value()).toString() : e.value())));
+            }
+        }
     }
 
     private static void notifyLine(StringBuilder out, String keyword, String script) {

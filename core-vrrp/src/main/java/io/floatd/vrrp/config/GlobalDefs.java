@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.notify.ScriptEnv;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ public final class GlobalDefs {
     private final String scriptUser;
     private final String scriptGroup;
     private final boolean scriptSecurity;
+    private final ScriptEnv scriptEnv;
 
     private GlobalDefs(Builder builder) {
         this.routerId = builder.routerId != null ? builder.routerId : hostName();
@@ -30,6 +32,7 @@ public final class GlobalDefs {
         this.scriptUser = builder.scriptUser;
         this.scriptGroup = builder.scriptGroup;
         this.scriptSecurity = builder.scriptSecurity;
+        this.scriptEnv = builder.scriptEnv;
     }
 
     public static Builder builder() {
@@ -90,6 +93,14 @@ public final class GlobalDefs {
         return scriptSecurity;
     }
 
+    /**
+     * {@code script_env NAME=VALUE} / {@code script_env NAME}: what every script's environment holds beyond the fixed
+     * set (see {@link ScriptEnv}); a {@code vrrp_instance}'s or {@code vrrp_script}'s own entries win over these.
+     */
+    public ScriptEnv scriptEnv() {
+        return scriptEnv;
+    }
+
     // keepalived uses uname's node name; the kernel's copy avoids the DNS lookup InetAddress.getLocalHost() may do
     private static String hostName() {
         try {
@@ -112,7 +123,7 @@ public final class GlobalDefs {
         return o instanceof GlobalDefs other && routerId.equals(other.routerId) && vrrpVersion == other.vrrpVersion
                 && garp.equals(other.garp) && notifyFifos.equals(other.notifyFifos) && Objects.equals(stateFile, other.stateFile)
                 && Objects.equals(scriptUser, other.scriptUser) && Objects.equals(scriptGroup, other.scriptGroup)
-                && scriptSecurity == other.scriptSecurity;
+                && scriptSecurity == other.scriptSecurity && scriptEnv.equals(other.scriptEnv);
     }
 
     @Override
@@ -124,7 +135,7 @@ public final class GlobalDefs {
     public String toString() {
         return "GlobalDefs[routerId=" + routerId + ", vrrpVersion=" + vrrpVersion + ", garp=" + garp
                 + ", notifyFifos=" + notifyFifos + ", stateFile=" + stateFile + ", scriptUser=" + scriptUser
-                + (scriptGroup != null ? ":" + scriptGroup : "") + ", scriptSecurity=" + scriptSecurity + "]";
+                + (scriptGroup != null ? ":" + scriptGroup : "") + ", scriptSecurity=" + scriptSecurity + ", scriptEnv=" + scriptEnv + "]";
     }
 
     public static final class Builder {
@@ -136,8 +147,14 @@ public final class GlobalDefs {
         private String scriptUser;
         private String scriptGroup;
         private boolean scriptSecurity;
+        private ScriptEnv scriptEnv = ScriptEnv.NONE;
 
         private Builder() {
+        }
+
+        public Builder scriptEnv(ScriptEnv env) {
+            this.scriptEnv = Objects.requireNonNull(env, "env");
+            return this;
         }
 
         /**

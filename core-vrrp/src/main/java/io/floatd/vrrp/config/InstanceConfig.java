@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.notify.ScriptEnv;
 import java.math.BigDecimal;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -36,6 +37,7 @@ public final class InstanceConfig {
     private final Authentication authentication;
     private final List<VirtualAddress> virtualAddresses;
     private final NotifyScripts notify;
+    private final ScriptEnv scriptEnv;
     private final FloatingIpSettings floatingIp;
     private final List<TrackedScript> trackScripts;
     private final List<TrackedInterface> trackInterfaces;
@@ -61,6 +63,7 @@ public final class InstanceConfig {
         this.authentication = b.authentication;
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
         this.notify = b.notify;
+        this.scriptEnv = b.scriptEnv;
         this.floatingIp = b.floatingIp;
         this.trackScripts = List.copyOf(b.trackScripts);
         this.trackInterfaces = List.copyOf(b.trackInterfaces);
@@ -156,6 +159,11 @@ public final class InstanceConfig {
     /** {@code notify*} scripts; {@link NotifyScripts#NONE} when none. */
     public NotifyScripts notifyScripts() {
         return notify;
+    }
+
+    /** {@code script_env} of the notify scripts: the instance's own over global_defs'; {@link ScriptEnv#NONE} when none. */
+    public ScriptEnv scriptEnv() {
+        return scriptEnv;
     }
 
     /** floatd's {@code floating_ip} block; {@link FloatingIpSettings#empty()} when absent. */
@@ -292,6 +300,7 @@ public final class InstanceConfig {
                 && Objects.equals(authentication, other.authentication)
                 && virtualAddresses.equals(other.virtualAddresses)
                 && notify.equals(other.notify)
+                && scriptEnv.equals(other.scriptEnv)
                 && floatingIp.equals(other.floatingIp)
                 && trackScripts.equals(other.trackScripts)
                 && trackInterfaces.equals(other.trackInterfaces)
@@ -324,6 +333,7 @@ public final class InstanceConfig {
                 + ", authentication=" + authentication
                 + ", virtualAddresses=" + virtualAddresses
                 + ", notifyScripts=" + notify
+                + ", scriptEnv=" + scriptEnv
                 + ", floatingIp=" + floatingIp
                 + ", trackScripts=" + trackScripts
                 + ", trackInterfaces=" + trackInterfaces
@@ -352,6 +362,7 @@ public final class InstanceConfig {
         private Authentication authentication;
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
         private NotifyScripts notify = NotifyScripts.NONE;
+        private ScriptEnv scriptEnv = ScriptEnv.NONE;
         private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
         private final List<TrackedScript> trackScripts = new ArrayList<>();
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
@@ -506,6 +517,11 @@ public final class InstanceConfig {
             }
             trackFiles.add(tracked);
 
+            return this;
+        }
+
+        public Builder scriptEnv(ScriptEnv env) {
+            this.scriptEnv = Objects.requireNonNull(env, "env");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.floatd.vrrp.config;
 
 import io.floatd.vrrp.notify.CommandLine;
+import io.floatd.vrrp.notify.ScriptEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,7 +20,8 @@ import java.util.Set;
  * <p>What is checked is what would be executed, resolved as {@link io.floatd.vrrp.notify.ScriptRunner} runs it:
  * <ul>
  *   <li>a line run directly: its command, an absolute path as written, a relative one from {@code /} (the
- *       scripts' working directory), a bare name through {@code PATH} (the first executable match);</li>
+ *       scripts' working directory), a bare name through the script's {@code PATH} ({@link ScriptEnv#PATH} unless
+ *       {@code script_env} sets one; the first executable match);</li>
  *   <li>a line with shell syntax ({@link CommandLine#needsShell}): {@code /bin/sh}, plus the script the line
  *       starts with when its first word is a plain absolute path ({@code /etc/keepalived/up.sh > /tmp/log}).
  *       Commands later in the line, and what the script itself runs, are not checked.</li>
@@ -49,9 +51,14 @@ final class ScriptSecurity {
 
     /** The first problem with running {@code line} as root, or empty when there is none. Never throws. */
     static Optional<Finding> check(String line) {
+        return check(line, ScriptEnv.PATH);
+    }
+
+    /** As {@link #check(String)}, a bare command name being looked up in {@code path}: the script's PATH. */
+    static Optional<Finding> check(String line, String path) {
         List<Path> files;
         try {
-            files = executables(line);
+            files = executables(line, path);
         } catch (IllegalArgumentException e) {
             return Optional.of(new Finding(e.getMessage(), true));
         }
@@ -73,6 +80,10 @@ final class ScriptSecurity {
      * @throws IllegalArgumentException when the command cannot be resolved (unbalanced quote, not in PATH)
      */
     static List<Path> executables(String line) {
+        return executables(line, ScriptEnv.PATH);
+    }
+
+    static List<Path> executables(String line, String path) {
         Set<Path> files = new LinkedHashSet<>();
         if (CommandLine.needsShell(line)) {
             files.add(SH);
@@ -87,7 +98,7 @@ final class ScriptSecurity {
         if (command.indexOf('/') >= 0) {
             files.add(Path.of("/").resolve(command).normalize());
         } else {
-            files.add(inPath(command).orElseThrow(() -> new IllegalArgumentException("command not found in PATH: " + command)));
+            files.add(inPath(command, path).orElseThrow(() -> new IllegalArgumentException("command not found in PATH: " + command)));
         }
         return List.copyOf(files);
     }
@@ -106,9 +117,8 @@ final class ScriptSecurity {
         return Optional.of(rest.substring(0, end));
     }
 
-    private static Optional<Path> inPath(String command) {
-        String pathEnv = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : pathEnv.split(":")) {
+    private static Optional<Path> inPath(String command, String path) {
+        for (String dir : path.split(":")) {
             Path candidate = Path.of("/").resolve(dir.isEmpty() ? "." : dir).resolve(command).normalize();
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return Optional.of(candidate);

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.notify.ScriptEnv;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,11 +19,12 @@ import java.util.Objects;
  * @param initFail {@code init_fail}: the check starts failed and needs {@code rise} successes
  * @param user {@code user USER}, or {@code null} to run as floatd's own user
  * @param group the group after the user, or {@code null} for the user's primary group
+ * @param env {@code script_env}: the block's over global_defs'
  * @param file where the block is, for messages; may be {@code null}
  * @param line the block's line, 0 when not from a file
  */
 public record VrrpScriptConfig(String name, String script, Duration interval, Duration timeout, int fall, int rise,
-        int weight, boolean reverse, boolean initFail, String user, String group, String file, int line) {
+        int weight, boolean reverse, boolean initFail, String user, String group, ScriptEnv env, String file, int line) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration MIN_TIMER = Duration.ofMillis(10);
     public static final Duration MAX_TIMER = Duration.ofSeconds(4294);
@@ -34,6 +36,9 @@ public record VrrpScriptConfig(String name, String script, Duration interval, Du
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
+        if (env == null) {
+            env = ScriptEnv.NONE;
+        }
         checkTimer("interval", interval);
         checkTimer("timeout", timeout);
         checkCount("fall", fall);
@@ -41,9 +46,21 @@ public record VrrpScriptConfig(String name, String script, Duration interval, Du
         checkWeight("weight", weight, MAX_WEIGHT);
     }
 
+    /** Without {@code script_env}. */
+    public VrrpScriptConfig(String name, String script, Duration interval, Duration timeout, int fall, int rise,
+            int weight, boolean reverse, boolean initFail, String user, String group, String file, int line) {
+        this(name, script, interval, timeout, fall, rise, weight, reverse, initFail, user, group, ScriptEnv.NONE, file, line);
+    }
+
     /** A script with keepalived's defaults. */
     public static VrrpScriptConfig of(String name, String script) {
         return new VrrpScriptConfig(name, script, DEFAULT_INTERVAL, DEFAULT_INTERVAL, 1, 1, 0, false, false, null, null, null, 0);
+    }
+
+    /** This check with {@code user} and {@code env} in place of its own (global_defs' script_user and script_env). */
+    public VrrpScriptConfig with(String user, String group, ScriptEnv env) {
+        return new VrrpScriptConfig(name, script, interval, timeout, fall, rise, weight, reverse, initFail, user, group, env,
+                file, line);
     }
 
     static void checkTimer(String keyword, Duration d) {
@@ -71,11 +88,11 @@ public record VrrpScriptConfig(String name, String script, Duration interval, Du
         return o instanceof VrrpScriptConfig v && name.equals(v.name) && script.equals(v.script)
                 && interval.equals(v.interval) && timeout.equals(v.timeout) && fall == v.fall && rise == v.rise
                 && weight == v.weight && reverse == v.reverse && initFail == v.initFail
-                && Objects.equals(user, v.user) && Objects.equals(group, v.group);
+                && Objects.equals(user, v.user) && Objects.equals(group, v.group) && env.equals(v.env);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, script, interval, timeout, fall, rise, weight, reverse, initFail, user, group);
+        return Objects.hash(name, script, interval, timeout, fall, rise, weight, reverse, initFail, user, group, env);
     }
 }

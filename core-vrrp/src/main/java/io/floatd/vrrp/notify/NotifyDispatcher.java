@@ -53,7 +53,13 @@ public final class NotifyDispatcher implements AutoCloseable {
     public record Counters(long runs, long failures, long timeouts) {
     }
 
-    private final ScriptRunner runner;
+    /** Runs one script line: {@link ScriptRunner#run(String, List, RunAs, ScriptEnv)}, or a fake in tests. */
+    @FunctionalInterface
+    interface Runner {
+        ScriptResult run(String line, List<String> extraArgs, RunAs as, ScriptEnv env);
+    }
+
+    private final Runner runner;
     private final Duration closeGrace;
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory());
@@ -77,7 +83,11 @@ public final class NotifyDispatcher implements AutoCloseable {
     }
 
     public NotifyDispatcher(Duration scriptTimeout, Duration closeGrace) {
-        this.runner = new ScriptRunner(scriptTimeout);
+        this(closeGrace, new ScriptRunner(scriptTimeout)::run);
+    }
+
+    NotifyDispatcher(Duration closeGrace, Runner runner) {
+        this.runner = Objects.requireNonNull(runner, "runner");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
     }
 
@@ -115,7 +125,7 @@ public final class NotifyDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs(),
+        Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs(), hooks.env(),
                 after == null ? null : after.toCompletableFuture(), System.nanoTime() + MAX_GATE.toNanos());
         lanes.computeIfAbsent(instanceName, Lane::new).submit(t);
     }
@@ -180,7 +190,7 @@ public final class NotifyDispatcher implements AutoCloseable {
 
     /** @param after what the scripts wait for (null: nothing); @param gateEndNanos when they stop waiting */
     private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs,
-            CompletableFuture<?> after, long gateEndNanos) {
+            ScriptEnv env, CompletableFuture<?> after, long gateEndNanos) {
     }
 
     /** The longest a notify script waits for what it was queued behind (the cloud takeover's write). */
@@ -273,7 +283,7 @@ public final class NotifyDispatcher implements AutoCloseable {
     }
 
     private void runOne(Transition t, String hook, String line, List<String> args) {
-        ScriptResult r = runner.run(line, args, t.runAs());
+        ScriptResult r = runner.run(line, args, t.runAs(), t.env());
         runs.incrementAndGet();
         if (r.succeeded()) {
             LOG.log(Level.DEBUG, () -> t.instance() + " " + t.state() + ": " + hook + " ok in "

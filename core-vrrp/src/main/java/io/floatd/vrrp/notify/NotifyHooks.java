@@ -7,13 +7,26 @@ package io.floatd.vrrp.notify;
  * @param notifyScript keepalived's generic {@code notify} line (a record component cannot be called
  *        {@code notify}: it would clash with {@link Object#notify()})
  * @param runAs who the scripts run as ({@code script_user}), or {@code null} for floatd's own user
+ * @param env what the scripts' environment holds beyond the fixed set ({@code script_env})
  */
-public record NotifyHooks(String notifyScript, String master, String backup, String fault, String stop, RunAs runAs) {
+public record NotifyHooks(String notifyScript, String master, String backup, String fault, String stop, RunAs runAs,
+        ScriptEnv env) {
     public static final NotifyHooks NONE = new NotifyHooks(null, null, null, null, null);
+
+    public NotifyHooks {
+        if (env == null) {
+            env = ScriptEnv.NONE;
+        }
+    }
 
     /** Hooks run as floatd's own user. */
     public NotifyHooks(String notifyScript, String master, String backup, String fault, String stop) {
         this(notifyScript, master, backup, fault, stop, null);
+    }
+
+    /** Hooks run as {@code runAs}, with no {@code script_env}. */
+    public NotifyHooks(String notifyScript, String master, String backup, String fault, String stop, RunAs runAs) {
+        this(notifyScript, master, backup, fault, stop, runAs, ScriptEnv.NONE);
     }
 
     /** The state-specific line ({@code notify_master} etc.) for {@code state}, or null. */

@@ -18,10 +18,19 @@ import java.util.concurrent.TimeUnit;
  * @param group the group name as configured, or {@code null} for the user's primary group
  * @param uid the user's id
  * @param gid the id of {@code group}, or of the user's primary group
+ * @param home the user's home directory, from the passwd entry: the script's {@code HOME}
  */
-public record RunAs(String user, String group, int uid, int gid) {
+public record RunAs(String user, String group, int uid, int gid, String home) {
     public RunAs {
         Objects.requireNonNull(user, "user");
+        if (home == null || home.isEmpty()) {
+            home = "/";
+        }
+    }
+
+    /** A user whose home is not known ({@code /}). */
+    public RunAs(String user, String group, int uid, int gid) {
+        this(user, group, uid, gid, "/");
     }
 
     /**
@@ -36,7 +45,7 @@ public record RunAs(String user, String group, int uid, int gid) {
         if (group != null) {
             gid = groupId(group).orElseThrow(() -> new IllegalArgumentException("group '" + group + "' does not exist"));
         }
-        return new RunAs(user, group, account.uid(), gid);
+        return new RunAs(user, group, account.uid(), gid, account.home());
     }
 
     /** Whether scripts run as this user have root's privileges. */
@@ -54,13 +63,14 @@ public record RunAs(String user, String group, int uid, int gid) {
         return group == null ? user : user + ":" + group;
     }
 
-    /** A passwd entry: the user's id and primary group. */
-    public record Account(String name, int uid, int gid) {
+    /** A passwd entry: the user's id, primary group and home directory. */
+    public record Account(String name, int uid, int gid, String home) {
     }
 
     /** The passwd entry of {@code name}, if the user exists. */
     public static Optional<Account> account(String name) {
-        return getent("passwd", name).map(f -> new Account(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+        return getent("passwd", name).map(f -> new Account(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                f.length > 5 ? f[5] : "/"));
     }
 
     /** The id of group {@code name}, if it exists. */

@@ -1,13 +1,14 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +19,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Each script starts as the leader of a new session and process group (through util-linux {@code setsid}),
  * so a timeout can kill everything it started, including children that outlive it or were re-parented to
  * init. Its stdin is {@code /dev/null} (a script waiting for input would otherwise hang until the timeout) and
- * its stdout and stderr are merged and drained continuously, keeping only the last {@link #OUTPUT_LIMIT} bytes,
- * so a chatty script can neither block on a full pipe nor grow our heap.
+ * its stdout and stderr are merged into a pipe read by the one {@link OutputReaper} thread, keeping only the last
+ * {@link #OUTPUT_LIMIT} bytes, so a chatty script can neither block on a full pipe nor grow our heap. Once the
+ * script has ended the pipe is closed: a background child still holding it costs floatd no thread and no descriptor.
+ *
+ * <p>The script's environment is a fixed minimal set plus its {@code script_env} ({@link ScriptEnv}), never
+ * floatd's own, which may hold cloud credentials.
  *
  * <p>A script given a {@link RunAs} runs as that user: {@code setsid setpriv --reuid=UID --regid=GID
  * --init-groups -- COMMAND}. Both tools exec in place, so the script is still the leader of the process group
@@ -32,16 +37,23 @@ public final class ScriptRunner {
     public static final Duration KILL_GRACE = Duration.ofMillis(500);
     /**
      * How long to wait for the output pipe to reach end-of-file once the script has exited. A background child
-     * that keeps the pipe open must not hold up the result; its drainer keeps discarding until it closes.
+     * that keeps the pipe open must not hold up the result; after this the pipe is closed under it.
      */
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(200);
     private static final Path SETSID = findSetsid();
     private static final Path SETPRIV = find("setpriv");
 
     private final Duration timeout;
+    private final Map<String, String> daemonEnv;
 
     public ScriptRunner(Duration timeout) {
+        this(timeout, System.getenv());
+    }
+
+    /** @param daemonEnv what stands for floatd's environment: where {@code LANG} and {@code script_env NAME} come from */
+    ScriptRunner(Duration timeout, Map<String, String> daemonEnv) {
         Objects.requireNonNull(timeout, "timeout");
+        this.daemonEnv = Map.copyOf(daemonEnv);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
@@ -64,6 +76,11 @@ public final class ScriptRunner {
 
     /** As {@link #run(String, List)}, as user {@code as} ({@code null}: floatd's own user). */
     public ScriptResult run(String line, List<String> extraArgs, RunAs as) {
+        return run(line, extraArgs, as, ScriptEnv.NONE);
+    }
+
+    /** As {@link #run(String, List)}, as user {@code as} ({@code null}: floatd's own user), in environment {@code env}. */
+    public ScriptResult run(String line, List<String> extraArgs, RunAs as, ScriptEnv env) {
         List<String> argv;
         if (line == null || line.isBlank()) {
             return ScriptResult.failedToStart(List.of(), "empty script line");
@@ -82,7 +99,7 @@ public final class ScriptRunner {
             }
             argv.addAll(extraArgs);
         }
-        return run(argv, as);
+        return run(argv, as, env);
     }
 
     /** Runs {@code argv} directly (no shell). */
@@ -92,12 +109,21 @@ public final class ScriptRunner {
 
     /** Runs {@code argv} directly (no shell) as user {@code as} ({@code null}: floatd's own user). */
     public ScriptResult run(List<String> argv, RunAs as) {
+        return run(argv, as, ScriptEnv.NONE);
+    }
+
+    /**
+     * Runs {@code argv} directly (no shell) as user {@code as} ({@code null}: floatd's own user), in the
+     * environment {@code env} describes (never floatd's own: see {@link ScriptEnv}).
+     */
+    public ScriptResult run(List<String> argv, RunAs as, ScriptEnv env) {
         if (argv.isEmpty()) {
             return ScriptResult.failedToStart(argv, "empty command");
         }
+        Map<String, String> environment = env.environment(as, daemonEnv);
         // exec errors inside setsid would only surface as exit 126/127, indistinguishable from the script's own
         // exit codes, so the common causes are checked up front to report them as what they are
-        String problem = checkExecutable(argv.getFirst());
+        String problem = checkExecutable(argv.getFirst(), environment.get("PATH"));
         if (problem != null) {
             return ScriptResult.failedToStart(argv, problem);
         }
@@ -112,20 +138,29 @@ public final class ScriptRunner {
             launch.addAll(as.prefix(SETPRIV));
         }
         launch.addAll(argv);
+        OutputReaper.Capture output;
+        try {
+            output = OutputReaper.shared().open(OUTPUT_LIMIT);
+        } catch (NativeException e) {
+            return ScriptResult.failedToStart(argv, "cannot make the output pipe: " + e.getMessage());
+        }
         ProcessBuilder pb = new ProcessBuilder(launch)
                 .directory(new File("/"))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.to(new File(output.writePath())))
                 .redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(environment);
         long start = System.nanoTime();
         Process process;
         try {
             process = pb.start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            output.startedOrFailed();
+            output.finish(Duration.ZERO);
             return ScriptResult.failedToStart(argv, String.valueOf(e.getMessage()));
         }
-        TailBuffer tail = new TailBuffer(OUTPUT_LIMIT);
-        Thread drainer = Thread.ofPlatform().daemon().name("script-output-" + process.pid())
-                .start(() -> drain(process.getInputStream(), tail));
+        output.startedOrFailed();
 
         ScriptResult.Status status = ScriptResult.Status.EXITED;
         String reason = "";
@@ -143,13 +178,10 @@ public final class ScriptRunner {
             Thread.currentThread().interrupt();
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
-        try {
-            drainer.join(DRAIN_AFTER_EXIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // the script has ended: what it wrote is read, and the pipe closed even if a background child still holds it
+        output.finish(DRAIN_AFTER_EXIT);
         int exit = status == ScriptResult.Status.EXITED ? process.exitValue() : -1;
-        return new ScriptResult(argv, status, exit, reason, duration, tail.text(), tail.discarded());
+        return new ScriptResult(argv, status, exit, reason, duration, output.tail.text(), output.tail.discarded());
     }
 
     private static void killGroup(Process process, Duration grace) {
@@ -188,28 +220,15 @@ public final class ScriptRunner {
         }
     }
 
-    private static void drain(InputStream in, TailBuffer tail) {
-        byte[] buf = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                tail.write(buf, 0, n);
-            }
-        } catch (IOException e) {
-            // the stream is closed when the process is destroyed; what was read so far is kept
-        }
-    }
-
-    /** Null if {@code command} can be executed, else why not, phrased for a log line. */
-    static String checkExecutable(String command) {
+    /** Null if {@code command} can be executed, looked up in {@code path} (the script's PATH), else why not. */
+    static String checkExecutable(String command, String path) {
         if (command.isEmpty()) {
             return "empty command";
         }
         if (command.indexOf('/') >= 0) {
             return checkFile(Path.of(command));
         }
-        String pathEnv = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : pathEnv.split(":")) {
+        for (String dir : (path == null ? ScriptEnv.PATH : path).split(":")) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return null;

@@ -146,7 +146,8 @@ public final class VrrpDaemon implements AutoCloseable {
             runner.addListener(takeover);
         }
         NotifyScripts ns = ic.notifyScripts();
-        NotifyHooks hooks = new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser);
+        NotifyHooks hooks = new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser,
+                ic.scriptEnv());
         runner.addListener(takeover != null
                 ? new NotifyOnTransition(notify, hooks, takeover::takeoverSettled)
                 : new NotifyOnTransition(notify, hooks));

@@ -110,7 +110,7 @@ public final class TrackScript implements AutoCloseable {
         long interval = config.interval().toNanos();
         long next = System.nanoTime();
         while (running) {
-            ScriptResult result = runner.run(argv, runAs);
+            ScriptResult result = runner.run(argv, runAs, config.env());
             if (!running) {
                 return;
             }

@@ -73,6 +73,9 @@ public final class Libc {
     public static final int MSG_CTRUNC = 0x08;
 
     public static final short POLLIN = 0x1;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLERR = 0x8;
+    public static final short POLLNVAL = 0x20;
 
     public static final int EFD_NONBLOCK = 0x800;
     public static final int EFD_CLOEXEC = 0x80000;
@@ -134,6 +137,7 @@ public final class Libc {
     private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle PIPE2 = errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle MKFIFO = errnoCall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR =
@@ -334,6 +338,20 @@ public final class Libc {
         MemorySegment c = capture();
         try (Arena a = Arena.ofConfined()) {
             return checked((int) OPEN.invokeExact(c, a.allocateFrom(path), flags), c, "open " + path);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** {@code pipe2(fds, flags)}: a new pipe, as {read end, write end}; both ends get {@code flags}. */
+    public static int[] pipe2(int flags) throws NativeException {
+        MemorySegment c = capture();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(JAVA_INT, 2);
+            checked((int) PIPE2.invokeExact(c, fds, flags), c, "pipe2");
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
