@@ -32,6 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * script never sees transitions out of order. keepalived itself forks notify scripts without waiting, so its
  * scripts may overlap and race; serialising them is deliberate. Different instances never wait for each other.
  *
+ * <p>Bounded under flapping: an instance holds at most {@link #DEFAULT_QUEUE_BOUND} transitions, the one whose
+ * scripts run and the latest one waiting. A transition that is still waiting when a newer one comes is superseded:
+ * its scripts never start, and it is counted ({@link #skipped(String)}, {@code floatd_notify_skipped_total}). So
+ * the latest state is always delivered, what runs keeps its order, and once the flapping stops the scripts are
+ * done within the bound times the script time, instead of replaying every transition.
+ *
  * <p>Every run is bounded by the script timeout (default {@link #DEFAULT_TIMEOUT}); a timed-out script is
  * killed with its whole process group. Scripts run as the hooks' {@link NotifyHooks#runAs() user} when set.
  * Failures are logged as a single WARNING line and counted.
@@ -39,13 +45,18 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class NotifyDispatcher implements AutoCloseable {
     /**
      * Default per-script timeout. keepalived does not time out notify scripts at all (it does not wait for them);
-     * floatd serialises them per instance, so a hung script would stall every later notification for that
+     * floatd serialises them per instance, so a hung script would hold back the latest notification for that
      * instance and must be bounded. 30 s is far longer than any reasonable hook (moving an IP through a cloud
      * API takes a few seconds) yet short enough that a stuck one is noticed and cleared.
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Default time {@link #close()} lets queued and running scripts finish before killing them. */
     public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(5);
+    /**
+     * Transitions an instance holds at most: the one whose scripts run, and the latest one waiting. A flapping link
+     * then costs at most one run beyond the current one after the flapping stops, never a replay of every state.
+     */
+    public static final int DEFAULT_QUEUE_BOUND = 2;
 
     private static final Logger LOG = System.getLogger(NotifyDispatcher.class.getName());
 
@@ -61,6 +72,7 @@ public final class NotifyDispatcher implements AutoCloseable {
 
     private final Runner runner;
     private final Duration closeGrace;
+    private final int queueBound;
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory());
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -87,8 +99,17 @@ public final class NotifyDispatcher implements AutoCloseable {
     }
 
     NotifyDispatcher(Duration closeGrace, Runner runner) {
+        this(closeGrace, DEFAULT_QUEUE_BOUND, runner);
+    }
+
+    /** @param queueBound transitions an instance holds at most, running one included (at least 2) */
+    NotifyDispatcher(Duration closeGrace, int queueBound, Runner runner) {
+        if (queueBound < 2) {
+            throw new IllegalArgumentException("queueBound must be at least 2 (one running, one waiting), but was " + queueBound);
+        }
         this.runner = Objects.requireNonNull(runner, "runner");
         this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
+        this.queueBound = queueBound;
     }
 
     /**
@@ -132,6 +153,12 @@ public final class NotifyDispatcher implements AutoCloseable {
 
     public Counters counters() {
         return new Counters(runs.get(), failures.get(), timeouts.get());
+    }
+
+    /** Transitions of {@code instance} whose scripts never started because a newer one superseded them. */
+    public long skipped(String instance) {
+        Lane lane = lanes.get(instance);
+        return lane == null ? 0 : lane.skipped.get();
     }
 
     /** Waits until every accepted transition has been processed; false if {@code timeout} passed first. */
@@ -210,11 +237,21 @@ public final class NotifyDispatcher implements AutoCloseable {
         }
     }
 
-    /** Serialises one instance's transitions: at most one drain task per lane is running at any time. */
+    /**
+     * Serialises one instance's transitions: at most one drain task per lane is running at any time, and the lane
+     * holds at most {@link #queueBound} transitions (the running one included); a waiting one that would overflow
+     * it is superseded by the newer ones and skipped.
+     */
     private final class Lane {
         private final String instance;
-        private final ArrayDeque<Transition> queue = new ArrayDeque<>();
+        private final ArrayDeque<Transition> waiting = new ArrayDeque<>();
+        private final AtomicLong skipped = new AtomicLong();
         private boolean draining;
+        /** Whether the drain task has taken a transition and not finished it. */
+        private boolean running;
+        /** Skipped since the lane was last idle: logged once when it is. */
+        private long skippedThisBurst;
+        private Transition lastSkipped;
 
         Lane(String instance) {
             this.instance = instance;
@@ -222,10 +259,23 @@ public final class NotifyDispatcher implements AutoCloseable {
 
         void submit(Transition t) {
             boolean start;
+            Transition superseded = null;
             synchronized (this) {
-                queue.add(t);
+                if (waiting.size() + (running ? 1 : 0) >= queueBound) {
+                    superseded = waiting.pollFirst();
+                    skipped.incrementAndGet();
+                    skippedThisBurst++;
+                    lastSkipped = superseded;
+                }
+                waiting.add(t);
                 start = !draining;
                 draining = true;
+            }
+            if (superseded != null) {
+                Transition s = superseded;
+                LOG.log(Level.DEBUG, () -> instance + " " + s.state() + ": notify skipped, superseded by " + t.state()
+                        + " before its scripts started");
+                done(1);
             }
             if (start) {
                 try {
@@ -241,9 +291,16 @@ public final class NotifyDispatcher implements AutoCloseable {
             while (true) {
                 Transition t;
                 synchronized (this) {
-                    t = queue.poll();
+                    t = waiting.poll();
+                    running = t != null;
                     if (t == null) {
                         draining = false;
+                        if (skippedThisBurst > 0) {
+                            LOG.log(Level.INFO, "{0}: {1} notify transition(s) skipped, superseded while earlier scripts ran"
+                                    + " (last skipped: {2}); the latest state was delivered", instance, skippedThisBurst,
+                                    lastSkipped.state());
+                            skippedThisBurst = 0;
+                        }
                         return;
                     }
                 }
@@ -260,9 +317,10 @@ public final class NotifyDispatcher implements AutoCloseable {
         }
 
         private synchronized void abandon() {
-            int n = queue.size();
-            queue.clear();
+            int n = waiting.size();
+            waiting.clear();
             draining = false;
+            running = false;
             done(n);
         }
     }

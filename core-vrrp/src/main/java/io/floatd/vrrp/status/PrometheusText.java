@@ -89,6 +89,9 @@ public final class PrometheusText {
                 i -> (double) i.advertsSent());
         out.perInstance(is, "floatd_adverts_received_total", "counter", "Adverts that passed the receive checks.",
                 i -> (double) i.advertsReceived());
+        out.perInstance(is, "floatd_notify_skipped_total", "counter",
+                "Transitions whose notify scripts never started: superseded by a newer one while earlier scripts ran.",
+                i -> (double) i.notifySkipped());
 
         List<Sample> drops = new ArrayList<>();
         for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {

@@ -88,6 +88,7 @@ public final class StatusJson {
                 .field("adverts_sent", i.advertsSent())
                 .field("adverts_received", i.advertsReceived())
                 .field("transitions", i.transitions())
+                .field("notify_skipped", i.notifySkipped())
                 .endObject();
         w.endObject();
     }

@@ -47,8 +47,11 @@ class NotifyDispatcherTest {
         Path notify = Scripts.write(dir, "notify.sh", "echo \"notify $3\" >> " + log);
         NotifyHooks hooks = new NotifyHooks(notify.toString(), master.toString(), null, null, stop.toString());
         try (NotifyDispatcher d = new NotifyDispatcher()) {
+            // one at a time: three at once would supersede the middle one (NotifyFlappingTest)
             d.stateChanged("VI_1", NotifyState.MASTER, 100, hooks);
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             d.stateChanged("VI_1", NotifyState.BACKUP, 100, hooks);
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             d.stateChanged("VI_1", NotifyState.STOP, 100, hooks);
             assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals("master 0\nnotify MASTER\nnotify BACKUP\nstop 0\nnotify STOP\n", Files.readString(log));

@@ -36,12 +36,12 @@ class StatusRenderTest {
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
                 List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
-                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null);
+                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98);
         InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.FAULT, NOW.minusSeconds(3), 3, 90, 100,
                 "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1,
                 List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, false, 0, 0, "track interface eth1 is down"),
                         new TrackStatus(TrackStatus.Kind.FILE, "/run/weight", -5, false, true, 2, -10, null)),
-                "track interface eth1 is down");
+                "track interface eth1 is down", 0);
         return new StatusSnapshot("0.1.0", NOW, true, List.of(master, backup), drops);
     }
 
@@ -81,7 +81,8 @@ class StatusRenderTest {
         assertEquals(4L, ((Map<String, Object>) ip.get("stats")).get("calls_not_permitted"));
         assertEquals(7L, ((Map<String, Object>) ip.get("stats")).get("handovers"));
         assertEquals(8L, ((Map<String, Object>) ip.get("stats")).get("damped"));
-        assertEquals(Map.of("adverts_sent", 123L, "adverts_received", 4L, "transitions", 2L), vi1.get("counters"));
+        assertEquals(Map.of("adverts_sent", 123L, "adverts_received", 4L, "transitions", 2L, "notify_skipped", 98L),
+                vi1.get("counters"));
 
         Map<String, Object> vi2 = (Map<String, Object>) instances.get(1);
         assertEquals(85.0, vi2.get("last_advert_ms_ago"));
@@ -112,6 +113,8 @@ class StatusRenderTest {
         assertEquals(1, p.find("floatd_instance_state", "instance", "VI_2").stream().mapToDouble(PromText.Sample::value).sum(),
                 "one-hot");
         assertEquals(2, p.value("floatd_transitions_total", "instance", "VI_1"));
+        assertEquals(98, p.value("floatd_notify_skipped_total", "instance", "VI_1"));
+        assertEquals(0, p.value("floatd_notify_skipped_total", "instance", "VI_2"));
         assertEquals(123, p.value("floatd_adverts_sent_total", "instance", "VI_1"));
         assertEquals(30, p.value("floatd_adverts_received_total", "instance", "VI_2"));
         assertEquals(7, p.value("floatd_packets_dropped_total", "reason", "bad_checksum"));
