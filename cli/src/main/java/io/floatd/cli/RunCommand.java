@@ -63,20 +63,31 @@ final class RunCommand implements Callable<Integer> {
         LOG.log(Level.WARNING, w.toString());
     }
 
-    // a reload with errors changes nothing: the running configuration stays, and the log says why
+    /**
+     * SIGHUP. A reload with errors changes nothing: the running configuration stays, and the log says why. The same
+     * checks as {@code floatd check} (the parser, bounded, and the providers' settings), then {@link VrrpDaemon#reload},
+     * which applies everything or nothing. No input ends the daemon from here: whatever is thrown is logged.
+     */
     private void reload(VrrpDaemon daemon) {
-        LOG.log(Level.INFO, "Reloading configuration from {0}", config.file);
-        StringWriter errors = new StringWriter();
-        Optional<FloatdConfig> next = config.load(new PrintWriter(errors, true), RunCommand::warn);
-        errors.toString().lines().forEach(line -> LOG.log(Level.WARNING, line.replaceFirst("^floatd: ", "")));
-        if (next.isEmpty()) {
-            LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
-            return;
-        }
         try {
-            LOG.log(Level.INFO, "Reload done: {0}", daemon.reload(next.get()));
-        } catch (IOException | ProviderException | RuntimeException e) {
-            LOG.log(Level.ERROR, "Reload incomplete: {0}", e.getMessage());
+            LOG.log(Level.INFO, "Reloading configuration from {0}", config.file);
+            StringWriter errors = new StringWriter();
+            Optional<FloatdConfig> next = config.load(new PrintWriter(errors, true), RunCommand::warn);
+            errors.toString().lines().forEach(line -> LOG.log(Level.WARNING, line.replaceFirst("^floatd: ", "")));
+            if (next.isEmpty()) {
+                LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
+                return;
+            }
+            List<String> problems = VrrpDaemon.checkProviders(next.get(), provider, DaemonOptions.ProviderLookup.serviceLoader());
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> LOG.log(Level.WARNING, p));
+                LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
+                return;
+            }
+            String done = daemon.reload(next.get());
+            LOG.log(daemon.healthy() ? Level.INFO : Level.WARNING, "Reload done: {0}", done);
+        } catch (IOException | ProviderException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            LOG.log(Level.ERROR, "Reload failed: configuration unchanged: {0}", String.valueOf(e.getMessage() == null ? e : e.getMessage()));
         }
     }
 
@@ -103,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
                 // bound now (an address in use stops floatd before it sends anything), served once the instances
                 // run: Netty's start-up (~50 ms) does not delay the first advert
                 status = StatusServer.bind(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
-                        () -> d.loop().alive(),
+                        d::healthy,
                         (action, instance) -> "handover".equals(action) ? d.handover(instance) : d.resume(instance));
             } catch (IOException e) {
                 daemon.close();

@@ -42,7 +42,8 @@ import java.util.function.Supplier;
 
 /**
  * The read-only status endpoint of {@code floatd run}: {@code GET /status} (JSON), {@code GET /metrics}
- * (Prometheus text 0.0.4), {@code GET /healthz} ({@code ok} while the VRRP loop runs, else 503). One Netty
+ * (Prometheus text 0.0.4), {@code GET /healthz} ({@code ok} while the VRRP loop runs and every instance is running,
+ * else 503 with one line per problem: {@code VI_3 not running: cannot start: ...}). One Netty
  * event-loop thread; each request reads a {@link StatusSnapshot} (volatile fields and counters), so serving
  * never waits for, or posts to, the VRRP loop.
  */
@@ -231,7 +232,7 @@ final class StatusServer implements AutoCloseable {
                             PrometheusText.CONTENT_TYPE);
                     case "/healthz" -> healthy.getAsBoolean()
                             ? text(HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8")
-                            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "VRRP loop not running\n", "text/plain; charset=utf-8");
+                            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, unhealthy(), "text/plain; charset=utf-8");
                     default -> text(HttpResponseStatus.NOT_FOUND, "not found: try /status, /metrics or /healthz\n",
                             "text/plain; charset=utf-8");
                 };
@@ -239,6 +240,13 @@ final class StatusServer implements AutoCloseable {
                 System.getLogger("floatd").log(System.Logger.Level.WARNING, "status endpoint: " + path + " failed: " + e, e);
                 return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n", "text/plain; charset=utf-8");
             }
+        }
+
+        /** What is wrong, one line each: the loop stopped, or which instance is not running and why. */
+        private String unhealthy() {
+            StatusSnapshot s = snapshots.get();
+            java.util.List<String> problems = s == null ? java.util.List.of() : s.healthProblems();
+            return problems.isEmpty() ? "VRRP loop not running\n" : String.join("\n", problems) + "\n";
         }
 
         private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {

@@ -107,6 +107,22 @@ class FloatdCommandTest {
         assertFalse(r.err().contains("Exception"), "one clear line per error, no stack trace: " + r.err());
     }
 
+    /** Issue 14 (8): a binary file was reported as {@code MalformedInputException} at line 0. */
+    @Test
+    void checkSaysABinaryFileIsNotUtf8TextAtAByte() throws IOException {
+        Path conf = dir.resolve("binary.conf");
+        byte[] bytes = "global_defs {\n    router_id lb1\n}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        bytes = java.util.Arrays.copyOf(bytes, bytes.length + 8);
+        byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, (byte) 0xfe};
+        System.arraycopy(elf, 0, bytes, bytes.length - 8, 8);
+        Files.write(conf, bytes);
+        Run r = run("check", "-f", conf.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("floatd: " + conf + ":4: not UTF-8 text at byte 41 (counting from 0); the file is not read\n"),
+                r::err);
+        assertFalse(r.err().contains("MalformedInputException"), r::err);
+    }
+
     @Test
     void checkValidatesTheProviderKeywordsToo() throws IOException {
         String aws = VALID.replace("    virtual_ipaddress {", """

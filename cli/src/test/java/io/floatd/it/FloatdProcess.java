@@ -17,11 +17,15 @@ import java.util.concurrent.TimeUnit;
  * user's notify script would.
  */
 public final class FloatdProcess implements AutoCloseable {
+    /** The stack and heap {@code bin/floatd} and the packaged launcher give the daemon, for tests about its limits. */
+    public static final List<String> PRODUCTION_JVM = List.of("-Xss512k", "-XX:MaxRAM=256m");
+
     private final Netns ns;
     private final Path dir;
     private final Path log;
     private final Path stateFile;
     private final java.util.Map<String, String> env;
+    private List<String> jvmArgs = List.of();
     private Process process;
 
     private FloatdProcess(Netns ns, Path dir, java.util.Map<String, String> env) {
@@ -40,9 +44,21 @@ public final class FloatdProcess implements AutoCloseable {
     /** As {@link #start(Netns, java.util.function.Function, String...)}, with {@code env} added to floatd's environment. */
     public static FloatdProcess start(Netns ns, java.util.Map<String, String> env,
             java.util.function.Function<String, String> configFor, String... extraArgs) {
+        return start(ns, env, List.of(), configFor, extraArgs);
+    }
+
+    /** As {@link #start(Netns, java.util.function.Function, String...)}, with these JVM options (e.g. {@link #PRODUCTION_JVM}). */
+    public static FloatdProcess startWithJvm(Netns ns, List<String> jvmArgs,
+            java.util.function.Function<String, String> configFor, String... extraArgs) {
+        return start(ns, java.util.Map.of(), jvmArgs, configFor, extraArgs);
+    }
+
+    private static FloatdProcess start(Netns ns, java.util.Map<String, String> env, List<String> jvmArgs,
+            java.util.function.Function<String, String> configFor, String... extraArgs) {
         try {
             Path dir = Files.createTempDirectory("floatd-it-");
             FloatdProcess p = new FloatdProcess(ns, dir, new java.util.TreeMap<>(env));
+            p.jvmArgs = List.copyOf(jvmArgs);
             Path script = dir.resolve("notify.sh");
             Files.writeString(script, "#!/bin/sh\necho \"$(date +%s%N) $3 $4\" >> " + p.stateFile + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -56,11 +72,17 @@ public final class FloatdProcess implements AutoCloseable {
     }
 
     public static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    /** {@code floatd ARGS} with these JVM options after the usual ones. */
+    public static List<String> command(List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(jvmArgs);
         // benchmarks compare JVM variants of the daemon (later options win)
         String extra = System.getProperty("floatd.daemon.jvmArgs", "").strip();
         if (!extra.isEmpty()) {
@@ -79,7 +101,7 @@ public final class FloatdProcess implements AutoCloseable {
         // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
         List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
-        cmd.addAll(command(args.toArray(String[]::new)));
+        cmd.addAll(command(jvmArgs, args.toArray(String[]::new)));
         process = ns.spawn(cmd, log);
     }
 

@@ -6,7 +6,6 @@ import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
 import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.notify.ScriptEnv;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.Inet4Address;
@@ -338,6 +337,8 @@ public final class ConfigParser {
         i.builder.transport(new TransportSettings(true, port, keyFile, keyFile == null ? null : readKey(keyFile)));
     }
 
+    static final int MAX_KEY_FILE_BYTES = 4096;
+
     /** The HMAC key: the file's bytes without trailing white space; the file must be readable by its owner only. */
     private static byte[] readKey(Path file) {
         try {
@@ -349,7 +350,18 @@ public final class ConfigParser {
                 throw new ConfigProblem("auth_key_file " + file + " is readable or writable by group or others ("
                         + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
             }
-            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            // a FIFO would block the parse, a huge file fill the heap: a key is a few dozen bytes
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigProblem("auth_key_file " + file + " is not a regular file");
+            }
+            byte[] bytes;
+            try (var in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_KEY_FILE_BYTES) {
+                throw new ConfigProblem("auth_key_file " + file + " holds more than " + MAX_KEY_FILE_BYTES
+                        + " bytes (at most " + MAX_KEY_FILE_BYTES + "): is it the key?");
+            }
             int end = bytes.length;
             while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r' || bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
                 end--;
@@ -769,6 +781,14 @@ public final class ConfigParser {
     private final List<ConfigError> warnings = new ArrayList<>();
     private final GlobalScope global = new GlobalScope(this);
     private final List<InstanceScope> instances = new ArrayList<>();
+    private final Map<String, InstanceScope> instanceNames = new HashMap<>();
+    /** Errors and warnings past {@link ParseLimits#MAX_ERRORS}, and where the first of them was. */
+    private int moreErrors;
+    private int moreErrorsAt;
+    private int moreWarnings;
+    private int moreWarningsAt;
+    /** The statement being handled ({@link #at}). */
+    private int position;
     private final Map<String, Located<VrrpScriptConfig>> scripts = new LinkedHashMap<>();
     private final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
     private final Set<String> usedScripts = new java.util.HashSet<>();
@@ -782,14 +802,12 @@ public final class ConfigParser {
         this.sources = new Sources(file, this::error);
     }
 
+    /**
+     * Reads {@code file} and what it includes. Returns a configuration or throws {@link ConfigException} with every
+     * error found, and nothing else: the daemon parses on SIGHUP, and no file may end it (see {@link ParseLimits}).
+     */
     public static FloatdConfig parse(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "cannot read the file: " + e)));
-        }
-        return new ConfigParser(file.toString(), file).run(text);
+        return new ConfigParser(file.toString(), file).run(null);
     }
 
     /**
@@ -806,9 +824,22 @@ public final class ConfigParser {
         return new ConfigParser(fileName, path).run(text);
     }
 
+    /** @param text the main file's text, or {@code null} to read it from {@link #path} */
     private FloatdConfig run(String text) throws ConfigException {
+        try {
+            return read(text);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // a bug, or a limit too generous for this heap: the configuration is refused, the caller runs on
+            error(position, "internal error while reading this line: " + e + " (a floatd bug: please report it;"
+                    + " the configuration is refused)");
+            throw new ConfigException(sortedErrors());
+        }
+    }
+
+    private FloatdConfig read(String text) throws ConfigException {
         var top = new Scope(this, "");
-        dispatch(Syntax.read(sources.expand(text, path), top::error), TOP, TOP_KEEPALIVED, "the top level", top);
+        List<Syntax.Token> tokens = text == null ? sources.expand(path) : sources.expand(text, path);
+        dispatch(Syntax.read(tokens, top::error), TOP, TOP_KEEPALIVED, "the top level", top);
         // after the whole file: global_defs may come after the instances it applies to
         if (global.builder.scriptUser() == null && anyScript() && RunAs.account(DEFAULT_SCRIPT_USER).isPresent()) {
             global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
@@ -817,6 +848,7 @@ public final class ConfigParser {
         GlobalDefs globalDefs = global.builder.build();
         inheritGlobals(globalDefs);
         List<InstanceConfig> built = new ArrayList<>();
+        Map<RouterKey, InstanceConfig> routers = new HashMap<>();
         for (InstanceScope i : instances) {
             resolveTracking(i);
         }
@@ -824,18 +856,29 @@ public final class ConfigParser {
         checkScriptSecurity(globalDefs);
         for (InstanceScope i : instances) {
             i.finish(globalDefs).ifPresent(config -> {
-                checkUniqueRouter(config, built);
+                checkUniqueRouter(config, routers);
                 built.add(config);
             });
         }
-        Comparator<ConfigError> byLine = Comparator.comparingInt((ConfigError e) -> sources.order(e.file()))
-                .thenComparingInt(ConfigError::line);
-        errors.sort(byLine);
-        warnings.sort(byLine);
         if (!errors.isEmpty()) {
-            throw new ConfigException(errors);
+            throw new ConfigException(sortedErrors());
         }
-        return new FloatdConfig(globalDefs, built, warnings);
+        return new FloatdConfig(globalDefs, built, sorted(warnings, moreWarnings, moreWarningsAt, "warnings"));
+    }
+
+    private List<ConfigError> sortedErrors() {
+        return sorted(errors, moreErrors, moreErrorsAt, "errors");
+    }
+
+    /** In file order, then line order; the last line says how many more there were past {@link ParseLimits#MAX_ERRORS}. */
+    private List<ConfigError> sorted(List<ConfigError> found, int more, int moreAt, String what) {
+        List<ConfigError> out = new ArrayList<>(found);
+        out.sort(Comparator.comparingInt((ConfigError e) -> sources.order(e.file())).thenComparingInt(ConfigError::line));
+        if (more > 0) {
+            out.add(new ConfigError(sources.file(moreAt), Sources.line(moreAt), "too many " + what + ": " + more
+                    + " more from here on are not shown (at most " + ParseLimits.MAX_ERRORS + " are)"));
+        }
+        return out;
     }
 
     // ---- script_user and enable_script_security, once the whole file is read ----
@@ -941,19 +984,21 @@ public final class ConfigParser {
                     : "vrrp_instance takes one name, but got " + s.args().size() + ": " + String.join(" ", s.args()));
         }
         var instance = new InstanceScope(this, s.args().getFirst(), s.line());
-        instances.stream().filter(other -> other.name.equals(instance.name)).findFirst().ifPresent(other ->
-                instance.error(s.line(), "vrrp_instance " + instance.name + " is already defined at " + sources.where(other.line)));
+        InstanceScope other = instanceNames.putIfAbsent(instance.name, instance);
+        if (other != null) {
+            instance.error(s.line(), "vrrp_instance " + instance.name + " is already defined at " + sources.where(other.line));
+        }
         dispatch(s.requireBlock(), VRRP_INSTANCE, VRRP_INSTANCE_KEEPALIVED, "vrrp_instance", instance);
         instances.add(instance);
     }
 
-    private void checkUniqueRouter(InstanceConfig config, List<InstanceConfig> earlier) {
+    /** An instance's place among the virtual routers: one per VRID, interface and family. */
+    private record RouterKey(String interfaceName, int virtualRouterId, boolean ipv6) {
+    }
+
+    private void checkUniqueRouter(InstanceConfig config, Map<RouterKey, InstanceConfig> earlier) {
         // adverts are told apart by VRID per interface and family; a clash would mix two routers' elections
-        earlier.stream()
-                .filter(e -> e.interfaceName().equals(config.interfaceName())
-                        && e.virtualRouterId() == config.virtualRouterId()
-                        && e.isIpv6() == config.isIpv6())
-                .findFirst()
+        Optional.ofNullable(earlier.putIfAbsent(new RouterKey(config.interfaceName(), config.virtualRouterId(), config.isIpv6()), config))
                 .ifPresent(e -> error(config.line(), "vrrp_instance " + config.name() + ": virtual_router_id "
                         + config.virtualRouterId() + " is already used on " + config.interfaceName() + " ("
                         + (config.isIpv6() ? "IPv6" : "IPv4") + ") by vrrp_instance " + e.name() + " at "
@@ -962,11 +1007,29 @@ public final class ConfigParser {
 
     /** @param position a {@link Sources} position: the line, and the included file it is in */
     private void error(int position, String message) {
-        errors.add(new ConfigError(sources.file(position), Sources.line(position), message));
+        if (errors.size() < ParseLimits.MAX_ERRORS) {
+            errors.add(new ConfigError(sources.file(position), Sources.line(position), message));
+        } else if (moreErrors++ == 0) {
+            moreErrorsAt = position;
+        }
     }
 
     private void warn(int position, String message) {
-        warnings.add(new ConfigError(sources.file(position), Sources.line(position), message));
+        if (warnings.size() < ParseLimits.MAX_ERRORS) {
+            warnings.add(new ConfigError(sources.file(position), Sources.line(position), message));
+        } else if (moreWarnings++ == 0) {
+            moreWarningsAt = position;
+        }
+    }
+
+    /** The statement being handled, for an internal error's file:line. */
+    private void at(int position) {
+        this.position = position;
+    }
+
+    private static String internalError(Statement s, RuntimeException e) {
+        return "internal error while reading '" + s.keyword() + "': " + e + " (a floatd bug: please report it;"
+                + " the configuration is refused)";
     }
 
     // ---- dispatching ----
@@ -986,10 +1049,13 @@ public final class ConfigParser {
                         + scope.parser.sources.from(s.line(), earlier) + ", as in keepalived");
             }
             scope.seen.add(s.keyword());
+            scope.parser.at(s.line());
             try {
                 handler.handle(s, scope);
             } catch (ConfigProblem | IllegalArgumentException e) {
                 scope.error(s.line(), e.getMessage());
+            } catch (RuntimeException e) {
+                scope.error(s.line(), internalError(s, e));
             }
         }
     }
@@ -998,11 +1064,15 @@ public final class ConfigParser {
     private static int eachLine(List<Statement> block, InstanceScope i, Handler<InstanceScope> handler) {
         int errors = 0;
         for (Statement line : block) {
+            i.parser.at(line.line());
             try {
                 unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
                 handler.handle(line, i);
             } catch (ConfigProblem | IllegalArgumentException e) {
                 i.error(line.line(), e.getMessage());
+                errors++;
+            } catch (RuntimeException e) {
+                i.error(line.line(), internalError(line, e));
                 errors++;
             }
         }
@@ -1031,7 +1101,8 @@ public final class ConfigParser {
 
     private static String suggestion(String keyword, Set<String> known) {
         return known.stream()
-                .filter(k -> editDistance(k, keyword) <= 2)
+                // cheap first: a long word (up to a line's 64 KiB) is never within 2 edits of a keyword
+                .filter(k -> Math.abs(k.length() - keyword.length()) <= 2 && editDistance(k, keyword) <= 2)
                 .min(Comparator.comparingInt((String k) -> editDistance(k, keyword)).thenComparing(k -> k))
                 .map(k -> " (did you mean '" + k + "'?)")
                 .orElse("");

@@ -120,8 +120,16 @@ public final class GlobalDefs {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GlobalDefs other && routerId.equals(other.routerId) && vrrpVersion == other.vrrpVersion
-                && garp.equals(other.garp) && notifyFifos.equals(other.notifyFifos) && Objects.equals(stateFile, other.stateFile)
+        return o instanceof GlobalDefs other && equalsExceptOutputs(other) && notifyFifos.equals(other.notifyFifos)
+                && Objects.equals(stateFile, other.stateFile);
+    }
+
+    /**
+     * Equal but for where states are written ({@code notify_fifo}, {@code state_file}): what a reload compares to
+     * know whether the instances must restart.
+     */
+    public boolean equalsExceptOutputs(GlobalDefs other) {
+        return routerId.equals(other.routerId) && vrrpVersion == other.vrrpVersion && garp.equals(other.garp)
                 && Objects.equals(scriptUser, other.scriptUser) && Objects.equals(scriptGroup, other.scriptGroup)
                 && scriptSecurity == other.scriptSecurity && scriptEnv.equals(other.scriptEnv);
     }

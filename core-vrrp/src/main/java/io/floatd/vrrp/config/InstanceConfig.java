@@ -285,8 +285,15 @@ public final class InstanceConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InstanceConfig other
-                && name.equals(other.name)
+        return o instanceof InstanceConfig other && equalsExceptStateFile(other) && Objects.equals(stateFile, other.stateFile);
+    }
+
+    /**
+     * Equal but for {@code state_file}: what a reload compares to know whether the instance must restart (a new
+     * state file only changes where its state is written).
+     */
+    public boolean equalsExceptStateFile(InstanceConfig other) {
+        return name.equals(other.name)
                 && initialState == other.initialState
                 && interfaceName.equals(other.interfaceName)
                 && virtualRouterId == other.virtualRouterId
@@ -306,7 +313,6 @@ public final class InstanceConfig {
                 && trackInterfaces.equals(other.trackInterfaces)
                 && trackFiles.equals(other.trackFiles)
                 && garp.equals(other.garp)
-                && Objects.equals(stateFile, other.stateFile)
                 && transport.equals(other.transport);
     }
 

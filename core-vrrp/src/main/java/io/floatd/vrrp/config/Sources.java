@@ -3,12 +3,20 @@ package io.floatd.vrrp.config;
 import io.floatd.vrrp.config.Syntax.Kind;
 import io.floatd.vrrp.config.Syntax.Token;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
@@ -26,10 +34,14 @@ import java.util.stream.Stream;
  * matches nothing is an error: the missing part may hold a health check or an instance. The variants
  * {@code includer}, {@code includem}, {@code includew}, {@code includeb} and {@code includea} ask keepalived for
  * exactly these checks, so they are read the same way.
+ *
+ * <p>Every file counts against the parse's {@link ParseLimits}: how many files, how many bytes in all, and each must
+ * be UTF-8 text. A file that breaks one is reported at the line where it does and not read; the others still are.
  */
 final class Sources {
     static final int FILE_SHIFT = 20;
     static final int MAX_LINE = (1 << FILE_SHIFT) - 1;
+    /** What a position can tell apart; {@link ParseLimits#MAX_FILES} stays below it. */
     static final int MAX_FILES = 1 << (31 - FILE_SHIFT);
     /** How deep includes may nest (the main file is depth 0). */
     static final int MAX_DEPTH = 8;
@@ -38,6 +50,7 @@ final class Sources {
 
     private final List<String> names = new ArrayList<>();
     private final BiConsumer<Integer, String> errors;
+    private final ParseLimits limits = new ParseLimits();
 
     /** An include being read: where it was written and which file it opened. */
     private record Frame(Path realPath, String name, int includedAt) {
@@ -79,9 +92,146 @@ final class Sources {
 
     /** The main file's tokens with every include replaced by the included files' tokens. */
     List<Token> expand(String text, Path mainPath) {
+        limits.addFile();
+        long bytes = utf8Length(text);
+        if (bytes > limits.bytesLeft()) {
+            errors.accept(position(0, lineAtChar(text, limits.bytesLeft())), tooLarge());
+            return Syntax.lex("", 0, limits, errors);
+        }
+        limits.addBytes(bytes);
+        return expandMain(text, mainPath);
+    }
+
+    /** The same, reading the main file from disk (bounded, and checked to be UTF-8). */
+    List<Token> expand(Path mainPath) {
+        limits.addFile();
+        String text = read(mainPath, 0, 0, "cannot read the file: ");
+        return expandMain(text == null ? "" : text, mainPath);
+    }
+
+    private List<Token> expandMain(String text, Path mainPath) {
         List<Frame> chain = new ArrayList<>();
         chain.add(new Frame(real(mainPath), names.getFirst(), 0));
-        return expand(Syntax.lex(text, 0, errors), directory(mainPath), chain);
+        return expand(Syntax.lex(text, 0, limits, errors), directory(mainPath), chain);
+    }
+
+    /**
+     * A file's text, or {@code null} when it cannot be read (reported at {@code unreadableAt}), would pass the
+     * byte limit or is not UTF-8 (both reported in the file itself, at the line where it happens).
+     */
+    private String read(Path file, int index, int unreadableAt, String unreadable) {
+        long left = limits.bytesLeft();
+        byte[] bytes;
+        try {
+            if (Files.size(file) > left) {
+                errors.accept(position(index, lineAtByte(file, left)), tooLarge());
+                return null;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                // a file in /proc says it is empty: read one byte past the limit to know
+                bytes = in.readNBytes((int) Math.min(left + 1, Integer.MAX_VALUE - 8));
+            }
+        } catch (IOException | RuntimeException e) {
+            errors.accept(unreadableAt, unreadable + e);
+            return null;
+        }
+        if (bytes.length > left) {
+            errors.accept(position(index, lineAtByte(bytes, (int) left)), tooLarge());
+            return null;
+        }
+        limits.addBytes(bytes.length);
+        int bad = firstMalformed(bytes);
+        if (bad >= 0) {
+            errors.accept(position(index, lineAtByte(bytes, bad)), "not UTF-8 text at byte " + bad
+                    + " (counting from 0); the file is not read");
+            return null;
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String tooLarge() {
+        return "configuration too large: it passes " + ParseLimits.mib(ParseLimits.MAX_BYTES) + " on this line (at most "
+                + ParseLimits.mib(ParseLimits.MAX_BYTES) + " for the main file and its includes together); the file is not read";
+    }
+
+    private static int position(int index, long line) {
+        return index << FILE_SHIFT | (int) Math.min(line, MAX_LINE);
+    }
+
+    /** The offset of the first byte that is not part of valid UTF-8, or -1. */
+    static int firstMalformed(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(8192);
+        while (true) {
+            CoderResult r = decoder.decode(in, out, true);
+            if (r.isError()) {
+                return in.position();
+            }
+            if (r.isUnderflow()) {
+                return decoder.flush(out.clear()).isError() ? in.position() : -1;
+            }
+            out.clear();
+        }
+    }
+
+    /** The 1-based line that byte {@code offset} is on. */
+    static long lineAtByte(byte[] bytes, int offset) {
+        long line = 1;
+        for (int i = 0; i < offset && i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /** The same in a file too large to hold, reading no further than {@code offset}. */
+    private static long lineAtByte(Path file, long offset) throws IOException {
+        long line = 1;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            long done = 0;
+            while (done < offset) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, offset - done));
+                if (n < 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        line++;
+                    }
+                }
+                done += n;
+            }
+        }
+        return line;
+    }
+
+    /** The line on which {@code text}, encoded as UTF-8, passes {@code bytes}. */
+    private static long lineAtChar(String text, long bytes) {
+        long line = 1;
+        long seen = 0;
+        for (int i = 0; i < text.length() && seen <= bytes; i++) {
+            char c = text.charAt(i);
+            seen += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            if (c == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    static long utf8Length(String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // a surrogate pair is 4 bytes: 2 for each half
+            n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     private List<Token> expand(List<Token> tokens, Path dir, List<Frame> chain) {
@@ -146,21 +296,22 @@ final class Sources {
                 errors.accept(at.line(), "include " + file + ": includes are nested more than " + MAX_DEPTH + " deep");
                 continue;
             }
-            if (names.size() >= MAX_FILES) {
-                errors.accept(at.line(), "include " + file + ": more than " + (MAX_FILES - 1) + " included files");
+            if (!limits.addFile()) {
+                if (limits.reportFiles()) {
+                    errors.accept(at.line(), "include " + file + ": too many files: more than " + ParseLimits.MAX_FILES
+                            + " (at most " + ParseLimits.MAX_FILES + ", the main file and every include together);"
+                            + " this file and those after it are not read");
+                }
                 return;
-            }
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                errors.accept(at.line(), "cannot read include " + file + ": " + e);
-                continue;
             }
             int index = names.size();
             names.add(file.toString());
+            String text = read(file, index, at.line(), "cannot read include " + file + ": ");
+            if (text == null) {
+                continue;
+            }
             chain.add(new Frame(real, file.toString(), at.line()));
-            out.addAll(expand(Syntax.lex(text, index, errors), directory(file), chain));
+            out.addAll(expand(Syntax.lex(text, index, limits, errors), directory(file), chain));
             chain.removeLast();
         }
     }
@@ -196,15 +347,23 @@ final class Sources {
         Path root = base;
         int firstWild = first;
         Path cwd = Path.of("").toAbsolutePath();
+        List<Path> found = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(base, depth)) {
-            return walk.filter(p -> p.getNameCount() - root.getNameCount() == depth)
-                    .filter(matcher::matches)
-                    .filter(p -> !hidden(root, p, absolute, firstWild))
-                    .filter(Files::isRegularFile)
-                    .map(p -> full.isAbsolute() ? p : cwd.relativize(p))
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
+            int seen = 0;
+            for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+                Path p = it.next();
+                if (++seen > ParseLimits.MAX_GLOB_ENTRIES) {
+                    throw new IOException("the pattern looks at more than " + ParseLimits.MAX_GLOB_ENTRIES
+                            + " files and directories (at most " + ParseLimits.MAX_GLOB_ENTRIES + "): name a narrower directory");
+                }
+                if (p.getNameCount() - root.getNameCount() == depth && matcher.matches(p)
+                        && !hidden(root, p, absolute, firstWild) && Files.isRegularFile(p)) {
+                    found.add(full.isAbsolute() ? p : cwd.relativize(p));
+                }
+            }
         }
+        found.sort(Comparator.comparing(Path::toString));
+        return found;
     }
 
     // glob(3): a wildcard does not match a leading dot

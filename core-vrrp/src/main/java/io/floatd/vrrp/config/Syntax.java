@@ -81,6 +81,8 @@ final class Syntax {
     private final List<Token> tokens;
     private final BiConsumer<Integer, String> errors;
     private int pos;
+    /** Blocks open around {@link #pos}. */
+    private int depth;
 
     private Syntax(List<Token> tokens, BiConsumer<Integer, String> errors) {
         this.tokens = tokens;
@@ -103,17 +105,33 @@ final class Syntax {
     // ---- lexing ----
 
     static List<Token> lex(String text, BiConsumer<Integer, String> errors) {
-        return lex(text, 0, errors);
+        return lex(text, 0, new ParseLimits(), errors);
     }
 
-    /** Tokens whose lines are {@link Sources} positions in the file with index {@code fileIndex}. */
-    static List<Token> lex(String text, int fileIndex, BiConsumer<Integer, String> errors) {
-        List<Token> tokens = new ArrayList<>();
+    /**
+     * Tokens whose lines are {@link Sources} positions in the file with index {@code fileIndex}. A line longer than
+     * {@link ParseLimits#MAX_LINE_CHARS} is reported and skipped; once {@code limits} allows no more tokens, the
+     * rest of the file is not read. Blank and comment lines leave no token.
+     */
+    static List<Token> lex(String text, int fileIndex, ParseLimits limits, BiConsumer<Integer, String> errors) {
+        var out = new Tokens(limits);
         int line = fileIndex << Sources.FILE_SHIFT | 1;
         int lastLine = fileIndex << Sources.FILE_SHIFT | Sources.MAX_LINE;
         StringBuilder word = null;
+        boolean lineStart = true;
         int i = 0;
-        while (i < text.length()) {
+        while (i < text.length() && !out.full) {
+            if (lineStart) {
+                lineStart = false;
+                int end = text.indexOf('\n', i);
+                int length = (end < 0 ? text.length() : end) - i;
+                if (length > ParseLimits.MAX_LINE_CHARS) {
+                    errors.accept(line, "line too long: " + length + " characters (at most " + ParseLimits.MAX_LINE_CHARS
+                            + "); the line is skipped");
+                    i = end < 0 ? text.length() : end;
+                    continue;
+                }
+            }
             char c = text.charAt(i);
             if (c == '"') {
                 word = word == null ? new StringBuilder() : word;
@@ -128,12 +146,13 @@ final class Syntax {
                 continue;
             }
             if (word != null) {
-                tokens.add(new Token(Kind.WORD, word.toString(), line));
+                out.add(new Token(Kind.WORD, word.toString(), line));
                 word = null;
             }
             switch (c) {
                 case '\n' -> {
-                    tokens.add(new Token(Kind.EOL, "\n", line));
+                    out.endLine(line);
+                    lineStart = true;
                     if (line < lastLine) {
                         line++;
                     } else if (line == lastLine) {
@@ -141,8 +160,8 @@ final class Syntax {
                         lastLine = -1;
                     }
                 }
-                case '{' -> tokens.add(new Token(Kind.OPEN, "{", line));
-                case '}' -> tokens.add(new Token(Kind.CLOSE, "}", line));
+                case '{' -> out.add(new Token(Kind.OPEN, "{", line));
+                case '}' -> out.add(new Token(Kind.CLOSE, "}", line));
                 case '#', '!' -> {
                     // a comment runs to the end of the line, even in the middle of a word, as in keepalived
                     while (i + 1 < text.length() && text.charAt(i + 1) != '\n') {
@@ -153,12 +172,49 @@ final class Syntax {
             }
             i++;
         }
-        if (word != null) {
-            tokens.add(new Token(Kind.WORD, word.toString(), line));
+        if (word != null && !out.full) {
+            out.add(new Token(Kind.WORD, word.toString(), line));
         }
-        tokens.add(new Token(Kind.EOL, "\n", line));
-        tokens.add(new Token(Kind.EOF, "", line));
-        return tokens;
+        if (out.full && limits.reportTokens()) {
+            errors.accept(out.fullAt, "too many words and braces: more than " + ParseLimits.MAX_TOKENS
+                    + " in all files together (at most " + ParseLimits.MAX_TOKENS + "); nothing from here on is read");
+        }
+        // the end of a file is always there, whatever the limits cut
+        out.list.add(new Token(Kind.EOL, "\n", line));
+        out.list.add(new Token(Kind.EOF, "", line));
+        return out.list;
+    }
+
+    /** The tokens of one file, counted against the parse's limit. */
+    private static final class Tokens {
+        final List<Token> list = new ArrayList<>();
+        final ParseLimits limits;
+        boolean full;
+        /** The line of the first token refused. */
+        int fullAt;
+
+        Tokens(ParseLimits limits) {
+            this.limits = limits;
+        }
+
+        void add(Token t) {
+            if (full) {
+                return;
+            }
+            if (limits.addToken()) {
+                list.add(t);
+            } else {
+                full = true;
+                fullAt = t.line();
+            }
+        }
+
+        /** One line end for any number of blank or comment lines: statements only need to be told apart. */
+        void endLine(int line) {
+            if (!list.isEmpty() && list.getLast().kind() != Kind.EOL) {
+                add(new Token(Kind.EOL, "\n", line));
+            }
+        }
     }
 
     /** Appends a quoted section starting after its opening quote; returns the index after its closing quote. */
@@ -253,7 +309,7 @@ final class Syntax {
                 case OPEN -> {
                     pos++;
                     errors.accept(t.line(), "'{' without a keyword before it");
-                    body("{", t.line());
+                    block("{", t.line(), t.line());
                 }
                 case WORD -> statements.add(statement());
             }
@@ -275,8 +331,50 @@ final class Syntax {
         if (tokens.get(next).kind() == Kind.OPEN) {
             pos = next + 1;
             String opener = args.isEmpty() ? keyword.text() : keyword.text() + " " + String.join(" ", args);
-            block = body(opener, keyword.line());
+            block = block(opener, keyword.line(), tokens.get(next).line());
         }
         return new Statement(keyword.text(), List.copyOf(args), keyword.line(), block == null ? null : List.copyOf(block));
+    }
+
+    /**
+     * The statements of a block whose '{' was just read. Past {@link ParseLimits#MAX_DEPTH} levels the block is
+     * skipped without recursion, so no file can exhaust the stack (3,000 nested braces ended a 512 KiB stack).
+     */
+    private List<Statement> block(String opener, int openLine, int braceLine) {
+        if (depth >= ParseLimits.MAX_DEPTH) {
+            errors.accept(braceLine, "blocks nested too deep: more than " + ParseLimits.MAX_DEPTH
+                    + " levels (at most " + ParseLimits.MAX_DEPTH + "); this block is skipped");
+            skip(opener, openLine);
+            return List.of();
+        }
+        depth++;
+        try {
+            return body(opener, openLine);
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Moves past the '}' that closes the block just opened, counting braces rather than recursing. */
+    private void skip(String opener, int openLine) {
+        int level = 1;
+        while (true) {
+            Token t = tokens.get(pos);
+            switch (t.kind()) {
+                case EOF -> {
+                    errors.accept(openLine, "unterminated block: '" + opener + "' has no closing '}'");
+                    return;
+                }
+                case OPEN -> level++;
+                case CLOSE -> {
+                    if (--level == 0) {
+                        pos++;
+                        return;
+                    }
+                }
+                default -> { }
+            }
+            pos++;
+        }
     }
 }

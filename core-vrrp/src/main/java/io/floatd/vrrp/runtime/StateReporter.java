@@ -41,6 +41,10 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     private record Entry(VrrpState state, int priority, Instant since) {
     }
 
+    /** An instance's state when a reload makes a new reporter, so the files say what is true at once. */
+    public record Current(VrrpState state, int priority, Instant since) {
+    }
+
     private final List<NotifyFifo> fifos = new ArrayList<>();
     private final Path stateFile;
     private final Map<String, Path> instanceFiles = new LinkedHashMap<>();
@@ -52,11 +56,12 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     private final AtomicLong overflow = new AtomicLong();
     private final AtomicLong fileFailures = new AtomicLong();
 
-    private StateReporter(FloatdConfig config) {
+    private StateReporter(FloatdConfig config, Map<String, Current> current) {
         this.stateFile = config.global().stateFile();
         Instant now = Instant.now();
         for (InstanceConfig ic : config.instances()) {
-            table.put(ic.name(), new Entry(VrrpState.INIT, ic.priority(), now));
+            Current c = current.get(ic.name());
+            table.put(ic.name(), c == null ? new Entry(VrrpState.INIT, ic.priority(), now) : new Entry(c.state(), c.priority(), c.since()));
             if (ic.stateFile() != null) {
                 instanceFiles.put(ic.name(), ic.stateFile());
             }
@@ -64,15 +69,23 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         writer.execute(() -> {
             config.global().notifyFifos().forEach(p -> fifos.add(new NotifyFifo(p)));
             writeGlobal();
-            instanceFiles.forEach((name, path) -> writeAtomically(path, VrrpState.INIT + "\n"));
+            instanceFiles.forEach((name, path) -> writeAtomically(path, table.get(name).state() + "\n"));
         });
     }
 
     /** A reporter for what the configuration asks, or {@code null} when it asks for nothing. */
     public static StateReporter create(FloatdConfig config) {
+        return create(config, Map.of());
+    }
+
+    /**
+     * The same for a reload: the instances in {@code current} start from their state now (the others from INIT), and
+     * every file is written at once with it.
+     */
+    public static StateReporter create(FloatdConfig config, Map<String, Current> current) {
         boolean any = !config.global().notifyFifos().isEmpty() || config.global().stateFile() != null
                 || config.instances().stream().anyMatch(i -> i.stateFile() != null);
-        return any ? new StateReporter(config) : null;
+        return any ? new StateReporter(config, current) : null;
     }
 
     @Override

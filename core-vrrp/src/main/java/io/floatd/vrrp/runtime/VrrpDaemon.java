@@ -20,8 +20,8 @@ import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
-import io.floatd.vrrp.takeover.TakeoverRehearsal;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
+import io.floatd.vrrp.takeover.TakeoverRehearsal;
 import io.floatd.vrrp.takeover.TakeoverSettings;
 import io.floatd.vrrp.track.Tracking;
 import io.floatd.vrrp.transport.VrrpTransport;
@@ -34,6 +34,7 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +46,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * One running floatd: every configured instance with its socket, state machine, notify hooks and provider,
  * around a single VRRP loop. Built from a validated configuration; {@link #shutdown} stops it gracefully.
+ *
+ * <p>An instance that cannot be opened for a reason of the host (its interface is missing or has no address, its
+ * socket cannot be bound) is not left out and does not stop the others: it is shown in FAULT with the reason
+ * ({@link #startFailure}), its notify_fault runs, and it is opened again off the VRRP loop with a backoff
+ * ({@link #RETRY_FIRST_MILLIS} doubling to {@link #RETRY_MAX_MILLIS}) until it runs. {@link #healthy()} is false
+ * meanwhile.
  */
 public final class VrrpDaemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     private static final long SHUTDOWN_STEP_MILLIS = 5000;
+    /** The first retry of an instance that could not start; each next one waits twice as long, up to the maximum. */
+    static final long RETRY_FIRST_MILLIS = 500;
+    static final long RETRY_MAX_MILLIS = 5000;
 
     /** One instance and what serves it. */
     public record Instance(InstanceConfig config, InetAddress source, InstanceRunner runner,
@@ -69,6 +79,30 @@ public final class VrrpDaemon implements AutoCloseable {
     private record Wiring(Endpoint endpoint, java.util.concurrent.atomic.AtomicBoolean active, Tracking tracking) {
     }
 
+    /**
+     * What an instance needs from the host, opened before anything running is touched: its source address, its
+     * endpoint (found among the running ones, or opened: then it is in the batch it was opened for) and its provider.
+     */
+    private record Opened(InstanceConfig config, InetAddress source, EndpointKey key, FloatingIpProvider provider,
+            TakeoverPolicy policy, String providerName) {
+    }
+
+    /** An instance that could not start: shown in FAULT by {@code placeholder}, opened again until it runs. */
+    private static final class Failed {
+        final InstanceConfig config;
+        final Instance placeholder;
+        volatile String reason;
+        volatile int attempts = 1;
+        long delayMillis = RETRY_FIRST_MILLIS;
+        java.util.concurrent.ScheduledFuture<?> next;
+
+        Failed(InstanceConfig config, Instance placeholder, String reason) {
+            this.config = config;
+            this.placeholder = placeholder;
+            this.reason = reason;
+        }
+    }
+
     private final VrrpLoop loop;
     private final NotifyDispatcher notify;
     private final DropCounters drops = new DropCounters();
@@ -79,11 +113,22 @@ public final class VrrpDaemon implements AutoCloseable {
     private final Map<String, FloatingIpProvider> providers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
     private final List<Tracking> trackings = new ArrayList<>();
+    /** Instances that could not start, by name; each is in {@link #instances} as its placeholder. */
+    private final Map<String, Failed> failed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("instance-retry").daemon(true).factory());
     private volatile boolean started;
     private volatile boolean stopped;
     private FloatdConfig config;
-    /** notify_fifo and state_file; null when not configured. */
-    private StateReporter reporter;
+    /** notify_fifo and state_file; null when not configured. Replaced by a reload; read on the loop. */
+    private volatile StateReporter reporter;
+    /** Every runner reports through this, so a reload can replace the reporter under running instances. */
+    private final TransitionListener toReporter = t -> {
+        StateReporter r = reporter;
+        if (r != null) {
+            r.onTransition(t);
+        }
+    };
     /** script_user: who notify scripts run as; null for floatd's own user. */
     private RunAs scriptUser;
 
@@ -93,7 +138,11 @@ public final class VrrpDaemon implements AutoCloseable {
         this.notify = new NotifyDispatcher(options.notifyTimeout());
     }
 
-    /** Opens every socket and provider; on any failure closes what was opened and throws. */
+    /**
+     * Opens every socket and provider. An instance the host cannot serve yet (an {@link IOException}: interface,
+     * address, socket) starts in FAULT and is retried; anything else (a provider that cannot be made) closes what
+     * was opened and is thrown.
+     */
     public static VrrpDaemon create(FloatdConfig config, DaemonOptions options) throws IOException, ProviderException {
         VrrpDaemon daemon = new VrrpDaemon(options);
         try {
@@ -102,60 +151,206 @@ public final class VrrpDaemon implements AutoCloseable {
             GlobalDefs g = config.global();
             // the parser has checked the user; a failure here means it was removed since
             daemon.scriptUser = g.scriptUser() == null ? null : RunAs.lookUp(g.scriptUser(), g.scriptGroup());
-            for (InstanceConfig ic : config.instances()) {
-                daemon.addInstance(ic, options);
-            }
+            Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
+            List<Object> prepared = daemon.prepare(config.instances(), batch);
+            daemon.instances.addAll(daemon.commit(config.instances(), prepared, batch));
             return daemon;
-        } catch (IOException | ProviderException | RuntimeException e) {
+        } catch (ProviderException | RuntimeException e) {
             daemon.close();
             throw e;
         }
     }
 
-    private void addInstance(InstanceConfig ic, DaemonOptions options) throws IOException, ProviderException {
-        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
-        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport());
-        Endpoint endpoint;
-        synchronized (endpoints) {
-            endpoint = endpoints.get(key);
-            if (endpoint == null) {
-                Map<Integer, Set<InetAddress>> udpPeers = new java.util.concurrent.ConcurrentHashMap<>();
-                VrrpTransport transport = openTransport(ic, source, options, udpPeers);
-                endpoint = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops), udpPeers);
-                endpoints.put(key, endpoint);
-                if (started) {
-                    startReceiver(endpoint);
+    /**
+     * Opens what each instance needs, nothing running touched: an {@link Opened}, or the reason (a String) the host
+     * cannot serve it now. Anything else closes what this call opened and is thrown.
+     */
+    private List<Object> prepare(List<InstanceConfig> configs, Map<EndpointKey, Endpoint> batch)
+            throws ProviderException {
+        List<Object> out = new ArrayList<>();
+        try {
+            for (InstanceConfig ic : configs) {
+                try {
+                    out.add(open(ic, batch));
+                } catch (IOException e) {
+                    out.add(reason(e));
                 }
             }
+            return out;
+        } catch (ProviderException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            discard(out, batch);
+            if (e instanceof Error error) {
+                throw new IllegalStateException("internal error opening the instances: " + error, error);
+            }
+            throw e;
+        }
+    }
+
+    /** Closes what {@link #prepare} opened, for a configuration that will not run. */
+    private void discard(List<Object> prepared, Map<EndpointKey, Endpoint> batch) {
+        for (Object p : prepared) {
+            if (p instanceof Opened o && o.provider() != null) {
+                o.provider().close();
+            }
+        }
+        batch.values().forEach(e -> e.transport().close());
+        batch.clear();
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.toString() : m;
+    }
+
+    private Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch) throws IOException, ProviderException {
+        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
+        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport());
+        Endpoint own = null;
+        boolean shared;
+        synchronized (endpoints) {
+            shared = endpoints.containsKey(key) || batch.containsKey(key);
+        }
+        if (!shared) {
+            Map<Integer, Set<InetAddress>> udpPeers = new java.util.concurrent.ConcurrentHashMap<>();
+            VrrpTransport transport = openTransport(ic, source, options, udpPeers);
+            own = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops), udpPeers);
+            batch.put(key, own);
+        }
+        try {
+            Optional<String> name = providerName(ic, options);
+            if (name.isEmpty()) {
+                return new Opened(ic, source, key, null, null, null);
+            }
+            FloatingIpProviderFactory factory = options.providers().find(name.get())
+                    .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
+                            + "' is not available in this build"));
+            TakeoverPolicy policy;
+            try {
+                policy = TakeoverSettings.policy(ic);
+            } catch (IllegalArgumentException e) {
+                throw ProviderException.fatal(e.getMessage());
+            }
+            ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
+                    ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
+                    policy.attemptTimeout());
+            return new Opened(ic, source, key, factory.create(ctx), policy, name.get());
+        } catch (ProviderException | RuntimeException e) {
+            if (own != null) {
+                batch.remove(key);
+                own.transport().close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Puts prepared instances in, in configuration order: each {@link Opened} is wired, each reason becomes a FAULT
+     * placeholder that is retried. Nothing here fails for the host's sake: the I/O was done by {@link #prepare}.
+     */
+    private List<Instance> commit(List<InstanceConfig> configs, List<Object> prepared, Map<EndpointKey, Endpoint> batch) {
+        synchronized (endpoints) {
+            batch.forEach((key, endpoint) -> {
+                if (endpoints.putIfAbsent(key, endpoint) != null) {
+                    // a retry opened it while a reload did too: the one in use stays
+                    endpoint.transport().close();
+                } else if (started) {
+                    startReceiver(endpoint);
+                }
+            });
+        }
+        List<Instance> out = new ArrayList<>();
+        for (int k = 0; k < configs.size(); k++) {
+            InstanceConfig ic = configs.get(k);
+            Instance i = null;
+            String why = prepared.get(k) instanceof String reason ? reason : null;
+            if (prepared.get(k) instanceof Opened o) {
+                try {
+                    i = wire(o);
+                } catch (RuntimeException e) {
+                    // a bug: this instance waits in FAULT, the others go on
+                    LOG.log(Level.ERROR, "VRRP_Instance(" + ic.name() + ") internal error while starting: " + e, e);
+                    wiring.remove(ic.name());
+                    if (providers.remove(ic.name()) == null && o.provider() != null) {
+                        o.provider().close();
+                    }
+                    why = "internal error: " + e;
+                }
+            }
+            if (i == null) {
+                i = placeholder(ic);
+                failed.put(ic.name(), new Failed(ic, i, why));
+                LOG.log(Level.ERROR, "VRRP_Instance({0}) cannot start: {1}; it stays in FAULT and is retried", ic.name(), why);
+            }
+            out.add(i);
+        }
+        return out;
+    }
+
+    /** Connects an opened instance to its endpoint, the loop, its takeover, notify and the reporter. */
+    private Instance wire(Opened o) {
+        InstanceConfig ic = o.config();
+        InetAddress source = o.source();
+        Endpoint endpoint;
+        synchronized (endpoints) {
+            endpoint = endpoints.get(o.key());
         }
         if (ic.transport().udp()) {
             endpoint.udpPeers().put(ic.virtualRouterId(),
                     ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         }
-        VrrpParams params = new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),
-                ic.preempt(), ic.preemptDelay().toNanos(), source, ic.initialState() == InitialState.MASTER);
         UnicastAdvertSender sender = new UnicastAdvertSender(ic, endpoint.transport(), source);
         sender.warmUp();
-        InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params), sender, options.clock());
+        InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, source)), sender, options.clock());
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
 
         // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
-        TakeoverOrchestrator takeover = takeover(ic, source, options,
-                event -> loop.post(() -> runner.handle(event)));
-        if (takeover != null) {
+        TakeoverOrchestrator takeover = null;
+        if (o.provider() != null) {
+            providers.put(ic.name(), o.provider());
+            LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), o.providerName(),
+                    options.dryRun() ? " (dry run: nothing will be changed)" : "");
+            TakeoverRehearsal.rehearseOnce(options.clock());
+            takeover = new TakeoverOrchestrator(ic.name(), o.provider(), options.clock(), options.dryRun(),
+                    o.policy(), event -> loop.post(() -> runner.handle(event)), ic.garp());
             runner.addListener(takeover);
         }
         NotifyScripts ns = ic.notifyScripts();
         NotifyHooks hooks = new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser,
                 ic.scriptEnv());
-        runner.addListener(takeover != null
-                ? new NotifyOnTransition(notify, hooks, takeover::takeoverSettled)
+        TakeoverOrchestrator t = takeover;
+        runner.addListener(t != null
+                ? new NotifyOnTransition(notify, hooks, t::takeoverSettled)
                 : new NotifyOnTransition(notify, hooks));
-        if (reporter != null) {
-            runner.addListener(reporter);
-        }
-        instances.add(new Instance(ic, source, runner, takeover));
+        runner.addListener(toReporter);
         wiring.put(ic.name(), new Wiring(endpoint, new java.util.concurrent.atomic.AtomicBoolean(true), null));
+        return new Instance(ic, source, runner, takeover);
+    }
+
+    private static VrrpParams params(InstanceConfig ic, InetAddress source) {
+        return new VrrpParams(ic.name(), ic.version(), ic.priority(), ic.advertIntervalCentis(),
+                ic.preempt(), ic.preemptDelay().toNanos(), source, ic.initialState() == InitialState.MASTER);
+    }
+
+    /**
+     * What stands for an instance that could not start: a state machine that is put in FAULT and sends nothing,
+     * with the instance's notify hooks (notify_fault runs, as for any FAULT) and the reporter.
+     */
+    private Instance placeholder(InstanceConfig ic) {
+        InetAddress address = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : anyAddress(ic.isIpv6());
+        InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, address)), priority -> { }, options.clock());
+        NotifyScripts ns = ic.notifyScripts();
+        runner.addListener(new NotifyOnTransition(notify,
+                new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser)));
+        runner.addListener(toReporter);
+        return new Instance(ic, address, runner, null);
+    }
+
+    private static InetAddress anyAddress(boolean ipv6) {
+        try {
+            return InetAddress.getByAddress(new byte[ipv6 ? 16 : 4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Protocol 112 unless the instance has {@code transport { udp ... }}. */
@@ -176,33 +371,6 @@ public final class VrrpDaemon implements AutoCloseable {
         return new AdvertCheck.Expectations(ic.version(), ic.virtualRouterId(), peers,
                 pass ? AuthType.PASS : AuthType.NONE, pass ? ic.authentication().password().reveal() : null,
                 ic.advertIntervalCentis());
-    }
-
-    private TakeoverOrchestrator takeover(InstanceConfig ic, InetAddress source, DaemonOptions options,
-            java.util.function.Consumer<VrrpEvent> events) throws ProviderException {
-        Optional<String> name = providerName(ic, options);
-        if (name.isEmpty()) {
-            return null;
-        }
-        FloatingIpProviderFactory factory = options.providers().find(name.get())
-                .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
-                        + "' is not available in this build"));
-        TakeoverPolicy policy;
-        try {
-            policy = TakeoverSettings.policy(ic);
-        } catch (IllegalArgumentException e) {
-            throw ProviderException.fatal(e.getMessage());
-        }
-        ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
-                ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
-                policy.attemptTimeout());
-        FloatingIpProvider provider = factory.create(ctx);
-        providers.put(ic.name(), provider);
-        LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), name.get(),
-                options.dryRun() ? " (dry run: nothing will be changed)" : "");
-        TakeoverRehearsal.rehearseOnce(options.clock());
-        return new TakeoverOrchestrator(ic.name(), provider, options.clock(), options.dryRun(),
-                policy, events, ic.garp());
     }
 
     private static Optional<String> providerName(InstanceConfig ic, DaemonOptions options) {
@@ -242,7 +410,7 @@ public final class VrrpDaemon implements AutoCloseable {
         try {
             NetworkInterface nif = NetworkInterface.getByName(ic.interfaceName());
             if (nif == null) {
-                throw new IOException("VRRP_Instance(" + ic.name() + ") interface " + ic.interfaceName() + " does not exist");
+                throw new IOException("interface " + ic.interfaceName() + " does not exist");
             }
             boolean v4 = !ic.isIpv6();
             for (InetAddress a : Collections.list(nif.getInetAddresses())) {
@@ -250,15 +418,15 @@ public final class VrrpDaemon implements AutoCloseable {
                     return a;
                 }
             }
-            throw new IOException("VRRP_Instance(" + ic.name() + ") interface " + ic.interfaceName()
+            throw new IOException("interface " + ic.interfaceName()
                     + " has no " + (v4 ? "IPv4" : "IPv6") + " address: set unicast_src_ip");
         } catch (SocketException e) {
-            throw new IOException("VRRP_Instance(" + ic.name() + ") cannot read interface " + ic.interfaceName() + ": " + e.getMessage(), e);
+            throw new IOException("cannot read interface " + ic.interfaceName() + ": " + e.getMessage(), e);
         }
     }
 
     /** Starts the loop, the receivers, and every instance (each enters BACKUP, or MASTER as address owner). */
-    public void start() {
+    public synchronized void start() {
         started = true;
         loop.start();
         launch(instances);
@@ -275,19 +443,36 @@ public final class VrrpDaemon implements AutoCloseable {
      * Puts instances on the loop and starts their tracking. Tracking sends each instance's starting point
      * (effective priority, FAULT, then Startup) before anything else reaches it, so a node whose check already
      * fails goes INIT -> FAULT and never starts a master-down timer; a weight-0 script with no result yet holds
-     * Startup back until its first result, as in keepalived.
+     * Startup back until its first result, as in keepalived. A placeholder goes INIT -> FAULT with its reason, and
+     * its retry is scheduled.
      */
     private void launch(List<Instance> group) {
+        List<Instance> running = new ArrayList<>();
         for (Instance i : group) {
+            Failed f = failed.get(i.config().name());
+            if (f != null && f.placeholder == i) {
+                loop.post(() -> {
+                    loop.add(i.runner());
+                    i.runner().handle(new VrrpEvent.FaultRaised("cannot start: " + f.reason));
+                });
+                scheduleRetry(f);
+            } else {
+                running.add(i);
+            }
+        }
+        if (running.isEmpty()) {
+            return;
+        }
+        for (Instance i : running) {
             if (i.takeover() != null) {
                 i.takeover().warmUp();
             }
         }
-        Tracking tracking = new Tracking(group.stream().map(Instance::config).toList());
+        Tracking tracking = new Tracking(running.stream().map(Instance::config).toList());
         synchronized (trackings) {
             trackings.add(tracking);
         }
-        for (Instance i : group) {
+        for (Instance i : running) {
             Wiring w = wiring.get(i.config().name());
             wiring.put(i.config().name(), new Wiring(w.endpoint(), w.active(), tracking));
             loop.post(() -> loop.add(i.runner()));
@@ -301,27 +486,116 @@ public final class VrrpDaemon implements AutoCloseable {
         tracking.start();
     }
 
+    // ---- instances that could not start ----
+
+    private void scheduleRetry(Failed f) {
+        if (stopped) {
+            return;
+        }
+        long delay = f.delayMillis;
+        f.delayMillis = Math.min(f.delayMillis * 2, RETRY_MAX_MILLIS);
+        try {
+            f.next = retries.schedule(() -> retry(f), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** On the retry thread: opens the instance again; once it opens, it replaces its placeholder. */
+    private void retry(Failed f) {
+        String name = f.config.name();
+        if (stopped || failed.get(name) != f) {
+            return;
+        }
+        Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
+        Opened o;
+        try {
+            o = open(f.config, batch);
+        } catch (IOException | ProviderException | RuntimeException e) {
+            f.attempts++;
+            String why = reason(e);
+            if (!why.equals(f.reason)) {
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) still cannot start: {1}; retrying", name, why);
+            }
+            f.reason = why;
+            scheduleRetry(f);
+            return;
+        }
+        synchronized (this) {
+            if (stopped || failed.get(name) != f) {
+                discard(List.of(o), batch);
+                return;
+            }
+            failed.remove(name);
+            InstanceRunner stale = f.placeholder.runner();
+            loop.post(() -> loop.remove(stale));
+            List<Object> prepared = new ArrayList<>();
+            prepared.add(o);
+            Instance real = commit(List.of(f.config), prepared, batch).getFirst();
+            int at = instances.indexOf(f.placeholder);
+            if (at >= 0) {
+                instances.set(at, real);
+            } else {
+                instances.add(real);
+            }
+            launch(List.of(real));
+            LOG.log(Level.INFO, "VRRP_Instance({0}) started after {1} attempt(s)", name, String.valueOf(f.attempts + 1));
+        }
+    }
+
     /**
-     * SIGHUP: applies a new, already validated configuration. Instances whose settings are unchanged keep
-     * running untouched (a Master stays Master: no priority-0 advert, no address removed); changed ones stop
-     * as on shutdown and start again with the new settings; removed ones stop; new ones start. A change in
-     * global_defs restarts every instance. A failure to set up a new instance leaves the others running and is
-     * reported.
+     * Why {@code instance} is not running, when it could not start (it shows FAULT meanwhile): {@code cannot start:
+     * REASON (tried N times, retrying)}; empty when it runs.
+     */
+    public Optional<String> startFailure(String instance) {
+        Failed f = failed.get(instance);
+        return f == null ? Optional.empty()
+                : Optional.of("cannot start: " + f.reason + " (tried " + f.attempts + " time" + (f.attempts == 1 ? "" : "s")
+                        + ", retrying)");
+    }
+
+    /** The VRRP loop runs and every configured instance is running (none is waiting to start): what /healthz says. */
+    public boolean healthy() {
+        return loop.alive() && failed.isEmpty();
+    }
+
+    /**
+     * SIGHUP: applies a new, already validated configuration, completely or not at all.
+     *
+     * <p>First, with nothing running touched, everything the new configuration needs is opened: each new or changed
+     * instance's interface address, socket and provider. If a provider cannot be made (or anything unexpected
+     * fails), what was opened is closed and the exception thrown: the running instances, their sockets and the
+     * reporter are as they were. Then the change is made: instances whose settings are unchanged keep running
+     * untouched (a Master stays Master: no priority-0 advert, no address removed); changed ones stop as on shutdown
+     * and start again with the new settings; removed ones stop; new ones start. A change in global_defs restarts
+     * every instance, except for notify_fifo and state_file, which, like an instance's own state_file, only change
+     * where states are written. An instance the host cannot serve (its interface is missing: an {@link IOException}
+     * while opening it, also after the old instances stopped) is in FAULT with its reason and retried, as at start.
      *
      * @return one line saying what was done
      */
     public synchronized String reload(FloatdConfig next) throws IOException, ProviderException {
-        boolean globalChanged = !next.global().equals(config.global());
+        FloatdConfig previous = config;
+        GlobalDefs g = next.global();
+        boolean globalChanged = !g.equalsExceptOutputs(previous.global());
+        RunAs nextScriptUser;
+        try {
+            nextScriptUser = g.scriptUser() == null ? null : RunAs.lookUp(g.scriptUser(), g.scriptGroup());
+        } catch (IllegalArgumentException e) {
+            throw ProviderException.fatal("global_defs: script_user: " + e.getMessage());
+        }
         Map<String, InstanceConfig> wanted = new LinkedHashMap<>();
         next.instances().forEach(ic -> wanted.put(ic.name(), ic));
+        Map<String, InstanceConfig> starting = new LinkedHashMap<>(wanted);
         List<Instance> stopping = new ArrayList<>();
         List<FloatingIpProvider> keptProviders = new ArrayList<>();
         int kept = 0;
         for (Instance i : instances) {
             InstanceConfig n = wanted.get(i.config().name());
-            if (n != null && n.equals(i.config()) && !globalChanged) {
+            // an instance waiting to start is opened again at once: the reload may be what fixed it
+            if (n != null && !globalChanged && !failed.containsKey(n.name()) && n.equalsExceptStateFile(i.config())) {
                 kept++;
-                wanted.remove(n.name());
+                starting.remove(n.name());
                 Optional.ofNullable(providers.get(n.name())).ifPresent(keptProviders::add);
             } else {
                 stopping.add(i);
@@ -329,23 +603,88 @@ public final class VrrpDaemon implements AutoCloseable {
         }
         int restarted = (int) stopping.stream().filter(i -> wanted.containsKey(i.config().name())).count();
         int removed = stopping.size() - restarted;
-        stopInstances(stopping);
-        if (globalChanged) {
-            if (reporter != null) {
-                reporter.close();
+
+        // 1. open, nothing running touched; a failure here leaves everything as it was
+        Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
+        List<InstanceConfig> toStart = List.copyOf(starting.values());
+        List<Object> prepared = prepare(toStart, batch);
+
+        // 2. apply
+        Set<EndpointKey> needed = new java.util.HashSet<>();
+        prepared.forEach(p -> {
+            if (p instanceof Opened o) {
+                needed.add(o.key());
             }
-            reporter = StateReporter.create(next);
-        }
+        });
+        stopInstances(stopping, needed);
         config = next;
-        List<Instance> fresh = new ArrayList<>();
-        for (InstanceConfig ic : wanted.values()) {
-            addInstance(ic, options);
-            fresh.add(instances.getLast());
+        scriptUser = nextScriptUser;
+        for (int k = 0; k < toStart.size(); k++) {
+            if (prepared.get(k) instanceof String) {
+                // once more now that the old instances are gone: one of them may have held what it needs (a UDP port)
+                try {
+                    prepared.set(k, open(toStart.get(k), batch));
+                } catch (IOException | ProviderException | RuntimeException e) {
+                    prepared.set(k, reason(e));
+                }
+            }
         }
+        // a kept instance takes its new configuration, which differs at most in its state_file
+        instances.replaceAll(i -> new Instance(wanted.get(i.config().name()), i.source(), i.runner(), i.takeover()));
+        List<Instance> fresh = commit(toStart, prepared, batch);
+        instances.addAll(fresh);
+        Map<String, Integer> order = new java.util.HashMap<>();
+        wanted.keySet().forEach(name -> order.put(name, order.size()));
+        instances.sort(Comparator.comparingInt(i -> order.get(i.config().name())));
         launch(fresh);
+        if (!previous.instances().equals(next.instances()) || !previous.global().equals(g)) {
+            replaceReporter(next);
+        }
         refreshPeers(keptProviders);
-        return String.format("%d unchanged, %d restarted, %d added, %d removed", kept, restarted,
+        String done = String.format("%d unchanged, %d restarted, %d added, %d removed", kept, restarted,
                 fresh.size() - restarted, removed);
+        List<String> down = fresh.stream().map(i -> i.config().name()).filter(failed::containsKey)
+                .map(n -> n + " " + startFailure(n).orElse("")).toList();
+        return down.isEmpty() ? done : done + "; in FAULT: " + String.join("; ", down);
+    }
+
+    /**
+     * A new reporter for the new configuration's notify_fifo and state files, seeded with every instance's state as
+     * it is now, swapped in on the loop (where transitions are reported) so that none is lost or written twice.
+     */
+    private void replaceReporter(FloatdConfig next) {
+        Runnable swap = () -> {
+            Map<String, StateReporter.Current> now = new LinkedHashMap<>();
+            java.time.Instant wall = java.time.Instant.now();
+            long nanos = options.clock().nanoTime();
+            for (Instance i : instances) {
+                InstanceRunner r = i.runner();
+                now.put(i.config().name(), new StateReporter.Current(r.state().state(), r.state().effectivePriority(),
+                        wall.minusNanos(Math.max(0, nanos - r.enteredStateAt()))));
+            }
+            StateReporter old = reporter;
+            reporter = StateReporter.create(next, now);
+            if (old != null) {
+                Thread.ofVirtual().name("state-report-close").start(old::close);
+            }
+        };
+        if (!started) {
+            swap.run();
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        loop.post(() -> {
+            try {
+                swap.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        try {
+            done.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -364,12 +703,28 @@ public final class VrrpDaemon implements AutoCloseable {
         }
     }
 
-    private void stopInstances(List<Instance> group) {
-        if (group.isEmpty()) {
+    /** Stops {@code group}; then closes the endpoints no instance uses any more, except those in {@code needed}. */
+    private void stopInstances(List<Instance> group, Set<EndpointKey> needed) {
+        List<Instance> running = new ArrayList<>();
+        for (Instance i : group) {
+            Failed f = failed.get(i.config().name());
+            if (f != null && f.placeholder == i) {
+                // it never ran: taken out without a STOP
+                failed.remove(i.config().name());
+                if (f.next != null) {
+                    f.next.cancel(false);
+                }
+                loop.post(() -> loop.remove(i.runner()));
+                instances.remove(i);
+            } else {
+                running.add(i);
+            }
+        }
+        if (running.isEmpty()) {
             return;
         }
         CountDownLatch done = new CountDownLatch(1);
-        for (Instance i : group) {
+        for (Instance i : running) {
             Wiring w = wiring.get(i.config().name());
             w.active().set(false);
             w.endpoint().receiver().unlisten(i.config().virtualRouterId(), i.runner());
@@ -382,7 +737,7 @@ public final class VrrpDaemon implements AutoCloseable {
         loop.post(done::countDown);
         try {
             done.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS);
-            for (Instance i : group) {
+            for (Instance i : running) {
                 if (i.takeover() != null) {
                     i.takeover().drain(SHUTDOWN_STEP_MILLIS);
                     i.takeover().close();
@@ -391,23 +746,24 @@ public final class VrrpDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        instances.removeAll(group);
-        group.forEach(i -> {
+        instances.removeAll(running);
+        running.forEach(i -> {
             wiring.remove(i.config().name());
             providers.remove(i.config().name());
         });
         closeUnusedTrackings();
-        closeUnusedUdpEndpoints();
+        closeUnusedEndpoints(needed);
     }
 
     /**
-     * A UDP endpoint holds its port: once no instance uses it (a reload changed its transport or key, or removed
-     * it), it is closed so that the new settings can bind the port again. Raw endpoints stay, as before.
+     * An endpoint no instance uses any more (a reload changed its address, interface or transport, or removed its
+     * instances) is closed: a UDP one holds its port, which the new settings may bind again, and any one holds a
+     * socket and a receiving thread. {@code needed}: endpoints a reload is about to wire new instances to.
      */
-    private void closeUnusedUdpEndpoints() {
+    private void closeUnusedEndpoints(Set<EndpointKey> needed) {
         synchronized (endpoints) {
             endpoints.entrySet().removeIf(e -> {
-                boolean unused = e.getKey().transport().udp()
+                boolean unused = !needed.contains(e.getKey())
                         && wiring.values().stream().noneMatch(w -> w.endpoint() == e.getValue());
                 if (unused) {
                     e.getValue().receiver().stop();
@@ -480,6 +836,7 @@ public final class VrrpDaemon implements AutoCloseable {
         return Optional.ofNullable(reporter);
     }
 
+
     public VrrpLoop loop() {
         return loop;
     }
@@ -516,6 +873,7 @@ public final class VrrpDaemon implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        retries.shutdownNow();
         synchronized (trackings) {
             trackings.forEach(Tracking::close);
             trackings.clear();

@@ -75,6 +75,9 @@ public final class PrometheusText {
             }
         }
         out.family("floatd_instance_state", "gauge", "The instance's VRRP state (one-hot over INIT, BACKUP, MASTER, FAULT, STOP).", states);
+        out.perInstance(is, "floatd_instance_running", "gauge",
+                "1 when the instance runs; 0 while it cannot start (FAULT, retried; /healthz answers 503).",
+                i -> i.running() ? 1.0 : 0.0);
         out.perInstance(is, "floatd_state_since_seconds", "gauge", "Seconds since the instance entered its current state.",
                 i -> i.sinceSeconds());
         out.perInstance(is, "floatd_effective_priority", "gauge", "Priority in use (configured, moved by tracking weights).",

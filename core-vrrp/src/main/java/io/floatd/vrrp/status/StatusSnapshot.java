@@ -29,7 +29,8 @@ import java.util.Map;
  * @param version floatd's version
  * @param now the wall clock when taken
  * @param loopRunning whether the VRRP loop thread is alive
- * @param instances one entry per running instance, in configuration order
+ * @param instances one entry per configured instance, in configuration order ({@code running} false for one that
+ *     could not start: it shows FAULT with the reason)
  * @param drops received packets discarded, per reason (every reason, zeros included)
  */
 public record StatusSnapshot(String version, Instant now, boolean loopRunning, List<InstanceStatus> instances,
@@ -56,7 +57,25 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             long transitions,
             List<TrackStatus> tracked,
             String faultReason,
-            long notifySkipped) {
+            long notifySkipped,
+            boolean running) {
+    }
+
+    /**
+     * Why the daemon is not healthy (what {@code /healthz} answers with a 503): the VRRP loop stopped, or an instance
+     * could not start ({@code VI_3 not running: cannot start: ...}); empty when healthy.
+     */
+    public List<String> healthProblems() {
+        List<String> out = new ArrayList<>();
+        if (!loopRunning) {
+            out.add("VRRP loop not running");
+        }
+        for (InstanceStatus i : instances) {
+            if (!i.running()) {
+                out.add(i.name() + " not running: " + i.faultReason());
+            }
+        }
+        return out;
     }
 
     /** A tracked vrrp_script, as seen by one instance: its runs, and what it does to the instance now. */
@@ -107,6 +126,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 : s.masterAddress() != null ? Integer.valueOf(s.masterPriority()) : null;
         long lastAdvert = r.lastAdvertAt();
         Double advertAgo = lastAdvert == InstanceState.NEVER ? null : Math.max(0, nanoNow - lastAdvert) / 1e6;
+        java.util.Optional<String> notStarted = daemon.startFailure(ic.name());
         Tracking tracking = daemon.tracking(ic.name());
         InstanceTracking bound = tracking == null ? null : tracking.instance(ic.name());
         List<InstanceTracking.InputState> inputs = bound == null ? List.of() : bound.inputs();
@@ -115,7 +135,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 masterAddress == null ? null : masterAddress.getHostAddress(), masterPriority, advertAgo,
                 scripts(tracking, inputs, ic), floatingIp(i.takeover()),
                 r.advertsSent(), r.advertsReceived(), r.transitions(), tracked(inputs),
-                bound == null ? null : bound.faultReason().orElse(null), daemon.notifyDispatcher().skipped(ic.name()));
+                notStarted.orElse(bound == null ? null : bound.faultReason().orElse(null)),
+                daemon.notifyDispatcher().skipped(ic.name()), notStarted.isEmpty());
     }
 
     private static List<ScriptStatus> scripts(Tracking tracking, List<InstanceTracking.InputState> inputs, InstanceConfig ic) {

@@ -36,12 +36,12 @@ class StatusRenderTest {
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
                 List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
-                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98);
+                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98, true);
         InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.FAULT, NOW.minusSeconds(3), 3, 90, 100,
                 "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1,
                 List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, false, 0, 0, "track interface eth1 is down"),
                         new TrackStatus(TrackStatus.Kind.FILE, "/run/weight", -5, false, true, 2, -10, null)),
-                "track interface eth1 is down", 0);
+                "track interface eth1 is down", 0, true);
         return new StatusSnapshot("0.1.0", NOW, true, List.of(master, backup), drops);
     }
 
