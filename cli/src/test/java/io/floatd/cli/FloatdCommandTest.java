@@ -148,6 +148,44 @@ class FloatdCommandTest {
     }
 
     @Test
+    void checkRefusesSecretFilesAnotherUserOwnsOrCanRead() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.currentUid() == 0, "runs as root, as floatd does");
+        Path key = write("vrrp.key", "k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y!\n");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path token = write("do-token", "dop_v1_0123456789abcdef\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String text = VALID.replace("    virtual_ipaddress {", """
+                    transport {
+                        udp auth_key_file %s
+                    }
+                    floating_ip {
+                        provider digitalocean
+                        address 203.0.113.50
+                        droplet_id 3164444
+                        token_file %s
+                    }
+                    virtual_ipaddress {""".formatted(key, token));
+        Path conf = write("secrets.conf", text);
+        Run ok = run("check", "-f", conf.toString());
+        assertEquals(0, ok.exit(), ok.err());
+
+        Files.setAttribute(key, "unix:uid", 65534);
+        Run badKey = run("check", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, badKey.exit());
+        assertTrue(badKey.err().contains(conf + ":18: vrrp_instance VI_1: auth_key_file " + key + ": must be owned by root "
+                + "and not readable or writable by group or others (owner uid 65534, mode 0600)"), badKey.err());
+
+        Files.setAttribute(key, "unix:uid", 0);
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run badToken = run("check", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, badToken.exit());
+        assertTrue(badToken.err().contains(conf + ":20: vrrp_instance VI_1: digitalocean: token_file " + token
+                + ": must be owned by root and not readable or writable by group or others (owner uid 0, mode 0644)"),
+                badToken.err());
+        assertFalse(badToken.err().contains("dop_v1"), "the token is never shown");
+    }
+
+    @Test
     void runRefusesABadConfigWithoutStarting() throws IOException {
         Path conf = write("bad.conf", VALID.replace("advert_int 1", "advert_int 0.5"));
         Run r = run("run", "-f", conf.toString());

@@ -4,8 +4,10 @@ import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
+import io.floatd.vrrp.files.SecretFile;
 import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.notify.ScriptEnv;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.Inet4Address;
@@ -337,43 +339,23 @@ public final class ConfigParser {
         i.builder.transport(new TransportSettings(true, port, keyFile, keyFile == null ? null : readKey(keyFile)));
     }
 
-    static final int MAX_KEY_FILE_BYTES = 4096;
-
-    /** The HMAC key: the file's bytes without trailing white space; the file must be readable by its owner only. */
+    /** The HMAC key: the file's bytes without trailing white space; a {@link SecretFile}, root's and no one else's. */
     private static byte[] readKey(Path file) {
+        byte[] bytes;
         try {
-            var perms = java.nio.file.Files.getPosixFilePermissions(file);
-            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
-                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
-                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-                throw new ConfigProblem("auth_key_file " + file + " is readable or writable by group or others ("
-                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
-            }
-            // a FIFO would block the parse, a huge file fill the heap: a key is a few dozen bytes
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigProblem("auth_key_file " + file + " is not a regular file");
-            }
-            byte[] bytes;
-            try (var in = Files.newInputStream(file)) {
-                bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
-            }
-            if (bytes.length > MAX_KEY_FILE_BYTES) {
-                throw new ConfigProblem("auth_key_file " + file + " holds more than " + MAX_KEY_FILE_BYTES
-                        + " bytes (at most " + MAX_KEY_FILE_BYTES + "): is it the key?");
-            }
-            int end = bytes.length;
-            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r' || bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
-                end--;
-            }
-            if (end < TransportSettings.MIN_KEY_LENGTH) {
-                throw new ConfigProblem("auth_key_file " + file + " holds " + end + " bytes; the key must be at least "
-                        + TransportSettings.MIN_KEY_LENGTH + " (e.g. head -c 32 /dev/urandom | base64 > " + file + ")");
-            }
-            return java.util.Arrays.copyOf(bytes, end);
-        } catch (java.io.IOException e) {
-            throw new ConfigProblem("cannot read auth_key_file " + file + ": " + e.getMessage());
+            bytes = SecretFile.read("auth_key_file", file);
+        } catch (IOException e) {
+            throw new ConfigProblem(e.getMessage());
         }
+        int end = bytes.length;
+        while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r' || bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
+            end--;
+        }
+        if (end < TransportSettings.MIN_KEY_LENGTH) {
+            throw new ConfigProblem("auth_key_file " + file + " holds " + end + " bytes; the key must be at least "
+                    + TransportSettings.MIN_KEY_LENGTH + " (e.g. umask 077; head -c 32 /dev/urandom | base64 > " + file + ")");
+        }
+        return java.util.Arrays.copyOf(bytes, end);
     }
 
     // ---- floating_ip { key value ... } (floatd's own) ----

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.vrrp.transport.internal.FileCalls;
 import io.floatd.vrrp.transport.internal.Libc;
 import io.floatd.vrrp.transport.internal.NativeException;
 import java.lang.System.Logger;
@@ -7,10 +8,7 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,9 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code INSTANCE "VI_1" MASTER 150} (observed from keepalived 2.2.7, which writes BACKUP, MASTER, FAULT and STOP
  * lines, STOP with the instance's priority).
  *
- * <p>Never blocks: the FIFO is opened {@code O_WRONLY|O_NONBLOCK}, which fails at once while nobody reads it, and
- * every line is shorter than {@code PIPE_BUF}, so a write either lands whole or fails with {@code EAGAIN} when the
- * reader lags. Lines that cannot be written are dropped and counted, and logged once until a reader is back.
+ * <p>Only a FIFO is written, and never through a link: the path is opened {@code O_WRONLY|O_NOFOLLOW|O_NONBLOCK},
+ * then the descriptor (not the path, which could change in between) is checked to be a FIFO. A symbolic link, a
+ * regular file, a terminal or any device at the path is refused with one log line naming it, and its lines are
+ * dropped: floatd runs as root, and a user's link in /tmp to their terminal or to a disk must not receive root's
+ * writes.
+ *
+ * <p>Never blocks: opening a FIFO {@code O_NONBLOCK} for writing fails at once ({@code ENXIO}) while nobody reads
+ * it, and every line is shorter than {@code PIPE_BUF}, so a write either lands whole or fails with {@code EAGAIN}
+ * when the reader lags. Lines that cannot be written are dropped and counted, and logged once until a reader is back.
  * keepalived instead keeps the FIFO open read-write and lets lines pile up for a reader that may never come; a line
  * read long after the fact would lie about the present, so floatd drops it.
  *
@@ -29,6 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class NotifyFifo implements AutoCloseable {
     private static final Logger LOG = System.getLogger(NotifyFifo.class.getName());
     private static final int PIPE_BUF = 4096;
+    private static final String NO_READER = "nobody is reading it";
+    /** Readable and writable by root only: a reader consumes the lines, so no other user may open it. */
+    static final int MODE = 0600;
 
     private final Path path;
     private final AtomicLong written = new AtomicLong();
@@ -36,17 +43,23 @@ public final class NotifyFifo implements AutoCloseable {
     private int fd = -1;
     private boolean complained;
 
-    /** Creates the FIFO (mode 0600, as keepalived) when nothing is at {@code path}. */
+    /**
+     * Creates the FIFO (mode 0600) when nothing is at {@code path}, and says at once, in one log line, when what is
+     * there can never be written (a link, a file, a device), rather than at the first state change.
+     */
     public NotifyFifo(Path path) {
         this.path = path;
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Libc.mkfifo(path.toString(), 0600);
-            } catch (NativeException e) {
-                if (e.errno() != Libc.EEXIST) {
-                    LOG.log(Level.WARNING, "notify_fifo {0}: cannot create it: {1}", path, e.reason());
-                }
+        try {
+            Libc.mkfifo(path.toString(), MODE); // fails with EEXIST for anything there, a dangling link included
+        } catch (NativeException e) {
+            if (e.errno() != Libc.EEXIST) {
+                LOG.log(Level.WARNING, "notify_fifo {0}: cannot create it: {1}", path, e.reason());
+                complained = true;
             }
+        }
+        String refused = open();
+        if (refused != null && !complained && !refused.equals(NO_READER)) {
+            complain(refused, 0);
         }
     }
 
@@ -65,8 +78,11 @@ public final class NotifyFifo implements AutoCloseable {
         if (bytes.length > PIPE_BUF) {
             return drop("a line longer than " + PIPE_BUF + " bytes would not be written atomically");
         }
-        if (fd < 0 && !open()) {
-            return false;
+        if (fd < 0) {
+            String refused = open();
+            if (refused != null) {
+                return drop(refused);
+            }
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(bytes.length);
@@ -84,34 +100,48 @@ public final class NotifyFifo implements AutoCloseable {
         }
     }
 
-    private boolean open() {
+    /** Opens the FIFO for writing; returns why not, or {@code null} once {@link #fd} is open. */
+    private String open() {
+        int opened;
         try {
-            if (!isFifo()) {
-                return drop("it is not a FIFO");
-            }
-            fd = Libc.open(path.toString(), Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
-            return true;
+            // O_NOCTTY: if a terminal is there after all, opening it must not make it floatd's controlling terminal
+            opened = FileCalls.open(path.toString(), FileCalls.O_WRONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK
+                    | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
         } catch (NativeException e) {
-            return drop(e.errno() == Libc.ENXIO ? "nobody is reading it" : e.reason());
+            return switch (e.errno()) {
+                case FileCalls.ENXIO -> NO_READER;
+                case FileCalls.ELOOP -> "refused: it is a symbolic link (floatd never writes through one)";
+                case FileCalls.ENOENT -> "it does not exist";
+                default -> e.reason();
+            };
         }
-    }
-
-    private boolean isFifo() {
         try {
-            return Files.readAttributes(path, PosixFileAttributes.class).isOther();
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return false;
+            FileCalls.Stat st = FileCalls.fstat(opened);
+            if (!st.isFifo()) {
+                Libc.closeQuietly(opened);
+                return "refused: it is " + st.kind() + ", not a FIFO";
+            }
+        } catch (NativeException e) {
+            Libc.closeQuietly(opened);
+            return e.reason();
         }
+        fd = opened;
+        return null;
     }
 
     private boolean drop(String why) {
         long n = dropped.incrementAndGet();
         if (!complained) {
-            complained = true;
-            LOG.log(Level.WARNING, "notify_fifo {0}: dropping lines while {1} ({2} dropped so far; logged once until a line gets through)",
-                    path, why, n);
+            complain(why, n);
         }
         return false;
+    }
+
+    /** @param droppedSoFar the lines dropped, or 0 at start, before any was written */
+    private void complain(String why, long droppedSoFar) {
+        complained = true;
+        LOG.log(Level.WARNING, "notify_fifo {0}: {1}; its lines {2} (logged once until one gets through)", path, why,
+                droppedSoFar == 0 ? "will be dropped" : "are dropped, " + droppedSoFar + " so far");
     }
 
     /** Lines written since construction. */
@@ -119,7 +149,7 @@ public final class NotifyFifo implements AutoCloseable {
         return written.get();
     }
 
-    /** Lines dropped since construction: no reader, a reader too slow, or no FIFO at the path. */
+    /** Lines dropped since construction: no reader, a reader too slow, or no FIFO (or a link) at the path. */
     public long dropped() {
         return dropped.get();
     }

@@ -2,21 +2,21 @@ package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.files.AtomicFile;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.notify.NotifyFifo;
 import io.floatd.vrrp.notify.NotifyState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code /var/run/keepalived.state} today).
  *
  * <p>{@link #onTransition} only queues: FIFOs and files are written by this reporter's own thread, files
- * atomically (a temporary file in the same directory, renamed over the old one), so a reader sees the old content
- * or the new, never a partial file. State files are written once at start too, so none is left from an earlier run.
+ * atomically and never through a link ({@link AtomicFile}), so a reader sees the old content or the new, never a
+ * partial file. State files are written once at start too, so none is left from an earlier run. A state file's
+ * directory that other users can write is warned about once.
  */
 public final class StateReporter implements TransitionListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.state");
     /** Transitions queued beyond this are dropped (and counted) rather than grow the heap while a disk hangs. */
     static final int MAX_QUEUED = 10_000;
+    /** State files are for anyone to read: monitoring often runs as another user. */
+    static final int STATE_FILE_MODE = 0644;
 
     private record Entry(VrrpState state, int priority, Instant since) {
     }
@@ -55,6 +58,8 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong overflow = new AtomicLong();
     private final AtomicLong fileFailures = new AtomicLong();
+    /** The state files' directories checked for other users' write access; touched by the writer thread only. */
+    private final Set<Path> checkedDirs = new HashSet<>();
 
     private StateReporter(FloatdConfig config, Map<String, Current> current) {
         this.stateFile = config.global().stateFile();
@@ -139,24 +144,16 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
 
     private void writeAtomically(Path file, String content) {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
+        if (checkedDirs.add(dir)) {
+            AtomicFile.unsafeDirectory(dir).ifPresent(why -> LOG.log(Level.WARNING, "state_file {0}: directory {1}: {2}, "
+                    + "so another user can replace the file floatd writes; keep state files in a directory only root "
+                    + "can write, such as /run/floatd (logged once)", file, dir, why));
+        }
         try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            AtomicFile.write(file, content.getBytes(StandardCharsets.UTF_8), STATE_FILE_MODE);
         } catch (IOException | RuntimeException e) {
             if (fileFailures.getAndIncrement() == 0) {
-                LOG.log(Level.WARNING, "state_file {0}: cannot write it: {1} (logged once)", file, e.toString());
-            }
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // nothing more to do
-                }
+                LOG.log(Level.WARNING, "state_file {0}: cannot write it: {1} (logged once)", file, e.getMessage());
             }
         }
     }

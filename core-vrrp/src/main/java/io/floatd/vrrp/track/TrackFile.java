@@ -1,6 +1,9 @@
 package io.floatd.vrrp.track;
 
 import io.floatd.vrrp.config.TrackFileConfig;
+import io.floatd.vrrp.transport.internal.FileCalls;
+import io.floatd.vrrp.transport.internal.Libc;
+import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -36,20 +39,45 @@ public final class TrackFile {
         this.value = read(config.file());
     }
 
-    // init_file: written at start-up when the file does not exist, or always with overwrite
+    /**
+     * {@code init_file}: the value written at start-up when the file does not exist, or always with {@code overwrite},
+     * in place (an existing file keeps its owner and mode, as an application may be the one writing it). Never
+     * through a link, and only into a regular file: track files often live in directories other users can write.
+     */
     private void initFile() {
         if (config.initValue() == null) {
             return;
         }
         Path file = config.file();
-        if (Files.exists(file) && !config.overwrite()) {
+        int flags = FileCalls.O_WRONLY | FileCalls.O_CREAT | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK
+                | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC | (config.overwrite() ? 0 : FileCalls.O_EXCL);
+        int fd;
+        try {
+            fd = FileCalls.open(file.toString(), flags, 0666); // the umask applies, as it did to Files.writeString
+        } catch (NativeException e) {
+            if (e.errno() == FileCalls.EEXIST) {
+                return; // without overwrite, whatever is there (a link included) is left as it is
+            }
+            initFailed(file, e.errno() == FileCalls.ELOOP ? "it is a symbolic link, and floatd writes through none" : e.reason());
             return;
         }
         try {
-            Files.writeString(file, config.initValue() + "\n");
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "track_file {0}: cannot write init_file value to {1}: {2}", config.name(), file, e.getMessage());
+            FileCalls.Stat st = FileCalls.fstat(fd);
+            if (!st.isRegularFile()) {
+                initFailed(file, "it is " + st.kind() + ", not a regular file");
+                return;
+            }
+            FileCalls.ftruncate(fd, 0, "ftruncate " + file);
+            FileCalls.writeFully(fd, (config.initValue() + "\n").getBytes(StandardCharsets.US_ASCII), "write " + file);
+        } catch (NativeException e) {
+            initFailed(file, e.reason());
+        } finally {
+            Libc.closeQuietly(fd);
         }
+    }
+
+    private void initFailed(Path file, String why) {
+        LOG.log(Level.WARNING, "track_file {0}: cannot write init_file value to {1}: {2}", config.name(), file, why);
     }
 
     public String name() {

@@ -189,11 +189,11 @@ class ParseLimitsTest {
     @Test
     void aKeyFileThatIsNotAFileOrTooLargeIsAnErrorNotARead() throws Exception {
         Path key = dir.resolve("key");
-        Files.write(key, new byte[10_000]);
+        Files.write(key, new byte[70_000]);
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path main = write("keepalived.conf", INSTANCE.replace("interface eth0", "interface eth0\n    transport {\n        udp auth_key_file "
                 + key + "\n    }"));
         assertEquals(List.of("keepalived.conf:4: vrrp_instance VI_1: auth_key_file " + key.toString().replace(dir + "/", "")
-                + " holds more than 4096 bytes (at most 4096): is it the key?"), errors(main));
+                + ": holds 70000 bytes; a key or token is at most 65536"), errors(main));
     }
 }

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.floatd.vrrp.notify.RunAs;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class TransportConfigTest {
@@ -75,21 +79,51 @@ class TransportConfigTest {
         assertEquals(c.instances(), ConfigParser.parse(c.dump(), "dump.conf").instances());
     }
 
+    private static String refusal(Path key, int uid, String mode) {
+        return "k.conf:10: vrrp_instance VI_1: auth_key_file " + key + ": must be owned by root and not readable or writable by group or "
+                + "others (owner uid " + uid + ", mode " + mode + ")";
+    }
+
     @Test
     void keyFileReadableByOthersIsAnErrorWithFileAndLine() throws Exception {
         Path key = keyFile("rw-r--r--", KEY);
         List<String> errors = errors(conf("transport {\n udp auth_key_file " + key + "\n }"));
-        assertEquals(1, errors.size(), errors.toString());
-        assertTrue(errors.getFirst().startsWith("k.conf:10: "), errors.toString());
-        assertTrue(errors.getFirst().contains("chmod 600"), errors.toString());
+        assertEquals(List.of(refusal(key, 0, "0644")), errors);
         assertFalse(errors.getFirst().contains(KEY));
+    }
+
+    @Test
+    void keyFileOwnedByAnotherUserIsAnError() throws Exception {
+        assumeTrue(RunAs.currentUid() == 0, "runs as root, as floatd does");
+        Path key = keyFile("rw-------", KEY);
+        Files.setAttribute(key, "unix:uid", 65534); // nobody: who could then choose floatd's key
+        assertEquals(List.of(refusal(key, 65534, "0600")), errors(conf("transport {\n udp auth_key_file " + key + "\n }")));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-rw----"));
+        assertEquals(List.of(refusal(key, 65534, "0660")), errors(conf("transport {\n udp auth_key_file " + key + "\n }")));
+    }
+
+    @Test
+    void keyFileBehindASymlinkIsAnError() throws Exception {
+        Path key = keyFile("rw-------", KEY);
+        Path link = Files.createSymbolicLink(dir.resolve("vrrp.key"), key);
+        assertEquals(List.of("k.conf:10: vrrp_instance VI_1: auth_key_file " + link + ": is a symbolic link; name the file itself "
+                + "(floatd reads no secret through a link)"), errors(conf("transport {\n udp auth_key_file " + link + "\n }")));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // fails, not hangs
+    void keyFileThatIsAFifoIsAnErrorNotAHang() throws Exception {
+        Path fifo = dir.resolve("vrrp.key");
+        assertEquals(0, new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).start().waitFor());
+        assertEquals(List.of("k.conf:10: vrrp_instance VI_1: auth_key_file " + fifo + ": is a FIFO, not a regular file"),
+                errors(conf("transport {\n udp auth_key_file " + fifo + "\n }")));
     }
 
     @Test
     void shortKeyMissingFileAndBadOptionsAreErrors() throws Exception {
         Path shortKey = keyFile("r--------", "too short\n");
         assertTrue(errors(conf("transport {\n udp auth_key_file " + shortKey + "\n }")).getFirst().contains("at least 32"));
-        assertTrue(errors(conf("transport {\n udp auth_key_file " + dir.resolve("none") + "\n }")).getFirst().contains("cannot read"));
+        assertTrue(errors(conf("transport {\n udp auth_key_file " + dir.resolve("none") + "\n }")).getFirst().endsWith(": does not exist"));
         assertTrue(errors(conf("transport {\n udp port 70000\n }")).getFirst().contains("1-65535"));
         assertTrue(errors(conf("transport {\n udp colour blue\n }")).getFirst().contains("unknown transport udp option"));
         assertTrue(errors(conf("transport {\n sctp\n }")).getFirst().contains("unknown transport 'sctp'"));

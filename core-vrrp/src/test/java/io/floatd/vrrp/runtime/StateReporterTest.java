@@ -2,16 +2,21 @@ package io.floatd.vrrp.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.testing.LogLines;
 import io.floatd.vrrp.notify.NotifyFifo;
+import io.floatd.vrrp.notify.RunAs;
 import java.io.BufferedReader;
 import java.io.FileReader;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,10 +183,11 @@ class StateReporterTest {
                     }
                 }
             });
-            for (int n = 0; n < 2000; n++) {
+            // 500, not more: each write is fsynced (about 5 ms on ext4), and a torn write would show in the first few
+            for (int n = 0; n < 500; n++) {
                 r.onTransition(t("VI_1", n % 2 == 0 ? VrrpState.BACKUP : VrrpState.MASTER,
                         n % 2 == 0 ? VrrpState.MASTER : VrrpState.BACKUP, 150));
-                if (n % 200 == 0) {
+                if (n % 100 == 0) {
                     r.sync();
                 }
             }
@@ -191,6 +197,126 @@ class StateReporterTest {
             assertEquals(List.of(), bad);
             assertTrue(reads.get() > 10, "the reader read " + reads.get() + " times");
             assertEquals("BACKUP\n", Files.readString(own));
+        }
+    }
+
+    /** A directory as the report's was: anyone may create, rename and delete entries in it (no sticky bit). */
+    private Path worldWritable() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path d = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return d;
+    }
+
+    /** root's secret: a file another user points a link at, hoping root writes or chmods it. */
+    private Path victim() throws Exception {
+        Path v = Files.writeString(dir.resolve("victim"), "secret\n");
+        Files.setPosixFilePermissions(v, PosixFilePermissions.fromString("rw-------"));
+        return v;
+    }
+
+    private static void assertIntact(Path victim) throws Exception {
+        assertEquals("secret\n", Files.readString(victim));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)));
+    }
+
+    private static void assertRegular0644(Path file) throws Exception {
+        PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertTrue(a.isRegularFile(), file + " is a regular file");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(a.permissions()));
+    }
+
+    @Test
+    void aSymlinkAtTheStateFileIsReplacedAndItsTargetLeftAlone() throws Exception {
+        assumeTrue(RunAs.currentUid() == 0, "runs as root, as floatd does");
+        Path shared = worldWritable();
+        Path victim = victim();
+        Path global = shared.resolve("floatd.state");
+        Path own = shared.resolve("keepalived.state");
+        Process ln = new ProcessBuilder("setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
+                "sh", "-c", "ln -s " + victim + " " + global + " && ln -s " + victim + " " + own).inheritIO().start();
+        assertEquals(0, ln.waitFor(), "another user's links at both state files");
+        try (LogLines log = new LogLines("floatd.state");
+             StateReporter r = StateReporter.create(config("state_file " + global, "state_file " + own))) {
+            r.onTransition(t("VI_1", VrrpState.INIT, VrrpState.BACKUP, 150));
+            assertTrue(r.sync());
+            assertIntact(victim);
+            assertRegular0644(global);
+            assertRegular0644(own);
+            assertEquals("BACKUP\n", Files.readString(own));
+            assertTrue(Files.readString(global).startsWith("VI_1 BACKUP 150 "), Files.readString(global));
+            assertEquals(0, r.fileFailures());
+            assertEquals(List.of("state_file " + global + ": directory " + shared + ": other users can write it and it "
+                    + "has no sticky bit (owner uid 0, mode 0777), so another user can replace the file floatd writes; "
+                    + "keep state files in a directory only root can write, such as /run/floatd (logged once)"),
+                    log.lines(), "one warning for the directory both files are in");
+        }
+    }
+
+    @Test
+    void aSymlinkSwappedInForTheTemporaryFileIsNeverWrittenThrough() throws Exception {
+        assumeTrue(RunAs.currentUid() == 0, "runs as root, as floatd does");
+        Path shared = worldWritable();
+        Path victim = victim();
+        Path own = shared.resolve("keepalived.state");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger swaps = new AtomicInteger();
+        // another user (a thread here: only the directory's mode matters) replaces each temporary file by a link
+        Thread attacker = Thread.ofPlatform().start(() -> {
+            for (int n = 0; !stop.get(); n++) {
+                try (var names = Files.newDirectoryStream(shared, ".keepalived.state.*")) {
+                    for (Path tmp : names) {
+                        if (!Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                            continue;
+                        }
+                        Path link = shared.resolve("link-" + n);
+                        Files.createSymbolicLink(link, victim);
+                        try {
+                            Files.move(link, tmp, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                            swaps.incrementAndGet();
+                        } catch (java.io.IOException e) {
+                            Files.deleteIfExists(link);
+                        }
+                    }
+                } catch (java.io.IOException | java.nio.file.DirectoryIteratorException e) {
+                    // the directory changed under the listing: list again
+                }
+            }
+        });
+        try (StateReporter r = StateReporter.create(config("", "state_file " + own))) {
+            for (int n = 0; n < 3000 && swaps.get() < 50; n++) {
+                r.onTransition(t("VI_1", n % 2 == 0 ? VrrpState.BACKUP : VrrpState.MASTER,
+                        n % 2 == 0 ? VrrpState.MASTER : VrrpState.BACKUP, 150));
+                if (n % 50 == 0) {
+                    assertTrue(r.sync());
+                }
+            }
+            assertTrue(r.sync());
+            stop.set(true);
+            attacker.join();
+            assertIntact(victim);
+            assertTrue(swaps.get() > 0, "the attack never got in; the test proves nothing");
+            r.onTransition(t("VI_1", VrrpState.MASTER, VrrpState.BACKUP, 150));
+            assertTrue(r.sync());
+            assertRegular0644(own);
+            assertEquals("BACKUP\n", Files.readString(own));
+        } finally {
+            stop.set(true);
+            attacker.join();
+        }
+    }
+
+    @Test
+    void aDirectoryOnlyRootCanWriteOrWithTheStickyBitIsNotWarnedAbout() throws Exception {
+        assumeTrue(RunAs.currentUid() == 0, "runs as root, as floatd does");
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        assertEquals(0, new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor(), "a directory like /tmp");
+        try (LogLines log = new LogLines("floatd.state");
+             StateReporter r = StateReporter.create(config("state_file " + dir.resolve("floatd.state"),
+                     "state_file " + sticky.resolve("keepalived.state")))) {
+            assertTrue(r.sync());
+            assertEquals(List.of(), log.lines());
+            assertRegular0644(sticky.resolve("keepalived.state"));
         }
     }
 

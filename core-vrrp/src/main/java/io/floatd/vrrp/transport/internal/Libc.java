@@ -112,7 +112,8 @@ public final class Libc {
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
-    private static MethodHandle errnoCall(String name, FunctionDescriptor fd, Linker.Option... more) {
+    /** A libc function that captures {@code errno}; for the sibling binding classes of this package too. */
+    static MethodHandle errnoCall(String name, FunctionDescriptor fd, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(more, 0, options, 1, more.length);
@@ -143,15 +144,15 @@ public final class Libc {
     private static final MethodHandle STRERROR =
             LINKER.downcallHandle(LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
-    private static MemorySegment capture() {
+    static MemorySegment capture() {
         return CAPTURE.get();
     }
 
-    private static int errno(MemorySegment capture) {
+    static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
     }
 
-    private static RuntimeException bug(Throwable t) {
+    static RuntimeException bug(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
@@ -161,14 +162,14 @@ public final class Libc {
         return new IllegalStateException(t);
     }
 
-    private static int checked(int rc, MemorySegment capture, String what) throws NativeException {
+    static int checked(int rc, MemorySegment capture, String what) throws NativeException {
         if (rc < 0) {
             throw new NativeException(what, errno(capture));
         }
         return rc;
     }
 
-    private static long checked(long rc, MemorySegment capture, String what) throws NativeException {
+    static long checked(long rc, MemorySegment capture, String what) throws NativeException {
         if (rc < 0) {
             throw new NativeException(what, errno(capture));
         }

@@ -1,13 +1,10 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.files.SecretFile;
 import io.floatd.vrrp.provider.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
 
 /**
  * The DigitalOcean API token. It is only ever put in the {@code Authorization} header: {@link #toString()} hides it,
@@ -37,32 +34,17 @@ final class ApiToken {
     }
 
     /**
-     * Reads a token file: one line, owned by the user floatd runs as or root, and readable by nobody else. A file that
-     * the group or others can read is refused, as ssh refuses such a key.
+     * Reads a token file: a {@link SecretFile}, owned by root or the user floatd runs as, readable by nobody else,
+     * and not a symbolic link; a file breaking a rule is refused, as ssh refuses such a key.
      */
     static ApiToken fromFile(Path file) throws ProviderException {
-        Set<PosixFilePermission> perms;
+        byte[] content;
         try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (NoSuchFileException e) {
-            throw ProviderException.fatal("digitalocean: token_file " + file + " does not exist");
-        } catch (UnsupportedOperationException e) {
-            perms = Set.of();
+            content = SecretFile.read("token_file", file);
         } catch (IOException e) {
-            throw ProviderException.fatal("digitalocean: cannot read token_file " + file + ": " + e.getClass().getSimpleName());
+            throw ProviderException.fatal("digitalocean: " + e.getMessage());
         }
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
-                || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw ProviderException.fatal("digitalocean: token_file " + file + " is accessible by group or others (mode "
-                    + mode(perms) + "): run chmod 600 " + file);
-        }
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw ProviderException.fatal("digitalocean: cannot read token_file " + file + ": " + e.getClass().getSimpleName());
-        }
-        return of(content, "token_file " + file);
+        return of(new String(content, StandardCharsets.UTF_8), "token_file " + file);
     }
 
     /** The token itself, for the Authorization header only. */
@@ -83,13 +65,5 @@ final class ApiToken {
     @Override
     public String toString() {
         return "ApiToken[from " + source + ", redacted]";
-    }
-
-    private static String mode(Set<PosixFilePermission> p) {
-        int m = 0;
-        for (PosixFilePermission x : p) {
-            m |= 1 << (8 - x.ordinal());
-        }
-        return String.format("0%o", m);
     }
 }

@@ -56,7 +56,10 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
-        DoSettings.parse(context);
+        DoSettings settings = DoSettings.parse(context);
+        if (settings.tokenFile() != null) {
+            ApiToken.fromFile(settings.tokenFile()); // its owner, mode and content, as floatd run will read it
+        }
     }
 
     @Override

@@ -10,15 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.floatd.vrrp.config.ConfigParser;
+import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.runtime.DaemonOptions;
+import io.floatd.vrrp.runtime.VrrpDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,27 +78,79 @@ class TlsAndTokenTest {
         }
     }
 
-    @Test
-    void aTokenFileReadableByOthersIsRefused() throws Exception {
+    private Path tokenFile(String mode) throws Exception {
         Path f = dir.resolve("do-token");
         Files.writeString(f, TOKEN + "\n");
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    private static String refusal(Path f, int uid, String mode) {
+        return "digitalocean: token_file " + f + ": must be owned by root and not readable or writable by group or "
+                + "others (owner uid " + uid + ", mode " + mode + ")";
+    }
+
+    @Test
+    void aTokenFileReadableByOthersIsRefused() throws Exception {
+        Path f = tokenFile("rw-r--r--");
         try (DoTestEndpoint api = DoFixture.populate(new DoTestEndpoint(TOKEN))) {
             ProviderException e = assertThrows(ProviderException.class,
                     () -> create(DoFixture.options(), settings(api, "token_file", f.toString())));
             assertFalse(e.retryable());
             assertClean(e);
-            assertEquals("digitalocean: token_file " + f + " is accessible by group or others (mode 0644): run chmod 600 "
-                    + f, e.getMessage());
+            assertEquals(refusal(f, 0, "0644"), e.getMessage());
             assertTrue(api.requests().isEmpty(), "refused before any call");
         }
+    }
+
+    @Test
+    void aTokenFileOwnedByAnotherUserIsRefused() throws Exception {
+        assumeTrue(RunAs.currentUid() == 0, "runs as root, as floatd does");
+        Path f = tokenFile("rw-------");
+        Files.setAttribute(f, "unix:uid", 65534); // nobody, who could then choose the account floatd acts on
+        ProviderException e = assertThrows(ProviderException.class, () -> ApiToken.fromFile(f));
+        assertEquals(refusal(f, 65534, "0600"), e.getMessage());
+    }
+
+    @Test
+    void aTokenFileBehindASymlinkIsRefused() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("token-link"), tokenFile("rw-------"));
+        ProviderException e = assertThrows(ProviderException.class, () -> ApiToken.fromFile(link));
+        assertEquals("digitalocean: token_file " + link + ": is a symbolic link; name the file itself (floatd reads no "
+                + "secret through a link)", e.getMessage());
     }
 
     @Test
     void aMissingTokenFileIsOneLine() {
         ProviderException e = assertThrows(ProviderException.class,
                 () -> ApiToken.fromFile(dir.resolve("nope")));
-        assertEquals("digitalocean: token_file " + dir.resolve("nope") + " does not exist", e.getMessage());
+        assertEquals("digitalocean: token_file " + dir.resolve("nope") + ": does not exist", e.getMessage());
+    }
+
+    @Test
+    void floatdCheckReportsATokenFileOthersCanReadWithFileAndLine() throws Exception {
+        Path f = tokenFile("rw-------");
+        String text = """
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                    floating_ip {
+                        provider digitalocean
+                        address %s
+                        droplet_id %d
+                        token_file %s
+                    }
+                }
+                """.formatted(RIP, SELF, f);
+        FloatdConfig config = ConfigParser.parse(text, "k.conf");
+        DaemonOptions.ProviderLookup lookup = name -> Optional.of(new DigitalOceanProviderFactory(DoFixture.options(null)));
+        assertEquals(List.of(), VrrpDaemon.checkProviders(config, null, lookup));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: " + refusal(f, 0, "0640")),
+                VrrpDaemon.checkProviders(config, null, lookup));
     }
 
     @Test
