@@ -26,8 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Tells the outside world each instance's state: keepalived's {@code notify_fifo} lines, floatd's global
  * {@code state_file} (one line per instance: {@code VI_1 MASTER 150 2025-01-01T10:00:00.123Z}, the time it
- * entered that state) and per-instance {@code state_file} (just the state word, as notify scripts write
+ * entered that state) and per-instance {@code state_file} (the state word on its first line, as notify scripts write
  * {@code /var/run/keepalived.state} today).
+ *
+ * <p>An instance handed over ({@code floatd handover}, until {@code floatd resume}) is <em>held</em>: its line in the
+ * global file gains a fifth field {@code held}, and its own file a second line {@code held}. Both are absent otherwise,
+ * so a file is byte for byte what it was before handovers existed, and a reader of the first line or the first four
+ * fields sees the keepalived-style state either way.
  *
  * <p>{@link #onTransition} only queues: FIFOs and files are written by this reporter's own thread, files
  * atomically (a temporary file in the same directory, renamed over the old one), so a reader sees the old content
@@ -38,7 +43,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     /** Transitions queued beyond this are dropped (and counted) rather than grow the heap while a disk hangs. */
     static final int MAX_QUEUED = 10_000;
 
-    private record Entry(VrrpState state, int priority, Instant since) {
+    private record Entry(VrrpState state, int priority, Instant since, boolean held) {
     }
 
     private final List<NotifyFifo> fifos = new ArrayList<>();
@@ -56,7 +61,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         this.stateFile = config.global().stateFile();
         Instant now = Instant.now();
         for (InstanceConfig ic : config.instances()) {
-            table.put(ic.name(), new Entry(VrrpState.INIT, ic.priority(), now));
+            table.put(ic.name(), new Entry(VrrpState.INIT, ic.priority(), now, false));
             if (ic.stateFile() != null) {
                 instanceFiles.put(ic.name(), ic.stateFile());
             }
@@ -78,6 +83,23 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     @Override
     public void onTransition(Transition t) {
         Instant since = Instant.now();
+        enqueue(() -> report(t, since));
+    }
+
+    @Override
+    public void onHeldChanged(String instance, boolean held) {
+        enqueue(() -> {
+            Entry e = table.get(instance);
+            if (e == null || e.held() == held) {
+                return;
+            }
+            table.put(instance, new Entry(e.state(), e.priority(), e.since(), held));
+            writeGlobal();
+            writeOwn(instance);
+        });
+    }
+
+    private void enqueue(Runnable work) {
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
             overflow.incrementAndGet();
@@ -86,7 +108,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         try {
             writer.execute(() -> {
                 queued.decrementAndGet();
-                report(t, since);
+                work.run();
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             queued.decrementAndGet(); // closed
@@ -106,11 +128,17 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
             String line = NotifyFifo.line(t.instance(), fifoState, t.priority());
             fifos.forEach(f -> f.write(line));
         }
-        table.put(t.instance(), new Entry(t.to(), t.priority(), since));
+        Entry before = table.get(t.instance());
+        table.put(t.instance(), new Entry(t.to(), t.priority(), since, before != null && before.held()));
         writeGlobal();
-        Path own = instanceFiles.get(t.instance());
-        if (own != null) {
-            writeAtomically(own, t.to() + "\n");
+        writeOwn(t.instance());
+    }
+
+    private void writeOwn(String instance) {
+        Path own = instanceFiles.get(instance);
+        Entry e = table.get(instance);
+        if (own != null && e != null) {
+            writeAtomically(own, e.state() + "\n" + (e.held() ? "held\n" : ""));
         }
     }
 
@@ -120,7 +148,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         }
         var text = new StringBuilder();
         table.forEach((name, e) -> text.append(name).append(' ').append(e.state()).append(' ').append(e.priority())
-                .append(' ').append(e.since()).append('\n'));
+                .append(' ').append(e.since()).append(e.held() ? " held" : "").append('\n'));
         writeAtomically(stateFile, text.toString());
     }
 

@@ -37,6 +37,7 @@ public final class StatusJson {
         w.beginObject()
                 .field("name", i.name())
                 .field("state", i.state().name())
+                .field("held", i.held())
                 .field("since", i.since().toString())
                 .field("since_seconds", i.sinceSeconds());
         w.name("priority").beginObject()

@@ -35,7 +35,10 @@ import java.util.Map;
 public record StatusSnapshot(String version, Instant now, boolean loopRunning, List<InstanceStatus> instances,
         Map<DropReason, Long> drops) {
 
-    /** One instance. Null fields mean "not known" (no advert heard yet, no provider, no takeover yet). */
+    /**
+     * One instance. Null fields mean "not known" (no advert heard yet, no provider, no takeover yet). {@code held}: handed
+     * over by an operator ({@code floatd handover}), staying Backup until {@code floatd resume}.
+     */
     public record InstanceStatus(
             String name,
             VrrpState state,
@@ -52,7 +55,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             long advertsReceived,
             long transitions,
             List<TrackStatus> tracked,
-            String faultReason) {
+            String faultReason,
+            boolean held) {
     }
 
     /** A tracked vrrp_script, as seen by one instance: its runs, and what it does to the instance now. */
@@ -111,7 +115,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 masterAddress == null ? null : masterAddress.getHostAddress(), masterPriority, advertAgo,
                 scripts(tracking, inputs, ic), floatingIp(i.takeover()),
                 r.advertsSent(), r.advertsReceived(), r.transitions(), tracked(inputs),
-                bound == null ? null : bound.faultReason().orElse(null));
+                bound == null ? null : bound.faultReason().orElse(null), s.maintenance());
     }
 
     private static List<ScriptStatus> scripts(Tracking tracking, List<InstanceTracking.InputState> inputs, InstanceConfig ic) {
