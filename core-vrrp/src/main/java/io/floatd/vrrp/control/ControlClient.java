@@ -37,7 +37,12 @@ public final class ControlClient {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
                 Selector selector = Selector.open()) {
-            ch.write(ByteBuffer.wrap(request.encodeUtf8()));
+            IOException unsent = null;
+            try {
+                ch.write(ByteBuffer.wrap(request.encodeUtf8()));
+            } catch (IOException e) {
+                unsent = e; // a refused peer's request is not read: the daemon replies and closes at once
+            }
             ch.configureBlocking(false);
             ch.register(selector, SelectionKey.OP_READ);
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -52,7 +57,8 @@ public final class ControlClient {
                 buf.clear();
                 int n = ch.read(buf);
                 if (n < 0) {
-                    throw new IOException("the daemon on " + socket + " closed the connection without a reply");
+                    throw unsent != null ? unsent
+                            : new IOException("the daemon on " + socket + " closed the connection without a reply");
                 }
                 for (int i = 0; i < n; i++) {
                     byte b = buf.get(i);
