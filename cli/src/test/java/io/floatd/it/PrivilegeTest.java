@@ -90,7 +90,7 @@ class PrivilegeTest {
         Files.setPosixFilePermissions(node0.dir(), PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(node0.controlSocket(), PosixFilePermissions.fromString("rw-rw-rw-"));
         Netns.Result raw = asNobody(NODE0, List.of("perl", "-MIO::Socket::UNIX", "-e",
-                "my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die \"connect: $!\\n\"; print $s \"handover\\n\"; print scalar <$s>;",
+                "$SIG{PIPE} = 'IGNORE'; my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die \"connect: $!\\n\"; print $s \"handover\\n\"; print scalar <$s>;",
                 node0.controlSocket().toString()));
         assertEquals("denied permission denied: uid 65534 may not control floatd (allowed: root)\n", raw.output());
         Netns.Result cmd = asNobody(NODE0, javaClient("handover", "--control-socket", node0.controlSocket().toString()));

@@ -102,7 +102,7 @@ public final class ControlSocket implements AutoCloseable {
             Libc.bind(fd, addr, "bind " + p);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(access.gid() >= 0 ? "rw-rw----" : "rw-------"));
             if (access.gid() >= 0) {
-                Files.setAttribute(p, "unix:gid", access.gid(), LinkOption.NOFOLLOW_LINKS);
+                giveToGroup(p, access);
             }
             Object inode = Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
             Libc.listen(fd, BACKLOG, "listen " + p);
@@ -164,13 +164,23 @@ public final class ControlSocket implements AutoCloseable {
             return;
         }
         if (created || (mode & 0007) == 0 && (gid == 0 || (mode & 0070) == 0)) {
-            Files.setAttribute(dir, "unix:gid", access.gid(), LinkOption.NOFOLLOW_LINKS);
+            giveToGroup(dir, access);
             Files.setAttribute(dir, "unix:mode", (mode & 0700) | 0010, LinkOption.NOFOLLOW_LINKS);
             LOG.log(Level.INFO, "control socket directory {0}: group ''{1}'' may enter it now (mode 0{2}, group {1})",
                     dir, access.group(), Integer.toOctalString((mode & 0700) | 0010));
         } else {
             LOG.log(Level.WARNING, "control socket directory {0}: group ''{1}'' cannot enter it (mode {2}): its members"
                     + " cannot use floatd handover until it can", dir, access.group(), octal(mode));
+        }
+    }
+
+    // root may give a file to a group it is in; any other needs CAP_CHOWN, which the shipped unit does not grant
+    private static void giveToGroup(Path p, ControlAccess access) throws IOException {
+        try {
+            Files.setAttribute(p, "unix:gid", access.gid(), LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("control socket: cannot give " + p + " to group '" + access.group() + "': " + e.getReason()
+                    + " (under systemd, SupplementaryGroups=" + access.group() + " in a drop-in)", e);
         }
     }
 
