@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
@@ -23,6 +25,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static String controlMetrics(ControlSocket c) {
-        java.util.Map<String, Long> byResult = new java.util.LinkedHashMap<>();
+        Map<String, Long> byResult = new LinkedHashMap<>();
         c.counts().forEach((status, n) -> byResult.put(status.wireValue().replace('-', '_'), n));
         return PrometheusText.family("floatd_control_requests_total", "counter",
                 "Control socket connections (floatd handover / resume), by result; denied: the peer was neither root nor"
@@ -145,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             // both bound now (an address or socket in use stops floatd before it sends anything), served once the
             // instances run: Netty's start-up (~50 ms) does not delay the first advert
-            java.util.concurrent.atomic.AtomicReference<ControlSocket> c = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<ControlSocket> c = new AtomicReference<>();
             if (statusAddress != null) {
                 status = StatusServer.bind(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
                         () -> d.loop().alive(), () -> c.get() == null ? "" : controlMetrics(c.get()),

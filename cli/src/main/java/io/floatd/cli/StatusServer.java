@@ -42,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -112,7 +113,7 @@ final class StatusServer implements AutoCloseable {
     private final Limits limits;
     private final EndpointGuard guard;
     /** The connections open, oldest first; touched on the event loop only. */
-    private final java.util.Set<Channel> live = new java.util.LinkedHashSet<>();
+    private final Set<Channel> live = new LinkedHashSet<>();
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder overCap = new LongAdder();
     private final Map<ConnectionDeadlines.Cut, LongAdder> cuts = new EnumMap<>(ConnectionDeadlines.Cut.class);
