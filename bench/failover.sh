@@ -80,7 +80,8 @@ start() {
   local d=$1 n=$2 c=$3 ns
   [ "$n" = A ] && ns=$NSA || ns=$NSB
   if [ "$d" = floatd ]; then
-    ip netns exec "$ns" "$FLOATD" run -f "$c" >"$OUT/cur-$d-$n.log" 2>&1 &
+    # a control socket per daemon: both nodes share this host's /run/floatd
+    ip netns exec "$ns" "$FLOATD" run -f "$c" --control-socket "$OUT/ctl-$n/control.sock" >"$OUT/cur-$d-$n.log" 2>&1 &
   else
     rm -f "$OUT/ka-$n.pid" "$OUT/ka-$n.vrrp.pid"
     ip netns exec "$ns" keepalived --dont-fork --log-console -f "$c" -p "$OUT/ka-$n.pid" -r "$OUT/ka-$n.vrrp.pid" --vrrp \

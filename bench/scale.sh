@@ -79,7 +79,8 @@ start() {
   local d=$1 node=$2 c=$3 ns
   [ "$node" = A ] && ns=$NSA || ns=$NSB
   if [ "$d" = floatd ]; then
-    ip netns exec "$ns" "$FLOATD" run -f "$c" >"$OUT/cur-$d-$node.log" 2>&1 &
+    # a control socket per daemon: both nodes share this host's /run/floatd
+    ip netns exec "$ns" "$FLOATD" run -f "$c" --control-socket "$OUT/ctl-$node/control.sock" >"$OUT/cur-$d-$node.log" 2>&1 &
   else
     ip netns exec "$ns" keepalived --dont-fork --log-console -f "$c" -p "$OUT/ka-$node.pid" -r "$OUT/ka-$node.vrrp.pid" \
       --vrrp >"$OUT/cur-$d-$node.log" 2>&1 &

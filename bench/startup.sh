@@ -106,7 +106,7 @@ one_run() {
   sleep 0.2
   if [ "$d" != keepalived ]; then
     ip netns exec "$NSA" env FLOATD_JAVA_OPTS="$(java_opts "$d")" sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
-      "$(launcher "$d")" run -f "$CONF_F" >"$OUT/cur-$d.log" 2>&1 &
+      "$(launcher "$d")" run -f "$CONF_F" --control-socket "$OUT/ctl/control.sock" >"$OUT/cur-$d.log" 2>&1 &
   else
     ip netns exec "$NSA" sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
       keepalived --dont-fork --log-console -f "$CONF_K" -p "$OUT/ka.pid" -r "$OUT/ka.vrrp.pid" --vrrp \

@@ -50,7 +50,7 @@ sed '/virtual_ipaddress {/,/}/d' "$work/train.conf" >"$work/train-no-vip.conf"
 train() {   # train CONF: one training run; 0 when it reached MASTER and stopped cleanly
   rm -f "$archive"
   "$java" "${JVM_OPTS[@]}" -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=error -Xlog:cds+dynamic=error \
-    -jar "$jar" run --dry-run -f "$1" --status-address 127.0.0.1:0 >"$work/train.log" 2>&1 </dev/null &
+    -jar "$jar" run --dry-run -f "$1" --status-address 127.0.0.1:0 --control-socket "$work/control.sock" >"$work/train.log" 2>&1 </dev/null &
   pid=$!
   for ((i = 0; i < seconds * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if ! grep -q 'Entering MASTER' "$work/train.log"; then

@@ -17,13 +17,15 @@ import picocli.CommandLine.Command;
                 "1:invalid configuration (errors name file:line)",
                 "2:invalid command-line usage",
                 "3:could not start (socket, interface, provider, status endpoint address in use)",
-                "4:status: no daemon answering on the status endpoint"})
+                "4:status, handover, resume: no daemon answering (status endpoint, control socket)",
+                "5:handover, resume: permission denied (root only, or run --control-group)"})
 public final class FloatdCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CONFIG = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_START = 3;
     public static final int EXIT_UNREACHABLE = 4;
+    public static final int EXIT_DENIED = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,13 +1,12 @@
 package io.floatd.cli;
 
+import io.floatd.vrrp.control.ControlClient;
+import io.floatd.vrrp.control.ControlProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,74 +17,100 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code floatd handover [INSTANCE]} and {@code floatd resume [INSTANCE]}: planned maintenance without editing
  * priorities or restarting. A Master hands over gracefully (priority-0 advert; the peer takes the IP after
- * Skew_Time) and stays Backup until resumed.
+ * Skew_Time) and stays Backup, held, until resumed. Both go through the daemon's control socket, which admits root
+ * and the members of {@code run --control-group} only.
  */
 final class HandoverCommand {
     private HandoverCommand() {
     }
 
-    /** Shared by both commands: the instance, the daemon's address, the call. */
+    private static final String EXIT_CODES = "%nExit codes:%n";
+
+    /** Shared by both commands: the instance, the daemon's control socket, the call. */
     abstract static class Base implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "INSTANCE", description = "The vrrp_instance (default: all).")
         String instance;
 
-        @Option(names = "--address", paramLabel = "HOST:PORT", defaultValue = HostPort.DEFAULT,
-                converter = HostPort.Converter.class,
-                description = "Where the daemon's status endpoint listens (default: ${DEFAULT-VALUE}).")
-        HostPort address;
+        @Option(names = "--control-socket", paramLabel = "PATH", defaultValue = "/run/floatd/control.sock",
+                description = "The daemon's control socket (see run --control-socket; default: ${DEFAULT-VALUE}).")
+        Path socket;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        abstract String action();
+        abstract ControlProtocol.Action action();
 
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
-            String query = instance == null ? "" : "?instance=" + URLEncoder.encode(instance, StandardCharsets.UTF_8);
-            Duration timeout = Duration.ofSeconds(3);
-            try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
-                    .proxy(HttpClient.Builder.NO_PROXY).build()) {
-                HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + address + "/" + action() + query))
-                        .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build();
-                HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
-                if (resp.statusCode() == 404) {
-                    err.println("floatd: " + resp.body().strip());
-                    return FloatdCommand.EXIT_USAGE;
-                }
-                if (resp.statusCode() != 200) {
-                    err.println("floatd: the daemon on " + address + " answered HTTP " + resp.statusCode());
-                    return FloatdCommand.EXIT_UNREACHABLE;
-                }
-                spec.commandLine().getOut().println("floatd: " + resp.body().strip());
-                return FloatdCommand.EXIT_OK;
-            } catch (IOException e) {
-                err.println("floatd: no daemon answering on " + address + " (is floatd running? --address?)");
+            ControlProtocol.Request request = new ControlProtocol.Request(action(), instance);
+            try {
+                ControlProtocol.Request.decode(request.encode().strip());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            ControlProtocol.Reply reply;
+            try {
+                reply = ControlClient.call(socket, request, Duration.ofSeconds(3));
+            } catch (AccessDeniedException e) {
+                err.println("floatd: permission denied: " + socket + ": only root, or a member of the group named by"
+                        + " 'floatd run --control-group', may hand over or resume");
+                return FloatdCommand.EXIT_DENIED;
+            } catch (NoSuchFileException e) {
+                err.println("floatd: no daemon: no control socket at " + socket + " (is floatd running? --control-socket?)");
                 return FloatdCommand.EXIT_UNREACHABLE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                err.println("floatd: interrupted");
+            } catch (IOException e) {
+                err.println("floatd: no daemon answering on " + socket + ": " + e.getMessage());
                 return FloatdCommand.EXIT_UNREACHABLE;
             }
+            return switch (reply.status()) {
+                case OK -> {
+                    spec.commandLine().getOut().println("floatd: " + reply.message());
+                    yield FloatdCommand.EXIT_OK;
+                }
+                case UNKNOWN_INSTANCE -> {
+                    err.println("floatd: " + reply.message());
+                    yield FloatdCommand.EXIT_USAGE;
+                }
+                case DENIED -> {
+                    err.println("floatd: " + reply.message());
+                    yield FloatdCommand.EXIT_DENIED;
+                }
+                case BAD_REQUEST, UNKNOWN -> {
+                    err.println("floatd: the daemon on " + socket + " did not understand: " + reply.message());
+                    yield FloatdCommand.EXIT_UNREACHABLE;
+                }
+            };
         }
     }
 
-    @Command(name = "handover", mixinStandardHelpOptions = true,
+    @Command(name = "handover", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_CODES,
+            exitCodeList = {
+                    "0:the daemon did it",
+                    "2:no such instance, or invalid command-line usage",
+                    "4:no daemon listening on the control socket",
+                    "5:permission denied: not root, and not in the daemon's --control-group"},
             description = "Planned maintenance: the Master resigns (priority-0 advert), the peer takes the IP, and this"
-                    + " node stays Backup until 'floatd resume'.")
+                    + " node stays Backup (held) until 'floatd resume'. Root only (or run --control-group).")
     static final class Handover extends Base {
         @Override
-        String action() {
-            return "handover";
+        ControlProtocol.Action action() {
+            return ControlProtocol.Action.HANDOVER;
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = "End a handover: take part in the election again (with preemption, take mastership back).")
+    @Command(name = "resume", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_CODES,
+            exitCodeList = {
+                    "0:the daemon did it",
+                    "2:no such instance, or invalid command-line usage",
+                    "4:no daemon listening on the control socket",
+                    "5:permission denied: not root, and not in the daemon's --control-group"},
+            description = "End a handover: take part in the election again (with preemption, take mastership back)."
+                    + " Root only (or run --control-group).")
     static final class Resume extends Base {
         @Override
-        String action() {
-            return "resume";
+        ControlProtocol.Action action() {
+            return ControlProtocol.Action.RESUME;
         }
     }
 }

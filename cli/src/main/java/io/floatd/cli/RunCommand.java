@@ -1,15 +1,23 @@
 package io.floatd.cli;
 
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.control.ControlAccess;
+import io.floatd.vrrp.control.ControlProtocol;
+import io.floatd.vrrp.control.ControlSocket;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.DaemonOptions;
+import io.floatd.vrrp.runtime.FileDescriptorBudget;
 import io.floatd.vrrp.runtime.NanoClock;
 import io.floatd.vrrp.runtime.VrrpDaemon;
+import io.floatd.vrrp.status.PrometheusText;
 import io.floatd.vrrp.status.StatusSnapshot;
 import io.floatd.vrrp.transport.RawIpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
@@ -17,6 +25,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,8 +61,18 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--status-address", paramLabel = "HOST:PORT|off", defaultValue = HostPort.DEFAULT,
             converter = HostPort.OrOff.class,
-            description = "Serve GET /status (JSON), /metrics (Prometheus) and /healthz here; off disables it. Default: ${DEFAULT-VALUE}.")
+            description = "Serve GET /status (JSON), /metrics (Prometheus) and /healthz here (read-only); off disables it."
+                    + " Default: ${DEFAULT-VALUE}.")
     HostPort statusAddress;
+
+    @Option(names = "--control-socket", paramLabel = "PATH|off", defaultValue = "/run/floatd/control.sock",
+            description = "The Unix socket floatd handover / resume use (0600 root, in a directory only root writes);"
+                    + " off disables them. Default: ${DEFAULT-VALUE}.")
+    String controlSocket;
+
+    @Option(names = "--control-group", paramLabel = "GROUP",
+            description = "Also let members of GROUP hand over and resume (the socket becomes 0660 root:GROUP). Default: root only.")
+    String controlGroup;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,6 +110,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    // floatd handover / resume, admitted by the control socket
+    static ControlProtocol.Reply control(VrrpDaemon d, ControlProtocol.Request request) {
+        List<String> done = request.action() == ControlProtocol.Action.HANDOVER
+                ? d.handover(request.instance()) : d.resume(request.instance());
+        if (done.isEmpty()) {
+            return new ControlProtocol.Reply(ControlProtocol.Status.UNKNOWN_INSTANCE, request.instance() == null
+                    ? "no instances running" : "no instance named " + request.instance());
+        }
+        return new ControlProtocol.Reply(ControlProtocol.Status.OK, request.action().wireValue() + ": " + String.join(" ", done));
+    }
+
+    private static String controlMetrics(ControlSocket c) {
+        Map<String, Long> byResult = new LinkedHashMap<>();
+        c.counts().forEach((status, n) -> byResult.put(status.wireValue().replace('-', '_'), n));
+        return PrometheusText.family("floatd_control_requests_total", "counter",
+                "Control socket connections (floatd handover / resume), by result; denied: the peer was neither root nor"
+                        + " in the control group.", "result", byResult);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.install(debug, System.err, logFormat);
@@ -98,6 +136,14 @@ final class RunCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
+        ControlAccess access;
+        try {
+            access = ControlAccess.rootOrGroup(controlGroup);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("floatd: " + e.getMessage());
+            return FloatdCommand.EXIT_USAGE;
+        }
+        long fdLimit = FileDescriptorBudget.raise();
         DaemonOptions options = new DaemonOptions(provider, dryRun, Duration.ofSeconds(notifyTimeoutSeconds),
                 RawIpTransport::open, DaemonOptions.ProviderLookup.serviceLoader(), NanoClock.SYSTEM);
         VrrpDaemon daemon;
@@ -107,20 +153,29 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
+        VrrpDaemon d = daemon;
+        ControlSocket control = null;
         StatusServer status = null;
-        if (statusAddress != null) {
-            VrrpDaemon d = daemon;
-            try {
-                // bound now (an address in use stops floatd before it sends anything), served once the instances
-                // run: Netty's start-up (~50 ms) does not delay the first advert
+        try {
+            // both bound now (an address or socket in use stops floatd before it sends anything), served once the
+            // instances run: Netty's start-up (~50 ms) does not delay the first advert
+            AtomicReference<ControlSocket> c = new AtomicReference<>();
+            if (statusAddress != null) {
                 status = StatusServer.bind(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
-                        d::healthy,
-                        (action, instance) -> "handover".equals(action) ? d.handover(instance) : d.resume(instance));
-            } catch (IOException e) {
-                daemon.close();
-                spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
-                return FloatdCommand.EXIT_START;
+                        d::healthy, () -> c.get() == null ? "" : controlMetrics(c.get()),
+                        StatusServer.Limits.DEFAULT.within(fdLimit));
             }
+            if (!"off".equals(controlSocket)) {
+                control = ControlSocket.open(Path.of(controlSocket), access, (request, peer) -> control(d, request));
+                c.set(control);
+            }
+        } catch (IOException e) {
+            if (status != null) {
+                status.close();
+            }
+            daemon.close();
+            spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
+            return FloatdCommand.EXIT_START;
         }
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         for (String name : List.of("TERM", "INT", "HUP")) {
@@ -129,11 +184,19 @@ final class RunCommand implements Callable<Integer> {
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
                 loaded.get().instances().size(), config.file);
         daemon.start();
+        if (control != null) {
+            control.serve();
+            LOG.log(Level.INFO, "Control socket on {0} ({1} may hand over and resume)", control.path(),
+                    control.access().describe());
+        }
         if (status != null) {
             try {
                 status.serve();
             } catch (IOException e) {
                 LOG.log(Level.ERROR, "cannot serve the status endpoint: {0}", e.getMessage());
+                if (control != null) {
+                    control.close();
+                }
                 daemon.shutdown();
                 status.close();
                 return FloatdCommand.EXIT_START;
@@ -145,6 +208,9 @@ final class RunCommand implements Callable<Integer> {
             reload(daemon);
         }
         LOG.log(Level.INFO, "Stopping");
+        if (control != null) {
+            control.close();
+        }
         daemon.shutdown();
         if (status != null) {
             status.close();

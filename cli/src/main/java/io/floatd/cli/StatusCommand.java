@@ -114,6 +114,9 @@ final class StatusCommand implements Callable<Integer> {
             if (i.get("last_advert_ms_ago") instanceof Number n && !"MASTER".equals(i.get("state"))) {
                 sb.append(String.format(Locale.ROOT, "  last advert %.0f ms ago", n.doubleValue()));
             }
+            if (Boolean.TRUE.equals(i.get("held"))) {
+                sb.append("  held: handed over until 'floatd resume ").append(i.get("name")).append("'");
+            }
             if (i.get("fault_reason") != null) {
                 sb.append("  fault: ").append(i.get("fault_reason"));
             }

@@ -8,8 +8,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -27,16 +31,24 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -46,39 +58,98 @@ import java.util.function.Supplier;
  * else 503 with one line per problem: {@code VI_3 not running: cannot start: ...}). One Netty
  * event-loop thread; each request reads a {@link StatusSnapshot} (volatile fields and counters), so serving
  * never waits for, or posts to, the VRRP loop.
+ *
+ * <p>Nothing here changes the daemon's state: that goes through the control socket ({@code floatd handover}). Every
+ * request must name this endpoint in {@code Host} and must not come from a foreign {@code Origin}
+ * ({@link EndpointGuard}). Connections are capped ({@link Limits#maxConnections}; one more closes the oldest, with a
+ * rate-limited log line naming the cap) and cut when idle or slow ({@link ConnectionDeadlines}), so a local process
+ * opening thousands of connections costs the daemon a bounded number of descriptors and /healthz still answers.
  */
 final class StatusServer implements AutoCloseable {
-    private static final int BACKLOG = 128;
+    private static final System.Logger LOG = System.getLogger("floatd");
+    /** Connections the kernel completes before floatd accepts them (capped by net.core.somaxconn); no descriptors. */
+    private static final int BACKLOG = 1024;
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * How much the endpoint takes on.
+     *
+     * @param maxConnections connections open at once; one more closes the oldest
+     * @param idleTimeout a connection sending nothing this long (after opening or after a response) is closed
+     * @param requestTimeout a request not complete this long after its first byte is cut
+     */
+    record Limits(int maxConnections, Duration idleTimeout, Duration requestTimeout) {
+        static final int DEFAULT_MAX_CONNECTIONS = 64;
+        static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+        static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+        static final Limits DEFAULT = new Limits(DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+
+        Limits {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, but was " + maxConnections);
+            }
+        }
+
+        /** The cap kept far below the process's descriptor limit: at most a sixteenth of it. */
+        Limits within(long fdLimit) {
+            return fdLimit <= 0 ? this : new Limits((int) Math.max(1, Math.min(maxConnections, fdLimit / 16)),
+                    idleTimeout, requestTimeout);
+        }
+    }
+
+    /** Why a request was refused before it was routed. */
+    enum Refusal {
+        FOREIGN_HOST, FOREIGN_ORIGIN, BAD_REQUEST, READ_ONLY;
+
+        String metricLabel() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private final ServerSocketChannel socket;
     private final Supplier<StatusSnapshot> snapshots;
     private final BooleanSupplier healthy;
-    private final Control control;
+    private final Supplier<String> moreMetrics;
+    private final Limits limits;
+    private final EndpointGuard guard;
+    /** The connections open, oldest first; touched on the event loop only. */
+    private final Set<Channel> live = new LinkedHashSet<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder overCap = new LongAdder();
+    private final Map<ConnectionDeadlines.Cut, LongAdder> cuts = new EnumMap<>(ConnectionDeadlines.Cut.class);
+    private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
+    private final Map<Refusal, RateLimitedLog> refusalLogs = new EnumMap<>(Refusal.class);
+    private final RateLimitedLog capLog = new RateLimitedLog(LOG, LOG_INTERVAL);
+    private final RateLimitedLog acceptLog = new RateLimitedLog(LOG, LOG_INTERVAL);
     private EventLoopGroup group;
     private Channel channel;
 
-    private StatusServer(ServerSocketChannel socket, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
-            Control control) {
+    private StatusServer(ServerSocketChannel socket, String configuredHost, Supplier<StatusSnapshot> snapshots,
+            BooleanSupplier healthy, Supplier<String> moreMetrics, Limits limits) {
         this.socket = socket;
         this.snapshots = snapshots;
         this.healthy = healthy;
-        this.control = control;
-    }
-
-    /** What {@code POST /handover} and {@code POST /resume} do: the instances acted on, empty for an unknown name. */
-    @FunctionalInterface
-    interface Control {
-        java.util.List<String> apply(String action, String instance);
+        this.moreMetrics = moreMetrics;
+        this.limits = limits;
+        this.guard = new EndpointGuard(configuredHost);
+        for (ConnectionDeadlines.Cut c : ConnectionDeadlines.Cut.values()) {
+            cuts.put(c, new LongAdder());
+        }
+        for (Refusal r : Refusal.values()) {
+            refusals.put(r, new LongAdder());
+            refusalLogs.put(r, new RateLimitedLog(LOG, LOG_INTERVAL));
+        }
     }
 
     static StatusServer start(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy) throws IOException {
-        return start(address, snapshots, healthy, null);
+        return start(address, snapshots, healthy, () -> "", Limits.DEFAULT);
     }
 
     /** {@link #bind} then {@link #serve}. */
     static StatusServer start(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
-            Control control) throws IOException {
-        StatusServer s = bind(address, snapshots, healthy, control);
+            Supplier<String> moreMetrics, Limits limits) throws IOException {
+        StatusServer s = bind(address, snapshots, healthy, moreMetrics, limits);
         try {
             s.serve();
         } catch (IOException | RuntimeException e) {
@@ -93,10 +164,11 @@ final class StatusServer implements AutoCloseable {
      * loop starts, so an address in use stops it before anything is sent, and starts Netty ({@link #serve}) once
      * the first adverts are out. Connections made in between wait in the backlog.
      *
+     * @param moreMetrics Prometheus families appended to /metrics (the control socket's counters)
      * @throws IOException when the address cannot be bound (in use, not local), with a one-line message
      */
     static StatusServer bind(HostPort address, Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy,
-            Control control) throws IOException {
+            Supplier<String> moreMetrics, Limits limits) throws IOException {
         InetSocketAddress sa = address.socketAddress();
         if (sa.isUnresolved()) {
             throw new IOException("status endpoint " + address + ": unknown host " + address.host());
@@ -108,12 +180,12 @@ final class StatusServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             socket.close();
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof BindException && why.toLowerCase().contains("in use")) {
+            if (e instanceof BindException && why.toLowerCase(Locale.ROOT).contains("in use")) {
                 why = "port already in use";
             }
             throw new IOException("status endpoint " + address + ": " + why + " (--status-address HOST:PORT or off)", e);
         }
-        return new StatusServer(socket, snapshots, healthy, control);
+        return new StatusServer(socket, address.host(), snapshots, healthy, moreMetrics, limits);
     }
 
     /** Starts the Netty event loop on the bound socket and accepts connections. */
@@ -123,14 +195,13 @@ final class StatusServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(g)
                 .channelFactory(() -> new NioServerSocketChannel(socket))
+                // one accept per turn: a connection's first read comes before a flood's next connects (see admit)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+                .handler(new AcceptErrors())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new ReadTimeoutHandler(10, TimeUnit.SECONDS),
-                                new HttpServerCodec(4096, 8192, 8192),
-                                new HttpObjectAggregator(8192),
-                                new Handler(snapshots, healthy, control));
+                        admit(ch);
                     }
                 });
         // the socket is bound already: registering it is enough (an active channel starts accepting)
@@ -145,6 +216,40 @@ final class StatusServer implements AutoCloseable {
         }
     }
 
+    /*
+     * The cap. At the cap, a new connection closes the oldest one: a flood of connections then costs the daemon at most
+     * the cap in descriptors, and a health check's fresh connection, whose request follows its connect at once, is
+     * answered even while the flood goes on (refusing the newest instead would starve it until the flood's
+     * connections time out). The listening socket accepts one connection per turn of the event loop (see serve), so a
+     * new connection's request is read before more than a couple of others arrive: a burst of connects cannot push it
+     * out unread. Runs on the one event loop, like every close: no locking.
+     */
+    private void admit(SocketChannel ch) {
+        if (live.size() >= limits.maxConnections()) {
+            Channel oldest = live.iterator().next();
+            overCap.increment();
+            capLog.log(Level.WARNING, () -> "status endpoint " + where() + ": connection cap reached ("
+                    + limits.maxConnections() + " open): closing the oldest connection for each new one (idle ones"
+                    + " are cut after " + limits.idleTimeout().toSeconds() + " s, unfinished requests after "
+                    + limits.requestTimeout().toSeconds() + " s); " + overCap.sum() + " closed so far");
+            live.remove(oldest);
+            open.decrementAndGet();
+            oldest.close();
+        }
+        live.add(ch);
+        open.incrementAndGet();
+        ch.closeFuture().addListener(f -> {
+            if (live.remove(ch)) {
+                open.decrementAndGet();
+            }
+        });
+        ch.pipeline().addLast(
+                new ConnectionDeadlines(limits.idleTimeout(), limits.requestTimeout(), c -> cuts.get(c).increment()),
+                new HttpServerCodec(4096, 8192, 8192),
+                new HttpObjectAggregator(8192),
+                new Handler());
+    }
+
     /** The bound address (the actual port when 0 was asked). */
     InetSocketAddress address() {
         try {
@@ -152,6 +257,36 @@ final class StatusServer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** {@code 127.0.0.1:9798}, {@code [::1]:9798}: for log lines. */
+    String where() {
+        InetSocketAddress a = address();
+        String h = a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    /** Connections open now. */
+    int openConnections() {
+        return open.get();
+    }
+
+    /** The endpoint's own counters, as Prometheus families. */
+    String metrics() {
+        Map<String, Long> closed = new LinkedHashMap<>();
+        closed.put("over_cap", overCap.sum());
+        cuts.forEach((c, n) -> closed.put(c.metricLabel(), n.sum()));
+        Map<String, Long> refused = new LinkedHashMap<>();
+        refusals.forEach((r, n) -> refused.put(r.metricLabel(), n.sum()));
+        return PrometheusText.family("floatd_status_connections_open", "gauge",
+                "Connections open to the status endpoint.", null, Map.of("", open.get()))
+                + PrometheusText.family("floatd_status_connections_max", "gauge",
+                        "The status endpoint's connection cap.", null, Map.of("", limits.maxConnections()))
+                + PrometheusText.family("floatd_status_connections_closed_total", "counter",
+                        "Status endpoint connections closed to stay within the cap (the oldest, for a new one) or cut by a timeout, by reason.", "reason", closed)
+                + PrometheusText.family("floatd_status_requests_refused_total", "counter",
+                        "Status endpoint requests refused before routing (Host, Origin, malformed, a change asked), by reason.",
+                        "reason", refused);
     }
 
     @Override
@@ -174,53 +309,83 @@ final class StatusServer implements AutoCloseable {
         }
     }
 
-    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Supplier<StatusSnapshot> snapshots;
-        private final BooleanSupplier healthy;
-        private final Control control;
-
-        Handler(Supplier<StatusSnapshot> snapshots, BooleanSupplier healthy, Control control) {
-            this.snapshots = snapshots;
-            this.healthy = healthy;
-            this.control = control;
+    /**
+     * accept(2) failing (EMFILE: the process is out of descriptors) is logged once per interval with its cause, and
+     * accepting pauses for a second rather than spinning.
+     */
+    @ChannelHandler.Sharable
+    private final class AcceptErrors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            acceptLog.log(Level.WARNING, () -> "status endpoint " + where() + ": cannot accept a connection: " + cause
+                    + " (" + open.get() + " open; accepting again in 1 s)");
+            ctx.channel().config().setAutoRead(false);
+            ctx.channel().eventLoop().schedule(() -> ctx.channel().config().setAutoRead(true), 1, TimeUnit.SECONDS);
         }
+    }
 
-        // POST /handover?instance=VI_1 and POST /resume (all instances without ?instance)
-        private FullHttpResponse control(QueryStringDecoder q) {
-            String action = q.path().substring(1);
-            var named = q.parameters().get("instance");
-            String instance = named == null || named.isEmpty() ? null : named.getFirst();
-            java.util.List<String> done = control.apply(action, instance);
-            if (done.isEmpty()) {
-                return text(HttpResponseStatus.NOT_FOUND, "no instance named " + instance + "\n", "text/plain; charset=utf-8");
-            }
-            return text(HttpResponseStatus.OK, action + ": " + String.join(" ", done) + "\n", "text/plain; charset=utf-8");
-        }
-
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            FullHttpResponse resp;
+            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+            FullHttpResponse resp = null;
+            String refusal;
             if (!req.decoderResult().isSuccess()) {
-                resp = text(HttpResponseStatus.BAD_REQUEST, "bad request\n", "text/plain; charset=utf-8");
-            } else if (req.method() == HttpMethod.POST && control != null
-                    && Set.of("/handover", "/resume").contains(new QueryStringDecoder(req.uri()).path())) {
-                resp = control(new QueryStringDecoder(req.uri()));
-            } else if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-                resp = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain; charset=utf-8");
-                resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            } else {
-                resp = route(new QueryStringDecoder(req.uri()).path());
+                refusal = "malformed request: " + req.decoderResult().cause();
+                resp = refuse(ctx, Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, refusal);
+            } else if ((refusal = guard.checkHost(req.headers().get(HttpHeaderNames.HOST), local)) != null) {
+                resp = refuse(ctx, Refusal.FOREIGN_HOST, HttpResponseStatus.MISDIRECTED_REQUEST, refusal);
+            } else if ((refusal = guard.checkOrigin(req.headers().get(HttpHeaderNames.ORIGIN), local)) != null) {
+                resp = refuse(ctx, Refusal.FOREIGN_ORIGIN, HttpResponseStatus.FORBIDDEN, refusal);
+            } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_1) && !req.headers().contains(HttpHeaderNames.HOST)) {
+                resp = refuse(ctx, Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without Host");
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            if (resp == null) {
+                try {
+                    q.parameters(); // decodes %-escapes: '%zz' throws
+                    q.path();
+                } catch (IllegalArgumentException e) {
+                    resp = refuse(ctx, Refusal.BAD_REQUEST, HttpResponseStatus.BAD_REQUEST,
+                            "malformed query string in '" + printable(req.uri()) + "': " + e.getMessage());
+                }
+            }
+            if (resp == null && req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+                boolean control = Set.of("/handover", "/resume").contains(q.path());
+                resp = refuse(ctx, Refusal.READ_ONLY, HttpResponseStatus.METHOD_NOT_ALLOWED, control
+                        ? "the status endpoint is read-only: use 'floatd " + q.path().substring(1) + " [INSTANCE]'"
+                                + " (the control socket, root only)"
+                        : "only GET and HEAD: the status endpoint is read-only");
+                resp.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            }
+            boolean keepAlive = resp == null && HttpUtil.isKeepAlive(req);
+            if (resp == null) {
+                resp = route(q.path());
+            }
             if (req.method() == HttpMethod.HEAD) {
                 resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, resp.status(), Unpooled.EMPTY_BUFFER,
                         resp.headers(), resp.trailingHeaders());
             }
             HttpUtil.setKeepAlive(resp, keepAlive);
             var f = ctx.writeAndFlush(resp);
-            if (!keepAlive) {
+            if (keepAlive) {
+                ConnectionDeadlines deadlines = ctx.pipeline().get(ConnectionDeadlines.class);
+                f.addListener(done -> {
+                    if (done.isSuccess() && deadlines != null) {
+                        deadlines.responded();
+                    }
+                });
+            } else {
                 f.addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        // refused before routing: counted, logged (a line per reason per interval), answered in one line, closed
+        private FullHttpResponse refuse(ChannelHandlerContext ctx, Refusal why, HttpResponseStatus status, String reason) {
+            refusals.get(why).increment();
+            refusalLogs.get(why).log(Level.WARNING,
+                    () -> "status endpoint: refused a request from " + peer(ctx) + ": " + status.code() + " " + reason);
+            return text(status, reason + "\n", TEXT);
         }
 
         private FullHttpResponse route(String path) {
@@ -228,17 +393,16 @@ final class StatusServer implements AutoCloseable {
                 return switch (path) {
                     case "/status" -> text(HttpResponseStatus.OK, StatusJson.render(snapshots.get()) + "\n",
                             "application/json; charset=utf-8");
-                    case "/metrics" -> text(HttpResponseStatus.OK, PrometheusText.render(snapshots.get()),
-                            PrometheusText.CONTENT_TYPE);
+                    case "/metrics" -> text(HttpResponseStatus.OK,
+                            PrometheusText.render(snapshots.get()) + metrics() + moreMetrics.get(), PrometheusText.CONTENT_TYPE);
                     case "/healthz" -> healthy.getAsBoolean()
-                            ? text(HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8")
-                            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, unhealthy(), "text/plain; charset=utf-8");
-                    default -> text(HttpResponseStatus.NOT_FOUND, "not found: try /status, /metrics or /healthz\n",
-                            "text/plain; charset=utf-8");
+                            ? text(HttpResponseStatus.OK, "ok\n", TEXT)
+                            : text(HttpResponseStatus.SERVICE_UNAVAILABLE, unhealthy(), TEXT);
+                    default -> text(HttpResponseStatus.NOT_FOUND, "not found: try /status, /metrics or /healthz\n", TEXT);
                 };
             } catch (RuntimeException e) {
-                System.getLogger("floatd").log(System.Logger.Level.WARNING, "status endpoint: " + path + " failed: " + e, e);
-                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n", "text/plain; charset=utf-8");
+                LOG.log(Level.WARNING, "status endpoint: " + path + " failed: " + e, e);
+                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n", TEXT);
             }
         }
 
@@ -249,18 +413,28 @@ final class StatusServer implements AutoCloseable {
             return problems.isEmpty() ? "VRRP loop not running\n" : String.join("\n", problems) + "\n";
         }
 
-        private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-            r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-            return r;
-        }
-
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.DEBUG, "status endpoint: connection from {0} closed: {1}", peer(ctx), cause.toString());
             ctx.close();
         }
+    }
+
+    private static String peer(ChannelHandlerContext ctx) {
+        return String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", "");
+    }
+
+    private static String printable(String s) {
+        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return t.replaceAll("[\\p{Cntrl}]", "?");
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
     }
 }

@@ -272,6 +272,20 @@ class FloatdCommandTest {
     }
 
     @Test
+    void handoverWithNoDaemonIsOneLineAndExitFourAndAnUnknownControlGroupIsAUsageError() throws IOException {
+        Run r = run("handover", "VI_1", "--control-socket", dir.resolve("none.sock").toString());
+        assertEquals(FloatdCommand.EXIT_UNREACHABLE, r.exit());
+        assertEquals("floatd: no daemon: no control socket at " + dir.resolve("none.sock") + " (is floatd running? --control-socket?)\n",
+                r.err().replace("\r\n", "\n"));
+        assertEquals(FloatdCommand.EXIT_USAGE, run("handover", "VI 1").exit(), "a name the daemon could not take");
+        Run g = run("run", "-f", write("ok.conf", VALID).toString(), "--control-group", "no-such-group-floatd");
+        assertEquals(FloatdCommand.EXIT_USAGE, g.exit(), g.err());
+        assertEquals("floatd: --control-group: group 'no-such-group-floatd' does not exist\n", g.err().replace("\r\n", "\n"));
+        Run help = run("handover", "--help");
+        assertTrue(help.out().contains("--control-socket") && help.out().contains("5   permission denied"), help.out());
+    }
+
+    @Test
     void statusAndStatusAddressArguments() {
         assertEquals(new HostPort("127.0.0.1", 9798), HostPort.parse(HostPort.DEFAULT));
         assertEquals(new HostPort("::1", 80), HostPort.parse("[::1]:80"));
@@ -287,7 +301,8 @@ class FloatdCommandTest {
         assertEquals(0, run("status", "--help").exit());
         Run h = run("--help");
         assertTrue(h.out().contains("status"), h.out());
-        assertTrue(h.out().contains("4   status: no daemon answering"), h.out());
+        assertTrue(h.out().contains("4   status, handover, resume: no daemon answering"), h.out());
+        assertTrue(h.out().contains("5   handover, resume: permission denied"), h.out());
         Run rh = run("run", "--help");
         assertTrue(rh.out().contains("--status-address") && rh.out().contains("--log-format"), rh.out());
     }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.floatd.testing.PromText;
+import io.floatd.vrrp.control.ControlAccess;
+import io.floatd.vrrp.control.ControlProtocol;
+import io.floatd.vrrp.control.ControlSocket;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.fsm.VrrpState;
@@ -39,6 +42,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -330,18 +334,27 @@ class StatusEndpointTest {
         }
     }
 
+    /**
+     * Root's floatd handover / resume go through the control socket (as floatd run wires it) and the held state shows
+     * in /status, /metrics and floatd status until resumed.
+     */
     @Test
-    void handoverMovesMastershipToThePeerUntilResume() throws Exception {
+    @SuppressWarnings("unchecked")
+    void handoverThroughTheControlSocketHoldsTheNodeAsBackupUntilResume(@TempDir Path tmp) throws Exception {
         VrrpDaemon a = start(conf(150, A, B), "a");
         VrrpDaemon b = start(conf(100, B, A), "b");
         await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
-        StatusServer s = StatusServer.start(HostPort.parse("127.0.0.1:0"), () -> StatusSnapshot.of(a, "test"),
-                () -> a.loop().alive(), (action, instance) -> "handover".equals(action) ? a.handover(instance) : a.resume(instance));
-        closing.add(s);
+        StatusServer s = serve(a);
+        Path sock = tmp.resolve("run/control.sock");
+        ControlSocket control = ControlSocket.open(sock, ControlAccess.ROOT, (request, peer) -> RunCommand.control(a, request));
+        closing.add(control);
+        control.serve();
         String at = "127.0.0.1:" + s.address().getPort();
+        assertEquals(false, firstInstance(get(s, "/status").body()).get("held"));
+        assertEquals(0, PromText.parse(get(s, "/metrics").body()).value("floatd_instance_held", "instance", "VI_1"));
 
         long asked = System.nanoTime();
-        assertEquals(0, cli("handover", "VI_1", "--address", at));
+        assertEquals(0, cli("handover", "VI_1", "--control-socket", sock.toString()));
         await(() -> state(b) == VrrpState.MASTER && state(a) == VrrpState.BACKUP);
         long tookMs = (System.nanoTime() - asked) / 1_000_000;
         // priority 0: the peer waits Skew_Time (61 ms), not Master_Down_Interval (361 ms)
@@ -349,9 +362,39 @@ class StatusEndpointTest {
         Thread.sleep(1000);
         assertEquals(VrrpState.BACKUP, state(a), "a higher-priority node in maintenance does not preempt");
 
-        assertEquals(2, cli("handover", "VI_9", "--address", at), "an unknown instance is a usage error");
-        assertEquals(0, cli("resume", "--address", at));
+        Map<String, Object> held = firstInstance(get(s, "/status").body());
+        assertEquals(true, held.get("held"), held.toString());
+        assertEquals(1, PromText.parse(get(s, "/metrics").body()).value("floatd_instance_held", "instance", "VI_1"));
+        StringWriter out = new StringWriter();
+        CommandLine cl = FloatdCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        assertEquals(0, cl.execute("status", "--address", at));
+        assertTrue(out.toString().contains("  held: handed over until 'floatd resume VI_1'"), out.toString());
+
+        assertEquals(2, cli("handover", "VI_9", "--control-socket", sock.toString()), "an unknown instance is a usage error");
+        assertEquals(0, cli("resume", "--control-socket", sock.toString()));
         await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
+        assertEquals(false, firstInstance(get(s, "/status").body()).get("held"));
+        assertEquals(0, PromText.parse(get(s, "/metrics").body()).value("floatd_instance_held", "instance", "VI_1"));
+        assertEquals(Map.of(ControlProtocol.Status.OK, 2L, ControlProtocol.Status.UNKNOWN_INSTANCE, 1L,
+                ControlProtocol.Status.DENIED, 0L, ControlProtocol.Status.BAD_REQUEST, 0L), control.counts());
+    }
+
+    /** The old HTTP door is shut: POST /handover changes nothing and says where the door is now. */
+    @Test
+    void postHandoverOverHttpIs405PointingToFloatdHandover() throws Exception {
+        VrrpDaemon a = start(conf(150, A, B), "a");
+        await(() -> state(a) == VrrpState.MASTER);
+        StatusServer s = serve(a);
+        for (String path : List.of("/handover", "/handover?instance=VI_1", "/resume")) {
+            HttpResponse<String> r = send(s, HttpRequest.newBuilder(uri(s, path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(405, r.statusCode(), path);
+            assertEquals("GET, HEAD", r.headers().firstValue("allow").orElse(""));
+            assertTrue(r.body().matches("the status endpoint is read-only: use 'floatd (handover|resume) \\[INSTANCE\\]'.*\n"), r.body());
+        }
+        Thread.sleep(500);
+        assertEquals(VrrpState.MASTER, state(a));
+        assertEquals(false, firstInstance(get(s, "/status").body()).get("held"));
     }
 
     private static int cli(String... args) {
@@ -375,11 +418,13 @@ class StatusEndpointTest {
     /** floatd run binds before its instances start (an address in use stops it first) and serves once they run. */
     @Test
     void boundBeforeServingHoldsThePortAndAnswersOnceServing() throws Exception {
-        StatusServer s = StatusServer.bind(HostPort.parse("127.0.0.1:0"), () -> null, () -> true, null);
+        StatusServer s = StatusServer.bind(HostPort.parse("127.0.0.1:0"), () -> null, () -> true, () -> "",
+                StatusServer.Limits.DEFAULT);
         closing.add(s);
         int port = s.address().getPort();
         IOException taken = assertThrows(IOException.class,
-                () -> StatusServer.bind(HostPort.parse("127.0.0.1:" + port), () -> null, () -> true, null));
+                () -> StatusServer.bind(HostPort.parse("127.0.0.1:" + port), () -> null, () -> true, () -> "",
+                        StatusServer.Limits.DEFAULT));
         assertTrue(taken.getMessage().contains("port already in use"), taken::getMessage);
 
         // a request made between bind and serve waits in the backlog, then gets its answer
@@ -395,7 +440,8 @@ class StatusEndpointTest {
 
     @Test
     void closingABoundServerThatNeverServedFreesThePort() throws Exception {
-        StatusServer s = StatusServer.bind(HostPort.parse("127.0.0.1:0"), () -> null, () -> true, null);
+        StatusServer s = StatusServer.bind(HostPort.parse("127.0.0.1:0"), () -> null, () -> true, () -> "",
+                StatusServer.Limits.DEFAULT);
         int port = s.address().getPort();
         s.close();
         try (StatusServer again = StatusServer.start(HostPort.parse("127.0.0.1:" + port), () -> null, () -> true)) {

@@ -88,7 +88,7 @@ class DrillTest {
             Files.writeString(www.resolve("index.html"), "node: node-" + i + "\n");
             Files.writeString(tmp.resolve("node-" + i + "/floatd.conf"), config(i));
         }
-        String floatd = FloatdProcess.command("run", "-f", "\"$dir/floatd.conf\"").stream()
+        String floatd = FloatdProcess.command("run", "-f", "\"$dir/floatd.conf\"", "--control-socket", "\"$dir/control.sock\"").stream()
                 .map(a -> a.startsWith("\"") ? a : "'" + a + "'").collect(Collectors.joining(" "));
         String script = """
                 #!/bin/bash

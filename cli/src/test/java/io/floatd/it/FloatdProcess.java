@@ -98,6 +98,10 @@ public final class FloatdProcess implements AutoCloseable {
     private void launch(Path conf, java.util.Map<String, String> env, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("run", "-f", conf.toString()));
         args.addAll(List.of(extraArgs));
+        if (!args.contains("--control-socket")) {
+            // a socket of its own: two daemons of a test share the host's file system (and /run/floatd)
+            args.addAll(List.of("--control-socket", controlSocket().toString()));
+        }
         // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
         List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
@@ -107,6 +111,11 @@ public final class FloatdProcess implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** This daemon's control socket (unless the test chose another with --control-socket). */
+    public Path controlSocket() {
+        return dir.resolve("control.sock");
     }
 
     public long pid() {

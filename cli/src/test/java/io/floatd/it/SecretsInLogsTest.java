@@ -152,7 +152,8 @@ class SecretsInLogsTest {
     @Test
     void aRefusedTokenAtStartIsReportedWithoutTheToken() throws Exception {
         Path conf = config(0, 100, PASS0, "/deny");
-        Netns.Result run = run(lan.host(0), "run", "-f", conf.toString(), "--status-address", "off", "--debug");
+        Netns.Result run = run(lan.host(0), "run", "-f", conf.toString(), "--status-address", "off", "--control-socket", "off",
+                "--debug");
         assertEquals(3, run.exitCode(), run.output());
         assertTrue(run.output().contains("the API token was refused"), tail(run.output()));
         assertNoSecret("floatd run refusing to start (--debug)", run.output());
@@ -303,7 +304,9 @@ class SecretsInLogsTest {
     }
 
     private void start(int node, Path conf, Path log, String... extra) {
-        List<String> args = new ArrayList<>(List.of("run", "-f", conf.toString(), "--status-address", "off"));
+        // a control socket of its own, beside its log (two daemons share the host's /run/floatd)
+        List<String> args = new ArrayList<>(List.of("run", "-f", conf.toString(), "--status-address", "off",
+                "--control-socket", log.resolveSibling("control-" + node + ".sock").toString()));
         args.addAll(List.of(extra));
         List<String> cmd = new ArrayList<>(env());
         cmd.addAll(FloatdProcess.command(args.toArray(String[]::new)));

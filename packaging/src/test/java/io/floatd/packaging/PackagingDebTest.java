@@ -159,6 +159,7 @@ class PackagingDebTest {
         assertEquals("strict", keys.get("ProtectSystem"));
         assertEquals("/run/floatd", keys.get("ReadWritePaths"));
         assertEquals("floatd", keys.get("RuntimeDirectory"));
+        assertEquals("0700", keys.get("RuntimeDirectoryMode"), "the control socket's directory: root only");
         assertEquals("no", keys.get("MemoryDenyWriteExecute"), "the JIT needs W+X memory");
         assertEquals(Set.of("AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET", "AF_UNIX"),
                 Set.of(keys.get("RestrictAddressFamilies").split(" ")));

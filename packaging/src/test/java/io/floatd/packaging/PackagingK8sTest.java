@@ -64,6 +64,12 @@ class PackagingK8sTest {
         List<Map<String, Object>> volumes = (List<Map<String, Object>>) pod.get("volumes");
         assertTrue(volumes.stream().anyMatch(v -> v.get("configMap") instanceof Map<?, ?> c && configMap.equals(c.get("name"))),
                 volumes::toString);
+        // the root file system is read-only: floatd creates /run/floatd (its control socket) on an emptyDir
+        assertEquals(Boolean.TRUE, map(container, "securityContext").get("readOnlyRootFilesystem"));
+        List<Map<String, Object>> mounts = (List<Map<String, Object>>) container.get("volumeMounts");
+        String run = mounts.stream().filter(m -> "/run".equals(m.get("mountPath"))).map(m -> (String) m.get("name")).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume on /run: " + mounts));
+        assertTrue(volumes.stream().anyMatch(v -> run.equals(v.get("name")) && v.containsKey("emptyDir")), volumes::toString);
     }
 
     @Test

@@ -98,6 +98,7 @@ public final class InstanceRunner {
 
     private void handle(VrrpEvent event, long now) {
         Step step = machine.next(state, event, now);
+        boolean wasHeld = state.maintenance();
         state = step.state();
         for (VrrpAction action : step.actions()) {
             switch (action) {
@@ -107,6 +108,21 @@ public final class InstanceRunner {
                 }
                 case VrrpAction.StateChanged change -> changed(change, now);
                 case VrrpAction.OtherMasterHeard heard -> otherMaster(heard);
+            }
+        }
+        if (state.maintenance() != wasHeld) {
+            heldChanged(state.maintenance());
+        }
+    }
+
+    private void heldChanged(boolean held) {
+        LOG.log(Level.INFO, held ? "VRRP_Instance({0}) held: handed over, staying Backup until floatd resume"
+                : "VRRP_Instance({0}) resumed: taking part in the election again", name());
+        for (TransitionListener l : listeners) {
+            try {
+                l.onHeldChanged(name(), held);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
             }
         }
     }

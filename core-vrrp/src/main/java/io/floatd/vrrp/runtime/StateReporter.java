@@ -26,8 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Tells the outside world each instance's state: keepalived's {@code notify_fifo} lines, floatd's global
  * {@code state_file} (one line per instance: {@code VI_1 MASTER 150 2025-01-01T10:00:00.123Z}, the time it
- * entered that state) and per-instance {@code state_file} (just the state word, as notify scripts write
+ * entered that state) and per-instance {@code state_file} (the state word on its first line, as notify scripts write
  * {@code /var/run/keepalived.state} today).
+ *
+ * <p>An instance handed over ({@code floatd handover}, until {@code floatd resume}) is <em>held</em>: its line in the
+ * global file gains a fifth field {@code held}, and its own file a second line {@code held}. Both are absent otherwise,
+ * so a file is byte for byte what it was before handovers existed, and a reader of the first line or the first four
+ * fields sees the keepalived-style state either way.
  *
  * <p>{@link #onTransition} only queues: FIFOs and files are written by this reporter's own thread, files
  * atomically and never through a link ({@link AtomicFile}), so a reader sees the old content or the new, never a
@@ -41,11 +46,11 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     /** State files are for anyone to read: monitoring often runs as another user. */
     static final int STATE_FILE_MODE = 0644;
 
-    private record Entry(VrrpState state, int priority, Instant since) {
+    private record Entry(VrrpState state, int priority, Instant since, boolean held) {
     }
 
     /** An instance's state when a reload makes a new reporter, so the files say what is true at once. */
-    public record Current(VrrpState state, int priority, Instant since) {
+    public record Current(VrrpState state, int priority, Instant since, boolean held) {
     }
 
     private final List<NotifyFifo> fifos = new ArrayList<>();
@@ -66,7 +71,8 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         Instant now = Instant.now();
         for (InstanceConfig ic : config.instances()) {
             Current c = current.get(ic.name());
-            table.put(ic.name(), c == null ? new Entry(VrrpState.INIT, ic.priority(), now) : new Entry(c.state(), c.priority(), c.since()));
+            table.put(ic.name(), c == null ? new Entry(VrrpState.INIT, ic.priority(), now, false)
+                    : new Entry(c.state(), c.priority(), c.since(), c.held()));
             if (ic.stateFile() != null) {
                 instanceFiles.put(ic.name(), ic.stateFile());
             }
@@ -74,7 +80,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         writer.execute(() -> {
             config.global().notifyFifos().forEach(p -> fifos.add(new NotifyFifo(p)));
             writeGlobal();
-            instanceFiles.forEach((name, path) -> writeAtomically(path, table.get(name).state() + "\n"));
+            instanceFiles.keySet().forEach(this::writeOwn);
         });
     }
 
@@ -96,6 +102,23 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     @Override
     public void onTransition(Transition t) {
         Instant since = Instant.now();
+        enqueue(() -> report(t, since));
+    }
+
+    @Override
+    public void onHeldChanged(String instance, boolean held) {
+        enqueue(() -> {
+            Entry e = table.get(instance);
+            if (e == null || e.held() == held) {
+                return;
+            }
+            table.put(instance, new Entry(e.state(), e.priority(), e.since(), held));
+            writeGlobal();
+            writeOwn(instance);
+        });
+    }
+
+    private void enqueue(Runnable work) {
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
             overflow.incrementAndGet();
@@ -104,7 +127,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         try {
             writer.execute(() -> {
                 queued.decrementAndGet();
-                report(t, since);
+                work.run();
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             queued.decrementAndGet(); // closed
@@ -124,11 +147,17 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
             String line = NotifyFifo.line(t.instance(), fifoState, t.priority());
             fifos.forEach(f -> f.write(line));
         }
-        table.put(t.instance(), new Entry(t.to(), t.priority(), since));
+        Entry before = table.get(t.instance());
+        table.put(t.instance(), new Entry(t.to(), t.priority(), since, before != null && before.held()));
         writeGlobal();
-        Path own = instanceFiles.get(t.instance());
-        if (own != null) {
-            writeAtomically(own, t.to() + "\n");
+        writeOwn(t.instance());
+    }
+
+    private void writeOwn(String instance) {
+        Path own = instanceFiles.get(instance);
+        Entry e = table.get(instance);
+        if (own != null && e != null) {
+            writeAtomically(own, e.state() + "\n" + (e.held() ? "held\n" : ""));
         }
     }
 
@@ -138,7 +167,7 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         }
         var text = new StringBuilder();
         table.forEach((name, e) -> text.append(name).append(' ').append(e.state()).append(' ').append(e.priority())
-                .append(' ').append(e.since()).append('\n'));
+                .append(' ').append(e.since()).append(e.held() ? " held" : "").append('\n'));
         writeAtomically(stateFile, text.toString());
     }
 

@@ -14,4 +14,11 @@ public interface TransitionListener {
      */
     default void onOtherMasterHeard(String instance, java.net.InetAddress source, int priority) {
     }
+
+    /**
+     * The instance was handed over ({@code floatd handover}: {@code held}, it stays Backup) or resumed. A Master's
+     * handover also makes a transition to BACKUP, published before this.
+     */
+    default void onHeldChanged(String instance, boolean held) {
+    }
 }

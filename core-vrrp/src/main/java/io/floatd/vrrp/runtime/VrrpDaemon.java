@@ -660,7 +660,7 @@ public final class VrrpDaemon implements AutoCloseable {
             for (Instance i : instances) {
                 InstanceRunner r = i.runner();
                 now.put(i.config().name(), new StateReporter.Current(r.state().state(), r.state().effectivePriority(),
-                        wall.minusNanos(Math.max(0, nanos - r.enteredStateAt()))));
+                        wall.minusNanos(Math.max(0, nanos - r.enteredStateAt())), r.state().maintenance()));
             }
             StateReporter old = reporter;
             reporter = StateReporter.create(next, now);

@@ -78,6 +78,9 @@ public final class PrometheusText {
         out.perInstance(is, "floatd_instance_running", "gauge",
                 "1 when the instance runs; 0 while it cannot start (FAULT, retried; /healthz answers 503).",
                 i -> i.running() ? 1.0 : 0.0);
+        out.perInstance(is, "floatd_instance_held", "gauge",
+                "1 while the instance is handed over (floatd handover): it stays Backup until floatd resume.",
+                i -> i.held() ? 1.0 : 0.0);
         out.perInstance(is, "floatd_state_since_seconds", "gauge", "Seconds since the instance entered its current state.",
                 i -> i.sinceSeconds());
         out.perInstance(is, "floatd_effective_priority", "gauge", "Priority in use (configured, moved by tracking weights).",
@@ -164,6 +167,19 @@ public final class PrometheusText {
                 i -> "self".equals(i.floatingIp().holder()) ? 1.0 : 0.0);
         out.perInstance(withIp, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",
                 i -> i.floatingIp().lastTakeoverSeconds());
+        return out.sb.toString();
+    }
+
+    /**
+     * One family from outside the snapshot (the status endpoint's and the control socket's own counters), in the same
+     * shape: HELP, TYPE, then one sample per label value, in the map's order ({@code labelName} null: no label, the
+     * values' keys are ignored).
+     */
+    public static String family(String name, String type, String help, String labelName, Map<String, ? extends Number> byLabel) {
+        Out out = new Out();
+        List<Sample> samples = new ArrayList<>();
+        byLabel.forEach((value, n) -> samples.add(new Sample(labelName == null ? "" : label(labelName, value), n.doubleValue())));
+        out.family(name, type, help, samples);
         return out.sb.toString();
     }
 

@@ -38,6 +38,7 @@ public final class StatusJson {
                 .field("name", i.name())
                 .field("state", i.state().name())
                 .field("running", i.running())
+                .field("held", i.held())
                 .field("since", i.since().toString())
                 .field("since_seconds", i.sinceSeconds());
         w.name("priority").beginObject()

@@ -38,7 +38,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
 
     /**
      * One instance. Null fields mean "not known" (no advert heard yet, no provider, no takeover yet).
-     * {@code notifySkipped}: transitions whose notify scripts never started, superseded by a newer one.
+     * {@code notifySkipped}: transitions whose notify scripts never started, superseded by a newer one. {@code held}:
+     * handed over by an operator ({@code floatd handover}), staying Backup until {@code floatd resume}.
      */
     public record InstanceStatus(
             String name,
@@ -58,7 +59,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             List<TrackStatus> tracked,
             String faultReason,
             long notifySkipped,
-            boolean running) {
+            boolean running,
+            boolean held) {
     }
 
     /**
@@ -136,7 +138,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 scripts(tracking, inputs, ic), floatingIp(i.takeover()),
                 r.advertsSent(), r.advertsReceived(), r.transitions(), tracked(inputs),
                 notStarted.orElse(bound == null ? null : bound.faultReason().orElse(null)),
-                daemon.notifyDispatcher().skipped(ic.name()), notStarted.isEmpty());
+                daemon.notifyDispatcher().skipped(ic.name()), notStarted.isEmpty(), s.maintenance());
     }
 
     private static List<ScriptStatus> scripts(Tracking tracking, List<InstanceTracking.InputState> inputs, InstanceConfig ic) {

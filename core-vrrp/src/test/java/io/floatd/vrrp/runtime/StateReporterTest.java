@@ -156,6 +156,33 @@ class StateReporterTest {
         }
     }
 
+    /** Held adds a fifth field to the global line and a second line to the instance's file; resume takes both away. */
+    @Test
+    void aHeldInstanceShowsInBothStateFilesAfterTheKeepalivedFields() throws Exception {
+        Path global = dir.resolve("floatd.state");
+        Path own = dir.resolve("keepalived.state");
+        try (StateReporter r = StateReporter.create(config("state_file " + global, "state_file " + own))) {
+            r.onTransition(t("VI_1", VrrpState.INIT, VrrpState.MASTER, 150));
+            r.onTransition(t("VI_1", VrrpState.MASTER, VrrpState.BACKUP, 150));
+            r.onHeldChanged("VI_1", true);
+            assertTrue(r.sync());
+            assertEquals("BACKUP\nheld\n", Files.readString(own));
+            assertEquals("BACKUP", Files.readAllLines(own).getFirst(), "the first line is keepalived's word");
+            List<String> lines = Files.readAllLines(global);
+            assertTrue(lines.get(0).matches("VI_1 BACKUP 150 \\S+Z held"), lines.toString());
+            assertTrue(lines.get(1).matches("VI_2 INIT 100 \\S+Z"), lines.toString());
+
+            r.onTransition(t("VI_1", VrrpState.BACKUP, VrrpState.FAULT, 150));
+            assertTrue(r.sync());
+            assertEquals("FAULT\nheld\n", Files.readString(own), "held survives transitions until resumed");
+
+            r.onHeldChanged("VI_1", false);
+            assertTrue(r.sync());
+            assertEquals("FAULT\n", Files.readString(own));
+            assertTrue(Files.readAllLines(global).get(0).matches("VI_1 FAULT 150 \\S+Z"), Files.readAllLines(global).toString());
+        }
+    }
+
     @Test
     void aConcurrentReaderNeverSeesAPartialFile() throws Exception {
         Path global = dir.resolve("floatd.state");

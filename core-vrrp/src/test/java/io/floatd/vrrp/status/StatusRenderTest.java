@@ -36,12 +36,12 @@ class StatusRenderTest {
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
                 List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
-                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98, true);
+                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98, true, false);
         InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.FAULT, NOW.minusSeconds(3), 3, 90, 100,
                 "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1,
                 List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, false, 0, 0, "track interface eth1 is down"),
                         new TrackStatus(TrackStatus.Kind.FILE, "/run/weight", -5, false, true, 2, -10, null)),
-                "track interface eth1 is down", 0, true);
+                "track interface eth1 is down", 0, true, true);
         return new StatusSnapshot("0.1.0", NOW, true, List.of(master, backup), drops);
     }
 
@@ -59,6 +59,7 @@ class StatusRenderTest {
         Map<String, Object> vi1 = (Map<String, Object>) instances.get(0);
         assertEquals("VI_1", vi1.get("name"));
         assertEquals("MASTER", vi1.get("state"));
+        assertEquals(false, vi1.get("held"));
         assertEquals("2026-11-22T05:29:47.700Z", vi1.get("since"));
         assertEquals(12.3, vi1.get("since_seconds"));
         assertEquals(Map.of("effective", 150L, "configured", 150L), vi1.get("priority"));
@@ -85,6 +86,7 @@ class StatusRenderTest {
                 vi1.get("counters"));
 
         Map<String, Object> vi2 = (Map<String, Object>) instances.get(1);
+        assertEquals(true, vi2.get("held"), "handed over: held");
         assertEquals(85.0, vi2.get("last_advert_ms_ago"));
         assertEquals(200L, ((Map<String, Object>) vi2.get("master")).get("priority"));
         assertNull(vi2.get("floating_ip"));
@@ -134,6 +136,8 @@ class StatusRenderTest {
         assertTrue(p.find("floatd_provider_calls_total", "instance", "VI_2").isEmpty(), "no provider, no sample");
         assertEquals(0.8125, p.value("floatd_takeover_duration_seconds", "instance", "VI_1"), 1e-9);
         assertEquals(90, p.value("floatd_effective_priority", "instance", "VI_2"));
+        assertEquals(0, p.value("floatd_instance_held", "instance", "VI_1"));
+        assertEquals(1, p.value("floatd_instance_held", "instance", "VI_2"));
         assertEquals(1, p.value("floatd_track_interface_up", "instance", "VI_1", "interface", "eth1"));
         assertEquals(0, p.value("floatd_track_interface_up", "instance", "VI_2", "interface", "eth1"));
         assertEquals(2, p.value("floatd_track_file_value", "instance", "VI_2", "file", "/run/weight"));

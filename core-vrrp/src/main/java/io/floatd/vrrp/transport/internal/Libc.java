@@ -86,6 +86,16 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
 
+    // the control socket (io.floatd.vrrp.control) and the file-descriptor budget
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SO_PEERCRED = 17;
+    public static final int SO_PEERGROUPS = 59;
+    public static final int RLIMIT_NOFILE = 7;
+    public static final int ERANGE = 34;
+    public static final int ENOPROTOOPT = 92;
+    public static final int ECONNREFUSED = 111;
+
     public static final long SIOCGIFHWADDR = 0x8927;
     public static final long SIOCGIFINDEX = 0x8933;
 
@@ -141,6 +151,13 @@ public final class Libc {
     private static final MethodHandle PIPE2 = errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle MKFIFO = errnoCall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle LISTEN = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 =
+            errnoCall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT =
+            errnoCall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETRLIMIT = errnoCall("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SETRLIMIT = errnoCall("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle STRERROR =
             LINKER.downcallHandle(LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -377,6 +394,71 @@ public final class Libc {
         MemorySegment c = capture();
         try {
             checked((int) SETNS.invokeExact(c, fd, nstype), c, what);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void listen(int fd, int backlog, String what) throws NativeException {
+        MemorySegment c = capture();
+        try {
+            checked((int) LISTEN.invokeExact(c, fd, backlog), c, what);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** {@code accept4(fd, NULL, NULL, flags)}: the connected socket's descriptor; the peer's address is not asked for. */
+    public static int accept4(int fd, int flags, String what) throws NativeException {
+        MemorySegment c = capture();
+        try {
+            return checked((int) ACCEPT4.invokeExact(c, fd, MemorySegment.NULL, MemorySegment.NULL, flags), c, what);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** {@code getsockopt} into {@code value}; returns the length the kernel wrote (or needs, for a short buffer). */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, String what) throws NativeException {
+        MemorySegment c = capture();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment len = a.allocateFrom(JAVA_INT, (int) value.byteSize());
+            checked((int) GETSOCKOPT.invokeExact(c, fd, level, name, value, len), c, what);
+            return len.get(JAVA_INT, 0);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    /** {@code getrlimit(resource)}: {soft, hard} ({@code RLIM_INFINITY} is -1). */
+    public static long[] getrlimit(int resource) throws NativeException {
+        MemorySegment c = capture();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment rl = a.allocate(16, 8);
+            checked((int) GETRLIMIT.invokeExact(c, resource, rl), c, "getrlimit");
+            return new long[] {rl.get(JAVA_LONG, 0), rl.get(JAVA_LONG, 8)};
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+    }
+
+    public static void setrlimit(int resource, long soft, long hard) throws NativeException {
+        MemorySegment c = capture();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment rl = a.allocate(16, 8);
+            rl.set(JAVA_LONG, 0, soft);
+            rl.set(JAVA_LONG, 8, hard);
+            checked((int) SETRLIMIT.invokeExact(c, resource, rl), c, "setrlimit");
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
