@@ -88,6 +88,9 @@ public final class TakeoverMachine {
     }
 
     private void transition(W w, TakeoverEvent.Transition t, long now, List<TakeoverAction> out) {
+        // the clean-up of what an earlier run left is owed until it has run: a start-up that goes INIT -> BACKUP ->
+        // FAULT at once (tracking fails at start) must still remove a VIP the crashed run left (simulation seed 72)
+        boolean clearOwed = w.task == Task.CLEAR;
         w.epoch++;
         w.role = t.to();
         if (w.inflight != null && w.inflight.kind().writes()) {
@@ -129,7 +132,7 @@ public final class TakeoverMachine {
                     w.task = Task.HAND_OVER;
                     w.handOverTo = t.master();
                     w.deadline = now + p.policy().deadline().toNanos();
-                } else if (t.from() == VrrpState.INIT && !p.dryRun()) {
+                } else if ((t.from() == VrrpState.INIT || clearOwed) && !p.dryRun()) {
                     w.task = Task.CLEAR;
                 } else {
                     standby(w, now);
@@ -138,6 +141,8 @@ public final class TakeoverMachine {
             case FAULT -> {
                 if (leftMaster && p.releaseOnLeave()) {
                     release(w, now);
+                } else if (clearOwed) {
+                    w.task = Task.CLEAR;
                 } else {
                     standby(w, now);
                 }
@@ -145,6 +150,8 @@ public final class TakeoverMachine {
             case STOP -> {
                 if (leftMaster && p.releaseOnLeave()) {
                     release(w, now);
+                } else if (clearOwed) {
+                    w.task = Task.CLEAR;
                 } else {
                     w.task = Task.NONE;
                 }
@@ -410,7 +417,7 @@ public final class TakeoverMachine {
             }
             default -> { }
         }
-        standby(w, now);
+        afterRelease(w, now); // STOP: nothing more to do
     }
 
     /**
