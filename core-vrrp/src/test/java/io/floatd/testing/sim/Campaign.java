@@ -90,7 +90,10 @@ public final class Campaign {
             SimOptions o = SimOptions.defaults();
             o = new SimOptions(o.clouds(), o.nodeCounts(), o.faults(), o.unrecognisedShare(), lines, false, o.sabotage());
             try {
-                SimResult r = new Simulation(seed, o).run();
+                Simulation sim = new Simulation(seed, o);
+                SimResult r = sim.run();
+                System.out.println(ScenarioGenerator.describe(sim.scenario()));
+                System.out.println(String.join("\n", sim.trace().last(lines)));
                 System.out.println("OK " + r);
             } catch (SimulationFailure f) {
                 System.out.println(f.getMessage());

@@ -186,7 +186,7 @@ public final class ScenarioGenerator {
             return;
         }
         ev.add(new Scenario.At(at, new Scenario.Cut(from, to)));
-        ev.add(new Scenario.At(Math.min(faulty, healAt), new Scenario.Heal(from, to)));
+        ev.add(new Scenario.At(Math.min(faulty, Math.max(healAt, at + MS)), new Scenario.Heal(from, to)));
     }
 
     /** A crashed or stopped node comes back; one whose return falls past the faulty period may stay down (clouds). */
