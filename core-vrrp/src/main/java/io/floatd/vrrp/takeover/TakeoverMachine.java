@@ -166,7 +166,15 @@ public final class TakeoverMachine {
      * one). At most once per re-check interval, so a one-way partition does not hammer the API.
      */
     private void otherMaster(W w, TakeoverEvent.OtherMasterHeard h, long now, List<TakeoverAction> out) {
-        if (w.role != VrrpState.MASTER || w.task != Task.HOLD) {
+        if (w.role != VrrpState.MASTER) {
+            return;
+        }
+        // the other Master is heard again, so the split is over (at least this way round): the take-back that follows
+        // is the heal's, not one more round between Masters that cannot hear each other, and is not damped. Else a
+        // Master damped during the split left the IP on the lower node, once that one stepped down, for up to
+        // MAX_DAMPING_INTERVALS re-checks (simulation seeds 2031, 2580)
+        w.retakes = 0;
+        if (w.task != Task.HOLD) {
             return; // a takeover still running reads and writes anyway
         }
         if (w.otherMasterCheckAt != NEVER && now - w.otherMasterCheckAt < recheck()) {

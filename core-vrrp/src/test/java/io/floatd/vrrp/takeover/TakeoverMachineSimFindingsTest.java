@@ -33,6 +33,26 @@ class TakeoverMachineSimFindingsTest {
         return new TakeoverMachine(new TakeoverParams("VI_1", POLICY, true, true, false, false));
     }
 
+    /** An EC2 or DigitalOcean IP: stays on leaving MASTER, read before acquiring, hand-over. */
+    private static TakeoverMachine cloud() {
+        return new TakeoverMachine(new TakeoverParams("VI_1", POLICY, false, false, true, false));
+    }
+
+    private static final long RECHECK = POLICY.recheckInterval().toNanos();
+    private static final java.net.InetAddress LOWER = address(2);
+
+    private static java.net.InetAddress address(int last) {
+        try {
+            return java.net.InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) last});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static TakeoverState.OpKind inflightKind(Run r) {
+        return r.s.inflight() == null ? null : r.s.inflight().kind();
+    }
+
     /** Steps the machine and keeps every action. */
     private static final class Run {
         final TakeoverMachine m;
@@ -49,6 +69,21 @@ class TakeoverMachineSimFindingsTest {
             s = st.state();
             actions.addAll(st.actions());
             return st.actions();
+        }
+
+        /** Answers the call in flight. */
+        List<TakeoverAction> answer(TakeoverEvent.Outcome o, long now) {
+            return step(new OpEnded(s.inflight().id(), o), now);
+        }
+
+        /** A cloud node that became Master at {@code now} and holds the IP, confirmed. */
+        Run masterHolding(long now) {
+            step(new Transition(VrrpState.INIT, VrrpState.BACKUP, null), now);
+            answer(new TakeoverEvent.Done(false), now); // clear-stale
+            step(new Transition(VrrpState.BACKUP, VrrpState.MASTER, null), now);
+            answer(new HolderRead(Holder.nobody()), now);
+            answer(new TakeoverEvent.Done(true), now); // acquired: HOLD
+            return this;
         }
 
         <T extends TakeoverAction> List<T> calls(Class<T> type) {
@@ -82,5 +117,49 @@ class TakeoverMachineSimFindingsTest {
         r.step(new OpEnded(clear, new TakeoverEvent.Done(true)), T0 + 2 * MS);
         assertTrue(r.s.quiescent(), "after the clear the stopping daemon may exit: " + r.s);
         assertEquals(TakeoverState.Task.NONE, r.s.task());
+    }
+
+    /**
+     * Simulation seeds 2031 and 2580 (unrecognised peers): a Master that took the IP back during a split, damped,
+     * heard the lower Master again when the split healed; that one stepped down with the IP and could not hand it
+     * over. The Master's next re-check found it there and waited out the damping, up to 32 re-checks, with the IP on a
+     * Backup. Hearing the lower Master ends the damping.
+     */
+    @Test
+    void hearingTheLowerMasterAgainEndsTheDampingOfTakeBacks() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        long t = T0 + RECHECK;
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.other("i-01")), t); // the other side took it: take-back 1, at once
+        assertEquals(TakeoverState.OpKind.ACQUIRE, inflightKind(r), r.actions.toString());
+        r.answer(new TakeoverEvent.Done(true), t);
+        t += RECHECK;
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.other("i-01")), t); // and again: now damped
+        assertTrue(r.s.inflight() == null && r.s.task() == TakeoverState.Task.HOLD, "damped: " + r.s);
+        // the split heals: the lower Master's advert arrives; it reads at once and finds the IP still on the other
+        t += 10 * MS;
+        r.step(new TakeoverEvent.OtherMasterHeard(LOWER, 100), t);
+        r.answer(new HolderRead(Holder.other("i-01")), t);
+        assertEquals(TakeoverState.OpKind.ACQUIRE, inflightKind(r), "the heal's take-back is not damped: " + r.s);
+    }
+
+    /** The same when the lower Master's advert comes within a re-check interval of the last one (no read then). */
+    @Test
+    void aLowerMasterHeardWithinTheReadLimitStillEndsTheDamping() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        long t = T0 + RECHECK;
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.other("i-01")), t); // take-back 1
+        r.answer(new TakeoverEvent.Done(true), t);
+        r.step(new TakeoverEvent.OtherMasterHeard(LOWER, 100), t + 50 * MS); // reads out of turn: still here
+        r.answer(new HolderRead(Holder.self("i-00")), t + 50 * MS);
+        // the lower Master is heard again, too soon for another read; then it steps down holding the IP
+        r.step(new TakeoverEvent.OtherMasterHeard(LOWER, 100), t + 100 * MS);
+        assertTrue(r.s.inflight() == null, "at most one out-of-turn read per re-check interval");
+        long next = r.s.wakeAt();
+        r.step(new TakeoverEvent.Tick(), next);
+        r.answer(new HolderRead(Holder.other("i-01")), next);
+        assertEquals(TakeoverState.OpKind.ACQUIRE, inflightKind(r), "not damped: " + r.s);
     }
 }
