@@ -162,4 +162,139 @@ class TakeoverMachineSimFindingsTest {
         r.answer(new HolderRead(Holder.other("i-01")), next);
         assertEquals(TakeoverState.OpKind.ACQUIRE, inflightKind(r), "not damped: " + r.s);
     }
+
+    private static final long DEADLINE = POLICY.deadline().toNanos();
+    private static final long WARM = POLICY.warmInterval().toNanos();
+    private static final java.net.InetAddress HIGHER = address(1);
+
+    /**
+     * Simulation seeds 163, 46 and 8 (clouds, {@code release yes}): a node left MASTER while its acquire was in flight;
+     * the machine cancelled it and released at once, the release found nothing to remove, and the acquire, already
+     * sent, landed after it. A write in flight is not cut short when the next task writes: the release waits for it.
+     */
+    @Test
+    void aWriteInFlightIsNotCancelledWhenTheNextTaskWritesToo() {
+        TakeoverMachine m = new TakeoverMachine(new TakeoverParams("VI_1", POLICY, true, false, true, false));
+        Run r = new Run(m);
+        r.step(new Transition(VrrpState.INIT, VrrpState.BACKUP, null), T0);
+        r.answer(new TakeoverEvent.Done(false), T0);
+        r.step(new Transition(VrrpState.BACKUP, VrrpState.MASTER, null), T0);
+        r.answer(new HolderRead(Holder.peer("i-01")), T0); // acquire sent
+        long acquire = r.s.inflight().id();
+        List<TakeoverAction> out = r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
+        assertTrue(out.stream().noneMatch(a -> a instanceof TakeoverAction.Cancel), "not cancelled: " + out);
+        assertTrue(out.stream().noneMatch(a -> a instanceof TakeoverAction.Release), "the release waits: " + out);
+        List<TakeoverAction> after = r.step(new OpEnded(acquire, new TakeoverEvent.Done(true)), T0 + 2 * MS);
+        assertTrue(after.stream().anyMatch(a -> a instanceof TakeoverAction.Release), "then releases: " + after);
+    }
+
+    /** A transition whose next task writes nothing still cancels the write (the node stops, no release). */
+    @Test
+    void aWriteInFlightIsCancelledWhenNothingFollowsIt() {
+        Run r = new Run(cloud());
+        r.step(new Transition(VrrpState.INIT, VrrpState.BACKUP, null), T0);
+        r.answer(new TakeoverEvent.Done(false), T0);
+        r.step(new Transition(VrrpState.BACKUP, VrrpState.MASTER, null), T0);
+        r.answer(new HolderRead(Holder.peer("i-01")), T0);
+        List<TakeoverAction> out = r.step(new Transition(VrrpState.MASTER, VrrpState.STOP, null), T0 + MS);
+        assertTrue(out.stream().anyMatch(a -> a instanceof TakeoverAction.Cancel), out.toString());
+    }
+
+    /**
+     * Simulation seeds 15610 and 38007 (DigitalOcean): a peer that stepped down to this Master held the IP for a few
+     * seconds on its way here (its acquire landed, its hand-over not yet); the Master's re-check found it there and
+     * yielded at once, went quiet, and the two traded the IP with the network healthy. The yield waits a hand-over's
+     * deadline.
+     */
+    @Test
+    void aMasterYieldsToAPeerOnlyWhenTheIpStaysThereLongerThanAHandOver() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        long t = T0 + RECHECK;
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.peer("i-01")), t);
+        assertTrue(r.calls(TakeoverAction.YieldToPeer.class).isEmpty(), "not at the first sighting");
+        t += RECHECK;
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.self("i-00")), t); // the hand-over landed: nothing happened
+        assertTrue(r.calls(TakeoverAction.YieldToPeer.class).isEmpty());
+        // a split brain: the peer keeps it past the deadline
+        t += RECHECK;
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.peer("i-01")), t);
+        long first = t;
+        while (t - first < DEADLINE) {
+            t += RECHECK;
+            r.step(new TakeoverEvent.Tick(), t);
+            r.answer(new HolderRead(Holder.peer("i-01")), t);
+        }
+        assertEquals(1, r.calls(TakeoverAction.YieldToPeer.class).size(), "yields once the deadline passed");
+        assertTrue(r.calls(TakeoverAction.Acquire.class).size() == 1, "and never took it back meanwhile");
+    }
+
+    /**
+     * Simulation seeds 5455 and 8220: a peer took the IP during a split and was killed; the node that had yielded to
+     * it waited for its adverts for good (the IP stays with a dead node). The yield ends after the longest damping.
+     */
+    @Test
+    void aYieldEndsAfterTheLongestDampingWhenTheHolderIsNeverHeardAgain() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        r.s = yieldedState(r, T0 + RECHECK);
+        long t = T0 + RECHECK;
+        long limit = RECHECK * TakeoverMachine.MAX_DAMPING_INTERVALS;
+        while (r.calls(TakeoverAction.Reclaim.class).isEmpty() && t < T0 + 2 * limit) {
+            t = r.s.wakeAt();
+            r.step(new TakeoverEvent.Tick(), t);
+            r.answer(new HolderRead(Holder.peer("i-01")), t);
+        }
+        assertEquals(1, r.calls(TakeoverAction.Reclaim.class).size());
+        assertTrue(t - (T0 + RECHECK) >= limit, "not before the limit: " + (t - T0 - RECHECK) / 1e9 + " s");
+    }
+
+    /** Drives a Master into the yield (the IP on a peer past the deadline) and through its MASTER -> BACKUP. */
+    private static TakeoverState yieldedState(Run r, long t) {
+        r.step(new TakeoverEvent.Tick(), t);
+        r.answer(new HolderRead(Holder.peer("i-01")), t);
+        long at = t;
+        while (r.calls(TakeoverAction.YieldToPeer.class).isEmpty()) {
+            at = r.s.wakeAt();
+            r.step(new TakeoverEvent.Tick(), at);
+            r.answer(new HolderRead(Holder.peer("i-01")), at);
+        }
+        r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, null), at);
+        assertEquals(TakeoverState.Task.WATCH, r.s.task());
+        return r.s;
+    }
+
+    /**
+     * Simulation seeds 735 and 21905 (DigitalOcean): a node stepped down while its assign action ran; the hand-over's
+     * read showed the old holder (a GET shows it until the action completes), so it stood down, and the action then
+     * put the IP on this Backup. A warm read in the step-down's epoch that finds the IP here hands it over again.
+     */
+    @Test
+    void aStepDownThatFindsTheIpLandedAfterAllHandsItOverAgain() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
+        r.answer(new HolderRead(Holder.peer("i-00")), T0 + MS); // not here (yet): stands down
+        assertEquals(TakeoverState.Task.STANDBY, r.s.task());
+        long t = r.s.wakeAt();
+        r.step(new TakeoverEvent.Tick(), t);
+        List<TakeoverAction> out = r.answer(new HolderRead(Holder.self("i-01")), t);
+        assertEquals(List.of(HIGHER), out.stream().filter(a -> a instanceof TakeoverAction.HandOver)
+                .map(a -> ((TakeoverAction.HandOver) a).peer()).toList(), out.toString());
+    }
+
+    /**
+     * Simulation seed 10311 (unrecognised peers): the lower node stepped down holding the IP and could not hand it
+     * over; the Master, damped and never hearing it as a Master, left it there for up to 32 re-checks. A hand-over the
+     * provider cannot make (fatal) releases instead, so the Master's next re-check finds it free.
+     */
+    @Test
+    void aHandOverTheProviderCannotMakeReleasesTheIpInstead() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
+        r.answer(new HolderRead(Holder.self("i-01")), T0 + MS);
+        r.answer(new TakeoverEvent.Failed(TakeoverEvent.Failure.FATAL, "no instance known for peer"), T0 + 2 * MS);
+        assertEquals(TakeoverState.Task.RELEASE, r.s.task());
+        assertEquals(TakeoverState.OpKind.RELEASE, inflightKind(r));
+    }
 }
