@@ -22,7 +22,7 @@ public final class Campaign {
     /** The figures of a campaign. */
     public record Result(long firstSeed, long scenarios, long steps, long simulatedNanos, long wallNanos,
             int maxMovesPerMinute, long maxMovesPerMinuteSeed, double worstSettleShare, long worstSettleSeed,
-            long maxSettledAfterNanos, List<SimulationFailure> failures) {
+            long maxSettledAfterNanos, List<SimulationFailure> failures, java.util.Map<String, Long> coverage) {
 
         public String summary() {
             return String.format("scenarios=%d steps=%d simulated_hours=%.1f wall_s=%.1f scenarios_per_s=%.0f "
@@ -48,9 +48,14 @@ public final class Campaign {
         long[] movesSeed = {-1};
         int[] movesMax = {0};
         List<SimulationFailure> failures = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ConcurrentHashMap<String, LongAdder> coverage = new java.util.concurrent.ConcurrentHashMap<>();
         LongStream.range(firstSeed, firstSeed + count).parallel().forEach(seed -> {
+            Scenario sc = ScenarioGenerator.generate(seed, options);
+            for (String c : coverage(sc)) {
+                coverage.computeIfAbsent(c, k -> new LongAdder()).increment();
+            }
             try {
-                SimResult r = new Simulation(seed, options).run();
+                SimResult r = new Simulation(sc, options).run();
                 steps.add(r.steps());
                 simulated.add(r.simulatedNanos());
                 maxSettled.accumulate(r.settledAfter());
@@ -78,7 +83,30 @@ public final class Campaign {
             scenarios.increment();
         });
         return new Result(firstSeed, scenarios.sum(), steps.sum(), simulated.sum(), System.nanoTime() - t0,
-                movesMax[0], movesSeed[0], worst[0], worstSeed[0], maxSettled.get(), List.copyOf(failures));
+                movesMax[0], movesSeed[0], worst[0], worstSeed[0], maxSettled.get(), List.copyOf(failures),
+                new java.util.TreeMap<>(coverage.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        java.util.Map.Entry::getKey, e -> e.getValue().sum()))));
+    }
+
+    /** What a scenario covers: its cloud, its size, whether peers are recognised, and each kind of event in it. */
+    static java.util.Set<String> coverage(Scenario sc) {
+        java.util.Set<String> c = new java.util.TreeSet<>();
+        c.add("cloud " + sc.cloud());
+        c.add("nodes " + sc.nodes());
+        c.add(sc.peersRecognised() ? "peers recognised" : "peers unrecognised");
+        c.add("advert_int " + sc.advertCentis() / 100.0 + " s");
+        for (Scenario.At a : sc.events()) {
+            c.add("event " + a.event().getClass().getSimpleName());
+        }
+        return c;
+    }
+
+    /** The most seen of each figure the invariants keep, one line each (this JVM's runs). */
+    public static String figures() {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(Invariants.FIGURES).forEach((k, v) -> b.append("MAX ").append(k).append(": ")
+                .append(v[0]).append(" (seed ").append(v[1]).append(")\n"));
+        return b.toString();
     }
 
     /** {@code Campaign [scenarios] [first seed]}: prints the figures, and the first failure in full. */
@@ -104,6 +132,7 @@ public final class Campaign {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         Result r = run(seed, count, SimOptions.defaults());
         System.out.println("SIM " + r.summary());
+        System.out.print(figures());
         for (SimulationFailure f : r.failures()) {
             System.out.println("FAIL seed=" + f.seed() + " " + f.invariant());
         }

@@ -163,7 +163,9 @@ final class DigitalOceanShape extends ApiCloud {
         int n = op.node();
         post(op, to, r -> {
             if (r.status() == 422) {
-                get(op, s -> op.finish(s.holder() == to ? new Done(false) : refused(r)));
+                // done only when the IP is the peer's and no action runs (a GET shows the old holder until the
+                // running action completes)
+                get(op, s -> op.finish(s.holder() == to && !s.locked() ? new Done(false) : refused(r)));
             } else if (!r.ok()) {
                 op.finish(failure(r));
             } else {

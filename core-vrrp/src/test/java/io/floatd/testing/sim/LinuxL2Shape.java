@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  */
 final class LinuxL2Shape implements SimCloud {
     private static final long MIN_CALL = 20_000;
-    private static final long MAX_CALL = 800_000;
+    static final long MAX_CALL = 800_000;
 
     private final Simulation sim;
     private final SplittableRandom rng;

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 public final class ScenarioGenerator {
     /** After the settle bound, the run goes on this long (at least) so the settled cluster is watched too. */
     static final long OBSERVE = 10 * S;
+    /** The share of scenarios that are calm: partitions alone, spaced by the settle time. */
+    static final double CALM_SHARE = 0.2;
 
     private ScenarioGenerator() {
     }
@@ -68,38 +70,55 @@ public final class ScenarioGenerator {
             starts.add(between(r, 0, 2000) * MS);
         }
         long faulty = between(r, 10, 90) * S;
+        long settle = Invariants.settleBound(new Scenario(seed, cloud, prios, advert, recognised, release, policy, net,
+                api, initialHolder, starts, 0, 0, List.of()));
 
-        Set<Fault> kinds = EnumSet.noneOf(Fault.class);
-        for (Fault f : o.faults()) {
-            if (r.nextDouble() < 0.5 && !(f == Fault.API && cloud == Cloud.LINUX_L2)) {
-                kinds.add(f);
-            }
-        }
-        if (kinds.isEmpty()) {
-            List<Fault> allowed = o.faults().stream().filter(f -> !(f == Fault.API && cloud == Cloud.LINUX_L2)).toList();
-            if (!allowed.isEmpty()) {
-                kinds.add(allowed.get(r.nextInt(allowed.size())));
-            }
-        }
         List<Scenario.At> ev = new ArrayList<>();
-        if (!kinds.isEmpty()) {
-            List<Fault> list = List.copyOf(kinds);
-            long meanGap = between(r, 1000, 8000) * MS;
-            long t = 0;
-            while (true) {
-                t += (long) (-Math.log(1 - r.nextDouble()) * meanGap);
-                if (t >= faulty) {
-                    break;
+        if (o.faults().contains(Fault.PARTITION) && r.nextDouble() < CALM_SHARE) {
+            // calm: partitions alone, each on a settled cluster and followed by the settle time, so the per-episode
+            // bounds apply to them (a partition on top of other trouble is judged by the per-minute bound only)
+            long t = settle + between(r, 0, 5000) * MS;
+            int count = (int) between(r, 1, 3);
+            for (int i = 0; i < count; i++) {
+                long end = emitPartition(r, t, Long.MAX_VALUE, n, ev);
+                t = end + settle + between(r, 1000, 5000) * MS;
+            }
+            faulty = t - settle;
+        } else {
+            Set<Fault> kinds = EnumSet.noneOf(Fault.class);
+            for (Fault f : o.faults()) {
+                if (r.nextDouble() < 0.5 && !(f == Fault.API && cloud == Cloud.LINUX_L2)) {
+                    kinds.add(f);
                 }
-                emit(r, list.get(r.nextInt(list.size())), t, faulty, n, cloud, ev);
+            }
+            if (kinds.isEmpty()) {
+                List<Fault> allowed = o.faults().stream()
+                        .filter(f -> !(f == Fault.API && cloud == Cloud.LINUX_L2)).toList();
+                if (!allowed.isEmpty()) {
+                    kinds.add(allowed.get(r.nextInt(allowed.size())));
+                }
+            }
+            if (!kinds.isEmpty()) {
+                List<Fault> list = List.copyOf(kinds);
+                long meanGap = between(r, 1000, 8000) * MS;
+                long t = 0;
+                while (true) {
+                    t += (long) (-Math.log(1 - r.nextDouble()) * meanGap);
+                    if (t >= faulty) {
+                        break;
+                    }
+                    emit(r, list.get(r.nextInt(list.size())), t, faulty, n, cloud, ev);
+                }
             }
         }
         // the end of the faulty period: at least one daemon runs (a no-op when it does)
         ev.add(new Scenario.At(faulty, new Scenario.Start(r.nextInt(n))));
 
-        Scenario draft = new Scenario(seed, cloud, prios, advert, recognised, release, policy, net, api,
-                initialHolder, starts, faulty, faulty, ev);
-        long end = faulty + Invariants.settleBound(draft) + Math.max(OBSERVE, 2 * policy.recheckInterval().toNanos());
+        long end = faulty + settle + Math.max(OBSERVE, 2 * policy.recheckInterval().toNanos());
+        if (cloud != Cloud.LINUX_L2) {
+            end += Invariants.holderDownExtra(new Scenario(seed, cloud, prios, advert, recognised, release, policy, net,
+                    api, initialHolder, starts, 0, 0, List.of())); // a node may stay down holding the IP
+        }
         return new Scenario(seed, cloud, prios, advert, recognised, release, policy, net, api, initialHolder, starts,
                 faulty, end, ev);
     }
@@ -109,29 +128,7 @@ public final class ScenarioGenerator {
         int a = r.nextInt(n);
         int b = (a + 1 + r.nextInt(n - 1)) % n;
         switch (kind) {
-            case PARTITION -> {
-                long end = t + duration(r, 300, 6000, 30000);
-                int shape = r.nextInt(n == 3 ? 4 : 3);
-                switch (shape) {
-                    case 0 -> { // both directions at once, each heals on its own
-                        cut(ev, t, a, b, end + between(r, 0, 3000) * MS, faulty);
-                        cut(ev, t, b, a, end + between(r, 0, 3000) * MS, faulty);
-                    }
-                    case 1 -> cut(ev, t, a, b, end, faulty); // one direction only
-                    case 2 -> { // one direction, then the other; heals in either order
-                        cut(ev, t, a, b, end + between(r, 0, 3000) * MS, faulty);
-                        cut(ev, t + between(r, 0, 2000) * MS, b, a, end + between(r, 0, 3000) * MS, faulty);
-                    }
-                    default -> { // isolate a from both others
-                        for (int x = 0; x < n; x++) {
-                            if (x != a) {
-                                cut(ev, t, a, x, end + between(r, 0, 3000) * MS, faulty);
-                                cut(ev, t, x, a, end + between(r, 0, 3000) * MS, faulty);
-                            }
-                        }
-                    }
-                }
-            }
+            case PARTITION -> emitPartition(r, t, faulty, n, ev);
             case LOSS -> {
                 double share = r.nextDouble() < 0.2 ? 1.0 : 0.05 + r.nextDouble() * 0.9;
                 long end = Math.min(faulty, t + duration(r, 1000, 5000, 15000));
@@ -181,12 +178,43 @@ public final class ScenarioGenerator {
         }
     }
 
-    private static void cut(List<Scenario.At> ev, long at, int from, int to, long healAt, long faulty) {
-        if (at >= faulty) {
-            return;
+    /** One partition from {@code t}; returns when its last direction heals. */
+    private static long emitPartition(SplittableRandom r, long t, long faulty, int n, List<Scenario.At> ev) {
+        int a = r.nextInt(n);
+        int b = (a + 1 + r.nextInt(n - 1)) % n;
+        long end = t + duration(r, 300, 6000, 30000);
+        long last = end;
+        switch (r.nextInt(n == 3 ? 4 : 3)) {
+            case 0 -> { // both directions at once, each heals on its own
+                last = Math.max(last, cut(ev, t, a, b, end + between(r, 0, 3000) * MS, faulty));
+                last = Math.max(last, cut(ev, t, b, a, end + between(r, 0, 3000) * MS, faulty));
+            }
+            case 1 -> last = cut(ev, t, a, b, end, faulty); // one direction only
+            case 2 -> { // one direction, then the other; heals in either order
+                last = Math.max(last, cut(ev, t, a, b, end + between(r, 0, 3000) * MS, faulty));
+                last = Math.max(last, cut(ev, t + between(r, 0, 2000) * MS, b, a, end + between(r, 0, 3000) * MS,
+                        faulty));
+            }
+            default -> { // isolate a from both others
+                for (int x = 0; x < n; x++) {
+                    if (x != a) {
+                        last = Math.max(last, cut(ev, t, a, x, end + between(r, 0, 3000) * MS, faulty));
+                        last = Math.max(last, cut(ev, t, x, a, end + between(r, 0, 3000) * MS, faulty));
+                    }
+                }
+            }
         }
+        return last;
+    }
+
+    private static long cut(List<Scenario.At> ev, long at, int from, int to, long healAt, long faulty) {
+        if (at >= faulty) {
+            return at;
+        }
+        long heal = Math.min(faulty, Math.max(healAt, at + MS));
         ev.add(new Scenario.At(at, new Scenario.Cut(from, to)));
-        ev.add(new Scenario.At(Math.min(faulty, Math.max(healAt, at + MS)), new Scenario.Heal(from, to)));
+        ev.add(new Scenario.At(heal, new Scenario.Heal(from, to)));
+        return heal;
     }
 
     /** A crashed or stopped node comes back; one whose return falls past the faulty period may stay down (clouds). */

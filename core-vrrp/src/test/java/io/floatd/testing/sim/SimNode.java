@@ -56,6 +56,8 @@ public final class SimNode {
     // bookkeeping for the invariants (the driver's view, not the machine's)
     /** The Master this node last stepped down to, while the task that followed may still hand over to it. */
     InetAddress steppedDownTo;
+    /** When the VRRP state last changed. */
+    long transitionAt;
     /** The last answer the machine got, if it was a holder read. */
     TakeoverEvent.Outcome lastAnswer;
 
@@ -117,6 +119,7 @@ public final class SimNode {
         incarnation++;
         if (inflight != null) {
             inflight.answered = true; // its script stops; requests already sent are still handled
+            inflight.gaveUp = true;
             inflight = null;
         }
         vs = null;
@@ -177,6 +180,7 @@ public final class SimNode {
                 case VrrpAction.SendAdvert s -> sim.net.send(index, s.priority(), vm.params().advertIntervalCentis());
                 case VrrpAction.StateChanged c -> {
                     TakeoverEvent.Transition t = TakeoverEvent.Transition.of(c, vs, address);
+                    transitionAt = sim.now();
                     steppedDownTo = t.master();
                     sim.invariants.onTransition(this, c);
                     takeover(t);
@@ -270,11 +274,12 @@ public final class SimNode {
 
     private void issue(TakeoverAction.Call c) {
         sim.invariants.onIssue(this, c);
-        SimOp op = new SimOp(this, incarnation, c, sim.now());
+        SimOp op = new SimOp(this, incarnation, c, sim.now(), transitionAt);
         inflight = op;
         sim.at(sim.now() + attemptTimeout, () -> {
             if (!op.answered) {
                 op.answered = true;
+                op.gaveUp = true;
                 answered(op, new TakeoverEvent.Failed(TakeoverEvent.Failure.TIMED_OUT,
                         "timed out after " + attemptTimeout / 1_000_000 + " ms"));
             }
@@ -288,11 +293,13 @@ public final class SimNode {
             return;
         }
         op.answered = true;
+        op.gaveUp = true;
         sim.at(sim.now(), () -> answered(op, new TakeoverEvent.Failed(TakeoverEvent.Failure.CANCELLED, "cancelled")));
     }
 
     /** The driver's answer to one call reaches the machine. */
     void answered(SimOp op, TakeoverEvent.Outcome outcome) {
+        op.outcome = outcome;
         if (op.incarnation != incarnation || vs == null) {
             return;
         }

@@ -13,13 +13,20 @@ public final class SimOp {
     final int incarnation;
     final TakeoverAction.Call call;
     final long startedAt;
+    /** When the node entered the state (MASTER, BACKUP...) in which it sent the call: when the write was decided. */
+    final long epochAt;
     boolean answered;
+    /** The driver gave up on the call (attempt timeout, cancel): the API may still carry out what was sent. */
+    boolean gaveUp;
+    /** How the driver answered it (null: not yet, or never: the node died). */
+    TakeoverEvent.Outcome outcome;
 
-    SimOp(SimNode node, int incarnation, TakeoverAction.Call call, long startedAt) {
+    SimOp(SimNode node, int incarnation, TakeoverAction.Call call, long startedAt, long epochAt) {
         this.node = node;
         this.incarnation = incarnation;
         this.call = call;
         this.startedAt = startedAt;
+        this.epochAt = epochAt;
     }
 
     public int node() {

@@ -153,7 +153,21 @@ public final class Simulation {
         invariants.atEnd();
         return new SimResult(scenario.seed(), scenario.cloud(), scenario.nodes(), steps, end - T0,
                 invariants.moves(), invariants.maxMovesPerMinute(), invariants.settledAfter(),
-                invariants.settleBound(), invariants.moveLog(), trace.all());
+                invariants.effectiveBound(), invariants.moveLog(), invariants.lastMisplaced(), finalMaster(),
+                trace.all());
+    }
+
+    private int finalMaster() {
+        int m = -1;
+        for (SimNode n : nodes) {
+            if (n.vs != null && n.vs.state() == io.floatd.vrrp.fsm.VrrpState.MASTER) {
+                if (m >= 0) {
+                    return -1;
+                }
+                m = n.index;
+            }
+        }
+        return m;
     }
 
     private void apply(Scenario.Event e) {
