@@ -418,7 +418,8 @@ public final class TakeoverMachine {
      * after the hand-over's read found the IP elsewhere) put it here after the step-down was done with it, and the
      * IP sat on a Backup until the Master's re-check, which yielded to it as to a split brain (simulation seeds 163,
      * 735). The step-down finishes its job: the hand-over goes again to the Master this node stepped down to (same
-     * epoch, same Master), or, with {@code release}, the IP is released again.
+     * epoch, same Master), or, with {@code release}, the IP is released again (with {@code release}, a Backup never
+     * keeps the IP, whatever put it there).
      */
     private void standbyEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
         w.recheckAt = now + warm();
