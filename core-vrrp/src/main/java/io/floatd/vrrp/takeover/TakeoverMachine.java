@@ -34,8 +34,9 @@ import java.util.List;
  *       full-jitter backoff and tries again, a failed write reads before it writes again; past the deadline, or on a
  *       fatal failure, one line and the takeover is over. Then HOLD.</li>
  *   <li>HOLD: read every re-check interval. This node: confirmed. A configured peer, after this mastership had
- *       confirmed the IP (and no lower Master was just heard): a split brain in which the peer moved last, so yield
- *       (the election goes BACKUP and waits for adverts). Nobody: take it back. A peer before this mastership had the
+ *       confirmed the IP (and no lower Master was just heard), and still there a hand-over's deadline after the first
+ *       sighting: a split brain in which the peer moved last, so yield (the election goes BACKUP and waits for
+ *       adverts). Nobody: take it back. A peer before this mastership had the
  *       IP, a peer just after hearing that lower Master, or a stranger: take it back, damped, so two nodes that take
  *       it from each other slow down instead of ping-ponging.</li>
  *   <li>MASTER → BACKUP after the peers' adverts said another node outranks this one: HAND_OVER when the provider
@@ -44,7 +45,9 @@ import java.util.List;
  *       IP itself meanwhile), read; this node: move it to that Master; else nothing to do.</li>
  *   <li>MASTER → BACKUP, FAULT or STOP with {@code release}: RELEASE. INIT → BACKUP: CLEAR once. MASTER → BACKUP
  *       after this machine's own yield: WATCH, reading every re-check interval and reclaiming when the IP is free or
- *       back on this node. Otherwise STANDBY: a read every warm interval keeps the API connection open.</li>
+ *       back on this node, or still on the peer after {@link #MAX_DAMPING_INTERVALS} re-check intervals (the peer
+ *       may be down). Otherwise STANDBY: a read every warm interval keeps the API connection open; after a step-down,
+ *       one that finds the IP on this node (a write cut short that landed late) hands it over or releases it again.</li>
  * </ul>
  */
 public final class TakeoverMachine {
@@ -89,12 +92,12 @@ public final class TakeoverMachine {
     }
 
     private void transition(W w, TakeoverEvent.Transition t, long now, List<TakeoverAction> out) {
+        // the clean-up of what an earlier run left is owed until it has run: a start-up that goes INIT -> BACKUP ->
+        // FAULT at once (tracking fails at start) must still remove a VIP the crashed run left (simulation seed 72)
+        boolean clearOwed = w.task == Task.CLEAR;
+        Op running = w.inflight;
         w.epoch++;
         w.role = t.to();
-        if (w.inflight != null && w.inflight.kind().writes()) {
-            // an acquire must not land after the node left MASTER, nor a release after it came back
-            out.add(new TakeoverAction.Cancel(w.inflight.id()));
-        }
         if (!w.settled) {
             out.add(new Mark("superseded", null));
             settle(w, out);
@@ -125,6 +128,7 @@ public final class TakeoverMachine {
                     // the peer holds the IP now: nothing to give up; watch for it to become free
                     w.task = Task.WATCH;
                     w.recheckAt = now + recheck();
+                    w.deadline = now + yieldLimit(); // the watch's own deadline: see watchEnded
                 } else if (leftMaster && p.releaseOnLeave()) {
                     release(w, now);
                 } else if (leftMaster && t.master() != null && p.handsOver() && !p.dryRun()) {
@@ -133,7 +137,7 @@ public final class TakeoverMachine {
                     // a Master that has just preempted takes the IP itself meanwhile: no second write crosses its own
                     w.retryAt = now + p.policy().handOverGrace().toNanos();
                     w.deadline = now + p.policy().deadline().toNanos();
-                } else if (t.from() == VrrpState.INIT && !p.dryRun()) {
+                } else if ((t.from() == VrrpState.INIT || clearOwed) && !p.dryRun()) {
                     w.task = Task.CLEAR;
                 } else {
                     standby(w, now);
@@ -142,6 +146,8 @@ public final class TakeoverMachine {
             case FAULT -> {
                 if (leftMaster && p.releaseOnLeave()) {
                     release(w, now);
+                } else if (clearOwed) {
+                    w.task = Task.CLEAR;
                 } else {
                     standby(w, now);
                 }
@@ -149,12 +155,27 @@ public final class TakeoverMachine {
             case STOP -> {
                 if (leftMaster && p.releaseOnLeave()) {
                     release(w, now);
+                } else if (clearOwed) {
+                    w.task = Task.CLEAR;
                 } else {
                     w.task = Task.NONE;
                 }
             }
             case INIT -> w.task = Task.NONE;
         }
+        if (running != null && running.kind().writes() && !writes(w.task)) {
+            // an acquire must not land after the node left MASTER, nor a release after it came back
+            out.add(new TakeoverAction.Cancel(running.id()));
+        }
+        // A write in flight is not cut short when the new task writes too (a release or hand-over after an acquire,
+        // an acquire after a release or hand-over): the new task's first call waits for its answer (single flight),
+        // so the two are carried out in the order they were sent. A cancelled request may still be carried out by
+        // the API, and then after the write that followed it: an acquire landed on a node that had just released or
+        // handed the IP over (simulation seeds 163, 46, 8), or a hand-over on a node that had just taken the IP back.
+    }
+
+    private static boolean writes(Task t) {
+        return t == Task.TAKEOVER || t == Task.RELEASE || t == Task.HAND_OVER || t == Task.CLEAR;
     }
 
     /**
@@ -163,7 +184,15 @@ public final class TakeoverMachine {
      * one). At most once per re-check interval, so a one-way partition does not hammer the API.
      */
     private void otherMaster(W w, TakeoverEvent.OtherMasterHeard h, long now, List<TakeoverAction> out) {
-        if (w.role != VrrpState.MASTER || w.task != Task.HOLD) {
+        if (w.role != VrrpState.MASTER) {
+            return;
+        }
+        // the other Master is heard again, so the split is over (at least this way round): the take-back that follows
+        // is the heal's, not one more round between Masters that cannot hear each other, and is not damped. Else a
+        // Master damped during the split left the IP on the lower node, once that one stepped down, for up to
+        // MAX_DAMPING_INTERVALS re-checks (simulation seeds 2031, 2580)
+        w.retakes = 0;
+        if (w.task != Task.HOLD) {
             return; // a takeover still running reads and writes anyway
         }
         if (w.otherMasterCheckAt != NEVER && now - w.otherMasterCheckAt < recheck()) {
@@ -203,7 +232,7 @@ public final class TakeoverMachine {
             case TAKEOVER -> takeoverEnded(w, op, o, now, out);
             case HOLD -> recheckEnded(w, o, now, out);
             case WATCH -> watchEnded(w, o, now, out);
-            case STANDBY -> w.recheckAt = now + warm();
+            case STANDBY -> standbyEnded(w, o, now, out);
             case HAND_OVER -> handOverEnded(w, op, o, now, out);
             case RELEASE -> releaseEnded(w, o, now, out);
             case CLEAR -> clearEnded(w, o, now, out);
@@ -301,10 +330,26 @@ public final class TakeoverMachine {
             return; // a failed re-check changes nothing; the next one tries again
         }
         Holder h = r.holder();
+        Holder before = w.seen;
+        w.seen = null;
         switch (h.kind()) {
             case SELF -> w.holdConfirmed = true;
             case PEER -> {
-                if (w.holdConfirmed && !outranks) {
+                if (w.holdConfirmed && !outranks && !h.equals(before)) {
+                    // Not at the first sighting: a peer that stepped down to this Master holds the IP for a while on
+                    // its way here (its acquire landed, its hand-over has not yet: a DigitalOcean action takes
+                    // seconds, and is retried). Yielding to it made this Master go quiet, the peer's election took
+                    // over, and the two passed the IP back and forth with the network healthy (simulation seeds
+                    // 15610, 38007). A hand-over lands within the peer's deadline; a split brain outlasts it. Waiting
+                    // costs nothing: this Master writes nothing meanwhile. (In HOLD, seen is the peer last found
+                    // holding the IP, deadline when the yield is due.)
+                    w.seen = h;
+                    w.deadline = now + p.policy().deadline().toNanos();
+                    out.add(log(Level.INFO, "floating IP found on peer " + h.id() + " while Master: yielding if it is"
+                            + " still there in " + seconds(p.policy().deadline().toNanos())));
+                } else if (w.holdConfirmed && !outranks && now - w.deadline < 0) {
+                    w.seen = h; // still waiting for a hand-over
+                } else if (w.holdConfirmed && !outranks) {
                     out.add(new Count(Stat.YIELD));
                     out.add(log(Level.WARNING, "split brain: the floating IP this node held is now on peer " + h.id()
                             + "; yielding until adverts return"));
@@ -361,6 +406,49 @@ public final class TakeoverMachine {
             out.add(log(Level.INFO, "floating IP is " + (r.holder().isSelf() ? "back on this node" : "free")
                     + " while no master is heard: reclaiming"));
             out.add(new TakeoverAction.Reclaim());
+        } else if (o instanceof HolderRead r && now - w.deadline >= 0) {
+            // A yielded node cannot tell a peer it cannot hear from a peer that is down: a peer killed after it took
+            // the IP keeps it for good (simulation seeds 5455, 8220), and the yield, which ends only on an advert or
+            // a free IP, kept the cluster without a Master for good. The yield lasts as long as the longest damping
+            // of take-backs, so a split that lasts sees the IP move at most once per that time, and a dead holder
+            // loses the IP after it.
+            out.add(log(Level.WARNING, "floating IP still on " + r.holder() + " after " + seconds(yieldLimit())
+                    + " while no master is heard: the peer may be down; reclaiming"));
+            out.add(new TakeoverAction.Reclaim());
+            w.deadline = now + yieldLimit(); // should the reclaim not take: not before another limit
+        }
+    }
+
+    /** How long a yield lasts at most: the longest damping of take-backs. */
+    private long yieldLimit() {
+        return recheck() * MAX_DAMPING_INTERVALS;
+    }
+
+    /**
+     * A warm read that finds the IP on this node while it is not Master. A write cut short when the node stepped down
+     * (a cancelled or timed-out acquire that the API carried out after all, a DigitalOcean assign action completing
+     * after the hand-over's read found the IP elsewhere) put it here after the step-down was done with it, and the
+     * IP sat on a Backup until the Master's re-check, which yielded to it as to a split brain (simulation seeds 163,
+     * 735). The step-down finishes its job: the hand-over goes again to the Master this node stepped down to (same
+     * epoch, same Master), or, with {@code release}, the IP is released again (with {@code release}, a Backup never
+     * keeps the IP, whatever put it there).
+     */
+    private void standbyEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
+        w.recheckAt = now + warm();
+        if (!(o instanceof HolderRead r) || !r.holder().isSelf() || p.dryRun()) {
+            return;
+        }
+        if (w.handOverTo != null && w.role == VrrpState.BACKUP) {
+            out.add(log(Level.WARNING, "floating IP found on this node after it stepped down to Master "
+                    + w.handOverTo.getHostAddress() + ": handing it over again"));
+            w.task = Task.HAND_OVER;
+            w.seen = r.holder();
+            w.failures = 0;
+            w.retryAt = NEVER;
+            w.deadline = now + p.policy().deadline().toNanos();
+        } else if (p.releaseOnLeave() && (w.role == VrrpState.BACKUP || w.role == VrrpState.FAULT)) {
+            out.add(log(Level.WARNING, "floating IP found on this node in " + w.role + ": releasing it again"));
+            release(w, now);
         }
     }
 
@@ -386,9 +474,22 @@ public final class TakeoverMachine {
                 retryOrGiveUp(w, f, now, out, () -> {
                     out.add(new Count(Stat.FAILURE));
                     w.lastError = f.message();
-                    out.add(log(Level.WARNING, "cannot hand the floating IP over to Master " + to + ": " + f.message()
-                            + "; it stays on this node until that Master's re-check takes it"));
-                    standby(w, now);
+                    if (f.kind() == TakeoverEvent.Failure.FATAL) {
+                        // The provider cannot name that Master (peers it does not recognise): give the IP up instead.
+                        // Left on this Backup, it waited for the Master's re-check, and a Master damped during the
+                        // split that never heard this node as a Master (the heal opened its direction first) let it
+                        // sit there for up to MAX_DAMPING_INTERVALS re-checks (simulation seed 10311). Free, it is
+                        // taken at the Master's next re-check, undamped.
+                        out.add(log(Level.WARNING, "cannot hand the floating IP over to Master " + to + ": "
+                                + f.message() + "; releasing it so that Master's re-check takes it"));
+                        w.failures = 0;
+                        w.retryAt = NEVER;
+                        release(w, now);
+                    } else {
+                        out.add(log(Level.WARNING, "cannot hand the floating IP over to Master " + to + ": "
+                                + f.message() + "; it stays on this node until that Master's re-check takes it"));
+                        standby(w, now);
+                    }
                 });
             }
         }
@@ -422,7 +523,7 @@ public final class TakeoverMachine {
             }
             default -> { }
         }
-        standby(w, now);
+        afterRelease(w, now); // STOP: nothing more to do
     }
 
     /**
