@@ -120,6 +120,22 @@ public final class TakeoverPolicy {
         return handOverGrace;
     }
 
+    /** This policy with another hand-over grace (the daemon's and the simulation's: two of the instance's adverts). */
+    public TakeoverPolicy withHandOverGrace(Duration grace) {
+        Builder b = new Builder();
+        b.attemptTimeout = attemptTimeout;
+        b.initialBackoff = initialBackoff;
+        b.maxBackoff = maxBackoff;
+        b.deadline = deadline;
+        b.recheckInterval = recheckInterval;
+        b.warmInterval = warmInterval;
+        b.releaseOnLeave = releaseOnLeave;
+        b.breakerMinimumCalls = breakerMinimumCalls;
+        b.breakerFailureRate = breakerFailureRate;
+        b.breakerOpen = breakerOpen;
+        return b.handOverGrace(grace).build();
+    }
+
     public static final class Builder {
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;

@@ -69,7 +69,9 @@ public final class Simulation {
         };
         this.trace = new Trace(options.traceLines(), options.recordTrace());
         this.nodes = new SimNode[scenario.nodes()];
-        TakeoverParams tp = new TakeoverParams("VI_1", scenario.policy(),
+        // as the daemon sets it (TakeoverSettings.policy): a hand-over waits two of the instance's advert intervals
+        TakeoverParams tp = new TakeoverParams("VI_1",
+                scenario.policy().withHandOverGrace(java.time.Duration.ofMillis(20L * scenario.advertCentis())),
                 scenario.releaseOnLeave() || cloud.releasesByDefault(), cloud.acquireChecksHolder(), cloud.handsOver(),
                 false);
         for (int i = 0; i < nodes.length; i++) {

@@ -26,6 +26,7 @@ class TakeoverMachineSimFindingsTest {
             .deadline(Duration.ofSeconds(20))
             .recheckInterval(Duration.ofSeconds(2))
             .warmInterval(Duration.ofSeconds(5))
+            .handOverGrace(Duration.ZERO) // these rules are about what follows the hand-over's read
             .build();
 
     /** A Linux VIP: release on leaving MASTER, acquire checks locally, no hand-over. */

@@ -312,13 +312,21 @@ class TakeoverMachineTest {
     @Nested
     class WhileMaster {
         @Test
-        void aMasterThatHeldTheIpAndFindsItOnAPeerYields() {
+        void aMasterThatHeldTheIpAndStillFindsItOnAPeerADeadlineLaterYields() {
             Rig r = cloud();
             r.masterAndAcquired(PEER);
-            only(r.wake(), TakeoverAction.ReadHolder.class);
-            List<TakeoverAction> a = r.read(PEER);
+            r.wake();
+            long first = r.now;
+            // the peer may be handing it over to this Master right now (a DigitalOcean action takes seconds): wait
+            assertTrue(none(r.read(PEER), TakeoverAction.YieldToPeer.class));
+            List<TakeoverAction> a = List.of();
+            while (none(a, TakeoverAction.YieldToPeer.class)) {
+                only(r.wake(), TakeoverAction.ReadHolder.class);
+                a = r.read(PEER);
+                assertTrue(none(a, Call.class), "no write while it waits: " + a);
+            }
+            assertTrue(r.now - first >= policy().build().deadline().toNanos(), "yielded " + (r.now - first) / S + " s in");
             assertEquals("i-peer", only(a, TakeoverAction.YieldToPeer.class).holder());
-            assertTrue(none(a, Call.class));
             r.to(VrrpState.MASTER, VrrpState.BACKUP);
             assertEquals(TakeoverState.Task.WATCH, r.state.task(), "the yield's BACKUP watches for the IP to free");
         }
@@ -421,15 +429,17 @@ class TakeoverMachineTest {
         }
 
         @Test
-        void aHandOverToAnUnknownPeerIsOneLineAndTheIpStays() {
+        void aHandOverTheProviderCannotMakeIsOneLineAndReleasesTheIp() {
             Rig r = cloud();
             r.masterAndAcquired(PEER);
             r.steppedDownTo(PEER_ADDRESS);
             r.wake();
             r.read(SELF);
             List<TakeoverAction> a = r.fail(Failure.FATAL);
-            assertTrue(only(a, TakeoverAction.Log.class).message().contains("cannot hand the floating IP over to Master 10.0.0.12"));
-            assertTrue(none(a, Call.class));
+            assertTrue(a.stream().anyMatch(x -> x instanceof TakeoverAction.Log l
+                    && l.message().contains("cannot hand the floating IP over to Master 10.0.0.12")), a.toString());
+            // free, the Master's next re-check takes it undamped (simulation seed 10311)
+            only(a, TakeoverAction.Release.class);
         }
 
         @Test
@@ -460,8 +470,9 @@ class TakeoverMachineTest {
             for (Holder found : List.of(Holder.nobody(), SELF)) {
                 Rig r = cloud();
                 r.masterAndAcquired(PEER);
-                r.wake();
-                r.read(PEER); // yield
+                do {
+                    r.wake();
+                } while (none(r.read(PEER), TakeoverAction.YieldToPeer.class));
                 r.to(VrrpState.MASTER, VrrpState.BACKUP);
                 r.wake();
                 assertTrue(none(r.read(PEER), TakeoverAction.Reclaim.class), "still on the peer: wait");

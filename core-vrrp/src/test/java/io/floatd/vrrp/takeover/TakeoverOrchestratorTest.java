@@ -284,28 +284,29 @@ class TakeoverOrchestratorTest {
         assertTrue(o.lastTakeover().toString().contains("superseded"), o.lastTakeover().toString());
     }
 
+    /**
+     * Issue 13 (simulation seeds 163, 46, 8): a write in flight is not cut short when the node's next task writes too
+     * (here the release of a Linux VIP): a cut request may still be carried out by the API, after the release. The
+     * release waits for the acquire's answer, so the IP ends released and nothing lands after it.
+     */
     @Test
-    void aFormerMastersAcquireStopsBeforeItsWriteWhenTheNodeIsNoLongerMaster() {
-        // a cloud acquire reads, then writes; the node leaves MASTER while the read is on the wire
+    void aFormerMastersReleaseWaitsForItsAcquireSoNothingLandsAfterIt() {
         Scripted p = new Scripted() {
             @Override
             public void acquire() throws ProviderException {
                 log.add("acquire-read");
-                try {
-                    Thread.sleep(400);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw ProviderException.retryable("test: interrupted", e);
-                }
+                sleep(400);
                 log.add("acquire-write");
+                holder = Holder.self("me");
             }
         };
         TakeoverOrchestrator o = start(p, fast().build());
         o.onTransition(to(VrrpState.BACKUP, VrrpState.MASTER));
         await(() -> count("acquire-read") == 1);
         o.onTransition(to(VrrpState.MASTER, VrrpState.BACKUP));
-        sleep(700);
-        assertEquals(0, count("acquire-write"), log.toString());
+        await(() -> count("release") == 1);
+        assertEquals(List.of("holder", "acquire-read", "acquire-write", "release"), List.copyOf(log));
+        assertEquals(Holder.Kind.NOBODY, p.holder.kind());
         await(() -> o.lastTakeover() != null);
         assertTrue(o.lastTakeover().toString().contains("superseded"), o.lastTakeover().toString());
         assertEquals(0, o.stats().failures(), "a superseded takeover is not a failure");
