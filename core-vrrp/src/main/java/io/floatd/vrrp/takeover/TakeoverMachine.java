@@ -119,24 +119,31 @@ public final class TakeoverMachine {
         switch (t.to()) {
             case MASTER -> {
                 w.task = Task.TAKEOVER;
+                w.followUntil = NEVER;
                 w.deadline = now + p.policy().deadline().toNanos();
                 w.settled = false;
                 out.add(new TakeoverAction.TakeoverBegan());
             }
             case BACKUP -> {
                 if (ownYield) {
-                    // the peer holds the IP now: nothing to give up; watch for it to become free
+                    // the peer holds the IP now: nothing to give up; watch for it to become free or come back. Fast
+                    // at first: a yield decided as a heal began (the peer heard this node, stepped down and is handing
+                    // the IP over) must see the IP back and reclaim before the peer, hearing no one, is elected again
+                    // (simulation seeds 1182894, 1192482, 1656468: three moves after the heal instead of one)
                     w.task = Task.WATCH;
-                    w.recheckAt = now + recheck();
+                    w.retryAt = now + p.policy().deadline().toNanos(); // in WATCH: the fast reads' end
+                    w.recheckAt = now + watchInterval(w, now);
                     w.deadline = now + yieldLimit(); // the watch's own deadline: see watchEnded
-                } else if (leftMaster && p.releaseOnLeave()) {
-                    release(w, now);
                 } else if (leftMaster && t.master() != null && p.handsOver() && !p.dryRun()) {
+                    // before a release: the Master heard may never hear this node, and a released IP would wait for
+                    // its next re-check on nobody (simulation seed 1026878); a hand-over that cannot be made releases
                     w.task = Task.HAND_OVER;
                     w.handOverTo = t.master();
                     // a Master that has just preempted takes the IP itself meanwhile: no second write crosses its own
                     w.retryAt = now + p.policy().handOverGrace().toNanos();
                     w.deadline = now + p.policy().deadline().toNanos();
+                } else if (leftMaster && p.releaseOnLeave()) {
+                    release(w, now);
                 } else if ((t.from() == VrrpState.INIT || clearOwed) && !p.dryRun()) {
                     w.task = Task.CLEAR;
                 } else {
@@ -225,7 +232,7 @@ public final class TakeoverMachine {
             return;
         }
         if (op.epoch() != w.epoch) {
-            stale(w, op, o, out);
+            stale(w, op, o, now, out);
             return;
         }
         switch (w.task) {
@@ -241,7 +248,18 @@ public final class TakeoverMachine {
     }
 
     // the answer of a call whose epoch has ended: it tells where the IP is, and decides nothing
-    private void stale(W w, Op op, Outcome o, List<TakeoverAction> out) {
+    private void stale(W w, Op op, Outcome o, long now, List<TakeoverAction> out) {
+        if (o instanceof Failed f && f.kind() != TakeoverEvent.Failure.FATAL
+                && (op.kind() == OpKind.ACQUIRE || op.kind() == OpKind.HAND_OVER) && w.role != VrrpState.MASTER) {
+            // unanswered, not refused: the API may still carry it out (a DigitalOcean assign action runs on after its
+            // call was cut), after the step-down's own read found the IP elsewhere, and nothing would look again
+            // with warm reads off (simulation seed 2259237): keep reading for a deadline
+            w.followUntil = now + p.policy().deadline().toNanos();
+            if (w.task == Task.STANDBY) {
+                w.recheckAt = now + standbyInterval(w, now);
+            }
+            return;
+        }
         if (!(o instanceof Done)) {
             return;
         }
@@ -401,7 +419,7 @@ public final class TakeoverMachine {
     }
 
     private void watchEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
-        w.recheckAt = now + recheck();
+        w.recheckAt = now + watchInterval(w, now);
         if (o instanceof HolderRead r && (r.holder().kind() == Holder.Kind.NOBODY || r.holder().isSelf())) {
             out.add(log(Level.INFO, "floating IP is " + (r.holder().isSelf() ? "back on this node" : "free")
                     + " while no master is heard: reclaiming"));
@@ -419,6 +437,18 @@ public final class TakeoverMachine {
         }
     }
 
+    /**
+     * How often a yielded node reads: every half hand-over grace (one advert interval) for a deadline after the yield,
+     * so that an IP handed back is reclaimed well inside the peer's Master_Down_Interval; then every re-check.
+     */
+    private long watchInterval(W w, long now) {
+        long grace = p.policy().handOverGrace().toNanos();
+        if (grace <= 0 || now - w.retryAt >= 0) {
+            return recheck();
+        }
+        return Math.min(recheck(), Math.max(grace / 2, 50_000_000L));
+    }
+
     /** How long a yield lasts at most: the longest damping of take-backs. */
     private long yieldLimit() {
         return recheck() * MAX_DAMPING_INTERVALS;
@@ -434,11 +464,14 @@ public final class TakeoverMachine {
      * keeps the IP, whatever put it there).
      */
     private void standbyEnded(W w, Outcome o, long now, List<TakeoverAction> out) {
-        w.recheckAt = now + warm();
+        long next = standbyInterval(w, now);
+        w.recheckAt = next == NEVER ? NEVER : now + next;
         if (!(o instanceof HolderRead r) || !r.holder().isSelf() || p.dryRun()) {
             return;
         }
-        if (w.handOverTo != null && w.role == VrrpState.BACKUP) {
+        // only while one of this node's own writes may still land: an IP put here by someone else is the Master's
+        // business (two Backups that had stepped down to each other handed it back and forth, seed 1471540)
+        if (w.handOverTo != null && w.role == VrrpState.BACKUP && w.followUntil != NEVER && now - w.followUntil < 0) {
             out.add(log(Level.WARNING, "floating IP found on this node after it stepped down to Master "
                     + w.handOverTo.getHostAddress() + ": handing it over again"));
             w.task = Task.HAND_OVER;
@@ -619,8 +652,21 @@ public final class TakeoverMachine {
         w.seen = null;
         w.failures = 0;
         w.retryAt = NEVER;
-        boolean reads = !p.policy().warmInterval().isZero() && !p.acquireChecksHolder();
-        w.recheckAt = reads ? now + warm() : NEVER;
+        long next = standbyInterval(w, now);
+        w.recheckAt = next == NEVER ? NEVER : now + next;
+    }
+
+    /**
+     * How long until a node that is not Master reads again: the warm interval (none when it is off or the provider
+     * reads locally), and while one of its writes may still land ({@code followUntil}) at least every hand-over grace.
+     */
+    private long standbyInterval(W w, long now) {
+        boolean warmReads = !p.policy().warmInterval().isZero() && !p.acquireChecksHolder();
+        if (w.followUntil != NEVER && now - w.followUntil < 0 && !p.acquireChecksHolder()) {
+            long follow = Math.max(p.policy().handOverGrace().toNanos(), 500_000_000L);
+            return warmReads ? Math.min(follow, warm()) : follow;
+        }
+        return warmReads ? warm() : NEVER;
     }
 
     private void release(W w, long now) {
@@ -689,6 +735,7 @@ public final class TakeoverMachine {
         int retakes;
         long retakeAt;
         long rng;
+        long followUntil;
 
         W(TakeoverState s) {
             role = s.role();
@@ -713,6 +760,7 @@ public final class TakeoverMachine {
             retakes = s.retakes();
             retakeAt = s.retakeAt();
             rng = s.rng();
+            followUntil = s.followUntil();
         }
 
         /** SplitMix64: one step of the jitter's generator. */
@@ -727,7 +775,7 @@ public final class TakeoverMachine {
         TakeoverState freeze() {
             return new TakeoverState(role, epoch, task, handOverTo, inflight, nextOp, seen, wrote, failures, retryAt,
                     deadline, recheckAt, outranks, holdConfirmed, yieldPending, settled, otherMasterCheckAt,
-                    lastHolder, lastError, retakes, retakeAt, rng);
+                    lastHolder, lastError, retakes, retakeAt, rng, followUntil);
         }
     }
 }

@@ -29,6 +29,8 @@ import java.net.InetAddress;
  * @param lastError the last failure's message, cleared by a takeover that succeeds
  * @param retakes how many times in a row this node took the IP back from a peer or a stranger (damping)
  * @param retakeAt when it last did
+ * @param followUntil until when a node that is not Master keeps reading after one of its writes ended unanswered
+ *     (cut short or timed out after it left MASTER): the API may still carry it out, and the IP land on this Backup
  * @param rng the state of the backoff's jitter (SplitMix64): the machine stays a function of its inputs
  */
 public record TakeoverState(
@@ -53,7 +55,8 @@ public record TakeoverState(
         String lastError,
         int retakes,
         long retakeAt,
-        long rng) {
+        long rng,
+        long followUntil) {
 
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -93,7 +96,7 @@ public record TakeoverState(
 
     public static TakeoverState initial(long seed) {
         return new TakeoverState(VrrpState.INIT, 0, Task.NONE, null, null, 1, null, false, 0, NEVER, NEVER, NEVER, false,
-                false, false, true, NEVER, null, null, 0, NEVER, seed);
+                false, false, true, NEVER, null, null, 0, NEVER, seed, NEVER);
     }
 
     /**

@@ -182,7 +182,8 @@ class TakeoverMachineSimFindingsTest {
         r.step(new Transition(VrrpState.BACKUP, VrrpState.MASTER, null), T0);
         r.answer(new HolderRead(Holder.peer("i-01")), T0); // acquire sent
         long acquire = r.s.inflight().id();
-        List<TakeoverAction> out = r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
+        // stepped down without a Master to hand over to (a resignation): release
+        List<TakeoverAction> out = r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, null), T0 + MS);
         assertTrue(out.stream().noneMatch(a -> a instanceof TakeoverAction.Cancel), "not cancelled: " + out);
         assertTrue(out.stream().noneMatch(a -> a instanceof TakeoverAction.Release), "the release waits: " + out);
         List<TakeoverAction> after = r.step(new OpEnded(acquire, new TakeoverEvent.Done(true)), T0 + 2 * MS);
@@ -273,9 +274,16 @@ class TakeoverMachineSimFindingsTest {
      */
     @Test
     void aStepDownThatFindsTheIpLandedAfterAllHandsItOverAgain() {
-        Run r = new Run(cloud()).masterHolding(T0);
-        r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
-        r.answer(new HolderRead(Holder.peer("i-00")), T0 + MS); // not here (yet): stands down
+        Run r = new Run(cloud());
+        r.step(new Transition(VrrpState.INIT, VrrpState.BACKUP, null), T0);
+        r.answer(new TakeoverEvent.Done(false), T0); // clear-stale
+        r.step(new Transition(VrrpState.BACKUP, VrrpState.MASTER, null), T0);
+        r.answer(new HolderRead(Holder.peer("i-00")), T0); // the acquire is sent
+        r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS); // the hand-over waits for it
+        // its answer is lost: the API may still carry it out (a DigitalOcean action runs on)
+        r.answer(new TakeoverEvent.Failed(TakeoverEvent.Failure.TIMED_OUT, "timed out"), T0 + 2 * MS);
+        long read = T0 + 3 * MS; // the hand-over's read (no grace in this policy) went out with that answer
+        r.answer(new HolderRead(Holder.peer("i-00")), read); // not here (yet): stands down
         assertEquals(TakeoverState.Task.STANDBY, r.s.task());
         long t = r.s.wakeAt();
         r.step(new TakeoverEvent.Tick(), t);
@@ -297,5 +305,61 @@ class TakeoverMachineSimFindingsTest {
         r.answer(new TakeoverEvent.Failed(TakeoverEvent.Failure.FATAL, "no instance known for peer"), T0 + 2 * MS);
         assertEquals(TakeoverState.Task.RELEASE, r.s.task());
         assertEquals(TakeoverState.OpKind.RELEASE, inflightKind(r));
+    }
+
+    /** A cloud node whose hand-over grace is one second (the daemon's, at advert_int 0.5). */
+    private static TakeoverMachine cloudWithGrace() {
+        return new TakeoverMachine(new TakeoverParams("VI_1", POLICY.withHandOverGrace(Duration.ofSeconds(1)), false,
+                false, true, false));
+    }
+
+    /**
+     * Simulation seeds 1182894, 1192482, 1656468: a Master yielded as a heal began; the lower node had heard it,
+     * stepped down and handed the IP back, but the yielded node read only every re-check, so the lower node, hearing
+     * no one, was elected again and took the IP: three moves after the heal. A yield reads every half grace (one
+     * advert interval) for a deadline, and reclaims an IP handed back well before the peer's Master_Down_Interval.
+     */
+    @Test
+    void aYieldedNodeReadsEveryAdvertIntervalAtFirstAndReclaimsAnIpHandedBack() {
+        Run r = new Run(cloudWithGrace()).masterHolding(T0);
+        r.s = yieldedState(r, T0 + RECHECK);
+        long yieldedAt = r.s.retryAt() - POLICY.deadline().toNanos(); // in WATCH, retryAt ends the fast reads
+        assertEquals(500 * MS, r.s.recheckAt() - yieldedAt, "half the grace, not the " + RECHECK / MS + " ms re-check");
+        long t = r.s.wakeAt();
+        r.step(new TakeoverEvent.Tick(), t);
+        List<TakeoverAction> out = r.answer(new HolderRead(Holder.self("i-00")), t);
+        assertEquals(1, out.stream().filter(a -> a instanceof TakeoverAction.Reclaim).count(), out.toString());
+    }
+
+    /**
+     * Simulation seed 1026878 (release yes): the lower node stepped down to the higher Master's advert and released the
+     * IP; the Master, which never heard it, found the IP on nobody only at its next re-check. With a Master heard, the
+     * hand-over comes first, with or without {@code release}.
+     */
+    @Test
+    void aStepDownToAMasterHeardHandsTheIpOverEvenWithRelease() {
+        TakeoverMachine m = new TakeoverMachine(new TakeoverParams("VI_1", POLICY, true, false, true, false));
+        Run r = new Run(m).masterHolding(T0);
+        List<TakeoverAction> out = r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
+        assertEquals(TakeoverState.Task.HAND_OVER, r.s.task(), out.toString());
+        r.answer(new HolderRead(Holder.self("i-01")), T0 + MS);
+        assertEquals(TakeoverState.OpKind.HAND_OVER, inflightKind(r));
+    }
+
+    /**
+     * Simulation seed 1471540 (three nodes): two Backups that had each stepped down to the other handed the IP back and
+     * forth: each read that found it on itself handed it "again" to the Master it had stepped down to, which was not
+     * Master any more. A Backup hands an IP it finds on itself over again only while a write of its own may still land.
+     */
+    @Test
+    void aBackupThatFindsAnIpItDidNotPutThereLeavesItToTheMaster() {
+        Run r = new Run(cloud()).masterHolding(T0);
+        r.step(new Transition(VrrpState.MASTER, VrrpState.BACKUP, HIGHER), T0 + MS);
+        r.answer(new HolderRead(Holder.self("i-01")), T0 + MS);
+        r.answer(new TakeoverEvent.Done(true), T0 + 2 * MS); // handed over
+        long t = r.s.wakeAt();
+        r.step(new TakeoverEvent.Tick(), t);
+        List<TakeoverAction> out = r.answer(new HolderRead(Holder.self("i-01")), t); // someone put it back here
+        assertTrue(out.stream().noneMatch(a -> a instanceof TakeoverAction.Call), out.toString());
     }
 }
