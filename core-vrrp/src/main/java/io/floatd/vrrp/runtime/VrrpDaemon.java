@@ -123,10 +123,21 @@ public final class VrrpDaemon implements AutoCloseable {
     /** notify_fifo and state_file; null when not configured. Replaced by a reload; read on the loop. */
     private volatile StateReporter reporter;
     /** Every runner reports through this, so a reload can replace the reporter under running instances. */
-    private final TransitionListener toReporter = t -> {
-        StateReporter r = reporter;
-        if (r != null) {
-            r.onTransition(t);
+    private final TransitionListener toReporter = new TransitionListener() {
+        @Override
+        public void onTransition(Transition t) {
+            StateReporter r = reporter;
+            if (r != null) {
+                r.onTransition(t);
+            }
+        }
+
+        @Override
+        public void onHeldChanged(String instance, boolean held) {
+            StateReporter r = reporter;
+            if (r != null) {
+                r.onHeldChanged(instance, held);
+            }
         }
     };
     /** script_user: who notify scripts run as; null for floatd's own user. */
