@@ -24,30 +24,39 @@ import java.util.List;
  * Where the floating IP should be, and what to call to put it there, for one instance. Pure, like
  * {@link io.floatd.vrrp.fsm.VrrpStateMachine}: {@link #next} takes the state, one event and the time, and returns
  * the new state and the actions; the driver ({@link TakeoverOrchestrator}) makes the calls and feeds their answers
- * back. One call at a time; a transition starts a new epoch, cuts a running write short, and the answer of a call of
- * an older epoch decides nothing.
+ * back. One call at a time; a transition starts a new epoch, and the answer of a call of an older epoch decides
+ * nothing. A write in flight at a transition is cut short only when the next task writes nothing; otherwise the
+ * next task's first call waits for its answer (a cut request may still be carried out by the API, after the write
+ * that followed it). Rules marked (seed N) were found by the cluster simulation ({@code io.floatd.testing.sim}).
  *
  * <p>Transition table (role → task; a task's calls and what their answers lead to):
  * <ul>
  *   <li>→ MASTER: TAKEOVER. Read the holder (a provider whose acquire reads locally skips it); this node: no write
  *       (counted), announcements start, settled; else acquire with the holder just read. A retryable failure waits a
- *       full-jitter backoff and tries again, a failed write reads before it writes again; past the deadline, or on a
- *       fatal failure, one line and the takeover is over. Then HOLD.</li>
+ *       full-jitter backoff and tries again, a failed write reads before it writes again (a read that then finds the
+ *       IP here confirms it); past the deadline, or on a fatal failure, one line and the takeover is over. Then
+ *       HOLD.</li>
  *   <li>HOLD: read every re-check interval. This node: confirmed. A configured peer, after this mastership had
- *       confirmed the IP (and no lower Master was just heard), and still there a hand-over's deadline after the first
- *       sighting: a split brain in which the peer moved last, so yield (the election goes BACKUP and waits for
- *       adverts). Nobody: take it back. A peer before this mastership had the
- *       IP, a peer just after hearing that lower Master, or a stranger: take it back, damped, so two nodes that take
- *       it from each other slow down instead of ping-ponging.</li>
- *   <li>MASTER → BACKUP after the peers' adverts said another node outranks this one: HAND_OVER when the provider
- *       can, since that Master may never hear this node (a heal that opens its direction first) and so never learn
- *       that the IP is on a Backup: after a grace of two advert intervals (a Master that has just preempted takes the
- *       IP itself meanwhile), read; this node: move it to that Master; else nothing to do.</li>
- *   <li>MASTER → BACKUP, FAULT or STOP with {@code release}: RELEASE. INIT → BACKUP: CLEAR once. MASTER → BACKUP
- *       after this machine's own yield: WATCH, reading every re-check interval and reclaiming when the IP is free or
- *       back on this node, or still on the peer after {@link #MAX_DAMPING_INTERVALS} re-check intervals (the peer
- *       may be down). Otherwise STANDBY: a read every warm interval keeps the API connection open; after a step-down,
- *       one that finds the IP on this node (a write cut short that landed late) hands it over or releases it again.</li>
+ *       confirmed the IP (and no lower Master was just heard), and still there a deadline after the first sighting
+ *       (a peer stepping down to this Master holds it on its way here, seeds 15610, 38007): a split brain in which
+ *       the peer moved last, so yield (the election goes BACKUP and waits for adverts). Nobody: take it back at once.
+ *       A peer before this mastership had the IP, a peer just after hearing that lower Master, or a stranger: take it
+ *       back, damped (each take-back in a row waits twice as many re-checks, up to {@link #MAX_DAMPING_INTERVALS}),
+ *       so two nodes that take it from each other slow down instead of ping-ponging; a lower Master heard ends the
+ *       damping (seeds 2031, 2580).</li>
+ *   <li>MASTER → BACKUP after a higher Master's advert: HAND_OVER when the provider can (before a {@code release}:
+ *       seed 1026878), since that Master may never hear this node (a heal that opens its direction first) and so
+ *       never learn that the IP is on a Backup: after a grace of two advert intervals (a Master that has just
+ *       preempted takes the IP itself meanwhile), read; this node: move it to that Master; elsewhere: nothing. A
+ *       hand-over the provider cannot make releases instead (seed 10311).</li>
+ *   <li>MASTER → BACKUP, FAULT or STOP with {@code release}: RELEASE. INIT → BACKUP: CLEAR, owed across transitions
+ *       until it has run (seed 72). MASTER → BACKUP after this machine's own yield: WATCH, reading every advert
+ *       interval for a deadline, then every re-check, and reclaiming when the IP is free or back on this node (seeds
+ *       1182894, 1192482), or still on the peer after {@link #MAX_DAMPING_INTERVALS} re-checks (the peer may be
+ *       down: seeds 5455, 8220). Otherwise STANDBY: a read every warm interval keeps the API connection open; while
+ *       a write of this node's may still land (it ended unanswered after the node left MASTER), it reads at least
+ *       every grace and, finding the IP here, hands it over or releases it again (seeds 735, 21905, 2259237, 1471540).
+ *       </li>
  * </ul>
  */
 public final class TakeoverMachine {

@@ -11,14 +11,17 @@ import java.net.InetAddress;
  * @param role the election's state, as last told
  * @param epoch counts transitions: a call started in an older epoch is stale, and its answer decides nothing
  * @param task what this epoch is doing with the IP
- * @param handOverTo with {@link Task#HAND_OVER}: the Master this node stepped down to
+ * @param handOverTo the Master this node stepped down to, for this epoch ({@link Task#HAND_OVER}, then STANDBY)
  * @param inflight the provider call running now, or null: never more than one
  * @param nextOp the number the next call gets
- * @param seen the holder the current task read last, passed to the write that follows; null: read first
+ * @param seen the holder the current task read last, passed to the write that follows; null: read first. In
+ *     {@link Task#HOLD}: the peer first seen holding the IP, to which this Master yields if it is still there at
+ *     {@code deadline}
  * @param wrote the current task has sent its write at least once (a read that then finds the IP here confirms it)
  * @param failures failed attempts of the current task (its backoff grows over them)
- * @param retryAt when the current task tries again
- * @param deadline when the current write task gives up
+ * @param retryAt when the current task tries again; in {@link Task#WATCH}, when the yield's fast reads end
+ * @param deadline when the current write task gives up; in {@link Task#HOLD}, when a peer seen holding the IP is
+ *     yielded to; in {@link Task#WATCH}, when a yield ends although the IP is still on the peer (it may be down)
  * @param recheckAt when the next holder read of {@link Task#HOLD}, {@link Task#WATCH} or {@link Task#STANDBY} is due
  * @param outranks the next re-check follows an advert of a lower Master: an IP on the peer is taken back, not yielded
  * @param holdConfirmed this mastership has seen the IP on this node (a read found it, or its write was answered)

@@ -289,8 +289,8 @@ final class AwsPeers implements AutoCloseable {
             level = Level.WARNING;
             line = "VRRP_Instance(" + instanceName + ") aws: cannot find peer " + address + " in the VPC ("
                     + f.reason() + "): an IP found on it counts as a stranger's (taken back with backoff, never "
-                    + "yielded to) and this node cannot hand the IP over to it; set floating_ip { peer_instance_id "
-                    + "... } to name it";
+                    + "yielded to) and this node cannot hand the IP over to it (stepping down, it releases the IP "
+                    + "instead); set floating_ip { peer_instance_id ... } to name it";
         }
         if (!line.equals(logged.put(address, line))) {
             LOG.log(level, line);

@@ -44,7 +44,8 @@ class PeerIdentityTest {
     /** A peer address EC2 does not know (VRRP over a VPN, or through NAT). */
     private static final String NAT_IP = "172.16.0.11";
     private static final String WARNING_TAIL = ": an IP found on it counts as a stranger's (taken back with backoff, "
-            + "never yielded to) and this node cannot hand the IP over to it; set floating_ip { peer_instance_id ... } "
+            + "never yielded to) and this node cannot hand the IP over to it (stepping down, it releases the IP "
+            + "instead); set floating_ip { peer_instance_id ... } "
             + "to name it";
 
     private Ec2TestEndpoint ec2;

@@ -221,8 +221,8 @@ final class DoPeers implements AutoCloseable {
             level = Level.WARNING;
             line = "VRRP_Instance(" + instanceName + ") digitalocean: cannot find peer " + address + " among the "
                     + "droplets (" + f.reason() + "): an IP found on it counts as a stranger's (taken back with "
-                    + "backoff, never yielded to) and this node cannot hand the IP over to it; set floating_ip { "
-                    + "peer_droplet_id ... } to name it";
+                    + "backoff, never yielded to) and this node cannot hand the IP over to it (stepping down, it "
+                    + "releases the IP instead); set floating_ip { peer_droplet_id ... } to name it";
         }
         if (!line.equals(logged.put(address, line))) {
             LOG.log(level, line);
