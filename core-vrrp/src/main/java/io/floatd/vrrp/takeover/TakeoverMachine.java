@@ -61,7 +61,7 @@ import java.util.List;
  */
 public final class TakeoverMachine {
     /** The damping of take-backs stops growing at this many re-check intervals. */
-    static final int MAX_DAMPING_INTERVALS = 32;
+    public static final int MAX_DAMPING_INTERVALS = 32;
 
     private final TakeoverParams p;
 

@@ -6,6 +6,7 @@ import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.takeover.TakeoverAction;
 import io.floatd.vrrp.takeover.TakeoverEvent;
+import io.floatd.vrrp.takeover.TakeoverMachine;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
 import io.floatd.vrrp.timer.MasterDownTimer;
 import java.util.ArrayList;
@@ -152,6 +153,12 @@ final class Invariants {
             bound += p.attemptTimeout().toNanos() + ApiCloud.LATE_APPLY + action;
             if (s.peersRecognised()) {
                 bound += p.deadline().toNanos() + rc + 2 * mdi + takeover(s);
+            } else {
+                // an unrecognised peer's hold is a stranger's: a Master that took the IP back several times in a row
+                // (a split that flipped) waits out its damping, up to MAX_DAMPING_INTERVALS re-checks, before it takes
+                // the IP from a Backup that kept it (seeds 283386, 673136, 994695: a Master stopped or stepped down
+                // holding it while the two could not recognise each other)
+                bound += TakeoverMachine.MAX_DAMPING_INTERVALS * rc + rc + takeover(s);
             }
         }
         return bound;
