@@ -284,9 +284,9 @@ class TransactionalReloadTest {
         await(() -> read(global).startsWith("VI_1 MASTER 150 "));
         assertEquals(transitions, runner.transitions());
 
-        // and the new files follow the next transition
+        // and the new files follow the next transition (a handover: the instance is held)
         a.handover("VI_1");
-        await(() -> read(second).equals("BACKUP\n") && read(global).startsWith("VI_1 BACKUP "));
+        await(() -> read(second).equals("BACKUP\nheld\n") && read(global).matches("VI_1 BACKUP 150 \\S+ held\n"));
         assertEquals("MASTER\n", read(first), "the old file is no longer written");
     }
 
