@@ -185,7 +185,10 @@ class AwsFailoverTest {
             System.out.println("partition: moves " + during + "; node0 " + a.notifications() + "; node1 "
                     + b.notifications());
             assertTrue(during.size() <= 1, "EIP moves during the partition: " + during);
-            assertTrue(a.log().contains("split brain") || during.isEmpty(), a.log());
+            // the old Master saw the EIP on its peer and neither took it back nor (inside 5 s) yielded: it yields only
+            // when the EIP is still there a deadline (30 s) after, since a peer handing it over holds it on the way
+            assertTrue(during.isEmpty() || a.log().contains("split brain")
+                    || a.log().contains("while Master: yielding if it is still there in 30 s"), a.log());
 
             // healed: within a short time exactly one Master, holding the EIP, and it stays so
             long end = System.nanoTime() + STEP.toNanos();
