@@ -100,7 +100,7 @@ class PartitionTest {
                 // (lower first) or as a node that steps down on the first advert it hears (higher first)
                 Arguments.of(Cut.PROTOCOL_112, 60, 3, Heal.LOWER_FIRST),
                 Arguments.of(Cut.PROTOCOL_112, 60, 3, Heal.HIGHER_FIRST),
-                // a long cut: the old Master's re-check finds the EIP on its peer during the partition and yields
+                // a long cut: the old Master's re-checks find the EIP on its peer during the partition and it yields
                 Arguments.of(Cut.PROTOCOL_112, 1, 8, Heal.HIGHER_FIRST),
                 Arguments.of(Cut.UDP, 1, 8, Heal.LOWER_FIRST));
     }
@@ -112,7 +112,10 @@ class PartitionTest {
         String lines = cut == Cut.UDP ? "    transport {\n        udp port " + UDP_PORT + " auth_key_file "
                 + keyFile() + "\n    }" : "";
         try (AwsRig rig = AwsRig.create("pt")) {
-            rig.startPair("", lines, lines, "        recheck_interval " + recheck, START);
+            // with re-checks every second, a deadline of 3 s: the old Master yields (the EIP still on its peer 3 s after
+            // it first saw it there) inside the 8 s cut
+            String floating = "        recheck_interval " + recheck + (recheck == 1 ? "\n        deadline 3" : "");
+            rig.startPair("", lines, lines, floating, START);
             FloatdProcess.sleep(500);
             long cutAt = FloatdProcess.epochNanos();
             rules(rig, cut, "-A");
@@ -150,6 +153,9 @@ class PartitionTest {
             String why = story + "\nnode0:\n" + logs[0] + "\nnode1:\n" + logs[1];
 
             assertTrue(movesDuring.size() <= 1 && writesDuring <= 1, "the EIP moved more than once: " + why);
+            if (recheck == 1) {
+                assertTrue(logs[0].contains("split brain"), "the long cut: node0 yielded during it: " + why);
+            }
             for (PairTimeline.Period p : overlaps) {
                 assertEquals(2, p.masters(), "no Master after the heal: " + why);
                 assertTrue(p.end() - Math.max(p.start(), healAt) <= ADVERT_NANOS + MARGIN_NANOS,
