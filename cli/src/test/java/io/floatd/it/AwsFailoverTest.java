@@ -261,7 +261,14 @@ class AwsFailoverTest {
             System.out.printf("503 x%d: MASTER -> association %.0f ms; requests %s%n", n,
                     millis(movedAt - masterAt), round2.stream().map(r -> r.action() + "@" + r.clientAddress()).toList());
             assertTrue(movedAt - masterAt < Duration.ofSeconds(5).toNanos(), "inside the 5 s deadline");
-            assertEquals(n + 2, round2.size(), round2.toString());
+            // node1, which held the EIP, stepped down to node0: two advert intervals later it reads the holder and, if
+            // node0's retries have not moved the EIP yet, hands it over (issue 13). Either way the EIP moves to node0,
+            // by one write (two only when the two cross), and node0 asks at most its n refused calls, a read and a write
+            List<Ec2TestEndpoint.Request> writes2 = AwsRig.writes(round2);
+            assertTrue(!writes2.isEmpty() && writes2.size() <= 2
+                    && writes2.stream().allMatch(r -> INSTANCE[0].equals(r.params().get("InstanceId"))), round2.toString());
+            assertTrue(round2.stream().filter(r -> r.clientAddress().equals(io.floatd.testing.Lan.address(0))).count()
+                    <= n + 2, round2.toString());
             FloatdProcess.sleep(300);
             assertEquals(2, a.log().split("takeover: entered MASTER", -1).length - 1, "two takeovers logged");
             assertOneLinePerProblem(a.log(), "Unavailable", n);
