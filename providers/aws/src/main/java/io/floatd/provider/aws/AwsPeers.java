@@ -1,8 +1,8 @@
 package io.floatd.provider.aws;
 
+import io.floatd.vrrp.provider.BackgroundRetry;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,8 +31,6 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  */
 final class AwsPeers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AwsPeers.class.getName());
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
     /**
      * A peer's identity.
@@ -83,9 +81,8 @@ final class AwsPeers implements AutoCloseable {
     /** The last line logged per peer: a line is repeated only when it changes. */
     private final Map<String, String> logged = new HashMap<>();
     private volatile Map<String, Identity> known = Map.of();
-    private final java.util.concurrent.atomic.AtomicReference<Thread> retry =
-            new java.util.concurrent.atomic.AtomicReference<>();
-    private volatile boolean closed;
+    /** Look-ups worth retrying are tried again in the background. */
+    private final BackgroundRetry retry = new BackgroundRetry("aws-peers-retry", this::resolve);
 
     /**
      * @param instanceName the vrrp_instance, for log lines
@@ -167,7 +164,7 @@ final class AwsPeers implements AutoCloseable {
     /** One look-up of every peer; false when an error worth retrying left some peer unknown. */
     private boolean resolve() {
         synchronized (lock) {
-            if (closed) {
+            if (retry.closed()) {
                 return true;
             }
             Map<String, Found> found = new LinkedHashMap<>();
@@ -297,24 +294,8 @@ final class AwsPeers implements AutoCloseable {
         }
     }
 
-    /** Starts the background retry unless one runs already: after 5 s, then twice as long each time, up to 5 min. */
     private void retryLater() {
-        Thread t = Thread.ofVirtual().name("aws-peers-retry").unstarted(() -> {
-            Duration delay = FIRST_RETRY;
-            try {
-                do {
-                    Thread.sleep(delay);
-                    delay = delay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay.multipliedBy(2);
-                } while (!closed && !resolve());
-            } catch (InterruptedException e) {
-                // closed
-            } finally {
-                retry.compareAndSet(Thread.currentThread(), null);
-            }
-        });
-        if (!closed && retry.compareAndSet(null, t)) {
-            t.start();
-        }
+        retry.start();
     }
 
     /** "ec2:DescribeNetworkInterfaces denied for i-... (UnauthorizedOperation): add it ...", without "aws: ". */
@@ -334,10 +315,6 @@ final class AwsPeers implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        Thread t = retry.get();
-        if (t != null) {
-            t.interrupt();
-        }
+        retry.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.BackgroundRetry;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,8 +29,6 @@ final class DoPeers implements AutoCloseable {
     static final int PER_PAGE = 200;
     /** 10,000 droplets: beyond, the peers are best named ({@code peer_droplet_id}). */
     static final int MAX_PAGES = 50;
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
     /** One page of the droplet list, read within {@code deadline} ({@link System#nanoTime()}). */
     @FunctionalInterface
@@ -55,9 +53,9 @@ final class DoPeers implements AutoCloseable {
     /** One look-up at a time (start, reload, background retry). */
     private final Object lock = new Object();
     private final Map<String, String> logged = new HashMap<>();
-    private final AtomicReference<Thread> retry = new AtomicReference<>();
+    /** Look-ups worth retrying are tried again in the background. */
+    private final BackgroundRetry retry = new BackgroundRetry("digitalocean-peers-retry", this::resolve);
     private volatile Map<String, Long> known = Map.of();
-    private volatile boolean closed;
 
     /**
      * @param self this droplet (never a peer)
@@ -112,7 +110,7 @@ final class DoPeers implements AutoCloseable {
     /** One look-up of every peer; false when an error worth retrying left some peer unknown. */
     private boolean resolve() {
         synchronized (lock) {
-            if (closed) {
+            if (retry.closed()) {
                 return true;
             }
             Map<String, Found> found = new LinkedHashMap<>();
@@ -229,32 +227,12 @@ final class DoPeers implements AutoCloseable {
         }
     }
 
-    /** Starts the background retry unless one runs already: after 5 s, then twice as long each time, up to 5 min. */
     private void retryLater() {
-        Thread t = Thread.ofVirtual().name("digitalocean-peers-retry").unstarted(() -> {
-            Duration delay = FIRST_RETRY;
-            try {
-                do {
-                    Thread.sleep(delay);
-                    delay = delay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay.multipliedBy(2);
-                } while (!closed && !resolve());
-            } catch (InterruptedException e) {
-                // closed
-            } finally {
-                retry.compareAndSet(Thread.currentThread(), null);
-            }
-        });
-        if (!closed && retry.compareAndSet(null, t)) {
-            t.start();
-        }
+        retry.start();
     }
 
     @Override
     public void close() {
-        closed = true;
-        Thread t = retry.get();
-        if (t != null) {
-            t.interrupt();
-        }
+        retry.close();
     }
 }
