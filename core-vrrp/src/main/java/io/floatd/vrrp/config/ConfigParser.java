@@ -54,11 +54,7 @@ public final class ConfigParser {
             entry("virtual_server", ConfigParser::skipLoadBalancer),
             entry("virtual_server_group", ConfigParser::skipLoadBalancer));
 
-    private static final Set<String> TOP_KEEPALIVED = Set.of(
-            "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
-            "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces", "interface_up_down_delays",
-            "track_group", "static_ipaddress", "static_routes", "static_rules", "vrrp_track_process", "bfd_instance",
-            "vrrp_sync_group", "garp_group");
+    private static final Set<String> TOP_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.TOP);
 
     private static void skipLoadBalancer(Statement s, Scope top) {
         String what = Stream.concat(Stream.of(s.keyword()), s.args().stream()).reduce((a, b) -> a + " " + b).orElseThrow();
@@ -87,36 +83,17 @@ public final class ConfigParser {
                 g.builder.scriptSecurity(true);
                 g.securityLine = s.line();
             }),
-            entry("script_env", (s, g) -> g.env.add(s, g)));
+            entry("script_env", (s, g) -> g.env.add(s, g)),
+            entry("notify_fifo_script", (s, g) -> g.builder.notifyFifoScript(s.keyword(), script(s))),
+            entry("vrrp_notify_fifo_script", (s, g) -> g.builder.notifyFifoScript(s.keyword(), script(s))),
+            entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
+            // floatd always drops adverts from addresses that are not unicast peers
+            entry("vrrp_check_unicast_src", (s, g) -> s.noValue()));
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
 
-    private static final Set<String> GLOBAL_DEFS_KEEPALIVED = Set.of(
-            "bfd_cpu_affinity", "bfd_no_swap", "bfd_priority", "bfd_process_name", "bfd_rlimit_rttime",
-            "bfd_rt_priority", "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap",
-            "checker_priority", "checker_process_name", "checker_rlimit_rttime", "checker_rt_priority",
-            "config_save_dir", "data_use_instance", "dbus_service_name", "default_interface", "disable_local_igmp",
-            "dynamic_interfaces", "enable_dbus", "enable_snmp_checker", "enable_snmp_rfc",
-            "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_vrrp", "enable_traps",
-            "fifo_write_vrrp_states_on_reload", "include_check", "linkbeat_use_polling", "log_unknown_vrids",
-            "lvs_flush", "lvs_flush_on_stop", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
-            "lvs_timeouts", "max_auto_priority", "min_auto_priority_delay", "nftables", "nftables_counters",
-            "nftables_ifindex", "no_checker_emails", "no_email_faults", "notification_email",
-            "notification_email_from", "notify_fifo", "notify_fifo_script", "process_monitor_rcv_bufs",
-            "process_name", "process_names", "random_seed", "reload_check_config", "reload_file", "reload_repeat",
-            "reload_time_file", "rs_init_notifies", "shutdown_script", "shutdown_script_timeout",
-            "smtp_alert", "smtp_alert_checker", "smtp_alert_vrrp", "smtp_connect_timeout", "smtp_helo_name",
-            "smtp_server", "snmp_socket", "startup_script", "startup_script_timeout", "tmp_config_directory",
-            "umask", "vmac_addr_prefix", "vmac_prefix", "vrrp_check_unicast_src", "vrrp_cpu_affinity",
-            "vrrp_down_timer_adverts", "vrrp_garp_extra_if", "vrrp_garp_interval", "vrrp_garp_lower_prio_delay",
-            "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_delay", "vrrp_garp_master_refresh",
-            "vrrp_garp_master_refresh_repeat", "vrrp_garp_master_repeat", "vrrp_gna_interval",
-            "vrrp_higher_prio_send_advert", "vrrp_ipsets", "vrrp_iptables", "vrrp_lower_prio_no_advert",
-            "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_min_garp", "vrrp_no_swap", "vrrp_notify_fifo",
-            "vrrp_notify_fifo_script", "vrrp_notify_priority_changes", "vrrp_priority", "vrrp_process_name",
-            "vrrp_rlimit_rttime", "vrrp_rt_priority", "vrrp_rx_bufs_multiplier", "vrrp_rx_bufs_policy",
-            "vrrp_skip_check_adv_addr", "vrrp_startup_delay", "vrrp_strict");
+    private static final Set<String> GLOBAL_DEFS_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.GLOBAL_DEFS);
 
     // ---- vrrp_instance ----
 
@@ -138,7 +115,7 @@ public final class ConfigParser {
             // keepalived keeps it for old configurations; preempting is the default, so it changes nothing
             entry("preempt", (s, i) -> s.noValue()),
             entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
-            entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()))),
+            entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", withoutPrefix(s.value())))),
             entry("unicast_peer", (s, i) -> {
                 i.peerBlockLine = s.line();
                 i.peerErrors += eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
@@ -160,23 +137,21 @@ public final class ConfigParser {
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
             entry("garp_master_refresh_repeat", (s, i) -> i.garp = i.garp.withMasterRefreshRepeat(wholeNumber(s))),
             entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))),
-            entry("script_env", (s, i) -> i.env.add(s, i)));
+            entry("script_env", (s, i) -> i.env.add(s, i)),
+            entry("virtual_ipaddress_excluded", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::excludedAddress)),
+            entry("notify_priority_changes", (s, i) -> i.notifyPriorityChanges = bool(s)),
+            // floatd never filters traffic to its addresses: accept mode is what it always does
+            entry("accept", (s, i) -> s.noValue()),
+            // floatd always drops adverts from addresses that are not unicast peers
+            entry("check_unicast_src", (s, i) -> s.noValue()));
 
-    private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
-            "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
-            "track_process", "track_bfd", "vrf", "mcast_src_ip",
-            "mcast_dst_ip", "track_src_ip", "check_unicast_src", "unicast_fault_no_peer", "unicast_ttl",
-            "old_unicast_checksum", "garp_master_delay", "garp_master_repeat", "garp_lower_prio_delay",
-            "garp_lower_prio_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_extra_if",
-            "garp_extra_if_vmac", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
-            "virtual_ipaddress_excluded", "promote_secondaries", "virtual_routes", "virtual_rules", "accept",
-            "no_accept", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
-            "notify_deleted", "notify_priority_changes", "smtp_alert", "kernel_rx_buf_size", "linkbeat_use_polling");
+    private static final Set<String> VRRP_INSTANCE_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_INSTANCE);
 
     // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
-            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env");
+            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
+            "virtual_ipaddress_excluded");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -206,7 +181,7 @@ public final class ConfigParser {
 
     private static void unicastPeer(Statement line, InstanceScope i) {
         line.noBlock();
-        InetAddress address = address("unicast_peer", line.keyword());
+        InetAddress address = address("unicast_peer", withoutPrefix(line.keyword()));
         Map<String, Integer> ttl = new HashMap<>(Map.of("min_ttl", UnicastPeer.DEFAULT_TTL, "max_ttl", UnicastPeer.DEFAULT_TTL));
         for (int n = 0; n < line.args().size(); n += 2) {
             String option = line.args().get(n);
@@ -245,10 +220,44 @@ public final class ConfigParser {
             "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin", "no_track",
             "preferred_lft", "track_group");
 
+    /** keepalived reads {@code 10.0.0.11/24} (and {@code 10.0.0.11-20}) as the address before the '/' or '-'. */
+    private static String withoutPrefix(String text) {
+        int cut = text.indexOf('/');
+        int dash = text.indexOf('-');
+        if (dash >= 0 && (cut < 0 || dash < cut)) {
+            cut = dash;
+        }
+        return cut < 0 ? text : text.substring(0, cut);
+    }
+
+    /** keepalived's boolean: none means yes; otherwise true/on/yes or false/off/no. */
+    private static boolean bool(Statement s) {
+        s.noBlock();
+        if (s.args().isEmpty()) {
+            return true;
+        }
+        return switch (s.value()) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new ConfigProblem(s.keyword() + " takes yes or no (true/on, false/off), but was '" + s.value() + "'");
+        };
+    }
+
     private static void virtualAddress(Statement line, InstanceScope i) {
+        VirtualAddress a = virtualAddressLine("virtual_ipaddress", line, i);
+        i.builder.addVirtualAddress(a);
+        i.virtualAddresses.add(new Located<>(a.address(), line.line()));
+    }
+
+    /** Added and removed with the virtual addresses but not listed in adverts, so any family goes. */
+    private static void excludedAddress(Statement line, InstanceScope i) {
+        i.builder.addExcludedAddress(virtualAddressLine("virtual_ipaddress_excluded", line, i));
+    }
+
+    private static VirtualAddress virtualAddressLine(String what, Statement line, InstanceScope i) {
         line.noBlock();
         String[] parts = line.keyword().split("/", 2);
-        InetAddress address = address("virtual_ipaddress", parts[0]);
+        InetAddress address = address(what, parts[0]);
         int prefix = parts.length == 2 ? wholeNumber("prefix length", parts[1]) : address instanceof Inet4Address ? 32 : 128;
         var draft = new AddressDraft();
         for (int n = 0; n < line.args().size(); n += 2) {
@@ -256,13 +265,12 @@ public final class ConfigParser {
             AddressOption handler = VIRTUAL_ADDRESS_OPTIONS.get(option);
             if (handler == null) {
                 throw new ConfigProblem(VIRTUAL_ADDRESS_KEEPALIVED.contains(option)
-                        ? "floatd does not support '" + option + "' in virtual_ipaddress yet"
-                        : "unknown virtual_ipaddress option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
+                        ? "floatd does not support '" + option + "' in " + what + " yet"
+                        : "unknown " + what + " option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
             }
             handler.apply(optionValue(line, n), draft, line, i);
         }
-        i.builder.addVirtualAddress(new VirtualAddress(address, prefix, draft.device));
-        i.virtualAddresses.add(new Located<>(address, line.line()));
+        return new VirtualAddress(address, prefix, draft.device);
     }
 
     // ---- authentication { auth_type PASS  auth_pass X } ----
@@ -408,7 +416,7 @@ public final class ConfigParser {
             entry("user", ConfigParser::scriptUser),
             entry("script_env", (s, v) -> v.env.add(s, v)));
 
-    private static final Set<String> VRRP_SCRIPT_KEEPALIVED = Set.of();
+    private static final Set<String> VRRP_SCRIPT_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_SCRIPT);
 
     private static final Map<String, Handler<TrackFileScope>> TRACK_FILE = Map.ofEntries(
             entry("file", (s, t) -> t.file = Path.of(s.value())),
@@ -444,7 +452,7 @@ public final class ConfigParser {
                 t.overwrite = overwrite;
             }));
 
-    private static final Set<String> TRACK_FILE_KEEPALIVED = Set.of();
+    private static final Set<String> TRACK_FILE_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.TRACK_FILE);
 
     private static final Set<String> SCRIPT_OPTIONS = Set.of("interval", "timeout", "fall", "rise", "weight", "init_fail", "user");
 
@@ -1022,7 +1030,14 @@ public final class ConfigParser {
         for (Statement s : body) {
             Handler<S> handler = table.get(s.keyword());
             if (handler == null) {
-                scope.error(s.line(), notImplemented(s.keyword(), table.keySet(), keepalivedOnly, where));
+                // keepalived.conf(5)'s keywords floatd has no handler for: one warning, or an error naming why
+                Optional<KeepalivedKeywords.Keyword> known = KeepalivedKeywords.find(where, s.keyword());
+                if (known.isPresent() && known.get().treatment() == KeepalivedKeywords.Treatment.WARNED) {
+                    scope.warn(s.line(), KeepalivedKeywords.message(known.get()));
+                } else {
+                    scope.error(s.line(), known.map(KeepalivedKeywords::message)
+                            .orElseGet(() -> notImplemented(s.keyword(), table.keySet(), keepalivedOnly, where)));
+                }
                 continue;
             }
             Integer earlier = seen.put(s.keyword(), s.line());
@@ -1314,6 +1329,8 @@ public final class ConfigParser {
         final List<TrackRef> fileRefs = new ArrayList<>();
         boolean weighted;
         int priority = InstanceConfig.DEFAULT_PRIORITY;
+        /** {@code notify_priority_changes}; {@code null}: global_defs' {@code vrrp_notify_priority_changes}. */
+        Boolean notifyPriorityChanges;
 
         InstanceScope(ConfigParser parser, String name, int line) {
             super(parser, "vrrp_instance " + name + ": ");
@@ -1357,9 +1374,12 @@ public final class ConfigParser {
                         message -> error(advertInt.line(), message),
                         () -> builder.advertIntervalCentis(advertInt.value().movePointRight(2).intValueExact()));
             }
-            if (authLine > 0) {
-                InstanceConfig.authenticationProblem(effectiveVersion).ifPresent(message -> error(authLine, message));
+            if (authLine > 0 && effectiveVersion == 3) {
+                // keepalived 2.2.7 logs "VRRP version 3 does not support authentication. Ignoring." and runs without
+                warn(authLine, "authentication is ignored: VRRP version 3 has none (RFC 5798), as keepalived ignores it");
+                builder.authentication(null);
             }
+            builder.notifyPriorityChanges(notifyPriorityChanges != null ? notifyPriorityChanges : global.notifyPriorityChanges());
             builder.notifyScripts(notify);
             builder.scriptEnv(env.build().over(global.scriptEnv()));
             builder.garp(garp.over(global.garp()));

@@ -89,6 +89,14 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append("virtual_ipaddress {\n");
             i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
             out.append(INDENT).append("}\n");
+            if (!i.excludedAddresses().isEmpty()) {
+                out.append(INDENT).append("virtual_ipaddress_excluded {\n");
+                i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
+            if (i.notifyPriorityChanges()) {
+                out.append(INDENT).append("notify_priority_changes\n");
+            }
             NotifyScripts n = i.notifyScripts();
             notifyLine(out, "notify", n.any());
             notifyLine(out, "notify_master", n.master());

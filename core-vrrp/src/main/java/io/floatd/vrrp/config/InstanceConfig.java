@@ -36,6 +36,8 @@ public final class InstanceConfig {
     private final List<UnicastPeer> unicastPeers;
     private final Authentication authentication;
     private final List<VirtualAddress> virtualAddresses;
+    private final List<VirtualAddress> excludedAddresses;
+    private final boolean notifyPriorityChanges;
     private final NotifyScripts notify;
     private final ScriptEnv scriptEnv;
     private final FloatingIpSettings floatingIp;
@@ -62,6 +64,8 @@ public final class InstanceConfig {
         this.unicastPeers = List.copyOf(b.unicastPeers);
         this.authentication = b.authentication;
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
+        this.excludedAddresses = List.copyOf(b.excludedAddresses);
+        this.notifyPriorityChanges = b.notifyPriorityChanges;
         this.notify = b.notify;
         this.scriptEnv = b.scriptEnv;
         this.floatingIp = b.floatingIp;
@@ -154,6 +158,32 @@ public final class InstanceConfig {
     /** {@code virtual_ipaddress} entries. */
     public List<VirtualAddress> virtualAddresses() {
         return virtualAddresses;
+    }
+
+    /**
+     * {@code virtual_ipaddress_excluded} entries: added and removed with the virtual addresses, but never listed in
+     * an advert (so they may be of the other address family, or more than an advert holds).
+     */
+    public List<VirtualAddress> excludedAddresses() {
+        return excludedAddresses;
+    }
+
+    /** What a Master holds: {@link #virtualAddresses()}, then {@link #excludedAddresses()}. */
+    public List<VirtualAddress> heldAddresses() {
+        if (excludedAddresses.isEmpty()) {
+            return virtualAddresses;
+        }
+        List<VirtualAddress> all = new ArrayList<>(virtualAddresses);
+        all.addAll(excludedAddresses);
+        return List.copyOf(all);
+    }
+
+    /**
+     * {@code notify_priority_changes} (or global_defs' {@code vrrp_notify_priority_changes}): the notify FIFOs get
+     * {@code INSTANCE "VI_1" MASTER_PRIORITY 140} (or {@code BACKUP_PRIORITY}) when tracking moves the priority.
+     */
+    public boolean notifyPriorityChanges() {
+        return notifyPriorityChanges;
     }
 
     /** {@code notify*} scripts; {@link NotifyScripts#NONE} when none. */
@@ -306,6 +336,8 @@ public final class InstanceConfig {
                 && unicastPeers.equals(other.unicastPeers)
                 && Objects.equals(authentication, other.authentication)
                 && virtualAddresses.equals(other.virtualAddresses)
+                && excludedAddresses.equals(other.excludedAddresses)
+                && notifyPriorityChanges == other.notifyPriorityChanges
                 && notify.equals(other.notify)
                 && scriptEnv.equals(other.scriptEnv)
                 && floatingIp.equals(other.floatingIp)
@@ -338,6 +370,8 @@ public final class InstanceConfig {
                 + ", unicastPeers=" + unicastPeers
                 + ", authentication=" + authentication
                 + ", virtualAddresses=" + virtualAddresses
+                + ", excludedAddresses=" + excludedAddresses
+                + ", notifyPriorityChanges=" + notifyPriorityChanges
                 + ", notifyScripts=" + notify
                 + ", scriptEnv=" + scriptEnv
                 + ", floatingIp=" + floatingIp
@@ -367,6 +401,8 @@ public final class InstanceConfig {
         private final List<UnicastPeer> unicastPeers = new ArrayList<>();
         private Authentication authentication;
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+        private final List<VirtualAddress> excludedAddresses = new ArrayList<>();
+        private boolean notifyPriorityChanges;
         private NotifyScripts notify = NotifyScripts.NONE;
         private ScriptEnv scriptEnv = ScriptEnv.NONE;
         private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
@@ -479,6 +515,23 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("virtual_ipaddress " + Addresses.format(address.address()) + " is listed twice");
             }
             virtualAddresses.add(address);
+            return this;
+        }
+
+        /** A {@code virtual_ipaddress_excluded} entry; an address may be listed once among both lists. */
+        public Builder addExcludedAddress(VirtualAddress address) {
+            Objects.requireNonNull(address, "address");
+            if (virtualAddresses.stream().anyMatch(a -> a.address().equals(address.address()))
+                    || excludedAddresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
+                throw new IllegalArgumentException("virtual_ipaddress_excluded " + Addresses.format(address.address())
+                        + " is listed twice");
+            }
+            excludedAddresses.add(address);
+            return this;
+        }
+
+        public Builder notifyPriorityChanges(boolean notifyPriorityChanges) {
+            this.notifyPriorityChanges = notifyPriorityChanges;
             return this;
         }
 
