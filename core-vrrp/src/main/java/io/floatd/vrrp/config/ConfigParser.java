@@ -147,6 +147,19 @@ public final class ConfigParser {
 
     private static final Set<String> VRRP_INSTANCE_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_INSTANCE);
 
+    /** The keywords {@code block} has a handler for in this build (for the catalogue's tests and check --explain). */
+    static Set<String> handled(KeepalivedKeywords.Block block) {
+        return switch (block) {
+            case TOP -> TOP.keySet();
+            case GLOBAL_DEFS -> GLOBAL_DEFS.keySet();
+            case VRRP_INSTANCE -> VRRP_INSTANCE.keySet();
+            case AUTHENTICATION -> AUTHENTICATION.keySet();
+            case VRRP_SCRIPT -> VRRP_SCRIPT.keySet();
+            case TRACK_FILE -> TRACK_FILE.keySet();
+            default -> Set.of();
+        };
+    }
+
     // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",

@@ -233,9 +233,9 @@ class ConfigErrorsTest {
         assertEquals(List.of(
                         "k.conf:1: floatd does not support 'vrrp_track_process' in the top level yet",
                         "k.conf:4: include /etc/keepalived/conf.d/*.conf matches no file (floatd refuses a missing include: it may hold a health check)",
-                        "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs yet",
+                        "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs: strict RFC mode changes"
+                                + " which adverts are accepted and what a Master does",
                         "k.conf:14: vrrp_instance VI_1: floatd does not support 'track_process' in vrrp_instance yet",
-                        "k.conf:18: vrrp_instance VI_1: floatd does not support 'virtual_ipaddress_excluded' in vrrp_instance yet",
                         "k.conf:22: vrrp_instance VI_1: floatd does not support 'brd' in virtual_ipaddress yet",
                         "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global",
                         "k.conf:26: floatd does not support 'vrrp_sync_group' in the top level yet"),
@@ -277,13 +277,6 @@ class ConfigErrorsTest {
     void authenticationHeaderIsNotSupported() {
         assertEquals(List.of("k.conf:8: vrrp_instance VI_1: auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS"),
                 errors(instance("authentication {", "    auth_type AH", "    auth_pass secret", "}")));
-    }
-
-    @Test
-    void authenticationWithVersion3() {
-        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: authentication is not allowed with VRRP version 3"
-                        + " (RFC 5798 removed it; keepalived refuses it too)"),
-                errors(instance("version 3", "authentication {", "    auth_type PASS", "    auth_pass secret", "}")));
     }
 
     @Test
