@@ -31,9 +31,10 @@ import java.util.stream.Stream;
  * Reads keepalived.conf as keepalived does, for the part floatd implements.
  *
  * <p>Each block has one keyword table, read top to bottom like its section of {@code keepalived.conf(5)}.
- * A keyword floatd does not implement is an error, never skipped: a dropped {@code track_script} would let a sick
- * node take the address. Only keepalived's load balancer ({@code virtual_server}) is skipped, with a warning,
- * since it has no bearing on who holds the address. Every error is collected before giving up.
+ * A keyword with no handler is looked up in {@link KeepalivedKeywords}: one that cannot change who holds the
+ * address (mail, SNMP, LVS, scheduling hints) is skipped with one warning saying so; any other is an error naming
+ * why, never skipped: a dropped {@code track_script} would let a sick node take the address. Every error is
+ * collected before giving up.
  */
 public final class ConfigParser {
 

@@ -270,7 +270,7 @@ public final class InstanceConfig {
 
     static Optional<String> authenticationProblem(int version) {
         return version == 3
-                ? Optional.of("authentication is not allowed with VRRP version 3 (RFC 5798 removed it; keepalived refuses it too)")
+                ? Optional.of("authentication is not allowed with VRRP version 3 (RFC 5798 removed it; keepalived ignores it)")
                 : Optional.empty();
     }
 

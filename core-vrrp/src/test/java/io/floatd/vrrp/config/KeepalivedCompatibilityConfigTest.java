@@ -174,4 +174,21 @@ class KeepalivedCompatibilityConfigTest {
         assertTrue(w.get(0).startsWith("k.conf:2: global_defs: 'notification_email' is ignored: floatd sends no mail"), w.get(0));
         assertTrue(w.get(8).startsWith("k.conf:19: vrrp_instance VI_1: 'lvs_sync_daemon_interface' is ignored: "), w.get(8));
     }
+
+    @Test
+    void theDumpOfTheNewKeywordsReadsBackToTheSameConfiguration() throws Exception {
+        FloatdConfig c = ConfigParser.parse("""
+                global_defs {
+                    notify_fifo /run/a.fifo
+                    vrrp_notify_fifo /run/b.fifo
+                    vrrp_notify_fifo_script "/bin/cat -u"
+                    vrrp_notify_priority_changes
+                }
+                """ + instance("notify_priority_changes no", "virtual_ipaddress {", "    10.0.0.100/24", "}",
+                "virtual_ipaddress_excluded {", "    2001:db8::100/64 dev eth1", "}"), "k.conf");
+        FloatdConfig again = ConfigParser.parse(c.dump(false), "dump");
+        assertEquals(c.global(), again.global());
+        assertEquals(c.instances(), again.instances());
+        assertFalse(again.instances().getFirst().notifyPriorityChanges());
+    }
 }
