@@ -89,7 +89,14 @@ public final class ConfigParser {
             entry("vrrp_notify_fifo_script", (s, g) -> g.builder.notifyFifoScript(s.keyword(), script(s))),
             entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
             // floatd always drops adverts from addresses that are not unicast peers
-            entry("vrrp_check_unicast_src", (s, g) -> s.noValue()));
+            entry("vrrp_check_unicast_src", (s, g) -> s.noValue()),
+            // floatd starts an instance whose interface is missing in FAULT and retries it
+            entry("dynamic_interfaces", (s, g) -> {
+                s.noBlock();
+                if (!s.args().isEmpty() && !s.value().equals("allow_if_changes")) {
+                    throw new ConfigProblem("unknown dynamic_interfaces option '" + s.value() + "' (expected allow_if_changes)");
+                }
+            }));
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";

@@ -20,6 +20,8 @@ import java.util.Optional;
  * <p>{@link #MAN_PAGE_2_2_7} is floatd's own list of the keywords, written from reading the man page and the
  * keyword registrations of {@code vrrp_parser.c}, {@code global_parser.c} and {@code track_file.c} at tag v2.2.7
  * (the deprecated spellings those files still register are listed too); a test checks each is classified here.
+ * Two of the man page's keywords are not registered by Debian's 2.2.7 build: {@code vrrp_ipsets} (built without
+ * ipset) and {@code notify_deleted} in {@code vrrp_sync_group} (keepalived says "Unknown keyword").
  */
 public final class KeepalivedKeywords {
 
@@ -137,6 +139,8 @@ public final class KeepalivedKeywords {
         implemented(b, OTHERS, "vrrp_notify_priority_changes");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "vrrp_check_unicast_src");
         implemented(b, OTHERS, "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_skip_check_adv_addr");
+        implemented(b, "floatd always does this: an instance whose interface is missing starts in FAULT and is retried",
+                "dynamic_interfaces");
         warned(b, NAMES, "process_names", "process_name", "vrrp_process_name", "checker_process_name",
                 "lvs_process_name", "bfd_process_name");
         warned(b, MAIL, "notification_email", "notification_email_from", "smtp_server", "smtp_helo_name",
@@ -176,7 +180,6 @@ public final class KeepalivedKeywords {
         refused(b, "floatd runs no startup or shutdown script; run it from the service manager"
                 + " (ExecStartPre=, ExecStopPost=)", "startup_script", "startup_script_timeout", "shutdown_script",
                 "shutdown_script_timeout");
-        refused(b, "floatd needs an instance's interface to exist when it starts", "dynamic_interfaces");
         refused(b, "not implemented: after a healed split these gratuitous ARPs pull the traffic back to the Master",
                 "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat");
         refused(b, "changes the Master_Down_Interval, so when a Backup takes over", "vrrp_down_timer_adverts");

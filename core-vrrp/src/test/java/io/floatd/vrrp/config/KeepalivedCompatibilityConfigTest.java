@@ -191,4 +191,12 @@ class KeepalivedCompatibilityConfigTest {
         assertEquals(c.instances(), again.instances());
         assertFalse(again.instances().getFirst().notifyPriorityChanges());
     }
+
+    @Test
+    void dynamicInterfacesIsWhatFloatdAlwaysDoesAndTakesOnlyAllowIfChanges() throws Exception {
+        assertEquals(List.of(), warnings(ConfigParser.parse("global_defs {\n    dynamic_interfaces allow_if_changes\n}\n"
+                + instance(), "k.conf")));
+        assertEquals(List.of("k.conf:2: global_defs: unknown dynamic_interfaces option 'sometimes' (expected allow_if_changes)"),
+                errors("global_defs {\n    dynamic_interfaces sometimes\n}\n" + instance()));
+    }
 }
