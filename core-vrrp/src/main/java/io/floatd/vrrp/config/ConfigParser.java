@@ -85,8 +85,8 @@ public final class ConfigParser {
                 g.securityLine = s.line();
             }),
             entry("script_env", (s, g) -> g.env.add(s, g)),
-            entry("notify_fifo_script", (s, g) -> g.builder.notifyFifoScript(s.keyword(), script(s))),
-            entry("vrrp_notify_fifo_script", (s, g) -> g.builder.notifyFifoScript(s.keyword(), script(s))),
+            entry("notify_fifo_script", ConfigParser::fifoScript),
+            entry("vrrp_notify_fifo_script", ConfigParser::fifoScript),
             entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
             // floatd always drops adverts from addresses that are not unicast peers
             entry("vrrp_check_unicast_src", (s, g) -> s.noValue()),
@@ -97,6 +97,12 @@ public final class ConfigParser {
                     throw new ConfigProblem("unknown dynamic_interfaces option '" + s.value() + "' (expected allow_if_changes)");
                 }
             }));
+
+    private static void fifoScript(Statement s, GlobalScope g) {
+        String script = script(s);
+        g.builder.notifyFifoScript(s.keyword(), script);
+        g.fifoScripts.put(s.keyword(), new Located<>(script, s.line()));
+    }
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
@@ -895,7 +901,7 @@ public final class ConfigParser {
     // ---- script_user and enable_script_security, once the whole file is read ----
 
     private boolean anyScript() {
-        return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty())
+        return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty()) || !global.fifoScripts.isEmpty()
                 || scripts.values().stream().anyMatch(s -> s.value() != null && s.value().user() == null);
     }
 
@@ -923,6 +929,13 @@ public final class ConfigParser {
      */
     private void checkScriptSecurity(GlobalDefs g) {
         List<ScriptUse> uses = new ArrayList<>();
+        // a FIFO's script runs only when its FIFO is set, as in keepalived
+        global.fifoScripts.forEach((keyword, script) -> {
+            if (g.notifyFifoScripts().containsValue(script.value())) {
+                uses.add(new ScriptUse("global_defs: ", keyword, script.value(), script.line(), g.scriptUser(), g.scriptGroup(),
+                        scriptPath(g.scriptEnv())));
+            }
+        });
         for (InstanceScope i : instances) {
             String path = scriptPath(i.env.build().over(g.scriptEnv()));
             i.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
@@ -1267,6 +1280,8 @@ public final class ConfigParser {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
         final EnvDraft env = new EnvDraft();
         int securityLine;
+        /** notify_fifo_script and vrrp_notify_fifo_script, for the script security check. */
+        final Map<String, Located<String>> fifoScripts = new LinkedHashMap<>();
 
         GlobalScope(ConfigParser parser) {
             super(parser, "global_defs: ");

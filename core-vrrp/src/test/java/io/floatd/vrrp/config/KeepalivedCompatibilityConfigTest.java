@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -198,5 +199,26 @@ class KeepalivedCompatibilityConfigTest {
                 + instance(), "k.conf")));
         assertEquals(List.of("k.conf:2: global_defs: unknown dynamic_interfaces option 'sometimes' (expected allow_if_changes)"),
                 errors("global_defs {\n    dynamic_interfaces sometimes\n}\n" + instance()));
+    }
+
+    @Test
+    void aNotifyFifoScriptIsSecurityCheckedLikeEveryScriptRunAsRoot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.currentUid() == 0, "needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.account(ConfigParser.DEFAULT_SCRIPT_USER).isEmpty());
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path script = Files.writeString(open.resolve("reader.sh"), "#!/bin/sh\ncat \"$1\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> errors = errors("""
+                global_defs {
+                    enable_script_security
+                    script_user root
+                    notify_fifo /run/k.fifo
+                    notify_fifo_script %s
+                }
+                """.formatted(script) + instance());
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.getFirst().startsWith("k.conf:5: global_defs: notify_fifo_script '" + script + "' runs as root, but "),
+                errors.getFirst());
     }
 }
