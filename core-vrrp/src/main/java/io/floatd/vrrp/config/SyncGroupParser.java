@@ -182,6 +182,7 @@ final class SyncGroupParser {
                 g.error(g.groupLine, "a sync group needs at least two vrrp_instances, but has " + g.members.size()
                         + " (keepalived refuses it too)");
             }
+            mixedOwners(g, members);
             boolean owner = members.stream().anyMatch(i -> i.priority == 255);
             for (InstanceScope i : members) {
                 if (i.weighted && !g.trackingWeight && i.priority != 255) {
@@ -203,6 +204,24 @@ final class SyncGroupParser {
             }
         }
         return out;
+    }
+
+    /**
+     * keepalived starts a group in MASTER only while its members, in the group's order, are address owners (priority
+     * 255) configured {@code state MASTER}; a {@code state BACKUP} member after such a run is its error "Sync group G
+     * has some member(s) as address owner and some not as address owner. This won't work." (order matters, as there)
+     */
+    private static void mixedOwners(SyncGroupScope g, List<InstanceScope> members) {
+        boolean ownersSoFar = true;
+        for (int k = 0; k < members.size(); k++) {
+            InstanceScope i = members.get(k);
+            if (k > 0 && ownersSoFar && i.state == InitialState.BACKUP) {
+                g.error(g.groupLine, "some members are address owners (priority 255, state MASTER) and " + i.name
+                        + " is not: keepalived refuses this (\"This won't work.\")");
+                return;
+            }
+            ownersSoFar &= i.state == InitialState.MASTER && i.priority == 255;
+        }
     }
 
     /** @return whether any of the group's entries has a weight */

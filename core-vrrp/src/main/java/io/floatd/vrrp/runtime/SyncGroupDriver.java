@@ -14,7 +14,6 @@ import io.floatd.vrrp.notify.NotifyState;
 import io.floatd.vrrp.notify.RunAs;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -30,7 +29,8 @@ final class SyncGroupDriver implements SyncGate {
 
     private final SyncGroupConfig config;
     private final Map<String, InstanceRunner> runners;
-    private final Map<String, TransitionListener> listeners = new LinkedHashMap<>();
+    /** Read by a reload's thread while a retry may replace a member on the loop: concurrent maps. */
+    private final Map<String, TransitionListener> listeners = new java.util.concurrent.ConcurrentHashMap<>();
     private final VrrpLoop loop;
     private final NotifyDispatcher notify;
     private final NotifyHooks hooks;
@@ -42,7 +42,7 @@ final class SyncGroupDriver implements SyncGate {
     SyncGroupDriver(SyncGroupConfig config, Map<String, InstanceRunner> runners, VrrpLoop loop, NotifyDispatcher notify,
             RunAs runAs, Supplier<StateReporter> reporter) {
         this.config = config;
-        this.runners = new LinkedHashMap<>(runners);
+        this.runners = new java.util.concurrent.ConcurrentHashMap<>(runners);
         this.loop = loop;
         this.notify = notify;
         NotifyScripts n = config.notifyScripts();

@@ -161,6 +161,16 @@ class SyncGroupConfigTest {
     }
 
     @Test
+    void anAddressOwnerMemberFollowedByANonOwnerIsRefusedAndTheOtherOrderLoads() throws Exception {
+        // keepalived: "Sync group G has some member(s) as address owner and some not as address owner. This won't work."
+        // (its check looks at the members in the group's order: VI_2 VI_1 passes keepalived -t)
+        String members = instance("VI_1", 51, "state MASTER", "priority 255") + instance("VI_2", 52);
+        assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n}\n" + members), "k.conf:2:", "address owners");
+        assertEquals(List.of("VI_2", "VI_1"),
+                ConfigParser.parse("vrrp_sync_group G {\n group { VI_2 VI_1 }\n}\n" + members, "k.conf").syncGroups().getFirst().members());
+    }
+
+    @Test
     void aGroupTrackScriptNamingNoVrrpScriptIsRefused() {
         assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_script {\n  nope\n }\n}\n" + TWO), "k.conf:4:",
                 "no vrrp_script named 'nope'");
