@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * vrrp_sync_group against a real keepalived (Debian 2.2.7): host 0 runs keepalived, host 1 floatd, each with two
  * instances (VRID 51 and 52, VRRPv3, advert_int 0.1) in one sync group G, unicast to each other. The group's own
- * {@code notify} script records keepalived's {@code GROUP G STATE 0} arguments on both sides.
+ * {@code notify} script records keepalived's {@code GROUP G STATE 0} arguments on both sides; floatd's notify_fifo
+ * is read for keepalived's {@code GROUP "G" STATE 0} lines.
  * <ol>
  *   <li>floatd (150) preempts keepalived (100): both of floatd's instances become Master together and keepalived's
  *       group follows to BACKUP;</li>
@@ -114,7 +115,7 @@ class SyncGroupInteropTest {
     }
 
     private String floatdConf(int priority, Path trackFile, Path vi2, Path group, String vi1Notify) {
-        return "global_defs {\n    script_user root\n}\n" + trackFile(trackFile)
+        return "global_defs {\n    script_user root\n    notify_fifo " + dir.resolve("fd.fifo") + "\n}\n" + trackFile(trackFile)
                 + instance("VI_1", 51, priority, FD, KA, VIP1, "    track_file {\n        tf weight 0\n    }\n    notify \"" + vi1Notify + "\"")
                 + instance("VI_2", 52, priority, FD, KA, VIP2, "    notify \"" + vi2 + "\"")
                 + "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n    notify \"" + group + "\"\n}\n";
@@ -154,6 +155,11 @@ class SyncGroupInteropTest {
             KeepalivedProcess ka = keepalived(kaHost, 100, kaTrack, kaVi2, kaGroup, cleanup);
             ka.awaitState("MASTER", START);
 
+            // floatd's notify_fifo, read as a user's fifo script would
+            fdHost.exec("mkfifo", dir.resolve("fd.fifo").toString());
+            Process fifoReader = fdHost.spawn(List.of("cat", dir.resolve("fd.fifo").toString()), dir.resolve("fifo.log"));
+            cleanup.push(fifoReader::destroy);
+
             // 1. floatd at 150 preempts: both instances together
             FloatdProcess fd = FloatdProcess.start(fdHost, notify -> floatdConf(150, fdTrack, fdVi2, fdGroup, notify));
             cleanup.push(fd);
@@ -192,6 +198,12 @@ class SyncGroupInteropTest {
             assertEquals(List.of("BACKUP", "MASTER", "FAULT", "BACKUP", "MASTER"), groupStates.subList(
                     groupStates.size() - 5, groupStates.size()), "floatd group notifications: " + lines(fdGroup));
 
+            String fifo = Files.readString(dir.resolve("fifo.log"));
+            for (String line : List.of("GROUP \"G\" BACKUP 0", "GROUP \"G\" MASTER 0", "GROUP \"G\" FAULT 0",
+                    "INSTANCE \"VI_2\" FAULT 150")) {
+                assertTrue(fifo.contains(line + "\n"), "notify_fifo has no '" + line + "':\n" + fifo);
+            }
+
             // 4. the other way: floatd at 50 under keepalived; keepalived's VI_2 fails, floatd takes both together
             assertEquals(0, fd.stop(Duration.ofSeconds(15)), fd.log());
             await("floatd group STOP", STEP, () -> last(fdGroup).equals("STOP"), lines(fdGroup));
@@ -199,6 +211,8 @@ class SyncGroupInteropTest {
                     () -> ka.currentState().equals("MASTER") && last(kaVi2).equals("MASTER"), ka.log());
             Path fdVi2b = recorder("fd-vi2-b");
             Path fdGroupB = recorder("fd-group-b");
+            Process fifoReader2 = fdHost.spawn(List.of("cat", dir.resolve("fd.fifo").toString()), dir.resolve("fifo2.log"));
+            cleanup.push(fifoReader2::destroy);
             FloatdProcess low = FloatdProcess.start(fdHost, notify -> floatdConf(50, fdTrack, fdVi2b, fdGroupB, notify));
             cleanup.push(low);
             low.awaitState("BACKUP", START);
