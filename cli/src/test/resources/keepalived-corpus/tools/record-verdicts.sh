@@ -2,11 +2,29 @@
 # Records keepalived's verdict on every configs/*.conf into verdicts.tsv (run as root, keepalived installed).
 # For each file: copies configs/ to a temp dir with %SCRIPTS% replaced by an installed copy of scripts/,
 # creates a network namespace with the interfaces the file's "! netns:" header names (veth pairs, addresses
-# as given), runs `keepalived -t -f FILE` inside it and keeps the exit code and the first line it prints.
-# Verdict: accept when the exit code is 0, or 6 (script security only) with every printed line a
-# "SECURITY VIOLATION" line; refuse otherwise. See ../README.md.
+# as given), runs `keepalived -t -f FILE` inside it and keeps the exit code and the lines it prints.
+# Verdict (see ../README.md, "What keepalived's daemon does with each message"): every printed line is
+# classified by the first row of the README's message table whose pattern matches it (after its
+# "(file: Line N) " prefix); the file's verdict is the most severe class among its lines (accept < warn <
+# refuse). A line no row matches, or an exit code the classes do not explain (4, 2 or 1 without a refuse
+# line; 5 with accept lines only), makes the verdict "unknown": extend the table from keepalived's source.
+# first_line is the first line of the verdict's class. OUTDIR=dir also writes every line per file there.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
+# the message table: rows "| class | `regex` | ..." of the README (POSIX ERE, as bash's =~ reads it)
+classes=(); patterns=()
+while IFS=$'\t' read -r c re; do classes+=("$c"); patterns+=("$re"); done < <(
+  sed -nE 's/^\| (accept|warn|refuse) \| `([^`]+)` \|.*/\1\t\2/p' "$here/README.md")
+[ ${#classes[@]} -gt 0 ] || { echo "no message table in $here/README.md" >&2; exit 1; }
+rank() { case $1 in accept) echo 0;; warn) echo 1;; refuse) echo 2;; *) echo 3;; esac; }
+classify() { # one printed line -> its class
+  local msg i
+  msg=$(printf '%s' "$1" | sed -E 's/^\(([^)]*: )?Line [0-9]+\) //')
+  for i in "${!patterns[@]}"; do
+    if [[ $msg =~ ${patterns[$i]} ]]; then echo "${classes[$i]}"; return; fi
+  done
+  echo unknown
+}
 kd=${KEEPALIVED:-/usr/sbin/keepalived}
 work=$(mktemp -d /tmp/kacorpus.XXXXXX)
 chmod 755 "$work"
@@ -50,10 +68,18 @@ for f in "$work"/configs/*.conf; do
   fi
   ip netns del "$ns"
   lines=$(printf '%s\n' "$lines" | sed "s#$work/scripts#%SCRIPTS%#g; s#$work/configs/##g" | grep -v '^$')
-  other=$(printf '%s\n' "$lines" | grep -v '^SECURITY VIOLATION' | grep -v '^$')
-  if [ $rc -eq 0 ] || { [ $rc -eq 6 ] && [ -z "$other" ]; }; then v=accept; else v=refuse; fi
-  first=$(printf '%s\n' "$other" | head -1)
-  [ -z "$first" ] && first=$(printf '%s\n' "$lines" | head -1)
+  v=accept; first=
+  while IFS= read -r l; do
+    [ -z "$l" ] && continue
+    c=$(classify "$l")
+    if [ "$(rank "$c")" -gt "$(rank "$v")" ]; then v=$c; first=$l; fi
+    [ -z "$first" ] && first=$l
+  done <<< "$lines"
+  case $rc in
+    0|6) ;;
+    5) [ "$v" = accept ] && { v=unknown; first="exit 5 with no warn or refuse line"; } ;;
+    *) [ "$v" = refuse ] || { v=unknown; first="exit $rc with no refuse line: $first"; } ;;
+  esac
   printf '%s\t%s\t%s\t%s%s\n' "$name" "$v" "$rc" "$first" "$note" >> "$out"
   if [ -n "${OUTDIR:-}" ]; then printf '%s\n' "$lines" > "$OUTDIR/$name.txt"; fi
   if [ -n "${VERBOSE:-}" ]; then echo "== $name rc=$rc $v"; printf '%s\n' "$lines"; fi
