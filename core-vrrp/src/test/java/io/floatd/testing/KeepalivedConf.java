@@ -34,6 +34,7 @@ public final class KeepalivedConf {
     private final List<String> vips = new ArrayList<>();
     private boolean nopreempt;
     private String notify;
+    private String extra = "";
 
     private KeepalivedConf(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -117,6 +118,12 @@ public final class KeepalivedConf {
         return this;
     }
 
+    /** Configuration text written as is after the instance (more instances, a vrrp_sync_group). */
+    public KeepalivedConf extra(String text) {
+        this.extra = Objects.requireNonNull(text, "text");
+        return this;
+    }
+
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("global_defs {\n");
@@ -158,6 +165,7 @@ public final class KeepalivedConf {
             b.append("  notify ").append(quote(notify)).append('\n');
         }
         b.append("}\n");
+        b.append(extra);
         return b.toString();
     }
 

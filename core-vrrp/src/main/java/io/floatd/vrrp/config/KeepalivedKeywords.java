@@ -252,9 +252,11 @@ public final class KeepalivedKeywords {
 
         b = Block.VRRP_SYNC_GROUP;
         implemented(b, OTHERS, "group", "track_interface", "track_script", "track_file", "track_process", "notify",
-                "notify_master", "notify_backup", "notify_fault", "notify_stop", "global_tracking",
-                "sync_group_tracking_weight", "notify_priority_changes");
+                "notify_master", "notify_backup", "notify_fault", "notify_stop", "sync_group_tracking_weight");
+        implemented(b, "the default of its members' notify_priority_changes, as in keepalived", "notify_priority_changes");
         warned(b, MAIL, "smtp_alert");
+        refused(b, "deprecated: write sync_group_tracking_weight (keepalived 2.2.7 reads it as that but reports an"
+                + " error, so 'keepalived -t' refuses the file)", "global_tracking");
         refused(b, BFD, "track_bfd");
         refused(b, "floatd does not run this script", "notify_deleted");
 

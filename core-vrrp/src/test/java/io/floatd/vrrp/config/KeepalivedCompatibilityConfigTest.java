@@ -221,4 +221,44 @@ class KeepalivedCompatibilityConfigTest {
         assertTrue(errors.getFirst().startsWith("k.conf:5: global_defs: notify_fifo_script '" + script + "' runs as root, but "),
                 errors.getFirst());
     }
+
+    @Test
+    void aSyncGroupsNotifyPriorityChangesIsItsMembersDefaultBetweenTheirOwnAndGlobalDefs() throws Exception {
+        FloatdConfig c = ConfigParser.parse("""
+                global_defs {
+                    vrrp_notify_priority_changes no
+                }
+                vrrp_sync_group G {
+                    group {
+                        VI_1
+                        VI_2
+                    }
+                    notify_priority_changes
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                }
+                vrrp_instance VI_2 {
+                    interface eth0
+                    virtual_router_id 52
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                    notify_priority_changes off
+                }
+                vrrp_instance VI_3 {
+                    interface eth0
+                    virtual_router_id 53
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                }
+                """, "k.conf");
+        assertEquals(List.of(true, false, false), c.instances().stream().map(InstanceConfig::notifyPriorityChanges).toList());
+        assertEquals(List.of(), warnings(c));
+    }
 }

@@ -24,12 +24,15 @@ class KeepalivedKeywordsTest {
      * track_process, multicast). Until those are merged, the parser refuses them as "not supported yet".
      */
     private static final Set<String> PENDING_ELSEWHERE = Set.of(
-            "the top level vrrp_sync_group", "the top level vrrp_track_process",
+            "the top level vrrp_track_process",
             "global_defs vrrp_mcast_group4", "global_defs vrrp_mcast_group6", "global_defs vrrp_skip_check_adv_addr",
             "vrrp_instance track_process", "vrrp_instance mcast_src_ip", "vrrp_instance mcast_dst_ip",
             "vrrp_instance skip_check_adv_addr");
 
-    /** A valid file: the keyword under test goes on line 1 (top level, global_defs or garp_group) or line 7. */
+    /**
+     * A valid file: the keyword under test goes on line 1 (top level, global_defs or garp_group), line 7 (an
+     * instance) or line 6 (a sync group of the file's two instances).
+     */
     private static String place(Keyword k) {
         String instance = """
                 vrrp_instance VI_1 {
@@ -39,18 +42,31 @@ class KeepalivedKeywordsTest {
                         10.0.0.2
                     }
                 %s}
+                vrrp_instance VI_2 {
+                    interface eth0
+                    virtual_router_id 52
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                }
                 """;
         return switch (k.block()) {
             case TOP -> k.name() + " 1\n" + instance.formatted("");
             case GLOBAL_DEFS -> "global_defs { " + k.name() + " 1 }\n" + instance.formatted("");
             case GARP_GROUP -> "garp_group { " + k.name() + " 1 }\n" + instance.formatted("");
             case VRRP_INSTANCE -> instance.formatted("    " + k.name() + " 1\n");
+            case VRRP_SYNC_GROUP -> "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n    " + k.name()
+                    + " 1\n}\n" + instance.formatted("");
             default -> throw new IllegalArgumentException(k.toString());
         };
     }
 
     private static int lineOf(Keyword k) {
-        return k.block() == Block.VRRP_INSTANCE ? 7 : 1;
+        return switch (k.block()) {
+            case VRRP_INSTANCE -> 7;
+            case VRRP_SYNC_GROUP -> 6;
+            default -> 1;
+        };
     }
 
     @Test
@@ -76,11 +92,11 @@ class KeepalivedKeywordsTest {
     @Test
     void warnedKeywordsLoadWithExactlyOneWarningAtTheirLine() throws ConfigException {
         for (Keyword k : KeepalivedKeywords.all()) {
-            if (k.treatment() != Treatment.WARNED || k.block() == Block.VRRP_SYNC_GROUP) {
+            if (k.treatment() != Treatment.WARNED) {
                 continue;
             }
             if (k.block() != Block.TOP && k.block() != Block.GLOBAL_DEFS && k.block() != Block.VRRP_INSTANCE
-                    && k.block() != Block.GARP_GROUP) {
+                    && k.block() != Block.GARP_GROUP && k.block() != Block.VRRP_SYNC_GROUP) {
                 continue;
             }
             FloatdConfig config = ConfigParser.parse(place(k), "k.conf");
@@ -95,10 +111,22 @@ class KeepalivedKeywordsTest {
     @Test
     void refusedKeywordsAreAnErrorAtTheirFileAndLineNamingWhy() {
         for (Keyword k : KeepalivedKeywords.all()) {
-            if (k.treatment() != Treatment.REFUSED || k.block() == Block.VRRP_SYNC_GROUP) {
+            if (k.treatment() != Treatment.REFUSED) {
                 continue;
             }
             ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(place(k), "k.conf"), k.toString());
+            if (ConfigParser.handled(k.block()).contains(k.name())) {
+                // its own handler refuses it, in its own words
+                assertTrue(e.errors().stream().anyMatch(err -> err.line() == lineOf(k) && err.message().contains(k.name())),
+                        k + ": " + e.errors());
+                continue;
+            }
+            if (k.block() == Block.VRRP_SYNC_GROUP) {
+                assertTrue(e.errors().stream().map(ConfigError::toString).anyMatch(err -> err.startsWith("k.conf:6: ")
+                        && err.endsWith("floatd does not support '" + k.name() + "' in vrrp_sync_group: " + k.note())),
+                        k + ": " + e.errors());
+                continue;
+            }
             String expected = "k.conf:" + lineOf(k) + ": " + (k.block() == Block.VRRP_INSTANCE ? "vrrp_instance VI_1: " : "")
                     + (k.block() == Block.GLOBAL_DEFS ? "global_defs: " : "")
                     + "floatd does not support '" + k.name() + "' in " + k.block().where() + ": " + k.note();
@@ -112,7 +140,7 @@ class KeepalivedKeywordsTest {
         List<String> pending = new ArrayList<>();
         for (Keyword k : KeepalivedKeywords.all()) {
             if (k.treatment() == Treatment.IMPLEMENTED && !ConfigParser.handled(k.block()).contains(k.name())
-                    && k.block() != Block.VRRP_SYNC_GROUP && k.block() != Block.VRRP_TRACK_PROCESS) {
+                    && k.block() != Block.VRRP_TRACK_PROCESS) {
                 pending.add(k.block().where() + " " + k.name());
             }
         }
