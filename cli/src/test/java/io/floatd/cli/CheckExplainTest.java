@@ -76,8 +76,10 @@ class CheckExplainTest {
         assertTrue(r.out().contains(conf + ":3: global_defs notification_email: ignored with a warning: floatd sends no mail"),
                 r.out());
         assertTrue(r.out().contains(conf + ":6: global_defs smtp_server: ignored with a warning: "), r.out());
-        // an implemented keyword with a difference worth knowing
-        assertTrue(r.out().contains(conf + ":12: vrrp_instance unicast_src_ip: differs: an address with a prefix"), r.out());
+        // an implemented keyword with a difference worth knowing, and none for one that behaves as in keepalived
+        assertTrue(r.out().contains(conf + ":13: vrrp_instance unicast_peer: differs: adverts from addresses not listed"
+                + " are dropped"), r.out());
+        assertFalse(r.out().contains("unicast_src_ip"), r.out());
         assertTrue(r.out().startsWith("keepalived keywords used: "), r.out());
         assertTrue(r.out().contains("floatd: " + conf + ": valid, 1 instance(s)"), r.out());
     }

@@ -192,15 +192,16 @@ public final class KeepalivedKeywords {
                 "preempt_delay", "track_script", "track_interface", "garp_master_delay", "garp_master_repeat",
                 "garp_master_refresh", "garp_master_refresh_repeat");
         implemented(b, "fractional with version 3 only (0.01-40.95 s); version 2: 1-255 s", "advert_int");
-        implemented(b, "an address with a prefix (10.0.0.11/24) is read as the address, as keepalived does",
-                "unicast_src_ip", "unicast_peer");
-        implemented(b, "ignored with a warning in a VRRPv3 instance, as keepalived does", "authentication");
+        implemented(b, OTHERS, "unicast_src_ip");
+        implemented(b, "adverts from addresses not listed are dropped; keepalived checks that only with"
+                + " check_unicast_src", "unicast_peer");
+        implemented(b, OTHERS, "authentication");
         implemented(b, "label is ignored with a warning; brd, peer, home, scope other than global, use_vmac and the"
                 + " other options are refused", "virtual_ipaddress");
         implemented(b, "added and removed with virtual_ipaddress, never put in adverts; any address family",
                 "virtual_ipaddress_excluded");
-        implemented(b, "no user/group after the script", "notify", "notify_master", "notify_backup", "notify_fault",
-                "notify_stop");
+        implemented(b, "a user/group after the script is refused", "notify", "notify_master", "notify_backup",
+                "notify_fault", "notify_stop");
         implemented(b, "read every 0.1 s rather than through inotify", "track_file");
         implemented(b, OTHERS, "notify_priority_changes");
         implemented(b, "floatd never filters traffic to its addresses, so accept mode is what it always does", "accept");
@@ -237,7 +238,7 @@ public final class KeepalivedKeywords {
                 "linkbeat_use_polling");
 
         b = Block.AUTHENTICATION;
-        implemented(b, "PASS only (first 8 characters, as keepalived); AH is for another engineer's branch", "auth_type");
+        implemented(b, OTHERS, "auth_type");
         implemented(b, OTHERS, "auth_pass");
 
         b = Block.VRRP_SCRIPT;
