@@ -135,4 +135,23 @@ class CheckExplainTest {
         assertEquals(0, r.exit(), r::toString);
         assertFalse(r.out().contains("keepalived keywords used"), r.out());
     }
+
+    @Test
+    void keywordsInAnIncludedFileAreNamedAtTheirOwnFileAndLine() throws IOException {
+        Path inc = write("mail.conf", "global_defs {\n    smtp_server 127.0.0.1\n}\n");
+        Path conf = write("keepalived.conf", "include " + inc.getFileName() + "\n" + config("\"/bin/true\"", "", "")
+                .replace("    smtp_server 127.0.0.1\n", ""));
+        Run r = run("check", "--explain", "-f", conf.toString());
+        assertTrue(r.out().contains(inc + ":2: global_defs smtp_server: ignored with a warning: "), r.out());
+    }
+
+    @Test
+    void aFileThatDoesNotParseIsStillExplained() throws IOException {
+        Path conf = write("keepalived.conf", "global_defs {\n    enable_snmp_vrrp\n    vrrp_strict\n");
+        Run r = run("check", "--explain", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r::toString);
+        assertTrue(r.out().contains(conf + ":3: global_defs vrrp_strict: refused: "), r.out());
+        assertTrue(r.out().contains(conf + ":2: global_defs enable_snmp_vrrp: ignored with a warning: floatd has no SNMP"),
+                r.out());
+    }
 }

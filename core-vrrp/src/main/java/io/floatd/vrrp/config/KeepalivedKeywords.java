@@ -80,7 +80,8 @@ public final class KeepalivedKeywords {
     private static final String RELOAD = "keepalived's reload machinery; floatd reloads on SIGHUP, checking the whole"
             + " file first and keeping the running configuration when it is wrong";
     private static final String BFD = "floatd has no BFD; a peer tracking this node's BFD session would see it down";
-    private static final String OTHERS = "";
+    /** An implemented keyword that behaves as in keepalived: nothing to note. */
+    private static final String SAME = "";
 
     private static final Map<Block, Map<String, Keyword>> TABLE = new EnumMap<>(Block.class);
 
@@ -107,9 +108,9 @@ public final class KeepalivedKeywords {
 
     static {
         Block b = Block.TOP;
-        implemented(b, OTHERS, "global_defs", "vrrp_instance", "vrrp_script");
+        implemented(b, SAME, "global_defs", "vrrp_instance", "vrrp_script");
         implemented(b, "read every 0.1 s rather than through inotify", "track_file", "vrrp_track_file");
-        implemented(b, OTHERS, "vrrp_sync_group", "vrrp_track_process");
+        implemented(b, SAME, "vrrp_sync_group", "vrrp_track_process");
         warned(b, LVS, "virtual_server", "virtual_server_group", "net_namespace_ipvs");
         warned(b, "only lets ipsets be used in a namespace (for vrrp_ipsets, which floatd ignores)", "namespace_with_ipsets");
         warned(b, "names keepalived's pid files; floatd writes no pid file unless asked on its command line",
@@ -127,18 +128,18 @@ public final class KeepalivedKeywords {
         refused(b, BFD, "bfd_instance");
 
         b = Block.GLOBAL_DEFS;
-        implemented(b, OTHERS, "router_id", "vrrp_version", "script_user");
+        implemented(b, SAME, "router_id", "vrrp_version", "script_user");
         implemented(b, "a script that fails the check is an error at its line, where keepalived disables it at run time",
                 "enable_script_security");
-        implemented(b, OTHERS, "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh",
+        implemented(b, SAME, "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh",
                 "vrrp_garp_master_refresh_repeat", "vrrp_garp_interval");
         implemented(b, "created mode 0600 (keepalived: 0644); lines are dropped and counted while nobody reads;"
                 + " no user/group after the path", "notify_fifo", "vrrp_notify_fifo");
         implemented(b, "started once, when its FIFO exists, with the FIFO's path as its last argument, as keepalived"
                 + " does; lines written before it opens the FIFO are dropped (keepalived keeps them); no user/group after it", "notify_fifo_script", "vrrp_notify_fifo_script");
-        implemented(b, OTHERS, "vrrp_notify_priority_changes");
+        implemented(b, SAME, "vrrp_notify_priority_changes");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "vrrp_check_unicast_src");
-        implemented(b, OTHERS, "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_skip_check_adv_addr");
+        implemented(b, SAME, "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_skip_check_adv_addr");
         implemented(b, "floatd always does this: an instance whose interface is missing starts in FAULT and is retried",
                 "dynamic_interfaces");
         warned(b, NAMES, "process_names", "process_name", "vrrp_process_name", "checker_process_name",
@@ -188,14 +189,14 @@ public final class KeepalivedKeywords {
         refused(b, "delays the first election after boot, so who becomes Master", "vrrp_startup_delay");
 
         b = Block.VRRP_INSTANCE;
-        implemented(b, OTHERS, "state", "interface", "virtual_router_id", "priority", "version", "nopreempt", "preempt",
+        implemented(b, SAME, "state", "interface", "virtual_router_id", "priority", "version", "nopreempt", "preempt",
                 "preempt_delay", "track_script", "track_interface", "garp_master_delay", "garp_master_repeat",
                 "garp_master_refresh", "garp_master_refresh_repeat");
         implemented(b, "fractional with version 3 only (0.01-40.95 s); version 2: 1-255 s", "advert_int");
-        implemented(b, OTHERS, "unicast_src_ip");
+        implemented(b, SAME, "unicast_src_ip");
         implemented(b, "adverts from addresses not listed are dropped; keepalived checks that only with"
                 + " check_unicast_src", "unicast_peer");
-        implemented(b, OTHERS, "authentication");
+        implemented(b, SAME, "authentication");
         implemented(b, "label is ignored with a warning; brd, peer, home, scope other than global, use_vmac and the"
                 + " other options are refused", "virtual_ipaddress");
         implemented(b, "added and removed with virtual_ipaddress, never put in adverts; any address family",
@@ -203,10 +204,10 @@ public final class KeepalivedKeywords {
         implemented(b, "a user/group after the script is refused", "notify", "notify_master", "notify_backup",
                 "notify_fault", "notify_stop");
         implemented(b, "read every 0.1 s rather than through inotify", "track_file");
-        implemented(b, OTHERS, "notify_priority_changes");
+        implemented(b, SAME, "notify_priority_changes");
         implemented(b, "floatd never filters traffic to its addresses, so accept mode is what it always does", "accept");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "check_unicast_src");
-        implemented(b, OTHERS, "track_process", "mcast_src_ip", "mcast_dst_ip", "skip_check_adv_addr");
+        implemented(b, SAME, "track_process", "mcast_src_ip", "mcast_dst_ip", "skip_check_adv_addr");
         warned(b, "keepalived's debug level for the instance; floatd logs by its command line", "debug");
         warned(b, MAIL, "smtp_alert");
         warned(b, LVS, "lvs_sync_daemon_interface");
@@ -238,21 +239,21 @@ public final class KeepalivedKeywords {
                 "linkbeat_use_polling");
 
         b = Block.AUTHENTICATION;
-        implemented(b, OTHERS, "auth_type");
-        implemented(b, OTHERS, "auth_pass");
+        implemented(b, SAME, "auth_type");
+        implemented(b, SAME, "auth_pass");
 
         b = Block.VRRP_SCRIPT;
-        implemented(b, OTHERS, "script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail");
+        implemented(b, SAME, "script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail");
 
         b = Block.TRACK_FILE;
-        implemented(b, OTHERS, "file", "weight", "init_file");
+        implemented(b, SAME, "file", "weight", "init_file");
 
         b = Block.VRRP_TRACK_PROCESS;
         implemented(b, "process presence is read from /proc", "process", "param_match", "weight", "quorum", "quorum_max",
                 "delay", "terminate_delay", "fork_delay", "full_command");
 
         b = Block.VRRP_SYNC_GROUP;
-        implemented(b, OTHERS, "group", "track_interface", "track_script", "track_file", "track_process", "notify",
+        implemented(b, SAME, "group", "track_interface", "track_script", "track_file", "track_process", "notify",
                 "notify_master", "notify_backup", "notify_fault", "notify_stop", "sync_group_tracking_weight");
         implemented(b, "the default of its members' notify_priority_changes, as in keepalived", "notify_priority_changes");
         warned(b, MAIL, "smtp_alert");
