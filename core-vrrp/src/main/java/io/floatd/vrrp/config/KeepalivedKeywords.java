@@ -135,8 +135,9 @@ public final class KeepalivedKeywords {
                 "vrrp_garp_master_refresh_repeat", "vrrp_garp_interval");
         implemented(b, "created mode 0600 (keepalived: 0644); lines are dropped and counted while nobody reads;"
                 + " no user/group after the path", "notify_fifo", "vrrp_notify_fifo");
-        implemented(b, "started once, when its FIFO exists, with the FIFO's path as its last argument, as keepalived"
-                + " does; lines written before it opens the FIFO are dropped (keepalived keeps them); no user/group after it", "notify_fifo_script", "vrrp_notify_fifo_script");
+        implemented(b, "started when its FIFO exists (again on a reload), with the FIFO's path as its last argument, as"
+                + " keepalived does; lines written before it opens the FIFO are dropped (keepalived keeps them); no"
+                + " user/group after it", "notify_fifo_script", "vrrp_notify_fifo_script");
         implemented(b, SAME, "vrrp_notify_priority_changes");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "vrrp_check_unicast_src");
         implemented(b, SAME, "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_skip_check_adv_addr");
