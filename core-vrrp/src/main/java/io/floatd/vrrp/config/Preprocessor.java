@@ -16,16 +16,18 @@ import java.util.function.BiConsumer;
  *
  * <ol>
  *   <li><b>Comments</b>: leading blanks go; {@code #} or {@code !} outside double quotes ends the line (single quotes
- *       do not protect them); {@code \#} and {@code \!} outside double quotes stand for the character itself; a
- *       double quote left open is an error.</li>
+ *       do not protect them); a double quote left open is an error. keepalived 2.2.7 does this twice
+ *       (its processes read a copy of the file already stripped of comments), so {@code \#} and {@code \!} outside
+ *       double quotes, which the first pass turns into the plain character, start a comment after all (checked
+ *       against keepalived's dump: {@code auth_pass a\#b} is {@code a}).</li>
  *   <li><b>Conditionals</b>: {@code @ID rest} keeps {@code rest} only when ID is the config id ({@code -i}, by
  *       default the host name up to the first dot); {@code @^ID rest} only when it is not. A line of {@code @ID}
  *       alone is dropped.</li>
  *   <li><b>Definitions</b>: {@code $NAME=value} (NAME is a letter or {@code _}, then letters, digits, {@code _}; no
  *       blank before {@code =}) defines or redefines NAME; blanks after {@code =} are dropped, the value is kept as
  *       written, parameters in it are expanded when it is used (so a later redefinition of a parameter it names
- *       counts). A value ending in {@code \} continues on the next lines until one without a {@code \} or an empty
- *       line: a multi-line definition, which only expands where its use ends the line.</li>
+ *       counts). A value ending in {@code \} continues on the next lines until an empty line, comment line or line without a final {@code \}: a multi-line definition, which only expands where its use
+ *       ends the line.</li>
  *   <li><b>Repetition</b>: {@code ~SEQ(VAR, [START,] [STEP,] END) text} (hex with {@code ~SEQx}) and
  *       {@code ~LST(VAR, v1, v2...) text} or {@code ~LST({V1,V2}, {a,b}, {c,d}) text} read {@code text} once per
  *       value with VAR defined to it (the definition outlives the line, as in keepalived).</li>
@@ -117,10 +119,17 @@ final class Preprocessor {
                 if (top instanceof FileLines f) {
                     currentFile = f.file;
                     if (buf.isEmpty()) {
-                        // an empty line ends a multi-line definition; a comment line does not
                         endDefinition();
                         continue;
                     }
+                    buf = decomment(buf, position);
+                    if (buf.isEmpty()) {
+                        // keepalived 2.2.7 ends a multi-line definition at a comment line too (its processes read a
+                        // copy of the configuration in which comment lines are empty; checked with keepalived -t)
+                        endDefinition();
+                        continue;
+                    }
+                    // ... and decomments the copy again, so an escaped '#' or '!' outside quotes starts a comment there
                     buf = decomment(buf, position);
                     if (buf.isEmpty()) {
                         continue;
