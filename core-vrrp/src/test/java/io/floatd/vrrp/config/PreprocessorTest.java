@@ -284,7 +284,7 @@ class PreprocessorTest {
     }
 
     @Test
-    void scriptUnitsAreNotChangedByTheDump() throws Exception {
+    void dumpWritesValuesAndCommandsAsKeepalivedReadsThemBack() throws Exception {
         // the dump writes plain values as keepalived reads them back and commands with script-line escapes
         FloatdConfig c = ConfigParser.parse("global_defs {\n router_id \"a b#c\"\n}\nvrrp_script chk {\n"
                 + " script \"/bin/echo 'x #1' \\\\\\\\\"\n timeout 2\n}\n"
