@@ -1,6 +1,5 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.config.Syntax.Kind;
 import io.floatd.vrrp.config.Syntax.Token;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +21,8 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
- * The files of one parse: the main file and everything it {@code include}s, spliced into one token stream before
- * statements are read, as keepalived does textually (an included file may hold a whole block, a few keywords inside
+ * The files of one parse: the main file and everything it {@code include}s, read line by line into one token
+ * stream before statements are read, as keepalived does textually (an included file may hold a whole block, a few keywords inside
  * one, or a list of addresses).
  *
  * <p>Each line goes through keepalived's {@link Preprocessor} (comments, {@code @ID} conditionals, {@code $NAME}
@@ -49,8 +48,6 @@ final class Sources {
     /** How deep includes may nest (the main file is depth 0). */
     static final int MAX_DEPTH = 8;
 
-    private static final List<String> INCLUDE = List.of("include", "includer", "includem", "includew", "includeb", "includea");
-
     private final List<String> names = new ArrayList<>();
     private final BiConsumer<Integer, String> errors;
     private final ParseLimits limits = new ParseLimits();
@@ -65,10 +62,6 @@ final class Sources {
         this.names.add(mainName);
         this.configId = configId;
         this.errors = errors;
-    }
-
-    static boolean isInclude(String keyword) {
-        return INCLUDE.contains(keyword);
     }
 
     String file(int position) {

@@ -162,6 +162,38 @@ class PreprocessorTest {
         assertTrue(random.matches("1: x [5-7]"), random);
     }
 
+    @Test
+    void aParameterMayExpandToAConditional() {
+        // keepalived.conf(5): $IF_MAIN=@main / $IF_MAIN priority 240
+        String text = "$IF_MAIN=@main\n$IF_MAIN priority 240\n";
+        assertEquals(List.of("2: priority 240"), read(text, "main"));
+        assertEquals(List.of(), read(text, "backup"));
+    }
+
+    @Test
+    void multiLineParametersNestAndTheirDefinitionsRunWhenExpanded() {
+        // keepalived.conf(5)'s $VS/$RS example, shortened
+        String text = """
+                $RS= \\
+                real_server 192.168.${VS_NUM}.${RS_NUM} 80 { \\
+                    weight 1 \\
+                }
+
+                $VS= \\
+                virtual_server 10.0.${VS_NUM}.4 80 { \\
+                    $RS_NUM=1 \\
+                    $RS \\
+                    $RS_NUM=2 \\
+                    $RS \\
+                }
+
+                $VS_NUM=0
+                $VS
+                """;
+        assertEquals(List.of("15: virtual_server 10.0.0.4 80", "15: {", "15: real_server 192.168.0.1 80", "15: {", "15: weight 1",
+                "15: }", "15: real_server 192.168.0.2 80", "15: {", "15: weight 1", "15: }", "15: }"), read(text));
+    }
+
     // ---- ~SEQ and ~LST ----
 
     @Test
@@ -170,6 +202,11 @@ class PreprocessorTest {
         assertEquals(List.of("1: n 1", "1: n 2", "1: n 3"), read("~SEQ(i, 3) n $i\n"));
         assertEquals(List.of("1: n 3", "1: n 2"), read("~SEQ(i, 3, 2) n $i\n"));
         assertEquals(List.of("1: 10.0.2.a", "1: 10.0.2.b"), read("~SEQx(h, 10, 11) 10.0.2.$h\n"));
+    }
+
+    @Test
+    void severalSeqOnOneLineNest() {
+        assertEquals(List.of("1: 1.1", "1: 1.2", "1: 2.1", "1: 2.2"), read("~SEQ(A, 1, 2) ~SEQ(B, 1, 2) ${A}.$B\n"));
     }
 
     @Test
