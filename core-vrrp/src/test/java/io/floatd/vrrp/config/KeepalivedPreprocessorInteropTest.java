@@ -153,6 +153,8 @@ class KeepalivedPreprocessorInteropTest {
         sameVerdict("hashInSingleQuotes", instance(vips("10.199.0.100"), "    notify_master '/bin/echo #1'"), "node1", false);
         sameVerdict("singleQuoteInsideDoubleQuotesLeftOpen", instance(vips("10.199.0.100"), "    notify_master \"/bin/echo 'a\""), "node1", false);
         sameVerdict("unterminatedDoubleQuote", instance(vips("10.199.0.100"), "    priority \"10"), "node1", false);
+        // a final '\\' continues only a definition: here it stays on the word
+        sameVerdict("noLineContinuation", instance(vips("10.199.0.100"), "    priority 100 \\", "    advert_int 2"), "node1", false);
     }
 
     @Test

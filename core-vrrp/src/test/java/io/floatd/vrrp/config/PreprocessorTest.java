@@ -60,6 +60,11 @@ class PreprocessorTest {
         assertEquals(List.of("2! unterminated quoted string: missing closing '\"'"), read("\npriority \"10\n"));
     }
 
+    @Test
+    void aFinalBackslashContinuesOnlyADefinitionElsewhereItStaysOnTheLastWord() {
+        assertEquals(List.of("1: priority 100\\", "2: advert_int 2"), read("priority 100   \\\nadvert_int 2\n"));
+    }
+
     // ---- conditionals ----
 
     @Test
