@@ -1074,7 +1074,8 @@ public final class ConfigParser {
         }
         if (keyword.startsWith("$")) {
             return Optional.of("'" + keyword + "': no parameter of that name is defined before this line, so it is left"
-                    + " as it is (as keepalived does); define it first with $NAME=value (no blanks before '=')");
+                    + " as it is (as keepalived does); define it first with $NAME=value (no blanks before '='); a multi-line"
+                    + " parameter only expands where its use ends the line");
         }
         if (keyword.startsWith("~")) {
             return Optional.of("unknown keyword '" + keyword + "': keepalived 2.2.7 repeats lines with ~SEQ(...) and"

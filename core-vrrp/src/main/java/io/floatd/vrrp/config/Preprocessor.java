@@ -229,10 +229,7 @@ final class Preprocessor {
                 return "";
             }
             if (buf.startsWith("~SEQ") || buf.startsWith("~LST")) {
-                boolean seq = buf.charAt(1) == 'S';
-                if (!(seq ? sequence(buf, position) : list(buf, position))) {
-                    errors.accept(position, "invalid " + (seq ? "~SEQ" : "~LST") + " specification '" + buf + "'");
-                }
+                repeat(buf, position);
                 return "";
             }
             if (buf.startsWith("~") || buf.indexOf('$') < 0) {
@@ -495,217 +492,26 @@ final class Preprocessor {
 
     // ---- ~SEQ and ~LST ----
 
-    /** strtol(text, base 0) from {@code i}: {value, index after it}; {0, i} when no number is there. */
-    private static long[] number(String s, int i) {
-        int p = i;
-        while (p < s.length() && Character.isWhitespace(s.charAt(p))) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < s.length() && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
-            negative = s.charAt(p) == '-';
-            p++;
-        }
-        int base = 10;
-        if (p + 1 < s.length() && s.charAt(p) == '0' && (s.charAt(p + 1) == 'x' || s.charAt(p + 1) == 'X')
-                && p + 2 < s.length() && Character.digit(s.charAt(p + 2), 16) >= 0) {
-            base = 16;
-            p += 2;
-        } else if (p < s.length() && s.charAt(p) == '0') {
-            base = 8;
-        }
-        int digits = p;
-        long v = 0;
-        while (p < s.length() && Character.digit(s.charAt(p), base) >= 0) {
-            v = Math.max(Math.min(v * base + Character.digit(s.charAt(p), base), Long.MAX_VALUE / 32), 0);
-            p++;
-        }
-        if (p == digits) {
-            return new long[] {0, i};
-        }
-        return new long[] {negative ? -v : v, p};
-    }
-
-    private static int skipBlanks(String s, int p) {
-        while (p < s.length() && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) {
-            p++;
-        }
-        return p;
-    }
-
-    /** {@code ~SEQ[x](VAR, [START,] [STEP,] END) text}. */
-    private boolean sequence(String buf, int position) {
-        int p = 4;
-        boolean hex = p < buf.length() && buf.charAt(p) == 'x';
-        if (hex) {
-            p++;
-        }
-        p = skipBlanks(buf, p);
-        if (p >= buf.length() || buf.charAt(p++) != '(') {
-            return false;
-        }
-        p = skipBlanks(buf, p);
-        int var = p;
-        while (p < buf.length() && " \t,)".indexOf(buf.charAt(p)) < 0) {
-            p++;
-        }
-        String name = buf.substring(var, p);
-        p = skipBlanks(buf, p);
-        if (p >= buf.length() || buf.charAt(p) == ')' || name.isEmpty()) {
-            return false;
-        }
-        p = skipBlanks(buf, p + 1);
-        int close = buf.indexOf(')', p);
-        if (close < 0) {
-            return false;
-        }
-        // the numbers may be parameters
-        String numbers = buf.substring(p, close + 1);
-        if (numbers.indexOf('$') >= 0) {
-            Replaced r = replace(numbers, position, MAX_EXPANSIONS);
-            if (r != null && r.failed()) {
-                return true;
-            }
-            numbers = r == null ? numbers : r.text();
-        }
-        List<Long> values = new ArrayList<>();
-        int q = 0;
-        while (true) {
-            long[] n = number(numbers, q);
-            values.add(n[0]);
-            q = skipBlanks(numbers, (int) n[1]);
-            if (q < numbers.length() && numbers.charAt(q) == ')') {
-                break;
-            }
-            if (q >= numbers.length() || numbers.charAt(q) != ',' || values.size() == 3) {
-                return false;
-            }
-            q++;
-        }
-        long start;
-        long step;
-        long end;
-        switch (values.size()) {
-            case 1 -> {
-                end = values.getFirst();
-                step = end < 1 ? -1 : 1;
-                start = end < 0 ? -1 : 1;
-            }
-            case 2 -> {
-                start = values.get(0);
-                end = values.get(1);
-                step = start <= end ? 1 : -1;
-            }
-            default -> {
-                start = values.get(0);
-                step = values.get(1);
-                end = values.get(2);
-                if (step == 0 || (start < end && step < 0) || (start > end && step > 0)) {
-                    errors.accept(position, "invalid ~SEQ values '" + buf + "'");
-                    return true;
+    /** Reads a {@code ~SEQ}/{@code ~LST} line: its text is read next, once per value set, with the variables set. */
+    private void repeat(String buf, int position) {
+        Repetition r;
+        try {
+            r = Repetition.parse(buf, numbers -> {
+                Replaced replaced = numbers.indexOf('$') < 0 ? null : replace(numbers, position, MAX_EXPANSIONS);
+                if (replaced != null && replaced.failed()) {
+                    throw new IllegalArgumentException((String) null); // reported already
                 }
+                return replaced == null ? numbers : replaced.text();
+            });
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null) {
+                errors.accept(position, e.getMessage());
             }
+            return;
         }
-        if (hex && (start < 0 || end < 0)) {
-            errors.accept(position, "~SEQx is only valid for positive numbers '" + buf + "'");
-            return true;
+        if (allowRepeats(r.count(), position)) {
+            producers.push(new Repeat(r, position));
         }
-        String text = buf.substring(skipBlanks(buf, close + 1));
-        long count = Math.abs((end - start) / step) + 1;
-        if (!allowRepeats(count, position)) {
-            return true;
-        }
-        List<String> names = List.of(name);
-        List<List<String>> sets = new ArrayList<>();
-        for (long v = start, k = 0; k < count; v += step, k++) {
-            sets.add(List.of(hex ? Long.toHexString(v) : Long.toString(v)));
-        }
-        producers.push(new Repeat(names, sets, text, position));
-        return true;
-    }
-
-    /** {@code ~LST(VAR, v1, v2...) text} or {@code ~LST({V1,V2}, {a,b}, {c,d}...) text}. */
-    private boolean list(String buf, int position) {
-        int p = skipBlanks(buf, 4);
-        if (p >= buf.length() || buf.charAt(p++) != '(') {
-            return false;
-        }
-        p = skipBlanks(buf, p);
-        char endChar = ',';
-        if (p < buf.length() && buf.charAt(p) == '{') {
-            endChar = '}';
-            p = skipBlanks(buf, p + 1);
-        }
-        List<String> names = new ArrayList<>();
-        while (true) {
-            int var = p;
-            while (p < buf.length() && " \t,}".indexOf(buf.charAt(p)) < 0) {
-                p++;
-            }
-            names.add(buf.substring(var, p));
-            p = skipBlanks(buf, p);
-            if (p < buf.length() && buf.charAt(p) == endChar) {
-                break;
-            }
-            if (p >= buf.length() || buf.charAt(p) != ',') {
-                return false;
-            }
-            p = skipBlanks(buf, p + 1);
-        }
-        if (buf.charAt(p) == '}') {
-            p = skipBlanks(buf, p + 1);
-        }
-        if (p >= buf.length() || buf.charAt(p++) != ',') {
-            return false;
-        }
-        p = skipBlanks(buf, p);
-        List<List<String>> sets = new ArrayList<>();
-        while (true) {
-            char setEnd = ',';
-            if (p < buf.length() && buf.charAt(p) == '{') {
-                setEnd = '}';
-                p = skipBlanks(buf, p + 1);
-            }
-            List<String> values = new ArrayList<>();
-            while (true) {
-                int v = p;
-                while (p < buf.length() && " \t,})".indexOf(buf.charAt(p)) < 0) {
-                    p++;
-                }
-                values.add(buf.substring(v, p));
-                p = skipBlanks(buf, p);
-                if (p < buf.length() && (buf.charAt(p) == setEnd || (buf.charAt(p) == ')' && setEnd == ','))) {
-                    break;
-                }
-                if (p >= buf.length() || buf.charAt(p) != ',') {
-                    return false;
-                }
-                p = skipBlanks(buf, p + 1);
-                if (values.size() > names.size() - 1) {
-                    errors.accept(position, "~LST specification has too many values '" + buf + "'");
-                    return true;
-                }
-            }
-            while (values.size() < names.size()) {
-                values.add("");
-            }
-            sets.add(List.copyOf(values));
-            if (buf.charAt(p) == '}' && setEnd == '}') {
-                p = skipBlanks(buf, p + 1);
-            }
-            if (p < buf.length() && buf.charAt(p) == ')') {
-                break;
-            }
-            if (p >= buf.length() || buf.charAt(p) != ',') {
-                return false;
-            }
-            p = skipBlanks(buf, p + 1);
-        }
-        if (!allowRepeats(sets.size(), position)) {
-            return true;
-        }
-        producers.push(new Repeat(List.copyOf(names), sets, buf.substring(skipBlanks(buf, p + 1)), position));
-        return true;
     }
 
     private boolean allowRepeats(long count, int position) {
@@ -722,6 +528,13 @@ final class Preprocessor {
     }
 
     // ---- include and braces ----
+
+    private static int skipBlanks(String s, int p) {
+        while (p < s.length() && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) {
+            p++;
+        }
+        return p;
+    }
 
     private boolean include(String buf, int position) {
         if (!buf.startsWith("include")) {
@@ -857,29 +670,25 @@ final class Preprocessor {
 
     /** A {@code ~SEQ} or {@code ~LST} line: its text once per value set, with its variables defined to the values. */
     private final class Repeat implements Producer {
-        private final List<String> names;
-        private final List<List<String>> sets;
-        private final String text;
+        private final Repetition repetition;
         private final int position;
-        private int next;
+        private long next;
 
-        Repeat(List<String> names, List<List<String>> sets, String text, int position) {
-            this.names = names;
-            this.sets = sets;
-            this.text = text;
+        Repeat(Repetition repetition, int position) {
+            this.repetition = repetition;
             this.position = position;
         }
 
         @Override
         public Raw next() {
-            if (next >= sets.size()) {
+            if (next >= repetition.count()) {
                 return null;
             }
-            List<String> values = sets.get(next++);
-            for (int k = 0; k < names.size(); k++) {
-                definitions.put(names.get(k), Definition.plain(values.get(k)));
+            List<String> values = repetition.values().apply(next++);
+            for (int k = 0; k < repetition.names().size(); k++) {
+                definitions.put(repetition.names().get(k), Definition.plain(values.get(k)));
             }
-            return new Raw(text, position);
+            return new Raw(repetition.text(), position);
         }
     }
 }

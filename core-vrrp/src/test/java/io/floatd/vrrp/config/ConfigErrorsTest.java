@@ -387,7 +387,8 @@ class ConfigErrorsTest {
     @Test
     void parameterUsedBeforeItsDefinitionIsLeftAsItIsAndRefusedAsAKeyword() {
         assertEquals(List.of("k.conf:7: vrrp_instance VI_1: '$PRIO': no parameter of that name is defined before this line,"
-                        + " so it is left as it is (as keepalived does); define it first with $NAME=value (no blanks before '=')"),
+                        + " so it is left as it is (as keepalived does); define it first with $NAME=value (no blanks before '='); a multi-line"
+                        + " parameter only expands where its use ends the line"),
                 errors(instance("$PRIO") + "$PRIO=priority 200\n"));
     }
 
