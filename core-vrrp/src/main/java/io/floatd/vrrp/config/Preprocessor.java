@@ -63,6 +63,11 @@ final class Preprocessor {
 
     /** The most parameter uses one line may expand: past it the definitions refer to each other in a loop. */
     static final int MAX_EXPANSIONS = 10_000;
+    /**
+     * The most characters parameter expansion may write in one parse (each use counts the length of its line after
+     * it), so that no file keeps a reload busy: real configurations write a few kilobytes.
+     */
+    static final long MAX_EXPANSION_WORK = 50_000_000;
     /** The most lines {@code ~SEQ} and {@code ~LST} may make in one parse. */
     static final int MAX_REPEATED_LINES = 100_000;
 
@@ -78,6 +83,8 @@ final class Preprocessor {
     private int residuePosition;
     private File currentFile;
     private int repeatedLines;
+    private long expansionWork;
+    private boolean expansionWorkReported;
     private boolean repeatLimitReported;
 
     Preprocessor(String configId, BiConsumer<Integer, String> errors, Includer includer) {
@@ -371,6 +378,15 @@ final class Preprocessor {
                 value = first;
             }
             b.replace(cur, use.end, value);
+            expansionWork += b.length();
+            if (expansionWork > MAX_EXPANSION_WORK) {
+                if (!expansionWorkReported) {
+                    expansionWorkReported = true;
+                    errors.accept(position, "parameter expansion too large: more than " + MAX_EXPANSION_WORK
+                            + " characters expanded in all; parameters are not expanded from here on");
+                }
+                return new Replaced("", count, true);
+            }
             if (b.length() > ParseLimits.MAX_LINE_CHARS) {
                 errors.accept(position, "line too long after expanding parameters: more than " + ParseLimits.MAX_LINE_CHARS
                         + " characters (keepalived stops expanding a line that outgrows its buffer)");

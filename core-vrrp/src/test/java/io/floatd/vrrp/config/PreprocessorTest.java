@@ -140,6 +140,15 @@ class PreprocessorTest {
     }
 
     @Test
+    @Timeout(30)
+    void expansionWorkIsBoundedForTheWholeParse() {
+        // 100,000 lines each looping 10,000 times would keep a reload busy for minutes
+        List<String> out = read("$A=$A\n~SEQ(i, 1, 100000) x $A\n");
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("2! parameter expansion too large")), out.subList(0, 3).toString());
+        assertTrue(out.size() < 2_000, "lines still expanded past the budget: " + out.size());
+    }
+
+    @Test
     void multiLineDefinitionExpandsToItsLinesAtTheLineOfTheUse() {
         assertEquals(List.of("5: 10.0.0.101", "5: 10.0.0.102 dev eth1", "5: 10.0.0.103"),
                 read("$ADDRS=10.0.0.101 \\\n   10.0.0.102 dev eth1 \\\n   10.0.0.103\n\n$ADDRS\n"));
