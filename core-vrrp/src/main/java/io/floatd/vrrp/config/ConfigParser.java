@@ -190,18 +190,19 @@ public final class ConfigParser {
         };
     }
 
+    /**
+     * A notify script line as keepalived 2.2.7 reads it ({@link ScriptWords}): the command line is the first word
+     * after the keyword, quotes and escapes resolved; the words after it are the user and group to run it as.
+     */
     static String script(Statement s) {
-        s.noBlock();
-        if (s.args().isEmpty() || s.args().getFirst().isBlank()) {
-            throw new ConfigProblem("missing value after '" + s.keyword() + "'");
-        }
-        if (s.args().size() > 1) {
-            // keepalived reads unquoted words after the script as the user and group to run it as
-            String rest = String.join(" ", s.args().subList(1, s.args().size()));
+        List<String> words = ScriptWords.of(s);
+        if (words.size() > 2) {
+            // keepalived reads them as the user and group to run the script as
+            String rest = String.join(" ", words.subList(2, words.size()));
             throw new ConfigProblem("floatd does not support running '" + s.keyword() + "' as another user yet (got '"
                     + rest + "' after the script); if those are the script's arguments, quote the whole command line");
         }
-        return s.args().getFirst();
+        return words.get(1);
     }
 
     // ---- unicast_peer { ADDR [min_ttl N] [max_ttl N] } ----
@@ -451,26 +452,14 @@ public final class ConfigParser {
     private static final Set<String> SCRIPT_OPTIONS = Set.of("interval", "timeout", "fall", "rise", "weight", "init_fail", "user");
 
     private static void scriptLine(Statement s, ScriptScope v) {
-        s.noBlock();
-        List<String> args = s.args();
-        if (args.isEmpty() || args.getFirst().isBlank()) {
-            throw new ConfigProblem("missing value after 'script'");
-        }
-        String first = args.getFirst();
-        String line;
-        if (args.size() == 1) {
-            line = first;
-        } else if (first.chars().anyMatch(Character::isWhitespace)) {
-            // a quoted command line: keepalived 2.2.7 runs it and drops the rest of the line
-            line = first;
-            v.warn(s.line(), "'" + String.join(" ", args.subList(1, args.size())) + "' after the quoted script is ignored,"
-                    + " as keepalived ignores it; put each option on its own line");
-        } else {
-            // unquoted words are the command and its arguments
-            line = String.join(" ", args);
-            args.subList(1, args.size()).stream().filter(SCRIPT_OPTIONS::contains).findFirst().ifPresent(option ->
-                    v.warn(s.line(), "'" + option + "' on the script line is passed to the script as an argument, as in"
-                            + " keepalived; put each option on its own line"));
+        List<String> words = ScriptWords.of(s);
+        String line = words.get(1);
+        if (words.size() > 2) {
+            // keepalived 2.2.7 runs the first word after 'script' and drops the rest of the line
+            String rest = String.join(" ", words.subList(2, words.size()));
+            v.warn(s.line(), "'" + rest + "' after the script " + line + " is ignored, as keepalived ignores it; to pass"
+                    + " arguments, quote the whole command line (script \"" + line + " " + rest + "\")"
+                    + (words.subList(2, words.size()).stream().anyMatch(SCRIPT_OPTIONS::contains) ? ", and put each option on its own line" : ""));
         }
         List<String> argv;
         try {
@@ -781,10 +770,10 @@ public final class ConfigParser {
     /** vrrp_script name to the line of its {@code script} keyword. */
     private final Map<String, Integer> scriptLines = new HashMap<>();
 
-    private ConfigParser(String file, Path path) {
+    private ConfigParser(String file, Path path, ParseOptions options) {
         this.file = file;
         this.path = path;
-        this.sources = new Sources(file, this::error);
+        this.sources = new Sources(file, options.configId(), this::error);
     }
 
     /**
@@ -792,7 +781,12 @@ public final class ConfigParser {
      * error found, and nothing else: the daemon parses on SIGHUP, and no file may end it (see {@link ParseLimits}).
      */
     public static FloatdConfig parse(Path file) throws ConfigException {
-        return new ConfigParser(file.toString(), file).run(null);
+        return parse(file, ParseOptions.defaults());
+    }
+
+    /** The same with {@code options} (the config id that {@code @ID} lines are matched against). */
+    public static FloatdConfig parse(Path file, ParseOptions options) throws ConfigException {
+        return new ConfigParser(file.toString(), file, options).run(null);
     }
 
     /**
@@ -800,13 +794,18 @@ public final class ConfigParser {
      *     working directory when it has none)
      */
     public static FloatdConfig parse(String text, String fileName) throws ConfigException {
+        return parse(text, fileName, ParseOptions.defaults());
+    }
+
+    /** The same with {@code options} (the config id that {@code @ID} lines are matched against). */
+    public static FloatdConfig parse(String text, String fileName, ParseOptions options) throws ConfigException {
         Path path;
         try {
             path = Path.of(fileName);
         } catch (java.nio.file.InvalidPathException e) {
             path = Path.of("floatd.conf");
         }
-        return new ConfigParser(fileName, path).run(text);
+        return new ConfigParser(fileName, path, options).run(text);
     }
 
     /** @param text the main file's text, or {@code null} to read it from {@link #path} */
@@ -1075,16 +1074,20 @@ public final class ConfigParser {
                 : "unknown keyword '" + keyword + "' in " + where + suggestion(keyword, handled));
     }
 
-    /** keepalived's preprocessor features, which would change what the rest of the file means. */
+    /** What is left of keepalived's preprocessor syntax once the {@link Preprocessor} has read a line. */
     private static Optional<String> unsupportedSyntax(String keyword) {
         if (keyword.startsWith("@")) {
-            return Optional.of("floatd does not support conditional configuration ('" + keyword + "') yet");
+            return Optional.of("unknown keyword '" + keyword + "': keepalived reads one @ID (or @^ID) prefix at the start"
+                    + " of a line, and a line of @ID alone is dropped");
         }
         if (keyword.startsWith("$")) {
-            return Optional.of("floatd does not support parameter definitions ('" + keyword + "') yet");
+            return Optional.of("'" + keyword + "': no parameter of that name is defined before this line, so it is left"
+                    + " as it is (as keepalived does); define it first with $NAME=value (no blanks before '='); a multi-line"
+                    + " parameter only expands where its use ends the line");
         }
         if (keyword.startsWith("~")) {
-            return Optional.of("floatd does not support ~SEQ and ~LST lines yet");
+            return Optional.of("unknown keyword '" + keyword + "': keepalived 2.2.7 repeats lines with ~SEQ(...) and"
+                    + " ~LST(...) only");
         }
         return Optional.empty();
     }

@@ -168,7 +168,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         }
         for (VrrpScriptConfig v : scripts.values()) {
             out.append('\n').append("vrrp_script ").append(quote(v.name())).append(" {\n");
-            line(out, 1, "script", quote(v.script()));
+            line(out, 1, "script", quoteCommand(v.script()));
             line(out, 1, "interval", InstanceConfig.seconds(v.interval()));
             line(out, 1, "timeout", InstanceConfig.seconds(v.timeout()));
             line(out, 1, "fall", v.fall());
@@ -246,12 +246,24 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
 
     private static void notifyLine(StringBuilder out, String keyword, String script) {
         if (script != null) {
-            line(out, 1, keyword, quote(script));
+            line(out, 1, keyword, quoteCommand(script));
         }
     }
 
     /** Quotes a value when the lexer would otherwise split it, end it at a comment or read a brace. */
+    /**
+     * A value as one word keepalived reads back: bare when it can be, else in double quotes, which keepalived takes
+     * literally (no escapes outside script lines). A value with a {@code "}, a line break or a final backslash has
+     * no such form; the parser never makes one.
+     */
     static String quote(String value) {
+        boolean plain = !value.isEmpty() && value.chars().noneMatch(c ->
+                Character.isWhitespace(c) || Character.isISOControl(c) || "\"#!{}".indexOf(c) >= 0);
+        return plain ? value : "\"" + value + "\"";
+    }
+
+    /** A script's command line, double-quoted with the escapes keepalived resolves in script lines ({@link ScriptWords}). */
+    static String quoteCommand(String value) {
         boolean plain = !value.isEmpty() && value.chars().noneMatch(c ->
                 Character.isWhitespace(c) || Character.isISOControl(c) || "\"\\#!{}".indexOf(c) >= 0);
         if (plain) {

@@ -386,11 +386,11 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void keepalivedPreprocessorIsNotSupported() {
-        assertEquals(List.of(
-                        "k.conf:1: floatd does not support parameter definitions ('$PRIO=200') yet",
-                        "k.conf:8: vrrp_instance VI_1: floatd does not support conditional configuration ('@main') yet"),
-                errors("$PRIO=200\n" + instance("@main priority 200")));
+    void parameterUsedBeforeItsDefinitionIsLeftAsItIsAndRefusedAsAKeyword() {
+        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: '$PRIO': no parameter of that name is defined before this line,"
+                        + " so it is left as it is (as keepalived does); define it first with $NAME=value (no blanks before '='); a multi-line"
+                        + " parameter only expands where its use ends the line"),
+                errors(instance("$PRIO") + "$PRIO=priority 200\n"));
     }
 
     @Test
