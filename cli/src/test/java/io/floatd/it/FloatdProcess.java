@@ -80,6 +80,7 @@ public final class FloatdProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"); // the jar's manifest Add-Opens (SignalRouter)
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.addAll(jvmArgs);

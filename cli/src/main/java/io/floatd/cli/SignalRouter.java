@@ -1,0 +1,91 @@
+package io.floatd.cli;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import sun.misc.Signal;
+
+/**
+ * Installs {@link SignalPlan} in this JVM: a handler for every signal the plan acts on or ignores, each handing its
+ * {@link SignalPlan.Entry} to one consumer (the daemon's main thread). Signals 1..31 go through {@code sun.misc.Signal};
+ * the real-time ones have no name it knows, so their {@code sun.misc.Signal} is given the number itself, which needs
+ * {@code java.base/jdk.internal.misc} opened to floatd (the jar's manifest opens it; {@code Add-Opens}). Without it a
+ * real-time signal floatd ignores is set to SIG_IGN through libc (no log line then), and the JSON dump on
+ * SIGRTMIN+2 is off, said once in the log.
+ */
+final class SignalRouter {
+    private static final System.Logger LOG = System.getLogger("floatd");
+
+    private SignalRouter() {
+    }
+
+    /** What was installed, for the start-up log: the signals not handled as planned, with why. */
+    record Installed(List<String> problems) {
+    }
+
+    static Installed install(List<SignalPlan.Entry> plan, Consumer<SignalPlan.Entry> sink) {
+        List<String> problems = new ArrayList<>();
+        RateLimitedLog ignored = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
+        for (SignalPlan.Entry e : plan) {
+            if (e.action() == SignalPlan.Action.JVM || e.action() == SignalPlan.Action.DEFAULT) {
+                continue;
+            }
+            sun.misc.SignalHandler h = e.action() == SignalPlan.Action.IGNORE
+                    ? s -> ignored.log(Level.INFO, () -> "Received " + e.signalName() + ": ignored (" + e.why() + ")")
+                    : s -> sink.accept(e);
+            try {
+                Signal.handle(signal(e), h);
+            } catch (ReflectiveOperationException | RuntimeException ex) {
+                if (e.action() == SignalPlan.Action.IGNORE && ignoreInLibc(e.number())) {
+                    continue;
+                }
+                problems.add(e.signalName() + " (" + e.action().name().toLowerCase(java.util.Locale.ROOT) + "): " + ex.getMessage());
+            }
+        }
+        return new Installed(List.copyOf(problems));
+    }
+
+    private static Signal signal(SignalPlan.Entry e) throws ReflectiveOperationException {
+        if (e.number() < SignalPlan.SIGRTMIN) {
+            return new Signal(e.name());
+        }
+        // a Signal for a name the JVM knows, renumbered before it is registered (its handler table is keyed by number)
+        Signal s = new Signal("USR1");
+        Field inner = Signal.class.getDeclaredField("iSignal");
+        inner.setAccessible(true);
+        Object internal = inner.get(s);
+        Class<?> c = internal.getClass();
+        Field number = c.getDeclaredField("number");
+        number.setAccessible(true);
+        number.setInt(internal, e.number());
+        Field name = c.getDeclaredField("name");
+        name.setAccessible(true);
+        name.set(internal, e.signalName());
+        return s;
+    }
+
+    @SuppressWarnings("restricted")
+    private static boolean ignoreInLibc(int number) {
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle signal = linker.downcallHandle(linker.defaultLookup().findOrThrow("signal"),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            MemorySegment previous = (MemorySegment) signal.invokeExact(number, MemorySegment.ofAddress(1)); // SIG_IGN
+            if (previous.address() != 0 && previous.address() != 1) {
+                // someone's handler (the JVM's): put it back
+                MemorySegment unused = (MemorySegment) signal.invokeExact(number, previous);
+                return false;
+            }
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+}
