@@ -32,11 +32,12 @@ final class SignalRouter {
 
     static Installed install(List<SignalPlan.Entry> plan, Consumer<SignalPlan.Entry> sink) {
         List<String> problems = new ArrayList<>();
-        RateLimitedLog ignored = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
         for (SignalPlan.Entry e : plan) {
             if (e.action() == SignalPlan.Action.JVM || e.action() == SignalPlan.Action.DEFAULT) {
                 continue;
             }
+            // one line a second per signal: a flood of one cannot hide another
+            RateLimitedLog ignored = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(1));
             sun.misc.SignalHandler h = e.action() == SignalPlan.Action.IGNORE
                     ? s -> ignored.log(Level.INFO, () -> "Received " + e.signalName() + ": ignored (" + e.why() + ")")
                     : s -> sink.accept(e);

@@ -29,7 +29,7 @@ public final class DataDump {
     /** The dump of {@code daemon} now. */
     public static String of(VrrpDaemon daemon, String version) {
         long nanoNow = daemon.loop().clock().nanoTime();
-        Instant wallNow = Instant.now();
+        Instant wallNow = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         StatusSnapshot s = StatusSnapshot.of(daemon, version, wallNow, nanoNow);
         List<VrrpDaemon.Instance> instances = daemon.instances();
         StringBuilder sb = new StringBuilder(1024);
@@ -42,7 +42,13 @@ public final class DataDump {
             Deadline d = null;
             if (inst != null) {
                 InstanceState st = inst.runner().state();
-                d = new Deadline(st.deadlineReason(), st.hasDeadline() ? (st.deadline() - nanoNow) / 1e6 : null);
+                // the one timer's meaning follows the state (RFC 5798 §6.4): Adver_Timer in MASTER, Master_Down_Timer in BACKUP
+                String what = switch (st.state()) {
+                    case MASTER -> "next advert";
+                    case BACKUP -> st.deadlineReason().isEmpty() ? "master down" : "master down: " + st.deadlineReason();
+                    default -> "";
+                };
+                d = new Deadline(what, st.hasDeadline() ? (st.deadline() - nanoNow) / 1e6 : null);
             }
             instance(sb, i, inst == null ? null : inst.config(), d);
         }
@@ -57,11 +63,11 @@ public final class DataDump {
         line(sb, "Base priority", String.valueOf(i.configuredPriority()));
         line(sb, "Master", i.masterAddress() == null ? "none heard"
                 : i.masterAddress() + " priority " + i.masterPriority());
-        line(sb, "Last advert", i.lastAdvertMillisAgo() == null ? "never"
+        line(sb, "Last advert received", i.lastAdvertMillisAgo() == null ? "never"
                 : String.format(Locale.ROOT, "%.1f ms ago", i.lastAdvertMillisAgo()));
         if (d != null) {
             line(sb, "Deadline", d.inMillis() == null ? "none"
-                    : String.format(Locale.ROOT, "in %.1f ms (%s)", d.inMillis(), d.reason().isEmpty() ? "timer" : d.reason()));
+                    : String.format(Locale.ROOT, "in %.1f ms (%s)", Math.max(0, d.inMillis()), d.reason()));
         }
         if (c != null) {
             line(sb, "Interface", c.interfaceName());
