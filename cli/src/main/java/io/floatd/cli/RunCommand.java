@@ -269,8 +269,10 @@ final class RunCommand implements Callable<Integer> {
             LOG.log(Level.INFO, "Status endpoint on http://{0}:{1}/status (also /metrics, /healthz)",
                     status.address().getHostString(), String.valueOf(status.address().getPort()));
         }
+        SdNotify.send("READY=1").ifPresent(why -> LOG.log(Level.WARNING, why));
         SignalPlan.Entry stop = awaitStop(signals, daemon, dumps);
         LOG.log(Level.INFO, "Stopping ({0})", stop.signalName());
+        SdNotify.send("STOPPING=1");
         if (control != null) {
             control.close();
         }
