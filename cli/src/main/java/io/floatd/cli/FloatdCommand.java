@@ -34,8 +34,12 @@ public final class FloatdCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KeepalivedOptions keepalived;
 
+    @CommandLine.Unmatched
+    java.util.List<String> unmatched = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
+        keepalived.rest = unmatched;
         return keepalived.execute(spec);
     }
 

@@ -118,6 +118,12 @@ final class KeepalivedOptions {
             description = "Check the configuration (as floatd check); messages to stderr, or to LOG_FILE.")
     String configTest;
 
+    /**
+     * Anything else goes to run (or check, with -t) as it is: floatd's own options, e.g. --status-address, or an
+     * error there. Filled by {@link FloatdCommand}'s {@code @Unmatched} (picocli takes none from a mixin).
+     */
+    List<String> rest = new ArrayList<>();
+
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "Display the version number.")
     boolean version;
 
@@ -221,6 +227,7 @@ final class KeepalivedOptions {
                 args.addAll(List.of("--pid-file", p.toString()));
             }
         }
+        args.addAll(rest);
         return args;
     }
 
@@ -229,6 +236,7 @@ final class KeepalivedOptions {
         if (dumpConf) {
             args.add("--dump");
         }
+        args.addAll(rest);
         PrintWriter err = spec.commandLine().getErr();
         if (configTest.isEmpty()) {
             // keepalived -t writes to stderr; the dump (-d) stays on stdout

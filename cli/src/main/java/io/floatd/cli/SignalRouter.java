@@ -42,6 +42,9 @@ final class SignalRouter {
                     ? s -> ignored.log(Level.INFO, () -> "Received " + e.signalName() + ": ignored (" + e.why() + ")")
                     : s -> sink.accept(e);
             try {
+                if (e.number() < SignalPlan.SIGRTMIN) {
+                    unignore(e.number());
+                }
                 Signal.handle(signal(e), h);
             } catch (ReflectiveOperationException | RuntimeException ex) {
                 if (e.action() == SignalPlan.Action.IGNORE && ignoreInLibc(e.number())) {
@@ -70,6 +73,31 @@ final class SignalRouter {
         name.setAccessible(true);
         name.set(internal, e.signalName());
         return s;
+    }
+
+    /**
+     * A signal ignored when floatd started (a shell's {@code &} ignores INT and QUIT, {@code nohup} HUP) is set back
+     * to its default first: the JVM leaves an inherited SIG_IGN on HUP, INT and TERM in place and registers no handler
+     * over it, and the plan, as keepalived, acts on them however floatd was started. Read with {@code sigaction}
+     * without changing anything, so a handler already there is never replaced, even for a moment.
+     */
+    @SuppressWarnings("restricted")
+    private static void unignore(int number) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle sigaction = linker.downcallHandle(linker.defaultLookup().findOrThrow("sigaction"),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+            // struct sigaction starts with the handler on Linux (x86-64 and aarch64); 152 bytes in glibc
+            MemorySegment old = arena.allocate(256);
+            int rc = (int) sigaction.invokeExact(number, MemorySegment.NULL, old);
+            if (rc == 0 && old.get(ValueLayout.JAVA_LONG, 0) == 1L) { // SIG_IGN
+                MethodHandle signal = linker.downcallHandle(linker.defaultLookup().findOrThrow("signal"),
+                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+                MemorySegment unused = (MemorySegment) signal.invokeExact(number, MemorySegment.NULL); // SIG_DFL
+            }
+        } catch (Throwable t) {
+            // Signal.handle then reports what it can do
+        }
     }
 
     @SuppressWarnings("restricted")

@@ -36,6 +36,7 @@ class KeepalivedCommandLineTest {
     private static KeepalivedOptions parse(String... args) {
         FloatdCommand top = new FloatdCommand();
         new CommandLine(top).parseArgs(args);
+        top.keepalived.rest = top.unmatched;
         return top.keepalived;
     }
 
@@ -80,6 +81,14 @@ class KeepalivedCommandLineTest {
         assertEquals(List.of("run", "-f", "/c", "--dump-conf", "--pid-file", "/run/k.pid", "--pid-file", "/run/v.pid"),
                 parse("-d", "-f", "/c", "-p", "/run/k.pid", "--vrrp_pid=/run/v.pid").runArguments());
         assertEquals(List.of("run", "-f", "/c", "--pid-file", "/run/k.pid"), parse("-f", "/c", "--pid=/run/k.pid").runArguments());
+    }
+
+    @Test
+    void floatdsOwnRunOptionsPassThroughAndUnknownOnesAreRunsUsageErrors() {
+        assertEquals(List.of("run", "-f", "/c", "--status-address=off"), parse("-n", "-f", "/c", "--status-address=off").runArguments());
+        Run r = run("-n", "--frobnicate");
+        assertEquals(FloatdCommand.EXIT_USAGE, r.exit(), r::toString);
+        assertTrue(r.err().startsWith("floatd: Unknown option: '--frobnicate'"), r::err);
     }
 
     @Test

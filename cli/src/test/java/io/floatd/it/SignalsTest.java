@@ -148,8 +148,8 @@ class SignalsTest {
             assertEquals(master.pid() + "\n", read(pidFile));
 
             lan.host(NODE0).exec("kill", "-" + n, String.valueOf(master.pid()));
-            int exit = waitExit(master);
             String what = "kill -" + n;
+            int exit = waitExit(master, what);
             assertEquals(0, exit, what + "\n" + master.log());
             assertTrue(master.log().contains("Stopping (SIG"), master.log());
             // the priority-0 advert: the Backup takes over at Skew_Time, saying why
@@ -157,6 +157,39 @@ class SignalsTest {
                     handedOver++, STEP);
             assertFalse(hasVip(NODE0), what + ": VIP left on the stopped Master");
             assertFalse(Files.exists(pidFile), what + ": pid file left");
+        }
+    }
+
+    @Test
+    void aKeepalivedExecStartWithTheNameChangedRunsTheDaemon() throws Exception {
+        // Debian's unit: ExecStart=/usr/sbin/keepalived --dont-fork $DAEMON_ARGS, with DAEMON_ARGS="-D -f FILE -p PIDFILE"
+        FloatdProcess backup = start(NODE1, 100);
+        backup.awaitState("BACKUP", START);
+        Path dir = Files.createTempDirectory("floatd-signals-");
+        masterDirs.add(dir);
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, config(NODE0, 150, "/bin/true"));
+        Path pidFile = dir.resolve("keepalived.pid");
+        Path log = dir.resolve("floatd.log");
+        // started as a shell's background job is: SIGINT ignored (inherited across exec), which floatd overrides
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\"", "env", "_JAVA_SR_SIGNUM=44"));
+        cmd.addAll(FloatdProcess.command("--dont-fork", "-D", "-l", "-f", conf.toString(), "-p", pidFile.toString(),
+                "--status-address=off", "--control-socket=off"));
+        Process master = lan.host(NODE0).spawn(cmd, log);
+        try {
+            awaitVip(true);
+            assertTrue(Files.readString(log).contains("Entering MASTER STATE"), Files.readString(log));
+            assertEquals(master.pid() + "\n", read(pidFile));
+            assertTrue(Files.readString(Path.of("/proc/" + master.pid() + "/cmdline")).contains("FloatdCommand"),
+                    "the shell exec'd the JVM");
+            lan.host(NODE0).exec("kill", "-INT", String.valueOf(master.pid()));
+            assertTrue(master.waitFor(STEP.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS), Files.readString(log));
+            assertEquals(0, master.exitValue(), Files.readString(log));
+            backup.awaitLog("Entering MASTER STATE (master " + Lan.address(NODE0) + " sent priority 0)", STEP);
+            assertFalse(hasVip(NODE0), "VIP left on the stopped Master");
+            assertFalse(Files.exists(pidFile), "pid file left");
+        } finally {
+            master.destroyForcibly();
         }
     }
 
@@ -187,12 +220,12 @@ class SignalsTest {
         return p;
     }
 
-    private static int waitExit(FloatdProcess p) {
+    private static int waitExit(FloatdProcess p, String what) {
         long end = System.nanoTime() + STEP.toNanos() * 2;
         while (p.alive() && System.nanoTime() < end) {
             FloatdProcess.sleep(20);
         }
-        assertFalse(p.alive(), "still running:\n" + p.log());
+        assertFalse(p.alive(), what + ": still running:\n" + p.log());
         return p.stop(Duration.ofSeconds(1));
     }
 
