@@ -1,6 +1,7 @@
 package io.floatd.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
                 "Without a subcommand: keepalived's daemon options (floatd -n -D -f FILE runs the daemon, as floatd run -f FILE)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:success (or a clean stop on SIGTERM/SIGINT)",
+                "0:success (or a clean stop: SIGTERM, SIGINT, SIGABRT, SIGXCPU, SIGPWR)",
                 "1:invalid configuration (errors name file:line)",
                 "2:invalid command-line usage",
                 "3:could not start (socket, interface, provider, status endpoint address in use)",
@@ -77,9 +78,10 @@ public final class FloatdCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new FloatdCommand());
         String only = argv.length > 0 && SUBCOMMANDS.containsKey(argv[0])
                 && !argv[0].equals("help") && !argv[0].equals("generate-completion") ? argv[0] : null;
-        // keepalived's options (floatd -n -D -f FILE): no subcommand, unless asked for help that lists them
-        boolean none = argv.length > 0 && argv[0].startsWith("-")
-                && java.util.Arrays.stream(argv).noneMatch(a -> a.equals("-h") || a.equals("--help"));
+        // keepalived's options (floatd -n -D -f FILE): no subcommand, unless asked for the help that lists them or the
+        // version (which, as before these options, builds them all: the AppCDS archive is checked with --version)
+        boolean none = argv.length > 0 && argv[0].startsWith("-") && java.util.Arrays.stream(argv)
+                .noneMatch(a -> List.of("-h", "--help", "-v", "--version").contains(a));
         SUBCOMMANDS.forEach((name, command) -> {
             if (!none && (only == null || only.equals(name))) {
                 cl.addSubcommand(name, command.get());

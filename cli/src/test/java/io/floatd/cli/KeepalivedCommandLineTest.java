@@ -142,6 +142,14 @@ class KeepalivedCommandLineTest {
     }
 
     @Test
+    void keepalivedsDaemonOptionsBuildNoSubcommandButHelpAndVersionBuildThemAll() {
+        assertTrue(FloatdCommand.commandLine("-n", "-D", "-f", "/c").getSubcommands().isEmpty());
+        for (String[] argv : new String[][] {{"-h"}, {"--version"}, {"-v"}, {"-n", "--help"}}) {
+            assertEquals(9, FloatdCommand.commandLine(argv).getSubcommands().size(), () -> String.join(" ", argv));
+        }
+    }
+
+    @Test
     void versionAndHelpAsKeepalivedSpellsThem() {
         Run v = run("-v");
         assertEquals(0, v.exit());
