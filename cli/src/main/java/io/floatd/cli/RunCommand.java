@@ -175,6 +175,18 @@ final class RunCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
+        // the handlers (20-60 ms: reflection, libc bindings) are installed while the daemon opens its sockets and
+        // providers, and joined before its instances start: a signal that comes meanwhile waits in the queue
+        BlockingQueue<SignalPlan.Entry> signals = new LinkedBlockingQueue<>();
+        int suspendResume = SignalPlan.jvmSuspendResumeSignal(System.getenv("_JAVA_SR_SIGNUM"));
+        java.util.concurrent.CompletableFuture<SignalRouter.Installed> installing = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("floatd-signals").start(() -> {
+            try {
+                installing.complete(SignalRouter.install(SignalPlan.linux(suspendResume), signals::add));
+            } catch (RuntimeException | Error e) {
+                installing.completeExceptionally(e);
+            }
+        });
         ControlAccess access;
         try {
             access = ControlAccess.rootOrGroup(controlGroup);
@@ -216,9 +228,7 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
-        BlockingQueue<SignalPlan.Entry> signals = new LinkedBlockingQueue<>();
-        int suspendResume = SignalPlan.jvmSuspendResumeSignal(System.getenv("_JAVA_SR_SIGNUM"));
-        SignalRouter.Installed installed = SignalRouter.install(SignalPlan.linux(suspendResume), signals::add);
+        SignalRouter.Installed installed = installing.join();
         installed.problems().forEach(p -> LOG.log(Level.WARNING, "Signal not handled as planned: {0}", p));
         if (suspendResume == 12) {
             LOG.log(Level.WARNING, "SIGUSR2 is the JVM''s thread suspend/resume signal here (_JAVA_SR_SIGNUM unset):"

@@ -31,6 +31,7 @@ final class SignalRouter {
     }
 
     static Installed install(List<SignalPlan.Entry> plan, Consumer<SignalPlan.Entry> sink) {
+        long started = System.nanoTime();
         List<String> problems = new ArrayList<>();
         for (SignalPlan.Entry e : plan) {
             if (e.action() == SignalPlan.Action.JVM || e.action() == SignalPlan.Action.DEFAULT) {
@@ -53,6 +54,8 @@ final class SignalRouter {
                 problems.add(e.signalName() + " (" + e.action().name().toLowerCase(java.util.Locale.ROOT) + "): " + ex.getMessage());
             }
         }
+        LOG.log(Level.DEBUG, "Signal handlers installed in {0} ms", String.format(java.util.Locale.ROOT, "%.1f",
+                (System.nanoTime() - started) / 1e6));
         return new Installed(List.copyOf(problems));
     }
 
@@ -81,35 +84,35 @@ final class SignalRouter {
      * over it, and the plan, as keepalived, acts on them however floatd was started. Read with {@code sigaction}
      * without changing anything, so a handler already there is never replaced, even for a moment.
      */
-    @SuppressWarnings("restricted")
     private static void unignore(int number) {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle sigaction = linker.downcallHandle(linker.defaultLookup().findOrThrow("sigaction"),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
             // struct sigaction starts with the handler on Linux (x86-64 and aarch64); 152 bytes in glibc
             MemorySegment old = arena.allocate(256);
-            int rc = (int) sigaction.invokeExact(number, MemorySegment.NULL, old);
+            int rc = (int) Calls.SIGACTION.invokeExact(number, MemorySegment.NULL, old);
             if (rc == 0 && old.get(ValueLayout.JAVA_LONG, 0) == 1L) { // SIG_IGN
-                MethodHandle signal = linker.downcallHandle(linker.defaultLookup().findOrThrow("signal"),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-                MemorySegment unused = (MemorySegment) signal.invokeExact(number, MemorySegment.NULL); // SIG_DFL
+                MemorySegment unused = (MemorySegment) Calls.SIGNAL.invokeExact(number, MemorySegment.NULL); // SIG_DFL
             }
         } catch (Throwable t) {
             // Signal.handle then reports what it can do
         }
     }
 
+    /** libc's sigaction and signal, bound once (binding costs more than the calls, and start-up comes before the first advert). */
     @SuppressWarnings("restricted")
+    private static final class Calls {
+        private static final Linker LINKER = Linker.nativeLinker();
+        static final MethodHandle SIGACTION = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sigaction"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle SIGNAL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("signal"),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
     private static boolean ignoreInLibc(int number) {
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle signal = linker.downcallHandle(linker.defaultLookup().findOrThrow("signal"),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            MemorySegment previous = (MemorySegment) signal.invokeExact(number, MemorySegment.ofAddress(1)); // SIG_IGN
+            MemorySegment previous = (MemorySegment) Calls.SIGNAL.invokeExact(number, MemorySegment.ofAddress(1)); // SIG_IGN
             if (previous.address() != 0 && previous.address() != 1) {
                 // someone's handler (the JVM's): put it back
-                MemorySegment unused = (MemorySegment) signal.invokeExact(number, previous);
+                MemorySegment unused = (MemorySegment) Calls.SIGNAL.invokeExact(number, previous);
                 return false;
             }
             return true;

@@ -104,7 +104,8 @@ public final class FloatdProcess implements AutoCloseable {
             args.addAll(List.of("--control-socket", controlSocket().toString()));
         }
         // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
-        List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
+        // _JAVA_SR_SIGNUM as the launchers set it (SIGUSR2 is floatd's statistics); a test's env may override it
+        List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM", "_JAVA_SR_SIGNUM=44"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.addAll(command(jvmArgs, args.toArray(String[]::new)));
         process = ns.spawn(cmd, log);
