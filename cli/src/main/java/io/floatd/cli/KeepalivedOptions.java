@@ -105,7 +105,7 @@ final class KeepalivedOptions {
             description = "Set kernel.core_pattern: refused (floatd does not change the host's kernel settings).")
     String coreDumpPattern;
 
-    @Option(names = {"-e", "--all-config"}, description = "Error if any configuration file is missing (accepted: an include that names no file is reported by floatd check).")
+    @Option(names = {"-e", "--all-config"}, description = "Error if any configuration file is missing (always so in floatd: a missing include is an error at its file:line).")
     boolean allConfig;
 
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "Configuration id for @ID / @^ID lines; passed to run and check when they take --config-id.")
