@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code -f CONFIG} and {@code -i ID}, shared by the commands that read a configuration. */
 final class ConfigFileOption {
-    @Option(names = {"-f", "--use-file"}, paramLabel = "CONFIG", required = true,
-            description = "keepalived.conf-syntax configuration file")
+    static final String DEFAULT_FILE = "/etc/floatd/floatd.conf";
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "CONFIG", defaultValue = DEFAULT_FILE,
+            description = "keepalived.conf-syntax configuration file. Default: ${DEFAULT-VALUE}.")
     Path file;
 
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
