@@ -87,7 +87,14 @@ public final class ConfigParser {
                 g.builder.scriptSecurity(true);
                 g.securityLine = s.line();
             }),
-            entry("script_env", (s, g) -> g.env.add(s, g)));
+            entry("script_env", (s, g) -> g.env.add(s, g)),
+            entry("vrrp_mcast_group4", (s, g) -> g.mcastGroup4 = MulticastConfig.globalGroup(s.keyword(), s.value(), false)),
+            entry("vrrp_mcast_group6", (s, g) -> {
+                g.mcastGroup6 = MulticastConfig.globalGroup(s.keyword(), s.value(), true);
+                MulticastConfig.globalGroup6Warning(g.mcastGroup6).ifPresent(message -> g.warn(s.line(), message));
+            }),
+            // keepalived's handler takes no value and ignores any
+            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true));
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
@@ -139,6 +146,14 @@ public final class ConfigParser {
             entry("preempt", (s, i) -> s.noValue()),
             entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
             entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()))),
+            // keepalived keeps mcast_src_ip and unicast_src_ip in one field: the source of every advert
+            entry("mcast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", s.value()))),
+            entry("mcast_dst_ip", (s, i) -> i.mcastDst = new Located<>(MulticastConfig.instanceGroup(address("mcast_dst_ip", s.value())), s.line())),
+            entry("skip_check_adv_addr", (s, i) -> {
+                s.noBlock();
+                MulticastConfig.skipCheckAdvAddr(s.args()).ifPresent(message -> i.warn(s.line(), message));
+                i.skipCheckAdvAddr = true;
+            }),
             entry("unicast_peer", (s, i) -> {
                 i.peerBlockLine = s.line();
                 i.peerErrors += eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
@@ -151,7 +166,10 @@ public final class ConfigParser {
             entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(i.notifyScript(s))),
             entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(i.notifyScript(s))),
             entry("floating_ip", ConfigParser::floatingIp),
-            entry("transport", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::transportLine)),
+            entry("transport", (s, i) -> {
+                i.transportLine = s.line();
+                eachLine(s.plainBlock(), i, ConfigParser::transportLine);
+            }),
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
@@ -1231,6 +1249,9 @@ public final class ConfigParser {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
         final EnvDraft env = new EnvDraft();
         int securityLine;
+        InetAddress mcastGroup4;
+        InetAddress mcastGroup6;
+        boolean skipCheckAdvAddr;
 
         GlobalScope(ConfigParser parser) {
             super(parser, "global_defs: ");
@@ -1302,6 +1323,9 @@ public final class ConfigParser {
         int authLine;
         int peerBlockLine;
         int peerErrors;
+        int transportLine;
+        Located<InetAddress> mcastDst;
+        boolean skipCheckAdvAddr;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
         final EnvDraft env = new EnvDraft();
@@ -1328,6 +1352,33 @@ public final class ConfigParser {
             return script;
         }
 
+        /** A multicast instance's family without a source address: mcast_dst_ip, else its first virtual address. */
+        private InetAddress multicastReference() {
+            if (!peers.isEmpty()) {
+                return null;
+            }
+            return mcastDst != null ? mcastDst.value() : virtualAddresses.isEmpty() ? null : virtualAddresses.getFirst().value();
+        }
+
+        private void multicast(GlobalDefs global) {
+            InetAddress reference = srcIp != null ? srcIp : multicastReference();
+            boolean ipv6 = reference instanceof Inet6Address;
+            if (mcastDst != null && srcIp != null && (mcastDst.value() instanceof Inet6Address) != (srcIp instanceof Inet6Address)) {
+                error(mcastDst.line(), "mcast_dst_ip " + mcastDst.value().getHostAddress() + " must be of the family of the"
+                        + " source address " + srcIp.getHostAddress() + " (keepalived: MUST match VRRP instance family)");
+            }
+            for (Located<InetAddress> a : virtualAddresses) {
+                if (srcIp == null && reference != null && (a.value() instanceof Inet6Address) != ipv6) {
+                    error(a.line(), "virtual_ipaddress " + a.value().getHostAddress() + " is " + InstanceConfig.family(a.value())
+                            + ", but the instance is " + InstanceConfig.family(reference) + " (from "
+                            + (mcastDst != null ? "mcast_dst_ip" : "its first virtual_ipaddress") + ")");
+                }
+            }
+            InetAddress group = mcastDst != null ? mcastDst.value()
+                    : ipv6 ? parser.global.mcastGroup6 : parser.global.mcastGroup4;
+            builder.multicast(new MulticastSettings(group, skipCheckAdvAddr || parser.global.skipCheckAdvAddr));
+        }
+
         Optional<InstanceConfig> finish(GlobalDefs global) {
             if (!seen.contains("interface")) {
                 error(line, "interface is required");
@@ -1335,16 +1386,19 @@ public final class ConfigParser {
             if (!seen.contains("virtual_router_id")) {
                 error(line, "virtual_router_id is required");
             }
-            // a peer line already reported as wrong says enough
-            if (peers.isEmpty() && peerErrors == 0) {
-                error(peerBlockLine > 0 ? peerBlockLine : line, InstanceConfig.NO_PEER);
+            // a peer line already reported as wrong says enough; without peers, VRRP runs over multicast
+            if (peers.isEmpty() && peerErrors == 0 && transportLine > 0) {
+                error(transportLine, InstanceConfig.NO_PEER);
             }
             InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();
+            if (peers.isEmpty() && peerErrors == 0) {
+                multicast(global);
+            }
             peers.forEach(p -> InstanceConfig.familyProblem("unicast_peer", p.value(), srcIp, firstPeer)
                     .ifPresent(message -> error(p.line(), message)));
             virtualAddresses.forEach(a -> InstanceConfig.familyProblem("virtual_ipaddress", a.value(), srcIp, firstPeer)
                     .ifPresent(message -> error(a.line(), message)));
-            InetAddress reference = srcIp != null ? srcIp : firstPeer;
+            InetAddress reference = srcIp != null ? srcIp : firstPeer != null ? firstPeer : multicastReference();
             boolean ipv6 = reference instanceof Inet6Address;
             // keepalived runs IPv6 instances as version 3 whatever vrrp_version says
             int effectiveVersion = version != null ? version.value() : ipv6 ? 3 : global.vrrpVersion();

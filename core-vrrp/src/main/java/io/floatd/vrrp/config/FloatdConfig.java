@@ -76,9 +76,13 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             if (i.unicastSrcIp() != null) {
                 line(out, 1, "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
             }
-            out.append(INDENT).append("unicast_peer {\n");
-            i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
-            out.append(INDENT).append("}\n");
+            if (i.isMulticast()) {
+                dumpMulticast(out, i);
+            } else {
+                out.append(INDENT).append("unicast_peer {\n");
+                i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
             if (i.authentication() != null) {
                 Secret password = i.authentication().password();
                 out.append(INDENT).append("authentication {\n");
@@ -238,5 +242,14 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             }
         }
         return quoted.append('"').toString();
+    }
+
+    private static void dumpMulticast(StringBuilder out, InstanceConfig i) {
+        if (i.multicast().group() != null) {
+            line(out, 1, "mcast_dst_ip", Addresses.format(i.multicast().group()));
+        }
+        if (i.multicast().skipCheckAdvAddr()) {
+            out.append(INDENT).append("skip_check_adv_addr\n");
+        }
     }
 }
