@@ -89,10 +89,7 @@ public final class ConfigParser {
             }),
             entry("script_env", (s, g) -> g.env.add(s, g)),
             entry("vrrp_mcast_group4", (s, g) -> g.mcastGroup4 = MulticastConfig.globalGroup(s.keyword(), s.value(), false)),
-            entry("vrrp_mcast_group6", (s, g) -> {
-                g.mcastGroup6 = MulticastConfig.globalGroup(s.keyword(), s.value(), true);
-                MulticastConfig.globalGroup6Warning(g.mcastGroup6).ifPresent(message -> g.warn(s.line(), message));
-            }),
+            entry("vrrp_mcast_group6", (s, g) -> g.mcastGroup6 = MulticastConfig.globalGroup(s.keyword(), s.value(), true)),
             // keepalived's handler takes no value and ignores any
             entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true));
 

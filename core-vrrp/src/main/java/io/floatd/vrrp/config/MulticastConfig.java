@@ -20,13 +20,12 @@ final class MulticastConfig {
         if (!group.isMulticastAddress()) {
             throw new ConfigProblem(keyword + " " + value + " is not a multicast address");
         }
+        // keepalived only warns, but its -t then fails the file; and VRRP never leaves the link (RFC 5798 §5.1.2.2)
+        if (ipv6 && !group.isMCLinkLocal()) {
+            throw new ConfigProblem(keyword + " " + value + " should be link-local multicast (ff02::/16);"
+                    + " keepalived -t refuses the file too");
+        }
         return group;
-    }
-
-    /** keepalived warns about a group6 beyond the link; adverts with hop limit 255 on one link work either way. */
-    static Optional<String> globalGroup6Warning(InetAddress group) {
-        return group.isMCLinkLocal() ? Optional.empty()
-                : Optional.of("vrrp_mcast_group6 " + Addresses.format(group) + " should be link-local multicast (ff02::/16)");
     }
 
     /** {@code mcast_dst_ip ADDR}: IPv4 multicast, or IPv6 link-local multicast. */
