@@ -180,8 +180,10 @@ class KeepalivedMulticastInteropTest {
      * (which reports the received TTL / hop limit): sent to the VRRP group, TTL 255, the VIP, decodable.
      */
     private static String captureAdvert(Variant v, Netns host, int priority) throws Exception {
+        // read with ip(8): the JVM lists IPv6 addresses from /proc/net, which is the process's namespace, not the thread's
+        InetAddress linkLocal = v.ipv6 ? linkLocal(host) : null;
         return host.runInside(() -> {
-            InetAddress source = v.ipv6 ? linkLocal() : anyIpv4();
+            InetAddress source = v.ipv6 ? linkLocal : anyIpv4();
             try (RawIpTransport t = RawIpTransport.open(source, Lan.IFNAME)) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while (System.nanoTime() < deadline) {
@@ -221,13 +223,13 @@ class KeepalivedMulticastInteropTest {
         throw new AssertionError("no IPv4 address on " + Lan.IFNAME);
     }
 
-    private static InetAddress linkLocal() throws Exception {
-        for (InetAddress a : Collections.list(NetworkInterface.getByName(Lan.IFNAME).getInetAddresses())) {
-            if (a instanceof Inet6Address && a.isLinkLocalAddress()) {
-                return a;
-            }
+    private static InetAddress linkLocal(Netns host) throws Exception {
+        String out = host.exec("ip", "-6", "-o", "addr", "show", "dev", Lan.IFNAME, "scope", "link");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("inet6 (fe80::[0-9a-f:]+)/").matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("no link-local address on " + host + ": " + out);
         }
-        throw new AssertionError("no link-local address on " + Lan.IFNAME);
+        return InetAddress.getByName(m.group(1));
     }
 
     /** The kernel's link-local address, once its duplicate address detection is over (a tentative one cannot be bound). */
