@@ -1361,12 +1361,12 @@ public final class ConfigParser {
             InetAddress reference = srcIp != null ? srcIp : multicastReference();
             boolean ipv6 = reference instanceof Inet6Address;
             if (mcastDst != null && srcIp != null && (mcastDst.value() instanceof Inet6Address) != (srcIp instanceof Inet6Address)) {
-                error(mcastDst.line(), "mcast_dst_ip " + mcastDst.value().getHostAddress() + " must be of the family of the"
-                        + " source address " + srcIp.getHostAddress() + " (keepalived: MUST match VRRP instance family)");
+                error(mcastDst.line(), "mcast_dst_ip " + Addresses.format(mcastDst.value()) + " must be of the family of the"
+                        + " source address " + Addresses.format(srcIp) + " (keepalived: MUST match VRRP instance family)");
             }
             for (Located<InetAddress> a : virtualAddresses) {
                 if (srcIp == null && reference != null && (a.value() instanceof Inet6Address) != ipv6) {
-                    error(a.line(), "virtual_ipaddress " + a.value().getHostAddress() + " is " + InstanceConfig.family(a.value())
+                    error(a.line(), "virtual_ipaddress " + Addresses.format(a.value()) + " is " + InstanceConfig.family(a.value())
                             + ", but the instance is " + InstanceConfig.family(reference) + " (from "
                             + (mcastDst != null ? "mcast_dst_ip" : "its first virtual_ipaddress") + ")");
                 }

@@ -97,6 +97,13 @@ class MulticastConfigTest {
     }
 
     @Test
+    void mcastDstIpOfTheOtherFamilyThanTheSourceIsRefused() throws Exception { // keepalived -t: "MUST match VRRP instance family", rc 5
+        assertEquals(List.of("k.conf:5: vrrp_instance VI_1: mcast_dst_ip ff02::12 must be of the family of the source"
+                        + " address 10.199.0.10 (keepalived: MUST match VRRP instance family)"),
+                errors(instance("mcast_src_ip 10.199.0.10", "mcast_dst_ip ff02::12", VIP4)));
+    }
+
+    @Test
     void globalGroupsApplyByFamily() throws Exception { // keepalived -t: accepted
         String global = "global_defs {\n    vrrp_mcast_group4 224.0.0.19\n    vrrp_mcast_group6 ff02::13\n}\n";
         assertEquals(ip("224.0.0.19"), only(global + instance(VIP4)).multicastGroup());
