@@ -142,7 +142,10 @@ public final class ConfigParser {
             // keepalived keeps it for old configurations; preempting is the default, so it changes nothing
             entry("preempt", (s, i) -> s.noValue()),
             entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
-            entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()))),
+            entry("unicast_src_ip", (s, i) -> {
+                i.unicastSrcLine = s.line();
+                i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()));
+            }),
             // keepalived keeps mcast_src_ip and unicast_src_ip in one field: the source of every advert
             entry("mcast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", s.value()))),
             entry("mcast_dst_ip", (s, i) -> i.mcastDst = new Located<>(MulticastConfig.instanceGroup(address("mcast_dst_ip", s.value())), s.line())),
@@ -1321,6 +1324,7 @@ public final class ConfigParser {
         int peerBlockLine;
         int peerErrors;
         int transportLine;
+        int unicastSrcLine;
         Located<InetAddress> mcastDst;
         boolean skipCheckAdvAddr;
         InetAddress srcIp;
@@ -1386,6 +1390,9 @@ public final class ConfigParser {
             // a peer line already reported as wrong says enough; without peers, VRRP runs over multicast
             if (peers.isEmpty() && peerErrors == 0 && transportLine > 0) {
                 error(transportLine, InstanceConfig.NO_PEER);
+            } else if (peers.isEmpty() && peerErrors == 0 && (peerBlockLine > 0 || unicastSrcLine > 0)) {
+                // keepalived 2.2.7 falls back to multicast, calls it deprecated, and its -t fails the file
+                error(peerBlockLine > 0 ? peerBlockLine : unicastSrcLine, MulticastConfig.UNICAST_WITHOUT_PEERS);
             }
             InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();
             if (peers.isEmpty() && peerErrors == 0) {

@@ -74,7 +74,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
             line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
             if (i.unicastSrcIp() != null) {
-                line(out, 1, "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
+                line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
             }
             if (i.isMulticast()) {
                 dumpMulticast(out, i);

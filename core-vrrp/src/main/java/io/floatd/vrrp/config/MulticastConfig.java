@@ -11,6 +11,10 @@ final class MulticastConfig {
     private MulticastConfig() {
     }
 
+    static final String UNICAST_WITHOUT_PEERS = "a unicast keyword (unicast_src_ip, unicast_peer) without any unicast peer:"
+            + " keepalived 2.2.7 falls back to multicast and calls it deprecated (keepalived -t fails); list the peers,"
+            + " or remove it for multicast (mcast_src_ip sets the source address)";
+
     /** {@code vrrp_mcast_group4 ADDR} / {@code vrrp_mcast_group6 ADDR}: a multicast address of the keyword's family. */
     static InetAddress globalGroup(String keyword, String value, boolean ipv6) {
         InetAddress group = ConfigParser.address(keyword, value);

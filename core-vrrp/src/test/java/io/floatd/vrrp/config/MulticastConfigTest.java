@@ -104,6 +104,17 @@ class MulticastConfigTest {
     }
 
     @Test
+    void aUnicastKeywordWithoutAnyPeerIsRefused() throws Exception {
+        // keepalived -t: "A unicast keyword has been specified without any unicast peers. Defaulting to multicast.
+        // This usage is deprecated", rc 5, for both
+        String message = "vrrp_instance VI_1: a unicast keyword (unicast_src_ip, unicast_peer) without any unicast peer:"
+                + " keepalived 2.2.7 falls back to multicast and calls it deprecated (keepalived -t fails); list the peers,"
+                + " or remove it for multicast (mcast_src_ip sets the source address)";
+        assertEquals(List.of("k.conf:4: " + message), errors(instance("unicast_src_ip 10.199.0.10", VIP4)));
+        assertEquals(List.of("k.conf:4: " + message), errors(instance("unicast_peer {", "}", VIP4)));
+    }
+
+    @Test
     void globalGroupsApplyByFamily() throws Exception { // keepalived -t: accepted
         String global = "global_defs {\n    vrrp_mcast_group4 224.0.0.19\n    vrrp_mcast_group6 ff02::13\n}\n";
         assertEquals(ip("224.0.0.19"), only(global + instance(VIP4)).multicastGroup());
