@@ -48,20 +48,24 @@ class KeepalivedMulticastInteropTest {
     private static final Duration START = Duration.ofSeconds(20);
 
     enum Variant {
-        V2_IPV4(2, 100, false, "m2"),
-        V3_IPV4(3, 10, false, "m3"),
-        V3_IPV6(3, 10, true, "m6");
+        V2_IPV4(2, 100, false, "m2", null),
+        V3_IPV4(3, 10, false, "m3", null),
+        V3_IPV6(3, 10, true, "m6", null),
+        /** Both sides with mcast_src_ip and mcast_dst_ip 224.0.0.19. */
+        V3_IPV4_OWN_GROUP(3, 10, false, "mg", "224.0.0.19");
 
         final int version;
         final int advertCentis;
         final boolean ipv6;
         final String lanPrefix;
+        final String ownGroup;
 
-        Variant(int version, int advertCentis, boolean ipv6, String lanPrefix) {
+        Variant(int version, int advertCentis, boolean ipv6, String lanPrefix, String ownGroup) {
             this.version = version;
             this.advertCentis = advertCentis;
             this.ipv6 = ipv6;
             this.lanPrefix = lanPrefix;
+            this.ownGroup = ownGroup;
         }
 
         Duration advert() {
@@ -77,7 +81,7 @@ class KeepalivedMulticastInteropTest {
         }
 
         InetAddress group() throws Exception {
-            return InetAddress.getByName(ipv6 ? "ff02::12" : "224.0.0.18");
+            return InetAddress.getByName(ownGroup != null ? ownGroup : ipv6 ? "ff02::12" : "224.0.0.18");
         }
 
         long skewNanos(int priority) {
@@ -185,6 +189,7 @@ class KeepalivedMulticastInteropTest {
         return host.runInside(() -> {
             InetAddress source = v.ipv6 ? linkLocal : anyIpv4();
             try (RawIpTransport t = RawIpTransport.open(source, Lan.IFNAME)) {
+                t.joinGroup(v.group());
                 long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while (System.nanoTime() < deadline) {
                     ReceivedDatagram d = t.receive(Duration.ofMillis(500));
@@ -250,6 +255,9 @@ class KeepalivedMulticastInteropTest {
             Deque<AutoCloseable> cleanup) {
         KeepalivedConf conf = KeepalivedConf.instance("VI_M").vrid(VRID).priority(priority).state(state)
                 .version(v.version).advertInt(v.advert()).vip(v.vipCidr());
+        if (v.ownGroup != null) {
+            conf.mcastDstIp(v.ownGroup).mcastSrcIp(Lan.address(KA));
+        }
         KeepalivedProcess k = KeepalivedProcess.start(host, conf);
         cleanup.push(k);
         return k;
@@ -271,6 +279,7 @@ class KeepalivedMulticastInteropTest {
                     priority %d
                     advert_int %s
                     version %d
+                    %s
                     virtual_ipaddress {
                         %s dev %s
                     }
@@ -279,7 +288,8 @@ class KeepalivedMulticastInteropTest {
                 """.formatted(Lan.IFNAME, VRID, priority,
                 v.advertCentis % 100 == 0 ? Integer.toString(v.advertCentis / 100)
                         : String.format("%d.%02d", v.advertCentis / 100, v.advertCentis % 100),
-                v.version, v.vipCidr(), Lan.IFNAME, notify);
+                v.version, v.ownGroup == null ? "" : "mcast_dst_ip " + v.ownGroup + "\n    mcast_src_ip " + Lan.address(FD),
+                v.vipCidr(), Lan.IFNAME, notify);
     }
 
     private static List<String> states(FloatdProcess f) {
