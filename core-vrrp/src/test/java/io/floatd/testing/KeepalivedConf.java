@@ -36,6 +36,7 @@ public final class KeepalivedConf {
     private String notify;
     private String mcastSrcIp;
     private String mcastDstIp;
+    private String extra = "";
 
     private KeepalivedConf(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -132,6 +133,12 @@ public final class KeepalivedConf {
         return this;
     }
 
+    /** Configuration text written as is after the instance (more instances, a vrrp_sync_group). */
+    public KeepalivedConf extra(String text) {
+        this.extra = Objects.requireNonNull(text, "text");
+        return this;
+    }
+
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("global_defs {\n");
@@ -179,6 +186,7 @@ public final class KeepalivedConf {
             b.append("  notify ").append(quote(notify)).append('\n');
         }
         b.append("}\n");
+        b.append(extra);
         return b.toString();
     }
 

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 public final class ConfigParser {
 
     @FunctionalInterface
-    private interface Handler<S extends Scope> {
+    interface Handler<S extends Scope> {
         void handle(Statement statement, S scope);
     }
 
@@ -47,6 +47,7 @@ public final class ConfigParser {
     private static final Map<String, Handler<Scope>> TOP = Map.ofEntries(
             entry("global_defs", (s, top) -> top.parser.globalDefs(s)),
             entry("vrrp_instance", (s, top) -> top.parser.instance(s)),
+            entry("vrrp_sync_group", (s, top) -> top.parser.syncGroups.block(s)),
             entry("vrrp_script", (s, top) -> top.parser.vrrpScript(s)),
             entry("track_file", (s, top) -> top.parser.trackFileBlock(s)),
             // keepalived's older name for track_file
@@ -194,7 +195,8 @@ public final class ConfigParser {
     // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
-            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env");
+            "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
+            "vrrp_sync_group", "group", "track_process");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -206,7 +208,7 @@ public final class ConfigParser {
         };
     }
 
-    private static String script(Statement s) {
+    static String script(Statement s) {
         s.noBlock();
         if (s.args().isEmpty() || s.args().getFirst().isBlank()) {
             throw new ConfigProblem("missing value after '" + s.keyword() + "'");
@@ -682,10 +684,10 @@ public final class ConfigParser {
 
     // ---- track_script / track_interface / track_file { NAME [weight W [reverse]] } in vrrp_instance ----
 
-    private record TrackRef(String name, Integer weight, Boolean reverse, int line) {
+    record TrackRef(String name, Integer weight, Boolean reverse, int line) {
     }
 
-    private static TrackRef trackRef(Statement line, String what, int max) {
+    static TrackRef trackRef(Statement line, String what, int max) {
         line.noBlock();
         if (line.args().isEmpty()) {
             return new TrackRef(line.keyword(), null, null, line.line());
@@ -776,12 +778,13 @@ public final class ConfigParser {
 
     private final String file;
     private final Path path;
-    private final Sources sources;
+    final Sources sources;
     private final List<ConfigError> errors = new ArrayList<>();
     private final List<ConfigError> warnings = new ArrayList<>();
     private final GlobalScope global = new GlobalScope(this);
     private final List<InstanceScope> instances = new ArrayList<>();
-    private final Map<String, InstanceScope> instanceNames = new HashMap<>();
+    final Map<String, InstanceScope> instanceNames = new HashMap<>();
+    final SyncGroupParser syncGroups = new SyncGroupParser(this);
     /** Errors and warnings past {@link ParseLimits#MAX_ERRORS}, and where the first of them was. */
     private int moreErrors;
     private int moreErrorsAt;
@@ -789,10 +792,10 @@ public final class ConfigParser {
     private int moreWarningsAt;
     /** The statement being handled ({@link #at}). */
     private int position;
-    private final Map<String, Located<VrrpScriptConfig>> scripts = new LinkedHashMap<>();
-    private final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
-    private final Set<String> usedScripts = new java.util.HashSet<>();
-    private final Set<String> usedTrackFiles = new java.util.HashSet<>();
+    final Map<String, Located<VrrpScriptConfig>> scripts = new LinkedHashMap<>();
+    final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
+    final Set<String> usedScripts = new java.util.HashSet<>();
+    final Set<String> usedTrackFiles = new java.util.HashSet<>();
     /** vrrp_script name to the line of its {@code script} keyword. */
     private final Map<String, Integer> scriptLines = new HashMap<>();
 
@@ -852,6 +855,7 @@ public final class ConfigParser {
         for (InstanceScope i : instances) {
             resolveTracking(i);
         }
+        List<SyncGroupConfig> groups = syncGroups.resolve();
         warnUnused();
         checkScriptSecurity(globalDefs);
         for (InstanceScope i : instances) {
@@ -863,7 +867,7 @@ public final class ConfigParser {
         if (!errors.isEmpty()) {
             throw new ConfigException(sortedErrors());
         }
-        return new FloatdConfig(globalDefs, built, sorted(warnings, moreWarnings, moreWarningsAt, "warnings"));
+        return new FloatdConfig(globalDefs, built, sorted(warnings, moreWarnings, moreWarningsAt, "warnings"), groups);
     }
 
     private List<ConfigError> sortedErrors() {
@@ -885,6 +889,7 @@ public final class ConfigParser {
 
     private boolean anyScript() {
         return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty())
+                || syncGroups.groups().stream().anyMatch(g -> !g.notifyUses.isEmpty())
                 || scripts.values().stream().anyMatch(s -> s.value() != null && s.value().user() == null);
     }
 
@@ -917,6 +922,9 @@ public final class ConfigParser {
             i.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
                     g.scriptUser(), g.scriptGroup(), path)));
         }
+        String globalPath = scriptPath(g.scriptEnv());
+        syncGroups.groups().forEach(sg -> sg.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(sg.prefix, keyword,
+                script.value(), script.line(), g.scriptUser(), g.scriptGroup(), globalPath))));
         scripts.forEach((name, located) -> {
             VrrpScriptConfig v = located.value();
             if (v != null && usedScripts.contains(name)) {
@@ -1006,7 +1014,7 @@ public final class ConfigParser {
     }
 
     /** @param position a {@link Sources} position: the line, and the included file it is in */
-    private void error(int position, String message) {
+    void error(int position, String message) {
         if (errors.size() < ParseLimits.MAX_ERRORS) {
             errors.add(new ConfigError(sources.file(position), Sources.line(position), message));
         } else if (moreErrors++ == 0) {
@@ -1014,7 +1022,7 @@ public final class ConfigParser {
         }
     }
 
-    private void warn(int position, String message) {
+    void warn(int position, String message) {
         if (warnings.size() < ParseLimits.MAX_ERRORS) {
             warnings.add(new ConfigError(sources.file(position), Sources.line(position), message));
         } else if (moreWarnings++ == 0) {
@@ -1023,7 +1031,7 @@ public final class ConfigParser {
     }
 
     /** The statement being handled, for an internal error's file:line. */
-    private void at(int position) {
+    void at(int position) {
         this.position = position;
     }
 
@@ -1034,7 +1042,7 @@ public final class ConfigParser {
 
     // ---- dispatching ----
 
-    private static <S extends Scope> void dispatch(
+    static <S extends Scope> void dispatch(
             List<Statement> body, Map<String, Handler<S>> table, Set<String> keepalivedOnly, String where, S scope) {
         Map<String, Integer> seen = new HashMap<>();
         for (Statement s : body) {
@@ -1099,7 +1107,7 @@ public final class ConfigParser {
         return Optional.empty();
     }
 
-    private static String suggestion(String keyword, Set<String> known) {
+    static String suggestion(String keyword, Set<String> known) {
         return known.stream()
                 // cheap first: a long word (up to a line's 64 KiB) is never within 2 edits of a keyword
                 .filter(k -> Math.abs(k.length() - keyword.length()) <= 2 && editDistance(k, keyword) <= 2)
@@ -1220,11 +1228,11 @@ public final class ConfigParser {
 
     // ---- scopes: what a block's handlers write into ----
 
-    private record Located<T>(T value, int line) {
+    record Located<T>(T value, int line) {
     }
 
     /** Where a handler reports to; the prefix names the instance, so a message stands on its own. */
-    private static class Scope {
+    static class Scope {
         final ConfigParser parser;
         final String prefix;
         final Set<String> seen = new java.util.HashSet<>();
@@ -1311,7 +1319,7 @@ public final class ConfigParser {
      * An instance being read. The builder takes what each line says; what depends on several lines (the version
      * against advert_int, address families) is checked once the whole file is read, against the right line.
      */
-    private static final class InstanceScope extends Scope {
+    static final class InstanceScope extends Scope {
         final String name;
         final int line;
         final InstanceConfig.Builder builder;

@@ -12,14 +12,27 @@ import java.util.Optional;
  * @param global the {@code global_defs} block, or its defaults
  * @param instances the {@code vrrp_instance} blocks in file order
  * @param warnings what was accepted but deserves a look (skipped {@code virtual_server} blocks, truncated passwords)
+ * @param syncGroups the {@code vrrp_sync_group} blocks in file order
  */
-public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, List<ConfigError> warnings) {
+public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, List<ConfigError> warnings,
+        List<SyncGroupConfig> syncGroups) {
     private static final String INDENT = "    ";
 
     public FloatdConfig {
         Objects.requireNonNull(global, "global");
         instances = List.copyOf(instances);
         warnings = List.copyOf(warnings);
+        syncGroups = syncGroups == null ? List.of() : List.copyOf(syncGroups);
+    }
+
+    /** A configuration without {@code vrrp_sync_group}. */
+    public FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, List<ConfigError> warnings) {
+        this(global, instances, warnings, List.of());
+    }
+
+    /** The sync group {@code instance} is in, if any. */
+    public Optional<SyncGroupConfig> syncGroupOf(String instance) {
+        return syncGroups.stream().filter(g -> g.members().contains(instance)).findFirst();
     }
 
     public Optional<InstanceConfig> instance(String name) {
@@ -122,7 +135,32 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             }
             out.append("}\n");
         }
+        dumpSyncGroups(out);
         return out.toString();
+    }
+
+    /** Each vrrp_sync_group, after the instances; its tracking is shown in each member's. */
+    private void dumpSyncGroups(StringBuilder out) {
+        for (SyncGroupConfig g : syncGroups) {
+            out.append('\n');
+            if (g.file() != null) {
+                out.append("! from ").append(g.file()).append(':').append(g.line()).append('\n');
+            }
+            out.append("vrrp_sync_group ").append(quote(g.name())).append(" {\n");
+            out.append(INDENT).append("group {\n");
+            g.members().forEach(m -> out.append(INDENT.repeat(2)).append(quote(m)).append('\n'));
+            out.append(INDENT).append("}\n");
+            NotifyScripts n = g.notifyScripts();
+            notifyLine(out, "notify", n.any());
+            notifyLine(out, "notify_master", n.master());
+            notifyLine(out, "notify_backup", n.backup());
+            notifyLine(out, "notify_fault", n.fault());
+            notifyLine(out, "notify_stop", n.stop());
+            if (g.trackingWeight()) {
+                out.append(INDENT).append("sync_group_tracking_weight\n");
+            }
+            out.append("}\n");
+        }
     }
 
     private void dumpTrackingBlocks(StringBuilder out, boolean maskSecrets) {

@@ -51,4 +51,24 @@ public sealed interface VrrpEvent {
     /** Ends a {@link Handover}: the node takes part in the election again. */
     record Resume() implements VrrpEvent {
     }
+    /**
+     * vrrp_sync_group: another member of this instance's sync group became Master, so this Backup becomes Master
+     * too (keepalived's vrrp_sync_master). Ignored outside BACKUP and while handed over.
+     */
+    record SyncMaster(String group) implements VrrpEvent {
+    }
+
+    /**
+     * vrrp_sync_group: another member stepped down from MASTER to BACKUP, so this Master does too, without a
+     * priority-0 advert (keepalived's vrrp_sync_backup leaves MASTER as on a higher-priority advert).
+     */
+    record SyncBackup(String group) implements VrrpEvent {
+    }
+
+    /**
+     * vrrp_sync_group: this Backup's Master_Down_Timer ran out, but not every other member wants MASTER yet
+     * (keepalived's vrrp_sync_can_goto_master): it stays Backup and waits one more Master_Down_Interval.
+     */
+    record SyncHold(String group) implements VrrpEvent {
+    }
 }

@@ -51,6 +51,9 @@ public final class VrrpStateMachine {
             case VrrpEvent.HolderFree f -> reclaim(s, now);
             case VrrpEvent.Handover h -> handover(s, now);
             case VrrpEvent.Resume r -> Step.of(s.withMaintenance(false));
+            case VrrpEvent.SyncMaster m -> syncMaster(s, m.group(), now);
+            case VrrpEvent.SyncBackup b -> syncBackup(s, b.group(), now);
+            case VrrpEvent.SyncHold h -> syncHold(s, now);
         };
     }
 
@@ -205,6 +208,30 @@ public final class VrrpStateMachine {
         InstanceState backup = m.withState(VrrpState.BACKUP, now + masterDown(m), "no advert within master down interval");
         return Step.of(backup, new SendAdvert(PRIORITY_STOP),
                 new StateChanged(VrrpState.MASTER, VrrpState.BACKUP, "handover requested: staying Backup until resume"));
+    }
+
+    // keepalived vrrp_sync_master: the group's other members follow one that became Master
+    private Step syncMaster(InstanceState s, String group, long now) {
+        if (s.state() != VrrpState.BACKUP || s.maintenance()) {
+            return Step.of(s);
+        }
+        return becomeMaster(s, now, "sync group " + group + ": another member became MASTER");
+    }
+
+    // keepalived vrrp_sync_backup: leaves MASTER as on a higher-priority advert, so no priority-0 advert is sent
+    private Step syncBackup(InstanceState s, String group, long now) {
+        if (s.state() != VrrpState.MASTER) {
+            return Step.of(s);
+        }
+        return toBackup(s, now + masterDown(s), "sync group " + group + ": another member left MASTER");
+    }
+
+    // keepalived vrrp_sync_can_goto_master said no: stay Backup, try again a Master_Down_Interval later
+    private Step syncHold(InstanceState s, long now) {
+        if (s.state() != VrrpState.BACKUP || !s.hasDeadline() || now < s.deadline()) {
+            return Step.of(s);
+        }
+        return Step.of(s.withDeadline(now + masterDown(s), s.deadlineReason()));
     }
 
     private Step reclaim(InstanceState s, long now) {

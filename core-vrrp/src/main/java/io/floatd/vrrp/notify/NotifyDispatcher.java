@@ -126,6 +126,20 @@ public final class NotifyDispatcher implements AutoCloseable {
      */
     public void stateChanged(String instanceName, NotifyState state, int priority, NotifyHooks hooks,
             CompletionStage<?> after) {
+        submit(instanceName, state, priority, hooks, after, false);
+    }
+
+    /**
+     * Queues a vrrp_sync_group's notify scripts for its move to {@code state}, as keepalived runs them: the state's
+     * own script ({@code notify_master} etc.) without arguments, the generic {@code notify} with
+     * {@code GROUP NAME STATE 0}.
+     */
+    public void groupStateChanged(String groupName, NotifyState state, NotifyHooks hooks) {
+        submit(groupName, state, 0, hooks, null, true);
+    }
+
+    private void submit(String instanceName, NotifyState state, int priority, NotifyHooks hooks, CompletionStage<?> after,
+            boolean group) {
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(state, "state");
         if (hooks == null) {
@@ -147,8 +161,9 @@ public final class NotifyDispatcher implements AutoCloseable {
             lock.unlock();
         }
         Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs(), hooks.env(),
-                after == null ? null : after.toCompletableFuture(), System.nanoTime() + MAX_GATE.toNanos());
-        lanes.computeIfAbsent(instanceName, Lane::new).submit(t);
+                after == null ? null : after.toCompletableFuture(), System.nanoTime() + MAX_GATE.toNanos(), group);
+        // a group has a lane of its own, apart from an instance of the same name
+        lanes.computeIfAbsent(group ? "vrrp_sync_group " + instanceName : instanceName, Lane::new).submit(t);
     }
 
     public Counters counters() {
@@ -217,7 +232,7 @@ public final class NotifyDispatcher implements AutoCloseable {
 
     /** @param after what the scripts wait for (null: nothing); @param gateEndNanos when they stop waiting */
     private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs,
-            ScriptEnv env, CompletableFuture<?> after, long gateEndNanos) {
+            ScriptEnv env, CompletableFuture<?> after, long gateEndNanos, boolean group) {
     }
 
     /** The longest a notify script waits for what it was queued behind (the cloud takeover's write). */
@@ -336,7 +351,7 @@ public final class NotifyDispatcher implements AutoCloseable {
         }
         if (!NotifyHooks.blank(t.generic()) && !Thread.currentThread().isInterrupted()) {
             runOne(t, "notify", t.generic(),
-                    List.of("INSTANCE", t.instance(), t.state().name(), Integer.toString(t.priority())));
+                    List.of(t.group() ? "GROUP" : "INSTANCE", t.instance(), t.state().name(), Integer.toString(t.priority())));
         }
     }
 

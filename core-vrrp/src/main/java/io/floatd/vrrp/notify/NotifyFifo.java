@@ -63,6 +63,11 @@ public final class NotifyFifo implements AutoCloseable {
         }
     }
 
+    /** The line keepalived writes for a vrrp_sync_group's state change (a group's priority is always 0). */
+    public static String groupLine(String group, NotifyState state) {
+        return "GROUP \"" + group + "\" " + state + " 0";
+    }
+
     /** The line keepalived writes for an instance's state change. */
     public static String line(String instance, NotifyState state, int priority) {
         return "INSTANCE \"" + instance + "\" " + state + " " + priority;

@@ -28,6 +28,8 @@ public final class InstanceRunner {
     private volatile InstanceState state;
     private volatile long enteredStateAt;
     private volatile long lastAdvertAt = InstanceState.NEVER;
+    /** The instance's vrrp_sync_group, or null; set and read on the loop. */
+    private volatile SyncGate syncGate;
 
     public InstanceRunner(VrrpStateMachine machine, AdvertSender sender, NanoClock clock) {
         this.machine = machine;
@@ -43,6 +45,15 @@ public final class InstanceRunner {
 
     public void addListener(TransitionListener listener) {
         listeners.add(listener);
+    }
+
+    public void removeListener(TransitionListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Puts the instance in a vrrp_sync_group ({@code null}: in none). */
+    public void syncGate(SyncGate gate) {
+        this.syncGate = gate;
     }
 
     /** The state as last written; safe to read from any thread. */
@@ -81,6 +92,13 @@ public final class InstanceRunner {
 
     public void fireIfDue(long now) {
         if (state.hasDeadline() && now >= state.deadline()) {
+            SyncGate gate = syncGate;
+            if (gate != null && state.state() == VrrpState.BACKUP && !state.yielded() && !state.maintenance()
+                    && !gate.mayBecomeMaster(name())) {
+                // keepalived: "prefer backup state to avoid thrashing" until every member of the group wants MASTER
+                handle(new VrrpEvent.SyncHold(gate.group()), now);
+                return;
+            }
             handle(new VrrpEvent.DeadlineReached(), now);
         }
     }
@@ -89,7 +107,14 @@ public final class InstanceRunner {
         advertsReceived.increment();
         long now = clock.nanoTime();
         lastAdvertAt = now;
+        InstanceState before = state;
         handle(advert, now);
+        SyncGate gate = syncGate;
+        // a Backup that re-armed its Master_Down_Timer on this advert accepted its sender as Master
+        if (gate != null && advert.priority() != 0 && before.state() == VrrpState.BACKUP
+                && state.state() == VrrpState.BACKUP && state.deadline() != before.deadline()) {
+            gate.heardMaster(name());
+        }
     }
 
     public void handle(VrrpEvent event) {

@@ -118,6 +118,12 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         });
     }
 
+    /** A vrrp_sync_group changed state: keepalived's {@code GROUP "NAME" STATE 0} line to every notify_fifo. */
+    public void onGroupState(String group, NotifyState state) {
+        String line = NotifyFifo.groupLine(group, state);
+        enqueue(() -> fifos.forEach(f -> f.write(line)));
+    }
+
     private void enqueue(Runnable work) {
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();

@@ -142,11 +142,14 @@ public final class VrrpDaemon implements AutoCloseable {
     };
     /** script_user: who notify scripts run as; null for floatd's own user. */
     private RunAs scriptUser;
+    /** vrrp_sync_group: the members of each group move together. */
+    private final SyncGroups syncGroups;
 
     private VrrpDaemon(DaemonOptions options) {
         this.options = options;
         this.loop = new VrrpLoop(options.clock());
         this.notify = new NotifyDispatcher(options.notifyTimeout());
+        this.syncGroups = new SyncGroups(loop, notify, () -> reporter);
     }
 
     /**
@@ -165,6 +168,7 @@ public final class VrrpDaemon implements AutoCloseable {
             Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
             List<Object> prepared = daemon.prepare(config.instances(), batch);
             daemon.instances.addAll(daemon.commit(config.instances(), prepared, batch));
+            daemon.applySyncGroups(config);
             return daemon;
         } catch (ProviderException | RuntimeException e) {
             daemon.close();
@@ -490,7 +494,7 @@ public final class VrrpDaemon implements AutoCloseable {
             if (f != null && f.placeholder == i) {
                 loop.post(() -> {
                     loop.add(i.runner());
-                    i.runner().handle(new VrrpEvent.FaultRaised("cannot start: " + f.reason));
+                    toMember(i, new VrrpEvent.FaultRaised("cannot start: " + f.reason));
                 });
                 scheduleRetry(f);
             } else {
@@ -516,11 +520,31 @@ public final class VrrpDaemon implements AutoCloseable {
             // a reload may take the instance out while its checks still report: those reports then go nowhere
             tracking.bind(i.config(), event -> {
                 if (w.active().get()) {
-                    loop.post(() -> i.runner().handle(event));
+                    loop.post(() -> toMember(i, event));
                 }
             });
         }
         tracking.start();
+    }
+
+    // ---- vrrp_sync_group ----
+
+    /** Each group's driver, attached to its members' runners before they start (see {@link SyncGroups#apply}). */
+    private void applySyncGroups(FloatdConfig c) {
+        Map<String, InstanceRunner> runners = new java.util.HashMap<>();
+        instances.forEach(i -> runners.put(i.config().name(), i.runner()));
+        syncGroups.apply(c.syncGroups(), runners, scriptUser);
+    }
+
+    /** An event of an instance's tracking (or start-up failure), through its sync group if it has one; on the loop. */
+    private void toMember(Instance i, VrrpEvent event) {
+        if (!syncGroups.route(i.config().name(), i.runner(), event)) {
+            i.runner().handle(event);
+        }
+    }
+
+    private InstanceConfig configOf(String name) {
+        return instances.stream().filter(i -> i.config().name().equals(name)).findFirst().map(Instance::config).orElse(null);
     }
 
     // ---- instances that could not start ----
@@ -575,6 +599,7 @@ public final class VrrpDaemon implements AutoCloseable {
             } else {
                 instances.add(real);
             }
+            syncGroups.replaceMember(name, real.runner());
             launch(List.of(real));
             LOG.log(Level.INFO, "VRRP_Instance({0}) started after {1} attempt(s)", name, String.valueOf(f.attempts + 1));
         }
@@ -627,10 +652,15 @@ public final class VrrpDaemon implements AutoCloseable {
         List<Instance> stopping = new ArrayList<>();
         List<FloatingIpProvider> keptProviders = new ArrayList<>();
         int kept = 0;
+        Set<String> withGroups = SyncGroups.restartedWithGroups(previous, next, instances.stream().map(i -> i.config().name())
+                .filter(name -> wanted.get(name) == null || globalChanged || failed.containsKey(name)
+                        || !wanted.get(name).equalsExceptStateFile(configOf(name)))
+                .collect(java.util.stream.Collectors.toSet()));
         for (Instance i : instances) {
             InstanceConfig n = wanted.get(i.config().name());
             // an instance waiting to start is opened again at once: the reload may be what fixed it
-            if (n != null && !globalChanged && !failed.containsKey(n.name()) && n.equalsExceptStateFile(i.config())) {
+            if (n != null && !globalChanged && !failed.containsKey(n.name()) && n.equalsExceptStateFile(i.config())
+                    && !withGroups.contains(n.name())) {
                 kept++;
                 starting.remove(n.name());
                 Optional.ofNullable(providers.get(n.name())).ifPresent(keptProviders::add);
@@ -673,6 +703,7 @@ public final class VrrpDaemon implements AutoCloseable {
         Map<String, Integer> order = new java.util.HashMap<>();
         wanted.keySet().forEach(name -> order.put(name, order.size()));
         instances.sort(Comparator.comparingInt(i -> order.get(i.config().name())));
+        applySyncGroups(next);
         launch(fresh);
         if (!previous.instances().equals(next.instances()) || !previous.global().equals(g)) {
             replaceReporter(next);
@@ -896,6 +927,7 @@ public final class VrrpDaemon implements AutoCloseable {
             if (!sent.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS)) {
                 LOG.log(Level.WARNING, "the VRRP loop did not process the shutdown in time");
             }
+            syncGroups.stop();
             for (Instance i : instances) {
                 if (i.takeover() != null) {
                     i.takeover().drain(SHUTDOWN_STEP_MILLIS);
