@@ -89,8 +89,10 @@ public final class ConfigParser {
                 g.securityLine = s.line();
             }),
             entry("script_env", (s, g) -> g.env.add(s, g)),
-            entry("vrrp_mcast_group4", (s, g) -> g.mcastGroup4 = MulticastConfig.globalGroup(s.keyword(), s.value(), false)),
-            entry("vrrp_mcast_group6", (s, g) -> g.mcastGroup6 = MulticastConfig.globalGroup(s.keyword(), s.value(), true)),
+            entry("vrrp_mcast_group4", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), false)
+                    .ifPresent(group -> g.mcastGroup4 = group, message -> g.warn(s.line(), message))),
+            entry("vrrp_mcast_group6", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), true)
+                    .ifPresent(group -> g.mcastGroup6 = group, message -> g.warn(s.line(), message))),
             // keepalived's handler takes no value and ignores any
             entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true));
 
@@ -145,15 +147,24 @@ public final class ConfigParser {
             entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
             entry("unicast_src_ip", (s, i) -> {
                 i.unicastSrcLine = s.line();
+                i.srcLine = s.line();
                 i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()));
             }),
             // keepalived keeps mcast_src_ip and unicast_src_ip in one field: the source of every advert
-            entry("mcast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", s.value()))),
-            entry("mcast_dst_ip", (s, i) -> i.mcastDst = new Located<>(MulticastConfig.instanceGroup(address("mcast_dst_ip", s.value())), s.line())),
+            entry("mcast_src_ip", (s, i) -> {
+                i.srcLine = s.line();
+                i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", s.value()));
+            }),
+            entry("mcast_dst_ip", (s, i) -> {
+                InetAddress group = address("mcast_dst_ip", s.value());
+                MulticastConfig.instanceGroupProblem(group).ifPresentOrElse(message -> i.warn(s.line(), message),
+                        () -> i.mcastDst = new Located<>(group, s.line()));
+            }),
             entry("skip_check_adv_addr", (s, i) -> {
                 s.noBlock();
-                MulticastConfig.skipCheckAdvAddr(s.args()).ifPresent(message -> i.warn(s.line(), message));
-                i.skipCheckAdvAddr = true;
+                MulticastConfig.SkipCheck skip = MulticastConfig.skipCheckAdvAddr(s.args());
+                skip.warning().ifPresent(message -> i.warn(s.line(), message));
+                i.skipCheckAdvAddr |= skip.set();
             }),
             entry("unicast_peer", (s, i) -> {
                 i.peerBlockLine = s.line();
@@ -1333,6 +1344,7 @@ public final class ConfigParser {
         int peerErrors;
         int transportLine;
         int unicastSrcLine;
+        int srcLine;
         Located<InetAddress> mcastDst;
         boolean skipCheckAdvAddr;
         InetAddress srcIp;
@@ -1369,18 +1381,40 @@ public final class ConfigParser {
             return mcastDst != null ? mcastDst.value() : virtualAddresses.isEmpty() ? null : virtualAddresses.getFirst().value();
         }
 
+        /**
+         * keepalived 2.2.7 takes a multicast instance's family from the first of the source address, mcast_dst_ip and
+         * the virtual addresses it reads, and skips (with a message, running on) any later one of the other family:
+         * floatd does the same, with a warning at each skipped line.
+         */
         private void multicast(GlobalDefs global) {
-            InetAddress reference = srcIp != null ? srcIp : multicastReference();
-            boolean ipv6 = reference instanceof Inet6Address;
-            if (mcastDst != null && srcIp != null && (mcastDst.value() instanceof Inet6Address) != (srcIp instanceof Inet6Address)) {
-                error(mcastDst.line(), "mcast_dst_ip " + Addresses.format(mcastDst.value()) + " must be of the family of the"
-                        + " source address " + Addresses.format(srcIp) + " (keepalived: MUST match VRRP instance family)");
+            List<Located<InetAddress>> candidates = new ArrayList<>();
+            if (srcIp != null) {
+                candidates.add(new Located<>(srcIp, srcLine));
             }
-            for (Located<InetAddress> a : virtualAddresses) {
-                if (srcIp == null && reference != null && (a.value() instanceof Inet6Address) != ipv6) {
-                    error(a.line(), "virtual_ipaddress " + Addresses.format(a.value()) + " is " + InstanceConfig.family(a.value())
-                            + ", but the instance is " + InstanceConfig.family(reference) + " (from "
-                            + (mcastDst != null ? "mcast_dst_ip" : "its first virtual_ipaddress") + ")");
+            if (mcastDst != null) {
+                candidates.add(mcastDst);
+            }
+            if (!virtualAddresses.isEmpty()) {
+                candidates.add(virtualAddresses.getFirst());
+            }
+            Located<InetAddress> first = candidates.stream().min(Comparator.comparingInt(Located::line)).orElse(null);
+            boolean ipv6 = first != null && first.value() instanceof Inet6Address;
+            String from = first == null ? "" : " (from line " + Sources.line(first.line()) + ")";
+            if (srcIp != null && (srcIp instanceof Inet6Address) != ipv6) {
+                warn(srcLine, MulticastConfig.otherFamily("source address", srcIp, ipv6, from));
+                srcIp = null;
+                builder.unicastSrcIp(null);
+            }
+            if (mcastDst != null && (mcastDst.value() instanceof Inet6Address) != ipv6) {
+                warn(mcastDst.line(), MulticastConfig.otherFamily("mcast_dst_ip", mcastDst.value(), ipv6, from));
+                mcastDst = null;
+            }
+            for (var it = virtualAddresses.iterator(); it.hasNext(); ) {
+                Located<InetAddress> a = it.next();
+                if ((a.value() instanceof Inet6Address) != ipv6) {
+                    warn(a.line(), MulticastConfig.otherFamily("virtual_ipaddress", a.value(), ipv6, from));
+                    builder.removeVirtualAddress(a.value());
+                    it.remove();
                 }
             }
             InetAddress group = mcastDst != null ? mcastDst.value()
@@ -1399,8 +1433,8 @@ public final class ConfigParser {
             if (peers.isEmpty() && peerErrors == 0 && transportLine > 0) {
                 error(transportLine, InstanceConfig.NO_PEER);
             } else if (peers.isEmpty() && peerErrors == 0 && (peerBlockLine > 0 || unicastSrcLine > 0)) {
-                // keepalived 2.2.7 falls back to multicast, calls it deprecated, and its -t fails the file
-                error(peerBlockLine > 0 ? peerBlockLine : unicastSrcLine, MulticastConfig.UNICAST_WITHOUT_PEERS);
+                // keepalived 2.2.7 falls back to multicast and calls it deprecated: the daemon runs it
+                warn(peerBlockLine > 0 ? peerBlockLine : unicastSrcLine, MulticastConfig.UNICAST_WITHOUT_PEERS);
             }
             InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();
             if (peers.isEmpty() && peerErrors == 0) {

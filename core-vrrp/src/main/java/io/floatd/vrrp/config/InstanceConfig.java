@@ -510,6 +510,11 @@ public final class InstanceConfig {
             return this;
         }
 
+        public Builder removeVirtualAddress(InetAddress address) {
+            virtualAddresses.removeIf(a -> a.address().equals(address));
+            return this;
+        }
+
         public Builder virtualAddresses(List<VirtualAddress> addresses) {
             virtualAddresses.clear();
             addresses.forEach(this::addVirtualAddress);

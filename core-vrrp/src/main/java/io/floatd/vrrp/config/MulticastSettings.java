@@ -24,10 +24,9 @@ public record MulticastSettings(InetAddress group, boolean skipCheckAdvAddr) {
     public static final MulticastSettings DEFAULT = new MulticastSettings(null, false);
 
     public MulticastSettings {
-        if (group != null) {
-            groupProblem("multicast group", group).ifPresent(message -> {
-                throw new IllegalArgumentException(message);
-            });
+        // mcast_dst_ip is held to groupProblem by the parser; vrrp_mcast_group6 may be beyond the link (keepalived warns)
+        if (group != null && !group.isMulticastAddress()) {
+            throw new IllegalArgumentException("multicast group " + Addresses.format(group) + " is not a multicast address");
         }
     }
 

@@ -81,37 +81,54 @@ class MulticastConfigTest {
         assertEquals(ip("ff02::13"), only(instance("mcast_dst_ip ff02::13", VIP6)).multicastGroup());
     }
 
-    @Test
-    void mcastDstIpMustBeMulticastAndIpv6LinkLocal() throws Exception { // keepalived -t: "not multicast" / "not link-local multicast", rc 5
-        assertEquals(List.of("k.conf:4: vrrp_instance VI_1: mcast_dst_ip 10.1.1.1 is not an IPv4 multicast address (224.0.0.0/4)"),
-                errors(instance("mcast_dst_ip 10.1.1.1", VIP4)));
-        assertEquals(List.of("k.conf:4: vrrp_instance VI_1: mcast_dst_ip ff05::12 is not an IPv6 link-local multicast address (ff02::/16)"),
-                errors(instance("mcast_dst_ip ff05::12", VIP6)));
+    /** keepalived "warns and runs" (the corpus's verdict for a reported-and-skipped value): floatd skips it too, with a warning. */
+    private static FloatdConfig warned(String text, String... expectedWarnings) throws ConfigException {
+        FloatdConfig c = ConfigParser.parse(text, "k.conf");
+        assertEquals(List.of(expectedWarnings), c.warnings().stream().map(ConfigError::toString).toList());
+        return c;
     }
 
     @Test
-    void anIpv4VirtualAddressInAnInstanceMadeIpv6ByMcastDstIpIsRefused() throws Exception { // keepalived -t: "address family must match", rc 5
-        assertEquals(List.of("k.conf:6: vrrp_instance VI_1: virtual_ipaddress 10.199.0.100 is IPv4, but the instance is IPv6"
-                        + " (from mcast_dst_ip)"),
-                errors(instance("mcast_dst_ip ff02::12", VIP4)));
+    void mcastDstIpThatIsNotMulticastOrBeyondTheLinkIsSkipped() throws Exception {
+        // keepalived -t: "mcast_dst_ip 10.1.1.1 not multicast. Skipping...", "... not link-local multicast. Skipping..."
+        FloatdConfig v4 = warned(instance("mcast_dst_ip 10.1.1.1", VIP4), "k.conf:4: vrrp_instance VI_1: mcast_dst_ip"
+                + " 10.1.1.1 is not an IPv4 multicast address (224.0.0.0/4); skipped, as keepalived does");
+        assertEquals(ip("224.0.0.18"), v4.instances().getFirst().multicastGroup());
+        FloatdConfig v6 = warned(instance("mcast_dst_ip ff05::12", VIP6), "k.conf:4: vrrp_instance VI_1: mcast_dst_ip"
+                + " ff05::12 is not an IPv6 link-local multicast address (ff02::/16); skipped, as keepalived does");
+        assertEquals(ip("ff02::12"), v6.instances().getFirst().multicastGroup());
     }
 
     @Test
-    void mcastDstIpOfTheOtherFamilyThanTheSourceIsRefused() throws Exception { // keepalived -t: "MUST match VRRP instance family", rc 5
-        assertEquals(List.of("k.conf:5: vrrp_instance VI_1: mcast_dst_ip ff02::12 must be of the family of the source"
-                        + " address 10.199.0.10 (keepalived: MUST match VRRP instance family)"),
-                errors(instance("mcast_src_ip 10.199.0.10", "mcast_dst_ip ff02::12", VIP4)));
+    void theFirstAddressReadSetsTheFamilyAndLaterOnesOfTheOtherFamilyAreSkipped() throws Exception {
+        // keepalived -t: "(VI_1): address family must match VRRP instance [10.199.0.100/24] - ignoring", and
+        // "mcast dest address ff02::12 MUST match VRRP instance family. Skipping...": it runs on without them
+        InstanceConfig i = warned(instance("mcast_dst_ip ff02::12", VIP4), "k.conf:6: vrrp_instance VI_1: virtual_ipaddress"
+                + " 10.199.0.100 is IPv4, but the instance is IPv6 (from line 4); skipped, as keepalived does (\"MUST match"
+                + " VRRP instance family\")").instances().getFirst();
+        assertTrue(i.isIpv6());
+        assertEquals(List.of(), i.virtualAddresses());
+        InstanceConfig j = warned(instance("mcast_src_ip 10.199.0.10", "mcast_dst_ip ff02::12", VIP4), "k.conf:5: vrrp_instance"
+                + " VI_1: mcast_dst_ip ff02::12 is IPv6, but the instance is IPv4 (from line 4); skipped, as keepalived does"
+                + " (\"MUST match VRRP instance family\")").instances().getFirst();
+        assertEquals(ip("224.0.0.18"), j.multicastGroup());
+        InstanceConfig k = warned(instance(VIP4, "virtual_ipaddress {", "    fd00::1/64", "}"), "k.conf:8: vrrp_instance VI_1:"
+                + " virtual_ipaddress fd00::1 is IPv6, but the instance is IPv4 (from line 5); skipped, as keepalived does"
+                + " (\"MUST match VRRP instance family\")").instances().getFirst();
+        assertEquals(1, k.virtualAddresses().size());
     }
 
     @Test
-    void aUnicastKeywordWithoutAnyPeerIsRefused() throws Exception {
+    void aUnicastKeywordWithoutAnyPeerRunsOverMulticastWithAWarning() throws Exception {
         // keepalived -t: "A unicast keyword has been specified without any unicast peers. Defaulting to multicast.
-        // This usage is deprecated", rc 5, for both
+        // This usage is deprecated": the daemon runs it over multicast
         String message = "vrrp_instance VI_1: a unicast keyword (unicast_src_ip, unicast_peer) without any unicast peer:"
-                + " keepalived 2.2.7 falls back to multicast and calls it deprecated (keepalived -t fails); list the peers,"
-                + " or remove it for multicast (mcast_src_ip sets the source address)";
-        assertEquals(List.of("k.conf:4: " + message), errors(instance("unicast_src_ip 10.199.0.10", VIP4)));
-        assertEquals(List.of("k.conf:4: " + message), errors(instance("unicast_peer {", "}", VIP4)));
+                + " VRRP runs over multicast, as keepalived 2.2.7 does (it calls this deprecated); list the peers for"
+                + " unicast, or use mcast_src_ip for the source address";
+        InstanceConfig i = warned(instance("unicast_src_ip 10.199.0.10", VIP4), "k.conf:4: " + message).instances().getFirst();
+        assertTrue(i.isMulticast());
+        assertEquals(ip("10.199.0.10"), i.unicastSrcIp());
+        assertTrue(warned(instance("unicast_peer {", "}", VIP4), "k.conf:4: " + message).instances().getFirst().isMulticast());
     }
 
     @Test
@@ -124,27 +141,32 @@ class MulticastConfigTest {
     }
 
     @Test
-    void badGlobalGroupsAreRefused() throws Exception {
-        // keepalived -t: "is not multicast. Skipping", "is not IPv4. Skipping", "should be link-local multicast": all rc 5
-        assertEquals(List.of("k.conf:2: global_defs: vrrp_mcast_group4 10.0.0.1 is not a multicast address"),
-                errors("global_defs {\n    vrrp_mcast_group4 10.0.0.1\n}\n" + instance(VIP4)));
-        assertEquals(List.of("k.conf:2: global_defs: vrrp_mcast_group4 ff02::12 is not IPv4"),
-                errors("global_defs {\n    vrrp_mcast_group4 ff02::12\n}\n" + instance(VIP4)));
-        assertEquals(List.of("k.conf:2: global_defs: vrrp_mcast_group6 ff05::12 should be link-local multicast (ff02::/16);"
-                        + " keepalived -t refuses the file too"),
-                errors("global_defs {\n    vrrp_mcast_group6 ff05::12\n}\n" + instance(VIP6)));
+    void badGlobalGroupsAreSkippedAndAGroup6BeyondTheLinkIsKept() throws Exception {
+        // keepalived -t: "is not multicast. Skipping", "is not IPv4. Skipping" (skipped);
+        // "should be link-local multicast." (a warning: the group is used)
+        assertEquals(ip("224.0.0.18"), warned("global_defs {\n    vrrp_mcast_group4 10.0.0.1\n}\n" + instance(VIP4),
+                "k.conf:2: global_defs: vrrp_mcast_group4 10.0.0.1 is not a multicast address; skipped, as keepalived does")
+                .instances().getFirst().multicastGroup());
+        assertEquals(ip("224.0.0.18"), warned("global_defs {\n    vrrp_mcast_group4 ff02::12\n}\n" + instance(VIP4),
+                "k.conf:2: global_defs: vrrp_mcast_group4 ff02::12 is not IPv4; skipped, as keepalived does")
+                .instances().getFirst().multicastGroup());
+        assertEquals(ip("ff05::12"), warned("global_defs {\n    vrrp_mcast_group6 ff05::12\n}\n" + instance(VIP6),
+                "k.conf:2: global_defs: vrrp_mcast_group6 ff05::12 should be link-local multicast (ff02::/16): VRRP adverts"
+                        + " stay on the link (RFC 5798 §5.1.2.2)")
+                .instances().getFirst().multicastGroup());
     }
 
     @Test
-    void skipCheckAdvAddrIsSetAsKeepalivedSetsIt() throws Exception { // keepalived -t: accepted, except 'maybe' (rc 5)
+    void skipCheckAdvAddrIsSetAsKeepalivedSetsIt() throws Exception { // keepalived -t: accepted, 'maybe' reported
         assertTrue(only(instance("skip_check_adv_addr", VIP4)).multicast().skipCheckAdvAddr());
         assertTrue(only(instance("skip_check_adv_addr true", VIP4)).multicast().skipCheckAdvAddr());
         FloatdConfig no = ConfigParser.parse(instance("skip_check_adv_addr no", VIP4), "k.conf");
         assertTrue(no.instances().getFirst().multicast().skipCheckAdvAddr(), "keepalived 2.2.7 sets it for 'no' too");
         assertEquals(1, no.warnings().size(), no.warnings().toString());
         assertTrue(no.warnings().getFirst().toString().startsWith("k.conf:4: vrrp_instance VI_1: skip_check_adv_addr no still skips"));
-        assertEquals(List.of("k.conf:4: vrrp_instance VI_1: skip_check_adv_addr must be true or false, but was 'maybe'"),
-                errors(instance("skip_check_adv_addr maybe", VIP4)));
+        // keepalived -t: "invalid skip_check_adv_addr maybe specified": not set, runs
+        assertFalse(warned(instance("skip_check_adv_addr maybe", VIP4), "k.conf:4: vrrp_instance VI_1: skip_check_adv_addr"
+                + " must be true or false, but was 'maybe'; not set, as keepalived does").instances().getFirst().multicast().skipCheckAdvAddr());
         // global_defs: any value, as keepalived's handler ignores it
         assertTrue(only("global_defs {\n    vrrp_skip_check_adv_addr\n}\n" + instance(VIP4)).multicast().skipCheckAdvAddr());
         assertTrue(only("global_defs {\n    vrrp_skip_check_adv_addr no\n}\n" + instance(VIP4)).multicast().skipCheckAdvAddr());
