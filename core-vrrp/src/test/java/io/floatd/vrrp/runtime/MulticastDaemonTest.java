@@ -179,6 +179,21 @@ class MulticastDaemonTest {
     }
 
     @Test
+    void aReloadThatChangesTheGroupJoinsItAndListensThere() throws Exception {
+        VrrpDaemon a = start(conf(150, A, ""), "a");
+        VrrpDaemon b = start(conf(100, B, ""), "b");
+        await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
+        // b alone on 224.0.0.19: it hears nobody there, so it becomes Master too (the split a wrong group makes)
+        b.reload(ConfigParser.parse(conf(100, B, "mcast_dst_ip 224.0.0.19"), "b.conf"));
+        await(() -> state(b) == VrrpState.MASTER);
+        assertEquals(VrrpState.MASTER, state(a));
+        // a follows: both on 224.0.0.19, b hears a again and yields
+        a.reload(ConfigParser.parse(conf(150, A, "mcast_dst_ip 224.0.0.19"), "a.conf"));
+        await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
+        await(() -> A.equals(b.instances().getFirst().runner().state().masterAddress()));
+    }
+
+    @Test
     void ttlNot255IsDroppedAndCounted_Rfc5798_5_1_1_3() throws Exception {
         DropCounters drops = new DropCounters();
         VrrpLoop loop = new VrrpLoop(NanoClock.SYSTEM);
