@@ -30,8 +30,13 @@ public enum DropReason {
     AUTH_FAILED("auth_failed"),
     /** VRRPv2 Adver Int differs from ours (RFC 3768 §7.1). */
     INTERVAL_MISMATCH("interval_mismatch"),
-    /** The advertised addresses differ from the configured virtual addresses (RFC 5798 §7.1, a MAY check). */
+    /** A configured virtual address is missing from the advert (RFC 5798 §7.1, a MAY check; see ADDRESS_COUNT_MISMATCH). */
     ADDRESS_LIST_MISMATCH("address_list_mismatch"),
+    /**
+     * Count IPvX Addr differs from the number of configured virtual addresses (RFC 5798 §7.1, the MAY check, as
+     * keepalived makes it: multicast instances; a Backup with {@code skip_check_adv_addr} skips its known Master).
+     */
+    ADDRESS_COUNT_MISMATCH("address_count_mismatch"),
     /** Multicast received by a unicast instance, or unicast by a multicast one. */
     UNEXPECTED_DESTINATION("unexpected_destination"),
     /** UDP transport with auth_key_file: the HMAC-SHA256 does not verify (forged, tampered, or another key). */

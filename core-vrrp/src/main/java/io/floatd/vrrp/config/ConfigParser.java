@@ -88,7 +88,13 @@ public final class ConfigParser {
                 g.builder.scriptSecurity(true);
                 g.securityLine = s.line();
             }),
-            entry("script_env", (s, g) -> g.env.add(s, g)));
+            entry("script_env", (s, g) -> g.env.add(s, g)),
+            entry("vrrp_mcast_group4", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), false)
+                    .ifPresent(group -> g.mcastGroup4 = group, message -> g.warn(s.line(), message))),
+            entry("vrrp_mcast_group6", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), true)
+                    .ifPresent(group -> g.mcastGroup6 = group, message -> g.warn(s.line(), message))),
+            // keepalived's handler takes no value and ignores any
+            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true));
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
@@ -139,7 +145,27 @@ public final class ConfigParser {
             // keepalived keeps it for old configurations; preempting is the default, so it changes nothing
             entry("preempt", (s, i) -> s.noValue()),
             entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
-            entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()))),
+            entry("unicast_src_ip", (s, i) -> {
+                i.unicastSrcLine = s.line();
+                i.srcLine = s.line();
+                i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()));
+            }),
+            // keepalived keeps mcast_src_ip and unicast_src_ip in one field: the source of every advert
+            entry("mcast_src_ip", (s, i) -> {
+                i.srcLine = s.line();
+                i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", s.value()));
+            }),
+            entry("mcast_dst_ip", (s, i) -> {
+                InetAddress group = address("mcast_dst_ip", s.value());
+                MulticastConfig.instanceGroupProblem(group).ifPresentOrElse(message -> i.warn(s.line(), message),
+                        () -> i.mcastDst = new Located<>(group, s.line()));
+            }),
+            entry("skip_check_adv_addr", (s, i) -> {
+                s.noBlock();
+                MulticastConfig.SkipCheck skip = MulticastConfig.skipCheckAdvAddr(s.args());
+                skip.warning().ifPresent(message -> i.warn(s.line(), message));
+                i.skipCheckAdvAddr |= skip.set();
+            }),
             entry("unicast_peer", (s, i) -> {
                 i.peerBlockLine = s.line();
                 i.peerErrors += eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
@@ -152,7 +178,10 @@ public final class ConfigParser {
             entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(i.notifyScript(s))),
             entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(i.notifyScript(s))),
             entry("floating_ip", ConfigParser::floatingIp),
-            entry("transport", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::transportLine)),
+            entry("transport", (s, i) -> {
+                i.transportLine = s.line();
+                eachLine(s.plainBlock(), i, ConfigParser::transportLine);
+            }),
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
@@ -1242,6 +1271,9 @@ public final class ConfigParser {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
         final EnvDraft env = new EnvDraft();
         int securityLine;
+        InetAddress mcastGroup4;
+        InetAddress mcastGroup6;
+        boolean skipCheckAdvAddr;
 
         GlobalScope(ConfigParser parser) {
             super(parser, "global_defs: ");
@@ -1313,6 +1345,11 @@ public final class ConfigParser {
         int authLine;
         int peerBlockLine;
         int peerErrors;
+        int transportLine;
+        int unicastSrcLine;
+        int srcLine;
+        Located<InetAddress> mcastDst;
+        boolean skipCheckAdvAddr;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
         final EnvDraft env = new EnvDraft();
@@ -1339,6 +1376,55 @@ public final class ConfigParser {
             return script;
         }
 
+        /** A multicast instance's family without a source address: mcast_dst_ip, else its first virtual address. */
+        private InetAddress multicastReference() {
+            if (!peers.isEmpty()) {
+                return null;
+            }
+            return mcastDst != null ? mcastDst.value() : virtualAddresses.isEmpty() ? null : virtualAddresses.getFirst().value();
+        }
+
+        /**
+         * keepalived 2.2.7 takes a multicast instance's family from the first of the source address, mcast_dst_ip and
+         * the virtual addresses it reads, and skips (with a message, running on) any later one of the other family:
+         * floatd does the same, with a warning at each skipped line.
+         */
+        private void multicast(GlobalDefs global) {
+            List<Located<InetAddress>> candidates = new ArrayList<>();
+            if (srcIp != null) {
+                candidates.add(new Located<>(srcIp, srcLine));
+            }
+            if (mcastDst != null) {
+                candidates.add(mcastDst);
+            }
+            if (!virtualAddresses.isEmpty()) {
+                candidates.add(virtualAddresses.getFirst());
+            }
+            Located<InetAddress> first = candidates.stream().min(Comparator.comparingInt(Located::line)).orElse(null);
+            boolean ipv6 = first != null && first.value() instanceof Inet6Address;
+            String from = first == null ? "" : " (from line " + Sources.line(first.line()) + ")";
+            if (srcIp != null && (srcIp instanceof Inet6Address) != ipv6) {
+                warn(srcLine, MulticastConfig.otherFamily("source address", srcIp, ipv6, from));
+                srcIp = null;
+                builder.unicastSrcIp(null);
+            }
+            if (mcastDst != null && (mcastDst.value() instanceof Inet6Address) != ipv6) {
+                warn(mcastDst.line(), MulticastConfig.otherFamily("mcast_dst_ip", mcastDst.value(), ipv6, from));
+                mcastDst = null;
+            }
+            for (var it = virtualAddresses.iterator(); it.hasNext(); ) {
+                Located<InetAddress> a = it.next();
+                if ((a.value() instanceof Inet6Address) != ipv6) {
+                    warn(a.line(), MulticastConfig.otherFamily("virtual_ipaddress", a.value(), ipv6, from));
+                    builder.removeVirtualAddress(a.value());
+                    it.remove();
+                }
+            }
+            InetAddress group = mcastDst != null ? mcastDst.value()
+                    : ipv6 ? parser.global.mcastGroup6 : parser.global.mcastGroup4;
+            builder.multicast(new MulticastSettings(group, skipCheckAdvAddr || parser.global.skipCheckAdvAddr));
+        }
+
         Optional<InstanceConfig> finish(GlobalDefs global) {
             if (!seen.contains("interface")) {
                 error(line, "interface is required");
@@ -1346,16 +1432,22 @@ public final class ConfigParser {
             if (!seen.contains("virtual_router_id")) {
                 error(line, "virtual_router_id is required");
             }
-            // a peer line already reported as wrong says enough
-            if (peers.isEmpty() && peerErrors == 0) {
-                error(peerBlockLine > 0 ? peerBlockLine : line, InstanceConfig.NO_PEER);
+            // a peer line already reported as wrong says enough; without peers, VRRP runs over multicast
+            if (peers.isEmpty() && peerErrors == 0 && transportLine > 0) {
+                error(transportLine, InstanceConfig.NO_PEER);
+            } else if (peers.isEmpty() && peerErrors == 0 && (peerBlockLine > 0 || unicastSrcLine > 0)) {
+                // keepalived 2.2.7 falls back to multicast and calls it deprecated: the daemon runs it
+                warn(peerBlockLine > 0 ? peerBlockLine : unicastSrcLine, MulticastConfig.UNICAST_WITHOUT_PEERS);
             }
             InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();
+            if (peers.isEmpty() && peerErrors == 0) {
+                multicast(global);
+            }
             peers.forEach(p -> InstanceConfig.familyProblem("unicast_peer", p.value(), srcIp, firstPeer)
                     .ifPresent(message -> error(p.line(), message)));
             virtualAddresses.forEach(a -> InstanceConfig.familyProblem("virtual_ipaddress", a.value(), srcIp, firstPeer)
                     .ifPresent(message -> error(a.line(), message)));
-            InetAddress reference = srcIp != null ? srcIp : firstPeer;
+            InetAddress reference = srcIp != null ? srcIp : firstPeer != null ? firstPeer : multicastReference();
             boolean ipv6 = reference instanceof Inet6Address;
             // keepalived runs IPv6 instances as version 3 whatever vrrp_version says
             int effectiveVersion = version != null ? version.value() : ipv6 ? 3 : global.vrrpVersion();

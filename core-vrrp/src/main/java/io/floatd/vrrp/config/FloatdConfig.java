@@ -87,11 +87,15 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
             line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
             if (i.unicastSrcIp() != null) {
-                line(out, 1, "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
+                line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
             }
-            out.append(INDENT).append("unicast_peer {\n");
-            i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
-            out.append(INDENT).append("}\n");
+            if (i.isMulticast()) {
+                dumpMulticast(out, i);
+            } else {
+                out.append(INDENT).append("unicast_peer {\n");
+                i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
             if (i.authentication() != null) {
                 Secret password = i.authentication().password();
                 out.append(INDENT).append("authentication {\n");
@@ -288,5 +292,14 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             }
         }
         return quoted.append('"').toString();
+    }
+
+    private static void dumpMulticast(StringBuilder out, InstanceConfig i) {
+        if (i.multicast().group() != null) {
+            line(out, 1, "mcast_dst_ip", Addresses.format(i.multicast().group()));
+        }
+        if (i.multicast().skipCheckAdvAddr()) {
+            out.append(INDENT).append("skip_check_adv_addr\n");
+        }
     }
 }

@@ -218,7 +218,8 @@ public final class VrrpDaemon implements AutoCloseable {
     }
 
     private Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch) throws IOException, ProviderException {
-        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
+        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp()
+                : ic.isMulticast() && ic.isIpv6() ? MulticastWiring.linkLocalSource(ic.interfaceName()) : interfaceAddress(ic);
         EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport());
         Endpoint own = null;
         boolean shared;
@@ -231,6 +232,9 @@ public final class VrrpDaemon implements AutoCloseable {
             own = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops), udpPeers);
             batch.put(key, own);
         }
+        if (ic.isMulticast()) {
+            joinGroup(ic, key, own, batch);
+        }
         try {
             Optional<String> name = providerName(ic, options);
             if (name.isEmpty()) {
@@ -239,6 +243,7 @@ public final class VrrpDaemon implements AutoCloseable {
             FloatingIpProviderFactory factory = options.providers().find(name.get())
                     .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
                             + "' is not available in this build"));
+            MulticastWiring.refuseInCloud(MulticastWiring.where(ic), ic, name.get(), factory);
             TakeoverPolicy policy;
             try {
                 policy = TakeoverSettings.policy(ic);
@@ -250,6 +255,25 @@ public final class VrrpDaemon implements AutoCloseable {
                     policy.attemptTimeout());
             return new Opened(ic, source, key, factory.create(ctx), policy, name.get());
         } catch (ProviderException | RuntimeException e) {
+            if (own != null) {
+                batch.remove(key);
+                own.transport().close();
+            }
+            throw e;
+        }
+    }
+
+    /** Joins a multicast instance's group on its endpoint; a failure closes the endpoint if this call opened it. */
+    private void joinGroup(InstanceConfig ic, EndpointKey key, Endpoint own, Map<EndpointKey, Endpoint> batch) throws IOException {
+        Endpoint endpoint = own;
+        if (endpoint == null) {
+            synchronized (endpoints) {
+                endpoint = endpoints.containsKey(key) ? endpoints.get(key) : batch.get(key);
+            }
+        }
+        try {
+            endpoint.transport().joinGroup(ic.multicastGroup());
+        } catch (IOException | RuntimeException e) {
             if (own != null) {
                 batch.remove(key);
                 own.transport().close();
@@ -316,7 +340,8 @@ public final class VrrpDaemon implements AutoCloseable {
         UnicastAdvertSender sender = new UnicastAdvertSender(ic, endpoint.transport(), source);
         sender.warmUp();
         InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, source)), sender, options.clock());
-        endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
+        endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic)),
+                ic.isMulticast() ? ic.multicastGroup() : null, MulticastWiring.addressCheck(ic)));
 
         // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
         TakeoverOrchestrator takeover = null;
@@ -412,6 +437,7 @@ public final class VrrpDaemon implements AutoCloseable {
                         "provider '" + name.get() + "' is not available in this build"));
                 factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), ic.unicastSrcIp(),
                         ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic)));
+                MulticastWiring.cloudProblem(where, ic, name.get(), factory).ifPresent(problems::add);
             } catch (ProviderException e) {
                 problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

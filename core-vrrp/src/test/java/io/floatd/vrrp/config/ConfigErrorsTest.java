@@ -114,19 +114,26 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void noUnicastPeer() {
-        String message = "vrrp_instance VI_1: unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer";
-        assertEquals(List.of("k.conf:1: " + message), errors("""
-                vrrp_instance VI_1 {
-                    interface eth0
-                    virtual_router_id 51
-                }
-                """));
+    void udpTransportWithoutUnicastPeerIsRefusedAtTheTransportBlock() {
+        String message = "vrrp_instance VI_1: transport udp needs unicast_peer: floatd's UDP transport is unicast only"
+                + " (without a transport block, an instance without unicast_peer speaks VRRP over multicast, as keepalived does)";
         assertEquals(List.of("k.conf:4: " + message), errors("""
                 vrrp_instance VI_1 {
                     interface eth0
                     virtual_router_id 51
+                    transport {
+                        udp
+                    }
+                }
+                """));
+        assertEquals(List.of("k.conf:6: " + message), errors("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
                     unicast_peer {
+                    }
+                    transport {
+                        udp port 1112
                     }
                 }
                 """));
@@ -315,9 +322,8 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void aBadVirtualAddressDoesNotHideTheMissingPeer() {
+    void aBadVirtualAddressInAMulticastInstanceIsReportedAlone() {
         assertEquals(List.of(
-                        "k.conf:1: vrrp_instance VI_1: unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer",
                         "k.conf:5: vrrp_instance VI_1: virtual_ipaddress '10.0.0' is not a valid IPv4 or IPv6 address"),
                 errors("""
                         vrrp_instance VI_1 {
