@@ -1,0 +1,38 @@
+package io.floatd.vrrp.runtime;
+
+import io.floatd.vrrp.codec.AhPacket;
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.config.AuthType;
+import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.transport.AhTransport;
+import io.floatd.vrrp.transport.VrrpTransport;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+/** Where an {@code auth_type AH} instance differs from the others: its socket and its key. */
+final class AhWiring {
+    private AhWiring() {
+    }
+
+    /** VRRPv2 with {@code auth_type AH} (the parser lets AH through only for VRRPv2 over IPv4). */
+    static boolean usesAh(InstanceConfig ic) {
+        return ic.version() == 2 && ic.authentication() != null && ic.authentication().type() == AuthType.AH;
+    }
+
+    static VrrpTransport open(InstanceConfig ic, InetAddress source, DropCounters drops) throws IOException {
+        if (!(source instanceof Inet4Address source4)) {
+            throw new IOException("VRRP_Instance(" + ic.name() + ") auth_type AH is IPv4 only, but the source is "
+                    + source.getHostAddress());
+        }
+        return AhTransport.open(source4, ic.interfaceName(), drops);
+    }
+
+    /** Gives the instance's key to its socket; adverts for its VRID are signed and verified with it from now on. */
+    static void register(VrrpTransport transport, InstanceConfig ic) {
+        if (transport instanceof AhTransport ah) {
+            // floatd's instances are unicast: the TTL stays out of the ICV, as keepalived does for unicast peers
+            ah.register(ic.virtualRouterId(), ic.name(), AhPacket.key(ic.authentication().password().reveal()), true);
+        }
+    }
+}
