@@ -31,8 +31,9 @@ final class AhWiring {
     /** Gives the instance's key to its socket; adverts for its VRID are signed and verified with it from now on. */
     static void register(VrrpTransport transport, InstanceConfig ic) {
         if (transport instanceof AhTransport ah) {
-            // floatd's instances are unicast: the TTL stays out of the ICV, as keepalived does for unicast peers
-            ah.register(ic.virtualRouterId(), ic.name(), AhPacket.key(ic.authentication().password().reveal()), true);
+            // keepalived leaves the TTL out of the ICV for an instance with unicast peers, and covers it for multicast
+            ah.register(ic.virtualRouterId(), ic.name(), AhPacket.key(ic.authentication().password().reveal()),
+                    !ic.unicastPeers().isEmpty());
         }
     }
 }

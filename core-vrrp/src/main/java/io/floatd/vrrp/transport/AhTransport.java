@@ -38,8 +38,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Two raw sockets of protocol 51, as keepalived's: the <em>send</em> socket builds the IPv4 header itself
  * ({@code IP_HDRINCL}, because the ICV covers it) and drops everything it would receive; the <em>receive</em>
- * socket gets every AH packet on the interface, IP header included. Both are bound to the interface. The IPv4
- * Identification goes up by one per packet and skips 0 (which the kernel would overwrite after the ICV was made).
+ * socket gets every AH packet on the interface, IP header included, and joins 224.0.0.18. Both are bound to the
+ * interface. The IPv4 Identification goes up by one per packet and skips 0 (which the kernel would overwrite after
+ * the ICV was made).
  *
  * <p>Each instance on the socket registers its VRID with its key and {@link AhSequence}. A received packet is
  * verified with its VRID's key (ICV, SPI, then sequence number) before anything else looks at it; a packet that
@@ -114,6 +115,13 @@ public final class AhTransport implements VrrpTransport {
             receiveFd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IpsecAh.PROTOCOL_AH);
             Structs.bindToDevice(receiveFd, interfaceName);
             Libc.setsockopt(receiveFd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "IP_PKTINFO");
+            try (Arena arena = Arena.ofConfined()) {
+                // keepalived's multicast AH adverts go to the VRRP group, as the others
+                MemorySegment mreqn = arena.allocate(12, 4); // struct ip_mreqn
+                MemorySegment.copy(RawIpTransport.VRRP_GROUP_V4.getAddress(), 0, mreqn, JAVA_BYTE, 0, 4);
+                mreqn.set(JAVA_INT, 8, ifIndex);
+                Libc.setsockopt(receiveFd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreqn, "join 224.0.0.18");
+            }
             wakeFd = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
             return new AhTransport(source, interfaceName, ifIndex, sendFd, receiveFd, wakeFd, drops);
         } catch (NativeException e) {
