@@ -25,7 +25,7 @@ final class AhWiring {
             throw new IOException("VRRP_Instance(" + ic.name() + ") auth_type AH is IPv4 only, but the source is "
                     + source.getHostAddress());
         }
-        return AhTransport.open(source4, ic.interfaceName(), drops);
+        return io.floatd.vrrp.transport.AhMismatchWatch.openAh(source4, ic.interfaceName(), drops);
     }
 
     /** Gives the instance's key to its socket; adverts for its VRID are signed and verified with it from now on. */

@@ -73,6 +73,7 @@ public final class AhTransport implements VrrpTransport {
     private final ReceiveBuffers rx;
     private final SendBuffers tx;
     private int identification;
+    private volatile AutoCloseable companion;
     private volatile boolean closed;
 
     private AhTransport(Inet4Address source, String interfaceName, int ifIndex, int sendFd, int receiveFd, int wakeFd,
@@ -147,6 +148,17 @@ public final class AhTransport implements VrrpTransport {
 
     public void unregister(int vrid) {
         sessions.remove(vrid);
+    }
+
+    /** The name of the instance registered for {@code vrid}, or null. */
+    String instanceFor(int vrid) {
+        Session s = sessions.get(vrid);
+        return s == null ? null : s.instance();
+    }
+
+    /** {@code other} is closed with this transport (the protocol-112 watch beside it). */
+    void closeWith(AutoCloseable other) {
+        companion = other;
     }
 
     public InetAddress source() {
@@ -335,6 +347,14 @@ public final class AhTransport implements VrrpTransport {
             Libc.closeQuietly(wakeFd);
         } finally {
             useLock.writeLock().unlock();
+        }
+        AutoCloseable c = companion;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // the watch closes its own socket; nothing to report
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
@@ -108,6 +109,30 @@ class AhTransportTest {
                 assertEquals(5, drops.count(DropReason.AH_AUTH_FAILED), drops.toString());
             }
             assertEquals(6, drops.total(), drops.toString());
+        }
+    }
+
+    @Test
+    void aPeerWithoutAhIsCountedAsAnAuthTypeMismatch() throws Exception {
+        DropCounters drops = new DropCounters();
+        try (AhTransport receiver = b.runInside(() -> AhMismatchWatch.openAh(ip(Lan.address(1)), Lan.IFNAME, drops));
+                RawIpTransport plain = a.runInside(() -> RawIpTransport.open(ip(Lan.address(0)), Lan.IFNAME))) {
+            receiver.register(VRID, "B", KEY, true);
+            byte[] passAdvert = VrrpPacket.v2WithPassword(VRID, 100, 1, "s3cret", List.of(ip("10.199.0.100")))
+                    .encode(ip(Lan.address(0)), ip(Lan.address(1)));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (drops.count(DropReason.AUTH_TYPE_MISMATCH) == 0 && System.nanoTime() < deadline) {
+                plain.send(ip(Lan.address(1)), passAdvert); // the watch's socket may still be starting: send again
+                assertNull(receiver.receive(Duration.ofMillis(200)), "plain VRRP never reaches the AH socket");
+            }
+            assertEquals(drops.total(), drops.count(DropReason.AUTH_TYPE_MISMATCH), drops.toString());
+            assertTrue(drops.count(DropReason.AUTH_TYPE_MISMATCH) > 0, drops.toString());
+            // another VRID (another instance's business, over protocol 112 on purpose) does not count
+            long before = drops.count(DropReason.AUTH_TYPE_MISMATCH);
+            plain.send(ip(Lan.address(1)), VrrpPacket.v2(VRID + 1, 100, 1, List.of(ip("10.199.0.100")))
+                    .encode(ip(Lan.address(0)), ip(Lan.address(1))));
+            assertNull(receiver.receive(Duration.ofMillis(500)));
+            assertEquals(before, drops.count(DropReason.AUTH_TYPE_MISMATCH));
         }
     }
 
