@@ -1,9 +1,11 @@
 package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.codec.AhPacket;
+import io.floatd.vrrp.codec.AhSequence;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.AuthType;
 import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.transport.AhTransport;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
@@ -28,12 +30,28 @@ final class AhWiring {
         return io.floatd.vrrp.transport.AhMismatchWatch.openAh(source4, ic.interfaceName(), drops);
     }
 
-    /** Gives the instance's key to its socket; adverts for its VRID are signed and verified with it from now on. */
-    static void register(VrrpTransport transport, InstanceConfig ic) {
+    /**
+     * Gives the instance's key to its socket; adverts for its VRID are signed and verified with it from now on.
+     *
+     * @return the instance's sequence counter, or null when the instance does not use AH
+     */
+    static AhSequence register(VrrpTransport transport, InstanceConfig ic) {
         if (transport instanceof AhTransport ah) {
             // keepalived leaves the TTL out of the ICV for an instance with unicast peers, and covers it for multicast
-            ah.register(ic.virtualRouterId(), ic.name(), AhPacket.key(ic.authentication().password().reveal()),
+            return ah.register(ic.virtualRouterId(), ic.name(), AhPacket.key(ic.authentication().password().reveal()),
                     !ic.unicastPeers().isEmpty());
+        }
+        return null;
+    }
+
+    /** keepalived: a counter that stopped at its limit starts again from 0 when the instance becomes Master. */
+    static void resetOnMaster(AhSequence sequence, InstanceRunner runner) {
+        if (sequence != null) {
+            runner.addListener(t -> {
+                if (t.to() == VrrpState.MASTER) {
+                    sequence.resetIfExhausted();
+                }
+            });
         }
     }
 }

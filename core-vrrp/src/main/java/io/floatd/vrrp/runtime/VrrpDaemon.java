@@ -310,11 +310,12 @@ public final class VrrpDaemon implements AutoCloseable {
             endpoint.udpPeers().put(ic.virtualRouterId(),
                     ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         }
-        AhWiring.register(endpoint.transport(), ic);
+        var ahSequence = AhWiring.register(endpoint.transport(), ic);
         UnicastAdvertSender sender = new UnicastAdvertSender(ic, endpoint.transport(), source);
         sender.warmUp();
         InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, source)), sender, options.clock());
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
+        AhWiring.resetOnMaster(ahSequence, runner);
 
         // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
         TakeoverOrchestrator takeover = null;
