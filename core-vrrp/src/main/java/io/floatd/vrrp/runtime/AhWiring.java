@@ -47,11 +47,15 @@ final class AhWiring {
     /** keepalived: a counter that stopped at its limit starts again from 0 when the instance becomes Master. */
     static void resetOnMaster(AhSequence sequence, InstanceRunner runner) {
         if (sequence != null) {
-            runner.addListener(t -> {
-                if (t.to() == VrrpState.MASTER) {
-                    sequence.resetIfExhausted();
-                }
-            });
+            runner.addListener(resetOnMaster(sequence));
         }
+    }
+
+    static TransitionListener resetOnMaster(AhSequence sequence) {
+        return t -> {
+            if (t.to() == VrrpState.MASTER) {
+                sequence.resetIfExhausted();
+            }
+        };
     }
 }
