@@ -41,6 +41,14 @@ class AhPacketVectorsTest {
     static final String SEQ5_PRIO0 = "45c0 0040 0005 0000 ff33 a629 0a4d0001 0a4d0002 7004 0000 0a4d0001 00000005"
             + "c67bc8ce1b33691aced83aad 2133 0001 0201 d219 0a4d0064 0000000000000000";
 
+    /**
+     * Multicast, captured the same way: an instance without unicast peers ({@code virtual_router_id 53, priority 120,
+     * advert_int 2, auth_pass mcastKey}, VIPs 10.77.0.101/24 and .102/24), sent to 224.0.0.18. keepalived keeps the
+     * TTL (255) in this ICV.
+     */
+    static final String MCAST_SEQ1 = "45c0 0044 0001 0000 ff33 d065 0a4d0001 e0000012 7004 0000 0a4d0001 00000001"
+            + "500c7e07356a2ec459f56651 2135 7802 0202 4f61 0a4d0065 0a4d0066 0000000000000000";
+
     static byte[] vrrp(int priority) {
         return VrrpPacket.builder().version(2).vrid(51).priority(priority).advertIntervalCentis(100)
                 .authType(AuthType.AH).addresses(List.of(ip("10.77.0.100"))).build().encode(SRC, DST);
@@ -123,6 +131,20 @@ class AhPacketVectorsTest {
         assertEquals(DropReason.AH_AUTH_FAILED, r.reason());
         // the ninth character onwards is not part of the key, as in keepalived
         assertInstanceOf(AhPacket.Verified.class, AhPacket.open(bytes(SEQ1), 64, AhPacket.key("k8sPassw-other"), true));
+    }
+
+    @Test
+    void keepalivedsMulticastPacketIsReproducedWithTheTtlInTheIcv() {
+        Inet4Address group = (Inet4Address) ip("224.0.0.18");
+        byte[] key = AhPacket.key("mcastKey");
+        byte[] vrrp = VrrpPacket.builder().version(2).vrid(53).priority(120).advertIntervalCentis(200)
+                .authType(AuthType.AH).addresses(List.of(ip("10.77.0.101"), ip("10.77.0.102"))).build().encode(SRC, group);
+        assertArrayEquals(bytes(MCAST_SEQ1), AhPacket.encode(SRC, group, 1, 1, vrrp, key, false));
+        byte[] p = bytes(MCAST_SEQ1);
+        assertInstanceOf(AhPacket.Verified.class, AhPacket.open(p, p.length, key, false));
+        assertEquals(DropReason.AH_AUTH_FAILED,
+                assertInstanceOf(AhPacket.Rejected.class, AhPacket.open(p, p.length, key, true)).reason(),
+                "a unicast receiver (TTL left out) cannot verify a multicast sender's ICV");
     }
 
     @Test
