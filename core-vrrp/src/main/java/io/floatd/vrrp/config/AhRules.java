@@ -22,8 +22,14 @@ final class AhRules {
                 : Optional.empty();
     }
 
-    /** Whether the initial state MASTER is cleared: always, except for the address owner (priority 255). */
-    static boolean clearsInitialMaster(InitialState state, int priority) {
-        return state == InitialState.MASTER && priority != 255;
+    /**
+     * Whether the initial state MASTER is cleared: always, except for the address owner (priority 255). keepalived
+     * gives an instance with {@code state MASTER} and no {@code priority} line priority 255, so that one keeps its
+     * MASTER too.
+     *
+     * @param priority the configured priority, or null when the instance has no priority line
+     */
+    static boolean clearsInitialMaster(InitialState state, Integer priority) {
+        return state == InitialState.MASTER && priority != null && priority != 255;
     }
 }

@@ -1368,7 +1368,7 @@ public final class ConfigParser {
             }
             if (ahLine > 0 && effectiveVersion == 2) {
                 AhRules.transportProblem(seen.contains("transport")).ifPresent(message -> error(ahLine, message));
-                if (AhRules.clearsInitialMaster(state, priority)) {
+                if (AhRules.clearsInitialMaster(state, seen.contains("priority") ? priority : null)) {
                     warn(ahLine, AhRules.INITIAL_MASTER);
                     builder.initialState(state = InitialState.BACKUP);
                 }
