@@ -4,9 +4,10 @@ package io.floatd.vrrp.codec;
  * The AH sequence number of one {@code auth_type AH} instance, with keepalived 2.2.7's rules: one counter serves
  * both directions. Sending adds one and puts the result in the header (the first advert carries 1); receiving
  * accepts a number only when it is above the counter, and then the counter takes it. So a Backup that takes over
- * carries on above the last number its Master used, and a peer that restarts from 1 is dropped as a replay until
- * it hears the other side's number (a Master that hears a lower-priority advert, as the restarted peer's own
- * adverts make its counter jump past it and the lower side yields at the next advert).
+ * carries on above the last number its Master used. A peer restarted with its counter at 0 that starts sending as
+ * Master has its adverts dropped as replays here; this node then takes over, its next advert carries a number above
+ * the restarted peer's counter, the peer takes that number (keepalived's Master also "syncs" to a lower-priority
+ * advert's number) and its following adverts are accepted again: the higher priority wins within an advert or two.
  *
  * <p>RFC 2402 §3.3.2 forbids cycling the counter: at 0xFFFFFFFE it stops (keepalived's limit), so the peers drop
  * this node's adverts and one of them takes over; {@link #resetIfExhausted} starts again from 0 when this node

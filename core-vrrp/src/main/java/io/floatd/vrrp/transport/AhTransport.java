@@ -112,6 +112,8 @@ public final class AhTransport implements VrrpTransport {
                 Libc.bind(sendFd, Structs.sockaddr(arena, source, 0), "bind " + Structs.text(source));
             }
             Libc.setsockopt(sendFd, Libc.IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL");
+            // our own multicast adverts would come back with our own sequence number: a replay every interval
+            Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
 
             receiveFd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IpsecAh.PROTOCOL_AH);
             Structs.bindToDevice(receiveFd, interfaceName);

@@ -82,6 +82,25 @@ class AhTransportTest {
     }
 
     @Test
+    void multicastAdvertsReachThePeerWithTheTtlCoveredAndNeverComeBackToTheSender() throws Exception {
+        DropCounters senderDrops = new DropCounters();
+        DropCounters drops = new DropCounters();
+        try (AhTransport sender = open(a, Lan.address(0), senderDrops); AhTransport receiver = open(b, Lan.address(1), drops)) {
+            sender.register(VRID, "A", KEY, false);
+            receiver.register(VRID, "B", KEY, false);
+            byte[] msg = advert(100);
+            sender.send(RawIpTransport.VRRP_GROUP_V4, msg);
+            ReceivedDatagram d = receiver.receive(Duration.ofSeconds(5));
+            assertNotNull(d, "nothing received; drops " + drops);
+            assertArrayEquals(msg, d.payload());
+            assertEquals(RawIpTransport.VRRP_GROUP_V4, d.destination());
+            assertEquals(255, d.ttl());
+            assertNull(sender.receive(Duration.ofMillis(500)), "multicast loopback is off");
+            assertEquals(0, senderDrops.total(), "no own advert seen as a replay: " + senderDrops);
+        }
+    }
+
+    @Test
     void aReplayedPacketAndAnotherKeyAreDroppedAndCounted() throws Exception {
         DropCounters drops = new DropCounters();
         try (AhTransport receiver = open(b, Lan.address(1), drops)) {
