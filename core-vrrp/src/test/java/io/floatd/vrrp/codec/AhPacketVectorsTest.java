@@ -171,6 +171,26 @@ class AhPacketVectorsTest {
     }
 
     @Test
+    void randomInputNeverThrows() {
+        java.util.Random random = new java.util.Random(15);
+        byte[] base = bytes(SEQ1);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] p = round % 2 == 0 ? new byte[random.nextInt(100)] : base.clone();
+            if (round % 2 == 0) {
+                random.nextBytes(p);
+            } else {
+                for (int k = 0; k < 1 + random.nextInt(4); k++) {
+                    p[random.nextInt(p.length)] = (byte) random.nextInt(256);
+                }
+            }
+            AhPacket.Opened o = AhPacket.open(p, random.nextInt(p.length + 1), KEY, random.nextBoolean());
+            if (o instanceof AhPacket.Verified v) {
+                assertTrue(v.vrrpOffset() >= 44 && v.vrrpOffset() <= p.length, "offset " + v.vrrpOffset());
+            }
+        }
+    }
+
+    @Test
     void truncatedPacketsAreDroppedWithoutThrowing() {
         byte[] p = bytes(SEQ1);
         for (int n = 0; n < 52; n++) {
