@@ -110,8 +110,9 @@ public final class AhPacket {
 
     /**
      * Runs keepalived's AH checks on a received IPv4 packet (header included) in {@code p[0, length)}: protocol 51,
-     * a whole AH header with Next Header 112 and a VRRP header after it, the ICV, then SPI = source address. Never
-     * throws on any input.
+     * a whole AH header with Next Header 112 and a VRRP header after it, the ICV, then SPI = source address. Payload
+     * Len and Reserved are not judged on their own (keepalived reads a fixed 24-byte header; a changed value fails the
+     * ICV). Never throws on any input.
      */
     public static Opened open(byte[] p, int length, byte[] key, boolean unicast) {
         checkKey(key);
