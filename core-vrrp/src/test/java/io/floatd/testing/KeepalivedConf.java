@@ -31,6 +31,7 @@ public final class KeepalivedConf {
     private String unicastSrcIp;
     private final List<String> peers = new ArrayList<>();
     private String authPass;
+    private String authType = "PASS";
     private final List<String> vips = new ArrayList<>();
     private boolean nopreempt;
     private String notify;
@@ -116,6 +117,13 @@ public final class KeepalivedConf {
         return this;
     }
 
+    /** IPsec-AH authentication keyed from {@code password} (VRRPv2 over IPv4 only). */
+    public KeepalivedConf authAh(String password) {
+        this.authPass = password;
+        this.authType = "AH";
+        return this;
+    }
+
     /** A virtual address such as {@code 10.199.0.100/24}; it is bound to this instance's interface. */
     public KeepalivedConf vip(String cidr) {
         vips.add(cidr);
@@ -173,7 +181,7 @@ public final class KeepalivedConf {
             b.append("  }\n");
         }
         if (authPass != null) {
-            b.append("  authentication {\n    auth_type PASS\n    auth_pass ").append(authPass).append("\n  }\n");
+            b.append("  authentication {\n    auth_type ").append(authType).append("\n    auth_pass ").append(authPass).append("\n  }\n");
         }
         if (!vips.isEmpty()) {
             b.append("  virtual_ipaddress {\n");

@@ -46,7 +46,15 @@ public enum DropReason {
     /** UDP transport with auth_key_file: the datagram carries no counter and MAC. */
     UNSIGNED("unsigned"),
     /** A configured peer speaks VRRP over the other transport (protocol 112 vs UDP) than this instance. */
-    TRANSPORT_MISMATCH("transport_mismatch");
+    TRANSPORT_MISMATCH("transport_mismatch"),
+    /** auth_type AH: the HMAC-MD5-96 ICV does not verify (another auth_pass, or a changed field; RFC 2402 §3.4.4). */
+    AH_AUTH_FAILED("ah_auth_failed"),
+    /** auth_type AH: a valid ICV, but the sequence number is not above the instance's counter (RFC 2402 §3.4.3). */
+    AH_REPLAYED("ah_replayed"),
+    /** auth_type AH: the SPI is not the sender's address, which keepalived puts there. */
+    AH_SPI_MISMATCH("ah_spi_mismatch"),
+    /** auth_type AH: the AH header protects something else than VRRP (Next Header is not 112). */
+    AH_MALFORMED("ah_malformed");
 
     private final String metricName;
 

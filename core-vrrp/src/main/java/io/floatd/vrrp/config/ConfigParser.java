@@ -302,17 +302,18 @@ public final class ConfigParser {
     private static final Map<String, Handler<AuthScope>> AUTHENTICATION = Map.ofEntries(
             entry("auth_type", (s, a) -> {
                 a.typeGiven = true;
+                a.typeLine = s.line();
                 a.type = authType(s.value());
             }),
             entry("auth_pass", (s, a) -> a.password = new Located<>(s.value(), s.line())));
 
     private static AuthType authType(String value) {
-        if (value.equals("AH")) {
-            throw new ConfigProblem("auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS");
-        }
         // exact case: keepalived ignores 'auth_type pass', so accepting it would authenticate where keepalived did not
+        if (value.equals("AH")) {
+            return AuthType.AH;
+        }
         if (!value.equals("PASS")) {
-            throw new ConfigProblem("auth_type must be PASS, but was '" + value + "'");
+            throw new ConfigProblem("auth_type must be PASS or AH, but was '" + value + "'");
         }
         return AuthType.PASS;
     }
@@ -337,6 +338,9 @@ public final class ConfigParser {
             password = password.substring(0, Authentication.MAX_PASSWORD_LENGTH);
         }
         i.builder.authentication(new Authentication(auth.type, Secret.of(password)));
+        if (auth.type == AuthType.AH) {
+            i.ahLine = auth.typeLine;
+        }
     }
 
     // ---- transport { udp [port N] [auth_key_file PATH] } (floatd's own) ----
@@ -1314,6 +1318,7 @@ public final class ConfigParser {
     private static final class AuthScope extends Scope {
         final InstanceScope instance;
         boolean typeGiven;
+        int typeLine;
         AuthType type;
         Located<String> password;
 
@@ -1343,6 +1348,7 @@ public final class ConfigParser {
         Located<Integer> version;
         Located<BigDecimal> advertInt;
         int authLine;
+        int ahLine;
         int peerBlockLine;
         int peerErrors;
         int transportLine;
@@ -1462,6 +1468,13 @@ public final class ConfigParser {
             }
             if (authLine > 0) {
                 InstanceConfig.authenticationProblem(effectiveVersion).ifPresent(message -> error(authLine, message));
+            }
+            if (ahLine > 0 && effectiveVersion == 2) {
+                AhRules.transportProblem(seen.contains("transport")).ifPresent(message -> error(ahLine, message));
+                if (AhRules.clearsInitialMaster(state, seen.contains("priority") ? priority : null)) {
+                    warn(ahLine, AhRules.INITIAL_MASTER);
+                    builder.initialState(state = InitialState.BACKUP);
+                }
             }
             builder.notifyScripts(notify);
             builder.scriptEnv(env.build().over(global.scriptEnv()));

@@ -108,6 +108,12 @@ final class UnicastAdvertSender implements AdvertSender {
             return VrrpPacket.v3(config.virtualRouterId(), priority, config.advertIntervalCentis(), addresses);
         }
         int seconds = config.advertIntervalCentis() / 100;
+        if (AhWiring.usesAh(config)) {
+            // RFC 2338 §5.3.6.2: Auth Type 2, the Authentication Data zero; the AH transport adds the header
+            return VrrpPacket.builder().version(2).vrid(config.virtualRouterId()).priority(priority)
+                    .advertIntervalCentis(seconds * 100).authType(io.floatd.vrrp.codec.AuthType.AH)
+                    .addresses(addresses).build();
+        }
         if (config.authentication() != null) {
             return VrrpPacket.v2WithPassword(config.virtualRouterId(), priority, seconds,
                     config.authentication().password().reveal(), addresses);

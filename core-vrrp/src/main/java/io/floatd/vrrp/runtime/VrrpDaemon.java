@@ -72,7 +72,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private record Endpoint(VrrpTransport transport, AdvertReceiver receiver, Map<Integer, Set<InetAddress>> udpPeers) {
     }
 
-    private record EndpointKey(InetAddress source, String interfaceName, io.floatd.vrrp.config.TransportSettings transport) {
+    private record EndpointKey(InetAddress source, String interfaceName, io.floatd.vrrp.config.TransportSettings transport,
+            boolean ah) {
     }
 
     /** What connects one instance to the shared parts, so a reload can take it out again. */
@@ -220,7 +221,7 @@ public final class VrrpDaemon implements AutoCloseable {
     private Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch) throws IOException, ProviderException {
         InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp()
                 : ic.isMulticast() && ic.isIpv6() ? MulticastWiring.linkLocalSource(ic.interfaceName()) : interfaceAddress(ic);
-        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport());
+        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport(), AhWiring.usesAh(ic));
         Endpoint own = null;
         boolean shared;
         synchronized (endpoints) {
@@ -337,11 +338,13 @@ public final class VrrpDaemon implements AutoCloseable {
             endpoint.udpPeers().put(ic.virtualRouterId(),
                     ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         }
+        var ahSequence = AhWiring.register(endpoint.transport(), ic);
         UnicastAdvertSender sender = new UnicastAdvertSender(ic, endpoint.transport(), source);
         sender.warmUp();
         InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, source)), sender, options.clock());
         endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic)),
                 ic.isMulticast() ? ic.multicastGroup() : null, MulticastWiring.addressCheck(ic)));
+        AhWiring.resetOnMaster(ahSequence, runner);
 
         // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
         TakeoverOrchestrator takeover = null;
@@ -396,6 +399,9 @@ public final class VrrpDaemon implements AutoCloseable {
     /** Protocol 112 unless the instance has {@code transport { udp ... }}. */
     private VrrpTransport openTransport(InstanceConfig ic, InetAddress source, DaemonOptions options,
             Map<Integer, Set<InetAddress>> udpPeers) throws IOException {
+        if (AhWiring.usesAh(ic)) {
+            return AhWiring.open(ic, source, drops);
+        }
         if (!ic.transport().udp()) {
             return options.transports().open(source, ic.interfaceName());
         }
@@ -407,9 +413,9 @@ public final class VrrpDaemon implements AutoCloseable {
         List<AdvertCheck.Peer> peers = ic.unicastPeers().stream()
                 .map(p -> new AdvertCheck.Peer(p.address(), p.minTtl(), p.maxTtl()))
                 .toList();
-        boolean pass = ic.version() == 2 && ic.authentication() != null;
+        boolean pass = ic.version() == 2 && ic.authentication() != null && !AhWiring.usesAh(ic);
         return new AdvertCheck.Expectations(ic.version(), ic.virtualRouterId(), peers,
-                pass ? AuthType.PASS : AuthType.NONE, pass ? ic.authentication().password().reveal() : null,
+                pass ? AuthType.PASS : AhWiring.usesAh(ic) ? AuthType.AH : AuthType.NONE, pass ? ic.authentication().password().reveal() : null,
                 ic.advertIntervalCentis());
     }
 

@@ -282,9 +282,10 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void authenticationHeaderIsNotSupported() {
-        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS"),
-                errors(instance("authentication {", "    auth_type AH", "    auth_pass secret", "}")));
+    void authenticationHeaderNeedsVrrpOverIp() {
+        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: auth_type AH needs VRRP over IP (the AH header protects the IP"
+                        + " header); remove the transport udp block or use auth_type PASS"),
+                errors(instance("authentication {", "    auth_type AH", "    auth_pass secret", "}", "transport {", "    udp", "}")));
     }
 
     @Test
@@ -317,7 +318,7 @@ class ConfigErrorsTest {
     void keywordValuesAreCaseSensitiveAsInKeepalived() {
         assertEquals(List.of(
                         "k.conf:7: vrrp_instance VI_1: state must be MASTER or BACKUP, but was 'master' (keepalived would start it as BACKUP)",
-                        "k.conf:9: vrrp_instance VI_1: auth_type must be PASS, but was 'pass'"),
+                        "k.conf:9: vrrp_instance VI_1: auth_type must be PASS or AH, but was 'pass'"),
                 errors(instance("state master", "authentication {", "    auth_type pass", "    auth_pass x", "}")));
     }
 
