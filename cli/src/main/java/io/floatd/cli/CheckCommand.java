@@ -36,7 +36,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (explain && java.nio.file.Files.isRegularFile(config.file)) {
-            spec.commandLine().getOut().print(MigrationReport.of(config.file).text());
+            spec.commandLine().getOut().print(MigrationReport.of(config.file, config.options()).text());
             spec.commandLine().getOut().flush();
         }
         Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr());

@@ -4,17 +4,29 @@ import io.floatd.vrrp.config.ConfigError;
 import io.floatd.vrrp.config.ConfigException;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.ParseOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** {@code -f CONFIG}, shared by the commands that read a configuration. */
+/** {@code -f CONFIG} and {@code -i ID}, shared by the commands that read a configuration. */
 final class ConfigFileOption {
-    @Option(names = {"-f", "--use-file"}, paramLabel = "CONFIG", required = true,
-            description = "keepalived.conf-syntax configuration file")
+    static final String DEFAULT_FILE = "/etc/floatd/floatd.conf";
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "CONFIG", defaultValue = DEFAULT_FILE,
+            description = "keepalived.conf-syntax configuration file. Default: ${DEFAULT-VALUE}.")
     Path file;
+
+    @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
+            description = "match @ID and @^ID lines against ID, as keepalived's -i (default: the host name up to its first dot)")
+    String configId;
+
+    /** The parse options: the config id given, or keepalived's default. */
+    ParseOptions options() {
+        return configId != null ? new ParseOptions(configId) : ParseOptions.defaults();
+    }
 
     /** Parses the file; on errors prints each as {@code file:line: message} and returns empty. */
     Optional<FloatdConfig> load(PrintWriter err) {
@@ -28,7 +40,7 @@ final class ConfigFileOption {
             return Optional.empty();
         }
         try {
-            FloatdConfig config = ConfigParser.parse(file);
+            FloatdConfig config = ConfigParser.parse(file, options());
             config.warnings().forEach(warnings);
             return Optional.of(config);
         } catch (ConfigException e) {

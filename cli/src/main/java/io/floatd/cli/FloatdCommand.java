@@ -1,25 +1,27 @@
 package io.floatd.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code floatd}: the top-level command; {@link #main} is the only place that calls {@link System#exit}. */
 @Command(name = "floatd",
-        mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "VRRP failover daemon that moves Linux VIPs and cloud IPs.",
+        description = {"VRRP failover daemon that moves Linux VIPs and cloud IPs.",
+                "Without a subcommand: keepalived's daemon options (floatd -n -D -f FILE runs the daemon, as floatd run -f FILE)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:success (or a clean stop on SIGTERM/SIGINT)",
+                "0:success (or a clean stop: SIGTERM, SIGINT, SIGABRT, SIGXCPU, SIGPWR)",
                 "1:invalid configuration (errors name file:line)",
                 "2:invalid command-line usage",
                 "3:could not start (socket, interface, provider, status endpoint address in use)",
                 "4:status, handover, resume: no daemon answering (status endpoint, control socket)",
                 "5:handover, resume: permission denied (root only, or run --control-group)"})
-public final class FloatdCommand implements Runnable {
+public final class FloatdCommand implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CONFIG = 1;
     public static final int EXIT_USAGE = 2;
@@ -30,9 +32,16 @@ public final class FloatdCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    KeepalivedOptions keepalived;
+
+    @CommandLine.Unmatched
+    java.util.List<String> unmatched = new java.util.ArrayList<>();
+
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, status, handover, resume, check, demo or version");
+    public Integer call() {
+        keepalived.rest = unmatched;
+        return keepalived.execute(spec);
     }
 
     /**
@@ -69,8 +78,12 @@ public final class FloatdCommand implements Runnable {
         CommandLine cl = new CommandLine(new FloatdCommand());
         String only = argv.length > 0 && SUBCOMMANDS.containsKey(argv[0])
                 && !argv[0].equals("help") && !argv[0].equals("generate-completion") ? argv[0] : null;
+        // keepalived's options (floatd -n -D -f FILE): no subcommand, unless asked for the help that lists them or the
+        // version (which, as before these options, builds them all: the AppCDS archive is checked with --version)
+        boolean none = argv.length > 0 && argv[0].startsWith("-") && java.util.Arrays.stream(argv)
+                .noneMatch(a -> List.of("-h", "--help", "-v", "--version").contains(a));
         SUBCOMMANDS.forEach((name, command) -> {
-            if (only == null || only.equals(name)) {
+            if (!none && (only == null || only.equals(name))) {
                 cl.addSubcommand(name, command.get());
             }
         });

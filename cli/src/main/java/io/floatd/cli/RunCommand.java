@@ -30,7 +30,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code floatd run -f CONFIG}: the daemon, in the foreground. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -73,6 +72,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--control-group", paramLabel = "GROUP",
             description = "Also let members of GROUP hand over and resume (the socket becomes 0660 root:GROUP). Default: root only.")
     String controlGroup;
+
+    @Option(names = "--dump-dir", paramLabel = "DIR", defaultValue = DumpFiles.DEFAULT_DIR,
+            description = "Where SIGUSR1, SIGUSR2 and SIGRTMIN+2 write floatd.data, floatd.stats and floatd.json"
+                    + " (0600, replaced at once, links not followed). Default: ${DEFAULT-VALUE}.")
+    Path dumpDir;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Write the daemon's pid here at start (0644, replaced at once) and remove it on a clean stop;"
+                    + " repeatable. Default: none (systemd tracks the pid).")
+    List<Path> pidFiles = new java.util.ArrayList<>();
+
+    @Option(names = "--dump-conf", description = "Log the effective configuration at start (passwords masked; keepalived's -d).")
+    boolean dumpConf;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -129,6 +141,33 @@ final class RunCommand implements Callable<Integer> {
                         + " in the control group.", "result", byResult);
     }
 
+    /** Serves signals until one that stops the daemon, and returns it. */
+    private SignalPlan.Entry awaitStop(BlockingQueue<SignalPlan.Entry> signals, VrrpDaemon daemon, DumpFiles dumps)
+            throws InterruptedException {
+        while (true) {
+            SignalPlan.Entry e = signals.take();
+            LOG.log(Level.INFO, "Received {0}", e.signalName());
+            try {
+                switch (e.action()) {
+                    case STOP -> {
+                        return e;
+                    }
+                    case RELOAD -> reload(daemon);
+                    case DATA -> dumps.write("Data", DumpFiles.DATA, io.floatd.vrrp.status.DataDump.of(daemon, VersionCommand.VERSION), true);
+                    case STATS -> dumps.write("Statistics", DumpFiles.STATS,
+                            io.floatd.vrrp.status.StatsDump.render(StatusSnapshot.of(daemon, VersionCommand.VERSION)), true);
+                    case JSON -> dumps.write("JSON", DumpFiles.JSON,
+                            io.floatd.vrrp.status.StatusJson.render(StatusSnapshot.of(daemon, VersionCommand.VERSION)) + "\n", false);
+                    default -> {
+                        // IGNORE, JVM and DEFAULT never reach the queue
+                    }
+                }
+            } catch (RuntimeException ex) {
+                LOG.log(Level.ERROR, "{0}: {1}", e.signalName(), String.valueOf(ex));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.install(debug, System.err, logFormat);
@@ -136,6 +175,18 @@ final class RunCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
+        // the handlers (20-60 ms: reflection, libc bindings) are installed while the daemon opens its sockets and
+        // providers, and joined before its instances start: a signal that comes meanwhile waits in the queue
+        BlockingQueue<SignalPlan.Entry> signals = new LinkedBlockingQueue<>();
+        int suspendResume = SignalPlan.jvmSuspendResumeSignal(System.getenv("_JAVA_SR_SIGNUM"));
+        java.util.concurrent.CompletableFuture<SignalRouter.Installed> installing = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("floatd-signals").start(() -> {
+            try {
+                installing.complete(SignalRouter.install(SignalPlan.linux(suspendResume), signals::add));
+            } catch (RuntimeException | Error e) {
+                installing.completeExceptionally(e);
+            }
+        });
         ControlAccess access;
         try {
             access = ControlAccess.rootOrGroup(controlGroup);
@@ -177,10 +228,33 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
-        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
-        for (String name : List.of("TERM", "INT", "HUP")) {
-            Signal.handle(new Signal(name), s -> signals.add(s.getName()));
+        SignalRouter.Installed installed = installing.join();
+        installed.problems().forEach(p -> LOG.log(Level.WARNING, "Signal not handled as planned: {0}", p));
+        if (suspendResume == 12) {
+            LOG.log(Level.WARNING, "SIGUSR2 is the JVM''s thread suspend/resume signal here (_JAVA_SR_SIGNUM unset):"
+                    + " statistics on SIGRTMAX-1 only (bin/floatd sets _JAVA_SR_SIGNUM={0})", String.valueOf(SignalPlan.JVM_SR_SIGNAL));
         }
+        List<PidFile> pids = new java.util.ArrayList<>();
+        for (Path f : pidFiles) {
+            try {
+                pids.add(PidFile.write(f));
+            } catch (IOException e) {
+                pids.forEach(PidFile::remove);
+                if (control != null) {
+                    control.close();
+                }
+                if (status != null) {
+                    status.close();
+                }
+                daemon.close();
+                spec.commandLine().getErr().println("floatd: cannot write the pid file " + f + ": " + e.getMessage());
+                return FloatdCommand.EXIT_START;
+            }
+        }
+        if (dumpConf) {
+            loaded.get().dump().lines().forEach(l -> LOG.log(Level.INFO, l));
+        }
+        DumpFiles dumps = new DumpFiles(dumpDir);
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
                 loaded.get().instances().size(), config.file);
         daemon.start();
@@ -199,15 +273,16 @@ final class RunCommand implements Callable<Integer> {
                 }
                 daemon.shutdown();
                 status.close();
+                pids.forEach(PidFile::remove);
                 return FloatdCommand.EXIT_START;
             }
             LOG.log(Level.INFO, "Status endpoint on http://{0}:{1}/status (also /metrics, /healthz)",
                     status.address().getHostString(), String.valueOf(status.address().getPort()));
         }
-        while ("HUP".equals(signals.take())) {
-            reload(daemon);
-        }
-        LOG.log(Level.INFO, "Stopping");
+        SdNotify.send("READY=1").ifPresent(why -> LOG.log(Level.WARNING, why));
+        SignalPlan.Entry stop = awaitStop(signals, daemon, dumps);
+        LOG.log(Level.INFO, "Stopping ({0})", stop.signalName());
+        SdNotify.send("STOPPING=1");
         if (control != null) {
             control.close();
         }
@@ -215,6 +290,7 @@ final class RunCommand implements Callable<Integer> {
         if (status != null) {
             status.close();
         }
+        pids.forEach(PidFile::remove);
         LOG.log(Level.INFO, "Stopped");
         return FloatdCommand.EXIT_OK;
     }

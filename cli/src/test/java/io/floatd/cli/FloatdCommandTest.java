@@ -207,8 +207,11 @@ class FloatdCommandTest {
         Run r = run("check", "--bogus");
         assertEquals(FloatdCommand.EXIT_USAGE, r.exit());
         assertTrue(r.err().startsWith("floatd: "), r.err());
-        assertEquals(FloatdCommand.EXIT_USAGE, run("run").exit(), "run without -f");
-        assertEquals(FloatdCommand.EXIT_USAGE, run().exit(), "no subcommand");
+        // without -f, run (and floatd alone, as keepalived alone) read /etc/floatd/floatd.conf, absent here
+        Run noFile = run("run");
+        assertEquals(FloatdCommand.EXIT_CONFIG, noFile.exit(), noFile::toString);
+        assertTrue(noFile.err().contains("/etc/floatd/floatd.conf: no such configuration file"), noFile::err);
+        assertEquals(FloatdCommand.EXIT_CONFIG, run().exit(), "no subcommand: the daemon with the default file");
     }
 
     @Test

@@ -80,6 +80,7 @@ public final class FloatdProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"); // the jar's manifest Add-Opens (SignalRouter)
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.addAll(jvmArgs);
@@ -103,7 +104,8 @@ public final class FloatdProcess implements AutoCloseable {
             args.addAll(List.of("--control-socket", controlSocket().toString()));
         }
         // log lines carry their timestamp only outside systemd (see LogSetup): loggedAt needs them
-        List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM"));
+        // _JAVA_SR_SIGNUM as the launchers set it (SIGUSR2 is floatd's statistics); a test's env may override it
+        List<String> cmd = new ArrayList<>(List.of("env", "-u", "JOURNAL_STREAM", "_JAVA_SR_SIGNUM=44"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.addAll(command(jvmArgs, args.toArray(String[]::new)));
         process = ns.spawn(cmd, log);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Renders a keepalived.conf with one unicast VRRP instance, so a test can run a real keepalived next to floatd.
+ * Renders a keepalived.conf with one VRRP instance (unicast with {@link #peer}, else multicast), so a test can run a real keepalived next to floatd.
  * Defaults: interface {@code eth0}, state BACKUP, VRRPv3, priority 100, advert_int 1 s, preemption on.
  *
  * <pre>{@code
@@ -31,9 +31,12 @@ public final class KeepalivedConf {
     private String unicastSrcIp;
     private final List<String> peers = new ArrayList<>();
     private String authPass;
+    private String authType = "PASS";
     private final List<String> vips = new ArrayList<>();
     private boolean nopreempt;
     private String notify;
+    private String mcastSrcIp;
+    private String mcastDstIp;
     private String extra = "";
 
     private KeepalivedConf(String name) {
@@ -90,6 +93,19 @@ public final class KeepalivedConf {
         return this;
     }
 
+    /** Multicast: the adverts' source address (keepalived's default: the interface's primary / link-local address). */
+    public KeepalivedConf mcastSrcIp(String ip) {
+        this.mcastSrcIp = ip;
+        return this;
+    }
+
+    /** Multicast: the group (keepalived's default: 224.0.0.18 / ff02::12). */
+    public KeepalivedConf mcastDstIp(String ip) {
+        this.mcastDstIp = ip;
+        return this;
+    }
+
+    /** Without any peer, the instance runs over multicast. */
     public KeepalivedConf peer(String ip) {
         peers.add(ip);
         return this;
@@ -98,6 +114,13 @@ public final class KeepalivedConf {
     /** Simple password authentication (VRRPv2 only: keepalived ignores it, with a warning, for v3). */
     public KeepalivedConf authPass(String password) {
         this.authPass = password;
+        return this;
+    }
+
+    /** IPsec-AH authentication keyed from {@code password} (VRRPv2 over IPv4 only). */
+    public KeepalivedConf authAh(String password) {
+        this.authPass = password;
+        this.authType = "AH";
         return this;
     }
 
@@ -144,6 +167,12 @@ public final class KeepalivedConf {
         if (unicastSrcIp != null) {
             b.append("  unicast_src_ip ").append(unicastSrcIp).append('\n');
         }
+        if (mcastSrcIp != null) {
+            b.append("  mcast_src_ip ").append(mcastSrcIp).append('\n');
+        }
+        if (mcastDstIp != null) {
+            b.append("  mcast_dst_ip ").append(mcastDstIp).append('\n');
+        }
         if (!peers.isEmpty()) {
             b.append("  unicast_peer {\n");
             for (String p : peers) {
@@ -152,7 +181,7 @@ public final class KeepalivedConf {
             b.append("  }\n");
         }
         if (authPass != null) {
-            b.append("  authentication {\n    auth_type PASS\n    auth_pass ").append(authPass).append("\n  }\n");
+            b.append("  authentication {\n    auth_type ").append(authType).append("\n    auth_pass ").append(authPass).append("\n  }\n");
         }
         if (!vips.isEmpty()) {
             b.append("  virtual_ipaddress {\n");

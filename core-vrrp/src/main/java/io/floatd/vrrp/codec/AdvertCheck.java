@@ -44,7 +44,7 @@ public final class AdvertCheck {
      * @param version 2 or 3
      * @param vrid 1..255 (RFC 5798 §5.2.3)
      * @param peers the unicast peers; empty means multicast, where any source is accepted and TTL must be 255
-     * @param authType NONE or PASS for VRRPv2 (AH is not supported), NONE for VRRPv3
+     * @param authType NONE, PASS or AH (verified by the AH transport before this check) for VRRPv2, NONE for VRRPv3
      * @param password the PASS password, {@code null} otherwise; compared as keepalived does, on its first 8 bytes
      * @param advertIntervalCentis our interval; checked only for VRRPv2 (RFC 3768 §7.1), as VRRPv3 backups adopt
      *     the master's (RFC 5798 §6.4.2)
@@ -60,7 +60,7 @@ public final class AdvertCheck {
             }
             peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
             Objects.requireNonNull(authType, "authType");
-            if (version == 3 ? authType != AuthType.NONE : authType != AuthType.NONE && authType != AuthType.PASS) {
+            if (version == 3 ? authType != AuthType.NONE : authType == AuthType.UNKNOWN) {
                 throw new IllegalArgumentException("auth type " + authType + " is not supported for VRRPv" + version);
             }
             if ((authType == AuthType.PASS) != (password != null)) {

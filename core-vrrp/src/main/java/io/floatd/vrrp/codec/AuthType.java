@@ -7,7 +7,7 @@ public enum AuthType {
     NONE(0),
     /** Simple text password, kept by RFC 3768 for compatibility with RFC 2338 §5.3.6.1. */
     PASS(1),
-    /** IP Authentication Header; RFC 3768 reserves the value, floatd never sends it. */
+    /** IP Authentication Header (RFC 2338 §5.3.6.2; RFC 3768 reserves the value): keepalived's auth_type AH. */
     AH(2),
     /** Any other wire value; {@link VrrpPacket#authTypeWire()} keeps the actual byte for logs. */
     UNKNOWN(-1);

@@ -30,8 +30,13 @@ public enum DropReason {
     AUTH_FAILED("auth_failed"),
     /** VRRPv2 Adver Int differs from ours (RFC 3768 §7.1). */
     INTERVAL_MISMATCH("interval_mismatch"),
-    /** The advertised addresses differ from the configured virtual addresses (RFC 5798 §7.1, a MAY check). */
+    /** A configured virtual address is missing from the advert (RFC 5798 §7.1, a MAY check; see ADDRESS_COUNT_MISMATCH). */
     ADDRESS_LIST_MISMATCH("address_list_mismatch"),
+    /**
+     * Count IPvX Addr differs from the number of configured virtual addresses (RFC 5798 §7.1, the MAY check, as
+     * keepalived makes it: multicast instances; a Backup with {@code skip_check_adv_addr} skips its known Master).
+     */
+    ADDRESS_COUNT_MISMATCH("address_count_mismatch"),
     /** Multicast received by a unicast instance, or unicast by a multicast one. */
     UNEXPECTED_DESTINATION("unexpected_destination"),
     /** UDP transport with auth_key_file: the HMAC-SHA256 does not verify (forged, tampered, or another key). */
@@ -41,7 +46,15 @@ public enum DropReason {
     /** UDP transport with auth_key_file: the datagram carries no counter and MAC. */
     UNSIGNED("unsigned"),
     /** A configured peer speaks VRRP over the other transport (protocol 112 vs UDP) than this instance. */
-    TRANSPORT_MISMATCH("transport_mismatch");
+    TRANSPORT_MISMATCH("transport_mismatch"),
+    /** auth_type AH: the HMAC-MD5-96 ICV does not verify (another auth_pass, or a changed field; RFC 2402 §3.4.4). */
+    AH_AUTH_FAILED("ah_auth_failed"),
+    /** auth_type AH: a valid ICV, but the sequence number is not above the instance's counter (RFC 2402 §3.4.3). */
+    AH_REPLAYED("ah_replayed"),
+    /** auth_type AH: the SPI is not the sender's address, which keepalived puts there. */
+    AH_SPI_MISMATCH("ah_spi_mismatch"),
+    /** auth_type AH: the AH header protects something else than VRRP (Next Header is not 112). */
+    AH_MALFORMED("ah_malformed");
 
     private final String metricName;
 

@@ -86,6 +86,12 @@ public final class ConfigParser {
                 g.securityLine = s.line();
             }),
             entry("script_env", (s, g) -> g.env.add(s, g)),
+            entry("vrrp_mcast_group4", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), false)
+                    .ifPresent(group -> g.mcastGroup4 = group, message -> g.warn(s.line(), message))),
+            entry("vrrp_mcast_group6", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), true)
+                    .ifPresent(group -> g.mcastGroup6 = group, message -> g.warn(s.line(), message))),
+            // keepalived's handler takes no value and ignores any
+            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true),
             entry("notify_fifo_script", ConfigParser::fifoScript),
             entry("vrrp_notify_fifo_script", ConfigParser::fifoScript),
             entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
@@ -130,7 +136,27 @@ public final class ConfigParser {
             // keepalived keeps it for old configurations; preempting is the default, so it changes nothing
             entry("preempt", (s, i) -> s.noValue()),
             entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
-            entry("unicast_src_ip", (s, i) -> i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", withoutPrefix(s.value())))),
+            entry("unicast_src_ip", (s, i) -> {
+                i.unicastSrcLine = s.line();
+                i.srcLine = s.line();
+                i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", withoutPrefix(s.value())));
+            }),
+            // keepalived keeps mcast_src_ip and unicast_src_ip in one field: the source of every advert
+            entry("mcast_src_ip", (s, i) -> {
+                i.srcLine = s.line();
+                i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", withoutPrefix(s.value())));
+            }),
+            entry("mcast_dst_ip", (s, i) -> {
+                InetAddress group = address("mcast_dst_ip", s.value());
+                MulticastConfig.instanceGroupProblem(group).ifPresentOrElse(message -> i.warn(s.line(), message),
+                        () -> i.mcastDst = new Located<>(group, s.line()));
+            }),
+            entry("skip_check_adv_addr", (s, i) -> {
+                s.noBlock();
+                MulticastConfig.SkipCheck skip = MulticastConfig.skipCheckAdvAddr(s.args());
+                skip.warning().ifPresent(message -> i.warn(s.line(), message));
+                i.skipCheckAdvAddr |= skip.set();
+            }),
             entry("unicast_peer", (s, i) -> {
                 i.peerBlockLine = s.line();
                 i.peerErrors += eachLine(s.plainBlock(), i, ConfigParser::unicastPeer);
@@ -143,7 +169,10 @@ public final class ConfigParser {
             entry("notify_fault", (s, i) -> i.notify = i.notify.withFault(i.notifyScript(s))),
             entry("notify_stop", (s, i) -> i.notify = i.notify.withStop(i.notifyScript(s))),
             entry("floating_ip", ConfigParser::floatingIp),
-            entry("transport", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::transportLine)),
+            entry("transport", (s, i) -> {
+                i.transportLine = s.line();
+                eachLine(s.plainBlock(), i, ConfigParser::transportLine);
+            }),
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
@@ -192,18 +221,19 @@ public final class ConfigParser {
         };
     }
 
+    /**
+     * A notify script line as keepalived 2.2.7 reads it ({@link ScriptWords}): the command line is the first word
+     * after the keyword, quotes and escapes resolved; the words after it are the user and group to run it as.
+     */
     static String script(Statement s) {
-        s.noBlock();
-        if (s.args().isEmpty() || s.args().getFirst().isBlank()) {
-            throw new ConfigProblem("missing value after '" + s.keyword() + "'");
-        }
-        if (s.args().size() > 1) {
-            // keepalived reads unquoted words after the script as the user and group to run it as
-            String rest = String.join(" ", s.args().subList(1, s.args().size()));
+        List<String> words = ScriptWords.of(s);
+        if (words.size() > 2) {
+            // keepalived reads them as the user and group to run the script as
+            String rest = String.join(" ", words.subList(2, words.size()));
             throw new ConfigProblem("floatd does not support running '" + s.keyword() + "' as another user yet (got '"
                     + rest + "' after the script); if those are the script's arguments, quote the whole command line");
         }
-        return s.args().getFirst();
+        return words.get(1);
     }
 
     // ---- unicast_peer { ADDR [min_ttl N] [max_ttl N] } ----
@@ -307,17 +337,18 @@ public final class ConfigParser {
     private static final Map<String, Handler<AuthScope>> AUTHENTICATION = Map.ofEntries(
             entry("auth_type", (s, a) -> {
                 a.typeGiven = true;
+                a.typeLine = s.line();
                 a.type = authType(s.value());
             }),
             entry("auth_pass", (s, a) -> a.password = new Located<>(s.value(), s.line())));
 
     private static AuthType authType(String value) {
-        if (value.equals("AH")) {
-            throw new ConfigProblem("auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS");
-        }
         // exact case: keepalived ignores 'auth_type pass', so accepting it would authenticate where keepalived did not
+        if (value.equals("AH")) {
+            return AuthType.AH;
+        }
         if (!value.equals("PASS")) {
-            throw new ConfigProblem("auth_type must be PASS, but was '" + value + "'");
+            throw new ConfigProblem("auth_type must be PASS or AH, but was '" + value + "'");
         }
         return AuthType.PASS;
     }
@@ -342,6 +373,9 @@ public final class ConfigParser {
             password = password.substring(0, Authentication.MAX_PASSWORD_LENGTH);
         }
         i.builder.authentication(new Authentication(auth.type, Secret.of(password)));
+        if (auth.type == AuthType.AH) {
+            i.ahLine = auth.typeLine;
+        }
     }
 
     // ---- transport { udp [port N] [auth_key_file PATH] } (floatd's own) ----
@@ -486,26 +520,14 @@ public final class ConfigParser {
     private static final Set<String> SCRIPT_OPTIONS = Set.of("interval", "timeout", "fall", "rise", "weight", "init_fail", "user");
 
     private static void scriptLine(Statement s, ScriptScope v) {
-        s.noBlock();
-        List<String> args = s.args();
-        if (args.isEmpty() || args.getFirst().isBlank()) {
-            throw new ConfigProblem("missing value after 'script'");
-        }
-        String first = args.getFirst();
-        String line;
-        if (args.size() == 1) {
-            line = first;
-        } else if (first.chars().anyMatch(Character::isWhitespace)) {
-            // a quoted command line: keepalived 2.2.7 runs it and drops the rest of the line
-            line = first;
-            v.warn(s.line(), "'" + String.join(" ", args.subList(1, args.size())) + "' after the quoted script is ignored,"
-                    + " as keepalived ignores it; put each option on its own line");
-        } else {
-            // unquoted words are the command and its arguments
-            line = String.join(" ", args);
-            args.subList(1, args.size()).stream().filter(SCRIPT_OPTIONS::contains).findFirst().ifPresent(option ->
-                    v.warn(s.line(), "'" + option + "' on the script line is passed to the script as an argument, as in"
-                            + " keepalived; put each option on its own line"));
+        List<String> words = ScriptWords.of(s);
+        String line = words.get(1);
+        if (words.size() > 2) {
+            // keepalived 2.2.7 runs the first word after 'script' and drops the rest of the line
+            String rest = String.join(" ", words.subList(2, words.size()));
+            v.warn(s.line(), "'" + rest + "' after the script " + line + " is ignored, as keepalived ignores it; to pass"
+                    + " arguments, quote the whole command line (script \"" + line + " " + rest + "\")"
+                    + (words.subList(2, words.size()).stream().anyMatch(SCRIPT_OPTIONS::contains) ? ", and put each option on its own line" : ""));
         }
         List<String> argv;
         try {
@@ -816,10 +838,10 @@ public final class ConfigParser {
     /** vrrp_script name to the line of its {@code script} keyword. */
     private final Map<String, Integer> scriptLines = new HashMap<>();
 
-    private ConfigParser(String file, Path path) {
+    private ConfigParser(String file, Path path, ParseOptions options) {
         this.file = file;
         this.path = path;
-        this.sources = new Sources(file, this::error);
+        this.sources = new Sources(file, options.configId(), this::error);
     }
 
     /**
@@ -827,7 +849,12 @@ public final class ConfigParser {
      * error found, and nothing else: the daemon parses on SIGHUP, and no file may end it (see {@link ParseLimits}).
      */
     public static FloatdConfig parse(Path file) throws ConfigException {
-        return new ConfigParser(file.toString(), file).run(null);
+        return parse(file, ParseOptions.defaults());
+    }
+
+    /** The same with {@code options} (the config id that {@code @ID} lines are matched against). */
+    public static FloatdConfig parse(Path file, ParseOptions options) throws ConfigException {
+        return new ConfigParser(file.toString(), file, options).run(null);
     }
 
     /**
@@ -835,13 +862,18 @@ public final class ConfigParser {
      *     working directory when it has none)
      */
     public static FloatdConfig parse(String text, String fileName) throws ConfigException {
+        return parse(text, fileName, ParseOptions.defaults());
+    }
+
+    /** The same with {@code options} (the config id that {@code @ID} lines are matched against). */
+    public static FloatdConfig parse(String text, String fileName, ParseOptions options) throws ConfigException {
         Path path;
         try {
             path = Path.of(fileName);
         } catch (java.nio.file.InvalidPathException e) {
             path = Path.of("floatd.conf");
         }
-        return new ConfigParser(fileName, path).run(text);
+        return new ConfigParser(fileName, path, options).run(text);
     }
 
     /** @param text the main file's text, or {@code null} to read it from {@link #path} */
@@ -1132,16 +1164,20 @@ public final class ConfigParser {
                 : "unknown keyword '" + keyword + "' in " + where + suggestion(keyword, handled));
     }
 
-    /** keepalived's preprocessor features, which would change what the rest of the file means. */
+    /** What is left of keepalived's preprocessor syntax once the {@link Preprocessor} has read a line. */
     private static Optional<String> unsupportedSyntax(String keyword) {
         if (keyword.startsWith("@")) {
-            return Optional.of("floatd does not support conditional configuration ('" + keyword + "') yet");
+            return Optional.of("unknown keyword '" + keyword + "': keepalived reads one @ID (or @^ID) prefix at the start"
+                    + " of a line, and a line of @ID alone is dropped");
         }
         if (keyword.startsWith("$")) {
-            return Optional.of("floatd does not support parameter definitions ('" + keyword + "') yet");
+            return Optional.of("'" + keyword + "': no parameter of that name is defined before this line, so it is left"
+                    + " as it is (as keepalived does); define it first with $NAME=value (no blanks before '='); a multi-line"
+                    + " parameter only expands where its use ends the line");
         }
         if (keyword.startsWith("~")) {
-            return Optional.of("floatd does not support ~SEQ and ~LST lines yet");
+            return Optional.of("unknown keyword '" + keyword + "': keepalived 2.2.7 repeats lines with ~SEQ(...) and"
+                    + " ~LST(...) only");
         }
         return Optional.empty();
     }
@@ -1298,6 +1334,9 @@ public final class ConfigParser {
         int securityLine;
         /** notify_fifo_script and vrrp_notify_fifo_script, for the script security check. */
         final Map<String, Located<String>> fifoScripts = new LinkedHashMap<>();
+        InetAddress mcastGroup4;
+        InetAddress mcastGroup6;
+        boolean skipCheckAdvAddr;
 
         GlobalScope(ConfigParser parser) {
             super(parser, "global_defs: ");
@@ -1338,6 +1377,7 @@ public final class ConfigParser {
     private static final class AuthScope extends Scope {
         final InstanceScope instance;
         boolean typeGiven;
+        int typeLine;
         AuthType type;
         Located<String> password;
 
@@ -1367,8 +1407,14 @@ public final class ConfigParser {
         Located<Integer> version;
         Located<BigDecimal> advertInt;
         int authLine;
+        int ahLine;
         int peerBlockLine;
         int peerErrors;
+        int transportLine;
+        int unicastSrcLine;
+        int srcLine;
+        Located<InetAddress> mcastDst;
+        boolean skipCheckAdvAddr;
         InetAddress srcIp;
         NotifyScripts notify = NotifyScripts.NONE;
         final EnvDraft env = new EnvDraft();
@@ -1397,6 +1443,55 @@ public final class ConfigParser {
             return script;
         }
 
+        /** A multicast instance's family without a source address: mcast_dst_ip, else its first virtual address. */
+        private InetAddress multicastReference() {
+            if (!peers.isEmpty()) {
+                return null;
+            }
+            return mcastDst != null ? mcastDst.value() : virtualAddresses.isEmpty() ? null : virtualAddresses.getFirst().value();
+        }
+
+        /**
+         * keepalived 2.2.7 takes a multicast instance's family from the first of the source address, mcast_dst_ip and
+         * the virtual addresses it reads, and skips (with a message, running on) any later one of the other family:
+         * floatd does the same, with a warning at each skipped line.
+         */
+        private void multicast(GlobalDefs global) {
+            List<Located<InetAddress>> candidates = new ArrayList<>();
+            if (srcIp != null) {
+                candidates.add(new Located<>(srcIp, srcLine));
+            }
+            if (mcastDst != null) {
+                candidates.add(mcastDst);
+            }
+            if (!virtualAddresses.isEmpty()) {
+                candidates.add(virtualAddresses.getFirst());
+            }
+            Located<InetAddress> first = candidates.stream().min(Comparator.comparingInt(Located::line)).orElse(null);
+            boolean ipv6 = first != null && first.value() instanceof Inet6Address;
+            String from = first == null ? "" : " (from line " + Sources.line(first.line()) + ")";
+            if (srcIp != null && (srcIp instanceof Inet6Address) != ipv6) {
+                warn(srcLine, MulticastConfig.otherFamily("source address", srcIp, ipv6, from));
+                srcIp = null;
+                builder.unicastSrcIp(null);
+            }
+            if (mcastDst != null && (mcastDst.value() instanceof Inet6Address) != ipv6) {
+                warn(mcastDst.line(), MulticastConfig.otherFamily("mcast_dst_ip", mcastDst.value(), ipv6, from));
+                mcastDst = null;
+            }
+            for (var it = virtualAddresses.iterator(); it.hasNext(); ) {
+                Located<InetAddress> a = it.next();
+                if ((a.value() instanceof Inet6Address) != ipv6) {
+                    warn(a.line(), MulticastConfig.otherFamily("virtual_ipaddress", a.value(), ipv6, from));
+                    builder.removeVirtualAddress(a.value());
+                    it.remove();
+                }
+            }
+            InetAddress group = mcastDst != null ? mcastDst.value()
+                    : ipv6 ? parser.global.mcastGroup6 : parser.global.mcastGroup4;
+            builder.multicast(new MulticastSettings(group, skipCheckAdvAddr || parser.global.skipCheckAdvAddr));
+        }
+
         Optional<InstanceConfig> finish(GlobalDefs global) {
             if (!seen.contains("interface")) {
                 error(line, "interface is required");
@@ -1404,16 +1499,22 @@ public final class ConfigParser {
             if (!seen.contains("virtual_router_id")) {
                 error(line, "virtual_router_id is required");
             }
-            // a peer line already reported as wrong says enough
-            if (peers.isEmpty() && peerErrors == 0) {
-                error(peerBlockLine > 0 ? peerBlockLine : line, InstanceConfig.NO_PEER);
+            // a peer line already reported as wrong says enough; without peers, VRRP runs over multicast
+            if (peers.isEmpty() && peerErrors == 0 && transportLine > 0) {
+                error(transportLine, InstanceConfig.NO_PEER);
+            } else if (peers.isEmpty() && peerErrors == 0 && (peerBlockLine > 0 || unicastSrcLine > 0)) {
+                // keepalived 2.2.7 falls back to multicast and calls it deprecated: the daemon runs it
+                warn(peerBlockLine > 0 ? peerBlockLine : unicastSrcLine, MulticastConfig.UNICAST_WITHOUT_PEERS);
             }
             InetAddress firstPeer = peers.isEmpty() ? null : peers.getFirst().value();
+            if (peers.isEmpty() && peerErrors == 0) {
+                multicast(global);
+            }
             peers.forEach(p -> InstanceConfig.familyProblem("unicast_peer", p.value(), srcIp, firstPeer)
                     .ifPresent(message -> error(p.line(), message)));
             virtualAddresses.forEach(a -> InstanceConfig.familyProblem("virtual_ipaddress", a.value(), srcIp, firstPeer)
                     .ifPresent(message -> error(a.line(), message)));
-            InetAddress reference = srcIp != null ? srcIp : firstPeer;
+            InetAddress reference = srcIp != null ? srcIp : firstPeer != null ? firstPeer : multicastReference();
             boolean ipv6 = reference instanceof Inet6Address;
             // keepalived runs IPv6 instances as version 3 whatever vrrp_version says
             int effectiveVersion = version != null ? version.value() : ipv6 ? 3 : global.vrrpVersion();
@@ -1432,6 +1533,13 @@ public final class ConfigParser {
                 builder.authentication(null);
             }
             builder.notifyPriorityChanges(notifyPriorityChanges != null ? notifyPriorityChanges : global.notifyPriorityChanges());
+            if (ahLine > 0 && effectiveVersion == 2) {
+                AhRules.transportProblem(seen.contains("transport")).ifPresent(message -> error(ahLine, message));
+                if (AhRules.clearsInitialMaster(state, seen.contains("priority") ? priority : null)) {
+                    warn(ahLine, AhRules.INITIAL_MASTER);
+                    builder.initialState(state = InitialState.BACKUP);
+                }
+            }
             builder.notifyScripts(notify);
             builder.scriptEnv(env.build().over(global.scriptEnv()));
             builder.garp(garp.over(global.garp()));

@@ -99,11 +99,15 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
             line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
             if (i.unicastSrcIp() != null) {
-                line(out, 1, "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
+                line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
             }
-            out.append(INDENT).append("unicast_peer {\n");
-            i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
-            out.append(INDENT).append("}\n");
+            if (i.isMulticast()) {
+                dumpMulticast(out, i);
+            } else {
+                out.append(INDENT).append("unicast_peer {\n");
+                i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
             if (i.authentication() != null) {
                 Secret password = i.authentication().password();
                 out.append(INDENT).append("authentication {\n");
@@ -188,7 +192,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         }
         for (VrrpScriptConfig v : scripts.values()) {
             out.append('\n').append("vrrp_script ").append(quote(v.name())).append(" {\n");
-            line(out, 1, "script", quote(v.script()));
+            line(out, 1, "script", quoteCommand(v.script()));
             line(out, 1, "interval", InstanceConfig.seconds(v.interval()));
             line(out, 1, "timeout", InstanceConfig.seconds(v.timeout()));
             line(out, 1, "fall", v.fall());
@@ -266,12 +270,24 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
 
     private static void notifyLine(StringBuilder out, String keyword, String script) {
         if (script != null) {
-            line(out, 1, keyword, quote(script));
+            line(out, 1, keyword, quoteCommand(script));
         }
     }
 
     /** Quotes a value when the lexer would otherwise split it, end it at a comment or read a brace. */
+    /**
+     * A value as one word keepalived reads back: bare when it can be, else in double quotes, which keepalived takes
+     * literally (no escapes outside script lines). A value with a {@code "}, a line break or a final backslash has
+     * no such form; the parser never makes one.
+     */
     static String quote(String value) {
+        boolean plain = !value.isEmpty() && value.chars().noneMatch(c ->
+                Character.isWhitespace(c) || Character.isISOControl(c) || "\"#!{}".indexOf(c) >= 0);
+        return plain ? value : "\"" + value + "\"";
+    }
+
+    /** A script's command line, double-quoted with the escapes keepalived resolves in script lines ({@link ScriptWords}). */
+    static String quoteCommand(String value) {
         boolean plain = !value.isEmpty() && value.chars().noneMatch(c ->
                 Character.isWhitespace(c) || Character.isISOControl(c) || "\"\\#!{}".indexOf(c) >= 0);
         if (plain) {
@@ -296,5 +312,14 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             }
         }
         return quoted.append('"').toString();
+    }
+
+    private static void dumpMulticast(StringBuilder out, InstanceConfig i) {
+        if (i.multicast().group() != null) {
+            line(out, 1, "mcast_dst_ip", Addresses.format(i.multicast().group()));
+        }
+        if (i.multicast().skipCheckAdvAddr()) {
+            out.append(INDENT).append("skip_check_adv_addr\n");
+        }
     }
 }

@@ -47,6 +47,7 @@ public final class InstanceConfig {
     private final GarpSettings garp;
     private final java.nio.file.Path stateFile;
     private final TransportSettings transport;
+    private final MulticastSettings multicast;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -75,6 +76,7 @@ public final class InstanceConfig {
         this.garp = b.garp;
         this.stateFile = b.stateFile;
         this.transport = b.transport;
+        this.multicast = b.multicast;
     }
 
     public static Builder builder(String name) {
@@ -145,7 +147,7 @@ public final class InstanceConfig {
         return unicastSrcIp;
     }
 
-    /** {@code unicast_peer} entries, never empty. */
+    /** {@code unicast_peer} entries; empty for a multicast instance. */
     public List<UnicastPeer> unicastPeers() {
         return unicastPeers;
     }
@@ -238,7 +240,22 @@ public final class InstanceConfig {
     }
 
     public boolean isIpv6() {
-        return familyReference(unicastSrcIp, unicastPeers, virtualAddresses) instanceof Inet6Address;
+        return familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses) instanceof Inet6Address;
+    }
+
+    /** No {@code unicast_peer}: adverts go to a multicast group (keepalived's default). */
+    public boolean isMulticast() {
+        return unicastPeers.isEmpty();
+    }
+
+    /** {@code mcast_dst_ip} and {@code skip_check_adv_addr} as resolved against global_defs. */
+    public MulticastSettings multicast() {
+        return multicast;
+    }
+
+    /** The group a multicast instance sends to and joins. */
+    public InetAddress multicastGroup() {
+        return multicast.groupFor(isIpv6());
     }
 
     // ---- rules shared by the builder and the parser, which reports them against the offending line ----
@@ -282,11 +299,19 @@ public final class InstanceConfig {
 
     /** The address the instance's family is taken from: {@code unicast_src_ip}, else the first peer. */
     static InetAddress familyReference(InetAddress src, List<UnicastPeer> peers, List<VirtualAddress> vips) {
+        return familyReference(src, peers, null, vips);
+    }
+
+    /** ... then {@code mcast_dst_ip}, then the first virtual address (keepalived: the first of these it reads). */
+    static InetAddress familyReference(InetAddress src, List<UnicastPeer> peers, InetAddress group, List<VirtualAddress> vips) {
         if (src != null) {
             return src;
         }
         if (!peers.isEmpty()) {
             return peers.getFirst().address();
+        }
+        if (group != null) {
+            return group;
         }
         return vips.isEmpty() ? null : vips.getFirst().address();
     }
@@ -345,7 +370,8 @@ public final class InstanceConfig {
                 && trackInterfaces.equals(other.trackInterfaces)
                 && trackFiles.equals(other.trackFiles)
                 && garp.equals(other.garp)
-                && transport.equals(other.transport);
+                && transport.equals(other.transport)
+                && multicast.equals(other.multicast);
     }
 
     @Override
@@ -381,6 +407,7 @@ public final class InstanceConfig {
                 + ", garp=" + garp
                 + ", stateFile=" + stateFile
                 + ", transport=" + transport
+                + ", multicast=" + multicast
                 + "]";
     }
 
@@ -412,6 +439,7 @@ public final class InstanceConfig {
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private java.nio.file.Path stateFile;
         private TransportSettings transport = TransportSettings.protocol112();
+        private MulticastSettings multicast = MulticastSettings.DEFAULT;
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -535,6 +563,11 @@ public final class InstanceConfig {
             return this;
         }
 
+        public Builder removeVirtualAddress(InetAddress address) {
+            virtualAddresses.removeIf(a -> a.address().equals(address));
+            return this;
+        }
+
         public Builder virtualAddresses(List<VirtualAddress> addresses) {
             virtualAddresses.clear();
             addresses.forEach(this::addVirtualAddress);
@@ -594,6 +627,11 @@ public final class InstanceConfig {
             return this;
         }
 
+        public Builder multicast(MulticastSettings multicast) {
+            this.multicast = Objects.requireNonNull(multicast, "multicast");
+            return this;
+        }
+
         public Builder stateFile(java.nio.file.Path stateFile) {
             this.stateFile = stateFile;
             return this;
@@ -608,7 +646,7 @@ public final class InstanceConfig {
             if (virtualRouterId == 0) {
                 problems.add("virtual_router_id is required");
             }
-            if (unicastPeers.isEmpty()) {
+            if (unicastPeers.isEmpty() && transport.udp()) {
                 problems.add(NO_PEER);
             }
             advertIntervalProblem(BigDecimal.valueOf(advertIntervalCentis, 2), version).ifPresent(problems::add);
@@ -618,7 +656,12 @@ public final class InstanceConfig {
             InetAddress firstPeer = unicastPeers.isEmpty() ? null : unicastPeers.getFirst().address();
             unicastPeers.forEach(p -> familyProblem("unicast_peer", p.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
             virtualAddresses.forEach(a -> familyProblem("virtual_ipaddress", a.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
-            InetAddress reference = familyReference(unicastSrcIp, unicastPeers, virtualAddresses);
+            InetAddress reference = familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses);
+            if (unicastPeers.isEmpty() && multicast.group() != null && reference != multicast.group()
+                    && !family(reference).equals(family(multicast.group()))) {
+                problems.add("mcast_dst_ip " + Addresses.format(multicast.group()) + " is " + family(multicast.group())
+                        + ", but the instance is " + family(reference));
+            }
             ipv6VersionProblem(reference instanceof Inet6Address, version).ifPresent(problems::add);
             return problems;
         }
@@ -634,5 +677,6 @@ public final class InstanceConfig {
     }
 
     static final String NO_PEER =
-            "unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer";
+            "transport udp needs unicast_peer: floatd's UDP transport is unicast only (without a transport block,"
+            + " an instance without unicast_peer speaks VRRP over multicast, as keepalived does)";
 }

@@ -79,9 +79,14 @@ public final class MigrationReport {
 
     /** Reads {@code file} and what it includes; never throws for what the file says. */
     public static MigrationReport of(Path file) {
+        return of(file, ParseOptions.defaults());
+    }
+
+    /** The same, with the parser's options (the config id that {@code @ID} lines are matched against). */
+    public static MigrationReport of(Path file, ParseOptions options) {
         List<ConfigError> errors = new ArrayList<>();
         Sources[] holder = new Sources[1];
-        Sources sources = new Sources(file.toString(), (position, message) ->
+        Sources sources = new Sources(file.toString(), options.configId(), (position, message) ->
                 errors.add(new ConfigError(holder[0].file(position), Sources.line(position), message)));
         holder[0] = sources;
         List<Syntax.Statement> top;

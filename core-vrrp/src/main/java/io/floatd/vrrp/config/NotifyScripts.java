@@ -1,7 +1,9 @@
 package io.floatd.vrrp.config;
 
 /**
- * The scripts keepalived runs on state changes, each a command line with its arguments, quotes removed.
+ * The scripts keepalived runs on state changes, each the command line keepalived reads from its keyword's line (the
+ * first word after the keyword, its quotes and escapes resolved: {@code ScriptWords}); {@code CommandLine.split}
+ * turns it into the argv keepalived would exec.
  * A {@code null} component means none is configured.
  *
  * @param any {@code notify}: every transition, with keepalived's four extra arguments (type, name, state, priority);

@@ -1,6 +1,5 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.config.Syntax.Kind;
 import io.floatd.vrrp.config.Syntax.Token;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +21,12 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
- * The files of one parse: the main file and everything it {@code include}s, spliced into one token stream before
- * statements are read, as keepalived does textually (an included file may hold a whole block, a few keywords inside
+ * The files of one parse: the main file and everything it {@code include}s, read line by line into one token
+ * stream before statements are read, as keepalived does textually (an included file may hold a whole block, a few keywords inside
  * one, or a list of addresses).
+ *
+ * <p>Each line goes through keepalived's {@link Preprocessor} (comments, {@code @ID} conditionals, {@code $NAME}
+ * parameters, {@code ~SEQ}/{@code ~LST}, {@code include}) before {@link Syntax} splits it into words.
  *
  * <p>A position ({@link Token#line()}, {@code Statement.line()}) packs the file and the line into one int:
  * {@code file index << FILE_SHIFT | line}. The main file has index 0, so its positions are plain line numbers;
@@ -46,8 +48,6 @@ final class Sources {
     /** How deep includes may nest (the main file is depth 0). */
     static final int MAX_DEPTH = 8;
 
-    private static final List<String> INCLUDE = List.of("include", "includer", "includem", "includew", "includeb", "includea");
-
     private final List<String> names = new ArrayList<>();
     private final BiConsumer<Integer, String> errors;
     private final ParseLimits limits = new ParseLimits();
@@ -56,13 +56,12 @@ final class Sources {
     private record Frame(Path realPath, String name, int includedAt) {
     }
 
-    Sources(String mainName, BiConsumer<Integer, String> errors) {
-        this.names.add(mainName);
-        this.errors = errors;
-    }
+    private final String configId;
 
-    static boolean isInclude(String keyword) {
-        return INCLUDE.contains(keyword);
+    Sources(String mainName, String configId, BiConsumer<Integer, String> errors) {
+        this.names.add(mainName);
+        this.configId = configId;
+        this.errors = errors;
     }
 
     String file(int position) {
@@ -96,7 +95,7 @@ final class Sources {
         long bytes = utf8Length(text);
         if (bytes > limits.bytesLeft()) {
             errors.accept(position(0, lineAtChar(text, limits.bytesLeft())), tooLarge());
-            return Syntax.lex("", 0, limits, errors);
+            return new Syntax.Tokens(limits).finish(errors);
         }
         limits.addBytes(bytes);
         return expandMain(text, mainPath);
@@ -110,9 +109,14 @@ final class Sources {
     }
 
     private List<Token> expandMain(String text, Path mainPath) {
-        List<Frame> chain = new ArrayList<>();
-        chain.add(new Frame(real(mainPath), names.getFirst(), 0));
-        return expand(Syntax.lex(text, 0, limits, errors), directory(mainPath), chain);
+        List<Frame> chain = List.of(new Frame(real(mainPath), names.getFirst(), 0));
+        var pre = new Preprocessor(configId, errors, this::include);
+        pre.push(new Preprocessor.File(0, text, directory(mainPath), chain));
+        var out = new Syntax.Tokens(limits);
+        for (Preprocessor.Segment s = pre.next(); s != null && !out.full(); s = pre.next()) {
+            Syntax.lexSegment(s.text(), s.position(), out, errors);
+        }
+        return out.finish(errors);
     }
 
     /**
@@ -234,45 +238,24 @@ final class Sources {
         return n;
     }
 
-    private List<Token> expand(List<Token> tokens, Path dir, List<Frame> chain) {
-        List<Token> out = new ArrayList<>(tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            boolean statementStart = i == 0 || tokens.get(i - 1).kind() != Kind.WORD;
-            if (t.kind() == Kind.EOF && chain.size() > 1) {
-                continue; // only the main file ends the stream
-            }
-            if (t.kind() != Kind.WORD || !statementStart || !isInclude(t.text())) {
-                out.add(t);
-                continue;
-            }
-            List<String> args = new ArrayList<>();
-            while (tokens.get(i + 1).kind() == Kind.WORD) {
-                args.add(tokens.get(++i).text());
-            }
-            if (args.size() != 1) {
-                errors.accept(t.line(), "'" + t.text() + "' takes one file name or pattern, but got "
-                        + (args.isEmpty() ? "none" : args.size() + ": " + String.join(" ", args)) + " (quote it if it contains spaces)");
-                continue;
-            }
-            include(t, args.getFirst(), dir, chain, out);
-        }
-        return out;
-    }
-
-    private void include(Token at, String pattern, Path dir, List<Frame> chain, List<Token> out) {
+    /** The files {@code pattern} names, read; what cannot be read is reported at the include's position {@code at}. */
+    @SuppressWarnings("unchecked")
+    private List<Preprocessor.File> include(String pattern, int at, Preprocessor.File from) {
+        Path dir = from.directory();
+        List<Frame> chain = (List<Frame>) from.context();
+        List<Preprocessor.File> out = new ArrayList<>();
         List<Path> files;
         try {
             files = resolve(pattern, dir);
         } catch (IOException | RuntimeException e) {
-            errors.accept(at.line(), "cannot read include " + pattern + ": " + e.getMessage());
-            return;
+            errors.accept(at, "cannot read include " + pattern + ": " + e.getMessage());
+            return out;
         }
         if (files.isEmpty()) {
-            errors.accept(at.line(), hasGlob(pattern)
+            errors.accept(at, hasGlob(pattern)
                     ? "include " + pattern + " matches no file (floatd refuses a missing include: it may hold a health check)"
                     : "include " + pattern + ": no such file (floatd refuses a missing include: it may hold a health check)");
-            return;
+            return out;
         }
         for (Path file : files) {
             Path real = real(file);
@@ -288,32 +271,33 @@ final class Sources {
                 for (int k = loopStart + 1; k < chain.size(); k++) {
                     message.append(where(chain.get(k).includedAt())).append(" includes ").append(chain.get(k).name()).append(", ");
                 }
-                message.append(where(at.line())).append(" includes ").append(file).append(" again");
-                errors.accept(at.line(), message.toString());
+                message.append(where(at)).append(" includes ").append(file).append(" again");
+                errors.accept(at, message.toString());
                 continue;
             }
             if (chain.size() > MAX_DEPTH) {
-                errors.accept(at.line(), "include " + file + ": includes are nested more than " + MAX_DEPTH + " deep");
+                errors.accept(at, "include " + file + ": includes are nested more than " + MAX_DEPTH + " deep");
                 continue;
             }
             if (!limits.addFile()) {
                 if (limits.reportFiles()) {
-                    errors.accept(at.line(), "include " + file + ": too many files: more than " + ParseLimits.MAX_FILES
+                    errors.accept(at, "include " + file + ": too many files: more than " + ParseLimits.MAX_FILES
                             + " (at most " + ParseLimits.MAX_FILES + ", the main file and every include together);"
                             + " this file and those after it are not read");
                 }
-                return;
+                return out;
             }
             int index = names.size();
             names.add(file.toString());
-            String text = read(file, index, at.line(), "cannot read include " + file + ": ");
+            String text = read(file, index, at, "cannot read include " + file + ": ");
             if (text == null) {
                 continue;
             }
-            chain.add(new Frame(real, file.toString(), at.line()));
-            out.addAll(expand(Syntax.lex(text, index, limits, errors), directory(file), chain));
-            chain.removeLast();
+            List<Frame> inner = new ArrayList<>(chain);
+            inner.add(new Frame(real, file.toString(), at));
+            out.add(new Preprocessor.File(index, text, directory(file), List.copyOf(inner)));
         }
+        return out;
     }
 
     /** The files a pattern names, in sorted order; a plain name is returned as long as it exists. */

@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * keepalived.conf's surface syntax, before any keyword means anything: comments, quoting, and statements with
- * their blocks. Keeping this apart lets every block's keyword table see finished statements.
+ * keepalived.conf's surface syntax, before any keyword means anything: words, quoting, and statements with
+ * their blocks, from the lines the {@link Preprocessor} hands over. Keeping this apart lets every block's keyword table see finished statements.
  */
 final class Syntax {
     enum Kind { WORD, OPEN, CLOSE, EOL, EOF }
 
-    record Token(Kind kind, String text, int line) {
+    /** @param segment for the first word of a segment, the segment's text (what script lines split again); else null */
+    record Token(Kind kind, String text, int line, String segment) {
+        Token(Kind kind, String text, int line) {
+            this(kind, text, line, null);
+        }
     }
 
     /**
@@ -25,7 +29,12 @@ final class Syntax {
         return k.contains("pass") || k.contains("token") || k.contains("secret") || k.contains("key") || k.contains("credential");
     }
 
-    record Statement(String keyword, List<String> args, int line, List<Statement> block) {
+    /** @param segment the text of the keyword's line as keepalived hands it to a handler (for script lines) */
+    record Statement(String keyword, List<String> args, int line, List<Statement> block, String segment) {
+        Statement(String keyword, List<String> args, int line, List<Statement> block) {
+            this(keyword, args, line, block, null);
+        }
+
         /** The single value after the keyword. */
         String value() {
             noBlock();
@@ -89,11 +98,6 @@ final class Syntax {
         this.errors = errors;
     }
 
-    /** The top-level statements; syntax errors go to {@code errors} as (line, message) and reading goes on. */
-    static List<Statement> read(String text, BiConsumer<Integer, String> errors) {
-        return read(lex(text, errors), errors);
-    }
-
     /**
      * The top-level statements of tokens already lexed (and {@linkplain Sources#expand included}); lines are
      * {@link Sources} positions.
@@ -104,89 +108,59 @@ final class Syntax {
 
     // ---- lexing ----
 
-    static List<Token> lex(String text, BiConsumer<Integer, String> errors) {
-        return lex(text, 0, new ParseLimits(), errors);
-    }
+    private static final String WHITE_SPACE = " \t\f\n\r\u000b";
 
     /**
-     * Tokens whose lines are {@link Sources} positions in the file with index {@code fileIndex}. A line longer than
-     * {@link ParseLimits#MAX_LINE_CHARS} is reported and skipped; once {@code limits} allows no more tokens, the
-     * rest of the file is not read. Blank and comment lines leave no token.
+     * The tokens of one {@linkplain Preprocessor.Segment segment}, split as keepalived 2.2.7 splits a line
+     * ({@code alloc_strvec_r}): blanks separate words; a word that starts with {@code "} runs to the next {@code "}
+     * and loses both (no escapes: a backslash is itself); any other word ends at a blank or a {@code "}, so
+     * {@code a"b c"} is two words, {@code a} and {@code b c}. Single quotes are ordinary characters here: only
+     * script lines split them again ({@link io.floatd.vrrp.notify.CommandLine#split}). An unmatched {@code "} is an
+     * error and the rest of the line is dropped. A lone brace is an {@link Kind#OPEN} or {@link Kind#CLOSE}; every
+     * segment ends with an {@link Kind#EOL}. The first word carries the segment's text, for script lines.
      */
-    static List<Token> lex(String text, int fileIndex, ParseLimits limits, BiConsumer<Integer, String> errors) {
-        var out = new Tokens(limits);
-        int line = fileIndex << Sources.FILE_SHIFT | 1;
-        int lastLine = fileIndex << Sources.FILE_SHIFT | Sources.MAX_LINE;
-        StringBuilder word = null;
-        boolean lineStart = true;
-        int i = 0;
-        while (i < text.length() && !out.full) {
-            if (lineStart) {
-                lineStart = false;
-                int end = text.indexOf('\n', i);
-                int length = (end < 0 ? text.length() : end) - i;
-                if (length > ParseLimits.MAX_LINE_CHARS) {
-                    errors.accept(line, "line too long: " + length + " characters (at most " + ParseLimits.MAX_LINE_CHARS
-                            + "); the line is skipped");
-                    i = end < 0 ? text.length() : end;
-                    continue;
-                }
-            }
-            char c = text.charAt(i);
-            if (c == '"') {
-                word = word == null ? new StringBuilder() : word;
-                i = quoted(text, i + 1, word, line, errors);
-                continue;
-            }
-            boolean separator = c == '\n' || Character.isWhitespace(c) || c == '#' || c == '!' || c == '{' || c == '}';
-            if (!separator) {
-                word = word == null ? new StringBuilder() : word;
-                word.append(c);
-                i++;
-                continue;
-            }
-            if (word != null) {
-                out.add(new Token(Kind.WORD, word.toString(), line));
-                word = null;
-            }
-            switch (c) {
-                case '\n' -> {
-                    out.endLine(line);
-                    lineStart = true;
-                    if (line < lastLine) {
-                        line++;
-                    } else if (line == lastLine) {
-                        errors.accept(line, "file too long: lines after " + Sources.MAX_LINE + " are reported on this line");
-                        lastLine = -1;
-                    }
-                }
-                case '{' -> out.add(new Token(Kind.OPEN, "{", line));
-                case '}' -> out.add(new Token(Kind.CLOSE, "}", line));
-                case '#', '!' -> {
-                    // a comment runs to the end of the line, even in the middle of a word, as in keepalived
-                    while (i + 1 < text.length() && text.charAt(i + 1) != '\n') {
-                        i++;
-                    }
-                }
-                default -> { }
-            }
-            i++;
+    static void lexSegment(String text, int line, Tokens out, BiConsumer<Integer, String> errors) {
+        if (text.equals("{") || text.equals("}")) {
+            out.add(new Token(text.equals("{") ? Kind.OPEN : Kind.CLOSE, text, line));
+            out.endLine(line);
+            return;
         }
-        if (word != null && !out.full) {
-            out.add(new Token(Kind.WORD, word.toString(), line));
+        int p = 0;
+        boolean first = true;
+        while (true) {
+            while (p < text.length() && WHITE_SPACE.indexOf(text.charAt(p)) >= 0) {
+                p++;
+            }
+            if (p >= text.length()) {
+                break;
+            }
+            String word;
+            if (text.charAt(p) == '"') {
+                int close = text.indexOf('"', p + 1);
+                if (close < 0) {
+                    // keepalived drops the rest of the line; the configuration is refused, so drop all of it
+                    errors.accept(line, "unmatched quote: '" + text + "' (a quoted word ends at the next '\"', and there"
+                            + " is none; keepalived has no escapes outside script lines)");
+                    out.dropSegment();
+                    return;
+                }
+                word = text.substring(p + 1, close);
+                p = close + 1;
+            } else {
+                int start = p;
+                while (p < text.length() && WHITE_SPACE.indexOf(text.charAt(p)) < 0 && text.charAt(p) != '"') {
+                    p++;
+                }
+                word = text.substring(start, p);
+            }
+            out.add(new Token(Kind.WORD, word, line, first ? text : null));
+            first = false;
         }
-        if (out.full && limits.reportTokens()) {
-            errors.accept(out.fullAt, "too many words and braces: more than " + ParseLimits.MAX_TOKENS
-                    + " in all files together (at most " + ParseLimits.MAX_TOKENS + "); nothing from here on is read");
-        }
-        // the end of a file is always there, whatever the limits cut
-        out.list.add(new Token(Kind.EOL, "\n", line));
-        out.list.add(new Token(Kind.EOF, "", line));
-        return out.list;
+        out.endLine(line);
     }
 
-    /** The tokens of one file, counted against the parse's limit. */
-    private static final class Tokens {
+    /** The tokens of a parse, counted against its limit. */
+    static final class Tokens {
         final List<Token> list = new ArrayList<>();
         final ParseLimits limits;
         boolean full;
@@ -195,6 +169,10 @@ final class Syntax {
 
         Tokens(ParseLimits limits) {
             this.limits = limits;
+        }
+
+        boolean full() {
+            return full;
         }
 
         void add(Token t) {
@@ -209,79 +187,31 @@ final class Syntax {
             }
         }
 
-        /** One line end for any number of blank or comment lines: statements only need to be told apart. */
+        /** Takes back the words of the segment being read (after its line's end, or the list's start). */
+        void dropSegment() {
+            while (!list.isEmpty() && list.getLast().kind() == Kind.WORD) {
+                list.removeLast();
+            }
+        }
+
+        /** One line end after a segment: statements only need to be told apart. */
         void endLine(int line) {
             if (!list.isEmpty() && list.getLast().kind() != Kind.EOL) {
                 add(new Token(Kind.EOL, "\n", line));
             }
         }
-    }
 
-    /** Appends a quoted section starting after its opening quote; returns the index after its closing quote. */
-    private static int quoted(String text, int i, StringBuilder word, int line, BiConsumer<Integer, String> errors) {
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                return i + 1;
+        /** The list, reporting a passed limit once and ending with the end of the stream, whatever the limits cut. */
+        List<Token> finish(BiConsumer<Integer, String> errors) {
+            if (full && limits.reportTokens()) {
+                errors.accept(fullAt, "too many words and braces: more than " + ParseLimits.MAX_TOKENS
+                        + " in all files together (at most " + ParseLimits.MAX_TOKENS + "); nothing from here on is read");
             }
-            if (c == '\n') {
-                break;
-            }
-            if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) != '\n') {
-                i = escape(text, i + 1, word);
-            } else {
-                word.append(c);
-                i++;
-            }
+            int last = list.isEmpty() ? 1 : list.getLast().line();
+            list.add(new Token(Kind.EOL, "\n", last));
+            list.add(new Token(Kind.EOF, "", last));
+            return list;
         }
-        errors.accept(line, "unterminated quoted string: missing closing '\"'");
-        return i;
-    }
-
-    /** keepalived's shell-like escapes inside quotes; returns the index after the escape. */
-    private static int escape(String text, int i, StringBuilder word) {
-        char c = text.charAt(i);
-        switch (c) {
-            case 'a' -> word.append('\u0007');
-            case 'b' -> word.append('\b');
-            case 'E' -> word.append('\u001b');
-            case 'f' -> word.append('\f');
-            case 'n' -> word.append('\n');
-            case 'r' -> word.append('\r');
-            case 't' -> word.append('\t');
-            case 'v' -> word.append('\u000b');
-            case 'c' -> {
-                if (i + 1 < text.length()) {
-                    word.append((char) (text.charAt(i + 1) & 0x1f));
-                    return i + 2;
-                }
-                word.append(c);
-            }
-            case 'x' -> {
-                int end = i + 1;
-                while (end < text.length() && end < i + 3 && Character.digit(text.charAt(end), 16) >= 0) {
-                    end++;
-                }
-                if (end == i + 1) {
-                    word.append(c);
-                } else {
-                    word.append((char) Integer.parseInt(text.substring(i + 1, end), 16));
-                    return end;
-                }
-            }
-            default -> {
-                int end = i;
-                while (end < text.length() && end < i + 3 && text.charAt(end) >= '0' && text.charAt(end) <= '7') {
-                    end++;
-                }
-                if (end > i) {
-                    word.append((char) Integer.parseInt(text.substring(i, end), 8));
-                    return end;
-                }
-                word.append(c);
-            }
-        }
-        return i + 1;
     }
 
     // ---- statements and blocks ----
@@ -333,7 +263,8 @@ final class Syntax {
             String opener = args.isEmpty() ? keyword.text() : keyword.text() + " " + String.join(" ", args);
             block = block(opener, keyword.line(), tokens.get(next).line());
         }
-        return new Statement(keyword.text(), List.copyOf(args), keyword.line(), block == null ? null : List.copyOf(block));
+        return new Statement(keyword.text(), List.copyOf(args), keyword.line(), block == null ? null : List.copyOf(block),
+                keyword.segment());
     }
 
     /**

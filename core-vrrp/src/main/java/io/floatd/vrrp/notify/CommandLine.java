@@ -8,17 +8,22 @@ import java.util.List;
  * unquoted whitespace separates arguments; {@code "} and {@code '} group text (the quote characters are removed
  * and may join adjacent text, so {@code a"b c"d} is one argument {@code ab cd}); backslash escapes
  * {@code \a \b \E \f \n \r \t \v \nnn \xHH.. \cC} are decoded everywhere, and {@code \C} for any other C is a
- * literal C (so {@code \"} and {@code \ } neither quote nor separate).
+ * literal C (so {@code \"} and {@code \ } neither quote nor separate), inside single quotes too. This is
+ * keepalived 2.2.7's {@code alloc_strvec_quoted_escaped}, which it applies to a script line and then again to its
+ * command line; separators are keepalived's blanks (space, tab, form feed, line feed, carriage return, vertical tab).
  */
 public final class CommandLine {
+    /** What separates words: keepalived's {@code WHITE_SPACE}. */
+    private static final String WHITE_SPACE = " \t\f\n\r\u000b";
+
     private CommandLine() {
     }
 
     /**
      * Splits {@code line} into arguments.
      *
-     * @throws IllegalArgumentException if a quote is not closed: a silently merged tail would run the wrong
-     *         command, so the configuration must be rejected instead
+     * @throws IllegalArgumentException if a quote is not closed (a silently merged tail would run the wrong
+     *         command, so the configuration must be rejected instead), or a lone backslash ends the line
      */
     public static List<String> split(String line) {
         List<String> args = new ArrayList<>();
@@ -41,7 +46,7 @@ public final class CommandLine {
             } else if (c == '"' || c == '\'') {
                 quote = c;
                 inArg = true;
-            } else if (Character.isWhitespace(c)) {
+            } else if (WHITE_SPACE.indexOf(c) >= 0) {
                 if (inArg) {
                     args.add(cur.toString());
                     cur.setLength(0);
@@ -65,9 +70,9 @@ public final class CommandLine {
     private static int unescape(String s, int i, StringBuilder out) {
         int n = s.length();
         if (i + 1 >= n) {
-            // a lone trailing backslash has nothing to escape; keeping it is the least surprising reading
-            out.append('\\');
-            return i;
+            // keepalived cannot parse such a line and drops the script ("Missing escape char at end")
+            throw new IllegalArgumentException("a lone '\\' ends the script line (keepalived cannot parse it and would"
+                    + " ignore the script): " + s);
         }
         char c = s.charAt(++i);
         switch (c) {

@@ -17,4 +17,13 @@ public interface FloatingIpProviderFactory {
      */
     default void validate(ProviderContext context) throws ProviderException {
     }
+
+    /**
+     * Whether the network this provider serves carries IP multicast between the nodes. Cloud VPCs (AWS, DigitalOcean)
+     * drop it, so an instance there without {@code unicast_peer} would never hear its peer and both nodes would
+     * become Master: such an instance is refused unless {@code floating_ip { allow_multicast yes }} says otherwise.
+     */
+    default boolean carriesMulticast() {
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.runtime;
 
+import io.floatd.vrrp.codec.AddressListCheck;
 import io.floatd.vrrp.codec.AdvertCheck;
 import io.floatd.vrrp.codec.ChecksumVariant;
 import io.floatd.vrrp.codec.DecodeResult;
@@ -28,8 +29,21 @@ final class AdvertReceiver implements Runnable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-    /** One instance listening on this socket. */
-    record Listener(InstanceRunner runner, AdvertCheck check) {
+    /**
+     * One instance listening on this socket.
+     *
+     * @param group the multicast group a multicast instance's adverts are sent to; {@code null} for a unicast
+     *     instance, whose adverts come to the socket's own address
+     * @param addresses the address-list check of a multicast instance, {@code null} when it makes none
+     */
+    record Listener(InstanceRunner runner, AdvertCheck check, InetAddress group, AddressListCheck addresses) {
+        Listener(InstanceRunner runner, AdvertCheck check) {
+            this(runner, check, null, null);
+        }
+
+        InetAddress expectedDestination(InetAddress localAddress) {
+            return group != null ? group : localAddress;
+        }
     }
 
     private final VrrpTransport transport;
@@ -76,7 +90,8 @@ final class AdvertReceiver implements Runnable {
     }
 
     void accept(ReceivedDatagram d) {
-        if (!localAddress.equals(d.destination())) {
+        // multicast is told apart after decoding: which group is right depends on the instance (its VRID)
+        if (!d.destination().isMulticastAddress() && !localAddress.equals(d.destination())) {
             // the socket hears every VRRP packet on the interface: multicast VRRP of other routers, other addresses
             drop(new DecodeResult.Dropped(DropReason.UNEXPECTED_DESTINATION, "destination: "
                     + d.destination().getHostAddress() + " (expected: " + localAddress.getHostAddress() + ")"), d, "");
@@ -95,7 +110,20 @@ final class AdvertReceiver implements Runnable {
             drop(new DecodeResult.Dropped(DropReason.UNKNOWN_VRID, "vrid: " + packet.vrid() + " (expected: a configured one)"), d, "");
             return;
         }
+        InetAddress expected = listener.expectedDestination(localAddress);
+        if (!expected.equals(d.destination())) {
+            // RFC 5798 §7.1 via keepalived: a unicast instance drops multicast, a multicast one unicast
+            drop(new DecodeResult.Dropped(DropReason.UNEXPECTED_DESTINATION, "destination: "
+                    + d.destination().getHostAddress() + " (expected: " + expected.getHostAddress()
+                    + (listener.group() != null ? ", the instance's multicast group" : "") + ")"), d, listener.runner().name());
+            return;
+        }
         var verdict = listener.check().check(packet, d.source(), d.ttl());
+        if (verdict.isEmpty() && listener.addresses() != null) {
+            var state = listener.runner().state();
+            verdict = listener.addresses().check(packet, d.source(),
+                    state.state() == io.floatd.vrrp.fsm.VrrpState.MASTER, state.masterAddress());
+        }
         if (verdict.isPresent()) {
             drop(verdict.get(), d, listener.runner().name());
             return;

@@ -11,7 +11,10 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Sends one instance's advertisement to each of its unicast peers, from its source address. */
+/**
+ * Sends one instance's advertisement to each of its unicast peers, or to its multicast group, from its source
+ * address (the transport sends with TTL / hop limit 255 either way).
+ */
 final class UnicastAdvertSender implements AdvertSender {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -20,6 +23,8 @@ final class UnicastAdvertSender implements AdvertSender {
     private final VrrpTransport transport;
     private final InetAddress source;
     private final List<InetAddress> addresses;
+    /** The peers' addresses, or the one multicast group. */
+    private final List<InetAddress> destinations;
     private final LongAdder sendErrors = new LongAdder();
     private long lastErrorLog = Long.MIN_VALUE;
 
@@ -28,6 +33,8 @@ final class UnicastAdvertSender implements AdvertSender {
         this.transport = transport;
         this.source = source;
         this.addresses = advertisedAddresses(config, source);
+        this.destinations = config.isMulticast() ? List.of(config.multicastGroup())
+                : config.unicastPeers().stream().map(UnicastPeer::address).toList();
     }
 
     /**
@@ -68,22 +75,22 @@ final class UnicastAdvertSender implements AdvertSender {
 
     @Override
     public void sendAdvert(int priority) {
-        List<UnicastPeer> peers = config.unicastPeers();
+        List<InetAddress> peers = destinations;
         Encoded e = encoded;
         if (e == null || e.priority() != priority) {
             VrrpPacket packet = packet(priority);
             byte[][] bytes = new byte[peers.size()][];
             for (int i = 0; i < bytes.length; i++) {
-                bytes[i] = packet.encode(source, peers.get(i).address());
+                bytes[i] = packet.encode(source, peers.get(i));
             }
             e = new Encoded(priority, bytes);
             encoded = e;
         }
         for (int i = 0; i < peers.size(); i++) {
-            UnicastPeer peer = peers.get(i);
+            InetAddress peer = peers.get(i);
             try {
                 // transports copy the message out (and UDP's signing makes a new datagram): the cached bytes stay as they are
-                transport.send(peer.address(), e.perPeer()[i]);
+                transport.send(peer, e.perPeer()[i]);
             } catch (IOException ex) {
                 sendErrors.increment();
                 logRateLimited(peer, ex);
@@ -93,7 +100,7 @@ final class UnicastAdvertSender implements AdvertSender {
 
     /** Encodes (without sending) once, so a Backup's first advert as Master does not pay for class loading. */
     void warmUp() {
-        packet(1).encode(source, config.unicastPeers().getFirst().address());
+        packet(1).encode(source, destinations.getFirst());
     }
 
     private VrrpPacket packet(int priority) {
@@ -101,6 +108,12 @@ final class UnicastAdvertSender implements AdvertSender {
             return VrrpPacket.v3(config.virtualRouterId(), priority, config.advertIntervalCentis(), addresses);
         }
         int seconds = config.advertIntervalCentis() / 100;
+        if (AhWiring.usesAh(config)) {
+            // RFC 2338 §5.3.6.2: Auth Type 2, the Authentication Data zero; the AH transport adds the header
+            return VrrpPacket.builder().version(2).vrid(config.virtualRouterId()).priority(priority)
+                    .advertIntervalCentis(seconds * 100).authType(io.floatd.vrrp.codec.AuthType.AH)
+                    .addresses(addresses).build();
+        }
         if (config.authentication() != null) {
             return VrrpPacket.v2WithPassword(config.virtualRouterId(), priority, seconds,
                     config.authentication().password().reveal(), addresses);
@@ -109,12 +122,12 @@ final class UnicastAdvertSender implements AdvertSender {
     }
 
     // a dead route makes every advert fail; one line per 10 s says so without flooding the log
-    private void logRateLimited(UnicastPeer peer, IOException e) {
+    private void logRateLimited(InetAddress peer, IOException e) {
         long now = System.nanoTime();
         if (lastErrorLog == Long.MIN_VALUE || now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
             lastErrorLog = now;
             LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot send advert to {1}: {2} ({3} send errors so far)",
-                    config.name(), peer.address().getHostAddress(), e.getMessage(), sendErrors.sum());
+                    config.name(), peer.getHostAddress(), e.getMessage(), sendErrors.sum());
         }
     }
 

@@ -72,7 +72,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private record Endpoint(VrrpTransport transport, AdvertReceiver receiver, Map<Integer, Set<InetAddress>> udpPeers) {
     }
 
-    private record EndpointKey(InetAddress source, String interfaceName, io.floatd.vrrp.config.TransportSettings transport) {
+    private record EndpointKey(InetAddress source, String interfaceName, io.floatd.vrrp.config.TransportSettings transport,
+            boolean ah) {
     }
 
     /** What connects one instance to the shared parts, so a reload can take it out again. */
@@ -226,8 +227,9 @@ public final class VrrpDaemon implements AutoCloseable {
     }
 
     private Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch) throws IOException, ProviderException {
-        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp() : interfaceAddress(ic);
-        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport());
+        InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp()
+                : ic.isMulticast() && ic.isIpv6() ? MulticastWiring.linkLocalSource(ic.interfaceName()) : interfaceAddress(ic);
+        EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport(), AhWiring.usesAh(ic));
         Endpoint own = null;
         boolean shared;
         synchronized (endpoints) {
@@ -239,6 +241,9 @@ public final class VrrpDaemon implements AutoCloseable {
             own = new Endpoint(transport, new AdvertReceiver(transport, source, loop, drops), udpPeers);
             batch.put(key, own);
         }
+        if (ic.isMulticast()) {
+            joinGroup(ic, key, own, batch);
+        }
         try {
             Optional<String> name = providerName(ic, options);
             if (name.isEmpty()) {
@@ -247,6 +252,7 @@ public final class VrrpDaemon implements AutoCloseable {
             FloatingIpProviderFactory factory = options.providers().find(name.get())
                     .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
                             + "' is not available in this build"));
+            MulticastWiring.refuseInCloud(MulticastWiring.where(ic), ic, name.get(), factory);
             TakeoverPolicy policy;
             try {
                 policy = TakeoverSettings.policy(ic);
@@ -258,6 +264,25 @@ public final class VrrpDaemon implements AutoCloseable {
                     policy.attemptTimeout());
             return new Opened(ic, source, key, factory.create(ctx), policy, name.get());
         } catch (ProviderException | RuntimeException e) {
+            if (own != null) {
+                batch.remove(key);
+                own.transport().close();
+            }
+            throw e;
+        }
+    }
+
+    /** Joins a multicast instance's group on its endpoint; a failure closes the endpoint if this call opened it. */
+    private void joinGroup(InstanceConfig ic, EndpointKey key, Endpoint own, Map<EndpointKey, Endpoint> batch) throws IOException {
+        Endpoint endpoint = own;
+        if (endpoint == null) {
+            synchronized (endpoints) {
+                endpoint = endpoints.containsKey(key) ? endpoints.get(key) : batch.get(key);
+            }
+        }
+        try {
+            endpoint.transport().joinGroup(ic.multicastGroup());
+        } catch (IOException | RuntimeException e) {
             if (own != null) {
                 batch.remove(key);
                 own.transport().close();
@@ -321,10 +346,13 @@ public final class VrrpDaemon implements AutoCloseable {
             endpoint.udpPeers().put(ic.virtualRouterId(),
                     ic.unicastPeers().stream().map(UnicastPeer::address).collect(java.util.stream.Collectors.toUnmodifiableSet()));
         }
+        var ahSequence = AhWiring.register(endpoint.transport(), ic);
         UnicastAdvertSender sender = new UnicastAdvertSender(ic, endpoint.transport(), source);
         sender.warmUp();
         InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, source)), sender, options.clock());
-        endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic))));
+        endpoint.receiver().listen(ic.virtualRouterId(), new AdvertReceiver.Listener(runner, new AdvertCheck(expectations(ic)),
+                ic.isMulticast() ? ic.multicastGroup() : null, MulticastWiring.addressCheck(ic)));
+        AhWiring.resetOnMaster(ahSequence, runner);
 
         // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
         TakeoverOrchestrator takeover = null;
@@ -379,6 +407,9 @@ public final class VrrpDaemon implements AutoCloseable {
     /** Protocol 112 unless the instance has {@code transport { udp ... }}. */
     private VrrpTransport openTransport(InstanceConfig ic, InetAddress source, DaemonOptions options,
             Map<Integer, Set<InetAddress>> udpPeers) throws IOException {
+        if (AhWiring.usesAh(ic)) {
+            return AhWiring.open(ic, source, drops);
+        }
         if (!ic.transport().udp()) {
             return options.transports().open(source, ic.interfaceName());
         }
@@ -390,9 +421,9 @@ public final class VrrpDaemon implements AutoCloseable {
         List<AdvertCheck.Peer> peers = ic.unicastPeers().stream()
                 .map(p -> new AdvertCheck.Peer(p.address(), p.minTtl(), p.maxTtl()))
                 .toList();
-        boolean pass = ic.version() == 2 && ic.authentication() != null;
+        boolean pass = ic.version() == 2 && ic.authentication() != null && !AhWiring.usesAh(ic);
         return new AdvertCheck.Expectations(ic.version(), ic.virtualRouterId(), peers,
-                pass ? AuthType.PASS : AuthType.NONE, pass ? ic.authentication().password().reveal() : null,
+                pass ? AuthType.PASS : AhWiring.usesAh(ic) ? AuthType.AH : AuthType.NONE, pass ? ic.authentication().password().reveal() : null,
                 ic.advertIntervalCentis());
     }
 
@@ -420,6 +451,7 @@ public final class VrrpDaemon implements AutoCloseable {
                         "provider '" + name.get() + "' is not available in this build"));
                 factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
                         ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic)));
+                MulticastWiring.cloudProblem(where, ic, name.get(), factory).ifPresent(problems::add);
             } catch (ProviderException e) {
                 problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class TakeoverSettings {
     public static final Set<String> KEYS = Set.of("provider", "release", "recheck_interval", "warm_interval", "deadline",
-            "attempt_timeout");
+            "attempt_timeout", CloudMulticast.KEY);
 
     private TakeoverSettings() {
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process network segment for VRRP messages: each attached node receives what is sent to its address,
- * with TTL 255. Used where no root and no network may be assumed (the demo); the real daemons use
+ * with TTL 255, and what is sent to a multicast group it joined (not its own: multicast loopback is off). Used where no root and no network may be assumed (the demo); the real daemons use
  * {@link RawIpTransport}. A node can be cut off to simulate a crash or a partition.
  */
 public final class MemoryWire {
@@ -29,6 +29,7 @@ public final class MemoryWire {
                 InetAddress.getLoopbackAddress(), InetAddress.getLoopbackAddress(), 0, 0, new byte[0]);
         private final InetAddress address;
         private final LinkedBlockingQueue<ReceivedDatagram> inbox = new LinkedBlockingQueue<>();
+        private final java.util.Set<InetAddress> groups = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
         Port(InetAddress address) {
@@ -40,10 +41,23 @@ public final class MemoryWire {
             if (closed) {
                 throw new ClosedChannelException();
             }
+            if (destination.isMulticastAddress()) {
+                for (Port to : ports.values()) {
+                    if (to != this && !to.closed && to.groups.contains(destination)) {
+                        to.inbox.add(new ReceivedDatagram(address, destination, 255, 1, vrrpMessage.clone()));
+                    }
+                }
+                return;
+            }
             Port to = ports.get(destination);
             if (to != null && !to.closed) {
                 to.inbox.add(new ReceivedDatagram(address, destination, 255, 1, vrrpMessage.clone()));
             }
+        }
+
+        @Override
+        public void joinGroup(InetAddress group) {
+            groups.add(group);
         }
 
         @Override

@@ -60,6 +60,8 @@ public final class RawIpTransport implements VrrpTransport {
     private final SendBuffers tx;
     private final String recvWhat;
     private volatile boolean closed;
+    /** The groups the receive socket has joined: the RFC's one at open, others by {@link #joinGroup}. */
+    private final java.util.Set<InetAddress> groups = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RawIpTransport(InetAddress source, String interfaceName, int ifIndex, int sendFd, int receiveFd, int wakeFd) {
         this.source = source;
@@ -74,6 +76,7 @@ public final class RawIpTransport implements VrrpTransport {
                 Structs.sockaddr(arena, to, Structs.needsScope(to) ? ifIndex : 0),
                 "vrrp " + interfaceName + ": send to " + Structs.text(to)));
         this.recvWhat = "vrrp " + interfaceName + ": recvmsg";
+        groups.add(ipv6 ? VRRP_GROUP_V6 : VRRP_GROUP_V4);
     }
 
     /**
@@ -104,6 +107,7 @@ public final class RawIpTransport implements VrrpTransport {
                 Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_TTL, 255, "IP_TTL");
                 Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
                 Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+                MulticastMembership.outgoingInterface(sendFd, false, ifIndex);
             } else {
                 Libc.setsockopt(sendFd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS");
                 Libc.setsockopt(sendFd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255, "IPV6_MULTICAST_HOPS");
@@ -149,6 +153,34 @@ public final class RawIpTransport implements VrrpTransport {
 
     public int ifIndex() {
         return ifIndex;
+    }
+
+    /**
+     * Joins another VRRP group on the interface ({@code mcast_dst_ip}, {@code vrrp_mcast_group4/6}); a group
+     * already joined is not joined again.
+     */
+    @Override
+    public void joinGroup(InetAddress group) throws IOException {
+        Objects.requireNonNull(group, "group");
+        if ((group instanceof Inet6Address) != ipv6 || !group.isMulticastAddress()) {
+            throw new IllegalArgumentException(Structs.text(group) + " is not a multicast group of the family of "
+                    + Structs.text(source));
+        }
+        useLock.readLock().lock();
+        try {
+            ensureOpen();
+            synchronized (groups) {
+                if (groups.contains(group)) {
+                    return;
+                }
+                MulticastMembership.join(receiveFd, group, ifIndex);
+                groups.add(group);
+            }
+        } catch (NativeException e) {
+            throw new IOException("vrrp " + interfaceName + ": " + e.getMessage(), e);
+        } finally {
+            useLock.readLock().unlock();
+        }
     }
 
     @Override

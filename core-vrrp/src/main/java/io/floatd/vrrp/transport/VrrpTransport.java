@@ -22,6 +22,14 @@ public interface VrrpTransport extends AutoCloseable {
      */
     ReceivedDatagram receive(Duration timeout) throws IOException;
 
+    /**
+     * Receives VRRP sent to this multicast group on the interface from now on. Transports that cannot carry
+     * multicast (UDP, which the configuration only allows with unicast peers) refuse it.
+     */
+    default void joinGroup(InetAddress group) throws IOException {
+        throw new IOException(this + " does not carry multicast VRRP");
+    }
+
     /** Closes the sockets, waking any thread blocked in {@link #receive}; idempotent, never throws. */
     @Override
     void close();

@@ -188,7 +188,9 @@ class AdvertCheckTest {
         assertThrows(IllegalArgumentException.class, () -> new Expectations(2, 0, peers, AuthType.NONE, null, 100));
         assertThrows(IllegalArgumentException.class, () -> new Expectations(2, 7, peers, AuthType.PASS, null, 100));
         assertThrows(IllegalArgumentException.class, () -> new Expectations(2, 7, peers, AuthType.NONE, "pw", 100));
-        assertThrows(IllegalArgumentException.class, () -> new Expectations(2, 7, peers, AuthType.AH, null, 100));
+        assertThrows(IllegalArgumentException.class, () -> new Expectations(2, 7, peers, AuthType.UNKNOWN, null, 100));
+        assertThrows(IllegalArgumentException.class, () -> new Expectations(3, 7, peers, AuthType.AH, null, 100));
+        new Expectations(2, 7, peers, AuthType.AH, null, 100); // auth_type AH: the key is the AH transport's
         assertThrows(IllegalArgumentException.class, () -> new Expectations(3, 7, peers, AuthType.PASS, "pw", 100));
         assertThrows(IllegalArgumentException.class, () -> new Peer(PEER, 200, 100));
         assertThrows(IllegalArgumentException.class, () -> new Peer(PEER, 0, 256));

@@ -114,19 +114,26 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void noUnicastPeer() {
-        String message = "vrrp_instance VI_1: unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer";
-        assertEquals(List.of("k.conf:1: " + message), errors("""
-                vrrp_instance VI_1 {
-                    interface eth0
-                    virtual_router_id 51
-                }
-                """));
+    void udpTransportWithoutUnicastPeerIsRefusedAtTheTransportBlock() {
+        String message = "vrrp_instance VI_1: transport udp needs unicast_peer: floatd's UDP transport is unicast only"
+                + " (without a transport block, an instance without unicast_peer speaks VRRP over multicast, as keepalived does)";
         assertEquals(List.of("k.conf:4: " + message), errors("""
                 vrrp_instance VI_1 {
                     interface eth0
                     virtual_router_id 51
+                    transport {
+                        udp
+                    }
+                }
+                """));
+        assertEquals(List.of("k.conf:6: " + message), errors("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
                     unicast_peer {
+                    }
+                    transport {
+                        udp port 1112
                     }
                 }
                 """));
@@ -275,9 +282,10 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void authenticationHeaderIsNotSupported() {
-        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: auth_type AH is not supported (IPsec AH was dropped from VRRP by RFC 3768); use PASS"),
-                errors(instance("authentication {", "    auth_type AH", "    auth_pass secret", "}")));
+    void authenticationHeaderNeedsVrrpOverIp() {
+        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: auth_type AH needs VRRP over IP (the AH header protects the IP"
+                        + " header); remove the transport udp block or use auth_type PASS"),
+                errors(instance("authentication {", "    auth_type AH", "    auth_pass secret", "}", "transport {", "    udp", "}")));
     }
 
     @Test
@@ -303,14 +311,13 @@ class ConfigErrorsTest {
     void keywordValuesAreCaseSensitiveAsInKeepalived() {
         assertEquals(List.of(
                         "k.conf:7: vrrp_instance VI_1: state must be MASTER or BACKUP, but was 'master' (keepalived would start it as BACKUP)",
-                        "k.conf:9: vrrp_instance VI_1: auth_type must be PASS, but was 'pass'"),
+                        "k.conf:9: vrrp_instance VI_1: auth_type must be PASS or AH, but was 'pass'"),
                 errors(instance("state master", "authentication {", "    auth_type pass", "    auth_pass x", "}")));
     }
 
     @Test
-    void aBadVirtualAddressDoesNotHideTheMissingPeer() {
+    void aBadVirtualAddressInAMulticastInstanceIsReportedAlone() {
         assertEquals(List.of(
-                        "k.conf:1: vrrp_instance VI_1: unicast_peer is required: floatd speaks VRRP over unicast only, so it needs at least one peer",
                         "k.conf:5: vrrp_instance VI_1: virtual_ipaddress '10.0.0' is not a valid IPv4 or IPv6 address"),
                 errors("""
                         vrrp_instance VI_1 {
@@ -379,11 +386,11 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void keepalivedPreprocessorIsNotSupported() {
-        assertEquals(List.of(
-                        "k.conf:1: floatd does not support parameter definitions ('$PRIO=200') yet",
-                        "k.conf:8: vrrp_instance VI_1: floatd does not support conditional configuration ('@main') yet"),
-                errors("$PRIO=200\n" + instance("@main priority 200")));
+    void parameterUsedBeforeItsDefinitionIsLeftAsItIsAndRefusedAsAKeyword() {
+        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: '$PRIO': no parameter of that name is defined before this line,"
+                        + " so it is left as it is (as keepalived does); define it first with $NAME=value (no blanks before '='); a multi-line"
+                        + " parameter only expands where its use ends the line"),
+                errors(instance("$PRIO") + "$PRIO=priority 200\n"));
     }
 
     @Test

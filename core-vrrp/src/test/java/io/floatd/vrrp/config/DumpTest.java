@@ -26,7 +26,7 @@ class DumpTest {
                 }
                 authentication {
                     auth_type PASS
-                    auth_pass "s3 #cr\\"t"
+                    auth_pass "s3 #cr\\t"
                 }
                 virtual_ipaddress {
                     10.0.0.100/24 dev eth0

@@ -149,9 +149,9 @@ class ParseLimitsTest {
     void aQuarterOfAMillionTokensAreTheMost() throws Exception {
         Path main = write("keepalived.conf", INSTANCE + "! words\n" + "a\n".repeat(150_000));
         List<String> errors = errors(main);
-        assertTrue(errors.contains("keepalived.conf:124999: too many words and braces: more than 250000 in all files together"
+        assertTrue(errors.contains("keepalived.conf:124998: too many words and braces: more than 250000 in all files together"
                 + " (at most 250000); nothing from here on is read"), errors.stream().filter(e -> e.contains("too many words")).toList().toString());
-        assertEquals("keepalived.conf:1008: too many errors: 123992 more from here on are not shown (at most 1000 are)",
+        assertEquals("keepalived.conf:1008: too many errors: 123991 more from here on are not shown (at most 1000 are)",
                 errors.getLast());
         assertEquals(1001, errors.size());
     }

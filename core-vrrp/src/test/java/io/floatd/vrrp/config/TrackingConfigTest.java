@@ -40,7 +40,7 @@ class TrackingConfigTest {
         assertEquals("/usr/bin/killall -0 haproxy", s.script());
         assertEquals(Duration.ofSeconds(1), s.interval());
         assertEquals(1, s.fall());
-        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith("k.conf:1: vrrp_script chk_haproxy: 'interval 2 fall 2 rise 2' after the quoted script is ignored")),
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith("k.conf:1: vrrp_script chk_haproxy: 'interval 2 fall 2 rise 2' after the script /usr/bin/killall -0 haproxy is ignored")),
                 c.warnings().toString());
     }
 

@@ -40,8 +40,7 @@ class ValueObjectsTest {
 
     @Test
     void buildReportsEveryProblemAtOnce() {
-        rejects("vrrp_instance VI_1: interface is required; virtual_router_id is required; "
-                        + InstanceConfig.NO_PEER + "; advert_int must be a whole number of seconds between 1 and 255"
+        rejects("vrrp_instance VI_1: interface is required; virtual_router_id is required; advert_int must be a whole number of seconds between 1 and 255"
                         + " with VRRP version 2, but was 0.5 (fractions need version 3)",
                 () -> InstanceConfig.builder("VI_1").advertIntervalCentis(50).build());
         rejects("vrrp_instance VI_1: authentication is not allowed with VRRP version 3"

@@ -63,6 +63,12 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         return NAME;
     }
 
+    /** VPC networks drop IP multicast: VRRP needs unicast_peer here. */
+    @Override
+    public boolean carriesMulticast() {
+        return false;
+    }
+
     @Override
     public void validate(ProviderContext context) throws ProviderException {
         AwsSettings.parse(context);

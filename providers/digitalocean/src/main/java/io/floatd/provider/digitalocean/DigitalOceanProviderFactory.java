@@ -54,6 +54,12 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         return NAME;
     }
 
+    /** VPC networks drop IP multicast: VRRP needs unicast_peer here. */
+    @Override
+    public boolean carriesMulticast() {
+        return false;
+    }
+
     @Override
     public void validate(ProviderContext context) throws ProviderException {
         DoSettings settings = DoSettings.parse(context);

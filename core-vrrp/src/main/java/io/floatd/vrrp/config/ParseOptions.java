@@ -1,0 +1,39 @@
+package io.floatd.vrrp.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What a parse depends on besides the files.
+ *
+ * @param configId the id that {@code @ID} and {@code @^ID} lines are matched against and {@code $_INSTANCE} expands
+ *     to: keepalived's {@code -i}/{@code --config-id}, by default the host name up to its first dot
+ */
+public record ParseOptions(String configId) {
+    public ParseOptions {
+        Objects.requireNonNull(configId, "configId");
+    }
+
+    /** The options of a plain {@code floatd run} or {@code check}: the config id is {@link #defaultConfigId()}. */
+    public static ParseOptions defaults() {
+        return new ParseOptions(defaultConfigId());
+    }
+
+    public ParseOptions withConfigId(String id) {
+        return new ParseOptions(id);
+    }
+
+    /** keepalived's default config id: the host name (uname's nodename) up to the first dot. */
+    public static String defaultConfigId() {
+        String host;
+        try {
+            host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            host = Objects.requireNonNullElse(System.getenv("HOSTNAME"), "");
+        }
+        int dot = host.indexOf('.');
+        return dot < 0 ? host : host.substring(0, dot);
+    }
+}

@@ -1,0 +1,88 @@
+package io.floatd.vrrp.transport;
+
+import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.codec.DropReason;
+import io.floatd.vrrp.transport.internal.Structs;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Beside an {@link AhTransport}: listens on protocol 112 for plain VRRP (no AH header) for a VRID that runs
+ * {@code auth_type AH} here, which means the peer has another {@code auth_type}. Its adverts never reach the AH
+ * socket, so without this both nodes would be Master in silence. keepalived counts such a packet as an auth type
+ * mismatch ("No AH header but auth type is AH"); so does floatd ({@code auth_type_mismatch}), logging the first from
+ * each sender.
+ */
+public final class AhMismatchWatch implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
+
+    private final RawIpTransport raw;
+    private final AhTransport ah;
+    private final DropCounters drops;
+    private final Set<InetAddress> logged = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    private AhMismatchWatch(RawIpTransport raw, AhTransport ah, DropCounters drops) {
+        this.raw = raw;
+        this.ah = ah;
+        this.drops = drops;
+    }
+
+    /**
+     * Opens the AH transport with the watch; the watch closes with it. If the protocol-112 socket cannot be opened
+     * the AH transport runs without the watch.
+     */
+    public static AhTransport openAh(Inet4Address source, String interfaceName, DropCounters drops) throws IOException {
+        DropCounters counters = drops == null ? new DropCounters() : drops;
+        AhTransport transport = AhTransport.open(source, interfaceName, counters);
+        try {
+            RawIpTransport raw = RawIpTransport.open(source, interfaceName);
+            AhMismatchWatch watch = new AhMismatchWatch(raw, transport, counters);
+            transport.closeWith(watch);
+            Thread.ofPlatform().name("vrrp-ah-watch").daemon(true).start(watch::run);
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "vrrp {0}: cannot watch for peers without AH ({1}); the AH transport runs without it",
+                    interfaceName, e.getMessage());
+        }
+        return transport;
+    }
+
+    private void run() {
+        while (running) {
+            ReceivedDatagram d;
+            try {
+                d = raw.receive(Duration.ofSeconds(1));
+            } catch (IOException e) {
+                return;
+            }
+            if (d == null || d.payload().length < 2 || !d.destination().equals(ah.source())) {
+                continue;
+            }
+            String instance = ah.instanceFor(d.payload()[1] & 0xff);
+            if (instance != null) {
+                drops.increment(DropReason.AUTH_TYPE_MISMATCH);
+                if (logged.add(d.source())) {
+                    LOG.log(Level.ERROR, "({0}) No AH header but auth type is AH: {1} sends VRRP without IPsec-AH"
+                            + " (protocol 112); set the same auth_type on both nodes, or both will be Master"
+                            + " (auth_type_mismatch counts each such packet)", instance, Structs.text(d.source()));
+                }
+            }
+        }
+    }
+
+    /** Senders seen without AH so far. */
+    public Set<InetAddress> mismatchedPeers() {
+        return Set.copyOf(logged);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        raw.close();
+    }
+}
