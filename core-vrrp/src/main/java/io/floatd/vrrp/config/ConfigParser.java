@@ -276,7 +276,7 @@ public final class ConfigParser {
             }));
 
     private static final Set<String> VIRTUAL_ADDRESS_KEEPALIVED = Set.of(
-            "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin", "no_track",
+            "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin",
             "preferred_lft", "track_group");
 
     /** keepalived reads {@code 10.0.0.11/24} (and {@code 10.0.0.11-20}) as the address before the '/' or '-'. */
@@ -321,6 +321,13 @@ public final class ConfigParser {
         var draft = new AddressDraft();
         for (int n = 0; n < line.args().size(); n += 2) {
             String option = line.args().get(n);
+            if (option.equals("no_track")) {
+                // keepalived: the instance stays Master when the address is deleted under it; floatd always does
+                i.warn(line.line(), what + " " + line.keyword() + ": 'no_track' is ignored: floatd stays Master when the"
+                        + " address is deleted under it and adds it back at its next recheck (recheck_interval)");
+                n--;
+                continue;
+            }
             AddressOption handler = VIRTUAL_ADDRESS_OPTIONS.get(option);
             if (handler == null) {
                 throw new ConfigProblem(VIRTUAL_ADDRESS_KEEPALIVED.contains(option)

@@ -198,8 +198,8 @@ public final class KeepalivedKeywords {
         implemented(b, "adverts from addresses not listed are dropped; keepalived checks that only with"
                 + " check_unicast_src", "unicast_peer");
         implemented(b, SAME, "authentication");
-        implemented(b, "label is ignored with a warning; brd, peer, home, scope other than global, use_vmac and the"
-                + " other options are refused", "virtual_ipaddress");
+        implemented(b, "label and no_track are ignored with a warning; brd, peer, home, scope other than global,"
+                + " use_vmac and the other options are refused", "virtual_ipaddress");
         implemented(b, "added and removed with virtual_ipaddress, never put in adverts; any address family",
                 "virtual_ipaddress_excluded");
         implemented(b, "a user/group after the script is refused", "notify", "notify_master", "notify_backup",

@@ -261,4 +261,14 @@ class KeepalivedCompatibilityConfigTest {
         assertEquals(List.of(true, false, false), c.instances().stream().map(InstanceConfig::notifyPriorityChanges).toList());
         assertEquals(List.of(), warnings(c));
     }
+
+    @Test
+    void noTrackOnAnAddressIsAcceptedWithOneWarningAndTheNextOptionStillRead() throws Exception {
+        FloatdConfig c = ConfigParser.parse(instance("virtual_ipaddress_excluded {", "    10.0.0.101/24 no_track dev eth1",
+                "}"), "k.conf");
+        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: virtual_ipaddress_excluded 10.0.0.101/24: 'no_track' is ignored:"
+                + " floatd stays Master when the address is deleted under it and adds it back at its next recheck"
+                + " (recheck_interval)"), warnings(c));
+        assertEquals("eth1", c.instances().getFirst().excludedAddresses().getFirst().device());
+    }
 }
