@@ -21,9 +21,9 @@ import java.util.function.Consumer;
  *
  * <p>The kernel answers subscriptions only from the initial network namespace (and the initial PID and user
  * namespaces, with CAP_NET_ADMIN). When floatd runs in another network namespace (as {@code ip netns exec} does),
- * the socket is opened in the initial one, if floatd may enter it ({@code /proc/1/ns/net}), on a thread of its
- * own that returns to its namespace at once; the socket keeps the namespace it was made in. Otherwise
- * {@link #open()} fails and the caller scans {@code /proc} instead.
+ * the socket is opened in the namespace of its main thread, its parent process or PID 1, the first of them where
+ * the kernel answers and that floatd may enter, on a thread of its own that returns to its namespace at once; the
+ * socket keeps the namespace it was made in. Otherwise {@link #open()} fails and the caller scans {@code /proc}.
  *
  * <p>Blocking waits ({@link #await}) are in poll(2) with a wake-up descriptor, so that {@link #close()} ends them.
  */
@@ -71,8 +71,34 @@ final class ProcConnector implements AutoCloseable {
             if (e.errno() != Libc.ECONNREFUSED) {
                 throw e;
             }
-            // another network namespace: the kernel's connector socket lives in the initial one only
-            return subscribe(socketInInitialNamespace(), "the initial network namespace");
+        }
+        // another network namespace: the kernel's connector socket lives in the initial one only
+        List<String> candidates = new ArrayList<>(List.of("/proc/self/ns/net"));
+        ProcessHandle.current().parent().ifPresent(p -> candidates.add("/proc/" + p.pid() + "/ns/net"));
+        candidates.add("/proc/1/ns/net");
+        java.util.Set<String> tried = new java.util.HashSet<>();
+        tried.add(namespaceId("/proc/thread-self/ns/net"));
+        NativeException last = new NativeException("subscribe to process events in this network namespace", Libc.ECONNREFUSED);
+        for (String ns : candidates) {
+            String id = namespaceId(ns);
+            if (id != null && !tried.add(id)) {
+                continue;
+            }
+            try {
+                return subscribe(socketIn(ns), "the network namespace of " + ns);
+            } catch (NativeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** The namespace's identity ({@code net:[inode]}), or null when it cannot be read. */
+    private static String namespaceId(String path) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(path)).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -91,15 +117,15 @@ final class ProcConnector implements AutoCloseable {
     }
 
     /** setns(2) changes the calling thread only: a platform thread of its own enters, opens, and goes back. */
-    private static int socketInInitialNamespace() throws NativeException {
+    private static int socketIn(String namespace) throws NativeException {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = Thread.ofPlatform().name("proc-connector-open").daemon(true).start(() -> {
             int self = -1;
             int init = -1;
             try {
                 self = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-                init = Libc.open("/proc/1/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-                Libc.setns(init, Libc.CLONE_NEWNET, "setns to the initial network namespace");
+                init = Libc.open(namespace, Libc.O_RDONLY | Libc.O_CLOEXEC);
+                Libc.setns(init, Libc.CLONE_NEWNET, "setns to " + namespace);
                 try {
                     result.set(socket());
                 } finally {

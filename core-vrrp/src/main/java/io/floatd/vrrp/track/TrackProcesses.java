@@ -81,6 +81,7 @@ public final class TrackProcesses implements AutoCloseable {
             try {
                 // subscribed before the scan, so that nothing happening during the scan is missed
                 c = ProcConnector.open();
+                LOG.log(Level.INFO, "track_process: watching the kernel''s process events (socket in {0})", c.where());
             } catch (NativeException | RuntimeException e) {
                 LOG.log(Level.WARNING, "track_process: the kernel''s process events are not available ({0});"
                         + " scanning /proc every {1} s instead", e.getMessage(), scanPeriod.toMillis() / 1000.0);
