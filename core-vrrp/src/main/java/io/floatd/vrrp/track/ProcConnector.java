@@ -105,6 +105,7 @@ final class ProcConnector implements AutoCloseable {
     private static int socket() throws NativeException {
         int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, NETLINK_CONNECTOR);
         try (Arena a = Arena.ofConfined()) {
+            attachFilter(fd, a);
             MemorySegment nl = a.allocate(Structs.SOCKADDR_NL_SIZE, 4);
             nl.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
             nl.set(JAVA_INT, 8, ProcEvent.CN_IDX_PROC); // nl_groups
@@ -114,6 +115,60 @@ final class ProcConnector implements AutoCloseable {
             Libc.closeQuietly(fd);
             throw e;
         }
+    }
+
+    // classic BPF (linux/filter.h): struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; }
+    private static final int LD_W_ABS = 0x20;
+    private static final int JEQ_K = 0x15;
+    private static final int JEQ_X = 0x1d;
+    private static final int TAX = 0x07;
+    private static final int RET_K = 0x06;
+
+    /**
+     * Has the kernel drop what floatd never acts on, so that it is not woken for it: events of threads (a JVM or
+     * a build starts and ends threads by the thousand), and uid, gid, sid, ptrace and coredump events. Kept: the
+     * subscription's answer, and fork (of a process), exec, comm and exit of a thread group's leader.
+     */
+    private static void attachFilter(int fd, Arena a) throws NativeException {
+        int what = ProcEvent.NLMSG_HDRLEN + ProcEvent.CN_MSG_LEN;
+        int data = ProcEvent.DATA;
+        int[][] program = {
+            {LD_W_ABS, 0, 0, what},
+            {JEQ_K, 13, 0, loaded(ProcEvent.PROC_EVENT_NONE)},   // -> accept
+            {JEQ_K, 8, 0, loaded(ProcEvent.PROC_EVENT_FORK)},    // -> child check
+            {JEQ_K, 3, 0, loaded(ProcEvent.PROC_EVENT_EXEC)},    // -> task check
+            {JEQ_K, 2, 0, loaded(ProcEvent.PROC_EVENT_COMM)},
+            {JEQ_K, 1, 0, loaded(ProcEvent.PROC_EVENT_EXIT)},
+            {RET_K, 0, 0, 0},
+            // exec, comm, exit: process_pid == process_tgid
+            {LD_W_ABS, 0, 0, data + 4},
+            {TAX, 0, 0, 0},
+            {LD_W_ABS, 0, 0, data},
+            {JEQ_X, 4, 5, 0},
+            // fork: child_pid == child_tgid
+            {LD_W_ABS, 0, 0, data + 12},
+            {TAX, 0, 0, 0},
+            {LD_W_ABS, 0, 0, data + 8},
+            {JEQ_X, 0, 1, 0},
+            {RET_K, 0, 0, 0xffff},
+            {RET_K, 0, 0, 0},
+        };
+        MemorySegment insns = a.allocate(8L * program.length, 8);
+        for (int i = 0; i < program.length; i++) {
+            insns.set(JAVA_SHORT, 8L * i, (short) program[i][0]);
+            insns.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 8L * i + 2, (byte) program[i][1]);
+            insns.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 8L * i + 3, (byte) program[i][2]);
+            insns.set(JAVA_INT, 8L * i + 4, program[i][3]);
+        }
+        MemorySegment prog = a.allocate(16, 8); // struct sock_fprog { u16 len; struct sock_filter *filter; }
+        prog.set(JAVA_SHORT, 0, (short) program.length);
+        prog.set(java.lang.foreign.ValueLayout.ADDRESS, 8, insns);
+        Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, prog, "SO_ATTACH_FILTER");
+    }
+
+    /** A host-order field as BPF's big-endian word load sees it. */
+    private static int loaded(int value) {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(value) : value;
     }
 
     /** setns(2) changes the calling thread only: a platform thread of its own enters, opens, and goes back. */

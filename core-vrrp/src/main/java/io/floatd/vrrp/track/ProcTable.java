@@ -80,6 +80,35 @@ public final class ProcTable {
         }
     }
 
+    /**
+     * A process that has just run a new program (an exec event), read more cheaply than {@link #read}: its name
+     * from {@code /proc/PID/comm} (16 bytes) rather than the whole {@code stat} line, since it is running, not a
+     * zombie; the name only when {@code comm} is wanted. This runs for every exec on the host.
+     *
+     * @return the process, or null if it is gone
+     */
+    public Entry readExec(int pid, boolean comm) {
+        Path dir = root.resolve(Integer.toString(pid));
+        try {
+            String name = null;
+            if (comm) {
+                byte[] b = Files.readAllBytes(dir.resolve("comm"));
+                int n = b.length > 0 && b[b.length - 1] == '\n' ? b.length - 1 : b.length;
+                name = new String(b, 0, n, StandardCharsets.UTF_8);
+            }
+            byte[] cmdline = null;
+            if (cmdlineBytes > 0) {
+                try (InputStream in = Files.newInputStream(dir.resolve("cmdline"))) {
+                    cmdline = in.readNBytes(cmdlineBytes);
+                }
+            }
+            return new Entry(pid, name, false, cmdline);
+        } catch (IOException e) {
+            vanished.incrementAndGet();
+            return null;
+        }
+    }
+
     /** Processes gone (or unreadable) between being listed or announced and being read. */
     public long vanished() {
         return vanished.get();

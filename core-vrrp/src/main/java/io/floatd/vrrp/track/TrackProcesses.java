@@ -49,6 +49,8 @@ public final class TrackProcesses implements AutoCloseable {
     private final Map<String, ProcessQuorum> quorums = new LinkedHashMap<>();
     private final Map<String, List<Listener>> listeners = new LinkedHashMap<>();
     private final ProcTable table;
+    /** Whether any block matches process names (else an exec's name need not be read). */
+    private final boolean byName;
     private final LongSupplier clock;
     private final long scanPeriod;
     private final ProcConnector connector;
@@ -74,6 +76,7 @@ public final class TrackProcesses implements AutoCloseable {
     TrackProcesses(Collection<TrackProcessConfig> configs, Path proc, boolean useConnector, LongSupplier clock,
             Duration scanPeriod) {
         this.table = new ProcTable(proc, ProcessMatch.cmdlineBytes(configs));
+        this.byName = configs.stream().anyMatch(c -> !c.fullCommand());
         this.clock = clock;
         this.scanPeriod = scanPeriod.toNanos();
         ProcConnector c = null;
@@ -245,7 +248,7 @@ public final class TrackProcesses implements AutoCloseable {
                     }
                 });
                 case EXEC -> {
-                    ProcTable.Entry entry = table.read(e.tgid());
+                    ProcTable.Entry entry = table.readExec(e.tgid(), byName);
                     if (entry == null) {
                         return; // gone already: its exit follows
                     }
