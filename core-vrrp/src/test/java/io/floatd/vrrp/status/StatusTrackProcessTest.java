@@ -3,6 +3,7 @@ package io.floatd.vrrp.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.floatd.testing.PromText;
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
@@ -33,5 +34,18 @@ class StatusTrackProcessTest {
         assertEquals(0L, entry.get("processes"));
         assertEquals(fault, entry.get("fault"));
         assertFalse(entry.containsKey("value"), entry.toString());
+    }
+
+    @Test
+    void prometheusHasTheQuorumAndTheCount() {
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        InstanceStatus vi = new InstanceStatus("VI_1", VrrpState.MASTER, now.minusSeconds(1), 1, 100, 100,
+                null, 0, null, List.of(), null, 0, 0, 1,
+                List.of(new TrackStatus(TrackStatus.Kind.PROCESS, "haproxy", -10, false, true, 3, 0, null)),
+                null, 0, true, false);
+        PromText p = PromText.parse(PrometheusText.render(new StatusSnapshot("0.1.0", now, true, List.of(vi),
+                new EnumMap<>(DropReason.class))));
+        assertEquals(1, p.value("floatd_track_process_up", "instance", "VI_1", "process", "haproxy"));
+        assertEquals(3, p.value("floatd_track_process_count", "instance", "VI_1", "process", "haproxy"));
     }
 }
