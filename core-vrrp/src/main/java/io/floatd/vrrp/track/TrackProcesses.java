@@ -63,6 +63,8 @@ public final class TrackProcesses implements AutoCloseable {
     private long rescanAt;
     private long nextScan;
     private volatile boolean running;
+    /** Set when the connector fails while running: from then on /proc is scanned, as without it. */
+    private volatile boolean connectorFailed;
     private Thread thread;
 
     /** The daemon's: {@code /proc}, the connector if it can be had, the system clock. */
@@ -123,7 +125,7 @@ public final class TrackProcesses implements AutoCloseable {
     }
 
     public Mode mode() {
-        return connector != null ? Mode.CONNECTOR : Mode.SCAN;
+        return connector != null && !connectorFailed ? Mode.CONNECTOR : Mode.SCAN;
     }
 
     /** Whether the block's quorum holds (as reported: delays included). */
@@ -169,14 +171,24 @@ public final class TrackProcesses implements AutoCloseable {
             while (running) {
                 long now = clock.getAsLong();
                 long wait = nanosToNext(now);
-                if (connector != null) {
-                    connector.await(wait < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (wait + 999_999) / 1_000_000));
-                    if (!running) {
-                        return;
-                    }
-                    ProcConnector.Drain d = connector.drain(e -> apply(e, clock.getAsLong()));
-                    if (d == ProcConnector.Drain.OVERFLOW) {
-                        overflowed();
+                if (mode() == Mode.CONNECTOR) {
+                    try {
+                        connector.await(wait < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (wait + 999_999) / 1_000_000));
+                        if (!running) {
+                            return;
+                        }
+                        ProcConnector.Drain d = connector.drain(e -> apply(e, clock.getAsLong()));
+                        if (d == ProcConnector.Drain.OVERFLOW) {
+                            overflowed();
+                        }
+                    } catch (NativeException e) {
+                        // never keep a verdict nobody updates: scan from now on
+                        LOG.log(Level.ERROR, "track_process: reading the kernel''s process events failed ({0});"
+                                + " scanning /proc every {1} s from now on", e.getMessage(), scanPeriod / 1e9);
+                        synchronized (lock) {
+                            connectorFailed = true;
+                            nextScan = clock.getAsLong();
+                        }
                     }
                 } else if (wait > 0) {
                     synchronized (lock) {
@@ -189,10 +201,9 @@ public final class TrackProcesses implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // closing
-        } catch (NativeException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (running) {
-                LOG.log(Level.ERROR, "track_process: reading process events failed (" + e.getMessage()
-                        + "); process tracking keeps its last verdicts", e);
+                LOG.log(Level.ERROR, "track_process: process tracking failed (" + e + "); it keeps its last verdicts", e);
             }
         }
     }
@@ -209,7 +220,7 @@ public final class TrackProcesses implements AutoCloseable {
             if (rescanPending) {
                 next = Math.min(next, rescanAt - now);
             }
-            if (connector == null) {
+            if (mode() == Mode.SCAN) {
                 next = Math.min(next, nextScan - now);
             }
             return next == Long.MAX_VALUE ? -1 : Math.max(0, next);
@@ -278,7 +289,7 @@ public final class TrackProcesses implements AutoCloseable {
     void tick(long now) {
         boolean scanNow;
         synchronized (lock) {
-            scanNow = (rescanPending && now - rescanAt >= 0) || (connector == null && now - nextScan >= 0);
+            scanNow = (rescanPending && now - rescanAt >= 0) || (mode() == Mode.SCAN && now - nextScan >= 0);
         }
         if (scanNow) {
             rescan(now);
