@@ -152,6 +152,47 @@ class TrackProcessConfigTest {
         assertTrue(c.warnings().stream().anyMatch(w -> w.toString().contains("longer than a process name can be")), c.warnings().toString());
     }
 
+    @Test
+    void theDumpReadsBackToTheSameConfiguration() throws Exception {
+        FloatdConfig c = parse("""
+                vrrp_track_process "my app" {
+                    process "/opt/my app" "a b" c
+                    param_match initial
+                    weight -20 reverse
+                    quorum 2
+                    quorum_max 4
+                    fork_delay 0.25
+                    terminate_delay 2
+                }
+                vrrp_track_process none {
+                    process forbidden
+                    quorum_max 0
+                }
+                vrrp_track_process bare {
+                    process sleep
+                    param_match
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                    track_process {
+                        "my app" weight 10
+                        none
+                        bare weight 0 reverse
+                    }
+                }
+                """);
+        FloatdConfig again = ConfigParser.parse(c.dump(false), "dump");
+        assertEquals(c.instances(), again.instances());
+        assertEquals(c.dump().replaceAll("! from .*\n", ""), again.dump().replaceAll("! from .*\n", ""));
+        // keepalived: an entry's weight without reverse/noreverse keeps the block's reverse
+        assertTrue(again.instances().getFirst().trackProcesses().getFirst().reverse());
+        assertFalse(again.instances().getFirst().trackProcesses().get(1).reverse());
+    }
+
     /** Each line is refused at its own line (the block's lines start at 2), as keepalived -t refuses the file. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
