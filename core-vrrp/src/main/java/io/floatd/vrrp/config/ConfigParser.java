@@ -52,13 +52,14 @@ public final class ConfigParser {
             entry("track_file", (s, top) -> top.parser.trackFileBlock(s)),
             // keepalived's older name for track_file
             entry("vrrp_track_file", (s, top) -> top.parser.trackFileBlock(s)),
+            entry("vrrp_track_process", (s, top) -> top.parser.trackProcessBlock(s)),
             entry("virtual_server", ConfigParser::skipLoadBalancer),
             entry("virtual_server_group", ConfigParser::skipLoadBalancer));
 
     private static final Set<String> TOP_KEEPALIVED = Set.of(
             "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
             "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces", "interface_up_down_delays",
-            "track_group", "static_ipaddress", "static_routes", "static_rules", "vrrp_track_process", "bfd_instance",
+            "track_group", "static_ipaddress", "static_routes", "static_rules", "bfd_instance",
             "vrrp_sync_group", "garp_group");
 
     private static void skipLoadBalancer(Statement s, Scope top) {
@@ -185,6 +186,7 @@ public final class ConfigParser {
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
+            entry("track_process", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.processRefs.add(trackProcessRef(line)))),
             entry("garp_master_delay", (s, i) -> i.garp = i.garp.withMasterDelay(garpSeconds(s))),
             entry("garp_master_repeat", (s, i) -> i.garp = i.garp.withMasterRepeat(wholeNumber(s))),
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
@@ -194,7 +196,7 @@ public final class ConfigParser {
 
     private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
             "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
-            "track_process", "track_bfd", "vrf", "mcast_src_ip",
+            "track_bfd", "vrf", "mcast_src_ip",
             "mcast_dst_ip", "track_src_ip", "check_unicast_src", "unicast_fault_no_peer", "unicast_ttl",
             "old_unicast_checksum", "garp_master_delay", "garp_master_repeat", "garp_lower_prio_delay",
             "garp_lower_prio_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_extra_if",
@@ -207,7 +209,7 @@ public final class ConfigParser {
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
             "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
-            "vrrp_sync_group", "group", "track_process");
+            "vrrp_sync_group", "group", "vrrp_track_process", "track_process");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -678,6 +680,66 @@ public final class ConfigParser {
                 s.line()), s.line()));
     }
 
+    private void trackProcessBlock(Statement s) {
+        String name = blockName(s, s.keyword());
+        TrackProcessConfig read = TrackProcessBlock.read(name, s.requireBlock(), s.line(), new TrackProcessBlock.Reporter() {
+            @Override
+            public void error(int position, String message) {
+                ConfigParser.this.error(position, message);
+            }
+
+            @Override
+            public void warn(int position, String message) {
+                ConfigParser.this.warn(position, message);
+            }
+        });
+        Located<TrackProcessConfig> earlier = trackProcesses.get(name);
+        if (earlier != null) {
+            // keepalived accepts it and tracks the first one
+            warn(s.line(), "vrrp_track_process " + name + " is already defined at " + sources.where(earlier.line())
+                    + "; that one is used, as in keepalived");
+            return;
+        }
+        trackProcesses.put(name, new Located<>(read, s.line()));
+    }
+
+    /** One {@code track_process} line, {@code NAME [weight W [reverse|noreverse]]}, in an instance or a sync group. */
+    private static TrackRef trackProcessRef(Statement line) {
+        return trackRef(line, "track_process", TrackProcessConfig.MAX_WEIGHT);
+    }
+
+    /**
+     * Resolves {@code track_process} lines against the {@code vrrp_track_process} blocks (all read by now) and
+     * hands each to {@code add}; unknown names are errors in {@code scope}. For instances and sync groups.
+     */
+    private void resolveTrackProcesses(List<TrackRef> refs, Scope scope, java.util.function.Consumer<TrackedProcess> add) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (TrackRef ref : refs) {
+            Located<TrackProcessConfig> found = trackProcesses.get(ref.name());
+            if (found == null) {
+                scope.error(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'"
+                        + suggestion(ref.name(), trackProcesses.keySet()));
+                continue;
+            }
+            usedTrackProcesses.add(ref.name());
+            if (!seen.add(ref.name())) {
+                scope.error(ref.line(), "track_process " + ref.name() + " is listed twice (keepalived refuses it)");
+                continue;
+            }
+            TrackProcessConfig tp = found.value();
+            if (tp == null) {
+                continue;
+            }
+            int weight = ref.weight() != null ? ref.weight() : tp.weight();
+            boolean reverse = ref.reverse() != null ? ref.reverse() : tp.reverse();
+            try {
+                add.accept(new TrackedProcess(tp, weight, reverse));
+            } catch (IllegalArgumentException e) {
+                scope.error(ref.line(), e.getMessage());
+            }
+        }
+    }
+
     private static String blockName(Statement s, String keyword) {
         if (s.args().size() != 1) {
             throw new ConfigProblem(s.args().isEmpty() ? keyword + " needs a name"
@@ -759,6 +821,10 @@ public final class ConfigParser {
                 i.error(ref.line(), e.getMessage());
             }
         }
+        resolveTrackProcesses(i.processRefs, i, tp -> {
+            i.weighted |= tp.weight() != 0;
+            i.builder.addTrackProcess(tp);
+        });
         if (i.weighted && i.priority == 255) {
             i.warn(i.line, "tracking weights are ignored for an address owner (priority 255), as in keepalived;"
                     + " only weight 0 (FAULT) applies");
@@ -774,6 +840,11 @@ public final class ConfigParser {
         trackFiles.forEach((name, t) -> {
             if (!usedTrackFiles.contains(name)) {
                 warn(t.line(), "track_file " + name + " is not tracked by any vrrp_instance, so it will not be read");
+            }
+        });
+        trackProcesses.forEach((name, t) -> {
+            if (!usedTrackProcesses.contains(name)) {
+                warn(t.line(), "vrrp_track_process " + name + " is not tracked by any vrrp_instance, so it is not watched");
             }
         });
     }
@@ -800,6 +871,8 @@ public final class ConfigParser {
     final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
     final Set<String> usedScripts = new java.util.HashSet<>();
     final Set<String> usedTrackFiles = new java.util.HashSet<>();
+    final Map<String, Located<TrackProcessConfig>> trackProcesses = new LinkedHashMap<>();
+    final Set<String> usedTrackProcesses = new java.util.HashSet<>();
     /** vrrp_script name to the line of its {@code script} keyword. */
     private final Map<String, Integer> scriptLines = new HashMap<>();
 
@@ -1366,6 +1439,7 @@ public final class ConfigParser {
         final List<Located<InetAddress>> virtualAddresses = new ArrayList<>();
         final List<TrackRef> scriptRefs = new ArrayList<>();
         final List<TrackRef> fileRefs = new ArrayList<>();
+        final List<TrackRef> processRefs = new ArrayList<>();
         boolean weighted;
         int priority = InstanceConfig.DEFAULT_PRIORITY;
 
