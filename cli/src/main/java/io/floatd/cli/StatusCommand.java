@@ -129,6 +129,9 @@ final class StatusCommand implements Callable<Integer> {
                     Map<String, Object> s = (Map<String, Object>) t;
                     if (Boolean.FALSE.equals(s.get("healthy"))) {
                         sb.append("  failing: ").append(s.get("script"));
+                    } else if (s.get("process") != null && Boolean.FALSE.equals(s.get("up"))) {
+                        sb.append("  no quorum: ").append(s.get("process")).append(" (").append(s.get("processes"))
+                                .append(" running)");
                     } else if (Boolean.FALSE.equals(s.get("up"))) {
                         sb.append("  link down: ").append(s.get("interface"));
                     }

@@ -264,7 +264,7 @@ class FloatdPairTest {
             // an unimplemented keyword is an error, not skipped
             List<String> trackProcess = new ArrayList<>(lines);
             int at = indexOf(trackProcess, "advert_int") + 1;
-            trackProcess.add(at, "    track_process {");
+            trackProcess.add(at, "    track_bfd {");
             trackProcess.add(at + 1, "        chk_nginx");
             trackProcess.add(at + 2, "    }");
             assertRejected(dir.resolve("track.conf"), trackProcess, at + 1);

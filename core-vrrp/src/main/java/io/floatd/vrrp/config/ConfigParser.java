@@ -53,6 +53,7 @@ public final class ConfigParser {
             entry("track_file", (s, top) -> top.parser.trackFileBlock(s)),
             // keepalived's older name for track_file
             entry("vrrp_track_file", (s, top) -> top.parser.trackFileBlock(s)),
+            entry("vrrp_track_process", (s, top) -> top.parser.trackProcessBlock(s)),
             entry("virtual_server", ConfigParser::skipLoadBalancer),
             entry("virtual_server_group", ConfigParser::skipLoadBalancer));
 
@@ -176,6 +177,7 @@ public final class ConfigParser {
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
+            entry("track_process", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.processRefs.add(trackProcessRef(line)))),
             entry("garp_master_delay", (s, i) -> i.garp = i.garp.withMasterDelay(garpSeconds(s))),
             entry("garp_master_repeat", (s, i) -> i.garp = i.garp.withMasterRepeat(wholeNumber(s))),
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
@@ -201,6 +203,7 @@ public final class ConfigParser {
             case VRRP_SCRIPT -> VRRP_SCRIPT.keySet();
             case TRACK_FILE -> TRACK_FILE.keySet();
             case VRRP_SYNC_GROUP -> SyncGroupParser.handled();
+            case VRRP_TRACK_PROCESS -> TrackProcessBlock.handled();
             default -> Set.of();
         };
     }
@@ -209,7 +212,7 @@ public final class ConfigParser {
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
             "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
-            "vrrp_sync_group", "group", "track_process", "virtual_ipaddress_excluded");
+            "vrrp_sync_group", "group", "vrrp_track_process", "track_process", "virtual_ipaddress_excluded");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -720,6 +723,66 @@ public final class ConfigParser {
                 s.line()), s.line()));
     }
 
+    private void trackProcessBlock(Statement s) {
+        String name = blockName(s, s.keyword());
+        TrackProcessConfig read = TrackProcessBlock.read(name, s.requireBlock(), s.line(), new TrackProcessBlock.Reporter() {
+            @Override
+            public void error(int position, String message) {
+                ConfigParser.this.error(position, message);
+            }
+
+            @Override
+            public void warn(int position, String message) {
+                ConfigParser.this.warn(position, message);
+            }
+        });
+        Located<TrackProcessConfig> earlier = trackProcesses.get(name);
+        if (earlier != null) {
+            // keepalived accepts it and tracks the first one
+            warn(s.line(), "vrrp_track_process " + name + " is already defined at " + sources.where(earlier.line())
+                    + "; that one is used, as in keepalived");
+            return;
+        }
+        trackProcesses.put(name, new Located<>(read, s.line()));
+    }
+
+    /** One {@code track_process} line, {@code NAME [weight W [reverse|noreverse]]}, in an instance or a sync group. */
+    private static TrackRef trackProcessRef(Statement line) {
+        return trackRef(line, "track_process", TrackProcessConfig.MAX_WEIGHT);
+    }
+
+    /**
+     * Resolves {@code track_process} lines against the {@code vrrp_track_process} blocks (all read by now) and
+     * hands each to {@code add}; unknown names are errors in {@code scope}. For instances and sync groups.
+     */
+    private void resolveTrackProcesses(List<TrackRef> refs, Scope scope, java.util.function.Consumer<TrackedProcess> add) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (TrackRef ref : refs) {
+            Located<TrackProcessConfig> found = trackProcesses.get(ref.name());
+            if (found == null) {
+                scope.error(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'"
+                        + suggestion(ref.name(), trackProcesses.keySet()));
+                continue;
+            }
+            usedTrackProcesses.add(ref.name());
+            if (!seen.add(ref.name())) {
+                scope.error(ref.line(), "track_process " + ref.name() + " is listed twice (keepalived refuses it)");
+                continue;
+            }
+            TrackProcessConfig tp = found.value();
+            if (tp == null) {
+                continue;
+            }
+            int weight = ref.weight() != null ? ref.weight() : tp.weight();
+            boolean reverse = ref.reverse() != null ? ref.reverse() : tp.reverse();
+            try {
+                add.accept(new TrackedProcess(tp, weight, reverse));
+            } catch (IllegalArgumentException e) {
+                scope.error(ref.line(), e.getMessage());
+            }
+        }
+    }
+
     private static String blockName(Statement s, String keyword) {
         if (s.args().size() != 1) {
             throw new ConfigProblem(s.args().isEmpty() ? keyword + " needs a name"
@@ -801,6 +864,10 @@ public final class ConfigParser {
                 i.error(ref.line(), e.getMessage());
             }
         }
+        resolveTrackProcesses(i.processRefs, i, tp -> {
+            i.weighted |= tp.weight() != 0;
+            i.builder.addTrackProcess(tp);
+        });
         if (i.weighted && i.priority == 255) {
             i.warn(i.line, "tracking weights are ignored for an address owner (priority 255), as in keepalived;"
                     + " only weight 0 (FAULT) applies");
@@ -816,6 +883,11 @@ public final class ConfigParser {
         trackFiles.forEach((name, t) -> {
             if (!usedTrackFiles.contains(name)) {
                 warn(t.line(), "track_file " + name + " is not tracked by any vrrp_instance, so it will not be read");
+            }
+        });
+        trackProcesses.forEach((name, t) -> {
+            if (!usedTrackProcesses.contains(name)) {
+                warn(t.line(), "vrrp_track_process " + name + " is not tracked by any vrrp_instance, so it is not watched");
             }
         });
     }
@@ -842,6 +914,8 @@ public final class ConfigParser {
     final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
     final Set<String> usedScripts = new java.util.HashSet<>();
     final Set<String> usedTrackFiles = new java.util.HashSet<>();
+    final Map<String, Located<TrackProcessConfig>> trackProcesses = new LinkedHashMap<>();
+    final Set<String> usedTrackProcesses = new java.util.HashSet<>();
     /** vrrp_script name to the line of its {@code script} keyword. */
     private final Map<String, Integer> scriptLines = new HashMap<>();
 
@@ -1432,6 +1506,7 @@ public final class ConfigParser {
         final List<Located<InetAddress>> virtualAddresses = new ArrayList<>();
         final List<TrackRef> scriptRefs = new ArrayList<>();
         final List<TrackRef> fileRefs = new ArrayList<>();
+        final List<TrackRef> processRefs = new ArrayList<>();
         boolean weighted;
         int priority = InstanceConfig.DEFAULT_PRIORITY;
         /** {@code notify_priority_changes}; {@code null}: global_defs' {@code vrrp_notify_priority_changes}. */

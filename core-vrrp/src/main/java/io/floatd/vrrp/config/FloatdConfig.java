@@ -207,12 +207,49 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             scriptEnv(out, v.env().beyond(global.scriptEnv()), maskSecrets);
             out.append("}\n");
         }
+        dumpTrackProcessBlocks(out);
         for (TrackFileConfig f : files.values()) {
             out.append('\n').append("track_file ").append(quote(f.name())).append(" {\n");
             line(out, 1, "file", quote(f.file().toString()));
             line(out, 1, "weight", f.weight() + (f.reverse() ? " reverse" : ""));
             if (f.initValue() != null) {
                 line(out, 1, "init_file", f.initValue() + (f.overwrite() ? " overwrite" : ""));
+            }
+            out.append("}\n");
+        }
+    }
+
+    /** vrrp_track_process blocks, in an order that reads back the same (quorum_max before quorum). */
+    private void dumpTrackProcessBlocks(StringBuilder out) {
+        Map<String, TrackProcessConfig> blocks = new java.util.LinkedHashMap<>();
+        instances.forEach(i -> i.trackProcesses().forEach(t -> blocks.putIfAbsent(t.name(), t.process())));
+        for (TrackProcessConfig p : blocks.values()) {
+            out.append('\n').append("vrrp_track_process ").append(quote(p.name())).append(" {\n");
+            StringBuilder process = new StringBuilder(quote(p.process()));
+            p.params().forEach(a -> process.append(' ').append(quote(a)));
+            line(out, 1, "process", process);
+            switch (p.paramMatch()) {
+                case EXACT -> out.append(INDENT).append("param_match\n");
+                case PARTIAL -> line(out, 1, "param_match", "partial");
+                case INITIAL -> line(out, 1, "param_match", "initial");
+                case NONE -> {
+                }
+            }
+            if (p.fullCommand()) {
+                out.append(INDENT).append("full_command\n");
+            }
+            line(out, 1, "weight", p.weight() + (p.reverse() ? " reverse" : ""));
+            if (p.quorumMax() != TrackProcessConfig.NO_MAXIMUM) {
+                line(out, 1, "quorum_max", p.quorumMax());
+            }
+            if (p.quorum() > 0) {
+                line(out, 1, "quorum", p.quorum());
+            }
+            if (!p.forkDelay().isZero()) {
+                line(out, 1, "fork_delay", InstanceConfig.seconds(p.forkDelay()));
+            }
+            if (!p.terminateDelay().isZero()) {
+                line(out, 1, "terminate_delay", InstanceConfig.seconds(p.terminateDelay()));
             }
             out.append("}\n");
         }
@@ -232,6 +269,12 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         if (!i.trackFiles().isEmpty()) {
             out.append(INDENT).append("track_file {\n");
             i.trackFiles().forEach(t -> line(out, 2, quote(t.name()), "weight " + t.weight() + (t.reverse() ? " reverse" : "")));
+            out.append(INDENT).append("}\n");
+        }
+        if (!i.trackProcesses().isEmpty()) {
+            out.append(INDENT).append("track_process {\n");
+            // noreverse spelled out: the entry's own choice must not fall back to the block's on reading
+            i.trackProcesses().forEach(t -> line(out, 2, quote(t.name()), "weight " + t.weight() + (t.reverse() ? " reverse" : " noreverse")));
             out.append(INDENT).append("}\n");
         }
     }

@@ -44,6 +44,7 @@ public final class InstanceConfig {
     private final List<TrackedScript> trackScripts;
     private final List<TrackedInterface> trackInterfaces;
     private final List<TrackedFile> trackFiles;
+    private final List<TrackedProcess> trackProcesses;
     private final GarpSettings garp;
     private final java.nio.file.Path stateFile;
     private final TransportSettings transport;
@@ -73,6 +74,7 @@ public final class InstanceConfig {
         this.trackScripts = List.copyOf(b.trackScripts);
         this.trackInterfaces = List.copyOf(b.trackInterfaces);
         this.trackFiles = List.copyOf(b.trackFiles);
+        this.trackProcesses = List.copyOf(b.trackProcesses);
         this.garp = b.garp;
         this.stateFile = b.stateFile;
         this.transport = b.transport;
@@ -218,9 +220,14 @@ public final class InstanceConfig {
         return trackFiles;
     }
 
+    /** {@code track_process} entries, in file order. */
+    public List<TrackedProcess> trackProcesses() {
+        return trackProcesses;
+    }
+
     /** Whether anything is tracked, so that start-up waits for tracking. */
     public boolean isTracking() {
-        return !trackScripts.isEmpty() || !trackInterfaces.isEmpty() || !trackFiles.isEmpty();
+        return !trackScripts.isEmpty() || !trackInterfaces.isEmpty() || !trackFiles.isEmpty() || !trackProcesses.isEmpty();
 
     }
 
@@ -369,6 +376,7 @@ public final class InstanceConfig {
                 && trackScripts.equals(other.trackScripts)
                 && trackInterfaces.equals(other.trackInterfaces)
                 && trackFiles.equals(other.trackFiles)
+                && trackProcesses.equals(other.trackProcesses)
                 && garp.equals(other.garp)
                 && transport.equals(other.transport)
                 && multicast.equals(other.multicast);
@@ -404,6 +412,7 @@ public final class InstanceConfig {
                 + ", trackScripts=" + trackScripts
                 + ", trackInterfaces=" + trackInterfaces
                 + ", trackFiles=" + trackFiles
+                + ", trackProcesses=" + trackProcesses
                 + ", garp=" + garp
                 + ", stateFile=" + stateFile
                 + ", transport=" + transport
@@ -436,6 +445,7 @@ public final class InstanceConfig {
         private final List<TrackedScript> trackScripts = new ArrayList<>();
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
         private final List<TrackedFile> trackFiles = new ArrayList<>();
+        private final List<TrackedProcess> trackProcesses = new ArrayList<>();
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private java.nio.file.Path stateFile;
         private TransportSettings transport = TransportSettings.protocol112();
@@ -609,6 +619,15 @@ public final class InstanceConfig {
             }
             trackFiles.add(tracked);
 
+            return this;
+        }
+
+        public Builder addTrackProcess(TrackedProcess tracked) {
+            Objects.requireNonNull(tracked, "tracked");
+            if (trackProcesses.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
+                throw new IllegalArgumentException("track_process " + tracked.name() + " is listed twice");
+            }
+            trackProcesses.add(tracked);
             return this;
         }
 

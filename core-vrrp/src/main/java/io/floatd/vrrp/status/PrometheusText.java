@@ -122,17 +122,25 @@ public final class PrometheusText {
         out.family("floatd_track_script_healthy", "gauge", "1 when the check counts as healthy (absent before its first result).", healthy);
         List<Sample> links = new ArrayList<>();
         List<Sample> files = new ArrayList<>();
+        List<Sample> processesUp = new ArrayList<>();
+        List<Sample> processCounts = new ArrayList<>();
         for (InstanceStatus i : is) {
             for (TrackStatus t : i.tracked()) {
                 if (t.kind() == TrackStatus.Kind.INTERFACE && t.up() != null) {
                     links.add(new Sample(label("instance", i.name()) + "," + label("interface", t.name()), t.up() ? 1 : 0));
                 } else if (t.kind() == TrackStatus.Kind.FILE) {
                     files.add(new Sample(label("instance", i.name()) + "," + label("file", t.name()), t.value()));
+                } else if (t.kind() == TrackStatus.Kind.PROCESS && t.up() != null) {
+                    String labels = label("instance", i.name()) + "," + label("process", t.name());
+                    processesUp.add(new Sample(labels, t.up() ? 1 : 0));
+                    processCounts.add(new Sample(labels, t.value()));
                 }
             }
         }
         out.family("floatd_track_interface_up", "gauge", "1 while a track_interface link is up.", links);
         out.family("floatd_track_file_value", "gauge", "The number last read from a track_file.", files);
+        out.family("floatd_track_process_up", "gauge", "1 while a vrrp_track_process has its quorum.", processesUp);
+        out.family("floatd_track_process_count", "gauge", "Processes matching a vrrp_track_process.", processCounts);
 
         List<InstanceStatus> withIp = is.stream().filter(i -> i.floatingIp() != null).toList();
         out.perInstance(withIp, "floatd_provider_calls_total", "counter", "Provider API calls.",

@@ -68,9 +68,16 @@ public final class StatusJson {
                     .field("priority_delta", sc.priorityDelta()).field("fault", sc.fault()).endObject();
         }
         for (TrackStatus t : i.tracked()) {
-            w.beginObject().field(t.kind() == TrackStatus.Kind.INTERFACE ? "interface" : "file", t.name())
-                    .field("weight", t.weight()).field("reverse", t.reverse());
-            if (t.kind() == TrackStatus.Kind.INTERFACE) {
+            String key = switch (t.kind()) {
+                case INTERFACE -> "interface";
+                case FILE -> "file";
+                case PROCESS -> "process";
+            };
+            w.beginObject().field(key, t.name()).field("weight", t.weight()).field("reverse", t.reverse());
+            if (t.kind() == TrackStatus.Kind.PROCESS) {
+                w.field("processes", t.value());
+            }
+            if (t.kind() != TrackStatus.Kind.FILE) {
                 w.name("up");
                 if (t.up() == null) {
                     w.nullValue();

@@ -86,12 +86,13 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
     }
 
     /**
-     * A {@code track_interface} ({@code up}: the link) or {@code track_file} ({@code value}: the file's number) entry:
+     * A {@code track_interface} ({@code up}: the link), {@code track_file} ({@code value}: the file's number) or
+     * {@code track_process} ({@code up}: the quorum holds; {@code value}: matching processes) entry:
      * what it adds to the priority now and, with weight 0, why it holds the instance in FAULT.
      */
     public record TrackStatus(Kind kind, String name, int weight, boolean reverse, Boolean up, long value,
             int priorityDelta, String fault) {
-        public enum Kind { INTERFACE, FILE }
+        public enum Kind { INTERFACE, FILE, PROCESS }
     }
 
     /** The instance's floating IP: the holder as last read, the last takeover, the provider's counters. */
@@ -167,6 +168,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             TrackStatus.Kind kind = switch (in.kind()) {
                 case "track interface" -> TrackStatus.Kind.INTERFACE;
                 case "track file" -> TrackStatus.Kind.FILE;
+                case "track process" -> TrackStatus.Kind.PROCESS;
                 default -> null;
             };
             if (kind != null) {

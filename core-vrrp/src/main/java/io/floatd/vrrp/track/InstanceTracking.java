@@ -59,6 +59,14 @@ public final class InstanceTracking {
             }
         }
 
+        /** A tracked process reports its quorum's verdict and how many processes match (shown as the value). */
+        public void set(boolean nowUp, String why, long count) {
+            synchronized (InstanceTracking.this) {
+                value = count;
+                set(nowUp, why);
+            }
+        }
+
         /** A tracked file reports its value. */
         public void setValue(long newValue) {
             synchronized (InstanceTracking.this) {
@@ -141,6 +149,15 @@ public final class InstanceTracking {
         Input input = add(new Input("track interface", name, weight, reverse, false));
         input.up = up;
         input.detail = "";
+        return input;
+    }
+
+    /** A {@code track_process} entry, with its quorum's verdict now. */
+    public synchronized Input addProcess(String name, int weight, boolean reverse, boolean up, String detail, long count) {
+        Input input = add(new Input("track process", name, weight, reverse, false));
+        input.up = up;
+        input.detail = detail;
+        input.value = count;
         return input;
     }
 
@@ -256,9 +273,9 @@ public final class InstanceTracking {
     /**
      * One tracked input as status shows it.
      *
-     * @param kind {@code track script}, {@code track interface} or {@code track file}
+     * @param kind {@code track script}, {@code track interface}, {@code track file} or {@code track process}
      * @param up the last result (a link's state, a check's verdict); null before the first; true for a file
-     * @param value a track file's value (0 for the others)
+     * @param value a track file's value, a track process's count of matching processes (0 for the others)
      * @param priorityDelta what the input adds to the effective priority now
      * @param fault why the input puts the instance in FAULT, or null
      */

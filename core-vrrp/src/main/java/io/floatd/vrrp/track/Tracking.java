@@ -3,6 +3,8 @@ package io.floatd.vrrp.track;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.TrackedFile;
 import io.floatd.vrrp.config.TrackedInterface;
+import io.floatd.vrrp.config.TrackedProcess;
+import io.floatd.vrrp.config.TrackProcessConfig;
 import io.floatd.vrrp.config.TrackedScript;
 import io.floatd.vrrp.fsm.VrrpEvent;
 import java.util.Collection;
@@ -30,6 +32,7 @@ public final class Tracking implements AutoCloseable {
     private final Map<String, TrackFile> files = new LinkedHashMap<>();
     private final Map<String, InstanceTracking> instances = new LinkedHashMap<>();
     private ScheduledExecutorService poller;
+    private final TrackProcesses processes;
 
     public Tracking(List<InstanceConfig> configs) {
         for (InstanceConfig ic : configs) {
@@ -43,6 +46,9 @@ public final class Tracking implements AutoCloseable {
                 files.computeIfAbsent(t.name(), n -> new TrackFile(t.file()));
             }
         }
+        Map<String, TrackProcessConfig> tracked = new LinkedHashMap<>();
+        configs.forEach(ic -> ic.trackProcesses().forEach(t -> tracked.putIfAbsent(t.name(), t.process())));
+        processes = tracked.isEmpty() ? null : new TrackProcesses(tracked.values());
     }
 
     /**
@@ -69,6 +75,11 @@ public final class Tracking implements AutoCloseable {
             InstanceTracking.Input input = it.addFile(t.name(), t.weight(), t.reverse(), file.value());
             file.addListener(input::setValue);
         }
+        for (TrackedProcess t : ic.trackProcesses()) {
+            InstanceTracking.Input input = it.addProcess(t.name(), t.weight(), t.reverse(), processes.up(t.name()),
+                    processes.detail(t.name()), processes.count(t.name()));
+            processes.addListener(t.name(), input::set);
+        }
         instances.put(ic.name(), it);
         it.start();
         return it;
@@ -77,6 +88,9 @@ public final class Tracking implements AutoCloseable {
     /** Starts every check (first run now) and the link/file poller. */
     public synchronized void start() {
         scripts.values().forEach(TrackScript::start);
+        if (processes != null) {
+            processes.start();
+        }
         if (!interfaces.isEmpty() || !files.isEmpty()) {
             poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("track-poll").daemon(true).unstarted(r));
             poller.scheduleWithFixedDelay(this::pollAll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -100,6 +114,11 @@ public final class Tracking implements AutoCloseable {
         return scripts.get(name);
     }
 
+    /** The daemon's process tracking, or null when no instance tracks a process. */
+    public TrackProcesses processes() {
+        return processes;
+    }
+
     public InstanceTracking instance(String name) {
         return instances.get(name);
     }
@@ -109,6 +128,9 @@ public final class Tracking implements AutoCloseable {
         if (poller != null) {
             poller.shutdownNow();
             poller = null;
+        }
+        if (processes != null) {
+            processes.close();
         }
         // interrupt all first, so their process groups are killed in parallel
         scripts.values().parallelStream().forEach(TrackScript::close);

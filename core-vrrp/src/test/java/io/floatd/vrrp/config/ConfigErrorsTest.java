@@ -238,11 +238,9 @@ class ConfigErrorsTest {
     @Test
     void keepalivedFeaturesFloatdLacksAreErrorsNotSkipped() {
         assertEquals(List.of(
-                        "k.conf:1: floatd does not support 'vrrp_track_process' in the top level yet",
                         "k.conf:4: include /etc/keepalived/conf.d/*.conf matches no file (floatd refuses a missing include: it may hold a health check)",
                         "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs: strict RFC mode changes"
                                 + " which adverts are accepted and what a Master does",
-                        "k.conf:14: vrrp_instance VI_1: floatd does not support 'track_process' in vrrp_instance yet",
                         "k.conf:22: vrrp_instance VI_1: floatd does not support 'brd' in virtual_ipaddress yet",
                         "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global",
                         // vrrp_sync_group is implemented; a group of one is refused, as keepalived -t refuses it
