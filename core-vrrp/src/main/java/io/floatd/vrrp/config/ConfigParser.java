@@ -189,7 +189,9 @@ public final class ConfigParser {
             // floatd never filters traffic to its addresses: accept mode is what it always does
             entry("accept", (s, i) -> s.noValue()),
             // floatd always drops adverts from addresses that are not unicast peers
-            entry("check_unicast_src", (s, i) -> s.noValue()));
+            entry("check_unicast_src", (s, i) -> s.noValue()),
+            // floatd never faults an instance for its own interface's link; track_interface does
+            entry("dont_track_primary", (s, i) -> s.noValue()));
 
     private static final Set<String> VRRP_INSTANCE_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_INSTANCE);
 

@@ -190,7 +190,9 @@ public final class KeepalivedKeywords {
         refused(b, "delays the first election after boot, so who becomes Master", "vrrp_startup_delay");
 
         b = Block.VRRP_INSTANCE;
-        implemented(b, SAME, "state", "interface", "virtual_router_id", "priority", "version", "nopreempt", "preempt",
+        implemented(b, "its link going down is no FAULT (keepalived: a FAULT unless dont_track_primary); list it in"
+                + " track_interface for that", "interface");
+        implemented(b, SAME, "state", "virtual_router_id", "priority", "version", "nopreempt", "preempt",
                 "preempt_delay", "track_script", "track_interface", "garp_master_delay", "garp_master_repeat",
                 "garp_master_refresh", "garp_master_refresh_repeat");
         implemented(b, "fractional with version 3 only (0.01-40.95 s); version 2: 1-255 s", "advert_int");
@@ -221,7 +223,8 @@ public final class KeepalivedKeywords {
         refused(b, "the advert's checksum would differ from the peer's", "old_unicast_checksum");
         refused(b, "changes which interface addresses an IPv6 instance uses", "native_ipv6");
         refused(b, "floatd does not bind to a VRF; adverts would leave by another route", "vrf");
-        refused(b, "changes whether the instance's own interface going down is a FAULT", "dont_track_primary");
+        implemented(b, "floatd never faults an instance for its own interface's link (track_interface does)",
+                "dont_track_primary");
         refused(b, BFD, "track_bfd");
         refused(b, "changes whether losing the source address is a FAULT", "track_src_ip");
         refused(b, "floatd always sends TTL 255, which the peers check", "unicast_ttl");
