@@ -185,6 +185,10 @@ public final class ConfigParser {
             entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))),
             entry("script_env", (s, i) -> i.env.add(s, i)),
             entry("virtual_ipaddress_excluded", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::excludedAddress)),
+            entry("virtual_routes", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.builder.addVirtualRoute(
+                    VirtualRoutesParser.route(lineWords(line), w -> in.warn(line.line(), w))))),
+            entry("virtual_rules", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.builder.addVirtualRule(
+                    VirtualRoutesParser.rule(lineWords(line), w -> in.warn(line.line(), w))))),
             entry("notify_priority_changes", (s, i) -> i.notifyPriorityChanges = bool(s)),
             // floatd never filters traffic to its addresses: accept mode is what it always does
             entry("accept", (s, i) -> s.noValue()),
@@ -214,7 +218,8 @@ public final class ConfigParser {
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
             "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
-            "vrrp_sync_group", "group", "vrrp_track_process", "track_process", "virtual_ipaddress_excluded");
+            "vrrp_sync_group", "group", "vrrp_track_process", "track_process", "virtual_ipaddress_excluded",
+            "virtual_routes", "virtual_rules");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -283,6 +288,12 @@ public final class ConfigParser {
     private static final Set<String> VIRTUAL_ADDRESS_KEEPALIVED = Set.of(
             "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin",
             "preferred_lft", "track_group");
+
+    /** A list block's line as words: its keyword, then its arguments. */
+    private static List<String> lineWords(Statement line) {
+        line.noBlock();
+        return Stream.concat(Stream.of(line.keyword()), line.args().stream()).toList();
+    }
 
     /** keepalived reads {@code 10.0.0.11/24} (and {@code 10.0.0.11-20}) as the address before the '/' or '-'. */
     private static String withoutPrefix(String text) {

@@ -37,6 +37,8 @@ public final class InstanceConfig {
     private final Authentication authentication;
     private final List<VirtualAddress> virtualAddresses;
     private final List<VirtualAddress> excludedAddresses;
+    private final List<VirtualRoute> virtualRoutes;
+    private final List<VirtualRule> virtualRules;
     private final boolean notifyPriorityChanges;
     private final NotifyScripts notify;
     private final ScriptEnv scriptEnv;
@@ -67,6 +69,8 @@ public final class InstanceConfig {
         this.authentication = b.authentication;
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
         this.excludedAddresses = List.copyOf(b.excludedAddresses);
+        this.virtualRoutes = List.copyOf(b.virtualRoutes);
+        this.virtualRules = List.copyOf(b.virtualRules);
         this.notifyPriorityChanges = b.notifyPriorityChanges;
         this.notify = b.notify;
         this.scriptEnv = b.scriptEnv;
@@ -170,6 +174,16 @@ public final class InstanceConfig {
      */
     public List<VirtualAddress> excludedAddresses() {
         return excludedAddresses;
+    }
+
+    /** {@code virtual_routes}: added after the addresses when the instance becomes Master, removed when it leaves. */
+    public List<VirtualRoute> virtualRoutes() {
+        return virtualRoutes;
+    }
+
+    /** {@code virtual_rules}: added after the routes when the instance becomes Master, removed first when it leaves. */
+    public List<VirtualRule> virtualRules() {
+        return virtualRules;
     }
 
     /** What a Master holds: {@link #virtualAddresses()}, then {@link #excludedAddresses()}. */
@@ -369,6 +383,8 @@ public final class InstanceConfig {
                 && Objects.equals(authentication, other.authentication)
                 && virtualAddresses.equals(other.virtualAddresses)
                 && excludedAddresses.equals(other.excludedAddresses)
+                && virtualRoutes.equals(other.virtualRoutes)
+                && virtualRules.equals(other.virtualRules)
                 && notifyPriorityChanges == other.notifyPriorityChanges
                 && notify.equals(other.notify)
                 && scriptEnv.equals(other.scriptEnv)
@@ -405,6 +421,8 @@ public final class InstanceConfig {
                 + ", authentication=" + authentication
                 + ", virtualAddresses=" + virtualAddresses
                 + ", excludedAddresses=" + excludedAddresses
+                + (virtualRoutes.isEmpty() ? "" : ", virtualRoutes=" + virtualRoutes)
+                + (virtualRules.isEmpty() ? "" : ", virtualRules=" + virtualRules)
                 + ", notifyPriorityChanges=" + notifyPriorityChanges
                 + ", notifyScripts=" + notify
                 + ", scriptEnv=" + scriptEnv
@@ -438,6 +456,8 @@ public final class InstanceConfig {
         private Authentication authentication;
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
         private final List<VirtualAddress> excludedAddresses = new ArrayList<>();
+        private final List<VirtualRoute> virtualRoutes = new ArrayList<>();
+        private final List<VirtualRule> virtualRules = new ArrayList<>();
         private boolean notifyPriorityChanges;
         private NotifyScripts notify = NotifyScripts.NONE;
         private ScriptEnv scriptEnv = ScriptEnv.NONE;
@@ -565,6 +585,18 @@ public final class InstanceConfig {
                         + " is listed twice");
             }
             excludedAddresses.add(address);
+            return this;
+        }
+
+        /** A {@code virtual_routes} entry. */
+        public Builder addVirtualRoute(VirtualRoute route) {
+            virtualRoutes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
+        /** A {@code virtual_rules} entry. */
+        public Builder addVirtualRule(VirtualRule rule) {
+            virtualRules.add(Objects.requireNonNull(rule, "rule"));
             return this;
         }
 

@@ -229,7 +229,9 @@ public final class KeepalivedKeywords {
         refused(b, "changes whether losing the source address is a FAULT", "track_src_ip");
         refused(b, "floatd always sends TTL 255, which the peers check", "unicast_ttl");
         refused(b, "removing an address could then remove others on the interface", "promote_secondaries");
-        refused(b, "floatd moves no routes or rules with the addresses", "virtual_routes", "virtual_rules");
+        implemented(b, "with the linux-l2 provider; the common ip route/ip rule options (others refused by name);"
+                + " a route or rule deleted under a Master comes back at its next MASTER, where keepalived would drop a"
+                + " tracked one's instance to BACKUP", "virtual_routes", "virtual_rules");
         refused(b, "floatd never filters traffic to its addresses, so the address would answer where keepalived's"
                 + " would not", "no_accept");
         refused(b, "strict RFC mode changes which adverts are accepted and what a Master does", "strict_mode");

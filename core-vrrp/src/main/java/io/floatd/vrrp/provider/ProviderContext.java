@@ -1,6 +1,8 @@
 package io.floatd.vrrp.provider;
 
 import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.config.VirtualRoute;
+import io.floatd.vrrp.config.VirtualRule;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,9 @@ import java.util.Objects;
  * @param attemptTimeout the orchestrator's limit of one provider call ({@code attempt_timeout}), or null where no
  *        orchestrator sets one; a provider whose client has its own per-request timeout aligns it with this one, so a
  *        slow answer the orchestrator would still accept is not abandoned (and its write sent again) by the client
+ * @param virtualRoutes the instance's {@code virtual_routes} (only linux-l2 applies them; the daemon refuses them
+ *        with any other provider)
+ * @param virtualRules the instance's {@code virtual_rules}, likewise
  */
 public record ProviderContext(
         String instanceName,
@@ -27,12 +32,23 @@ public record ProviderContext(
         InetAddress localAddress,
         List<InetAddress> peers,
         Map<String, String> settings,
-        Duration attemptTimeout) {
+        Duration attemptTimeout,
+        List<VirtualRoute> virtualRoutes,
+        List<VirtualRule> virtualRules) {
     public ProviderContext {
         Objects.requireNonNull(instanceName, "instanceName");
         virtualAddresses = List.copyOf(virtualAddresses);
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
         peers = List.copyOf(peers);
         settings = Map.copyOf(settings);
+    }
+
+    /** A context without routes or rules. */
+    public ProviderContext(String instanceName, String interfaceName, List<VirtualAddress> virtualAddresses,
+            InetAddress localAddress, List<InetAddress> peers, Map<String, String> settings, Duration attemptTimeout) {
+        this(instanceName, interfaceName, virtualAddresses, localAddress, peers, settings, attemptTimeout, List.of(),
+                List.of());
     }
 
     /** A context without an orchestrator's attempt timeout: the provider keeps its own default. */

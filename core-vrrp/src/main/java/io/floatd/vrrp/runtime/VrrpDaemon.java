@@ -253,6 +253,7 @@ public final class VrrpDaemon implements AutoCloseable {
                     .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
                             + "' is not available in this build"));
             MulticastWiring.refuseInCloud(MulticastWiring.where(ic), ic, name.get(), factory);
+            RoutesWiring.refuseOutsideLinux(ic, name.get());
             TakeoverPolicy policy;
             try {
                 policy = TakeoverSettings.policy(ic);
@@ -261,7 +262,7 @@ public final class VrrpDaemon implements AutoCloseable {
             }
             ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
                     ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
-                    policy.attemptTimeout());
+                    policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules());
             return new Opened(ic, source, key, factory.create(ctx), policy, name.get());
         } catch (ProviderException | RuntimeException e) {
             if (own != null) {
@@ -452,6 +453,7 @@ public final class VrrpDaemon implements AutoCloseable {
                 factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
                         ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic)));
                 MulticastWiring.cloudProblem(where, ic, name.get(), factory).ifPresent(problems::add);
+                RoutesWiring.problem(ic, name.get()).ifPresent(problems::add);
             } catch (ProviderException e) {
                 problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -15,7 +15,8 @@ import java.util.Objects;
 
 /**
  * The on-premises Master action: the instance's {@code virtual_ipaddress} entries on Linux interfaces, added and
- * removed through rtnetlink, announced with gratuitous ARP (IPv4) and unsolicited Neighbour Advertisements (IPv6).
+ * removed through rtnetlink, announced with gratuitous ARP (IPv4) and unsolicited Neighbour Advertisements (IPv6);
+ * its {@code virtual_routes} and {@code virtual_rules} added after the addresses and removed before them.
  *
  * <p>All sockets are opened by the constructor, so the provider works on the network namespace of the thread that
  * created it, whichever thread calls it later. Methods are synchronized.
@@ -27,12 +28,14 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
     private final List<VirtualAddress> vips;
     private final RtNetlink netlink;
     private final Announcer announcer;
+    private final RoutesAndRules routes;
     private boolean closed;
 
     /** Opens the netlink, packet and (when there are IPv6 VIPs) ICMPv6 sockets. */
     public LinuxL2Provider(ProviderContext context) throws ProviderException {
         this.context = Objects.requireNonNull(context, "context");
         this.vips = context.virtualAddresses();
+        this.routes = new RoutesAndRules(context.virtualRoutes(), context.virtualRules());
         RtNetlink nl = null;
         Announcer an = null;
         try {
@@ -108,6 +111,11 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
                 }
             }
         }
+        try {
+            routes.add(netlink, announcer::ifIndex);
+        } catch (RoutesAndRules.Failure e) {
+            throw failure(e.getMessage(), e.cause);
+        }
         sendGratuitous();
     }
 
@@ -138,10 +146,16 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
         removePresent();
     }
 
-    /** Removes the VIPs present and says how many there were. */
+    /** Removes the rules and routes, then the VIPs present, and says how many there were. */
     private synchronized int removePresent() throws ProviderException {
         ensureOpen();
         int removed = 0;
+        RoutesAndRules.Failure routeFailure = null; // the addresses go even so, and then it is reported
+        try {
+            removed += routes.remove(netlink, announcer::ifIndex);
+        } catch (RoutesAndRules.Failure e) {
+            routeFailure = e;
+        }
         List<RtNetlink.Address> present = dump();
         for (VirtualAddress va : vips) {
             int ifIndex;
@@ -165,6 +179,9 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
                     throw failure("cannot remove " + cidr(va) + " from " + device(va), e);
                 }
             }
+        }
+        if (routeFailure != null) {
+            throw failure(routeFailure.getMessage(), routeFailure.cause);
         }
         return removed;
     }

@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Interface addresses through rtnetlink ({@code NETLINK_ROUTE}): dump, add, delete, each checked against the
- * kernel's ACK. The socket belongs to the network namespace it was opened in. Not thread-safe.
+ * kernel's ACK; and any request built elsewhere ({@link #transact}), likewise checked. The socket belongs to the
+ * network namespace it was opened in. Not thread-safe.
  */
 final class RtNetlink implements AutoCloseable {
     private static final int NLMSG_HDRLEN = 16;
@@ -202,7 +203,17 @@ final class RtNetlink implements AutoCloseable {
             req.putShort((short) (4 + raw.length)).putShort(attr).put(raw);
         }
         String what = type == RTM_NEWADDR ? "RTM_NEWADDR" : "RTM_DELADDR";
-        int mySeq = send(req);
+        awaitAck(send(req), what);
+    }
+
+    /** Sends one request whose body {@link RouteMessages} built and waits for the kernel's ACK; throws on an error. */
+    void transact(short type, short flags, byte[] body, String what) throws NativeException {
+        ByteBuffer req = request(type, (short) (NLM_F_REQUEST | NLM_F_ACK | flags), body.length);
+        req.put(body);
+        awaitAck(send(req), what);
+    }
+
+    private void awaitAck(int mySeq, String what) throws NativeException {
         while (true) {
             int n = receive(what);
             for (int off = 0; off + NLMSG_HDRLEN <= n; ) {

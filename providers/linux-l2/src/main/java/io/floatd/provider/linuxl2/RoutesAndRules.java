@@ -1,0 +1,110 @@
+package io.floatd.provider.linuxl2;
+
+import io.floatd.vrrp.config.VirtualRoute;
+import io.floatd.vrrp.config.VirtualRule;
+import io.floatd.vrrp.transport.internal.Libc;
+import io.floatd.vrrp.transport.internal.NativeException;
+import java.util.List;
+
+/**
+ * An instance's {@code virtual_routes} and {@code virtual_rules} on this node: added after its addresses when it
+ * becomes Master (a route's {@code src} must be a local address by then), removed before them when it leaves,
+ * rules first (so no rule points into a table being emptied). Called from the provider, off the VRRP loop.
+ */
+final class RoutesAndRules {
+    private static final int ESRCH = 3; // the kernel's "no such route"
+
+    /** Looks up a device's index in the provider's namespace. */
+    @FunctionalInterface
+    interface Devices {
+        int ifIndex(String device) throws NativeException;
+    }
+
+    /** What failed, naming the route or rule as written. */
+    static final class Failure extends Exception {
+        final NativeException cause;
+
+        Failure(String what, NativeException cause) {
+            super(what, cause);
+            this.cause = cause;
+        }
+    }
+
+    private final List<VirtualRoute> routes;
+    private final List<VirtualRule> rules;
+
+    RoutesAndRules(List<VirtualRoute> routes, List<VirtualRule> rules) {
+        this.routes = List.copyOf(routes);
+        this.rules = List.copyOf(rules);
+    }
+
+    boolean isEmpty() {
+        return routes.isEmpty() && rules.isEmpty();
+    }
+
+    /** Adds every route, then every rule; one already there counts as added. */
+    void add(RtNetlink netlink, Devices devices) throws Failure {
+        for (VirtualRoute r : routes) {
+            int oif = 0;
+            try {
+                oif = r.device() == null ? 0 : devices.ifIndex(r.device());
+                netlink.transact(RouteMessages.RTM_NEWROUTE, RouteMessages.NLM_F_CREATE,
+                        RouteMessages.route(true, r, oif), "RTM_NEWROUTE");
+            } catch (NativeException e) {
+                if (e.errno() != Libc.EEXIST) {
+                    throw new Failure("cannot add route " + r.text(), e);
+                }
+            }
+        }
+        for (VirtualRule r : rules) {
+            try {
+                netlink.transact(RouteMessages.RTM_NEWRULE, (short) (RouteMessages.NLM_F_CREATE | RouteMessages.NLM_F_EXCL),
+                        RouteMessages.rule(r), "RTM_NEWRULE");
+            } catch (NativeException e) {
+                if (e.errno() != Libc.EEXIST) {
+                    throw new Failure("cannot add rule " + r.text(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes every rule, then every route; one that is not there (or whose device is gone, taking its routes
+     * with it) is fine. Goes on past a failure so one stuck entry does not leave the others; throws the first.
+     *
+     * @return how many were removed
+     */
+    int remove(RtNetlink netlink, Devices devices) throws Failure {
+        int removed = 0;
+        Failure first = null;
+        for (VirtualRule r : rules) {
+            try {
+                netlink.transact(RouteMessages.RTM_DELRULE, (short) 0, RouteMessages.rule(r), "RTM_DELRULE");
+                removed++;
+            } catch (NativeException e) {
+                if (!absent(e) && first == null) {
+                    first = new Failure("cannot remove rule " + r.text(), e);
+                }
+            }
+        }
+        for (VirtualRoute r : routes) {
+            try {
+                int oif = r.device() == null ? 0 : devices.ifIndex(r.device());
+                netlink.transact(RouteMessages.RTM_DELROUTE, (short) 0, RouteMessages.route(false, r, oif), "RTM_DELROUTE");
+                removed++;
+            } catch (NativeException e) {
+                if (!absent(e) && e.errno() != Libc.ENODEV && first == null) {
+                    first = new Failure("cannot remove route " + r.text(), e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return removed;
+    }
+
+    private static boolean absent(NativeException e) {
+        return e.errno() == ESRCH || e.errno() == Libc.ENOENT;
+    }
+}
