@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  * knows is refused by name, so none is dropped silently. Warnings go to the caller, which adds the file:line.
  */
 final class VirtualRoutesParser {
+    /** The preference keepalived gives a rule without one. */
+    static final int DEFAULT_RULE_PRIORITY = 16384;
+
     private VirtualRoutesParser() {
     }
 
@@ -81,7 +84,8 @@ final class VirtualRoutesParser {
                 }
                 case "dev", "oif" -> device = value(words, ++n, w);
                 case "table" -> table = named(TABLES, value(words, ++n, w), "Routing table", "for route", 0xffffffffL);
-                case "metric", "priority", "preference" -> metric = named(Map.of(), value(words, ++n, w), "metric", "for route", 0xffffffffL);
+                case "metric", "priority", "preference" -> metric = named(Map.of(), value(words, ++n, w), "metric",
+                        "for route", 0xffffffffL);
                 case "scope" -> scope = named(SCOPES, value(words, ++n, w), "Scope", "for route", 255);
                 case "protocol" -> protocol = named(PROTOCOLS, value(words, ++n, w), "Protocol", "for route", 255);
                 case "onlink" -> onlink = true;
@@ -201,7 +205,8 @@ final class VirtualRoutesParser {
                 }
                 case "dev", "iif" -> iif = value(words, ++n, w);
                 case "oif" -> oif = value(words, ++n, w);
-                case "protocol" -> protocol = named(PROTOCOLS, value(words, ++n, w), "protocol", "", 255);
+                case "protocol" -> protocol = named(Map.of(), value(words, ++n, w), "Protocol",
+                        "for rule (a number: keepalived reads no names here)", 255);
                 case "no_track" -> tracked = false;
                 default -> {
                     if (w.equals("type")) {
@@ -220,6 +225,12 @@ final class VirtualRoutesParser {
         }
         if (action == null) {
             throw new ConfigProblem("No action specified for rule - ignoring");
+        }
+        if (priority == null) {
+            // keepalived gives it a fixed preference, so that it can be deleted again as the same rule
+            warn.accept("Rule has no preference specified - setting to " + DEFAULT_RULE_PRIORITY
+                    + ". This is probably not what you want.");
+            priority = DEFAULT_RULE_PRIORITY;
         }
         if (tracked) {
             if (protocol != null && protocol != VirtualRoute.PROTOCOL_KEEPALIVED) {
