@@ -1,0 +1,124 @@
+package io.floatd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.floatd.testing.Lan;
+import io.floatd.testing.Netns;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code virtual_routes} and {@code virtual_rules} follow the Master, as in keepalived: two floatd daemons (VRRPv3,
+ * advert_int 0.1) with the same routes (one through a gateway into table 100, one with the VIP as its source, one
+ * IPv6 blackhole) and rule ({@code from VIP lookup 100}). The Master has them, with keepalived's protocol, and the
+ * Backup not; after kill -9 of the Master they appear on the new Master; its graceful stop removes them.
+ */
+@Timeout(120)
+class VirtualRoutesPairTest {
+    private static final String VIP = Lan.SUBNET_PREFIX + "100";
+    private static final Duration START = Duration.ofSeconds(20);
+    private static final Duration STEP = Duration.ofSeconds(10);
+
+    private static String config(int node, int priority, String notify) {
+        return """
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface %1$s
+                    virtual_router_id 52
+                    priority %2$d
+                    advert_int 0.1
+                    version 3
+                    unicast_src_ip %3$s
+                    unicast_peer {
+                        %4$s
+                    }
+                    virtual_ipaddress {
+                        %5$s/24 dev %1$s
+                    }
+                    virtual_routes {
+                        10.123.0.0/16 via %6$s dev %1$s table 100
+                        10.124.0.0/16 dev %1$s src %5$s table 100 metric 7
+                        blackhole fd00:125::/64 table 100
+                    }
+                    virtual_rules {
+                        from %5$s/32 table 100 priority 100
+                    }
+                    notify "%7$s"
+                }
+                """.formatted(Lan.IFNAME, priority, Lan.address(node), Lan.address(1 - node), VIP,
+                Lan.SUBNET_PREFIX + "254", notify);
+    }
+
+    @Test
+    void routesAndRulesAreOnTheMasterOnlyAndFollowItAndGoOnStop() throws Exception {
+        Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+        try {
+            Lan lan = Lan.create("vr", 2);
+            cleanup.push(lan);
+            FloatdProcess node0 = FloatdProcess.start(lan.host(0), notify -> config(0, 150, notify));
+            cleanup.push(node0);
+            node0.awaitState("MASTER", START);
+            FloatdProcess node1 = FloatdProcess.start(lan.host(1), notify -> config(1, 100, notify));
+            cleanup.push(node1);
+            node1.awaitState("BACKUP", START);
+
+            awaitRoutes(lan.host(0), true);
+            awaitRoutes(lan.host(1), false);
+            String table = lan.host(0).exec("ip", "route", "show", "table", "100");
+            assertTrue(table.contains("10.123.0.0/16 via " + Lan.SUBNET_PREFIX + "254 dev eth0 proto keepalived"), table);
+            assertTrue(table.contains("10.124.0.0/16 dev eth0 proto keepalived src " + VIP + " metric 7"), table);
+            assertTrue(lan.host(0).exec("ip", "rule").contains("100:\tfrom " + VIP + " lookup 100 proto keepalived"),
+                    lan.host(0).exec("ip", "rule"));
+
+            node0.kill9();
+            node1.awaitState("MASTER", STEP);
+            awaitRoutes(lan.host(1), true);
+
+            assertEquals(0, node1.stop(Duration.ofSeconds(15)), node1.log());
+            awaitRoutes(lan.host(1), false);
+        } finally {
+            while (!cleanup.isEmpty()) {
+                try {
+                    cleanup.pop().close();
+                } catch (Exception e) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /** What the command prints, or nothing where it fails (a table that does not exist yet, or any more). */
+    private static String shown(Netns host, String... command) {
+        Netns.Result r = host.tryExec(command);
+        return r.exitCode() == 0 ? r.output() : "";
+    }
+
+    /** Waits until the node shows all three routes and the rule, or none of them. */
+    private static void awaitRoutes(Netns host, boolean present) throws InterruptedException {
+        long deadline = System.nanoTime() + STEP.toNanos();
+        String shown = "";
+        while (System.nanoTime() < deadline) {
+            String v4 = shown(host, "ip", "route", "show", "table", "100");
+            String v6 = shown(host, "ip", "-6", "route", "show", "table", "100");
+            String rules = host.exec("ip", "rule");
+            shown = v4 + v6 + rules;
+            boolean[] each = {v4.contains("10.123.0.0/16"), v4.contains("10.124.0.0/16"),
+                    v6.contains("blackhole fd00:125::/64"), rules.contains("from " + VIP + " lookup 100")};
+            boolean all = true;
+            boolean none = true;
+            for (boolean b : each) {
+                all &= b;
+                none &= !b;
+            }
+            if (present ? all : none) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError((present ? "routes and rule not all on " : "routes or rule left on ") + host + ":\n" + shown);
+    }
+}
