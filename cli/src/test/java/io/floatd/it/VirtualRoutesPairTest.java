@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code virtual_routes} and {@code virtual_rules} follow the Master, as in keepalived: two floatd daemons (VRRPv3,
  * advert_int 0.1) with the same routes (one through a gateway into table 100, one with the VIP as its source, one
  * IPv6 blackhole) and rule ({@code from VIP lookup 100}). The Master has them, with keepalived's protocol, and the
- * Backup not; after kill -9 of the Master they appear on the new Master; its graceful stop removes them.
+ * Backup not; deleted under the Master, the tracked ones come back at its next re-check (recheck_interval 0.5) while it
+ * stays Master; after kill -9 of the Master they appear on the new Master; its graceful stop removes them.
  */
 @Timeout(120)
 class VirtualRoutesPairTest {
@@ -47,6 +48,10 @@ class VirtualRoutesPairTest {
                     virtual_rules {
                         from %5$s/32 table 100 priority 100
                     }
+                    floating_ip {
+                        provider linux-l2
+                        recheck_interval 0.5
+                    }
                     notify "%7$s"
                 }
                 """.formatted(Lan.IFNAME, priority, Lan.address(node), Lan.address(1 - node), VIP,
@@ -73,6 +78,12 @@ class VirtualRoutesPairTest {
             assertTrue(table.contains("10.124.0.0/16 dev eth0 proto keepalived src " + VIP + " metric 7"), table);
             assertTrue(lan.host(0).exec("ip", "rule").contains("100:\tfrom " + VIP + " lookup 100 proto keepalived"),
                     lan.host(0).exec("ip", "rule"));
+
+            // tracked (they have a device): deleted under the Master, they are back at its next re-check
+            lan.host(0).exec("ip", "route", "del", "10.123.0.0/16", "table", "100");
+            lan.host(0).exec("ip", "rule", "del", "priority", "100");
+            awaitRoutes(lan.host(0), true);
+            assertEquals("MASTER", node0.lastState(), node0.notifications().toString());
 
             node0.kill9();
             node1.awaitState("MASTER", STEP);

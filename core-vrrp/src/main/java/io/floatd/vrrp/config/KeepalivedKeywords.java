@@ -230,8 +230,8 @@ public final class KeepalivedKeywords {
         refused(b, "floatd always sends TTL 255, which the peers check", "unicast_ttl");
         refused(b, "removing an address could then remove others on the interface", "promote_secondaries");
         implemented(b, "with the linux-l2 provider; the common ip route/ip rule options (others refused by name);"
-                + " a route or rule deleted under a Master comes back at its next MASTER, where keepalived would drop a"
-                + " tracked one's instance to BACKUP", "virtual_routes", "virtual_rules");
+                + " a tracked route or rule deleted under a Master is added back at its next re-check (recheck_interval)"
+                + " where keepalived drops the instance to BACKUP", "virtual_routes", "virtual_rules");
         refused(b, "floatd never filters traffic to its addresses, so the address would answer where keepalived's"
                 + " would not", "no_accept");
         refused(b, "strict RFC mode changes which adverts are accepted and what a Master does", "strict_mode");

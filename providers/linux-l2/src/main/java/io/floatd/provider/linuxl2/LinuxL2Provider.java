@@ -61,7 +61,10 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
         return context;
     }
 
-    /** SELF (id: the instance's interface) when every VIP is on its device, otherwise NOBODY: L2 cannot see the peer. */
+    /**
+     * SELF (id: the instance's interface) when every VIP is on its device and every tracked virtual route and rule is
+     * there, otherwise NOBODY: L2 cannot see the peer.
+     */
     @Override
     public synchronized Holder holder() throws ProviderException {
         ensureOpen();
@@ -86,6 +89,17 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
             if (find(present, wanted.get(i).ifIndex(), vips.get(i)) == null) {
                 return Holder.nobody();
             }
+        }
+        try {
+            // a tracked virtual route or rule deleted under the Master: not held, so the re-check adds it back
+            if (!routes.trackedPresent(netlink, announcer::ifIndex)) {
+                return Holder.nobody();
+            }
+        } catch (NativeException e) {
+            if (e.errno() == Libc.ENODEV) {
+                return Holder.nobody();
+            }
+            throw failure("cannot list routes and rules", e);
         }
         return Holder.self(context.interfaceName());
     }

@@ -13,6 +13,8 @@ import java.util.List;
  */
 final class RoutesAndRules {
     private static final int ESRCH = 3; // the kernel's "no such route"
+    private static final short RTM_GETROUTE = 26;
+    private static final short RTM_GETRULE = 34;
 
     /** Looks up a device's index in the provider's namespace. */
     @FunctionalInterface
@@ -40,6 +42,49 @@ final class RoutesAndRules {
 
     boolean isEmpty() {
         return routes.isEmpty() && rules.isEmpty();
+    }
+
+    /**
+     * Whether every tracked route and rule is there (those with {@code no_track}, and routes without a device, are
+     * not looked at, as keepalived does not track them). Reads the route and rule tables only when there is one.
+     */
+    boolean trackedPresent(RtNetlink netlink, Devices devices) throws NativeException {
+        List<VirtualRoute> trackedRoutes = routes.stream().filter(VirtualRoute::tracked).toList();
+        List<VirtualRule> trackedRules = rules.stream().filter(VirtualRule::tracked).toList();
+        if (!trackedRoutes.isEmpty()) {
+            int[] oif = new int[trackedRoutes.size()];
+            for (int i = 0; i < oif.length; i++) {
+                oif[i] = devices.ifIndex(trackedRoutes.get(i).device());
+            }
+            boolean[] seen = new boolean[trackedRoutes.size()];
+            netlink.dump(RTM_GETROUTE, RouteMessages.RTM_NEWROUTE, RouteDump.dumpRequest(), m -> {
+                for (int i = 0; i < seen.length; i++) {
+                    seen[i] |= RouteDump.isRoute(m, trackedRoutes.get(i), oif[i]);
+                }
+            });
+            if (!all(seen)) {
+                return false;
+            }
+        }
+        if (!trackedRules.isEmpty()) {
+            boolean[] seen = new boolean[trackedRules.size()];
+            netlink.dump(RTM_GETRULE, RouteMessages.RTM_NEWRULE, RouteDump.dumpRequest(), m -> {
+                for (int i = 0; i < seen.length; i++) {
+                    seen[i] |= RouteDump.isRule(m, trackedRules.get(i));
+                }
+            });
+            return all(seen);
+        }
+        return true;
+    }
+
+    private static boolean all(boolean[] seen) {
+        for (boolean b : seen) {
+            if (!b) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Adds every route, then every rule; one already there counts as added. */

@@ -206,6 +206,40 @@ final class RtNetlink implements AutoCloseable {
         awaitAck(send(req), what);
     }
 
+    /**
+     * Dumps one kind of object ({@code RTM_GETROUTE}, {@code RTM_GETRULE}) with {@code body} as the request's header;
+     * each reply of type {@code replyType} goes to {@code each} as its body (after the nlmsghdr), in host order.
+     */
+    void dump(short getType, short replyType, byte[] body, java.util.function.Consumer<ByteBuffer> each)
+            throws NativeException {
+        ByteBuffer req = request(getType, (short) (NLM_F_REQUEST | NLM_F_DUMP), body.length);
+        req.put(body);
+        int mySeq = send(req);
+        String what = "dump " + getType;
+        while (true) {
+            int n = receive(what);
+            for (int off = 0; off + NLMSG_HDRLEN <= n; ) {
+                int len = buffer.get(JAVA_INT, off);
+                short type = buffer.get(JAVA_SHORT, off + 4);
+                if (len < NLMSG_HDRLEN || off + len > n) {
+                    break;
+                }
+                if (buffer.get(JAVA_INT, off + 8) == mySeq) {
+                    if (type == NLMSG_DONE) {
+                        return;
+                    }
+                    if (type == NLMSG_ERROR) {
+                        checkAck(off, len, what);
+                    } else if (type == replyType) {
+                        byte[] msg = buffer.asSlice(off + NLMSG_HDRLEN, len - NLMSG_HDRLEN).toArray(JAVA_BYTE);
+                        each.accept(ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder()));
+                    }
+                }
+                off += align(len);
+            }
+        }
+    }
+
     /** Sends one request whose body {@link RouteMessages} built and waits for the kernel's ACK; throws on an error. */
     void transact(short type, short flags, byte[] body, String what) throws NativeException {
         ByteBuffer req = request(type, (short) (NLM_F_REQUEST | NLM_F_ACK | flags), body.length);
