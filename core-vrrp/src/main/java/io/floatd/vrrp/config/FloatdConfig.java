@@ -123,6 +123,17 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
                 out.append(INDENT).append("}\n");
             }
+            // as written: read again, each line gives the same route or rule
+            if (!i.virtualRoutes().isEmpty()) {
+                out.append(INDENT).append("virtual_routes {\n");
+                i.virtualRoutes().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
+            if (!i.virtualRules().isEmpty()) {
+                out.append(INDENT).append("virtual_rules {\n");
+                i.virtualRules().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
             if (i.notifyPriorityChanges() != global.notifyPriorityChanges()) {
                 out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
             }

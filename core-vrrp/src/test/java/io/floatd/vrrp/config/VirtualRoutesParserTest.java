@@ -118,6 +118,32 @@ class VirtualRoutesParserTest {
     }
 
     @Test
+    void theConfigurationDumpWritesRoutesAndRulesThatReadBackEqual() throws Exception {
+        FloatdConfig c = ConfigParser.parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    unicast_src_ip 10.0.0.11
+                    unicast_peer {
+                        10.0.0.12
+                    }
+                    virtual_ipaddress {
+                        10.0.0.100/24
+                    }
+                    virtual_routes {
+                        src 10.0.0.100 to 10.1.0.0/16 via 10.0.0.1 dev eth0 table 100
+                        blackhole fd00:1::/64 dev eth0 no_track
+                    }
+                    virtual_rules {
+                        from 10.0.0.100/32 table 100 priority 100
+                    }
+                }
+                """, "k.conf");
+        assertEquals(2, c.instances().getFirst().virtualRoutes().size());
+        assertEquals(c.instances(), ConfigParser.parse(c.dump(false), "dump").instances());
+    }
+
+    @Test
     void ruleTableZeroIsRefused() {
         assertThrows(ConfigProblem.class, () -> rule("from 10.0.0.0/24 table 0 priority 1"));
     }
