@@ -38,6 +38,7 @@ public final class KeepalivedConf {
     private String mcastSrcIp;
     private String mcastDstIp;
     private String extra = "";
+    private String inside = "";
 
     private KeepalivedConf(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -147,6 +148,12 @@ public final class KeepalivedConf {
         return this;
     }
 
+    /** Configuration text written as is inside the instance, before its closing brace (virtual_routes...). */
+    public KeepalivedConf inside(String text) {
+        this.inside = Objects.requireNonNull(text, "text");
+        return this;
+    }
+
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("global_defs {\n");
@@ -193,6 +200,7 @@ public final class KeepalivedConf {
         if (notify != null) {
             b.append("  notify ").append(quote(notify)).append('\n');
         }
+        b.append(inside);
         b.append("}\n");
         b.append(extra);
         return b.toString();
