@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * knows is refused by name, so none is dropped silently. Warnings go to the caller, which adds the file:line.
  */
 final class VirtualRoutesParser {
+    private static final String MIXED = "Cannot mix IPv4 and IPv6 addresses for route";
+
     /** The preference keepalived gives a rule without one. */
     static final int DEFAULT_RULE_PRIORITY = 16384;
 
@@ -35,7 +37,8 @@ final class VirtualRoutesParser {
     private static final Set<String> RULE_REFUSED = Set.of("realms", "suppress_prefixlength", "sup_pl",
             "suppress_ifgroup", "sup_group", "tunnel-id", "uidrange", "l3mdev", "ipproto", "sport", "dport",
             "track_group", "goto", "nop");
-    private static final Map<String, VirtualRule.Action> RULE_ACTIONS = Map.of("blackhole", VirtualRule.Action.BLACKHOLE,
+    private static final Map<String, VirtualRule.Action> RULE_ACTIONS = Map.of(
+            "blackhole", VirtualRule.Action.BLACKHOLE,
             "unreachable", VirtualRule.Action.UNREACHABLE, "prohibit", VirtualRule.Action.PROHIBIT);
     // iproute2's fixed names (rt_tables, rt_scopes, rt_protos); keepalived also reads /etc/iproute2, floatd does not
     private static final Map<String, Integer> TABLES = Map.of("main", 254, "local", 255, "default", 253);
@@ -72,15 +75,15 @@ final class VirtualRoutesParser {
                     }
                     String value = value(words, ++n, w);
                     if (value.equals("inet") || value.equals("inet6")) {
-                        ipv6 = family(ipv6, value.equals("inet6"), "Cannot mix IPv4 and IPv6 addresses for route");
+                        ipv6 = family(ipv6, value.equals("inet6"), MIXED);
                         value = value(words, ++n, w);
                     }
                     gateway = ConfigParser.address("route via address", value);
-                    ipv6 = family(ipv6, gateway instanceof Inet6Address, "Cannot mix IPv4 and IPv6 addresses for route");
+                    ipv6 = family(ipv6, gateway instanceof Inet6Address, MIXED);
                 }
                 case "src" -> {
                     source = ConfigParser.address("route src address", value(words, ++n, w));
-                    ipv6 = family(ipv6, source instanceof Inet6Address, "Cannot mix IPv4 and IPv6 addresses for route");
+                    ipv6 = family(ipv6, source instanceof Inet6Address, MIXED);
                 }
                 case "dev", "oif" -> device = value(words, ++n, w);
                 case "table" -> table = named(TABLES, value(words, ++n, w), "Routing table", "for route", 0xffffffffL);
@@ -112,7 +115,7 @@ final class VirtualRoutesParser {
                     }
                     if (w.equals("default6")) {
                         warn.accept("'default6' is deprecated - please replace with 'inet6 default'");
-                        ipv6 = family(ipv6, true, "Cannot mix IPv4 and IPv6 addresses for route (" + w + ")");
+                        ipv6 = family(ipv6, true, MIXED + " (" + w + ")");
                         dest = null;
                         destLength = 0;
                         continue;
@@ -120,7 +123,7 @@ final class VirtualRoutesParser {
                     Prefix p = prefix(w, "unknown route keyword " + w);
                     dest = p.address();
                     destLength = p.length();
-                    ipv6 = family(ipv6, dest instanceof Inet6Address, "Cannot mix IPv4 and IPv6 addresses for route (" + w + ")");
+                    ipv6 = family(ipv6, dest instanceof Inet6Address, MIXED + " (" + w + ")");
                 }
             }
         }
@@ -176,7 +179,8 @@ final class VirtualRoutesParser {
                     if (!value.equals("all") && !value.equals("any") && !value.equals("default")) {
                         Prefix q = prefix(value, "Invalid rule " + w + " address " + value);
                         p = new VirtualRule.Prefix(q.address(), q.length());
-                        ipv6 = family(ipv6, q.address() instanceof Inet6Address, "rule specification has mixed IPv4 and IPv6");
+                        ipv6 = family(ipv6, q.address() instanceof Inet6Address,
+                                "rule specification has mixed IPv4 and IPv6");
                     }
                     if (w.equals("from")) {
                         from = p;
@@ -244,7 +248,8 @@ final class VirtualRoutesParser {
 
     private static VirtualRule.Action oneAction(VirtualRule.Action earlier, VirtualRule.Action now) {
         if (earlier != null) {
-            throw new ConfigProblem("Cannot specify more than one of table/nop/goto/blackhole/prohibit/unreachable for rule");
+            throw new ConfigProblem("Cannot specify more than one of table/nop/goto/blackhole/prohibit/unreachable"
+                    + " for rule");
         }
         return now;
     }
@@ -316,7 +321,8 @@ final class VirtualRoutesParser {
         if (v < 0 || v > max) {
             String tail = suffix.isEmpty() ? "" : " " + suffix;
             throw new ConfigProblem(what + " " + text + " not found or invalid" + tail
-                    + (names.isEmpty() ? "" : " (floatd knows the numbers and " + String.join(", ", new java.util.TreeSet<>(names.keySet()))
+                    + (names.isEmpty() ? "" : " (floatd knows the numbers and "
+                            + String.join(", ", new java.util.TreeSet<>(names.keySet()))
                             + "; it reads no names from /etc/iproute2)"));
         }
         return (int) v;
@@ -324,7 +330,8 @@ final class VirtualRoutesParser {
 
     private static long unsigned(String text, String problem) {
         try {
-            long v = text.startsWith("0x") || text.startsWith("0X") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
+            boolean hex = text.startsWith("0x") || text.startsWith("0X");
+            long v = hex ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
             if (v >= 0 && v <= 0xffffffffL) {
                 return v;
             }

@@ -4,7 +4,7 @@ import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.provider.ProviderException;
 import java.util.Optional;
 
-/** {@code virtual_routes} and {@code virtual_rules} are applied by the linux-l2 provider only; elsewhere they are refused. */
+/** {@code virtual_routes} and {@code virtual_rules} are applied by the linux-l2 provider only; others refuse them. */
 final class RoutesWiring {
     static final String LINUX_L2 = "linux-l2";
 

@@ -33,8 +33,9 @@ final class RouteDump {
     }
 
     static boolean isRoute(ByteBuffer m, VirtualRoute r, int oifIndex) {
-        if (m.remaining() < HEADER || (m.get(0) & 0xff) != family(r.isIpv6()) || (m.get(1) & 0xff) != r.destinationLength()
-                || (m.get(5) & 0xff) != r.protocol() || (m.get(7) & 0xff) != r.type().wireValue()) {
+        if (m.remaining() < HEADER || (m.get(0) & 0xff) != family(r.isIpv6())
+                || (m.get(1) & 0xff) != r.destinationLength() || (m.get(5) & 0xff) != r.protocol()
+                || (m.get(7) & 0xff) != r.type().wireValue()) {
             return false;
         }
         byte[][] a = attributes(m);
@@ -58,7 +59,8 @@ final class RouteDump {
                 && (fromLength == 0 || same(a[FRA_SRC], r.from().address()))
                 && (toLength == 0 || same(a[FRA_DST], r.to().address()))
                 && r.priority() != null && a[FRA_PRIORITY] != null && u32(a[FRA_PRIORITY]) == r.priority()
-                && a[FRA_PROTOCOL] != null && a[FRA_PROTOCOL].length >= 1 && (a[FRA_PROTOCOL][0] & 0xff) == r.protocol();
+                && a[FRA_PROTOCOL] != null && a[FRA_PROTOCOL].length >= 1
+                && (a[FRA_PROTOCOL][0] & 0xff) == r.protocol();
     }
 
     /** The attributes after the header, by type (types above 31 are not needed and skipped). */

@@ -103,8 +103,8 @@ final class RoutesAndRules {
         }
         for (VirtualRule r : rules) {
             try {
-                netlink.transact(RouteMessages.RTM_NEWRULE, (short) (RouteMessages.NLM_F_CREATE | RouteMessages.NLM_F_EXCL),
-                        RouteMessages.rule(r), "RTM_NEWRULE");
+                short flags = (short) (RouteMessages.NLM_F_CREATE | RouteMessages.NLM_F_EXCL);
+                netlink.transact(RouteMessages.RTM_NEWRULE, flags, RouteMessages.rule(r), "RTM_NEWRULE");
             } catch (NativeException e) {
                 if (e.errno() != Libc.EEXIST) {
                     throw new Failure("cannot add rule " + r.text(), e);
@@ -135,7 +135,8 @@ final class RoutesAndRules {
         for (VirtualRoute r : routes) {
             try {
                 int oif = r.device() == null ? 0 : devices.ifIndex(r.device());
-                netlink.transact(RouteMessages.RTM_DELROUTE, (short) 0, RouteMessages.route(false, r, oif), "RTM_DELROUTE");
+                netlink.transact(RouteMessages.RTM_DELROUTE, (short) 0, RouteMessages.route(false, r, oif),
+                        "RTM_DELROUTE");
                 removed++;
             } catch (NativeException e) {
                 if (!absent(e) && e.errno() != Libc.ENODEV && first == null) {

@@ -1,2 +1,5 @@
-/** The {@code linux-l2} provider: VIPs on a Linux interface via rtnetlink, announced with gratuitous ARP / unsolicited NA. */
+/**
+ * The {@code linux-l2} provider: VIPs, virtual routes and rules on a Linux node via rtnetlink, the VIPs announced with
+ * gratuitous ARP / unsolicited NA.
+ */
 package io.floatd.provider.linuxl2;
