@@ -102,6 +102,31 @@ class VirtualRoutesPairTest {
         }
     }
 
+    /** A reload that changes a route restarts the instance: the old route goes, the new one comes with MASTER. */
+    @Test
+    void aReloadThatChangesARouteReplacesIt() throws Exception {
+        try (Lan lan = Lan.create("vs", 2);
+                FloatdProcess node0 = FloatdProcess.start(lan.host(0), n -> config(0, 150, n))) {
+            node0.awaitState("MASTER", START);
+            awaitRoutes(lan.host(0), true);
+            java.nio.file.Path conf = node0.dir().resolve("floatd.conf");
+            String text = java.nio.file.Files.readString(conf);
+            java.nio.file.Files.writeString(conf, text.replace("10.123.0.0/16", "10.126.0.0/16"));
+            Netns.run("kill", "-HUP", Long.toString(node0.pid()));
+            node0.awaitLog("Reload done: 0 unchanged, 1 restarted", STEP);
+            long deadline = System.nanoTime() + STEP.toNanos();
+            String v4 = "";
+            while (System.nanoTime() < deadline) {
+                v4 = shown(lan.host(0), "ip", "route", "show", "table", "100");
+                if (v4.contains("10.126.0.0/16") && !v4.contains("10.123.0.0/16")) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(v4.contains("10.126.0.0/16 via") && !v4.contains("10.123.0.0/16"), v4);
+        }
+    }
+
     /** What the command prints, or nothing where it fails (a table that does not exist yet, or any more). */
     private static String shown(Netns host, String... command) {
         Netns.Result r = host.tryExec(command);
