@@ -84,6 +84,8 @@ class VirtualRoutesPairTest {
             lan.host(0).exec("ip", "rule", "del", "priority", "100");
             awaitRoutes(lan.host(0), true);
             assertEquals("MASTER", node0.lastState(), node0.notifications().toString());
+            assertTrue(node0.log().contains("found on nobody (virtual route 10.123.0.0/16 via " + Lan.SUBNET_PREFIX
+                    + "254 dev eth0 table 100 missing) while Master"), node0.log());
 
             node0.kill9();
             node1.awaitState("MASTER", STEP);

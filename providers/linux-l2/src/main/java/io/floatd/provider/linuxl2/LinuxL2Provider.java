@@ -91,9 +91,11 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
             }
         }
         try {
-            // a tracked virtual route or rule deleted under the Master: not held, so the re-check adds it back
-            if (!routes.trackedPresent(netlink, announcer::ifIndex)) {
-                return Holder.nobody();
+            // a tracked virtual route or rule deleted under the Master: not held, so the re-check adds it back (its
+            // log line names it: "floating IP found on nobody (virtual route ... missing) while Master")
+            String missing = routes.firstTrackedMissing(netlink, announcer::ifIndex);
+            if (missing != null) {
+                return new Holder(Holder.Kind.NOBODY, missing + " missing");
             }
         } catch (NativeException e) {
             if (e.errno() == Libc.ENODEV) {

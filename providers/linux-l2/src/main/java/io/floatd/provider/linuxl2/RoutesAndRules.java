@@ -45,10 +45,11 @@ final class RoutesAndRules {
     }
 
     /**
-     * Whether every tracked route and rule is there (those with {@code no_track}, and routes without a device, are
-     * not looked at, as keepalived does not track them). Reads the route and rule tables only when there is one.
+     * The first tracked route or rule that is not there, e.g. {@code virtual route 10.1.0.0/16 via 10.0.0.1 dev eth0},
+     * or null when all are (those with {@code no_track}, and routes without a device, are not looked at, as keepalived
+     * does not track them). Reads the route and rule tables only when there is one to look for.
      */
-    boolean trackedPresent(RtNetlink netlink, Devices devices) throws NativeException {
+    String firstTrackedMissing(RtNetlink netlink, Devices devices) throws NativeException {
         List<VirtualRoute> trackedRoutes = routes.stream().filter(VirtualRoute::tracked).toList();
         List<VirtualRule> trackedRules = rules.stream().filter(VirtualRule::tracked).toList();
         if (!trackedRoutes.isEmpty()) {
@@ -62,8 +63,9 @@ final class RoutesAndRules {
                     seen[i] |= RouteDump.isRoute(m, trackedRoutes.get(i), oif[i]);
                 }
             });
-            if (!all(seen)) {
-                return false;
+            int missing = firstFalse(seen);
+            if (missing >= 0) {
+                return "virtual route " + trackedRoutes.get(missing).text();
             }
         }
         if (!trackedRules.isEmpty()) {
@@ -73,18 +75,21 @@ final class RoutesAndRules {
                     seen[i] |= RouteDump.isRule(m, trackedRules.get(i));
                 }
             });
-            return all(seen);
-        }
-        return true;
-    }
-
-    private static boolean all(boolean[] seen) {
-        for (boolean b : seen) {
-            if (!b) {
-                return false;
+            int missing = firstFalse(seen);
+            if (missing >= 0) {
+                return "virtual rule " + trackedRules.get(missing).text();
             }
         }
-        return true;
+        return null;
+    }
+
+    private static int firstFalse(boolean[] seen) {
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Adds every route, then every rule; one already there counts as added. */
