@@ -704,7 +704,7 @@ public final class ConfigParser {
     }
 
     /** One {@code track_process} line, {@code NAME [weight W [reverse|noreverse]]}, in an instance or a sync group. */
-    private static TrackRef trackProcessRef(Statement line) {
+    static TrackRef trackProcessRef(Statement line) {
         return trackRef(line, "track_process", TrackProcessConfig.MAX_WEIGHT);
     }
 
@@ -712,7 +712,7 @@ public final class ConfigParser {
      * Resolves {@code track_process} lines against the {@code vrrp_track_process} blocks (all read by now) and
      * hands each to {@code add}; unknown names are errors in {@code scope}. For instances and sync groups.
      */
-    private void resolveTrackProcesses(List<TrackRef> refs, Scope scope, java.util.function.Consumer<TrackedProcess> add) {
+    void resolveTrackProcesses(List<TrackRef> refs, Scope scope, java.util.function.Consumer<TrackedProcess> add) {
         Set<String> seen = new java.util.HashSet<>();
         for (TrackRef ref : refs) {
             Located<TrackProcessConfig> found = trackProcesses.get(ref.name());
@@ -822,10 +822,10 @@ public final class ConfigParser {
             }
         }
         resolveTrackProcesses(i.processRefs, i, tp -> {
-            i.weighted |= tp.weight() != 0;
+            i.processWeighted |= tp.weight() != 0;
             i.builder.addTrackProcess(tp);
         });
-        if (i.weighted && i.priority == 255) {
+        if ((i.weighted || i.processWeighted) && i.priority == 255) {
             i.warn(i.line, "tracking weights are ignored for an address owner (priority 255), as in keepalived;"
                     + " only weight 0 (FAULT) applies");
         }
@@ -1441,6 +1441,12 @@ public final class ConfigParser {
         final List<TrackRef> fileRefs = new ArrayList<>();
         final List<TrackRef> processRefs = new ArrayList<>();
         boolean weighted;
+        /**
+         * A track_process entry has a weight. Kept apart from {@link #weighted}: keepalived's sync group check on
+         * members' weights (vrrp_complete_instance) does not cover track_process, so such a member loads without
+         * sync_group_tracking_weight, as in keepalived.
+         */
+        boolean processWeighted;
         int priority = InstanceConfig.DEFAULT_PRIORITY;
 
         InstanceScope(ConfigParser parser, String name, int line) {

@@ -578,6 +578,18 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** The track_process entry for {@code name} added so far, if any (a sync group's entry then adjusts it). */
+        public java.util.Optional<TrackedProcess> trackProcess(String name) {
+            return trackProcesses.stream().filter(t -> t.name().equals(name)).findFirst();
+        }
+
+        /** Replaces the track_process entry of the same name, keeping its place. */
+        public Builder replaceTrackProcess(TrackedProcess tracked) {
+            Objects.requireNonNull(tracked, "tracked");
+            trackProcesses.replaceAll(t -> t.name().equals(tracked.name()) ? tracked : t);
+            return this;
+        }
+
         public Builder scriptEnv(ScriptEnv env) {
             this.scriptEnv = Objects.requireNonNull(env, "env");
             return this;
