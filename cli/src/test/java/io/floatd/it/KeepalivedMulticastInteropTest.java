@@ -63,7 +63,9 @@ class KeepalivedMulticastInteropTest {
          * the TTL inside the ICV). keepalived clears its {@code state MASTER} to BACKUP, as it does for every AH
          * instance that is not the address owner.
          */
-        V2_IPV4_AH(2, 100, false, "ma", null, "k8sAhKey");
+        V2_IPV4_AH(2, 100, false, "ma", null, "k8sAhKey"),
+        /** The same with mcast_src_ip and mcast_dst_ip 224.0.0.19 on both sides: the AH socket joins that group. */
+        V2_IPV4_AH_OWN_GROUP(2, 100, false, "mh", "224.0.0.19", "k8sAhKey");
 
         final int version;
         final int advertCentis;
@@ -248,6 +250,7 @@ class KeepalivedMulticastInteropTest {
         Inet4Address self = (Inet4Address) host.runInside(KeepalivedMulticastInteropTest::anyIpv4);
         try (AhTransport t = host.runInside(() -> AhTransport.open(self, Lan.IFNAME, null))) {
             t.register(VRID, "capture", AhPacket.key(v.ahKey), false);
+            t.joinGroup(v.group());
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {
                 ReceivedDatagram d = t.receive(Duration.ofMillis(500));
