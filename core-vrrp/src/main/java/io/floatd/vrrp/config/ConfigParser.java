@@ -822,10 +822,10 @@ public final class ConfigParser {
             }
         }
         resolveTrackProcesses(i.processRefs, i, tp -> {
-            i.processWeighted |= tp.weight() != 0;
+            i.weighted |= tp.weight() != 0;
             i.builder.addTrackProcess(tp);
         });
-        if ((i.weighted || i.processWeighted) && i.priority == 255) {
+        if (i.weighted && i.priority == 255) {
             i.warn(i.line, "tracking weights are ignored for an address owner (priority 255), as in keepalived;"
                     + " only weight 0 (FAULT) applies");
         }
@@ -1441,12 +1441,6 @@ public final class ConfigParser {
         final List<TrackRef> fileRefs = new ArrayList<>();
         final List<TrackRef> processRefs = new ArrayList<>();
         boolean weighted;
-        /**
-         * A track_process entry has a weight. Kept apart from {@link #weighted}: keepalived's sync group check on
-         * members' weights (vrrp_complete_instance) does not cover track_process, so such a member loads without
-         * sync_group_tracking_weight, as in keepalived.
-         */
-        boolean processWeighted;
         int priority = InstanceConfig.DEFAULT_PRIORITY;
 
         InstanceScope(ConfigParser parser, String name, int line) {

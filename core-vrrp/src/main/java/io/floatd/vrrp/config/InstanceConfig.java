@@ -578,6 +578,18 @@ public final class InstanceConfig {
             return this;
         }
 
+        /**
+         * Lets keepalived's sync group rule rewrite the tracking added so far (a member of a group without
+         * sync_group_tracking_weight has weighted entries dropped or set to weight 0: {@link SyncGroupMemberWeights}).
+         */
+        Builder editTracking(java.util.function.Consumer<List<TrackedInterface>> interfaces,
+                java.util.function.Consumer<List<TrackedScript>> scripts, java.util.function.Consumer<List<TrackedFile>> files) {
+            interfaces.accept(trackInterfaces);
+            scripts.accept(trackScripts);
+            files.accept(trackFiles);
+            return this;
+        }
+
         /** The track_process entry for {@code name} added so far, if any (a sync group's entry then adjusts it). */
         public java.util.Optional<TrackedProcess> trackProcess(String name) {
             return trackProcesses.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -20,9 +20,10 @@ import java.util.Set;
  * instance is read. Where keepalived's daemon reports a member and runs on ({@code vrrp_sync_set_group}: an unknown
  * member or an instance already in another group is left out, a group left with one member runs as a group of one,
  * a group with no member or no group list is removed; {@code sync_group_tracking_init}: the group's weighted
- * tracking with a priority-255 member has its weight set to 0), floatd warns at the line and does the same. Refused,
- * as {@code keepalived -t} does: weighted tracking on a member without {@code sync_group_tracking_weight}, address
- * owners followed by a non-owner, the deprecated {@code global_tracking}.
+ * tracking with a priority-255 member has its weight set to 0; vrrp_complete_instance: a member's weighted tracking
+ * without {@code sync_group_tracking_weight}, {@link SyncGroupMemberWeights}), floatd warns at the line and does the
+ * same. Refused, as {@code keepalived -t} does: address owners followed by a non-owner, the deprecated
+ * {@code global_tracking}.
  */
 final class SyncGroupParser {
 
@@ -176,13 +177,9 @@ final class SyncGroupParser {
             }
             mixedOwners(g, members);
             boolean owner = members.stream().anyMatch(i -> i.priority == 255);
-            for (InstanceScope i : members) {
-                if (i.weighted && !g.trackingWeight && i.priority != 255) {
-                    // keepalived drops or zeroes such weights with an error ("ignoring ... due to SYNC group")
-                    i.error(i.line, "tracking with a weight in a member of vrrp_sync_group " + g.name + " ("
-                            + parser.sources.where(g.line) + "): keepalived ignores the weight and refuses the file; set"
-                            + " 'sync_group_tracking_weight' in the group to use weights, or give the entries weight 0");
-                }
+            if (!g.trackingWeight) {
+                // keepalived drops or zeroes such weights, reporting each ("ignoring ... due to SYNC group"), and runs
+                members.forEach(i -> SyncGroupMemberWeights.apply(g, i));
             }
             boolean groupWeighted = addTracking(g, members, owner);
             groupWeighted |= resolveProcesses(g, members, owner);

@@ -131,11 +131,39 @@ class SyncGroupConfigTest {
     }
 
     @Test
-    void aWeightedTrackOnAMemberIsRefusedWithoutSyncGroupTrackingWeight() {
-        // keepalived: "(VI_1) ignoring eth1 tracked interface weight due to SYNC group"
+    void aWeightedTrackInterfaceOnAMemberRunsWithWeight0WithoutSyncGroupTrackingWeight() throws Exception {
+        // keepalived: "(VI_1) ignoring eth1 tracked interface weight due to SYNC group", and runs it with weight 0
         String text = "vrrp_sync_group G { group { VI_1 VI_2 } }\n" + instance("VI_1", 51, "track_interface {\n eth1 weight 10\n}")
                 + instance("VI_2", 52);
-        assertError(errors(text), "k.conf:2:", "sync_group_tracking_weight");
+        FloatdConfig c = ConfigParser.parse(text, "k.conf");
+        assertWarning(c, "k.conf:2:", "sync_group_tracking_weight");
+        assertEquals(List.of(new TrackedInterface("eth1", 0, false)), c.instance("VI_1").orElseThrow().trackInterfaces());
+    }
+
+    @Test
+    void aWeightedTrackScriptOnAMemberIsDroppedWithoutSyncGroupTrackingWeight() throws Exception {
+        // keepalived: "(VI_1) ignoring tracked script chk with weights due to SYNC group" (it is not tracked at all)
+        String text = "vrrp_script chk {\n script /bin/true\n}\nvrrp_script up {\n script /bin/true\n}\n"
+                + "vrrp_sync_group G { group { VI_1 VI_2 } }\n"
+                + instance("VI_1", 51, "track_script {\n chk weight -5\n up\n}") + instance("VI_2", 52);
+        FloatdConfig c = ConfigParser.parse(text, "k.conf");
+        assertEquals(List.of("up"), c.instance("VI_1").orElseThrow().trackScripts().stream().map(TrackedScript::name).toList());
+        assertWarning(c, "k.conf:19:", "track_script chk weight -5 is not tracked at all");
+    }
+
+    @Test
+    void aMemberTrackFileOfDefaultWeightRunsWithWeight0AndAnotherWeightIsDropped() throws Exception {
+        // keepalived: "ignoring weight from tracked file f1 due to SYNC group. specify weight 0" (weight 1, the
+        // default, becomes 0) and "ignoring tracked file f2 with weight 3 due to SYNC group" (dropped)
+        String text = "track_file f1 {\n file /tmp/f1\n}\ntrack_file f2 {\n file /tmp/f2\n}\n"
+                + "vrrp_sync_group G { group { VI_1 VI_2 } }\n"
+                + instance("VI_1", 51, "track_file {\n f1\n f2 weight 3\n}") + instance("VI_2", 52);
+        FloatdConfig c = ConfigParser.parse(text, "k.conf");
+        List<TrackedFile> files = c.instance("VI_1").orElseThrow().trackFiles();
+        assertEquals(List.of("f1"), files.stream().map(TrackedFile::name).toList());
+        assertEquals(0, files.getFirst().weight());
+        assertWarning(c, "k.conf:19:", "track_file f1 runs with weight 0");
+        assertWarning(c, "k.conf:20:", "track_file f2 weight 3 is not tracked at all");
     }
 
     @Test

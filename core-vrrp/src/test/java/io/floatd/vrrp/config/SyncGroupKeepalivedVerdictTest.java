@@ -32,7 +32,11 @@ class SyncGroupKeepalivedVerdictTest {
             Pattern.compile("^Sync group .* has only 1 virtual router\\(s\\) - this probably isn't what you want$"),
             Pattern.compile("^Virtual router .* specified in sync group .* doesn't exist - ignoring$"),
             Pattern.compile("^Virtual router .* cannot exist in more than one sync group; ignoring .*$"),
-            Pattern.compile("^Sync group .*, no matching virtual router found in group declaration - removing$"));
+            Pattern.compile("^Sync group .*, no matching virtual router found in group declaration - removing$"),
+            Pattern.compile("^\\([^)]*\\) ignoring .* tracked interface weight due to SYNC group$"),
+            Pattern.compile("^\\([^)]*\\) ignoring tracked script .* with weights due to SYNC group$"),
+            Pattern.compile("^\\([^)]*\\) ignoring weight from tracked file .* due to SYNC group\\. specify weight 0$"),
+            Pattern.compile("^\\([^)]*\\) ignoring tracked file .* with weight .* due to SYNC group$"));
 
     /** Exit 6: scripts run as root without script security, which floatd does too (with its own warning). */
     private static final Pattern SECURITY = Pattern.compile("^SECURITY VIOLATION - scripts are being executed but script_security not enabled\\.$");
@@ -72,13 +76,19 @@ class SyncGroupKeepalivedVerdictTest {
         TP + group("VI_1 VI_2") + "vrrp_sync_group H {\n    group {\n        VI_2\n    }\n}\n" + TWO,
         "vrrp_script chk {\n    script /bin/true\n}\n" + group("VI_2 VI_1", "    track_script {\n        chk weight 5\n    }")
                 + OWNER_FIRST,
+        TP + group("VI_1 VI_2") + instance("VI_1", 51, 150, "    track_interface {\n        eth1 weight 10\n    }")
+                + instance("VI_2", 52, 100),
+        "vrrp_script chk {\n    script /bin/true\n}\n" + group("VI_1 VI_2") + instance("VI_1", 51, 150,
+                "    track_script {\n        chk weight -5\n    }") + instance("VI_2", 52, 100),
+        "track_file f1 {\n    file /tmp/sgv-f1\n}\ntrack_file f2 {\n    file /tmp/sgv-f2\n}\n" + group("VI_1 VI_2")
+                + instance("VI_1", 51, 150, "    track_file {\n        f1\n        f2 weight 3\n    }") + instance("VI_2", 52, 100),
+        TP + group("VI_1 VI_2", "    sync_group_tracking_weight") + instance("VI_1", 51, 150,
+                "    track_interface {\n        eth1 weight 10\n    }") + instance("VI_2", 52, 100),
         // refused by keepalived -t and by floatd
         TP + group("VI_1 VI_2", "    track_process {\n        nope\n    }") + TWO,
         TP + group("VI_1 VI_2", "    track_process {\n        p1\n        p1 weight 3\n    }") + TWO,
         TP + group("VI_1 VI_2", "    track_process {\n        p1 weight 255\n    }") + TWO,
         TP + group("VI_1 VI_2", "    track_process {\n        p1 wieght 3\n    }") + TWO,
-        TP + group("VI_1 VI_2") + instance("VI_1", 51, 150, "    track_interface {\n        eth1 weight 10\n    }")
-                + instance("VI_2", 52, 100),
     };
 
     private enum Verdict { ACCEPT, WARN, REFUSE }
