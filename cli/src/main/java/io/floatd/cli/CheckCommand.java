@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code floatd check -f CONFIG [--dump]}: validates without opening a socket or running a script. */
+/**
+ * {@code floatd check -f CONFIG [--dump] [--syntax-only]}: validates without opening a socket or running a script; as
+ * {@code keepalived -t}, also that the interfaces the file names exist on this host (unless {@code --syntax-only}).
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Validate a configuration; exit 0 if valid, 1 with file:line errors otherwise.")
 final class CheckCommand implements Callable<Integer> {
@@ -20,6 +23,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--dump", description = "Print the effective configuration (defaults explicit, passwords masked).")
     boolean dump;
+
+    @Option(names = "--syntax-only", description = "Check the file only, not this host: an interface it names may be"
+            + " missing here (a configuration written for another machine).")
+    boolean syntaxOnly;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +38,10 @@ final class CheckCommand implements Callable<Integer> {
             return FloatdCommand.EXIT_CONFIG;
         }
         FloatdConfig c = loaded.get();
-        List<String> problems = VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader());
+        List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader()));
+        if (!syntaxOnly) {
+            problems.addAll(HostChecks.errors(c, w -> spec.commandLine().getErr().println("floatd: warning: " + w)));
+        }
         if (!problems.isEmpty()) {
             problems.forEach(p -> spec.commandLine().getErr().println("floatd: " + p));
             spec.commandLine().getErr().println("floatd: " + config.file + ": " + problems.size() + " error(s)");

@@ -95,7 +95,18 @@ public final class ConfigParser {
             entry("vrrp_mcast_group6", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), true)
                     .ifPresent(group -> g.mcastGroup6 = group, message -> g.warn(s.line(), message))),
             // keepalived's handler takes no value and ignores any
-            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true));
+            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true),
+            entry("dynamic_interfaces", ConfigParser::dynamicInterfaces));
+
+    /** {@code dynamic_interfaces [allow_if_changes]}: missing interfaces are allowed (HostCheck); floatd always allows changes. */
+    private static void dynamicInterfaces(Statement s, GlobalScope g) {
+        g.builder.dynamicInterfaces(true);
+        if (!s.args().isEmpty() && !(s.args().size() == 1 && s.args().getFirst().equals("allow_if_changes"))) {
+            // keepalived reports "Unknown dynamic_interfaces option" and still sets dynamic_interfaces
+            g.warn(s.line(), "dynamic_interfaces: unknown option '" + String.join(" ", s.args())
+                    + "' ignored (keepalived knows only allow_if_changes); dynamic_interfaces is set");
+        }
+    }
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
@@ -105,7 +116,7 @@ public final class ConfigParser {
             "bfd_rt_priority", "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap",
             "checker_priority", "checker_process_name", "checker_rlimit_rttime", "checker_rt_priority",
             "config_save_dir", "data_use_instance", "dbus_service_name", "default_interface", "disable_local_igmp",
-            "dynamic_interfaces", "enable_dbus", "enable_snmp_checker", "enable_snmp_rfc",
+            "enable_dbus", "enable_snmp_checker", "enable_snmp_rfc",
             "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_vrrp", "enable_traps",
             "fifo_write_vrrp_states_on_reload", "include_check", "linkbeat_use_polling", "log_unknown_vrids",
             "lvs_flush", "lvs_flush_on_stop", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
@@ -130,7 +141,7 @@ public final class ConfigParser {
 
     private static final Map<String, Handler<InstanceScope>> VRRP_INSTANCE = Map.ofEntries(
             entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
-            entry("interface", (s, i) -> i.builder.interfaceName(s.value())),
+            entry("interface", (s, i) -> i.builder.interfaceName(s.value()).interfaceLine(i.parser.where(s.line()))),
             entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
             entry("priority", (s, i) -> i.builder.priority(i.priority = wholeNumber(s))),
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
@@ -770,6 +781,7 @@ public final class ConfigParser {
         TrackRef ref = trackRef(line, "track_interface", VrrpScriptConfig.MAX_WEIGHT);
         i.builder.addTrackInterface(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
                 ref.reverse() != null && ref.reverse()));
+        i.builder.trackInterfaceLine(ref.name(), i.parser.where(ref.line()));
         if (ref.weight() != null && ref.weight() != 0) {
             i.weighted = true;
         }
@@ -1115,6 +1127,11 @@ public final class ConfigParser {
         } else if (moreWarnings++ == 0) {
             moreWarningsAt = position;
         }
+    }
+
+    /** The file and line of a position, kept in the parsed configuration for later passes (HostCheck). */
+    SourceLine where(int position) {
+        return new SourceLine(sources.file(position), Sources.line(position));
     }
 
     /** The statement being handled, for an internal error's file:line. */
