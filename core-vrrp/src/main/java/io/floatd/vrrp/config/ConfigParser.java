@@ -308,6 +308,9 @@ public final class ConfigParser {
         }
         i.builder.addVirtualAddress(new VirtualAddress(address, prefix, draft.device));
         i.virtualAddresses.add(new Located<>(address, line.line()));
+        if (draft.device != null) {
+            i.builder.deviceLine(draft.device, i.parser.where(line.line()));
+        }
     }
 
     // ---- authentication { auth_type PASS  auth_pass X } ----

@@ -10,7 +10,8 @@ import java.util.Optional;
  * runs on the parsed configuration, after the parser (which does no host look-ups), with the look-up injected.
  *
  * <p>keepalived 2.2.7 looks each name up as it reads {@code interface} ({@code vrrp_int_handler}) and
- * {@code track_interface} ({@code alloc_track_if}, in an instance or a sync group); a missing one is reported ("WARNING
+ * {@code track_interface} ({@code alloc_track_if}, in an instance or a sync group) and a virtual address's {@code dev}
+ * ({@code parse_ipaddress}); a missing one is reported ("WARNING
  * - interface X for vrrp_instance Y doesn't exist", "(Y) tracked interface X doesn't exist") and marks the
  * configuration, and {@code start_vrrp} then stops the daemon ("Non-existent interface specified in configuration").
  * With {@code dynamic_interfaces} in {@code global_defs} it keeps the name instead ("will use if created"): the
@@ -42,6 +43,10 @@ public final class HostCheck {
         for (InstanceConfig ic : config.instances()) {
             look(host, dynamic, ic.interfaceName(), "interface " + ic.interfaceName() + " for vrrp_instance " + ic.name(),
                     where(ic, ic.interfaceLine()), "the instance stays in FAULT until it is created", errors, warnings);
+            for (String device : ic.virtualAddresses().stream().map(VirtualAddress::device).filter(d -> d != null).distinct().toList()) {
+                look(host, dynamic, device, "interface " + device + " for virtual_ipaddress in vrrp_instance " + ic.name(),
+                        where(ic, ic.deviceLine(device)), "floatd starts anyway and cannot add these addresses until it is created", errors, warnings);
+            }
             for (TrackedInterface t : ic.trackInterfaces()) {
                 look(host, dynamic, t.name(), "track_interface " + t.name() + " for vrrp_instance " + ic.name(),
                         where(ic, ic.trackInterfaceLine(t.name())), "it counts as down until it is created", errors, warnings);

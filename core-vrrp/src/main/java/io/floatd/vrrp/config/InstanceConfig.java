@@ -49,6 +49,7 @@ public final class InstanceConfig {
     private final MulticastSettings multicast;
     private final SourceLine interfaceLine;
     private final java.util.Map<String, SourceLine> trackInterfaceLines;
+    private final java.util.Map<String, SourceLine> deviceLines;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -79,6 +80,7 @@ public final class InstanceConfig {
         this.multicast = b.multicast;
         this.interfaceLine = b.interfaceLine;
         this.trackInterfaceLines = java.util.Map.copyOf(b.trackInterfaceLines);
+        this.deviceLines = java.util.Map.copyOf(b.deviceLines);
     }
 
     public static Builder builder(String name) {
@@ -118,6 +120,11 @@ public final class InstanceConfig {
     /** Where the {@code track_interface} entry naming {@code name} was written; empty when not from a file. */
     public java.util.Optional<SourceLine> trackInterfaceLine(String name) {
         return java.util.Optional.ofNullable(trackInterfaceLines.get(name));
+    }
+
+    /** Where a {@code virtual_ipaddress} entry first named {@code dev DEVICE}; empty when not from a file. */
+    public java.util.Optional<SourceLine> deviceLine(String device) {
+        return java.util.Optional.ofNullable(deviceLines.get(device));
     }
 
     /** {@code virtual_router_id}, 1..255. */
@@ -407,6 +414,7 @@ public final class InstanceConfig {
         private int line;
         private SourceLine interfaceLine;
         private final java.util.Map<String, SourceLine> trackInterfaceLines = new java.util.HashMap<>();
+        private final java.util.Map<String, SourceLine> deviceLines = new java.util.HashMap<>();
         private InitialState initialState = InitialState.BACKUP;
         private String interfaceName;
         private int virtualRouterId;
@@ -466,6 +474,12 @@ public final class InstanceConfig {
         /** Where the {@code track_interface} entry {@code name} was written (for the host check's file:line). */
         public Builder trackInterfaceLine(String name, SourceLine where) {
             trackInterfaceLines.putIfAbsent(name, Objects.requireNonNull(where, "where"));
+            return this;
+        }
+
+        /** Where a {@code virtual_ipaddress} entry named {@code dev device} (the first such line is kept). */
+        public Builder deviceLine(String device, SourceLine where) {
+            deviceLines.putIfAbsent(device, Objects.requireNonNull(where, "where"));
             return this;
         }
 

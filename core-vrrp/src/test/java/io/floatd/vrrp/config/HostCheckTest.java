@@ -100,6 +100,28 @@ class HostCheckTest {
     }
 
     @Test
+    void aVirtualAddressDeviceMissingOnThisHostIsAnErrorAtTheFirstLineNamingIt() throws Exception {
+        HostCheck.Result r = check("""
+                vrrp_instance VIPDEV {
+                    interface eth0
+                    virtual_router_id 7
+                    unicast_src_ip 10.0.0.1
+                    unicast_peer {
+                        10.0.0.2
+                    }
+                    virtual_ipaddress {
+                        10.0.0.100
+                        192.0.2.7/24 dev bond0
+                        192.0.2.8/24 dev bond0
+                        10.0.0.101 dev eth0
+                    }
+                }
+                """, Set.of("eth0"));
+        assertEquals(List.of("k.conf:10: interface bond0 for virtual_ipaddress in vrrp_instance VIPDEV"),
+                r.errors().stream().map(e -> e.toString().replaceFirst(" does not exist.*", "")).toList(), r.toString());
+    }
+
+    @Test
     void withDynamicInterfacesAMissingInterfaceIsAWarningAtItsLineAndNoError() throws Exception {
         HostCheck.Result r = check("""
                 global_defs {
