@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * SIGHUP. A reload with errors changes nothing: the running configuration stays, and the log says why. The same
-     * checks as {@code floatd check} (the parser, bounded, and the providers' settings), then {@link VrrpDaemon#reload},
+     * checks as {@code floatd check} (the parser, bounded, the providers' settings and this host's interfaces), then {@link VrrpDaemon#reload},
      * which applies everything or nothing. No input ends the daemon from here: whatever is thrown is logged.
      */
     private void reload(VrrpDaemon daemon) {
