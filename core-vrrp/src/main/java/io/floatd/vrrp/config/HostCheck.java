@@ -33,6 +33,9 @@ public final class HostCheck {
         }
     }
 
+    /** The kernel's IFNAMSIZ (16) less its terminating NUL. */
+    public static final int MAX_NAME = 15;
+
     private HostCheck() {
     }
 
@@ -41,6 +44,14 @@ public final class HostCheck {
         List<ConfigError> errors = new ArrayList<>();
         List<ConfigError> warnings = new ArrayList<>();
         for (InstanceConfig ic : config.instances()) {
+            if (ic.interfaceName().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME) {
+                // keepalived's vrrp_int_handler: "Interface name '%s' too long - ignoring", then "Unknown interface!",
+                // dynamic_interfaces or not
+                SourceLine at = where(ic, ic.interfaceLine());
+                errors.add(new ConfigError(at.file(), at.line(), "interface " + ic.interfaceName() + " for vrrp_instance "
+                        + ic.name() + ": the name is longer than " + MAX_NAME + " bytes, which no Linux interface can have"));
+                continue;
+            }
             look(host, dynamic, ic.interfaceName(), "interface " + ic.interfaceName() + " for vrrp_instance " + ic.name(),
                     where(ic, ic.interfaceLine()), "the instance stays in FAULT until it is created", errors, warnings);
             for (String device : ic.virtualAddresses().stream().map(VirtualAddress::device).filter(d -> d != null).distinct().toList()) {

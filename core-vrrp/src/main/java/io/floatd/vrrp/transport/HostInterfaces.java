@@ -12,12 +12,9 @@ import java.io.IOException;
  * is down still exists, as for keepalived).
  */
 public final class HostInterfaces implements HostCheck.InterfaceLookup {
-    /** The kernel's IFNAMSIZ less the terminating NUL: a longer name cannot exist (keepalived: "too long - ignoring"). */
-    private static final int MAX_NAME = 15;
-
     @Override
     public boolean exists(String name) throws IOException {
-        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME) {
+        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > HostCheck.MAX_NAME) {
             return false;
         }
         int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);

@@ -148,6 +148,16 @@ class HostCheckTest {
     }
 
     @Test
+    void anInstanceInterfaceNameLongerThanTheKernelsLimitIsAnErrorEvenWithDynamicInterfaces() throws Exception {
+        String name = "abcdefghijklmnop"; // 16 bytes: IFNAMSIZ with no room for the NUL
+        HostCheck.Result r = check("global_defs {\n    dynamic_interfaces\n}\nvrrp_instance LONG {\n    interface " + name
+                + "\n    virtual_router_id 9\n" + PEERS + "}\n", Set.of(name));
+        assertEquals(List.of("k.conf:5: interface " + name + " for vrrp_instance LONG: the name is longer than 15 bytes,"
+                + " which no Linux interface can have"), r.errors().stream().map(ConfigError::toString).toList());
+        assertTrue(r.warnings().isEmpty(), r.toString());
+    }
+
+    @Test
     void aLookUpThatFailsIsAnErrorAtTheLineNotAPass() throws Exception {
         List<String> asked = new ArrayList<>();
         HostCheck.Result r = HostCheck.check(ConfigParser.parse("""
