@@ -98,13 +98,17 @@ public final class ConfigParser {
             entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
             // floatd always drops adverts from addresses that are not unicast peers
             entry("vrrp_check_unicast_src", (s, g) -> s.noValue()),
-            // floatd starts an instance whose interface is missing in FAULT and retries it
-            entry("dynamic_interfaces", (s, g) -> {
-                s.noBlock();
-                if (!s.args().isEmpty() && !s.value().equals("allow_if_changes")) {
-                    throw new ConfigProblem("unknown dynamic_interfaces option '" + s.value() + "' (expected allow_if_changes)");
-                }
-            }));
+            entry("dynamic_interfaces", ConfigParser::dynamicInterfaces));
+
+    /** {@code dynamic_interfaces [allow_if_changes]}: missing interfaces are allowed (HostCheck); floatd always allows changes. */
+    private static void dynamicInterfaces(Statement s, GlobalScope g) {
+        g.builder.dynamicInterfaces(true);
+        if (!s.args().isEmpty() && !(s.args().size() == 1 && s.args().getFirst().equals("allow_if_changes"))) {
+            // keepalived reports "Unknown dynamic_interfaces option" and still sets dynamic_interfaces
+            g.warn(s.line(), "dynamic_interfaces: unknown option '" + String.join(" ", s.args())
+                    + "' ignored (keepalived knows only allow_if_changes); dynamic_interfaces is set");
+        }
+    }
 
     private static void fifoScript(Statement s, GlobalScope g) {
         String script = script(s);
@@ -121,7 +125,7 @@ public final class ConfigParser {
 
     private static final Map<String, Handler<InstanceScope>> VRRP_INSTANCE = Map.ofEntries(
             entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
-            entry("interface", (s, i) -> i.builder.interfaceName(s.value())),
+            entry("interface", (s, i) -> i.builder.interfaceName(s.value()).interfaceLine(i.parser.where(s.line()))),
             entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
             entry("priority", (s, i) -> i.builder.priority(i.priority = wholeNumber(s))),
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
@@ -340,6 +344,9 @@ public final class ConfigParser {
                         : "unknown " + what + " option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
             }
             handler.apply(optionValue(line, n), draft, line, i);
+        }
+        if (draft.device != null) {
+            i.builder.deviceLine(draft.device, i.parser.where(line.line()));
         }
         return new VirtualAddress(address, prefix, draft.device);
     }
@@ -815,6 +822,7 @@ public final class ConfigParser {
         TrackRef ref = trackRef(line, "track_interface", VrrpScriptConfig.MAX_WEIGHT);
         i.builder.addTrackInterface(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
                 ref.reverse() != null && ref.reverse()));
+        i.builder.trackInterfaceLine(ref.name(), i.parser.where(ref.line()));
         if (ref.weight() != null && ref.weight() != 0) {
             i.weighted = true;
         }
@@ -1175,6 +1183,11 @@ public final class ConfigParser {
         } else if (moreWarnings++ == 0) {
             moreWarningsAt = position;
         }
+    }
+
+    /** The file and line of a position, kept in the parsed configuration for later passes (HostCheck). */
+    SourceLine where(int position) {
+        return new SourceLine(sources.file(position), Sources.line(position));
     }
 
     /** The statement being handled, for an internal error's file:line. */

@@ -49,6 +49,9 @@ public final class InstanceConfig {
     private final java.nio.file.Path stateFile;
     private final TransportSettings transport;
     private final MulticastSettings multicast;
+    private final SourceLine interfaceLine;
+    private final java.util.Map<String, SourceLine> trackInterfaceLines;
+    private final java.util.Map<String, SourceLine> deviceLines;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -79,6 +82,9 @@ public final class InstanceConfig {
         this.stateFile = b.stateFile;
         this.transport = b.transport;
         this.multicast = b.multicast;
+        this.interfaceLine = b.interfaceLine;
+        this.trackInterfaceLines = java.util.Map.copyOf(b.trackInterfaceLines);
+        this.deviceLines = java.util.Map.copyOf(b.deviceLines);
     }
 
     public static Builder builder(String name) {
@@ -108,6 +114,21 @@ public final class InstanceConfig {
     /** {@code interface}: where adverts are sent and received. */
     public String interfaceName() {
         return interfaceName;
+    }
+
+    /** Where {@code interface} was written; empty when not built from a file. Not part of equality. */
+    public java.util.Optional<SourceLine> interfaceLine() {
+        return java.util.Optional.ofNullable(interfaceLine);
+    }
+
+    /** Where the {@code track_interface} entry naming {@code name} was written; empty when not from a file. */
+    public java.util.Optional<SourceLine> trackInterfaceLine(String name) {
+        return java.util.Optional.ofNullable(trackInterfaceLines.get(name));
+    }
+
+    /** Where a {@code virtual_ipaddress} entry first named {@code dev DEVICE}; empty when not from a file. */
+    public java.util.Optional<SourceLine> deviceLine(String device) {
+        return java.util.Optional.ofNullable(deviceLines.get(device));
     }
 
     /** {@code virtual_router_id}, 1..255. */
@@ -425,6 +446,9 @@ public final class InstanceConfig {
         private final String name;
         private String file;
         private int line;
+        private SourceLine interfaceLine;
+        private final java.util.Map<String, SourceLine> trackInterfaceLines = new java.util.HashMap<>();
+        private final java.util.Map<String, SourceLine> deviceLines = new java.util.HashMap<>();
         private InitialState initialState = InitialState.BACKUP;
         private String interfaceName;
         private int virtualRouterId;
@@ -474,6 +498,24 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("interface must not be empty");
             }
             this.interfaceName = interfaceName;
+            return this;
+        }
+
+        /** Where {@code interface} was written (for the host check's file:line). */
+        public Builder interfaceLine(SourceLine where) {
+            this.interfaceLine = where;
+            return this;
+        }
+
+        /** Where the {@code track_interface} entry {@code name} was written (for the host check's file:line). */
+        public Builder trackInterfaceLine(String name, SourceLine where) {
+            trackInterfaceLines.putIfAbsent(name, Objects.requireNonNull(where, "where"));
+            return this;
+        }
+
+        /** Where a {@code virtual_ipaddress} entry named {@code dev device} (the first such line is kept). */
+        public Builder deviceLine(String device, SourceLine where) {
+            deviceLines.putIfAbsent(device, Objects.requireNonNull(where, "where"));
             return this;
         }
 

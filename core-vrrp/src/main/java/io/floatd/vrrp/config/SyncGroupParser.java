@@ -235,7 +235,7 @@ final class SyncGroupParser {
             int weight = ref.weight() == null ? 0 : ref.weight();
             weighted |= weight != 0;
             TrackedInterface t = new TrackedInterface(ref.name(), weight, ref.reverse() != null && ref.reverse());
-            members.forEach(i -> i.builder.addTrackInterface(t));
+            members.forEach(i -> i.builder.addTrackInterface(t).trackInterfaceLine(t.name(), parser.where(ref.line())));
         }
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
