@@ -1,6 +1,7 @@
 package io.floatd.cli;
 
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.MigrationReport;
 import io.floatd.vrrp.runtime.DaemonOptions;
 import io.floatd.vrrp.runtime.VrrpDaemon;
 import java.util.List;
@@ -11,7 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code floatd check -f CONFIG [--dump]}: validates without opening a socket or running a script. */
+/**
+ * {@code floatd check -f CONFIG [--dump] [--explain] [--syntax-only]}: validates without opening a socket or running a
+ * script; as {@code keepalived -t}, also that the interfaces the file names exist on this host (unless
+ * {@code --syntax-only}). {@code --explain} first lists what moving this keepalived.conf to floatd changes (see
+ * {@link MigrationReport}).
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Validate a configuration; exit 0 if valid, 1 with file:line errors otherwise.")
 final class CheckCommand implements Callable<Integer> {
@@ -21,17 +27,33 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--dump", description = "Print the effective configuration (defaults explicit, passwords masked).")
     boolean dump;
 
+    @Option(names = "--explain", description = "For a keepalived.conf: list, per keyword used, what floatd does"
+            + " differently (ignored with a warning, refused, or implemented differently), and the notify scripts that call"
+            + " a cloud API which a floating_ip block replaces; then check the file as usual.")
+    boolean explain;
+
+    @Option(names = "--syntax-only", description = "Check the file only, not this host: an interface it names may be"
+            + " missing here (a configuration written for another machine).")
+    boolean syntaxOnly;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (explain && java.nio.file.Files.isRegularFile(config.file)) {
+            spec.commandLine().getOut().print(MigrationReport.of(config.file, config.options()).text());
+            spec.commandLine().getOut().flush();
+        }
         Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr());
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
         FloatdConfig c = loaded.get();
-        List<String> problems = VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader());
+        List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader()));
+        if (!syntaxOnly) {
+            problems.addAll(HostChecks.errors(c, w -> spec.commandLine().getErr().println("floatd: warning: " + w)));
+        }
         if (!problems.isEmpty()) {
             problems.forEach(p -> spec.commandLine().getErr().println("floatd: " + p));
             spec.commandLine().getErr().println("floatd: " + config.file + ": " + problems.size() + " error(s)");

@@ -31,9 +31,10 @@ import java.util.stream.Stream;
  * Reads keepalived.conf as keepalived does, for the part floatd implements.
  *
  * <p>Each block has one keyword table, read top to bottom like its section of {@code keepalived.conf(5)}.
- * A keyword floatd does not implement is an error, never skipped: a dropped {@code track_script} would let a sick
- * node take the address. Only keepalived's load balancer ({@code virtual_server}) is skipped, with a warning,
- * since it has no bearing on who holds the address. Every error is collected before giving up.
+ * A keyword with no handler is looked up in {@link KeepalivedKeywords}: one that cannot change who holds the
+ * address (mail, SNMP, LVS, scheduling hints) is skipped with one warning saying so; any other is an error naming
+ * why, never skipped: a dropped {@code track_script} would let a sick node take the address. Every error is
+ * collected before giving up.
  */
 public final class ConfigParser {
 
@@ -56,11 +57,7 @@ public final class ConfigParser {
             entry("virtual_server", ConfigParser::skipLoadBalancer),
             entry("virtual_server_group", ConfigParser::skipLoadBalancer));
 
-    private static final Set<String> TOP_KEEPALIVED = Set.of(
-            "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
-            "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces", "interface_up_down_delays",
-            "track_group", "static_ipaddress", "static_routes", "static_rules", "bfd_instance",
-            "vrrp_sync_group", "garp_group");
+    private static final Set<String> TOP_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.TOP);
 
     private static void skipLoadBalancer(Statement s, Scope top) {
         String what = Stream.concat(Stream.of(s.keyword()), s.args().stream()).reduce((a, b) -> a + " " + b).orElseThrow();
@@ -95,42 +92,40 @@ public final class ConfigParser {
             entry("vrrp_mcast_group6", (s, g) -> MulticastConfig.globalGroup(s.keyword(), s.value(), true)
                     .ifPresent(group -> g.mcastGroup6 = group, message -> g.warn(s.line(), message))),
             // keepalived's handler takes no value and ignores any
-            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true));
+            entry("vrrp_skip_check_adv_addr", (s, g) -> g.skipCheckAdvAddr = true),
+            entry("notify_fifo_script", ConfigParser::fifoScript),
+            entry("vrrp_notify_fifo_script", ConfigParser::fifoScript),
+            entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
+            // floatd always drops adverts from addresses that are not unicast peers
+            entry("vrrp_check_unicast_src", (s, g) -> s.noValue()),
+            entry("dynamic_interfaces", ConfigParser::dynamicInterfaces));
+
+    /** {@code dynamic_interfaces [allow_if_changes]}: missing interfaces are allowed (HostCheck); floatd always allows changes. */
+    private static void dynamicInterfaces(Statement s, GlobalScope g) {
+        g.builder.dynamicInterfaces(true);
+        if (!s.args().isEmpty() && !(s.args().size() == 1 && s.args().getFirst().equals("allow_if_changes"))) {
+            // keepalived reports "Unknown dynamic_interfaces option" and still sets dynamic_interfaces
+            g.warn(s.line(), "dynamic_interfaces: unknown option '" + String.join(" ", s.args())
+                    + "' ignored (keepalived knows only allow_if_changes); dynamic_interfaces is set");
+        }
+    }
+
+    private static void fifoScript(Statement s, GlobalScope g) {
+        String script = script(s);
+        g.builder.notifyFifoScript(s.keyword(), script);
+        g.fifoScripts.put(s.keyword(), new Located<>(script, s.line()));
+    }
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
 
-    private static final Set<String> GLOBAL_DEFS_KEEPALIVED = Set.of(
-            "bfd_cpu_affinity", "bfd_no_swap", "bfd_priority", "bfd_process_name", "bfd_rlimit_rttime",
-            "bfd_rt_priority", "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap",
-            "checker_priority", "checker_process_name", "checker_rlimit_rttime", "checker_rt_priority",
-            "config_save_dir", "data_use_instance", "dbus_service_name", "default_interface", "disable_local_igmp",
-            "dynamic_interfaces", "enable_dbus", "enable_snmp_checker", "enable_snmp_rfc",
-            "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_vrrp", "enable_traps",
-            "fifo_write_vrrp_states_on_reload", "include_check", "linkbeat_use_polling", "log_unknown_vrids",
-            "lvs_flush", "lvs_flush_on_stop", "lvs_notify_fifo", "lvs_notify_fifo_script", "lvs_sync_daemon",
-            "lvs_timeouts", "max_auto_priority", "min_auto_priority_delay", "nftables", "nftables_counters",
-            "nftables_ifindex", "no_checker_emails", "no_email_faults", "notification_email",
-            "notification_email_from", "notify_fifo", "notify_fifo_script", "process_monitor_rcv_bufs",
-            "process_name", "process_names", "random_seed", "reload_check_config", "reload_file", "reload_repeat",
-            "reload_time_file", "rs_init_notifies", "shutdown_script", "shutdown_script_timeout",
-            "smtp_alert", "smtp_alert_checker", "smtp_alert_vrrp", "smtp_connect_timeout", "smtp_helo_name",
-            "smtp_server", "snmp_socket", "startup_script", "startup_script_timeout", "tmp_config_directory",
-            "umask", "vmac_addr_prefix", "vmac_prefix", "vrrp_check_unicast_src", "vrrp_cpu_affinity",
-            "vrrp_down_timer_adverts", "vrrp_garp_extra_if", "vrrp_garp_interval", "vrrp_garp_lower_prio_delay",
-            "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_delay", "vrrp_garp_master_refresh",
-            "vrrp_garp_master_refresh_repeat", "vrrp_garp_master_repeat", "vrrp_gna_interval",
-            "vrrp_higher_prio_send_advert", "vrrp_ipsets", "vrrp_iptables", "vrrp_lower_prio_no_advert",
-            "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_min_garp", "vrrp_no_swap", "vrrp_notify_fifo",
-            "vrrp_notify_fifo_script", "vrrp_notify_priority_changes", "vrrp_priority", "vrrp_process_name",
-            "vrrp_rlimit_rttime", "vrrp_rt_priority", "vrrp_rx_bufs_multiplier", "vrrp_rx_bufs_policy",
-            "vrrp_skip_check_adv_addr", "vrrp_startup_delay", "vrrp_strict");
+    private static final Set<String> GLOBAL_DEFS_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.GLOBAL_DEFS);
 
     // ---- vrrp_instance ----
 
     private static final Map<String, Handler<InstanceScope>> VRRP_INSTANCE = Map.ofEntries(
             entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
-            entry("interface", (s, i) -> i.builder.interfaceName(s.value())),
+            entry("interface", (s, i) -> i.builder.interfaceName(s.value()).interfaceLine(i.parser.where(s.line()))),
             entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
             entry("priority", (s, i) -> i.builder.priority(i.priority = wholeNumber(s))),
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
@@ -149,12 +144,12 @@ public final class ConfigParser {
             entry("unicast_src_ip", (s, i) -> {
                 i.unicastSrcLine = s.line();
                 i.srcLine = s.line();
-                i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", s.value()));
+                i.builder.unicastSrcIp(i.srcIp = address("unicast_src_ip", withoutPrefix(s.value())));
             }),
             // keepalived keeps mcast_src_ip and unicast_src_ip in one field: the source of every advert
             entry("mcast_src_ip", (s, i) -> {
                 i.srcLine = s.line();
-                i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", s.value()));
+                i.builder.unicastSrcIp(i.srcIp = address("mcast_src_ip", withoutPrefix(s.value())));
             }),
             entry("mcast_dst_ip", (s, i) -> {
                 InetAddress group = address("mcast_dst_ip", s.value());
@@ -192,24 +187,38 @@ public final class ConfigParser {
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
             entry("garp_master_refresh_repeat", (s, i) -> i.garp = i.garp.withMasterRefreshRepeat(wholeNumber(s))),
             entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))),
-            entry("script_env", (s, i) -> i.env.add(s, i)));
+            entry("script_env", (s, i) -> i.env.add(s, i)),
+            entry("virtual_ipaddress_excluded", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::excludedAddress)),
+            entry("notify_priority_changes", (s, i) -> i.notifyPriorityChanges = bool(s)),
+            // floatd never filters traffic to its addresses: accept mode is what it always does
+            entry("accept", (s, i) -> s.noValue()),
+            // floatd always drops adverts from addresses that are not unicast peers
+            entry("check_unicast_src", (s, i) -> s.noValue()),
+            // floatd never faults an instance for its own interface's link; track_interface does
+            entry("dont_track_primary", (s, i) -> s.noValue()));
 
-    private static final Set<String> VRRP_INSTANCE_KEEPALIVED = Set.of(
-            "use_vmac", "vmac_xmit_base", "use_vmac_addr", "use_ipvlan", "native_ipv6", "dont_track_primary",
-            "track_bfd", "vrf", "mcast_src_ip",
-            "mcast_dst_ip", "track_src_ip", "check_unicast_src", "unicast_fault_no_peer", "unicast_ttl",
-            "old_unicast_checksum", "garp_master_delay", "garp_master_repeat", "garp_lower_prio_delay",
-            "garp_lower_prio_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_extra_if",
-            "garp_extra_if_vmac", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
-            "virtual_ipaddress_excluded", "promote_secondaries", "virtual_routes", "virtual_rules", "accept",
-            "no_accept", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
-            "notify_deleted", "notify_priority_changes", "smtp_alert", "kernel_rx_buf_size", "linkbeat_use_polling");
+    private static final Set<String> VRRP_INSTANCE_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_INSTANCE);
+
+    /** The keywords {@code block} has a handler for in this build (for the catalogue's tests and check --explain). */
+    static Set<String> handled(KeepalivedKeywords.Block block) {
+        return switch (block) {
+            case TOP -> TOP.keySet();
+            case GLOBAL_DEFS -> GLOBAL_DEFS.keySet();
+            case VRRP_INSTANCE -> VRRP_INSTANCE.keySet();
+            case AUTHENTICATION -> AUTHENTICATION.keySet();
+            case VRRP_SCRIPT -> VRRP_SCRIPT.keySet();
+            case TRACK_FILE -> TRACK_FILE.keySet();
+            case VRRP_SYNC_GROUP -> SyncGroupParser.handled();
+            case VRRP_TRACK_PROCESS -> TrackProcessBlock.handled();
+            default -> Set.of();
+        };
+    }
 
     // keepalived appends these blocks when repeated; every other keyword's last occurrence wins
     private static final Set<String> REPEATABLE = Set.of(
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
             "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
-            "vrrp_sync_group", "group", "vrrp_track_process", "track_process");
+            "vrrp_sync_group", "group", "vrrp_track_process", "track_process", "virtual_ipaddress_excluded");
 
     // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
     private static InitialState initialState(String value) {
@@ -240,7 +249,7 @@ public final class ConfigParser {
 
     private static void unicastPeer(Statement line, InstanceScope i) {
         line.noBlock();
-        InetAddress address = address("unicast_peer", line.keyword());
+        InetAddress address = address("unicast_peer", withoutPrefix(line.keyword()));
         Map<String, Integer> ttl = new HashMap<>(Map.of("min_ttl", UnicastPeer.DEFAULT_TTL, "max_ttl", UnicastPeer.DEFAULT_TTL));
         for (int n = 0; n < line.args().size(); n += 2) {
             String option = line.args().get(n);
@@ -276,27 +285,70 @@ public final class ConfigParser {
             }));
 
     private static final Set<String> VIRTUAL_ADDRESS_KEEPALIVED = Set.of(
-            "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin", "no_track",
+            "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin",
             "preferred_lft", "track_group");
 
+    /** keepalived reads {@code 10.0.0.11/24} (and {@code 10.0.0.11-20}) as the address before the '/' or '-'. */
+    private static String withoutPrefix(String text) {
+        int cut = text.indexOf('/');
+        int dash = text.indexOf('-');
+        if (dash >= 0 && (cut < 0 || dash < cut)) {
+            cut = dash;
+        }
+        return cut < 0 ? text : text.substring(0, cut);
+    }
+
+    /** keepalived's boolean: none means yes; otherwise true/on/yes or false/off/no. */
+    private static boolean bool(Statement s) {
+        s.noBlock();
+        if (s.args().isEmpty()) {
+            return true;
+        }
+        return switch (s.value()) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new ConfigProblem(s.keyword() + " takes yes or no (true/on, false/off), but was '" + s.value() + "'");
+        };
+    }
+
     private static void virtualAddress(Statement line, InstanceScope i) {
+        VirtualAddress a = virtualAddressLine("virtual_ipaddress", line, i);
+        i.builder.addVirtualAddress(a);
+        i.virtualAddresses.add(new Located<>(a.address(), line.line()));
+    }
+
+    /** Added and removed with the virtual addresses but not listed in adverts, so any family goes. */
+    private static void excludedAddress(Statement line, InstanceScope i) {
+        i.builder.addExcludedAddress(virtualAddressLine("virtual_ipaddress_excluded", line, i));
+    }
+
+    private static VirtualAddress virtualAddressLine(String what, Statement line, InstanceScope i) {
         line.noBlock();
         String[] parts = line.keyword().split("/", 2);
-        InetAddress address = address("virtual_ipaddress", parts[0]);
+        InetAddress address = address(what, parts[0]);
         int prefix = parts.length == 2 ? wholeNumber("prefix length", parts[1]) : address instanceof Inet4Address ? 32 : 128;
         var draft = new AddressDraft();
         for (int n = 0; n < line.args().size(); n += 2) {
             String option = line.args().get(n);
+            if (option.equals("no_track")) {
+                // keepalived: the instance stays Master when the address is deleted under it; floatd always does
+                i.warn(line.line(), what + " " + line.keyword() + ": 'no_track' is ignored: floatd stays Master when the"
+                        + " address is deleted under it and adds it back at its next recheck (recheck_interval)");
+                n--;
+                continue;
+            }
             AddressOption handler = VIRTUAL_ADDRESS_OPTIONS.get(option);
             if (handler == null) {
                 throw new ConfigProblem(VIRTUAL_ADDRESS_KEEPALIVED.contains(option)
-                        ? "floatd does not support '" + option + "' in virtual_ipaddress yet"
-                        : "unknown virtual_ipaddress option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
+                        ? "floatd does not support '" + option + "' in " + what + " yet"
+                        : "unknown " + what + " option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
             }
             handler.apply(optionValue(line, n), draft, line, i);
         }
-        i.builder.addVirtualAddress(new VirtualAddress(address, prefix, draft.device));
-        i.virtualAddresses.add(new Located<>(address, line.line()));
+        if (draft.device != null) {
+            i.builder.deviceLine(draft.device, i.parser.where(line.line()));
+        }
+        return new VirtualAddress(address, prefix, draft.device);
     }
 
     // ---- authentication { auth_type PASS  auth_pass X } ----
@@ -446,7 +498,7 @@ public final class ConfigParser {
             entry("user", ConfigParser::scriptUser),
             entry("script_env", (s, v) -> v.env.add(s, v)));
 
-    private static final Set<String> VRRP_SCRIPT_KEEPALIVED = Set.of();
+    private static final Set<String> VRRP_SCRIPT_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_SCRIPT);
 
     private static final Map<String, Handler<TrackFileScope>> TRACK_FILE = Map.ofEntries(
             entry("file", (s, t) -> t.file = Path.of(s.value())),
@@ -482,7 +534,7 @@ public final class ConfigParser {
                 t.overwrite = overwrite;
             }));
 
-    private static final Set<String> TRACK_FILE_KEEPALIVED = Set.of();
+    private static final Set<String> TRACK_FILE_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.TRACK_FILE);
 
     private static final Set<String> SCRIPT_OPTIONS = Set.of("interval", "timeout", "fall", "rise", "weight", "init_fail", "user");
 
@@ -770,6 +822,7 @@ public final class ConfigParser {
         TrackRef ref = trackRef(line, "track_interface", VrrpScriptConfig.MAX_WEIGHT);
         i.builder.addTrackInterface(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
                 ref.reverse() != null && ref.reverse()));
+        i.builder.trackInterfaceLine(ref.name(), i.parser.where(ref.line()));
         if (ref.weight() != null && ref.weight() != 0) {
             i.weighted = true;
         }
@@ -943,6 +996,14 @@ public final class ConfigParser {
             resolveTracking(i);
         }
         List<SyncGroupConfig> groups = syncGroups.resolve();
+        // keepalived: an instance without notify_priority_changes takes its sync group's, then global_defs'
+        for (SyncGroupParser.SyncGroupScope g : syncGroups.groups()) {
+            if (g.notifyPriorityChanges != null) {
+                g.members.forEach(m -> Optional.ofNullable(instanceNames.get(m.value()))
+                        .filter(i -> i.notifyPriorityChanges == null)
+                        .ifPresent(i -> i.notifyPriorityChanges = g.notifyPriorityChanges));
+            }
+        }
         warnUnused();
         checkScriptSecurity(globalDefs);
         for (InstanceScope i : instances) {
@@ -975,7 +1036,7 @@ public final class ConfigParser {
     // ---- script_user and enable_script_security, once the whole file is read ----
 
     private boolean anyScript() {
-        return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty())
+        return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty()) || !global.fifoScripts.isEmpty()
                 || syncGroups.groups().stream().anyMatch(g -> !g.notifyUses.isEmpty())
                 || scripts.values().stream().anyMatch(s -> s.value() != null && s.value().user() == null);
     }
@@ -1004,6 +1065,13 @@ public final class ConfigParser {
      */
     private void checkScriptSecurity(GlobalDefs g) {
         List<ScriptUse> uses = new ArrayList<>();
+        // a FIFO's script runs only when its FIFO is set, as in keepalived
+        global.fifoScripts.forEach((keyword, script) -> {
+            if (g.notifyFifoScripts().containsValue(script.value())) {
+                uses.add(new ScriptUse("global_defs: ", keyword, script.value(), script.line(), g.scriptUser(), g.scriptGroup(),
+                        scriptPath(g.scriptEnv())));
+            }
+        });
         for (InstanceScope i : instances) {
             String path = scriptPath(i.env.build().over(g.scriptEnv()));
             i.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
@@ -1117,6 +1185,11 @@ public final class ConfigParser {
         }
     }
 
+    /** The file and line of a position, kept in the parsed configuration for later passes (HostCheck). */
+    SourceLine where(int position) {
+        return new SourceLine(sources.file(position), Sources.line(position));
+    }
+
     /** The statement being handled, for an internal error's file:line. */
     void at(int position) {
         this.position = position;
@@ -1135,7 +1208,14 @@ public final class ConfigParser {
         for (Statement s : body) {
             Handler<S> handler = table.get(s.keyword());
             if (handler == null) {
-                scope.error(s.line(), notImplemented(s.keyword(), table.keySet(), keepalivedOnly, where));
+                // keepalived.conf(5)'s keywords floatd has no handler for: one warning, or an error naming why
+                Optional<KeepalivedKeywords.Keyword> known = KeepalivedKeywords.find(where, s.keyword());
+                if (known.isPresent() && known.get().treatment() == KeepalivedKeywords.Treatment.WARNED) {
+                    scope.warn(s.line(), KeepalivedKeywords.message(known.get()));
+                } else {
+                    scope.error(s.line(), known.map(KeepalivedKeywords::message)
+                            .orElseGet(() -> notImplemented(s.keyword(), table.keySet(), keepalivedOnly, where)));
+                }
                 continue;
             }
             Integer earlier = seen.put(s.keyword(), s.line());
@@ -1348,6 +1428,8 @@ public final class ConfigParser {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
         final EnvDraft env = new EnvDraft();
         int securityLine;
+        /** notify_fifo_script and vrrp_notify_fifo_script, for the script security check. */
+        final Map<String, Located<String>> fifoScripts = new LinkedHashMap<>();
         InetAddress mcastGroup4;
         InetAddress mcastGroup6;
         boolean skipCheckAdvAddr;
@@ -1442,6 +1524,8 @@ public final class ConfigParser {
         final List<TrackRef> processRefs = new ArrayList<>();
         boolean weighted;
         int priority = InstanceConfig.DEFAULT_PRIORITY;
+        /** {@code notify_priority_changes}; {@code null}: global_defs' {@code vrrp_notify_priority_changes}. */
+        Boolean notifyPriorityChanges;
 
         InstanceScope(ConfigParser parser, String name, int line) {
             super(parser, "vrrp_instance " + name + ": ");
@@ -1540,9 +1624,12 @@ public final class ConfigParser {
                         message -> error(advertInt.line(), message),
                         () -> builder.advertIntervalCentis(advertInt.value().movePointRight(2).intValueExact()));
             }
-            if (authLine > 0) {
-                InstanceConfig.authenticationProblem(effectiveVersion).ifPresent(message -> error(authLine, message));
+            if (authLine > 0 && effectiveVersion == 3) {
+                // keepalived 2.2.7 logs "VRRP version 3 does not support authentication. Ignoring." and runs without
+                warn(authLine, "authentication is ignored: VRRP version 3 has none (RFC 5798), as keepalived ignores it");
+                builder.authentication(null);
             }
+            builder.notifyPriorityChanges(notifyPriorityChanges != null ? notifyPriorityChanges : global.notifyPriorityChanges());
             if (ahLine > 0 && effectiveVersion == 2) {
                 AhRules.transportProblem(seen.contains("transport")).ifPresent(message -> error(ahLine, message));
                 if (AhRules.clearsInitialMaster(state, seen.contains("priority") ? priority : null)) {

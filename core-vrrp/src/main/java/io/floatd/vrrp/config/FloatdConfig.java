@@ -62,7 +62,19 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         if (global.stateFile() != null) {
             line(out, 1, "state_file", quote(global.stateFile().toString()));
         }
-        global.notifyFifos().forEach(f -> line(out, 1, "notify_fifo", quote(f.toString())));
+        // at most two: notify_fifo's and vrrp_notify_fifo's (the same path named by both is written once)
+        for (int n = 0; n < global.notifyFifos().size(); n++) {
+            java.nio.file.Path f = global.notifyFifos().get(n);
+            String keyword = n == 0 ? "notify_fifo" : "vrrp_notify_fifo";
+            line(out, 1, keyword, quote(f.toString()));
+            String script = global.notifyFifoScripts().get(f);
+            if (script != null) {
+                line(out, 1, keyword + "_script", quote(script));
+            }
+        }
+        if (global.notifyPriorityChanges()) {
+            out.append(INDENT).append("vrrp_notify_priority_changes\n");
+        }
         if (global.scriptUser() != null) {
             line(out, 1, "script_user", quote(global.scriptUser()) + (global.scriptGroup() != null ? " " + quote(global.scriptGroup()) : ""));
         }
@@ -106,6 +118,14 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             out.append(INDENT).append("virtual_ipaddress {\n");
             i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
             out.append(INDENT).append("}\n");
+            if (!i.excludedAddresses().isEmpty()) {
+                out.append(INDENT).append("virtual_ipaddress_excluded {\n");
+                i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
+                out.append(INDENT).append("}\n");
+            }
+            if (i.notifyPriorityChanges() != global.notifyPriorityChanges()) {
+                out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
+            }
             NotifyScripts n = i.notifyScripts();
             notifyLine(out, "notify", n.any());
             notifyLine(out, "notify_master", n.master());

@@ -17,22 +17,45 @@ public final class GlobalDefs {
     private final int vrrpVersion;
     private final GarpSettings garp;
     private final List<Path> notifyFifos;
+    private final java.util.Map<Path, String> notifyFifoScripts;
+    private final boolean notifyPriorityChanges;
     private final Path stateFile;
     private final String scriptUser;
     private final String scriptGroup;
     private final boolean scriptSecurity;
     private final ScriptEnv scriptEnv;
+    private final boolean dynamicInterfaces;
 
     private GlobalDefs(Builder builder) {
         this.routerId = builder.routerId != null ? builder.routerId : hostName();
         this.vrrpVersion = builder.vrrpVersion;
         this.garp = builder.garp;
         this.notifyFifos = builder.notifyFifos.values().stream().distinct().toList();
+        var scripts = new java.util.LinkedHashMap<Path, String>();
+        // keepalived starts a fifo's script only when that fifo is set: notify_fifo_script goes with notify_fifo
+        builder.notifyFifoScripts.forEach((keyword, script) -> {
+            Path fifo = builder.notifyFifos.get(keyword.substring(0, keyword.length() - "_script".length()));
+            if (fifo != null) {
+                scripts.putIfAbsent(fifo, script);
+            }
+        });
+        this.notifyFifoScripts = java.util.Collections.unmodifiableMap(scripts);
+        this.notifyPriorityChanges = builder.notifyPriorityChanges;
         this.stateFile = builder.stateFile;
         this.scriptUser = builder.scriptUser;
         this.scriptGroup = builder.scriptGroup;
         this.scriptSecurity = builder.scriptSecurity;
         this.scriptEnv = builder.scriptEnv;
+        this.dynamicInterfaces = builder.dynamicInterfaces;
+    }
+
+    /**
+     * {@code dynamic_interfaces}: an interface the configuration names may be missing on this host (the instance stays
+     * in FAULT until it is created) instead of the configuration being refused, as in keepalived. Not part of equality:
+     * it changes what the host check accepts, not how a running instance behaves.
+     */
+    public boolean dynamicInterfaces() {
+        return dynamicInterfaces;
     }
 
     public static Builder builder() {
@@ -64,6 +87,20 @@ public final class GlobalDefs {
      */
     public List<Path> notifyFifos() {
         return notifyFifos;
+    }
+
+    /**
+     * {@code notify_fifo_script} / {@code vrrp_notify_fifo_script}: per FIFO, the command line started once with the
+     * FIFO's path as its last argument, to read the lines. A script whose FIFO is not set is not here (keepalived
+     * does not run it either).
+     */
+    public java.util.Map<Path, String> notifyFifoScripts() {
+        return notifyFifoScripts;
+    }
+
+    /** {@code vrrp_notify_priority_changes}: the default of each instance's {@code notify_priority_changes}. */
+    public boolean notifyPriorityChanges() {
+        return notifyPriorityChanges;
     }
 
     /** floatd's {@code state_file}: one line per instance with its state, priority and since when; {@code null} when none. */
@@ -121,6 +158,7 @@ public final class GlobalDefs {
     @Override
     public boolean equals(Object o) {
         return o instanceof GlobalDefs other && equalsExceptOutputs(other) && notifyFifos.equals(other.notifyFifos)
+                && notifyFifoScripts.equals(other.notifyFifoScripts) && notifyPriorityChanges == other.notifyPriorityChanges
                 && Objects.equals(stateFile, other.stateFile);
     }
 
@@ -151,11 +189,14 @@ public final class GlobalDefs {
         private int vrrpVersion = DEFAULT_VRRP_VERSION;
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private final java.util.Map<String, Path> notifyFifos = new java.util.LinkedHashMap<>();
+        private final java.util.Map<String, String> notifyFifoScripts = new java.util.LinkedHashMap<>();
+        private boolean notifyPriorityChanges;
         private Path stateFile;
         private String scriptUser;
         private String scriptGroup;
         private boolean scriptSecurity;
         private ScriptEnv scriptEnv = ScriptEnv.NONE;
+        private boolean dynamicInterfaces;
 
         private Builder() {
         }
@@ -209,6 +250,24 @@ public final class GlobalDefs {
             return this;
         }
 
+        /** The script of {@code keyword} ({@code notify_fifo_script} or {@code vrrp_notify_fifo_script}). */
+        public Builder notifyFifoScript(String keyword, String script) {
+            if (!keyword.endsWith("notify_fifo_script")) {
+                throw new IllegalArgumentException("not a notify_fifo_script keyword: " + keyword);
+            }
+            notifyFifoScripts.put(keyword, Objects.requireNonNull(script, "script"));
+            return this;
+        }
+
+        public Builder notifyPriorityChanges(boolean notifyPriorityChanges) {
+            this.notifyPriorityChanges = notifyPriorityChanges;
+            return this;
+        }
+
+        boolean notifyPriorityChanges() {
+            return notifyPriorityChanges;
+        }
+
         public Builder stateFile(Path stateFile) {
             this.stateFile = stateFile;
             return this;
@@ -225,6 +284,11 @@ public final class GlobalDefs {
         public Builder vrrpVersion(int vrrpVersion) {
             InstanceConfig.checkVersion("vrrp_version", vrrpVersion);
             this.vrrpVersion = vrrpVersion;
+            return this;
+        }
+
+        public Builder dynamicInterfaces(boolean enabled) {
+            this.dynamicInterfaces = enabled;
             return this;
         }
 

@@ -36,6 +36,8 @@ public final class InstanceConfig {
     private final List<UnicastPeer> unicastPeers;
     private final Authentication authentication;
     private final List<VirtualAddress> virtualAddresses;
+    private final List<VirtualAddress> excludedAddresses;
+    private final boolean notifyPriorityChanges;
     private final NotifyScripts notify;
     private final ScriptEnv scriptEnv;
     private final FloatingIpSettings floatingIp;
@@ -47,6 +49,9 @@ public final class InstanceConfig {
     private final java.nio.file.Path stateFile;
     private final TransportSettings transport;
     private final MulticastSettings multicast;
+    private final SourceLine interfaceLine;
+    private final java.util.Map<String, SourceLine> trackInterfaceLines;
+    private final java.util.Map<String, SourceLine> deviceLines;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -64,6 +69,8 @@ public final class InstanceConfig {
         this.unicastPeers = List.copyOf(b.unicastPeers);
         this.authentication = b.authentication;
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
+        this.excludedAddresses = List.copyOf(b.excludedAddresses);
+        this.notifyPriorityChanges = b.notifyPriorityChanges;
         this.notify = b.notify;
         this.scriptEnv = b.scriptEnv;
         this.floatingIp = b.floatingIp;
@@ -75,6 +82,9 @@ public final class InstanceConfig {
         this.stateFile = b.stateFile;
         this.transport = b.transport;
         this.multicast = b.multicast;
+        this.interfaceLine = b.interfaceLine;
+        this.trackInterfaceLines = java.util.Map.copyOf(b.trackInterfaceLines);
+        this.deviceLines = java.util.Map.copyOf(b.deviceLines);
     }
 
     public static Builder builder(String name) {
@@ -104,6 +114,21 @@ public final class InstanceConfig {
     /** {@code interface}: where adverts are sent and received. */
     public String interfaceName() {
         return interfaceName;
+    }
+
+    /** Where {@code interface} was written; empty when not built from a file. Not part of equality. */
+    public java.util.Optional<SourceLine> interfaceLine() {
+        return java.util.Optional.ofNullable(interfaceLine);
+    }
+
+    /** Where the {@code track_interface} entry naming {@code name} was written; empty when not from a file. */
+    public java.util.Optional<SourceLine> trackInterfaceLine(String name) {
+        return java.util.Optional.ofNullable(trackInterfaceLines.get(name));
+    }
+
+    /** Where a {@code virtual_ipaddress} entry first named {@code dev DEVICE}; empty when not from a file. */
+    public java.util.Optional<SourceLine> deviceLine(String device) {
+        return java.util.Optional.ofNullable(deviceLines.get(device));
     }
 
     /** {@code virtual_router_id}, 1..255. */
@@ -158,6 +183,32 @@ public final class InstanceConfig {
     /** {@code virtual_ipaddress} entries. */
     public List<VirtualAddress> virtualAddresses() {
         return virtualAddresses;
+    }
+
+    /**
+     * {@code virtual_ipaddress_excluded} entries: added and removed with the virtual addresses, but never listed in
+     * an advert (so they may be of the other address family, or more than an advert holds).
+     */
+    public List<VirtualAddress> excludedAddresses() {
+        return excludedAddresses;
+    }
+
+    /** What a Master holds: {@link #virtualAddresses()}, then {@link #excludedAddresses()}. */
+    public List<VirtualAddress> heldAddresses() {
+        if (excludedAddresses.isEmpty()) {
+            return virtualAddresses;
+        }
+        List<VirtualAddress> all = new ArrayList<>(virtualAddresses);
+        all.addAll(excludedAddresses);
+        return List.copyOf(all);
+    }
+
+    /**
+     * {@code notify_priority_changes} (or global_defs' {@code vrrp_notify_priority_changes}): the notify FIFOs get
+     * {@code INSTANCE "VI_1" MASTER_PRIORITY 140} (or {@code BACKUP_PRIORITY}) when tracking moves the priority.
+     */
+    public boolean notifyPriorityChanges() {
+        return notifyPriorityChanges;
     }
 
     /** {@code notify*} scripts; {@link NotifyScripts#NONE} when none. */
@@ -264,7 +315,7 @@ public final class InstanceConfig {
 
     static Optional<String> authenticationProblem(int version) {
         return version == 3
-                ? Optional.of("authentication is not allowed with VRRP version 3 (RFC 5798 removed it; keepalived refuses it too)")
+                ? Optional.of("authentication is not allowed with VRRP version 3 (RFC 5798 removed it; keepalived ignores it)")
                 : Optional.empty();
     }
 
@@ -338,6 +389,8 @@ public final class InstanceConfig {
                 && unicastPeers.equals(other.unicastPeers)
                 && Objects.equals(authentication, other.authentication)
                 && virtualAddresses.equals(other.virtualAddresses)
+                && excludedAddresses.equals(other.excludedAddresses)
+                && notifyPriorityChanges == other.notifyPriorityChanges
                 && notify.equals(other.notify)
                 && scriptEnv.equals(other.scriptEnv)
                 && floatingIp.equals(other.floatingIp)
@@ -372,6 +425,8 @@ public final class InstanceConfig {
                 + ", unicastPeers=" + unicastPeers
                 + ", authentication=" + authentication
                 + ", virtualAddresses=" + virtualAddresses
+                + ", excludedAddresses=" + excludedAddresses
+                + ", notifyPriorityChanges=" + notifyPriorityChanges
                 + ", notifyScripts=" + notify
                 + ", scriptEnv=" + scriptEnv
                 + ", floatingIp=" + floatingIp
@@ -391,6 +446,9 @@ public final class InstanceConfig {
         private final String name;
         private String file;
         private int line;
+        private SourceLine interfaceLine;
+        private final java.util.Map<String, SourceLine> trackInterfaceLines = new java.util.HashMap<>();
+        private final java.util.Map<String, SourceLine> deviceLines = new java.util.HashMap<>();
         private InitialState initialState = InitialState.BACKUP;
         private String interfaceName;
         private int virtualRouterId;
@@ -403,6 +461,8 @@ public final class InstanceConfig {
         private final List<UnicastPeer> unicastPeers = new ArrayList<>();
         private Authentication authentication;
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+        private final List<VirtualAddress> excludedAddresses = new ArrayList<>();
+        private boolean notifyPriorityChanges;
         private NotifyScripts notify = NotifyScripts.NONE;
         private ScriptEnv scriptEnv = ScriptEnv.NONE;
         private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
@@ -438,6 +498,24 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("interface must not be empty");
             }
             this.interfaceName = interfaceName;
+            return this;
+        }
+
+        /** Where {@code interface} was written (for the host check's file:line). */
+        public Builder interfaceLine(SourceLine where) {
+            this.interfaceLine = where;
+            return this;
+        }
+
+        /** Where the {@code track_interface} entry {@code name} was written (for the host check's file:line). */
+        public Builder trackInterfaceLine(String name, SourceLine where) {
+            trackInterfaceLines.putIfAbsent(name, Objects.requireNonNull(where, "where"));
+            return this;
+        }
+
+        /** Where a {@code virtual_ipaddress} entry named {@code dev device} (the first such line is kept). */
+        public Builder deviceLine(String device, SourceLine where) {
+            deviceLines.putIfAbsent(device, Objects.requireNonNull(where, "where"));
             return this;
         }
 
@@ -517,6 +595,23 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("virtual_ipaddress " + Addresses.format(address.address()) + " is listed twice");
             }
             virtualAddresses.add(address);
+            return this;
+        }
+
+        /** A {@code virtual_ipaddress_excluded} entry; an address may be listed once among both lists. */
+        public Builder addExcludedAddress(VirtualAddress address) {
+            Objects.requireNonNull(address, "address");
+            if (virtualAddresses.stream().anyMatch(a -> a.address().equals(address.address()))
+                    || excludedAddresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
+                throw new IllegalArgumentException("virtual_ipaddress_excluded " + Addresses.format(address.address())
+                        + " is listed twice");
+            }
+            excludedAddresses.add(address);
+            return this;
+        }
+
+        public Builder notifyPriorityChanges(boolean notifyPriorityChanges) {
+            this.notifyPriorityChanges = notifyPriorityChanges;
             return this;
         }
 

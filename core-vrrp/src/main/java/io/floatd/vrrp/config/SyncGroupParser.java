@@ -81,9 +81,8 @@ final class SyncGroupParser {
             }),
             entry("notify_priority_changes", (s, g) -> {
                 s.noBlock();
+                // the default of its members' notify_priority_changes (ConfigParser applies it)
                 g.notifyPriorityChanges = s.args().isEmpty() || trueFalse(s);
-                g.warn(s.line(), "notify_priority_changes in vrrp_sync_group is accepted; floatd does not write priority"
-                        + " changes to notify_fifo yet, and they do not change who holds the address");
             }),
             entry("track_interface", (s, g) -> eachRef(s, g, "track_interface", VrrpScriptConfig.MAX_WEIGHT, g.interfaceRefs)),
             entry("track_script", (s, g) -> eachRef(s, g, "track_script", VrrpScriptConfig.MAX_WEIGHT, g.scriptRefs)),
@@ -100,7 +99,12 @@ final class SyncGroupParser {
                 }
             }));
 
-    private static final Set<String> SYNC_GROUP_KEEPALIVED = Set.of("track_bfd");
+    private static final Set<String> SYNC_GROUP_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_SYNC_GROUP);
+
+    /** The keywords the block has a handler for (for the keyword catalogue's tests and check --explain). */
+    static Set<String> handled() {
+        return SYNC_GROUP.keySet();
+    }
 
     private final ConfigParser parser;
     private final List<SyncGroupScope> groups = new ArrayList<>();
@@ -229,7 +233,7 @@ final class SyncGroupParser {
             int weight = ownerWeight(g, owner, "track_interface", ref.name(), ref.weight() == null ? 0 : ref.weight(), ref.line());
             weighted |= weight != 0;
             TrackedInterface t = new TrackedInterface(ref.name(), weight, ref.reverse() != null && ref.reverse());
-            members.forEach(i -> i.builder.addTrackInterface(t));
+            members.forEach(i -> i.builder.addTrackInterface(t).trackInterfaceLine(t.name(), parser.where(ref.line())));
         }
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());

@@ -47,6 +47,11 @@ final class TrackProcessBlock {
             // keepalived ignores any words after it
             entry("full_command", (s, b) -> b.fullCommand = true));
 
+    /** The keywords the block has a handler for (for the keyword catalogue's tests and check --explain). */
+    static java.util.Set<String> handled() {
+        return KEYWORDS.keySet();
+    }
+
     private final String name;
     private final String prefix;
     private final Reporter reporter;

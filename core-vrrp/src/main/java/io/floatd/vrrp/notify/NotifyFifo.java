@@ -73,6 +73,14 @@ public final class NotifyFifo implements AutoCloseable {
         return "INSTANCE \"" + instance + "\" " + state + " " + priority;
     }
 
+    /**
+     * The line keepalived writes when tracking moves an instance's priority and {@code notify_priority_changes} is
+     * set: {@code INSTANCE "VI_1" MASTER_PRIORITY 140}, {@code BACKUP_PRIORITY} in any state but Master.
+     */
+    public static String priorityLine(String instance, boolean master, int priority) {
+        return "INSTANCE \"" + instance + "\" " + (master ? "MASTER_PRIORITY" : "BACKUP_PRIORITY") + " " + priority;
+    }
+
     public Path path() {
         return path;
     }

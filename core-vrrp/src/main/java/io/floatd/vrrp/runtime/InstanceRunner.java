@@ -124,6 +124,7 @@ public final class InstanceRunner {
     private void handle(VrrpEvent event, long now) {
         Step step = machine.next(state, event, now);
         boolean wasHeld = state.maintenance();
+        int priorityBefore = state.effectivePriority();
         state = step.state();
         for (VrrpAction action : step.actions()) {
             switch (action) {
@@ -137,6 +138,19 @@ public final class InstanceRunner {
         }
         if (state.maintenance() != wasHeld) {
             heldChanged(state.maintenance());
+        }
+        if (event instanceof VrrpEvent.PriorityChanged && state.effectivePriority() != priorityBefore) {
+            priorityChanged(state.effectivePriority());
+        }
+    }
+
+    private void priorityChanged(int priority) {
+        for (TransitionListener l : listeners) {
+            try {
+                l.onPriorityChanged(name(), state.state(), priority);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
+            }
         }
     }
 

@@ -56,6 +56,9 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
     private final List<NotifyFifo> fifos = new ArrayList<>();
     private final Path stateFile;
     private final Map<String, Path> instanceFiles = new LinkedHashMap<>();
+    /** Instances with notify_priority_changes: their priority changes go to the FIFOs too. */
+    private final Set<String> priorityNotified = new HashSet<>();
+    private final FifoScripts fifoScripts;
     /** Every instance's last state, in configuration order; touched by the writer thread only. */
     private final Map<String, Entry> table = new LinkedHashMap<>();
     private final ExecutorService writer =
@@ -76,9 +79,15 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
             if (ic.stateFile() != null) {
                 instanceFiles.put(ic.name(), ic.stateFile());
             }
+            if (ic.notifyPriorityChanges()) {
+                priorityNotified.add(ic.name());
+            }
         }
+        this.fifoScripts = new FifoScripts(config.global());
         writer.execute(() -> {
             config.global().notifyFifos().forEach(p -> fifos.add(new NotifyFifo(p)));
+            // keepalived starts a fifo's script once the fifo exists, with its path as the last argument
+            fifoScripts.start();
             writeGlobal();
             instanceFiles.keySet().forEach(this::writeOwn);
         });
@@ -116,6 +125,15 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
             writeGlobal();
             writeOwn(instance);
         });
+    }
+
+    @Override
+    public void onPriorityChanged(String instance, VrrpState state, int priority) {
+        if (!priorityNotified.contains(instance)) {
+            return;
+        }
+        String line = NotifyFifo.priorityLine(instance, state == VrrpState.MASTER, priority);
+        enqueue(() -> fifos.forEach(f -> f.write(line)));
     }
 
     /** A vrrp_sync_group changed state: keepalived's {@code GROUP "NAME" STATE 0} line to every notify_fifo. */
@@ -229,5 +247,6 @@ public final class StateReporter implements TransitionListener, AutoCloseable {
         }
         writer.shutdownNow();
         fifos.forEach(NotifyFifo::close);
+        fifoScripts.close();
     }
 }

@@ -21,4 +21,11 @@ public interface TransitionListener {
      */
     default void onHeldChanged(String instance, boolean held) {
     }
+
+    /**
+     * Tracking moved the instance's effective priority to {@code priority} while it stays in {@code state}
+     * (keepalived's {@code notify_priority_changes}).
+     */
+    default void onPriorityChanged(String instance, io.floatd.vrrp.fsm.VrrpState state, int priority) {
+    }
 }

@@ -140,6 +140,14 @@ public final class VrrpDaemon implements AutoCloseable {
                 r.onHeldChanged(instance, held);
             }
         }
+
+        @Override
+        public void onPriorityChanged(String instance, io.floatd.vrrp.fsm.VrrpState state, int priority) {
+            StateReporter r = reporter;
+            if (r != null) {
+                r.onPriorityChanged(instance, state, priority);
+            }
+        }
     };
     /** script_user: who notify scripts run as; null for floatd's own user. */
     private RunAs scriptUser;
@@ -251,7 +259,7 @@ public final class VrrpDaemon implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw ProviderException.fatal(e.getMessage());
             }
-            ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), source,
+            ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
                     ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
                     policy.attemptTimeout());
             return new Opened(ic, source, key, factory.create(ctx), policy, name.get());
@@ -441,7 +449,7 @@ public final class VrrpDaemon implements AutoCloseable {
                 TakeoverSettings.policy(ic);
                 FloatingIpProviderFactory factory = providers.find(name.get()).orElseThrow(() -> ProviderException.fatal(
                         "provider '" + name.get() + "' is not available in this build"));
-                factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.virtualAddresses(), ic.unicastSrcIp(),
+                factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
                         ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic)));
                 MulticastWiring.cloudProblem(where, ic, name.get(), factory).ifPresent(problems::add);
             } catch (ProviderException e) {

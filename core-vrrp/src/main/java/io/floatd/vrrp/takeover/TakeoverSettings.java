@@ -56,7 +56,7 @@ public final class TakeoverSettings {
      * plain virtual_ipaddress list means a Linux VIP; nothing to move means no provider.
      */
     public static java.util.Optional<String> providerName(InstanceConfig ic, String override) {
-        boolean somethingToMove = !ic.virtualAddresses().isEmpty() || !ic.floatingIp().isEmpty();
+        boolean somethingToMove = !ic.heldAddresses().isEmpty() || !ic.floatingIp().isEmpty();
         if (!somethingToMove) {
             return java.util.Optional.empty();
         }

@@ -68,10 +68,11 @@ class AuthTypeAhConfigTest {
     }
 
     @Test
-    void ahInVersion3IsAnAuthenticationInVersion3() {
+    void ahInVersion3IsIgnoredWithAWarningLikeAnyAuthenticationInVersion3() throws ConfigException {
         String text = instance("BACKUP", "100", "s3cret").replace("    priority 100\n", "    priority 100\n    version 3\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(text, "k.conf"));
-        assertEquals(1, e.errors().size(), e.getMessage());
-        assertEquals(10, e.errors().getFirst().line(), e.getMessage());
+        FloatdConfig c = ConfigParser.parse(text, "k.conf");
+        assertEquals(1, c.warnings().size(), c.warnings().toString());
+        assertEquals(10, c.warnings().getFirst().line(), c.warnings().toString());
+        assertEquals(null, c.instances().getFirst().authentication());
     }
 }

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * namespace with the interface it names, next to floatd's. keepalived exits 0 for a clean file and 5 when it reported
  * a configuration problem it worked around ("Ignoring", "clearing", "Truncating"). floatd: clean where keepalived
  * is clean; where keepalived works around something that does not change who holds the IP (a long password, an
- * initial MASTER that starts as BACKUP) floatd does the same with a warning at the line; where keepalived would drop
- * the authentication (VRRPv3, no password, an unknown type) floatd refuses the file at the line, since running
+ * initial MASTER that starts as BACKUP, any authentication in VRRPv3, which has none) floatd does the same with a
+ * warning at the line; where keepalived would drop the authentication of a VRRPv2 instance (no password, an unknown
+ * type) floatd refuses the file at the line, since running
  * without the authentication the user asked for would accept adverts keepalived's peer relies on being refused.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -40,7 +41,8 @@ class AuthTypeAhVerdictsTest {
         // keepalived makes 'state MASTER' without a priority line the address owner (255): no clearing
         INITIAL_MASTER_NO_PRIORITY("state MASTER", "auth_type AH", "auth_pass s3cret", 0, Outcome.CLEAN, 0),
         OWNER_MASTER("state MASTER\n    priority 255", "auth_type AH", "auth_pass s3cret", 0, Outcome.CLEAN, 0),
-        VERSION_3("version 3", "auth_type AH", "auth_pass s3cret", 5, Outcome.ERROR, 9),
+        // keepalived ignores any authentication in VRRPv3 (its peers' adverts carry none either): so does floatd
+        VERSION_3("version 3", "auth_type AH", "auth_pass s3cret", 5, Outcome.WARNING, 9),
         NO_PASSWORD("", "auth_type AH", "", 5, Outcome.ERROR, 8),
         LOWER_CASE("", "auth_type ah", "auth_pass s3cret", 5, Outcome.ERROR, 9);
 

@@ -239,8 +239,8 @@ class ConfigErrorsTest {
     void keepalivedFeaturesFloatdLacksAreErrorsNotSkipped() {
         assertEquals(List.of(
                         "k.conf:4: include /etc/keepalived/conf.d/*.conf matches no file (floatd refuses a missing include: it may hold a health check)",
-                        "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs yet",
-                        "k.conf:18: vrrp_instance VI_1: floatd does not support 'virtual_ipaddress_excluded' in vrrp_instance yet",
+                        "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs: strict RFC mode changes"
+                                + " which adverts are accepted and what a Master does",
                         "k.conf:22: vrrp_instance VI_1: floatd does not support 'brd' in virtual_ipaddress yet",
                         // vrrp_sync_group is implemented; a group of one runs with a warning (SyncGroupConfigTest)
                         "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global"),
@@ -283,13 +283,6 @@ class ConfigErrorsTest {
         assertEquals(List.of("k.conf:8: vrrp_instance VI_1: auth_type AH needs VRRP over IP (the AH header protects the IP"
                         + " header); remove the transport udp block or use auth_type PASS"),
                 errors(instance("authentication {", "    auth_type AH", "    auth_pass secret", "}", "transport {", "    udp", "}")));
-    }
-
-    @Test
-    void authenticationWithVersion3() {
-        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: authentication is not allowed with VRRP version 3"
-                        + " (RFC 5798 removed it; keepalived refuses it too)"),
-                errors(instance("version 3", "authentication {", "    auth_type PASS", "    auth_pass secret", "}")));
     }
 
     @Test

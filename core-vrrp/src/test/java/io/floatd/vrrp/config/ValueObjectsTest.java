@@ -44,7 +44,7 @@ class ValueObjectsTest {
                         + " with VRRP version 2, but was 0.5 (fractions need version 3)",
                 () -> InstanceConfig.builder("VI_1").advertIntervalCentis(50).build());
         rejects("vrrp_instance VI_1: authentication is not allowed with VRRP version 3"
-                        + " (RFC 5798 removed it; keepalived refuses it too)",
+                        + " (RFC 5798 removed it; keepalived ignores it)",
                 () -> minimal().version(3).authentication(Authentication.pass("x")).build());
     }
 
