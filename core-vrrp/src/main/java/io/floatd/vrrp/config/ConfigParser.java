@@ -181,7 +181,7 @@ public final class ConfigParser {
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
-            entry("track_process", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.processRefs.add(trackProcessRef(line)))),
+            entry("track_process", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.processRefs.add(in.parser.trackProcessRefHere(line)))),
             entry("garp_master_delay", (s, i) -> i.garp = i.garp.withMasterDelay(garpSeconds(s))),
             entry("garp_master_repeat", (s, i) -> i.garp = i.garp.withMasterRepeat(wholeNumber(s))),
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
@@ -761,6 +761,21 @@ public final class ConfigParser {
     }
 
     /**
+     * {@link #trackProcessRef}, noting a line read before the vrrp_track_process block it names: keepalived looks
+     * the name up when it reads the line, so it reports such an entry as not found and runs without it.
+     */
+    TrackRef trackProcessRefHere(Statement line) {
+        TrackRef ref = trackProcessRef(line);
+        if (!trackProcesses.containsKey(ref.name())) {
+            processRefsBeforeBlock.add(ref);
+        }
+        return ref;
+    }
+
+    /** track_process lines read before their block ({@link #trackProcessRefHere}), by identity. */
+    private final Set<TrackRef> processRefsBeforeBlock = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /**
      * Resolves {@code track_process} lines against the {@code vrrp_track_process} blocks (all read by now) and
      * hands each to {@code add}; unknown names are errors in {@code scope}. For instances and sync groups.
      */
@@ -774,6 +789,13 @@ public final class ConfigParser {
                 continue;
             }
             usedTrackProcesses.add(ref.name());
+            if (processRefsBeforeBlock.contains(ref)) {
+                // keepalived: "track process NAME not found, ignoring..." (refused, as an unknown name is)
+                scope.error(ref.line(), "track_process: vrrp_track_process " + ref.name() + " is defined at "
+                        + sources.where(found.line()) + ", after this line; keepalived looks the name up when it reads"
+                        + " the line, finds nothing and runs without it: move the block above");
+                continue;
+            }
             if (!seen.add(ref.name())) {
                 scope.error(ref.line(), "track_process " + ref.name() + " is listed twice (keepalived refuses it)");
                 continue;

@@ -92,7 +92,7 @@ final class SyncGroupParser {
                 for (Statement line : s.plainBlock()) {
                     g.parser.at(line.line());
                     try {
-                        g.processRefs.add(ConfigParser.trackProcessRef(line));
+                        g.processRefs.add(g.parser.trackProcessRefHere(line));
                     } catch (ConfigProblem | IllegalArgumentException e) {
                         g.error(line.line(), e.getMessage());
                     }

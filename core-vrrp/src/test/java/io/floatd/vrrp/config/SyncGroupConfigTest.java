@@ -304,6 +304,13 @@ class SyncGroupConfigTest {
     }
 
     @Test
+    void aGroupTrackProcessReadBeforeItsBlockIsRefusedAsKeepalivedFindsNothing() {
+        // keepalived: "(G) track process p1 not found, ignoring..." (it resolves the name as it reads the line)
+        assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_process {\n  p1\n }\n}\n" + TRACK_PROCESS + TWO),
+                "k.conf:4:", "is defined at k.conf:7, after this line");
+    }
+
+    @Test
     void smtpAlertIsAcceptedWithAWarning() throws Exception {
         FloatdConfig c = ConfigParser.parse("vrrp_sync_group G {\n group { VI_1 VI_2 }\n smtp_alert\n}\n" + TWO, "k.conf");
         assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith("k.conf:3:") && w.toString().contains("mail")),

@@ -89,6 +89,9 @@ class SyncGroupKeepalivedVerdictTest {
         TP + group("VI_1 VI_2", "    track_process {\n        p1\n        p1 weight 3\n    }") + TWO,
         TP + group("VI_1 VI_2", "    track_process {\n        p1 weight 255\n    }") + TWO,
         TP + group("VI_1 VI_2", "    track_process {\n        p1 wieght 3\n    }") + TWO,
+        // keepalived looks the name up as it reads the line: a block defined after it is "not found"
+        group("VI_1 VI_2", "    track_process {\n        p1\n    }") + TP + TWO,
+        TP.replace("p1", "p2") + instance("VI_1", 51, 150, "    track_process {\n        p1\n    }") + TP + instance("VI_2", 52, 100),
     };
 
     private enum Verdict { ACCEPT, WARN, REFUSE }
