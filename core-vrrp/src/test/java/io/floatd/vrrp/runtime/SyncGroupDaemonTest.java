@@ -185,6 +185,23 @@ class SyncGroupDaemonTest {
         await(() -> both(a, VrrpState.MASTER) && both(b, VrrpState.BACKUP) && "a".equals(holders.get("VI_1")));
     }
 
+    @Test
+    void aGroupsTrackProcessWhoseProcessIsNotRunningHoldsEveryMemberInFault() throws Exception {
+        // the group's track_process (weight 0) is each member's: no such process means FAULT for both, so the
+        // lower-priority peer holds both IPs
+        String tracked = "vrrp_track_process never {\n    process sgd-never-runs\n}\n";
+        String group = "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n"
+                + "    track_process {\n        never\n    }\n}\n";
+        VrrpDaemon a = start(tracked + conf(150, A, B, null) + group, "a");
+        VrrpDaemon b = start(conf(100, B, A, true), "b");
+        await(() -> both(a, VrrpState.FAULT) && both(b, VrrpState.MASTER)
+                && "b".equals(holders.get("VI_1")) && "b".equals(holders.get("VI_2")));
+        // a process that runs (this JVM, whose name is "java") keeps the group up: a takes both back
+        a.reload(ConfigParser.parse(tracked.replace("sgd-never-runs", "java") + conf(150, A, B, null) + group, "a.conf"));
+        await(() -> both(a, VrrpState.MASTER) && both(b, VrrpState.BACKUP)
+                && "a".equals(holders.get("VI_1")) && "a".equals(holders.get("VI_2")));
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + 15_000_000_000L;
         while (!condition.getAsBoolean()) {
