@@ -226,6 +226,32 @@ final class SyncGroupParser {
         return weight;
     }
 
+    /**
+     * A group's entry for something a member already tracks itself: keepalived keeps the member's entry and gives it
+     * the group's weight and reverse, unless the member's weight is 0 (add_vrrp_to_track_script,
+     * add_obj_to_track_file, add_vrrp_to_interface: "is configured on VRRP instance and sync group").
+     *
+     * @return whether the member had it
+     */
+    private static <T> boolean merge(List<T> entries, T groupEntry, java.util.function.Function<T, String> name,
+            java.util.function.ToIntFunction<T> weight) {
+        for (int k = 0; k < entries.size(); k++) {
+            T own = entries.get(k);
+            if (name.apply(own).equals(name.apply(groupEntry))) {
+                if (weight.applyAsInt(own) != 0) {
+                    entries.set(k, groupEntry);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void listedTwice(SyncGroupScope g, InstanceScope i, String what, String name, int line) {
+        g.warn(line, what + " " + name + " is listed in vrrp_instance " + i.name + " too: its entry there takes the"
+                + " group's weight unless its own is 0, as in keepalived; list it in one place only");
+    }
+
     /** @return whether any of the group's entries has a weight */
     private boolean addTracking(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
         boolean weighted = false;
@@ -233,7 +259,15 @@ final class SyncGroupParser {
             int weight = ownerWeight(g, owner, "track_interface", ref.name(), ref.weight() == null ? 0 : ref.weight(), ref.line());
             weighted |= weight != 0;
             TrackedInterface t = new TrackedInterface(ref.name(), weight, ref.reverse() != null && ref.reverse());
-            members.forEach(i -> i.builder.addTrackInterface(t).trackInterfaceLine(t.name(), parser.where(ref.line())));
+            for (InstanceScope i : members) {
+                boolean[] had = {false};
+                i.builder.editTracking(list -> had[0] = merge(list, t, TrackedInterface::name, TrackedInterface::weight), s -> { }, f -> { });
+                if (had[0]) {
+                    listedTwice(g, i, "track_interface", t.name(), ref.line());
+                } else {
+                    i.builder.addTrackInterface(t).trackInterfaceLine(t.name(), parser.where(ref.line()));
+                }
+            }
         }
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
@@ -252,7 +286,15 @@ final class SyncGroupParser {
             boolean reverse = ref.reverse() != null ? ref.reverse() : script.reverse();
             weighted |= weight != 0;
             TrackedScript t = new TrackedScript(script, weight, reverse);
-            members.forEach(i -> i.builder.addTrackScript(t));
+            for (InstanceScope i : members) {
+                boolean[] had = {false};
+                i.builder.editTracking(n -> { }, list -> had[0] = merge(list, t, TrackedScript::name, TrackedScript::weight), f -> { });
+                if (had[0]) {
+                    listedTwice(g, i, "track_script", t.name(), ref.line());
+                } else {
+                    i.builder.addTrackScript(t);
+                }
+            }
         }
         for (TrackRef ref : g.fileRefs) {
             Located<TrackFileConfig> found = parser.trackFiles.get(ref.name());
@@ -271,7 +313,15 @@ final class SyncGroupParser {
             boolean reverse = ref.reverse() != null ? ref.reverse() : tf.reverse();
             weighted |= weight != 0;
             TrackedFile t = new TrackedFile(tf, weight, reverse);
-            members.forEach(i -> i.builder.addTrackFile(t));
+            for (InstanceScope i : members) {
+                boolean[] had = {false};
+                i.builder.editTracking(n -> { }, sc -> { }, list -> had[0] = merge(list, t, TrackedFile::name, TrackedFile::weight));
+                if (had[0]) {
+                    listedTwice(g, i, "track_file", t.name(), ref.line());
+                } else {
+                    i.builder.addTrackFile(t);
+                }
+            }
         }
         return weighted;
     }

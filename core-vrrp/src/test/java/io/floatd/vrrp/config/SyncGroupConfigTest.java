@@ -311,6 +311,27 @@ class SyncGroupConfigTest {
     }
 
     @Test
+    void aScriptInterfaceOrFileTrackedByTheMemberAndItsGroupKeepsOneEntryWithTheGroupsWeightUnlessTheMembersIs0()
+            throws Exception {
+        // keepalived: "(VI_1) track_interface eth1 is configured on VRRP instance and sync group. Remove vrrp instance
+        // or sync group config" (and the same, logged, for track_script and track_file); it runs with one entry
+        String text = "vrrp_script chk {\n script /bin/true\n}\ntrack_file f1 {\n file /tmp/f1\n}\n"
+                + "vrrp_sync_group G {\n group { VI_1 VI_2 }\n sync_group_tracking_weight\n"
+                + " track_script {\n  chk weight 7 reverse\n }\n track_interface {\n  eth1 weight 4\n }\n"
+                + " track_file {\n  f1 weight 0\n }\n}\n"
+                + instance("VI_1", 51, "track_script {\n chk weight 3\n}", "track_interface {\n eth1\n}", "track_file {\n f1 weight 2\n}")
+                + instance("VI_2", 52);
+        FloatdConfig c = ConfigParser.parse(text, "k.conf");
+        InstanceConfig vi1 = c.instance("VI_1").orElseThrow();
+        assertEquals(List.of(new TrackedScript(vi1.trackScripts().getFirst().script(), 7, true)), vi1.trackScripts());
+        assertEquals(List.of(new TrackedInterface("eth1", 0, false)), vi1.trackInterfaces(), "the member's weight 0 stays");
+        assertEquals(0, vi1.trackFiles().getFirst().weight());
+        assertEquals(1, vi1.trackFiles().size());
+        assertEquals(List.of(new TrackedInterface("eth1", 4, false)), c.instance("VI_2").orElseThrow().trackInterfaces());
+        assertWarning(c, "k.conf:14:", "track_interface eth1 is listed in vrrp_instance VI_1 too");
+    }
+
+    @Test
     void smtpAlertIsAcceptedWithAWarning() throws Exception {
         FloatdConfig c = ConfigParser.parse("vrrp_sync_group G {\n group { VI_1 VI_2 }\n smtp_alert\n}\n" + TWO, "k.conf");
         assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith("k.conf:3:") && w.toString().contains("mail")),

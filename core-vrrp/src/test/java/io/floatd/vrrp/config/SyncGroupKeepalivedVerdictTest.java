@@ -36,7 +36,8 @@ class SyncGroupKeepalivedVerdictTest {
             Pattern.compile("^\\([^)]*\\) ignoring .* tracked interface weight due to SYNC group$"),
             Pattern.compile("^\\([^)]*\\) ignoring tracked script .* with weights due to SYNC group$"),
             Pattern.compile("^\\([^)]*\\) ignoring weight from tracked file .* due to SYNC group\\. specify weight 0$"),
-            Pattern.compile("^\\([^)]*\\) ignoring tracked file .* with weight .* due to SYNC group$"));
+            Pattern.compile("^\\([^)]*\\) ignoring tracked file .* with weight .* due to SYNC group$"),
+            Pattern.compile("^\\([^)]*\\) track_interface .* is configured on VRRP instance and sync group\\. Remove vrrp instance or sync group config$"));
 
     /** Exit 6: scripts run as root without script security, which floatd does too (with its own warning). */
     private static final Pattern SECURITY = Pattern.compile("^SECURITY VIOLATION - scripts are being executed but script_security not enabled\\.$");
@@ -84,6 +85,11 @@ class SyncGroupKeepalivedVerdictTest {
                 + instance("VI_1", 51, 150, "    track_file {\n        f1\n        f2 weight 3\n    }") + instance("VI_2", 52, 100),
         TP + group("VI_1 VI_2", "    sync_group_tracking_weight") + instance("VI_1", 51, 150,
                 "    track_interface {\n        eth1 weight 10\n    }") + instance("VI_2", 52, 100),
+        "vrrp_script chk {\n    script /bin/true\n}\n" + group("VI_1 VI_2", "    track_script {\n        chk weight 2\n    }",
+                "    sync_group_tracking_weight") + instance("VI_1", 51, 150, "    track_script {\n        chk weight 4\n    }")
+                + instance("VI_2", 52, 100),
+        TP + group("VI_1 VI_2", "    track_interface {\n        eth1\n    }") + instance("VI_1", 51, 150,
+                "    track_interface {\n        eth1\n    }") + instance("VI_2", 52, 100),
         // refused by keepalived -t and by floatd
         TP + group("VI_1 VI_2", "    track_process {\n        nope\n    }") + TWO,
         TP + group("VI_1 VI_2", "    track_process {\n        p1\n        p1 weight 3\n    }") + TWO,
