@@ -13,8 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code floatd check -f CONFIG [--dump] [--explain]}: validates without opening a socket or running a script.
- * {@code --explain} first lists what moving this keepalived.conf to floatd changes (see {@link MigrationReport}).
+ * {@code floatd check -f CONFIG [--dump] [--explain] [--syntax-only]}: validates without opening a socket or running a
+ * script; as {@code keepalived -t}, also that the interfaces the file names exist on this host (unless
+ * {@code --syntax-only}). {@code --explain} first lists what moving this keepalived.conf to floatd changes (see
+ * {@link MigrationReport}).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Validate a configuration; exit 0 if valid, 1 with file:line errors otherwise.")
@@ -30,6 +32,10 @@ final class CheckCommand implements Callable<Integer> {
             + " a cloud API which a floating_ip block replaces; then check the file as usual.")
     boolean explain;
 
+    @Option(names = "--syntax-only", description = "Check the file only, not this host: an interface it names may be"
+            + " missing here (a configuration written for another machine).")
+    boolean syntaxOnly;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +50,10 @@ final class CheckCommand implements Callable<Integer> {
             return FloatdCommand.EXIT_CONFIG;
         }
         FloatdConfig c = loaded.get();
-        List<String> problems = VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader());
+        List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader()));
+        if (!syntaxOnly) {
+            problems.addAll(HostChecks.errors(c, w -> spec.commandLine().getErr().println("floatd: warning: " + w)));
+        }
         if (!problems.isEmpty()) {
             problems.forEach(p -> spec.commandLine().getErr().println("floatd: " + p));
             spec.commandLine().getErr().println("floatd: " + config.file + ": " + problems.size() + " error(s)");

@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * SIGHUP. A reload with errors changes nothing: the running configuration stays, and the log says why. The same
-     * checks as {@code floatd check} (the parser, bounded, and the providers' settings), then {@link VrrpDaemon#reload},
+     * checks as {@code floatd check} (the parser, bounded, the providers' settings and this host's interfaces), then {@link VrrpDaemon#reload},
      * which applies everything or nothing. No input ends the daemon from here: whatever is thrown is logged.
      */
     private void reload(VrrpDaemon daemon) {
@@ -109,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
                 LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
                 return;
             }
-            List<String> problems = VrrpDaemon.checkProviders(next.get(), provider, DaemonOptions.ProviderLookup.serviceLoader());
+            List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(next.get(), provider, DaemonOptions.ProviderLookup.serviceLoader()));
+            problems.addAll(HostChecks.errors(next.get(), RunCommand::warn));
             if (!problems.isEmpty()) {
                 problems.forEach(p -> LOG.log(Level.WARNING, p));
                 LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
@@ -173,6 +174,13 @@ final class RunCommand implements Callable<Integer> {
         LogSetup.install(debug, System.err, logFormat);
         Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr(), RunCommand::warn);
         if (loaded.isEmpty()) {
+            return FloatdCommand.EXIT_CONFIG;
+        }
+        // as keepalived's start_vrrp: an interface missing on this host stops the start (unless dynamic_interfaces)
+        List<String> missing = HostChecks.errors(loaded.get(), RunCommand::warn);
+        if (!missing.isEmpty()) {
+            missing.forEach(m -> spec.commandLine().getErr().println("floatd: " + m));
+            spec.commandLine().getErr().println("floatd: " + config.file + ": " + missing.size() + " error(s); nothing started");
             return FloatdCommand.EXIT_CONFIG;
         }
         // the handlers (20-60 ms: reflection, libc bindings) are installed while the daemon opens its sockets and

@@ -36,7 +36,7 @@ class ConfigIdOptionTest {
         Path p = dir.resolve("k.conf");
         Files.writeString(p, """
                 vrrp_instance VI_1 {
-                    interface eth0
+                    interface lo
                     virtual_router_id 51
                     @lb1 priority 150
                     @^lb1 priority 0

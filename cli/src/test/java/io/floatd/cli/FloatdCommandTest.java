@@ -58,12 +58,13 @@ class FloatdCommandTest {
         return p;
     }
 
+    /** On {@code lo}, which every host has: check (and -t) also look the instance's interface up on this host. */
     private static final String VALID = """
             global_defs {
                 router_id lb1
             }
             vrrp_instance VI_1 {
-                interface eth0
+                interface lo
                 virtual_router_id 51
                 priority 150
                 advert_int 1

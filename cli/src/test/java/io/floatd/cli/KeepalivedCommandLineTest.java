@@ -40,9 +40,10 @@ class KeepalivedCommandLineTest {
         return top.keepalived;
     }
 
+    /** On {@code lo}, which every host has: check (and -t) also look the instance's interface up on this host. */
     private static final String VALID = """
             vrrp_instance VI_1 {
-                interface eth0
+                interface lo
                 virtual_router_id 51
                 priority 150
                 unicast_src_ip 10.0.0.11

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * Issue 14 (3): a reload that changed VI_2 and added VI_3 on a missing interface left VI_2 in INIT with its VIP
  * removed, a later fixed reload kept it there ("2 unchanged"), and /healthz answered 200 throughout. Now, on a real
  * daemon: VI_2 runs with its new settings, VI_3 is FAULT with its reason in /status, /healthz answers 503 naming it,
- * and once the interface exists VI_3 starts by itself and /healthz answers 200 again.
+ * and once the interface exists VI_3 starts by itself and /healthz answers 200 again. Issue 15: that reload is
+ * refused (as keepalived refuses a missing interface) unless {@code dynamic_interfaces} is set, as it then is.
  */
 @Timeout(90)
 class InstanceFaultTest {
@@ -115,8 +116,15 @@ class InstanceFaultTest {
             Path conf = node.dir().resolve("floatd.conf");
             String notify = node.dir().resolve("notify.sh").toString();
 
-            // the issue's reload: VI_2 changed, VI_3 added on eth9, which does not exist
+            // the issue's reload: VI_2 changed, VI_3 added on eth9, which does not exist. As keepalived (which stops
+            // on it), floatd refuses it unless dynamic_interfaces is set: the running configuration stays
             Files.writeString(conf, vi1(notify) + vi2(120, notify) + vi3(notify));
+            Netns.run("kill", "-HUP", Long.toString(node.pid()));
+            node.awaitLog("Reload failed: configuration unchanged", Duration.ofSeconds(10));
+            assertTrue(node.log().contains("interface eth9 for vrrp_instance VI_3 does not exist on this host"), node.log());
+            assertEquals(150L, ((Map<?, ?>) instance("VI_2").get("priority")).get("configured"));
+            // with dynamic_interfaces, keepalived keeps VI_3 in FAULT until eth9 is created: so does floatd
+            Files.writeString(conf, "global_defs {\n    dynamic_interfaces\n}\n" + vi1(notify) + vi2(120, notify) + vi3(notify));
             Netns.run("kill", "-HUP", Long.toString(node.pid()));
             node.awaitLog("Reload done: 1 unchanged, 1 restarted, 1 added, 0 removed; in FAULT: VI_3 cannot start:", Duration.ofSeconds(10));
             await(() -> "MASTER".equals(instance("VI_2").get("state")), "the changed VI_2 MASTER again", node);

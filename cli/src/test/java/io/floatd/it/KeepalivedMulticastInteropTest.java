@@ -1,5 +1,6 @@
 package io.floatd.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,10 +10,13 @@ import io.floatd.testing.KeepalivedConf;
 import io.floatd.testing.KeepalivedProcess;
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
+import io.floatd.vrrp.codec.AhPacket;
 import io.floatd.vrrp.codec.DecodeResult;
 import io.floatd.vrrp.codec.VrrpPacket;
+import io.floatd.vrrp.transport.AhTransport;
 import io.floatd.vrrp.transport.RawIpTransport;
 import io.floatd.vrrp.transport.ReceivedDatagram;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -31,7 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Multicast VRRP between floatd and a real keepalived 2.2.7 on one two-host {@link Lan}: neither has a
  * unicast_peer, so both send to the VRRP group (224.0.0.18 or ff02::12) with TTL / hop limit 255; IPv6 from the
- * link-local address (RFC 5798 §5.1.2.1). For each variant:
+ * link-local address (RFC 5798 §5.1.2.1); with {@code auth_type AH} (VRRPv2) as IPv4 protocol 51, each captured
+ * advert verified with floatd's AH transport. For each variant:
  * <ol>
  *   <li>an advert captured on the floatd host from keepalived arrives at the group with TTL 255 and decodes;</li>
  *   <li>keepalived Master, floatd Backup: floatd honours it for two of its Master_Down_Intervals, drops nothing;</li>
@@ -52,20 +57,35 @@ class KeepalivedMulticastInteropTest {
         V3_IPV4(3, 10, false, "m3", null),
         V3_IPV6(3, 10, true, "m6", null),
         /** Both sides with mcast_src_ip and mcast_dst_ip 224.0.0.19. */
-        V3_IPV4_OWN_GROUP(3, 10, false, "mg", "224.0.0.19");
+        V3_IPV4_OWN_GROUP(3, 10, false, "mg", "224.0.0.19"),
+        /**
+         * The Kubernetes HA guide's keepalived.conf: VRRPv2, no unicast_peer, {@code auth_type AH} (IPv4 protocol 51,
+         * the TTL inside the ICV). keepalived clears its {@code state MASTER} to BACKUP, as it does for every AH
+         * instance that is not the address owner.
+         */
+        V2_IPV4_AH(2, 100, false, "ma", null, "k8sAhKey"),
+        /** The same with mcast_src_ip and mcast_dst_ip 224.0.0.19 on both sides: the AH socket joins that group. */
+        V2_IPV4_AH_OWN_GROUP(2, 100, false, "mh", "224.0.0.19", "k8sAhKey");
 
         final int version;
         final int advertCentis;
         final boolean ipv6;
         final String lanPrefix;
         final String ownGroup;
+        /** auth_pass of {@code auth_type AH} on both sides, or null. */
+        final String ahKey;
 
         Variant(int version, int advertCentis, boolean ipv6, String lanPrefix, String ownGroup) {
+            this(version, advertCentis, ipv6, lanPrefix, ownGroup, null);
+        }
+
+        Variant(int version, int advertCentis, boolean ipv6, String lanPrefix, String ownGroup, String ahKey) {
             this.version = version;
             this.advertCentis = advertCentis;
             this.ipv6 = ipv6;
             this.lanPrefix = lanPrefix;
             this.ownGroup = ownGroup;
+            this.ahKey = ahKey;
         }
 
         Duration advert() {
@@ -123,7 +143,7 @@ class KeepalivedMulticastInteropTest {
             long fdMdi = v.masterDownNanos(100);
             sleepNanos(2 * fdMdi + 500_000_000L);
             assertEquals(List.of("BACKUP"), states(fd1), "floatd must honour keepalived's multicast adverts:\n" + fd1.log());
-            assertFalse(fd1.log().contains("dropped advert"), "floatd dropped keepalived's adverts:\n" + fd1.log());
+            assertFalse(dropped(fd1), "floatd dropped keepalived's adverts:\n" + fd1.log());
             assertEquals("MASTER", ka1.currentState());
             report.append(String.format("  floatd stayed BACKUP for %.2f s under keepalived%n", (2 * fdMdi + 500_000_000L) / 1e9));
 
@@ -145,7 +165,7 @@ class KeepalivedMulticastInteropTest {
             assertEquals(List.of("BACKUP"), ka2.history().stream().map(KeepalivedProcess.StateChange::state).toList(),
                     "keepalived must honour floatd's multicast adverts; keepalived log:\n" + ka2.log());
             assertEquals(List.of("BACKUP", "MASTER"), states(fd1), fd1.log());
-            assertFalse(fd1.log().contains("dropped advert"), fd1.log());
+            assertFalse(dropped(fd1), fd1.log());
 
             long killedMs = System.currentTimeMillis();
             fd1.kill9();
@@ -184,6 +204,9 @@ class KeepalivedMulticastInteropTest {
      * (which reports the received TTL / hop limit): sent to the VRRP group, TTL 255, the VIP, decodable.
      */
     private static String captureAdvert(Variant v, Netns host, int priority) throws Exception {
+        if (v.ahKey != null) {
+            return captureAhAdvert(v, host, priority);
+        }
         // read with ip(8): the JVM lists IPv6 addresses from /proc/net, which is the process's namespace, not the thread's
         InetAddress linkLocal = v.ipv6 ? linkLocal(host) : null;
         return host.runInside(() -> {
@@ -216,6 +239,40 @@ class KeepalivedMulticastInteropTest {
                 throw new AssertionError("no advert of priority " + priority + " within 5 s");
             }
         });
+    }
+
+    /**
+     * One AH advert of the given priority as it arrives on {@code host}'s eth0, read with floatd's {@link AhTransport}
+     * registered for multicast: its ICV verifies with the TTL covered (keepalived's multicast ICV), it was sent to the
+     * group with TTL 255 and carries a VRRPv2 advert of Auth Type 2 with zero authentication data.
+     */
+    private static String captureAhAdvert(Variant v, Netns host, int priority) throws Exception {
+        Inet4Address self = (Inet4Address) host.runInside(KeepalivedMulticastInteropTest::anyIpv4);
+        try (AhTransport t = host.runInside(() -> AhTransport.open(self, Lan.IFNAME, null))) {
+            t.register(VRID, "capture", AhPacket.key(v.ahKey), false);
+            t.joinGroup(v.group());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                ReceivedDatagram d = t.receive(Duration.ofMillis(500));
+                if (d == null) {
+                    continue;
+                }
+                DecodeResult result = VrrpPacket.decode(d.payload(), 0, d.payload().length, d.source(), d.destination());
+                VrrpPacket p = assertInstanceOf(DecodeResult.Ok.class, result, "advert " + d + ": " + result).packet();
+                if (p.priority() != priority) {
+                    continue;
+                }
+                assertEquals(v.group(), d.destination(), "sent to the VRRP group: " + d);
+                assertEquals(255, d.ttl(), "TTL 255: " + d);
+                assertEquals(2, p.version());
+                assertEquals(VRID, p.vrid());
+                assertEquals(io.floatd.vrrp.codec.AuthType.AH, p.authType());
+                assertArrayEquals(new byte[8], p.authData());
+                assertEquals(List.of(InetAddress.getByName(v.vip())), p.addresses());
+                return "AH verified, " + p + ", " + d;
+            }
+            throw new AssertionError("no verified AH advert of priority " + priority + " within 5 s");
+        }
     }
 
     /** This namespace's eth0 IPv4 address: the raw socket's source only (it receives on the interface). */
@@ -258,6 +315,9 @@ class KeepalivedMulticastInteropTest {
         if (v.ownGroup != null) {
             conf.mcastDstIp(v.ownGroup).mcastSrcIp(Lan.address(KA));
         }
+        if (v.ahKey != null) {
+            conf.authAh(v.ahKey);
+        }
         KeepalivedProcess k = KeepalivedProcess.start(host, conf);
         cleanup.push(k);
         return k;
@@ -280,6 +340,7 @@ class KeepalivedMulticastInteropTest {
                     advert_int %s
                     version %d
                     %s
+                    %s
                     virtual_ipaddress {
                         %s dev %s
                     }
@@ -289,7 +350,14 @@ class KeepalivedMulticastInteropTest {
                 v.advertCentis % 100 == 0 ? Integer.toString(v.advertCentis / 100)
                         : String.format("%d.%02d", v.advertCentis / 100, v.advertCentis % 100),
                 v.version, v.ownGroup == null ? "" : "mcast_dst_ip " + v.ownGroup + "\n    mcast_src_ip " + Lan.address(FD),
+                v.ahKey == null ? "" : "authentication {\n        auth_type AH\n        auth_pass " + v.ahKey + "\n    }",
                 v.vipCidr(), Lan.IFNAME, notify);
+    }
+
+    /** floatd logged a dropped advert (protocol 112 or AH). */
+    private static boolean dropped(FloatdProcess f) {
+        String log = f.log();
+        return log.contains("dropped advert") || log.contains("dropped AH advert");
     }
 
     private static List<String> states(FloatdProcess f) {
@@ -299,7 +367,7 @@ class KeepalivedMulticastInteropTest {
     /** A keepalived line that would mean it disliked a packet (its notify-script security line is about the harness). */
     private static boolean complaint(String line) {
         String l = line.toLowerCase();
-        if (l.contains("security violation")) {
+        if (l.contains("security violation") || l.contains("initial state master is incompatible with ah")) {
             return false;
         }
         return l.contains("invalid") || l.contains("bad ") || l.contains("ttl") || l.contains("checksum")

@@ -98,13 +98,17 @@ public final class ConfigParser {
             entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
             // floatd always drops adverts from addresses that are not unicast peers
             entry("vrrp_check_unicast_src", (s, g) -> s.noValue()),
-            // floatd starts an instance whose interface is missing in FAULT and retries it
-            entry("dynamic_interfaces", (s, g) -> {
-                s.noBlock();
-                if (!s.args().isEmpty() && !s.value().equals("allow_if_changes")) {
-                    throw new ConfigProblem("unknown dynamic_interfaces option '" + s.value() + "' (expected allow_if_changes)");
-                }
-            }));
+            entry("dynamic_interfaces", ConfigParser::dynamicInterfaces));
+
+    /** {@code dynamic_interfaces [allow_if_changes]}: missing interfaces are allowed (HostCheck); floatd always allows changes. */
+    private static void dynamicInterfaces(Statement s, GlobalScope g) {
+        g.builder.dynamicInterfaces(true);
+        if (!s.args().isEmpty() && !(s.args().size() == 1 && s.args().getFirst().equals("allow_if_changes"))) {
+            // keepalived reports "Unknown dynamic_interfaces option" and still sets dynamic_interfaces
+            g.warn(s.line(), "dynamic_interfaces: unknown option '" + String.join(" ", s.args())
+                    + "' ignored (keepalived knows only allow_if_changes); dynamic_interfaces is set");
+        }
+    }
 
     private static void fifoScript(Statement s, GlobalScope g) {
         String script = script(s);
@@ -121,7 +125,7 @@ public final class ConfigParser {
 
     private static final Map<String, Handler<InstanceScope>> VRRP_INSTANCE = Map.ofEntries(
             entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
-            entry("interface", (s, i) -> i.builder.interfaceName(s.value())),
+            entry("interface", (s, i) -> i.builder.interfaceName(s.value()).interfaceLine(i.parser.where(s.line()))),
             entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
             entry("priority", (s, i) -> i.builder.priority(i.priority = wholeNumber(s))),
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
@@ -177,7 +181,7 @@ public final class ConfigParser {
             entry("track_script", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackScriptLine)),
             entry("track_interface", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackInterfaceLine)),
             entry("track_file", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::trackFileLine)),
-            entry("track_process", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.processRefs.add(trackProcessRef(line)))),
+            entry("track_process", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.processRefs.add(in.parser.trackProcessRefHere(line)))),
             entry("garp_master_delay", (s, i) -> i.garp = i.garp.withMasterDelay(garpSeconds(s))),
             entry("garp_master_repeat", (s, i) -> i.garp = i.garp.withMasterRepeat(wholeNumber(s))),
             entry("garp_master_refresh", (s, i) -> i.garp = i.garp.withMasterRefresh(garpSeconds(s))),
@@ -351,6 +355,9 @@ public final class ConfigParser {
                         : "unknown " + what + " option '" + option + "'" + suggestion(option, VIRTUAL_ADDRESS_OPTIONS.keySet()));
             }
             handler.apply(optionValue(line, n), draft, line, i);
+        }
+        if (draft.device != null) {
+            i.builder.deviceLine(draft.device, i.parser.where(line.line()));
         }
         return new VirtualAddress(address, prefix, draft.device);
     }
@@ -760,15 +767,30 @@ public final class ConfigParser {
     }
 
     /** One {@code track_process} line, {@code NAME [weight W [reverse|noreverse]]}, in an instance or a sync group. */
-    private static TrackRef trackProcessRef(Statement line) {
+    static TrackRef trackProcessRef(Statement line) {
         return trackRef(line, "track_process", TrackProcessConfig.MAX_WEIGHT);
     }
+
+    /**
+     * {@link #trackProcessRef}, noting a line read before the vrrp_track_process block it names: keepalived looks
+     * the name up when it reads the line, so it reports such an entry as not found and runs without it.
+     */
+    TrackRef trackProcessRefHere(Statement line) {
+        TrackRef ref = trackProcessRef(line);
+        if (!trackProcesses.containsKey(ref.name())) {
+            processRefsBeforeBlock.add(ref);
+        }
+        return ref;
+    }
+
+    /** track_process lines read before their block ({@link #trackProcessRefHere}), by identity. */
+    private final Set<TrackRef> processRefsBeforeBlock = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /**
      * Resolves {@code track_process} lines against the {@code vrrp_track_process} blocks (all read by now) and
      * hands each to {@code add}; unknown names are errors in {@code scope}. For instances and sync groups.
      */
-    private void resolveTrackProcesses(List<TrackRef> refs, Scope scope, java.util.function.Consumer<TrackedProcess> add) {
+    void resolveTrackProcesses(List<TrackRef> refs, Scope scope, java.util.function.Consumer<TrackedProcess> add) {
         Set<String> seen = new java.util.HashSet<>();
         for (TrackRef ref : refs) {
             Located<TrackProcessConfig> found = trackProcesses.get(ref.name());
@@ -778,6 +800,13 @@ public final class ConfigParser {
                 continue;
             }
             usedTrackProcesses.add(ref.name());
+            if (processRefsBeforeBlock.contains(ref)) {
+                // keepalived: "track process NAME not found, ignoring..." (refused, as an unknown name is)
+                scope.error(ref.line(), "track_process: vrrp_track_process " + ref.name() + " is defined at "
+                        + sources.where(found.line()) + ", after this line; keepalived looks the name up when it reads"
+                        + " the line, finds nothing and runs without it: move the block above");
+                continue;
+            }
             if (!seen.add(ref.name())) {
                 scope.error(ref.line(), "track_process " + ref.name() + " is listed twice (keepalived refuses it)");
                 continue;
@@ -826,6 +855,7 @@ public final class ConfigParser {
         TrackRef ref = trackRef(line, "track_interface", VrrpScriptConfig.MAX_WEIGHT);
         i.builder.addTrackInterface(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
                 ref.reverse() != null && ref.reverse()));
+        i.builder.trackInterfaceLine(ref.name(), i.parser.where(ref.line()));
         if (ref.weight() != null && ref.weight() != 0) {
             i.weighted = true;
         }
@@ -1186,6 +1216,11 @@ public final class ConfigParser {
         } else if (moreWarnings++ == 0) {
             moreWarningsAt = position;
         }
+    }
+
+    /** The file and line of a position, kept in the parsed configuration for later passes (HostCheck). */
+    SourceLine where(int position) {
+        return new SourceLine(sources.file(position), Sources.line(position));
     }
 
     /** The statement being handled, for an internal error's file:line. */

@@ -24,6 +24,7 @@ public final class GlobalDefs {
     private final String scriptGroup;
     private final boolean scriptSecurity;
     private final ScriptEnv scriptEnv;
+    private final boolean dynamicInterfaces;
 
     private GlobalDefs(Builder builder) {
         this.routerId = builder.routerId != null ? builder.routerId : hostName();
@@ -45,6 +46,16 @@ public final class GlobalDefs {
         this.scriptGroup = builder.scriptGroup;
         this.scriptSecurity = builder.scriptSecurity;
         this.scriptEnv = builder.scriptEnv;
+        this.dynamicInterfaces = builder.dynamicInterfaces;
+    }
+
+    /**
+     * {@code dynamic_interfaces}: an interface the configuration names may be missing on this host (the instance stays
+     * in FAULT until it is created) instead of the configuration being refused, as in keepalived. Not part of equality:
+     * it changes what the host check accepts, not how a running instance behaves.
+     */
+    public boolean dynamicInterfaces() {
+        return dynamicInterfaces;
     }
 
     public static Builder builder() {
@@ -185,6 +196,7 @@ public final class GlobalDefs {
         private String scriptGroup;
         private boolean scriptSecurity;
         private ScriptEnv scriptEnv = ScriptEnv.NONE;
+        private boolean dynamicInterfaces;
 
         private Builder() {
         }
@@ -272,6 +284,11 @@ public final class GlobalDefs {
         public Builder vrrpVersion(int vrrpVersion) {
             InstanceConfig.checkVersion("vrrp_version", vrrpVersion);
             this.vrrpVersion = vrrpVersion;
+            return this;
+        }
+
+        public Builder dynamicInterfaces(boolean enabled) {
+            this.dynamicInterfaces = enabled;
             return this;
         }
 

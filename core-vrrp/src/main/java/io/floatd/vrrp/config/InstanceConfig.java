@@ -51,6 +51,9 @@ public final class InstanceConfig {
     private final java.nio.file.Path stateFile;
     private final TransportSettings transport;
     private final MulticastSettings multicast;
+    private final SourceLine interfaceLine;
+    private final java.util.Map<String, SourceLine> trackInterfaceLines;
+    private final java.util.Map<String, SourceLine> deviceLines;
 
     private InstanceConfig(Builder b) {
         this.name = b.name;
@@ -83,6 +86,9 @@ public final class InstanceConfig {
         this.stateFile = b.stateFile;
         this.transport = b.transport;
         this.multicast = b.multicast;
+        this.interfaceLine = b.interfaceLine;
+        this.trackInterfaceLines = java.util.Map.copyOf(b.trackInterfaceLines);
+        this.deviceLines = java.util.Map.copyOf(b.deviceLines);
     }
 
     public static Builder builder(String name) {
@@ -112,6 +118,21 @@ public final class InstanceConfig {
     /** {@code interface}: where adverts are sent and received. */
     public String interfaceName() {
         return interfaceName;
+    }
+
+    /** Where {@code interface} was written; empty when not built from a file. Not part of equality. */
+    public java.util.Optional<SourceLine> interfaceLine() {
+        return java.util.Optional.ofNullable(interfaceLine);
+    }
+
+    /** Where the {@code track_interface} entry naming {@code name} was written; empty when not from a file. */
+    public java.util.Optional<SourceLine> trackInterfaceLine(String name) {
+        return java.util.Optional.ofNullable(trackInterfaceLines.get(name));
+    }
+
+    /** Where a {@code virtual_ipaddress} entry first named {@code dev DEVICE}; empty when not from a file. */
+    public java.util.Optional<SourceLine> deviceLine(String device) {
+        return java.util.Optional.ofNullable(deviceLines.get(device));
     }
 
     /** {@code virtual_router_id}, 1..255. */
@@ -443,6 +464,9 @@ public final class InstanceConfig {
         private final String name;
         private String file;
         private int line;
+        private SourceLine interfaceLine;
+        private final java.util.Map<String, SourceLine> trackInterfaceLines = new java.util.HashMap<>();
+        private final java.util.Map<String, SourceLine> deviceLines = new java.util.HashMap<>();
         private InitialState initialState = InitialState.BACKUP;
         private String interfaceName;
         private int virtualRouterId;
@@ -494,6 +518,24 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("interface must not be empty");
             }
             this.interfaceName = interfaceName;
+            return this;
+        }
+
+        /** Where {@code interface} was written (for the host check's file:line). */
+        public Builder interfaceLine(SourceLine where) {
+            this.interfaceLine = where;
+            return this;
+        }
+
+        /** Where the {@code track_interface} entry {@code name} was written (for the host check's file:line). */
+        public Builder trackInterfaceLine(String name, SourceLine where) {
+            trackInterfaceLines.putIfAbsent(name, Objects.requireNonNull(where, "where"));
+            return this;
+        }
+
+        /** Where a {@code virtual_ipaddress} entry named {@code dev device} (the first such line is kept). */
+        public Builder deviceLine(String device, SourceLine where) {
+            deviceLines.putIfAbsent(device, Objects.requireNonNull(where, "where"));
             return this;
         }
 
@@ -660,6 +702,30 @@ public final class InstanceConfig {
                 throw new IllegalArgumentException("track_process " + tracked.name() + " is listed twice");
             }
             trackProcesses.add(tracked);
+            return this;
+        }
+
+        /**
+         * Lets keepalived's sync group rule rewrite the tracking added so far (a member of a group without
+         * sync_group_tracking_weight has weighted entries dropped or set to weight 0: {@link SyncGroupMemberWeights}).
+         */
+        Builder editTracking(java.util.function.Consumer<List<TrackedInterface>> interfaces,
+                java.util.function.Consumer<List<TrackedScript>> scripts, java.util.function.Consumer<List<TrackedFile>> files) {
+            interfaces.accept(trackInterfaces);
+            scripts.accept(trackScripts);
+            files.accept(trackFiles);
+            return this;
+        }
+
+        /** The track_process entry for {@code name} added so far, if any (a sync group's entry then adjusts it). */
+        public java.util.Optional<TrackedProcess> trackProcess(String name) {
+            return trackProcesses.stream().filter(t -> t.name().equals(name)).findFirst();
+        }
+
+        /** Replaces the track_process entry of the same name, keeping its place. */
+        public Builder replaceTrackProcess(TrackedProcess tracked) {
+            Objects.requireNonNull(tracked, "tracked");
+            trackProcesses.replaceAll(t -> t.name().equals(tracked.name()) ? tracked : t);
             return this;
         }
 

@@ -141,7 +141,8 @@ public final class KeepalivedKeywords {
         implemented(b, SAME, "vrrp_notify_priority_changes");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "vrrp_check_unicast_src");
         implemented(b, SAME, "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_skip_check_adv_addr");
-        implemented(b, "floatd always does this: an instance whose interface is missing starts in FAULT and is retried",
+        implemented(b, "as keepalived: an instance whose interface is missing starts in FAULT and is retried (without it,"
+                + " a missing interface is an error at its line, at start and on reload)",
                 "dynamic_interfaces");
         warned(b, NAMES, "process_names", "process_name", "vrrp_process_name", "checker_process_name",
                 "lvs_process_name", "bfd_process_name");

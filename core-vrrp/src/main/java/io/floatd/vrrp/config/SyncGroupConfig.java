@@ -9,7 +9,8 @@ import java.util.Objects;
  * them to every member's tracking, as keepalived does.
  *
  * @param name the group's name
- * @param members the member instances' names, in the order of the {@code group} block (two or more)
+ * @param members the member instances' names, in the order of the {@code group} block (one or more: keepalived
+ *     runs a group of one, with a warning)
  * @param notifyScripts the group's notify scripts: {@code notify_master} etc. run without arguments, {@code notify} with
  *     keepalived's {@code GROUP NAME STATE 0}
  * @param trackingWeight the members' tracking weights apply ({@code sync_group_tracking_weight}, or weights on the
@@ -22,8 +23,8 @@ public record SyncGroupConfig(String name, List<String> members, NotifyScripts n
     public SyncGroupConfig {
         Objects.requireNonNull(name, "name");
         members = List.copyOf(members);
-        if (members.size() < 2) {
-            throw new IllegalArgumentException("vrrp_sync_group " + name + " needs at least two members, but has " + members.size());
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("vrrp_sync_group " + name + " needs a member");
         }
         notifyScripts = notifyScripts == null ? NotifyScripts.NONE : notifyScripts;
     }

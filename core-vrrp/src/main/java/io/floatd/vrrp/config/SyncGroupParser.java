@@ -17,9 +17,12 @@ import java.util.Set;
 
 /**
  * {@code vrrp_sync_group NAME { ... }}: its keyword table, and the checks keepalived 2.2.7 makes once every
- * instance is read. Each verdict is keepalived's own ({@code keepalived -t} exits 5 on each refused case): an
- * unknown member, an instance in two groups, a group with fewer than two members, weighted tracking on a member
- * without {@code sync_group_tracking_weight}, weighted group tracking with a priority-255 member, the deprecated
+ * instance is read. Where keepalived's daemon reports a member and runs on ({@code vrrp_sync_set_group}: an unknown
+ * member or an instance already in another group is left out, a group left with one member runs as a group of one,
+ * a group with no member or no group list is removed; {@code sync_group_tracking_init}: the group's weighted
+ * tracking with a priority-255 member has its weight set to 0; vrrp_complete_instance: a member's weighted tracking
+ * without {@code sync_group_tracking_weight}, {@link SyncGroupMemberWeights}), floatd warns at the line and does the
+ * same. Refused, as {@code keepalived -t} does: address owners followed by a non-owner, the deprecated
  * {@code global_tracking}.
  */
 final class SyncGroupParser {
@@ -84,8 +87,17 @@ final class SyncGroupParser {
             entry("track_interface", (s, g) -> eachRef(s, g, "track_interface", VrrpScriptConfig.MAX_WEIGHT, g.interfaceRefs)),
             entry("track_script", (s, g) -> eachRef(s, g, "track_script", VrrpScriptConfig.MAX_WEIGHT, g.scriptRefs)),
             entry("track_file", (s, g) -> eachRef(s, g, "track_file", TrackFileConfig.MAX_WEIGHT, g.fileRefs)),
-            // the block's shape as keepalived reads it; resolved against vrrp_track_process blocks in resolveProcess
-            entry("track_process", (s, g) -> eachRef(s, g, "track_process", VrrpScriptConfig.MAX_WEIGHT, g.processRefs)));
+            // read as an instance's track_process lines are; resolved against vrrp_track_process blocks in resolveProcesses
+            entry("track_process", (s, g) -> {
+                for (Statement line : s.plainBlock()) {
+                    g.parser.at(line.line());
+                    try {
+                        g.processRefs.add(g.parser.trackProcessRefHere(line));
+                    } catch (ConfigProblem | IllegalArgumentException e) {
+                        g.error(line.line(), e.getMessage());
+                    }
+                }
+            }));
 
     private static final Set<String> SYNC_GROUP_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.VRRP_SYNC_GROUP);
 
@@ -163,47 +175,20 @@ final class SyncGroupParser {
         Map<String, SyncGroupScope> memberOf = new HashMap<>();
         List<SyncGroupConfig> out = new ArrayList<>();
         for (SyncGroupScope g : groups) {
-            List<InstanceScope> members = new ArrayList<>();
-            for (Located<String> m : g.members) {
-                InstanceScope i = parser.instanceNames.get(m.value());
-                if (i == null) {
-                    g.error(m.line(), "no vrrp_instance named '" + m.value() + "'"
-                            + ConfigParser.suggestion(m.value(), parser.instanceNames.keySet()));
-                    continue;
-                }
-                SyncGroupScope other = memberOf.putIfAbsent(m.value(), g);
-                if (other != null) {
-                    g.error(m.line(), "vrrp_instance " + m.value() + " is already in vrrp_sync_group " + other.name + " ("
-                            + parser.sources.where(other.line) + "); an instance can be in one sync group only");
-                    continue;
-                }
-                members.add(i);
-            }
-            if (g.groupLine == null) {
-                g.error(g.line, "'group { INSTANCE INSTANCE ... }' is required");
-            } else if (g.members.size() < 2) {
-                // keepalived: "has only 1 virtual router(s) - this probably isn't what you want", a config error
-                g.error(g.groupLine, "a sync group needs at least two vrrp_instances, but has " + g.members.size()
-                        + " (keepalived refuses it too)");
+            List<InstanceScope> members = SyncGroupMembers.resolve(g, parser, memberOf);
+            if (members.isEmpty()) {
+                continue;
             }
             mixedOwners(g, members);
             boolean owner = members.stream().anyMatch(i -> i.priority == 255);
-            for (InstanceScope i : members) {
-                if (i.weighted && !g.trackingWeight && i.priority != 255) {
-                    // keepalived drops or zeroes such weights with an error ("ignoring ... due to SYNC group")
-                    i.error(i.line, "tracking with a weight in a member of vrrp_sync_group " + g.name + " ("
-                            + parser.sources.where(g.line) + "): keepalived ignores the weight and refuses the file; set"
-                            + " 'sync_group_tracking_weight' in the group to use weights, or give the entries weight 0");
-                }
+            if (!g.trackingWeight) {
+                // keepalived drops or zeroes such weights, reporting each ("ignoring ... due to SYNC group"), and runs
+                members.forEach(i -> SyncGroupMemberWeights.apply(g, i));
             }
-            boolean groupWeighted = addTracking(g, members);
-            if (groupWeighted && owner) {
-                g.error(g.line, "weighted tracking in a sync group with a priority 255 member: keepalived clears the weights"
-                        + " and refuses the file");
-            }
-            resolveProcesses(g);
+            boolean groupWeighted = addTracking(g, members, owner);
+            groupWeighted |= resolveProcesses(g, members, owner);
             if (g.errors == 0) {
-                out.add(new SyncGroupConfig(g.name, g.members.stream().map(Located::value).toList(), g.notify,
+                out.add(new SyncGroupConfig(g.name, members.stream().map(i -> i.name).toList(), g.notify,
                         g.trackingWeight || groupWeighted, parser.sources.file(g.line), Sources.line(g.line)));
             }
         }
@@ -228,14 +213,61 @@ final class SyncGroupParser {
         }
     }
 
+    /**
+     * keepalived's sync_group_tracking_init: a weighted entry of a group with a priority-255 member is reported
+     * ("Cannot have weighted track ... with member having priority 255 - setting weight 0") and runs with weight 0.
+     */
+    private static int ownerWeight(SyncGroupScope g, boolean owner, String what, String name, int weight, int line) {
+        if (owner && weight != 0) {
+            g.warn(line, what + " " + name + " weight " + weight + ": a member has priority 255 (address owner), so the"
+                    + " weight is set to 0 as keepalived does (only FAULT applies)");
+            return 0;
+        }
+        return weight;
+    }
+
+    /**
+     * A group's entry for something a member already tracks itself: keepalived keeps the member's entry and gives it
+     * the group's weight and reverse, unless the member's weight is 0 (add_vrrp_to_track_script,
+     * add_obj_to_track_file, add_vrrp_to_interface: "is configured on VRRP instance and sync group").
+     *
+     * @return whether the member had it
+     */
+    private static <T> boolean merge(List<T> entries, T groupEntry, java.util.function.Function<T, String> name,
+            java.util.function.ToIntFunction<T> weight) {
+        for (int k = 0; k < entries.size(); k++) {
+            T own = entries.get(k);
+            if (name.apply(own).equals(name.apply(groupEntry))) {
+                if (weight.applyAsInt(own) != 0) {
+                    entries.set(k, groupEntry);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void listedTwice(SyncGroupScope g, InstanceScope i, String what, String name, int line) {
+        g.warn(line, what + " " + name + " is listed in vrrp_instance " + i.name + " too: its entry there takes the"
+                + " group's weight unless its own is 0, as in keepalived; list it in one place only");
+    }
+
     /** @return whether any of the group's entries has a weight */
-    private boolean addTracking(SyncGroupScope g, List<InstanceScope> members) {
+    private boolean addTracking(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
         boolean weighted = false;
         for (TrackRef ref : g.interfaceRefs) {
-            int weight = ref.weight() == null ? 0 : ref.weight();
+            int weight = ownerWeight(g, owner, "track_interface", ref.name(), ref.weight() == null ? 0 : ref.weight(), ref.line());
             weighted |= weight != 0;
             TrackedInterface t = new TrackedInterface(ref.name(), weight, ref.reverse() != null && ref.reverse());
-            members.forEach(i -> i.builder.addTrackInterface(t));
+            for (InstanceScope i : members) {
+                boolean[] had = {false};
+                i.builder.editTracking(list -> had[0] = merge(list, t, TrackedInterface::name, TrackedInterface::weight), s -> { }, f -> { });
+                if (had[0]) {
+                    listedTwice(g, i, "track_interface", t.name(), ref.line());
+                } else {
+                    i.builder.addTrackInterface(t).trackInterfaceLine(t.name(), parser.where(ref.line()));
+                }
+            }
         }
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
@@ -249,11 +281,20 @@ final class SyncGroupParser {
             if (script == null) {
                 continue;
             }
-            int weight = ref.weight() != null ? ref.weight() : script.weight();
+            int weight = ownerWeight(g, owner, "track_script", ref.name(), ref.weight() != null ? ref.weight() : script.weight(),
+                    ref.line());
             boolean reverse = ref.reverse() != null ? ref.reverse() : script.reverse();
             weighted |= weight != 0;
             TrackedScript t = new TrackedScript(script, weight, reverse);
-            members.forEach(i -> i.builder.addTrackScript(t));
+            for (InstanceScope i : members) {
+                boolean[] had = {false};
+                i.builder.editTracking(n -> { }, list -> had[0] = merge(list, t, TrackedScript::name, TrackedScript::weight), f -> { });
+                if (had[0]) {
+                    listedTwice(g, i, "track_script", t.name(), ref.line());
+                } else {
+                    i.builder.addTrackScript(t);
+                }
+            }
         }
         for (TrackRef ref : g.fileRefs) {
             Located<TrackFileConfig> found = parser.trackFiles.get(ref.name());
@@ -267,24 +308,53 @@ final class SyncGroupParser {
             if (tf == null) {
                 continue;
             }
-            int weight = ref.weight() != null ? ref.weight() : tf.weight();
+            int weight = ownerWeight(g, owner, "track_file", ref.name(), ref.weight() != null ? ref.weight() : tf.weight(),
+                    ref.line());
             boolean reverse = ref.reverse() != null ? ref.reverse() : tf.reverse();
             weighted |= weight != 0;
             TrackedFile t = new TrackedFile(tf, weight, reverse);
-            members.forEach(i -> i.builder.addTrackFile(t));
+            for (InstanceScope i : members) {
+                boolean[] had = {false};
+                i.builder.editTracking(n -> { }, sc -> { }, list -> had[0] = merge(list, t, TrackedFile::name, TrackedFile::weight));
+                if (had[0]) {
+                    listedTwice(g, i, "track_file", t.name(), ref.line());
+                } else {
+                    i.builder.addTrackFile(t);
+                }
+            }
         }
         return weighted;
     }
 
     /**
-     * HOOK for track_process (vrrp_track_process blocks, implemented separately): resolve each name against the
-     * parsed vrrp_track_process blocks and add the entry to every member, like track_script in
-     * {@link #addTracking}. Until this build reads vrrp_track_process, no name can resolve, which is keepalived's
-     * verdict for an unknown one too ("track process NAME not found").
+     * The group's {@code track_process} entries, resolved as an instance's are (the same vrrp_track_process blocks,
+     * names, weights and duplicates), added to every member with keepalived's group rules: weight 0 with a
+     * priority-255 member ({@link #ownerWeight}); a member that tracks the process itself keeps its own entry, with
+     * the group's weight unless its own is 0 (keepalived's add_vrrp_to_track_process: "track_process NAME is
+     * configured on VRRP instance and sync group").
+     *
+     * @return whether any entry has a weight
      */
-    private void resolveProcesses(SyncGroupScope g) {
-        for (TrackRef ref : g.processRefs) {
-            g.error(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'");
-        }
+    private boolean resolveProcesses(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean[] weighted = {false};
+        parser.resolveTrackProcesses(g.processRefs, g, tp -> {
+            int line = g.processRefs.stream().filter(r -> r.name().equals(tp.name())).findFirst().map(TrackRef::line).orElse(g.line);
+            TrackedProcess t = new TrackedProcess(tp.process(), ownerWeight(g, owner, "track_process", tp.name(), tp.weight(), line),
+                    tp.reverse());
+            weighted[0] |= t.weight() != 0;
+            for (InstanceScope i : members) {
+                TrackedProcess own = i.builder.trackProcess(t.name()).orElse(null);
+                if (own == null) {
+                    i.builder.addTrackProcess(t);
+                } else {
+                    g.warn(line, "track_process " + t.name() + " is listed in vrrp_instance " + i.name + " too: its entry"
+                            + " there takes the group's weight unless its own is 0, as in keepalived (weight "
+                            + (own.weight() == 0 ? 0 : t.weight()) + "); list it in one place only");
+                    i.builder.replaceTrackProcess(new TrackedProcess(own.process(), own.weight() == 0 ? 0 : t.weight(),
+                            own.reverse()));
+                }
+            }
+        });
+        return weighted[0];
     }
 }

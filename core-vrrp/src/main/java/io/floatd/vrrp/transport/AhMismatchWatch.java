@@ -60,7 +60,7 @@ public final class AhMismatchWatch implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            if (d == null || d.payload().length < 2 || !d.destination().equals(ah.source())) {
+            if (d == null || d.payload().length < 2 || !ah.receivesFor(d.destination())) {
                 continue;
             }
             String instance = ah.instanceFor(d.payload()[1] & 0xff);
@@ -72,6 +72,16 @@ public final class AhMismatchWatch implements AutoCloseable {
                             + " (auth_type_mismatch counts each such packet)", instance, Structs.text(d.source()));
                 }
             }
+        }
+    }
+
+    /** Listens on {@code group} too (the AH transport joined it); a failure leaves the watch on its other groups. */
+    void joinGroup(InetAddress group) {
+        try {
+            raw.joinGroup(group);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.INFO, "vrrp: the watch for peers without AH cannot join {0} ({1})", Structs.text(group),
+                    e.getMessage());
         }
     }
 

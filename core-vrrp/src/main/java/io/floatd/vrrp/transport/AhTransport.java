@@ -66,6 +66,8 @@ public final class AhTransport implements VrrpTransport {
     private final int wakeFd;
     private final DropCounters drops;
     private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
+    /** The groups the receive socket has joined: 224.0.0.18 at open, others ({@code mcast_dst_ip}) by {@link #joinGroup}. */
+    private final java.util.Set<InetAddress> groups = ConcurrentHashMap.newKeySet();
     private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
     private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -88,6 +90,7 @@ public final class AhTransport implements VrrpTransport {
         this.rx = new ReceiveBuffers(receiveFd, wakeFd, RECEIVE_BUFFER, CONTROL_BUFFER);
         this.tx = new SendBuffers((arena, to) -> new SendBuffers.Destination(Structs.sockaddr(arena, to, 0),
                 "vrrp " + interfaceName + ": ah send to " + Structs.text(to)));
+        groups.add(RawIpTransport.VRRP_GROUP_V4);
     }
 
     /**
@@ -114,6 +117,8 @@ public final class AhTransport implements VrrpTransport {
             Libc.setsockopt(sendFd, Libc.IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL");
             // our own multicast adverts would come back with our own sequence number: a replay every interval
             Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+            // multicast adverts leave by the instance's interface whatever the routing table says
+            MulticastMembership.outgoingInterface(sendFd, false, ifIndex);
 
             receiveFd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IpsecAh.PROTOCOL_AH);
             Structs.bindToDevice(receiveFd, interfaceName);
@@ -146,6 +151,43 @@ public final class AhTransport implements VrrpTransport {
         return sessions.compute(vrid, (k, old) -> new Session(instance, key.clone(),
                 old != null && MessageDigest.isEqual(old.key(), key) ? old.sequence() : new AhSequence(), unicast))
                 .sequence();
+    }
+
+    /**
+     * Receives AH adverts sent to this group on the interface from now on ({@code mcast_dst_ip},
+     * {@code vrrp_mcast_group4}); 224.0.0.18 is joined at open, a group already joined is not joined again. The
+     * protocol-112 watch beside this transport joins it too, so a peer without AH is noticed there as well.
+     */
+    @Override
+    public void joinGroup(InetAddress group) throws IOException {
+        Objects.requireNonNull(group, "group");
+        if (!(group instanceof Inet4Address) || !group.isMulticastAddress()) {
+            throw new IllegalArgumentException("AH is IPv4 only, but " + Structs.text(group)
+                    + " is not an IPv4 multicast group");
+        }
+        useLock.readLock().lock();
+        try {
+            ensureOpen();
+            synchronized (groups) {
+                if (groups.contains(group)) {
+                    return;
+                }
+                MulticastMembership.join(receiveFd, group, ifIndex);
+                groups.add(group);
+            }
+        } catch (NativeException e) {
+            throw new IOException("vrrp " + interfaceName + " ah: " + e.getMessage(), e);
+        } finally {
+            useLock.readLock().unlock();
+        }
+        if (companion instanceof AhMismatchWatch watch) {
+            watch.joinGroup(group);
+        }
+    }
+
+    /** Whether an advert to {@code destination} is for this node: its own address or a group it joined. */
+    boolean receivesFor(InetAddress destination) {
+        return source.equals(destination) || groups.contains(destination);
     }
 
     public void unregister(int vrid) {

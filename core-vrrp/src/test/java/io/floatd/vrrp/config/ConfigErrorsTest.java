@@ -242,9 +242,8 @@ class ConfigErrorsTest {
                         "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs: strict RFC mode changes"
                                 + " which adverts are accepted and what a Master does",
                         "k.conf:22: vrrp_instance VI_1: floatd does not support 'brd' in virtual_ipaddress yet",
-                        "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global",
-                        // vrrp_sync_group is implemented; a group of one is refused, as keepalived -t refuses it
-                        "k.conf:27: vrrp_sync_group G: a sync group needs at least two vrrp_instances, but has 1 (keepalived refuses it too)"),
+                        // vrrp_sync_group is implemented; a group of one runs with a warning (SyncGroupConfigTest)
+                        "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global"),
                 errors("""
                         vrrp_track_process haproxy {
                             process "haproxy"

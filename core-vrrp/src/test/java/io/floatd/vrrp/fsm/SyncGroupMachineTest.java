@@ -85,6 +85,20 @@ class SyncGroupMachineTest {
     }
 
     @Test
+    void aGroupOfOneMovesAsItsMemberWouldAloneAndNotifiesForTheGroup() {
+        // keepalived runs a one-member group ("this probably isn't what you want"): nothing holds its member back
+        Group g = allBackup("VI_1");
+        Step deadline = in(g, new Input.DeadlineInBackup("VI_1"));
+        assertEquals(List.of(), deadline.actions(), "no Hold: there is no other member to wait for");
+        Step master = in(deadline.group(), new Input.Transition("VI_1", VrrpState.BACKUP, VrrpState.MASTER));
+        assertEquals(VrrpState.MASTER, master.group().state());
+        assertEquals(List.of(new Action.GroupChanged(VrrpState.BACKUP, VrrpState.MASTER)), master.actions());
+        Step fault = in(master.group(), new Input.OwnFault("VI_1", "track_process p1"));
+        assertEquals(VrrpState.FAULT, in(fault.group(), new Input.Transition("VI_1", VrrpState.MASTER, VrrpState.FAULT))
+                .group().state());
+    }
+
+    @Test
     void canGotoMaster_aMemberThatHeardAMasterNoLongerWantsMaster() {
         Group g = in(allBackup("VI_1", "VI_2"), new Input.DeadlineInBackup("VI_1")).group();
         g = in(g, new Input.HeardMaster("VI_1")).group();

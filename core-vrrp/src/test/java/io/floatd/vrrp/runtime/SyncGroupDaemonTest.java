@@ -41,6 +41,11 @@ class SyncGroupDaemonTest {
     }
 
     private static String conf(int priority, InetAddress self, InetAddress peer, boolean group) {
+        return conf(priority, self, peer, group ? "VI_1\n        VI_2" : null);
+    }
+
+    /** @param members the group's member lines, or null for no group */
+    private static String conf(int priority, InetAddress self, InetAddress peer, String members) {
         StringBuilder b = new StringBuilder();
         for (int vrid : new int[] {51, 52}) {
             b.append("""
@@ -60,8 +65,8 @@ class SyncGroupDaemonTest {
                     }
                     """.formatted(vrid - 50, vrid, priority, self.getHostAddress(), peer.getHostAddress(), vrid));
         }
-        if (group) {
-            b.append("vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n}\n");
+        if (members != null) {
+            b.append("vrrp_sync_group G {\n    group {\n        " + members + "\n    }\n}\n");
         }
         return b.toString();
     }
@@ -162,6 +167,39 @@ class SyncGroupDaemonTest {
         assertEquals("0 unchanged, 2 restarted, 0 added, 0 removed", a.reload(ConfigParser.parse(conf(150, A, B, true), "a.conf")));
         await(() -> both(a, VrrpState.MASTER) && both(b, VrrpState.BACKUP));
         assertEquals("2 unchanged, 0 restarted, 0 added, 0 removed", a.reload(ConfigParser.parse(conf(150, A, B, true), "a.conf")));
+    }
+
+    @Test
+    void aGroupOfOneRunsItsMemberAsItWouldRunAlone() throws Exception {
+        // keepalived runs it ("Sync group G has only 1 virtual router(s) - this probably isn't what you want")
+        VrrpDaemon a = start(conf(150, A, B, "VI_1"), "a");
+        VrrpDaemon b = start(conf(100, B, A, "VI_1"), "b");
+        await(() -> both(a, VrrpState.MASTER) && both(b, VrrpState.BACKUP) && "a".equals(holders.get("VI_1")));
+        a.handover("VI_1");
+        await(() -> state(a, "VI_1") == VrrpState.BACKUP && state(b, "VI_1") == VrrpState.MASTER
+                && "b".equals(holders.get("VI_1")));
+        Thread.sleep(500); // five advert intervals: VI_2 is in no group, so it stays where it is
+        assertEquals(VrrpState.MASTER, state(a, "VI_2"));
+        assertEquals("a", holders.get("VI_2"));
+        a.resume("VI_1");
+        await(() -> both(a, VrrpState.MASTER) && both(b, VrrpState.BACKUP) && "a".equals(holders.get("VI_1")));
+    }
+
+    @Test
+    void aGroupsTrackProcessWhoseProcessIsNotRunningHoldsEveryMemberInFault() throws Exception {
+        // the group's track_process (weight 0) is each member's: no such process means FAULT for both, so the
+        // lower-priority peer holds both IPs
+        String tracked = "vrrp_track_process never {\n    process sgd-never-runs\n}\n";
+        String group = "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n"
+                + "    track_process {\n        never\n    }\n}\n";
+        VrrpDaemon a = start(tracked + conf(150, A, B, null) + group, "a");
+        VrrpDaemon b = start(conf(100, B, A, true), "b");
+        await(() -> both(a, VrrpState.FAULT) && both(b, VrrpState.MASTER)
+                && "b".equals(holders.get("VI_1")) && "b".equals(holders.get("VI_2")));
+        // a process that runs (this JVM, whose name is "java") keeps the group up: a takes both back
+        a.reload(ConfigParser.parse(tracked.replace("sgd-never-runs", "java") + conf(150, A, B, null) + group, "a.conf"));
+        await(() -> both(a, VrrpState.MASTER) && both(b, VrrpState.BACKUP)
+                && "a".equals(holders.get("VI_1")) && "a".equals(holders.get("VI_2")));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

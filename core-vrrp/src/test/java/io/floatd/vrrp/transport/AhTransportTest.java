@@ -101,6 +101,52 @@ class AhTransportTest {
     }
 
     @Test
+    void anotherGroupIsReceivedOnlyOnceJoined() throws Exception {
+        InetAddress group = ip("224.0.0.19");
+        DropCounters drops = new DropCounters();
+        try (AhTransport sender = open(a, Lan.address(0), null); AhTransport receiver = open(b, Lan.address(1), drops)) {
+            sender.register(VRID, "A", KEY, false);
+            receiver.register(VRID, "B", KEY, false);
+            sender.send(group, advert(100));
+            assertNull(receiver.receive(Duration.ofMillis(500)), "224.0.0.19 is not joined yet");
+            receiver.joinGroup(group);
+            receiver.joinGroup(group); // joined once: a second join is no error
+            byte[] msg = advert(101);
+            sender.send(group, msg);
+            ReceivedDatagram d = receiver.receive(Duration.ofSeconds(5));
+            assertNotNull(d, "nothing received after the join; drops " + drops);
+            assertArrayEquals(msg, d.payload());
+            assertEquals(group, d.destination());
+            assertEquals(255, d.ttl());
+            assertEquals(0, drops.total(), drops.toString());
+            assertThrows(IllegalArgumentException.class, () -> receiver.joinGroup(ip("10.0.0.1")));
+        }
+    }
+
+    @Test
+    void plainMulticastVrrpForAnAhVridIsCountedAsAnAuthTypeMismatch() throws Exception {
+        DropCounters drops = new DropCounters();
+        InetAddress group = ip("224.0.0.19");
+        try (AhTransport receiver = b.runInside(() -> AhMismatchWatch.openAh(ip(Lan.address(1)), Lan.IFNAME, drops));
+                RawIpTransport plain = a.runInside(() -> RawIpTransport.open(ip(Lan.address(0)), Lan.IFNAME))) {
+            receiver.register(VRID, "B", KEY, false);
+            receiver.joinGroup(group);
+            for (InetAddress to : List.of(RawIpTransport.VRRP_GROUP_V4, group)) {
+                long before = drops.count(DropReason.AUTH_TYPE_MISMATCH);
+                byte[] passAdvert = VrrpPacket.v2WithPassword(VRID, 100, 1, "s3cret", List.of(ip("10.199.0.100")))
+                        .encode(ip(Lan.address(0)), to);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (drops.count(DropReason.AUTH_TYPE_MISMATCH) == before && System.nanoTime() < deadline) {
+                    plain.send(to, passAdvert); // the watch's socket may still be starting: send again
+                    assertNull(receiver.receive(Duration.ofMillis(200)), "plain VRRP never reaches the AH socket");
+                }
+                assertTrue(drops.count(DropReason.AUTH_TYPE_MISMATCH) > before, "to " + to + ": " + drops);
+            }
+            assertEquals(drops.total(), drops.count(DropReason.AUTH_TYPE_MISMATCH), drops.toString());
+        }
+    }
+
+    @Test
     void aReplayedPacketAndAnotherKeyAreDroppedAndCounted() throws Exception {
         DropCounters drops = new DropCounters();
         try (AhTransport receiver = open(b, Lan.address(1), drops)) {
