@@ -189,10 +189,8 @@ public final class ConfigParser {
             entry("state_file", (s, i) -> i.builder.stateFile(absolutePath(s))),
             entry("script_env", (s, i) -> i.env.add(s, i)),
             entry("virtual_ipaddress_excluded", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::excludedAddress)),
-            entry("virtual_routes", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.builder.addVirtualRoute(
-                    VirtualRoutesParser.route(lineWords(line), w -> in.warn(line.line(), w))))),
-            entry("virtual_rules", (s, i) -> eachLine(s.plainBlock(), i, (line, in) -> in.builder.addVirtualRule(
-                    VirtualRoutesParser.rule(lineWords(line), w -> in.warn(line.line(), w))))),
+            entry("virtual_routes", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::virtualRoute)),
+            entry("virtual_rules", (s, i) -> eachLine(s.plainBlock(), i, ConfigParser::virtualRule)),
             entry("notify_priority_changes", (s, i) -> i.notifyPriorityChanges = bool(s)),
             // floatd never filters traffic to its addresses: accept mode is what it always does
             entry("accept", (s, i) -> s.noValue()),
@@ -292,6 +290,26 @@ public final class ConfigParser {
     private static final Set<String> VIRTUAL_ADDRESS_KEEPALIVED = Set.of(
             "brd", "use_vmac", "peer", "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin",
             "preferred_lft", "track_group");
+
+    // ---- virtual_routes { ... } and virtual_rules { ... }: VirtualRoutesParser ----
+
+    private static void virtualRoute(Statement line, InstanceScope i) {
+        VirtualRoute r = VirtualRoutesParser.route(lineWords(line), w -> i.warn(line.line(), w));
+        i.builder.addVirtualRoute(r);
+        if (r.device() != null) {
+            i.builder.deviceLine(r.device(), i.parser.where(line.line())); // for HostCheck
+        }
+    }
+
+    private static void virtualRule(Statement line, InstanceScope i) {
+        VirtualRule r = VirtualRoutesParser.rule(lineWords(line), w -> i.warn(line.line(), w));
+        i.builder.addVirtualRule(r);
+        for (String device : java.util.Arrays.asList(r.inputInterface(), r.outputInterface())) {
+            if (device != null) {
+                i.builder.deviceLine(device, i.parser.where(line.line())); // for HostCheck
+            }
+        }
+    }
 
     /** A list block's line as words: its keyword, then its arguments. */
     private static List<String> lineWords(Statement line) {

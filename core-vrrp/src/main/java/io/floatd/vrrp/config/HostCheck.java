@@ -58,6 +58,12 @@ public final class HostCheck {
                 look(host, dynamic, device, "interface " + device + " for virtual_ipaddress in vrrp_instance " + ic.name(),
                         where(ic, ic.deviceLine(device)), "floatd starts anyway and cannot add these addresses until it is created", errors, warnings);
             }
+            // keepalived: "WARNING - interface X for VROUTE nexthop doesn't exist", "... for rule doesn't exist"
+            for (String device : routeDevices(ic)) {
+                look(host, dynamic, device, "interface " + device + " for virtual_routes/virtual_rules in vrrp_instance "
+                        + ic.name(), where(ic, ic.deviceLine(device)), "floatd starts anyway and cannot add those"
+                        + " routes and rules until it is created", errors, warnings);
+            }
             for (TrackedInterface t : ic.trackInterfaces()) {
                 look(host, dynamic, t.name(), "track_interface " + t.name() + " for vrrp_instance " + ic.name(),
                         where(ic, ic.trackInterfaceLine(t.name())), "it counts as down until it is created", errors, warnings);
@@ -85,6 +91,17 @@ public final class HostCheck {
             errors.add(new ConfigError(at.file(), at.line(), what + " does not exist on this host (keepalived refuses"
                     + " to start too; set dynamic_interfaces in global_defs if it is created later)"));
         }
+    }
+
+    /** The devices the instance's routes and rules name, each once. */
+    private static List<String> routeDevices(InstanceConfig ic) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        ic.virtualRoutes().forEach(r -> Optional.ofNullable(r.device()).ifPresent(out::add));
+        ic.virtualRules().forEach(r -> {
+            Optional.ofNullable(r.inputInterface()).ifPresent(out::add);
+            Optional.ofNullable(r.outputInterface()).ifPresent(out::add);
+        });
+        return List.copyOf(out);
     }
 
     /** The line that names the interface, or the instance's line when the configuration was not read from a file. */

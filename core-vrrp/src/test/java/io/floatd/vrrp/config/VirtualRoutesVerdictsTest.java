@@ -63,6 +63,27 @@ class VirtualRoutesVerdictsTest {
                 """.formatted(block, line);
     }
 
+    /** keepalived refuses to start with a route or rule naming an interface the host lacks; floatd's host check too. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            virtual_routes | 10.1.0.0/16 via 10.0.0.1 dev eth9               | interface eth9 for VROUTE nexthop doesn't exist
+            virtual_rules  | from 10.0.0.0/24 table 100 priority 5 oif eth9 | interface eth9 for rule doesn't exist
+            virtual_rules  | from 10.0.0.0/24 table 100 priority 5 iif eth9 | interface eth9 for rule doesn't exist
+            """)
+    void aMissingInterfaceIsRefusedByBothAtTheLine(String block, String line, String keepalivedSays) throws Exception {
+        String text = file(block, line);
+        Path f = dir.resolve("keepalived.conf");
+        Files.writeString(f, text);
+        Netns.Result k = ns.tryExec("keepalived", "-t", "-l", "-f", f.toString());
+        assertEquals(5, k.exitCode(), k.output());
+        assertTrue(k.output().contains("Line " + LINE + ") WARNING - " + keepalivedSays), k.output());
+        assertTrue(k.output().contains("Non-existent interface specified in configuration"), k.output());
+        HostCheck.Result r = HostCheck.check(ConfigParser.parse(text, "k.conf"), java.util.Set.of("lo", "eth0", "eth1")::contains);
+        assertEquals(1, r.errors().size(), r.toString());
+        assertEquals(LINE, r.errors().getFirst().line(), r.toString());
+        assertTrue(r.errors().getFirst().message().contains("interface eth9 for virtual_routes/virtual_rules"), r.toString());
+    }
+
     /**
      * @param keepalivedExit keepalived -t's exit code
      * @param keepalivedSays a piece of what keepalived prints for the line ("" when clean)
