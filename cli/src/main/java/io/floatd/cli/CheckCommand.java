@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code floatd check -f CONFIG [--dump] [--explain]}: validates without opening a socket or running a script.
+ * {@code floatd check -f CONFIG [--dump] [--explain] [--strict]}: validates without opening a socket or running a script.
  * {@code --explain} first lists what moving this keepalived.conf to floatd changes (see {@link MigrationReport}).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -30,6 +30,11 @@ final class CheckCommand implements Callable<Integer> {
             + " a cloud API which a floating_ip block replaces; then check the file as usual.")
     boolean explain;
 
+    @Option(names = "--strict", description = "Fail (exit 1) when the file loads with warnings: a mistyped keyword,"
+            + " a value keepalived replaces with its default, anything floatd ignores. Without it, floatd check accepts what"
+            + " keepalived's daemon runs, as floatd -t does.")
+    boolean strict;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +49,11 @@ final class CheckCommand implements Callable<Integer> {
             return FloatdCommand.EXIT_CONFIG;
         }
         FloatdConfig c = loaded.get();
+        if (strict && !c.warnings().isEmpty()) {
+            spec.commandLine().getErr().println("floatd: " + config.file + ": " + c.warnings().size()
+                    + " warning(s), refused by --strict");
+            return FloatdCommand.EXIT_CONFIG;
+        }
         List<String> problems = VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader());
         if (!problems.isEmpty()) {
             problems.forEach(p -> spec.commandLine().getErr().println("floatd: " + p));

@@ -22,8 +22,8 @@ public record SyncGroupConfig(String name, List<String> members, NotifyScripts n
     public SyncGroupConfig {
         Objects.requireNonNull(name, "name");
         members = List.copyOf(members);
-        if (members.size() < 2) {
-            throw new IllegalArgumentException("vrrp_sync_group " + name + " needs at least two members, but has " + members.size());
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("vrrp_sync_group " + name + " needs at least one member");
         }
         notifyScripts = notifyScripts == null ? NotifyScripts.NONE : notifyScripts;
     }

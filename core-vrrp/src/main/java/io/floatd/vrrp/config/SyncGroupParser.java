@@ -140,6 +140,13 @@ final class SyncGroupParser {
             throw new ConfigProblem(s.args().isEmpty() ? "vrrp_sync_group needs a name"
                     : "vrrp_sync_group takes one name, but got " + s.args().size() + ": " + String.join(" ", s.args()));
         }
+        if (s.block() == null) {
+            // keepalived reads the lines after it as keywords of the top level ("Missing '{' at beginning of
+            // configuration block", lib/parser.c) and runs the instances without a group
+            parser.warn(s.line(), "vrrp_sync_group " + s.args().getFirst() + " has no '{' on its line: no sync group is"
+                    + " made, as keepalived makes none; its instances run alone");
+            return;
+        }
         var g = new SyncGroupScope(parser, s.args().getFirst(), s.line());
         ConfigParser.dispatch(s.requireBlock(), SYNC_GROUP, SYNC_GROUP_KEEPALIVED, "vrrp_sync_group", g);
         SyncGroupScope earlier = names.putIfAbsent(g.name, g);
@@ -181,10 +188,13 @@ final class SyncGroupParser {
             }
             if (g.groupLine == null) {
                 g.error(g.line, "'group { INSTANCE INSTANCE ... }' is required");
+            } else if (g.members.isEmpty()) {
+                g.error(g.groupLine, "a sync group needs at least one vrrp_instance");
             } else if (g.members.size() < 2) {
-                // keepalived: "has only 1 virtual router(s) - this probably isn't what you want", a config error
-                g.error(g.groupLine, "a sync group needs at least two vrrp_instances, but has " + g.members.size()
-                        + " (keepalived refuses it too)");
+                // keepalived/vrrp/vrrp_sync.c vrrp_sync_set_group: "has only 1 virtual router(s) - this probably isn't
+                // what you want", reported, and the group runs
+                g.warn(g.groupLine, "a sync group of one vrrp_instance: it runs as keepalived runs it (its notify scripts"
+                        + " with the member's), but syncs nothing");
             }
             mixedOwners(g, members);
             boolean owner = members.stream().anyMatch(i -> i.priority == 255);
