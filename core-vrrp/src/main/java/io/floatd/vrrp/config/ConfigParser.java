@@ -390,10 +390,15 @@ public final class ConfigParser {
             if (!auth.typeGiven) {
                 i.error(s.line(), "authentication needs 'auth_type PASS'");
             }
+            i.authLine = 0; // an unknown auth_type: no authentication, warned at its line
             return;
         }
         if (auth.password == null) {
-            i.error(s.line(), "authentication needs 'auth_pass'");
+            // keepalived/vrrp/vrrp.c vrrp_complete_instance: "Authentication specified but no password given.
+            // Ignoring", and the instance runs without
+            i.warn(s.line(), "authentication without auth_pass: the instance runs without authentication, as keepalived"
+                    + " runs it");
+            i.authLine = 0;
             return;
         }
         String password = auth.password.value();
@@ -1301,6 +1306,9 @@ public final class ConfigParser {
             try {
                 unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
                 handler.handle(line, i);
+            } catch (Syntax.ExtraWords e) {
+                i.error(line.line(), e.refusal());
+                errors++;
             } catch (ConfigProblem | IllegalArgumentException e) {
                 i.error(line.line(), e.getMessage());
                 errors++;
@@ -1754,7 +1762,8 @@ public final class ConfigParser {
                 InstanceConfig.ipv6VersionProblem(ipv6, effectiveVersion).ifPresent(message -> error(version.line(), message));
             }
             builder.version(effectiveVersion);
-            if (virtualAddresses.isEmpty() && !seen.contains("floating_ip")) {
+            // an instance already refused for a wrong address line says enough
+            if (errors == 0 && virtualAddresses.isEmpty() && !seen.contains("floating_ip")) {
                 if (NoVip.refused(effectiveVersion, strict)) {
                     error(line, NoVip.message(effectiveVersion, strict));
                 } else {

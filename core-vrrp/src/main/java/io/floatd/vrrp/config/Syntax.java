@@ -94,8 +94,18 @@ final class Syntax {
      * say nothing of the rest, so a dispatcher warns and reads the first ({@link Statement#firstValueOnly()}).
      */
     static final class ExtraWords extends ConfigProblem {
+        private final Statement statement;
+
         ExtraWords(Statement s) {
             super(message(s));
+            this.statement = s;
+        }
+
+        /** The message where floatd refuses extra words (in its own blocks, which keepalived does not read). */
+        String refusal() {
+            String shown = secret(statement.keyword()) ? "(values not shown: it is a secret)" : String.join(" ", statement.args());
+            return "'" + statement.keyword() + "' takes one value, but got " + statement.args().size() + ": " + shown
+                    + " (quote it if it contains spaces)";
         }
 
         private static String message(Statement s) {

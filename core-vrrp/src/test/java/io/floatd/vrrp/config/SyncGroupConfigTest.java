@@ -78,9 +78,12 @@ class SyncGroupConfigTest {
     }
 
     @Test
-    void aGroupWithOneMemberIsRefused() {
-        // keepalived: "Sync group G has only 1 virtual router(s) - this probably isn't what you want"
-        assertError(errors("vrrp_sync_group G {\n group { VI_1 }\n}\n" + TWO), "k.conf:2:", "at least two");
+    void aGroupWithOneMemberRunsWithAWarningAsInKeepalived() throws Exception {
+        // keepalived: "Sync group G has only 1 virtual router(s) - this probably isn't what you want", and it runs
+        FloatdConfig c = ConfigParser.parse("vrrp_sync_group G {\n group { VI_1 }\n}\n" + TWO, "k.conf");
+        assertEquals(List.of("VI_1"), c.syncGroups().getFirst().members());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith("k.conf:2:") && w.message().contains("a sync group"
+                + " of one vrrp_instance")), c.warnings().toString());
     }
 
     @Test
