@@ -785,8 +785,9 @@ public final class ConfigParser {
         for (TrackRef ref : refs) {
             Located<TrackProcessConfig> found = trackProcesses.get(ref.name());
             if (found == null) {
-                scope.error(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'"
-                        + suggestion(ref.name(), trackProcesses.keySet()));
+                // keepalived/vrrp/vrrp_track.c alloc_track_process: "track process X not found, ignoring..."
+                scope.warn(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'"
+                        + suggestion(ref.name(), trackProcesses.keySet()) + ": not tracked, as keepalived does not track it");
                 continue;
             }
             usedTrackProcesses.add(ref.name());
@@ -876,7 +877,9 @@ public final class ConfigParser {
         for (TrackRef ref : i.fileRefs) {
             Located<TrackFileConfig> found = trackFiles.get(ref.name());
             if (found == null) {
-                i.error(ref.line(), "track_file: no track_file named '" + ref.name() + "'" + suggestion(ref.name(), trackFiles.keySet()));
+                // keepalived/trackers/track_file.c: "track file X not found, ignoring..."
+                i.warn(ref.line(), "track_file: no track_file named '" + ref.name() + "'" + suggestion(ref.name(), trackFiles.keySet())
+                        + ": not tracked, as keepalived does not track it");
                 continue;
             }
             TrackFileConfig tf = found.value();

@@ -250,8 +250,10 @@ final class SyncGroupParser {
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
             if (found == null) {
-                g.error(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'"
-                        + ConfigParser.suggestion(ref.name(), parser.scripts.keySet()));
+                // keepalived/vrrp/vrrp_track.c alloc_track_script: "track script X not found, ignoring..."
+                g.warn(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'"
+                        + ConfigParser.suggestion(ref.name(), parser.scripts.keySet()) + ": not tracked, as keepalived does"
+                        + " not track it");
                 continue;
             }
             parser.usedScripts.add(ref.name());
@@ -268,8 +270,9 @@ final class SyncGroupParser {
         for (TrackRef ref : g.fileRefs) {
             Located<TrackFileConfig> found = parser.trackFiles.get(ref.name());
             if (found == null) {
-                g.error(ref.line(), "track_file: no track_file named '" + ref.name() + "'"
-                        + ConfigParser.suggestion(ref.name(), parser.trackFiles.keySet()));
+                g.warn(ref.line(), "track_file: no track_file named '" + ref.name() + "'"
+                        + ConfigParser.suggestion(ref.name(), parser.trackFiles.keySet()) + ": not tracked, as keepalived does"
+                        + " not track it");
                 continue;
             }
             parser.usedTrackFiles.add(ref.name());

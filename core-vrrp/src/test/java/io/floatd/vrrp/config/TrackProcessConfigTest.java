@@ -244,7 +244,6 @@ class TrackProcessConfigTest {
     /** The instance's {@code track_process} block is at line 11; its entry at 12 (a second one at 13). */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            nope                 | 12 | track_process: no vrrp_track_process named 'nope'
             tp wieght 3          | 12 | unknown track_process tp option 'wieght' (expected weight)
             tp weight            | 12 | missing value after 'weight'
             tp reverse           | 12 | unknown track_process tp option 'reverse' (expected weight)
