@@ -174,8 +174,11 @@ final class SyncGroupParser {
             for (Located<String> m : g.members) {
                 InstanceScope i = parser.instanceNames.get(m.value());
                 if (i == null) {
-                    g.error(m.line(), "no vrrp_instance named '" + m.value() + "'"
-                            + ConfigParser.suggestion(m.value(), parser.instanceNames.keySet()));
+                    // keepalived/vrrp/vrrp_sync.c vrrp_sync_set_group: "Virtual router X specified in sync group G
+                    // doesn't exist - ignoring", and the group runs with the others
+                    g.warn(m.line(), "no vrrp_instance named '" + m.value() + "'"
+                            + ConfigParser.suggestion(m.value(), parser.instanceNames.keySet()) + ": left out of the group,"
+                            + " as keepalived leaves it out");
                     continue;
                 }
                 SyncGroupScope other = memberOf.putIfAbsent(m.value(), g);
@@ -188,9 +191,13 @@ final class SyncGroupParser {
             }
             if (g.groupLine == null) {
                 g.error(g.line, "'group { INSTANCE INSTANCE ... }' is required");
-            } else if (g.members.isEmpty()) {
-                g.error(g.groupLine, "a sync group needs at least one vrrp_instance");
-            } else if (g.members.size() < 2) {
+            } else if (members.isEmpty()) {
+                // keepalived: "Sync group G, no matching virtual router found in group declaration - removing"
+                if (g.errors == 0) {
+                    g.warn(g.groupLine, "no vrrp_instance of the group exists: the group is removed, as keepalived removes it");
+                }
+                continue;
+            } else if (members.size() < 2) {
                 // keepalived/vrrp/vrrp_sync.c vrrp_sync_set_group: "has only 1 virtual router(s) - this probably isn't
                 // what you want", reported, and the group runs
                 g.warn(g.groupLine, "a sync group of one vrrp_instance: it runs as keepalived runs it (its notify scripts"
@@ -213,7 +220,7 @@ final class SyncGroupParser {
             }
             resolveProcesses(g);
             if (g.errors == 0) {
-                out.add(new SyncGroupConfig(g.name, g.members.stream().map(Located::value).toList(), g.notify,
+                out.add(new SyncGroupConfig(g.name, members.stream().map(i -> i.name).toList(), g.notify,
                         g.trackingWeight || groupWeighted, parser.sources.file(g.line), Sources.line(g.line)));
             }
         }

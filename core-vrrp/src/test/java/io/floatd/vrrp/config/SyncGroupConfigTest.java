@@ -64,10 +64,15 @@ class SyncGroupConfigTest {
     }
 
     @Test
-    void anUnknownMemberIsRefusedAtItsLine() {
+    void anUnknownMemberIsLeftOutWithAWarningAsInKeepalived() throws Exception {
         // keepalived: "Virtual router VI_3 specified in sync group G doesn't exist - ignoring"
-        assertError(errors("vrrp_sync_group G {\n group {\n  VI_1\n  VI_3\n }\n}\n" + TWO), "k.conf:4:",
-                "no vrrp_instance named 'VI_3'");
+        FloatdConfig c = ConfigParser.parse("vrrp_sync_group G {\n group {\n  VI_1\n  VI_3\n  VI_2\n }\n}\n" + TWO, "k.conf");
+        assertWarned(c, "k.conf:4:", "no vrrp_instance named 'VI_3'");
+        assertEquals(List.of("VI_1", "VI_2"), c.syncGroups().getFirst().members());
+        // none left: keepalived removes the group ("no matching virtual router found")
+        FloatdConfig none = ConfigParser.parse("vrrp_sync_group G {\n group {\n  VI_7\n }\n}\n" + TWO, "k.conf");
+        assertTrue(none.syncGroups().isEmpty());
+        assertWarned(none, "k.conf:2:", "the group is removed");
     }
 
     @Test
