@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code floatd check -f CONFIG [--dump] [--explain] [--syntax-only]}: validates without opening a socket or running a
+ * {@code floatd check -f CONFIG [--dump] [--explain] [--syntax-only] [--strict]}: validates without opening a socket or running a
  * script; as {@code keepalived -t}, also that the interfaces the file names exist on this host (unless
  * {@code --syntax-only}). {@code --explain} first lists what moving this keepalived.conf to floatd changes (see
  * {@link MigrationReport}).
@@ -36,6 +36,11 @@ final class CheckCommand implements Callable<Integer> {
             + " missing here (a configuration written for another machine).")
     boolean syntaxOnly;
 
+    @Option(names = "--strict", description = "Fail (exit 1) when the file loads with warnings: a mistyped keyword,"
+            + " a value keepalived replaces with its default, anything floatd ignores. Without it, floatd check accepts what"
+            + " keepalived's daemon runs, as floatd -t does.")
+    boolean strict;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +55,11 @@ final class CheckCommand implements Callable<Integer> {
             return FloatdCommand.EXIT_CONFIG;
         }
         FloatdConfig c = loaded.get();
+        if (strict && !c.warnings().isEmpty()) {
+            spec.commandLine().getErr().println("floatd: " + config.file + ": " + c.warnings().size()
+                    + " warning(s), refused by --strict");
+            return FloatdCommand.EXIT_CONFIG;
+        }
         List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader()));
         if (!syntaxOnly) {
             problems.addAll(HostChecks.errors(c, w -> spec.commandLine().getErr().println("floatd: warning: " + w)));

@@ -116,16 +116,16 @@ class CheckExplainTest {
 
     @Test
     void refusedKeywordsAreExplainedAndTheCheckStillFails() throws IOException {
-        Path conf = write("keepalived.conf", config("\"/bin/echo master\"", "    vrrp_strict\n", "    use_vmac\n"));
+        Path conf = write("keepalived.conf", config("\"/bin/echo master\"", "    vrrp_startup_delay 5\n", "    vrf blue\n"));
         Run r = run("check", "--explain", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.getFirst().matches("keepalived keywords used: \\d+ \\(\\d+ implemented, 2 ignored with a warning,"
                 + " 2 refused\\)"), lines.getFirst());
         // refused first, each with its reason
-        assertTrue(lines.get(1).startsWith(conf + ":7: global_defs vrrp_strict: refused: "), lines.get(1));
-        assertTrue(lines.get(2).startsWith(conf + ":21: vrrp_instance use_vmac: refused: "), lines.get(2));
-        assertTrue(r.err().contains(conf + ":21: vrrp_instance VI_1: floatd does not support 'use_vmac'"), r.err());
+        assertTrue(lines.get(1).startsWith(conf + ":7: global_defs vrrp_startup_delay: refused: "), lines.get(1));
+        assertTrue(lines.get(2).startsWith(conf + ":21: vrrp_instance vrf: refused: "), lines.get(2));
+        assertTrue(r.err().contains(conf + ":21: vrrp_instance VI_1: floatd does not support 'vrf'"), r.err());
     }
 
     @Test
@@ -147,10 +147,10 @@ class CheckExplainTest {
 
     @Test
     void aFileThatDoesNotParseIsStillExplained() throws IOException {
-        Path conf = write("keepalived.conf", "global_defs {\n    enable_snmp_vrrp\n    vrrp_strict\n");
+        Path conf = write("keepalived.conf", "global_defs {\n    enable_snmp_vrrp\n    vrrp_startup_delay 5\n");
         Run r = run("check", "--explain", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r::toString);
-        assertTrue(r.out().contains(conf + ":3: global_defs vrrp_strict: refused: "), r.out());
+        assertTrue(r.out().contains(conf + ":3: global_defs vrrp_startup_delay: refused: "), r.out());
         assertTrue(r.out().contains(conf + ":2: global_defs enable_snmp_vrrp: ignored with a warning: floatd has no SNMP"),
                 r.out());
     }

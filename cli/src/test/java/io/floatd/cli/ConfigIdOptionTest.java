@@ -39,7 +39,7 @@ class ConfigIdOptionTest {
                     interface lo
                     virtual_router_id 51
                     @lb1 priority 150
-                    @^lb1 priority 0
+                    @^lb1 virtual_router_id 0
                     unicast_peer {
                         10.0.0.12
                     }

@@ -100,12 +100,28 @@ class FloatdCommandTest {
     @Test
     void checkReportsEveryErrorWithFileAndLineAndExitsOne() throws IOException {
         Path conf = write("bad.conf", VALID.replace("virtual_router_id 51", "virtual_router_id 300")
-                .replace("priority 150", "priority 0"));
+                .replace("priority 150", "garp_master_delay -1"));
         Run r = run("check", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
         assertTrue(r.err().contains(conf + ":6:"), r.err());
         assertTrue(r.err().contains(conf + ":7:"), r.err());
         assertFalse(r.err().contains("Exception"), "one clear line per error, no stack trace: " + r.err());
+    }
+
+    @Test
+    void checkStrictRefusesWhatPlainCheckAcceptsWithAWarning() throws IOException {
+        // keepalived ignores an unknown keyword ("Unknown keyword 'priorty'"): so does floatd, with a warning and a
+        // suggestion; --strict is for users who want their typos caught
+        Path conf = write("typo.conf", VALID.replace("priority 150", "priorty 150"));
+        Run plain = run("check", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_OK, plain.exit(), plain::toString);
+        assertTrue(plain.err().contains("floatd: warning: " + conf + ":7: vrrp_instance VI_1: unknown keyword 'priorty' in"
+                + " vrrp_instance (did you mean 'priority'?): ignored"), plain::err);
+        Run strict = run("check", "--strict", "-f", conf.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, strict.exit(), strict::toString);
+        assertTrue(strict.err().contains(conf + ": 1 warning(s), refused by --strict"), strict::err);
+        Run clean = run("check", "--strict", "-f", write("clean.conf", VALID).toString());
+        assertEquals(FloatdCommand.EXIT_OK, clean.exit(), clean::toString);
     }
 
     /** Issue 14 (8): a binary file was reported as {@code MalformedInputException} at line 0. */

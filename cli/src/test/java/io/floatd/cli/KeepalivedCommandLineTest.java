@@ -108,7 +108,7 @@ class KeepalivedCommandLineTest {
         assertTrue(good.err().contains("valid, 1 instance(s)"), good::err);
         assertEquals("", good.out());
 
-        Path bad = write("bad.conf", VALID.replace("priority 150", "priority 300"));
+        Path bad = write("bad.conf", VALID.replace("priority 150", "garp_master_delay -1"));
         Run refused = run("--config-test", "-f", bad.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, refused.exit(), refused::toString);
         assertTrue(refused.err().contains("bad.conf:4"), refused::err);

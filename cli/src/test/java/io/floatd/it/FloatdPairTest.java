@@ -269,12 +269,21 @@ class FloatdPairTest {
             trackProcess.add(at + 2, "    }");
             assertRejected(dir.resolve("track.conf"), trackProcess, at + 1);
 
-            // a health check that names no vrrp_script must not be dropped: the node would serve while sick
+            // a track_script naming no vrrp_script: keepalived runs without it ("track script chk_nginx not found,
+            // ignoring..."), so floatd check accepts it with a warning at the line, and check --strict refuses it
             List<String> trackScript = new ArrayList<>(lines);
             trackScript.add(at, "    track_script {");
             trackScript.add(at + 1, "        chk_nginx");
             trackScript.add(at + 2, "    }");
-            assertRejected(dir.resolve("track-script.conf"), trackScript, at + 2);
+            Path trackScriptConf = dir.resolve("track-script.conf");
+            Files.writeString(trackScriptConf, String.join("\n", trackScript));
+            Netns.Result warned = lan.host(NODE0).tryExec(FloatdProcess.command("check", "-f", trackScriptConf.toString())
+                    .toArray(String[]::new));
+            assertEquals(0, warned.exitCode(), warned.output());
+            assertTrue(warned.output().contains("warning: " + trackScriptConf + ":" + (at + 2) + ":"), warned.output());
+            Netns.Result strict = lan.host(NODE0).tryExec(FloatdProcess.command("check", "--strict", "-f",
+                    trackScriptConf.toString()).toArray(String[]::new));
+            assertEquals(1, strict.exitCode(), strict.output());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -98,6 +98,10 @@ public final class ConfigParser {
             entry("vrrp_notify_priority_changes", (s, g) -> g.builder.notifyPriorityChanges(bool(s))),
             // floatd always drops adverts from addresses that are not unicast peers
             entry("vrrp_check_unicast_src", (s, g) -> s.noValue()),
+            entry("vrrp_strict", (s, g) -> {
+                s.noValue();
+                g.strictLine = s.line();
+            }),
             entry("dynamic_interfaces", ConfigParser::dynamicInterfaces));
 
     /** {@code dynamic_interfaces [allow_if_changes]}: missing interfaces are allowed (HostCheck); floatd always allows changes. */
@@ -124,10 +128,15 @@ public final class ConfigParser {
     // ---- vrrp_instance ----
 
     private static final Map<String, Handler<InstanceScope>> VRRP_INSTANCE = Map.ofEntries(
-            entry("state", (s, i) -> i.builder.initialState(i.state = initialState(s.value()))),
-            entry("interface", (s, i) -> i.builder.interfaceName(s.value()).interfaceLine(i.parser.where(s.line()))),
+            entry("state", (s, i) -> {
+                i.stateLine = s.line();
+                i.builder.initialState(i.state = i.givenState
+                        = InstanceWords.state(s.value(), i.givenState, message -> i.warn(s.line(), message)));
+            }),
+            entry("interface", (s, i) -> i.builder.interfaceName(i.interfaceName = s.value()).interfaceLine(i.parser.where(s.line()))),
             entry("virtual_router_id", (s, i) -> i.builder.virtualRouterId(wholeNumber(s))),
-            entry("priority", (s, i) -> i.builder.priority(i.priority = wholeNumber(s))),
+            entry("priority", (s, i) -> i.builder.priority(i.priority = InstanceWords.priority(s.value(),
+                    message -> i.warn(s.line(), message)))),
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
             entry("version", (s, i) -> {
                 int version = wholeNumber(s);
@@ -140,7 +149,10 @@ public final class ConfigParser {
             }),
             // keepalived keeps it for old configurations; preempting is the default, so it changes nothing
             entry("preempt", (s, i) -> s.noValue()),
-            entry("preempt_delay", (s, i) -> i.builder.preemptDelay(i.preemptDelay = duration(s))),
+            entry("preempt_delay", (s, i) -> {
+                i.preemptDelayLine = s.line();
+                i.builder.preemptDelay(i.preemptDelay = duration(s));
+            }),
             entry("unicast_src_ip", (s, i) -> {
                 i.unicastSrcLine = s.line();
                 i.srcLine = s.line();
@@ -194,6 +206,7 @@ public final class ConfigParser {
             entry("notify_priority_changes", (s, i) -> i.notifyPriorityChanges = bool(s)),
             // floatd never filters traffic to its addresses: accept mode is what it always does
             entry("accept", (s, i) -> s.noValue()),
+            entry("strict_mode", (s, i) -> i.strictMode = new Located<>(bool(s), s.line())),
             // floatd always drops adverts from addresses that are not unicast peers
             entry("check_unicast_src", (s, i) -> s.noValue()),
             // floatd never faults an instance for its own interface's link; track_interface does
@@ -222,16 +235,6 @@ public final class ConfigParser {
             "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
             "vrrp_sync_group", "group", "vrrp_track_process", "track_process", "virtual_ipaddress_excluded",
             "virtual_routes", "virtual_rules");
-
-    // exact case: keepalived starts an instance with 'state master' as BACKUP, so guessing would change behaviour
-    private static InitialState initialState(String value) {
-        return switch (value) {
-            case "MASTER" -> InitialState.MASTER;
-            case "BACKUP" -> InitialState.BACKUP;
-            default -> throw new ConfigProblem("state must be MASTER or BACKUP, but was '" + value + "'"
-                    + (value.equalsIgnoreCase("MASTER") || value.equalsIgnoreCase("BACKUP") ? " (keepalived would start it as BACKUP)" : ""));
-        };
-    }
 
     /**
      * A notify script line as keepalived 2.2.7 reads it ({@link ScriptWords}): the command line is the first word
@@ -341,6 +344,9 @@ public final class ConfigParser {
     }
 
     private static void virtualAddress(Statement line, InstanceScope i) {
+        if (VirtualAddressWord.skipped("virtual_ipaddress", line, i)) {
+            return;
+        }
         VirtualAddress a = virtualAddressLine("virtual_ipaddress", line, i);
         i.builder.addVirtualAddress(a);
         i.virtualAddresses.add(new Located<>(a.address(), line.line()));
@@ -348,6 +354,9 @@ public final class ConfigParser {
 
     /** Added and removed with the virtual addresses but not listed in adverts, so any family goes. */
     private static void excludedAddress(Statement line, InstanceScope i) {
+        if (VirtualAddressWord.skipped("virtual_ipaddress_excluded", line, i)) {
+            return;
+        }
         i.builder.addExcludedAddress(virtualAddressLine("virtual_ipaddress_excluded", line, i));
     }
 
@@ -386,19 +395,27 @@ public final class ConfigParser {
             entry("auth_type", (s, a) -> {
                 a.typeGiven = true;
                 a.typeLine = s.line();
-                a.type = authType(s.value());
+                a.type = authType(s.value(), message -> a.warn(s.line(), message));
             }),
             entry("auth_pass", (s, a) -> a.password = new Located<>(s.value(), s.line())));
 
-    private static AuthType authType(String value) {
-        // exact case: keepalived ignores 'auth_type pass', so accepting it would authenticate where keepalived did not
-        if (value.equals("AH")) {
-            return AuthType.AH;
-        }
-        if (!value.equals("PASS")) {
-            throw new ConfigProblem("auth_type must be PASS or AH, but was '" + value + "'");
-        }
-        return AuthType.PASS;
+    /**
+     * Exact case, as keepalived compares: any other word (including 'pass' and 'PASS;') is reported by keepalived
+     * ("unknown authentication type", keepalived/vrrp/vrrp_parser.c vrrp_auth_type_handler) and leaves the instance
+     * without authentication; floatd warns and runs it the same way.
+     *
+     * @return {@code null} for a word keepalived does not know
+     */
+    private static AuthType authType(String value, java.util.function.Consumer<String> warn) {
+        return switch (value) {
+            case "AH" -> AuthType.AH;
+            case "PASS" -> AuthType.PASS;
+            default -> {
+                warn.accept("unknown auth_type '" + value + "' (expected PASS or AH): the instance runs without"
+                        + " authentication, as keepalived runs it");
+                yield null;
+            }
+        };
     }
 
     private static void authentication(Statement s, InstanceScope i) {
@@ -409,10 +426,15 @@ public final class ConfigParser {
             if (!auth.typeGiven) {
                 i.error(s.line(), "authentication needs 'auth_type PASS'");
             }
+            i.authLine = 0; // an unknown auth_type: no authentication, warned at its line
             return;
         }
         if (auth.password == null) {
-            i.error(s.line(), "authentication needs 'auth_pass'");
+            // keepalived/vrrp/vrrp.c vrrp_complete_instance: "Authentication specified but no password given.
+            // Ignoring", and the instance runs without
+            i.warn(s.line(), "authentication without auth_pass: the instance runs without authentication, as keepalived"
+                    + " runs it");
+            i.authLine = 0;
             return;
         }
         String password = auth.password.value();
@@ -713,6 +735,7 @@ public final class ConfigParser {
     private void vrrpScript(Statement s) {
         String name = blockName(s, "vrrp_script");
         var v = new ScriptScope(this, name);
+        scriptOrder.putIfAbsent(name, ++blocksRead);
         dispatch(s.requireBlock(), VRRP_SCRIPT, VRRP_SCRIPT_KEEPALIVED, "vrrp_script", v);
         Located<VrrpScriptConfig> earlier = scripts.get(name);
         if (earlier != null) {
@@ -813,8 +836,9 @@ public final class ConfigParser {
         for (TrackRef ref : refs) {
             Located<TrackProcessConfig> found = trackProcesses.get(ref.name());
             if (found == null) {
-                scope.error(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'"
-                        + suggestion(ref.name(), trackProcesses.keySet()));
+                // keepalived/vrrp/vrrp_track.c alloc_track_process: "track process X not found, ignoring..."
+                scope.warn(ref.line(), "track_process: no vrrp_track_process named '" + ref.name() + "'"
+                        + suggestion(ref.name(), trackProcesses.keySet()) + ": not tracked, as keepalived does not track it");
                 continue;
             }
             usedTrackProcesses.add(ref.name());
@@ -871,12 +895,9 @@ public final class ConfigParser {
 
     private static void trackInterfaceLine(Statement line, InstanceScope i) {
         TrackRef ref = trackRef(line, "track_interface", VrrpScriptConfig.MAX_WEIGHT);
-        i.builder.addTrackInterface(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
-                ref.reverse() != null && ref.reverse()));
-        i.builder.trackInterfaceLine(ref.name(), i.parser.where(ref.line()));
-        if (ref.weight() != null && ref.weight() != 0) {
-            i.weighted = true;
-        }
+        // added once the instance's own interface is known (InstanceScope.complete)
+        i.interfaceRefs.add(new Located<>(new TrackedInterface(ref.name(), ref.weight() == null ? 0 : ref.weight(),
+                ref.reverse() != null && ref.reverse()), line.line()));
     }
 
     private static void trackFileLine(Statement line, InstanceScope i) {
@@ -887,8 +908,14 @@ public final class ConfigParser {
     private void resolveTracking(InstanceScope i) {
         for (TrackRef ref : i.scriptRefs) {
             Located<VrrpScriptConfig> found = scripts.get(ref.name());
-            if (found == null) {
-                i.error(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'" + suggestion(ref.name(), scripts.keySet()));
+            if (found == null || scriptOrder.getOrDefault(ref.name(), 0) > i.order) {
+                // keepalived looks the name up as it reads the line and runs the instance without it
+                // (keepalived/vrrp/vrrp_track.c alloc_track_script: "track script X not found, ignoring...")
+                i.warn(ref.line(), "track_script: " + (droppedScripts.contains(ref.name())
+                        ? "vrrp_script " + ref.name() + " was removed (no user to run it as)"
+                        : found == null ? "no vrrp_script named '" + ref.name() + "'" + suggestion(ref.name(), scripts.keySet())
+                        : "vrrp_script " + ref.name() + " is defined after this vrrp_instance") + ": not tracked, as keepalived does not track it (\"track script not found,"
+                        + " ignoring\")");
                 continue;
             }
             VrrpScriptConfig script = found.value();
@@ -908,7 +935,9 @@ public final class ConfigParser {
         for (TrackRef ref : i.fileRefs) {
             Located<TrackFileConfig> found = trackFiles.get(ref.name());
             if (found == null) {
-                i.error(ref.line(), "track_file: no track_file named '" + ref.name() + "'" + suggestion(ref.name(), trackFiles.keySet()));
+                // keepalived/trackers/track_file.c: "track file X not found, ignoring..."
+                i.warn(ref.line(), "track_file: no track_file named '" + ref.name() + "'" + suggestion(ref.name(), trackFiles.keySet())
+                        + ": not tracked, as keepalived does not track it");
                 continue;
             }
             TrackFileConfig tf = found.value();
@@ -972,6 +1001,11 @@ public final class ConfigParser {
     /** The statement being handled ({@link #at}). */
     private int position;
     final Map<String, Located<VrrpScriptConfig>> scripts = new LinkedHashMap<>();
+    /** When each vrrp_script and vrrp_instance block was read: keepalived resolves a track_script as it reads it. */
+    private final Map<String, Integer> scriptOrder = new HashMap<>();
+    /** vrrp_scripts removed because no user can run them ({@link ScriptsWithoutUser}). */
+    private final Set<String> droppedScripts = new java.util.HashSet<>();
+    private int blocksRead;
     final Map<String, Located<TrackFileConfig>> trackFiles = new LinkedHashMap<>();
     final Set<String> usedScripts = new java.util.HashSet<>();
     final Set<String> usedTrackFiles = new java.util.HashSet<>();
@@ -1033,7 +1067,7 @@ public final class ConfigParser {
     private FloatdConfig read(String text) throws ConfigException {
         var top = new Scope(this, "");
         List<Syntax.Token> tokens = text == null ? sources.expand(path) : sources.expand(text, path);
-        dispatch(Syntax.read(tokens, top::error), TOP, TOP_KEEPALIVED, "the top level", top);
+        dispatch(Syntax.read(tokens, top::error, top::warn), TOP, TOP_KEEPALIVED, "the top level", top);
         // after the whole file: global_defs may come after the instances it applies to
         if (global.builder.scriptUser() == null && anyScript() && RunAs.account(DEFAULT_SCRIPT_USER).isPresent()) {
             global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
@@ -1043,7 +1077,14 @@ public final class ConfigParser {
         inheritGlobals(globalDefs);
         List<InstanceConfig> built = new ArrayList<>();
         Map<RouterKey, InstanceConfig> routers = new HashMap<>();
+        if (global.strictLine > 0) {
+            warn(global.strictLine, StrictMode.NO_FIREWALL);
+        }
+        if (globalDefs.scriptSecurity() && globalDefs.scriptUser() == null && RunAs.currentUid() == 0 && anyScript()) {
+            dropScriptsWithoutUser();
+        }
         for (InstanceScope i : instances) {
+            i.applyStrict(global.strictLine > 0);
             resolveTracking(i);
         }
         List<SyncGroupConfig> groups = syncGroups.resolve();
@@ -1085,6 +1126,29 @@ public final class ConfigParser {
     }
 
     // ---- script_user and enable_script_security, once the whole file is read ----
+
+    /** {@link ScriptsWithoutUser}: the scripts keepalived cannot run, dropped before tracking is resolved. */
+    private void dropScriptsWithoutUser() {
+        warn(global.securityLine, "global_defs: " + ScriptsWithoutUser.summary());
+        for (var it = scripts.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().value() != null && e.getValue().value().user() == null) {
+                warn(e.getValue().line(), ScriptsWithoutUser.vrrpScript(e.getKey()));
+                droppedScripts.add(e.getKey());
+                it.remove();
+            }
+        }
+        for (InstanceScope i : instances) {
+            i.notifyUses.forEach((keyword, script) -> i.warn(script.line(), ScriptsWithoutUser.notifyScript(keyword, script.value())));
+            i.notifyUses.clear();
+            i.notify = NotifyScripts.NONE;
+        }
+        for (SyncGroupParser.SyncGroupScope g : syncGroups.groups()) {
+            g.notifyUses.forEach((keyword, script) -> g.warn(script.line(), ScriptsWithoutUser.notifyScript(keyword, script.value())));
+            g.notifyUses.clear();
+            g.notify = NotifyScripts.NONE;
+        }
+    }
 
     private boolean anyScript() {
         return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty()) || !global.fifoScripts.isEmpty()
@@ -1202,7 +1266,9 @@ public final class ConfigParser {
         if (other != null) {
             instance.error(s.line(), "vrrp_instance " + instance.name + " is already defined at " + sources.where(other.line));
         }
+        instance.order = ++blocksRead;
         dispatch(s.requireBlock(), VRRP_INSTANCE, VRRP_INSTANCE_KEEPALIVED, "vrrp_instance", instance);
+        instance.complete();
         instances.add(instance);
     }
 
@@ -1263,6 +1329,8 @@ public final class ConfigParser {
                 Optional<KeepalivedKeywords.Keyword> known = KeepalivedKeywords.find(where, s.keyword());
                 if (known.isPresent() && known.get().treatment() == KeepalivedKeywords.Treatment.WARNED) {
                     scope.warn(s.line(), KeepalivedKeywords.message(known.get()));
+                } else if (known.isEmpty() && !keepalivedOnly.contains(s.keyword()) && unsupportedSyntax(s.keyword()).isEmpty()) {
+                    scope.warn(s.line(), UnknownKeyword.message(s, where, suggestion(s.keyword(), table.keySet())));
                 } else {
                     scope.error(s.line(), known.map(KeepalivedKeywords::message)
                             .orElseGet(() -> notImplemented(s.keyword(), table.keySet(), keepalivedOnly, where)));
@@ -1277,12 +1345,22 @@ public final class ConfigParser {
             scope.seen.add(s.keyword());
             scope.parser.at(s.line());
             try {
-                handler.handle(s, scope);
+                handleFirstValue(handler, s, scope);
             } catch (ConfigProblem | IllegalArgumentException e) {
                 scope.error(s.line(), e.getMessage());
             } catch (RuntimeException e) {
                 scope.error(s.line(), internalError(s, e));
             }
+        }
+    }
+
+    /** keepalived reads a one-value keyword's first word and ignores the rest: a warning, then the first value. */
+    private static <S extends Scope> void handleFirstValue(Handler<S> handler, Statement s, S scope) {
+        try {
+            handler.handle(s, scope);
+        } catch (Syntax.ExtraWords e) {
+            scope.warn(s.line(), e.getMessage());
+            handler.handle(s.firstValueOnly(), scope);
         }
     }
 
@@ -1294,6 +1372,9 @@ public final class ConfigParser {
             try {
                 unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
                 handler.handle(line, i);
+            } catch (Syntax.ExtraWords e) {
+                i.error(line.line(), e.refusal());
+                errors++;
             } catch (ConfigProblem | IllegalArgumentException e) {
                 i.error(line.line(), e.getMessage());
                 errors++;
@@ -1377,6 +1458,16 @@ public final class ConfigParser {
             // reported below, like any other malformed address
         }
         throw new ConfigProblem(what + " '" + text + "' is not a valid IPv4 or IPv6 address");
+    }
+
+    /** Whether {@link #address} reads {@code text}. */
+    static boolean isAddress(String text) {
+        try {
+            address("", text);
+            return true;
+        } catch (ConfigProblem e) {
+            return false;
+        }
     }
 
     private static boolean isWhole(String text) {
@@ -1479,6 +1570,8 @@ public final class ConfigParser {
         final GlobalDefs.Builder builder = GlobalDefs.builder();
         final EnvDraft env = new EnvDraft();
         int securityLine;
+        /** The line of {@code vrrp_strict}, 0 without. */
+        int strictLine;
         /** notify_fifo_script and vrrp_notify_fifo_script, for the script security check. */
         final Map<String, Located<String>> fifoScripts = new LinkedHashMap<>();
         InetAddress mcastGroup4;
@@ -1549,6 +1642,17 @@ public final class ConfigParser {
         final int line;
         final InstanceConfig.Builder builder;
         InitialState state = InitialState.BACKUP;
+        /** What the state lines said; {@code null} without one (keepalived then derives it from the priority). */
+        InitialState givenState;
+        String interfaceName;
+        /** When the block was read, against {@link ConfigParser#scriptOrder}. */
+        int order;
+        final List<Located<TrackedInterface>> interfaceRefs = new ArrayList<>();
+        /** {@code strict_mode}; {@code null}: global_defs' {@code vrrp_strict}. */
+        Located<Boolean> strictMode;
+        boolean strict;
+        int stateLine;
+        int preemptDelayLine;
         boolean preempt = true;
         Duration preemptDelay = Duration.ZERO;
         Located<Integer> version;
@@ -1583,6 +1687,62 @@ public final class ConfigParser {
             this.name = name;
             this.line = line;
             this.builder = InstanceConfig.builder(name).source(parser.sources.file(line), Sources.line(line));
+        }
+
+        /**
+         * What keepalived derives once the block is read (keepalived/vrrp/vrrp.c vrrp_complete_instance): a missing
+         * priority from the state (MASTER: 255), a missing state from the priority, and the tracked interfaces
+         * without the instance's own ("Ignoring track_interface X since own interface": it is tracked anyway).
+         */
+        void complete() {
+            if (!seen.contains("priority")) {
+                builder.priority(priority = InstanceWords.defaultPriority(givenState));
+            }
+            if (givenState == null) {
+                builder.initialState(state = InstanceWords.defaultState(priority));
+            }
+            for (Located<TrackedInterface> t : interfaceRefs) {
+                if (t.value().name().equals(interfaceName)) {
+                    // keepalived drops the entry but tracks its own interface anyway, weight 0, unless
+                    // dont_track_primary; floatd does not track its own interface by itself, so it keeps that
+                    boolean dont = seen.contains("dont_track_primary");
+                    warn(t.line(), "track_interface " + interfaceName + " is the instance's own interface: its weight"
+                            + " and reverse are ignored, as keepalived ignores the entry (\"since own interface\");"
+                            + (dont ? " with dont_track_primary its link is not tracked"
+                            : " its link going down puts the instance in FAULT, as keepalived's own interface does"));
+                    if (!dont) {
+                        builder.addTrackInterface(new TrackedInterface(interfaceName, 0, false));
+                        builder.trackInterfaceLine(interfaceName, parser.where(t.line()));
+                    }
+                    continue;
+                }
+                builder.addTrackInterface(t.value());
+                builder.trackInterfaceLine(t.value().name(), parser.where(t.line()));
+                weighted |= t.value().weight() != 0;
+            }
+        }
+
+        /** keepalived's strict mode rules that change what the instance runs ({@link StrictMode}). */
+        void applyStrict(boolean global) {
+            strict = strictMode != null ? strictMode.value() : global;
+            if (!strict) {
+                return;
+            }
+            InitialState written = state;
+            StrictMode.state(state, priority).ifPresent(now -> {
+                warn(seen.contains("state") ? stateLine : line, StrictMode.stateMessage(written, priority, now));
+                builder.initialState(state = now);
+            });
+            if (authLine > 0) {
+                warn(authLine, StrictMode.AUTHENTICATION);
+                builder.authentication(null);
+                authLine = 0;
+                ahLine = 0;
+            }
+            if (!preemptDelay.isZero()) {
+                warn(preemptDelayLine, StrictMode.PREEMPT_DELAY);
+                builder.preemptDelay(preemptDelay = Duration.ZERO);
+            }
         }
 
         String notifyScript(Statement s) {
@@ -1670,6 +1830,14 @@ public final class ConfigParser {
                 InstanceConfig.ipv6VersionProblem(ipv6, effectiveVersion).ifPresent(message -> error(version.line(), message));
             }
             builder.version(effectiveVersion);
+            // an instance already refused for a wrong address line says enough
+            if (errors == 0 && virtualAddresses.isEmpty() && !seen.contains("floating_ip")) {
+                if (NoVip.refused(effectiveVersion, strict)) {
+                    error(line, NoVip.message(effectiveVersion, strict));
+                } else {
+                    warn(line, NoVip.message(effectiveVersion, strict));
+                }
+            }
             if (advertInt != null) {
                 InstanceConfig.advertIntervalProblem(advertInt.value(), effectiveVersion).ifPresentOrElse(
                         message -> error(advertInt.line(), message),

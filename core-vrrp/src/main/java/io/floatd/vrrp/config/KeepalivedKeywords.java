@@ -74,9 +74,16 @@ public final class KeepalivedKeywords {
     private static final String SCHED = "a scheduling or memory hint for keepalived's processes; floatd is one JVM process";
     private static final String NAMES = "names keepalived's processes; floatd is one process";
     private static final String BUFS = "a socket or netlink buffer size of keepalived's; floatd sizes its own";
-    private static final String VMAC = "only applies to VMAC interfaces, which floatd does not create (use_vmac is refused)";
-    private static final String FIREWALL = "firewall rules for no_accept and vrrp_strict, which floatd refuses;"
-            + " floatd never filters traffic to the addresses";
+    private static final String VMAC = "only applies to VMAC interfaces, which floatd does not create (use_vmac is"
+            + " ignored with a warning)";
+    private static final String FIREWALL = "firewall rules for no_accept and vrrp_strict; floatd never filters traffic to"
+            + " the addresses";
+    /** use_vmac and its kin: keepalived moves the addresses with a virtual MAC, floatd with the interface's own. */
+    private static final String OWN_MAC = "floatd keeps the virtual addresses on the interface with its own MAC and"
+            + " announces them with gratuitous ARP/unsolicited NA, which does not change who holds them";
+    private static final String STRICT = "keepalived's strict configuration rules (no VIP refused, state MASTER only for"
+            + " priority 255, authentication and preempt_delay dropped, each with a warning); floatd installs no no_accept"
+            + " firewall rules, so a Master that is not the owner answers on the addresses";
     private static final String RELOAD = "keepalived's reload machinery; floatd reloads on SIGHUP, checking the whole"
             + " file first and keeping the running configuration when it is wrong";
     private static final String BFD = "floatd has no BFD; a peer tracking this node's BFD session would see it down";
@@ -187,7 +194,7 @@ public final class KeepalivedKeywords {
                 "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat");
         refused(b, "changes the Master_Down_Interval, so when a Backup takes over", "vrrp_down_timer_adverts");
         refused(b, "changes how two Masters resolve a split", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert");
-        refused(b, "strict RFC mode changes which adverts are accepted and what a Master does", "vrrp_strict");
+        implemented(b, STRICT, "vrrp_strict");
         refused(b, "delays the first election after boot, so who becomes Master", "vrrp_startup_delay");
 
         b = Block.VRRP_INSTANCE;
@@ -202,7 +209,8 @@ public final class KeepalivedKeywords {
                 + " check_unicast_src", "unicast_peer");
         implemented(b, SAME, "authentication");
         implemented(b, "label and no_track are ignored with a warning; brd, peer, home, scope other than global,"
-                + " use_vmac and the other options are refused", "virtual_ipaddress");
+                + " use_vmac and the other options are refused; a word that is not an address is skipped with a"
+                + " warning, as keepalived skips it", "virtual_ipaddress");
         implemented(b, "added and removed with virtual_ipaddress, never put in adverts; any address family",
                 "virtual_ipaddress_excluded");
         implemented(b, "a user/group after the script is refused", "notify", "notify_master", "notify_backup",
@@ -217,8 +225,7 @@ public final class KeepalivedKeywords {
         warned(b, LVS, "lvs_sync_daemon_interface");
         warned(b, BUFS, "kernel_rx_buf_size");
         warned(b, VMAC, "garp_extra_if", "vmac_garp_intvl");
-        refused(b, "floatd does not create VMAC or IPVLAN interfaces; the address would sit on another MAC",
-                "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan");
+        warned(b, OWN_MAC, "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan");
         refused(b, "without peers keepalived's instance goes to FAULT; floatd refuses an instance without peers",
                 "unicast_fault_no_peer");
         refused(b, "the advert's checksum would differ from the peer's", "old_unicast_checksum");
@@ -235,7 +242,7 @@ public final class KeepalivedKeywords {
                 + " where keepalived drops the instance to BACKUP", "virtual_routes", "virtual_rules");
         refused(b, "floatd never filters traffic to its addresses, so the address would answer where keepalived's"
                 + " would not", "no_accept");
-        refused(b, "strict RFC mode changes which adverts are accepted and what a Master does", "strict_mode");
+        implemented(b, STRICT, "strict_mode");
         refused(b, "changes the Master_Down_Interval, so when a Backup takes over", "down_timer_adverts");
         refused(b, "changes how two Masters resolve a split", "lower_prio_no_advert", "higher_prio_send_advert");
         refused(b, "not implemented: after a healed split these gratuitous ARPs pull the traffic back to the Master",

@@ -24,7 +24,7 @@ public record SyncGroupConfig(String name, List<String> members, NotifyScripts n
         Objects.requireNonNull(name, "name");
         members = List.copyOf(members);
         if (members.isEmpty()) {
-            throw new IllegalArgumentException("vrrp_sync_group " + name + " needs a member");
+            throw new IllegalArgumentException("vrrp_sync_group " + name + " needs at least one member");
         }
         notifyScripts = notifyScripts == null ? NotifyScripts.NONE : notifyScripts;
     }

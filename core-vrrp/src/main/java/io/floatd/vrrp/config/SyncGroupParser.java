@@ -152,6 +152,13 @@ final class SyncGroupParser {
             throw new ConfigProblem(s.args().isEmpty() ? "vrrp_sync_group needs a name"
                     : "vrrp_sync_group takes one name, but got " + s.args().size() + ": " + String.join(" ", s.args()));
         }
+        if (s.block() == null) {
+            // keepalived reads the lines after it as keywords of the top level ("Missing '{' at beginning of
+            // configuration block", lib/parser.c) and runs the instances without a group
+            parser.warn(s.line(), "vrrp_sync_group " + s.args().getFirst() + " has no '{' on its line: no sync group is"
+                    + " made, as keepalived makes none; its instances run alone");
+            return;
+        }
         var g = new SyncGroupScope(parser, s.args().getFirst(), s.line());
         ConfigParser.dispatch(s.requireBlock(), SYNC_GROUP, SYNC_GROUP_KEEPALIVED, "vrrp_sync_group", g);
         SyncGroupScope earlier = names.putIfAbsent(g.name, g);
@@ -272,8 +279,10 @@ final class SyncGroupParser {
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
             if (found == null) {
-                g.error(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'"
-                        + ConfigParser.suggestion(ref.name(), parser.scripts.keySet()));
+                // keepalived/vrrp/vrrp_track.c alloc_track_script: "track script X not found, ignoring..."
+                g.warn(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'"
+                        + ConfigParser.suggestion(ref.name(), parser.scripts.keySet()) + ": not tracked, as keepalived does"
+                        + " not track it");
                 continue;
             }
             parser.usedScripts.add(ref.name());
@@ -299,8 +308,9 @@ final class SyncGroupParser {
         for (TrackRef ref : g.fileRefs) {
             Located<TrackFileConfig> found = parser.trackFiles.get(ref.name());
             if (found == null) {
-                g.error(ref.line(), "track_file: no track_file named '" + ref.name() + "'"
-                        + ConfigParser.suggestion(ref.name(), parser.trackFiles.keySet()));
+                g.warn(ref.line(), "track_file: no track_file named '" + ref.name() + "'"
+                        + ConfigParser.suggestion(ref.name(), parser.trackFiles.keySet()) + ": not tracked, as keepalived does"
+                        + " not track it");
                 continue;
             }
             parser.usedTrackFiles.add(ref.name());

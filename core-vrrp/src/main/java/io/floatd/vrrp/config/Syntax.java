@@ -42,12 +42,14 @@ final class Syntax {
                 throw new ConfigProblem("missing value after '" + keyword + "'");
             }
             if (args.size() > 1) {
-                // a password or key must not reach the terminal or a log through an error message
-                String shown = secret(keyword) ? "(values not shown: it is a secret)" : String.join(" ", args);
-                throw new ConfigProblem("'" + keyword + "' takes one value, but got " + args.size() + ": "
-                        + shown + " (quote it if it contains spaces)");
+                throw new ExtraWords(this);
             }
             return args.getFirst();
+        }
+
+        /** This statement with only its first value, as keepalived's handlers read a one-value keyword. */
+        Statement firstValueOnly() {
+            return new Statement(keyword, args.subList(0, 1), line, block, segment);
         }
 
         void noValue() {
@@ -81,9 +83,40 @@ final class Syntax {
     }
 
     /** A problem with one statement, reported against its line. */
-    static final class ConfigProblem extends RuntimeException {
+    static class ConfigProblem extends RuntimeException {
         ConfigProblem(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Words after a one-value keyword's value. keepalived's handlers read only the first value (strvec_slot 1) and
+     * say nothing of the rest, so a dispatcher warns and reads the first ({@link Statement#firstValueOnly()}).
+     */
+    static final class ExtraWords extends ConfigProblem {
+        private final Statement statement;
+
+        ExtraWords(Statement s) {
+            super(message(s));
+            this.statement = s;
+        }
+
+        /** The message where floatd refuses extra words (in its own blocks, which keepalived does not read). */
+        String refusal() {
+            String shown = secret(statement.keyword()) ? "(values not shown: it is a secret)" : String.join(" ", statement.args());
+            return "'" + statement.keyword() + "' takes one value, but got " + statement.args().size() + ": " + shown
+                    + " (quote it if it contains spaces)";
+        }
+
+        private static String message(Statement s) {
+            // a password or key must not reach the terminal or a log through a message
+            if (secret(s.keyword())) {
+                return "'" + s.keyword() + "' takes one value, but got " + s.args().size() + " (values not shown: it is a"
+                        + " secret): only the first is used, as keepalived reads only the first";
+            }
+            return "'" + s.keyword() + "' takes one value: '" + s.args().getFirst() + "' is used and '"
+                    + String.join(" ", s.args().subList(1, s.args().size())) + "' is ignored, as keepalived ignores it"
+                    + " (quote the value if it contains spaces)";
         }
     }
 
@@ -93,9 +126,12 @@ final class Syntax {
     /** Blocks open around {@link #pos}. */
     private int depth;
 
-    private Syntax(List<Token> tokens, BiConsumer<Integer, String> errors) {
+    private final BiConsumer<Integer, String> warnings;
+
+    private Syntax(List<Token> tokens, BiConsumer<Integer, String> errors, BiConsumer<Integer, String> warnings) {
         this.tokens = tokens;
         this.errors = errors;
+        this.warnings = warnings;
     }
 
     /**
@@ -103,7 +139,12 @@ final class Syntax {
      * {@link Sources} positions.
      */
     static List<Statement> read(List<Token> tokens, BiConsumer<Integer, String> errors) {
-        return new Syntax(tokens, errors).body(null, 0);
+        return read(tokens, errors, errors);
+    }
+
+    /** The same, with what keepalived reports and reads on from (an extra '}') handed to {@code warnings}. */
+    static List<Statement> read(List<Token> tokens, BiConsumer<Integer, String> errors, BiConsumer<Integer, String> warnings) {
+        return new Syntax(tokens, errors, warnings).body(null, 0);
     }
 
     // ---- lexing ----
@@ -234,7 +275,8 @@ final class Syntax {
                     if (opener != null) {
                         return statements;
                     }
-                    errors.accept(t.line(), "unexpected '}': no block is open here");
+                    // keepalived: "Extra '}' found" (lib/parser.c read_line), skipped, and the daemon runs
+                    warnings.accept(t.line(), "unexpected '}': no block is open here; skipped, as keepalived skips it");
                 }
                 case OPEN -> {
                     pos++;

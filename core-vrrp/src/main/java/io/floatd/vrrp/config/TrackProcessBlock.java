@@ -86,8 +86,9 @@ final class TrackProcessBlock {
         for (Statement s : block) {
             Handler h = KEYWORDS.get(s.keyword());
             if (h == null) {
-                b.error(s.line(), "unknown keyword '" + s.keyword() + "' in vrrp_track_process (expected one of "
-                        + String.join(", ", KEYWORDS.keySet().stream().sorted().toList()) + ")");
+                // keepalived: "Unknown keyword" (lib/parser.c process_stream), the line skipped, the daemon runs
+                b.reporter.warn(s.line(), b.prefix + UnknownKeyword.message(s, "vrrp_track_process",
+                        ConfigParser.suggestion(s.keyword(), KEYWORDS.keySet())));
                 continue;
             }
             try {

@@ -27,6 +27,7 @@ class AuthTypeAhConfigTest {
                         auth_type AH
                         auth_pass %s
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 """.formatted(state, priority, pass);
     }

@@ -1,6 +1,7 @@
 package io.floatd.vrrp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -33,6 +34,10 @@ class ConfigErrorsTest {
         for (String line : extraLines) {
             text.append("    ").append(line).append('\n');
         }
+        // keepalived warns about an instance without a virtual address ("at least one is sensible"): one, last
+        if (!String.join("\n", extraLines).contains("virtual_ipaddress {")) {
+            text.append("    virtual_ipaddress { 10.0.0.100 }\n");
+        }
         return text.append("}\n").toString();
     }
 
@@ -43,12 +48,16 @@ class ConfigErrorsTest {
         return errors;
     }
 
+    private static List<String> warnings(String text) throws ConfigException {
+        return ConfigParser.parse(text, "k.conf").warnings().stream().map(ConfigError::toString).toList();
+    }
+
     @Test
     void badAddress() {
+        // a virtual_ipaddress word that is not an address is skipped with a warning, as keepalived skips it
+        // (aVirtualAddressWordThatIsNotAnAddressIsSkippedAsKeepalivedSkipsIt); the others are refused
         assertEquals(List.of(
                         "k.conf:7: vrrp_instance VI_1: unicast_src_ip '10.0.0.300' is not a valid IPv4 or IPv6 address",
-                        "k.conf:9: vrrp_instance VI_1: virtual_ipaddress 'vip.example.com' is not a valid IPv4 or IPv6 address",
-                        "k.conf:10: vrrp_instance VI_1: virtual_ipaddress '10.1' is not a valid IPv4 or IPv6 address",
                         "k.conf:11: vrrp_instance VI_1: prefix length must be between 0 and 32, but was 33",
                         "k.conf:14: vrrp_instance VI_1: unicast_peer '2001:db8::zz' is not a valid IPv4 or IPv6 address"),
                 errors(instance(
@@ -70,15 +79,15 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void priorityOutOfRange() {
-        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: priority must be between 1 and 255, but was 0"),
-                errors(instance("priority 0")));
-    }
-
-    @Test
-    void priorityNotANumber() {
-        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: priority must be a whole number, but was 'high'"),
-                errors(instance("priority high")));
+    void priorityOutOfRangeRunsWithKeepalivedsDefault100() throws Exception {
+        // keepalived: "Priority not valid! must be between 1 & 255. Using default 100"
+        for (String word : List.of("0", "300", "high", "'200'")) {
+            FloatdConfig c = ConfigParser.parse(instance("priority " + word), "k.conf");
+            assertEquals(100, c.instances().getFirst().priority(), word);
+            assertEquals(List.of("k.conf:7: vrrp_instance VI_1: priority must be between 1 and 255, but was '" + word + "': the"
+                            + " instance runs with priority 100, as keepalived runs it (\"Priority not valid! ... Using default 100\")"),
+                    c.warnings().stream().map(ConfigError::toString).toList());
+        }
     }
 
     @Test
@@ -170,25 +179,25 @@ class ConfigErrorsTest {
     @Test
     void version2WithIpv6() {
         assertEquals(List.of("k.conf:7: vrrp_instance VI_1: version 2 is IPv4-only; IPv6 instances need version 3"),
-                errors(instance("version 2").replace("10.0.0.2", "2001:db8::2")));
+                errors(instance("version 2", "virtual_ipaddress { 2001:db8::100 }").replace("10.0.0.2", "2001:db8::2")));
     }
 
     @Test
     void duplicateInstanceName() {
-        assertEquals(List.of("k.conf:8: vrrp_instance VI_1: vrrp_instance VI_1 is already defined at k.conf:1"),
+        assertEquals(List.of("k.conf:9: vrrp_instance VI_1: vrrp_instance VI_1 is already defined at k.conf:1"),
                 errors(instance() + instance().replace("virtual_router_id 51", "virtual_router_id 52")));
     }
 
     @Test
     void sameVirtualRouterIdAndFamilyOnTheSameInterface() {
-        assertEquals(List.of("k.conf:8: vrrp_instance VI_2: virtual_router_id 51 is already used on eth0 (IPv4)"
+        assertEquals(List.of("k.conf:9: vrrp_instance VI_2: virtual_router_id 51 is already used on eth0 (IPv4)"
                         + " by vrrp_instance VI_1 at k.conf:1"),
                 errors(instance() + instance().replace("VI_1", "VI_2")));
     }
 
     @Test
     void sameVirtualRouterIdIsFineOnAnotherInterfaceOrFamily() throws Exception {
-        String v6 = instance("version 3").replace("VI_1", "VI_3").replace("10.0.0.2", "2001:db8::2");
+        String v6 = instance("version 3", "virtual_ipaddress { 2001:db8::100 }").replace("VI_1", "VI_3").replace("10.0.0.2", "2001:db8::2");
         String otherInterface = instance().replace("VI_1", "VI_2").replace("eth0", "eth1");
         assertEquals(3, ConfigParser.parse(instance() + otherInterface + v6, "k.conf").instances().size());
     }
@@ -200,8 +209,10 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void strayClosingBrace() {
-        assertEquals(List.of("k.conf:8: unexpected '}': no block is open here"), errors(instance() + "}\n"));
+    void strayClosingBraceIsSkippedWithAWarningAsKeepalivedSkipsIt() throws Exception {
+        // keepalived: "Extra '}' found", and the daemon runs
+        assertEquals(List.of("k.conf:9: unexpected '}': no block is open here; skipped, as keepalived skips it"),
+                warnings(instance() + "}\n"));
     }
 
     @Test
@@ -215,17 +226,34 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void tooManyValues() {
-        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: 'interface' takes one value, but got 2: eth0 eth1 (quote it if it contains spaces)"),
-                errors(instance("interface eth0 eth1")));
+    void extraWordsAfterAValueAreIgnoredWithAWarningAsKeepalivedReadsTheFirst() throws Exception {
+        FloatdConfig c = ConfigParser.parse(instance("advert_int 2 <--ADVERT-->", "state MASTER priority 200"), "k.conf");
+        assertEquals(List.of(
+                        "k.conf:7: vrrp_instance VI_1: 'advert_int' takes one value: '2' is used and '<--ADVERT-->' is ignored,"
+                                + " as keepalived ignores it (quote the value if it contains spaces)",
+                        "k.conf:8: vrrp_instance VI_1: 'state' takes one value: 'MASTER' is used and 'priority 200' is ignored,"
+                                + " as keepalived ignores it (quote the value if it contains spaces)"),
+                c.warnings().stream().map(ConfigError::toString).toList());
+        assertEquals(200, c.instances().getFirst().advertIntervalCentis());
+        // no priority line was read: keepalived makes a state MASTER instance without one the address owner
+        assertEquals(255, c.instances().getFirst().priority());
     }
 
     @Test
-    void unknownKeyword() {
+    void unknownKeywordIsIgnoredWithAWarningAndASuggestionAsKeepalivedIgnoresIt() throws Exception {
+        String ignored = ", as keepalived ignores it (it logs \"Unknown keyword\"); floatd check --strict refuses it";
+        FloatdConfig c = ConfigParser.parse("global_def {\n}\n" + instance("priorty 200", "colour blue"), "k.conf");
         assertEquals(List.of(
-                        "k.conf:1: unknown keyword 'global_def' in the top level (did you mean 'global_defs'?)",
-                        "k.conf:9: vrrp_instance VI_1: unknown keyword 'priorty' in vrrp_instance (did you mean 'priority'?)",
-                        "k.conf:10: vrrp_instance VI_1: unknown keyword 'colour' in vrrp_instance",
+                        "k.conf:1: unknown keyword 'global_def' in the top level (did you mean 'global_defs'?): ignored with its block" + ignored,
+                        "k.conf:9: vrrp_instance VI_1: unknown keyword 'priorty' in vrrp_instance (did you mean 'priority'?): ignored" + ignored,
+                        "k.conf:10: vrrp_instance VI_1: unknown keyword 'colour' in vrrp_instance: ignored" + ignored),
+                c.warnings().stream().map(ConfigError::toString).toList());
+        assertEquals(100, c.instances().getFirst().priority());
+    }
+
+    @Test
+    void unknownOptionsOfKnownKeywordsAreStillRefused() {
+        assertEquals(List.of(
                         "k.conf:11: vrrp_instance VI_1: unknown unicast_peer option 'ttl' (expected min_ttl or max_ttl)",
                         "k.conf:12: vrrp_instance VI_1: unknown virtual_ipaddress option 'deb' (did you mean 'dev'?)"),
                 errors("global_def {\n}\n" + instance(
@@ -239,8 +267,8 @@ class ConfigErrorsTest {
     void keepalivedFeaturesFloatdLacksAreErrorsNotSkipped() {
         assertEquals(List.of(
                         "k.conf:4: include /etc/keepalived/conf.d/*.conf matches no file (floatd refuses a missing include: it may hold a health check)",
-                        "k.conf:6: global_defs: floatd does not support 'vrrp_strict' in global_defs: strict RFC mode changes"
-                                + " which adverts are accepted and what a Master does",
+                        "k.conf:6: global_defs: floatd does not support 'vrrp_startup_delay' in global_defs: delays the first"
+                                + " election after boot, so who becomes Master",
                         "k.conf:22: vrrp_instance VI_1: floatd does not support 'brd' in virtual_ipaddress yet",
                         // vrrp_sync_group is implemented; a group of one runs with a warning (SyncGroupConfigTest)
                         "k.conf:23: vrrp_instance VI_1: floatd does not support 'scope host' in virtual_ipaddress yet, only the default, global"),
@@ -250,7 +278,7 @@ class ConfigErrorsTest {
                         }
                         include /etc/keepalived/conf.d/*.conf
                         global_defs {
-                            vrrp_strict
+                            vrrp_startup_delay 5
                         }
                         vrrp_instance VI_1 {
                             interface eth0
@@ -287,8 +315,9 @@ class ConfigErrorsTest {
 
     @Test
     void incompleteAuthentication() {
+        // an auth_type without auth_pass: keepalived runs without authentication ("no password given. Ignoring"),
+        // a warning (AuthTypeAhVerdictsTest NO_PASSWORD); without auth_type it is still refused
         assertEquals(List.of(
-                        "k.conf:7: vrrp_instance VI_1: authentication needs 'auth_pass'",
                         "k.conf:10: vrrp_instance VI_1: authentication needs 'auth_type PASS'"),
                 errors(instance(
                         "authentication {", "    auth_type PASS", "}",
@@ -297,26 +326,39 @@ class ConfigErrorsTest {
 
     @Test
     void badStateAndVersion() {
+        // state FAULT is read as BACKUP with a warning (unknownStateAndAuthTypeWordsRunAsKeepalivedRunsThem)
         assertEquals(List.of(
-                        "k.conf:7: vrrp_instance VI_1: state must be MASTER or BACKUP, but was 'FAULT'",
                         "k.conf:8: vrrp_instance VI_1: version must be 2 or 3, but was 4",
-                        "k.conf:12: global_defs: vrrp_version must be 2 or 3, but was 1"),
+                        "k.conf:13: global_defs: vrrp_version must be 2 or 3, but was 1"),
                 errors(instance("state FAULT", "version 4") + "global_defs {\n    router_id a\n    vrrp_version 1\n}\n"));
     }
 
     @Test
-    void keywordValuesAreCaseSensitiveAsInKeepalived() {
+    void unknownStateAndAuthTypeWordsRunAsKeepalivedRunsThem() throws Exception {
+        // keepalived compares exactly: "unknown state 'master', defaulting to BACKUP"; "unknown authentication type
+        // 'pass'" leaves the instance without authentication
+        FloatdConfig c = ConfigParser.parse(instance("state master", "priority 200", "authentication {", "    auth_type pass",
+                "    auth_pass x", "}"), "k.conf");
         assertEquals(List.of(
-                        "k.conf:7: vrrp_instance VI_1: state must be MASTER or BACKUP, but was 'master' (keepalived would start it as BACKUP)",
-                        "k.conf:9: vrrp_instance VI_1: auth_type must be PASS or AH, but was 'pass'"),
-                errors(instance("state master", "authentication {", "    auth_type pass", "    auth_pass x", "}")));
+                        "k.conf:7: vrrp_instance VI_1: unknown state 'master': the instance starts as BACKUP, as keepalived"
+                                + " starts it (\"unknown state, defaulting to BACKUP\"); write MASTER or BACKUP in capitals",
+                        "k.conf:10: vrrp_instance VI_1: unknown auth_type 'pass' (expected PASS or AH): the instance runs"
+                                + " without authentication, as keepalived runs it"),
+                c.warnings().stream().map(ConfigError::toString).toList());
+        assertEquals(InitialState.BACKUP, c.instances().getFirst().initialState());
+        assertNull(c.instances().getFirst().authentication());
     }
 
     @Test
-    void aBadVirtualAddressInAMulticastInstanceIsReportedAlone() {
+    void aVirtualAddressWordThatIsNotAnAddressIsSkippedAsKeepalivedSkipsIt() throws Exception {
+        // keepalived: "VRRP parsed invalid IP 10.0.0. skipping IP...", then "No VIP specified; at least one is sensible"
         assertEquals(List.of(
-                        "k.conf:5: vrrp_instance VI_1: virtual_ipaddress '10.0.0' is not a valid IPv4 or IPv6 address"),
-                errors("""
+                        "k.conf:1: vrrp_instance VI_1: no virtual_ipaddress: the adverts carry no address and floatd moves"
+                                + " none, as keepalived runs it (\"No VIP specified; at least one is sensible\"); notify scripts or"
+                                + " a floating_ip block move the address",
+                        "k.conf:5: vrrp_instance VI_1: virtual_ipaddress '10.0.0' is not an IPv4 or IPv6 address: skipped, as"
+                                + " keepalived skips it (\"VRRP parsed invalid IP\")"),
+                warnings("""
                         vrrp_instance VI_1 {
                             interface eth0
                             virtual_router_id 51
@@ -420,13 +462,11 @@ class ConfigErrorsTest {
         assertEquals(List.of(
                         "k.conf:2: global_defs: vrrp_version must be 2 or 3, but was 5",
                         "k.conf:6: vrrp_instance VI_1: virtual_router_id must be between 1 and 255, but was 300",
-                        "k.conf:7: vrrp_instance VI_1: priority must be between 1 and 255, but was 0",
+                        // priority 0 (100), the unknown track_script and the extra '}' are warnings, as in keepalived
                         "k.conf:8: vrrp_instance VI_1: advert_int must be a whole number of seconds between 1 and 255"
                                 + " with VRRP version 2, but was 0.5 (fractions need version 3)",
-                        "k.conf:10: vrrp_instance VI_1: track_script: no vrrp_script named 'chk'",
                         "k.conf:14: vrrp_instance VI_1: unicast_peer '10.0.0.999' is not a valid IPv4 or IPv6 address",
-                        "k.conf:17: vrrp_instance VI_2: interface is required",
-                        "k.conf:23: unexpected '}': no block is open here"),
+                        "k.conf:17: vrrp_instance VI_2: interface is required"),
                 errors);
     }
 }

@@ -187,6 +187,7 @@ class ConfigParserTest {
                     unicast_peer {
                         10.0.0.2
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 global_defs {
                     vrrp_version 3
@@ -282,6 +283,7 @@ class ConfigParserTest {
                     unicast_peer {
                         10.0.0.2
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
 
                 virtual_server_group web {
@@ -302,8 +304,8 @@ class ConfigParserTest {
                 """, "k.conf");
         assertEquals(1, config.instances().size());
         assertEquals(List.of(
-                        "k.conf:9: skipped 'virtual_server_group web': keepalived's load balancer (LVS) is not part of floatd",
-                        "k.conf:13: skipped 'virtual_server 10.0.0.100 80': keepalived's load balancer (LVS) is not part of floatd"),
+                        "k.conf:10: skipped 'virtual_server_group web': keepalived's load balancer (LVS) is not part of floatd",
+                        "k.conf:14: skipped 'virtual_server 10.0.0.100 80': keepalived's load balancer (LVS) is not part of floatd"),
                 config.warnings().stream().map(ConfigError::toString).toList());
     }
 
@@ -346,6 +348,7 @@ class ConfigParserTest {
                         auth_type PASS
                         auth_pass 0123456789
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 """, "k.conf");
         assertEquals("01234567", config.instances().getFirst().authentication().password().reveal());
@@ -391,6 +394,7 @@ class ConfigParserTest {
                     unicast_peer {
                         10.0.0.2
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 """, "k.conf");
         assertEquals(false, config.instances().getFirst().preempt());

@@ -61,14 +61,15 @@ class GarpAndOutputsConfigTest {
                     vrrp_garp_master_repeat 0
                     vrrp_garp_interval 11
                     notify_fifo relative.fifo
-                    state_file /run/x.state extra
+                    state_file run/x.state
                 }
                 """ + INSTANCE.formatted("VI_1", 51, "garp_master_delay -1"), "k.conf"));
         assertEquals(List.of(
                 "k.conf:2: global_defs: garp_master_repeat must be between 1 and 1000, but was 0",
                 "k.conf:3: global_defs: garp_interval must be between 0 and 10 seconds, but was 11",
                 "k.conf:4: global_defs: notify_fifo must be an absolute path to a file, but was 'relative.fifo'",
-                "k.conf:5: global_defs: 'state_file' takes one value, but got 2: /run/x.state extra (quote it if it contains spaces)",
+                // (words after the path would be a warning: keepalived reads the first value)
+                "k.conf:5: global_defs: state_file must be an absolute path to a file, but was 'run/x.state'",
                 "k.conf:13: vrrp_instance VI_1: garp_master_delay must be between 0 and 86400 seconds, but was -1"),
                 e.errors().stream().map(ConfigError::toString).toList());
     }

@@ -28,6 +28,10 @@ class KeepalivedCompatibilityConfigTest {
         for (String line : extraLines) {
             text.append("    ").append(line).append('\n');
         }
+        // keepalived warns about an instance without a virtual address ("at least one is sensible"): one, last
+        if (!String.join("\n", extraLines).contains("virtual_ipaddress {")) {
+            text.append("    virtual_ipaddress { 10.0.0.100 }\n");
+        }
         return text.append("}\n").toString();
     }
 
@@ -51,6 +55,7 @@ class KeepalivedCompatibilityConfigTest {
                     unicast_peer {
                         10.0.0.12/24
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 """, "k.conf");
         InstanceConfig i = c.instances().getFirst();
@@ -245,6 +250,7 @@ class KeepalivedCompatibilityConfigTest {
                     unicast_peer {
                         10.0.0.2
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 vrrp_instance VI_2 {
                     interface eth0
@@ -253,6 +259,7 @@ class KeepalivedCompatibilityConfigTest {
                         10.0.0.2
                     }
                     notify_priority_changes off
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 vrrp_instance VI_3 {
                     interface eth0
@@ -260,6 +267,7 @@ class KeepalivedCompatibilityConfigTest {
                     unicast_peer {
                         10.0.0.2
                     }
+                    virtual_ipaddress { 10.0.0.100 }
                 }
                 """, "k.conf");
         assertEquals(List.of(true, false, false), c.instances().stream().map(InstanceConfig::notifyPriorityChanges).toList());

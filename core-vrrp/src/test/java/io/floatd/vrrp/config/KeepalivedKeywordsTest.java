@@ -32,13 +32,15 @@ class KeepalivedKeywordsTest {
                     unicast_peer {
                         10.0.0.2
                     }
-                %s}
+                %s    virtual_ipaddress { 10.0.0.100 }
+                }
                 vrrp_instance VI_2 {
                     interface eth0
                     virtual_router_id 52
                     unicast_peer {
                         10.0.0.2
                     }
+                    virtual_ipaddress { 10.0.0.101 }
                 }
                 """;
         return switch (k.block()) {

@@ -103,11 +103,12 @@ class MulticastConfigTest {
     void theFirstAddressReadSetsTheFamilyAndLaterOnesOfTheOtherFamilyAreSkipped() throws Exception {
         // keepalived -t: "(VI_1): address family must match VRRP instance [10.199.0.100/24] - ignoring", and
         // "mcast dest address ff02::12 MUST match VRRP instance family. Skipping...": it runs on without them
-        InstanceConfig i = warned(instance("mcast_dst_ip ff02::12", VIP4), "k.conf:6: vrrp_instance VI_1: virtual_ipaddress"
+        // (with an IPv6 address left: an IPv6 instance, VRRPv3, with none is refused, "at least one is required")
+        InstanceConfig i = warned(instance("mcast_dst_ip ff02::12", VIP4, VIP6), "k.conf:6: vrrp_instance VI_1: virtual_ipaddress"
                 + " 10.199.0.100 is IPv4, but the instance is IPv6 (from line 4); skipped, as keepalived does (\"MUST match"
                 + " VRRP instance family\")").instances().getFirst();
         assertTrue(i.isIpv6());
-        assertEquals(List.of(), i.virtualAddresses());
+        assertEquals(1, i.virtualAddresses().size());
         InstanceConfig j = warned(instance("mcast_src_ip 10.199.0.10", "mcast_dst_ip ff02::12", VIP4), "k.conf:5: vrrp_instance"
                 + " VI_1: mcast_dst_ip ff02::12 is IPv6, but the instance is IPv4 (from line 4); skipped, as keepalived does"
                 + " (\"MUST match VRRP instance family\")").instances().getFirst();

@@ -1,6 +1,7 @@
 package io.floatd.vrrp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,12 @@ class ScriptSecurityConfigTest {
     private static String instance(String... extra) {
         return "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 150\n"
                 + "    unicast_peer {\n        10.0.0.2\n    }\n"
-                + String.join("\n", extra) + (extra.length > 0 ? "\n" : "") + "}\n";
+                + String.join("\n", extra) + (extra.length > 0 ? "\n" : "") + vip(extra) + "}\n";
+    }
+
+    /** keepalived warns about an instance without a virtual address ("at least one is sensible"): one, last. */
+    private static String vip(String... extra) {
+        return String.join("\n", extra).contains("virtual_ipaddress {") ? "" : "    virtual_ipaddress { 10.0.0.100 }\n";
     }
 
     private static List<String> errors(String text) {
@@ -189,10 +195,23 @@ class ScriptSecurityConfigTest {
         assertNull(c.global().scriptUser());
         assertEquals(List.of("k.conf:6: vrrp_script chk: scripts run as root: no script_user is set and user 'keepalived_script'"
                 + " does not exist (as keepalived does); set 'script_user USER' to run them as another user"), warnings(c));
-        // keepalived disables every script then; floatd refuses the file
-        assertEquals("k.conf:2: global_defs: enable_script_security: no script_user is set and user 'keepalived_script' does"
-                        + " not exist, so scripts would run as root by default, which keepalived refuses (it disables every such"
-                        + " script); set 'script_user USER', or 'script_user root' to run them as root once they pass the check",
-                errors(config("enable_script_security", secure())).getFirst());
+    }
+
+    @Test
+    void withEnableScriptSecurityAndNoUserToRunThemScriptsAreDroppedAsKeepalivedDropsThem() throws Exception {
+        assumeTrue(RunAs.account("keepalived_script").isEmpty(), "keepalived_script exists here");
+        assumeTrue(RunAs.currentUid() == 0, "keepalived runs as root; floatd only drops them there");
+        // keepalived: "Unable to set default user keepalived_script for script", "Unable to set default user for vrrp
+        // script chk - removing", "track script chk not found, ignoring..."; the notify script is not set; it runs
+        FloatdConfig c = ConfigParser.parse(config("enable_script_security", secure()), "k.conf");
+        List<String> w = warnings(c);
+        assertEquals(4, w.size(), String.join("\n", w));
+        assertTrue(w.get(0).startsWith("k.conf:2: global_defs: enable_script_security without script_user"), w.get(0));
+        assertTrue(w.get(1).startsWith("k.conf:5: vrrp_script chk is removed: no user to run it as"), w.get(1));
+        assertTrue(w.get(2).startsWith("k.conf:15: vrrp_instance VI_1: notify_master '" + secure() + "' will not run"), w.get(2));
+        assertTrue(w.get(3).startsWith("k.conf:16: vrrp_instance VI_1: track_script: vrrp_script chk was removed"), w.get(3));
+        InstanceConfig i = c.instances().getFirst();
+        assertFalse(i.isTracking());
+        assertEquals(NotifyScripts.NONE, i.notifyScripts());
     }
 }

@@ -221,14 +221,21 @@ class SyncGroupConfigTest {
     }
 
     @Test
-    void aGroupTrackScriptNamingNoVrrpScriptIsRefused() {
-        assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_script {\n  nope\n }\n}\n" + TWO), "k.conf:4:",
-                "no vrrp_script named 'nope'");
+    void aGroupTrackScriptNamingNoVrrpScriptIsIgnoredWithAWarningAsInKeepalived() throws Exception {
+        // keepalived: "(G) track script nope not found, ignoring..."
+        assertWarned(ConfigParser.parse("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_script {\n  nope\n }\n}\n" + TWO,
+                "k.conf"), "k.conf:4:", "no vrrp_script named 'nope'");
+    }
+
+    private static void assertWarned(FloatdConfig c, String where, String fragment) {
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith(where) && w.message().contains(fragment)),
+                c.warnings().toString());
     }
 
     @Test
     void trackProcessInAGroupIsReadAndItsNameMustResolve() {
-        // keepalived: "(G) track process p1 not found, ignoring..." (refused by keepalived -t)
+        // keepalived: "(G) track process p1 not found, ignoring..."; floatd does not resolve a group's track_process
+        // yet (SyncGroupParser.resolveProcesses), so it refuses every one rather than drop a tracker silently
         assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_process {\n  p1 weight 2\n }\n}\n" + TWO),
                 "k.conf:4:", "no vrrp_track_process named 'p1'");
     }

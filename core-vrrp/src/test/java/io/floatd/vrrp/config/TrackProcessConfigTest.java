@@ -214,7 +214,6 @@ class TrackProcessConfigTest {
             quorum 3\\nquorum_max 2              | 4 | quorum_max 2 is less than quorum 3
             quorum_max 0\\nquorum 1              | 4 | quorum 1 is greater than quorum_max 0
             quorum 2\\nquorum_max 0              | 4 | quorum_max 0 is less than quorum 2
-            bogus 1                              | 3 | unknown keyword 'bogus' in vrrp_track_process
             """)
     void aBadBlockLineIsRefusedAtItsLine(String line, int at, String message) {
         String body = "    process sleep\n    " + line.replace("\\n", "\n    ");
@@ -234,10 +233,17 @@ class TrackProcessConfigTest {
         assertTrue(errors.getFirst().startsWith("k.conf:1: vrrp_track_process needs a name"), errors.toString());
     }
 
+    @Test
+    void anUnknownKeywordInTheBlockIsIgnoredWithAWarningAsKeepalivedIgnoresIt() throws Exception {
+        FloatdConfig c = parse(config("    process sleep\n    wieght 2", "tp"));
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().startsWith("k.conf:3: vrrp_track_process tp: unknown keyword"
+                + " 'wieght' in vrrp_track_process (did you mean 'weight'?): ignored")), c.warnings().toString());
+        assertEquals(0, c.instances().getFirst().trackProcesses().getFirst().weight());
+    }
+
     /** The instance's {@code track_process} block is at line 11; its entry at 12 (a second one at 13). */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            nope                 | 12 | track_process: no vrrp_track_process named 'nope'
             tp wieght 3          | 12 | unknown track_process tp option 'wieght' (expected weight)
             tp weight            | 12 | missing value after 'weight'
             tp reverse           | 12 | unknown track_process tp option 'reverse' (expected weight)

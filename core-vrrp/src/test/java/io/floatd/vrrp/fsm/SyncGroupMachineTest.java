@@ -67,6 +67,18 @@ class SyncGroupMachineTest {
         assertEquals(List.of(), s2.actions());
     }
 
+    @Test
+    void aGroupOfOneMovesWithItsOnlyMember() {
+        // keepalived runs a group of one ("has only 1 virtual router(s)"): its member is never held and the group
+        // follows it, so the group's notify scripts run with the member's
+        Group g = allBackup("VI_1");
+        assertEquals(VrrpState.BACKUP, g.state());
+        Step s = in(g, new Input.DeadlineInBackup("VI_1"));
+        assertTrue(s.actions().stream().noneMatch(a -> a instanceof Action.Hold), s.actions().toString());
+        Group master = moved(s.group(), "VI_1", VrrpState.BACKUP, VrrpState.MASTER);
+        assertEquals(VrrpState.MASTER, master.state());
+    }
+
     // ---- vrrp_sync_can_goto_master ----
 
     @Test
