@@ -843,10 +843,10 @@ public final class ConfigParser {
             }
             usedTrackProcesses.add(ref.name());
             if (processRefsBeforeBlock.contains(ref)) {
-                // keepalived: "track process NAME not found, ignoring..." (refused, as an unknown name is)
-                scope.error(ref.line(), "track_process: vrrp_track_process " + ref.name() + " is defined at "
+                // keepalived: "track process NAME not found, ignoring...", and runs without it, as for an unknown name
+                scope.warn(ref.line(), "track_process: vrrp_track_process " + ref.name() + " is defined at "
                         + sources.where(found.line()) + ", after this line; keepalived looks the name up when it reads"
-                        + " the line, finds nothing and runs without it: move the block above");
+                        + " the line, finds nothing and runs without it, and so does floatd: move the block above");
                 continue;
             }
             if (!seen.add(ref.name())) {

@@ -233,11 +233,13 @@ class SyncGroupConfigTest {
     }
 
     @Test
-    void trackProcessInAGroupIsReadAndItsNameMustResolve() {
-        // keepalived: "(G) track process p1 not found, ignoring..."; floatd does not resolve a group's track_process
-        // yet (SyncGroupParser.resolveProcesses), so it refuses every one rather than drop a tracker silently
-        assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_process {\n  p1 weight 2\n }\n}\n" + TWO),
-                "k.conf:4:", "no vrrp_track_process named 'p1'");
+    void aGroupsTrackProcessNamingNoBlockIsNotTrackedWithAWarningAsInKeepalived() throws Exception {
+        // keepalived: "(G) track process p1 not found, ignoring...", and the group runs without it
+        FloatdConfig c = ConfigParser.parse("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_process {\n  p1 weight 2\n }\n}\n" + TWO, "k.conf");
+        assertWarning(c, "k.conf:4:", "no vrrp_track_process named 'p1'");
+        for (InstanceConfig i : c.instances()) {
+            assertTrue(i.trackProcesses().isEmpty(), i.name() + " " + i.trackProcesses());
+        }
     }
 
     private static final String TRACK_PROCESS = "vrrp_track_process p1 {\n process sshd\n weight 5\n}\n";
@@ -311,10 +313,14 @@ class SyncGroupConfigTest {
     }
 
     @Test
-    void aGroupTrackProcessReadBeforeItsBlockIsRefusedAsKeepalivedFindsNothing() {
+    void aGroupTrackProcessReadBeforeItsBlockIsNotTrackedAsKeepalivedFindsNothing() throws Exception {
         // keepalived: "(G) track process p1 not found, ignoring..." (it resolves the name as it reads the line)
-        assertError(errors("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_process {\n  p1\n }\n}\n" + TRACK_PROCESS + TWO),
-                "k.conf:4:", "is defined at k.conf:7, after this line");
+        FloatdConfig c = ConfigParser.parse("vrrp_sync_group G {\n group { VI_1 VI_2 }\n track_process {\n  p1\n }\n}\n"
+                + TRACK_PROCESS + TWO, "k.conf");
+        assertWarning(c, "k.conf:4:", "is defined at k.conf:7, after this line");
+        for (InstanceConfig i : c.instances()) {
+            assertTrue(i.trackProcesses().isEmpty(), i.name() + " " + i.trackProcesses());
+        }
     }
 
     @Test

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * security line) is <em>accept</em>; exit 5 or 6 with only lines the daemon runs on (below) is <em>warn</em>, where floatd must load the file with a warning (at the
  * line keepalived names, when it names one); anything else is <em>refuse</em>, where floatd must refuse it.
  *
- * <p>One row differs on purpose, as for an instance's track_process: a name that is no vrrp_track_process
- * ("track process NAME not found, ignoring...") is refused by floatd, where keepalived's daemon runs without it.
+ * <p>A name that is no vrrp_track_process when the line is read ("track process NAME not found, ignoring...") is
+ * not tracked, with a warning, by both: keepalived's daemon runs without it.
  */
 class SyncGroupKeepalivedVerdictTest {
     @TempDir
@@ -29,6 +29,8 @@ class SyncGroupKeepalivedVerdictTest {
     /** keepalived messages after which its daemon runs every instance (vrrp_sync.c, vrrp.c sync_group_tracking_init). */
     private static final List<Pattern> DAEMON_RUNS = List.of(
             Pattern.compile("^\\([^)]*\\) Cannot have weighted track (process|script|file|interface) '.*' with member having priority 255 - (setting|clearing) weight( 0)?$"),
+            // vrrp_track.c alloc_track_process: the entry is dropped and the daemon runs
+            Pattern.compile("^\\([^)]*\\) track process .* not found, ignoring\\.\\.\\.$"),
             Pattern.compile("^Sync group .* has only 1 virtual router\\(s\\) - this probably isn't what you want$"),
             Pattern.compile("^Virtual router .* specified in sync group .* doesn't exist - ignoring$"),
             Pattern.compile("^Virtual router .* cannot exist in more than one sync group; ignoring .*$"),
