@@ -3,14 +3,14 @@ package io.floatd.vrrp.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.testing.KeepalivedCheck;
 import io.floatd.testing.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthTypeAhVerdictsTest {
-    private static Netns ns;
+    private static KeepalivedCheck check;
     private static Path dir;
 
     enum Outcome { CLEAN, WARNING, ERROR }
@@ -76,17 +76,14 @@ class AuthTypeAhVerdictsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        ns = Netns.create("av");
-        ns.exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p");
-        ns.exec("ip", "addr", "add", "10.197.0.1/24", "dev", "eth0");
-        ns.exec("ip", "link", "set", "eth0", "up");
+        check = KeepalivedCheck.create("av", "10.197.0.1/24");
         dir = Files.createTempDirectory("ah-verdicts");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (ns != null) {
-            ns.close();
+        if (check != null) {
+            check.close();
         }
         if (dir != null) {
             try (var files = Files.list(dir)) {
@@ -98,18 +95,16 @@ class AuthTypeAhVerdictsTest {
         }
     }
 
-    private static final Pattern KEEPALIVED_LINE = Pattern.compile("Line (\\d+)\\)");
-
     @ParameterizedTest
     @EnumSource(Case.class)
     void floatdFollowsKeepalivedsVerdict(Case c) throws Exception {
         Path file = dir.resolve(c.name().toLowerCase() + ".conf");
-        Files.writeString(file, c.text());
-        Netns.Result k = ns.tryExec("keepalived", "-t", "-f", file.toString());
+        Netns.Result k = check.check(file, c.text());
         assertEquals(c.keepalivedExit, k.exitCode(), "keepalived -t on\n" + c.text() + "said: " + k.output());
-        Matcher m = KEEPALIVED_LINE.matcher(k.output());
-        if (m.find()) {
-            assertEquals(c.line, Integer.parseInt(m.group(1)), "keepalived names the line: " + k.output());
+        Optional<KeepalivedCheck.Message> named = KeepalivedCheck.messages(k.output()).stream()
+                .filter(KeepalivedCheck.Message::hasLine).findFirst();
+        if (named.isPresent()) {
+            assertEquals(c.line, named.get().line(), "keepalived names the line: " + k.output());
         }
 
         List<ConfigError> errors = new ArrayList<>();

@@ -3,8 +3,8 @@ package io.floatd.vrrp.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.testing.KeepalivedCheck;
 import io.floatd.testing.Netns;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,30 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KeepalivedVerdictsTest {
-    private static Netns ns;
+    private static KeepalivedCheck check;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void namespace() {
-        ns = Netns.create("kv");
-        ns.exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
-        ns.exec("ip", "link", "set", "eth0", "up");
-        ns.exec("ip", "addr", "add", "10.0.0.11/24", "dev", "eth0");
+        check = KeepalivedCheck.create("kv", "10.0.0.11/24");
     }
 
     @AfterAll
     static void close() {
-        if (ns != null) {
-            ns.close();
+        if (check != null) {
+            check.close();
         }
     }
 
     private Netns.Result keepalived(String text) throws Exception {
-        Path file = dir.resolve("keepalived.conf");
-        Files.writeString(file, text);
-        return ns.tryExec("keepalived", "-t", "-l", "-f", file.toString());
+        return check.check(dir.resolve("keepalived.conf"), text, "-l");
     }
 
     private static final String INSTANCE = """

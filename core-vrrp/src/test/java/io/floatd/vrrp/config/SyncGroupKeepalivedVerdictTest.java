@@ -2,12 +2,12 @@ package io.floatd.vrrp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.floatd.testing.KeepalivedCheck;
 import io.floatd.testing.Netns;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +43,6 @@ class SyncGroupKeepalivedVerdictTest {
 
     /** Exit 6: scripts run as root without script security, which floatd does too (with its own warning). */
     private static final Pattern SECURITY = Pattern.compile("^SECURITY VIOLATION - scripts are being executed but script_security not enabled\\.$");
-
-    private static final Pattern LINE = Pattern.compile("^\\([^)]*: Line ([0-9]+)\\) ");
 
     private static final String TP = "vrrp_track_process p1 {\n    process sshd\n    weight 5\n}\n";
 
@@ -107,24 +105,22 @@ class SyncGroupKeepalivedVerdictTest {
     private record Keepalived(Verdict verdict, List<Integer> lines, String output) {
     }
 
-    private static Keepalived keepalived(Netns ns, Path file) {
-        Netns.Result r = ns.tryExec("keepalived", "-t", "-f", file.toString());
-        if (r.exitCode() == 0) {
+    private static Keepalived keepalived(KeepalivedCheck check, Path file, String text) throws IOException {
+        Netns.Result r = check.check(file, text);
+        if (r.exitCode() == KeepalivedCheck.CLEAN) {
             return new Keepalived(Verdict.ACCEPT, List.of(), r.output());
         }
         List<Integer> lines = new ArrayList<>();
-        boolean runs = r.exitCode() == 5 || r.exitCode() == 6;
+        boolean runs = r.exitCode() == KeepalivedCheck.CONFIG_PROBLEM || r.exitCode() == KeepalivedCheck.SCRIPT_SECURITY;
         boolean warned = false;
-        for (String raw : r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            Matcher m = LINE.matcher(raw);
-            String message = m.find() ? raw.substring(m.end()) : raw;
-            if (SECURITY.matcher(message).find()) {
+        for (KeepalivedCheck.Message message : KeepalivedCheck.messages(r.output())) {
+            if (SECURITY.matcher(message.text()).find()) {
                 continue;
             }
-            if (m.reset().find()) {
-                lines.add(Integer.parseInt(m.group(1)));
+            if (message.hasLine()) {
+                lines.add(message.line());
             }
-            boolean known = DAEMON_RUNS.stream().anyMatch(p -> p.matcher(message).find());
+            boolean known = DAEMON_RUNS.stream().anyMatch(p -> p.matcher(message.text()).find());
             runs &= known;
             warned |= known;
         }
@@ -133,18 +129,13 @@ class SyncGroupKeepalivedVerdictTest {
 
     @Test
     void floatdLoadsWhatKeepalivedsDaemonRunsWarnsWhereItWarnsAndRefusesTheRest() throws Exception {
-        try (Netns ns = Netns.create("sgv")) {
-            ns.exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
-            ns.exec("ip", "link", "set", "eth0", "up");
-            ns.exec("ip", "link", "set", "eth1", "up");
-            ns.exec("ip", "addr", "add", "10.9.0.1/24", "dev", "eth0");
+        try (KeepalivedCheck check = KeepalivedCheck.create("sgv", "10.9.0.1/24", true)) {
             List<String> disagreements = new ArrayList<>();
             java.util.Set<Verdict> seen = java.util.EnumSet.noneOf(Verdict.class);
             int n = 0;
             for (String text : CASES) {
                 Path file = dir.resolve("sg" + n++ + ".conf");
-                Files.writeString(file, text);
-                Keepalived k = keepalived(ns, file);
+                Keepalived k = keepalived(check, file, text);
                 seen.add(k.verdict());
                 String floatd;
                 boolean agrees;

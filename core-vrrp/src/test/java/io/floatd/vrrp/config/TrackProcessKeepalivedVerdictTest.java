@@ -2,8 +2,7 @@ package io.floatd.vrrp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.floatd.testing.Netns;
-import java.nio.file.Files;
+import io.floatd.testing.KeepalivedCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,17 +74,13 @@ class TrackProcessKeepalivedVerdictTest {
 
     @Test
     void floatdAcceptsWhatKeepalivedAcceptsAndRefusesTheRest() throws Exception {
-        try (Netns ns = Netns.create("tpv")) {
-            ns.exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
-            ns.exec("ip", "link", "set", "eth0", "up");
-            ns.exec("ip", "addr", "add", "10.9.0.1/24", "dev", "eth0");
+        try (KeepalivedCheck check = KeepalivedCheck.create("tpv", "10.9.0.1/24")) {
             List<String> disagreements = new ArrayList<>();
             int n = 0;
             for (String[] c : CASES) {
                 String text = config(c[0], c[1]);
                 Path file = dir.resolve("tp" + n++ + ".conf");
-                Files.writeString(file, text);
-                boolean keepalived = ns.tryExec("keepalived", "-t", "-f", file.toString()).ok();
+                boolean keepalived = check.check(file, text).ok();
                 // keepalived accepts (exit 0): floatd accepts; keepalived reports a problem (an unknown keyword, which
                 // its daemon skips, or an error): floatd refuses or warns, never accepts in silence
                 boolean floatd;

@@ -3,8 +3,8 @@ package io.floatd.vrrp.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.testing.KeepalivedCheck;
 import io.floatd.testing.Netns;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class VirtualRoutesVerdictsTest {
-    private static Netns ns;
+    private static KeepalivedCheck keepalived;
     private static final int LINE = 12; // the route or rule's line in the file below
 
     @TempDir
@@ -31,16 +31,13 @@ class VirtualRoutesVerdictsTest {
 
     @BeforeAll
     static void namespace() {
-        ns = Netns.create("kvr");
-        ns.exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
-        ns.exec("ip", "link", "set", "eth0", "up");
-        ns.exec("ip", "addr", "add", "10.0.0.11/24", "dev", "eth0");
+        keepalived = KeepalivedCheck.create("kvr", "10.0.0.11/24");
     }
 
     @AfterAll
     static void close() {
-        if (ns != null) {
-            ns.close();
+        if (keepalived != null) {
+            keepalived.close();
         }
     }
 
@@ -72,9 +69,7 @@ class VirtualRoutesVerdictsTest {
             """)
     void aMissingInterfaceIsRefusedByBothAtTheLine(String block, String line, String keepalivedSays) throws Exception {
         String text = file(block, line);
-        Path f = dir.resolve("keepalived.conf");
-        Files.writeString(f, text);
-        Netns.Result k = ns.tryExec("keepalived", "-t", "-l", "-f", f.toString());
+        Netns.Result k = keepalived.check(dir.resolve("keepalived.conf"), text, "-l");
         assertEquals(5, k.exitCode(), k.output());
         assertTrue(k.output().contains("Line " + LINE + ") WARNING - " + keepalivedSays), k.output());
         assertTrue(k.output().contains("Non-existent interface specified in configuration"), k.output());
@@ -120,9 +115,7 @@ class VirtualRoutesVerdictsTest {
     void floatdAgreesWithKeepalivedOnTheLine(String block, String line, int keepalivedExit, String keepalivedSays,
             String floatd, String floatdSays) throws Exception {
         String text = file(block, line);
-        Path f = dir.resolve("keepalived.conf");
-        Files.writeString(f, text);
-        Netns.Result k = ns.tryExec("keepalived", "-t", "-l", "-f", f.toString());
+        Netns.Result k = keepalived.check(dir.resolve("keepalived.conf"), text, "-l");
         assertEquals(keepalivedExit, k.exitCode(), k.output());
         if (keepalivedSays != null) {
             assertTrue(k.output().contains("Line " + LINE + ") ") && k.output().contains(keepalivedSays), k.output());
