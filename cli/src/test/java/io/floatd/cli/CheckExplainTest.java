@@ -1,36 +1,21 @@
 package io.floatd.cli;
 
+import static io.floatd.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code floatd check --explain}: migration help for a keepalived.conf, through picocli as a user calls it. */
 class CheckExplainTest {
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = FloatdCommand.commandLine(args);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -67,7 +52,7 @@ class CheckExplainTest {
     void anInlineAwsCallIsPointedAtTheFloatingIpBlockThatReplacesIt() throws IOException {
         Path conf = write("keepalived.conf", config(
                 "\"/usr/bin/aws ec2 associate-address --allocation-id eipalloc-1 --instance-id i-1\"", "", ""));
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains(conf + ":19: notify_master '/usr/bin/aws ec2 associate-address --allocation-id"
                 + " eipalloc-1 --instance-id i-1' calls aws ec2 associate-address (an Elastic IP): replace it with"
@@ -94,7 +79,7 @@ class CheckExplainTest {
                 """);
         script.toFile().setExecutable(true);
         Path conf = write("keepalived.conf", config(script.toString(), "", ""));
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertTrue(r.out().contains(conf + ":19: notify_master '" + script + "' calls curl to api.digitalocean.com"
                 + " (a DigitalOcean reserved IP): replace it with floating_ip { provider digitalocean;"), r.out());
     }
@@ -102,7 +87,7 @@ class CheckExplainTest {
     @Test
     void aCloudWithoutAProviderIsSaidSo() throws IOException {
         Path conf = write("keepalived.conf", config("\"/usr/bin/hcloud floating-ip assign 123 456\"", "", ""));
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertTrue(r.out().contains("calls hcloud floating-ip assign (a Hetzner floating IP): no floatd provider does"
                 + " this yet: keep the script"), r.out());
     }
@@ -110,14 +95,14 @@ class CheckExplainTest {
     @Test
     void aScriptWithoutACloudCallIsNotMentioned() throws IOException {
         Path conf = write("keepalived.conf", config("\"/bin/echo master\"", "", ""));
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertFalse(r.out().contains(" calls "), r.out());
     }
 
     @Test
     void refusedKeywordsAreExplainedAndTheCheckStillFails() throws IOException {
         Path conf = write("keepalived.conf", config("\"/bin/echo master\"", "    vrrp_startup_delay 5\n", "    vrf blue\n"));
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r::toString);
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.getFirst().matches("keepalived keywords used: \\d+ \\(\\d+ implemented, 2 ignored with a warning,"
@@ -131,7 +116,7 @@ class CheckExplainTest {
     @Test
     void withoutExplainCheckPrintsNoReport() throws IOException {
         Path conf = write("keepalived.conf", config("\"/usr/bin/aws ec2 associate-address --allocation-id x\"", "", ""));
-        Run r = run("check", "-f", conf.toString());
+        CommandRun r = run("check", "-f", conf.toString());
         assertEquals(0, r.exit(), r::toString);
         assertFalse(r.out().contains("keepalived keywords used"), r.out());
     }
@@ -141,14 +126,14 @@ class CheckExplainTest {
         Path inc = write("mail.conf", "global_defs {\n    smtp_server 127.0.0.1\n}\n");
         Path conf = write("keepalived.conf", "include " + inc.getFileName() + "\n" + config("\"/bin/true\"", "", "")
                 .replace("    smtp_server 127.0.0.1\n", ""));
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertTrue(r.out().contains(inc + ":2: global_defs smtp_server: ignored with a warning: "), r.out());
     }
 
     @Test
     void aFileThatDoesNotParseIsStillExplained() throws IOException {
         Path conf = write("keepalived.conf", "global_defs {\n    enable_snmp_vrrp\n    vrrp_startup_delay 5\n");
-        Run r = run("check", "--explain", "-f", conf.toString());
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r::toString);
         assertTrue(r.out().contains(conf + ":3: global_defs vrrp_startup_delay: refused: "), r.out());
         assertTrue(r.out().contains(conf + ":2: global_defs enable_snmp_vrrp: ignored with a warning: floatd has no SNMP"),

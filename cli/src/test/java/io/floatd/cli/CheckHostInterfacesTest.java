@@ -1,19 +1,17 @@
 package io.floatd.cli;
 
+import static io.floatd.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * keepalived -t (and keepalived's daemon at start) refuses a configuration whose instance interface or
@@ -26,19 +24,6 @@ class CheckHostInterfacesTest {
 
     @TempDir
     static Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = FloatdCommand.commandLine(args);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void theMissingInterfaceIsMissing() throws IOException {
@@ -67,7 +52,7 @@ class CheckHostInterfacesTest {
     @Test
     void checkRefusesAnInstanceInterfaceMissingOnThisHostAtItsLine() throws IOException {
         Path c = conf("noif.conf", "", MISSING, "lo");
-        Run r = run("check", "-f", c.toString());
+        CommandRun r = run("check", "-f", c.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("floatd: " + c + ":2: interface " + MISSING + " for vrrp_instance NOIF does not exist on this host"),
                 r.err());
@@ -77,7 +62,7 @@ class CheckHostInterfacesTest {
     @Test
     void checkRefusesATrackedInterfaceMissingOnThisHostAtItsLine() throws IOException {
         Path c = conf("notrack.conf", "", "lo", MISSING);
-        Run r = run("check", "-f", c.toString());
+        CommandRun r = run("check", "-f", c.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("floatd: " + c + ":9: track_interface " + MISSING + " for vrrp_instance NOIF does not exist"),
                 r.err());
@@ -85,7 +70,7 @@ class CheckHostInterfacesTest {
 
     @Test
     void interfacesThatExistPass() throws IOException {
-        Run r = run("check", "-f", conf("lo.conf", "", "lo", "lo").toString());
+        CommandRun r = run("check", "-f", conf("lo.conf", "", "lo", "lo").toString());
         assertEquals(FloatdCommand.EXIT_OK, r.exit(), r.err());
         assertFalse(r.err().contains("does not exist"), r.err());
     }
@@ -93,14 +78,14 @@ class CheckHostInterfacesTest {
     @Test
     void keepalivedsDashTRefusesItToo() throws IOException {
         Path c = conf("noif-t.conf", "", MISSING, "lo");
-        Run r = run("-t", "-f", c.toString());
+        CommandRun r = run("-t", "-f", c.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(c + ":2: interface " + MISSING), r.err());
     }
 
     @Test
     void syntaxOnlyLeavesTheHostOut() throws IOException {
-        Run r = run("check", "--syntax-only", "-f", conf("other-host.conf", "", MISSING, MISSING).toString());
+        CommandRun r = run("check", "--syntax-only", "-f", conf("other-host.conf", "", MISSING, MISSING).toString());
         assertEquals(FloatdCommand.EXIT_OK, r.exit(), r.err());
         assertFalse(r.err().contains("does not exist"), r.err());
     }
@@ -108,7 +93,7 @@ class CheckHostInterfacesTest {
     @Test
     void withDynamicInterfacesCheckWarnsAtTheLineAndAccepts() throws IOException {
         Path c = conf("dynamic.conf", "global_defs {\n    dynamic_interfaces\n}\n", MISSING, MISSING);
-        Run r = run("check", "-f", c.toString());
+        CommandRun r = run("check", "-f", c.toString());
         assertEquals(FloatdCommand.EXIT_OK, r.exit(), r.err());
         assertTrue(r.err().contains("floatd: warning: " + c + ":5: interface " + MISSING + " for vrrp_instance NOIF does not exist on"
                 + " this host yet"), r.err());
@@ -118,7 +103,7 @@ class CheckHostInterfacesTest {
     @Test
     void runRefusesToStartAsKeepalivedsDaemonDoes() throws IOException {
         Path c = conf("run-noif.conf", "", MISSING, "lo");
-        Run r = run("run", "-f", c.toString(), "--status-address", "off", "--control-socket", "off");
+        CommandRun r = run("run", "-f", c.toString(), "--status-address", "off", "--control-socket", "off");
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(c + ":2: interface " + MISSING + " for vrrp_instance NOIF does not exist on this host"), r.err());
         assertTrue(r.err().contains("nothing started"), r.err());

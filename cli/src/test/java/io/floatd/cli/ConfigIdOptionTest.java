@@ -1,35 +1,20 @@
 package io.floatd.cli;
 
+import static io.floatd.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.floatd.vrrp.config.ParseOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code -i}/{@code --config-id} on run and check: which {@code @ID} and {@code @^ID} lines a configuration keeps. */
 class ConfigIdOptionTest {
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = FloatdCommand.commandLine(args);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** lb1 gets priority 150; any other node gets 0, which is out of range: the verdict shows which line was kept. */
     private Path conf() throws IOException {
@@ -50,17 +35,17 @@ class ConfigIdOptionTest {
 
     @Test
     void checkKeepsTheLinesOfTheConfigIdGiven() throws IOException {
-        Run lb1 = run("check", "--dump", "-i", "lb1", "-f", conf().toString());
+        CommandRun lb1 = run("check", "--dump", "-i", "lb1", "-f", conf().toString());
         assertEquals(0, lb1.exit(), lb1.err());
         assertTrue(lb1.out().contains("priority 150"), lb1.out());
-        Run other = run("check", "--config-id", "lb2", "-f", conf().toString());
+        CommandRun other = run("check", "--config-id", "lb2", "-f", conf().toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, other.exit(), other.out());
         assertTrue(other.err().contains("k.conf:5: "), other.err());
     }
 
     @Test
     void runReadsTheConfigIdToo() throws IOException {
-        Run other = run("run", "-i", "lb2", "-f", conf().toString());
+        CommandRun other = run("run", "-i", "lb2", "-f", conf().toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, other.exit(), other.out());
         assertTrue(other.err().contains("k.conf:5: "), other.err());
     }
@@ -70,7 +55,7 @@ class ConfigIdOptionTest {
         String host = ParseOptions.defaultConfigId();
         Path p = dir.resolve("h.conf");
         Files.writeString(p, Files.readString(conf()).replace("lb1", host.isEmpty() ? "nohost" : host));
-        Run r = run("check", "--dump", "-f", p.toString());
+        CommandRun r = run("check", "--dump", "-f", p.toString());
         if (host.isEmpty() || host.contains(" ")) {
             return; // no usable host name here: nothing to compare with
         }

@@ -1,37 +1,22 @@
 package io.floatd.cli;
 
+import static io.floatd.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Argument parsing and exit codes of every command, through picocli as a user would call them. */
 class FloatdCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = FloatdCommand.commandLine(args);   // as main builds it
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void onlyTheSubcommandAskedForIsBuiltExceptForHelpAndCompletion() {
@@ -43,11 +28,11 @@ class FloatdCommandTest {
             assertEquals(all, java.util.List.copyOf(FloatdCommand.commandLine(argv).getSubcommands().keySet()),
                     () -> String.join(" ", argv));
         }
-        Run help = run("--help");
+        CommandRun help = run("--help");
         for (String cmd : all) {
             assertTrue(help.out().contains("\n  " + cmd + " "), () -> cmd + " in\n" + help.out());
         }
-        Run runHelp = run("run", "--help");
+        CommandRun runHelp = run("run", "--help");
         assertEquals(0, runHelp.exit(), runHelp::toString);
         assertTrue(runHelp.out().startsWith("Usage: floatd run "), runHelp::out);
     }
@@ -84,14 +69,14 @@ class FloatdCommandTest {
 
     @Test
     void checkAcceptsAValidConfigAndExitsZero() throws IOException {
-        Run r = run("check", "-f", write("ok.conf", VALID).toString());
+        CommandRun r = run("check", "-f", write("ok.conf", VALID).toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("valid, 1 instance(s)"), r.out());
     }
 
     @Test
     void checkDumpMasksThePassword() throws IOException {
-        Run r = run("check", "--dump", "-f", write("ok.conf", VALID).toString());
+        CommandRun r = run("check", "--dump", "-f", write("ok.conf", VALID).toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("vrrp_instance VI_1"), r.out());
         assertFalse(r.out().contains("s3cret99"), "the password must never be printed");
@@ -101,7 +86,7 @@ class FloatdCommandTest {
     void checkReportsEveryErrorWithFileAndLineAndExitsOne() throws IOException {
         Path conf = write("bad.conf", VALID.replace("virtual_router_id 51", "virtual_router_id 300")
                 .replace("priority 150", "garp_master_delay -1"));
-        Run r = run("check", "-f", conf.toString());
+        CommandRun r = run("check", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
         assertTrue(r.err().contains(conf + ":6:"), r.err());
         assertTrue(r.err().contains(conf + ":7:"), r.err());
@@ -113,14 +98,14 @@ class FloatdCommandTest {
         // keepalived ignores an unknown keyword ("Unknown keyword 'priorty'"): so does floatd, with a warning and a
         // suggestion; --strict is for users who want their typos caught
         Path conf = write("typo.conf", VALID.replace("priority 150", "priorty 150"));
-        Run plain = run("check", "-f", conf.toString());
+        CommandRun plain = run("check", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_OK, plain.exit(), plain::toString);
         assertTrue(plain.err().contains("floatd: warning: " + conf + ":7: vrrp_instance VI_1: unknown keyword 'priorty' in"
                 + " vrrp_instance (did you mean 'priority'?): ignored"), plain::err);
-        Run strict = run("check", "--strict", "-f", conf.toString());
+        CommandRun strict = run("check", "--strict", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, strict.exit(), strict::toString);
         assertTrue(strict.err().contains(conf + ": 1 warning(s), refused by --strict"), strict::err);
-        Run clean = run("check", "--strict", "-f", write("clean.conf", VALID).toString());
+        CommandRun clean = run("check", "--strict", "-f", write("clean.conf", VALID).toString());
         assertEquals(FloatdCommand.EXIT_OK, clean.exit(), clean::toString);
     }
 
@@ -133,7 +118,7 @@ class FloatdCommandTest {
         byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, (byte) 0xfe};
         System.arraycopy(elf, 0, bytes, bytes.length - 8, 8);
         Files.write(conf, bytes);
-        Run r = run("check", "-f", conf.toString());
+        CommandRun r = run("check", "-f", conf.toString());
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("floatd: " + conf + ":4: not UTF-8 text at byte 41 (counting from 0); the file is not read\n"),
                 r::err);
@@ -152,14 +137,14 @@ class FloatdCommandTest {
                     }
                     virtual_ipaddress {""");
         Path conf = write("aws.conf", aws);
-        Run r = run("check", "-f", conf.toString());
+        CommandRun r = run("check", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out());
         assertTrue(r.err().contains(conf + ":17: vrrp_instance VI_1: aws: floating_ip unknown key 'colour'"), r.err());
         assertTrue(r.err().contains("colour"), r.err());
-        Run ok = run("check", "-f", write("aws-ok.conf", aws.replace("colour blue", "")).toString());
+        CommandRun ok = run("check", "-f", write("aws-ok.conf", aws.replace("colour blue", "")).toString());
         assertEquals(0, ok.exit(), ok.err());
         Path badPolicy = write("policy.conf", aws.replace("colour blue", "deadline soon"));
-        Run p = run("check", "-f", badPolicy.toString());
+        CommandRun p = run("check", "-f", badPolicy.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, p.exit());
         assertTrue(p.err().contains("deadline"), p.err());
     }
@@ -183,18 +168,18 @@ class FloatdCommandTest {
                     }
                     virtual_ipaddress {""".formatted(key, token));
         Path conf = write("secrets.conf", text);
-        Run ok = run("check", "-f", conf.toString());
+        CommandRun ok = run("check", "-f", conf.toString());
         assertEquals(0, ok.exit(), ok.err());
 
         Files.setAttribute(key, "unix:uid", 65534);
-        Run badKey = run("check", "-f", conf.toString());
+        CommandRun badKey = run("check", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, badKey.exit());
         assertTrue(badKey.err().contains(conf + ":18: vrrp_instance VI_1: auth_key_file " + key + ": must be owned by root "
                 + "and not readable or writable by group or others (owner uid 65534, mode 0600)"), badKey.err());
 
         Files.setAttribute(key, "unix:uid", 0);
         Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        Run badToken = run("check", "-f", conf.toString());
+        CommandRun badToken = run("check", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, badToken.exit());
         assertTrue(badToken.err().contains(conf + ":20: vrrp_instance VI_1: digitalocean: token_file " + token
                 + ": must be owned by root and not readable or writable by group or others (owner uid 0, mode 0644)"),
@@ -205,7 +190,7 @@ class FloatdCommandTest {
     @Test
     void runRefusesABadConfigWithoutStarting() throws IOException {
         Path conf = write("bad.conf", VALID.replace("advert_int 1", "advert_int 0.5"));
-        Run r = run("run", "-f", conf.toString());
+        CommandRun r = run("run", "-f", conf.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
         Matcher m = Pattern.compile(Pattern.quote(conf.toString()) + ":8: .*advert_int").matcher(r.err());
         assertTrue(m.find(), r.err());
@@ -213,7 +198,7 @@ class FloatdCommandTest {
 
     @Test
     void missingConfigFileIsOneLineAndExitOne() {
-        Run r = run("check", "-f", dir.resolve("nope.conf").toString());
+        CommandRun r = run("check", "-f", dir.resolve("nope.conf").toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());
     }
@@ -221,11 +206,11 @@ class FloatdCommandTest {
     @Test
     void unknownSubcommandOrOptionIsAUsageError() {
         assertEquals(FloatdCommand.EXIT_USAGE, run("frobnicate").exit());
-        Run r = run("check", "--bogus");
+        CommandRun r = run("check", "--bogus");
         assertEquals(FloatdCommand.EXIT_USAGE, r.exit());
         assertTrue(r.err().startsWith("floatd: "), r.err());
         // without -f, run (and floatd alone, as keepalived alone) read /etc/floatd/floatd.conf, absent here
-        Run noFile = run("run");
+        CommandRun noFile = run("run");
         assertEquals(FloatdCommand.EXIT_CONFIG, noFile.exit(), noFile::toString);
         assertTrue(noFile.err().contains("/etc/floatd/floatd.conf: no such configuration file"), noFile::err);
         assertEquals(FloatdCommand.EXIT_CONFIG, run().exit(), "no subcommand: the daemon with the default file");
@@ -233,17 +218,17 @@ class FloatdCommandTest {
 
     @Test
     void generatesShellCompletion() {
-        Run r = run("generate-completion");
+        CommandRun r = run("generate-completion");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("complete -F _complete_floatd") && r.out().contains("handover"), r.out());
     }
 
     @Test
     void versionAndHelp() {
-        Run v = run("version");
+        CommandRun v = run("version");
         assertEquals(0, v.exit());
         assertTrue(v.out().startsWith("floatd " + VersionCommand.VERSION), v.out());
-        Run h = run("--help");
+        CommandRun h = run("--help");
         assertEquals(0, h.exit());
         assertTrue(h.out().contains("Exit codes:"), h.out());
         assertEquals(0, run("run", "--help").exit());
@@ -251,7 +236,7 @@ class FloatdCommandTest {
 
     @Test
     void demoShowsElectionFailoverAndHandoverWithMeasuredTimes() {
-        Run r = run("demo");
+        CommandRun r = run("demo");
         assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.contains("lb1    BACKUP -> MASTER"), out);
@@ -283,7 +268,7 @@ class FloatdCommandTest {
     @Test
     void statusWithNoDaemonIsOneLineAndExitFour() throws IOException {
         int port = freePort();
-        Run r = run("status", "--address", "127.0.0.1:" + port);
+        CommandRun r = run("status", "--address", "127.0.0.1:" + port);
         assertEquals(FloatdCommand.EXIT_UNREACHABLE, r.exit());
         assertEquals("floatd: no daemon answering on 127.0.0.1:" + port + " (is floatd running? --address?)\n",
                 r.err().replace("\r\n", "\n"));
@@ -293,15 +278,15 @@ class FloatdCommandTest {
 
     @Test
     void handoverWithNoDaemonIsOneLineAndExitFourAndAnUnknownControlGroupIsAUsageError() throws IOException {
-        Run r = run("handover", "VI_1", "--control-socket", dir.resolve("none.sock").toString());
+        CommandRun r = run("handover", "VI_1", "--control-socket", dir.resolve("none.sock").toString());
         assertEquals(FloatdCommand.EXIT_UNREACHABLE, r.exit());
         assertEquals("floatd: no daemon: no control socket at " + dir.resolve("none.sock") + " (is floatd running? --control-socket?)\n",
                 r.err().replace("\r\n", "\n"));
         assertEquals(FloatdCommand.EXIT_USAGE, run("handover", "VI 1").exit(), "a name the daemon could not take");
-        Run g = run("run", "-f", write("ok.conf", VALID).toString(), "--control-group", "no-such-group-floatd");
+        CommandRun g = run("run", "-f", write("ok.conf", VALID).toString(), "--control-group", "no-such-group-floatd");
         assertEquals(FloatdCommand.EXIT_USAGE, g.exit(), g.err());
         assertEquals("floatd: --control-group: group 'no-such-group-floatd' does not exist\n", g.err().replace("\r\n", "\n"));
-        Run help = run("handover", "--help");
+        CommandRun help = run("handover", "--help");
         assertTrue(help.out().contains("--control-socket") && help.out().contains("5   permission denied"), help.out());
     }
 
@@ -311,7 +296,7 @@ class FloatdCommandTest {
         assertEquals(new HostPort("::1", 80), HostPort.parse("[::1]:80"));
         assertEquals("[::1]:80", HostPort.parse("[::1]:80").toString());
         for (String bad : new String[] {"localhost", "::1:80", "host:", ":80", "host:99999", "host:x"}) {
-            Run r = run("status", "--address", bad);
+            CommandRun r = run("status", "--address", bad);
             assertEquals(FloatdCommand.EXIT_USAGE, r.exit(), bad);
             assertTrue(r.err().startsWith("floatd: "), r.err());
         }
@@ -319,11 +304,11 @@ class FloatdCommandTest {
         assertEquals(FloatdCommand.EXIT_USAGE, run("run", "--status-address", "nowhere", "-f", "x.conf").exit());
         assertEquals(FloatdCommand.EXIT_USAGE, run("run", "--log-format", "xml", "-f", "x.conf").exit());
         assertEquals(0, run("status", "--help").exit());
-        Run h = run("--help");
+        CommandRun h = run("--help");
         assertTrue(h.out().contains("status"), h.out());
         assertTrue(h.out().contains("4   status, handover, resume: no daemon answering"), h.out());
         assertTrue(h.out().contains("5   handover, resume: permission denied"), h.out());
-        Run rh = run("run", "--help");
+        CommandRun rh = run("run", "--help");
         assertTrue(rh.out().contains("--status-address") && rh.out().contains("--log-format"), rh.out());
     }
 

@@ -1,12 +1,11 @@
 package io.floatd.cli;
 
+import static io.floatd.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,19 +17,6 @@ import picocli.CommandLine;
 class KeepalivedCommandLineTest {
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = FloatdCommand.commandLine(args);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** The keepalived options as parsed, without running anything. */
     private static KeepalivedOptions parse(String... args) {
@@ -87,7 +73,7 @@ class KeepalivedCommandLineTest {
     @Test
     void floatdsOwnRunOptionsPassThroughAndUnknownOnesAreRunsUsageErrors() {
         assertEquals(List.of("run", "-f", "/c", "--status-address=off"), parse("-n", "-f", "/c", "--status-address=off").runArguments());
-        Run r = run("-n", "--frobnicate");
+        CommandRun r = run("-n", "--frobnicate");
         assertEquals(FloatdCommand.EXIT_USAGE, r.exit(), r::toString);
         assertTrue(r.err().startsWith("floatd: Unknown option: '--frobnicate'"), r::err);
     }
@@ -95,7 +81,7 @@ class KeepalivedCommandLineTest {
     @Test
     void theDaemonRunsWhenNoTestOrQuestionIsAsked() throws IOException {
         // a missing file stops run, not the option parser: the options reached run
-        Run r = run("-n", "-D", "-f", dir.resolve("missing.conf").toString());
+        CommandRun r = run("-n", "-D", "-f", dir.resolve("missing.conf").toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r::toString);
         assertTrue(r.err().contains("missing.conf: no such configuration file"), r::err);
     }
@@ -103,18 +89,18 @@ class KeepalivedCommandLineTest {
     @Test
     void configTestChecksAndWritesToStderrOrTheLogFile() throws IOException {
         Path ok = write("ok.conf", VALID);
-        Run good = run("-t", "-f", ok.toString());
+        CommandRun good = run("-t", "-f", ok.toString());
         assertEquals(0, good.exit(), good::toString);
         assertTrue(good.err().contains("valid, 1 instance(s)"), good::err);
         assertEquals("", good.out());
 
         Path bad = write("bad.conf", VALID.replace("priority 150", "garp_master_delay -1"));
-        Run refused = run("--config-test", "-f", bad.toString());
+        CommandRun refused = run("--config-test", "-f", bad.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, refused.exit(), refused::toString);
         assertTrue(refused.err().contains("bad.conf:4"), refused::err);
 
         Path log = dir.resolve("test.log");
-        Run toFile = run("--config-test=" + log, "-f", bad.toString());
+        CommandRun toFile = run("--config-test=" + log, "-f", bad.toString());
         assertEquals(FloatdCommand.EXIT_CONFIG, toFile.exit());
         assertEquals("", toFile.err());
         assertTrue(Files.readString(log).contains("bad.conf:4"), () -> "log: " + toFile);
@@ -123,7 +109,7 @@ class KeepalivedCommandLineTest {
     @Test
     void dumpConfWithConfigTestPrintsTheConfigurationWithoutThePassword() throws IOException {
         Path ok = write("ok.conf", VALID);
-        Run r = run("-t", "-d", "-f", ok.toString());
+        CommandRun r = run("-t", "-d", "-f", ok.toString());
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("VI_1"), r::out);
         assertFalse(r.out().contains("s3cret99"), r::out);
@@ -133,11 +119,11 @@ class KeepalivedCommandLineTest {
     void signumPrintsKeepalivedsSignalNumbers() {
         for (var e : java.util.Map.of("STOP", "15", "RELOAD", "1", "DATA", "10", "STATS", "12", "STATS_CLEAR", "63",
                 "JSON", "36").entrySet()) {
-            Run r = run("--signum=" + e.getKey());
+            CommandRun r = run("--signum=" + e.getKey());
             assertEquals(0, r.exit(), r::toString);
             assertEquals(e.getValue(), r.out().strip(), e::getKey);
         }
-        Run unknown = run("--signum=TDATA");
+        CommandRun unknown = run("--signum=TDATA");
         assertEquals(FloatdCommand.EXIT_USAGE, unknown.exit());
         assertEquals("floatd: Unknown sigfunc TDATA", unknown.err().strip());
     }
@@ -152,11 +138,11 @@ class KeepalivedCommandLineTest {
 
     @Test
     void versionAndHelpAsKeepalivedSpellsThem() {
-        Run v = run("-v");
+        CommandRun v = run("-v");
         assertEquals(0, v.exit());
         assertTrue(v.out().startsWith("floatd " + VersionCommand.VERSION), v.out());
         assertEquals(v.out(), run("--version").out());
-        Run h = run("-h");
+        CommandRun h = run("-h");
         assertEquals(0, h.exit());
         for (String opt : List.of("--use-file", "--dont-fork", "--log-console", "--log-detail", "--log-facility",
                 "--vrrp", "--check", "--config-test", "--dump-conf", "--pid", "--config-id", "--snmp", "--no-syslog")) {
@@ -169,7 +155,7 @@ class KeepalivedCommandLineTest {
     void optionsThatWouldChangeWhoHoldsTheIpOrNeedAnotherSubsystemAreRefusedInOneLine() {
         for (String[] argv : new String[][] {{"-C"}, {"--check"}, {"-V"}, {"--dont-release-vrrp"}, {"-T"},
                 {"-s", "blue"}, {"--core-dump-pattern=core.%p"}, {"-M"}, {"-S", "local9"}, {"--umask=0999"}}) {
-            Run r = run(argv);
+            CommandRun r = run(argv);
             assertEquals(FloatdCommand.EXIT_USAGE, r.exit(), () -> String.join(" ", argv) + ": " + r);
             assertEquals(1, r.err().lines().count(), r::err);
             assertTrue(r.err().startsWith("floatd: refused: -"), r::err);
@@ -199,7 +185,7 @@ class KeepalivedCommandLineTest {
     @Test
     void configIdIsPassedOnlyToASubcommandThatTakesIt() throws IOException {
         Path ok = write("ok.conf", VALID);
-        Run r = run("-t", "-i", "lb1", "-f", ok.toString());
+        CommandRun r = run("-t", "-i", "lb1", "-f", ok.toString());
         assertEquals(0, r.exit(), r::toString);
         boolean checkTakesIt = FloatdCommand.commandLine("check").getSubcommands().get("check").getCommandSpec()
                 .findOption("--config-id") != null;
