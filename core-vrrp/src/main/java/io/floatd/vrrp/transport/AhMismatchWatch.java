@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Beside an {@link AhTransport}: listens on protocol 112 for plain VRRP (no AH header) for a VRID that runs
@@ -22,15 +20,11 @@ public final class AhMismatchWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
 
     private final RawIpTransport raw;
-    private final AhTransport ah;
-    private final DropCounters drops;
-    private final Set<InetAddress> logged = ConcurrentHashMap.newKeySet();
-    private volatile boolean running = true;
+    private final MismatchLoop loop;
 
     private AhMismatchWatch(RawIpTransport raw, AhTransport ah, DropCounters drops) {
         this.raw = raw;
-        this.ah = ah;
-        this.drops = drops;
+        this.loop = new MismatchLoop(raw, drops, DropReason.AUTH_TYPE_MISMATCH, d -> report(ah, d));
     }
 
     /**
@@ -44,7 +38,7 @@ public final class AhMismatchWatch implements AutoCloseable {
             RawIpTransport raw = RawIpTransport.open(source, interfaceName);
             AhMismatchWatch watch = new AhMismatchWatch(raw, transport, counters);
             transport.closeWith(watch);
-            Thread.ofPlatform().name("vrrp-ah-watch").daemon(true).start(watch::run);
+            watch.loop.start("vrrp-ah-watch");
         } catch (IOException e) {
             LOG.log(Level.INFO, "vrrp {0}: cannot watch for peers without AH ({1}); the AH transport runs without it",
                     interfaceName, e.getMessage());
@@ -52,27 +46,15 @@ public final class AhMismatchWatch implements AutoCloseable {
         return transport;
     }
 
-    private void run() {
-        while (running) {
-            ReceivedDatagram d;
-            try {
-                d = raw.receive(Duration.ofSeconds(1));
-            } catch (IOException e) {
-                return;
-            }
-            if (d == null || d.payload().length < 2 || !ah.receivesFor(d.destination())) {
-                continue;
-            }
-            String instance = ah.instanceFor(d.payload()[1] & 0xff);
-            if (instance != null) {
-                drops.increment(DropReason.AUTH_TYPE_MISMATCH);
-                if (logged.add(d.source())) {
-                    LOG.log(Level.ERROR, "({0}) No AH header but auth type is AH: {1} sends VRRP without IPsec-AH"
-                            + " (protocol 112); set the same auth_type on both nodes, or both will be Master"
-                            + " (auth_type_mismatch counts each such packet)", instance, Structs.text(d.source()));
-                }
-            }
+    /** Plain VRRP to an address the AH transport receives on, for a VRID that runs AH here. */
+    private static MismatchLoop.Report report(AhTransport ah, ReceivedDatagram d) {
+        if (!ah.receivesFor(d.destination())) {
+            return null;
         }
+        String instance = ah.instanceFor(d.payload()[1] & 0xff);
+        return instance == null ? null : new MismatchLoop.Report("({0}) No AH header but auth type is AH: {1} sends VRRP"
+                + " without IPsec-AH (protocol 112); set the same auth_type on both nodes, or both will be Master"
+                + " (auth_type_mismatch counts each such packet)", instance, Structs.text(d.source()));
     }
 
     /** Listens on {@code group} too (the AH transport joined it); a failure leaves the watch on its other groups. */
@@ -87,12 +69,11 @@ public final class AhMismatchWatch implements AutoCloseable {
 
     /** Senders seen without AH so far. */
     public Set<InetAddress> mismatchedPeers() {
-        return Set.copyOf(logged);
+        return loop.mismatchedPeers();
     }
 
     @Override
     public void close() {
-        running = false;
-        raw.close();
+        loop.close();
     }
 }

@@ -6,10 +6,8 @@ import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Beside a {@link UdpTransport}: listens on protocol 112 for VRRP from the configured peers, which means the peer is
@@ -19,18 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProtocolMismatchWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
 
-    private final RawIpTransport raw;
     private final Map<Integer, Set<InetAddress>> expected;
     private final int port;
-    private final DropCounters drops;
-    private final Set<InetAddress> logged = ConcurrentHashMap.newKeySet();
-    private volatile boolean running = true;
+    private final MismatchLoop loop;
 
     private ProtocolMismatchWatch(RawIpTransport raw, Map<Integer, Set<InetAddress>> expected, int port, DropCounters drops) {
-        this.raw = raw;
         this.expected = expected;
         this.port = port;
-        this.drops = drops;
+        this.loop = new MismatchLoop(raw, drops, DropReason.TRANSPORT_MISMATCH, this::report);
     }
 
     /**
@@ -49,7 +43,7 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
             RawIpTransport raw = RawIpTransport.open(source, interfaceName);
             ProtocolMismatchWatch watch = new ProtocolMismatchWatch(raw, expected, port, drops);
             udp.closeWith(watch);
-            Thread.ofPlatform().name("vrrp-112-watch").daemon(true).start(watch::run);
+            watch.loop.start("vrrp-112-watch");
         } catch (IOException e) {
             LOG.log(Level.INFO, "vrrp {0}: cannot watch for peers still on protocol 112 ({1}); UDP transport runs without it",
                     interfaceName, e.getMessage());
@@ -57,24 +51,15 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
         return udp;
     }
 
-    private void run() {
-        while (running) {
-            ReceivedDatagram d;
-            try {
-                d = raw.receive(Duration.ofSeconds(1));
-            } catch (IOException e) {
-                return;
-            }
-            if (d != null && d.payload().length >= 2 && counts(d.source(), d.payload()[1] & 0xff)) {
-                drops.increment(DropReason.TRANSPORT_MISMATCH);
-                if (logged.add(d.source())) {
-                    LOG.log(Level.ERROR, "peer {0} sends VRRP over protocol 112 (VRID {1}) but this node expects UDP port {2}"
-                            + " for it: set the same transport on both nodes, or both will be Master"
-                            + " (transport_mismatch counts each such packet)", Structs.text(d.source()),
-                            String.valueOf(d.payload()[1] & 0xff), String.valueOf(port));
-                }
-            }
+    /** VRRP over protocol 112 from a peer of a VRID this UDP socket serves. */
+    private MismatchLoop.Report report(ReceivedDatagram d) {
+        if (!counts(d.source(), d.payload()[1] & 0xff)) {
+            return null;
         }
+        return new MismatchLoop.Report("peer {0} sends VRRP over protocol 112 (VRID {1}) but this node expects UDP port {2}"
+                + " for it: set the same transport on both nodes, or both will be Master"
+                + " (transport_mismatch counts each such packet)", Structs.text(d.source()),
+                String.valueOf(d.payload()[1] & 0xff), String.valueOf(port));
     }
 
     private boolean counts(InetAddress source, int vrid) {
@@ -84,12 +69,11 @@ public final class ProtocolMismatchWatch implements AutoCloseable {
 
     /** Peers seen on protocol 112 so far. */
     public Set<InetAddress> mismatchedPeers() {
-        return Set.copyOf(logged);
+        return loop.mismatchedPeers();
     }
 
     @Override
     public void close() {
-        running = false;
-        raw.close();
+        loop.close();
     }
 }
