@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real keepalived's configuration test ({@code keepalived -t -f FILE}, the installed 2.2.7) in a network namespace
@@ -15,27 +18,41 @@ import java.util.regex.Pattern;
  * {@link #SCRIPT_SECURITY} when its only finding is a script security notice. It names the line of a finding as
  * {@code (FILE: Line N) message}.
  */
-public final class KeepalivedCheck implements AutoCloseable {
+public final class KeepalivedCheck implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     public static final int CLEAN = 0;
     public static final int CONFIG_PROBLEM = 5;
     public static final int SCRIPT_SECURITY = 6;
 
     private static final Pattern LINE = Pattern.compile("^\\([^)]*: Line ([0-9]+)\\) ");
 
-    private final Netns ns;
+    private final String prefix;
+    private final String eth0Address;
+    private final boolean eth1Up;
+    private Netns ns;
 
-    private KeepalivedCheck(Netns ns) {
-        this.ns = ns;
+    private KeepalivedCheck(String prefix, String eth0Address, boolean eth1Up) {
+        this.prefix = prefix;
+        this.eth0Address = eth0Address;
+        this.eth1Up = eth1Up;
     }
 
-    /** A namespace (name from {@code prefix}) with eth0 up at {@code eth0Address} (with its prefix length); eth1 stays down. */
-    public static KeepalivedCheck create(String prefix, String eth0Address) {
-        return create(prefix, eth0Address, false);
+    /**
+     * For a {@code @RegisterExtension static} field: the namespace (name from {@code prefix}, eth0 up at
+     * {@code eth0Address} with its prefix length, eth1 down) is made before the class's tests and removed after them.
+     */
+    public static KeepalivedCheck perClass(String prefix, String eth0Address) {
+        return new KeepalivedCheck(prefix, eth0Address, false);
     }
 
-    /** As {@link #create(String, String)}, with eth1 up too when {@code eth1Up} (for files that track it). */
+    /** The namespace made now, for try-with-resources; eth1 up too when {@code eth1Up} (for files that track it). */
     public static KeepalivedCheck create(String prefix, String eth0Address, boolean eth1Up) {
-        Netns ns = Netns.create(prefix);
+        KeepalivedCheck check = new KeepalivedCheck(prefix, eth0Address, eth1Up);
+        check.open();
+        return check;
+    }
+
+    private void open() {
+        ns = Netns.create(prefix);
         try {
             ns.exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
             ns.exec("ip", "link", "set", "eth0", "up");
@@ -43,11 +60,20 @@ public final class KeepalivedCheck implements AutoCloseable {
                 ns.exec("ip", "link", "set", "eth1", "up");
             }
             ns.exec("ip", "addr", "add", eth0Address, "dev", "eth0");
-            return new KeepalivedCheck(ns);
         } catch (RuntimeException e) {
-            ns.close();
+            close();
             throw e;
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /**
@@ -81,6 +107,9 @@ public final class KeepalivedCheck implements AutoCloseable {
 
     @Override
     public void close() {
-        ns.close();
+        if (ns != null) {
+            ns.close();
+            ns = null;
+        }
     }
 }

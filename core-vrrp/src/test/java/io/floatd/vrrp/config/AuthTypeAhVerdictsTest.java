@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthTypeAhVerdictsTest {
-    private static KeepalivedCheck check;
+    @RegisterExtension
+    static final KeepalivedCheck check = KeepalivedCheck.perClass("av", "10.197.0.1/24");
     private static Path dir;
 
     enum Outcome { CLEAN, WARNING, ERROR }
@@ -76,15 +78,11 @@ class AuthTypeAhVerdictsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        check = KeepalivedCheck.create("av", "10.197.0.1/24");
         dir = Files.createTempDirectory("ah-verdicts");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (check != null) {
-            check.close();
-        }
         if (dir != null) {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {

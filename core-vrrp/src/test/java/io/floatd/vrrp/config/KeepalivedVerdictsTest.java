@@ -8,10 +8,9 @@ import io.floatd.testing.Netns;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,22 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KeepalivedVerdictsTest {
-    private static KeepalivedCheck check;
+    @RegisterExtension
+    static final KeepalivedCheck check = KeepalivedCheck.perClass("kv", "10.0.0.11/24");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void namespace() {
-        check = KeepalivedCheck.create("kv", "10.0.0.11/24");
-    }
-
-    @AfterAll
-    static void close() {
-        if (check != null) {
-            check.close();
-        }
-    }
 
     private Netns.Result keepalived(String text) throws Exception {
         return check.check(dir.resolve("keepalived.conf"), text, "-l");

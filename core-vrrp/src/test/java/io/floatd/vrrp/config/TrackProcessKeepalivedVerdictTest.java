@@ -74,7 +74,7 @@ class TrackProcessKeepalivedVerdictTest {
 
     @Test
     void floatdAcceptsWhatKeepalivedAcceptsAndRefusesTheRest() throws Exception {
-        try (KeepalivedCheck check = KeepalivedCheck.create("tpv", "10.9.0.1/24")) {
+        try (KeepalivedCheck check = KeepalivedCheck.create("tpv", "10.9.0.1/24", false)) {
             List<String> disagreements = new ArrayList<>();
             int n = 0;
             for (String[] c : CASES) {

@@ -8,9 +8,8 @@ import io.floatd.testing.Netns;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,23 +22,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class VirtualRoutesVerdictsTest {
-    private static KeepalivedCheck keepalived;
+    @RegisterExtension
+    static final KeepalivedCheck keepalived = KeepalivedCheck.perClass("kvr", "10.0.0.11/24");
     private static final int LINE = 12; // the route or rule's line in the file below
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void namespace() {
-        keepalived = KeepalivedCheck.create("kvr", "10.0.0.11/24");
-    }
-
-    @AfterAll
-    static void close() {
-        if (keepalived != null) {
-            keepalived.close();
-        }
-    }
 
     private static String file(String block, String line) {
         return """
