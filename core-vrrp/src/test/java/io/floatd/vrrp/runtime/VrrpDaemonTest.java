@@ -264,6 +264,9 @@ class VrrpDaemonTest {
                     unicast_peer {
                         %s
                     }
+                    virtual_ipaddress {
+                        203.0.113.11
+                    }
                 }
                 """.formatted(B.getHostAddress(), A.getHostAddress());
         String result = b.reload(ConfigParser.parse(conf(3, "0.1", 200, B, A, "") + second, "b.conf"));
