@@ -116,8 +116,15 @@ public final class ConfigParser {
 
     private static void fifoScript(Statement s, GlobalScope g) {
         String script = script(s);
-        g.builder.notifyFifoScript(s.keyword(), script);
+        ScriptUser user = ScriptUser.of(ScriptWords.of(s));
+        var unknown = user == null ? java.util.Optional.<String>empty() : user.unknown();
+        if (unknown.isPresent()) {
+            g.warn(s.line(), ScriptUser.ignored(s.keyword(), script, unknown.get()));
+            return;
+        }
+        g.builder.notifyFifoScript(s.keyword(), script, user);
         g.fifoScripts.put(s.keyword(), new Located<>(script, s.line()));
+        g.fifoUsers.put(s.keyword(), user);
     }
 
     /** The user keepalived runs scripts as when {@code script_user} is not set, if it exists. */
@@ -241,14 +248,8 @@ public final class ConfigParser {
      * after the keyword, quotes and escapes resolved; the words after it are the user and group to run it as.
      */
     static String script(Statement s) {
-        List<String> words = ScriptWords.of(s);
-        if (words.size() > 2) {
-            // keepalived reads them as the user and group to run the script as
-            String rest = String.join(" ", words.subList(2, words.size()));
-            throw new ConfigProblem("floatd does not support running '" + s.keyword() + "' as another user yet (got '"
-                    + rest + "' after the script); if those are the script's arguments, quote the whole command line");
-        }
-        return words.get(1);
+        // the words after it are the user and group to run it as: ScriptUser
+        return ScriptWords.of(s).get(1);
     }
 
     // ---- unicast_peer { ADDR [min_ttl N] [max_ttl N] } ----
@@ -1139,20 +1140,32 @@ public final class ConfigParser {
             }
         }
         for (InstanceScope i : instances) {
-            i.notifyUses.forEach((keyword, script) -> i.warn(script.line(), ScriptsWithoutUser.notifyScript(keyword, script.value())));
-            i.notifyUses.clear();
-            i.notify = NotifyScripts.NONE;
+            // a script naming its own user runs as that user: keepalived keeps it
+            i.notifyUses.keySet().removeIf(keyword -> {
+                if (i.notifyUsers.containsKey(keyword)) {
+                    return false;
+                }
+                i.warn(i.notifyUses.get(keyword).line(), ScriptsWithoutUser.notifyScript(keyword, i.notifyUses.get(keyword).value()));
+                i.notify = i.notify.with(keyword, null);
+                return true;
+            });
         }
         for (SyncGroupParser.SyncGroupScope g : syncGroups.groups()) {
-            g.notifyUses.forEach((keyword, script) -> g.warn(script.line(), ScriptsWithoutUser.notifyScript(keyword, script.value())));
-            g.notifyUses.clear();
-            g.notify = NotifyScripts.NONE;
+            g.notifyUses.keySet().removeIf(keyword -> {
+                if (g.notify.user(keyword) != null) {
+                    return false;
+                }
+                g.warn(g.notifyUses.get(keyword).line(), ScriptsWithoutUser.notifyScript(keyword, g.notifyUses.get(keyword).value()));
+                g.notify = g.notify.with(keyword, null);
+                return true;
+            });
         }
     }
 
     private boolean anyScript() {
-        return instances.stream().anyMatch(i -> !i.notifyUses.isEmpty()) || !global.fifoScripts.isEmpty()
-                || syncGroups.groups().stream().anyMatch(g -> !g.notifyUses.isEmpty())
+        return instances.stream().anyMatch(i -> !i.notifyUsers.keySet().containsAll(i.notifyUses.keySet()))
+                || global.fifoScripts.keySet().stream().anyMatch(k -> global.fifoUsers.get(k) == null)
+                || syncGroups.groups().stream().anyMatch(g -> !g.notify.users().keySet().containsAll(g.notifyUses.keySet()))
                 || scripts.values().stream().anyMatch(s -> s.value() != null && s.value().user() == null);
     }
 
@@ -1183,18 +1196,26 @@ public final class ConfigParser {
         // a FIFO's script runs only when its FIFO is set, as in keepalived
         global.fifoScripts.forEach((keyword, script) -> {
             if (g.notifyFifoScripts().containsValue(script.value())) {
-                uses.add(new ScriptUse("global_defs: ", keyword, script.value(), script.line(), g.scriptUser(), g.scriptGroup(),
+                ScriptUser own = global.fifoUsers.get(keyword);
+                uses.add(new ScriptUse("global_defs: ", keyword, script.value(), script.line(),
+                        own != null ? own.user() : g.scriptUser(), own != null ? own.group() : g.scriptGroup(),
                         scriptPath(g.scriptEnv())));
             }
         });
         for (InstanceScope i : instances) {
             String path = scriptPath(i.env.build().over(g.scriptEnv()));
-            i.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
-                    g.scriptUser(), g.scriptGroup(), path)));
+            i.notifyUses.forEach((keyword, script) -> {
+                ScriptUser own = i.notifyUsers.get(keyword);
+                uses.add(new ScriptUse(i.prefix, keyword, script.value(), script.line(),
+                        own != null ? own.user() : g.scriptUser(), own != null ? own.group() : g.scriptGroup(), path));
+            });
         }
         String globalPath = scriptPath(g.scriptEnv());
-        syncGroups.groups().forEach(sg -> sg.notifyUses.forEach((keyword, script) -> uses.add(new ScriptUse(sg.prefix, keyword,
-                script.value(), script.line(), g.scriptUser(), g.scriptGroup(), globalPath))));
+        syncGroups.groups().forEach(sg -> sg.notifyUses.forEach((keyword, script) -> {
+            ScriptUser own = sg.notify.user(keyword);
+            uses.add(new ScriptUse(sg.prefix, keyword, script.value(), script.line(),
+                    own != null ? own.user() : g.scriptUser(), own != null ? own.group() : g.scriptGroup(), globalPath));
+        }));
         scripts.forEach((name, located) -> {
             VrrpScriptConfig v = located.value();
             if (v != null && usedScripts.contains(name)) {
@@ -1574,6 +1595,8 @@ public final class ConfigParser {
         int strictLine;
         /** notify_fifo_script and vrrp_notify_fifo_script, for the script security check. */
         final Map<String, Located<String>> fifoScripts = new LinkedHashMap<>();
+        /** The user each FIFO script names after its command line, or null. */
+        final Map<String, ScriptUser> fifoUsers = new HashMap<>();
         InetAddress mcastGroup4;
         InetAddress mcastGroup6;
         boolean skipCheckAdvAddr;
@@ -1747,9 +1770,25 @@ public final class ConfigParser {
 
         String notifyScript(Statement s) {
             String script = script(s);
+            ScriptUser user = ScriptUser.of(ScriptWords.of(s));
+            var unknown = user == null ? java.util.Optional.<String>empty() : user.unknown();
+            if (unknown.isPresent()) {
+                warn(s.line(), ScriptUser.ignored(s.keyword(), script, unknown.get()));
+                notifyUses.remove(s.keyword());
+                notifyUsers.remove(s.keyword());
+                return null;
+            }
             notifyUses.put(s.keyword(), new Located<>(script, s.line()));
+            if (user != null) {
+                notifyUsers.put(s.keyword(), user);
+            } else {
+                notifyUsers.remove(s.keyword());
+            }
             return script;
         }
+
+        /** The users the notify scripts name after their command lines, by keyword. */
+        final Map<String, ScriptUser> notifyUsers = new LinkedHashMap<>();
 
         /** A multicast instance's family without a source address: mcast_dst_ip, else its first virtual address. */
         private InetAddress multicastReference() {
@@ -1856,6 +1895,7 @@ public final class ConfigParser {
                     builder.initialState(state = InitialState.BACKUP);
                 }
             }
+            notifyUsers.forEach((keyword, user) -> notify = notify.withUser(keyword, user));
             builder.notifyScripts(notify);
             builder.scriptEnv(env.build().over(global.scriptEnv()));
             builder.garp(garp.over(global.garp()));

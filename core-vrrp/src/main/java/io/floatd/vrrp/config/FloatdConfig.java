@@ -69,7 +69,8 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             line(out, 1, keyword, quote(f.toString()));
             String script = global.notifyFifoScripts().get(f);
             if (script != null) {
-                line(out, 1, keyword + "_script", quote(script));
+                ScriptUser user = global.notifyFifoScriptUsers().get(f);
+                line(out, 1, keyword + "_script", quote(script) + (user != null ? " " + user.words() : ""));
             }
         }
         if (global.notifyPriorityChanges()) {
@@ -138,11 +139,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
             }
             NotifyScripts n = i.notifyScripts();
-            notifyLine(out, "notify", n.any());
-            notifyLine(out, "notify_master", n.master());
-            notifyLine(out, "notify_backup", n.backup());
-            notifyLine(out, "notify_fault", n.fault());
-            notifyLine(out, "notify_stop", n.stop());
+            notifyLines(out, n);
             scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
             if (!i.floatingIp().isEmpty()) {
                 out.append(INDENT).append("floating_ip {\n");
@@ -182,11 +179,7 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             g.members().forEach(m -> out.append(INDENT.repeat(2)).append(quote(m)).append('\n'));
             out.append(INDENT).append("}\n");
             NotifyScripts n = g.notifyScripts();
-            notifyLine(out, "notify", n.any());
-            notifyLine(out, "notify_master", n.master());
-            notifyLine(out, "notify_backup", n.backup());
-            notifyLine(out, "notify_fault", n.fault());
-            notifyLine(out, "notify_stop", n.stop());
+            notifyLines(out, n);
             if (g.trackingWeight()) {
                 out.append(INDENT).append("sync_group_tracking_weight\n");
             }
@@ -322,9 +315,17 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         }
     }
 
-    private static void notifyLine(StringBuilder out, String keyword, String script) {
+    private static void notifyLines(StringBuilder out, NotifyScripts n) {
+        notifyLine(out, "notify", n.any(), n.user("notify"));
+        notifyLine(out, "notify_master", n.master(), n.user("notify_master"));
+        notifyLine(out, "notify_backup", n.backup(), n.user("notify_backup"));
+        notifyLine(out, "notify_fault", n.fault(), n.user("notify_fault"));
+        notifyLine(out, "notify_stop", n.stop(), n.user("notify_stop"));
+    }
+
+    private static void notifyLine(StringBuilder out, String keyword, String script, ScriptUser user) {
         if (script != null) {
-            line(out, 1, keyword, quoteCommand(script));
+            line(out, 1, keyword, quoteCommand(script) + (user != null ? " " + user.words() : ""));
         }
     }
 

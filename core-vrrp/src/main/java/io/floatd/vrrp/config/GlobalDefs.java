@@ -18,6 +18,7 @@ public final class GlobalDefs {
     private final GarpSettings garp;
     private final List<Path> notifyFifos;
     private final java.util.Map<Path, String> notifyFifoScripts;
+    private final java.util.Map<Path, ScriptUser> notifyFifoScriptUsers;
     private final boolean notifyPriorityChanges;
     private final Path stateFile;
     private final String scriptUser;
@@ -32,14 +33,16 @@ public final class GlobalDefs {
         this.garp = builder.garp;
         this.notifyFifos = builder.notifyFifos.values().stream().distinct().toList();
         var scripts = new java.util.LinkedHashMap<Path, String>();
+        var users = new java.util.LinkedHashMap<Path, ScriptUser>();
         // keepalived starts a fifo's script only when that fifo is set: notify_fifo_script goes with notify_fifo
         builder.notifyFifoScripts.forEach((keyword, script) -> {
             Path fifo = builder.notifyFifos.get(keyword.substring(0, keyword.length() - "_script".length()));
-            if (fifo != null) {
-                scripts.putIfAbsent(fifo, script);
+            if (fifo != null && scripts.putIfAbsent(fifo, script) == null && builder.notifyFifoScriptUsers.get(keyword) != null) {
+                users.put(fifo, builder.notifyFifoScriptUsers.get(keyword));
             }
         });
         this.notifyFifoScripts = java.util.Collections.unmodifiableMap(scripts);
+        this.notifyFifoScriptUsers = java.util.Collections.unmodifiableMap(users);
         this.notifyPriorityChanges = builder.notifyPriorityChanges;
         this.stateFile = builder.stateFile;
         this.scriptUser = builder.scriptUser;
@@ -96,6 +99,11 @@ public final class GlobalDefs {
      */
     public java.util.Map<Path, String> notifyFifoScripts() {
         return notifyFifoScripts;
+    }
+
+    /** The user a FIFO's script names after its command line ({@link ScriptUser}), by FIFO; one not here runs as script_user. */
+    public java.util.Map<Path, ScriptUser> notifyFifoScriptUsers() {
+        return notifyFifoScriptUsers;
     }
 
     /** {@code vrrp_notify_priority_changes}: the default of each instance's {@code notify_priority_changes}. */
@@ -158,7 +166,8 @@ public final class GlobalDefs {
     @Override
     public boolean equals(Object o) {
         return o instanceof GlobalDefs other && equalsExceptOutputs(other) && notifyFifos.equals(other.notifyFifos)
-                && notifyFifoScripts.equals(other.notifyFifoScripts) && notifyPriorityChanges == other.notifyPriorityChanges
+                && notifyFifoScripts.equals(other.notifyFifoScripts) && notifyFifoScriptUsers.equals(other.notifyFifoScriptUsers)
+                && notifyPriorityChanges == other.notifyPriorityChanges
                 && Objects.equals(stateFile, other.stateFile);
     }
 
@@ -190,6 +199,7 @@ public final class GlobalDefs {
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private final java.util.Map<String, Path> notifyFifos = new java.util.LinkedHashMap<>();
         private final java.util.Map<String, String> notifyFifoScripts = new java.util.LinkedHashMap<>();
+        private final java.util.Map<String, ScriptUser> notifyFifoScriptUsers = new java.util.HashMap<>();
         private boolean notifyPriorityChanges;
         private Path stateFile;
         private String scriptUser;
@@ -256,6 +266,16 @@ public final class GlobalDefs {
                 throw new IllegalArgumentException("not a notify_fifo_script keyword: " + keyword);
             }
             notifyFifoScripts.put(keyword, Objects.requireNonNull(script, "script"));
+            notifyFifoScriptUsers.remove(keyword);
+            return this;
+        }
+
+        /** The script of {@code keyword}, run as {@code user} ({@code null}: as script_user). */
+        public Builder notifyFifoScript(String keyword, String script, ScriptUser user) {
+            notifyFifoScript(keyword, script);
+            if (user != null) {
+                notifyFifoScriptUsers.put(keyword, user);
+            }
             return this;
         }
 

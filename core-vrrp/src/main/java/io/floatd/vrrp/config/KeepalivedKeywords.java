@@ -143,8 +143,8 @@ public final class KeepalivedKeywords {
         implemented(b, "created mode 0600 (keepalived: 0644); lines are dropped and counted while nobody reads;"
                 + " no user/group after the path", "notify_fifo", "vrrp_notify_fifo");
         implemented(b, "started when its FIFO exists (again on a reload), with the FIFO's path as its last argument, as"
-                + " keepalived does; lines written before it opens the FIFO are dropped (keepalived keeps them); no"
-                + " user/group after it", "notify_fifo_script", "vrrp_notify_fifo_script");
+                + " keepalived does; lines written before it opens the FIFO are dropped (keepalived keeps them); a"
+                + " USER [GROUP] after it runs it as that user, as keepalived does", "notify_fifo_script", "vrrp_notify_fifo_script");
         implemented(b, SAME, "vrrp_notify_priority_changes");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "vrrp_check_unicast_src");
         implemented(b, SAME, "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_skip_check_adv_addr");
@@ -213,7 +213,8 @@ public final class KeepalivedKeywords {
                 + " warning, as keepalived skips it", "virtual_ipaddress");
         implemented(b, "added and removed with virtual_ipaddress, never put in adverts; any address family",
                 "virtual_ipaddress_excluded");
-        implemented(b, "a user/group after the script is refused", "notify", "notify_master", "notify_backup",
+        implemented(b, "a USER [GROUP] after the script runs that script as that user (over script_user); an unknown"
+                + " user or group drops the script with a warning, as keepalived does", "notify", "notify_master", "notify_backup",
                 "notify_fault", "notify_stop");
         implemented(b, "read every 0.1 s rather than through inotify", "track_file");
         implemented(b, SAME, "notify_priority_changes");

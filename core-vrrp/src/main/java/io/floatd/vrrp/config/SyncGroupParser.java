@@ -54,8 +54,14 @@ final class SyncGroupParser {
                 throw new ConfigProblem(keyword + " is already set on " + parser.sources.from(s.line(), notifyUses.get(keyword).line())
                         + " (keepalived ignores the second one and refuses the file)");
             }
+            ScriptUser user = ScriptUser.of(ScriptWords.of(s));
+            var unknown = user == null ? java.util.Optional.<String>empty() : user.unknown();
+            if (unknown.isPresent()) {
+                warn(s.line(), ScriptUser.ignored(keyword, ConfigParser.script(s), unknown.get()));
+                return;
+            }
             notifyUses.put(keyword, new Located<>(ConfigParser.script(s), s.line()));
-            notify = set.apply(notify);
+            notify = set.apply(notify).withUser(keyword, user);
         }
     }
 

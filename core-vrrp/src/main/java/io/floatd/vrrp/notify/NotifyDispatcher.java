@@ -160,7 +160,8 @@ public final class NotifyDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        Transition t = new Transition(instanceName, state, priority, specific, generic, hooks.runAs(), hooks.env(),
+        Transition t = new Transition(instanceName, state, priority, specific, generic,
+                hooks.runAs("notify_" + state.name().toLowerCase(java.util.Locale.ROOT)), hooks.runAs("notify"), hooks.env(),
                 after == null ? null : after.toCompletableFuture(), System.nanoTime() + MAX_GATE.toNanos(), group);
         // a group has a lane of its own, apart from an instance of the same name
         lanes.computeIfAbsent(group ? "vrrp_sync_group " + instanceName : instanceName, Lane::new).submit(t);
@@ -231,8 +232,9 @@ public final class NotifyDispatcher implements AutoCloseable {
     }
 
     /** @param after what the scripts wait for (null: nothing); @param gateEndNanos when they stop waiting */
+    /** @param runAs who the state's own script runs as; @param genericRunAs who {@code notify}'s runs as */
     private record Transition(String instance, NotifyState state, int priority, String specific, String generic, RunAs runAs,
-            ScriptEnv env, CompletableFuture<?> after, long gateEndNanos, boolean group) {
+            RunAs genericRunAs, ScriptEnv env, CompletableFuture<?> after, long gateEndNanos, boolean group) {
     }
 
     /** The longest a notify script waits for what it was queued behind (the cloud takeover's write). */
@@ -347,16 +349,17 @@ public final class NotifyDispatcher implements AutoCloseable {
             return;
         }
         if (!NotifyHooks.blank(t.specific())) {
-            runOne(t, "notify_" + t.state().name().toLowerCase(java.util.Locale.ROOT), t.specific(), List.of());
+            runOne(t, "notify_" + t.state().name().toLowerCase(java.util.Locale.ROOT), t.specific(), List.of(), t.runAs());
         }
         if (!NotifyHooks.blank(t.generic()) && !Thread.currentThread().isInterrupted()) {
             runOne(t, "notify", t.generic(),
-                    List.of(t.group() ? "GROUP" : "INSTANCE", t.instance(), t.state().name(), Integer.toString(t.priority())));
+                    List.of(t.group() ? "GROUP" : "INSTANCE", t.instance(), t.state().name(), Integer.toString(t.priority())),
+                    t.genericRunAs());
         }
     }
 
-    private void runOne(Transition t, String hook, String line, List<String> args) {
-        ScriptResult r = runner.run(line, args, t.runAs(), t.env());
+    private void runOne(Transition t, String hook, String line, List<String> args, RunAs as) {
+        ScriptResult r = runner.run(line, args, as, t.env());
         runs.incrementAndGet();
         if (r.succeeded()) {
             LOG.log(Level.DEBUG, () -> t.instance() + " " + t.state() + ": " + hook + " ok in "

@@ -10,13 +10,28 @@ package io.floatd.vrrp.notify;
  * @param env what the scripts' environment holds beyond the fixed set ({@code script_env})
  */
 public record NotifyHooks(String notifyScript, String master, String backup, String fault, String stop, RunAs runAs,
-        ScriptEnv env) {
+        ScriptEnv env, java.util.Map<String, RunAs> users) {
     public static final NotifyHooks NONE = new NotifyHooks(null, null, null, null, null);
 
+    /**
+     * @param users who a script runs as when its line names a user (keepalived's {@code notify_master SCRIPT USER
+     *        [GROUP]}), by hook ({@code notify}, {@code notify_master}...), over {@code runAs}
+     */
     public NotifyHooks {
         if (env == null) {
             env = ScriptEnv.NONE;
         }
+        users = users == null ? java.util.Map.of() : java.util.Map.copyOf(users);
+    }
+
+    /** Hooks that all run as {@code runAs}. */
+    public NotifyHooks(String notifyScript, String master, String backup, String fault, String stop, RunAs runAs, ScriptEnv env) {
+        this(notifyScript, master, backup, fault, stop, runAs, env, java.util.Map.of());
+    }
+
+    /** Who {@code hook}'s script runs as: its own user, else {@link #runAs()}. */
+    public RunAs runAs(String hook) {
+        return users.getOrDefault(hook, runAs);
     }
 
     /** Hooks run as floatd's own user. */

@@ -1,6 +1,7 @@
 package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.config.GlobalDefs;
+import io.floatd.vrrp.config.ScriptUser;
 import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.notify.ScriptResult;
 import io.floatd.vrrp.notify.ScriptRunner;
@@ -47,7 +48,18 @@ final class FifoScripts implements AutoCloseable {
         ScriptRunner runner = new ScriptRunner(NEVER);
         scripts.forEach((fifo, script) -> running.add(Thread.ofVirtual().name("notify-fifo-script").start(() -> {
             LOG.log(Level.INFO, "Starting notify fifo script {0} {1}", script, fifo);
-            ScriptResult r = runner.run(script, List.of(fifo.toString()), as, global.scriptEnv());
+            RunAs user = as;
+            ScriptUser own = global.notifyFifoScriptUsers().get(fifo);
+            if (own != null) {
+                try {
+                    user = RunAs.lookUp(own.user(), own.group());
+                } catch (IllegalArgumentException e) {
+                    // keepalived ignores a script it has no user for
+                    LOG.log(Level.WARNING, "Invalid user/group for notify fifo script {0} - ignoring: {1}", script, e.getMessage());
+                    return;
+                }
+            }
+            ScriptResult r = runner.run(script, List.of(fifo.toString()), user, global.scriptEnv());
             if (r.status() != ScriptResult.Status.KILLED) {
                 LOG.log(Level.WARNING, "notify fifo script {0} terminated: {1}", script, r.describe());
             }

@@ -46,7 +46,7 @@ final class SyncGroupDriver implements SyncGate {
         this.loop = loop;
         this.notify = notify;
         NotifyScripts n = config.notifyScripts();
-        this.hooks = new NotifyHooks(n.any(), n.master(), n.backup(), n.fault(), n.stop(), runAs);
+        this.hooks = ScriptUsers.hooks(n, runAs, null);
         this.reporter = reporter;
         this.group = Group.initial(config.name(), config.members());
     }

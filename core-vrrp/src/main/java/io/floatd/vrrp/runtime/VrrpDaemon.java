@@ -367,8 +367,7 @@ public final class VrrpDaemon implements AutoCloseable {
             runner.addListener(takeover);
         }
         NotifyScripts ns = ic.notifyScripts();
-        NotifyHooks hooks = new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser,
-                ic.scriptEnv());
+        NotifyHooks hooks = ScriptUsers.hooks(ns, scriptUser, ic.scriptEnv());
         TakeoverOrchestrator t = takeover;
         runner.addListener(t != null
                 ? new NotifyOnTransition(notify, hooks, t::takeoverSettled)
@@ -392,7 +391,7 @@ public final class VrrpDaemon implements AutoCloseable {
         InstanceRunner runner = new InstanceRunner(new VrrpStateMachine(params(ic, address)), priority -> { }, options.clock());
         NotifyScripts ns = ic.notifyScripts();
         runner.addListener(new NotifyOnTransition(notify,
-                new NotifyHooks(ns.any(), ns.master(), ns.backup(), ns.fault(), ns.stop(), scriptUser)));
+                ScriptUsers.hooks(ns, scriptUser, null)));
         runner.addListener(toReporter);
         return new Instance(ic, address, runner, null);
     }

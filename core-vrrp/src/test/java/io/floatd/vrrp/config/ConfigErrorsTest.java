@@ -412,13 +412,6 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void notifyScriptRunAsAnotherUser() {
-        assertEquals(List.of("k.conf:7: vrrp_instance VI_1: floatd does not support running 'notify_master' as another user yet"
-                        + " (got 'root' after the script); if those are the script's arguments, quote the whole command line"),
-                errors(instance("notify_master /etc/keepalived/master.sh root")));
-    }
-
-    @Test
     void unterminatedQuote() {
         assertEquals(List.of("k.conf:7: unterminated quoted string: missing closing '\"'"),
                 errors(instance("notify_master \"/bin/true", "priority 10")));
