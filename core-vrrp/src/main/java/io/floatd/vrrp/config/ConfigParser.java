@@ -117,9 +117,7 @@ public final class ConfigParser {
     private static void fifoScript(Statement s, GlobalScope g) {
         String script = script(s);
         ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-        var unknown = user == null ? java.util.Optional.<String>empty() : user.unknown();
-        if (unknown.isPresent()) {
-            g.warn(s.line(), ScriptUser.ignored(s.keyword(), script, unknown.get()));
+        if (ScriptUser.dropped(user, s.keyword(), script, message -> g.warn(s.line(), message))) {
             return;
         }
         g.builder.notifyFifoScript(s.keyword(), script, user);
@@ -1771,9 +1769,7 @@ public final class ConfigParser {
         String notifyScript(Statement s) {
             String script = script(s);
             ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-            var unknown = user == null ? java.util.Optional.<String>empty() : user.unknown();
-            if (unknown.isPresent()) {
-                warn(s.line(), ScriptUser.ignored(s.keyword(), script, unknown.get()));
+            if (ScriptUser.dropped(user, s.keyword(), script, message -> warn(s.line(), message))) {
                 notifyUses.remove(s.keyword());
                 notifyUsers.remove(s.keyword());
                 return null;

@@ -33,10 +33,15 @@ public record ScriptUser(String user, String group) {
         }
     }
 
-    /** The warning for a script dropped because its user or group does not exist. */
-    static String ignored(String keyword, String script, String why) {
-        return keyword + " '" + script + "' is ignored: its " + why + " (keepalived: \"Invalid user/group for "
-                + keyword + " script\" - ignoring)";
+    /**
+     * Whether a script naming {@code user} (null: none) is dropped because that user or group does not exist; if so,
+     * {@code warn} gets the one line saying so, as keepalived drops it and runs on.
+     */
+    static boolean dropped(ScriptUser user, String keyword, String script, java.util.function.Consumer<String> warn) {
+        java.util.Optional<String> why = user == null ? java.util.Optional.empty() : user.unknown();
+        why.ifPresent(w -> warn.accept(keyword + " '" + script + "' is ignored: its " + w
+                + " (keepalived: \"Invalid user/group for " + keyword + " script\" - ignoring)"));
+        return why.isPresent();
     }
 
     /** How the dump writes it after the script: the user, then the group if one is named. */

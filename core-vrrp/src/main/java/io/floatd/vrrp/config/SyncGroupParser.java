@@ -55,9 +55,7 @@ final class SyncGroupParser {
                         + " (keepalived ignores the second one and refuses the file)");
             }
             ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-            var unknown = user == null ? java.util.Optional.<String>empty() : user.unknown();
-            if (unknown.isPresent()) {
-                warn(s.line(), ScriptUser.ignored(keyword, ConfigParser.script(s), unknown.get()));
+            if (ScriptUser.dropped(user, keyword, ConfigParser.script(s), message -> warn(s.line(), message))) {
                 return;
             }
             notifyUses.put(keyword, new Located<>(ConfigParser.script(s), s.line()));
