@@ -228,7 +228,7 @@ public final class SecondaryIpv6Provider extends AwsProvider {
         }
         assign(target);
         long t1 = nanos.getAsLong();
-        String from = plan.from() == null ? "no interface" : plan.from() + " (" + found.holder() + ")";
+        String from = plan.from() == null ? "no interface" : plan.from() + " of " + found.holder();
         String to = peer == null ? target : target + ", peer " + peer.getHostAddress();
         if (unassignedAt != Long.MIN_VALUE) {
             long window = t1 - unassignedAt;
