@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Public, and shipped in this module's test-jar, so that the CLI's end-to-end tests can run real floatd daemons
  * against it.
+ *
+ * <p>IPv6 addresses of ENIs, subnets and their IPv6 CIDR blocks (AssignIpv6Addresses, UnassignIpv6Addresses,
+ * DescribeSubnets, the {@code ipv6-addresses.ipv6-address} filter; changes in {@link #ipv6Changes()}): see the
+ * section "IPv6 secondary addresses and subnets" below for the EC2 API Reference pages they were checked against.
  */
 public final class Ec2TestEndpoint implements AutoCloseable {
     static {

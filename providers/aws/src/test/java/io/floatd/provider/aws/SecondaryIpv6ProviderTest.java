@@ -280,4 +280,44 @@ class SecondaryIpv6ProviderTest {
             assertEquals(SELF_ENI, ec2.eniWithIpv6(V6));
         }
     }
+
+    /**
+     * The half-done move through the real takeover orchestrator: the first AssignIpv6Addresses is throttled after its
+     * unassign went through; the orchestrator's retry reads NOBODY and sends the assign alone. Writes: unassign,
+     * assign (throttled), assign.
+     */
+    @Test
+    void halfDoneMoveThroughTheOrchestratorEndsOnTheMaster() throws Exception {
+        ec2.ipv6Address(PEER_ENI, V6);
+        try (SecondaryIpv6Provider p = self();
+             io.floatd.vrrp.takeover.TakeoverOrchestrator o = new io.floatd.vrrp.takeover.TakeoverOrchestrator("VI_1",
+                     p, io.floatd.vrrp.runtime.NanoClock.SYSTEM, false, io.floatd.vrrp.takeover.TakeoverPolicy.custom()
+                     .warmInterval(java.time.Duration.ZERO).backoff(java.time.Duration.ofMillis(20),
+                             java.time.Duration.ofMillis(100)).build(), e -> { })) {
+            ec2.failNext("AssignIpv6Addresses", 1, Fault.throttle());
+            ec2.resetLog();
+            o.onTransition(new io.floatd.vrrp.runtime.Transition("VI_1", io.floatd.vrrp.fsm.VrrpState.BACKUP,
+                    io.floatd.vrrp.fsm.VrrpState.MASTER, "test", 100, System.nanoTime()));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!SELF_ENI.equals(ec2.eniWithIpv6(V6)) && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertEquals(SELF_ENI, ec2.eniWithIpv6(V6), ec2.requests().toString());
+            assertEquals(List.of("UnassignIpv6Addresses " + PEER_ENI + " " + V6,
+                    "AssignIpv6Addresses " + SELF_ENI + " " + V6, "AssignIpv6Addresses " + SELF_ENI + " " + V6),
+                    writes());
+            assertEquals(1, p.stats().resumed());
+            o.takeoverSettled().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            System.out.println("half-done move, orchestrator: " + o.lastTakeover());
+        }
+    }
+
+    @Test
+    void badAddressFailsAtStart() {
+        ProviderException e = assertThrows(ProviderException.class, () -> self("address", "2001:db8::zz"));
+        assertFalse(e.retryable());
+        assertEquals("aws: floating_ip address must be an IPv4 or IPv6 address in mode secondary_ip, but was "
+                + "'2001:db8::zz'", e.getMessage());
+        assertEquals(0, ec2.requests().size(), "refused before any call");
+    }
 }
