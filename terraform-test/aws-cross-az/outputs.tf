@@ -41,3 +41,8 @@ output "node_private_ips" {
   description = "Each node's VPC private IP, by name (its unicast_src_ip; the other node's unicast_peer)."
   value       = zipmap(local.node_names, aws_instance.node[*].private_ip)
 }
+
+output "region" {
+  description = "The stack's region (for the AWS CLI that drill.sh runs to read the route tables)."
+  value       = var.region
+}
