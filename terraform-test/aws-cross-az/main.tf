@@ -155,8 +155,8 @@ resource "aws_vpc_security_group_egress_rule" "client_all" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-# The instance role: the policy of providers/aws/README.md for mode route_table, the route writes narrowed to the
-# two route tables.
+# The instance role: exactly the minimal policy of providers/aws/README.md for mode route_table, the route writes
+# narrowed to the two route tables.
 data "aws_iam_policy_document" "assume_ec2" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -169,8 +169,8 @@ data "aws_iam_policy_document" "assume_ec2" {
 
 data "aws_iam_policy_document" "floatd_route_table" {
   # reads: the routes' targets, the source/destination check of our interface, the peers' interfaces (by their
-  # unicast_peer address), and this instance's primary interface when the metadata service does not name it.
-  # EC2's Describe actions take no resource-level permissions: "*".
+  # unicast_peer address). No ec2:DescribeInstances: IMDS names each node's primary interface. EC2's Describe
+  # actions take no resource-level permissions: "*".
   statement {
     sid    = "Read"
     effect = "Allow"
@@ -178,12 +178,12 @@ data "aws_iam_policy_document" "floatd_route_table" {
       "ec2:DescribeRouteTables",
       "ec2:DescribeNetworkInterfaces",
       "ec2:DescribeNetworkInterfaceAttribute",
-      "ec2:DescribeInstances",
     ]
     resources = ["*"]
   }
 
-  # writes: the overlay route in the two tables and nowhere else (floatd also sends these with DryRun at start)
+  # writes: the overlay route in the two tables and nowhere else (floatd also sends CreateRoute and ReplaceRoute
+  # with DryRun at start; DeleteRoute only with release yes)
   statement {
     sid    = "MoveTheOverlayRoute"
     effect = "Allow"

@@ -168,9 +168,9 @@ class TerraformTemplatesTest {
         for (JsonObject st : bySid.values()) {
             assertEquals("Allow", st.get("effect").getAsString());
         }
-        // what mode route_table calls: the route read, the peers' and our interface, our primary ENI without IMDS
-        assertEquals(Set.of("ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaceAttribute",
-                "ec2:DescribeInstances"), strings(bySid.get("Read").getAsJsonArray("actions")));
+        // what mode route_table calls: the route read, the peers' interfaces, our interface's source/dest check
+        assertEquals(Set.of("ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaceAttribute"),
+                strings(bySid.get("Read").getAsJsonArray("actions")));
         assertEquals("[\"*\"]", bySid.get("Read").get("resources").toString(), "EC2's Describe actions need Resource *");
         assertEquals(Set.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
                 strings(bySid.get("MoveTheOverlayRoute").getAsJsonArray("actions")));
@@ -179,6 +179,36 @@ class TerraformTemplatesTest {
         JsonObject policy = only(root.getAsJsonObject("resource"), "aws_iam_role_policy", "floatd_route_table");
         assertEquals("${data.aws_iam_policy_document.floatd_route_table.json}", policy.get("policy").getAsString());
         assertEquals("${aws_iam_role.floatd.id}", policy.get("role").getAsString());
+    }
+
+    /**
+     * The role is exactly the {@code mode route_table} policy of providers/aws/README.md: the same actions in the same
+     * statements, the writes on route tables. Depends on branch h/rt, which writes that policy into the README.
+     */
+    @Test
+    void crossAzRoleIsTheRouteTablePolicyOfTheAwsReadme() throws Exception {
+        String readme = Files.readString(ROOT.resolve("providers/aws/README.md"));
+        int section = readme.indexOf("## Mode route_table");
+        assertTrue(section >= 0, "providers/aws/README.md has no '## Mode route_table' section");
+        int start = readme.indexOf("```json\n", section);
+        assertTrue(start >= 0, "no JSON policy in the route_table section");
+        JsonObject policy = JsonParser.parseString(readme.substring(start + 8, readme.indexOf("```", start + 8))).getAsJsonObject();
+        JsonArray statements = hclJson("aws-cross-az/main.tf").getAsJsonObject("data").getAsJsonObject("aws_iam_policy_document")
+                .getAsJsonArray("floatd_route_table").get(0).getAsJsonObject().getAsJsonArray("statement");
+        List<Set<String>> readmeActions = new ArrayList<>();
+        for (JsonElement e : policy.getAsJsonArray("Statement")) {
+            JsonObject st = e.getAsJsonObject();
+            assertEquals("Allow", st.get("Effect").getAsString());
+            readmeActions.add(strings(st.getAsJsonArray("Action")));
+            if (st.get("Resource").isJsonArray()) {
+                st.getAsJsonArray("Resource").forEach(r -> assertTrue(r.getAsString().contains(":route-table/rtb-"), r.toString()));
+            } else {
+                assertEquals("*", st.get("Resource").getAsString());
+            }
+        }
+        List<Set<String>> stackActions = new ArrayList<>();
+        statements.forEach(e -> stackActions.add(strings(e.getAsJsonObject().getAsJsonArray("actions"))));
+        assertEquals(readmeActions, stackActions);
     }
 
     @Test
