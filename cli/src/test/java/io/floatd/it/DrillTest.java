@@ -38,7 +38,7 @@ class DrillTest {
     void drillReportsAFailoverAndAMedianForEachScenario() throws Exception {
         Netns.requireRoot();
         try (Lan lan = Lan.create("dr", 3)) {
-            Path ctl = controlScript(lan, List.of("", ""));
+            Path ctl = controlScript(lan, List.of(config(0, "", "", ""), config(1, "", "", "")));
             try {
                 for (int i = 0; i < 2; i++) {
                     sh(ctl + " node-" + i + " web-start", 30);
@@ -98,18 +98,29 @@ class DrillTest {
         for (String t : TABLES) {
             Files.writeString(tables.resolve(t), ENI[0] + "\n"); // as Terraform creates them: at node lb-a's interface
         }
-        // notify_master routeTo ENI: what a keepalived user's "aws ec2 replace-route" does, in every table that is
-        // not frozen (TABLE.frozen: the table this node fails to update)
+        // route-to.sh ENI [--if-held]: what a keepalived user's "aws ec2 replace-route" does, in every table that is
+        // not frozen (TABLE.frozen: the table this node fails to update); run by notify_master, and every 0.3 s while
+        // the node holds the VIP, as mode route_table re-checks (a node that was Master for a moment during a split
+        // at its restart must not leave the tables pointing at it)
         Path routeTo = tmp.resolve("route-to.sh");
         Files.writeString(routeTo, """
                 #!/bin/bash
-                for t in %s; do [ -e "%s/$t.frozen" ] || echo "$1" > "%s/$t"; done
-                """.formatted(String.join(" ", TABLES), tables, tables));
+                if [ "${2:-}" = --if-held ]; then /usr/sbin/ip -4 -o addr show dev eth0 | grep -q " %s/" || exit 0; fi
+                for t in %s; do
+                  f=%s/$t
+                  [ -e "$f.frozen" ] || [ "$(cat "$f")" = "$1" ] || { echo "$1" > "$f.new.$$" && mv "$f.new.$$" "$f"; }
+                done
+                exit 0
+                """.formatted(VIP, String.join(" ", TABLES), tables));
         Files.setPosixFilePermissions(routeTo, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (Lan lan = Lan.create("tf", 3);
                 RouteTablesStandIn ec2 = RouteTablesStandIn.inside(lan.host(2), Lan.address(2), tables)) {
-            Path ctl = controlScript(lan, List.of("notify_master \"" + routeTo + " " + ENI[0] + "\"",
-                    "notify_master \"" + routeTo + " " + ENI[1] + "\""));
+            List<String> configs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                configs.add(config(i, "vrrp_script route_recheck {\n    script \"" + routeTo + " " + ENI[i] + " --if-held\"\n"
+                        + "    interval 0.3\n    timeout 2\n}", "route_recheck", "notify_master \"" + routeTo + " " + ENI[i] + "\""));
+            }
+            Path ctl = controlScript(lan, configs);
             try {
                 for (int i = 0; i < 2; i++) {
                     sh(ctl + " node-" + i + " web-start", 30);
@@ -173,16 +184,13 @@ class DrillTest {
         return Double.parseDouble(m.group(1));
     }
 
-    /**
-     * {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 of the stand-in, whose
-     * vrrp_instance gets {@code extra.get(i)} added.
-     */
-    private Path controlScript(Lan lan, List<String> extra) throws Exception {
+    /** {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 (floatd.conf: {@code configs}). */
+    private Path controlScript(Lan lan, List<String> configs) throws Exception {
         String python = run(List.of("python3", "-c", "import sys; print(sys.executable)"), 30).trim();
         for (int i = 0; i < 2; i++) {
             Path www = Files.createDirectories(tmp.resolve("node-" + i + "/www"));
             Files.writeString(www.resolve("index.html"), "node: node-" + i + "\n");
-            Files.writeString(tmp.resolve("node-" + i + "/floatd.conf"), config(i, extra.get(i)));
+            Files.writeString(tmp.resolve("node-" + i + "/floatd.conf"), configs.get(i));
         }
         String floatd = FloatdProcess.command("run", "-f", "\"$dir/floatd.conf\"", "--control-socket", "\"$dir/control.sock\"").stream()
                 .map(a -> a.startsWith("\"") ? a : "'" + a + "'").collect(Collectors.joining(" "));
@@ -225,11 +233,16 @@ class DrillTest {
         return ctl;
     }
 
-    private static String config(int node, String extra) {
+    /**
+     * node-{@code node}'s floatd.conf: {@code top} before the instance, {@code tracked} more track_script names,
+     * {@code extra} more instance lines.
+     */
+    private static String config(int node, String top, String tracked, String extra) {
         return """
                 global_defs {
                     router_id node-%d
                 }
+                %s
                 vrrp_script chk_web {
                     script "/usr/bin/curl -fsS -m 0.5 -o /dev/null http://127.0.0.1/"
                     interval 0.2
@@ -251,13 +264,14 @@ class DrillTest {
                     }
                     track_script {
                         chk_web
+                        %s
                     }
                     virtual_ipaddress {
                         %s/24 dev eth0
                     }
                     %s
                 }
-                """.formatted(node, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), VIP, extra);
+                """.formatted(node, top, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), tracked, VIP, extra);
     }
 
     private String logs() {
