@@ -237,6 +237,23 @@ class TerraformTemplatesTest {
         assertEquals(1, r.exit, r.out);
         assertTrue(r.out.contains("var.b: variable not declared"), r.out);
         assertTrue(r.out.contains("aws_eip.nope.public_ip: resource not declared"), r.out);
+        // ignore_changes names the resource's own attributes (not references); the rest of lifecycle is resolved
+        Files.writeString(dir.resolve("main.tf"), """
+                resource "aws_route" "r" {
+                  network_interface_id = "eni-0123"
+                  lifecycle {
+                    ignore_changes = [network_interface_id]
+                    precondition {
+                      condition     = var.c != ""
+                      error_message = "c"
+                    }
+                  }
+                }
+                """);
+        r = node("hcl-lint.js", dir.toString());
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("var.c: variable not declared"), r.out);
+        assertFalse(r.out.contains("network_interface_id: resource not declared"), r.out);
         Files.writeString(dir.resolve("main.tf"), "resource \"x\" \"y\" {\n");
         r = node("hcl-lint.js", dir.toString());
         assertEquals(1, r.exit, r.out);
