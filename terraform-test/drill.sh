@@ -78,7 +78,7 @@ settled() {
 # the route to $dest in each table, as "RTB=NODE" words (NODE: the -E name of the target ENI, else the ENI itself,
 # "none" when the table has no such route or it targets no interface); exit 1 with the AWS CLI's error line
 routes() {
-  local field=DestinationCidrBlock out line rtb eni node words=()
+  local field=DestinationCidrBlock out rtb eni node words=()
   [[ $dest == *:* ]] && field=DestinationIpv6CidrBlock
   # shellcheck disable=SC2086 # AWS_COMMAND is a command line: split it into words
   out=$(AWS_PAGER="" $aws_cmd ec2 describe-route-tables --route-table-ids ${tables//,/ } --output text \
