@@ -47,6 +47,8 @@ async function main() {
     for (const [where, text] of strings(doc, [])) {
       if (!text.includes('${')) continue;
       if (where[0] === 'variable' && where[2] === 'type') continue; // a type constraint, not an expression
+      // lifecycle { ignore_changes = [attr] } names attributes of the resource itself, not references
+      if (where[0] === 'resource' && where[3] === 'lifecycle' && where[4] === 'ignore_changes') continue;
       let refs;
       try {
         refs = await hcl.getReferencesInExpression(file, text);

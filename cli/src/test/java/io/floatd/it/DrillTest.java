@@ -38,7 +38,7 @@ class DrillTest {
     void drillReportsAFailoverAndAMedianForEachScenario() throws Exception {
         Netns.requireRoot();
         try (Lan lan = Lan.create("dr", 3)) {
-            Path ctl = controlScript(lan);
+            Path ctl = controlScript(lan, List.of(config(0, "", "", ""), config(1, "", "", "")));
             try {
                 for (int i = 0; i < 2; i++) {
                     sh(ctl + " node-" + i + " web-start", 30);
@@ -80,13 +80,117 @@ class DrillTest {
         }
     }
 
-    /** {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 of the stand-in. */
-    private Path controlScript(Lan lan) throws Exception {
+    private static final String[] TABLES = {"rtb-0a1a1a1a1a1a1a1a1", "rtb-0b2b2b2b2b2b2b2b2"};
+    private static final String[] ENI = {"eni-0aaaaaaaaaaaaaaa0", "eni-0bbbbbbbbbbbbbbb1"};
+
+    /**
+     * The route check of the cross-AZ stack's drill ({@code -R/-T/-E}): before each break both route tables target
+     * the Master's interface, after the failover both the new Master's, read with the real AWS CLI from the
+     * operator's namespace; and a table left behind is reported. The tables are a {@link RouteTablesStandIn} whose
+     * routes each node's {@code notify_master} rewrites (floatd's own {@code mode route_table} is on branch h/rt).
+     */
+    @Test
+    void drillChecksThatBothRouteTablesFollowTheMaster() throws Exception {
+        Netns.requireRoot();
+        String awsCli = run(List.of("bash", "-c", "command -v aws || echo none"), 30).trim();
+        assertTrue(awsCli.startsWith("/"), "the AWS CLI is needed (bin/test installs Debian's awscli)");
+        Path tables = Files.createDirectories(tmp.resolve("route-tables"));
+        for (String t : TABLES) {
+            Files.writeString(tables.resolve(t), ENI[0] + "\n"); // as Terraform creates them: at node lb-a's interface
+        }
+        // route-to.sh ENI [--if-held]: what a keepalived user's "aws ec2 replace-route" does, in every table that is
+        // not frozen (TABLE.frozen: the table this node fails to update); run by notify_master, and every 0.3 s while
+        // the node holds the VIP, as mode route_table re-checks (a node that was Master for a moment during a split
+        // at its restart must not leave the tables pointing at it)
+        Path routeTo = tmp.resolve("route-to.sh");
+        Files.writeString(routeTo, """
+                #!/bin/bash
+                if [ "${2:-}" = --if-held ]; then /usr/sbin/ip -4 -o addr show dev eth0 | grep -q " %s/" || exit 0; fi
+                for t in %s; do
+                  f=%s/$t
+                  [ -e "$f.frozen" ] || [ "$(cat "$f")" = "$1" ] || { echo "$1" > "$f.new.$$" && mv "$f.new.$$" "$f"; }
+                done
+                exit 0
+                """.formatted(VIP, String.join(" ", TABLES), tables));
+        Files.setPosixFilePermissions(routeTo, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Lan lan = Lan.create("tf", 3);
+                RouteTablesStandIn ec2 = RouteTablesStandIn.inside(lan.host(2), Lan.address(2), tables)) {
+            List<String> configs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                configs.add(config(i, "vrrp_script route_recheck {\n    script \"" + routeTo + " " + ENI[i] + " --if-held\"\n"
+                        + "    interval 0.3\n    timeout 2\n}", "route_recheck", "notify_master \"" + routeTo + " " + ENI[i] + "\""));
+            }
+            Path ctl = controlScript(lan, configs);
+            try {
+                for (int i = 0; i < 2; i++) {
+                    sh(ctl + " node-" + i + " web-start", 30);
+                }
+                sh(ctl + " node-0 start MASTER", 60);
+                sh(ctl + " node-1 start BACKUP", 60);
+                String aws = "env AWS_ACCESS_KEY_ID=AKIAFLOATDTESTKEY000 AWS_SECRET_ACCESS_KEY=FLOATD-FAKE-SECRET"
+                        + " AWS_CONFIG_FILE=/nonexistent/floatd-test AWS_SHARED_CREDENTIALS_FILE=/nonexistent/floatd-test"
+                        + " AWS_EC2_METADATA_DISABLED=true aws --endpoint-url " + ec2.uri() + " --region eu-west-1";
+                List<String> routeArgs = List.of("-R", RouteTablesStandIn.DEST, "-T", String.join(",", TABLES),
+                        "-E", "node-0=" + ENI[0] + ",node-1=" + ENI[1], "-a", aws);
+
+                String out = drill(lan, ctl, RUNS, 20, routeArgs, "kill9", "stop");
+                for (String scenario : List.of("kill9", "stop")) {
+                    for (int run = 1; run <= RUNS; run++) {
+                        double failover = seconds(out, "RESULT " + scenario + " " + run + " ([0-9.]+)");
+                        double routes = seconds(out, "ROUTES " + scenario + " " + run + " ok ([0-9.]+)");
+                        // read after the page named the new Master: never before it, within the drill's timeout
+                        assertTrue(routes >= failover && routes < 20, scenario + " run " + run + ": routes after " + routes
+                                + " s, failover after " + failover + " s\n" + out);
+                    }
+                    assertTrue(out.contains("ROUTES_OK " + scenario + " " + RUNS + "/" + RUNS), out);
+                }
+                Matcher before = Pattern.compile("(?m)^   routes before: " + TABLES[0] + "=(node-[01]) " + TABLES[1] + "=\\1$")
+                        .matcher(out);
+                assertTrue(before.find(), "no 'routes before' line naming one node for both tables\n" + out);
+
+                // table B stops following: the next failover moves only table A, and the drill says so
+                Files.writeString(tables.resolve(TABLES[1] + ".frozen"), "");
+                String stuck = drill(lan, ctl, 1, 6, routeArgs, "kill9");
+                Matcher wrong = Pattern.compile("(?m)^ROUTES kill9 1 wrong after " + TABLES[0] + "=(node-[01])," + TABLES[1]
+                        + "=(node-[01]) \\(expected every table at (node-[01]) ").matcher(stuck);
+                assertTrue(wrong.find(), "a table left behind is not reported\n" + stuck + logs());
+                assertEquals(wrong.group(1), wrong.group(3), stuck);
+                assertTrue(!wrong.group(2).equals(wrong.group(3)), stuck);
+                assertTrue(stuck.contains("ROUTES_OK kill9 0/1"), stuck);
+                assertTrue(ec2.reads.get() >= 2 * 2 * RUNS + 2, "the drill read the tables " + ec2.reads + " times");
+            } finally {
+                sh(ctl + " all kill9", 30);
+            }
+        }
+    }
+
+    /** drill.sh from host 2 against the VIP: {@code runs} runs of each scenario (ctl.sh kill9/stop, restored as BACKUP). */
+    private String drill(Lan lan, Path ctl, int runs, int timeout, List<String> extraArgs, String... scenarios) throws Exception {
+        List<String> cmd = new ArrayList<>(lan.host(2).inside("bash", DRILL.toString(), "-u", "http://" + VIP + "/",
+                "-n", String.valueOf(runs), "-p", "0.1", "-t", String.valueOf(timeout), "-w", "1.5"));
+        cmd.addAll(extraArgs);
+        for (String s : scenarios) {
+            cmd.add("-s");
+            cmd.add(s + "|" + ctl + " \"$NODE\" " + s + "|" + ctl + " \"$NODE\" start BACKUP");
+        }
+        String out = run(cmd, 240);
+        System.out.println("DrillTest: drill.sh output\n" + out);
+        return out;
+    }
+
+    private double seconds(String out, String regex) {
+        Matcher m = Pattern.compile("(?m)^" + regex + "$").matcher(out);
+        assertTrue(m.find(), "no line " + regex + "\n" + out + logs());
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 (floatd.conf: {@code configs}). */
+    private Path controlScript(Lan lan, List<String> configs) throws Exception {
         String python = run(List.of("python3", "-c", "import sys; print(sys.executable)"), 30).trim();
         for (int i = 0; i < 2; i++) {
             Path www = Files.createDirectories(tmp.resolve("node-" + i + "/www"));
             Files.writeString(www.resolve("index.html"), "node: node-" + i + "\n");
-            Files.writeString(tmp.resolve("node-" + i + "/floatd.conf"), config(i));
+            Files.writeString(tmp.resolve("node-" + i + "/floatd.conf"), configs.get(i));
         }
         String floatd = FloatdProcess.command("run", "-f", "\"$dir/floatd.conf\"", "--control-socket", "\"$dir/control.sock\"").stream()
                 .map(a -> a.startsWith("\"") ? a : "'" + a + "'").collect(Collectors.joining(" "));
@@ -129,11 +233,16 @@ class DrillTest {
         return ctl;
     }
 
-    private static String config(int node) {
+    /**
+     * node-{@code node}'s floatd.conf: {@code top} before the instance, {@code tracked} more track_script names,
+     * {@code extra} more instance lines.
+     */
+    private static String config(int node, String top, String tracked, String extra) {
         return """
                 global_defs {
                     router_id node-%d
                 }
+                %s
                 vrrp_script chk_web {
                     script "/usr/bin/curl -fsS -m 0.5 -o /dev/null http://127.0.0.1/"
                     interval 0.2
@@ -155,12 +264,14 @@ class DrillTest {
                     }
                     track_script {
                         chk_web
+                        %s
                     }
                     virtual_ipaddress {
                         %s/24 dev eth0
                     }
+                    %s
                 }
-                """.formatted(node, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), VIP);
+                """.formatted(node, top, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), tracked, VIP, extra);
     }
 
     private String logs() {

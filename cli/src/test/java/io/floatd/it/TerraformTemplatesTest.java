@@ -53,6 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>each {@code templatefile()} call passes exactly the names its template uses, and the floatd.conf templates,
  *       rendered for both nodes with Terraform's {@code ${name}} interpolation, pass the real {@code floatd check}
  *       and the provider's own settings parser (which {@code check} does not run);
+ *   <li>the cross-AZ stack ({@code aws-cross-az}): two subnets in two zones, one route table each carrying the overlay
+ *       IP's /32 route (started at node lb-a's interface, then left to floatd), source/destination checking off, the
+ *       role's route writes narrowed to the two tables, an overlay IP outside the VPC (the precondition evaluated),
+ *       and its floatd.conf with a {@code mode route_table} block and a {@code linux-l2} block through
+ *       {@code floatd check} and the aws provider's parser;
  *   <li>the rendered user data is valid bash ({@code bash -n}) and the rendered cloud-init is valid YAML that writes
  *       the token file root-owned with mode 0600 and the very floatd.conf that was checked.
  * </ul>
@@ -87,6 +92,126 @@ class TerraformTemplatesTest {
     }
 
     @Test
+    void crossAzStackParsesAndEveryReferenceResolves() throws Exception {
+        JsonObject lint = lint("aws-cross-az");
+        assertOutputs(lint, "aws_instance.client", "aws_instance.node");
+        JsonObject outputs = lint.getAsJsonObject("outputs");
+        assertTrue(has(outputs.getAsJsonObject("route_table_ids").getAsJsonArray("refs"), "aws_route_table.node"), outputs.toString());
+        assertTrue(has(outputs.getAsJsonObject("node_enis").getAsJsonArray("refs"), "aws_instance.node"), outputs.toString());
+        for (String r : List.of("aws_route_table.node", "aws_instance.node", "local.overlay_cidr")) {
+            assertTrue(has(outputs.getAsJsonObject("drill_route_args").getAsJsonArray("refs"), r), "drill_route_args: " + outputs);
+        }
+        assertFalse(lint.getAsJsonArray("resources").toString().contains("aws_eip"), "the cross-AZ stack moves no Elastic IP");
+    }
+
+    @Test
+    void crossAzNodesSitInTwoZonesAndBothRouteTablesCarryTheOverlayRoute() throws Exception {
+        JsonObject main = hclJson("aws-cross-az/main.tf").getAsJsonObject("resource");
+        JsonObject subnet = only(main, "aws_subnet", "node");
+        assertEquals(2, subnet.get("count").getAsInt());
+        assertEquals("${data.aws_availability_zones.available.names[count.index]}", subnet.get("availability_zone").getAsString());
+        JsonObject table = only(main, "aws_route_table", "node");
+        assertEquals(2, table.get("count").getAsInt());
+        JsonObject assoc = only(main, "aws_route_table_association", "node");
+        assertEquals("${aws_subnet.node[count.index].id}", assoc.get("subnet_id").getAsString());
+        assertEquals("${aws_route_table.node[count.index].id}", assoc.get("route_table_id").getAsString());
+
+        JsonObject route = only(main, "aws_route", "overlay");
+        assertEquals(2, route.get("count").getAsInt(), "one overlay route in each of the two tables");
+        assertEquals("${aws_route_table.node[count.index].id}", route.get("route_table_id").getAsString());
+        assertEquals("${local.overlay_cidr}", route.get("destination_cidr_block").getAsString());
+        assertEquals("${aws_instance.node[0].primary_network_interface_id}", route.get("network_interface_id").getAsString(),
+                "the route starts at node lb-a's interface");
+        JsonObject lifecycle = route.getAsJsonArray("lifecycle").get(0).getAsJsonObject();
+        // floatd owns the target once the stack exists: a second apply must not move the route back
+        assertEquals("[\"${network_interface_id}\"]", lifecycle.getAsJsonArray("ignore_changes").toString());
+
+        // the overlay IP must lie outside the VPC: the precondition, evaluated as Terraform does, on the defaults and
+        // on an address inside the VPC
+        JsonObject pre = lifecycle.getAsJsonArray("precondition").get(0).getAsJsonObject();
+        assertEquals("${cidrhost(var.vpc_cidr, 0) != cidrhost(\"${var.overlay_ip}/${split(\"/\", var.vpc_cidr)[1]}\", 0)}",
+                pre.get("condition").getAsString(), "the test evaluates this very condition");
+        String vpc = unquote(defaultOf("aws-cross-az", "vpc_cidr"));
+        String overlay = unquote(defaultOf("aws-cross-az", "overlay_ip"));
+        assertEquals("192.168.100.10", overlay);
+        assertTrue(outsideVpc(vpc, overlay), overlay + " inside " + vpc);
+        assertFalse(outsideVpc(vpc, "10.43.7.9"), "the precondition lets an overlay IP inside the VPC through");
+        assertTrue(pre.get("error_message").getAsString().contains("outside vpc_cidr"));
+        JsonObject v = lint("aws-cross-az").getAsJsonObject("variables");
+        assertEquals(null, refusal(v, "overlay_ip", "192.168.100.10"));
+        for (String bad : List.of("192.168.100.10/32", "192.168.100", "256.1.1.1", "2001:db8::10", "")) {
+            assertNotNull(refusal(v, "overlay_ip", bad), "overlay_ip accepts '" + bad + "'");
+        }
+
+        JsonObject node = only(main, "aws_instance", "node");
+        assertEquals(2, node.get("count").getAsInt());
+        assertEquals("${aws_subnet.node[count.index].id}", node.get("subnet_id").getAsString());
+        assertFalse(node.get("source_dest_check").getAsBoolean(), "source/destination checking must be off on the nodes");
+        assertEquals("${aws_iam_instance_profile.floatd.name}", node.get("iam_instance_profile").getAsString());
+
+        JsonObject vrrp = only(main, "aws_vpc_security_group_ingress_rule", "vrrp");
+        assertEquals("112", vrrp.get("ip_protocol").getAsString());
+        assertEquals("${aws_security_group.nodes.id}", vrrp.get("referenced_security_group_id").getAsString());
+        assertEquals("${aws_security_group.nodes.id}", vrrp.get("security_group_id").getAsString());
+    }
+
+    @Test
+    void crossAzRoleMayDescribeAndWriteRoutesOnlyInItsTwoTables() throws Exception {
+        JsonObject root = hclJson("aws-cross-az/main.tf");
+        JsonArray statements = root.getAsJsonObject("data").getAsJsonObject("aws_iam_policy_document")
+                .getAsJsonArray("floatd_route_table").get(0).getAsJsonObject().getAsJsonArray("statement");
+        Map<String, JsonObject> bySid = new LinkedHashMap<>();
+        for (JsonElement e : statements) {
+            bySid.put(e.getAsJsonObject().get("sid").getAsString(), e.getAsJsonObject());
+        }
+        assertEquals(Set.of("Read", "MoveTheOverlayRoute"), bySid.keySet());
+        for (JsonObject st : bySid.values()) {
+            assertEquals("Allow", st.get("effect").getAsString());
+        }
+        // what mode route_table calls: the route read, the peers' interfaces, our interface's source/dest check
+        assertEquals(Set.of("ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaceAttribute"),
+                strings(bySid.get("Read").getAsJsonArray("actions")));
+        assertEquals("[\"*\"]", bySid.get("Read").get("resources").toString(), "EC2's Describe actions need Resource *");
+        assertEquals(Set.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
+                strings(bySid.get("MoveTheOverlayRoute").getAsJsonArray("actions")));
+        assertEquals("${aws_route_table.node[*].arn}", bySid.get("MoveTheOverlayRoute").get("resources").getAsString(),
+                "the route writes must be narrowed to the two route tables");
+        JsonObject policy = only(root.getAsJsonObject("resource"), "aws_iam_role_policy", "floatd_route_table");
+        assertEquals("${data.aws_iam_policy_document.floatd_route_table.json}", policy.get("policy").getAsString());
+        assertEquals("${aws_iam_role.floatd.id}", policy.get("role").getAsString());
+    }
+
+    /**
+     * The role is exactly the {@code mode route_table} policy of providers/aws/README.md: the same actions in the same
+     * statements, the writes on route tables. Depends on branch h/rt, which writes that policy into the README.
+     */
+    @Test
+    void crossAzRoleIsTheRouteTablePolicyOfTheAwsReadme() throws Exception {
+        String readme = Files.readString(ROOT.resolve("providers/aws/README.md"));
+        int section = readme.indexOf("## Mode route_table");
+        assertTrue(section >= 0, "providers/aws/README.md has no '## Mode route_table' section");
+        int start = readme.indexOf("```json\n", section);
+        assertTrue(start >= 0, "no JSON policy in the route_table section");
+        JsonObject policy = JsonParser.parseString(readme.substring(start + 8, readme.indexOf("```", start + 8))).getAsJsonObject();
+        JsonArray statements = hclJson("aws-cross-az/main.tf").getAsJsonObject("data").getAsJsonObject("aws_iam_policy_document")
+                .getAsJsonArray("floatd_route_table").get(0).getAsJsonObject().getAsJsonArray("statement");
+        List<Set<String>> readmeActions = new ArrayList<>();
+        for (JsonElement e : policy.getAsJsonArray("Statement")) {
+            JsonObject st = e.getAsJsonObject();
+            assertEquals("Allow", st.get("Effect").getAsString());
+            readmeActions.add(strings(st.getAsJsonArray("Action")));
+            if (st.get("Resource").isJsonArray()) {
+                st.getAsJsonArray("Resource").forEach(r -> assertTrue(r.getAsString().contains(":route-table/rtb-"), r.toString()));
+            } else {
+                assertEquals("*", st.get("Resource").getAsString());
+            }
+        }
+        List<Set<String>> stackActions = new ArrayList<>();
+        statements.forEach(e -> stackActions.add(strings(e.getAsJsonObject().getAsJsonArray("actions"))));
+        assertEquals(readmeActions, stackActions);
+    }
+
+    @Test
     void digitaloceanStackParsesAndEveryReferenceResolves() throws Exception {
         JsonObject lint = lint("digitalocean");
         assertOutputs(lint, "digitalocean_reserved_ip.vip", "digitalocean_droplet.node");
@@ -112,6 +237,23 @@ class TerraformTemplatesTest {
         assertEquals(1, r.exit, r.out);
         assertTrue(r.out.contains("var.b: variable not declared"), r.out);
         assertTrue(r.out.contains("aws_eip.nope.public_ip: resource not declared"), r.out);
+        // ignore_changes names the resource's own attributes (not references); the rest of lifecycle is resolved
+        Files.writeString(dir.resolve("main.tf"), """
+                resource "aws_route" "r" {
+                  network_interface_id = "eni-0123"
+                  lifecycle {
+                    ignore_changes = [network_interface_id]
+                    precondition {
+                      condition     = var.c != ""
+                      error_message = "c"
+                    }
+                  }
+                }
+                """);
+        r = node("hcl-lint.js", dir.toString());
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("var.c: variable not declared"), r.out);
+        assertFalse(r.out.contains("network_interface_id: resource not declared"), r.out);
         Files.writeString(dir.resolve("main.tf"), "resource \"x\" \"y\" {\n");
         r = node("hcl-lint.js", dir.toString());
         assertEquals(1, r.exit, r.out);
@@ -122,7 +264,7 @@ class TerraformTemplatesTest {
 
     @Test
     void operatorCidrRefusesTheWholeInternet() throws Exception {
-        for (String stack : List.of("aws", "digitalocean")) {
+        for (String stack : List.of("aws", "aws-cross-az", "digitalocean")) {
             JsonObject v = lint(stack).getAsJsonObject("variables");
             assertFalse(v.getAsJsonObject("operator_cidr").get("hasDefault").getAsBoolean(), stack + ": operator_cidr has a default");
             for (String open : List.of("0.0.0.0/0", "::/0", "0.0.0.0/00")) {
@@ -197,6 +339,87 @@ class TerraformTemplatesTest {
             Result syntax = run(List.of("bash", "-n", script.toString()), null, 30);
             assertEquals(0, syntax.exit, "rendered user data is not valid bash:\n" + syntax.out);
             assertTrue(Files.readString(script).contains("echo '" + b64(rendered) + "' | base64 -d > /etc/floatd/floatd.conf"));
+        }
+    }
+
+    private static final String[] XAZ_NAMES = {"lb-a", "lb-b"};
+    private static final String[] XAZ_IPS = {"10.43.0.10", "10.43.1.10"};
+    private static final String[] XAZ_TABLES = {"rtb-0a1a1a1a1a1a1a1a1", "rtb-0b2b2b2b2b2b2b2b2"};
+
+    /** The cross-AZ floatd.conf of node {@code i}, rendered with what main.tf passes. */
+    private String renderCrossAzConf(int i) throws IOException {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("router_id", XAZ_NAMES[i]);
+        c.put("interface", "ens5");
+        c.put("priority", String.valueOf(i == 0 ? 150 : 100));
+        c.put("advert_int", "1");
+        c.put("self_ip", XAZ_IPS[i]);
+        c.put("peer_ip", XAZ_IPS[1 - i]);
+        c.put("overlay_ip", "192.168.100.10");
+        c.put("route_tables", String.join(" ", XAZ_TABLES)); // join(" ", aws_route_table.node[*].id)
+        c.put("region", "eu-west-1");
+        return render("aws-cross-az", call(templatefileCalls("aws-cross-az"), "templates/floatd.conf.tftpl"), c);
+    }
+
+    @Test
+    void crossAzUserDataRendersAsBashForBothNodesAndTheClient() throws Exception {
+        List<Call> calls = templatefileCalls("aws-cross-az");
+        for (int i = 0; i < 2; i++) {
+            String conf = renderCrossAzConf(i);
+            Map<String, String> u = new LinkedHashMap<>();
+            u.put("node_name", XAZ_NAMES[i]);
+            u.put("floatd_package_url", "https://example.invalid/floatd-0.1.0.tar.gz");
+            u.put("floatd_conf_b64", b64(conf));
+            Path script = tmp.resolve("xaz-user-data-" + XAZ_NAMES[i] + ".sh");
+            Files.writeString(script, render("aws-cross-az", call(calls, "templates/user-data.sh.tftpl"), u));
+            Result syntax = run(List.of("bash", "-n", script.toString()), null, 30);
+            assertEquals(0, syntax.exit, "rendered user data is not valid bash:\n" + syntax.out);
+            assertTrue(Files.readString(script).contains("echo '" + b64(conf) + "' | base64 -d > /etc/floatd/floatd.conf"));
+        }
+        Path client = tmp.resolve("xaz-client.sh");
+        Files.writeString(client, render("aws-cross-az", call(calls, "templates/client-user-data.sh.tftpl"),
+                Map.of("overlay_ip", "192.168.100.10")));
+        Result syntax = run(List.of("bash", "-n", client.toString()), null, 30);
+        assertEquals(0, syntax.exit, "rendered client user data is not valid bash:\n" + syntax.out);
+        String text = Files.readString(client);
+        assertTrue(text.contains("proxy_pass http://192.168.100.10/;"), text);
+        assertTrue(text.contains("proxy_connect_timeout 1s;"), "a probe must not hang on a route to a silent node");
+    }
+
+    /**
+     * Depends on branches h/rt ({@code mode route_table} and its multi-word {@code route_table} key in the aws
+     * provider) and h/multi (several {@code floating_ip} blocks in one instance): before they are merged, floatd
+     * check refuses the second block and the provider refuses the mode.
+     */
+    @Test
+    void crossAzFloatdConfPassesFloatdCheckWithTheRouteTableAndLinuxBlocks() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            Path file = tmp.resolve("xaz-" + XAZ_NAMES[i] + ".conf");
+            Files.writeString(file, renderCrossAzConf(i));
+            InstanceConfig ic = checked(file);
+            assertEquals(i == 0 ? 150 : 100, ic.priority());
+            assertEquals(XAZ_IPS[i], ic.unicastSrcIp().getHostAddress());
+            assertEquals(XAZ_IPS[1 - i], ic.unicastPeers().get(0).address().getHostAddress());
+            assertEquals(1, ic.virtualAddresses().size());
+            assertEquals("192.168.100.10", ic.virtualAddresses().get(0).address().getHostAddress());
+            assertEquals(32, ic.virtualAddresses().get(0).prefixLength());
+
+            // the blocks as floatd parsed them (its effective configuration), then the aws provider's own parser
+            List<Map<String, String>> blocks = floatingIpBlocks(ConfigParser.parse(file).dump());
+            assertEquals(2, blocks.size(), "two floating_ip blocks: " + blocks);
+            Map<String, String> aws = blocks.get(0);
+            assertEquals("aws", aws.get("provider"));
+            assertEquals("route_table", aws.get("mode"));
+            assertEquals("192.168.100.10", aws.get("address"));
+            assertEquals(String.join(" ", XAZ_TABLES), aws.get("route_table"));
+            assertEquals(Map.of("provider", "linux-l2"), blocks.get(1));
+            Map<String, String> settings = new LinkedHashMap<>(aws);
+            settings.keySet().removeAll(TakeoverSettings.KEYS);
+            AwsSettings parsed = AwsSettings.parse(settings, ic.virtualAddresses());
+            assertEquals("ROUTE_TABLE", parsed.mode().name());
+            for (String t : XAZ_TABLES) {
+                assertTrue(parsed.toString().contains(t), "the provider lost route table " + t + ": " + parsed);
+            }
         }
     }
 
@@ -304,6 +527,70 @@ class TerraformTemplatesTest {
             throw new IllegalStateException("no terraform-test/ above " + Path.of("").toAbsolutePath());
         }
         return p;
+    }
+
+    /** A stack file as HashiCorp's parser reads it ({@code tools/hcl-json.js}). */
+    private static JsonObject hclJson(String file) throws Exception {
+        Result r = node("hcl-json.js", TF.resolve(file).toString());
+        assertEquals(0, r.exit, file + " does not parse:\n" + r.out);
+        return JsonParser.parseString(r.out).getAsJsonObject();
+    }
+
+    /** The body of the one block {@code type "name"} in a parsed file's {@code resource} (or {@code data}) object. */
+    private static JsonObject only(JsonObject blocks, String type, String name) {
+        JsonObject byName = blocks.getAsJsonObject(type);
+        assertNotNull(byName, "no " + type + " in " + blocks.keySet());
+        JsonArray bodies = byName.getAsJsonArray(name);
+        assertNotNull(bodies, "no " + type + "." + name);
+        assertEquals(1, bodies.size(), type + "." + name + " is declared more than once");
+        return bodies.get(0).getAsJsonObject();
+    }
+
+    private static Set<String> strings(JsonArray a) {
+        Set<String> out = new TreeSet<>();
+        a.forEach(e -> out.add(e.getAsString()));
+        return out;
+    }
+
+    private static String unquote(String s) {
+        assertNotNull(s);
+        return s.substring(1, s.length() - 1);
+    }
+
+    /**
+     * The cross-AZ stack's precondition, {@code cidrhost(var.vpc_cidr, 0) != cidrhost("${var.overlay_ip}/${prefix of
+     * vpc_cidr}", 0)}: the overlay IP's network under the VPC's prefix length is not the VPC's network.
+     */
+    private static boolean outsideVpc(String vpcCidr, String overlayIp) {
+        String[] v = vpcCidr.split("/");
+        int prefix = Integer.parseInt(v[1]);
+        return network(v[0], prefix) != network(overlayIp, prefix);
+    }
+
+    private static long network(String ipv4, int prefix) {
+        byte[] b = java.net.InetAddress.ofLiteral(ipv4).getAddress();
+        long ip = ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
+        return prefix == 0 ? 0 : ip & (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+    }
+
+    /** Each {@code floating_ip { key value ... }} block of an instance in {@link FloatdConfig#dump()}, in order. */
+    private static List<Map<String, String>> floatingIpBlocks(String dump) {
+        List<Map<String, String>> blocks = new ArrayList<>();
+        Map<String, String> block = null;
+        for (String line : dump.split("\n")) {
+            String t = line.strip();
+            if (t.equals("floating_ip {")) {
+                block = new LinkedHashMap<>();
+            } else if (block != null && t.equals("}")) {
+                blocks.add(block);
+                block = null;
+            } else if (block != null) {
+                String[] kv = t.split(" ", 2);
+                String value = kv[1].startsWith("\"") && kv[1].endsWith("\"") ? kv[1].substring(1, kv[1].length() - 1) : kv[1];
+                block.put(kv[0], value);
+            }
+        }
+        return blocks;
     }
 
     private JsonObject lint(String stack) throws Exception {
