@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
  * Issue 16: two real floatd daemons, each with two {@code floating_ip { provider aws }} blocks (two Elastic IPs),
  * through the AWS SDK against {@link Ec2TestEndpoint} in a third namespace (see {@link AwsRig}). kill -9 of the Master
  * moves both Elastic IPs to the Backup, the two AssociateAddress calls sent in parallel (one block's orchestrator
- * never waits for the other's); a node that enters MASTER already holding both sends no write, only reads.
+ * never waits for the other's); a node that enters MASTER already holding both sends no write, only reads. And an
+ * Elastic IP block beside a {@code provider linux-l2} block puts the instance's virtual_ipaddress on the Master's
+ * interface too (the overlay-IP use: the Master must hold the address locally for its service to accept it).
  */
-class AwsTwoElasticIpsTest {
+class AwsSeveralFloatingIpsTest {
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration STEP = Duration.ofSeconds(8);
     static final String EIP2 = "203.0.113.20";
@@ -28,7 +30,24 @@ class AwsTwoElasticIpsTest {
     /** How long the endpoint holds back the first AssociateAddress after the kill: a slow API for one block. */
     private static final long SLOW_MS = 1500;
 
-    private static String config(int i, int priority, String notify) {
+    private static String eip(int i, String address) {
+        return """
+                    floating_ip {
+                        provider aws
+                        address %s
+                        instance_id %s
+                        region %s
+                        recheck_interval 1
+                    }
+                """.formatted(address, INSTANCE[i], AwsRig.REGION);
+    }
+
+    /** Two Elastic IPs: one by its public IP, one by its allocation id. */
+    private static String twoEips(int i) {
+        return eip(i, AwsRig.EIP) + eip(i, ALLOC2);
+    }
+
+    private static String config(int i, int priority, String blocks, String notify) {
         return """
                 global_defs {
                     router_id aws-node%d
@@ -44,28 +63,14 @@ class AwsTwoElasticIpsTest {
                     unicast_peer {
                         %s
                     }
-                    floating_ip {
-                        provider aws
-                        address %s
-                        instance_id %s
-                        region %s
-                        recheck_interval 1
-                    }
-                    floating_ip {
-                        provider aws
-                        address %s
-                        instance_id %s
-                        region %s
-                        recheck_interval 1
-                    }
+                %s
                     notify "%s"
                 }
-                """.formatted(i, priority, Lan.address(i), Lan.address(1 - i), AwsRig.EIP, INSTANCE[i], AwsRig.REGION,
-                ALLOC2, INSTANCE[i], AwsRig.REGION, notify);
+                """.formatted(i, priority, Lan.address(i), Lan.address(1 - i), blocks, notify);
     }
 
-    private static FloatdProcess start(AwsRig rig, int i, int priority) {
-        rig.nodes[i] = FloatdProcess.start(rig.host(i), rig.env(), n -> config(i, priority, n));
+    private static FloatdProcess start(AwsRig rig, int i, int priority, String blocks) {
+        rig.nodes[i] = FloatdProcess.start(rig.host(i), rig.env(), n -> config(i, priority, blocks, n));
         return rig.nodes[i];
     }
 
@@ -96,10 +101,10 @@ class AwsTwoElasticIpsTest {
     void killOfTheMasterMovesBothElasticIpsInParallelAndAHolderEnteringMasterWritesNothing() {
         try (AwsRig rig = AwsRig.create("mba")) {
             rig.ec2.elasticIp(ALLOC2, EIP2);
-            FloatdProcess a = start(rig, 0, 150);
+            FloatdProcess a = start(rig, 0, 150, twoEips(0));
             a.awaitState("MASTER", START);
             awaitBoth(rig, 0, START);
-            FloatdProcess b = start(rig, 1, 100);
+            FloatdProcess b = start(rig, 1, 100, twoEips(1));
             b.awaitState("BACKUP", START);
             // each block's provider logs its line after its warm-up calls: both blocks of node1 are ready
             b.awaitLog("aws: Elastic IP " + AwsRig.EIP + " (mode eip)", START);
@@ -136,7 +141,7 @@ class AwsTwoElasticIpsTest {
             b.kill9();
             long restartedAt = FloatdProcess.epochNanos();
             int changes = rig.ec2.changes().size();
-            FloatdProcess b2 = start(rig, 1, 100);
+            FloatdProcess b2 = start(rig, 1, 100, twoEips(1));
             b2.awaitState("MASTER", START);
             b2.awaitLog("VRRP_Instance(VI_1 " + AwsRig.EIP + ") takeover: entered MASTER", STEP);
             b2.awaitLog("VRRP_Instance(VI_1 " + ALLOC2 + ") takeover: entered MASTER", STEP);
@@ -150,6 +155,46 @@ class AwsTwoElasticIpsTest {
             System.out.println("restart holding both: " + after.size() + " requests, 0 writes: "
                     + after.stream().map(r -> r.action() + ("true".equals(r.params().get("DryRun")) ? "(DryRun)" : ""))
                             .collect(Collectors.groupingBy(s -> s, java.util.TreeMap::new, Collectors.counting())));
+        }
+    }
+
+    private static final String OVERLAY = "192.168.100.10";
+
+    private static boolean hasOverlay(AwsRig rig, int node) {
+        return rig.host(node).exec("ip", "-o", "-4", "addr", "show", "dev", Lan.IFNAME).contains(OVERLAY + "/32");
+    }
+
+    private static void awaitOverlay(AwsRig rig, int node, boolean present, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (hasOverlay(rig, node) != present) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(OVERLAY + (present ? " not" : " still") + " on node" + node + "'s " + Lan.IFNAME
+                        + "\nnode0:\n" + rig.log(0) + "\nnode1:\n" + rig.log(1));
+            }
+            FloatdProcess.sleep(20);
+        }
+    }
+
+    @Test
+    void aLinuxL2BlockBesideAnElasticIpPutsTheVirtualAddressOnTheMastersInterface() {
+        String blocks0 = eip(0, AwsRig.EIP) + "    floating_ip {\n        provider linux-l2\n    }\n"
+                + "    virtual_ipaddress {\n        " + OVERLAY + "/32\n    }\n";
+        try (AwsRig rig = AwsRig.create("mbb")) {
+            FloatdProcess a = start(rig, 0, 150, blocks0);
+            a.awaitState("MASTER", START);
+            rig.awaitHolder(0, START);
+            awaitOverlay(rig, 0, true, STEP);
+            FloatdProcess b = start(rig, 1, 100, blocks0.replace(INSTANCE[0], INSTANCE[1]));
+            b.awaitState("BACKUP", START);
+            b.awaitLog("aws: Elastic IP " + AwsRig.EIP + " (mode eip)", START);
+            assertTrue(!hasOverlay(rig, 1), "a Backup does not hold the overlay address");
+
+            a.kill9();
+            b.awaitState("MASTER", STEP);
+            rig.awaitHolder(1, STEP);
+            awaitOverlay(rig, 1, true, STEP);
+            b.awaitLog("VRRP_Instance(VI_1 " + AwsRig.EIP + ") takeover: entered MASTER", STEP);
+            b.awaitLog("VRRP_Instance(VI_1 linux-l2) takeover: entered MASTER", STEP);
         }
     }
 }
