@@ -72,7 +72,16 @@ class SeveralFloatingIpBlocksDaemonTest {
         Path script = dir.resolve("master.sh");
         Files.writeString(script, "#!/bin/sh\ndate +%s%3N > " + dir.resolve("master.at") + "\n");
         script.toFile().setExecutable(true);
-        FloatdConfig config = ConfigParser.parse("""
+        FloatdConfig config = ConfigParser.parse(text(script, "198.51.100.20"), "k.conf");
+        DaemonOptions options = new DaemonOptions(null, false, Duration.ofSeconds(5),
+                (source, ifname) -> wire.attach(source), name -> Optional.of(factory(name, slow)), NanoClock.SYSTEM);
+        daemon = VrrpDaemon.create(config, options);
+        daemon.start();
+        return daemon;
+    }
+
+    private static String text(Path script, String secondAddress) {
+        return """
                 vrrp_instance VI_1 {
                     interface eth0
                     virtual_router_id 51
@@ -90,17 +99,12 @@ class SeveralFloatingIpBlocksDaemonTest {
                     }
                     floating_ip {
                         provider digitalocean
-                        address 198.51.100.20
+                        address %s
                         attempt_timeout 20
                         deadline 30
                     }
                 }
-                """.formatted(SELF.getHostAddress(), PEER.getHostAddress(), script), "k.conf");
-        DaemonOptions options = new DaemonOptions(null, false, Duration.ofSeconds(5),
-                (source, ifname) -> wire.attach(source), name -> Optional.of(factory(name, slow)), NanoClock.SYSTEM);
-        daemon = VrrpDaemon.create(config, options);
-        daemon.start();
-        return daemon;
+                """.formatted(SELF.getHostAddress(), PEER.getHostAddress(), script, secondAddress);
     }
 
     private FloatingIpProviderFactory factory(String name, Slow slow) {
@@ -239,6 +243,22 @@ class SeveralFloatingIpBlocksDaemonTest {
         long notified = notifiedAt().get();
         assertTrue(notified >= acquiredAt.get("digitalocean"),
                 () -> "notify_master at " + notified + ", slow block done at " + acquiredAt.get("digitalocean"));
+    }
+
+    @Test
+    void aReloadThatChangesOneBlockRestartsTheInstanceWithTheNewBlocksAndAnUnchangedOneKeepsThem() throws Exception {
+        start(Slow.FAIL_AT_ONCE);
+        await(() -> state() == VrrpState.MASTER, 20_000);
+        List<BlockTakeover> before = daemon.instances().getFirst().takeovers();
+        Path script = dir.resolve("master.sh");
+        assertEquals("1 unchanged, 0 restarted, 0 added, 0 removed",
+                daemon.reload(ConfigParser.parse(text(script, "198.51.100.20"), "k.conf")));
+        assertEquals(before, daemon.instances().getFirst().takeovers(), "the same orchestrators");
+        assertEquals("0 unchanged, 1 restarted, 0 added, 0 removed",
+                daemon.reload(ConfigParser.parse(text(script, "198.51.100.21"), "k.conf")));
+        List<BlockTakeover> after = daemon.instances().getFirst().takeovers();
+        assertEquals(List.of("198.51.100.10", "198.51.100.21"), after.stream().map(BlockTakeover::address).toList());
+        assertTrue(after.stream().noneMatch(before::contains), "new orchestrators for the restarted instance");
     }
 
     private static void await(Check c, long millis) throws Exception {
