@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # AWS takeover benchmark: floatd vs keepalived + a notify_master script calling the aws CLI, both against the
 # test EC2 endpoint (Ec2TestEndpoint) inside a network namespace. Root (namespaces); nothing leaves the machine.
-#   bench/aws-takeover.sh [failovers=20] [reps=5] [aws=/usr/bin/aws]
+#   bench/aws-takeover.sh [--shape ipv6] [failovers=20] [reps=5] [aws=/usr/bin/aws]
+#   --shape ipv6: an IPv6 address moved between ENIs (mode secondary_ip) beside a single EIP and keepalived + aws CLI
 # Env: SKIP_BUILD=1 to reuse the built modules; MAX_LOAD_WAIT=seconds to wait for a 1-min load < 1 (default 300).
 set -eu
+main=io.floatd.it.AwsTakeoverBench
+if [ "${1:-}" = --shape ]; then
+  case "${2:-}" in
+    ipv6) main=io.floatd.it.AwsIpv6TakeoverBench ;;
+    *) echo "unknown --shape ${2:-}" >&2; exit 2 ;;
+  esac
+  shift 2
+fi
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 export JAVA_HOME=${JAVA_HOME:-$("$root/bin/java-home")}
@@ -39,5 +48,5 @@ while awk '{exit !($1 >= 1.0)}' /proc/loadavg && [ "$waited" -lt "${MAX_LOAD_WAI
 done
 echo "start: $(uptime) (waited ${waited}s for load < 1)"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dsun.net.httpserver.nodelay=true -cp "$cp" \
-  io.floatd.it.AwsTakeoverBench "$@"
+  "$main" "$@"
 echo "end:   $(uptime)"

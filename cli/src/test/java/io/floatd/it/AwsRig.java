@@ -163,6 +163,12 @@ final class AwsRig implements AutoCloseable {
                 || r.action().equals("DisassociateAddress")).toList();
     }
 
+    /** The actions of the real writes among {@code rs} (any of {@link Ec2TestEndpoint#WRITES}, DryRuns aside). */
+    static List<String> writesOf(List<Ec2TestEndpoint.Request> rs) {
+        return rs.stream().filter(r -> Ec2TestEndpoint.WRITES.contains(r.action())
+                && !"true".equals(r.params().get("DryRun"))).map(Ec2TestEndpoint.Request::action).toList();
+    }
+
     String log(int i) {
         return nodes[i] == null ? "(not started)" : nodes[i].log();
     }

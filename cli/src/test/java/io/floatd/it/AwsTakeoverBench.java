@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * are used.
  */
 public final class AwsTakeoverBench {
-    private static final Duration STEP = Duration.ofSeconds(15);
+    static final Duration STEP = Duration.ofSeconds(15);
 
     private AwsTakeoverBench() {
     }
@@ -70,7 +70,7 @@ public final class AwsTakeoverBench {
      * against a scratch endpoint on loopback (the same classes, so the same compiled code). Without this the
      * endpoint's first few dozen answers ran in the interpreter and took 2-5 ms each, counted against floatd.
      */
-    private static void warmEndpoint() throws IOException {
+    static void warmEndpoint() throws IOException {
         long t0 = System.nanoTime();
         Ec2TestEndpoint scratch = new Ec2TestEndpoint();
         scratch.instance(INSTANCE[0], AwsRig.ENI[0], "10.0.0.10").instance(INSTANCE[1], AwsRig.ENI[1], "10.0.0.11")
@@ -94,7 +94,7 @@ public final class AwsTakeoverBench {
         System.out.printf("endpoint warmed: %d rounds in %.0f ms%n", ENDPOINT_WARM_ROUNDS, (System.nanoTime() - t0) / 1e6);
     }
 
-    private static final String WARMED = "aws: request path compiled";
+    static final String WARMED = "aws: request path compiled";
 
     /** The daemon JVM's resident memory and the CPU it has used since it started, from /proc. */
     static String usage(FloatdProcess p) {
@@ -110,12 +110,17 @@ public final class AwsTakeoverBench {
             return "usage unknown (" + e + ")";
         }
     }
-    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(90);
+    static final Duration WARM_UP_WAIT = Duration.ofSeconds(90);
     private static final int ENDPOINT_WARM_ROUNDS = 1000;
 
     // ---- (i) floatd, warm client ---------------------------------------------------------------------------------
 
     private static List<Double> warmTakeovers(Path dir, int failovers, String extraFloating) throws IOException {
+        return warmTakeovers(dir, failovers, extraFloating, "bw");
+    }
+
+    /** (i) on a rig whose namespaces are named {@code prefix...} (other benchmarks reuse it). */
+    static List<Double> warmTakeovers(Path dir, int failovers, String extraFloating, String prefix) throws IOException {
         Path flag = dir.resolve("app-down");
         Files.deleteIfExists(flag);
         Path chk = dir.resolve("chk.sh");
@@ -131,7 +136,7 @@ public final class AwsTakeoverBench {
                 """.formatted(chk);
         List<Double> out = new ArrayList<>();
         List<double[]> split = new ArrayList<>();
-        try (AwsRig rig = AwsRig.create("bw")) {
+        try (AwsRig rig = AwsRig.create(prefix)) {
             rig.startPair(top, "    track_script {\n        chk_app\n    }", extraFloating, STEP);
             FloatdProcess a = rig.nodes[0];
             FloatdProcess b = rig.nodes[1];
@@ -210,7 +215,7 @@ public final class AwsTakeoverBench {
     }
 
     /** keepalived in a namespace with a notify_master script that calls the aws CLI. */
-    private static final class Keepalived implements AutoCloseable {
+    static final class Keepalived implements AutoCloseable {
         final Path dir;
         final Process process;
 
@@ -221,16 +226,25 @@ public final class AwsTakeoverBench {
 
         static Keepalived start(Netns ns, Path base, int i, int priority, Map<String, String> env, String endpoint,
                 String aws) throws IOException {
+            return start(ns, base, i, priority, env, (cli, log) -> "exec " + cli
+                    + " ec2 associate-address --allocation-id " + ALLOC + " --instance-id " + INSTANCE[i]
+                    + " --allow-reassociation >> " + log + " 2>&1\n", endpoint, aws);
+        }
+
+        /**
+         * With {@code commands} as the script's body after the time stamp and the environment: given the aws CLI's
+         * invocation ({@code aws --endpoint-url ... --region ...}) and the file its output goes to.
+         */
+        static Keepalived start(Netns ns, Path base, int i, int priority, Map<String, String> env,
+                java.util.function.BiFunction<String, Path, String> commands, String endpoint, String aws)
+                throws IOException {
             Path dir = Files.createTempDirectory(base, "ka" + i + "-");
             Path master = dir.resolve("notify_master.sh");
             StringBuilder s = new StringBuilder("#!/bin/sh\n");
             s.append("echo \"$(date +%s%N) MASTER\" >> ").append(dir.resolve("states")).append('\n');
             env.forEach((k, v) -> s.append("export ").append(k).append("='").append(v).append("'\n"));
-            s.append("exec ").append(aws).append(" --endpoint-url ").append(endpoint)
-                    .append(" --region ").append(AwsRig.REGION)
-                    .append(" ec2 associate-address --allocation-id ").append(ALLOC)
-                    .append(" --instance-id ").append(INSTANCE[i])
-                    .append(" --allow-reassociation >> ").append(dir.resolve("aws.log")).append(" 2>&1\n");
+            s.append(commands.apply(aws + " --endpoint-url " + endpoint + " --region " + AwsRig.REGION,
+                    dir.resolve("aws.log")));
             Files.writeString(master, s);
             Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rwxr-xr-x"));
             String conf = """
@@ -359,7 +373,7 @@ public final class AwsTakeoverBench {
         return xs.isEmpty() ? Double.NaN : pct(xs.stream().map(x -> x[k]).toList(), 50);
     }
 
-    private static double pct(List<Double> xs, double p) {
+    static double pct(List<Double> xs, double p) {
         List<Double> s = xs.stream().sorted().toList();
         int idx = (int) Math.ceil(p / 100.0 * s.size()) - 1;
         return s.get(Math.max(0, Math.min(s.size() - 1, idx)));
@@ -391,7 +405,7 @@ public final class AwsTakeoverBench {
         System.out.println("    (" + aws + " = " + version(aws) + ")");
     }
 
-    private static String version(String aws) {
+    static String version(String aws) {
         Netns.Result r = Netns.runForResult(List.of(aws, "--version"));
         Matcher m = Pattern.compile("aws-cli/\\S+ Python/\\S+").matcher(r.output());
         return m.find() ? m.group() : r.output().strip();

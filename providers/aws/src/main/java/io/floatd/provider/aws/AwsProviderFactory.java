@@ -107,8 +107,9 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         try {
             AwsProvider provider = switch (settings.mode()) {
                 case EIP -> new ElasticIpProvider(settings, context, instanceId, vpc, client, errors);
-                case SECONDARY_IP -> new SecondaryIpProvider(settings, context, instanceId, primaryEni, vpc, client,
-                        errors);
+                case SECONDARY_IP -> settings.ipv6()
+                        ? new SecondaryIpv6Provider(settings, context, instanceId, primaryEni, vpc, client, errors)
+                        : new SecondaryIpProvider(settings, context, instanceId, primaryEni, vpc, client, errors);
             };
             boolean reachable = true;
             try {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The {@code floating_ip { provider aws ... }} block, parsed and checked.
  *
  * <pre>
- * address           203.0.113.10 | eipalloc-0abc...   (eip: the Elastic IP; secondary_ip: the private IP to move)
+ * address           203.0.113.10 | eipalloc-0abc...   (eip: the Elastic IP; secondary_ip: the private IP to move,
+ *                                                      IPv4 or IPv6)
  * allocation_id     eipalloc-0abc...                   (eip: same as an allocation id in address)
  * mode              eip | secondary_ip                 (default eip)
  * instance_id       i-0abc...                          (default: from the instance metadata service)
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * @param publicIp eip: the Elastic IP, when given as an address (null when only the allocation id was given);
  *        secondary_ip: null
  * @param allocationId eip: the allocation id when given, else null (looked up from the public IP)
- * @param privateAddress secondary_ip: the private IP that moves between ENIs; eip: null
+ * @param privateAddress secondary_ip: the private IP that moves between ENIs (an IPv6 one in RFC 5952 form); eip: null
  * @param instanceId this instance, or null to ask the metadata service
  * @param networkInterface the ENI to use, or null
  * @param privateIp eip: the private IP of ours to map the EIP to, or null for the primary one
@@ -160,14 +161,31 @@ public record AwsSettings(
         String moving = address;
         if (moving == null) {
             List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
-            if (v4.size() != 1) {
+            // else the single IPv6 one (issue 16), link-local ones aside: EC2 never assigns those
+            List<String> v6 = v4.isEmpty() ? virtualAddresses.stream().map(v -> v.address().getHostAddress())
+                    .filter(a -> !Ipv6Text.isLinkLocal(a)).flatMap(a -> Ipv6Text.canonical(a).stream()).toList()
+                    : List.of();
+            if (v4.size() != 1 && v6.size() != 1) {
                 throw bad("address is required in mode secondary_ip (the private IP that moves between instances)");
             }
-            moving = v4.getFirst().address().getHostAddress();
+            moving = v4.size() == 1 ? v4.getFirst().address().getHostAddress() : v6.getFirst();
+        } else if (Ipv6Text.looksLikeIpv6(moving)) {
+            String given = moving;
+            moving = Ipv6Text.canonical(given).orElseThrow(() -> bad("address must be an IPv4 or IPv6 address in "
+                    + "mode secondary_ip, but was '" + given + "'"));
+            if (Ipv6Text.isLinkLocal(moving)) {
+                throw bad("address " + given + " is link-local: EC2 assigns only global IPv6 addresses (from the "
+                        + "subnet's IPv6 CIDR block)");
+            }
         } else if (!IPV4.matcher(moving).matches()) {
             throw bad("address must be a private IPv4 address in mode secondary_ip, but was '" + moving + "'");
         }
         return new AwsSettings(mode, null, null, moving, instanceId, eni, null, region, peerIds);
+    }
+
+    /** secondary_ip: whether the address that moves is an IPv6 one (moved by unassign, then assign). */
+    public boolean ipv6() {
+        return mode == Mode.SECONDARY_IP && Ipv6Text.looksLikeIpv6(privateAddress);
     }
 
     /** How the configured EIP is named in messages: its public IP or its allocation id. */

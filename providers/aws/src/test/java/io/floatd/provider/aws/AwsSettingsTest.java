@@ -130,4 +130,39 @@ class AwsSettingsTest {
     void emptyValue() {
         assertEquals("aws: floating_ip region is empty", fails("address", "1.2.3.4", "region", " "));
     }
+
+    // ---- issue 16: an IPv6 address in mode secondary_ip ----
+
+    @Test
+    void secondaryIpTakesAnIpv6AddressInRfc5952Form() throws Exception {
+        AwsSettings s = parse("mode", "secondary_ip", "address", "2001:DB8:1234:1A00:0:0:0:10");
+        assertEquals("2001:db8:1234:1a00::10", s.privateAddress());
+        assertEquals(true, s.ipv6());
+        assertEquals(false, parse("mode", "secondary_ip", "address", "10.0.1.200").ipv6());
+    }
+
+    @Test
+    void secondaryIpRefusesABadOrLinkLocalIpv6Address() {
+        assertEquals("aws: floating_ip address must be an IPv4 or IPv6 address in mode secondary_ip, but was "
+                + "'2001:db8::1::2'", fails("mode", "secondary_ip", "address", "2001:db8::1::2"));
+        assertEquals("aws: floating_ip address fe80::10 is link-local: EC2 assigns only global IPv6 addresses (from "
+                + "the subnet's IPv6 CIDR block)", fails("mode", "secondary_ip", "address", "fe80::10"));
+        // an Elastic IP is IPv4 only
+        assertEquals("aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was "
+                + "'2001:db8::10'", fails("address", "2001:db8::10"));
+    }
+
+    @Test
+    void secondaryIpDefaultsToTheSingleIpv6VirtualAddress() throws Exception {
+        Map<String, String> m = kv("mode", "secondary_ip");
+        assertEquals("2001:db8:1234:1a00::10", AwsSettings.parse(m, List.of(AwsFixture.vip("fe80::1"),
+                AwsFixture.vip("2001:db8:1234:1a00:0::10"))).privateAddress(), "the link-local one is not a candidate");
+        // an IPv4 one wins, as before
+        assertEquals("10.0.1.200", AwsSettings.parse(m, List.of(AwsFixture.vip("10.0.1.200"),
+                AwsFixture.vip("2001:db8::10"))).privateAddress());
+        ProviderException e = assertThrows(ProviderException.class, () -> AwsSettings.parse(m,
+                List.of(AwsFixture.vip("2001:db8::10"), AwsFixture.vip("2001:db8::11"))));
+        assertEquals("aws: floating_ip address is required in mode secondary_ip (the private IP that moves between "
+                + "instances)", e.getMessage());
+    }
 }

@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Public, and shipped in this module's test-jar, so that the CLI's end-to-end tests can run real floatd daemons
  * against it.
+ *
+ * <p>IPv6 addresses of ENIs, subnets and their IPv6 CIDR blocks (AssignIpv6Addresses, UnassignIpv6Addresses,
+ * DescribeSubnets, the {@code ipv6-addresses.ipv6-address} filter; changes in {@link #ipv6Changes()}): see the
+ * section "IPv6 secondary addresses and subnets" below for the EC2 API Reference pages they were checked against.
  */
 public final class Ec2TestEndpoint implements AutoCloseable {
     static {
@@ -46,6 +50,8 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     public static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
     public static final String VPC = "vpc-0a1b2c3d4e5f60718";
     public static final String OTHER_VPC = "vpc-0ffffffffffffffff";
+    /** The subnet of every ENI unless {@link #eniSubnet} says otherwise. */
+    public static final String DEFAULT_SUBNET = "subnet-0123456789abcdef0";
     private static final long MAX_SLOW_MS = 10_000;
 
     /** What the endpoint does to a request instead of (or before) answering it. */
@@ -81,6 +87,15 @@ public final class Ec2TestEndpoint implements AutoCloseable {
 
         public static Fault drop() {
             return new Drop();
+        }
+
+        /**
+         * What EC2 answers a caller whose IAM policy lacks {@code ec2:ACTION}: HTTP 403, {@code UnauthorizedOperation},
+         * "You are not authorized to perform this operation." followed by an encoded authorization message.
+         */
+        public static Fault unauthorized() {
+            return new Error("UnauthorizedOperation", 403, "You are not authorized to perform this operation. "
+                    + "Encoded authorization failure message: AbCdEf0123456789");
         }
     }
 
@@ -129,6 +144,9 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         final int deviceIndex;
         final String primaryIp;
         final List<String> secondary = new ArrayList<>();
+        /** IPv6 addresses, in RFC 5952 form, as EC2 lists them (issue 16). */
+        final List<String> ipv6 = new ArrayList<>();
+        String subnetId = DEFAULT_SUBNET;
 
         Eni(String id, String instanceId, String vpcId, int deviceIndex, String primaryIp) {
             this.id = id;
@@ -177,7 +195,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
 
     /** The actions that change something: what "no write" means. */
     public static final java.util.Set<String> WRITES = java.util.Set.of("AssociateAddress", "DisassociateAddress",
-            "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses");
+            "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "AssignIpv6Addresses", "UnassignIpv6Addresses");
 
     /** On 127.0.0.1, an ephemeral port. */
     public Ec2TestEndpoint() throws IOException {
@@ -501,6 +519,9 @@ public final class Ec2TestEndpoint implements AutoCloseable {
             case "AssignPrivateIpAddresses" -> assignPrivateIpAddresses(p);
             case "UnassignPrivateIpAddresses" -> unassignPrivateIpAddresses(p);
             case "DescribeInstances" -> describeInstances(p);
+            case "AssignIpv6Addresses" -> assignIpv6Addresses(p, at);
+            case "UnassignIpv6Addresses" -> unassignIpv6Addresses(p, at);
+            case "DescribeSubnets" -> describeSubnets(p);
             default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
         };
     }
@@ -620,6 +641,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
                 case "private-ip-address" -> found.removeIf(e -> !values.contains(e.primaryIp));
                 case "vpc-id" -> found.removeIf(e -> !values.contains(e.vpcId));
                 case "attachment.instance-id" -> found.removeIf(e -> !values.contains(e.instanceId));
+                case "ipv6-addresses.ipv6-address" -> found.removeIf(e -> values.stream().noneMatch(e.ipv6::contains));
                 default -> throw new Ec2Error("InvalidParameterValue", "The filter '" + f.getKey() + "' is invalid");
             }
         }
@@ -633,7 +655,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     private static String eniXml(Eni e, boolean full) {
         StringBuilder x = new StringBuilder();
         x.append("<networkInterfaceId>").append(e.id).append("</networkInterfaceId>")
-                .append("<subnetId>subnet-0123456789abcdef0</subnetId>")
+                .append("<subnetId>").append(e.subnetId).append("</subnetId>")
                 .append("<vpcId>").append(e.vpcId).append("</vpcId>");
         if (full) {
             x.append("<availabilityZone>eu-west-1a</availabilityZone><description/>")
@@ -665,6 +687,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
                     .append("<primary>false</primary></item>");
         }
         x.append("</privateIpAddressesSet>");
+        x.append(ipv6Xml(e));
         if (full) {
             x.append("<interfaceType>interface</interfaceType>");
         }
@@ -764,6 +787,199 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code + "</Code><Message>"
                 + message.replace("&", "&amp;").replace("<", "&lt;") + "</Message></Error></Errors><RequestID>"
                 + UUID.randomUUID() + "</RequestID></Response>";
+    }
+
+    // ---- IPv6 secondary addresses and subnets (issue 16) -------------------------------------------------------
+    //
+    // Validated against the EC2 API Reference (API version 2016-11-15): AssignIpv6Addresses (NetworkInterfaceId,
+    // Ipv6Addresses.N or Ipv6AddressCount; answers assignedIpv6Addresses, "the new IPv6 addresses assigned to the
+    // network interface. Existing IPv6 addresses that were assigned to the network interface before the request are
+    // not included", and networkInterfaceId), UnassignIpv6Addresses (NetworkInterfaceId, Ipv6Addresses.N; answers
+    // unassignedIpv6Addresses and networkInterfaceId), neither of which takes DryRun; DescribeNetworkInterfaces'
+    // filter ipv6-addresses.ipv6-address and the ipv6AddressesSet (items of ipv6Address, isPrimaryIpv6) of a
+    // NetworkInterface; DescribeSubnets (SubnetId.N; subnetSet items with ipv6CidrBlockAssociationSet of
+    // ipv6CidrBlock, associationId, ipv6CidrBlockState/state); "Error codes for the Amazon EC2 API":
+    // InvalidNetworkInterfaceID.NotFound, InvalidSubnetID.NotFound, InvalidIPAddress.InUse ("The specified IP address
+    // is already in use"), InvalidParameterValue, MissingParameter, UnauthorizedOperation (403, Fault.unauthorized),
+    // RequestLimitExceeded (Fault.throttle). The element names are the ones the AWS SDK for Java 2.x reads. Which
+    // code EC2 gives an address outside the subnet's IPv6 CIDR, or an unassign of an address the interface does not
+    // have, is not written down per action: both are the general InvalidParameterValue here, with a message in the
+    // style of the IPv4 actions' (the provider does not depend on either message).
+
+    /**
+     * A change of an IPv6 address made through the API: assigned to {@code eniId} ({@code assigned}) or unassigned
+     * from it; {@code atEpochNanos} is when the request that made it arrived.
+     */
+    public record Ipv6Change(String address, String eniId, boolean assigned, long atEpochNanos) {
+    }
+
+    private record Subnet(String id, String vpcId, String cidrBlock, List<String> ipv6Cidrs) {
+    }
+
+    private final Map<String, Subnet> subnets = new LinkedHashMap<>();
+    private Runnable afterNextIpv6Unassign;
+
+    /**
+     * Runs {@code r} (under the endpoint's lock, before the answer is sent) right after the next UnassignIpv6Addresses
+     * is carried out: another party acting between a move's two writes.
+     */
+    public void afterNextIpv6Unassign(Runnable r) {
+        synchronized (lock) {
+            afterNextIpv6Unassign = r;
+        }
+    }
+    private final List<Ipv6Change> ipv6Changes = new ArrayList<>();
+
+    /** A subnet with its IPv4 CIDR and its IPv6 CIDR blocks (none: an IPv4-only subnet). */
+    public Ec2TestEndpoint subnet(String subnetId, String vpcId, String cidrBlock, String... ipv6Cidrs) {
+        synchronized (lock) {
+            subnets.put(subnetId, new Subnet(subnetId, vpcId, cidrBlock, List.of(ipv6Cidrs)));
+        }
+        return this;
+    }
+
+    /** Puts an ENI in another subnet than {@link #DEFAULT_SUBNET}. */
+    public Ec2TestEndpoint eniSubnet(String eniId, String subnetId) {
+        synchronized (lock) {
+            enis.get(eniId).subnetId = subnetId;
+        }
+        return this;
+    }
+
+    /** Assigns an IPv6 address as another party would (not logged, not counted), taking it off any other ENI. */
+    public Ec2TestEndpoint ipv6Address(String eniId, String address) {
+        synchronized (lock) {
+            enis.values().forEach(e -> e.ipv6.remove(address));
+            enis.get(eniId).ipv6.add(address);
+        }
+        return this;
+    }
+
+    /** Unassigns an IPv6 address from every ENI, as another party would. */
+    public Ec2TestEndpoint dropIpv6Address(String address) {
+        synchronized (lock) {
+            enis.values().forEach(e -> e.ipv6.remove(address));
+        }
+        return this;
+    }
+
+    /** The ENI that has the IPv6 {@code address} now, or null. */
+    public String eniWithIpv6(String address) {
+        synchronized (lock) {
+            return enis.values().stream().filter(e -> e.ipv6.contains(address)).map(e -> e.id).findFirst().orElse(null);
+        }
+    }
+
+    /** The IPv6 changes made through the API so far (not {@link #ipv6Address}'s), oldest first. */
+    public List<Ipv6Change> ipv6Changes() {
+        synchronized (lock) {
+            return List.copyOf(ipv6Changes);
+        }
+    }
+
+    private static String ipv6Xml(Eni e) {
+        StringBuilder x = new StringBuilder("<ipv6AddressesSet>");
+        for (String a : e.ipv6) {
+            x.append("<item><ipv6Address>").append(a).append("</ipv6Address><isPrimaryIpv6>false</isPrimaryIpv6></item>");
+        }
+        return x.append("</ipv6AddressesSet>").toString();
+    }
+
+    private String assignIpv6Addresses(Map<String, String> p, long at) throws Ec2Error {
+        Eni eni = requireEni(p.get("NetworkInterfaceId"));
+        List<String> wanted = list(p, "Ipv6Addresses");
+        if (wanted.isEmpty()) {
+            throw new Ec2Error("MissingParameter", "Either ipv6AddressCount or ipv6Addresses must be specified");
+        }
+        Subnet subnet = subnets.get(eni.subnetId);
+        for (String raw : wanted) {
+            String a = canonicalIpv6(raw);
+            if (subnet == null || subnet.ipv6Cidrs().stream().noneMatch(c -> Ipv6Text.inCidr(a, c))) {
+                throw new Ec2Error("InvalidParameterValue", "Address " + raw + " is not in subnet " + eni.subnetId
+                        + "'s IPv6 CIDR block range");
+            }
+            for (Eni other : enis.values()) {
+                if (other != eni && other.ipv6.contains(a)) {
+                    throw new Ec2Error("InvalidIPAddress.InUse", "Address " + raw + " is in use.");
+                }
+            }
+        }
+        StringBuilder items = new StringBuilder();
+        for (String raw : wanted) {
+            String a = canonicalIpv6(raw);
+            if (!eni.ipv6.contains(a)) {
+                eni.ipv6.add(a);
+                ipv6Changes.add(new Ipv6Change(a, eni.id, true, at));
+                items.append("<item>").append(a).append("</item>");
+            }
+        }
+        return response("AssignIpv6Addresses", "<assignedIpv6Addresses>" + items + "</assignedIpv6Addresses>"
+                + "<networkInterfaceId>" + eni.id + "</networkInterfaceId>");
+    }
+
+    private String unassignIpv6Addresses(Map<String, String> p, long at) throws Ec2Error {
+        Eni eni = requireEni(p.get("NetworkInterfaceId"));
+        List<String> wanted = list(p, "Ipv6Addresses").stream().map(Ec2TestEndpoint::canonicalIpv6).toList();
+        if (!eni.ipv6.containsAll(wanted)) {
+            throw new Ec2Error("InvalidParameterValue",
+                    "Some of the specified addresses are not assigned to interface " + eni.id);
+        }
+        StringBuilder items = new StringBuilder();
+        for (String a : wanted) {
+            eni.ipv6.remove(a);
+            ipv6Changes.add(new Ipv6Change(a, eni.id, false, at));
+            items.append("<item>").append(a).append("</item>");
+        }
+        Runnable hook = afterNextIpv6Unassign;
+        afterNextIpv6Unassign = null;
+        if (hook != null) {
+            hook.run();
+        }
+        return response("UnassignIpv6Addresses", "<networkInterfaceId>" + eni.id + "</networkInterfaceId>"
+                + "<unassignedIpv6Addresses>" + items + "</unassignedIpv6Addresses>");
+    }
+
+    private String describeSubnets(Map<String, String> p) throws Ec2Error {
+        List<Subnet> found = new ArrayList<>();
+        List<String> ids = list(p, "SubnetId");
+        for (String id : ids) {
+            Subnet sn = subnets.get(id);
+            if (sn == null) {
+                throw new Ec2Error("InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist");
+            }
+            found.add(sn);
+        }
+        if (ids.isEmpty()) {
+            found.addAll(subnets.values());
+        }
+        StringBuilder items = new StringBuilder();
+        for (Subnet sn : found) {
+            items.append("<item><subnetId>").append(sn.id()).append("</subnetId>")
+                    .append("<subnetArn>arn:aws:ec2:eu-west-1:123456789012:subnet/").append(sn.id()).append("</subnetArn>")
+                    .append("<state>available</state><ownerId>123456789012</ownerId>")
+                    .append("<vpcId>").append(sn.vpcId()).append("</vpcId>")
+                    .append("<cidrBlock>").append(sn.cidrBlock()).append("</cidrBlock>")
+                    .append("<ipv6CidrBlockAssociationSet>");
+            int n = 0;
+            for (String c : sn.ipv6Cidrs()) {
+                items.append("<item><ipv6CidrBlock>").append(c).append("</ipv6CidrBlock>")
+                        .append("<associationId>subnet-cidr-assoc-").append(String.format("%017x", ++n))
+                        .append("</associationId><ipv6CidrBlockState><state>associated</state></ipv6CidrBlockState>")
+                        .append("<ipSource>amazon</ipSource><ipv6AddressAttribute>public</ipv6AddressAttribute></item>");
+            }
+            items.append("</ipv6CidrBlockAssociationSet>")
+                    .append("<availableIpAddressCount>250</availableIpAddressCount>")
+                    .append("<availabilityZone>eu-west-1a</availabilityZone><availabilityZoneId>euw1-az1</availabilityZoneId>")
+                    .append("<defaultForAz>false</defaultForAz><mapPublicIpOnLaunch>false</mapPublicIpOnLaunch>")
+                    .append("<assignIpv6AddressOnCreation>false</assignIpv6AddressOnCreation>")
+                    .append("<ipv6Native>false</ipv6Native><tagSet/></item>");
+        }
+        return response("DescribeSubnets", "<subnetSet>" + items + "</subnetSet>");
+    }
+
+    /** EC2 keeps and answers addresses in RFC 5952 form, whatever form they were sent in. */
+    private static String canonicalIpv6(String raw) {
+        return Ipv6Text.canonical(raw).orElse(raw);
     }
 
     @Override

@@ -1,0 +1,251 @@
+package io.floatd.it;
+
+import static io.floatd.it.AwsRig.ENI;
+import static io.floatd.it.AwsTakeoverBench.pct;
+
+import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.provider.aws.Ec2TestEndpoint.Ipv6Change;
+import io.floatd.testing.Lan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The AWS IPv6 takeover benchmark ({@code bench/aws-takeover.sh --shape ipv6}, issue 16): entering MASTER to all
+ * writes sent (the arrival at {@link Ec2TestEndpoint} of the last one), for an IPv6 address moved between two ENIs
+ * ({@code mode secondary_ip}: UnassignIpv6Addresses, then AssignIpv6Addresses) beside a single Elastic IP
+ * (AssociateAddress) in the same run, and beside keepalived with a {@code notify_master} script calling Debian's
+ * {@code aws ec2 unassign-ipv6-addresses} then {@code assign-ipv6-addresses}; plus the window between the two writes
+ * (the unassign's arrival to the assign's), when the address is on no interface.
+ *
+ * <ol>
+ *   <li>floatd, warm, {@code failovers} hand-overs driven by a track script (as {@link AwsTakeoverBench}'s (i)): the
+ *       single Elastic IP, then the IPv6 address, each on its own rig.</li>
+ *   <li>kill -9 of the Master, {@code reps} times: floatd moving the IPv6 address, then keepalived with the script,
+ *       both from the new Master's MASTER (floatd's log line; the script's first line) to the assign's arrival.</li>
+ * </ol>
+ *
+ * <p>Arguments: {@code [failovers=20] [reps=5] [aws=/usr/bin/aws]}. Namespaces {@code a6...} only.
+ */
+public final class AwsIpv6TakeoverBench {
+    private AwsIpv6TakeoverBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
+        Path dir = Files.createTempDirectory("aws6-bench-");
+        try {
+            AwsTakeoverBench.warmEndpoint();
+            warmEndpointIpv6();
+            List<Double> eip = AwsTakeoverBench.warmTakeovers(dir, failovers, "", "a6e");
+            List<double[]> v6 = warmIpv6Takeovers(dir, failovers);
+            List<double[]> fd = floatdKills(reps);
+            List<double[]> ka = keepalivedKills(dir, reps, aws);
+            report(eip, v6, fd, ka, aws);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** As {@link AwsTakeoverBench#warmEndpoint()}, for the IPv6 calls: the endpoint's code compiled before measuring. */
+    private static void warmEndpointIpv6() throws IOException {
+        long t0 = System.nanoTime();
+        int rounds = 500;
+        Ec2TestEndpoint scratch = new Ec2TestEndpoint();
+        scratch.instance(AwsRig.INSTANCE[0], ENI[0], "10.0.0.10").instance(AwsRig.INSTANCE[1], ENI[1], "10.0.0.11")
+                .subnet(Ec2TestEndpoint.DEFAULT_SUBNET, Ec2TestEndpoint.VPC, "10.0.0.0/24", AwsIpv6Rig.CIDR)
+                .ipv6Address(ENI[0], AwsIpv6Rig.V6);
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
+                                "bench-warm-up-only")))
+                .endpointOverride(scratch.uri())
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .build()) {
+            for (int i = 0; i < rounds; i++) {
+                String from = ENI[i % 2];
+                String to = ENI[1 - i % 2];
+                ec2.describeNetworkInterfaces(r -> r.filters(f -> f.name("ipv6-addresses.ipv6-address")
+                        .values(AwsIpv6Rig.V6)));
+                ec2.unassignIpv6Addresses(r -> r.networkInterfaceId(from).ipv6Addresses(AwsIpv6Rig.V6));
+                ec2.assignIpv6Addresses(r -> r.networkInterfaceId(to).ipv6Addresses(AwsIpv6Rig.V6));
+            }
+        } finally {
+            scratch.close();
+        }
+        System.out.printf("endpoint warmed (IPv6 calls): %d rounds in %.0f ms%n", rounds, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** Per failover: {MASTER -> assign arrives ms, unassign arrives -> assign arrives ms}. */
+    private static List<double[]> warmIpv6Takeovers(Path dir, int failovers) throws IOException {
+        Path flag = dir.resolve("app6-down");
+        Files.deleteIfExists(flag);
+        Path chk = dir.resolve("chk6.sh");
+        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
+        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String top = """
+                vrrp_script chk_app {
+                    script "%s"
+                    interval 0.2
+                    fall 2
+                    rise 2
+                }
+                """.formatted(chk);
+        String track = "    track_script {\n        chk_app\n    }";
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsIpv6Rig.create("a6w")) {
+            FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, top, track, "");
+            a.awaitState("MASTER", AwsTakeoverBench.STEP);
+            AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
+            FloatdProcess b = AwsIpv6Rig.start(rig, 1, 100, "", "", "");
+            b.awaitState("BACKUP", AwsTakeoverBench.STEP);
+            a.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
+            b.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
+            FloatdProcess.sleep(1000);
+            long from = FloatdProcess.epochNanos();
+            for (int k = 0; k < failovers; k++) {
+                boolean toPeer = k % 2 == 0;
+                if (toPeer) {
+                    Files.createFile(flag);
+                } else {
+                    Files.delete(flag);
+                }
+                AwsIpv6Rig.awaitHolder(rig, toPeer ? 1 : 0, AwsTakeoverBench.STEP);
+                FloatdProcess.sleep(700);
+            }
+            FloatdProcess[] nodes = {a, b};
+            List<Ipv6Change> changes = AwsIpv6Rig.changesSince(rig, from);
+            for (int k = 0; k < changes.size(); k++) {
+                Ipv6Change c = changes.get(k);
+                if (!c.assigned()) {
+                    continue;
+                }
+                int i = List.of(ENI).indexOf(c.eniId());
+                long master = AwsRig.loggedTimes(nodes[i], "Entering MASTER STATE").stream()
+                        .filter(t -> t <= c.atEpochNanos()).max(Long::compare).orElseThrow();
+                Ipv6Change before = k > 0 ? changes.get(k - 1) : null;
+                double window = before != null && !before.assigned() && before.atEpochNanos() >= master
+                        ? (c.atEpochNanos() - before.atEpochNanos()) / 1e6 : Double.NaN;
+                out.add(new double[] {(c.atEpochNanos() - master) / 1e6, window});
+            }
+            System.out.println("(i) IPv6 daemon lines (node1):");
+            b.log().lines().filter(l -> l.contains("takeover: entered MASTER") || l.contains("on no interface for"))
+                    .limit(4).forEach(l -> System.out.println("    " + l));
+        }
+        return out;
+    }
+
+    /** Per rep: {kill -> assign ms, MASTER (log line) -> assign ms, unassign -> assign ms}. */
+    private static List<double[]> floatdKills(int reps) {
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsIpv6Rig.create("a6f")) {
+            AwsIpv6Rig.start(rig, 1, 100, "", "", "").awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
+            for (int r = 0; r < reps; r++) {
+                FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, "", "", "");
+                a.awaitState("MASTER", AwsTakeoverBench.STEP);
+                rig.nodes[1].awaitState("BACKUP", AwsTakeoverBench.STEP);
+                AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
+                FloatdProcess.sleep(1500);
+                long killedAt = FloatdProcess.epochNanos();
+                a.kill9();
+                AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
+                out.add(kill(rig, killedAt, AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast()));
+                a.close();
+            }
+        }
+        return out;
+    }
+
+    private static double[] kill(AwsRig rig, long killedAt, long master) {
+        List<Ipv6Change> cs = AwsIpv6Rig.changesSince(rig, killedAt);
+        Ipv6Change assign = cs.stream().filter(c -> c.assigned() && c.eniId().equals(ENI[1])).findFirst().orElseThrow();
+        double window = cs.stream().filter(c -> !c.assigned() && c.atEpochNanos() <= assign.atEpochNanos())
+                .reduce((x, y) -> y).map(u -> (assign.atEpochNanos() - u.atEpochNanos()) / 1e6).orElse(Double.NaN);
+        return new double[] {(assign.atEpochNanos() - killedAt) / 1e6, (assign.atEpochNanos() - master) / 1e6, window};
+    }
+
+    /** keepalived with notify_master: aws ec2 unassign-ipv6-addresses (from the peer's ENI), then assign-ipv6-addresses. */
+    private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsIpv6Rig.create("a6k")) {
+            Map<String, String> env = rig.env();
+            env.remove("AWS_ENDPOINT_URL_EC2");
+            env.remove("AWS_ENDPOINT_URL");
+            String endpoint = rig.ec2.uri().toString();
+            try (AwsTakeoverBench.Keepalived b = AwsTakeoverBench.Keepalived.start(rig.host(1), base, 1, 100, env,
+                    script(1), endpoint, aws)) {
+                AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
+                for (int r = 0; r < reps; r++) {
+                    try (AwsTakeoverBench.Keepalived a = AwsTakeoverBench.Keepalived.start(rig.host(0), base, 0, 150,
+                            env, script(0), endpoint, aws)) {
+                        AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
+                        FloatdProcess.sleep(1500);
+                        long killedAt = a.kill9();
+                        AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
+                        out.add(kill(rig, killedAt, b.lastMaster()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The user's script for node {@code i}, as the keepalived recipes write it: take the address off the other
+     * node's ENI (which fails, harmlessly, when it is not there), then put it on this node's.
+     */
+    private static java.util.function.BiFunction<String, Path, String> script(int i) {
+        return (cli, log) -> cli + " ec2 unassign-ipv6-addresses --network-interface-id " + ENI[1 - i]
+                + " --ipv6-addresses " + AwsIpv6Rig.V6 + " >> " + log + " 2>&1\n"
+                + "exec " + cli + " ec2 assign-ipv6-addresses --network-interface-id " + ENI[i]
+                + " --ipv6-addresses " + AwsIpv6Rig.V6 + " >> " + log + " 2>&1\n";
+    }
+
+    private static List<Double> col(List<double[]> rows, int c) {
+        return rows.stream().map(r -> r[c]).filter(x -> !Double.isNaN(x)).toList();
+    }
+
+    private static String row(String what, List<Double> xs) {
+        return String.format(Locale.ROOT, "    %-58s p50 %7.1f ms  p99 %7.1f ms  (n=%d)", what, pct(xs, 50), pct(xs, 99),
+                xs.size());
+    }
+
+    private static void report(List<Double> eip, List<double[]> v6, List<double[]> fd, List<double[]> ka, String aws) {
+        Locale.setDefault(Locale.ROOT);
+        System.out.println();
+        System.out.println("entering MASTER -> all writes sent (the last write's arrival at the endpoint):");
+        System.out.println(row("floatd, single Elastic IP (AssociateAddress), warm", eip));
+        System.out.println(row("floatd, IPv6 (Unassign + AssignIpv6Addresses), warm", col(v6, 0)));
+        System.out.println(row("floatd, IPv6, after kill -9 of the Master", col(fd, 1)));
+        System.out.println(row("keepalived + notify_master aws unassign/assign, kill -9", col(ka, 1)));
+        System.out.println("unassign -> assign window (arrivals at the endpoint; the address on no interface):");
+        System.out.println(row("floatd, warm failovers", col(v6, 1)));
+        System.out.println(row("floatd, kill -9", col(fd, 2)));
+        System.out.println(row("keepalived + aws CLI, kill -9", col(ka, 2)));
+        System.out.println("kill -9 -> assign arrives:");
+        System.out.println(row("floatd", col(fd, 0)));
+        System.out.println(row("keepalived + aws CLI", col(ka, 0)));
+        System.out.println("    EIP all: " + eip.stream().map(x -> String.format("%.1f", x)).toList());
+        System.out.println("    IPv6 all (MASTER->assign/window): " + v6.stream()
+                .map(r -> String.format("%.1f/%.1f", r[0], r[1])).toList());
+        System.out.println("    floatd kills (kill->assign/MASTER->assign/window): " + fd.stream()
+                .map(r -> String.format("%.0f/%.1f/%.1f", r[0], r[1], r[2])).toList());
+        System.out.println("    keepalived kills: " + ka.stream()
+                .map(r -> String.format("%.0f/%.0f/%.0f", r[0], r[1], r[2])).toList());
+        System.out.println("    (" + aws + " = " + AwsTakeoverBench.version(aws) + ", nodes on " + Lan.address(0) + "/"
+                + Lan.address(1) + ")");
+    }
+}
