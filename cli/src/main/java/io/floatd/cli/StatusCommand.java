@@ -100,7 +100,7 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, Object> i = (Map<String, Object>) o;
             Map<String, Object> prio = (Map<String, Object>) i.get("priority");
             Map<String, Object> master = (Map<String, Object>) i.get("master");
-            Map<String, Object> ip = (Map<String, Object>) i.get("floating_ip");
+            List<Object> ips = floatingIps(i);
             String since = String.valueOf(i.get("since"));
             int dot = since.indexOf('.');
             if (dot > 0 && since.endsWith("Z")) {
@@ -110,7 +110,7 @@ final class StatusCommand implements Callable<Integer> {
                     i.get("name"), i.get("state"), since, ago(((Number) i.get("since_seconds")).doubleValue()),
                     prio.get("effective"), prio.get("configured"),
                     master.get("address") == null ? "-" : master.get("address"),
-                    ip == null ? "-" : ip.get("holder") == null ? "unknown" : ip.get("holder")));
+                    holders(ips)));
             if (i.get("last_advert_ms_ago") instanceof Number n && !"MASTER".equals(i.get("state"))) {
                 sb.append(String.format(Locale.ROOT, "  last advert %.0f ms ago", n.doubleValue()));
             }
@@ -120,8 +120,12 @@ final class StatusCommand implements Callable<Integer> {
             if (i.get("fault_reason") != null) {
                 sb.append("  fault: ").append(i.get("fault_reason"));
             }
-            if (ip != null && ip.get("last_error") != null) {
-                sb.append("  error: ").append(ip.get("last_error"));
+            for (Object o2 : ips) {
+                Map<String, Object> ip = (Map<String, Object>) o2;
+                if (ip.get("last_error") != null) {
+                    sb.append("  error").append(ips.size() > 1 ? " (" + ip.get("address") + ")" : "").append(": ")
+                            .append(ip.get("last_error"));
+                }
             }
             List<Object> tracking = (List<Object>) i.get("tracking");
             if (tracking != null) {
@@ -140,6 +144,30 @@ final class StatusCommand implements Callable<Integer> {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** {@code floating_ips}, or the single {@code floating_ip} of a daemon from before several blocks. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> floatingIps(Map<String, Object> instance) {
+        if (instance.get("floating_ips") instanceof List<?> list) {
+            return (List<Object>) list;
+        }
+        return instance.get("floating_ip") == null ? List.of() : List.of(instance.get("floating_ip"));
+    }
+
+    /** {@code self} for one block; {@code 198.51.100.10 self, 198.51.100.11 peer} for several; {@code -} for none. */
+    @SuppressWarnings("unchecked")
+    private static String holders(List<Object> ips) {
+        if (ips.isEmpty()) {
+            return "-";
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Object o : ips) {
+            Map<String, Object> ip = (Map<String, Object>) o;
+            String holder = ip.get("holder") == null ? "unknown" : String.valueOf(ip.get("holder"));
+            out.add(ips.size() == 1 ? holder : ip.get("address") + " " + holder);
+        }
+        return String.join(", ", out);
     }
 
     private static String ago(double seconds) {

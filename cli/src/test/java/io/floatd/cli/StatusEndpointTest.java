@@ -212,7 +212,7 @@ class StatusEndpointTest {
         VrrpDaemon a = start(conf(150, A, B), "a");
         VrrpDaemon b = start(conf(100, B, A), "b");
         await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP && "a".equals(holder));
-        await(() -> a.instances().getFirst().takeover().lastTakeover() != null
+        await(() -> a.instances().getFirst().takeovers().getFirst().orchestrator().lastTakeover() != null
                 && a.tracking("VI_1").script("chk_ok").stats().runs() >= 1);
         StatusServer sa = serve(a);
         StatusServer sb = serve(b);

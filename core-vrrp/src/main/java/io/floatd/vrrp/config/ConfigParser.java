@@ -239,7 +239,7 @@ public final class ConfigParser {
             "global_defs", "vrrp_instance", "virtual_server", "virtual_server_group", "unicast_peer", "virtual_ipaddress",
             "vrrp_script", "track_file", "vrrp_track_file", "track_script", "track_interface", "script_env",
             "vrrp_sync_group", "group", "vrrp_track_process", "track_process", "virtual_ipaddress_excluded",
-            "virtual_routes", "virtual_rules");
+            "virtual_routes", "virtual_rules", "floating_ip");
 
     /**
      * A notify script line as keepalived 2.2.7 reads it ({@link ScriptWords}): the command line is the first word
@@ -515,7 +515,11 @@ public final class ConfigParser {
             }
             lines.put(line.keyword(), line.line());
         });
-        i.builder.floatingIp(new FloatingIpSettings(values, i.parser.sources.file(s.line()), Sources.line(s.line())));
+        FloatingIpSettings block = new FloatingIpSettings(values, i.parser.sources.file(s.line()), Sources.line(s.line()));
+        FloatingIpBlocks.duplicate(i.builder.floatingIps(), block).ifPresent(message -> { throw new ConfigProblem(message); });
+        if (!block.isEmpty()) {
+            i.builder.addFloatingIp(block);
+        }
     }
 
     /** A list-valued keyword's words, joined by one space. */

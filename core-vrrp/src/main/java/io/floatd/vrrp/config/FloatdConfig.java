@@ -141,9 +141,9 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
             NotifyScripts n = i.notifyScripts();
             notifyLines(out, n);
             scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
-            if (!i.floatingIp().isEmpty()) {
+            for (FloatingIpSettings block : i.floatingIps()) {
                 out.append(INDENT).append("floating_ip {\n");
-                for (Map.Entry<String, String> e : i.floatingIp().values().entrySet()) {
+                for (Map.Entry<String, String> e : block.values().entrySet()) {
                     boolean mask = maskSecrets && FloatingIpSettings.isSensitive(e.getKey());
                     line(out, 2, quote(e.getKey()), mask ? Secret.of(e.getValue()).toString() : quote(e.getValue()));
                 }

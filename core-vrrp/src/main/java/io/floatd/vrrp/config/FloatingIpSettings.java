@@ -61,6 +61,19 @@ public record FloatingIpSettings(Map<String, String> values, String file, int li
         return Optional.ofNullable(values.get("provider"));
     }
 
+    /**
+     * What the block moves, as written: its {@code address}, else its {@code allocation_id}; empty when it names
+     * neither (a linux-l2 block: the instance's virtual_ipaddress).
+     */
+    public Optional<String> address() {
+        return Optional.ofNullable(values.get("address")).or(() -> Optional.ofNullable(values.get("allocation_id")));
+    }
+
+    /** {@code file:line} of the block, for messages. */
+    public String where() {
+        return file + ":" + line;
+    }
+
     public boolean isEmpty() {
         return values.isEmpty();
     }

@@ -42,7 +42,7 @@ public final class InstanceConfig {
     private final boolean notifyPriorityChanges;
     private final NotifyScripts notify;
     private final ScriptEnv scriptEnv;
-    private final FloatingIpSettings floatingIp;
+    private final List<FloatingIpSettings> floatingIps;
     private final List<TrackedScript> trackScripts;
     private final List<TrackedInterface> trackInterfaces;
     private final List<TrackedFile> trackFiles;
@@ -77,7 +77,7 @@ public final class InstanceConfig {
         this.notifyPriorityChanges = b.notifyPriorityChanges;
         this.notify = b.notify;
         this.scriptEnv = b.scriptEnv;
-        this.floatingIp = b.floatingIp;
+        this.floatingIps = List.copyOf(b.floatingIps);
         this.trackScripts = List.copyOf(b.trackScripts);
         this.trackInterfaces = List.copyOf(b.trackInterfaces);
         this.trackFiles = List.copyOf(b.trackFiles);
@@ -235,9 +235,12 @@ public final class InstanceConfig {
         return scriptEnv;
     }
 
-    /** floatd's {@code floating_ip} block; {@link FloatingIpSettings#empty()} when absent. */
-    public FloatingIpSettings floatingIp() {
-        return floatingIp;
+    /**
+     * floatd's {@code floating_ip} blocks, in file order, each with its own file:line; empty when there is none. Each
+     * block moves its address with its own provider, all on the same transitions.
+     */
+    public List<FloatingIpSettings> floatingIps() {
+        return floatingIps;
     }
 
     /** {@code track_script} entries, in file order. */
@@ -409,7 +412,7 @@ public final class InstanceConfig {
                 && notifyPriorityChanges == other.notifyPriorityChanges
                 && notify.equals(other.notify)
                 && scriptEnv.equals(other.scriptEnv)
-                && floatingIp.equals(other.floatingIp)
+                && floatingIps.equals(other.floatingIps)
                 && trackScripts.equals(other.trackScripts)
                 && trackInterfaces.equals(other.trackInterfaces)
                 && trackFiles.equals(other.trackFiles)
@@ -447,7 +450,7 @@ public final class InstanceConfig {
                 + ", notifyPriorityChanges=" + notifyPriorityChanges
                 + ", notifyScripts=" + notify
                 + ", scriptEnv=" + scriptEnv
-                + ", floatingIp=" + floatingIp
+                + ", floatingIps=" + floatingIps
                 + ", trackScripts=" + trackScripts
                 + ", trackInterfaces=" + trackInterfaces
                 + ", trackFiles=" + trackFiles
@@ -485,7 +488,7 @@ public final class InstanceConfig {
         private boolean notifyPriorityChanges;
         private NotifyScripts notify = NotifyScripts.NONE;
         private ScriptEnv scriptEnv = ScriptEnv.NONE;
-        private FloatingIpSettings floatingIp = FloatingIpSettings.empty();
+        private final List<FloatingIpSettings> floatingIps = new ArrayList<>();
         private final List<TrackedScript> trackScripts = new ArrayList<>();
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
         private final List<TrackedFile> trackFiles = new ArrayList<>();
@@ -663,8 +666,21 @@ public final class InstanceConfig {
             return this;
         }
 
-        public Builder floatingIp(FloatingIpSettings floatingIp) {
-            this.floatingIp = Objects.requireNonNull(floatingIp, "floatingIp");
+        /** Replaces the {@code floating_ip} blocks. */
+        public Builder floatingIps(List<FloatingIpSettings> blocks) {
+            this.floatingIps.clear();
+            blocks.forEach(this::addFloatingIp);
+            return this;
+        }
+
+        /** The blocks added so far (the parser checks a new one against them). */
+        List<FloatingIpSettings> floatingIps() {
+            return List.copyOf(floatingIps);
+        }
+
+        /** One more {@code floating_ip} block, after those added before. */
+        public Builder addFloatingIp(FloatingIpSettings block) {
+            this.floatingIps.add(Objects.requireNonNull(block, "block"));
             return this;
         }
 

@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * How a daemon is run, beside its configuration.
  *
- * @param providerOverride {@code --provider NAME}: overrides every instance's {@code floating_ip { provider }}
+ * @param providerOverride {@code --provider NAME}: overrides the provider of every {@code floating_ip} block of every instance
  * @param dryRun run the election and log what would be done to the IP, without doing it
  * @param notifyTimeout how long a notify script may run before its process group is killed
  * @param transports opens the socket for a source address and interface (VRRP over protocol 112)

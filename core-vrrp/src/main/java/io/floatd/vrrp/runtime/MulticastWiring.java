@@ -75,7 +75,8 @@ final class MulticastWiring {
         }
     }
 
-    static String where(InstanceConfig ic) {
-        return ic.floatingIp().isEmpty() ? ic.file() + ":" + ic.line() : ic.floatingIp().file() + ":" + ic.floatingIp().line();
+    /** The block's file:line; the instance's for the implicit Linux VIP block, which has none of its own. */
+    static String where(InstanceConfig ic, io.floatd.vrrp.config.FloatingIpSettings block) {
+        return block.file() == null ? ic.file() + ":" + ic.line() : block.where();
     }
 }

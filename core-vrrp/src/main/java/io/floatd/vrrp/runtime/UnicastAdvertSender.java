@@ -39,7 +39,8 @@ final class UnicastAdvertSender implements AdvertSender {
 
     /**
      * RFC 5798 §5.2.5: an advert carries at least one address. A cloud instance may have no virtual_ipaddress,
-     * so it advertises its floating IP when that is an address of the instance's family, else its own address.
+     * so it advertises the first floating_ip block's address of the instance's family (one, as with a single block,
+     * so that peers see the same advert whatever blocks are added after it), else its own address.
      */
     static List<InetAddress> advertisedAddresses(InstanceConfig config, InetAddress source) {
         List<InetAddress> vips = config.virtualAddresses().stream()
@@ -49,15 +50,17 @@ final class UnicastAdvertSender implements AdvertSender {
         if (!vips.isEmpty()) {
             return vips;
         }
-        String floating = config.floatingIp().values().get("address");
-        if (floating != null && floating.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            try {
-                InetAddress a = InetAddress.getByName(floating);
-                if (a.getClass() == source.getClass()) {
-                    return List.of(a);
+        for (io.floatd.vrrp.config.FloatingIpSettings block : config.floatingIps()) {
+            String literal = block.values().get("address");
+            if (literal != null && literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                try {
+                    InetAddress a = InetAddress.getByName(literal);
+                    if (a.getClass() == source.getClass()) {
+                        return List.of(a);
+                    }
+                } catch (java.net.UnknownHostException e) {
+                    // not an address literal (e.g. an allocation id): skipped
                 }
-            } catch (java.net.UnknownHostException e) {
-                // not an address literal (e.g. an allocation id): fall through
             }
         }
         return List.of(source);

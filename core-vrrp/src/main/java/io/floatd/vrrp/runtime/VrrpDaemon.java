@@ -4,6 +4,8 @@ import io.floatd.vrrp.codec.AdvertCheck;
 import io.floatd.vrrp.codec.AuthType;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.FloatingIpBlocks;
+import io.floatd.vrrp.config.FloatingIpSettings;
 import io.floatd.vrrp.config.GlobalDefs;
 import io.floatd.vrrp.config.InitialState;
 import io.floatd.vrrp.config.InstanceConfig;
@@ -60,9 +62,12 @@ public final class VrrpDaemon implements AutoCloseable {
     static final long RETRY_FIRST_MILLIS = 500;
     static final long RETRY_MAX_MILLIS = 5000;
 
-    /** One instance and what serves it. */
+    /** One instance and what serves it: one {@link BlockTakeover} per floating_ip block (none: nothing moves). */
     public record Instance(InstanceConfig config, InetAddress source, InstanceRunner runner,
-            TakeoverOrchestrator takeover) {
+            List<BlockTakeover> takeovers) {
+        public Instance {
+            takeovers = List.copyOf(takeovers);
+        }
     }
 
     /**
@@ -84,8 +89,15 @@ public final class VrrpDaemon implements AutoCloseable {
      * What an instance needs from the host, opened before anything running is touched: its source address, its
      * endpoint (found among the running ones, or opened: then it is in the batch it was opened for) and its provider.
      */
-    private record Opened(InstanceConfig config, InetAddress source, EndpointKey key, FloatingIpProvider provider,
-            TakeoverPolicy policy, String providerName) {
+    private record Opened(InstanceConfig config, InetAddress source, EndpointKey key, List<OpenedBlock> blocks) {
+        void closeProviders() {
+            blocks.forEach(b -> b.provider().close());
+        }
+    }
+
+    /** One floating_ip block's provider, made by {@link #open}. */
+    private record OpenedBlock(FloatingIpProvider provider, TakeoverPolicy policy, String providerName, String label,
+            String address) {
     }
 
     /** An instance that could not start: shown in FAULT by {@code placeholder}, opened again until it runs. */
@@ -110,8 +122,8 @@ public final class VrrpDaemon implements AutoCloseable {
     private final DaemonOptions options;
     private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Wiring> wiring = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Each instance's provider, for what a reload asks of a kept one ({@link FloatingIpProvider#refreshPeers}). */
-    private final Map<String, FloatingIpProvider> providers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each instance's providers, for what a reload asks of a kept one ({@link FloatingIpProvider#refreshPeers}). */
+    private final Map<String, List<FloatingIpProvider>> providers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<EndpointKey, Endpoint> endpoints = new LinkedHashMap<>();
     private final List<Tracking> trackings = new ArrayList<>();
     /** Instances that could not start, by name; each is in {@link #instances} as its placeholder. */
@@ -213,8 +225,8 @@ public final class VrrpDaemon implements AutoCloseable {
     /** Closes what {@link #prepare} opened, for a configuration that will not run. */
     private void discard(List<Object> prepared, Map<EndpointKey, Endpoint> batch) {
         for (Object p : prepared) {
-            if (p instanceof Opened o && o.provider() != null) {
-                o.provider().close();
+            if (p instanceof Opened o) {
+                o.closeProviders();
             }
         }
         batch.values().forEach(e -> e.transport().close());
@@ -245,30 +257,57 @@ public final class VrrpDaemon implements AutoCloseable {
             joinGroup(ic, key, own, batch);
         }
         try {
-            Optional<String> name = providerName(ic, options);
-            if (name.isEmpty()) {
-                return new Opened(ic, source, key, null, null, null);
-            }
-            FloatingIpProviderFactory factory = options.providers().find(name.get())
-                    .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name.get()
-                            + "' is not available in this build"));
-            MulticastWiring.refuseInCloud(MulticastWiring.where(ic), ic, name.get(), factory);
-            RoutesWiring.refuseOutsideLinux(ic, name.get());
-            TakeoverPolicy policy;
-            try {
-                policy = TakeoverSettings.policy(ic);
-            } catch (IllegalArgumentException e) {
-                throw ProviderException.fatal(e.getMessage());
-            }
-            ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
-                    ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic),
-                    policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules());
-            return new Opened(ic, source, key, factory.create(ctx), policy, name.get());
+            return new Opened(ic, source, key, openBlocks(ic, source));
         } catch (ProviderException | RuntimeException e) {
             if (own != null) {
                 batch.remove(key);
                 own.transport().close();
             }
+            throw e;
+        }
+    }
+
+    /**
+     * One provider per floating_ip block ({@link TakeoverSettings#blocks}); a block that cannot be made closes those
+     * made before it and is thrown, naming the block.
+     */
+    private List<OpenedBlock> openBlocks(InstanceConfig ic, InetAddress source) throws ProviderException {
+        List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
+        List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, options.providerOverride())).toList();
+        List<OpenedBlock> out = new ArrayList<>();
+        try {
+            if (options.providerOverride() != null) {
+                List<String> repeated = FloatingIpBlocks.duplicatesUnder(ic, options.providerOverride());
+                if (!repeated.isEmpty()) {
+                    throw ProviderException.fatal(repeated.getFirst());
+                }
+            }
+            if (!blocks.isEmpty()) {
+                // virtual_routes go with the Linux VIP: fine when any block is linux-l2
+                RoutesWiring.refuseOutsideLinux(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst());
+            }
+            for (int k = 0; k < blocks.size(); k++) {
+                FloatingIpSettings block = blocks.get(k);
+                String name = names.get(k);
+                FloatingIpProviderFactory factory = options.providers().find(name)
+                        .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name
+                                + "' is not available in this build"));
+                MulticastWiring.refuseInCloud(MulticastWiring.where(ic, block), ic, name, factory);
+                TakeoverPolicy policy;
+                try {
+                    policy = TakeoverSettings.policy(ic, block);
+                } catch (IllegalArgumentException e) {
+                    throw ProviderException.fatal(e.getMessage());
+                }
+                ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
+                        ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block),
+                        policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules());
+                out.add(new OpenedBlock(factory.create(ctx), policy, name, TakeoverSettings.label(ic, block),
+                        TakeoverSettings.address(block, name)));
+            }
+            return out;
+        } catch (ProviderException | RuntimeException e) {
+            out.forEach(b -> b.provider().close());
             throw e;
         }
     }
@@ -319,8 +358,8 @@ public final class VrrpDaemon implements AutoCloseable {
                     // a bug: this instance waits in FAULT, the others go on
                     LOG.log(Level.ERROR, "VRRP_Instance(" + ic.name() + ") internal error while starting: " + e, e);
                     wiring.remove(ic.name());
-                    if (providers.remove(ic.name()) == null && o.provider() != null) {
-                        o.provider().close();
+                    if (providers.remove(ic.name()) == null) {
+                        o.closeProviders();
                     }
                     why = "internal error: " + e;
                 }
@@ -355,26 +394,31 @@ public final class VrrpDaemon implements AutoCloseable {
                 ic.isMulticast() ? ic.multicastGroup() : null, MulticastWiring.addressCheck(ic)));
         AhWiring.resetOnMaster(ahSequence, runner);
 
-        // the takeover first: the cloud write is what the failover is for, and the notify listener reads its gate
-        TakeoverOrchestrator takeover = null;
-        if (o.provider() != null) {
-            providers.put(ic.name(), o.provider());
-            LOG.log(Level.INFO, "VRRP_Instance({0}) moves its IP with the {1} provider{2}", ic.name(), o.providerName(),
-                    options.dryRun() ? " (dry run: nothing will be changed)" : "");
+        // the takeovers first: the cloud writes are what the failover is for, and the notify listener reads their gates
+        List<BlockTakeover> takeovers = new ArrayList<>();
+        if (!o.blocks().isEmpty()) {
+            providers.put(ic.name(), o.blocks().stream().map(OpenedBlock::provider).toList());
             TakeoverRehearsal.rehearseOnce(options.clock());
-            takeover = new TakeoverOrchestrator(ic.name(), o.provider(), options.clock(), options.dryRun(),
-                    o.policy(), event -> loop.post(() -> runner.handle(event)), ic.garp());
+        }
+        for (OpenedBlock b : o.blocks()) {
+            LOG.log(Level.INFO, "VRRP_Instance({0}) moves {1} with the {2} provider{3}", ic.name(),
+                    o.blocks().size() == 1 ? "its IP" : b.address(), b.providerName(),
+                    options.dryRun() ? " (dry run: nothing will be changed)" : "");
+            // each block on threads of its own: none waits for another's provider
+            TakeoverOrchestrator takeover = new TakeoverOrchestrator(b.label(), b.provider(), options.clock(),
+                    options.dryRun(), b.policy(), event -> loop.post(() -> runner.handle(event)), ic.garp());
             runner.addListener(takeover);
+            takeovers.add(new BlockTakeover(b.address(), b.providerName(), takeover));
         }
         NotifyScripts ns = ic.notifyScripts();
         NotifyHooks hooks = ScriptUsers.hooks(ns, scriptUser, ic.scriptEnv());
-        TakeoverOrchestrator t = takeover;
-        runner.addListener(t != null
-                ? new NotifyOnTransition(notify, hooks, t::takeoverSettled)
+        List<BlockTakeover> all = List.copyOf(takeovers);
+        runner.addListener(!all.isEmpty()
+                ? new NotifyOnTransition(notify, hooks, () -> BlockTakeover.allSettled(all))
                 : new NotifyOnTransition(notify, hooks));
         runner.addListener(toReporter);
         wiring.put(ic.name(), new Wiring(endpoint, new java.util.concurrent.atomic.AtomicBoolean(true), null));
-        return new Instance(ic, source, runner, takeover);
+        return new Instance(ic, source, runner, all);
     }
 
     private static VrrpParams params(InstanceConfig ic, InetAddress source) {
@@ -393,7 +437,7 @@ public final class VrrpDaemon implements AutoCloseable {
         runner.addListener(new NotifyOnTransition(notify,
                 ScriptUsers.hooks(ns, scriptUser, null)));
         runner.addListener(toReporter);
-        return new Instance(ic, address, runner, null);
+        return new Instance(ic, address, runner, List.of());
     }
 
     private static InetAddress anyAddress(boolean ipv6) {
@@ -427,36 +471,40 @@ public final class VrrpDaemon implements AutoCloseable {
                 ic.advertIntervalCentis());
     }
 
-    private static Optional<String> providerName(InstanceConfig ic, DaemonOptions options) {
-        return TakeoverSettings.providerName(ic, options.providerOverride());
-    }
-
     /**
-     * What {@code floatd check} can say about each instance's provider without opening anything: the provider
-     * exists in this build, its keywords and values are valid, the shared floating_ip keywords are valid.
+     * What {@code floatd check} can say about each instance's providers without opening anything, block by block:
+     * the provider exists in this build, its keywords and values are valid, the shared floating_ip keywords are valid.
      *
-     * @return one {@code file:line: message} line per problem
+     * @return one {@code file:line: message} line per problem, each at its block's file:line
      */
     public static List<String> checkProviders(FloatdConfig config, String providerOverride, DaemonOptions.ProviderLookup providers) {
         List<String> problems = new ArrayList<>();
         for (InstanceConfig ic : config.instances()) {
-            Optional<String> name = TakeoverSettings.providerName(ic, providerOverride);
-            if (name.isEmpty()) {
-                continue;
+            List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
+            List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, providerOverride)).toList();
+            if (!blocks.isEmpty()) {
+                RoutesWiring.problem(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst())
+                        .ifPresent(problems::add);
             }
-            String where = ic.floatingIp().isEmpty() ? ic.file() + ":" + ic.line() : ic.floatingIp().file() + ":" + ic.floatingIp().line();
-            try {
-                TakeoverSettings.policy(ic);
-                FloatingIpProviderFactory factory = providers.find(name.get()).orElseThrow(() -> ProviderException.fatal(
-                        "provider '" + name.get() + "' is not available in this build"));
-                factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
-                        ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(ic)));
-                MulticastWiring.cloudProblem(where, ic, name.get(), factory).ifPresent(problems::add);
-                RoutesWiring.problem(ic, name.get()).ifPresent(problems::add);
-            } catch (ProviderException e) {
-                problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
+            for (int k = 0; k < blocks.size(); k++) {
+                FloatingIpSettings block = blocks.get(k);
+                String name = names.get(k);
+                String where = MulticastWiring.where(ic, block);
+                try {
+                    TakeoverSettings.policy(ic, block);
+                    FloatingIpProviderFactory factory = providers.find(name).orElseThrow(() -> ProviderException.fatal(
+                            "provider '" + name + "' is not available in this build"));
+                    factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
+                            ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block)));
+                    MulticastWiring.cloudProblem(where, ic, name, factory).ifPresent(problems::add);
+                } catch (ProviderException e) {
+                    problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (providerOverride != null) {
+                problems.addAll(FloatingIpBlocks.duplicatesUnder(ic, providerOverride));
             }
         }
         return problems;
@@ -520,9 +568,7 @@ public final class VrrpDaemon implements AutoCloseable {
             return;
         }
         for (Instance i : running) {
-            if (i.takeover() != null) {
-                i.takeover().warmUp();
-            }
+            i.takeovers().forEach(b -> b.orchestrator().warmUp());
         }
         Tracking tracking = new Tracking(running.stream().map(Instance::config).toList());
         synchronized (trackings) {
@@ -678,7 +724,7 @@ public final class VrrpDaemon implements AutoCloseable {
                     && !withGroups.contains(n.name())) {
                 kept++;
                 starting.remove(n.name());
-                Optional.ofNullable(providers.get(n.name())).ifPresent(keptProviders::add);
+                Optional.ofNullable(providers.get(n.name())).ifPresent(keptProviders::addAll);
             } else {
                 stopping.add(i);
             }
@@ -712,7 +758,7 @@ public final class VrrpDaemon implements AutoCloseable {
             }
         }
         // a kept instance takes its new configuration, which differs at most in its state_file
-        instances.replaceAll(i -> new Instance(wanted.get(i.config().name()), i.source(), i.runner(), i.takeover()));
+        instances.replaceAll(i -> new Instance(wanted.get(i.config().name()), i.source(), i.runner(), i.takeovers()));
         List<Instance> fresh = commit(toStart, prepared, batch);
         instances.addAll(fresh);
         Map<String, Integer> order = new java.util.HashMap<>();
@@ -820,12 +866,7 @@ public final class VrrpDaemon implements AutoCloseable {
         loop.post(done::countDown);
         try {
             done.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS);
-            for (Instance i : running) {
-                if (i.takeover() != null) {
-                    i.takeover().drain(SHUTDOWN_STEP_MILLIS);
-                    i.takeover().close();
-                }
-            }
+            drainAll(running, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -943,11 +984,7 @@ public final class VrrpDaemon implements AutoCloseable {
                 LOG.log(Level.WARNING, "the VRRP loop did not process the shutdown in time");
             }
             syncGroups.stop();
-            for (Instance i : instances) {
-                if (i.takeover() != null) {
-                    i.takeover().drain(SHUTDOWN_STEP_MILLIS);
-                }
-            }
+            drainAll(instances, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -971,12 +1008,35 @@ public final class VrrpDaemon implements AutoCloseable {
         }
         notify.close();
         for (Instance i : instances) {
-            if (i.takeover() != null) {
-                i.takeover().close();
-            }
+            i.takeovers().forEach(b -> b.orchestrator().close());
         }
         synchronized (endpoints) {
             endpoints.values().forEach(e -> e.transport().close());
+        }
+    }
+
+    /**
+     * Waits until every block of {@code group} has nothing left to do (a release on stop), all at once: each block
+     * drains on a thread of its own, so the whole wait is one {@link #SHUTDOWN_STEP_MILLIS}, not one per block.
+     */
+    private static void drainAll(List<Instance> group, boolean close) throws InterruptedException {
+        List<Thread> drains = new ArrayList<>();
+        for (Instance i : group) {
+            for (BlockTakeover b : i.takeovers()) {
+                drains.add(Thread.ofVirtual().name("drain-" + i.config().name()).start(() -> {
+                    try {
+                        b.orchestrator().drain(SHUTDOWN_STEP_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (close) {
+                        b.orchestrator().close();
+                    }
+                }));
+            }
+        }
+        for (Thread t : drains) {
+            t.join(SHUTDOWN_STEP_MILLIS + 1000);
         }
     }
 

@@ -100,16 +100,16 @@ public final class DataDump {
         if (i.faultReason() != null) {
             line(sb, "Fault reason", i.faultReason());
         }
-        if (c != null && c.floatingIp() != null && !c.floatingIp().isEmpty()) {
-            // the provider only: its settings may hold a token file path or credentials
-            line(sb, "Floating IP provider", c.floatingIp().provider().orElse("linux-l2"));
-        }
-        if (i.floatingIp() != null) {
-            line(sb, "Floating IP holder", i.floatingIp().holder() == null ? "unknown"
-                    : i.floatingIp().holder() + (i.floatingIp().holderId() == null ? "" : " " + i.floatingIp().holderId()));
-            line(sb, "Floating IP breaker", i.floatingIp().breaker());
-            if (i.floatingIp().lastError() != null) {
-                line(sb, "Floating IP last error", i.floatingIp().lastError());
+        // one section per floating_ip block: the provider and address only, its settings may hold a token file
+        // path or credentials
+        for (StatusSnapshot.FloatingIpStatus f : i.floatingIps()) {
+            line(sb, "Floating IP", f.address() + " (provider " + f.provider() + ")");
+            line(sb, "Floating IP provider", f.provider());
+            line(sb, "Floating IP holder", f.holder() == null ? "unknown"
+                    : f.holder() + (f.holderId() == null ? "" : " " + f.holderId()));
+            line(sb, "Floating IP breaker", f.breaker());
+            if (f.lastError() != null) {
+                line(sb, "Floating IP last error", f.lastError());
             }
         }
     }

@@ -2,6 +2,7 @@ package io.floatd.vrrp.status;
 
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.status.StatusSnapshot.FloatingIpStatus;
 import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
 import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
 import io.floatd.vrrp.status.StatusSnapshot.TrackStatus;
@@ -47,6 +48,19 @@ public final class PrometheusText {
                 Double v = value.apply(i);
                 if (v != null) {
                     samples.add(new Sample(label("instance", i.name()), v));
+                }
+            }
+            family(name, type, help, samples);
+        }
+
+        /** One sample per block, labelled {@code instance} and {@code address}. */
+        void perBlock(List<Block> blocks, String name, String type, String help, Function<FloatingIpStatus, Double> value) {
+            List<Sample> samples = new ArrayList<>();
+            for (Block b : blocks) {
+                Double v = value.apply(b.status());
+                if (v != null) {
+                    samples.add(new Sample(label("instance", b.instance()) + ","
+                            + label("address", String.valueOf(b.status().address())), v));
                 }
             }
             family(name, type, help, samples);
@@ -142,39 +156,41 @@ public final class PrometheusText {
         out.family("floatd_track_process_up", "gauge", "1 while a vrrp_track_process has its quorum.", processesUp);
         out.family("floatd_track_process_count", "gauge", "Processes matching a vrrp_track_process.", processCounts);
 
-        List<InstanceStatus> withIp = is.stream().filter(i -> i.floatingIp() != null).toList();
-        out.perInstance(withIp, "floatd_provider_calls_total", "counter", "Provider API calls.",
-                i -> (double) stats(i).calls());
-        out.perInstance(withIp, "floatd_provider_retries_total", "counter", "Provider API calls retried.",
-                i -> (double) stats(i).retries());
-        out.perInstance(withIp, "floatd_provider_failures_total", "counter", "Provider operations that failed after retries.",
-                i -> (double) stats(i).failures());
-        out.perInstance(withIp, "floatd_provider_acquires_total", "counter", "Floating IP acquisitions.",
-                i -> (double) stats(i).acquires());
-        out.perInstance(withIp, "floatd_provider_releases_total", "counter", "Floating IP releases.",
-                i -> (double) stats(i).releases());
-        out.perInstance(withIp, "floatd_provider_breaker_opens_total", "counter",
+        // one sample per floating_ip block, told apart by its address (or allocation id, or provider name)
+        List<Block> blocks = new ArrayList<>();
+        is.forEach(i -> i.floatingIps().forEach(f -> blocks.add(new Block(i.name(), f))));
+        out.perBlock(blocks, "floatd_provider_calls_total", "counter", "Provider API calls.",
+                f -> (double) f.stats().calls());
+        out.perBlock(blocks, "floatd_provider_retries_total", "counter", "Provider API calls retried.",
+                f -> (double) f.stats().retries());
+        out.perBlock(blocks, "floatd_provider_failures_total", "counter", "Provider operations that failed after retries.",
+                f -> (double) f.stats().failures());
+        out.perBlock(blocks, "floatd_provider_acquires_total", "counter", "Floating IP acquisitions.",
+                f -> (double) f.stats().acquires());
+        out.perBlock(blocks, "floatd_provider_releases_total", "counter", "Floating IP releases.",
+                f -> (double) f.stats().releases());
+        out.perBlock(blocks, "floatd_provider_breaker_opens_total", "counter",
                 "Times the provider API circuit breaker opened (the last calls had all failed).",
-                i -> (double) stats(i).breakerOpens());
-        out.perInstance(withIp, "floatd_provider_calls_not_permitted_total", "counter",
+                f -> (double) f.stats().breakerOpens());
+        out.perBlock(blocks, "floatd_provider_calls_not_permitted_total", "counter",
                 "Provider calls the open circuit breaker refused (they never reached the API).",
-                i -> (double) stats(i).callsNotPermitted());
-        out.perInstance(withIp, "floatd_provider_yields_total", "counter",
+                f -> (double) f.stats().callsNotPermitted());
+        out.perBlock(blocks, "floatd_provider_yields_total", "counter",
                 "Times this Master found the IP it held on a peer it could not hear (split brain) and went Backup.",
-                i -> (double) stats(i).yields());
-        out.perInstance(withIp, "floatd_provider_reacquires_total", "counter",
+                f -> (double) f.stats().yields());
+        out.perBlock(blocks, "floatd_provider_reacquires_total", "counter",
                 "Times this Master took the IP back from nobody, a peer or a stranger.",
-                i -> (double) stats(i).reacquires());
-        out.perInstance(withIp, "floatd_provider_handovers_total", "counter",
+                f -> (double) f.stats().reacquires());
+        out.perBlock(blocks, "floatd_provider_handovers_total", "counter",
                 "Times this node, stepping down to a higher Master's advert, moved the IP it held to that Master.",
-                i -> (double) stats(i).handovers());
-        out.perInstance(withIp, "floatd_provider_damped_total", "counter",
+                f -> (double) f.stats().handovers());
+        out.perBlock(blocks, "floatd_provider_damped_total", "counter",
                 "Take-backs put off because this Master had taken the IP back too often in a row (no ping-pong).",
-                i -> (double) stats(i).damped());
-        out.perInstance(withIp, "floatd_floating_ip_held", "gauge", "1 when the floating IP's holder, as last read, is this node.",
-                i -> "self".equals(i.floatingIp().holder()) ? 1.0 : 0.0);
-        out.perInstance(withIp, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",
-                i -> i.floatingIp().lastTakeoverSeconds());
+                f -> (double) f.stats().damped());
+        out.perBlock(blocks, "floatd_floating_ip_held", "gauge", "1 when the floating IP's holder, as last read, is this node.",
+                f -> "self".equals(f.holder()) ? 1.0 : 0.0);
+        out.perBlock(blocks, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",
+                FloatingIpStatus::lastTakeoverSeconds);
         return out.sb.toString();
     }
 
@@ -191,8 +207,8 @@ public final class PrometheusText {
         return out.sb.toString();
     }
 
-    private static TakeoverOrchestrator.Stats stats(InstanceStatus i) {
-        return i.floatingIp().stats();
+    /** One floating_ip block of an instance, for its samples. */
+    private record Block(String instance, FloatingIpStatus status) {
     }
 
     static String label(String name, String value) {

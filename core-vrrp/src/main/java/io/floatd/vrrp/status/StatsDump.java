@@ -31,8 +31,9 @@ public final class StatsDump {
                 sb.append("   Script ").append(sc.name()).append(": runs ").append(sc.runs()).append(", failures ")
                         .append(sc.failures()).append(", timeouts ").append(sc.timeouts()).append('\n');
             }
-            if (i.floatingIp() != null) {
-                TakeoverOrchestrator.Stats t = i.floatingIp().stats();
+            for (StatusSnapshot.FloatingIpStatus f : i.floatingIps()) {
+                TakeoverOrchestrator.Stats t = f.stats();
+                sb.append("   Floating IP = ").append(f.address()).append(" (provider ").append(f.provider()).append(")\n");
                 line(sb, "Floating IP calls", t.calls());
                 line(sb, "Floating IP takeovers", t.acquires());
                 line(sb, "Floating IP releases", t.releases());

@@ -91,8 +91,15 @@ public final class StatusJson {
         }
         w.endArray();
         w.field("fault_reason", i.faultReason());
+        // floating_ips: one object per floating_ip block; floating_ip: the first of them (null: none), as before
+        // several blocks were possible, kept so that readers of one block go on working
         w.name("floating_ip");
-        floatingIp(w, i.floatingIp());
+        floatingIp(w, i.floatingIps().isEmpty() ? null : i.floatingIps().getFirst());
+        w.name("floating_ips").beginArray();
+        for (FloatingIpStatus f : i.floatingIps()) {
+            floatingIp(w, f);
+        }
+        w.endArray();
         w.name("counters").beginObject()
                 .field("adverts_sent", i.advertsSent())
                 .field("adverts_received", i.advertsReceived())
@@ -108,6 +115,8 @@ public final class StatusJson {
             return;
         }
         w.beginObject()
+                .field("address", f.address())
+                .field("provider", f.provider())
                 .field("holder", f.holder())
                 .field("holder_id", f.holderId())
                 .field("last_error", f.lastError())

@@ -52,7 +52,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             Integer masterPriority,
             Double lastAdvertMillisAgo,
             List<ScriptStatus> scripts,
-            FloatingIpStatus floatingIp,
+            List<FloatingIpStatus> floatingIps,
             long advertsSent,
             long advertsReceived,
             long transitions,
@@ -61,6 +61,10 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             long notifySkipped,
             boolean running,
             boolean held) {
+        /** {@code floatingIps}: one entry per floating_ip block, in file order; null or empty: nothing moves. */
+        public InstanceStatus {
+            floatingIps = floatingIps == null ? List.of() : List.copyOf(floatingIps);
+        }
     }
 
     /**
@@ -95,8 +99,11 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
         public enum Kind { INTERFACE, FILE, PROCESS }
     }
 
-    /** The instance's floating IP: the holder as last read, the last takeover, the provider's counters. */
-    public record FloatingIpStatus(String holder, String holderId, String lastError, String breaker,
+    /**
+     * One floating_ip block of the instance: what it moves ({@code address}: its address or allocation id, else its
+     * provider's name) and with which provider, the holder as last read, the last takeover, the provider's counters.
+     */
+    public record FloatingIpStatus(String address, String provider, String holder, String holderId, String lastError, String breaker,
             List<MarkStatus> lastTakeover, Double lastTakeoverSeconds, TakeoverOrchestrator.Stats stats) {
     }
 
@@ -136,7 +143,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
         return new InstanceStatus(ic.name(), s.state(), wallNow.minusNanos(ago).truncatedTo(ChronoUnit.MILLIS), ago / 1e9,
                 s.effectivePriority(), ic.priority(),
                 masterAddress == null ? null : masterAddress.getHostAddress(), masterPriority, advertAgo,
-                scripts(tracking, inputs, ic), floatingIp(i.takeover()),
+                scripts(tracking, inputs, ic), i.takeovers().stream().map(StatusSnapshot::floatingIp).toList(),
                 r.advertsSent(), r.advertsReceived(), r.transitions(), tracked(inputs),
                 notStarted.orElse(bound == null ? null : bound.faultReason().orElse(null)),
                 daemon.notifyDispatcher().skipped(ic.name()), notStarted.isEmpty(), s.maintenance());
@@ -179,10 +186,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
         return List.copyOf(out);
     }
 
-    private static FloatingIpStatus floatingIp(TakeoverOrchestrator t) {
-        if (t == null) {
-            return null;
-        }
+    private static FloatingIpStatus floatingIp(io.floatd.vrrp.runtime.BlockTakeover b) {
+        TakeoverOrchestrator t = b.orchestrator();
         Holder h = t.lastHolder();
         Timeline timeline = t.lastTakeover();
         List<MarkStatus> marks = null;
@@ -195,7 +200,7 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                     .toList();
             seconds = raw.isEmpty() ? null : raw.getLast().sinceMasterNanos() / 1e9;
         }
-        return new FloatingIpStatus(h == null ? null : h.kind().name().toLowerCase(), h == null || h.id().isEmpty() ? null : h.id(),
+        return new FloatingIpStatus(b.address(), b.provider(), h == null ? null : h.kind().name().toLowerCase(), h == null || h.id().isEmpty() ? null : h.id(),
                 t.lastError(), t.breakerState().name(), marks, seconds, t.stats());
     }
 

@@ -31,15 +31,20 @@ public final class CloudMulticast {
                 + " if this network does carry multicast");
     }
 
+    /** {@code allow_multicast yes} in any of the instance's blocks: the network is the instance's, not a block's. */
     private static boolean allowed(InstanceConfig ic) {
-        String value = ic.floatingIp().values().get(KEY);
-        if (value == null) {
-            return false;
+        boolean allowed = false;
+        for (io.floatd.vrrp.config.FloatingIpSettings block : ic.floatingIps()) {
+            String value = block.values().get(KEY);
+            if (value == null) {
+                continue;
+            }
+            allowed |= switch (value) {
+                case "yes", "true", "on" -> true;
+                case "no", "false", "off" -> false;
+                default -> throw new IllegalArgumentException(KEY + " must be yes or no, but was '" + value + "'");
+            };
         }
-        return switch (value) {
-            case "yes", "true", "on" -> true;
-            case "no", "false", "off" -> false;
-            default -> throw new IllegalArgumentException(KEY + " must be yes or no, but was '" + value + "'");
-        };
+        return allowed;
     }
 }

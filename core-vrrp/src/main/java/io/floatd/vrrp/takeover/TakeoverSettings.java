@@ -1,10 +1,12 @@
 package io.floatd.vrrp.takeover;
 
+import io.floatd.vrrp.config.FloatingIpBlocks;
 import io.floatd.vrrp.config.FloatingIpSettings;
 import io.floatd.vrrp.config.InstanceConfig;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,9 +23,42 @@ public final class TakeoverSettings {
     private TakeoverSettings() {
     }
 
-    /** The policy the instance's block asks for; a bad value names the block's file:line. */
+    /**
+     * What moves the instance's addresses, one entry per provider to run: its {@code floating_ip} blocks in file
+     * order; without one, a plain virtual_ipaddress list is a Linux VIP (an empty block at the instance's file:line);
+     * nothing to move is an empty list.
+     */
+    public static List<FloatingIpSettings> blocks(InstanceConfig ic) {
+        if (!ic.floatingIps().isEmpty()) {
+            return ic.floatingIps();
+        }
+        return ic.heldAddresses().isEmpty() ? List.of() : List.of(new FloatingIpSettings(Map.of(), ic.file(), ic.line()));
+    }
+
+    /**
+     * How the block is named in log lines, timelines and status: the instance's name alone when it has one block
+     * (as before several were possible), else the name and the address the block moves (its provider when it names
+     * none, e.g. {@code VI_1 linux-l2}).
+     */
+    public static String label(InstanceConfig ic, FloatingIpSettings block) {
+        if (blocks(ic).size() <= 1) {
+            return ic.name();
+        }
+        return ic.name() + " " + block.address().orElseGet(() -> FloatingIpBlocks.provider(block));
+    }
+
+    /** The block's address for status and metrics: its address or allocation id, else its provider's name. */
+    public static String address(FloatingIpSettings block, String providerName) {
+        return block.address().orElse(providerName);
+    }
+
+    /** The policy the instance's only block asks for (see {@link #policy(InstanceConfig, FloatingIpSettings)}). */
     public static TakeoverPolicy policy(InstanceConfig ic) {
-        FloatingIpSettings f = ic.floatingIp();
+        return policy(ic, only(ic));
+    }
+
+    /** The policy a block asks for; a bad value names the block's file:line. */
+    public static TakeoverPolicy policy(InstanceConfig ic, FloatingIpSettings f) {
         Map<String, String> v = f.values();
         // two of the instance's advert intervals: see TakeoverPolicy.DEFAULT_HAND_OVER_GRACE
         TakeoverPolicy.Builder b = TakeoverPolicy.custom()
@@ -52,25 +87,33 @@ public final class TakeoverSettings {
     }
 
     /**
-     * Which provider moves the instance's IP: {@code --provider} wins, then {@code floating_ip { provider }}; a
-     * plain virtual_ipaddress list means a Linux VIP; nothing to move means no provider.
+     * Which provider moves a block's address: {@code --provider} wins, for every block, then the block's
+     * {@code provider}, then linux-l2.
      */
-    public static java.util.Optional<String> providerName(InstanceConfig ic, String override) {
-        boolean somethingToMove = !ic.heldAddresses().isEmpty() || !ic.floatingIp().isEmpty();
-        if (!somethingToMove) {
-            return java.util.Optional.empty();
-        }
-        if (override != null) {
-            return java.util.Optional.of(override);
-        }
-        return ic.floatingIp().provider().or(() -> java.util.Optional.of("linux-l2"));
+    public static String providerName(FloatingIpSettings block, String override) {
+        return override != null ? override : FloatingIpBlocks.provider(block);
+    }
+
+    /** The keywords of the instance's only block that belong to the provider. */
+    public static Map<String, String> providerSettings(InstanceConfig ic) {
+        return providerSettings(only(ic));
     }
 
     /** The block's keywords that belong to the provider. */
-    public static Map<String, String> providerSettings(InstanceConfig ic) {
-        Map<String, String> out = new LinkedHashMap<>(ic.floatingIp().values());
+    public static Map<String, String> providerSettings(FloatingIpSettings block) {
+        Map<String, String> out = new LinkedHashMap<>(block.values());
         out.keySet().removeAll(KEYS);
         return out;
+    }
+
+    /** The instance's one block (empty when it has none); several are a caller's mistake: it must pick one. */
+    private static FloatingIpSettings only(InstanceConfig ic) {
+        List<FloatingIpSettings> all = ic.floatingIps();
+        if (all.size() > 1) {
+            throw new IllegalStateException("vrrp_instance " + ic.name() + " has " + all.size()
+                    + " floating_ip blocks: name the block");
+        }
+        return all.isEmpty() ? FloatingIpSettings.empty() : all.getFirst();
     }
 
     private static boolean yesNo(String s) {

@@ -73,7 +73,7 @@ class ConfigParserTest {
         assertEquals(List.of(new VirtualAddress(ip("10.0.0.100"), 24, "eth0"), new VirtualAddress(ip("10.0.0.101"), 32, null)),
                 vi.virtualAddresses());
         assertEquals(NotifyScripts.NONE, vi.notifyScripts());
-        assertTrue(vi.floatingIp().isEmpty());
+        assertTrue(vi.floatingIps().isEmpty());
         assertTrue(!vi.isIpv6());
     }
 
@@ -124,11 +124,11 @@ class ConfigParserTest {
         assertEquals(List.of(new UnicastPeer(ip("172.31.2.30"), 62, 255)), vi.unicastPeers());
         assertNull(vi.authentication());
         assertEquals(List.of(new VirtualAddress(ip("172.31.100.5"), 32, null)), vi.virtualAddresses());
-        assertEquals(Map.of("provider", "aws", "allocation_id", "eipalloc-0abc", "region", "eu-west-1"), vi.floatingIp().values());
-        assertEquals(List.of("provider", "allocation_id", "region"), List.copyOf(vi.floatingIp().values().keySet()));
-        assertEquals("aws", vi.floatingIp().provider().orElseThrow());
-        assertEquals("ha.conf", vi.floatingIp().file());
-        assertEquals(21, vi.floatingIp().line());
+        assertEquals(Map.of("provider", "aws", "allocation_id", "eipalloc-0abc", "region", "eu-west-1"), vi.floatingIps().getFirst().values());
+        assertEquals(List.of("provider", "allocation_id", "region"), List.copyOf(vi.floatingIps().getFirst().values().keySet()));
+        assertEquals("aws", vi.floatingIps().getFirst().provider().orElseThrow());
+        assertEquals("ha.conf", vi.floatingIps().getFirst().file());
+        assertEquals(21, vi.floatingIps().getFirst().line());
     }
 
     /** peer_instance_id / peer_droplet_id name one id per peer: the block's only keys that take several words. */
@@ -150,9 +150,9 @@ class ConfigParserTest {
                 }
                 """, "k.conf");
         assertEquals("10.0.0.12=i-0abc 10.0.0.13=i-0def",
-                config.instances().getFirst().floatingIp().values().get("peer_instance_id"));
+                config.instances().getFirst().floatingIps().getFirst().values().get("peer_instance_id"));
         FloatdConfig again = ConfigParser.parse(config.dump(false), "k.conf");
-        assertEquals(config.instances().getFirst().floatingIp(), again.instances().getFirst().floatingIp(),
+        assertEquals(config.instances().getFirst().floatingIps(), again.instances().getFirst().floatingIps(),
                 "the dump reads back the same");
     }
 

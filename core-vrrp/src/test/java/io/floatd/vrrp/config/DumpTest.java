@@ -144,7 +144,7 @@ class DumpTest {
         InstanceConfig original = config.instances().getFirst();
         InstanceConfig reparsed = masked.instances().getFirst();
         assertEquals("****", reparsed.authentication().password().reveal());
-        assertEquals("****", reparsed.floatingIp().values().get("token"));
+        assertEquals("****", reparsed.floatingIps().getFirst().values().get("token"));
         assertNotEquals(original, reparsed);
         InstanceConfig withSecrets = InstanceConfig.builder(reparsed.name())
                 .initialState(reparsed.initialState())
@@ -160,7 +160,7 @@ class DumpTest {
                 .authentication(original.authentication())
                 .virtualAddresses(reparsed.virtualAddresses())
                 .notifyScripts(reparsed.notifyScripts())
-                .floatingIp(original.floatingIp())
+                .floatingIps(original.floatingIps())
                 .build();
         assertEquals(original, withSecrets);
         assertEquals(config.instances().get(1), masked.instances().get(1));

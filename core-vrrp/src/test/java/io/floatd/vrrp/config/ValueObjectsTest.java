@@ -53,7 +53,7 @@ class ValueObjectsTest {
         InstanceConfig config = minimal().build();
         assertEquals(100, config.priority());
         assertEquals(InitialState.BACKUP, config.initialState());
-        assertEquals(FloatingIpSettings.empty(), config.floatingIp());
+        assertEquals(List.of(), config.floatingIps());
         assertEquals(List.of(), config.virtualAddresses());
     }
 

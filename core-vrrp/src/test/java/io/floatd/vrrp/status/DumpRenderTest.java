@@ -44,10 +44,10 @@ class DumpRenderTest {
             """;
 
     private static InstanceStatus backup() {
-        FloatingIpStatus ip = new FloatingIpStatus("peer", null, "timeout", "CLOSED", null, null,
+        FloatingIpStatus ip = new FloatingIpStatus("eipalloc-1", "aws", "peer", null, "timeout", "CLOSED", null, null,
                 new TakeoverOrchestrator.Stats(3, 1, 2, 0, 4, 5, 6, 7, 8, 9, 10, 11));
         return new InstanceStatus("VI_1", VrrpState.BACKUP, NOW.minusSeconds(3), 3, 140, 150, "10.0.0.12", 200, 85.0,
-                List.of(), ip, 17, 30, 2,
+                List.of(), List.of(ip), 17, 30, 2,
                 List.of(new TrackStatus(TrackStatus.Kind.FILE, "/run/weight", -5, false, true, 2, -10, null)),
                 null, 0, true, false);
     }

@@ -30,12 +30,12 @@ class StatusRenderTest {
             drops.put(r, 0L);
         }
         drops.put(DropReason.BAD_CHECKSUM, 7L);
-        FloatingIpStatus ip = new FloatingIpStatus("self", "eipalloc-1", null, "CLOSED",
+        FloatingIpStatus ip = new FloatingIpStatus("eipalloc-1", "aws", "self", "eipalloc-1", null, "CLOSED",
                 List.of(new MarkStatus("entered MASTER", null, 0), new MarkStatus("acquired", "eipalloc-1", 812.5)),
                 0.8125, new TakeoverOrchestrator.Stats(3, 1, 0, 0, 2, 0, 5, 6, 1, 4, 7, 8));
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
-                List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), ip, 123, 4, 2,
+                List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), List.of(ip), 123, 4, 2,
                 List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98, true, false);
         InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.FAULT, NOW.minusSeconds(3), 3, 90, 100,
                 "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1,

@@ -1,0 +1,62 @@
+package io.floatd.vrrp.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rules between an instance's {@code floating_ip} blocks: each block moves one address with one provider, all
+ * on the same transitions; two blocks that would move the same address with the same provider would race each other
+ * on every takeover, so the second is refused at its own file:line.
+ */
+public final class FloatingIpBlocks {
+    /** The provider of a block that names none: the instance's virtual_ipaddress on its interface. */
+    public static final String DEFAULT_PROVIDER = "linux-l2";
+
+    private FloatingIpBlocks() {
+    }
+
+    /**
+     * Why {@code next} repeats one of {@code earlier}: same provider (a block without {@code provider} is linux-l2)
+     * and same {@link FloatingIpSettings#address()} (none: both move the instance's virtual_ipaddress). linux-l2 moves
+     * the instance's virtual_ipaddress whatever else the block says, so two linux-l2 blocks always repeat each other.
+     */
+    public static Optional<String> duplicate(List<FloatingIpSettings> earlier, FloatingIpSettings next) {
+        return duplicate(earlier, next, null);
+    }
+
+    /** As {@link #duplicate(List, FloatingIpSettings)}, every block moved by {@code override} when not null. */
+    public static Optional<String> duplicate(List<FloatingIpSettings> earlier, FloatingIpSettings next, String override) {
+        String provider = override != null ? override : provider(next);
+        for (FloatingIpSettings e : earlier) {
+            String other = override != null ? override : provider(e);
+            if (other.equals(provider) && (provider.equals(DEFAULT_PROVIDER) || e.address().equals(next.address()))) {
+                String what = provider.equals(DEFAULT_PROVIDER) || next.address().isEmpty()
+                        ? "the instance's virtual_ipaddress" : "address " + next.address().get();
+                return Optional.of("floating_ip moves " + what + " with provider " + provider
+                        + (override != null ? " (--provider " + override + ")" : "")
+                        + ", as the floating_ip block at " + e.where() + " does: one block per address and provider");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Under {@code --provider NAME} every block is moved by NAME: the blocks that then repeat an earlier one, each
+     * as {@code file:line: vrrp_instance NAME: message} at its own file:line.
+     */
+    public static List<String> duplicatesUnder(InstanceConfig ic, String override) {
+        List<String> out = new java.util.ArrayList<>();
+        List<FloatingIpSettings> blocks = ic.floatingIps();
+        for (int k = 1; k < blocks.size(); k++) {
+            FloatingIpSettings b = blocks.get(k);
+            duplicate(blocks.subList(0, k), b, override)
+                    .ifPresent(m -> out.add(b.where() + ": vrrp_instance " + ic.name() + ": " + m));
+        }
+        return out;
+    }
+
+    /** The block's provider, as written or by default. */
+    public static String provider(FloatingIpSettings block) {
+        return block.provider().orElse(DEFAULT_PROVIDER);
+    }
+}
