@@ -120,6 +120,70 @@ class PackagingDebTest {
         assertEquals(wanted, shipped, "lib/ holds exactly the Class-Path");
     }
 
+    /**
+     * The copyright file is machine-readable (copyright-format 1.0): floatd is Apache-2.0, and every jar shipped in
+     * lib/ falls under a Files paragraph of its own (not only the catch-all {@code *}) whose License has its text in
+     * a stand-alone License paragraph, so a new dependency cannot ship without its license being declared.
+     */
+    @Test
+    void copyrightNamesTheLicenseOfFloatdAndOfEveryBundledJar() throws IOException {
+        String text = Files.readString(Deb.root().resolve("usr/share/doc/floatd/copyright"));
+        List<Map<String, String>> paragraphs = new java.util.ArrayList<>();
+        for (String block : text.split("\n\s*\n")) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            String key = null;
+            for (String line : block.lines().toList()) {
+                if (line.startsWith(" ") && key != null) {
+                    fields.merge(key, "\n" + line.strip(), String::concat);
+                } else if (line.indexOf(':') > 0) {
+                    key = line.substring(0, line.indexOf(':'));
+                    fields.put(key, line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+            paragraphs.add(fields);
+        }
+        assertEquals("https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/", paragraphs.get(0).get("Format"));
+        Map<String, String> licenseTexts = new LinkedHashMap<>();
+        List<Map<String, String>> files = new java.util.ArrayList<>();
+        for (Map<String, String> p : paragraphs.subList(1, paragraphs.size())) {
+            if (p.containsKey("Files")) {
+                assertTrue(p.containsKey("Copyright") && p.containsKey("License"), p::toString);
+                files.add(p);
+            } else {
+                String license = p.get("License");
+                assertTrue(license != null && license.contains("\n"), () -> "a stand-alone License paragraph with text: " + p);
+                licenseTexts.put(license.substring(0, license.indexOf('\n')), license);
+            }
+        }
+        assertEquals("*", files.get(0).get("Files"));
+        assertEquals("Apache-2.0", files.get(0).get("License"), "floatd itself");
+        for (Map<String, String> p : files) {
+            assertTrue(licenseTexts.containsKey(p.get("License")), () -> "no text for License " + p.get("License"));
+        }
+        assertTrue(licenseTexts.get("Apache-2.0").contains("/usr/share/common-licenses/Apache-2.0"));
+        List<String> jars = contents.keySet().stream().filter(p -> p.matches("/usr/lib/floatd/lib/.+\\.jar")).toList();
+        assertTrue(jars.size() > 10, jars::toString);
+        for (String jar : jars) {
+            String relative = jar.substring(1);
+            List<String> owners = files.subList(1, files.size()).stream()
+                    .filter(p -> Arrays.stream(p.get("Files").split("\\s+")).anyMatch(g -> globMatches(g, relative)))
+                    .map(p -> p.get("License")).toList();
+            assertFalse(owners.isEmpty(), () -> jar + " is under no Files paragraph of the copyright file but the catch-all");
+        }
+        String license = Files.readString(Path.of("..", "LICENSE"));
+        assertTrue(license.contains("Apache License") && license.contains("Version 2.0, January 2004"),
+                "LICENSE at the root of the tree is the Apache License 2.0");
+    }
+
+    /** copyright-format 1.0 globs: {@code *} any run of characters (slashes too), {@code ?} one character. */
+    private static boolean globMatches(String glob, String path) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return path.matches(re.toString());
+    }
+
     @Test
     void controlAndConffiles() {
         Deb.Result f = Deb.run("dpkg-deb", "-f", Deb.file().toString(), "Package", "Architecture", "Depends");
