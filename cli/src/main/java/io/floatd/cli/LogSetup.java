@@ -13,8 +13,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * One line per event on stderr, in the shape keepalived users grep for. Under systemd (JOURNAL_STREAM set)
- * the journal adds its own timestamp, so none is printed. Stack traces only at debug level.
+ * One line per event on stderr, in the shape keepalived users grep for. When stderr is the journal
+ * ({@link JournalStream}), each line starts with its syslog priority ({@code <3>} error, {@code <4>} warning,
+ * {@code <6>} info, {@code <7>} debug) and carries no timestamp (the journal adds its own); otherwise lines are
+ * plain and timestamped. Stack traces only at debug level.
  */
 final class LogSetup {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
@@ -25,33 +27,48 @@ final class LogSetup {
     /** {@code --log-format}. */
     enum Format { text, json }
 
-    static void install(boolean debug, PrintStream err) {
-        install(debug, err, Format.text);
+    static boolean install(boolean debug, PrintStream err) {
+        return install(debug, err, Format.text);
     }
 
-    static void install(boolean debug, PrintStream err, Format format) {
+    /** Returns whether stderr is the journal (lines carry priorities). */
+    static boolean install(boolean debug, PrintStream err, Format format) {
+        return install(debug, err, format, JournalStream.isStderr());
+    }
+
+    static boolean install(boolean debug, PrintStream err, Format format, boolean journal) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        Handler h = new LineHandler(err);
-        boolean journal = System.getenv("JOURNAL_STREAM") != null;
+        Handler h = new LineHandler(err, journal);
         h.setFormatter(format == Format.json ? new JsonFormatter(debug) : new LineFormatter(!journal, debug));
         h.setLevel(debug ? Level.FINE : Level.INFO);
         root.addHandler(h);
         root.setLevel(debug ? Level.FINE : Level.INFO);
+        return journal;
     }
 
-    /** Writes each record at once; unlike ConsoleHandler it never closes the stream it was given. */
+    /**
+     * Writes each record at once; unlike ConsoleHandler it never closes the stream it was given. For the journal,
+     * every line of the record (a trace's too) starts with the record's priority: journald reads it line by line.
+     */
     static final class LineHandler extends Handler {
         private final PrintStream out;
+        private final boolean priorities;
 
         LineHandler(PrintStream out) {
+            this(out, false);
+        }
+
+        LineHandler(PrintStream out, boolean priorities) {
             this.out = out;
+            this.priorities = priorities;
         }
 
         @Override
         public void publish(LogRecord r) {
             if (isLoggable(r)) {
-                out.print(getFormatter().format(r));
+                String text = getFormatter().format(r);
+                out.print(priorities ? JournalStream.eachLine(JournalStream.prefix(r.getLevel()), text) : text);
                 out.flush();
             }
         }

@@ -171,16 +171,18 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LogSetup.install(debug, System.err, logFormat);
-        Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr(), RunCommand::warn);
+        boolean journal = LogSetup.install(debug, System.err, logFormat);
+        // what is printed rather than logged says why floatd stops: for the journal, at priority err
+        PrintWriter err = JournalStream.errors(spec.commandLine().getErr(), journal);
+        Optional<FloatdConfig> loaded = config.load(err, RunCommand::warn);
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
         // as keepalived's start_vrrp: an interface missing on this host stops the start (unless dynamic_interfaces)
         List<String> missing = HostChecks.errors(loaded.get(), RunCommand::warn);
         if (!missing.isEmpty()) {
-            missing.forEach(m -> spec.commandLine().getErr().println("floatd: " + m));
-            spec.commandLine().getErr().println("floatd: " + config.file + ": " + missing.size() + " error(s); nothing started");
+            missing.forEach(m -> err.println("floatd: " + m));
+            err.println("floatd: " + config.file + ": " + missing.size() + " error(s); nothing started");
             return FloatdCommand.EXIT_CONFIG;
         }
         // the handlers (20-60 ms: reflection, libc bindings) are installed while the daemon opens its sockets and
@@ -199,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             access = ControlAccess.rootOrGroup(controlGroup);
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("floatd: " + e.getMessage());
+            err.println("floatd: " + e.getMessage());
             return FloatdCommand.EXIT_USAGE;
         }
         long fdLimit = FileDescriptorBudget.raise();
@@ -209,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             daemon = VrrpDaemon.create(loaded.get(), options);
         } catch (IOException | ProviderException e) {
-            spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
+            err.println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
         VrrpDaemon d = daemon;
@@ -233,7 +235,7 @@ final class RunCommand implements Callable<Integer> {
                 status.close();
             }
             daemon.close();
-            spec.commandLine().getErr().println("floatd: cannot start: " + e.getMessage());
+            err.println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
         SignalRouter.Installed installed = installing.join();
@@ -255,7 +257,7 @@ final class RunCommand implements Callable<Integer> {
                     status.close();
                 }
                 daemon.close();
-                spec.commandLine().getErr().println("floatd: cannot write the pid file " + f + ": " + e.getMessage());
+                err.println("floatd: cannot write the pid file " + f + ": " + e.getMessage());
                 return FloatdCommand.EXIT_START;
             }
         }
