@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
@@ -89,6 +90,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Type=notify: null when systemd did not ask ($NOTIFY_SOCKET unset). */
+    private SystemdNotifier notifier;
+
     // through the logger, so --log-format json stays one JSON object per line
     private static void warn(io.floatd.vrrp.config.ConfigError w) {
         LOG.log(Level.WARNING, w.toString());
@@ -153,7 +157,15 @@ final class RunCommand implements Callable<Integer> {
                     case STOP -> {
                         return e;
                     }
-                    case RELOAD -> reload(daemon);
+                    case RELOAD -> {
+                        if (notifier != null) {
+                            notifier.reloading();
+                        }
+                        reload(daemon);
+                        if (notifier != null) {
+                            notifier.ready();
+                        }
+                    }
                     case DATA -> dumps.write("Data", DumpFiles.DATA, io.floatd.vrrp.status.DataDump.of(daemon, VersionCommand.VERSION), true);
                     case STATS -> dumps.write("Statistics", DumpFiles.STATS,
                             io.floatd.vrrp.status.StatsDump.render(StatusSnapshot.of(daemon, VersionCommand.VERSION)), true);
@@ -289,10 +301,24 @@ final class RunCommand implements Callable<Integer> {
             LOG.log(Level.INFO, "Status endpoint on http://{0}:{1}/status (also /metrics, /healthz)",
                     status.address().getHostString(), String.valueOf(status.address().getPort()));
         }
-        SdNotify.send("READY=1").ifPresent(why -> LOG.log(Level.WARNING, why));
+        notifier = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(), daemon.loop()::post,
+                () -> SystemdNotifier.summary(daemon.instances().stream().map(i -> Map.entry(i.config().name(),
+                        i.runner().state().state().name())).toList()));
+        if (notifier != null) {
+            SystemdNotifier n = notifier;
+            daemon.observe(t -> n.statusChanged());
+            n.ready();
+            if (n.watchdogNanos() > 0) {
+                LOG.log(Level.INFO, "systemd watchdog: WATCHDOG=1 from the VRRP loop every {0} ms",
+                        String.valueOf(TimeUnit.NANOSECONDS.toMillis(n.watchdogNanos())));
+            }
+        }
         SignalPlan.Entry stop = awaitStop(signals, daemon, dumps);
         LOG.log(Level.INFO, "Stopping ({0})", stop.signalName());
-        SdNotify.send("STOPPING=1");
+        if (notifier != null) {
+            notifier.stopping();
+            notifier.close();
+        }
         if (control != null) {
             control.close();
         }

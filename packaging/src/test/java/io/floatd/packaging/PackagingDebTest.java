@@ -211,6 +211,9 @@ class PackagingDebTest {
             }
         }
         assertEquals("/usr/bin/floatd run -f /etc/floatd/floatd.conf", keys.get("ExecStart"));
+        assertEquals("notify", keys.get("Type"), "floatd says READY=1 (sd_notify) once its instances run");
+        assertEquals("main", keys.get("NotifyAccess"), "notify scripts (children) must not speak for floatd");
+        assertEquals("30s", keys.get("WatchdogSec"), "the VRRP loop pings every 15 s");
         assertEquals("/bin/kill -HUP $MAINPID", keys.get("ExecReload"));
         assertEquals("on-failure", keys.get("Restart"));
         assertEquals("1 2", keys.get("RestartPreventExitStatus"), "a configuration error is not retried");

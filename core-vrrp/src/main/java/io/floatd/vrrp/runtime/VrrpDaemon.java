@@ -143,6 +143,9 @@ public final class VrrpDaemon implements AutoCloseable {
             if (r != null) {
                 r.onTransition(t);
             }
+            for (TransitionListener o : observers) {
+                o.onTransition(t);
+            }
         }
 
         @Override
@@ -161,6 +164,8 @@ public final class VrrpDaemon implements AutoCloseable {
             }
         }
     };
+    /** {@link #observe}: every instance's transitions, whichever configuration (and reload) made the instance. */
+    private final List<TransitionListener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** script_user: who notify scripts run as; null for floatd's own user. */
     private RunAs scriptUser;
     /** vrrp_sync_group: the members of each group move together. */
@@ -960,6 +965,14 @@ public final class VrrpDaemon implements AutoCloseable {
         return Optional.ofNullable(reporter);
     }
 
+
+    /**
+     * Adds a listener of every instance's state changes, the instances of later reloads included. Called on the
+     * VRRP loop: the listener hands its work to its own thread and returns at once.
+     */
+    public void observe(TransitionListener listener) {
+        observers.add(java.util.Objects.requireNonNull(listener));
+    }
 
     public VrrpLoop loop() {
         return loop;
