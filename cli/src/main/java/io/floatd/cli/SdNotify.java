@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * systemd's readiness protocol (sd_notify(3)): one datagram such as {@code READY=1} to the AF_UNIX socket named by
  * {@code $NOTIFY_SOCKET} (a path, or {@code @name} in the abstract namespace). keepalived's units are
  * {@code Type=notify} (Debian's: {@code ExecStart=/usr/sbin/keepalived --dont-fork $DAEMON_ARGS}), so floatd, run from
- * such a unit with the binary's name changed, says READY=1 once its instances run and STOPPING=1 on a stop; without
+ * such a unit with the binary's name changed, speaks this protocol ({@link SystemdNotifier}); without
  * the variable nothing is sent. Java has no Unix datagram socket, so libc's
  * socket/sendto through FFM. A failure is returned, never thrown: readiness must not stop the daemon.
  */
@@ -26,11 +26,7 @@ final class SdNotify {
     private SdNotify() {
     }
 
-    /** Sends {@code state} to {@code $NOTIFY_SOCKET}; returns empty when sent or not asked for, else why not. */
-    static java.util.Optional<String> send(String state) {
-        return send(System.getenv("NOTIFY_SOCKET"), state);
-    }
-
+    /** Sends {@code state} to {@code socket}; returns empty when sent or not asked for (no socket), else why not. */
     @SuppressWarnings("restricted")
     static java.util.Optional<String> send(String socket, String state) {
         if (socket == null || socket.isEmpty()) {
