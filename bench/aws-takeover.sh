@@ -9,6 +9,7 @@ main=io.floatd.it.AwsTakeoverBench
 if [ "${1:-}" = --shape ]; then
   case "${2:-}" in
     ipv6) main=io.floatd.it.AwsIpv6TakeoverBench ;;
+    route-table) main=io.floatd.it.AwsRouteTableBench ;;
     *) echo "unknown --shape ${2:-}" >&2; exit 2 ;;
   esac
   shift 2
