@@ -156,6 +156,28 @@ class ConfigParserTest {
                 "the dump reads back the same");
     }
 
+    /** aws mode route_table names one or more route tables on one line (issue 16). */
+    @Test
+    void routeTableTakesSeveralTablesKeptJoinedByOneSpace() throws Exception {
+        FloatdConfig config = ConfigParser.parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                    floating_ip {
+                        provider aws
+                        mode route_table
+                        address 192.168.100.10
+                        route_table rtb-0a1b2c3d   rtb-0b2c3d4e
+                    }
+                }
+                """, "k.conf");
+        assertEquals("rtb-0a1b2c3d rtb-0b2c3d4e",
+                config.instances().getFirst().floatingIps().getFirst().values().get("route_table"));
+        FloatdConfig again = ConfigParser.parse(config.dump(false), "k.conf");
+        assertEquals(config.instances().getFirst().floatingIps(), again.instances().getFirst().floatingIps(),
+                "the dump reads back the same");
+    }
+
     @Test
     void instanceVersionOverridesGlobalVersion() throws Exception {
         FloatdConfig config = ConfigParser.parse("""
