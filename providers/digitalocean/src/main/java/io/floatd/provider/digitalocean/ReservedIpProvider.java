@@ -402,7 +402,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
             case ASSIGN -> "assign of " + named + " to droplet " + target;
             case HAND_OVER -> "hand-over of " + named + " to droplet " + target;
             case UNASSIGN -> "unassign of " + named + " from droplet " + dropletId;
-            case ACTION -> ipv6 ? "GET /v2/actions/{id} of an action of " + named : "GET of an action of " + named;
+            case ACTION -> ipv6 ? "GET /v2/actions/{id} (the action of " + named + ")" : "GET of an action of " + named;
             case ACTIONS -> "GET /v2/actions";
         };
         String detail = e.describe();

@@ -211,8 +211,8 @@ class ReservedIpv6ProviderTest {
             ProviderException e = assertThrows(ProviderException.class, p::acquire);
             assertTrue(e.retryable());
             assertClean(e);
-            assertTrue(e.getMessage().startsWith("digitalocean: GET /v2/actions/{id} of an action of reserved IPv6 "
-                    + RIP6 + " rate limited (429 too_many_requests"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("digitalocean: GET /v2/actions/{id} (the action of reserved IPv6 "
+                    + RIP6 + ") rate limited (429 too_many_requests"), e.getMessage());
         }
     }
 
