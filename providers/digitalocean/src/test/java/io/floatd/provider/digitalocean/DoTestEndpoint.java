@@ -219,19 +219,25 @@ public final class DoTestEndpoint implements AutoCloseable {
      * floatd client against a scratch endpoint on loopback. Returns the milliseconds it took.
      */
     public static long warmUp(int rounds) throws Exception {
+        return warmUp(rounds, false);
+    }
+
+    /** {@link #warmUp(int)} through the reserved IPv6 endpoints when {@code ipv6}. */
+    public static long warmUp(int rounds, boolean ipv6) throws Exception {
         long t0 = System.nanoTime();
         String token = "dop_v1_bench_warm_up";
+        String ip = ipv6 ? "2001:db8:ff::100" : "192.0.2.100";
         DoTestEndpoint scratch = new DoTestEndpoint(token,
                 new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-        try (DoApi api = LibraryDoApi.create(scratch.uri(), DoSettings.Paths.RESERVED_IPS,
-                ApiToken.of(token, "the bench"), DoClientOptions.defaults())) {
+        try (DoApi api = LibraryDoApi.create(scratch.uri(), ipv6 ? DoSettings.Paths.RESERVED_IPV6
+                : DoSettings.Paths.RESERVED_IPS, ApiToken.of(token, "the bench"), DoClientOptions.defaults())) {
             scratch.droplet(1, "warm-0", "192.0.2.30", "10.0.0.30").droplet(2, "warm-1", "192.0.2.31", "10.0.0.31")
-                    .reservedIp("192.0.2.100");
+                    .reservedIp(ip);
             scratch.actions(0, "completed");
             for (int i = 0; i < rounds; i++) {
-                api.reservedIp("192.0.2.100");
-                DoApi.Action a = api.assign("192.0.2.100", 1 + i % 2);
-                api.action("192.0.2.100", a.id());
+                api.reservedIp(ip);
+                DoApi.Action a = api.assign(ip, 1 + i % 2);
+                api.action(ip, a.id());
             }
         } finally {
             scratch.close();
