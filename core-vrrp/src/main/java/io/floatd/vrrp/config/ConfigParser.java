@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.codec.AuthType;
 import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
