@@ -605,7 +605,7 @@ public final class ConfigParser {
         }
         List<String> argv;
         try {
-            argv = io.floatd.vrrp.notify.CommandLine.split(line);
+            argv = io.floatd.vrrp.config.CommandLine.split(line);
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem(e.getMessage());
         }
