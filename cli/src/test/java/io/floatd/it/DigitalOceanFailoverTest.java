@@ -302,7 +302,7 @@ class DigitalOceanFailoverTest {
         api.close();
         api = startEndpoint(lan.host(CLOUD), RIP6);
         DoBench b6 = new DoBench(lan, api, tokenFile, daemons, RIP6);
-        b6.floatd(failovers, 0, 0);
+        b6.floatd(failovers, reps, 0);
         api.close();
         api = startEndpoint(lan.host(CLOUD), RIP6);
         b6.keepalived(api, reps, 0);
