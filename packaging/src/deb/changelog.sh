@@ -5,16 +5,17 @@
 # usage: changelog.sh MAVEN_VERSION TIMESTAMP(ISO-8601) OUT
 set -euo pipefail
 maven_version=$1 timestamp=$2 out=$3
-# the version jdeb writes into the control file: a Maven qualifier after '-' sorts before the release ('~')
-version=${maven_version/-/\~}
+# the version of the control file: jdeb's (a Maven qualifier after '-' becomes '~', which sorts before the
+# release) and Debian revision 1 (a non-native package: its changelog is changelog.Debian.gz)
+version=${maven_version/-/\~}-1
 maintainer=$(sed -n 's/^Maintainer: //p' "$(dirname "$0")/control/control")
 date=$(LC_ALL=C date -u -R -d "$timestamp")
 mkdir -p "$(dirname "$out")"
 {
   echo "floatd ($version) unstable; urgency=medium"
   echo
-  echo "  * floatd $maven_version, built from the source tree; what changed is in the git history and"
-  echo "    /usr/share/doc/floatd/README.md."
+  echo "  * floatd $maven_version, packaged by its own build (jdeb). What changed is in"
+  echo "    the source history; the documentation is /usr/share/doc/floatd/README.md."
   echo
   echo " -- $maintainer  $date"
 } | gzip -9n > "$out"

@@ -213,7 +213,8 @@ class PackagingDebTest {
         Map<String, String> control = new LinkedHashMap<>();
         f.out().lines().forEach(l -> control.put(l.substring(0, l.indexOf(':')), l.substring(l.indexOf(':') + 1).strip()));
         assertEquals("floatd maintainers <maintainers@floatd.org>", control.get("Maintainer"));
-        assertEquals(System.getProperty("floatd.version").replace('-', '~'), control.get("Version"), "the version of the build");
+        assertEquals(System.getProperty("floatd.version").replace('-', '~') + "-1", control.get("Version"),
+                "the version of the build, Debian revision 1");
 
         Path gz = Deb.root().resolve("usr/share/doc/floatd/changelog.Debian.gz");
         assertEquals("-rw-r--r--", entry("/usr/share/doc/floatd/changelog.Debian.gz").mode());
