@@ -46,14 +46,14 @@ public final class ManPages {
             Map.entry("vrrp_instance state_file", "PATH (absolute): the instance's state word on the first line, like the"
                     + " file keepalived notify scripts write."),
             Map.entry("vrrp_instance script_env", "NAME=VALUE ...: environment variables for this instance's scripts."),
-            Map.entry("vrrp_instance floating_ip", "{ provider linux-l2|aws|digitalocean; ... }: the address this"
-                    + " instance moves when it becomes Master, and the provider that moves it (a Linux VIP, an AWS"
-                    + " Elastic IP or secondary private IP, a DigitalOcean reserved IP); one block per address and"
-                    + " provider. Without a block, the instance's virtual_ipaddress on its interface (linux-l2). The"
-                    + " provider's settings are in README.md."),
-            Map.entry("vrrp_instance transport", "{ udp { port N; auth_key_file FILE } }: adverts over UDP instead of"
-                    + " IP protocol 112, for networks that drop protocol 112 (clouds); auth_key_file is a root-only file"
-                    + " with the shared key."),
+            Map.entry("vrrp_instance floating_ip", "a block: the address this instance moves when it becomes Master"
+                    + " and the provider that moves it (provider linux-l2, aws or digitalocean, then the provider's"
+                    + " settings, one per line: a Linux VIP, an AWS Elastic IP or secondary private IP, a DigitalOcean"
+                    + " reserved IP); one block per address and provider. Without a block, the instance's"
+                    + " virtual_ipaddress on its interface (linux-l2). The providers' settings are in README.md."),
+            Map.entry("vrrp_instance transport", "a block with one line, udp [port N] [auth_key_file PATH]: adverts"
+                    + " over UDP instead of IP protocol 112, for networks that drop protocol 112 (clouds); auth_key_file"
+                    + " is a root-only file holding the pair's shared key."),
             Map.entry("vrrp_script script_env", "NAME=VALUE ...: environment variables for this script."));
 
     public static void main(String[] args) throws Exception {
