@@ -101,11 +101,11 @@ class AwsRouteTableFailoverTest {
         String local = "    virtual_ipaddress {\n        " + AwsRouteTableRig.OVERLAY + "/32\n    }\n"
                 + "    floating_ip {\n        provider linux-l2\n    }\n";
         try (AwsRig rig = AwsRouteTableRig.create("rtv")) {
-            FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, "", local, "");
+            FloatdProcess a = AwsRouteTableRig.startAsWritten(rig, 0, 150, local);
             a.awaitState("MASTER", START);
             AwsRouteTableRig.awaitHolder(rig, 0, START);
             awaitOverlay(rig, 0, STEP);
-            FloatdProcess b = AwsRouteTableRig.start(rig, 1, 100, "", local, "");
+            FloatdProcess b = AwsRouteTableRig.startAsWritten(rig, 1, 100, local);
             b.awaitState("BACKUP", START);
             b.awaitLog(AwsRouteTableRig.started(1), START);
             assertTrue(!hasOverlay(rig, 1), "a Backup does not hold the overlay IP");
