@@ -78,8 +78,10 @@ public final class RouteTableProvider extends AwsProvider {
 
     /** One read of all the configured tables: each table's route, and the tables EC2 did not list. */
     record Read(List<RouteMove.TableRoute> routes, List<String> unknown) {
+        /** As {@link RouteMove#holder}; a table EC2 no longer lists is not this node's (the acquire then names it). */
         Holder holder() {
-            return RouteMove.holder(routes);
+            Holder h = RouteMove.holder(routes);
+            return h.isSelf() && !unknown.isEmpty() ? Holder.nobody() : h;
         }
     }
 
@@ -277,7 +279,7 @@ public final class RouteTableProvider extends AwsProvider {
         if (!r.unknown().isEmpty()) {
             failed.put(String.join(", ", r.unknown()), ProviderException.fatal("aws: route table "
                     + String.join(", ", r.unknown()) + " not found by ec2:DescribeRouteTables: check route_table in "
-                    + "floating_ip (the other tables were moved)"));
+                    + "floating_ip (the other tables were written)"));
         }
         if (failed.isEmpty()) {
             return;

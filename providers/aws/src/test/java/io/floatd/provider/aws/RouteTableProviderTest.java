@@ -277,6 +277,24 @@ class RouteTableProviderTest {
     }
 
     @Test
+    void aTableDeletedAfterStartIsNamedAndTheOtherTableIsStillMoved() throws Exception {
+        routeBoth(PEER_ENI);
+        try (RouteTableProvider p = self()) {
+            ec2.removeRouteTable(RTB_B);
+            ec2.resetLog();
+            Holder seen = p.holder();
+            assertEquals(Holder.peer(PEER), seen);
+            ProviderException e = assertThrows(ProviderException.class, () -> p.acquire(seen));
+            assertFalse(e.retryable());
+            assertTrue(e.getMessage().contains("route table " + RTB_B + " not found by ec2:DescribeRouteTables"),
+                    e.getMessage());
+            assertEquals(List.of("ReplaceRoute " + RTB_A + " " + SELF_ENI), writes());
+            assertEquals(SELF_ENI, ec2.routeTarget(RTB_A, DEST));
+            assertEquals(Holder.nobody(), p.holder(), "the only table left routes here, but one is gone: not ours");
+        }
+    }
+
+    @Test
     void aMissingWritePermissionIsFoundAtStartByTheDryRun() {
         ec2.failNext("ReplaceRoute", 1, Fault.unauthorized());
         ProviderException e = assertThrows(ProviderException.class, this::self);
