@@ -194,9 +194,10 @@ public final class AwsRouteTableBench {
     private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
         List<double[]> out = new ArrayList<>();
         try (AwsRig rig = AwsRouteTableRig.create("rtbk")) {
-            // the tables route to node1 first, as if it had been Master: the scripts only replace
+            // the tables route to node0 first, as if it had been Master: the scripts only replace, and node1's first
+            // script (it starts alone) has run to its end once both tables route to node1
             for (String t : AwsRouteTableRig.TABLES) {
-                rig.ec2.route(t, AwsRouteTableRig.DEST, ENI[1]);
+                rig.ec2.route(t, AwsRouteTableRig.DEST, ENI[0]);
             }
             Map<String, String> env = rig.env();
             env.remove("AWS_ENDPOINT_URL_EC2");

@@ -78,4 +78,44 @@ class AwsRouteTableFailoverTest {
             assertEquals(1, AwsRouteTableRig.holder(rig));
         }
     }
+
+    private static boolean hasOverlay(AwsRig rig, int node) {
+        return rig.host(node).exec("ip", "-o", "-4", "addr", "show", "dev", Lan.IFNAME)
+                .contains(AwsRouteTableRig.OVERLAY + "/32");
+    }
+
+    private static void awaitOverlay(AwsRig rig, int node, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!hasOverlay(rig, node)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(AwsRouteTableRig.OVERLAY + " not on node" + node + "'s " + Lan.IFNAME
+                        + "\nnode0:\n" + rig.log(0) + "\nnode1:\n" + rig.log(1));
+            }
+            FloatdProcess.sleep(20);
+        }
+    }
+
+    /** The documented set-up: the overlay IP in virtual_ipaddress, a linux-l2 block beside the route_table one. */
+    @Test
+    void aLinuxL2BlockBesideTheRouteTableBlockPutsTheOverlayIpOnTheMastersInterface() {
+        String local = "    virtual_ipaddress {\n        " + AwsRouteTableRig.OVERLAY + "/32\n    }\n"
+                + "    floating_ip {\n        provider linux-l2\n    }\n";
+        try (AwsRig rig = AwsRouteTableRig.create("rtv")) {
+            FloatdProcess a = AwsRouteTableRig.startAsWritten(rig, 0, 150, local);
+            a.awaitState("MASTER", START);
+            AwsRouteTableRig.awaitHolder(rig, 0, START);
+            awaitOverlay(rig, 0, STEP);
+            FloatdProcess b = AwsRouteTableRig.startAsWritten(rig, 1, 100, local);
+            b.awaitState("BACKUP", START);
+            b.awaitLog(AwsRouteTableRig.started(1), START);
+            assertTrue(!hasOverlay(rig, 1), "a Backup does not hold the overlay IP");
+
+            a.kill9();
+            b.awaitState("MASTER", STEP);
+            AwsRouteTableRig.awaitHolder(rig, 1, STEP);
+            awaitOverlay(rig, 1, STEP);
+            b.awaitLog("VRRP_Instance(VI_1 " + AwsRouteTableRig.OVERLAY + ") takeover: entered MASTER", STEP);
+            b.awaitLog("VRRP_Instance(VI_1 linux-l2) takeover: entered MASTER", STEP);
+        }
+    }
 }

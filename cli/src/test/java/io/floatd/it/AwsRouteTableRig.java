@@ -69,6 +69,12 @@ final class AwsRouteTableRig {
         return rig.nodes[i];
     }
 
+    /** As {@link #start}, without {@code --provider aws} (which would make a linux-l2 block an aws one too). */
+    static FloatdProcess startAsWritten(AwsRig rig, int i, int priority, String instanceLines) {
+        rig.nodes[i] = FloatdProcess.start(rig.lan.host(i), rig.env(), n -> config(i, priority, "", instanceLines, "", n));
+        return rig.nodes[i];
+    }
+
     /** The line the provider logs at start, once its warm-up calls are answered. */
     static String started(int i) {
         return "aws: overlay IP " + DEST + " in " + TABLES[0] + ", " + TABLES[1] + " to " + AwsRig.ENI[i];

@@ -128,7 +128,7 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
             LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
                     new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
             provider.startPeers(reachable);
-            JitWarmUp.startOnce(region);
+            JitWarmUp.startOnce(region, settings.mode() == AwsSettings.Mode.ROUTE_TABLE);
             return provider;
         } catch (RuntimeException e) {
             client.release();

@@ -67,7 +67,59 @@ final class JitWarmUp {
             </AssociateAddressResponse>
             """;
 
+    /** mode route_table's calls (issue 16): DescribeRouteTables and ReplaceRoute, answered the same way. */
+    private static final String ROUTES = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <DescribeRouteTablesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+                <requestId>00000000-0000-0000-0000-000000000000</requestId>
+                <routeTableSet>
+                    <item>
+                        <routeTableId>rtb-00000000000000000</routeTableId>
+                        <vpcId>vpc-00000000000000000</vpcId>
+                        <ownerId>000000000000</ownerId>
+                        <routeSet>
+                            <item>
+                                <destinationCidrBlock>10.0.0.0/16</destinationCidrBlock>
+                                <gatewayId>local</gatewayId>
+                                <state>active</state>
+                                <origin>CreateRouteTable</origin>
+                            </item>
+                            <item>
+                                <destinationCidrBlock>192.0.2.1/32</destinationCidrBlock>
+                                <instanceId>i-00000000000000000</instanceId>
+                                <networkInterfaceId>eni-00000000000000000</networkInterfaceId>
+                                <state>active</state>
+                                <origin>CreateRoute</origin>
+                            </item>
+                        </routeSet>
+                        <associationSet/>
+                        <tagSet/>
+                    </item>
+                </routeTableSet>
+            </DescribeRouteTablesResponse>
+            """;
+    private static final String REPLACE = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ReplaceRouteResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+                <requestId>00000000-0000-0000-0000-000000000000</requestId>
+                <return>true</return>
+            </ReplaceRouteResponse>
+            """;
+    /** Whether the rounds drive mode route_table's calls instead of mode eip's (the first provider's mode decides). */
+    private static volatile boolean routes;
+
     private JitWarmUp() {
+    }
+
+    /**
+     * As {@link #startOnce(Region)}, with mode route_table's calls when {@code routeTable} (the JVM's first aws
+     * provider decides: the SDK's shared pipeline is the same for both, only the calls' own marshalling differs).
+     */
+    static void startOnce(Region region, boolean routeTable) {
+        if (!STARTED.get()) {
+            routes = routeTable;
+        }
+        startOnce(region);
     }
 
     /** Starts the warm-up in the background, once per JVM, with {@link WarmUpThread}'s start delay. */
@@ -85,12 +137,17 @@ final class JitWarmUp {
 
     /** Drives the two calls {@code rounds} times through the real HTTP client against {@code endpoint}. */
     static int run(Region region, int rounds, URI endpoint, Duration timeout) {
+        return run(region, rounds, endpoint, timeout, routes);
+    }
+
+    /** As above; {@code routeTable}: DescribeRouteTables and ReplaceRoute instead. */
+    static int run(Region region, int rounds, URI endpoint, Duration timeout, boolean routeTable) {
         try (Ec2Client ec2 = AwsProviderFactory.configured(Ec2Client.builder(), timeout)
                 .region(region)
                 .credentialsProvider(FAKE)
                 .endpointOverride(endpoint)
                 .build()) {
-            return rounds(ec2, rounds);
+            return rounds(ec2, rounds, routeTable);
         }
     }
 
@@ -103,14 +160,22 @@ final class JitWarmUp {
                 .endpointOverride(URI.create("http://127.0.0.1:9"))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
-            return rounds(ec2, rounds);
+            return rounds(ec2, rounds, routes);
         }
     }
 
     private static final StaticCredentialsProvider FAKE = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIAWARMUPONLY000000", "warm-up-only-not-a-secret"));
 
-    private static int rounds(Ec2Client ec2, int rounds) {
+    private static int rounds(Ec2Client ec2, int rounds, boolean routeTable) {
+        if (routeTable) {
+            for (int i = 0; i < rounds; i++) {
+                ec2.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values("rtb-00000000000000000")));
+                ec2.replaceRoute(r -> r.routeTableId("rtb-00000000000000000").destinationCidrBlock("192.0.2.1/32")
+                        .networkInterfaceId("eni-00000000000000000"));
+            }
+            return rounds;
+        }
         for (int i = 0; i < rounds; i++) {
             ec2.describeAddresses(r -> r.allocationIds("eipalloc-00000000000000000"));
             ec2.associateAddress(r -> r.allocationId("eipalloc-00000000000000000")
@@ -126,7 +191,10 @@ final class JitWarmUp {
 
     /** The canned answer to a request whose form body is {@code body}. */
     static byte[] answer(String body) {
-        return (body.contains("Action=AssociateAddress") ? ASSOCIATE : DESCRIBE).getBytes(StandardCharsets.UTF_8);
+        String xml = body.contains("Action=AssociateAddress") ? ASSOCIATE
+                : body.contains("Action=DescribeRouteTables") ? ROUTES
+                : body.contains("Action=ReplaceRoute") ? REPLACE : DESCRIBE;
+        return xml.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Answers every request from memory: DescribeAddresses or AssociateAddress, by the request's Action. */

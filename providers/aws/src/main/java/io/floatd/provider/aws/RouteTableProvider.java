@@ -33,9 +33,10 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
  * address in {@code virtual_ipaddress}, puts it there.
  *
  * <ul>
- *   <li>{@link #holder()}: one DescribeRouteTables filtered by {@code route-table-id} (all configured tables); in
- *       each, the route whose destination is the overlay IP, and the ENI it targets. Over all tables
- *       ({@link RouteMove#holder}): this node only when every table routes here.</li>
+ *   <li>{@link #holder()}: DescribeRouteTables filtered by {@code route-table-id}, one per table, in parallel (so
+ *       the connections the writes need stay open); in each table, the route whose destination is the overlay IP,
+ *       and the ENI it targets. Over all tables ({@link RouteMove#holder}): this node only when every table routes
+ *       here.</li>
  *   <li>{@link #acquire()}: that read, then, in every table where the route is not ours, ReplaceRoute (CreateRoute
  *       where it is missing) to our ENI: all tables at once, in parallel; nothing is written where it is ours already.
  *       A table whose write fails does not hold back the others; the failure is thrown after all have answered, and
@@ -77,8 +78,10 @@ public final class RouteTableProvider extends AwsProvider {
 
     /** One read of all the configured tables: each table's route, and the tables EC2 did not list. */
     record Read(List<RouteMove.TableRoute> routes, List<String> unknown) {
+        /** As {@link RouteMove#holder}; a table EC2 no longer lists is not this node's (the acquire then names it). */
         Holder holder() {
-            return RouteMove.holder(routes);
+            Holder h = RouteMove.holder(routes);
+            return h.isSelf() && !unknown.isEmpty() ? Holder.nobody() : h;
         }
     }
 
@@ -276,7 +279,7 @@ public final class RouteTableProvider extends AwsProvider {
         if (!r.unknown().isEmpty()) {
             failed.put(String.join(", ", r.unknown()), ProviderException.fatal("aws: route table "
                     + String.join(", ", r.unknown()) + " not found by ec2:DescribeRouteTables: check route_table in "
-                    + "floating_ip (the other tables were moved)"));
+                    + "floating_ip (the other tables were written)"));
         }
         if (failed.isEmpty()) {
             return;
@@ -348,13 +351,48 @@ public final class RouteTableProvider extends AwsProvider {
         };
     }
 
+    /**
+     * One DescribeRouteTables per table, all at once: as many connections as tables stay open (the orchestrator's
+     * warm reads keep them so), and each table's write then goes out on one of them; a connection opened at the
+     * takeover would cost EC2's TLS handshake on that table's write.
+     */
     private Read read() throws ProviderException {
-        Filter byId = Filter.builder().name("route-table-id").values(tables).build();
-        List<RouteTable> found = errors.call("DescribeRouteTables",
-                () -> ec2().describeRouteTables(r -> r.filters(byId))).routeTables();
+        List<Future<List<RouteTable>>> others = new ArrayList<>();
+        for (String t : tables.subList(1, tables.size())) {
+            others.add(writers.submit(() -> describe(t)));
+        }
+        List<RouteTable> found = new ArrayList<>();
+        ProviderException failure = null;
+        try {
+            found.addAll(describe(tables.getFirst()));
+        } catch (ProviderException e) {
+            failure = e;
+        }
+        for (Future<List<RouteTable>> f : others) {
+            try {
+                found.addAll(f.get());
+            } catch (ExecutionException e) {
+                if (failure == null || failure.retryable()) {
+                    failure = e.getCause() instanceof ProviderException pe ? pe
+                            : ProviderException.retryable("aws: ec2:DescribeRouteTables failed (" + e.getCause() + ")",
+                                    e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = ProviderException.retryable("aws: interrupted while reading the route tables", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
         Read r = classify(found);
         last = r;
         return r;
+    }
+
+    private List<RouteTable> describe(String table) throws ProviderException {
+        Filter byId = Filter.builder().name("route-table-id").values(table).build();
+        return errors.call("DescribeRouteTables", () -> ec2().describeRouteTables(r -> r.filters(byId))).routeTables();
     }
 
     /** Each configured table's route to the overlay IP, and who it targets. */

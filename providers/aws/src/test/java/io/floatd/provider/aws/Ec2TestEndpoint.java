@@ -1069,6 +1069,14 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         return this;
     }
 
+    /** Deletes a route table, as another party would. */
+    public Ec2TestEndpoint removeRouteTable(String tableId) {
+        synchronized (lock) {
+            routeTables.remove(tableId);
+        }
+        return this;
+    }
+
     /** Deletes the route to {@code destination} from {@code tableId}, as another party would. */
     public Ec2TestEndpoint dropRoute(String tableId, String destination) {
         synchronized (lock) {

@@ -25,4 +25,12 @@ class JitWarmUpTest {
             assertEquals(14, responder.requests(), "each call was answered by the responder on loopback");
         }
     }
+
+    @Test
+    void modeRouteTablesRoundsAreADescribeRouteTablesAndAReplaceRouteTheSdkParses() throws Exception {
+        try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
+            assertEquals(3, JitWarmUp.run(Region.EU_WEST_1, 3, responder.uri(), Duration.ofSeconds(3), true));
+            assertEquals(6, responder.requests());
+        }
+    }
 }

@@ -125,11 +125,14 @@ class RouteTableProviderTest {
     @Test
     void holderIsTheEniTheRouteTargetsInEveryTable() throws Exception {
         try (RouteTableProvider p = self()) {
+            ec2.resetLog();
             assertEquals(Holder.nobody(), p.holder());
-            Map<String, String> read = ec2.requests().getLast().params();
-            assertEquals("route-table-id", read.get("Filter.1.Name"));
-            assertEquals(RTB_A, read.get("Filter.1.Value.1"));
-            assertEquals(RTB_B, read.get("Filter.1.Value.2"));
+            // one read per table, at once: each table's write then has a connection of its own, already open
+            assertEquals(List.of(RTB_A, RTB_B), ec2.requests().stream().peek(r -> {
+                assertEquals("DescribeRouteTables", r.action());
+                assertEquals("route-table-id", r.params().get("Filter.1.Name"));
+                assertNull(r.params().get("Filter.1.Value.2"));
+            }).map(r -> r.params().get("Filter.1.Value.1")).sorted().toList());
             routeBoth(PEER_ENI);
             assertEquals(Holder.peer(PEER), p.holder());
             routeBoth(OTHER_ENI);
@@ -153,7 +156,7 @@ class RouteTableProviderTest {
             p.acquire(seen);
             assertEquals(List.of("ReplaceRoute " + RTB_A + " " + SELF_ENI, "ReplaceRoute " + RTB_B + " " + SELF_ENI),
                     writes());
-            assertEquals(3, ec2.requests().size(), "one read, two writes: " + ec2.actions());
+            assertEquals(4, ec2.requests().size(), "a read per table, a write per table: " + ec2.actions());
             assertEquals(2, ec2.maxRouteWritesInFlight(), "both writes were at the endpoint at once");
             assertEquals(SELF_ENI, ec2.routeTarget(RTB_A, DEST));
             assertEquals(SELF_ENI, ec2.routeTarget(RTB_B, DEST));
@@ -231,7 +234,8 @@ class RouteTableProviderTest {
             ec2.resetLog();
             assertTrue(p.holder().isSelf());
             p.acquire();
-            assertEquals(List.of("DescribeRouteTables", "DescribeRouteTables"), ec2.actions());
+            assertEquals(List.of("DescribeRouteTables", "DescribeRouteTables", "DescribeRouteTables",
+                    "DescribeRouteTables"), ec2.actions(), "two reads of both tables");
             assertEquals(0, ec2.writes());
         }
     }
@@ -270,6 +274,24 @@ class RouteTableProviderTest {
         assertEquals("aws: ec2:DescribeRouteTables failed (InvalidRouteTableID.NotFound): The routeTable ID '"
                 + unknown + "' does not exist: check route_table in floating_ip (each table must exist in this account "
                 + "and region)", e.getMessage());
+    }
+
+    @Test
+    void aTableDeletedAfterStartIsNamedAndTheOtherTableIsStillMoved() throws Exception {
+        routeBoth(PEER_ENI);
+        try (RouteTableProvider p = self()) {
+            ec2.removeRouteTable(RTB_B);
+            ec2.resetLog();
+            Holder seen = p.holder();
+            assertEquals(Holder.peer(PEER), seen);
+            ProviderException e = assertThrows(ProviderException.class, () -> p.acquire(seen));
+            assertFalse(e.retryable());
+            assertTrue(e.getMessage().contains("route table " + RTB_B + " not found by ec2:DescribeRouteTables"),
+                    e.getMessage());
+            assertEquals(List.of("ReplaceRoute " + RTB_A + " " + SELF_ENI), writes());
+            assertEquals(SELF_ENI, ec2.routeTarget(RTB_A, DEST));
+            assertEquals(Holder.nobody(), p.holder(), "the only table left routes here, but one is gone: not ours");
+        }
     }
 
     @Test
