@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Where every rung of the receive ladder reports a dropped packet: the drop is counted under its {@link DropReason}
@@ -23,10 +24,15 @@ public final class DropLog {
 
     /** @param kind what the log calls the packets, before "advert": {@code ""}, {@code "udp "}, {@code "AH "} */
     public DropLog(DropCounters counters, String kind) {
+        this(counters, kind, LOG, System::nanoTime);
+    }
+
+    /** With the logger and the clock given: for tests. */
+    DropLog(DropCounters counters, String kind, System.Logger log, LongSupplier nanoTime) {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.kind = Objects.requireNonNull(kind, "kind");
         for (DropReason reason : DropReason.values()) {
-            lines.put(reason, new RateLimitedLog(LOG, INTERVAL));
+            lines.put(reason, new RateLimitedLog(log, INTERVAL, nanoTime));
         }
     }
 
