@@ -1,5 +1,6 @@
 package io.floatd.cli;
 
+import io.floatd.vrrp.log.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

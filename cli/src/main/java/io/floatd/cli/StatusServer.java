@@ -1,5 +1,6 @@
 package io.floatd.cli;
 
+import io.floatd.vrrp.log.RateLimitedLog;
 import io.floatd.vrrp.status.PrometheusText;
 import io.floatd.vrrp.status.StatusJson;
 import io.floatd.vrrp.status.StatusSnapshot;

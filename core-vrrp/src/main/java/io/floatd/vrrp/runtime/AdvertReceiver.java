@@ -5,6 +5,7 @@ import io.floatd.vrrp.codec.AdvertCheck;
 import io.floatd.vrrp.codec.ChecksumVariant;
 import io.floatd.vrrp.codec.DecodeResult;
 import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.codec.DropLog;
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.codec.VrrpPacket;
 import io.floatd.vrrp.fsm.VrrpEvent;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AdvertReceiver implements Runnable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /**
      * One instance listening on this socket.
@@ -49,9 +48,8 @@ final class AdvertReceiver implements Runnable {
     private final VrrpTransport transport;
     private final InetAddress localAddress;
     private final VrrpLoop loop;
-    private final DropCounters drops;
+    private final DropLog dropLog;
     private final Map<Integer, Listener> byVrid = new ConcurrentHashMap<>();
-    private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
     private final Set<InetAddress> legacyChecksumPeers = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
@@ -59,7 +57,7 @@ final class AdvertReceiver implements Runnable {
         this.transport = transport;
         this.localAddress = localAddress;
         this.loop = loop;
-        this.drops = drops;
+        this.dropLog = new DropLog(drops, "");
     }
 
     void listen(int vrid, Listener listener) {
@@ -139,19 +137,7 @@ final class AdvertReceiver implements Runnable {
     }
 
     private void drop(DecodeResult.Dropped dropped, ReceivedDatagram d, String instance) {
-        drops.increment(dropped.reason());
-        long now = System.nanoTime();
-        synchronized (lastDropLog) {
-            Long last = lastDropLog.get(dropped.reason());
-            if (last != null && now - last < DROP_LOG_INTERVAL_NANOS) {
-                return;
-            }
-            lastDropLog.put(dropped.reason(), now);
-        }
-        String who = instance.isEmpty() ? "" : "VRRP_Instance(" + instance + ") ";
-        LOG.log(Level.WARNING, "{0}dropped advert from {1} ({2}): {3} [{4} dropped for this reason so far]",
-                who, d.source().getHostAddress(), dropped.reason().metricName(), dropped.detail(),
-                drops.count(dropped.reason()));
+        dropLog.drop(dropped.reason(), dropped.detail(), d.source().getHostAddress(), instance);
     }
 
     void stop() {

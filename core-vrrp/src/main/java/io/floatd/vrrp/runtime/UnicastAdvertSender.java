@@ -4,10 +4,12 @@ import io.floatd.vrrp.codec.VrrpPacket;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.UnicastPeer;
 import io.floatd.vrrp.config.VirtualAddress;
+import io.floatd.vrrp.log.RateLimitedLog;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,7 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class UnicastAdvertSender implements AdvertSender {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
-    private static final long ERROR_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final InstanceConfig config;
     private final VrrpTransport transport;
@@ -26,7 +27,8 @@ final class UnicastAdvertSender implements AdvertSender {
     /** The peers' addresses, or the one multicast group. */
     private final List<InetAddress> destinations;
     private final LongAdder sendErrors = new LongAdder();
-    private long lastErrorLog = Long.MIN_VALUE;
+    // a dead route makes every advert fail; one line per 10 s says so without flooding the log
+    private final RateLimitedLog errorLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     UnicastAdvertSender(InstanceConfig config, VrrpTransport transport, InetAddress source) {
         this.config = config;
@@ -124,14 +126,9 @@ final class UnicastAdvertSender implements AdvertSender {
         return VrrpPacket.v2(config.virtualRouterId(), priority, seconds, addresses);
     }
 
-    // a dead route makes every advert fail; one line per 10 s says so without flooding the log
     private void logRateLimited(InetAddress peer, IOException e) {
-        long now = System.nanoTime();
-        if (lastErrorLog == Long.MIN_VALUE || now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
-            lastErrorLog = now;
-            LOG.log(Level.WARNING, "VRRP_Instance({0}) cannot send advert to {1}: {2} ({3} send errors so far)",
-                    config.name(), peer.getHostAddress(), e.getMessage(), sendErrors.sum());
-        }
+        errorLog.log(Level.WARNING, "VRRP_Instance({0}) cannot send advert to {1}: {2} ({3} send errors so far)",
+                config.name(), peer.getHostAddress(), e.getMessage(), sendErrors.sum());
     }
 
     long sendErrors() {

@@ -1,36 +1,23 @@
 package io.floatd.vrrp.transport;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
 import io.floatd.vrrp.codec.AhPacket;
 import io.floatd.vrrp.codec.AhSequence;
 import io.floatd.vrrp.codec.DropCounters;
+import io.floatd.vrrp.codec.DropLog;
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.codec.IpsecAh;
 import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
 import io.floatd.vrrp.transport.internal.ReceiveBuffers;
-import io.floatd.vrrp.transport.internal.SendBuffers;
 import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * VRRPv2 with {@code auth_type AH} over IPv4, as keepalived 2.2.7 sends it: every advert is an IPv4 packet of
@@ -48,49 +35,23 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * VRRP message, for the ordinary VRRP checks.
  */
 public final class AhTransport implements VrrpTransport {
-    private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     private static final int IP_HDRINCL = 3;
-    private static final int RECEIVE_BUFFER = 65536;
-    private static final int CONTROL_BUFFER = 256;
-    private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /** One instance's key, counter, and whether it is unicast (then the TTL is left out of the ICV). */
     private record Session(String instance, byte[] key, AhSequence sequence, boolean unicast) {
     }
 
     private final Inet4Address source;
-    private final String interfaceName;
-    private final int ifIndex;
-    private final int sendFd;
-    private final int receiveFd;
-    private final int wakeFd;
-    private final DropCounters drops;
+    private final DropLog dropLog;
     private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
-    /** The groups the receive socket has joined: 224.0.0.18 at open, others ({@code mcast_dst_ip}) by {@link #joinGroup}. */
-    private final java.util.Set<InetAddress> groups = ConcurrentHashMap.newKeySet();
-    private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
-    private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
-    private final ReentrantLock receiveLock = new ReentrantLock();
-    private final ReentrantLock sendLock = new ReentrantLock();
-    private final ReceiveBuffers rx;
-    private final SendBuffers tx;
+    private final DatagramSocketCore socket;
+    private final DatagramSocketCore.Parser parser = this::parse;
     private int identification;
-    private volatile AutoCloseable companion;
-    private volatile boolean closed;
 
-    private AhTransport(Inet4Address source, String interfaceName, int ifIndex, int sendFd, int receiveFd, int wakeFd,
-            DropCounters drops) {
+    private AhTransport(Inet4Address source, DatagramSocketCore socket, DropCounters drops) {
         this.source = source;
-        this.interfaceName = interfaceName;
-        this.ifIndex = ifIndex;
-        this.sendFd = sendFd;
-        this.receiveFd = receiveFd;
-        this.wakeFd = wakeFd;
-        this.drops = drops == null ? new DropCounters() : drops;
-        this.rx = new ReceiveBuffers(receiveFd, wakeFd, RECEIVE_BUFFER, CONTROL_BUFFER);
-        this.tx = new SendBuffers((arena, to) -> new SendBuffers.Destination(Structs.sockaddr(arena, to, 0),
-                "vrrp " + interfaceName + ": ah send to " + Structs.text(to)));
-        groups.add(RawIpTransport.VRRP_GROUP_V4);
+        this.socket = socket;
+        this.dropLog = new DropLog(drops == null ? new DropCounters() : drops, "AH ");
     }
 
     /**
@@ -102,42 +63,22 @@ public final class AhTransport implements VrrpTransport {
     public static AhTransport open(Inet4Address source, String interfaceName, DropCounters drops) throws IOException {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(interfaceName, "interfaceName");
-        int sendFd = -1;
-        int receiveFd = -1;
-        int wakeFd = -1;
-        try {
-            sendFd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IpsecAh.PROTOCOL_AH);
-            int ifIndex = Structs.ifIndex(sendFd, interfaceName);
-            Structs.dropAllReceived(sendFd);
-            Structs.bindToDevice(sendFd, interfaceName);
+        var send = new DatagramSocketCore.Spec(Libc.AF_INET, Libc.SOCK_RAW, IpsecAh.PROTOCOL_AH, (fd, ifIndex) -> {
             try (Arena arena = Arena.ofConfined()) {
                 // the header carries the source; binding proves it is an address of this node
-                Libc.bind(sendFd, Structs.sockaddr(arena, source, 0), "bind " + Structs.text(source));
+                Libc.bind(fd, Structs.sockaddr(arena, source, 0), "bind " + Structs.text(source));
             }
-            Libc.setsockopt(sendFd, Libc.IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL");
+            Libc.setsockopt(fd, Libc.IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL");
             // our own multicast adverts would come back with our own sequence number: a replay every interval
-            Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+            Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
             // multicast adverts leave by the instance's interface whatever the routing table says
-            MulticastMembership.outgoingInterface(sendFd, false, ifIndex);
-
-            receiveFd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IpsecAh.PROTOCOL_AH);
-            Structs.bindToDevice(receiveFd, interfaceName);
-            Libc.setsockopt(receiveFd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "IP_PKTINFO");
-            try (Arena arena = Arena.ofConfined()) {
-                // keepalived's multicast AH adverts go to the VRRP group, as the others
-                MemorySegment mreqn = arena.allocate(12, 4); // struct ip_mreqn
-                MemorySegment.copy(RawIpTransport.VRRP_GROUP_V4.getAddress(), 0, mreqn, JAVA_BYTE, 0, 4);
-                mreqn.set(JAVA_INT, 8, ifIndex);
-                Libc.setsockopt(receiveFd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreqn, "join 224.0.0.18");
-            }
-            wakeFd = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
-            return new AhTransport(source, interfaceName, ifIndex, sendFd, receiveFd, wakeFd, drops);
-        } catch (NativeException e) {
-            Libc.closeQuietly(sendFd);
-            Libc.closeQuietly(receiveFd);
-            Libc.closeQuietly(wakeFd);
-            throw new IOException("vrrp " + interfaceName + " ah: " + e.getMessage(), e);
-        }
+            MulticastMembership.outgoingInterface(fd, false, ifIndex);
+        });
+        var receive = new DatagramSocketCore.Spec(Libc.AF_INET, Libc.SOCK_RAW, IpsecAh.PROTOCOL_AH,
+                (fd, ifIndex) -> Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "IP_PKTINFO"));
+        // keepalived's multicast AH adverts go to the VRRP group, as the others
+        return new AhTransport(source, DatagramSocketCore.open(interfaceName, "ah ", 0, send, receive,
+                RawIpTransport.VRRP_GROUP_V4, null), drops);
     }
 
     /**
@@ -165,29 +106,15 @@ public final class AhTransport implements VrrpTransport {
             throw new IllegalArgumentException("AH is IPv4 only, but " + Structs.text(group)
                     + " is not an IPv4 multicast group");
         }
-        useLock.readLock().lock();
-        try {
-            ensureOpen();
-            synchronized (groups) {
-                if (groups.contains(group)) {
-                    return;
-                }
-                MulticastMembership.join(receiveFd, group, ifIndex);
-                groups.add(group);
-            }
-        } catch (NativeException e) {
-            throw new IOException("vrrp " + interfaceName + " ah: " + e.getMessage(), e);
-        } finally {
-            useLock.readLock().unlock();
-        }
-        if (companion instanceof AhMismatchWatch watch) {
+        socket.joinGroup(group);
+        if (socket.companion() instanceof AhMismatchWatch watch) {
             watch.joinGroup(group);
         }
     }
 
     /** Whether an advert to {@code destination} is for this node: its own address or a group it joined. */
     boolean receivesFor(InetAddress destination) {
-        return source.equals(destination) || groups.contains(destination);
+        return source.equals(destination) || socket.joined(destination);
     }
 
     public void unregister(int vrid) {
@@ -202,7 +129,7 @@ public final class AhTransport implements VrrpTransport {
 
     /** {@code other} is closed with this transport (the protocol-112 watch beside it). */
     void closeWith(AutoCloseable other) {
-        companion = other;
+        socket.closeWith(other);
     }
 
     public InetAddress source() {
@@ -221,94 +148,27 @@ public final class AhTransport implements VrrpTransport {
         if (session == null) {
             throw new IllegalStateException("no AH key registered for this message's VRID");
         }
-        useLock.readLock().lock();
-        try {
-            ensureOpen();
-            SendBuffers.Destination to = tx.destination(destination);
-            sendLock.lock();
-            try {
-                identification = (identification + 1) & 0xFFFF;
-                if (identification == 0) {
-                    identification = 1;
-                }
-                byte[] packet = AhPacket.encode(source, to4, identification, session.sequence().next(), vrrpMessage,
-                        session.key(), session.unicast());
-                Libc.sendto(sendFd, tx.copy(packet), packet.length, Libc.MSG_DONTWAIT, to.sockaddr(), to.what());
-            } finally {
-                sendLock.unlock();
+        // under the send lock: identifications and sequence numbers leave in the order they are taken
+        socket.send(destination, () -> {
+            identification = (identification + 1) & 0xFFFF;
+            if (identification == 0) {
+                identification = 1;
             }
-        } finally {
-            useLock.readLock().unlock();
-        }
+            return AhPacket.encode(source, to4, identification, session.sequence().next(), vrrpMessage,
+                    session.key(), session.unicast());
+        });
     }
 
     @Override
     public ReceivedDatagram receive(Duration timeout) throws IOException {
-        Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        useLock.readLock().lock();
-        try {
-            receiveLock.lock();
-            try {
-                return receiveUntil(deadline);
-            } finally {
-                receiveLock.unlock();
-            }
-        } finally {
-            useLock.readLock().unlock();
-        }
+        return socket.receive(timeout, parser);
     }
 
-    private ReceivedDatagram receiveUntil(long deadline) throws IOException {
-        ensureOpen();
-        while (true) {
-            int waitMillis = Structs.pollMillis(deadline);
-            rx.fds.set(JAVA_SHORT, 6, (short) 0);
-            rx.fds.set(JAVA_SHORT, 14, (short) 0);
-            int ready = Libc.poll(rx.fds, 2, waitMillis);
-            if (closed || rx.fds.get(JAVA_SHORT, 14) != 0) {
-                throw new AsynchronousCloseException();
-            }
-            if (ready > 0 && rx.fds.get(JAVA_SHORT, 6) != 0) {
-                Structs.resetMsghdr(rx.msg, rx.name, rx.iov, rx.control);
-                long n;
-                try {
-                    n = Libc.recvmsg(receiveFd, rx.msg, Libc.MSG_DONTWAIT, "vrrp " + interfaceName + ": ah recvmsg");
-                } catch (NativeException e) {
-                    if (e.errno() != Libc.EAGAIN && e.errno() != Libc.EINTR) {
-                        throw e;
-                    }
-                    n = -1;
-                }
-                if (n >= 0 && (rx.msg.get(JAVA_INT, Structs.MSG_FLAGS) & Libc.MSG_TRUNC) == 0) {
-                    ReceivedDatagram d = accept(rx.buf.asSlice(0, n).toArray(JAVA_BYTE), packetInfoIndex());
-                    if (d != null) {
-                        return d;
-                    }
-                }
-                continue;
-            }
-            if (ready >= 0 && deadline - System.nanoTime() <= 0) {
-                return null;
-            }
+    private ReceivedDatagram parse(ReceiveBuffers rx, int n) {
+        if (rx.truncated()) {
+            return null;
         }
-    }
-
-    private int packetInfoIndex() {
-        int index = ifIndex;
-        long controlLength = rx.msg.get(JAVA_LONG, Structs.MSG_CONTROLLEN);
-        for (long off = 0; off + Structs.CMSG_HDR <= controlLength; ) {
-            long len = rx.control.get(JAVA_LONG, off);
-            if (len < Structs.CMSG_HDR || off + len > controlLength) {
-                break;
-            }
-            if (rx.control.get(JAVA_INT, off + 8) == Libc.IPPROTO_IP && rx.control.get(JAVA_INT, off + 12) == Libc.IP_PKTINFO
-                    && len >= Structs.CMSG_HDR + 12) {
-                index = rx.control.get(JAVA_INT, off + Structs.CMSG_HDR);
-            }
-            off += Structs.cmsgAlign(len);
-        }
-        return index;
+        return accept(rx.bytes(0, n), rx.cmsgInt(Libc.IPPROTO_IP, Libc.IP_PKTINFO, 12, 0, socket.ifIndex()));
     }
 
     /**
@@ -353,57 +213,16 @@ public final class AhTransport implements VrrpTransport {
     }
 
     private void drop(InetAddress src, DropReason reason, String detail, String instance) {
-        drops.increment(reason);
-        long now = System.nanoTime();
-        synchronized (lastDropLog) {
-            Long last = lastDropLog.get(reason);
-            if (last != null && now - last < DROP_LOG_INTERVAL_NANOS) {
-                return;
-            }
-            lastDropLog.put(reason, now);
-        }
-        LOG.log(Level.WARNING, "{0}dropped AH advert from {1} ({2}): {3} [{4} dropped for this reason so far]",
-                instance == null ? "" : "VRRP_Instance(" + instance + ") ", Structs.text(src), reason.metricName(),
-                detail, drops.count(reason));
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (closed) {
-            throw new ClosedChannelException();
-        }
+        dropLog.drop(reason, detail, Structs.text(src), instance);
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            Libc.write(wakeFd, arena.allocateFrom(JAVA_LONG, 1L), "eventfd write");
-        } catch (NativeException e) {
-            // cannot happen for a fresh eventfd; receivers still see 'closed' at their next wake-up
-        }
-        useLock.writeLock().lock();
-        try {
-            Libc.closeQuietly(sendFd);
-            Libc.closeQuietly(receiveFd);
-            Libc.closeQuietly(wakeFd);
-        } finally {
-            useLock.writeLock().unlock();
-        }
-        AutoCloseable c = companion;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // the watch closes its own socket; nothing to report
-            }
-        }
+    public void close() {
+        socket.close();
     }
 
     @Override
     public String toString() {
-        return "AhTransport[" + Structs.text(source) + " on " + interfaceName + "]";
+        return "AhTransport[" + Structs.text(source) + " on " + socket.interfaceName() + "]";
     }
 }

@@ -70,6 +70,8 @@ public final class Libc {
 
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
+    /** recvmsg: read the socket's error queue (IP_RECVERR) instead of its data. */
+    public static final int MSG_ERRQUEUE = 0x2000;
     public static final int MSG_CTRUNC = 0x08;
 
     public static final short POLLIN = 0x1;

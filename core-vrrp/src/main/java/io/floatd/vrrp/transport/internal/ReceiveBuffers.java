@@ -1,12 +1,14 @@
 package io.floatd.vrrp.transport.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 
 /**
  * The native memory one socket's receiver uses for poll and recvmsg, allocated once per transport rather than per
@@ -37,5 +39,58 @@ public final class ReceiveBuffers {
         iov.set(ADDRESS, 0, buf);
         iov.set(JAVA_LONG, 8, buf.byteSize());
         msg = arena.allocate(Structs.MSGHDR);
+    }
+
+    /** Points {@link #msg} at the buffers again before a {@code recvmsg} (the kernel rewrites its lengths and flags). */
+    public void reset() {
+        Structs.resetMsghdr(msg, name, iov, control);
+    }
+
+    /** Whether the kernel cut the last datagram to fit {@link #buf} ({@code MSG_TRUNC}). */
+    public boolean truncated() {
+        return (msg.get(JAVA_INT, Structs.MSG_FLAGS) & Libc.MSG_TRUNC) != 0;
+    }
+
+    /** The length of the sender's address the kernel wrote to {@link #name}. */
+    public int nameLength() {
+        return msg.get(JAVA_INT, Structs.MSG_NAMELEN);
+    }
+
+    /** The sender's address from {@link #name}: a {@code sockaddr_in6} (with its scope) or a {@code sockaddr_in}. */
+    public InetAddress sender(boolean ipv6) {
+        return ipv6 ? Structs.inet6(name, 8, name.get(JAVA_INT, 24)) : Structs.inet4(name, 4);
+    }
+
+    /** {@code length} bytes of the datagram from {@code offset}, copied out of the reused buffer. */
+    public byte[] bytes(int offset, int length) {
+        return buf.asSlice(offset, length).toArray(JAVA_BYTE);
+    }
+
+    /**
+     * The walk over the ancillary data (cmsg(3)) of the last {@code recvmsg}: where the data of the last control
+     * message of {@code level} and {@code type} with at least {@code minData} bytes starts in {@link #control}, or
+     * -1 when there is none. The walk stops at a header whose length is impossible.
+     */
+    public long cmsgData(int level, int type, int minData) {
+        long found = -1;
+        long controlLength = msg.get(JAVA_LONG, Structs.MSG_CONTROLLEN);
+        for (long off = 0; off + Structs.CMSG_HDR <= controlLength; ) {
+            long len = control.get(JAVA_LONG, off);
+            if (len < Structs.CMSG_HDR || off + len > controlLength) {
+                break;
+            }
+            if (control.get(JAVA_INT, off + 8) == level && control.get(JAVA_INT, off + 12) == type
+                    && len >= Structs.CMSG_HDR + minData) {
+                found = off + Structs.CMSG_HDR;
+            }
+            off += Structs.cmsgAlign(len);
+        }
+        return found;
+    }
+
+    /** The int at {@code offset} into the data of the last such control message (see {@link #cmsgData}), or {@code absent}. */
+    public int cmsgInt(int level, int type, int minData, int offset, int absent) {
+        long at = cmsgData(level, type, minData);
+        return at < 0 ? absent : control.get(JAVA_INT, at + offset);
     }
 }
