@@ -1,5 +1,6 @@
 package io.floatd.provider.aws;
 
+import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;

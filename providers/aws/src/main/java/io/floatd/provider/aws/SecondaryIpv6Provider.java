@@ -1,5 +1,6 @@
 package io.floatd.provider.aws;
 
+import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;

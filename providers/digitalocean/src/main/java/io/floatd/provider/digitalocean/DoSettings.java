@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -104,19 +105,19 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         String address = value(settings, "address");
         if (address == null) {
             address = defaultAddress(virtualAddresses);
-        } else if (Ipv6Literal.looksLikeIpv6(address)) {
+        } else if (Ipv6Text.looksLikeIpv6(address)) {
             String given = address;
-            java.net.Inet6Address a = Ipv6Literal.parse(given).orElseThrow(() -> bad("address must be a reserved IPv4 "
+            java.net.Inet6Address a = Ipv6Text.parse(given).orElseThrow(() -> bad("address must be a reserved IPv4 "
                     + "or IPv6 address, but was '" + given + "'"));
-            if (!Ipv6Literal.isGlobalUnicast(a)) {
+            if (!Ipv6Text.isGlobalUnicast(a)) {
                 throw bad("address " + given + " is not a global unicast IPv6 address: a reserved IPv6 is a public "
                         + "address of the droplets' region");
             }
-            address = Ipv6Literal.format(a);
+            address = Ipv6Text.format(a);
         } else if (!IPV4.matcher(address).matches()) {
             throw bad("address must be a reserved IPv4 or IPv6 address, but was '" + address + "'");
         }
-        boolean ipv6 = Ipv6Literal.looksLikeIpv6(address);
+        boolean ipv6 = Ipv6Text.looksLikeIpv6(address);
         Long dropletId = null;
         String d = value(settings, "droplet_id");
         if (d != null) {
@@ -174,8 +175,8 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
             return v4.getFirst().address().getHostAddress();
         }
         List<String> v6 = virtualAddresses.stream().filter(v -> !v.isIpv4())
-                .flatMap(v -> v.address() instanceof java.net.Inet6Address a && Ipv6Literal.isGlobalUnicast(a)
-                        ? java.util.stream.Stream.of(Ipv6Literal.format(a)) : java.util.stream.Stream.empty())
+                .flatMap(v -> v.address() instanceof java.net.Inet6Address a && Ipv6Text.isGlobalUnicast(a)
+                        ? java.util.stream.Stream.of(Ipv6Text.format(a)) : java.util.stream.Stream.empty())
                 .toList();
         if (v4.isEmpty() && v6.size() == 1) {
             return v6.getFirst();

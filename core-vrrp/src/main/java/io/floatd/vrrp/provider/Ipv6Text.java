@@ -1,4 +1,4 @@
-package io.floatd.provider.aws;
+package io.floatd.vrrp.provider;
 
 import java.math.BigInteger;
 import java.net.Inet6Address;
@@ -8,34 +8,57 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * IPv6 addresses as EC2 writes them, and CIDR blocks. EC2 answers with the RFC 5952 text form (lower case, the longest
- * run of zero groups shortened to {@code ::}), and its filters compare text: the configured address is written the
- * same way before it is sent or compared.
+ * IPv6 addresses as cloud APIs write them: RFC 5952 text (lower case, no leading zeros, the longest run of zero
+ * groups shortened to {@code ::}). EC2 answers in that form and its filters compare text; DigitalOcean uses it as the
+ * reserved IPv6's id in the request path. So a configured address is written this way before it is sent or compared.
+ * Only literals are parsed: never a name look-up.
  */
-final class Ipv6Text {
+public final class Ipv6Text {
     /** Hex digits, colons and (for an embedded IPv4 tail) dots: no scope, no brackets, no host name. */
     private static final Pattern SHAPE = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private Ipv6Text() {
     }
 
-    /** Whether {@code text} looks like an IPv6 address at all (has a colon): IPv4 and ids never do. */
-    static boolean looksLikeIpv6(String text) {
+    /** Whether {@code text} is meant as an IPv6 address (it has a colon): IPv4 addresses and resource ids never do. */
+    public static boolean looksLikeIpv6(String text) {
         return text != null && text.indexOf(':') >= 0;
     }
 
-    /** The address in RFC 5952 form, or empty when {@code text} is not one IPv6 address. */
-    static Optional<String> canonical(String text) {
-        return parse(text).map(a -> format(a.getAddress()));
+    /** The address, or empty when {@code text} is not one IPv6 literal. */
+    public static Optional<Inet6Address> parse(String text) {
+        if (text == null || !SHAPE.matcher(text).matches()) {
+            return Optional.empty(); // only literals reach getByName
+        }
+        try {
+            return InetAddress.getByName(text) instanceof Inet6Address a ? Optional.of(a) : Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
-    /** Whether the address is link-local (fe80::/10): never an EC2 address. */
-    static boolean isLinkLocal(String text) {
+    /** The address in RFC 5952 form, or empty when {@code text} is not one IPv6 address. */
+    public static Optional<String> canonical(String text) {
+        return parse(text).map(Ipv6Text::format);
+    }
+
+    /** Whether the address is link-local (fe80::/10): never a cloud address. */
+    public static boolean isLinkLocal(String text) {
         return parse(text).map(InetAddress::isLinkLocalAddress).orElse(false);
     }
 
+    /**
+     * Whether a cloud could route it to the Internet: a global unicast address, not the unspecified or loopback
+     * address, not link-local (fe80::/10), site-local, unique-local (fc00::/7) or multicast (ff00::/8).
+     */
+    public static boolean isGlobalUnicast(Inet6Address a) {
+        byte[] b = a.getAddress();
+        return !(a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isMulticastAddress()
+                || a.isSiteLocalAddress() || (b[0] & 0xfe) == 0xfc);
+    }
+
     /** Whether {@code address} lies in {@code cidr} ({@code 2001:db8:1234:1a00::/64}); false for anything malformed. */
-    static boolean inCidr(String address, String cidr) {
+    public static boolean inCidr(String address, String cidr) {
         int slash = cidr == null ? -1 : cidr.indexOf('/');
         if (slash < 0) {
             return false;
@@ -56,19 +79,9 @@ final class Ipv6Text {
         return new BigInteger(1, a.get().getAddress()).and(mask).equals(new BigInteger(1, net.get().getAddress()).and(mask));
     }
 
-    private static Optional<Inet6Address> parse(String text) {
-        if (text == null || !SHAPE.matcher(text).matches()) {
-            return Optional.empty(); // never a name look-up: only literals reach getByName
-        }
-        try {
-            return InetAddress.getByName(text) instanceof Inet6Address a ? Optional.of(a) : Optional.empty();
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
-
     /** RFC 5952 section 4: lower case, no leading zeros, the first longest run of two or more zero groups as "::". */
-    private static String format(byte[] b) {
+    public static String format(Inet6Address a) {
+        byte[] b = a.getAddress();
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
             g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);

@@ -1,4 +1,4 @@
-package io.floatd.provider.aws;
+package io.floatd.vrrp.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
