@@ -220,11 +220,13 @@ class MonitoringTest {
         assertTrue(m.value("process_cpu_seconds_total") > 0.1, "a JVM that started and elected spent CPU");
         assertTrue(m.value("process_virtual_memory_bytes") > m.value("process_resident_memory_bytes"));
 
-        // the state's start as an epoch timestamp: when the log says it was entered; the deprecated age agrees
+        // the state's start as an epoch timestamp: when the log says it was entered (the line is written a little
+        // later, on a loaded machine up to a few hundred ms); the deprecated age agrees
         double masterSince = m.value("floatd_state_since_timestamp_seconds", "instance", "VI_1");
-        assertEquals(master.loggedAt("Entering MASTER STATE") / 1e9, masterSince, 0.05, masterText);
+        assertEquals(master.loggedAt("Entering MASTER STATE") / 1e9, masterSince, 0.5, masterText);
+        assertTrue(masterSince * 1e9 <= master.loggedAt("Entering MASTER STATE") + 1e6, "entered before it was logged");
         assertEquals(backup.loggedAt("Entering BACKUP STATE") / 1e9,
-                b.value("floatd_state_since_timestamp_seconds", "instance", "VI_1"), 0.05);
+                b.value("floatd_state_since_timestamp_seconds", "instance", "VI_1"), 0.5);
         assertEquals(scrapedAt / 1000.0, masterSince + m.value("floatd_state_since_seconds", "instance", "VI_1"), 2.0);
 
         // what the rules join and alert on
