@@ -264,6 +264,10 @@ public final class PrometheusText {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
+        // timestamps read as 1796649656.782, not 1.796649656782E9 (both parse; the shortest digits that round-trip)
+        if (Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15) {
+            return java.math.BigDecimal.valueOf(v).toPlainString();
+        }
         return Double.toString(v);
     }
 }
