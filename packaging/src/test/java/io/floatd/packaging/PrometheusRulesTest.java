@@ -56,6 +56,23 @@ class PrometheusRulesTest {
         assertTrue(r.out().contains("SUCCESS"), r::toString);
     }
 
+    /**
+     * The package ships the rules, their unit tests and the dashboard under /usr/share/doc/floatd/examples, as in
+     * the source tree, and the shipped pair passes promtool there (the tests find the rules beside them).
+     */
+    @Test
+    void theDebShipsTheRulesTheirTestsAndTheDashboardAsExamples() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Deb.onPath("dpkg-deb"), "dpkg-deb is not installed here (not a Debian-based host)");
+        Path examples = Deb.root().resolve("usr/share/doc/floatd/examples");
+        for (Path source : List.of(RULES, TESTS, DIR.resolveSibling("grafana").resolve("floatd-dashboard.json"))) {
+            Path shipped = examples.resolve(source.getFileName());
+            assertEquals(Files.readString(source), Files.readString(shipped), shipped + " differs from " + source);
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shipped)));
+        }
+        Deb.Result r = Deb.run(promtool(), "test", "rules", examples.resolve(TESTS.getFileName()).toString());
+        assertEquals(0, r.exit(), r::toString);
+    }
+
     /** A unit test that only ever expects silence would pass a rule that never fires, and the other way round. */
     @Test
     void everyAlertIsTestedFiringAndSilent() throws IOException {
