@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: bench/do-takeover.sh [FAILOVERS [REPS]]
+# usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]
 #
 # DigitalOcean reserved-IP takeover benchmark (root; network namespaces; nothing leaves them). Runs
 # DigitalOceanFailoverTest#benchmark (cli tests): two nodes and "the cloud" (DoTestEndpoint, the DigitalOcean
@@ -11,14 +11,23 @@
 #  (ii)  kill -9 of the Master -> assign request and -> assign action completed (the endpoint's log), floatd vs
 #        keepalived + the DigitalOcean tutorial's notify_master master.sh (curl metadata id, curl metadata
 #        reserved_ip/ipv4/active, POST the assign up to 10 times with sleep 3), REPS (default 10) kills each.
+# --ipv6 (issue 16): then (i) and keepalived's kills again moving a reserved IPv6 (2001:db8:f0:1017::50, through
+#        /v2/reserved_ipv6; keepalived's master.sh reads it through the API, as the metadata service has no IPv6
+#        counterpart of reserved_ip/ipv4/active), and a table: entering MASTER -> assign request, p50 / p99, for
+#        the reserved IPv4 and the reserved IPv6, floatd and keepalived, all from this one run.
 # Waits (bounded, 5 min) for `uptime` load < 1 first and prints the load. Output: samples and tables on stdout,
 # full Maven output in bench/out/do-takeover-<timestamp>.log (git-ignored).
 set -euo pipefail
 
+IPV6=0
+if [ "${1:-}" = --ipv6 ]; then
+  IPV6=1
+  shift
+fi
 FAILOVERS=${1:-20}
 REPS=${2:-10}
 for n in "$FAILOVERS" "$REPS"; do
-  case $n in ''|*[!0-9]*) echo "usage: bench/do-takeover.sh [FAILOVERS [REPS]]" >&2; exit 2 ;; esac
+  case $n in ''|*[!0-9]*) echo "usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]" >&2; exit 2 ;; esac
 done
 [ "$(id -u)" = 0 ] || { echo "do-takeover.sh: needs root (network namespaces)" >&2; exit 2; }
 command -v keepalived >/dev/null || { echo "do-takeover.sh: keepalived not found" >&2; exit 2; }
@@ -39,7 +48,7 @@ done
 echo "do-takeover.sh: load before the run: $(uptime)"
 
 ./mvnw -B -q -pl cli -am install -DskipTests
-FLOATD_DO_BENCH=1 FLOATD_DO_BENCH_FAILOVERS=$FAILOVERS FLOATD_DO_BENCH_REPS=$REPS \
+FLOATD_DO_BENCH=1 FLOATD_DO_BENCH_FAILOVERS=$FAILOVERS FLOATD_DO_BENCH_REPS=$REPS FLOATD_DO_BENCH_IPV6=$IPV6 \
   ./mvnw -B -q -pl cli -am test -Dtest='DigitalOceanFailoverTest#benchmark' -Dsurefire.failIfNoSpecifiedTests=false \
   >"$LOG" 2>&1 || { tail -50 "$LOG"; echo "do-takeover.sh: failed, see $LOG" >&2; exit 1; }
 grep 'do-bench' "$LOG" | sed 's/^do-bench //'

@@ -36,7 +36,8 @@ final class ConfigFileOption {
     /** The same, with warnings handed to {@code warnings} (the daemon logs them in its own log format). */
     Optional<FloatdConfig> load(PrintWriter err, java.util.function.Consumer<ConfigError> warnings) {
         if (!Files.isRegularFile(file)) {
-            err.println("floatd: " + file + ": no such configuration file");
+            String why = io.floatd.vrrp.config.FileAccessProblem.unreachable(file);
+            err.println("floatd: " + file + ": " + (why.equals("no such file") ? "no such configuration file" : why));
             return Optional.empty();
         }
         try {

@@ -149,6 +149,33 @@ class FloatdCommandTest {
         assertTrue(p.err().contains("deadline"), p.err());
     }
 
+    /** Issue 16: mode route_table's errors at the block's line, its table list on one line. */
+    @Test
+    void checkValidatesModeRouteTableAtTheBlocksLine() throws IOException {
+        String rt = VALID.replace("    virtual_ipaddress {", """
+                    floating_ip {
+                        provider aws
+                        mode route_table
+                        address 192.168.100.10
+                        route_table rtb-0a1b2c3d4e5f60718 rtb-0123456789abcdef0
+                        instance_id i-0123456789abcdef0
+                        region eu-west-1
+                    }
+                    virtual_ipaddress {""");
+        CommandRun ok = run("check", "-f", write("rt-ok.conf", rt).toString());
+        assertEquals(0, ok.exit(), ok.err());
+        Path bad = write("rt-bad.conf", rt.replace("rtb-0123456789abcdef0", "main-table"));
+        CommandRun r = run("check", "-f", bad.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, r.exit(), r.out());
+        assertTrue(r.err().contains(bad + ":17: vrrp_instance VI_1: aws: floating_ip route_table must be route table ids "
+                + "rtb-... separated by spaces, but 'main-table' is not one"), r.err());
+        Path none = write("rt-none.conf", rt.replace("route_table rtb-0a1b2c3d4e5f60718 rtb-0123456789abcdef0", ""));
+        CommandRun n = run("check", "-f", none.toString());
+        assertEquals(FloatdCommand.EXIT_CONFIG, n.exit(), n.out());
+        assertTrue(n.err().contains(none + ":17: vrrp_instance VI_1: aws: floating_ip route_table is required in mode "
+                + "route_table"), n.err());
+    }
+
     @Test
     void checkRefusesSecretFilesAnotherUserOwnsOrCanRead() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.currentUid() == 0, "runs as root, as floatd does");

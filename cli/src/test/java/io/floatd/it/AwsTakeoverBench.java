@@ -53,8 +53,8 @@ public final class AwsTakeoverBench {
             warmEndpoint();
             List<Double> warm = warmTakeovers(dir, failovers, "");
             List<Double> hot = warmTakeovers(dir, failovers, "        recheck_interval 0.5");
-            List<double[]> fd = floatdKills(reps);
-            List<double[]> ka = keepalivedKills(dir, reps, aws);
+            List<double[]> fd = floatdKills(reps, "bf");
+            List<double[]> ka = keepalivedKills(dir, reps, aws, "bk");
             report(warm, hot, fd, ka, aws);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -190,10 +190,10 @@ public final class AwsTakeoverBench {
 
     // ---- (ii) kill -9 -> association -----------------------------------------------------------------------------
 
-    /** Per rep: {kill -> association ms, MASTER (log line) -> association ms}. */
-    private static List<double[]> floatdKills(int reps) {
+    /** Per rep: {kill -> association ms, MASTER (log line) -> association ms}; namespaces {@code prefix...}. */
+    static List<double[]> floatdKills(int reps, String prefix) {
         List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsRig.create("bf")) {
+        try (AwsRig rig = AwsRig.create(prefix)) {
             rig.start(1, 100, "", "", "").awaitLog(WARMED, WARM_UP_WAIT);
             for (int r = 0; r < reps; r++) {
                 FloatdProcess a = rig.start(0, 150, "", "", "");
@@ -327,10 +327,10 @@ public final class AwsTakeoverBench {
         }
     }
 
-    /** Per rep: {kill -> association ms, notify_master start -> association ms}. */
-    private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
+    /** Per rep: {kill -> association ms, notify_master start -> association ms}; namespaces {@code prefix...}. */
+    static List<double[]> keepalivedKills(Path base, int reps, String aws, String prefix) throws IOException {
         List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsRig.create("bk")) {
+        try (AwsRig rig = AwsRig.create(prefix)) {
             Map<String, String> env = rig.env();
             env.remove("AWS_ENDPOINT_URL_EC2"); // the script passes --endpoint-url, as a user's would
             env.remove("AWS_ENDPOINT_URL");

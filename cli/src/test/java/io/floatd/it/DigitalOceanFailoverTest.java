@@ -43,6 +43,8 @@ class DigitalOceanFailoverTest {
     static final int NODE1 = 1;
     static final int CLOUD = 2;
     static final String RIP = "203.0.113.50";
+    /** The reserved IPv6 of DigitalOceanIpv6FailoverTest and of the benchmark's {@code --ipv6} rows. */
+    static final String RIP6 = "2001:db8:f0:1017::50";
     static final long[] DROPLET = {3164444L, 3164494L};
     static final String TOKEN = "dop_v1_" + "4f0c2a7e9b1d8c3f5a6e7d2b0c9a8f1e3d5c7b9a2e4f6d8c0b1a3e5f7d9c2b4a";
     static final long ACTION_MS = 1000;
@@ -94,12 +96,17 @@ class DigitalOceanFailoverTest {
 
     /** The API inside {@code cloud}'s namespace, on its eth0 address, knowing both droplets and the reserved IP. */
     static DoTestEndpoint startEndpoint(Netns cloud) {
+        return startEndpoint(cloud, RIP);
+    }
+
+    /** The same with the reserved IP {@code rip}: an IPv4 one, or a reserved IPv6 (DigitalOceanIpv6FailoverTest). */
+    static DoTestEndpoint startEndpoint(Netns cloud, String rip) {
         DoTestEndpoint e = cloud.runInside(() -> new DoTestEndpoint(TOKEN,
                 new InetSocketAddress(Lan.address(CLOUD), 0)));
         for (int node : new int[] {NODE0, NODE1}) {
             e.droplet(DROPLET[node], "lb-" + (node + 1), "192.0.2." + (10 + node), Lan.address(node));
         }
-        e.reservedIp(RIP);
+        e.reservedIp(rip);
         e.actionMillis(ACTION_MS);
         return e;
     }
@@ -267,7 +274,9 @@ class DigitalOceanFailoverTest {
      * (node0's priority lowered and restored through a track_file, alternately); (ii) kill -9 of the Master → the
      * assign request and → the assign action completed, floatd against keepalived with the tutorial's
      * notify_master master.sh (curl), over {@code FLOATD_DO_BENCH_REPS} (10) kills each, then
-     * {@code FLOATD_DO_BENCH_LOCKED} (3) kills each with the first assign refused (422 pending event). Every sample
+     * {@code FLOATD_DO_BENCH_LOCKED} (3) kills each with the first assign refused (422 pending event). With
+     * {@code FLOATD_DO_BENCH_IPV6=1} (bench/do-takeover.sh --ipv6, issue 16) then (i) and keepalived's kills again
+     * moving the reserved IPv6 {@link #RIP6}, and a table of entering MASTER → assign request for both. Every sample
      * and the summary go to stdout as "do-bench" lines.
      */
     @Test
@@ -284,7 +293,30 @@ class DigitalOceanFailoverTest {
         api.close();
         api = startEndpoint(lan.host(CLOUD));
         b.keepalived(api, reps, locked);
+        if (!"1".equals(System.getenv("FLOATD_DO_BENCH_IPV6"))) {
+            b.report();
+            return;
+        }
+        // bench/do-takeover.sh --ipv6: the same elections moving the reserved IPv6 RIP6, floatd then keepalived
+        System.out.printf("do-bench endpoint warmed for IPv6: 1000 rounds in %d ms%n", DoTestEndpoint.warmUp(1000, true));
+        api.close();
+        api = startEndpoint(lan.host(CLOUD), RIP6);
+        DoBench b6 = new DoBench(lan, api, tokenFile, daemons, RIP6);
+        b6.floatd(failovers, reps, 0);
+        api.close();
+        api = startEndpoint(lan.host(CLOUD), RIP6);
+        b6.keepalived(api, reps, 0);
         b.report();
+        System.out.println("do-bench ---- reserved IPv6 " + RIP6 + " ----");
+        b6.report();
+        System.out.printf("do-bench (i) entering MASTER -> assign request, p50 / p99 (n)%n");
+        for (DoBench x : List.of(b, b6)) {
+            System.out.printf("do-bench (i) %-14s floatd %6.1f / %6.1f ms (%d)   keepalived + master.sh %6.1f / %6.1f ms"
+                            + " (%d)%n", x == b ? "reserved IPv4" : "reserved IPv6",
+                    DoBench.percentile(x.floatdMasterToPost, 50), DoBench.percentile(x.floatdMasterToPost, 99),
+                    x.floatdMasterToPost.size(), DoBench.percentile(x.kaMasterToPost, 50),
+                    DoBench.percentile(x.kaMasterToPost, 99), x.kaMasterToPost.size());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -302,15 +334,21 @@ class DigitalOceanFailoverTest {
     /** With {@code trackFile}: the priority less the number in that file (a track_file of weight -1). */
     static FloatdProcess startFloatd(Netns ns, DoTestEndpoint api, int node, int priority, Path tokenFile,
             Path trackFile) {
+        return startFloatd(ns, api, node, priority, tokenFile, trackFile, RIP);
+    }
+
+    /** With {@code address} as the floating_ip's address (the reserved IP, IPv4 or IPv6, in any text form). */
+    static FloatdProcess startFloatd(Netns ns, DoTestEndpoint api, int node, int priority, Path tokenFile,
+            Path trackFile, String address) {
         // belt and braces: were the config's keys ignored, the environment still names the test endpoint
         Map<String, String> env = Map.of("DIGITALOCEAN_API_URL", api.uri().toString(),
                 "DIGITALOCEAN_METADATA_URL", api.uri().toString(), "DIGITALOCEAN_TOKEN", "dop_v1_not_this_one");
-        return FloatdProcess.start(ns, env, script -> config(api, node, priority, tokenFile, script, trackFile),
+        return FloatdProcess.start(ns, env, script -> config(api, node, priority, tokenFile, script, trackFile, address),
                 "--provider", "digitalocean");
     }
 
     static String config(DoTestEndpoint api, int node, int priority, Path tokenFile, String notifyScript,
-            Path trackFile) {
+            Path trackFile, String address) {
         int peer = node == NODE0 ? NODE1 : NODE0;
         String track = trackFile == null ? "" : "track_file prio {\n    file " + trackFile + "\n    weight -1\n}\n";
         String tracked = trackFile == null ? "" : "    track_file {\n        prio\n    }\n";
@@ -342,7 +380,7 @@ class DigitalOceanFailoverTest {
                     }
                 %s    notify %s
                 }
-                """.formatted(node, node, VRID, priority, Lan.address(node), Lan.address(peer), RIP, DROPLET[node],
+                """.formatted(node, node, VRID, priority, Lan.address(node), Lan.address(peer), address, DROPLET[node],
                 api.uri(), api.uri(), tokenFile, tracked, notifyScript);
     }
 
@@ -392,6 +430,9 @@ class DigitalOceanFailoverTest {
         private final DoTestEndpoint floatdApi;
         private final Path tokenFile;
         private final List<FloatdProcess> daemons;
+        /** The reserved IP that moves (IPv4, or a reserved IPv6 with {@code --ipv6}) and its assign path. */
+        private final String rip;
+        private final String assignPath;
         private final java.util.Random random = new java.util.Random();
         final List<Double> floatdMasterToPost = new ArrayList<>();
         final List<Double> floatdKillToPost = new ArrayList<>();
@@ -403,6 +444,12 @@ class DigitalOceanFailoverTest {
         final List<Double> kaLockedKillToDone = new ArrayList<>();
 
         DoBench(Lan lan, DoTestEndpoint api, Path tokenFile, List<FloatdProcess> daemons) {
+            this(lan, api, tokenFile, daemons, RIP);
+        }
+
+        DoBench(Lan lan, DoTestEndpoint api, Path tokenFile, List<FloatdProcess> daemons, String rip) {
+            this.rip = rip;
+            this.assignPath = (rip.indexOf(':') >= 0 ? "/v2/reserved_ipv6/" : "/v2/reserved_ips/") + rip + "/actions";
             this.lan = lan;
             this.floatdApi = api;
             this.tokenFile = tokenFile;
@@ -411,7 +458,7 @@ class DigitalOceanFailoverTest {
 
         private FloatdProcess startFloatd(int node, int priority, Path trackFile) {
             FloatdProcess p = DigitalOceanFailoverTest.startFloatd(lan.host(node), floatdApi, node, priority, tokenFile,
-                    trackFile);
+                    trackFile, rip);
             daemons.add(p);
             return p;
         }
@@ -489,7 +536,7 @@ class DigitalOceanFailoverTest {
                     awaitCompleted(api, DROPLET[NODE0], restartAt, STEP);
                 }
                 settle();
-                api.failNext("POST " + ASSIGN, 422, Map.of(), "unprocessable_entity", "The reserved IP has a pending event.");
+                api.failNext("POST " + assignPath, 422, Map.of(), "unprocessable_entity", "The reserved IP has a pending event.");
                 long killedAt = FloatdProcess.epochNanos();
                 n0.kill9();
                 DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
@@ -518,7 +565,7 @@ class DigitalOceanFailoverTest {
             List<Process> kas = new ArrayList<>();
             try {
                 Path masterSh = dir.resolve("master.sh");
-                Files.writeString(masterSh, masterSh(api));
+                Files.writeString(masterSh, rip.indexOf(':') >= 0 ? masterShIpv6(api, rip) : masterSh(api));
                 Files.setPosixFilePermissions(masterSh, PosixFilePermissions.fromString("rwx------"));
                 Process[] ka = new Process[2];
                 ka[NODE0] = startKeepalived(dir, NODE0, 150);
@@ -552,7 +599,7 @@ class DigitalOceanFailoverTest {
                 }
                 for (int i = 1; i <= locked; i++) {
                     settle();
-                    api.failNext("POST " + ASSIGN, 422, Map.of(), "unprocessable_entity",
+                    api.failNext("POST " + assignPath, 422, Map.of(), "unprocessable_entity",
                             "The reserved IP has a pending event.");
                     long killedAt = FloatdProcess.epochNanos();
                     killKeepalived(ka[NODE0]);
@@ -611,6 +658,40 @@ class DigitalOceanFailoverTest {
                         done
                     fi
                     """.formatted(TOKEN, RIP, api.uri(), api.uri());
+        }
+
+        /**
+         * The same recipe for a reserved IPv6: the tutorial's metadata check ({@code reserved_ip/ipv4/active}) has no
+         * IPv6 counterpart, so the script reads the reserved IPv6 through the API (as floatd does) and POSTs the
+         * assign, up to 10 tries with {@code sleep 3}, unless its droplet holds it already.
+         */
+        private static String masterShIpv6(DoTestEndpoint api, String rip) {
+            return """
+                    #!/bin/bash
+                    # DigitalOcean's keepalived tutorial master.sh for a reserved IPv6, with curl
+                    export DO_TOKEN='%s'
+                    IP='%s'
+                    API='%s'
+                    METADATA='%s'
+                    ID=$(curl -s $METADATA/metadata/v1/id)
+                    HOLDER=$(curl -s -H "Authorization: Bearer $DO_TOKEN" "$API/v2/reserved_ipv6/$IP")
+
+                    case $HOLDER in
+                        *"\\"droplet\\":{\\"id\\":$ID,"*) ;;
+                        *)
+                        n=0
+                        while [ $n -lt 10 ]
+                        do
+                            code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST \\
+                                -H "Content-Type: application/json" -H "Authorization: Bearer $DO_TOKEN" \\
+                                -d "{\\"type\\":\\"assign\\",\\"droplet_id\\":$ID}" "$API/v2/reserved_ipv6/$IP/actions")
+                            [ "$code" = 201 ] && break
+                            n=$((n+1))
+                            sleep 3
+                        done
+                        ;;
+                    esac
+                    """.formatted(TOKEN, rip, api.uri(), api.uri());
         }
 
         private Process startKeepalived(Path dir, int node, int priority) throws IOException {

@@ -18,16 +18,18 @@ final class Deb {
     private Deb() {
     }
 
-    /** The one floatd_*.deb in the build directory. */
+    /**
+     * The floatd_*.deb this build wrote: the newest in the build directory (one of an earlier version or Debian
+     * revision may still lie there when target/ was not cleaned).
+     */
     static Path file() {
         Path dir = Path.of(System.getProperty("floatd.deb.dir", "target"));
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> debs = s.filter(p -> p.getFileName().toString().matches("floatd_.*_amd64\\.deb")).toList();
-            if (debs.size() != 1) {
-                throw new IllegalStateException("expected one floatd_*_amd64.deb in " + dir + ", found " + debs
-                        + " (run mvn package first)");
+            if (debs.isEmpty()) {
+                throw new IllegalStateException("no floatd_*_amd64.deb in " + dir + " (run mvn package first)");
             }
-            return debs.getFirst();
+            return debs.stream().max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

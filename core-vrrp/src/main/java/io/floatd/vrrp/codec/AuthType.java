@@ -2,6 +2,9 @@ package io.floatd.vrrp.codec;
 
 /**
  * The VRRPv2 Auth Type field (RFC 3768 §5.3.6). VRRPv3 has no authentication; its packets report {@link #NONE}.
+ * Also keepalived's {@code auth_type} in the configuration, which names {@link #PASS} (the password in clear in every
+ * advert) or {@link #AH} (an IPsec Authentication Header with an HMAC-MD5-96 keyed from {@code auth_pass} and a
+ * sequence number; RFC 2338 §5.3.6, which RFC 3768 dropped and keepalived kept): one enum for the wire and the file.
  */
 public enum AuthType {
     NONE(0),

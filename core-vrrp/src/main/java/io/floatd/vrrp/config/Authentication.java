@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.codec.AuthType;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.codec.AuthType;
 import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
@@ -604,7 +605,7 @@ public final class ConfigParser {
         }
         List<String> argv;
         try {
-            argv = io.floatd.vrrp.notify.CommandLine.split(line);
+            argv = io.floatd.vrrp.config.CommandLine.split(line);
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem(e.getMessage());
         }

@@ -24,10 +24,11 @@ public record FloatingIpSettings(Map<String, String> values, String file, int li
     public static final Set<String> PROVIDERS = Set.of("linux-l2", "aws", "digitalocean");
 
     /**
-     * The keys whose value may be several words ({@code peer_instance_id 10.0.0.12=i-0abc 10.0.0.13=i-0def}), kept
+     * The keys whose value may be several words ({@code peer_instance_id 10.0.0.12=i-0abc 10.0.0.13=i-0def},
+     * {@code route_table rtb-0a1... rtb-0b2...}), kept
      * in {@link #values()} joined by single spaces; every other key takes exactly one.
      */
-    public static final Set<String> LIST_KEYS = Set.of("peer_instance_id", "peer_droplet_id");
+    public static final Set<String> LIST_KEYS = Set.of("peer_instance_id", "peer_droplet_id", "route_table");
 
     private static final FloatingIpSettings EMPTY = new FloatingIpSettings(Map.of(), null, 0);
     // over-matching costs a masked harmless value, under-matching a leaked credential

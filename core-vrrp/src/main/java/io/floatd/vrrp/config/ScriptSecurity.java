@@ -1,6 +1,6 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.notify.CommandLine;
+import io.floatd.vrrp.config.CommandLine;
 import io.floatd.vrrp.notify.ScriptEnv;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -135,8 +135,11 @@ final class Sources {
                 // a file in /proc says it is empty: read one byte past the limit to know
                 bytes = in.readNBytes((int) Math.min(left + 1, Integer.MAX_VALUE - 8));
             }
-        } catch (IOException | RuntimeException e) {
-            errors.accept(unreadableAt, unreadable + e);
+        } catch (IOException e) {
+            errors.accept(unreadableAt, unreadable + FileAccessProblem.describe(file, e));
+            return null;
+        } catch (RuntimeException e) {
+            errors.accept(unreadableAt, unreadable + e.getMessage());
             return null;
         }
         if (bytes.length > left) {

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.vrrp.config.CommandLine;
 import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.File;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.floatd.vrrp.runtime;
 import io.floatd.vrrp.codec.AhPacket;
 import io.floatd.vrrp.codec.AhSequence;
 import io.floatd.vrrp.codec.DropCounters;
-import io.floatd.vrrp.config.AuthType;
+import io.floatd.vrrp.codec.AuthType;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.transport.AhTransport;

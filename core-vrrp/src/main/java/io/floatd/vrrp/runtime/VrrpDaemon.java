@@ -240,7 +240,22 @@ public final class VrrpDaemon implements AutoCloseable {
 
     private static String reason(Exception e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.toString() : m;
+        return (m == null || m.isBlank() ? "unexpected " + e.getClass().getSimpleName() : m) + privilegeHint(e);
+    }
+
+    /**
+     * What to do when a socket or netlink call was refused for lack of privilege (EPERM, EACCES): raw IP-112 and
+     * AF_PACKET sockets need CAP_NET_RAW, adding addresses and routes CAP_NET_ADMIN.
+     */
+    static String privilegeHint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.floatd.vrrp.transport.internal.NativeException n
+                    && (n.errno() == io.floatd.vrrp.transport.internal.Libc.EPERM || n.errno() == io.floatd.vrrp.transport.internal.Libc.EACCES)) {
+                return " (floatd needs root, or the capabilities CAP_NET_RAW and CAP_NET_ADMIN: run it with sudo, or"
+                        + " as the packaged unit does with AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN)";
+            }
+        }
+        return "";
     }
 
     private Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch) throws IOException, ProviderException {

@@ -1,7 +1,7 @@
 package io.floatd.vrrp.track;
 
 import io.floatd.vrrp.config.VrrpScriptConfig;
-import io.floatd.vrrp.notify.CommandLine;
+import io.floatd.vrrp.config.CommandLine;
 import io.floatd.vrrp.notify.RunAs;
 import io.floatd.vrrp.notify.ScriptResult;
 import io.floatd.vrrp.notify.ScriptRunner;

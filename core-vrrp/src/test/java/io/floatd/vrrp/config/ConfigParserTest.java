@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.codec.AuthType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,6 +152,28 @@ class ConfigParserTest {
                 """, "k.conf");
         assertEquals("10.0.0.12=i-0abc 10.0.0.13=i-0def",
                 config.instances().getFirst().floatingIps().getFirst().values().get("peer_instance_id"));
+        FloatdConfig again = ConfigParser.parse(config.dump(false), "k.conf");
+        assertEquals(config.instances().getFirst().floatingIps(), again.instances().getFirst().floatingIps(),
+                "the dump reads back the same");
+    }
+
+    /** aws mode route_table names one or more route tables on one line (issue 16). */
+    @Test
+    void routeTableTakesSeveralTablesKeptJoinedByOneSpace() throws Exception {
+        FloatdConfig config = ConfigParser.parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                    floating_ip {
+                        provider aws
+                        mode route_table
+                        address 192.168.100.10
+                        route_table rtb-0a1b2c3d   rtb-0b2c3d4e
+                    }
+                }
+                """, "k.conf");
+        assertEquals("rtb-0a1b2c3d rtb-0b2c3d4e",
+                config.instances().getFirst().floatingIps().getFirst().values().get("route_table"));
         FloatdConfig again = ConfigParser.parse(config.dump(false), "k.conf");
         assertEquals(config.instances().getFirst().floatingIps(), again.instances().getFirst().floatingIps(),
                 "the dump reads back the same");

@@ -24,7 +24,8 @@ final class AwsErrors {
     static final Set<String> SERVER = Set.of("InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable");
     static final Set<String> NOT_FOUND = Set.of("InvalidAllocationID.NotFound", "InvalidAddress.NotFound",
             "InvalidInstanceID.NotFound", "InvalidNetworkInterfaceID.NotFound", "InvalidInstanceID.Malformed",
-            "InvalidAllocationID.Malformed", "InvalidNetworkInterfaceID.Malformed", "InvalidParameterValue");
+            "InvalidAllocationID.Malformed", "InvalidNetworkInterfaceID.Malformed", "InvalidParameterValue",
+            "InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed");
     private static final int MAX_DETAIL = 240;
 
     private final String subject;
@@ -58,10 +59,15 @@ final class AwsErrors {
 
     /** Like {@link #call}, but an EC2 error with code {@code tolerated} gives empty instead of an exception. */
     <T> Optional<T> callTolerating(String action, String tolerated, Call<T> call) throws ProviderException {
+        return callTolerating(action, Set.of(tolerated), call);
+    }
+
+    /** Like {@link #call}, but an EC2 error with one of the codes {@code tolerated} gives empty. */
+    <T> Optional<T> callTolerating(String action, Set<String> tolerated, Call<T> call) throws ProviderException {
         try {
             return Optional.ofNullable(call.run());
         } catch (AwsServiceException e) {
-            if (e.awsErrorDetails() != null && tolerated.equals(e.awsErrorDetails().errorCode())) {
+            if (e.awsErrorDetails() != null && tolerated.contains(e.awsErrorDetails().errorCode())) {
                 return Optional.empty();
             }
             throw translate(action, e);
@@ -129,6 +135,9 @@ final class AwsErrors {
         }
         if (code.startsWith("InvalidInstanceID")) {
             return "check instance_id in floating_ip, and the region";
+        }
+        if (code.startsWith("InvalidRouteTableID")) {
+            return "check route_table in floating_ip (each table must exist in this account and region)";
         }
         if (code.startsWith("InvalidNetworkInterfaceID")) {
             return "check network_interface in floating_ip, and the region";

@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
 /**
- * {@code provider aws}: builds an {@link ElasticIpProvider} ({@code mode eip}, the default) or a
- * {@link SecondaryIpProvider} ({@code mode secondary_ip}).
+ * {@code provider aws}: builds an {@link ElasticIpProvider} ({@code mode eip}, the default), a
+ * {@link SecondaryIpProvider} or {@link SecondaryIpv6Provider} ({@code mode secondary_ip}) or a
+ * {@link RouteTableProvider} ({@code mode route_table}).
  *
  * <p>{@link #create} does the slow things once, before any election: it reads the instance id, region and ENI
  * (config first, IMDSv2 next), resolves the credentials, builds the {@link Ec2Client} (SDK retries off, one attempt
@@ -89,7 +90,7 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
                                 + "): set instance_id in floating_ip, or allow IMDSv2 access", true));
             }
             region = region(settings, imds);
-            boolean eniFromImds = settings.mode() == AwsSettings.Mode.SECONDARY_IP && settings.networkInterface() == null;
+            boolean eniFromImds = settings.mode() != AwsSettings.Mode.EIP && settings.networkInterface() == null;
             // the VPC (which scopes the peers' look-up) only from a metadata service already in use: with instance_id
             // and region set, IMDS may be off, and waiting for it would delay the start
             boolean imdsInUse = settings.instanceId() == null || settings.region() == null || eniFromImds;
@@ -110,6 +111,7 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
                 case SECONDARY_IP -> settings.ipv6()
                         ? new SecondaryIpv6Provider(settings, context, instanceId, primaryEni, vpc, client, errors)
                         : new SecondaryIpProvider(settings, context, instanceId, primaryEni, vpc, client, errors);
+                case ROUTE_TABLE -> new RouteTableProvider(settings, context, instanceId, primaryEni, vpc, client, errors);
             };
             boolean reachable = true;
             try {

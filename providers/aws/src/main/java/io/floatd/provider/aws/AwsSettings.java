@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * address           203.0.113.10 | eipalloc-0abc...   (eip: the Elastic IP; secondary_ip: the private IP to move,
- *                                                      IPv4 or IPv6)
+ *                                                      IPv4 or IPv6; route_table: the overlay IP, /32 or /128)
  * allocation_id     eipalloc-0abc...                   (eip: same as an allocation id in address)
- * mode              eip | secondary_ip                 (default eip)
+ * mode              eip | secondary_ip | route_table   (default eip)
+ * route_table       rtb-0a1... rtb-0b2...              (route_table: the tables whose route to address moves)
  * instance_id       i-0abc...                          (default: from the instance metadata service)
  * network_interface eni-0abc...                        (eip: associate with this ENI; secondary_ip: our ENI)
  * private_ip        10.0.1.5                           (eip: which private IP of ours the EIP maps to)
@@ -30,13 +31,15 @@ import java.util.regex.Pattern;
  * @param publicIp eip: the Elastic IP, when given as an address (null when only the allocation id was given);
  *        secondary_ip: null
  * @param allocationId eip: the allocation id when given, else null (looked up from the public IP)
- * @param privateAddress secondary_ip: the private IP that moves between ENIs (an IPv6 one in RFC 5952 form); eip: null
+ * @param privateAddress secondary_ip: the private IP that moves between ENIs (an IPv6 one in RFC 5952 form);
+ *        route_table: the overlay IP whose /32 (IPv6: /128) route moves; eip: null
  * @param instanceId this instance, or null to ask the metadata service
  * @param networkInterface the ENI to use, or null
  * @param privateIp eip: the private IP of ours to map the EIP to, or null for the primary one
  * @param region the region, or null to discover it
  * @param peerInstanceIds {@code peer_instance_id}: the instances of the {@code unicast_peer}s it names (the others are
  *        looked up by their private IPs)
+ * @param routeTables route_table: the route tables that carry the overlay IP's route, in the order given; else empty
  */
 public record AwsSettings(
         Mode mode,
@@ -47,10 +50,11 @@ public record AwsSettings(
         String networkInterface,
         String privateIp,
         String region,
-        Map<InetAddress, String> peerInstanceIds) {
+        Map<InetAddress, String> peerInstanceIds,
+        List<String> routeTables) {
 
     public enum Mode {
-        EIP("eip"), SECONDARY_IP("secondary_ip");
+        EIP("eip"), SECONDARY_IP("secondary_ip"), ROUTE_TABLE("route_table");
 
         private final String keyword;
 
@@ -64,7 +68,7 @@ public record AwsSettings(
     }
 
     static final Set<String> KEYS = Set.of("provider", "address", "allocation_id", "mode", "instance_id",
-            "network_interface", "private_ip", "region", "peer_instance_id");
+            "network_interface", "private_ip", "region", "peer_instance_id", "route_table");
 
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
@@ -72,9 +76,18 @@ public record AwsSettings(
     private static final Pattern INSTANCE = Pattern.compile("i-[0-9a-f]{8,17}");
     private static final Pattern ENI = Pattern.compile("eni-[0-9a-f]{8,17}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
+    private static final Pattern ROUTE_TABLE = Pattern.compile("rtb-[0-9a-f]{8,17}");
 
     public AwsSettings {
         peerInstanceIds = Map.copyOf(peerInstanceIds);
+        routeTables = List.copyOf(routeTables);
+    }
+
+    /** The settings of mode eip or secondary_ip (no route tables). */
+    public AwsSettings(Mode mode, String publicIp, String allocationId, String privateAddress, String instanceId,
+            String networkInterface, String privateIp, String region, Map<InetAddress, String> peerInstanceIds) {
+        this(mode, publicIp, allocationId, privateAddress, instanceId, networkInterface, privateIp, region,
+                peerInstanceIds, List.of());
     }
 
     /** Reads the instance's block, {@code peer_instance_id} checked against its {@code unicast_peer}s. */
@@ -111,7 +124,8 @@ public record AwsSettings(
             mode = switch (modeValue) {
                 case "eip" -> Mode.EIP;
                 case "secondary_ip" -> Mode.SECONDARY_IP;
-                default -> throw bad("mode must be eip or secondary_ip, but was '" + modeValue + "'");
+                case "route_table" -> Mode.ROUTE_TABLE;
+                default -> throw bad("mode must be eip, secondary_ip or route_table, but was '" + modeValue + "'");
             };
         }
         String address = checked(settings, "address", null, null);
@@ -129,6 +143,15 @@ public record AwsSettings(
             } catch (IllegalArgumentException e) {
                 throw bad(e.getMessage());
             }
+        }
+
+        String tables = checked(settings, "route_table", null, null);
+        if (tables != null && mode != Mode.ROUTE_TABLE) {
+            throw bad("route_table applies to mode route_table only (mode is " + mode.keyword() + ")");
+        }
+        if (mode == Mode.ROUTE_TABLE) {
+            return routeTable(address, tables, allocationId, privateIp, virtualAddresses, instanceId, eni, region,
+                    peerIds);
         }
 
         if (mode == Mode.EIP) {
@@ -181,6 +204,80 @@ public record AwsSettings(
             throw bad("address must be a private IPv4 address in mode secondary_ip, but was '" + moving + "'");
         }
         return new AwsSettings(mode, null, null, moving, instanceId, eni, null, region, peerIds);
+    }
+
+    /**
+     * mode route_table: {@code address} is the overlay IP (a host address, {@code /32} or {@code /128} allowed and
+     * implied; default: the instance's single {@code virtual_ipaddress}); {@code route_table} is one or more route
+     * table ids separated by spaces, each once.
+     */
+    private static AwsSettings routeTable(String address, String tables, String allocationId, String privateIp,
+            List<VirtualAddress> virtualAddresses, String instanceId, String eni, String region,
+            Map<InetAddress, String> peerIds) throws ProviderException {
+        if (allocationId != null) {
+            throw bad("allocation_id applies to mode eip only; in mode route_table, address is the overlay IP");
+        }
+        if (privateIp != null) {
+            throw bad("private_ip applies to mode eip only; in mode route_table, address is the overlay IP");
+        }
+        if (tables == null) {
+            throw bad("route_table is required in mode route_table (one or more route table ids rtb-..., separated "
+                    + "by spaces)");
+        }
+        List<String> ids = List.of(tables.split("\\s+"));
+        Set<String> seen = new java.util.HashSet<>();
+        for (String id : ids) {
+            if (!ROUTE_TABLE.matcher(id).matches()) {
+                throw bad("route_table must be route table ids rtb-... separated by spaces, but '" + id + "' is not one");
+            }
+            if (!seen.add(id)) {
+                throw bad("route_table names " + id + " twice");
+            }
+        }
+        String overlay;
+        if (address == null) {
+            if (virtualAddresses.size() != 1) {
+                throw bad("address is required in mode route_table (the overlay IP whose route moves)");
+            }
+            overlay = virtualAddresses.getFirst().address().getHostAddress();
+            if (Ipv6Text.looksLikeIpv6(overlay)) {
+                overlay = Ipv6Text.canonical(overlay).orElse(overlay);
+            }
+        } else {
+            overlay = overlayAddress(address);
+        }
+        return new AwsSettings(Mode.ROUTE_TABLE, null, null, overlay, instanceId, eni, null, region, peerIds, ids);
+    }
+
+    /** The overlay IP of {@code address}: a host address, with its own prefix length (/32, /128) allowed. */
+    private static String overlayAddress(String address) throws ProviderException {
+        String host = address;
+        String prefix = null;
+        int slash = address.indexOf('/');
+        if (slash >= 0) {
+            host = address.substring(0, slash);
+            prefix = address.substring(slash + 1);
+        }
+        if (Ipv6Text.looksLikeIpv6(host)) {
+            String v6 = Ipv6Text.canonical(host).orElseThrow(() -> bad("address must be an IPv4 or IPv6 address in "
+                    + "mode route_table, but was '" + address + "'"));
+            if (prefix != null && !prefix.equals("128")) {
+                throw bad("address " + address + ": the overlay IP is one host, a /128 route (a prefix is not moved)");
+            }
+            return v6;
+        }
+        if (!IPV4.matcher(host).matches()) {
+            throw bad("address must be an IPv4 or IPv6 address in mode route_table, but was '" + address + "'");
+        }
+        if (prefix != null && !prefix.equals("32")) {
+            throw bad("address " + address + ": the overlay IP is one host, a /32 route (a prefix is not moved)");
+        }
+        return host;
+    }
+
+    /** route_table: the route's destination, the overlay IP as a /32 (IPv6: /128). */
+    public String destinationCidr() {
+        return privateAddress + (Ipv6Text.looksLikeIpv6(privateAddress) ? "/128" : "/32");
     }
 
     /** secondary_ip: whether the address that moves is an IPv6 one (moved by unassign, then assign). */

@@ -66,8 +66,8 @@ class AwsSettingsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "address=203.0.113.10,secret_key=x | aws: floating_ip unknown key 'secret_key' (known: address, allocation_id, instance_id, mode, network_interface, peer_instance_id, private_ip, provider, region)",
-        "address=203.0.113.10,mode=vip     | aws: floating_ip mode must be eip or secondary_ip, but was 'vip'",
+        "address=203.0.113.10,secret_key=x | aws: floating_ip unknown key 'secret_key' (known: address, allocation_id, instance_id, mode, network_interface, peer_instance_id, private_ip, provider, region, route_table)",
+        "address=203.0.113.10,mode=vip     | aws: floating_ip mode must be eip, secondary_ip or route_table, but was 'vip'",
         "address=example.com               | aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was 'example.com'",
         "address=300.1.1.1                 | aws: floating_ip address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was '300.1.1.1'",
         "region=eu-west-1                  | aws: floating_ip address is required in mode eip (the Elastic IP or its allocation id eipalloc-...)",
@@ -164,5 +164,50 @@ class AwsSettingsTest {
                 List.of(AwsFixture.vip("2001:db8::10"), AwsFixture.vip("2001:db8::11"))));
         assertEquals("aws: floating_ip address is required in mode secondary_ip (the private IP that moves between "
                 + "instances)", e.getMessage());
+    }
+
+    // ---- issue 16: mode route_table ----
+
+    @Test
+    void routeTableKeepsTheOverlayIpAndEveryTableInOrder() throws Exception {
+        AwsSettings s = parse("mode", "route_table", "address", "192.168.100.10",
+                "route_table", "rtb-0a1b2c3d4e5f60718  rtb-0123456789abcdef0", "network_interface", "eni-0123456789abcdef0");
+        assertEquals(AwsSettings.Mode.ROUTE_TABLE, s.mode());
+        assertEquals("192.168.100.10", s.privateAddress());
+        assertEquals("192.168.100.10/32", s.destinationCidr());
+        assertEquals(List.of("rtb-0a1b2c3d4e5f60718", "rtb-0123456789abcdef0"), s.routeTables());
+        assertEquals("eni-0123456789abcdef0", s.networkInterface());
+        assertEquals(List.of(), parse("address", "203.0.113.10").routeTables(), "other modes have no tables");
+    }
+
+    @Test
+    void routeTableTakesAHostPrefixOrAnIpv6OverlayOrTheSingleVip() throws Exception {
+        assertEquals("192.168.100.10/32", parse("mode", "route_table", "address", "192.168.100.10/32",
+                "route_table", "rtb-0a1b2c3d").destinationCidr());
+        AwsSettings v6 = parse("mode", "route_table", "address", "FD00:0:0:0::10/128", "route_table", "rtb-0a1b2c3d");
+        assertEquals("fd00::10", v6.privateAddress());
+        assertEquals("fd00::10/128", v6.destinationCidr());
+        assertEquals("192.168.100.11", AwsSettings.parse(kv("mode", "route_table", "route_table", "rtb-0a1b2c3d"),
+                List.of(AwsFixture.vip("192.168.100.11"))).privateAddress());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "mode=route_table,address=192.168.100.10 | aws: floating_ip route_table is required in mode route_table (one or more route table ids rtb-..., separated by spaces)",
+        "mode=route_table,route_table=rtb-0a1b2c3d | aws: floating_ip address is required in mode route_table (the overlay IP whose route moves)",
+        "mode=route_table,address=192.168.100.10,route_table=rtb-0a1b2c3d table-2 | aws: floating_ip route_table must be route table ids rtb-... separated by spaces, but 'table-2' is not one",
+        "mode=route_table,address=192.168.100.10,route_table=rtb-0A1B2C3D | aws: floating_ip route_table must be route table ids rtb-... separated by spaces, but 'rtb-0A1B2C3D' is not one",
+        "mode=route_table,address=192.168.100.10,route_table=rtb-0a1b2c3d rtb-0a1b2c3d | aws: floating_ip route_table names rtb-0a1b2c3d twice",
+        "mode=route_table,address=192.168.100.0/24,route_table=rtb-0a1b2c3d | aws: floating_ip address 192.168.100.0/24: the overlay IP is one host, a /32 route (a prefix is not moved)",
+        "mode=route_table,address=fd00::/64,route_table=rtb-0a1b2c3d | aws: floating_ip address fd00::/64: the overlay IP is one host, a /128 route (a prefix is not moved)",
+        "mode=route_table,address=overlay,route_table=rtb-0a1b2c3d | aws: floating_ip address must be an IPv4 or IPv6 address in mode route_table, but was 'overlay'",
+        "mode=route_table,address=192.168.100.10,route_table=rtb-0a1b2c3d,private_ip=10.0.0.5 | aws: floating_ip private_ip applies to mode eip only; in mode route_table, address is the overlay IP",
+        "mode=route_table,address=192.168.100.10,route_table=rtb-0a1b2c3d,allocation_id=eipalloc-0123456789abcdef0 | aws: floating_ip allocation_id applies to mode eip only; in mode route_table, address is the overlay IP",
+        "mode=secondary_ip,address=10.0.1.200,route_table=rtb-0a1b2c3d | aws: floating_ip route_table applies to mode route_table only (mode is secondary_ip)",
+        "address=203.0.113.10,route_table=rtb-0a1b2c3d | aws: floating_ip route_table applies to mode route_table only (mode is eip)",
+    })
+    void badRouteTableSettingSaysWhy(String pairs, String expected) {
+        String[] kv = pairs.replace(",", "=").split("=");
+        assertEquals(expected, fails(kv));
     }
 }

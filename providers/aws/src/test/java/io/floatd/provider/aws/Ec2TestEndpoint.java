@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>IPv6 addresses of ENIs, subnets and their IPv6 CIDR blocks (AssignIpv6Addresses, UnassignIpv6Addresses,
  * DescribeSubnets, the {@code ipv6-addresses.ipv6-address} filter; changes in {@link #ipv6Changes()}): see the
  * section "IPv6 secondary addresses and subnets" below for the EC2 API Reference pages they were checked against.
+ *
+ * <p>Route tables and their routes to network interfaces (DescribeRouteTables, CreateRoute, ReplaceRoute, DeleteRoute,
+ * DescribeNetworkInterfaceAttribute {@code sourceDestCheck}; changes in {@link #routeChanges()}): see the section
+ * "Route tables" below.
  */
 public final class Ec2TestEndpoint implements AutoCloseable {
     static {
@@ -147,6 +151,8 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         /** IPv6 addresses, in RFC 5952 form, as EC2 lists them (issue 16). */
         final List<String> ipv6 = new ArrayList<>();
         String subnetId = DEFAULT_SUBNET;
+        /** EC2's default for a new interface: on (issue 16, mode route_table wants it off). */
+        boolean sourceDestCheck = true;
 
         Eni(String id, String instanceId, String vpcId, int deviceIndex, String primaryIp) {
             this.id = id;
@@ -195,7 +201,8 @@ public final class Ec2TestEndpoint implements AutoCloseable {
 
     /** The actions that change something: what "no write" means. */
     public static final java.util.Set<String> WRITES = java.util.Set.of("AssociateAddress", "DisassociateAddress",
-            "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "AssignIpv6Addresses", "UnassignIpv6Addresses");
+            "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "AssignIpv6Addresses", "UnassignIpv6Addresses",
+            "CreateRoute", "ReplaceRoute", "DeleteRoute");
 
     /** On 127.0.0.1, an ephemeral port. */
     public Ec2TestEndpoint() throws IOException {
@@ -522,6 +529,11 @@ public final class Ec2TestEndpoint implements AutoCloseable {
             case "AssignIpv6Addresses" -> assignIpv6Addresses(p, at);
             case "UnassignIpv6Addresses" -> unassignIpv6Addresses(p, at);
             case "DescribeSubnets" -> describeSubnets(p);
+            case "DescribeRouteTables" -> describeRouteTables(p);
+            case "CreateRoute" -> routeWrite(p, at, "CreateRoute");
+            case "ReplaceRoute" -> routeWrite(p, at, "ReplaceRoute");
+            case "DeleteRoute" -> routeWrite(p, at, "DeleteRoute");
+            case "DescribeNetworkInterfaceAttribute" -> describeNetworkInterfaceAttribute(p);
             default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
         };
     }
@@ -665,7 +677,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         x.append("<macAddress>02:00:00:00:00:").append(String.format("%02x", Math.abs(e.id.hashCode()) % 256))
                 .append("</macAddress>")
                 .append("<privateIpAddress>").append(e.primaryIp).append("</privateIpAddress>")
-                .append("<sourceDestCheck>true</sourceDestCheck><groupSet/>");
+                .append("<sourceDestCheck>").append(e.sourceDestCheck).append("</sourceDestCheck><groupSet/>");
         if (e.instanceId != null) {
             x.append("<attachment><attachmentId>eni-attach-").append(e.id.substring(4)).append("</attachmentId>");
             if (full) {
@@ -980,6 +992,301 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     /** EC2 keeps and answers addresses in RFC 5952 form, whatever form they were sent in. */
     private static String canonicalIpv6(String raw) {
         return Ipv6Text.canonical(raw).orElse(raw);
+    }
+
+    // ---- Route tables (issue 16, mode route_table) --------------------------------------------------------------
+    //
+    // Validated against the EC2 API Reference (API version 2016-11-15): DescribeRouteTables (RouteTableId.N, Filter.N
+    // with route-table-id; answers routeTableSet, items of routeTableId, vpcId, ownerId, routeSet, associationSet,
+    // propagatingVgwSet, tagSet; a Route has destinationCidrBlock or destinationIpv6CidrBlock, gatewayId ("local" for
+    // the VPC's own range) or networkInterfaceId with instanceId and instanceOwnerId when the interface is attached,
+    // state "active" or "blackhole" (the target is gone), origin CreateRouteTable | CreateRoute); CreateRoute,
+    // ReplaceRoute (RouteTableId, DestinationCidrBlock or DestinationIpv6CidrBlock, NetworkInterfaceId, DryRun;
+    // answer return true), DeleteRoute (RouteTableId, the destination, DryRun; answer return true);
+    // DescribeNetworkInterfaceAttribute (NetworkInterfaceId, Attribute=sourceDestCheck; answers networkInterfaceId and
+    // sourceDestCheck/value). "Error codes for the Amazon EC2 API": InvalidRouteTableID.NotFound ("The specified route
+    // table does not exist"), InvalidRoute.NotFound ("the specified route does not exist in the specified route
+    // table": ReplaceRoute and DeleteRoute), RouteAlreadyExists (CreateRoute: "A route for the specified CIDR block
+    // already exists in this route table"), InvalidNetworkInterfaceID.NotFound, DryRunOperation (412, "Request would
+    // have succeeded, but DryRun flag is set"), UnauthorizedOperation (403, Fault.unauthorized), MissingParameter.
+
+    /**
+     * A change of a route made through the API ({@code action} CreateRoute, ReplaceRoute or DeleteRoute): in
+     * {@code table}, the route to {@code destination} now targets {@code eniId} (null: deleted); {@code atEpochNanos}
+     * is when the request that made it arrived.
+     */
+    public record RouteChange(String table, String destination, String eniId, String action, long atEpochNanos) {
+    }
+
+    private static final class RouteEntry {
+        final String destination;
+        final boolean ipv6;
+        final String gatewayId;
+        String eniId;
+        final String origin;
+
+        RouteEntry(String destination, String gatewayId, String eniId, String origin) {
+            this.destination = destination;
+            this.ipv6 = destination.contains(":");
+            this.gatewayId = gatewayId;
+            this.eniId = eniId;
+            this.origin = origin;
+        }
+    }
+
+    private record Table(String id, String vpcId, List<RouteEntry> routes) {
+    }
+
+    private final Map<String, Table> routeTables = new LinkedHashMap<>();
+    private final List<RouteChange> routeChanges = new ArrayList<>();
+    private final Map<String, Deque<Fault>> routeTableFaults = new HashMap<>();
+    private int routeWritesArrived;
+    private int routeWritesInFlight;
+    private int maxRouteWritesInFlight;
+    private int routeWritesToGather;
+
+    /** A route table in {@code vpc}, with its local route to {@code vpcCidr}. */
+    public Ec2TestEndpoint routeTable(String tableId, String vpc, String vpcCidr) {
+        synchronized (lock) {
+            List<RouteEntry> routes = new ArrayList<>();
+            routes.add(new RouteEntry(vpcCidr, "local", null, "CreateRouteTable"));
+            routeTables.put(tableId, new Table(tableId, vpc, routes));
+        }
+        return this;
+    }
+
+    /** Points (or adds) the route to {@code destination} in {@code tableId} at {@code eniId}, as another party would. */
+    public Ec2TestEndpoint route(String tableId, String destination, String eniId) {
+        synchronized (lock) {
+            Table t = routeTables.get(tableId);
+            RouteEntry r = findRoute(t, destination);
+            if (r == null) {
+                t.routes().add(new RouteEntry(destination, null, eniId, "CreateRoute"));
+            } else {
+                r.eniId = eniId;
+            }
+        }
+        return this;
+    }
+
+    /** Deletes the route to {@code destination} from {@code tableId}, as another party would. */
+    public Ec2TestEndpoint dropRoute(String tableId, String destination) {
+        synchronized (lock) {
+            routeTables.get(tableId).routes().removeIf(r -> r.destination.equals(destination));
+        }
+        return this;
+    }
+
+    /** The ENI the route to {@code destination} in {@code tableId} targets, or null (no route). */
+    public String routeTarget(String tableId, String destination) {
+        synchronized (lock) {
+            RouteEntry r = findRoute(routeTables.get(tableId), destination);
+            return r == null ? null : r.eniId;
+        }
+    }
+
+    /** Sets an ENI's source/destination check, as ModifyNetworkInterfaceAttribute would. */
+    public Ec2TestEndpoint sourceDestCheck(String eniId, boolean on) {
+        synchronized (lock) {
+            enis.get(eniId).sourceDestCheck = on;
+        }
+        return this;
+    }
+
+    /** The route changes made through the API so far (not {@link #route}'s), oldest first. */
+    public List<RouteChange> routeChanges() {
+        synchronized (lock) {
+            return List.copyOf(routeChanges);
+        }
+    }
+
+    /** The next {@code n} route writes (CreateRoute, ReplaceRoute, DeleteRoute) to {@code tableId} get {@code fault}. */
+    public void failRouteWrites(String tableId, int n, Fault.Error fault) {
+        synchronized (lock) {
+            for (int i = 0; i < n; i++) {
+                routeTableFaults.computeIfAbsent(tableId, t -> new ArrayDeque<>()).add(fault);
+            }
+        }
+    }
+
+    /**
+     * From now on, each route write (without DryRun) waits, before it is carried out, until {@code n} of them have
+     * arrived or 5 s have passed: writes sent in parallel all arrive and go on at once, writes sent one after
+     * the other wait out the 5 s each, and {@link #maxRouteWritesInFlight()} tells the two apart without a clock.
+     */
+    public void gatherRouteWrites(int n) {
+        synchronized (lock) {
+            routeWritesToGather = n;
+            routeWritesArrived = 0;
+            maxRouteWritesInFlight = 0;
+        }
+    }
+
+    /** The most route writes in flight at once since {@link #gatherRouteWrites}. */
+    public int maxRouteWritesInFlight() {
+        synchronized (lock) {
+            return maxRouteWritesInFlight;
+        }
+    }
+
+    private RouteEntry findRoute(Table t, String destination) {
+        boolean v6 = destination.contains(":");
+        String want = v6 ? canonicalCidr(destination) : destination;
+        return t.routes().stream().filter(r -> (v6 ? canonicalCidr(r.destination) : r.destination).equals(want))
+                .findFirst().orElse(null);
+    }
+
+    private static String canonicalCidr(String cidr) {
+        int slash = cidr.indexOf('/');
+        return slash < 0 || !cidr.contains(":") ? cidr : canonicalIpv6(cidr.substring(0, slash)) + cidr.substring(slash);
+    }
+
+    private Table requireTable(String id) throws Ec2Error {
+        Table t = id == null ? null : routeTables.get(id);
+        if (t == null) {
+            throw new Ec2Error("InvalidRouteTableID.NotFound", "The routeTable ID '" + id + "' does not exist");
+        }
+        return t;
+    }
+
+    private String describeRouteTables(Map<String, String> p) throws Ec2Error {
+        List<Table> found = new ArrayList<>();
+        List<String> ids = list(p, "RouteTableId");
+        for (String id : ids) {
+            found.add(requireTable(id));
+        }
+        if (ids.isEmpty()) {
+            found.addAll(routeTables.values());
+        }
+        for (Map.Entry<String, List<String>> f : filters(p).entrySet()) {
+            List<String> values = f.getValue();
+            switch (f.getKey()) {
+                case "route-table-id" -> found.removeIf(t -> !values.contains(t.id()));
+                case "vpc-id" -> found.removeIf(t -> !values.contains(t.vpcId()));
+                default -> throw new Ec2Error("InvalidParameterValue", "The filter '" + f.getKey() + "' is invalid");
+            }
+        }
+        StringBuilder items = new StringBuilder();
+        for (Table t : found) {
+            items.append("<item><routeTableId>").append(t.id()).append("</routeTableId>")
+                    .append("<vpcId>").append(t.vpcId()).append("</vpcId>")
+                    .append("<ownerId>123456789012</ownerId><routeSet>");
+            for (RouteEntry r : t.routes()) {
+                items.append("<item>").append(r.ipv6 ? "<destinationIpv6CidrBlock>" : "<destinationCidrBlock>")
+                        .append(r.destination)
+                        .append(r.ipv6 ? "</destinationIpv6CidrBlock>" : "</destinationCidrBlock>");
+                String state = "active";
+                if (r.gatewayId != null) {
+                    items.append("<gatewayId>").append(r.gatewayId).append("</gatewayId>");
+                } else {
+                    Eni e = enis.get(r.eniId);
+                    if (e == null) {
+                        state = "blackhole";
+                    } else if (e.instanceId != null) {
+                        items.append("<instanceId>").append(e.instanceId).append("</instanceId>")
+                                .append("<instanceOwnerId>123456789012</instanceOwnerId>");
+                    }
+                    items.append("<networkInterfaceId>").append(r.eniId).append("</networkInterfaceId>");
+                }
+                items.append("<state>").append(state).append("</state><origin>").append(r.origin).append("</origin></item>");
+            }
+            items.append("</routeSet><associationSet/><propagatingVgwSet/><tagSet/></item>");
+        }
+        return response("DescribeRouteTables", "<routeTableSet>" + items + "</routeTableSet>");
+    }
+
+    /** CreateRoute, ReplaceRoute or DeleteRoute. Called under the lock, which it gives up while gathering. */
+    private String routeWrite(Map<String, String> p, long at, String action) throws Ec2Error {
+        Table t = requireTable(p.get("RouteTableId"));
+        String v4 = p.get("DestinationCidrBlock");
+        String v6 = p.get("DestinationIpv6CidrBlock");
+        if ((v4 == null) == (v6 == null)) {
+            throw new Ec2Error("MissingParameter", "The request must contain exactly one of the parameters: "
+                    + "destinationCidrBlock, destinationIpv6CidrBlock");
+        }
+        String destination = v4 != null ? v4 : v6;
+        String eniId = p.get("NetworkInterfaceId");
+        if (!action.equals("DeleteRoute")) {
+            if (eniId == null) {
+                throw new Ec2Error("MissingParameter", "The request must contain the parameter networkInterfaceId");
+            }
+            requireEni(eniId);
+        }
+        dryRun(p);
+        Deque<Fault> faults = routeTableFaults.get(t.id());
+        if (faults != null && !faults.isEmpty() && faults.poll() instanceof Fault.Error(String code, int status, String m)) {
+            throw new Ec2Error(code, status, m);
+        }
+        gather();
+        RouteEntry r = findRoute(t, destination);
+        switch (action) {
+            case "CreateRoute" -> {
+                if (r != null) {
+                    throw new Ec2Error("RouteAlreadyExists", "The route identified by " + destination
+                            + " already exists.");
+                }
+                t.routes().add(new RouteEntry(destination, null, eniId, "CreateRoute"));
+            }
+            case "ReplaceRoute" -> {
+                if (r == null || r.gatewayId != null && r.gatewayId.equals("local")) {
+                    throw new Ec2Error("InvalidRoute.NotFound", "no route with destination-cidr-block "
+                            + destination + " in route table " + t.id());
+                }
+                r.eniId = eniId;
+            }
+            default -> {
+                if (r == null) {
+                    throw new Ec2Error("InvalidRoute.NotFound", "no route with destination-cidr-block "
+                            + destination + " in route table " + t.id());
+                }
+                t.routes().remove(r);
+            }
+        }
+        routeChanges.add(new RouteChange(t.id(), destination, action.equals("DeleteRoute") ? null : eniId, action, at));
+        return response(action, "<return>true</return>");
+    }
+
+    /**
+     * {@link #gatherRouteWrites}: waits until enough route writes have arrived (or 5 s). Runs under the endpoint's
+     * lock, which {@code wait} gives up meanwhile, so the other writes come in.
+     */
+    private void gather() {
+        if (routeWritesToGather <= 0) {
+            return;
+        }
+        routeWritesArrived++;
+        routeWritesInFlight++;
+        maxRouteWritesInFlight = Math.max(maxRouteWritesInFlight, routeWritesInFlight);
+        lock.notifyAll();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        try {
+            while (routeWritesArrived < routeWritesToGather) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                lock.wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            routeWritesInFlight--;
+        }
+    }
+
+    private String describeNetworkInterfaceAttribute(Map<String, String> p) throws Ec2Error {
+        Eni eni = requireEni(p.get("NetworkInterfaceId"));
+        String attribute = p.get("Attribute");
+        if (attribute == null) {
+            throw new Ec2Error("MissingParameter", "The request must contain the parameter attribute");
+        }
+        dryRun(p);
+        if (!attribute.equals("sourceDestCheck")) {
+            throw new Ec2Error("InvalidParameterValue", "Value (" + attribute + ") for parameter attribute is "
+                    + "not supported by this endpoint");
+        }
+        return response("DescribeNetworkInterfaceAttribute", "<networkInterfaceId>" + eni.id + "</networkInterfaceId>"
+                + "<sourceDestCheck><value>" + eni.sourceDestCheck + "</value></sourceDestCheck>");
     }
 
     @Override

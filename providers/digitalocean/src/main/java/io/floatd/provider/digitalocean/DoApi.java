@@ -8,7 +8,10 @@ import java.util.List;
  */
 interface DoApi extends AutoCloseable {
 
-    /** A reserved IP as the API shows it. */
+    /**
+     * A reserved IP as the API shows it. {@code locked} is the IPv4 object's field; a reserved IPv6 has none (its
+     * specification lists {@code ip}, {@code reserved_at}, {@code region_slug}, {@code droplet}), so it is false.
+     */
     record ReservedIp(String ip, Long dropletId, String dropletName, List<String> dropletIpv4, boolean locked) {
         public ReservedIp {
             dropletIpv4 = List.copyOf(dropletIpv4);
@@ -23,6 +26,11 @@ interface DoApi extends AutoCloseable {
 
         boolean errored() {
             return "errored".equals(status);
+        }
+
+        /** Completed or errored: no longer running. */
+        boolean done() {
+            return completed() || errored();
         }
     }
 
@@ -49,7 +57,7 @@ interface DoApi extends AutoCloseable {
         }
     }
 
-    /** {@code GET /v2/reserved_ips/{ip}} (or {@code /v2/floating_ips/{ip}}). */
+    /** {@code GET /v2/reserved_ips/{ip}} (or {@code /v2/floating_ips/{ip}}, or {@code /v2/reserved_ipv6/{ip}}). */
     ReservedIp reservedIp(String ip) throws DoApiError;
 
     /** {@code GET /v2/droplets/{id}}: fails with 404 when there is no such droplet. */
@@ -61,16 +69,25 @@ interface DoApi extends AutoCloseable {
      */
     DropletPage droplets(String next, int perPage) throws DoApiError;
 
-    /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"assign","droplet_id":N}}. */
+    /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"assign","droplet_id":N}} (or {@code reserved_ipv6}). */
     Action assign(String ip, long dropletId) throws DoApiError;
 
     /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"unassign"}}. */
     Action unassign(String ip) throws DoApiError;
 
-    /** {@code GET /v2/reserved_ips/{ip}/actions/{id}}. */
+    /**
+     * {@code GET /v2/reserved_ips/{ip}/actions/{id}}; for a reserved IPv6 {@code GET /v2/actions/{id}}, the account's
+     * action read, as the IPv6 endpoints have no per-address one.
+     */
     Action action(String ip, long actionId) throws DoApiError;
 
-    /** The path family in use, for messages: {@code reserved_ips} or {@code floating_ips}. */
+    /**
+     * {@code GET /v2/actions?page=1&per_page=1}: one read of the account's actions, made at start for a reserved IPv6
+     * (whose actions are followed there) so that a token without {@code actions:read} fails at once (403).
+     */
+    void firstAction() throws DoApiError;
+
+    /** The path family in use, for messages: {@code reserved_ips}, {@code floating_ips} or {@code reserved_ipv6}. */
     String paths();
 
     @Override

@@ -20,20 +20,22 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * address       203.0.113.50           the reserved IP (default: the instance's single IPv4 virtual_ipaddress)
+ *               2a03:b0c0:2:f0::50     or a reserved IPv6 (default, without IPv4 ones: the single global IPv6
+ *                                      virtual_ipaddress), moved through /v2/reserved_ipv6
  * droplet_id    123456789              this droplet (default: the metadata service, /metadata/v1/id)
  * token_file    /etc/floatd/do-token   the API token, mode 0600 (default: env DIGITALOCEAN_TOKEN)
  * api_url       https://api.digitalocean.com   (default: env DIGITALOCEAN_API_URL, then this)
  * metadata_url  http://169.254.169.254         (default: env DIGITALOCEAN_METADATA_URL, then this)
- * api_paths     reserved_ips | floating_ips    (default reserved_ips)
+ * api_paths     reserved_ips | floating_ips    (default reserved_ips; IPv4 only)
  * peer_droplet_id  123 | 10.110.0.3=123 ...  (default: looked up by the unicast_peer's private or public IPv4)
  * </pre>
  *
- * @param address the reserved IP
+ * @param address the reserved IP (an IPv6 one in RFC 5952 form)
  * @param dropletId this droplet, or null to ask the metadata service
  * @param tokenFile the token file, or null for the environment
  * @param apiUrl the API base URL, or null for the environment or the default
  * @param metadataUrl the metadata service base URL, or null for the environment or the default
- * @param paths which endpoint family the API calls use
+ * @param paths which endpoint family the API calls use ({@link Paths#RESERVED_IPV6} for an IPv6 address)
  * @param peerDropletIds {@code peer_droplet_id}: the droplets of the {@code unicast_peer}s it names (the others are
  *        looked up by their addresses)
  */
@@ -45,7 +47,15 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         /** {@code /v2/reserved_ips}: the current name, documented by DigitalOcean. */
         RESERVED_IPS("reserved_ips"),
         /** {@code /v2/floating_ips}: the old name, still answered. */
-        FLOATING_IPS("floating_ips");
+        FLOATING_IPS("floating_ips"),
+        /**
+         * {@code /v2/reserved_ipv6}: reserved IPv6 addresses (issue 16), chosen by the address, never by
+         * {@code api_paths}. DigitalOcean's OpenAPI specification, {@code specification/resources/reserved_ipv6/} of
+         * github.com/digitalocean/openapi: {@code reservedIPv6_get}, {@code reservedIPv6Actions_post}; the action is
+         * then read through {@code get_action}, {@code GET /v2/actions/{action_id}} (there is no per-address action
+         * read for IPv6).
+         */
+        RESERVED_IPV6("reserved_ipv6");
 
         private final String keyword;
 
@@ -93,14 +103,20 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         }
         String address = value(settings, "address");
         if (address == null) {
-            List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
-            if (v4.size() != 1) {
-                throw bad("address is required (the reserved IP, e.g. address 203.0.113.50)");
+            address = defaultAddress(virtualAddresses);
+        } else if (Ipv6Literal.looksLikeIpv6(address)) {
+            String given = address;
+            java.net.Inet6Address a = Ipv6Literal.parse(given).orElseThrow(() -> bad("address must be a reserved IPv4 "
+                    + "or IPv6 address, but was '" + given + "'"));
+            if (!Ipv6Literal.isGlobalUnicast(a)) {
+                throw bad("address " + given + " is not a global unicast IPv6 address: a reserved IPv6 is a public "
+                        + "address of the droplets' region");
             }
-            address = v4.getFirst().address().getHostAddress();
+            address = Ipv6Literal.format(a);
         } else if (!IPV4.matcher(address).matches()) {
-            throw bad("address must be the reserved IPv4 address, but was '" + address + "'");
+            throw bad("address must be a reserved IPv4 or IPv6 address, but was '" + address + "'");
         }
+        boolean ipv6 = Ipv6Literal.looksLikeIpv6(address);
         Long dropletId = null;
         String d = value(settings, "droplet_id");
         if (d != null) {
@@ -118,7 +134,13 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         URI metadataUrl = url(settings, "metadata_url");
         Paths paths = Paths.RESERVED_IPS;
         String p = value(settings, "api_paths");
-        if (p != null) {
+        if (p != null && ipv6) {
+            throw bad("api_paths names the two paths of reserved IPv4 addresses; reserved IPv6 " + address
+                    + " is always at /v2/reserved_ipv6: remove api_paths");
+        }
+        if (ipv6) {
+            paths = Paths.RESERVED_IPV6;
+        } else if (p != null) {
             paths = switch (p) {
                 case "reserved_ips" -> Paths.RESERVED_IPS;
                 case "floating_ips" -> Paths.FLOATING_IPS;
@@ -138,6 +160,27 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
             }
         }
         return new DoSettings(address, dropletId, tokenFile, apiUrl, metadataUrl, paths, peerIds);
+    }
+
+    /** Whether the address is a reserved IPv6 (moved through {@code /v2/reserved_ipv6}). */
+    public boolean ipv6() {
+        return paths == Paths.RESERVED_IPV6;
+    }
+
+    /** The single IPv4 virtual_ipaddress, else (none of IPv4) the single global IPv6 one. */
+    private static String defaultAddress(List<VirtualAddress> virtualAddresses) throws ProviderException {
+        List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
+        if (v4.size() == 1) {
+            return v4.getFirst().address().getHostAddress();
+        }
+        List<String> v6 = virtualAddresses.stream().filter(v -> !v.isIpv4())
+                .flatMap(v -> v.address() instanceof java.net.Inet6Address a && Ipv6Literal.isGlobalUnicast(a)
+                        ? java.util.stream.Stream.of(Ipv6Literal.format(a)) : java.util.stream.Stream.empty())
+                .toList();
+        if (v4.isEmpty() && v6.size() == 1) {
+            return v6.getFirst();
+        }
+        throw bad("address is required (the reserved IP, e.g. address 203.0.113.50, or a reserved IPv6)");
     }
 
     /** Checks an {@code http}/{@code https} base URL (from the config or the environment). */

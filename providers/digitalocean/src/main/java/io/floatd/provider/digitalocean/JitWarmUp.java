@@ -10,14 +10,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Compiles the DigitalOcean request path before the first election, as the AWS provider does for EC2: a takeover
  * every few days otherwise runs the library's request building, Apache HttpClient and the JSON parsing in the
  * interpreter. Once per JVM and a few seconds after start, a background thread at the lowest CPU priority drives
- * the takeover's three calls (read the reserved IP, assign it, read the action) {@link #ROUNDS} times through a
+ * the takeover's three calls (read the reserved IP, assign it, read the action; for a reserved IPv6 the same three at
+ * its own paths) {@link #ROUNDS} times through a
  * client built as the real one ({@link LibraryDoApi#create}, same API paths), against a {@link WarmUpResponder} on
  * 127.0.0.1 that answers from memory in the API's JSON shapes. Nothing leaves the host; the token is a fixed fake.
  */
 final class JitWarmUp {
     static final int ROUNDS = 1500;
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** Once per JVM and endpoint family: a reserved IPv6's calls run different code (gson, not the library). */
+    private static final java.util.Map<DoSettings.Paths, AtomicBoolean> STARTED = java.util.Map.of(
+            DoSettings.Paths.RESERVED_IPS, new AtomicBoolean(), DoSettings.Paths.FLOATING_IPS, new AtomicBoolean(),
+            DoSettings.Paths.RESERVED_IPV6, new AtomicBoolean());
     private static final String IP = "192.0.2.10";
+    private static final String IPV6 = "2001:db8:f0::10";
     private static final long DROPLET = 100000001L;
     private static final String DROPLET_JSON = """
             {"id":100000001,"name":"warm-up","memory":1024,"vcpus":1,"disk":25,"locked":false,"status":"active",\
@@ -35,7 +40,7 @@ final class JitWarmUp {
 
     /** Starts the warm-up in the background, once per JVM, with {@link WarmUpThread}'s start delay. */
     static void startOnce(DoSettings.Paths paths, DoClientOptions options) {
-        WarmUpThread.startOnce(STARTED, "digitalocean", ROUNDS, n -> {
+        WarmUpThread.startOnce(STARTED.get(paths), "digitalocean", ROUNDS, n -> {
             try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
                 run(responder, n, paths, options);
                 return "through loopback";
@@ -48,10 +53,11 @@ final class JitWarmUp {
             throws ProviderException, DoApiError {
         ApiToken fake = ApiToken.of("dop_v1_warm_up_only_not_a_token", "the JIT warm-up");
         try (DoApi api = LibraryDoApi.create(responder.uri(), paths, fake, options.withAttemptTimeout(WarmUpThread.CALL_TIMEOUT))) {
+            String ip = paths == DoSettings.Paths.RESERVED_IPV6 ? IPV6 : IP;
             for (int i = 0; i < rounds; i++) {
-                api.reservedIp(IP);
-                DoApi.Action a = api.assign(IP, DROPLET);
-                api.action(IP, a.id());
+                api.reservedIp(ip);
+                DoApi.Action a = api.assign(ip, DROPLET);
+                api.action(ip, a.id());
             }
         }
         return rounds;
@@ -59,14 +65,18 @@ final class JitWarmUp {
 
     /** The API's answers, from memory: the reserved IP, a new assign action (in progress), the action completed. */
     static WarmUpResponder.Reply reply(String method, String path, byte[] body) {
-        String family = path.contains("/reserved_ips/") ? "reserved_ip" : "floating_ip";
+        String family = path.contains("/reserved_ipv6/") ? "reserved_ipv6"
+                : path.contains("/reserved_ips/") ? "reserved_ip" : "floating_ip";
         String json;
         int status = 200;
         if (method.equals("POST") && path.endsWith("/actions")) {
             status = 201;
             json = action("in-progress", family);
         } else if (method.equals("GET") && path.contains("/actions/")) {
-            json = action("completed", family);
+            json = action("completed", path.startsWith("/v2/actions/") ? "reserved_ipv6" : family);
+        } else if (family.equals("reserved_ipv6")) {
+            json = "{\"reserved_ipv6\":{\"ip\":\"" + IPV6 + "\",\"reserved_at\":\"2024-05-01T12:00:00Z\","
+                    + "\"region_slug\":\"nyc3\",\"droplet\":" + DROPLET_JSON + "}}";
         } else {
             json = "{\"" + family + "\":{\"ip\":\"" + IP + "\",\"droplet\":" + DROPLET_JSON + ",\"region\":" + REGION_JSON
                     + ",\"locked\":false,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"}}";

@@ -31,6 +31,7 @@ import javax.net.ssl.SSLException;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpPost;
 import org.apache.http.config.Registry;
 import org.apache.http.config.RegistryBuilder;
 import org.apache.http.config.SocketConfig;
@@ -39,6 +40,8 @@ import org.apache.http.conn.HttpHostConnectException;
 import org.apache.http.conn.socket.ConnectionSocketFactory;
 import org.apache.http.conn.socket.PlainConnectionSocketFactory;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 import org.apache.http.util.EntityUtils;
@@ -47,6 +50,16 @@ import org.apache.http.util.EntityUtils;
  * {@link DoApi} on digitalocean-api-java ({@link DigitalOceanClient}) over one pooled, kept-alive Apache HttpClient,
  * routed by {@link RoutingHttpClient}. The library's own exceptions are turned into {@link DoApiError}s from what
  * the routing client saw (status, error body, rate-limit headers), not from the library's multi-line messages.
+ *
+ * <p>A reserved IPv6 ({@link DoSettings.Paths#RESERVED_IPV6}) is beyond the library (2.17 knows floating IPs only):
+ * its three calls go through the same routed, pooled client and are read with gson, as DigitalOcean's OpenAPI
+ * specification gives them (github.com/digitalocean/openapi, {@code specification/resources/reserved_ipv6/}):
+ * {@code GET /v2/reserved_ipv6/{ip}} answers the reserved IPv6 ({@code ip}, {@code region_slug},
+ * {@code reserved_at}, {@code droplet}: a droplet object or null), under the key {@code reserved_ipv6} as the API
+ * and its Go client godo have it, or as the bare object the specification's schema shows (both are read);
+ * {@code POST /v2/reserved_ipv6/{ip}/actions} with {@code {"type":"assign","droplet_id":N}} or
+ * {@code {"type":"unassign"}} answers 201 {@code {"action":{...}}}; the action is then read with
+ * {@code GET /v2/actions/{id}} ({@code get_action}).
  */
 final class LibraryDoApi implements DoApi {
     private final DigitalOceanClient client;
@@ -111,6 +124,9 @@ final class LibraryDoApi implements DoApi {
 
     @Override
     public ReservedIp reservedIp(String ip) throws DoApiError {
+        if (paths == DoSettings.Paths.RESERVED_IPV6) {
+            return reservedIpv6(ip);
+        }
         FloatingIP f = call(() -> client.getFloatingIPInfo(ip));
         Droplet d = f.getDroplet();
         if (d == null || d.getId() == null) {
@@ -172,6 +188,25 @@ final class LibraryDoApi implements DoApi {
         return new ListedDroplet(id, string(d, "name"), vpc.isEmpty() ? null : vpc, v4);
     }
 
+    private ReservedIp reservedIpv6(String ip) throws DoApiError {
+        JsonObject o = getJson("/v2/reserved_ipv6/" + ip);
+        JsonObject r = o.get("reserved_ipv6") instanceof JsonObject wrapped ? wrapped : o;
+        if (!(r.get("ip") instanceof JsonPrimitive)) {
+            throw new DoApiError(200, "unexpected_response", "the answer to GET /v2/reserved_ipv6/" + ip
+                    + " has no reserved IPv6", "", null, null);
+        }
+        if (!(r.get("droplet") instanceof JsonObject d)) {
+            return new ReservedIp(string(r, "ip"), null, null, List.of(), false);
+        }
+        if (!(d.get("id") instanceof JsonPrimitive id && id.isNumber())) {
+            throw new DoApiError(200, "unexpected_response", "the droplet of reserved IPv6 " + ip + " has no id", "",
+                    null, null);
+        }
+        ListedDroplet listed = droplet(d);
+        return new ReservedIp(string(r, "ip"), id.getAsLong(), listed.name(),
+                listed.v4().stream().map(Ipv4::ip).toList(), false);
+    }
+
     /** {@code /v2/...?query} of a link the API gave (absolute, on its own host): the router adds the base URL. */
     private static String apiPath(String link) throws DoApiError {
         try {
@@ -205,19 +240,76 @@ final class LibraryDoApi implements DoApi {
         }
     }
 
+    /** One POST of a JSON body through the routed client, its answer read as a JSON object. */
+    private JsonObject postJson(String path, JsonObject request) throws DoApiError {
+        http.clearLast();
+        HttpPost post = new HttpPost(RoutingHttpClient.LIBRARY_BASE + path);
+        post.setEntity(new StringEntity(request.toString(), ContentType.APPLICATION_JSON));
+        try (CloseableHttpResponse resp = http.execute(post)) {
+            int status = resp.getStatusLine().getStatusCode();
+            if (status >= 300) {
+                throw translate(new IllegalStateException("HTTP " + status));
+            }
+            String body = resp.getEntity() == null ? "" : EntityUtils.toString(resp.getEntity(), StandardCharsets.UTF_8);
+            if (JsonParser.parseString(body) instanceof JsonObject o) {
+                return o;
+            }
+            throw new DoApiError(status, "unexpected_response", "the answer to POST " + path + " is not a JSON object",
+                    "", null, null);
+        } catch (JsonParseException e) {
+            throw new DoApiError(200, "unexpected_response", "the answer to POST " + path + " is not JSON", "", null,
+                    null);
+        } catch (IOException e) {
+            throw translate(new IllegalStateException(e));
+        }
+    }
+
+    /** {@code {"action":{"id":N,"status":"..."}}} as an {@link Action}. */
+    private static Action action(JsonObject answer, String what) throws DoApiError {
+        if (answer.get("action") instanceof JsonObject a && a.get("id") instanceof JsonPrimitive id && id.isNumber()) {
+            String status = string(a, "status");
+            return new Action(id.getAsLong(), status.isEmpty() ? "unknown" : status);
+        }
+        throw new DoApiError(200, "unexpected_response", "the answer to " + what + " has no action id", "", null, null);
+    }
+
+    private Action ipv6Action(String ip, JsonObject request) throws DoApiError {
+        String path = "/v2/reserved_ipv6/" + ip + "/actions";
+        return action(postJson(path, request), "POST " + path);
+    }
+
+    @Override
+    public void firstAction() throws DoApiError {
+        getJson("/v2/actions?page=1&per_page=1");
+    }
+
     @Override
     public Action assign(String ip, long dropletId) throws DoApiError {
+        if (paths == DoSettings.Paths.RESERVED_IPV6) {
+            JsonObject request = new JsonObject();
+            request.addProperty("type", "assign");
+            request.addProperty("droplet_id", dropletId);
+            return ipv6Action(ip, request);
+        }
         int id = intId(dropletId, "droplet id");
         return action(call(() -> client.assignFloatingIP(id, ip)));
     }
 
     @Override
     public Action unassign(String ip) throws DoApiError {
+        if (paths == DoSettings.Paths.RESERVED_IPV6) {
+            JsonObject request = new JsonObject();
+            request.addProperty("type", "unassign");
+            return ipv6Action(ip, request);
+        }
         return action(call(() -> client.unassignFloatingIP(ip)));
     }
 
     @Override
     public Action action(String ip, long actionId) throws DoApiError {
+        if (paths == DoSettings.Paths.RESERVED_IPV6) {
+            return action(getJson("/v2/actions/" + actionId), "GET /v2/actions/" + actionId);
+        }
         int id = intId(actionId, "action id");
         return action(call(() -> client.getFloatingIPActionInfo(ip, id)));
     }

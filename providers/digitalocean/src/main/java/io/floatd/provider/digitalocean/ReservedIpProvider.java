@@ -41,6 +41,13 @@ import java.util.stream.Collectors;
  * next holder re-check and assigns again. While the peer's action is running, the IP is locked and the unassign is
  * refused with 422, which is recognised and left alone. That window is one round trip wide, and it exists only when
  * {@code release} is configured: by default a reserved IP stays where it is until the next Master takes it.
+ *
+ * <p>A reserved IPv6 (issue 16; {@code address 2a03:b0c0:...}, {@link DoSettings#ipv6()}) moves the same way through
+ * {@code /v2/reserved_ipv6/{ip}} and {@code /v2/reserved_ipv6/{ip}/actions}, with two differences the API's
+ * specification makes (github.com/digitalocean/openapi, {@code specification/resources/reserved_ipv6/}): its object
+ * has no {@code locked} field, so an action cut short is found still running by reading the action itself, and its
+ * actions are read at {@code GET /v2/actions/{id}}, which needs the token's {@code actions:read} (checked at start
+ * with one {@code GET /v2/actions?per_page=1}).
  */
 final class ReservedIpProvider implements FloatingIpProvider {
     private static final Logger LOG = Logger.getLogger(ReservedIpProvider.class.getName());
@@ -58,6 +65,10 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private final Duration actionTimeout;
     private final Duration pollInterval;
     private final String ip;
+    /** {@code reserved IP 203.0.113.50} or {@code reserved IPv6 2a03:b0c0::50}, for messages. */
+    private final String named;
+    /** A reserved IPv6: its reads show no lock, and its actions are read at {@code /v2/actions/{id}}. */
+    private final boolean ipv6;
     private Pending pending;
     /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
     private volatile DoApi.ReservedIp lastRead;
@@ -69,6 +80,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
         this.dropletId = dropletId;
         this.api = api;
         this.ip = settings.address();
+        this.ipv6 = settings.ipv6();
+        this.named = (ipv6 ? "reserved IPv6 " : "reserved IP ") + ip;
         this.actionTimeout = options.actionTimeout();
         this.pollInterval = options.pollInterval();
         this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
@@ -101,10 +114,22 @@ final class ReservedIpProvider implements FloatingIpProvider {
         } catch (DoApiError e) {
             throw translate(e, Call.DROPLET);
         }
+        if (ipv6) {
+            // the actions of a reserved IPv6 are followed at /v2/actions/{id}: a token without actions:read would
+            // assign and then fail to see the outcome
+            try {
+                rateLimited(() -> {
+                    api.firstAction();
+                    return null;
+                }, deadline);
+            } catch (DoApiError e) {
+                throw translate(e, Call.ACTIONS);
+            }
+        }
     }
 
     String describe() {
-        return "reserved IP " + ip + " for droplet " + dropletId + " (/v2/" + api.paths() + ")";
+        return named + " for droplet " + dropletId + " (/v2/" + api.paths() + ")";
     }
 
     long dropletId() {
@@ -148,16 +173,23 @@ final class ReservedIpProvider implements FloatingIpProvider {
         DoApi.ReservedIp current = known;
         if (p != null && p.type.equals("assign") && p.droplet == dropletId
                 && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
-            if (current == null) {
-                current = read(deadline);
+            boolean running;
+            if (ipv6) {
+                // a reserved IPv6 shows no lock: ask the action itself
+                running = !actionOnce(p, deadline).done();
+            } else {
+                if (current == null) {
+                    current = read(deadline);
+                }
+                running = current.locked();
             }
-            if (current.locked()) {
+            if (running) {
                 // an earlier attempt was cut short while our assign was running: follow it, do not send another
                 await(p, deadline);
                 return;
             }
-            // unlocked: that action has finished, and it may be an earlier takeover's, whose IP has moved on since:
-            // judge by the read, never by the old action's outcome
+            // finished: that action may be an earlier takeover's, whose IP has moved on since: judge by the read,
+            // never by the old action's outcome
         }
         pending = null;
         if (current == null) {
@@ -169,15 +201,15 @@ final class ReservedIpProvider implements FloatingIpProvider {
             return;
         }
         if (current.locked()) {
-            throw new ProviderException("digitalocean: reserved IP " + ip + " is locked by a pending action (holder: "
+            throw new ProviderException("digitalocean: " + named + " is locked by a pending action (holder: "
                     + before + "); trying again", true);
         }
         Long action = assignTo(dropletId, "assign", deadline);
         if (action == null) {
             return;
         }
-        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} assigned to droplet {2} (action {3}), "
-                + "was {4}", new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action), before});
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} assigned to droplet {2} (action {3}), "
+                + "was {4}", new Object[] {context.instanceName(), named, String.valueOf(dropletId), String.valueOf(action), before});
     }
 
     /**
@@ -191,8 +223,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
             action = rateLimited(() -> api.assign(ip, droplet), deadline);
         } catch (DoApiError e) {
             if (e.status == 422 && Long.valueOf(droplet).equals(read(deadline).dropletId())) {
-                LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} was already assigned to droplet "
-                        + "{2} (422: {3})", new Object[] {context.instanceName(), ip, String.valueOf(droplet), e.errorMessage});
+                LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} was already assigned to droplet "
+                        + "{2} (422: {3})", new Object[] {context.instanceName(), named, String.valueOf(droplet), e.errorMessage});
                 return null;
             }
             throw translate(e, type.equals("assign") ? Call.ASSIGN : Call.HAND_OVER, droplet);
@@ -214,15 +246,15 @@ final class ReservedIpProvider implements FloatingIpProvider {
      */
     @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
-        long to = peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("digitalocean: cannot hand reserved IP "
-                + ip + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
+        long to = peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("digitalocean: cannot hand " + named
+                + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
                         ? "its droplet is unknown (set floating_ip { peer_droplet_id ... })"
                         : "it is not a unicast_peer of " + context.instanceName())));
         pending = null;
         lastRead = null;
         Long action = assignTo(to, "hand-over", System.nanoTime() + actionTimeout.toNanos());
-        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} handed over to peer {2} (droplet {3}{4})",
-                new Object[] {context.instanceName(), ip, peer.getHostAddress(), String.valueOf(to),
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} handed over to peer {2} (droplet {3}{4})",
+                new Object[] {context.instanceName(), named, peer.getHostAddress(), String.valueOf(to),
                         action == null ? "" : ", action " + action});
     }
 
@@ -247,8 +279,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
                 // locked by the peer's assign, or already moved: look again before judging
                 Holder now = classify(read(deadline));
                 if (!now.isSelf()) {
-                    LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} already moved on ({2})",
-                            new Object[] {context.instanceName(), ip, now});
+                    LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} already moved on ({2})",
+                            new Object[] {context.instanceName(), named, now});
                     return;
                 }
             }
@@ -257,35 +289,39 @@ final class ReservedIpProvider implements FloatingIpProvider {
         Pending started = new Pending(action.id(), "unassign", dropletId, System.nanoTime());
         pending = started;
         await(started, deadline);
-        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: reserved IP {1} unassigned from droplet {2} (action {3})",
-                new Object[] {context.instanceName(), ip, String.valueOf(dropletId), String.valueOf(action.id())});
+        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} unassigned from droplet {2} (action {3})",
+                new Object[] {context.instanceName(), named, String.valueOf(dropletId), String.valueOf(action.id())});
+    }
+
+    /** One read of the action {@code p}, its errors judged as {@link #await}'s. */
+    private DoApi.Action actionOnce(Pending p, long deadline) throws ProviderException {
+        try {
+            return rateLimited(() -> api.action(ip, p.actionId), deadline);
+        } catch (DoApiError e) {
+            if (!(e.status == 0 || e.status == 429 || e.status >= 500)) {
+                pending = null;
+            }
+            throw translate(e, Call.ACTION);
+        }
     }
 
     /** Polls the action until it is completed (returns) or errored, or the deadline passes (throws). */
     private void await(Pending p, long deadline) throws ProviderException {
         while (true) {
-            DoApi.Action a;
-            try {
-                a = rateLimited(() -> api.action(ip, p.actionId), deadline);
-            } catch (DoApiError e) {
-                if (!(e.status == 0 || e.status == 429 || e.status >= 500)) {
-                    pending = null;
-                }
-                throw translate(e, Call.ACTION);
-            }
+            DoApi.Action a = actionOnce(p, deadline);
             if (a.completed()) {
                 pending = null;
                 return;
             }
             if (a.errored()) {
                 pending = null;
-                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of reserved IP "
-                        + ip + " errored at DigitalOcean (droplet " + p.droplet + "); trying again", true);
+                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of "
+                        + named + " errored at DigitalOcean (droplet " + p.droplet + "); trying again", true);
             }
             if (System.nanoTime() + pollInterval.toNanos() > deadline) {
                 pending = null;
-                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of reserved IP "
-                        + ip + " was still " + a.status() + " after " + actionTimeout.toMillis() + " ms", true);
+                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of "
+                        + named + " was still " + a.status() + " after " + actionTimeout.toMillis() + " ms", true);
             }
             sleep(pollInterval, "waiting for the " + p.type + " action " + p.actionId);
         }
@@ -350,7 +386,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
         }
     }
 
-    enum Call { READ, DROPLET, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION }
+    enum Call { READ, DROPLET, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION, ACTIONS }
 
     /** One line for the operator: what failed, the API's id and message, and what to do. */
     ProviderException translate(DoApiError e, Call call) {
@@ -363,10 +399,11 @@ final class ReservedIpProvider implements FloatingIpProvider {
             case READ -> "GET /v2/" + api.paths() + "/" + ip;
             case DROPLET -> "GET /v2/droplets/" + dropletId;
             case LIST -> "GET /v2/droplets";
-            case ASSIGN -> "assign of reserved IP " + ip + " to droplet " + target;
-            case HAND_OVER -> "hand-over of reserved IP " + ip + " to droplet " + target;
-            case UNASSIGN -> "unassign of reserved IP " + ip + " from droplet " + dropletId;
-            case ACTION -> "GET of an action of reserved IP " + ip;
+            case ASSIGN -> "assign of " + named + " to droplet " + target;
+            case HAND_OVER -> "hand-over of " + named + " to droplet " + target;
+            case UNASSIGN -> "unassign of " + named + " from droplet " + dropletId;
+            case ACTION -> ipv6 ? "GET /v2/actions/{id} (the action of " + named + ")" : "GET of an action of " + named;
+            case ACTIONS -> "GET /v2/actions";
         };
         String detail = e.describe();
         String request = e.requestId.isEmpty() ? "" : " [request " + e.requestId + "]";
@@ -380,21 +417,25 @@ final class ReservedIpProvider implements FloatingIpProvider {
         }
         if (s == 403) {
             return ProviderException.fatal("digitalocean: " + what + " is forbidden for this token (" + detail
-                    + "): the token needs read and update access to reserved IPs and read access to droplets" + request);
+                    + "): the token needs read and update access to reserved IPs and read access to droplets"
+                    + (ipv6 ? " and actions (scopes reserved_ip:read, reserved_ip:update, droplet:read, actions:read)"
+                            : "") + request);
         }
         if (s == 404) {
             return ProviderException.fatal(switch (call) {
-                case READ -> "digitalocean: reserved IP " + ip + " not found (" + detail + "): check address in "
-                        + "floating_ip (a reserved IP of this account)";
+                case READ -> "digitalocean: " + named + " not found (" + detail + "): check address in "
+                        + "floating_ip (a reserved " + (ipv6 ? "IPv6" : "IP") + " of this account)";
                 case DROPLET -> "digitalocean: droplet " + dropletId + " not found (" + detail + "): check droplet_id "
                         + "in floating_ip, or the metadata service";
-                default -> "digitalocean: " + what + ": reserved IP or droplet not found (" + detail + ")";
+                case ACTION, ACTIONS -> "digitalocean: " + what + ": not found (" + detail + ")";
+                default -> "digitalocean: " + what + ": " + (ipv6 ? "reserved IPv6" : "reserved IP")
+                        + " or droplet not found (" + detail + ")";
             } + request);
         }
         if (s == 422) {
             String m = (e.errorMessage + " " + e.errorId).toLowerCase(Locale.ROOT);
             if (m.contains("pending") || m.contains("lock") || m.contains("progress")) {
-                return new ProviderException("digitalocean: " + what + " refused while reserved IP " + ip
+                return new ProviderException("digitalocean: " + what + " refused while " + named
                         + " has a pending action (" + detail + "); trying again" + request, true);
             }
             return ProviderException.fatal("digitalocean: " + what + " refused (" + detail + ")" + request);

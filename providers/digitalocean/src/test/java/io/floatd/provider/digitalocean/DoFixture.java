@@ -27,6 +27,8 @@ final class DoFixture {
     static final String PEER_PRIVATE = "10.110.0.3";
     static final long OTHER = 3164999L;
     static final String RIP = "203.0.113.50";
+    /** A reserved IPv6 (issue 16), in RFC 5952 form as the API writes it. */
+    static final String RIP6 = "2001:db8:f0:1017::50";
 
     private DoFixture() {
     }
@@ -35,7 +37,8 @@ final class DoFixture {
         return api.droplet(SELF, "lb-1", SELF_PUBLIC, SELF_PRIVATE)
                 .droplet(PEER, "lb-2", PEER_PUBLIC, PEER_PRIVATE)
                 .droplet(OTHER, "web-9", "192.0.2.99", "10.110.0.99")
-                .reservedIp(RIP);
+                .reservedIp(RIP)
+                .reservedIp(RIP6);
     }
 
     /** The test environment: the token, and nothing else (no real API or metadata URL). */

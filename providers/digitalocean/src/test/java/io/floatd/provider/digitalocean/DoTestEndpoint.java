@@ -47,6 +47,16 @@ import javax.net.ssl.SSLContext;
  * completions are logged); and it answers the droplet metadata service's {@code /metadata/v1/id} and
  * {@code /metadata/v1/{reserved,floating}_ip/ipv4/active} (no token) for the droplet whose private or public IPv4 is
  * the client's source address, as 169.254.169.254 answers each droplet.
+ *
+ * <p>Reserved IPv6 addresses (issue 16; {@link #reservedIp} with an IPv6 text) are served as DigitalOcean's OpenAPI
+ * specification describes them (github.com/digitalocean/openapi, {@code specification/resources/reserved_ipv6/}):
+ * {@code GET /v2/reserved_ipv6/{ip}} answers {@code {"reserved_ipv6":{"ip","reserved_at","region_slug","droplet"}}}
+ * (no {@code locked}; the key as the API and godo have it; {@link #ipv6Bare} answers the bare object the
+ * specification's schema shows), {@code POST /v2/reserved_ipv6/{ip}/actions} starts an {@code assign} or
+ * {@code unassign} (201, {@code resource_type} {@code reserved_ipv6}), and the action is read at
+ * {@code GET /v2/actions/{id}} only ({@code /v2/reserved_ipv6/{ip}/actions/{id}} is not an endpoint: 404);
+ * {@code GET /v2/actions} lists the actions, newest first. An address is found by its RFC 5952 text only, as it is
+ * the resource's id.
  */
 public final class DoTestEndpoint implements AutoCloseable {
     static final String NOT_FOUND = "The resource you were accessing could not be found.";
@@ -87,12 +97,19 @@ public final class DoTestEndpoint implements AutoCloseable {
 
     private static final class Rip {
         final String ip;
+        /** A reserved IPv6, served at /v2/reserved_ipv6 only. */
+        final boolean v6;
         Long droplet;
         boolean locked;
 
         Rip(String ip) {
             this.ip = ip;
+            this.v6 = ip.indexOf(':') >= 0;
         }
+    }
+
+    /** An assign request as it arrived (whatever its answer): the address, the droplet, the wall-clock time. */
+    public record Assign(String ip, long droplet, long atEpochNanos) {
     }
 
     /** An action that finished, with the wall-clock time it did. */
@@ -102,15 +119,17 @@ public final class DoTestEndpoint implements AutoCloseable {
     private static final class Action {
         final long id;
         final String ip;
+        final String family;
         final String type;
         final Long droplet;
         int pollsLeft;
         String finalStatus;
         String status = "in-progress";
 
-        Action(long id, String ip, String type, Long droplet, int polls, String finalStatus) {
+        Action(long id, String ip, String family, String type, Long droplet, int polls, String finalStatus) {
             this.id = id;
             this.ip = ip;
+            this.family = family;
             this.type = type;
             this.droplet = droplet;
             this.pollsLeft = polls;
@@ -122,6 +141,8 @@ public final class DoTestEndpoint implements AutoCloseable {
     private static final Pattern IP_ACTIONS = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)/actions");
     private static final Pattern IP_ACTION = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)/actions/(\\d+)");
     private static final Pattern ACTION = Pattern.compile("/v2/actions/(\\d+)");
+    private static final Pattern V6_PATH = Pattern.compile("/v2/(reserved_ipv6)/([0-9a-fA-F:.]+)");
+    private static final Pattern V6_ACTIONS = Pattern.compile("/v2/(reserved_ipv6)/([0-9a-fA-F:.]+)/actions");
     private static final Pattern DROPLET = Pattern.compile("/v2/droplets/(\\d+)");
 
     private final HttpServer server;
@@ -143,6 +164,7 @@ public final class DoTestEndpoint implements AutoCloseable {
     private int actionPolls = 1;
     private String actionOutcome = "completed";
     private int staleReads;
+    private boolean ipv6Bare;
     private volatile io.floatd.testing.FaultMix faultMix = io.floatd.testing.FaultMix.none();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -197,19 +219,25 @@ public final class DoTestEndpoint implements AutoCloseable {
      * floatd client against a scratch endpoint on loopback. Returns the milliseconds it took.
      */
     public static long warmUp(int rounds) throws Exception {
+        return warmUp(rounds, false);
+    }
+
+    /** {@link #warmUp(int)} through the reserved IPv6 endpoints when {@code ipv6}. */
+    public static long warmUp(int rounds, boolean ipv6) throws Exception {
         long t0 = System.nanoTime();
         String token = "dop_v1_bench_warm_up";
+        String ip = ipv6 ? "2001:db8:ff::100" : "192.0.2.100";
         DoTestEndpoint scratch = new DoTestEndpoint(token,
                 new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-        try (DoApi api = LibraryDoApi.create(scratch.uri(), DoSettings.Paths.RESERVED_IPS,
-                ApiToken.of(token, "the bench"), DoClientOptions.defaults())) {
+        try (DoApi api = LibraryDoApi.create(scratch.uri(), ipv6 ? DoSettings.Paths.RESERVED_IPV6
+                : DoSettings.Paths.RESERVED_IPS, ApiToken.of(token, "the bench"), DoClientOptions.defaults())) {
             scratch.droplet(1, "warm-0", "192.0.2.30", "10.0.0.30").droplet(2, "warm-1", "192.0.2.31", "10.0.0.31")
-                    .reservedIp("192.0.2.100");
+                    .reservedIp(ip);
             scratch.actions(0, "completed");
             for (int i = 0; i < rounds; i++) {
-                api.reservedIp("192.0.2.100");
-                DoApi.Action a = api.assign("192.0.2.100", 1 + i % 2);
-                api.action("192.0.2.100", a.id());
+                api.reservedIp(ip);
+                DoApi.Action a = api.assign(ip, 1 + i % 2);
+                api.action(ip, a.id());
             }
         } finally {
             scratch.close();
@@ -303,6 +331,27 @@ public final class DoTestEndpoint implements AutoCloseable {
         synchronized (lock) {
             staleReads = n;
         }
+    }
+
+    /** Whether {@code GET /v2/reserved_ipv6/{ip}} answers the bare object (the specification's schema) or wrapped. */
+    public void ipv6Bare(boolean bare) {
+        synchronized (lock) {
+            ipv6Bare = bare;
+        }
+    }
+
+    /** The assign requests received so far (to any reserved IP), oldest first, with their arrival times. */
+    public List<Assign> assigns() {
+        List<Assign> out = new ArrayList<>();
+        for (Request r : requests()) {
+            if (r.method().equals("POST") && r.path().endsWith("/actions") && r.body().contains("\"assign\"")) {
+                JsonObject o = JsonParser.parseString(r.body()).getAsJsonObject();
+                String ip = r.path().substring(r.path().indexOf('/', "/v2/".length()) + 1,
+                        r.path().length() - "/actions".length());
+                out.add(new Assign(ip, o.get("droplet_id").getAsLong(), r.atEpochNanos()));
+            }
+        }
+        return out;
     }
 
     /** Answers the next request matching "METHOD path" (a regex) with this status, headers and error body. */
@@ -448,7 +497,8 @@ public final class DoTestEndpoint implements AutoCloseable {
                     answer = String.valueOf(d.id);
                 } else if (path.equals("/metadata/v1/reserved_ip/ipv4/active")
                         || path.equals("/metadata/v1/floating_ip/ipv4/active")) {
-                    answer = String.valueOf(ips.values().stream().anyMatch(r -> Long.valueOf(d.id).equals(r.droplet)));
+                    answer = String.valueOf(ips.values().stream()
+                            .anyMatch(r -> !r.v6 && Long.valueOf(d.id).equals(r.droplet)));
                 }
             }
         }
@@ -487,20 +537,26 @@ public final class DoTestEndpoint implements AutoCloseable {
                 JsonObject o = new JsonObject();
                 o.add("droplet", dropletJson(d));
                 json(ex, 200, o);
-            } else if (method.equals("GET") && (m = IP_PATH.matcher(path)).matches()) {
+            } else if (method.equals("GET") && ((m = IP_PATH.matcher(path)).matches()
+                    || (m = V6_PATH.matcher(path)).matches())) {
                 Rip r = ips.get(m.group(2));
-                if (r == null) {
+                if (r == null || r.v6 != m.group(1).equals("reserved_ipv6")) {
                     error(ex, 404, "not_found", NOT_FOUND);
+                    return;
+                }
+                if (r.v6 && ipv6Bare) {
+                    json(ex, 200, ripJson(r));
                     return;
                 }
                 JsonObject o = new JsonObject();
                 o.add(singular(m.group(1)), ripJson(r));
                 json(ex, 200, o);
-            } else if (method.equals("POST") && (m = IP_ACTIONS.matcher(path)).matches()) {
+            } else if (method.equals("POST") && ((m = IP_ACTIONS.matcher(path)).matches()
+                    || (m = V6_ACTIONS.matcher(path)).matches())) {
                 postAction(ex, m.group(1), m.group(2), JsonParser.parseString(body).getAsJsonObject());
             } else if (method.equals("GET") && (m = IP_ACTION.matcher(path)).matches()) {
                 Action a = actions.get(Long.parseLong(m.group(3)));
-                if (a == null || !a.ip.equals(m.group(2))) {
+                if (a == null || !a.ip.equals(m.group(2)) || a.family.equals("reserved_ipv6")) {
                     error(ex, 404, "not_found", NOT_FOUND);
                     return;
                 }
@@ -513,7 +569,9 @@ public final class DoTestEndpoint implements AutoCloseable {
                     return;
                 }
                 poll(a);
-                json(ex, 200, actionJson(a, "reserved_ips"));
+                json(ex, 200, actionJson(a, a.family));
+            } else if (method.equals("GET") && path.equals("/v2/actions")) {
+                listActions(ex);
             } else {
                 error(ex, 404, "not_found", NOT_FOUND);
             }
@@ -575,9 +633,23 @@ public final class DoTestEndpoint implements AutoCloseable {
         json(ex, 200, o);
     }
 
+    /** {@code GET /v2/actions} (list_all_actions): the actions, newest first, on one page. */
+    private void listActions(HttpExchange ex) throws IOException {
+        JsonArray list = new JsonArray();
+        actions.values().stream().sorted((x, y) -> Long.compare(y.id, x.id))
+                .forEach(a -> list.add(actionJson(a, a.family).get("action")));
+        JsonObject meta = new JsonObject();
+        meta.addProperty("total", list.size());
+        JsonObject o = new JsonObject();
+        o.add("actions", list);
+        o.add("links", new JsonObject());
+        o.add("meta", meta);
+        json(ex, 200, o);
+    }
+
     private void postAction(HttpExchange ex, String family, String ip, JsonObject req) throws IOException {
         Rip r = ips.get(ip);
-        if (r == null) {
+        if (r == null || r.v6 != family.equals("reserved_ipv6")) {
             error(ex, 404, "not_found", NOT_FOUND);
             return;
         }
@@ -597,19 +669,20 @@ public final class DoTestEndpoint implements AutoCloseable {
             error(ex, 422, "unprocessable_entity", "type is not a valid reserved IP action");
             return;
         }
+        String what = r.v6 ? "The reserved IPv6" : "The reserved IP";
         if (r.locked) {
-            error(ex, 422, "unprocessable_entity", "The reserved IP has a pending event.");
+            error(ex, 422, "unprocessable_entity", what + " has a pending event.");
             return;
         }
         if (type.equals("assign") && droplet.equals(r.droplet)) {
-            error(ex, 422, "unprocessable_entity", "The reserved IP is already assigned to that Droplet.");
+            error(ex, 422, "unprocessable_entity", what + " is already assigned to that Droplet.");
             return;
         }
         if (type.equals("unassign") && r.droplet == null) {
-            error(ex, 422, "unprocessable_entity", "The reserved IP is not assigned.");
+            error(ex, 422, "unprocessable_entity", what + " is not assigned.");
             return;
         }
-        Action a = new Action(nextActionId++, ip, type, droplet, actionMillis >= 0 ? -1 : actionPolls, actionOutcome);
+        Action a = new Action(nextActionId++, ip, family, type, droplet, actionMillis >= 0 ? -1 : actionPolls, actionOutcome);
         actions.put(a.id, a);
         r.locked = true;
         if (actionMillis >= 0) {
@@ -647,7 +720,11 @@ public final class DoTestEndpoint implements AutoCloseable {
     }
 
     private static String singular(String family) {
-        return family.equals("reserved_ips") ? "reserved_ip" : "floating_ip";
+        return switch (family) {
+            case "reserved_ips" -> "reserved_ip";
+            case "reserved_ipv6" -> "reserved_ipv6";
+            default -> "floating_ip";
+        };
     }
 
     private JsonObject ripJson(Rip r) {
@@ -658,6 +735,13 @@ public final class DoTestEndpoint implements AutoCloseable {
             staleReads--;
         }
         Droplet d = r.droplet == null || stale ? null : droplets.get(r.droplet);
+        if (r.v6) {
+            // reserved_ipv6.yml: ip, reserved_at, region_slug, droplet (null when unassigned); no locked
+            o.addProperty("reserved_at", "2024-11-20T11:08:30Z");
+            o.addProperty("region_slug", "nyc3");
+            o.add("droplet", d == null ? JsonNull.INSTANCE : dropletJson(d));
+            return o;
+        }
         o.add("droplet", d == null ? JsonNull.INSTANCE : dropletJson(d));
         o.add("region", region());
         o.addProperty("locked", r.locked);
@@ -729,12 +813,17 @@ public final class DoTestEndpoint implements AutoCloseable {
         o.add("completed_at", a.status.equals("in-progress") ? JsonNull.INSTANCE
                 : new com.google.gson.JsonPrimitive("2024-05-01T12:00:02Z"));
         long resource = 0;
-        for (String part : a.ip.split("\\.")) {
-            resource = resource * 256 + Integer.parseInt(part);
+        if (a.family.equals("reserved_ipv6")) {
+            resource = 758604968L + (a.ip.hashCode() & 0xffffL);
+        } else {
+            for (String part : a.ip.split("\\.")) {
+                resource = resource * 256 + Integer.parseInt(part);
+            }
         }
         o.addProperty("resource_id", resource);
         o.addProperty("resource_type", singular(family));
-        o.add("region", region());
+        // reserved_ipv6_action.yml's example: "region": null beside region_slug
+        o.add("region", a.family.equals("reserved_ipv6") ? JsonNull.INSTANCE : region());
         o.addProperty("region_slug", "nyc3");
         JsonObject w = new JsonObject();
         w.add("action", o);

@@ -52,14 +52,21 @@ class FaultsTest {
     static final class Rig implements FaultSuite.Rig {
         final DoTestEndpoint api;
         final FloatingIpProvider provider;
+        /** The reserved IP that moves: {@link DoFixture#RIP}, or the reserved IPv6 {@link DoFixture#RIP6}. */
+        final String ip;
 
         Rig() throws Exception {
+            this(RIP);
+        }
+
+        Rig(String ip) throws Exception {
+            this.ip = ip;
             api = DoFixture.populate(new DoTestEndpoint(TOKEN));
             api.actionMillis(ACTION_MS);
             Map<String, String> env = Map.of(ApiToken.ENV, TOKEN);
             DoClientOptions options = DoClientOptions.defaults().withEnv(env::get).withAttemptTimeout(ATTEMPT)
                     .withPollInterval(Duration.ofMillis(100));
-            provider = DoFixture.create(options, DoFixture.settings(api));
+            provider = DoFixture.create(options, DoFixture.settings(api, "address", ip));
         }
 
         @Override
@@ -76,24 +83,24 @@ class FaultsTest {
         @Override
         public void settle() throws InterruptedException {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LATE_MS + ACTION_MS + 2000);
-            while ((api.inFlight() > 0 || api.locked(RIP)) && System.nanoTime() - end < 0) {
+            while ((api.inFlight() > 0 || api.locked(ip)) && System.nanoTime() - end < 0) {
                 Thread.sleep(5);
             }
         }
 
         @Override
         public void giveToPeer() {
-            api.assign(RIP, PEER);
+            api.assign(ip, PEER);
         }
 
         @Override
         public void giveToSelf() {
-            api.assign(RIP, SELF);
+            api.assign(ip, SELF);
         }
 
         @Override
         public boolean heldBySelf() {
-            return Long.valueOf(SELF).equals(api.holder(RIP));
+            return Long.valueOf(SELF).equals(api.holder(ip));
         }
 
         @Override
@@ -120,6 +127,20 @@ class FaultsTest {
         List<FaultSuite.MixRun> runs = FaultSuite.runMixes(Rig::new, p, MIXES,
                 FRACTION, LATE_MS, TAKEOVERS, HELD, 2, 9_000);
         FaultSuite.assertMixes("digitalocean", runs, p);
+    }
+
+    /**
+     * Issue 16: the same for a reserved IPv6, whose assign goes to {@code /v2/reserved_ipv6/{ip}/actions} and whose
+     * action is followed at {@code /v2/actions/{id}}: the mixed faults (throttling, 5xx and time-outs together).
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void halfOfAllCallsFailingEveryReservedIpv6TakeoverCompletesInsideTheDeadlineAndAHeldOneGetsNoWrite()
+            throws Exception {
+        TakeoverPolicy p = policy().build();
+        List<FaultSuite.MixRun> runs = FaultSuite.runMixes(() -> new Rig(DoFixture.RIP6), p, List.of("mixed"),
+                FRACTION, LATE_MS, TAKEOVERS, HELD, 2, 9_000);
+        FaultSuite.assertMixes("digitalocean IPv6", runs, p);
     }
 
     @Test

@@ -164,7 +164,7 @@ class TlsAndTokenTest {
     void settingsAreChecked() {
         List<String[]> bad = List.of(
                 new String[] {"region", "nyc3", "unknown key 'region'"},
-                new String[] {"address", "not-an-ip", "address must be the reserved IPv4 address"},
+                new String[] {"address", "not-an-ip", "address must be a reserved IPv4 or IPv6 address"},
                 new String[] {"droplet_id", "abc", "droplet_id must be a droplet's numeric id"},
                 new String[] {"api_paths", "v1", "api_paths must be reserved_ips or floating_ips"},
                 new String[] {"api_url", "ftp://x", "api_url must be an http:// or https:// base URL"},

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.notify;
+package io.floatd.vrrp.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.notify;
+package io.floatd.vrrp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

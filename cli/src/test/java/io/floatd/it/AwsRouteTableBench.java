@@ -1,0 +1,270 @@
+package io.floatd.it;
+
+import static io.floatd.it.AwsRig.ENI;
+import static io.floatd.it.AwsTakeoverBench.pct;
+
+import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.provider.aws.Ec2TestEndpoint.RouteChange;
+import io.floatd.testing.Lan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The AWS route-table takeover benchmark ({@code bench/aws-takeover.sh --shape route-table}, issue 16): entering
+ * MASTER to all writes sent (the arrival at {@link Ec2TestEndpoint} of the last one), for an overlay IP whose route
+ * moves in two route tables ({@code mode route_table}: one DescribeRouteTables, then ReplaceRoute in both tables in
+ * parallel) beside a single Elastic IP (AssociateAddress) in the same run, and beside keepalived with a
+ * {@code notify_master} script calling Debian's {@code aws ec2 replace-route} once per table; plus the spread between
+ * the two tables' writes (the first's arrival to the last's).
+ *
+ * <ol>
+ *   <li>floatd, warm, {@code failovers} hand-overs driven by a track script (as {@link AwsTakeoverBench}'s (i)): the
+ *       single Elastic IP, then the route in two tables, each on its own rig.</li>
+ *   <li>kill -9 of the Master, {@code reps} times: floatd moving the route, then keepalived with the script, both from
+ *       the new Master's MASTER (floatd's log line; the script's first line) to the last ReplaceRoute's arrival.</li>
+ * </ol>
+ *
+ * <p>Arguments: {@code [failovers=20] [reps=5] [aws=/usr/bin/aws]}. Namespaces {@code rtb...} only.
+ */
+public final class AwsRouteTableBench {
+    private AwsRouteTableBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
+        Path dir = Files.createTempDirectory("awsrt-bench-");
+        try {
+            AwsTakeoverBench.warmEndpoint();
+            warmEndpointRoutes();
+            List<Double> eip = AwsTakeoverBench.warmTakeovers(dir, failovers, "", "rtbe");
+            List<double[]> rt = warmRouteTakeovers(dir, failovers);
+            List<double[]> fd = floatdKills(reps);
+            List<double[]> ka = keepalivedKills(dir, reps, aws);
+            report(eip, rt, fd, ka, aws);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** As {@link AwsTakeoverBench#warmEndpoint()}, for the route calls: the endpoint's code compiled before measuring. */
+    private static void warmEndpointRoutes() throws IOException {
+        long t0 = System.nanoTime();
+        int rounds = 500;
+        Ec2TestEndpoint scratch = new Ec2TestEndpoint();
+        scratch.instance(AwsRig.INSTANCE[0], ENI[0], "10.0.0.10").instance(AwsRig.INSTANCE[1], ENI[1], "10.0.0.11");
+        for (String t : AwsRouteTableRig.TABLES) {
+            scratch.routeTable(t, Ec2TestEndpoint.VPC, "10.0.0.0/16").route(t, AwsRouteTableRig.DEST, ENI[0]);
+        }
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
+                                "bench-warm-up-only")))
+                .endpointOverride(scratch.uri())
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .build()) {
+            for (int i = 0; i < rounds; i++) {
+                String to = ENI[1 - i % 2];
+                ec2.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values(AwsRouteTableRig.TABLES)));
+                for (String t : AwsRouteTableRig.TABLES) {
+                    ec2.replaceRoute(r -> r.routeTableId(t).destinationCidrBlock(AwsRouteTableRig.DEST)
+                            .networkInterfaceId(to));
+                }
+            }
+        } finally {
+            scratch.close();
+        }
+        System.out.printf("endpoint warmed (route calls): %d rounds in %.0f ms%n", rounds, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /**
+     * The takeovers among {@code changes} by node: per MASTER line of the node whose ENI the tables now route to,
+     * {MASTER -> the last table's write arrives ms, first -> last write arrives ms}; only moves that reached both tables.
+     */
+    private static List<double[]> takeovers(List<RouteChange> changes, FloatdProcess[] nodes) {
+        Map<Long, List<RouteChange>> byMaster = new TreeMap<>();
+        for (RouteChange c : changes) {
+            if (c.eniId() == null) {
+                continue;
+            }
+            int i = List.of(ENI).indexOf(c.eniId());
+            long master = AwsRig.loggedTimes(nodes[i], "Entering MASTER STATE")
+                    .stream().filter(t -> t <= c.atEpochNanos()).max(Long::compare).orElseThrow();
+            byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(c);
+        }
+        List<double[]> out = new ArrayList<>();
+        byMaster.forEach((master, cs) -> {
+            if (cs.stream().map(RouteChange::table).distinct().count() == AwsRouteTableRig.TABLES.length) {
+                long first = cs.stream().mapToLong(RouteChange::atEpochNanos).min().orElseThrow();
+                long last = cs.stream().mapToLong(RouteChange::atEpochNanos).max().orElseThrow();
+                out.add(new double[] {(last - master) / 1e6, (last - first) / 1e6});
+            }
+        });
+        return out;
+    }
+
+    /** Per failover: {MASTER -> last ReplaceRoute arrives ms, first -> last ReplaceRoute arrives ms}. */
+    private static List<double[]> warmRouteTakeovers(Path dir, int failovers) throws IOException {
+        Path flag = dir.resolve("apprt-down");
+        Files.deleteIfExists(flag);
+        Path chk = dir.resolve("chkrt.sh");
+        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
+        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String top = """
+                vrrp_script chk_app {
+                    script "%s"
+                    interval 0.2
+                    fall 2
+                    rise 2
+                }
+                """.formatted(chk);
+        String track = "    track_script {\n        chk_app\n    }";
+        try (AwsRig rig = AwsRouteTableRig.create("rtbw")) {
+            FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, top, track, "");
+            a.awaitState("MASTER", AwsTakeoverBench.STEP);
+            AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
+            FloatdProcess b = AwsRouteTableRig.start(rig, 1, 100, "", "", "");
+            b.awaitState("BACKUP", AwsTakeoverBench.STEP);
+            a.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
+            b.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
+            FloatdProcess.sleep(1000);
+            long from = FloatdProcess.epochNanos();
+            for (int k = 0; k < failovers; k++) {
+                boolean toPeer = k % 2 == 0;
+                if (toPeer) {
+                    Files.createFile(flag);
+                } else {
+                    Files.delete(flag);
+                }
+                AwsRouteTableRig.awaitHolder(rig, toPeer ? 1 : 0, AwsTakeoverBench.STEP);
+                FloatdProcess.sleep(700);
+            }
+            System.out.println("(i) route-table daemon lines (node1):");
+            b.log().lines().filter(l -> l.contains("takeover: entered MASTER") || l.contains("route "
+                    + AwsRouteTableRig.DEST)).limit(3).forEach(l -> System.out.println("    " + l));
+            return takeovers(AwsRouteTableRig.changesSince(rig, from), new FloatdProcess[] {a, b});
+        }
+    }
+
+    /** Per rep: {kill -> last write ms, MASTER (log line) -> last write ms, first -> last write ms}. */
+    private static List<double[]> floatdKills(int reps) {
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsRouteTableRig.create("rtbf")) {
+            AwsRouteTableRig.start(rig, 1, 100, "", "", "").awaitLog(AwsTakeoverBench.WARMED,
+                    AwsTakeoverBench.WARM_UP_WAIT);
+            for (int r = 0; r < reps; r++) {
+                FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, "", "", "");
+                a.awaitState("MASTER", AwsTakeoverBench.STEP);
+                rig.nodes[1].awaitState("BACKUP", AwsTakeoverBench.STEP);
+                AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
+                FloatdProcess.sleep(1500);
+                long killedAt = FloatdProcess.epochNanos();
+                a.kill9();
+                AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
+                out.add(kill(rig, killedAt, AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast()));
+                a.close();
+            }
+        }
+        return out;
+    }
+
+    private static double[] kill(AwsRig rig, long killedAt, long master) {
+        List<RouteChange> cs = AwsRouteTableRig.changesSince(rig, killedAt).stream()
+                .filter(c -> ENI[1].equals(c.eniId())).toList();
+        long first = cs.stream().mapToLong(RouteChange::atEpochNanos).min().orElseThrow();
+        long last = cs.stream().mapToLong(RouteChange::atEpochNanos).max().orElseThrow();
+        return new double[] {(last - killedAt) / 1e6, (last - master) / 1e6, (last - first) / 1e6};
+    }
+
+    /** keepalived with notify_master: aws ec2 replace-route, once per route table. */
+    private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
+        List<double[]> out = new ArrayList<>();
+        try (AwsRig rig = AwsRouteTableRig.create("rtbk")) {
+            // the tables route to node1 first, as if it had been Master: the scripts only replace
+            for (String t : AwsRouteTableRig.TABLES) {
+                rig.ec2.route(t, AwsRouteTableRig.DEST, ENI[1]);
+            }
+            Map<String, String> env = rig.env();
+            env.remove("AWS_ENDPOINT_URL_EC2");
+            env.remove("AWS_ENDPOINT_URL");
+            String endpoint = rig.ec2.uri().toString();
+            try (AwsTakeoverBench.Keepalived b = AwsTakeoverBench.Keepalived.start(rig.host(1), base, 1, 100, env,
+                    script(1), endpoint, aws)) {
+                AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
+                for (int r = 0; r < reps; r++) {
+                    try (AwsTakeoverBench.Keepalived a = AwsTakeoverBench.Keepalived.start(rig.host(0), base, 0, 150,
+                            env, script(0), endpoint, aws)) {
+                        AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
+                        FloatdProcess.sleep(1500);
+                        long killedAt = a.kill9();
+                        AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
+                        out.add(kill(rig, killedAt, b.lastMaster()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The user's script for node {@code i}, as the keepalived recipes write it: one replace-route per table. */
+    private static java.util.function.BiFunction<String, Path, String> script(int i) {
+        return (cli, log) -> {
+            StringBuilder s = new StringBuilder();
+            for (String t : AwsRouteTableRig.TABLES) {
+                s.append(cli).append(" ec2 replace-route --route-table-id ").append(t)
+                        .append(" --destination-cidr-block ").append(AwsRouteTableRig.DEST)
+                        .append(" --network-interface-id ").append(ENI[i]).append(" >> ").append(log).append(" 2>&1\n");
+            }
+            return s.toString();
+        };
+    }
+
+    private static List<Double> col(List<double[]> rows, int c) {
+        return rows.stream().map(r -> r[c]).filter(x -> !Double.isNaN(x)).toList();
+    }
+
+    private static String row(String what, List<Double> xs) {
+        return String.format(Locale.ROOT, "    %-58s p50 %7.1f ms  p99 %7.1f ms  (n=%d)", what, pct(xs, 50), pct(xs, 99),
+                xs.size());
+    }
+
+    private static void report(List<Double> eip, List<double[]> rt, List<double[]> fd, List<double[]> ka, String aws) {
+        Locale.setDefault(Locale.ROOT);
+        System.out.println();
+        System.out.println("entering MASTER -> all writes sent (the last write's arrival at the endpoint):");
+        System.out.println(row("floatd, single Elastic IP (AssociateAddress), warm", eip));
+        System.out.println(row("floatd, route in 2 tables (ReplaceRoute x2 parallel), warm", col(rt, 0)));
+        System.out.println(row("floatd, route in 2 tables, after kill -9 of the Master", col(fd, 1)));
+        System.out.println(row("keepalived + notify_master aws replace-route x2, kill -9", col(ka, 1)));
+        System.out.println("first -> last table's write (arrivals at the endpoint):");
+        System.out.println(row("floatd, warm failovers", col(rt, 1)));
+        System.out.println(row("floatd, kill -9", col(fd, 2)));
+        System.out.println(row("keepalived + aws CLI, kill -9", col(ka, 2)));
+        System.out.println("kill -9 -> last write arrives:");
+        System.out.println(row("floatd", col(fd, 0)));
+        System.out.println(row("keepalived + aws CLI", col(ka, 0)));
+        System.out.println("    EIP all: " + eip.stream().map(x -> String.format("%.1f", x)).toList());
+        System.out.println("    route all (MASTER->last/spread): " + rt.stream()
+                .map(r -> String.format("%.1f/%.1f", r[0], r[1])).toList());
+        System.out.println("    floatd kills (kill->last/MASTER->last/spread): " + fd.stream()
+                .map(r -> String.format("%.0f/%.1f/%.1f", r[0], r[1], r[2])).toList());
+        System.out.println("    keepalived kills: " + ka.stream()
+                .map(r -> String.format("%.0f/%.0f/%.0f", r[0], r[1], r[2])).toList());
+        System.out.println("    (" + aws + " = " + AwsTakeoverBench.version(aws) + ", nodes on " + Lan.address(0) + "/"
+                + Lan.address(1) + ")");
+    }
+}
