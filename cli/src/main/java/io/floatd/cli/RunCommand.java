@@ -90,6 +90,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The SIGHUP reloads' outcomes, for /metrics. */
+    private final ReloadOutcomes reloads = new ReloadOutcomes(java.time.Instant.now());
+
     /** Type=notify: null when systemd did not ask ($NOTIFY_SOCKET unset). */
     private SystemdNotifier notifier;
 
@@ -102,8 +105,10 @@ final class RunCommand implements Callable<Integer> {
      * SIGHUP. A reload with errors changes nothing: the running configuration stays, and the log says why. The same
      * checks as {@code floatd check} (the parser, bounded, the providers' settings and this host's interfaces), then {@link VrrpDaemon#reload},
      * which applies everything or nothing. No input ends the daemon from here: whatever is thrown is logged.
+     *
+     * @return whether the new configuration was applied
      */
-    private void reload(VrrpDaemon daemon) {
+    private boolean reload(VrrpDaemon daemon) {
         try {
             LOG.log(Level.INFO, "Reloading configuration from {0}", config.file);
             StringWriter errors = new StringWriter();
@@ -111,19 +116,21 @@ final class RunCommand implements Callable<Integer> {
             errors.toString().lines().forEach(line -> LOG.log(Level.WARNING, line.replaceFirst("^floatd: ", "")));
             if (next.isEmpty()) {
                 LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
-                return;
+                return false;
             }
             List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(next.get(), provider, DaemonOptions.ProviderLookup.serviceLoader()));
             problems.addAll(HostChecks.errors(next.get(), RunCommand::warn));
             if (!problems.isEmpty()) {
                 problems.forEach(p -> LOG.log(Level.WARNING, p));
                 LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
-                return;
+                return false;
             }
             String done = daemon.reload(next.get());
             LOG.log(daemon.healthy() ? Level.INFO : Level.WARNING, "Reload done: {0}", done);
+            return true;
         } catch (IOException | ProviderException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.log(Level.ERROR, "Reload failed: configuration unchanged: {0}", String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+            return false;
         }
     }
 
@@ -161,7 +168,11 @@ final class RunCommand implements Callable<Integer> {
                         if (notifier != null) {
                             notifier.reloading();
                         }
-                        reload(daemon);
+                        if (reload(daemon)) {
+                            reloads.succeeded(java.time.Instant.now());
+                        } else {
+                            reloads.failed();
+                        }
                         if (notifier != null) {
                             notifier.ready();
                         }
@@ -235,7 +246,7 @@ final class RunCommand implements Callable<Integer> {
             AtomicReference<ControlSocket> c = new AtomicReference<>();
             if (statusAddress != null) {
                 status = StatusServer.bind(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
-                        d::healthy, () -> c.get() == null ? "" : controlMetrics(c.get()),
+                        d::healthy, () -> reloads.metrics() + (c.get() == null ? "" : controlMetrics(c.get())),
                         StatusServer.Limits.DEFAULT.within(fdLimit));
             }
             if (!"off".equals(controlSocket)) {

@@ -1,6 +1,7 @@
 package io.floatd.cli;
 
 import io.floatd.vrrp.log.RateLimitedLog;
+import io.floatd.vrrp.status.ProcessMetrics;
 import io.floatd.vrrp.status.PrometheusText;
 import io.floatd.vrrp.status.StatusJson;
 import io.floatd.vrrp.status.StatusSnapshot;
@@ -395,7 +396,8 @@ final class StatusServer implements AutoCloseable {
                     case "/status" -> text(HttpResponseStatus.OK, StatusJson.render(snapshots.get()) + "\n",
                             "application/json; charset=utf-8");
                     case "/metrics" -> text(HttpResponseStatus.OK,
-                            PrometheusText.render(snapshots.get()) + metrics() + moreMetrics.get(), PrometheusText.CONTENT_TYPE);
+                            PrometheusText.render(snapshots.get()) + metrics() + moreMetrics.get()
+                                    + ProcessMetrics.linux().render(), PrometheusText.CONTENT_TYPE);
                     case "/healthz" -> healthy.getAsBoolean()
                             ? text(HttpResponseStatus.OK, "ok\n", TEXT)
                             : text(HttpResponseStatus.SERVICE_UNAVAILABLE, unhealthy(), TEXT);

@@ -278,6 +278,12 @@ class StatusEndpointTest {
         assertEquals(150, p.value("floatd_effective_priority", "instance", "VI_1"));
         assertTrue(p.value("floatd_provider_calls_total", "instance", "VI_1") >= 1);
         assertEquals(0, p.value("floatd_track_file_value", "instance", "VI_1", "file", "tf"));
+        // the standard process_* families, of this process (the daemons run in the test JVM)
+        assertEquals(ProcessHandle.current().info().startInstant().orElseThrow().getEpochSecond(),
+                p.value("process_start_time_seconds"), 1.0);
+        assertTrue(p.value("process_open_fds") > 0 && p.value("process_open_fds") < p.value("process_max_fds"));
+        assertTrue(p.value("process_resident_memory_bytes") > 0 && p.value("process_cpu_seconds_total") > 0);
+        assertEquals("counter", p.families.get("process_cpu_seconds_total").type());
 
         // /healthz, unknown paths, other methods
         HttpResponse<String> h = get(sa, "/healthz");

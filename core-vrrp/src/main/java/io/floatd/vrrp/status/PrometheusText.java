@@ -2,6 +2,7 @@ package io.floatd.vrrp.status;
 
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.status.StatusSnapshot.FloatingIpStatus;
 import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
 import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
@@ -95,7 +96,23 @@ public final class PrometheusText {
         out.perInstance(is, "floatd_instance_held", "gauge",
                 "1 while the instance is handed over (floatd handover): it stays Backup until floatd resume.",
                 i -> i.held() ? 1.0 : 0.0);
-        out.perInstance(is, "floatd_state_since_seconds", "gauge", "Seconds since the instance entered its current state.",
+        List<Sample> infos = new ArrayList<>();
+        for (InstanceStatus i : is) {
+            if (i.identity() != null) {
+                infos.add(new Sample(label("instance", i.name()) + "," + label("vrid", Integer.toString(i.identity().vrid()))
+                        + "," + label("interface", i.identity().interfaceName())
+                        + "," + label("version", Integer.toString(i.identity().vrrpVersion())), 1));
+            }
+        }
+        out.family("floatd_instance_info", "gauge",
+                "The instance's virtual router (always 1): its VRID, interface and VRRP version.", infos);
+        out.perInstance(is, "floatd_state_since_timestamp_seconds", "gauge",
+                "Unix time the instance entered its current state.",
+                i -> i.since() == null ? null : i.since().toEpochMilli() / 1000.0);
+        // kept one release beside the timestamp, so dashboards and alerts built on it keep working while they move
+        out.perInstance(is, "floatd_state_since_seconds", "gauge",
+                "Deprecated, removed in the next release: use time() - floatd_state_since_timestamp_seconds."
+                        + " Seconds since the instance entered its current state.",
                 i -> i.sinceSeconds());
         out.perInstance(is, "floatd_effective_priority", "gauge", "Priority in use (configured, moved by tracking weights).",
                 i -> (double) i.effectivePriority());
@@ -112,6 +129,15 @@ public final class PrometheusText {
         out.perInstance(is, "floatd_notify_skipped_total", "counter",
                 "Transitions whose notify scripts never started: superseded by a newer one while earlier scripts ran.",
                 i -> (double) i.notifySkipped());
+
+        NotifyDispatcher.Counters notify = s.notifyScripts();
+        out.family("floatd_notify_script_runs_total", "counter", "Notify script runs (notify, notify_master, ...; every instance and sync group).",
+                List.of(new Sample("", notify.runs())));
+        out.family("floatd_notify_script_failures_total", "counter",
+                "Notify script runs that failed: a non-zero exit, a timeout, or the script could not start.",
+                List.of(new Sample("", notify.failures())));
+        out.family("floatd_notify_script_timeouts_total", "counter", "Notify script runs killed for exceeding the timeout.",
+                List.of(new Sample("", notify.timeouts())));
 
         List<Sample> drops = new ArrayList<>();
         for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
@@ -172,6 +198,9 @@ public final class PrometheusText {
         out.perBlock(blocks, "floatd_provider_breaker_opens_total", "counter",
                 "Times the provider API circuit breaker opened (the last calls had all failed).",
                 f -> (double) f.stats().breakerOpens());
+        out.perBlock(blocks, "floatd_provider_breaker_open", "gauge",
+                "1 while the provider API circuit breaker is open: calls are refused until it lets a trial through.",
+                f -> f.breaker() == null ? null : ("OPEN".equals(f.breaker()) || "FORCED_OPEN".equals(f.breaker())) ? 1.0 : 0.0);
         out.perBlock(blocks, "floatd_provider_calls_not_permitted_total", "counter",
                 "Provider calls the open circuit breaker refused (they never reached the API).",
                 f -> (double) f.stats().callsNotPermitted());
@@ -234,6 +263,10 @@ public final class PrometheusText {
         }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
+        }
+        // timestamps read as 1796649656.782, not 1.796649656782E9 (both parse; the shortest digits that round-trip)
+        if (Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15) {
+            return java.math.BigDecimal.valueOf(v).toPlainString();
         }
         return Double.toString(v);
     }

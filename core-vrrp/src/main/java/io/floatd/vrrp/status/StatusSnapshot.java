@@ -5,6 +5,7 @@ import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.TrackedScript;
 import io.floatd.vrrp.fsm.InstanceState;
 import io.floatd.vrrp.fsm.VrrpState;
+import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.runtime.InstanceRunner;
 import io.floatd.vrrp.runtime.VrrpDaemon;
@@ -32,9 +33,16 @@ import java.util.Map;
  * @param instances one entry per configured instance, in configuration order ({@code running} false for one that
  *     could not start: it shows FAULT with the reason)
  * @param drops received packets discarded, per reason (every reason, zeros included)
+ * @param notifyScripts the notify scripts' runs, failures and timeouts since start, over every instance and sync group
  */
 public record StatusSnapshot(String version, Instant now, boolean loopRunning, List<InstanceStatus> instances,
-        Map<DropReason, Long> drops) {
+        Map<DropReason, Long> drops, NotifyDispatcher.Counters notifyScripts) {
+
+    /** A snapshot with no notify script run yet. */
+    public StatusSnapshot(String version, Instant now, boolean loopRunning, List<InstanceStatus> instances,
+            Map<DropReason, Long> drops) {
+        this(version, now, loopRunning, instances, drops, new NotifyDispatcher.Counters(0, 0, 0));
+    }
 
     /**
      * One instance. Null fields mean "not known" (no advert heard yet, no provider, no takeover yet).
@@ -60,11 +68,30 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
             String faultReason,
             long notifySkipped,
             boolean running,
-            boolean held) {
+            boolean held,
+            Identity identity) {
         /** {@code floatingIps}: one entry per floating_ip block, in file order; null or empty: nothing moves. */
         public InstanceStatus {
             floatingIps = floatingIps == null ? List.of() : List.copyOf(floatingIps);
         }
+
+        /** An instance whose identity is not known (hand-made snapshots): no {@code floatd_instance_info}. */
+        public InstanceStatus(String name, VrrpState state, Instant since, double sinceSeconds, int effectivePriority,
+                int configuredPriority, String masterAddress, Integer masterPriority, Double lastAdvertMillisAgo,
+                List<ScriptStatus> scripts, List<FloatingIpStatus> floatingIps, long advertsSent, long advertsReceived,
+                long transitions, List<TrackStatus> tracked, String faultReason, long notifySkipped, boolean running,
+                boolean held) {
+            this(name, state, since, sinceSeconds, effectivePriority, configuredPriority, masterAddress, masterPriority,
+                    lastAdvertMillisAgo, scripts, floatingIps, advertsSent, advertsReceived, transitions, tracked,
+                    faultReason, notifySkipped, running, held, null);
+        }
+    }
+
+    /**
+     * What tells an instance's virtual router apart from the configuration: its VRID, interface and VRRP version. Two
+     * nodes' instances with the same VRID (on one link, or between the same unicast peers) are one virtual router.
+     */
+    public record Identity(int vrid, String interfaceName, int vrrpVersion) {
     }
 
     /**
@@ -122,7 +149,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
         for (VrrpDaemon.Instance i : daemon.instances()) {
             out.add(instance(daemon, i, wallNow, nanoNow));
         }
-        return new StatusSnapshot(version, wallNow, daemon.loop().alive(), List.copyOf(out), daemon.drops().snapshot());
+        return new StatusSnapshot(version, wallNow, daemon.loop().alive(), List.copyOf(out), daemon.drops().snapshot(),
+                daemon.notifyDispatcher().counters());
     }
 
     private static InstanceStatus instance(VrrpDaemon daemon, VrrpDaemon.Instance i, Instant wallNow, long nanoNow) {
@@ -146,7 +174,8 @@ public record StatusSnapshot(String version, Instant now, boolean loopRunning, L
                 scripts(tracking, inputs, ic), i.takeovers().stream().map(StatusSnapshot::floatingIp).toList(),
                 r.advertsSent(), r.advertsReceived(), r.transitions(), tracked(inputs),
                 notStarted.orElse(bound == null ? null : bound.faultReason().orElse(null)),
-                daemon.notifyDispatcher().skipped(ic.name()), notStarted.isEmpty(), s.maintenance());
+                daemon.notifyDispatcher().skipped(ic.name()), notStarted.isEmpty(), s.maintenance(),
+                new Identity(ic.virtualRouterId(), ic.interfaceName(), ic.version()));
     }
 
     private static List<ScriptStatus> scripts(Tracking tracking, List<InstanceTracking.InputState> inputs, InstanceConfig ic) {

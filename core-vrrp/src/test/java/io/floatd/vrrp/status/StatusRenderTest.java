@@ -36,13 +36,15 @@ class StatusRenderTest {
         InstanceStatus master = new InstanceStatus("VI_1", VrrpState.MASTER, NOW.minusMillis(12_300), 12.3, 150, 150,
                 "10.199.0.10", 150, null,
                 List.of(new ScriptStatus("chk \"nginx\"", 20, true, 12, 1, 0, 0.0042, 20, null)), List.of(ip), 123, 4, 2,
-                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98, true, false);
+                List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, true, 0, 0, null)), null, 98, true, false,
+                new StatusSnapshot.Identity(51, "eth0", 3));
         InstanceStatus backup = new InstanceStatus("VI_2", VrrpState.FAULT, NOW.minusSeconds(3), 3, 90, 100,
                 "10.199.0.11", 200, 85.0, List.of(), null, 0, 30, 1,
                 List.of(new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", 0, false, false, 0, 0, "track interface eth1 is down"),
                         new TrackStatus(TrackStatus.Kind.FILE, "/run/weight", -5, false, true, 2, -10, null)),
                 "track interface eth1 is down", 0, true, true);
-        return new StatusSnapshot("0.1.0", NOW, true, List.of(master, backup), drops);
+        return new StatusSnapshot("0.1.0", NOW, true, List.of(master, backup), drops,
+                new io.floatd.vrrp.notify.NotifyDispatcher.Counters(9, 4, 1));
     }
 
     @Test
@@ -142,10 +144,51 @@ class StatusRenderTest {
         assertEquals(0, p.value("floatd_track_interface_up", "instance", "VI_2", "interface", "eth1"));
         assertEquals(2, p.value("floatd_track_file_value", "instance", "VI_2", "file", "/run/weight"));
         assertEquals(0.085, p.value("floatd_last_advert_age_seconds", "instance", "VI_2"), 1e-9);
+        // the epoch time the state was entered (12.3 s before NOW), and the deprecated age beside it
+        assertEquals(NOW.getEpochSecond() - 12.3, p.value("floatd_state_since_timestamp_seconds", "instance", "VI_1"), 1e-3);
+        assertEquals(12.3, p.value("floatd_state_since_seconds", "instance", "VI_1"), 1e-9);
+        assertTrue(p.families.get("floatd_state_since_seconds").help().startsWith("Deprecated"));
+        assertEquals(1, p.value("floatd_instance_info", "instance", "VI_1", "vrid", "51", "interface", "eth0", "version", "3"));
+        assertTrue(p.find("floatd_instance_info", "instance", "VI_2").isEmpty(), "identity unknown: no info sample");
+        assertEquals(9, p.value("floatd_notify_script_runs_total"));
+        assertEquals(4, p.value("floatd_notify_script_failures_total"));
+        assertEquals(1, p.value("floatd_notify_script_timeouts_total"));
+        assertEquals(0, p.value("floatd_provider_breaker_open", "instance", "VI_1"), "CLOSED");
         for (PromText.Family f : p.families.values()) {
             assertEquals(f.name().endsWith("_total"), f.type().equals("counter"), f.name() + " is a " + f.type());
         }
         assertTrue(text.contains("# TYPE floatd_transitions_total counter\n"), text);
+    }
+
+    /** The breaker gauge is 1 only while calls are refused: OPEN (or forced open), not HALF_OPEN, whose trials pass. */
+    @Test
+    void breakerOpenIsOneWhileCallsAreRefused() {
+        for (String state : List.of("CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN")) {
+            FloatingIpStatus ip = new FloatingIpStatus("198.51.100.7", "digitalocean", "self", null, null, state, null, null,
+                    new TakeoverOrchestrator.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            InstanceStatus vi = new InstanceStatus("VI_1", VrrpState.MASTER, NOW, 0, 100, 100, null, null, null, List.of(),
+                    List.of(ip), 0, 0, 0, List.of(), null, 0, true, false);
+            PromText p = PromText.parse(PrometheusText.render(
+                    new StatusSnapshot("0.1.0", NOW, true, List.of(vi), new EnumMap<>(DropReason.class))));
+            assertEquals(state.endsWith("OPEN") && !state.startsWith("HALF") ? 1 : 0,
+                    p.value("floatd_provider_breaker_open", "instance", "VI_1", "address", "198.51.100.7"), state);
+        }
+    }
+
+    /** Values as a person reads them: integers bare, a Unix time in plain decimals; both forms parse in Prometheus. */
+    @Test
+    void numbersArePlainDecimalsExceptAtTheExtremes() {
+        assertEquals("12", PrometheusText.number(12.0));
+        assertEquals("1796649656.782", PrometheusText.number(1796649656.782));
+        assertEquals("0.0042", PrometheusText.number(0.0042));
+        assertEquals("-0.5", PrometheusText.number(-0.5));
+        assertEquals("1.0E-7", PrometheusText.number(1e-7));
+        assertEquals("1.0E20", PrometheusText.number(1e20));
+        assertEquals("NaN", PrometheusText.number(Double.NaN));
+        assertEquals("+Inf", PrometheusText.number(Double.POSITIVE_INFINITY));
+        for (double v : new double[] {1796649656.782, 0.1 + 0.2, 1.0 / 3}) {
+            assertEquals(v, Double.parseDouble(PrometheusText.number(v)), "round-trips: " + v);
+        }
     }
 
     @Test
@@ -154,6 +197,11 @@ class StatusRenderTest {
         PromText p = PromText.parse(PrometheusText.render(empty));
         assertTrue(p.families.containsKey("floatd_instance_state"));
         assertTrue(p.families.containsKey("floatd_takeover_duration_seconds"));
+        for (String f : List.of("floatd_instance_info", "floatd_state_since_timestamp_seconds", "floatd_provider_breaker_open",
+                "floatd_notify_script_failures_total")) {
+            assertTrue(p.families.containsKey(f), f);
+        }
+        assertEquals(0, p.value("floatd_notify_script_failures_total"));
         assertEquals(0, p.value("floatd_loop_running"));
         assertTrue(StatusJson.render(empty).contains("\"instances\":[]"));
     }
