@@ -277,16 +277,9 @@ public final class VrrpPacket {
                     + (v6 ? "IPv6" : "IPv4") + " address" + (count == 1 ? "" : "es")
                     + (authLen > 0 ? " and " + authLen + " auth bytes" : ""));
         }
-        if (source == null || destination == null) {
-            return DecodeResult.Dropped.of(DropReason.BAD_ADDRESS_FAMILY, "ip addresses",
-                    "source " + source + ", destination " + destination, "both present");
-        }
-        if ((destination instanceof Inet6Address) != (source instanceof Inet6Address)) {
-            return DecodeResult.Dropped.of(DropReason.BAD_ADDRESS_FAMILY, "destination family",
-                    familyName(destination), familyName(source) + " like the source");
-        }
-        if (version == 2 && source instanceof Inet6Address) {
-            return DecodeResult.Dropped.of(DropReason.BAD_ADDRESS_FAMILY, "ip family", "IPv6", "IPv4 for VRRPv2");
+        DecodeResult.Dropped family = familyMismatch(version, source, destination);
+        if (family != null) {
+            return family;
         }
 
         ChecksumVariant variant = ChecksumVariant.RFC;
@@ -307,6 +300,27 @@ public final class VrrpPacket {
             }
         }
 
+        return new DecodeResult.Ok(fields(buf, off, len, version, type, count, addrLen), variant);
+    }
+
+    /** The address family checks of {@link #decode}: null when the addresses fit the packet. */
+    private static DecodeResult.Dropped familyMismatch(int version, InetAddress source, InetAddress destination) {
+        if (source == null || destination == null) {
+            return DecodeResult.Dropped.of(DropReason.BAD_ADDRESS_FAMILY, "ip addresses",
+                    "source " + source + ", destination " + destination, "both present");
+        }
+        if ((destination instanceof Inet6Address) != (source instanceof Inet6Address)) {
+            return DecodeResult.Dropped.of(DropReason.BAD_ADDRESS_FAMILY, "destination family",
+                    familyName(destination), familyName(source) + " like the source");
+        }
+        if (version == 2 && source instanceof Inet6Address) {
+            return DecodeResult.Dropped.of(DropReason.BAD_ADDRESS_FAMILY, "ip family", "IPv6", "IPv4 for VRRPv2");
+        }
+        return null;
+    }
+
+    /** The fields of a message {@link #decode} has checked. */
+    private static VrrpPacket fields(byte[] buf, int off, int len, int version, int type, int count, int addrLen) {
         List<InetAddress> addresses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             addresses.add(parseAddress(buf, off + HEADER_LENGTH + i * addrLen, addrLen));
@@ -321,7 +335,7 @@ public final class VrrpPacket {
             // RFC 5798 §5.2.6: the reserved bits are ignored on receipt.
             b.advertIntervalCentis(((buf[off + 4] & 0x0F) << 8) | (buf[off + 5] & 0xFF));
         }
-        return new DecodeResult.Ok(b.build(), variant);
+        return b.build();
     }
 
     private static DecodeResult.Dropped badChecksum(byte[] buf, int off, int len, long pseudoSum) {

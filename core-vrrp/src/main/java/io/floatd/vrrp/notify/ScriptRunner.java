@@ -128,30 +128,23 @@ public final class ScriptRunner {
         if (problem != null) {
             return ScriptResult.failedToStart(argv, problem);
         }
-        List<String> launch = new ArrayList<>();
-        if (SETSID != null) {
-            launch.add(SETSID.toString());
+        if (as != null && SETPRIV == null) {
+            return ScriptResult.failedToStart(argv, "setpriv (util-linux) not found: cannot run as user " + as);
         }
-        if (as != null) {
-            if (SETPRIV == null) {
-                return ScriptResult.failedToStart(argv, "setpriv (util-linux) not found: cannot run as user " + as);
-            }
-            launch.addAll(as.prefix(SETPRIV));
-        }
-        launch.addAll(argv);
         OutputReaper.Capture output;
         try {
             output = OutputReaper.shared().open(OUTPUT_LIMIT);
         } catch (NativeException e) {
             return ScriptResult.failedToStart(argv, "cannot make the output pipe: " + e.getMessage());
         }
-        ProcessBuilder pb = new ProcessBuilder(launch)
+        ProcessBuilder pb = new ProcessBuilder(launchLine(argv, as))
                 .directory(new File("/"))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.to(new File(output.writePath())))
                 .redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(environment);
+        // the duration is only reported (logs, track_script status); the timeout is the wait below, not this clock
         long start = System.nanoTime();
         Process process;
         try {
@@ -162,7 +155,24 @@ public final class ScriptRunner {
             return ScriptResult.failedToStart(argv, String.valueOf(e.getMessage()));
         }
         output.startedOrFailed();
+        return awaitEnd(argv, process, output, start);
+    }
 
+    /** {@code setsid [setpriv ...] ARGV}: a session of its own, as user {@code as} when one is given. */
+    private static List<String> launchLine(List<String> argv, RunAs as) {
+        List<String> launch = new ArrayList<>();
+        if (SETSID != null) {
+            launch.add(SETSID.toString());
+        }
+        if (as != null) {
+            launch.addAll(as.prefix(SETPRIV));
+        }
+        launch.addAll(argv);
+        return launch;
+    }
+
+    /** Waits for a started script's exit within the timeout (else kills its group) and collects its output. */
+    private ScriptResult awaitEnd(List<String> argv, Process process, OutputReaper.Capture output, long start) {
         ScriptResult.Status status = ScriptResult.Status.EXITED;
         String reason = "";
         try {
