@@ -50,7 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private PrintWriter out;
-    private final long t0 = System.nanoTime();
+    /** The demo's one clock: the daemons' and the printed timeline's, so the times shown are theirs. */
+    private final NanoClock clock = NanoClock.SYSTEM;
+    private final long t0 = clock.nanoTime();
     private final MemoryWire wire = new MemoryWire();
     private DemoEc2Endpoint ec2;
 
@@ -70,58 +72,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int demo() throws Exception {
-        out.println("floatd demo: nodes lb1 (priority 150, " + LB1.id() + ") and lb2 (priority 100, " + LB2.id()
-                + "), VRRPv3,");
-        out.println("advert_int 0.1 s, on an in-process wire. Both move the Elastic IP " + IP + " with the aws provider");
-        out.println("(AWS SDK, region eu-west-1, static demo credentials) through an embedded EC2 API endpoint on "
-                + ec2.uri().getAuthority() + ".");
-        out.println("Times since start; \"cloud\" lines are the EC2 API calls the endpoint received.");
-        out.println();
-
+        intro();
         event("demo", "starting lb1 and lb2 (each loads the AWS SDK and checks the EC2 permissions at start)");
         VrrpDaemon first = start(LB1, 150, LB2);
         VrrpDaemon lb2 = start(LB2, 100, LB1);
         await("lb1 elected and holding the IP", () -> "lb1".equals(ec2.holder()) && master(first));
-        long mdi = MasterDownTimer.masterDownIntervalNanos(3, 100, 10);
-
-        pause(500);
-        out.println();
-        event("demo", "kill -9 lb1 (a crash: no priority-0 advert, nothing released)");
-        long killed = System.nanoTime();
-        first.close();
-        await("lb2 takes over", () -> master(lb2));
-        long elected = System.nanoTime();
-        await("the IP moves to lb2", () -> "lb2".equals(ec2.holder()));
-        long moved = System.nanoTime();
-        event("demo", String.format("failover: lb2 MASTER %.0f ms after the kill (Master_Down_Interval %.0f ms), "
-                + "IP associated with lb2 %.0f ms after that", ms(elected - killed), ms(mdi), ms(moved - elected)));
-
-        pause(500);
-        out.println();
-        event("demo", "lb1 restarts; it has the higher priority and preempts");
-        long restarted = System.nanoTime();
-        VrrpDaemon lb1 = start(LB1, 150, LB2);
-        await("lb1 takes mastership back", () -> master(lb1) && "lb1".equals(ec2.holder()));
-        event("demo", String.format("preemption: lb1 MASTER and holding the IP %.0f ms after its start",
-                ms(System.nanoTime() - restarted)));
-
-        pause(500);
-        out.println();
-        event("demo", "planned handover: floatd handover VI_1 on lb1 (priority-0 advert; lb1 stays Backup until resume)");
-        long handoverAt = System.nanoTime();
-        lb1.handover("VI_1");
-        await("lb2 takes over within Skew_Time", () -> master(lb2) && "lb2".equals(ec2.holder()));
-        event("demo", String.format("handover: lb2 MASTER and holding the IP %.0f ms after the handover (Skew_Time %.0f ms)",
-                ms(System.nanoTime() - handoverAt), ms(MasterDownTimer.skewTimeNanos(3, 100, 10))));
-
-        pause(500);
-        out.println();
-        event("demo", "maintenance done: floatd resume VI_1 on lb1; it takes part again and preempts");
-        long resumeAt = System.nanoTime();
-        lb1.resume("VI_1");
-        await("lb1 takes mastership back after resume", () -> master(lb1) && "lb1".equals(ec2.holder()));
-        event("demo", String.format("resume: lb1 MASTER and holding the IP %.0f ms after the resume",
-                ms(System.nanoTime() - resumeAt)));
+        failover(first, lb2);
+        VrrpDaemon lb1 = preemption();
+        handover(lb1, lb2);
+        resume(lb1);
         pause(100); // let lb1's takeover finish its book-keeping (it schedules the recheck) before the end
         lb1.close();
         lb2.close();
@@ -130,6 +89,67 @@ final class DemoCommand implements Callable<Integer> {
                 + "each by an AssociateAddress call.%n", ec2.moves());
         out.flush();
         return FloatdCommand.EXIT_OK;
+    }
+
+    private void intro() {
+        out.println("floatd demo: nodes lb1 (priority 150, " + LB1.id() + ") and lb2 (priority 100, " + LB2.id()
+                + "), VRRPv3,");
+        out.println("advert_int 0.1 s, on an in-process wire. Both move the Elastic IP " + IP + " with the aws provider");
+        out.println("(AWS SDK, region eu-west-1, static demo credentials) through an embedded EC2 API endpoint on "
+                + ec2.uri().getAuthority() + ".");
+        out.println("Times since start; \"cloud\" lines are the EC2 API calls the endpoint received.");
+        out.println();
+    }
+
+    /** A crash of the Master (no priority-0 advert, nothing released) and lb2's takeover. */
+    private void failover(VrrpDaemon first, VrrpDaemon lb2) throws InterruptedException {
+        long mdi = MasterDownTimer.masterDownIntervalNanos(3, 100, 10);
+        pause(500);
+        out.println();
+        event("demo", "kill -9 lb1 (a crash: no priority-0 advert, nothing released)");
+        long killed = clock.nanoTime();
+        first.close();
+        await("lb2 takes over", () -> master(lb2));
+        long elected = clock.nanoTime();
+        await("the IP moves to lb2", () -> "lb2".equals(ec2.holder()));
+        long moved = clock.nanoTime();
+        event("demo", String.format("failover: lb2 MASTER %.0f ms after the kill (Master_Down_Interval %.0f ms), "
+                + "IP associated with lb2 %.0f ms after that", ms(elected - killed), ms(mdi), ms(moved - elected)));
+    }
+
+    /** lb1 comes back with the higher priority and takes mastership back. */
+    private VrrpDaemon preemption() throws Exception {
+        pause(500);
+        out.println();
+        event("demo", "lb1 restarts; it has the higher priority and preempts");
+        long restarted = clock.nanoTime();
+        VrrpDaemon lb1 = start(LB1, 150, LB2);
+        await("lb1 takes mastership back", () -> master(lb1) && "lb1".equals(ec2.holder()));
+        event("demo", String.format("preemption: lb1 MASTER and holding the IP %.0f ms after its start",
+                ms(clock.nanoTime() - restarted)));
+        return lb1;
+    }
+
+    private void handover(VrrpDaemon lb1, VrrpDaemon lb2) throws InterruptedException {
+        pause(500);
+        out.println();
+        event("demo", "planned handover: floatd handover VI_1 on lb1 (priority-0 advert; lb1 stays Backup until resume)");
+        long handoverAt = clock.nanoTime();
+        lb1.handover("VI_1");
+        await("lb2 takes over within Skew_Time", () -> master(lb2) && "lb2".equals(ec2.holder()));
+        event("demo", String.format("handover: lb2 MASTER and holding the IP %.0f ms after the handover (Skew_Time %.0f ms)",
+                ms(clock.nanoTime() - handoverAt), ms(MasterDownTimer.skewTimeNanos(3, 100, 10))));
+    }
+
+    private void resume(VrrpDaemon lb1) throws InterruptedException {
+        pause(500);
+        out.println();
+        event("demo", "maintenance done: floatd resume VI_1 on lb1; it takes part again and preempts");
+        long resumeAt = clock.nanoTime();
+        lb1.resume("VI_1");
+        await("lb1 takes mastership back after resume", () -> master(lb1) && "lb1".equals(ec2.holder()));
+        event("demo", String.format("resume: lb1 MASTER and holding the IP %.0f ms after the resume",
+                ms(clock.nanoTime() - resumeAt)));
     }
 
     private VrrpDaemon start(DemoEc2Endpoint.Instance self, int priority, DemoEc2Endpoint.Instance peer)
@@ -145,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
         AwsProviderFactory factory = new AwsProviderFactory(aws);
         DaemonOptions options = new DaemonOptions(null, false, Duration.ofSeconds(5),
                 (source, ifname) -> wire.attach(source),
-                n -> AwsProviderFactory.NAME.equals(n) ? Optional.of(factory) : Optional.empty(), NanoClock.SYSTEM);
+                n -> AwsProviderFactory.NAME.equals(n) ? Optional.of(factory) : Optional.empty(), clock);
         VrrpDaemon d = VrrpDaemon.create(config, options);
         d.instances().forEach(i -> i.runner().addListener(t -> transition(name, t)));
         d.start();
@@ -161,14 +181,14 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private synchronized void event(String who, String what) {
-        out.printf("%9s ms  %-5s  %s%n", String.format("+%.1f", ms(System.nanoTime() - t0)), who, what);
+        out.printf("%9s ms  %-5s  %s%n", String.format("+%.1f", ms(clock.nanoTime() - t0)), who, what);
         out.flush();
     }
 
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        long end = clock.nanoTime() + STEP_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
+            if (clock.nanoTime() > end) {
                 throw new IllegalStateException("demo step did not happen within " + STEP_TIMEOUT + ": " + what);
             }
             Thread.sleep(1);

@@ -137,8 +137,8 @@ final class TakeoverAnswers {
 
     /**
      * Takes the IP back while Master. From a peer or a stranger, damped: each take-back in a row waits twice as many
-     * re-check intervals as the one before (up to {@link TakeoverMachine#MAX_DAMPING_INTERVALS}), so two Masters that cannot
-     * recognise each other slow down instead of moving the IP at every re-check.
+     * re-check intervals as the one before (up to {@link TakeoverMachine#MAX_DAMPING_INTERVALS}), so two Masters that
+     * cannot recognise each other slow down instead of moving the IP at every re-check.
      */
     private void retake(TakeoverWork w, Holder h, boolean damped, long now, List<TakeoverAction> out) {
         String attempt = "";
@@ -182,8 +182,8 @@ final class TakeoverAnswers {
             // a free IP, kept the cluster without a Master for good. The yield lasts as long as the longest damping
             // of take-backs, so a split that lasts sees the IP move at most once per that time, and a dead holder
             // loses the IP after it.
-            out.add(w.log(Level.WARNING, "floating IP still on " + r.holder() + " after " + TakeoverWork.seconds(w.yieldLimit())
-                    + " while no master is heard: the peer may be down; reclaiming"));
+            out.add(w.log(Level.WARNING, "floating IP still on " + r.holder() + " after "
+                    + TakeoverWork.seconds(w.yieldLimit()) + " while no master is heard: the peer may be down; reclaiming"));
             out.add(new TakeoverAction.Reclaim());
             w.deadline = now + w.yieldLimit(); // should the reclaim not take: not before another limit
         }

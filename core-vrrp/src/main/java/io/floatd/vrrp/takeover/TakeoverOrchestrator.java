@@ -185,6 +185,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         boolean release = policy.releaseOnLeave() != null ? policy.releaseOnLeave() : provider.releasesByDefault();
         this.machine = new TakeoverMachine(new TakeoverParams(instance, policy, release,
                 provider.acquireChecksHolder(), provider.handsOver(), dryRun));
+        // entropy for the retry jitter, not a time: two nodes must not draw the same backoffs (a fake clock would)
         this.state = machine.initial(System.nanoTime() ^ instance.hashCode());
         for (TakeoverAction.Stat s : TakeoverAction.Stat.values()) {
             counts.put(s, new LongAdder());
@@ -343,7 +344,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
 
     /** On the caller thread. */
     private void invoke(Call c, Running r) {
-        long t0 = System.nanoTime();
+        long t0 = clock.nanoTime();
         if (r.answered.get()) {
             return; // cut before it began: the cut gave the breaker its verdict
         }
@@ -364,13 +365,13 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                     yield new TakeoverEvent.Done(true);
                 }
             };
-            r.answer(o, () -> breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS));
+            r.answer(o, () -> breaker.onSuccess(clock.nanoTime() - t0, TimeUnit.NANOSECONDS));
         } catch (ProviderException e) {
             r.answer(new TakeoverEvent.Failed(e.retryable() ? Failure.RETRYABLE : Failure.FATAL, message(e)),
-                    () -> breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e));
+                    () -> breaker.onError(clock.nanoTime() - t0, TimeUnit.NANOSECONDS, e));
         } catch (RuntimeException e) {
             r.answer(new TakeoverEvent.Failed(Failure.FATAL, message(e)),
-                    () -> breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e));
+                    () -> breaker.onError(clock.nanoTime() - t0, TimeUnit.NANOSECONDS, e));
         }
     }
 
