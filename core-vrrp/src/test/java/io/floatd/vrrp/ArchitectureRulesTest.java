@@ -56,11 +56,13 @@ class ArchitectureRulesTest {
             "Preprocessor.java", "AwsSettings.java", "DoSettings.java", "StatusJson.java", "PrometheusText.java",
             "RunCommand.java");
 
+    private static Path root;
     private static List<Path> mainFiles;
 
     @BeforeAll
     static void findMainSources() throws IOException {
-        mainFiles = mainSources(projectRoot());
+        root = projectRoot();
+        mainFiles = mainSources(root);
     }
 
     @Test
@@ -72,7 +74,7 @@ class ArchitectureRulesTest {
                 lines = s.count();
             }
             if (lines > MAX_FILE_LINES && !exempt(f)) {
-                tooLong.add(f + ": " + lines + " lines (at most " + MAX_FILE_LINES + ")");
+                tooLong.add(root.relativize(f) + ": " + lines + " lines (at most " + MAX_FILE_LINES + ")");
             }
         }
         assertEquals(List.of(), tooLong);
@@ -136,7 +138,7 @@ class ArchitectureRulesTest {
                 String code = lines.get(i).replaceAll("//.*", "");
                 if (!code.strip().startsWith("*") && CLOCK_READ.matcher(code).find()
                         && !CLOCK_READS_ALLOWED.containsKey(f.getFileName().toString())) {
-                    unlisted.add(f + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    unlisted.add(root.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
                 }
             }
         }
@@ -163,7 +165,7 @@ class ArchitectureRulesTest {
     record MethodSize(Path file, int line, String name, int lines) {
         @Override
         public String toString() {
-            return file + ":" + line + ": " + name + " is " + lines + " lines";
+            return (root == null ? file : root.relativize(file)) + ":" + line + ": " + name + " is " + lines + " lines";
         }
     }
 
