@@ -32,6 +32,7 @@ final class SignalRouter {
     }
 
     static Installed install(List<SignalPlan.Entry> plan, Consumer<SignalPlan.Entry> sink) {
+        // only logged
         long started = System.nanoTime();
         List<String> problems = new ArrayList<>();
         for (SignalPlan.Entry e : plan) {

@@ -195,6 +195,7 @@ final class SystemdNotifier implements AutoCloseable {
     }
 
     private void run() {
+        // the notifier thread's own timed wait for the watchdog ping: real time
         long nextPing = watchdogNanos > 0 ? System.nanoTime() + watchdogNanos : Long.MAX_VALUE;
         try {
             while (!closing || !queue.isEmpty()) {

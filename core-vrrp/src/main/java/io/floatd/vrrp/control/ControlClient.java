@@ -34,6 +34,7 @@ public final class ControlClient {
         if (!Files.isWritable(socket)) {
             throw new AccessDeniedException(socket.toString(), null, "connecting needs write permission on the socket");
         }
+        // socket timeouts of the client process: real time
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
                 Selector selector = Selector.open()) {

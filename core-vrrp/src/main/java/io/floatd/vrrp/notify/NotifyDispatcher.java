@@ -160,6 +160,7 @@ public final class NotifyDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        // the gate's end bounds a blocking wait (Future.get in the script thread): real time, not the injected clock
         Transition t = new Transition(instanceName, state, priority, specific, generic,
                 hooks.runAs("notify_" + state.name().toLowerCase(java.util.Locale.ROOT)), hooks.runAs("notify"), hooks.env(),
                 after == null ? null : after.toCompletableFuture(), System.nanoTime() + MAX_GATE.toNanos(), group);

@@ -243,6 +243,7 @@ final class ProcConnector implements AutoCloseable {
      * Events before the answer are kept for {@link #drain}.
      */
     private void awaitAck() throws NativeException {
+        // the bound of a blocking netlink receive: real time
         long end = System.nanoTime() + ACK_MILLIS * 1_000_000L;
         while (true) {
             long left = (end - System.nanoTime()) / 1_000_000L;

@@ -108,6 +108,7 @@ public final class TrackScript implements AutoCloseable {
 
     private void loop() {
         long interval = config.interval().toNanos();
+        // the checker thread's own schedule: it sleeps in real time between runs, so it reads the real clock
         long next = System.nanoTime();
         while (running) {
             ScriptResult result = runner.run(argv, runAs, config.env());

@@ -209,6 +209,7 @@ final class DatagramSocketCore {
      */
     ReceivedDatagram receive(Duration timeout, Parser parser) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
+        // the bound of a blocking poll(2): real time, not the injected clock
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         useLock.readLock().lock();
         try {
