@@ -38,7 +38,7 @@ final class MulticastConfig {
     static Read globalGroup(String keyword, String value, boolean ipv6) {
         InetAddress group;
         try {
-            group = ConfigParser.address(keyword, value);
+            group = Values.address(keyword, value);
         } catch (Syntax.ConfigProblem e) {
             return new Read(null, e.getMessage() + "; skipped, as keepalived does");
         }

@@ -78,11 +78,11 @@ final class VirtualRoutesParser {
                         ipv6 = family(ipv6, value.equals("inet6"), MIXED);
                         value = value(words, ++n, w);
                     }
-                    gateway = ConfigParser.address("route via address", value);
+                    gateway = Values.address("route via address", value);
                     ipv6 = family(ipv6, gateway instanceof Inet6Address, MIXED);
                 }
                 case "src" -> {
-                    source = ConfigParser.address("route src address", value(words, ++n, w));
+                    source = Values.address("route src address", value(words, ++n, w));
                     ipv6 = family(ipv6, source instanceof Inet6Address, MIXED);
                 }
                 case "dev", "oif" -> device = value(words, ++n, w);
@@ -262,7 +262,7 @@ final class VirtualRoutesParser {
         String[] parts = text.split("/", 2);
         InetAddress address;
         try {
-            address = ConfigParser.address("address", parts[0]);
+            address = Values.address("address", parts[0]);
         } catch (ConfigProblem e) {
             throw new ConfigProblem(problem);
         }
