@@ -353,9 +353,9 @@ final class InstanceBlock {
         Map<String, Integer> lines = new HashMap<>();
         eachLine(s.plainBlock(), i, (line, scope) -> {
             unsupportedSyntax(line.keyword()).ifPresent(message -> { throw new ConfigProblem(message); });
-            String value = FloatingIpSettings.LIST_KEYS.contains(line.keyword()) ? words(line) : line.value();
+            String value = FloatingIpKeywords.isListKey(line.keyword()) ? words(line) : line.value();
             if (line.keyword().equals("provider")) {
-                FloatingIpSettings.checkProvider(value);
+                FloatingIpKeywords.checkProvider(value);
             }
             if (values.putIfAbsent(line.keyword(), value) != null) {
                 throw new ConfigProblem("floating_ip '" + line.keyword() + "' is already set on "
