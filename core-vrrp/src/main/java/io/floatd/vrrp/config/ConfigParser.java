@@ -113,9 +113,12 @@ public final class ConfigParser {
     final Tracking tracking = new Tracking(this);
     private final ScriptChecks scriptChecks = new ScriptChecks(this);
 
+    private final InstanceCheck instanceCheck;
+
     private ConfigParser(String file, Path path, ParseOptions options) {
         this.file = file;
         this.path = path;
+        this.instanceCheck = options.instanceCheck();
         this.sources = new Sources(file, options.configId(), this::error);
     }
 
@@ -189,6 +192,9 @@ public final class ConfigParser {
             i.finish(globalDefs).ifPresent(config -> {
                 checkUniqueRouter(config, routers);
                 built.add(config);
+                if (instanceCheck != null) {
+                    instanceCheck.check(config).forEach(this::error);
+                }
             });
         }
         if (!errors.isEmpty()) {
@@ -268,6 +274,15 @@ public final class ConfigParser {
     void error(int position, String message) {
         if (errors.size() < ParseLimits.MAX_ERRORS) {
             errors.add(new ConfigError(sources.file(position), Sources.line(position), message));
+        } else if (moreErrors++ == 0) {
+            moreErrorsAt = position;
+        }
+    }
+
+    /** An error a later check found, at its own file and line. */
+    private void error(ConfigError e) {
+        if (errors.size() < ParseLimits.MAX_ERRORS) {
+            errors.add(e);
         } else if (moreErrors++ == 0) {
             moreErrorsAt = position;
         }
