@@ -50,6 +50,16 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
     String dump(boolean maskSecrets) {
         var out = new StringBuilder();
         out.append("! effective floatd configuration").append(maskSecrets ? ", secrets masked" : "").append('\n');
+        dumpGlobalDefs(out, maskSecrets);
+        dumpTrackingBlocks(out, maskSecrets);
+        for (InstanceConfig i : instances) {
+            dumpInstance(out, i, maskSecrets);
+        }
+        dumpSyncGroups(out);
+        return out.toString();
+    }
+
+    private void dumpGlobalDefs(StringBuilder out, boolean maskSecrets) {
         out.append("global_defs {\n");
         line(out, 1, "router_id", quote(global.routerId()));
         line(out, 1, "vrrp_version", global.vrrpVersion());
@@ -84,87 +94,90 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         }
         scriptEnv(out, global.scriptEnv().entries(), maskSecrets);
         out.append("}\n");
-        dumpTrackingBlocks(out, maskSecrets);
-        for (InstanceConfig i : instances) {
-            out.append('\n');
-            if (i.file() != null) {
-                out.append("! from ").append(i.file()).append(':').append(i.line()).append('\n');
-            }
-            out.append("vrrp_instance ").append(quote(i.name())).append(" {\n");
-            line(out, 1, "state", i.initialState());
-            line(out, 1, "interface", quote(i.interfaceName()));
-            line(out, 1, "virtual_router_id", i.virtualRouterId());
-            line(out, 1, "priority", i.priority());
-            line(out, 1, "version", i.version());
-            line(out, 1, "advert_int", InstanceConfig.seconds(i.advertIntervalCentis()));
-            out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
-            line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
-            if (i.unicastSrcIp() != null) {
-                line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
-            }
-            if (i.isMulticast()) {
-                dumpMulticast(out, i);
-            } else {
-                out.append(INDENT).append("unicast_peer {\n");
-                i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            if (i.authentication() != null) {
-                Secret password = i.authentication().password();
-                out.append(INDENT).append("authentication {\n");
-                line(out, 2, "auth_type", i.authentication().type());
-                line(out, 2, "auth_pass", maskSecrets ? password.toString() : quote(password.reveal()));
-                out.append(INDENT).append("}\n");
-            }
-            out.append(INDENT).append("virtual_ipaddress {\n");
-            i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
-            out.append(INDENT).append("}\n");
-            if (!i.excludedAddresses().isEmpty()) {
-                out.append(INDENT).append("virtual_ipaddress_excluded {\n");
-                i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            // as written: read again, each line gives the same route or rule
-            if (!i.virtualRoutes().isEmpty()) {
-                out.append(INDENT).append("virtual_routes {\n");
-                i.virtualRoutes().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            if (!i.virtualRules().isEmpty()) {
-                out.append(INDENT).append("virtual_rules {\n");
-                i.virtualRules().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            if (i.notifyPriorityChanges() != global.notifyPriorityChanges()) {
-                out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
-            }
-            NotifyScripts n = i.notifyScripts();
-            notifyLines(out, n);
-            scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
-            for (FloatingIpSettings block : i.floatingIps()) {
-                out.append(INDENT).append("floating_ip {\n");
-                for (Map.Entry<String, String> e : block.values().entrySet()) {
-                    boolean mask = maskSecrets && FloatingIpSettings.isSensitive(e.getKey());
-                    line(out, 2, quote(e.getKey()), mask ? Secret.of(e.getValue()).toString() : quote(e.getValue()));
-                }
-                out.append(INDENT).append("}\n");
-            }
-            if (i.transport().udp()) {
-                out.append(INDENT).append("transport {\n").append(INDENT.repeat(2)).append("udp port ").append(i.transport().port());
-                if (i.transport().keyFile() != null) {
-                    out.append(" auth_key_file ").append(quote(i.transport().keyFile().toString()));
-                }
-                out.append('\n').append(INDENT).append("}\n");
-            }
-            dumpTracking(out, i);
-            garpOverrides(out, i.garp(), g);
-            if (i.stateFile() != null) {
-                line(out, 1, "state_file", quote(i.stateFile().toString()));
-            }
-            out.append("}\n");
+    }
+
+    private void dumpInstance(StringBuilder out, InstanceConfig i, boolean maskSecrets) {
+        out.append('\n');
+        if (i.file() != null) {
+            out.append("! from ").append(i.file()).append(':').append(i.line()).append('\n');
         }
-        dumpSyncGroups(out);
-        return out.toString();
+        out.append("vrrp_instance ").append(quote(i.name())).append(" {\n");
+        line(out, 1, "state", i.initialState());
+        line(out, 1, "interface", quote(i.interfaceName()));
+        line(out, 1, "virtual_router_id", i.virtualRouterId());
+        line(out, 1, "priority", i.priority());
+        line(out, 1, "version", i.version());
+        line(out, 1, "advert_int", InstanceConfig.seconds(i.advertIntervalCentis()));
+        out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
+        line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
+        if (i.unicastSrcIp() != null) {
+            line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
+        }
+        if (i.isMulticast()) {
+            dumpMulticast(out, i);
+        } else {
+            out.append(INDENT).append("unicast_peer {\n");
+            i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
+        if (i.authentication() != null) {
+            Secret password = i.authentication().password();
+            out.append(INDENT).append("authentication {\n");
+            line(out, 2, "auth_type", i.authentication().type());
+            line(out, 2, "auth_pass", maskSecrets ? password.toString() : quote(password.reveal()));
+            out.append(INDENT).append("}\n");
+        }
+        dumpAddresses(out, i);
+        if (i.notifyPriorityChanges() != global.notifyPriorityChanges()) {
+            out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
+        }
+        NotifyScripts n = i.notifyScripts();
+        notifyLines(out, n);
+        scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
+        for (FloatingIpSettings block : i.floatingIps()) {
+            out.append(INDENT).append("floating_ip {\n");
+            for (Map.Entry<String, String> e : block.values().entrySet()) {
+                boolean mask = maskSecrets && FloatingIpSettings.isSensitive(e.getKey());
+                line(out, 2, quote(e.getKey()), mask ? Secret.of(e.getValue()).toString() : quote(e.getValue()));
+            }
+            out.append(INDENT).append("}\n");
+        }
+        if (i.transport().udp()) {
+            out.append(INDENT).append("transport {\n").append(INDENT.repeat(2)).append("udp port ").append(i.transport().port());
+            if (i.transport().keyFile() != null) {
+                out.append(" auth_key_file ").append(quote(i.transport().keyFile().toString()));
+            }
+            out.append('\n').append(INDENT).append("}\n");
+        }
+        dumpTracking(out, i);
+        garpOverrides(out, i.garp(), global.garp());
+        if (i.stateFile() != null) {
+            line(out, 1, "state_file", quote(i.stateFile().toString()));
+        }
+        out.append("}\n");
+    }
+
+    /** The virtual and excluded addresses, routes and rules, as written: read again, each line gives the same. */
+    private static void dumpAddresses(StringBuilder out, InstanceConfig i) {
+        out.append(INDENT).append("virtual_ipaddress {\n");
+        i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
+        out.append(INDENT).append("}\n");
+        if (!i.excludedAddresses().isEmpty()) {
+            out.append(INDENT).append("virtual_ipaddress_excluded {\n");
+            i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
+        // as written: read again, each line gives the same route or rule
+        if (!i.virtualRoutes().isEmpty()) {
+            out.append(INDENT).append("virtual_routes {\n");
+            i.virtualRoutes().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
+        if (!i.virtualRules().isEmpty()) {
+            out.append(INDENT).append("virtual_rules {\n");
+            i.virtualRules().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
     }
 
     /** Each vrrp_sync_group, after the instances; its tracking is shown in each member's. */

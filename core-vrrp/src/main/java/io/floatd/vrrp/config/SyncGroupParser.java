@@ -261,6 +261,13 @@ final class SyncGroupParser {
 
     /** @return whether any of the group's entries has a weight */
     private boolean addTracking(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean weighted = addInterfaces(g, members, owner);
+        weighted |= addScripts(g, members, owner);
+        weighted |= addFiles(g, members, owner);
+        return weighted;
+    }
+
+    private boolean addInterfaces(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
         boolean weighted = false;
         for (TrackRef ref : g.interfaceRefs) {
             int weight = ownerWeight(g, owner, "track_interface", ref.name(), ref.weight() == null ? 0 : ref.weight(), ref.line());
@@ -276,6 +283,11 @@ final class SyncGroupParser {
                 }
             }
         }
+        return weighted;
+    }
+
+    private boolean addScripts(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean weighted = false;
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
             if (found == null) {
@@ -305,6 +317,11 @@ final class SyncGroupParser {
                 }
             }
         }
+        return weighted;
+    }
+
+    private boolean addFiles(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean weighted = false;
         for (TrackRef ref : g.fileRefs) {
             Located<TrackFileConfig> found = parser.trackFiles.get(ref.name());
             if (found == null) {
