@@ -64,11 +64,11 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         line(out, 1, "router_id", quote(global.routerId()));
         line(out, 1, "vrrp_version", global.vrrpVersion());
         GarpSettings g = global.garp();
-        line(out, 1, "vrrp_garp_master_delay", InstanceConfig.seconds(g.masterDelay()));
+        line(out, 1, "vrrp_garp_master_delay", InstanceRules.seconds(g.masterDelay()));
         line(out, 1, "vrrp_garp_master_repeat", g.masterRepeat());
-        line(out, 1, "vrrp_garp_master_refresh", InstanceConfig.seconds(g.masterRefresh()));
+        line(out, 1, "vrrp_garp_master_refresh", InstanceRules.seconds(g.masterRefresh()));
         line(out, 1, "vrrp_garp_master_refresh_repeat", g.masterRefreshRepeat());
-        line(out, 1, "vrrp_garp_interval", InstanceConfig.seconds(g.interval()));
+        line(out, 1, "vrrp_garp_interval", InstanceRules.seconds(g.interval()));
         if (global.stateFile() != null) {
             line(out, 1, "state_file", quote(global.stateFile().toString()));
         }
@@ -107,9 +107,9 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         line(out, 1, "virtual_router_id", i.virtualRouterId());
         line(out, 1, "priority", i.priority());
         line(out, 1, "version", i.version());
-        line(out, 1, "advert_int", InstanceConfig.seconds(i.advertIntervalCentis()));
+        line(out, 1, "advert_int", InstanceRules.seconds(i.advertIntervalCentis()));
         out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
-        line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
+        line(out, 1, "preempt_delay", InstanceRules.seconds(i.preemptDelay()));
         if (i.unicastSrcIp() != null) {
             line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
         }
@@ -210,8 +210,8 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         for (VrrpScriptConfig v : scripts.values()) {
             out.append('\n').append("vrrp_script ").append(quote(v.name())).append(" {\n");
             line(out, 1, "script", quoteCommand(v.script()));
-            line(out, 1, "interval", InstanceConfig.seconds(v.interval()));
-            line(out, 1, "timeout", InstanceConfig.seconds(v.timeout()));
+            line(out, 1, "interval", InstanceRules.seconds(v.interval()));
+            line(out, 1, "timeout", InstanceRules.seconds(v.timeout()));
             line(out, 1, "fall", v.fall());
             line(out, 1, "rise", v.rise());
             line(out, 1, "weight", v.weight() + (v.reverse() ? " reverse" : ""));
@@ -263,10 +263,10 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 line(out, 1, "quorum", p.quorum());
             }
             if (!p.forkDelay().isZero()) {
-                line(out, 1, "fork_delay", InstanceConfig.seconds(p.forkDelay()));
+                line(out, 1, "fork_delay", InstanceRules.seconds(p.forkDelay()));
             }
             if (!p.terminateDelay().isZero()) {
-                line(out, 1, "terminate_delay", InstanceConfig.seconds(p.terminateDelay()));
+                line(out, 1, "terminate_delay", InstanceRules.seconds(p.terminateDelay()));
             }
             out.append("}\n");
         }
@@ -299,13 +299,13 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
     // an instance inherits global_defs' schedule: only what differs is its own
     private static void garpOverrides(StringBuilder out, GarpSettings i, GarpSettings g) {
         if (!i.masterDelay().equals(g.masterDelay())) {
-            line(out, 1, "garp_master_delay", InstanceConfig.seconds(i.masterDelay()));
+            line(out, 1, "garp_master_delay", InstanceRules.seconds(i.masterDelay()));
         }
         if (i.masterRepeat() != g.masterRepeat()) {
             line(out, 1, "garp_master_repeat", i.masterRepeat());
         }
         if (!i.masterRefresh().equals(g.masterRefresh())) {
-            line(out, 1, "garp_master_refresh", InstanceConfig.seconds(i.masterRefresh()));
+            line(out, 1, "garp_master_refresh", InstanceRules.seconds(i.masterRefresh()));
         }
         if (i.masterRefreshRepeat() != g.masterRefreshRepeat()) {
             line(out, 1, "garp_master_refresh_repeat", i.masterRefreshRepeat());

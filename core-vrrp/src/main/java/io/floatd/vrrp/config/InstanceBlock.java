@@ -52,7 +52,7 @@ final class InstanceBlock {
             entry("advert_int", (s, i) -> i.advertInt = new Located<>(seconds(s), s.line())),
             entry("version", (s, i) -> {
                 int version = wholeNumber(s);
-                InstanceConfig.checkVersion("version", version);
+                InstanceRules.checkVersion("version", version);
                 i.version = new Located<>(version, s.line());
             }),
             entry("nopreempt", (s, i) -> {

@@ -242,16 +242,16 @@ final class InstanceScope extends Scope {
         if (peers.isEmpty() && peerErrors == 0) {
             multicast(global);
         }
-        peers.forEach(p -> InstanceConfig.familyProblem("unicast_peer", p.value(), srcIp, firstPeer)
+        peers.forEach(p -> InstanceRules.familyProblem("unicast_peer", p.value(), srcIp, firstPeer)
                 .ifPresent(message -> error(p.line(), message)));
-        virtualAddresses.forEach(a -> InstanceConfig.familyProblem("virtual_ipaddress", a.value(), srcIp, firstPeer)
+        virtualAddresses.forEach(a -> InstanceRules.familyProblem("virtual_ipaddress", a.value(), srcIp, firstPeer)
                 .ifPresent(message -> error(a.line(), message)));
         InetAddress reference = srcIp != null ? srcIp : firstPeer != null ? firstPeer : multicastReference();
         boolean ipv6 = reference instanceof Inet6Address;
         // keepalived runs IPv6 instances as version 3 whatever vrrp_version says
         int effectiveVersion = version != null ? version.value() : ipv6 ? 3 : global.vrrpVersion();
         if (version != null) {
-            InstanceConfig.ipv6VersionProblem(ipv6, effectiveVersion).ifPresent(message -> error(version.line(), message));
+            InstanceRules.ipv6VersionProblem(ipv6, effectiveVersion).ifPresent(message -> error(version.line(), message));
         }
         builder.version(effectiveVersion);
         return effectiveVersion;
@@ -268,7 +268,7 @@ final class InstanceScope extends Scope {
             }
         }
         if (advertInt != null) {
-            InstanceConfig.advertIntervalProblem(advertInt.value(), effectiveVersion).ifPresentOrElse(
+            InstanceRules.advertIntervalProblem(advertInt.value(), effectiveVersion).ifPresentOrElse(
                     message -> error(advertInt.line(), message),
                     () -> builder.advertIntervalCentis(advertInt.value().movePointRight(2).intValueExact()));
         }
