@@ -4,6 +4,7 @@ import io.floatd.vrrp.codec.AdvertCheck;
 import io.floatd.vrrp.codec.AuthType;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.ConfigError;
 import io.floatd.vrrp.config.FloatingIpBlocks;
 import io.floatd.vrrp.config.FloatingIpSettings;
 import io.floatd.vrrp.config.GlobalDefs;
@@ -498,36 +499,10 @@ public final class VrrpDaemon implements AutoCloseable {
      * @return one {@code file:line: message} line per problem, each at its block's file:line
      */
     public static List<String> checkProviders(FloatdConfig config, String providerOverride, DaemonOptions.ProviderLookup providers) {
-        List<String> problems = new ArrayList<>();
-        for (InstanceConfig ic : config.instances()) {
-            List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
-            List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, providerOverride)).toList();
-            if (!blocks.isEmpty()) {
-                RoutesWiring.problem(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst())
-                        .ifPresent(problems::add);
-            }
-            for (int k = 0; k < blocks.size(); k++) {
-                FloatingIpSettings block = blocks.get(k);
-                String name = names.get(k);
-                String where = MulticastWiring.where(ic, block);
-                try {
-                    TakeoverSettings.policy(ic, block);
-                    FloatingIpProviderFactory factory = providers.find(name).orElseThrow(() -> ProviderException.fatal(
-                            "provider '" + name + "' is not available in this build"));
-                    factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
-                            ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block)));
-                    MulticastWiring.cloudProblem(where, ic, name, factory).ifPresent(problems::add);
-                } catch (ProviderException e) {
-                    problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
-                } catch (IllegalArgumentException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-            if (providerOverride != null) {
-                problems.addAll(FloatingIpBlocks.duplicatesUnder(ic, providerOverride));
-            }
-        }
-        return problems;
+        return config.instances().stream()
+                .flatMap(ic -> ProviderChecks.problems(ic, providerOverride, providers).stream())
+                .map(ConfigError::toString)
+                .toList();
     }
 
     private static InetAddress interfaceAddress(InstanceConfig ic) throws IOException {
