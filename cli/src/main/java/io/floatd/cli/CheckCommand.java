@@ -2,8 +2,6 @@ package io.floatd.cli;
 
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.config.MigrationReport;
-import io.floatd.vrrp.runtime.DaemonOptions;
-import io.floatd.vrrp.runtime.VrrpDaemon;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -50,7 +48,8 @@ final class CheckCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(MigrationReport.of(config.file, config.options()).text());
             spec.commandLine().getOut().flush();
         }
-        Optional<FloatdConfig> loaded = config.load(spec.commandLine().getErr());
+        Optional<FloatdConfig> loaded = config.loadChecked(spec.commandLine().getErr(),
+                w -> spec.commandLine().getErr().println("floatd: warning: " + w), null);
         if (loaded.isEmpty()) {
             return FloatdCommand.EXIT_CONFIG;
         }
@@ -60,10 +59,8 @@ final class CheckCommand implements Callable<Integer> {
                     + " warning(s), refused by --strict");
             return FloatdCommand.EXIT_CONFIG;
         }
-        List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(c, null, DaemonOptions.ProviderLookup.serviceLoader()));
-        if (!syntaxOnly) {
-            problems.addAll(HostChecks.errors(c, w -> spec.commandLine().getErr().println("floatd: warning: " + w)));
-        }
+        List<String> problems = syntaxOnly ? List.of()
+                : HostChecks.errors(c, w -> spec.commandLine().getErr().println("floatd: warning: " + w));
         if (!problems.isEmpty()) {
             problems.forEach(p -> spec.commandLine().getErr().println("floatd: " + p));
             spec.commandLine().getErr().println("floatd: " + config.file + ": " + problems.size() + " error(s)");

@@ -5,6 +5,8 @@ import io.floatd.vrrp.config.ConfigException;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.config.ParseOptions;
+import io.floatd.vrrp.runtime.DaemonOptions;
+import io.floatd.vrrp.runtime.ProviderChecks;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +37,26 @@ final class ConfigFileOption {
 
     /** The same, with warnings handed to {@code warnings} (the daemon logs them in its own log format). */
     Optional<FloatdConfig> load(PrintWriter err, java.util.function.Consumer<ConfigError> warnings) {
+        return load(err, warnings, options());
+    }
+
+    /**
+     * The same, with the providers' check of every floating_ip block ({@link ProviderChecks}, {@code providerOverride}
+     * for {@code --provider}) run by the parse: their errors come with the file's others, in file:line order.
+     */
+    Optional<FloatdConfig> loadChecked(PrintWriter err, java.util.function.Consumer<ConfigError> warnings, String providerOverride) {
+        return load(err, warnings, options().withInstanceCheck(
+                ProviderChecks.asInstanceCheck(providerOverride, DaemonOptions.ProviderLookup.serviceLoader())));
+    }
+
+    private Optional<FloatdConfig> load(PrintWriter err, java.util.function.Consumer<ConfigError> warnings, ParseOptions options) {
         if (!Files.isRegularFile(file)) {
             String why = io.floatd.vrrp.config.FileAccessProblem.unreachable(file);
             err.println("floatd: " + file + ": " + (why.equals("no such file") ? "no such configuration file" : why));
             return Optional.empty();
         }
         try {
-            FloatdConfig config = ConfigParser.parse(file, options());
+            FloatdConfig config = ConfigParser.parse(file, options);
             config.warnings().forEach(warnings);
             return Optional.of(config);
         } catch (ConfigException e) {

@@ -112,14 +112,13 @@ final class RunCommand implements Callable<Integer> {
         try {
             LOG.log(Level.INFO, "Reloading configuration from {0}", config.file);
             StringWriter errors = new StringWriter();
-            Optional<FloatdConfig> next = config.load(new PrintWriter(errors, true), RunCommand::warn);
+            Optional<FloatdConfig> next = config.loadChecked(new PrintWriter(errors, true), RunCommand::warn, provider);
             errors.toString().lines().forEach(line -> LOG.log(Level.WARNING, line.replaceFirst("^floatd: ", "")));
             if (next.isEmpty()) {
                 LOG.log(Level.ERROR, "Reload failed: configuration unchanged");
                 return false;
             }
-            List<String> problems = new java.util.ArrayList<>(VrrpDaemon.checkProviders(next.get(), provider, DaemonOptions.ProviderLookup.serviceLoader()));
-            problems.addAll(HostChecks.errors(next.get(), RunCommand::warn));
+            List<String> problems = HostChecks.errors(next.get(), RunCommand::warn);
             if (!problems.isEmpty()) {
                 problems.forEach(p -> LOG.log(Level.WARNING, p));
                 LOG.log(Level.ERROR, "Reload failed: configuration unchanged");

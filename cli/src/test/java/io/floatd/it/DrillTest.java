@@ -3,6 +3,7 @@ package io.floatd.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.provider.aws.Ec2TestEndpoint;
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class DrillTest {
     void drillReportsAFailoverAndAMedianForEachScenario() throws Exception {
         Netns.requireRoot();
         try (Lan lan = Lan.create("dr", 3)) {
-            Path ctl = controlScript(lan, List.of(config(0, "", "", ""), config(1, "", "", "")));
+            Path ctl = controlScript(lan, List.of(config(0, "", "", "", ""), config(1, "", "", "", "")), "", "");
             try {
                 for (int i = 0; i < 2; i++) {
                     sh(ctl + " node-" + i + " web-start", 30);
@@ -80,60 +81,62 @@ class DrillTest {
         }
     }
 
-    private static final String[] TABLES = {"rtb-0a1a1a1a1a1a1a1a1", "rtb-0b2b2b2b2b2b2b2b2"};
-    private static final String[] ENI = {"eni-0aaaaaaaaaaaaaaa0", "eni-0bbbbbbbbbbbbbbb1"};
-
     /**
      * The route check of the cross-AZ stack's drill ({@code -R/-T/-E}): before each break both route tables target
      * the Master's interface, after the failover both the new Master's, read with the real AWS CLI from the
-     * operator's namespace; and a table left behind is reported. The tables are a {@link RouteTablesStandIn} whose
-     * routes each node's {@code notify_master} rewrites (floatd's own {@code mode route_table} is on branch h/rt).
+     * operator's namespace; and a table left behind is reported. The nodes are real floatd daemons configured as
+     * {@code terraform-test/aws-cross-az/templates/floatd.conf.tftpl} renders them ({@code floating_ip { provider aws
+     * mode route_table }} over both tables, a linux-l2 block putting the overlay IP and the page's VIP on the
+     * Master's interface); the tables live in {@link Ec2TestEndpoint}, in the operator's namespace, which floatd
+     * writes with the AWS SDK and the drill reads with {@code aws ec2 describe-route-tables}. The table left behind:
+     * the endpoint fails every write to table B (HTTP 500 InternalError), so the next failover moves only table A.
      */
     @Test
     void drillChecksThatBothRouteTablesFollowTheMaster() throws Exception {
         Netns.requireRoot();
         String awsCli = run(List.of("bash", "-c", "command -v aws || echo none"), 30).trim();
         assertTrue(awsCli.startsWith("/"), "the AWS CLI is needed (bin/test installs Debian's awscli)");
-        Path tables = Files.createDirectories(tmp.resolve("route-tables"));
-        for (String t : TABLES) {
-            Files.writeString(tables.resolve(t), ENI[0] + "\n"); // as Terraform creates them: at node lb-a's interface
-        }
-        // route-to.sh ENI [--if-held]: what a keepalived user's "aws ec2 replace-route" does, in every table that is
-        // not frozen (TABLE.frozen: the table this node fails to update); run by notify_master, and every 0.3 s while
-        // the node holds the VIP, as mode route_table re-checks (a node that was Master for a moment during a split
-        // at its restart must not leave the tables pointing at it)
-        Path routeTo = tmp.resolve("route-to.sh");
-        Files.writeString(routeTo, """
-                #!/bin/bash
-                if [ "${2:-}" = --if-held ]; then /usr/sbin/ip -4 -o addr show dev eth0 | grep -q " %s/" || exit 0; fi
-                for t in %s; do
-                  f=%s/$t
-                  [ -e "$f.frozen" ] || [ "$(cat "$f")" = "$1" ] || { echo "$1" > "$f.new.$$" && mv "$f.new.$$" "$f"; }
-                done
-                exit 0
-                """.formatted(VIP, String.join(" ", TABLES), tables));
-        Files.setPosixFilePermissions(routeTo, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (Lan lan = Lan.create("tf", 3);
-                RouteTablesStandIn ec2 = RouteTablesStandIn.inside(lan.host(2), Lan.address(2), tables)) {
+        String[] tables = AwsRouteTableRig.TABLES;
+        String dest = AwsRouteTableRig.DEST;
+        try (AwsRig rig = AwsRouteTableRig.create("dr")) {
+            for (String t : tables) {
+                rig.ec2.route(t, dest, AwsRig.ENI[0]); // as Terraform creates them: at node lb-a's interface
+            }
             List<String> configs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                configs.add(config(i, "vrrp_script route_recheck {\n    script \"" + routeTo + " " + ENI[i] + " --if-held\"\n"
-                        + "    interval 0.3\n    timeout 2\n}", "route_recheck", "notify_master \"" + routeTo + " " + ENI[i] + "\""));
+                configs.add(config(i, "", "", AwsRouteTableRig.OVERLAY + "/32 dev eth0", """
+                        floating_ip {
+                            provider aws
+                            mode route_table
+                            address %s
+                            route_table %s %s
+                            instance_id %s
+                            network_interface %s
+                            region %s
+                        }
+                        floating_ip {
+                            provider linux-l2
+                        }""".formatted(AwsRouteTableRig.OVERLAY, tables[0], tables[1], AwsRig.INSTANCE[i],
+                        AwsRig.ENI[i], AwsRig.REGION)));
             }
-            Path ctl = controlScript(lan, configs);
+            String env = rig.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" "));
+            // each start returns once the node is Backup (or Master) and its AWS request path is compiled
+            // (WarmUpThread: seconds of CPU on a busy 2-core machine, enough to delay the other node's adverts
+            // past Master_Down_Interval if a break came in the middle of it)
+            Path ctl = controlScript(rig.lan, configs, env, "aws: request path compiled");
             try {
                 for (int i = 0; i < 2; i++) {
                     sh(ctl + " node-" + i + " web-start", 30);
                 }
                 sh(ctl + " node-0 start MASTER", 60);
                 sh(ctl + " node-1 start BACKUP", 60);
-                String aws = "env AWS_ACCESS_KEY_ID=AKIAFLOATDTESTKEY000 AWS_SECRET_ACCESS_KEY=FLOATD-FAKE-SECRET"
-                        + " AWS_CONFIG_FILE=/nonexistent/floatd-test AWS_SHARED_CREDENTIALS_FILE=/nonexistent/floatd-test"
-                        + " AWS_EC2_METADATA_DISABLED=true aws --endpoint-url " + ec2.uri() + " --region eu-west-1";
-                List<String> routeArgs = List.of("-R", RouteTablesStandIn.DEST, "-T", String.join(",", TABLES),
-                        "-E", "node-0=" + ENI[0] + ",node-1=" + ENI[1], "-a", aws);
+                // the operator's AWS CLI: the test endpoint, fake static credentials, no config files, no metadata
+                String aws = "env " + env + " aws --endpoint-url " + rig.ec2.uri() + " --region " + AwsRig.REGION;
+                List<String> routeArgs = List.of("-R", dest, "-T", String.join(",", tables),
+                        "-E", "node-0=" + AwsRig.ENI[0] + ",node-1=" + AwsRig.ENI[1], "-a", aws);
 
-                String out = drill(lan, ctl, RUNS, 20, routeArgs, "kill9", "stop");
+                String out = drill(rig.lan, ctl, RUNS, 20, routeArgs, "kill9", "stop");
                 for (String scenario : List.of("kill9", "stop")) {
                     for (int run = 1; run <= RUNS; run++) {
                         double failover = seconds(out, "RESULT " + scenario + " " + run + " ([0-9.]+)");
@@ -144,20 +147,38 @@ class DrillTest {
                     }
                     assertTrue(out.contains("ROUTES_OK " + scenario + " " + RUNS + "/" + RUNS), out);
                 }
-                Matcher before = Pattern.compile("(?m)^   routes before: " + TABLES[0] + "=(node-[01]) " + TABLES[1] + "=\\1$")
-                        .matcher(out);
-                assertTrue(before.find(), "no 'routes before' line naming one node for both tables\n" + out);
+                // before every break, both tables at one node (the Master the page named)
+                List<String> befores = out.lines().filter(l -> l.startsWith("   routes before: ")).toList();
+                assertEquals(2 * RUNS, befores.size(), out);
+                Pattern oneNode = Pattern.compile("   routes before: " + tables[0] + "=(node-[01]) " + tables[1] + "=\\1");
+                for (String b : befores) {
+                    assertTrue(oneNode.matcher(b).matches(), "a 'routes before' line not naming one node for both tables: "
+                            + b + "\n" + out);
+                }
+                // floatd moved them: a ReplaceRoute per table per failover, from the node that became Master
+                assertTrue(rig.ec2.routeChanges().size() >= 2 * 2 * RUNS, rig.ec2.routeChanges().toString());
+                // and the overlay IP is local on the node both tables route to, and only there (the linux-l2 block)
+                int holder = AwsRouteTableRig.holder(rig);
+                assertTrue(holder >= 0, "the tables disagree: " + rig.ec2.routeChanges());
+                for (int i = 0; i < 2; i++) {
+                    boolean local = rig.host(i).exec("ip", "-o", "-4", "addr", "show", "dev", Lan.IFNAME)
+                            .contains(AwsRouteTableRig.OVERLAY + "/32");
+                    assertEquals(i == holder, local, "overlay IP on node-" + i + ", tables at node-" + holder + logs());
+                }
 
-                // table B stops following: the next failover moves only table A, and the drill says so
-                Files.writeString(tables.resolve(TABLES[1] + ".frozen"), "");
-                String stuck = drill(lan, ctl, 1, 6, routeArgs, "kill9");
-                Matcher wrong = Pattern.compile("(?m)^ROUTES kill9 1 wrong after " + TABLES[0] + "=(node-[01])," + TABLES[1]
-                        + "=(node-[01]) \\(expected every table at (node-[01]) ").matcher(stuck);
+                // table B stops following (EC2 fails every write to it): the next failover moves only table A, and
+                // the drill says so
+                rig.ec2.failRouteWrites(tables[1], 100_000, (Ec2TestEndpoint.Fault.Error) Ec2TestEndpoint.Fault.internalError());
+                String stuck = drill(rig.lan, ctl, 1, 8, routeArgs, "kill9");
+                Matcher wrong = Pattern.compile("(?m)^ROUTES kill9 1 wrong after " + tables[0] + "=(node-[01]),"
+                        + tables[1] + "=(node-[01]) \\(expected every table at (node-[01]) ").matcher(stuck);
                 assertTrue(wrong.find(), "a table left behind is not reported\n" + stuck + logs());
                 assertEquals(wrong.group(1), wrong.group(3), stuck);
                 assertTrue(!wrong.group(2).equals(wrong.group(3)), stuck);
                 assertTrue(stuck.contains("ROUTES_OK kill9 0/1"), stuck);
-                assertTrue(ec2.reads.get() >= 2 * 2 * RUNS + 2, "the drill read the tables " + ec2.reads + " times");
+                long reads = rig.ec2.requests().stream().filter(r -> r.action().equals("DescribeRouteTables")
+                        && r.clientAddress().equals(Lan.address(AwsRig.CLOUD))).count();
+                assertTrue(reads >= 2 * 2 * RUNS + 2, "the drill read the tables " + reads + " times");
             } finally {
                 sh(ctl + " all kill9", 30);
             }
@@ -184,8 +205,12 @@ class DrillTest {
         return Double.parseDouble(m.group(1));
     }
 
-    /** {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 (floatd.conf: {@code configs}). */
-    private Path controlScript(Lan lan, List<String> configs) throws Exception {
+    /**
+     * {@code ctl.sh NODE ACTION}: what SSH would do on a cloud node, for node-0 and node-1 (floatd.conf:
+     * {@code configs}; floatd's environment: {@code env}, NAME=VALUE words without spaces or quotes). {@code start}
+     * returns once floatd logged its state and, unless {@code ready} is empty, a line containing {@code ready}.
+     */
+    private Path controlScript(Lan lan, List<String> configs, String env, String ready) throws Exception {
         String python = run(List.of("python3", "-c", "import sys; print(sys.executable)"), 30).trim();
         for (int i = 0; i < 2; i++) {
             Path www = Files.createDirectories(tmp.resolve("node-" + i + "/www"));
@@ -206,10 +231,14 @@ class DrillTest {
                 case $action in
                   start)
                     : > "$dir/floatd.log"
-                    ip netns exec "$ns" env -u JOURNAL_STREAM %s >> "$dir/floatd.log" 2>&1 &
+                    ip netns exec "$ns" env -u JOURNAL_STREAM %s %s >> "$dir/floatd.log" 2>&1 &
                     echo $! > "$dir/floatd.pid"
-                    for i in $(seq 1 400); do grep -q "Entering $want STATE" "$dir/floatd.log" && exit 0; sleep 0.05; done
-                    echo "floatd on $node did not reach $want" >&2; cat "$dir/floatd.log" >&2; exit 1 ;;
+                    for i in $(seq 1 400); do grep -q "Entering $want STATE" "$dir/floatd.log" && break; sleep 0.05; done
+                    grep -q "Entering $want STATE" "$dir/floatd.log" \
+                      || { echo "floatd on $node did not reach $want" >&2; cat "$dir/floatd.log" >&2; exit 1; }
+                    ready=%s
+                    for i in $(seq 1 1200); do [ -z "$ready" ] || grep -qF "$ready" "$dir/floatd.log" && exit 0; sleep 0.05; done
+                    echo "floatd on $node did not log $ready" >&2; cat "$dir/floatd.log" >&2; exit 1 ;;
                   stop)
                     p=$(pidof floatd) || exit 0; kill -TERM "$p"
                     for i in $(seq 1 200); do kill -0 "$p" 2>/dev/null || exit 0; sleep 0.05; done; kill -9 "$p" ;;
@@ -226,7 +255,7 @@ class DrillTest {
                     p=$(pidof web) && kill -9 "$p" 2>/dev/null; exit 0 ;;
                   *) echo "unknown action $action" >&2; exit 2 ;;
                 esac
-                """.formatted(lan.host(0).name(), lan.host(1).name(), tmp, floatd, python);
+                """.formatted(lan.host(0).name(), lan.host(1).name(), tmp, env, floatd, "'" + ready + "'", python);
         Path ctl = tmp.resolve("ctl.sh");
         Files.writeString(ctl, script);
         Files.setPosixFilePermissions(ctl, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -235,9 +264,9 @@ class DrillTest {
 
     /**
      * node-{@code node}'s floatd.conf: {@code top} before the instance, {@code tracked} more track_script names,
-     * {@code extra} more instance lines.
+     * {@code vips} more virtual_ipaddress lines, {@code extra} more instance lines.
      */
-    private static String config(int node, String top, String tracked, String extra) {
+    private static String config(int node, String top, String tracked, String vips, String extra) {
         return """
                 global_defs {
                     router_id node-%d
@@ -268,10 +297,11 @@ class DrillTest {
                     }
                     virtual_ipaddress {
                         %s/24 dev eth0
+                        %s
                     }
                     %s
                 }
-                """.formatted(node, top, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), tracked, VIP, extra);
+                """.formatted(node, top, node == 0 ? 150 : 100, Lan.address(node), Lan.address(1 - node), tracked, VIP, vips, extra);
     }
 
     private String logs() {

@@ -72,18 +72,21 @@ final class NotifySocket implements AutoCloseable {
         }
     }
 
-    /** Waits (bounded) until a datagram after the first {@code from} equals or starts with {@code prefix}; returns its index. */
+    /**
+     * Waits (bounded) until a datagram after the first {@code from} has a line starting with {@code prefix} (a datagram
+     * may carry several assignments, e.g. {@code READY=1\nSTATUS=...}); returns its index.
+     */
     int await(String prefix, int from, Duration timeout) throws Throwable {
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<String> all = received();
             for (int i = from; i < all.size(); i++) {
-                if (all.get(i).startsWith(prefix)) {
+                if (all.get(i).startsWith(prefix) || all.get(i).contains("\n" + prefix)) {
                     return i;
                 }
             }
             if (System.nanoTime() > end) {
-                throw new AssertionError("no datagram starting '" + prefix + "' after #" + from + " within " + timeout + ": " + all);
+                throw new AssertionError("no datagram with a line starting '" + prefix + "' after #" + from + " within " + timeout + ": " + all);
             }
             Thread.sleep(10);
         }

@@ -42,19 +42,17 @@ class ArchitectureRulesTest {
      * TEMPORARY: files other issue-18 changes are rewriting at the same time, exempt until those land; then this list
      * goes and the rules hold for every file. Nothing else may be added here.
      * <ul>
-     *   <li>the configuration package: ConfigParser splits into block parsers beside their keyword tables, as do
-     *       InstanceConfig and Preprocessor;</li>
-     *   <li>AwsSettings and DoSettings: the providers' floating_ip settings become keyword tables parsed with the
-     *       configuration (typed provider settings);</li>
-     *   <li>StatusJson and PrometheusText: JSON through a library, the exposition format through the Prometheus
-     *       client;</li>
-     *   <li>RunCommand: being reworked in cli.</li>
+     *   <li>InstanceConfig (735 lines): the configuration package's split continues there (ConfigParser and
+     *       Preprocessor are done and held to the rules);</li>
+     *   <li>AwsSettings and DoSettings ({@code parse}, 97 and 70 lines): the providers' floating_ip settings become
+     *       keyword tables parsed with the configuration (typed provider settings);</li>
+     *   <li>StatusJson and PrometheusText ({@code instance}, 75 lines; {@code render}, 147): JSON through a library,
+     *       the exposition format through the Prometheus client;</li>
+     *   <li>RunCommand ({@code call}, 148 lines): being reworked in cli.</li>
      * </ul>
      */
-    private static final Set<String> TEMPORARILY_EXEMPT_PACKAGES = Set.of("io/floatd/vrrp/config/");
-    private static final Set<String> TEMPORARILY_EXEMPT_FILES = Set.of("ConfigParser.java", "InstanceConfig.java",
-            "Preprocessor.java", "AwsSettings.java", "DoSettings.java", "StatusJson.java", "PrometheusText.java",
-            "RunCommand.java");
+    private static final Set<String> TEMPORARILY_EXEMPT_FILES = Set.of("InstanceConfig.java", "AwsSettings.java",
+            "DoSettings.java", "StatusJson.java", "PrometheusText.java", "RunCommand.java");
 
     private static Path root;
     private static List<Path> mainFiles;
@@ -157,9 +155,7 @@ class ArchitectureRulesTest {
     }
 
     private static boolean exempt(Path f) {
-        String p = f.toString().replace('\\', '/');
-        return TEMPORARILY_EXEMPT_FILES.contains(f.getFileName().toString())
-                || TEMPORARILY_EXEMPT_PACKAGES.stream().anyMatch(p::contains);
+        return TEMPORARILY_EXEMPT_FILES.contains(f.getFileName().toString());
     }
 
     record MethodSize(Path file, int line, String name, int lines) {

@@ -158,40 +158,37 @@ public final class CommandLine {
                 }
                 continue;
             }
-            switch (c) {
-                case '"', '\'' -> {
-                    quote = c;
-                    wordStart = false;
+            if (c == '"' || c == '\'') {
+                quote = c;
+                wordStart = false;
+                continue;
+            }
+            if (shellOnly(c, wordStart, firstWord)) {
+                return true;
+            }
+            if (Character.isWhitespace(c)) {
+                if (!wordStart) {
+                    firstWord = false;
                 }
-                case '|', '&', ';', '<', '>', '(', ')', '*', '?', '[', '{', '}', '\n' -> {
-                    return true;
-                }
-                case '~', '#', '!' -> {
-                    if (wordStart) {
-                        return true;
-                    }
-                }
-                case '=' -> {
-                    if (firstWord) {
-                        return true;
-                    }
-                }
-                default -> {
-                    if (Character.isWhitespace(c)) {
-                        if (!wordStart) {
-                            firstWord = false;
-                        }
-                        wordStart = true;
-                        continue;
-                    }
-                    // a path or option in the first word ends the chance of it being an assignment
-                    if (firstWord && (c == '/' || c == '-' || c == '.')) {
-                        firstWord = false;
-                    }
-                }
+                wordStart = true;
+                continue;
+            }
+            // a path or option in the first word ends the chance of it being an assignment
+            if (firstWord && (c == '/' || c == '-' || c == '.')) {
+                firstWord = false;
             }
             wordStart = false;
         }
         return false;
+    }
+
+    /** An unquoted character only a shell reads: an operator, a glob, or ~ # ! at a word's start, = in the first word. */
+    private static boolean shellOnly(char c, boolean wordStart, boolean firstWord) {
+        return switch (c) {
+            case '|', '&', ';', '<', '>', '(', ')', '*', '?', '[', '{', '}', '\n' -> true;
+            case '~', '#', '!' -> wordStart;
+            case '=' -> firstWord;
+            default -> false;
+        };
     }
 }

@@ -50,15 +50,25 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
     String dump(boolean maskSecrets) {
         var out = new StringBuilder();
         out.append("! effective floatd configuration").append(maskSecrets ? ", secrets masked" : "").append('\n');
+        dumpGlobalDefs(out, maskSecrets);
+        dumpTrackingBlocks(out, maskSecrets);
+        for (InstanceConfig i : instances) {
+            dumpInstance(out, i, maskSecrets);
+        }
+        dumpSyncGroups(out);
+        return out.toString();
+    }
+
+    private void dumpGlobalDefs(StringBuilder out, boolean maskSecrets) {
         out.append("global_defs {\n");
         line(out, 1, "router_id", quote(global.routerId()));
         line(out, 1, "vrrp_version", global.vrrpVersion());
         GarpSettings g = global.garp();
-        line(out, 1, "vrrp_garp_master_delay", InstanceConfig.seconds(g.masterDelay()));
+        line(out, 1, "vrrp_garp_master_delay", InstanceRules.seconds(g.masterDelay()));
         line(out, 1, "vrrp_garp_master_repeat", g.masterRepeat());
-        line(out, 1, "vrrp_garp_master_refresh", InstanceConfig.seconds(g.masterRefresh()));
+        line(out, 1, "vrrp_garp_master_refresh", InstanceRules.seconds(g.masterRefresh()));
         line(out, 1, "vrrp_garp_master_refresh_repeat", g.masterRefreshRepeat());
-        line(out, 1, "vrrp_garp_interval", InstanceConfig.seconds(g.interval()));
+        line(out, 1, "vrrp_garp_interval", InstanceRules.seconds(g.interval()));
         if (global.stateFile() != null) {
             line(out, 1, "state_file", quote(global.stateFile().toString()));
         }
@@ -84,87 +94,90 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         }
         scriptEnv(out, global.scriptEnv().entries(), maskSecrets);
         out.append("}\n");
-        dumpTrackingBlocks(out, maskSecrets);
-        for (InstanceConfig i : instances) {
-            out.append('\n');
-            if (i.file() != null) {
-                out.append("! from ").append(i.file()).append(':').append(i.line()).append('\n');
-            }
-            out.append("vrrp_instance ").append(quote(i.name())).append(" {\n");
-            line(out, 1, "state", i.initialState());
-            line(out, 1, "interface", quote(i.interfaceName()));
-            line(out, 1, "virtual_router_id", i.virtualRouterId());
-            line(out, 1, "priority", i.priority());
-            line(out, 1, "version", i.version());
-            line(out, 1, "advert_int", InstanceConfig.seconds(i.advertIntervalCentis()));
-            out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
-            line(out, 1, "preempt_delay", InstanceConfig.seconds(i.preemptDelay()));
-            if (i.unicastSrcIp() != null) {
-                line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
-            }
-            if (i.isMulticast()) {
-                dumpMulticast(out, i);
-            } else {
-                out.append(INDENT).append("unicast_peer {\n");
-                i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            if (i.authentication() != null) {
-                Secret password = i.authentication().password();
-                out.append(INDENT).append("authentication {\n");
-                line(out, 2, "auth_type", i.authentication().type());
-                line(out, 2, "auth_pass", maskSecrets ? password.toString() : quote(password.reveal()));
-                out.append(INDENT).append("}\n");
-            }
-            out.append(INDENT).append("virtual_ipaddress {\n");
-            i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
-            out.append(INDENT).append("}\n");
-            if (!i.excludedAddresses().isEmpty()) {
-                out.append(INDENT).append("virtual_ipaddress_excluded {\n");
-                i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            // as written: read again, each line gives the same route or rule
-            if (!i.virtualRoutes().isEmpty()) {
-                out.append(INDENT).append("virtual_routes {\n");
-                i.virtualRoutes().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            if (!i.virtualRules().isEmpty()) {
-                out.append(INDENT).append("virtual_rules {\n");
-                i.virtualRules().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
-                out.append(INDENT).append("}\n");
-            }
-            if (i.notifyPriorityChanges() != global.notifyPriorityChanges()) {
-                out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
-            }
-            NotifyScripts n = i.notifyScripts();
-            notifyLines(out, n);
-            scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
-            for (FloatingIpSettings block : i.floatingIps()) {
-                out.append(INDENT).append("floating_ip {\n");
-                for (Map.Entry<String, String> e : block.values().entrySet()) {
-                    boolean mask = maskSecrets && FloatingIpSettings.isSensitive(e.getKey());
-                    line(out, 2, quote(e.getKey()), mask ? Secret.of(e.getValue()).toString() : quote(e.getValue()));
-                }
-                out.append(INDENT).append("}\n");
-            }
-            if (i.transport().udp()) {
-                out.append(INDENT).append("transport {\n").append(INDENT.repeat(2)).append("udp port ").append(i.transport().port());
-                if (i.transport().keyFile() != null) {
-                    out.append(" auth_key_file ").append(quote(i.transport().keyFile().toString()));
-                }
-                out.append('\n').append(INDENT).append("}\n");
-            }
-            dumpTracking(out, i);
-            garpOverrides(out, i.garp(), g);
-            if (i.stateFile() != null) {
-                line(out, 1, "state_file", quote(i.stateFile().toString()));
-            }
-            out.append("}\n");
+    }
+
+    private void dumpInstance(StringBuilder out, InstanceConfig i, boolean maskSecrets) {
+        out.append('\n');
+        if (i.file() != null) {
+            out.append("! from ").append(i.file()).append(':').append(i.line()).append('\n');
         }
-        dumpSyncGroups(out);
-        return out.toString();
+        out.append("vrrp_instance ").append(quote(i.name())).append(" {\n");
+        line(out, 1, "state", i.initialState());
+        line(out, 1, "interface", quote(i.interfaceName()));
+        line(out, 1, "virtual_router_id", i.virtualRouterId());
+        line(out, 1, "priority", i.priority());
+        line(out, 1, "version", i.version());
+        line(out, 1, "advert_int", InstanceRules.seconds(i.advertIntervalCentis()));
+        out.append(INDENT).append(i.preempt() ? "preempt" : "nopreempt").append('\n');
+        line(out, 1, "preempt_delay", InstanceRules.seconds(i.preemptDelay()));
+        if (i.unicastSrcIp() != null) {
+            line(out, 1, i.isMulticast() ? "mcast_src_ip" : "unicast_src_ip", Addresses.format(i.unicastSrcIp()));
+        }
+        if (i.isMulticast()) {
+            dumpMulticast(out, i);
+        } else {
+            out.append(INDENT).append("unicast_peer {\n");
+            i.unicastPeers().forEach(p -> out.append(INDENT.repeat(2)).append(p).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
+        if (i.authentication() != null) {
+            Secret password = i.authentication().password();
+            out.append(INDENT).append("authentication {\n");
+            line(out, 2, "auth_type", i.authentication().type());
+            line(out, 2, "auth_pass", maskSecrets ? password.toString() : quote(password.reveal()));
+            out.append(INDENT).append("}\n");
+        }
+        dumpAddresses(out, i);
+        if (i.notifyPriorityChanges() != global.notifyPriorityChanges()) {
+            out.append(INDENT).append("notify_priority_changes ").append(i.notifyPriorityChanges() ? "yes" : "no").append('\n');
+        }
+        NotifyScripts n = i.notifyScripts();
+        notifyLines(out, n);
+        scriptEnv(out, i.scriptEnv().beyond(global.scriptEnv()), maskSecrets);
+        for (FloatingIpSettings block : i.floatingIps()) {
+            out.append(INDENT).append("floating_ip {\n");
+            for (Map.Entry<String, String> e : block.values().entrySet()) {
+                boolean mask = maskSecrets && FloatingIpSettings.isSensitive(e.getKey());
+                line(out, 2, quote(e.getKey()), mask ? Secret.of(e.getValue()).toString() : quote(e.getValue()));
+            }
+            out.append(INDENT).append("}\n");
+        }
+        if (i.transport().udp()) {
+            out.append(INDENT).append("transport {\n").append(INDENT.repeat(2)).append("udp port ").append(i.transport().port());
+            if (i.transport().keyFile() != null) {
+                out.append(" auth_key_file ").append(quote(i.transport().keyFile().toString()));
+            }
+            out.append('\n').append(INDENT).append("}\n");
+        }
+        dumpTracking(out, i);
+        garpOverrides(out, i.garp(), global.garp());
+        if (i.stateFile() != null) {
+            line(out, 1, "state_file", quote(i.stateFile().toString()));
+        }
+        out.append("}\n");
+    }
+
+    /** The virtual and excluded addresses, routes and rules, as written: read again, each line gives the same. */
+    private static void dumpAddresses(StringBuilder out, InstanceConfig i) {
+        out.append(INDENT).append("virtual_ipaddress {\n");
+        i.virtualAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
+        out.append(INDENT).append("}\n");
+        if (!i.excludedAddresses().isEmpty()) {
+            out.append(INDENT).append("virtual_ipaddress_excluded {\n");
+            i.excludedAddresses().forEach(a -> out.append(INDENT.repeat(2)).append(Addresses.format(a)).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
+        // as written: read again, each line gives the same route or rule
+        if (!i.virtualRoutes().isEmpty()) {
+            out.append(INDENT).append("virtual_routes {\n");
+            i.virtualRoutes().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
+        if (!i.virtualRules().isEmpty()) {
+            out.append(INDENT).append("virtual_rules {\n");
+            i.virtualRules().forEach(r -> out.append(INDENT.repeat(2)).append(r.text()).append('\n'));
+            out.append(INDENT).append("}\n");
+        }
     }
 
     /** Each vrrp_sync_group, after the instances; its tracking is shown in each member's. */
@@ -197,8 +210,8 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
         for (VrrpScriptConfig v : scripts.values()) {
             out.append('\n').append("vrrp_script ").append(quote(v.name())).append(" {\n");
             line(out, 1, "script", quoteCommand(v.script()));
-            line(out, 1, "interval", InstanceConfig.seconds(v.interval()));
-            line(out, 1, "timeout", InstanceConfig.seconds(v.timeout()));
+            line(out, 1, "interval", InstanceRules.seconds(v.interval()));
+            line(out, 1, "timeout", InstanceRules.seconds(v.timeout()));
             line(out, 1, "fall", v.fall());
             line(out, 1, "rise", v.rise());
             line(out, 1, "weight", v.weight() + (v.reverse() ? " reverse" : ""));
@@ -250,10 +263,10 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
                 line(out, 1, "quorum", p.quorum());
             }
             if (!p.forkDelay().isZero()) {
-                line(out, 1, "fork_delay", InstanceConfig.seconds(p.forkDelay()));
+                line(out, 1, "fork_delay", InstanceRules.seconds(p.forkDelay()));
             }
             if (!p.terminateDelay().isZero()) {
-                line(out, 1, "terminate_delay", InstanceConfig.seconds(p.terminateDelay()));
+                line(out, 1, "terminate_delay", InstanceRules.seconds(p.terminateDelay()));
             }
             out.append("}\n");
         }
@@ -286,13 +299,13 @@ public record FloatdConfig(GlobalDefs global, List<InstanceConfig> instances, Li
     // an instance inherits global_defs' schedule: only what differs is its own
     private static void garpOverrides(StringBuilder out, GarpSettings i, GarpSettings g) {
         if (!i.masterDelay().equals(g.masterDelay())) {
-            line(out, 1, "garp_master_delay", InstanceConfig.seconds(i.masterDelay()));
+            line(out, 1, "garp_master_delay", InstanceRules.seconds(i.masterDelay()));
         }
         if (i.masterRepeat() != g.masterRepeat()) {
             line(out, 1, "garp_master_repeat", i.masterRepeat());
         }
         if (!i.masterRefresh().equals(g.masterRefresh())) {
-            line(out, 1, "garp_master_refresh", InstanceConfig.seconds(i.masterRefresh()));
+            line(out, 1, "garp_master_refresh", InstanceRules.seconds(i.masterRefresh()));
         }
         if (i.masterRefreshRepeat() != g.masterRefreshRepeat()) {
             line(out, 1, "garp_master_refresh_repeat", i.masterRefreshRepeat());

@@ -9,16 +9,15 @@ import java.util.Optional;
  * on every takeover, so the second is refused at its own file:line.
  */
 public final class FloatingIpBlocks {
-    /** The provider of a block that names none: the instance's virtual_ipaddress on its interface. */
-    public static final String DEFAULT_PROVIDER = "linux-l2";
-
     private FloatingIpBlocks() {
     }
 
     /**
-     * Why {@code next} repeats one of {@code earlier}: same provider (a block without {@code provider} is linux-l2)
-     * and same {@link FloatingIpSettings#address()} (none: both move the instance's virtual_ipaddress). linux-l2 moves
-     * the instance's virtual_ipaddress whatever else the block says, so two linux-l2 blocks always repeat each other.
+     * Why {@code next} repeats one of {@code earlier}: same provider (a block without {@code provider}
+     * is the {@link FloatingIpKeywords#isDefault() default} provider's)
+     * and same {@link FloatingIpSettings#address()} (none: both move the instance's virtual_ipaddress). The default
+     * provider moves the instance's virtual_ipaddress whatever else the block says, so two of its blocks always repeat
+     * each other.
      */
     public static Optional<String> duplicate(List<FloatingIpSettings> earlier, FloatingIpSettings next) {
         return duplicate(earlier, next, null);
@@ -29,8 +28,8 @@ public final class FloatingIpBlocks {
         String provider = override != null ? override : provider(next);
         for (FloatingIpSettings e : earlier) {
             String other = override != null ? override : provider(e);
-            if (other.equals(provider) && (provider.equals(DEFAULT_PROVIDER) || e.address().equals(next.address()))) {
-                String what = provider.equals(DEFAULT_PROVIDER) || next.address().isEmpty()
+            if (other.equals(provider) && (provider.equals(FloatingIpKeywords.defaultProvider()) || e.address().equals(next.address()))) {
+                String what = provider.equals(FloatingIpKeywords.defaultProvider()) || next.address().isEmpty()
                         ? "the instance's virtual_ipaddress" : "address " + next.address().get();
                 return Optional.of("floating_ip moves " + what + " with provider " + provider
                         + (override != null ? " (--provider " + override + ")" : "")
@@ -57,6 +56,6 @@ public final class FloatingIpBlocks {
 
     /** The block's provider, as written or by default. */
     public static String provider(FloatingIpSettings block) {
-        return block.provider().orElse(DEFAULT_PROVIDER);
+        return block.provider().orElseGet(FloatingIpKeywords::defaultProvider);
     }
 }

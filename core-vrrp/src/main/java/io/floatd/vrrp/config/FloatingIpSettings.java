@@ -4,13 +4,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * floatd's own {@code floating_ip { key value ... }} block: how the instance's addresses move (a provider and its
- * settings). Only {@code provider} is checked here; the provider named checks the rest, since only it knows them.
+ * settings). Only {@code provider} is checked here, against the installed providers ({@link FloatingIpKeywords});
+ * the provider named checks the rest, since only it knows them.
  *
  * <p>Equality compares {@link #values()} only: where the block was written is provenance, and a reload must not
  * see a change just because a comment moved the block down a line.
@@ -20,16 +20,6 @@ import java.util.stream.Collectors;
  * @param line the line of the block, 0 when absent
  */
 public record FloatingIpSettings(Map<String, String> values, String file, int line) {
-    /** The {@code provider} names floatd ships with. */
-    public static final Set<String> PROVIDERS = Set.of("linux-l2", "aws", "digitalocean");
-
-    /**
-     * The keys whose value may be several words ({@code peer_instance_id 10.0.0.12=i-0abc 10.0.0.13=i-0def},
-     * {@code route_table rtb-0a1... rtb-0b2...}), kept
-     * in {@link #values()} joined by single spaces; every other key takes exactly one.
-     */
-    public static final Set<String> LIST_KEYS = Set.of("peer_instance_id", "peer_droplet_id", "route_table");
-
     private static final FloatingIpSettings EMPTY = new FloatingIpSettings(Map.of(), null, 0);
     // over-matching costs a masked harmless value, under-matching a leaked credential
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(token|secret|pass|key|credential).*");
@@ -38,19 +28,12 @@ public record FloatingIpSettings(Map<String, String> values, String file, int li
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         String provider = values.get("provider");
         if (provider != null) {
-            checkProvider(provider);
+            FloatingIpKeywords.checkProvider(provider);
         }
     }
 
     public static FloatingIpSettings empty() {
         return EMPTY;
-    }
-
-    static void checkProvider(String provider) {
-        if (!PROVIDERS.contains(provider)) {
-            throw new IllegalArgumentException("provider must be one of "
-                    + PROVIDERS.stream().sorted().collect(Collectors.joining(", ")) + ", but was '" + provider + "'");
-        }
     }
 
     /** Whether a key's value should be masked when shown: {@code token}, {@code secret_access_key}, ... */

@@ -36,7 +36,7 @@ public record GarpSettings(Duration masterDelay, int masterRepeat, Duration mast
         Objects.requireNonNull(d, keyword);
         if (d.isNegative() || d.compareTo(max) > 0) {
             throw new IllegalArgumentException(keyword + " must be between 0 and " + max.toSeconds() + " seconds, but was "
-                    + InstanceConfig.seconds(d));
+                    + InstanceRules.seconds(d));
         }
     }
 

@@ -302,7 +302,7 @@ public final class GlobalDefs {
         }
 
         public Builder vrrpVersion(int vrrpVersion) {
-            InstanceConfig.checkVersion("vrrp_version", vrrpVersion);
+            InstanceRules.checkVersion("vrrp_version", vrrpVersion);
             this.vrrpVersion = vrrpVersion;
             return this;
         }

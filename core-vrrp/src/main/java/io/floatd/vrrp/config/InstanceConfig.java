@@ -285,7 +285,7 @@ public final class InstanceConfig {
     }
 
     public boolean isIpv6() {
-        return familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses) instanceof Inet6Address;
+        return InstanceRules.familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses) instanceof Inet6Address;
     }
 
     /** No {@code unicast_peer}: adverts go to a multicast group (keepalived's default). */
@@ -301,86 +301,6 @@ public final class InstanceConfig {
     /** The group a multicast instance sends to and joins. */
     public InetAddress multicastGroup() {
         return multicast.groupFor(isIpv6());
-    }
-
-    // ---- rules shared by the builder and the parser, which reports them against the offending line ----
-
-    static void checkVersion(String keyword, int version) {
-        if (version != 2 && version != 3) {
-            throw new IllegalArgumentException(keyword + " must be 2 or 3, but was " + version);
-        }
-    }
-
-    static Optional<String> advertIntervalProblem(BigDecimal seconds, int version) {
-        String shown = seconds.stripTrailingZeros().toPlainString();
-        if (version == 2) {
-            boolean whole = seconds.stripTrailingZeros().scale() <= 0;
-            if (!whole || seconds.compareTo(BigDecimal.ONE) < 0 || seconds.compareTo(BigDecimal.valueOf(255)) > 0) {
-                return Optional.of("advert_int must be a whole number of seconds between 1 and 255 with VRRP version 2, but was "
-                        + shown + (whole ? "" : " (fractions need version 3)"));
-            }
-        } else {
-            if (seconds.compareTo(new BigDecimal("0.01")) < 0 || seconds.compareTo(new BigDecimal("40.95")) > 0) {
-                return Optional.of("advert_int must be between 0.01 and 40.95 seconds with VRRP version 3, but was " + shown);
-            }
-            if (seconds.stripTrailingZeros().scale() > 2) {
-                return Optional.of("advert_int must be a multiple of 0.01 seconds with VRRP version 3, but was " + shown);
-            }
-        }
-        return Optional.empty();
-    }
-
-    static Optional<String> authenticationProblem(int version) {
-        return version == 3
-                ? Optional.of("authentication is not allowed with VRRP version 3 (RFC 5798 removed it; keepalived ignores it)")
-                : Optional.empty();
-    }
-
-    static Optional<String> ipv6VersionProblem(boolean ipv6, int version) {
-        return ipv6 && version == 2
-                ? Optional.of("version 2 is IPv4-only; IPv6 instances need version 3")
-                : Optional.empty();
-    }
-
-    /** The address the instance's family is taken from: {@code unicast_src_ip}, else the first peer. */
-    static InetAddress familyReference(InetAddress src, List<UnicastPeer> peers, List<VirtualAddress> vips) {
-        return familyReference(src, peers, null, vips);
-    }
-
-    /** ... then {@code mcast_dst_ip}, then the first virtual address (keepalived: the first of these it reads). */
-    static InetAddress familyReference(InetAddress src, List<UnicastPeer> peers, InetAddress group, List<VirtualAddress> vips) {
-        if (src != null) {
-            return src;
-        }
-        if (!peers.isEmpty()) {
-            return peers.getFirst().address();
-        }
-        if (group != null) {
-            return group;
-        }
-        return vips.isEmpty() ? null : vips.getFirst().address();
-    }
-
-    static Optional<String> familyProblem(String what, InetAddress address, InetAddress src, InetAddress firstPeer) {
-        InetAddress reference = src != null ? src : firstPeer;
-        if (reference == null || reference == address || family(reference).equals(family(address))) {
-            return Optional.empty();
-        }
-        String referenceName = src != null ? "unicast_src_ip " : "the first unicast_peer ";
-        return Optional.of(what + " " + Addresses.format(address) + " is " + family(address) + ", but "
-                + referenceName + Addresses.format(reference) + " is " + family(reference));
-    }
-
-    static String family(InetAddress address) {
-        return address instanceof Inet6Address ? "IPv6" : "IPv4";
-    }
-
-    static String seconds(Duration d) {
-        return BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros().toPlainString();
-    }
-
-    static String seconds(int centis) {
-        return BigDecimal.valueOf(centis, 2).stripTrailingZeros().toPlainString();
     }
 
     @Override
@@ -559,7 +479,7 @@ public final class InstanceConfig {
         }
 
         public Builder version(int version) {
-            checkVersion("version", version);
+            InstanceRules.checkVersion("version", version);
             this.version = version;
             return this;
         }
@@ -567,7 +487,7 @@ public final class InstanceConfig {
         /** Checked against the version by {@link #build()}, since either may be set first. */
         public Builder advertIntervalCentis(int centis) {
             if (centis < 1 || centis > 255_00) {
-                throw new IllegalArgumentException("advert_int must be between 0.01 and 255 seconds, but was " + seconds(centis));
+                throw new IllegalArgumentException("advert_int must be between 0.01 and 255 seconds, but was " + InstanceRules.seconds(centis));
             }
             this.advertIntervalCentis = centis;
             return this;
@@ -581,7 +501,7 @@ public final class InstanceConfig {
         public Builder preemptDelay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
             if (delay.isNegative() || delay.compareTo(MAX_PREEMPT_DELAY) > 0) {
-                throw new IllegalArgumentException("preempt_delay must be between 0 and 1000 seconds, but was " + seconds(delay));
+                throw new IllegalArgumentException("preempt_delay must be between 0 and 1000 seconds, but was " + InstanceRules.seconds(delay));
             }
             this.preemptDelay = delay;
             return this;
@@ -782,20 +702,20 @@ public final class InstanceConfig {
             if (unicastPeers.isEmpty() && transport.udp()) {
                 problems.add(NO_PEER);
             }
-            advertIntervalProblem(BigDecimal.valueOf(advertIntervalCentis, 2), version).ifPresent(problems::add);
+            InstanceRules.advertIntervalProblem(BigDecimal.valueOf(advertIntervalCentis, 2), version).ifPresent(problems::add);
             if (authentication != null) {
-                authenticationProblem(version).ifPresent(problems::add);
+                InstanceRules.authenticationProblem(version).ifPresent(problems::add);
             }
             InetAddress firstPeer = unicastPeers.isEmpty() ? null : unicastPeers.getFirst().address();
-            unicastPeers.forEach(p -> familyProblem("unicast_peer", p.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
-            virtualAddresses.forEach(a -> familyProblem("virtual_ipaddress", a.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
-            InetAddress reference = familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses);
+            unicastPeers.forEach(p -> InstanceRules.familyProblem("unicast_peer", p.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
+            virtualAddresses.forEach(a -> InstanceRules.familyProblem("virtual_ipaddress", a.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
+            InetAddress reference = InstanceRules.familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses);
             if (unicastPeers.isEmpty() && multicast.group() != null && reference != multicast.group()
-                    && !family(reference).equals(family(multicast.group()))) {
-                problems.add("mcast_dst_ip " + Addresses.format(multicast.group()) + " is " + family(multicast.group())
-                        + ", but the instance is " + family(reference));
+                    && !InstanceRules.family(reference).equals(InstanceRules.family(multicast.group()))) {
+                problems.add("mcast_dst_ip " + Addresses.format(multicast.group()) + " is " + InstanceRules.family(multicast.group())
+                        + ", but the instance is " + InstanceRules.family(reference));
             }
-            ipv6VersionProblem(reference instanceof Inet6Address, version).ifPresent(problems::add);
+            InstanceRules.ipv6VersionProblem(reference instanceof Inet6Address, version).ifPresent(problems::add);
             return problems;
         }
 

@@ -38,7 +38,7 @@ final class MulticastConfig {
     static Read globalGroup(String keyword, String value, boolean ipv6) {
         InetAddress group;
         try {
-            group = ConfigParser.address(keyword, value);
+            group = Values.address(keyword, value);
         } catch (Syntax.ConfigProblem e) {
             return new Read(null, e.getMessage() + "; skipped, as keepalived does");
         }
@@ -62,7 +62,7 @@ final class MulticastConfig {
 
     /** A line skipped because an earlier one set the instance's other family. */
     static String otherFamily(String what, InetAddress address, boolean ipv6, String from) {
-        return what + " " + Addresses.format(address) + " is " + InstanceConfig.family(address) + ", but the instance is "
+        return what + " " + Addresses.format(address) + " is " + InstanceRules.family(address) + ", but the instance is "
                 + (ipv6 ? "IPv6" : "IPv4") + from + "; skipped, as keepalived does (\"MUST match VRRP instance family\")";
     }
 

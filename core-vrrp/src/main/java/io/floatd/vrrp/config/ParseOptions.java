@@ -10,10 +10,17 @@ import java.util.Objects;
  *
  * @param configId the id that {@code @ID} and {@code @^ID} lines are matched against and {@code $_INSTANCE} expands
  *     to: keepalived's {@code -i}/{@code --config-id}, by default the host name up to its first dot
+ * @param instanceCheck run on each instance once it is built, its errors collected with the parse's own; {@code null}
+ *     for none (the parse alone)
  */
-public record ParseOptions(String configId) {
+public record ParseOptions(String configId, InstanceCheck instanceCheck) {
     public ParseOptions {
         Objects.requireNonNull(configId, "configId");
+    }
+
+    /** The parse alone, with {@code configId}. */
+    public ParseOptions(String configId) {
+        this(configId, null);
     }
 
     /** The options of a plain {@code floatd run} or {@code check}: the config id is {@link #defaultConfigId()}. */
@@ -22,7 +29,12 @@ public record ParseOptions(String configId) {
     }
 
     public ParseOptions withConfigId(String id) {
-        return new ParseOptions(id);
+        return new ParseOptions(id, instanceCheck);
+    }
+
+    /** The same, with {@code check} run on each instance as part of the parse. */
+    public ParseOptions withInstanceCheck(InstanceCheck check) {
+        return new ParseOptions(configId, check);
     }
 
     /** keepalived's default config id: the host name (uname's nodename) up to the first dot. */

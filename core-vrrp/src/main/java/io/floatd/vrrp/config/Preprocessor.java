@@ -4,10 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
@@ -77,8 +74,7 @@ final class Preprocessor {
     private final BiConsumer<Integer, String> errors;
     private final Includer includer;
     private final Deque<Producer> producers = new ArrayDeque<>();
-    private final Map<String, Definition> definitions = new HashMap<>();
-    private Definition openDefinition;
+    private final Parameters parameters;
     private String residue;
     private int residuePosition;
     private File currentFile;
@@ -91,11 +87,8 @@ final class Preprocessor {
         this.configId = configId;
         this.errors = errors;
         this.includer = includer;
-        definitions.put("_PWD", Definition.builtIn(0, params -> currentFile == null ? "" : currentFile.directory().toAbsolutePath().toString()));
-        definitions.put("_INSTANCE", Definition.builtIn(0, params -> configId));
-        definitions.put("_RANDOM", Definition.builtIn(2, Preprocessor::random));
-        definitions.put("_HASH", Definition.plain("#"));
-        definitions.put("_BANG", Definition.plain("!"));
+        this.parameters = new Parameters(configId,
+                () -> currentFile == null ? "" : currentFile.directory().toAbsolutePath().toString());
     }
 
     void push(File file) {
@@ -126,14 +119,14 @@ final class Preprocessor {
                 if (top instanceof FileLines f) {
                     currentFile = f.file;
                     if (buf.isEmpty()) {
-                        endDefinition();
+                        parameters.endDefinition();
                         continue;
                     }
                     buf = decomment(buf, position);
                     if (buf.isEmpty()) {
                         // keepalived 2.2.7 ends a multi-line definition at a comment line too (its processes read a
                         // copy of the configuration in which comment lines are empty; checked with keepalived -t)
-                        endDefinition();
+                        parameters.endDefinition();
                         continue;
                     }
                     // ... and decomments the copy again, so an escaped '#' or '!' outside quotes starts a comment there
@@ -143,8 +136,8 @@ final class Preprocessor {
                     }
                 }
             }
-            if (openDefinition != null) {
-                continueDefinition(buf);
+            if (parameters.open()) {
+                parameters.continueDefinition(buf);
                 continue;
             }
             buf = expand(buf, position);
@@ -232,7 +225,7 @@ final class Preprocessor {
                     return buf;
                 }
             }
-            if (buf.startsWith("$") && define(buf)) {
+            if (buf.startsWith("$") && parameters.define(buf)) {
                 return "";
             }
             if (buf.startsWith("~SEQ") || buf.startsWith("~LST")) {
@@ -278,76 +271,6 @@ final class Preprocessor {
         return buf.substring(blank);
     }
 
-    private static boolean nameStart(char c) {
-        return c < 0x80 && (Character.isLetter(c) || c == '_');
-    }
-
-    private static boolean namePart(char c) {
-        return c < 0x80 && (Character.isLetterOrDigit(c) || c == '_');
-    }
-
-    /** {@code $NAME=value}; false when the line is not a definition (it is then read as a line). */
-    private boolean define(String buf) {
-        if (buf.length() < 2 || !nameStart(buf.charAt(1))) {
-            return false;
-        }
-        int p = 2;
-        while (p < buf.length() && buf.charAt(p) != '=') {
-            if (!namePart(buf.charAt(p))) {
-                return false;
-            }
-            p++;
-        }
-        if (p == buf.length()) {
-            return false;
-        }
-        String name = buf.substring(1, p);
-        p++;
-        while (p < buf.length() && (buf.charAt(p) == ' ' || buf.charAt(p) == '\t')) {
-            p++;
-        }
-        String value = buf.substring(p);
-        boolean multiline = value.endsWith("\\");
-        if (multiline) {
-            // the value's first line, without the '\' and the blanks before it, ends with a line break
-            int end = value.length() - 1;
-            while (end > 0 && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
-                end--;
-            }
-            value = end == 0 ? "" : value.substring(0, end) + "\n";
-        }
-        var d = new Definition(new StringBuilder(value), multiline, 0, null);
-        definitions.put(name, d);
-        openDefinition = multiline ? d : null;
-        return true;
-    }
-
-    /** A line of a multi-line definition: one ending in '\' continues it; the first that does not ends it. */
-    private void continueDefinition(String buf) {
-        Definition d = openDefinition;
-        boolean more = buf.endsWith("\\");
-        String line = buf;
-        if (more) {
-            int end = buf.length() - 1;
-            while (end > 0 && (buf.charAt(end - 1) == ' ' || buf.charAt(end - 1) == '\t')) {
-                end--;
-            }
-            line = buf.substring(0, end) + "\n";
-        } else {
-            endDefinition();
-        }
-        // a lone '\' adds no empty line
-        if (line.length() >= 2 || (!line.isEmpty() && !more)) {
-            d.value.append(line);
-        }
-    }
-
-    private void endDefinition() {
-        if (openDefinition != null && openDefinition.value.isEmpty()) {
-            openDefinition.multiline = false;
-        }
-        openDefinition = null;
-    }
 
     private record Replaced(String text, int count, boolean failed) {
     }
@@ -359,7 +282,7 @@ final class Preprocessor {
         int cur = 0;
         List<List<String>> pending = new ArrayList<>();
         while ((cur = b.indexOf("$", cur)) >= 0 && cur + 1 < b.length()) {
-            Use use = use(b, cur + 1);
+            Parameters.Use use = parameters.use(b, cur + 1);
             if (use == null) {
                 cur++;
                 continue;
@@ -369,15 +292,15 @@ final class Preprocessor {
                         + " (more than " + MAX_EXPANSIONS + " uses on one line); keepalived would never finish reading it");
                 return new Replaced("", count, true);
             }
-            String value = use.definition.value(use.params);
-            if (use.definition.multiline) {
+            String value = use.definition().value(use.params());
+            if (use.definition().multiline) {
                 // the first line takes the use's place; the others are read next, before the rest of the file
                 int nl = value.indexOf('\n');
                 String first = nl < 0 ? value : value.substring(0, nl);
                 pending.add(nl < 0 ? List.of() : List.of(value.substring(nl + 1).split("\n", -1)));
                 value = first;
             }
-            b.replace(cur, use.end, value);
+            b.replace(cur, use.end(), value);
             expansionWork += b.length();
             if (expansionWork > MAX_EXPANSION_WORK) {
                 if (!expansionWorkReported) {
@@ -408,103 +331,6 @@ final class Preprocessor {
         return new Replaced(b.toString(), count, false);
     }
 
-    private record Use(Definition definition, String params, int end) {
-    }
-
-    /** The defined parameter used at {@code i} (just after a '$'), or {@code null} if there is none to replace. */
-    private Use use(CharSequence b, int i) {
-        int len = b.length();
-        boolean braces = b.charAt(i) == '{';
-        int n = braces ? i + 1 : i;
-        if (n >= len || !nameStart(b.charAt(n))) {
-            return null;
-        }
-        int e = n + 1;
-        while (e < len && namePart(b.charAt(e))) {
-            e++;
-        }
-        String name = b.subSequence(n, e).toString();
-        String params = null;
-        int end;
-        if (braces) {
-            int p = e;
-            int first = -1;
-            int last = -1;
-            while (p < len && (b.charAt(p) == ' ' || (b.charAt(p) >= '0' && b.charAt(p) <= '9'))) {
-                if (b.charAt(p) != ' ') {
-                    if (first < 0) {
-                        first = p;
-                    }
-                    last = p;
-                }
-                p++;
-            }
-            if ((first >= 0 && last + 1 != p) || (first < 0 && p != e) || p >= len || b.charAt(p) != '}') {
-                return null;
-            }
-            params = first < 0 ? null : b.subSequence(first, last + 1).toString();
-            end = p + 1;
-        } else {
-            if (e < len && " \t,)".indexOf(b.charAt(e)) < 0) {
-                return null;
-            }
-            end = e;
-        }
-        Definition d = definitions.get(name);
-        if (d == null || (d.multiline && end != len) || (params != null && d.maxParams == 0)) {
-            return null;
-        }
-        return new Use(d, params, end);
-    }
-
-    private static String random(String params) {
-        long min = 0;
-        long max = 32767;
-        if (params != null) {
-            String[] p = params.trim().split("[ ]+");
-            try {
-                if (p.length == 1) {
-                    min = Long.parseLong(p[0]);
-                } else {
-                    min = Long.parseLong(p[0]);
-                    max = Long.parseLong(p[1]);
-                }
-            } catch (NumberFormatException e) {
-                // digits only: too long for a long
-            }
-        }
-        if (max < min) {
-            return Long.toString(min);
-        }
-        return Long.toString(min + ThreadLocalRandom.current().nextLong(max - min + 1));
-    }
-
-    /** A parameter: its value, or for a built-in the function that makes it. */
-    private static final class Definition {
-        final StringBuilder value;
-        boolean multiline;
-        final int maxParams;
-        final java.util.function.Function<String, String> builtIn;
-
-        Definition(StringBuilder value, boolean multiline, int maxParams, java.util.function.Function<String, String> builtIn) {
-            this.value = value;
-            this.multiline = multiline;
-            this.maxParams = maxParams;
-            this.builtIn = builtIn;
-        }
-
-        static Definition plain(String value) {
-            return new Definition(new StringBuilder(value), false, 0, null);
-        }
-
-        static Definition builtIn(int maxParams, java.util.function.Function<String, String> f) {
-            return new Definition(new StringBuilder(), false, maxParams, f);
-        }
-
-        String value(String params) {
-            return builtIn != null ? builtIn.apply(params) : value.toString();
-        }
-    }
 
     // ---- ~SEQ and ~LST ----
 
@@ -702,7 +528,7 @@ final class Preprocessor {
             }
             List<String> values = repetition.values().apply(next++);
             for (int k = 0; k < repetition.names().size(); k++) {
-                definitions.put(repetition.names().get(k), Definition.plain(values.get(k)));
+                parameters.set(repetition.names().get(k), values.get(k));
             }
             return new Raw(repetition.text(), position);
         }

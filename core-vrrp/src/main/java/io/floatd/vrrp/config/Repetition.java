@@ -102,44 +102,14 @@ record Repetition(List<String> names, long count, LongFunction<List<String>> val
             return null;
         }
         // the numbers may be parameters
-        String numbers = expand.apply(buf.substring(p, close + 1));
-        List<Long> values = new ArrayList<>();
-        int q = 0;
-        while (true) {
-            long[] n = number(numbers, q);
-            values.add(n[0]);
-            q = skipBlanks(numbers, (int) n[1]);
-            if (q < numbers.length() && numbers.charAt(q) == ')') {
-                break;
-            }
-            if (q >= numbers.length() || numbers.charAt(q) != ',' || values.size() == 3) {
-                return null;
-            }
-            q++;
+        List<Long> values = numbers(expand.apply(buf.substring(p, close + 1)));
+        if (values == null) {
+            return null;
         }
-        long start;
-        long step;
-        long end;
-        switch (values.size()) {
-            case 1 -> {
-                end = values.getFirst();
-                step = end < 1 ? -1 : 1;
-                start = end < 0 ? -1 : 1;
-            }
-            case 2 -> {
-                start = values.get(0);
-                end = values.get(1);
-                step = start <= end ? 1 : -1;
-            }
-            default -> {
-                start = values.get(0);
-                step = values.get(1);
-                end = values.get(2);
-                if (step == 0 || (start < end && step < 0) || (start > end && step > 0)) {
-                    throw new IllegalArgumentException("invalid ~SEQ values '" + buf + "'");
-                }
-            }
-        }
+        long[] bounds = bounds(values, buf);
+        long start = bounds[0];
+        long step = bounds[1];
+        long end = bounds[2];
         if (hex && (start < 0 || end < 0)) {
             throw new IllegalArgumentException("~SEQx is only valid for positive numbers '" + buf + "'");
         }
@@ -151,6 +121,44 @@ record Repetition(List<String> names, long count, LongFunction<List<String>> val
             long v = first + k * by;
             return List.of(hex ? Long.toHexString(v) : Long.toString(v));
         }, text);
+    }
+
+    /** {@code START, STEP, END)} as up to three numbers; {@code null} when it is not that. */
+    private static List<Long> numbers(String numbers) {
+        List<Long> values = new ArrayList<>();
+        int q = 0;
+        while (true) {
+            long[] n = number(numbers, q);
+            values.add(n[0]);
+            q = skipBlanks(numbers, (int) n[1]);
+            if (q < numbers.length() && numbers.charAt(q) == ')') {
+                return values;
+            }
+            if (q >= numbers.length() || numbers.charAt(q) != ',' || values.size() == 3) {
+                return null;
+            }
+            q++;
+        }
+    }
+
+    /** {@code [START,] [STEP,] END} with keepalived's defaults: start, step, end. */
+    private static long[] bounds(List<Long> values, String buf) {
+        return switch (values.size()) {
+            case 1 -> {
+                long end = values.getFirst();
+                yield new long[] {end < 0 ? -1 : 1, end < 1 ? -1 : 1, end};
+            }
+            case 2 -> new long[] {values.get(0), values.get(0) <= values.get(1) ? 1 : -1, values.get(1)};
+            default -> {
+                long start = values.get(0);
+                long step = values.get(1);
+                long end = values.get(2);
+                if (step == 0 || (start < end && step < 0) || (start > end && step > 0)) {
+                    throw new IllegalArgumentException("invalid ~SEQ values '" + buf + "'");
+                }
+                yield new long[] {start, step, end};
+            }
+        };
     }
 
     /** {@code ~LST(VAR, v1, v2...) text} or {@code ~LST({V1,V2}, {a,b}, {c,d}...) text}. */
@@ -187,8 +195,19 @@ record Repetition(List<String> names, long count, LongFunction<List<String>> val
         if (p >= buf.length() || buf.charAt(p++) != ',') {
             return null;
         }
-        p = skipBlanks(buf, p);
         List<List<String>> sets = new ArrayList<>();
+        p = sets(buf, skipBlanks(buf, p), names.size(), sets);
+        if (p < 0) {
+            return null;
+        }
+        return new Repetition(List.copyOf(names), sets.size(), k -> sets.get((int) k), buf.substring(skipBlanks(buf, p + 1)));
+    }
+
+    /**
+     * The value sets from {@code p}, each {@code {a,b}} or a single value, into {@code sets}; returns where the
+     * closing ')' is, or -1 when the text is not a list.
+     */
+    private static int sets(String buf, int p, int names, List<List<String>> sets) {
         while (true) {
             char setEnd = ',';
             if (p < buf.length() && buf.charAt(p) == '{') {
@@ -207,14 +226,14 @@ record Repetition(List<String> names, long count, LongFunction<List<String>> val
                     break;
                 }
                 if (p >= buf.length() || buf.charAt(p) != ',') {
-                    return null;
+                    return -1;
                 }
                 p = skipBlanks(buf, p + 1);
-                if (values.size() > names.size() - 1) {
+                if (values.size() > names - 1) {
                     throw new IllegalArgumentException("~LST specification has too many values '" + buf + "'");
                 }
             }
-            while (values.size() < names.size()) {
+            while (values.size() < names) {
                 values.add("");
             }
             sets.add(List.copyOf(values));
@@ -222,13 +241,12 @@ record Repetition(List<String> names, long count, LongFunction<List<String>> val
                 p = skipBlanks(buf, p + 1);
             }
             if (p < buf.length() && buf.charAt(p) == ')') {
-                break;
+                return p;
             }
             if (p >= buf.length() || buf.charAt(p) != ',') {
-                return null;
+                return -1;
             }
             p = skipBlanks(buf, p + 1);
         }
-        return new Repetition(List.copyOf(names), sets.size(), k -> sets.get((int) k), buf.substring(skipBlanks(buf, p + 1)));
     }
 }

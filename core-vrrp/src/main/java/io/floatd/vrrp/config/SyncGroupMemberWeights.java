@@ -1,7 +1,5 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.config.ConfigParser.InstanceScope;
-import io.floatd.vrrp.config.ConfigParser.TrackRef;
 import io.floatd.vrrp.config.SyncGroupParser.SyncGroupScope;
 import java.util.List;
 

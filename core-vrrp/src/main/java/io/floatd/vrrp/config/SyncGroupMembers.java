@@ -1,7 +1,5 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.config.ConfigParser.InstanceScope;
-import io.floatd.vrrp.config.ConfigParser.Located;
 import io.floatd.vrrp.config.SyncGroupParser.SyncGroupScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +39,7 @@ final class SyncGroupMembers {
             InstanceScope i = parser.instanceNames.get(m.value());
             if (i == null) {
                 g.warn(m.line(), "no vrrp_instance named '" + m.value() + "'"
-                        + ConfigParser.suggestion(m.value(), parser.instanceNames.keySet())
+                        + KeywordDispatch.suggestion(m.value(), parser.instanceNames.keySet())
                         + ": left out of the group, as keepalived does (\"doesn't exist - ignoring\")");
                 continue;
             }

@@ -2,10 +2,6 @@ package io.floatd.vrrp.config;
 
 import static java.util.Map.entry;
 
-import io.floatd.vrrp.config.ConfigParser.Handler;
-import io.floatd.vrrp.config.ConfigParser.InstanceScope;
-import io.floatd.vrrp.config.ConfigParser.Located;
-import io.floatd.vrrp.config.ConfigParser.TrackRef;
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
 import java.util.ArrayList;
@@ -28,7 +24,7 @@ import java.util.Set;
 final class SyncGroupParser {
 
     /** One group being read. */
-    static final class SyncGroupScope extends ConfigParser.Scope {
+    static final class SyncGroupScope extends Scope {
         final String name;
         final int line;
         Integer groupLine;
@@ -55,21 +51,21 @@ final class SyncGroupParser {
                         + " (keepalived ignores the second one and refuses the file)");
             }
             ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-            if (ScriptUser.dropped(user, keyword, ConfigParser.script(s), message -> warn(s.line(), message))) {
+            if (ScriptUser.dropped(user, keyword, Values.script(s), message -> warn(s.line(), message))) {
                 return;
             }
-            notifyUses.put(keyword, new Located<>(ConfigParser.script(s), s.line()));
+            notifyUses.put(keyword, new Located<>(Values.script(s), s.line()));
             notify = set.apply(notify).withUser(keyword, user);
         }
     }
 
     private static final Map<String, Handler<SyncGroupScope>> SYNC_GROUP = Map.ofEntries(
             entry("group", SyncGroupParser::groupBlock),
-            entry("notify_master", (s, g) -> g.notifyScript(s, "notify_master", n -> n.withMaster(ConfigParser.script(s)))),
-            entry("notify_backup", (s, g) -> g.notifyScript(s, "notify_backup", n -> n.withBackup(ConfigParser.script(s)))),
-            entry("notify_fault", (s, g) -> g.notifyScript(s, "notify_fault", n -> n.withFault(ConfigParser.script(s)))),
-            entry("notify_stop", (s, g) -> g.notifyScript(s, "notify_stop", n -> n.withStop(ConfigParser.script(s)))),
-            entry("notify", (s, g) -> g.notifyScript(s, "notify", n -> n.withAny(ConfigParser.script(s)))),
+            entry("notify_master", (s, g) -> g.notifyScript(s, "notify_master", n -> n.withMaster(Values.script(s)))),
+            entry("notify_backup", (s, g) -> g.notifyScript(s, "notify_backup", n -> n.withBackup(Values.script(s)))),
+            entry("notify_fault", (s, g) -> g.notifyScript(s, "notify_fault", n -> n.withFault(Values.script(s)))),
+            entry("notify_stop", (s, g) -> g.notifyScript(s, "notify_stop", n -> n.withStop(Values.script(s)))),
+            entry("notify", (s, g) -> g.notifyScript(s, "notify", n -> n.withAny(Values.script(s)))),
             entry("smtp_alert", (s, g) -> {
                 s.noBlock();
                 g.warn(s.line(), "smtp_alert is accepted and ignored: floatd sends no mail, and mail does not change who"
@@ -96,7 +92,7 @@ final class SyncGroupParser {
                 for (Statement line : s.plainBlock()) {
                     g.parser.at(line.line());
                     try {
-                        g.processRefs.add(g.parser.trackProcessRefHere(line));
+                        g.processRefs.add(g.parser.tracking.trackProcessRefHere(line));
                     } catch (ConfigProblem | IllegalArgumentException e) {
                         g.error(line.line(), e.getMessage());
                     }
@@ -143,7 +139,7 @@ final class SyncGroupParser {
         for (Statement line : s.plainBlock()) {
             g.parser.at(line.line());
             try {
-                into.add(ConfigParser.trackRef(line, what, max));
+                into.add(Values.trackRef(line, what, max));
             } catch (ConfigProblem | IllegalArgumentException e) {
                 g.error(line.line(), e.getMessage());
             }
@@ -164,7 +160,7 @@ final class SyncGroupParser {
             return;
         }
         var g = new SyncGroupScope(parser, s.args().getFirst(), s.line());
-        ConfigParser.dispatch(s.requireBlock(), SYNC_GROUP, SYNC_GROUP_KEEPALIVED, "vrrp_sync_group", g);
+        KeywordDispatch.dispatch(s.requireBlock(), SYNC_GROUP, SYNC_GROUP_KEEPALIVED, "vrrp_sync_group", g);
         SyncGroupScope earlier = names.putIfAbsent(g.name, g);
         if (earlier != null) {
             g.error(s.line(), "vrrp_sync_group " + g.name + " is already defined at " + parser.sources.where(earlier.line));
@@ -265,6 +261,13 @@ final class SyncGroupParser {
 
     /** @return whether any of the group's entries has a weight */
     private boolean addTracking(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean weighted = addInterfaces(g, members, owner);
+        weighted |= addScripts(g, members, owner);
+        weighted |= addFiles(g, members, owner);
+        return weighted;
+    }
+
+    private boolean addInterfaces(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
         boolean weighted = false;
         for (TrackRef ref : g.interfaceRefs) {
             int weight = ownerWeight(g, owner, "track_interface", ref.name(), ref.weight() == null ? 0 : ref.weight(), ref.line());
@@ -280,12 +283,17 @@ final class SyncGroupParser {
                 }
             }
         }
+        return weighted;
+    }
+
+    private boolean addScripts(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean weighted = false;
         for (TrackRef ref : g.scriptRefs) {
             Located<VrrpScriptConfig> found = parser.scripts.get(ref.name());
             if (found == null) {
                 // keepalived/vrrp/vrrp_track.c alloc_track_script: "track script X not found, ignoring..."
                 g.warn(ref.line(), "track_script: no vrrp_script named '" + ref.name() + "'"
-                        + ConfigParser.suggestion(ref.name(), parser.scripts.keySet()) + ": not tracked, as keepalived does"
+                        + KeywordDispatch.suggestion(ref.name(), parser.scripts.keySet()) + ": not tracked, as keepalived does"
                         + " not track it");
                 continue;
             }
@@ -309,11 +317,16 @@ final class SyncGroupParser {
                 }
             }
         }
+        return weighted;
+    }
+
+    private boolean addFiles(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
+        boolean weighted = false;
         for (TrackRef ref : g.fileRefs) {
             Located<TrackFileConfig> found = parser.trackFiles.get(ref.name());
             if (found == null) {
                 g.warn(ref.line(), "track_file: no track_file named '" + ref.name() + "'"
-                        + ConfigParser.suggestion(ref.name(), parser.trackFiles.keySet()) + ": not tracked, as keepalived does"
+                        + KeywordDispatch.suggestion(ref.name(), parser.trackFiles.keySet()) + ": not tracked, as keepalived does"
                         + " not track it");
                 continue;
             }
@@ -351,7 +364,7 @@ final class SyncGroupParser {
      */
     private boolean resolveProcesses(SyncGroupScope g, List<InstanceScope> members, boolean owner) {
         boolean[] weighted = {false};
-        parser.resolveTrackProcesses(g.processRefs, g, tp -> {
+        parser.tracking.resolveTrackProcesses(g.processRefs, g, tp -> {
             int line = g.processRefs.stream().filter(r -> r.name().equals(tp.name())).findFirst().map(TrackRef::line).orElse(g.line);
             TrackedProcess t = new TrackedProcess(tp.process(), ownerWeight(g, owner, "track_process", tp.name(), tp.weight(), line),
                     tp.reverse());

@@ -88,7 +88,7 @@ final class TrackProcessBlock {
             if (h == null) {
                 // keepalived: "Unknown keyword" (lib/parser.c process_stream), the line skipped, the daemon runs
                 b.reporter.warn(s.line(), b.prefix + UnknownKeyword.message(s, "vrrp_track_process",
-                        ConfigParser.suggestion(s.keyword(), KEYWORDS.keySet())));
+                        KeywordDispatch.suggestion(s.keyword(), KEYWORDS.keySet())));
                 continue;
             }
             try {

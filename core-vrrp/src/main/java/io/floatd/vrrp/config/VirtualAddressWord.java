@@ -13,9 +13,9 @@ final class VirtualAddressWord {
     }
 
     /** @return whether the line was skipped (with a warning) */
-    static boolean skipped(String what, Statement line, ConfigParser.InstanceScope i) {
+    static boolean skipped(String what, Statement line, InstanceScope i) {
         String word = line.keyword().split("/", 2)[0];
-        if (ConfigParser.isAddress(word)) {
+        if (Values.isAddress(word)) {
             return false;
         }
         i.warn(line.line(), what + " '" + line.keyword() + "' is not an IPv4 or IPv6 address: skipped, as keepalived"

@@ -49,22 +49,32 @@ final class VirtualRoutesParser {
 
     /** A {@code virtual_routes} line: its words, the first one included. */
     static VirtualRoute route(List<String> words, Consumer<String> warn) {
-        String text = String.join(" ", words);
-        VirtualRoute.Type type = VirtualRoute.Type.UNICAST;
-        Boolean ipv6 = null; // the family, once something says it
-        String destText = null;
-        InetAddress dest = null;
-        int destLength = 0;
-        InetAddress gateway = null;
-        String device = null;
-        InetAddress source = null;
-        int table = VirtualRoute.TABLE_MAIN;
-        Integer metric = null;
-        Integer scope = null;
-        Integer protocol = null;
-        boolean onlink = false;
-        boolean tracked = true;
+        var r = new RouteDraft();
         for (int n = 0; n < words.size(); n++) {
+            n = r.word(words, n, warn);
+        }
+        return r.build(String.join(" ", words), warn);
+    }
+
+    /** A virtual_routes line as its words are read. */
+    private static final class RouteDraft {
+        VirtualRoute.Type type = VirtualRoute.Type.UNICAST;
+        Boolean ipv6; // the family, once something says it
+        String destText;
+        InetAddress dest;
+        int destLength;
+        InetAddress gateway;
+        String device;
+        InetAddress source;
+        int table = VirtualRoute.TABLE_MAIN;
+        Integer metric;
+        Integer scope;
+        Integer protocol;
+        boolean onlink;
+        boolean tracked = true;
+
+        /** Reads the word at {@code n} and the values it takes; returns the index of the last word read. */
+        int word(List<String> words, int n, Consumer<String> warn) {
             String w = words.get(n);
             switch (w) {
                 case "inet", "inet6" -> ipv6 = family(ipv6, w.equals("inet6"), w + " specified for "
@@ -78,11 +88,11 @@ final class VirtualRoutesParser {
                         ipv6 = family(ipv6, value.equals("inet6"), MIXED);
                         value = value(words, ++n, w);
                     }
-                    gateway = ConfigParser.address("route via address", value);
+                    gateway = Values.address("route via address", value);
                     ipv6 = family(ipv6, gateway instanceof Inet6Address, MIXED);
                 }
                 case "src" -> {
-                    source = ConfigParser.address("route src address", value(words, ++n, w));
+                    source = Values.address("route src address", value(words, ++n, w));
                     ipv6 = family(ipv6, source instanceof Inet6Address, MIXED);
                 }
                 case "dev", "oif" -> device = value(words, ++n, w);
@@ -93,101 +103,106 @@ final class VirtualRoutesParser {
                 case "protocol" -> protocol = named(PROTOCOLS, value(words, ++n, w), "Protocol", "for route", 255);
                 case "onlink" -> onlink = true;
                 case "no_track" -> tracked = false;
-                default -> {
-                    if (ROUTE_REFUSED.contains(w)) {
-                        throw new ConfigProblem("floatd does not support '" + w + "' in virtual_routes yet");
-                    }
-                    if (w.equals("to")) {
-                        w = value(words, ++n, "to");
-                    }
-                    if (ROUTE_TYPES_REFUSED.contains(w)) {
-                        throw new ConfigProblem("floatd does not support '" + w + "' routes in virtual_routes yet");
-                    }
-                    if (ROUTE_TYPES.containsKey(w)) {
-                        type = ROUTE_TYPES.get(w);
-                        w = value(words, ++n, w);
-                    }
-                    destText = w;
-                    if (w.equals("default") || w.equals("any") || w.equals("all")) {
-                        dest = null;
-                        destLength = 0;
-                        continue;
-                    }
-                    if (w.equals("default6")) {
-                        warn.accept("'default6' is deprecated - please replace with 'inet6 default'");
-                        ipv6 = family(ipv6, true, MIXED + " (" + w + ")");
-                        dest = null;
-                        destLength = 0;
-                        continue;
-                    }
-                    Prefix p = prefix(w, "unknown route keyword " + w);
-                    dest = p.address();
-                    destLength = p.length();
-                    ipv6 = family(ipv6, dest instanceof Inet6Address, MIXED + " (" + w + ")");
+                default -> n = destination(words, n, warn);
+            }
+            return n;
+        }
+
+        /** {@code [to] [TYPE] PREFIX}, {@code default}, {@code default6}: the route's destination. */
+        private int destination(List<String> words, int n, Consumer<String> warn) {
+            String w = words.get(n);
+            if (ROUTE_REFUSED.contains(w)) {
+                throw new ConfigProblem("floatd does not support '" + w + "' in virtual_routes yet");
+            }
+            if (w.equals("to")) {
+                w = value(words, ++n, "to");
+            }
+            if (ROUTE_TYPES_REFUSED.contains(w)) {
+                throw new ConfigProblem("floatd does not support '" + w + "' routes in virtual_routes yet");
+            }
+            if (ROUTE_TYPES.containsKey(w)) {
+                type = ROUTE_TYPES.get(w);
+                w = value(words, ++n, w);
+            }
+            destText = w;
+            if (w.equals("default") || w.equals("any") || w.equals("all")) {
+                dest = null;
+                destLength = 0;
+                return n;
+            }
+            if (w.equals("default6")) {
+                warn.accept("'default6' is deprecated - please replace with 'inet6 default'");
+                ipv6 = family(ipv6, true, MIXED + " (" + w + ")");
+                dest = null;
+                destLength = 0;
+                return n;
+            }
+            Prefix p = prefix(w, "unknown route keyword " + w);
+            dest = p.address();
+            destLength = p.length();
+            ipv6 = family(ipv6, dest instanceof Inet6Address, MIXED + " (" + w + ")");
+            return n;
+        }
+
+        VirtualRoute build(String text, Consumer<String> warn) {
+            if (destText == null) {
+                throw new ConfigProblem("Route must have a destination");
+            }
+            boolean v6 = Boolean.TRUE.equals(ipv6);
+            if (dest == null) {
+                dest = zero(v6);
+            }
+            if (type == VirtualRoute.Type.UNICAST && gateway == null && device == null) {
+                throw new ConfigProblem("route " + text + ": a unicast route needs 'via' or 'dev' (the kernel refuses it)");
+            }
+            if (tracked) {
+                if (protocol != null && protocol != VirtualRoute.PROTOCOL_KEEPALIVED) {
+                    warn.accept("Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
+                }
+                protocol = VirtualRoute.PROTOCOL_KEEPALIVED;
+                if (device == null) {
+                    warn.accept("Warning - cannot track route " + destText + " with no interface specified, not tracking");
+                    tracked = false;
                 }
             }
+            return new VirtualRoute(text, type, dest, destLength, gateway, device, source, table, metric, scope,
+                    protocol == null ? VirtualRoute.PROTOCOL_KEEPALIVED : protocol, onlink, tracked);
         }
-        if (destText == null) {
-            throw new ConfigProblem("Route must have a destination");
-        }
-        boolean v6 = Boolean.TRUE.equals(ipv6);
-        if (dest == null) {
-            dest = zero(v6);
-        }
-        if (type == VirtualRoute.Type.UNICAST && gateway == null && device == null) {
-            throw new ConfigProblem("route " + text + ": a unicast route needs 'via' or 'dev' (the kernel refuses it)");
-        }
-        if (tracked) {
-            if (protocol != null && protocol != VirtualRoute.PROTOCOL_KEEPALIVED) {
-                warn.accept("Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
-            }
-            protocol = VirtualRoute.PROTOCOL_KEEPALIVED;
-            if (device == null) {
-                warn.accept("Warning - cannot track route " + destText + " with no interface specified, not tracking");
-                tracked = false;
-            }
-        }
-        return new VirtualRoute(text, type, dest, destLength, gateway, device, source, table, metric, scope,
-                protocol == null ? VirtualRoute.PROTOCOL_KEEPALIVED : protocol, onlink, tracked);
     }
 
     /** A {@code virtual_rules} line: its words, the first one included. */
     static VirtualRule rule(List<String> words, Consumer<String> warn) {
-        String text = String.join(" ", words);
-        Boolean ipv6 = null;
-        VirtualRule.Prefix from = null;
-        VirtualRule.Prefix to = null;
-        boolean invert = false;
-        VirtualRule.Action action = null;
-        int table = 0;
-        Integer priority = null;
-        String iif = null;
-        String oif = null;
-        Long fwmark = null;
-        Long fwmask = null;
-        int tos = 0;
-        Integer protocol = null;
-        boolean tracked = true;
+        var r = new RuleDraft();
         for (int n = 0; n < words.size(); n++) {
+            n = r.word(words, n);
+        }
+        return r.build(String.join(" ", words), warn);
+    }
+
+    /** A virtual_rules line as its words are read. */
+    private static final class RuleDraft {
+        Boolean ipv6;
+        VirtualRule.Prefix from;
+        VirtualRule.Prefix to;
+        boolean invert;
+        VirtualRule.Action action;
+        int table;
+        Integer priority;
+        String iif;
+        String oif;
+        Long fwmark;
+        Long fwmask;
+        int tos;
+        Integer protocol;
+        boolean tracked = true;
+
+        /** Reads the word at {@code n} and the values it takes; returns the index of the last word read. */
+        int word(List<String> words, int n) {
             String w = words.get(n);
             switch (w) {
                 case "inet", "inet6" -> ipv6 = family(ipv6, w.equals("inet6"), w + " specified for "
                         + (w.equals("inet6") ? "IPv4" : "IPv6") + " rule");
-                case "from", "to" -> {
-                    String value = value(words, ++n, w);
-                    VirtualRule.Prefix p = null;
-                    if (!value.equals("all") && !value.equals("any") && !value.equals("default")) {
-                        Prefix q = prefix(value, "Invalid rule " + w + " address " + value);
-                        p = new VirtualRule.Prefix(q.address(), q.length());
-                        ipv6 = family(ipv6, q.address() instanceof Inet6Address,
-                                "rule specification has mixed IPv4 and IPv6");
-                    }
-                    if (w.equals("from")) {
-                        from = p;
-                    } else {
-                        to = p;
-                    }
-                }
+                case "from", "to" -> fromOrTo(w, value(words, ++n, w));
                 case "table", "lookup" -> {
                     table = named(TABLES, value(words, ++n, w), "Routing table", "for rule", 0xffffffffL);
                     if (table == 0) {
@@ -226,24 +241,43 @@ final class VirtualRoutesParser {
                     action = oneAction(action, a);
                 }
             }
+            return n;
         }
-        if (action == null) {
-            throw new ConfigProblem("No action specified for rule - ignoring");
-        }
-        if (priority == null) {
-            // keepalived gives it a fixed preference, so that it can be deleted again as the same rule
-            warn.accept("Rule has no preference specified - setting to " + DEFAULT_RULE_PRIORITY
-                    + ". This is probably not what you want.");
-            priority = DEFAULT_RULE_PRIORITY;
-        }
-        if (tracked) {
-            if (protocol != null && protocol != VirtualRoute.PROTOCOL_KEEPALIVED) {
-                warn.accept("Rule cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
+
+        private void fromOrTo(String w, String value) {
+            VirtualRule.Prefix p = null;
+            if (!value.equals("all") && !value.equals("any") && !value.equals("default")) {
+                Prefix q = prefix(value, "Invalid rule " + w + " address " + value);
+                p = new VirtualRule.Prefix(q.address(), q.length());
+                ipv6 = family(ipv6, q.address() instanceof Inet6Address,
+                        "rule specification has mixed IPv4 and IPv6");
             }
-            protocol = VirtualRoute.PROTOCOL_KEEPALIVED;
+            if (w.equals("from")) {
+                from = p;
+            } else {
+                to = p;
+            }
         }
-        return new VirtualRule(text, Boolean.TRUE.equals(ipv6), from, to, invert, action, table, priority, iif, oif,
-                fwmark, fwmask, tos, protocol == null ? VirtualRoute.PROTOCOL_KEEPALIVED : protocol, tracked);
+
+        VirtualRule build(String text, Consumer<String> warn) {
+            if (action == null) {
+                throw new ConfigProblem("No action specified for rule - ignoring");
+            }
+            if (priority == null) {
+                // keepalived gives it a fixed preference, so that it can be deleted again as the same rule
+                warn.accept("Rule has no preference specified - setting to " + DEFAULT_RULE_PRIORITY
+                        + ". This is probably not what you want.");
+                priority = DEFAULT_RULE_PRIORITY;
+            }
+            if (tracked) {
+                if (protocol != null && protocol != VirtualRoute.PROTOCOL_KEEPALIVED) {
+                    warn.accept("Rule cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
+                }
+                protocol = VirtualRoute.PROTOCOL_KEEPALIVED;
+            }
+            return new VirtualRule(text, Boolean.TRUE.equals(ipv6), from, to, invert, action, table, priority, iif, oif,
+                    fwmark, fwmask, tos, protocol == null ? VirtualRoute.PROTOCOL_KEEPALIVED : protocol, tracked);
+        }
     }
 
     private static VirtualRule.Action oneAction(VirtualRule.Action earlier, VirtualRule.Action now) {
@@ -262,7 +296,7 @@ final class VirtualRoutesParser {
         String[] parts = text.split("/", 2);
         InetAddress address;
         try {
-            address = ConfigParser.address("address", parts[0]);
+            address = Values.address("address", parts[0]);
         } catch (ConfigProblem e) {
             throw new ConfigProblem(problem);
         }

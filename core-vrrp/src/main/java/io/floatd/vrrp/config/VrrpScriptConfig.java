@@ -66,7 +66,7 @@ public record VrrpScriptConfig(String name, String script, Duration interval, Du
     static void checkTimer(String keyword, Duration d) {
         if (d.compareTo(MIN_TIMER) < 0 || d.compareTo(MAX_TIMER) > 0) {
             throw new IllegalArgumentException(keyword + " must be between 0.01 and " + MAX_TIMER.toSeconds()
-                    + " seconds, but was " + InstanceConfig.seconds(d));
+                    + " seconds, but was " + InstanceRules.seconds(d));
         }
     }
 

@@ -1,12 +1,18 @@
 package io.floatd.vrrp.provider;
 
+import io.floatd.vrrp.config.FloatingIpKeywords;
+
 /**
  * Creates providers of one kind, found through {@link java.util.ServiceLoader} by {@link #name()}
- * ({@code linux-l2}, {@code aws}, {@code digitalocean}); the core depends on no provider module.
+ * ({@code linux-l2}, {@code aws}, {@code digitalocean}); the core depends on no provider module. A factory is also
+ * its provider's part of the {@code floating_ip} keyword table ({@link FloatingIpKeywords}: its several-word keywords,
+ * whether it is the default provider), which the parser reads through the same ServiceLoader: a provider module lists
+ * its factory under both interfaces' names in {@code META-INF/services}.
  */
-public interface FloatingIpProviderFactory {
+public interface FloatingIpProviderFactory extends FloatingIpKeywords {
 
     /** The name used in {@code floating_ip { provider NAME }} and {@code --provider NAME}. */
+    @Override
     String name();
 
     FloatingIpProvider create(ProviderContext context) throws ProviderException;

@@ -1,8 +1,9 @@
 package io.floatd.vrrp.runtime;
 
-import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.ConfigError;
 import io.floatd.vrrp.config.FloatingIpBlocks;
 import io.floatd.vrrp.config.FloatingIpSettings;
+import io.floatd.vrrp.config.InstanceCheck;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.UnicastPeer;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
@@ -12,47 +13,63 @@ import io.floatd.vrrp.takeover.TakeoverSettings;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code floatd check} on the providers: what can be said about each floating_ip block without opening anything. */
-final class ProviderChecks {
+/**
+ * What can be said about an instance's providers without opening anything, block by block: the provider exists in
+ * this build, its keywords and values are valid ({@link FloatingIpProviderFactory#validate}), the shared takeover
+ * keywords are valid, the cloud's multicast rule and the routes rule hold. Run by the parse itself
+ * ({@link #asInstanceCheck}) for {@code floatd check} and a reload, so these errors come with the file's others.
+ */
+public final class ProviderChecks {
     private ProviderChecks() {
     }
 
-    /**
-     * What {@code floatd check} can say about each instance's providers without opening anything, block by block:
-     * the provider exists in this build, its keywords and values are valid, the shared floating_ip keywords are valid.
-     *
-     * @return one {@code file:line: message} line per problem, each at its block's file:line
-     */
-    static List<String> check(FloatdConfig config, String providerOverride, DaemonOptions.ProviderLookup providers) {
-        List<String> problems = new ArrayList<>();
-        for (InstanceConfig ic : config.instances()) {
-            List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
-            List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, providerOverride)).toList();
-            if (!blocks.isEmpty()) {
-                RoutesWiring.problem(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst())
-                        .ifPresent(problems::add);
+    /** The check the parse runs on each instance ({@link io.floatd.vrrp.config.ParseOptions#withInstanceCheck}). */
+    public static InstanceCheck asInstanceCheck(String providerOverride, DaemonOptions.ProviderLookup providers) {
+        return ic -> problems(ic, providerOverride, providers);
+    }
+
+    /** Each problem of the instance's blocks at the block's file:line (the instance's for its routes). */
+    public static List<ConfigError> problems(InstanceConfig ic, String providerOverride, DaemonOptions.ProviderLookup providers) {
+        List<ConfigError> problems = new ArrayList<>();
+        List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
+        List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, providerOverride)).toList();
+        if (!blocks.isEmpty()) {
+            RoutesWiring.problem(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst())
+                    .ifPresent(p -> problems.add(at(ic.file(), ic.line(), p)));
+        }
+        for (int k = 0; k < blocks.size(); k++) {
+            FloatingIpSettings block = blocks.get(k);
+            String name = names.get(k);
+            String where = MulticastWiring.where(ic, block);
+            String file = block.file() == null ? ic.file() : block.file();
+            int line = block.file() == null ? ic.line() : block.line();
+            try {
+                TakeoverSettings.policy(ic, block);
+                FloatingIpProviderFactory factory = providers.find(name).orElseThrow(() -> ProviderException.fatal(
+                        "provider '" + name + "' is not available in this build"));
+                factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
+                        ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block)));
+                MulticastWiring.cloudProblem(where, ic, name, factory).ifPresent(p -> problems.add(at(file, line, p)));
+            } catch (ProviderException e) {
+                problems.add(new ConfigError(file, line, "vrrp_instance " + ic.name() + ": " + e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                problems.add(at(file, line, e.getMessage()));
             }
-            for (int k = 0; k < blocks.size(); k++) {
-                FloatingIpSettings block = blocks.get(k);
-                String name = names.get(k);
-                String where = MulticastWiring.where(ic, block);
-                try {
-                    TakeoverSettings.policy(ic, block);
-                    FloatingIpProviderFactory factory = providers.find(name).orElseThrow(() -> ProviderException.fatal(
-                            "provider '" + name + "' is not available in this build"));
-                    factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
-                            ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block)));
-                    MulticastWiring.cloudProblem(where, ic, name, factory).ifPresent(problems::add);
-                } catch (ProviderException e) {
-                    problems.add(where + ": vrrp_instance " + ic.name() + ": " + e.getMessage());
-                } catch (IllegalArgumentException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-            if (providerOverride != null) {
-                problems.addAll(FloatingIpBlocks.duplicatesUnder(ic, providerOverride));
+        }
+        if (providerOverride != null) {
+            List<FloatingIpSettings> written = ic.floatingIps();
+            for (int k = 1; k < written.size(); k++) {
+                FloatingIpSettings b = written.get(k);
+                FloatingIpBlocks.duplicate(written.subList(0, k), b, providerOverride)
+                        .ifPresent(m -> problems.add(new ConfigError(b.file(), b.line(), "vrrp_instance " + ic.name() + ": " + m)));
             }
         }
         return problems;
+    }
+
+    /** {@code message} at file:line, without the {@code file:line: } it already starts with. */
+    private static ConfigError at(String file, int line, String message) {
+        String prefix = file + ":" + line + ": ";
+        return new ConfigError(file, line, message.startsWith(prefix) ? message.substring(prefix.length()) : message);
     }
 }

@@ -1,12 +1,17 @@
 package io.floatd.vrrp.runtime;
 
+import io.floatd.vrrp.config.FloatingIpKeywords;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.provider.ProviderException;
 import java.util.Optional;
 
-/** {@code virtual_routes} and {@code virtual_rules} are applied by the linux-l2 provider only; others refuse them. */
+/**
+ * {@code virtual_routes} and {@code virtual_rules} are applied by the default provider only (linux-l2,
+ * {@link FloatingIpKeywords#isDefault()}); others refuse them.
+ */
 final class RoutesWiring {
-    static final String LINUX_L2 = "linux-l2";
+    /** The provider that applies routes and rules: the installed default one. */
+    static final String LINUX_L2 = FloatingIpKeywords.defaultProvider();
 
     private RoutesWiring() {
     }
@@ -17,7 +22,7 @@ final class RoutesWiring {
             return Optional.empty();
         }
         return Optional.of(ic.file() + ":" + ic.line() + ": vrrp_instance " + ic.name() + ": virtual_routes and"
-                + " virtual_rules are applied by the linux-l2 provider only; provider " + providerName
+                + " virtual_rules are applied by the " + LINUX_L2 + " provider only; provider " + providerName
                 + " would leave them out (a cloud's routing tables are not this node's)");
     }
 

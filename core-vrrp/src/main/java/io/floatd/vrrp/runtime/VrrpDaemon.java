@@ -2,6 +2,7 @@ package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.ConfigError;
 import io.floatd.vrrp.config.GlobalDefs;
 import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.fsm.VrrpEvent;
@@ -157,7 +158,10 @@ public final class VrrpDaemon implements AutoCloseable {
      * @return one {@code file:line: message} line per problem, each at its block's file:line
      */
     public static List<String> checkProviders(FloatdConfig config, String providerOverride, DaemonOptions.ProviderLookup providers) {
-        return ProviderChecks.check(config, providerOverride, providers);
+        return config.instances().stream()
+                .flatMap(ic -> ProviderChecks.problems(ic, providerOverride, providers).stream())
+                .map(ConfigError::toString)
+                .toList();
     }
 
     /** Starts the loop, the receivers, and every instance (each enters BACKUP, or MASTER as address owner). */

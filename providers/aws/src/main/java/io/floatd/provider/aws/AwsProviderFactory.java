@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -62,6 +63,12 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** {@code peer_instance_id 10.0.0.12=i-0abc 10.0.0.13=i-0def}, {@code route_table rtb-0a1... rtb-0b2...}. */
+    @Override
+    public Set<String> listKeys() {
+        return AwsSettings.LIST_KEYS;
     }
 
     /** VPC networks drop IP multicast: VRRP needs unicast_peer here. */

@@ -70,6 +70,8 @@ public record AwsSettings(
 
     static final Set<String> KEYS = Set.of("provider", "address", "allocation_id", "mode", "instance_id",
             "network_interface", "private_ip", "region", "peer_instance_id", "route_table");
+    /** The keys whose value may be several words, kept joined by single spaces. */
+    static final Set<String> LIST_KEYS = Set.of("peer_instance_id", "route_table");
 
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");

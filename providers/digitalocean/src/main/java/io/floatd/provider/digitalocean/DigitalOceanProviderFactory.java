@@ -7,6 +7,7 @@ import io.floatd.vrrp.provider.ProviderException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +53,12 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** {@code peer_droplet_id 10.110.0.3=123 10.110.0.4=456}. */
+    @Override
+    public Set<String> listKeys() {
+        return DoSettings.LIST_KEYS;
     }
 
     /** VPC networks drop IP multicast: VRRP needs unicast_peer here. */

@@ -71,6 +71,8 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
 
     static final Set<String> KEYS = Set.of("provider", "address", "droplet_id", "token_file", "api_url", "metadata_url",
             "api_paths", "peer_droplet_id");
+    /** The keys whose value may be several words, kept joined by single spaces. */
+    static final Set<String> LIST_KEYS = Set.of("peer_droplet_id");
 
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");

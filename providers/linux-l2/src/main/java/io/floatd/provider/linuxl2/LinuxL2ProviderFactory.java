@@ -13,6 +13,12 @@ public final class LinuxL2ProviderFactory implements FloatingIpProviderFactory {
         return NAME;
     }
 
+    /** A floating_ip block that names no provider moves the instance's virtual_ipaddress here. */
+    @Override
+    public boolean isDefault() {
+        return true;
+    }
+
     /** Opens the provider's sockets in the calling thread's network namespace. */
     @Override
     public LinuxL2Provider create(ProviderContext context) throws ProviderException {
