@@ -107,6 +107,7 @@ class ArchitectureRulesTest {
             Map.entry("ScriptRunner.java", "a script's duration, only logged and shown (the timeout is Process.waitFor)"),
             Map.entry("NotifyDispatcher.java", "the bound of a blocking wait for the takeover gate (Future.get)"),
             Map.entry("WarmUpThread.java", "the warm-up's duration, only logged"),
+            Map.entry("JitWarmUp.java", "the warm-up's duration, only logged (WarmUpThread's successor)"),
             Map.entry("ControlClient.java", "socket timeouts of the control client (a separate process)"),
             Map.entry("Structs.java", "a poll(2) timeout from a deadline"),
             Map.entry("DatagramSocketCore.java", "the deadline of a blocking poll on the socket"),
