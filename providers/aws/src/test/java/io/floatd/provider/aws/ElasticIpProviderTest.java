@@ -55,19 +55,6 @@ class ElasticIpProviderTest {
     }
 
     @Test
-    void holderNobodySelfPeerOther() throws Exception {
-        try (FloatingIpProvider p = self()) {
-            assertEquals(Holder.nobody(), p.holder());
-            ec2.associate(ALLOC, SELF_ENI, null);
-            assertEquals(Holder.self(SELF), p.holder());
-            ec2.associate(ALLOC, PEER_ENI, null);
-            assertEquals(Holder.peer(PEER), p.holder());
-            ec2.associate(ALLOC, OTHER_ENI, null);
-            assertEquals(Holder.other(OTHER), p.holder());
-        }
-    }
-
-    @Test
     void warmAtStartThenFirstAcquireIsOneReadAndOneWrite() throws Exception {
         try (FloatingIpProvider p = self()) {
             assertEquals(List.of("DescribeAddresses", "AssociateAddress", "DescribeNetworkInterfaces"), ec2.actions(),
