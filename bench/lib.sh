@@ -64,26 +64,15 @@ wait_for_quiet() {
 # load3: the 1, 5 and 15-minute load averages
 load3() { cut -d' ' -f1-3 /proc/loadavg; }
 
-# cli_test_classpath: prints the classpath of cli's tests (built with test-compile). ~/.m2 is shared by every
-# worktree on this machine: another branch's `install` can replace the floatd SNAPSHOT jars at any time, so
-# floatd's own modules come from this tree's target/ directories, not from ~/.m2.
+# cli_test_classpath: prints the classpath of cli's tests, compiling what is stale first (test-compile). ~/.m2 is
+# shared by every worktree on this machine: another branch's `install` can replace the floatd SNAPSHOT jars at any
+# time, so floatd's own modules come from this tree's target/ directories (the reactor resolves them there), not
+# from ~/.m2.
 cli_test_classpath() {
-  local cp_file=$ROOT/cli/target/bench.classpath cp entry art mod
-  (cd "$ROOT" && ./mvnw -B -q -pl cli dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$cp_file" >/dev/null)
-  cp="$ROOT/cli/target/test-classes:$ROOT/cli/target/classes"
-  for entry in $(tr ':' ' ' < "$cp_file"); do
-    case "$entry" in
-      */io/floatd/floatd-*-SNAPSHOT*.jar)
-        art=$(basename "$(dirname "$(dirname "$entry")")")          # floatd-core-vrrp, floatd-provider-aws, ...
-        case "$art" in floatd-core-vrrp) mod=core-vrrp ;; floatd-provider-*) mod=providers/${art#floatd-provider-} ;; *) mod= ;; esac
-        if [ -n "$mod" ] && [ -d "$ROOT/$mod/target/classes" ]; then
-          case "$entry" in *-tests.jar) entry=$ROOT/$mod/target/test-classes ;; *) entry=$ROOT/$mod/target/classes ;; esac
-        fi ;;
-    esac
-    cp="$cp:$entry"
-  done
-  echo "$cp"
+  # a relative output file: each module of the reactor writes its own, and cli's is the one read
+  (cd "$ROOT" && ./mvnw -B -q -pl cli -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath -Dfloatd.fuzz.skip=true -Dfloatd.cds.skip=true >/dev/null)
+  echo "$ROOT/cli/target/test-classes:$ROOT/cli/target/classes:$(cat "$ROOT/cli/target/bench.classpath")"
 }
 
 cleanup() {

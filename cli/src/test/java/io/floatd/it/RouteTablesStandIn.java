@@ -1,5 +1,6 @@
 package io.floatd.it;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.floatd.testing.Netns;

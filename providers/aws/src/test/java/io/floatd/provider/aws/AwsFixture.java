@@ -2,6 +2,7 @@ package io.floatd.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.ProviderContext;

@@ -8,6 +8,7 @@ import static io.floatd.provider.aws.AwsFixture.PEER_ENI;
 import static io.floatd.provider.aws.AwsFixture.SELF;
 import static io.floatd.provider.aws.AwsFixture.SELF_ENI;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testing.FaultMix;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.testkit.ProviderConformance;
@@ -62,7 +63,7 @@ class FaultsTest extends ProviderConformance {
 
         @Override
         public void faultMix(FaultMix mix) {
-            ec2.faultMix(mix);
+            ec2.faults(Ec2Faults.of(mix));
         }
 
         @Override
