@@ -18,40 +18,18 @@ if [ "${1:-}" = --shape ]; then
   esac
   shift 2
 fi
-root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-cd "$root"
-export JAVA_HOME=${JAVA_HOME:-$("$root/bin/java-home")}
-for tool in keepalived iptables; do
-  command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }
-done
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+cd "$ROOT"
+use_jdk
 # Debian's aws CLI (v2.9); the pip one on PATH, if any, is not what a Debian host runs
-[ -x /usr/bin/aws ] || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null; }
+install_missing keepalived iptables /usr/bin/aws=awscli
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -B -q install -DskipTests
   ./mvnw -B -q -pl cli -am test-compile
 fi
-cp_file=$root/cli/target/bench.classpath
-./mvnw -B -q -pl cli dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-# ~/.m2 is shared by every worktree on this machine: another branch's `install` can replace the floatd SNAPSHOT
-# jars at any time, so floatd's own modules come from this tree's target/ directories, not from ~/.m2
-cp="cli/target/test-classes:cli/target/classes"
-for entry in $(tr ':' ' ' < "$cp_file"); do
-  case "$entry" in
-    */io/floatd/floatd-*-SNAPSHOT*.jar)
-      art=$(basename "$(dirname "$(dirname "$entry")")")          # floatd-core-vrrp, floatd-provider-aws, ...
-      case "$art" in floatd-core-vrrp) mod=core-vrrp ;; floatd-provider-*) mod=providers/${art#floatd-provider-} ;; *) mod= ;; esac
-      if [ -n "$mod" ] && [ -d "$root/$mod/target/classes" ]; then
-        case "$entry" in *-tests.jar) entry=$root/$mod/target/test-classes ;; *) entry=$root/$mod/target/classes ;; esac
-      fi ;;
-  esac
-  cp="$cp:$entry"
-done
-# bounded wait for a quiet machine (2 shared cores): the figures are printed with the load they were taken at
-waited=0
-while awk '{exit !($1 >= 1.0)}' /proc/loadavg && [ "$waited" -lt "${MAX_LOAD_WAIT:-300}" ]; do
-  sleep 15; waited=$((waited + 15))
-done
-echo "start: $(uptime) (waited ${waited}s for load < 1)"
+cp=$(cli_test_classpath)
+wait_for_quiet
+echo "start: $(uptime) (waited ${WAITED}s for load < 1)"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dsun.net.httpserver.nodelay=true -cp "$cp" \
   "$main" "$@"
 echo "end:   $(uptime)"

@@ -15,7 +15,7 @@
 #        /v2/reserved_ipv6; keepalived's master.sh reads it through the API, as the metadata service has no IPv6
 #        counterpart of reserved_ip/ipv4/active), and a table: entering MASTER -> assign request, p50 / p99, for
 #        the reserved IPv4 and the reserved IPv6, floatd and keepalived, all from this one run.
-# Waits (bounded, 5 min) for `uptime` load < 1 first and prints the load. Output: samples and tables on stdout,
+# Waits (bounded, MAX_LOAD_WAIT seconds, default 300) for `uptime` load < 1 first and prints the load. Output: samples and tables on stdout,
 # full Maven output in bench/out/do-takeover-<timestamp>.log (git-ignored).
 set -euo pipefail
 
@@ -29,23 +29,16 @@ REPS=${2:-10}
 for n in "$FAILOVERS" "$REPS"; do
   case $n in ''|*[!0-9]*) echo "usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]" >&2; exit 2 ;; esac
 done
-[ "$(id -u)" = 0 ] || { echo "do-takeover.sh: needs root (network namespaces)" >&2; exit 2; }
-command -v keepalived >/dev/null || { echo "do-takeover.sh: keepalived not found" >&2; exit 2; }
-command -v curl >/dev/null || { echo "do-takeover.sh: curl not found" >&2; exit 2; }
-
-ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+needs_root
+needs keepalived curl
 cd "$ROOT"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+use_jdk
 mkdir -p bench/out
 LOG=bench/out/do-takeover-$(date +%Y%m%d-%H%M%S).log
 
-load() { cut -d' ' -f1 /proc/loadavg; }
-for _ in $(seq 1 30); do
-  awk -v l="$(load)" 'BEGIN { exit !(l < 1) }' && break
-  echo "do-takeover.sh: load $(load), waiting (10 s steps, at most 5 min)"
-  sleep 10
-done
-echo "do-takeover.sh: load before the run: $(uptime)"
+wait_for_quiet
+echo "do-takeover.sh: load before the run: $(uptime) (waited ${WAITED}s for load < 1)"
 
 ./mvnw -B -q -pl cli -am install -DskipTests
 FLOATD_DO_BENCH=1 FLOATD_DO_BENCH_FAILOVERS=$FAILOVERS FLOATD_DO_BENCH_REPS=$REPS FLOATD_DO_BENCH_IPV6=$IPV6 \

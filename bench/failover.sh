@@ -19,9 +19,8 @@ REPS=${1:-5}
 case $REPS in ''|*[!0-9]*) echo "usage: bench/failover.sh [REPS]" >&2; exit 2 ;; esac
 [ "$REPS" -ge 1 ] || { echo "usage: bench/failover.sh [REPS]  (REPS >= 1)" >&2; exit 2; }
 
-ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 FLOATD=$ROOT/bin/floatd
-. "$ROOT/bench/lib.sh"
 needs_root_and keepalived tcpdump ip
 
 OUT=$ROOT/bench/out/$(date +%Y%m%d-%H%M%S)-$$
@@ -206,7 +205,7 @@ one_run() {
 }
 
 echo "usage: bench/failover.sh [REPS]"
-echo "machine: $(nproc) CPUs, $(uname -r), load at start: $(cut -d' ' -f1-3 /proc/loadavg), other java processes: $(pgrep -c -x java || true)"
+echo "machine: $(nproc) CPUs, $(uname -r), load at start: $(load3), other java processes: $(pgrep -c -x java || true)"
 echo "floatd: $($FLOATD version 2>/dev/null | head -1)  keepalived: $(keepalived --version 2>&1 | head -1)"
 echo "REPS=$REPS  work dir: $OUT"
 echo
@@ -226,7 +225,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 done
 
 echo
-echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg), other java processes: $(pgrep -c -x java || true)"
+echo "load at end: $(load3), other java processes: $(pgrep -c -x java || true)"
 echo
 echo "kill -9 Master -> Backup notify MASTER (ms; MDI = Master_Down_Interval of the Backup, priority 100)"
 {

@@ -7,29 +7,23 @@
 #   bench/faults.sh [takeovers=20]
 # Env: MAX_LOAD_WAIT=seconds to wait for a 1-min load < 1 (default 300); OUT=file for the raw lines.
 set -eu
-root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-cd "$root"
-export JAVA_HOME=${JAVA_HOME:-$("$root/bin/java-home")}
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+cd "$ROOT"
+use_jdk
 takeovers=${1:-20}
 case "$takeovers" in ''|*[!0-9]*) echo "usage: bench/faults.sh [takeovers=20]" >&2; exit 2 ;; esac
 mkdir -p bench/out
-out=${OUT:-$root/bench/out/faults-$(date -u +%Y%m%dT%H%M%SZ).txt}
+out=${OUT:-$ROOT/bench/out/faults-$(date -u +%Y%m%dT%H%M%SZ).txt}
 : > "$out"
 # build first, so that the wait below is for the machine, not for the compiler
 ./mvnw -B -q -pl providers/aws,providers/digitalocean -am test-compile -Dfloatd.fuzz.skip=true
-# bounded wait for a quiet machine (2 shared cores): the figures are printed with the load they were taken at
-waited=0
-while awk '{exit !($1 >= 1.0)}' /proc/loadavg && [ "$waited" -lt "${MAX_LOAD_WAIT:-300}" ]; do
-  sleep 15; waited=$((waited + 15))
-done
-start_load=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "start: $(date -u +%FT%TZ) load $start_load (waited ${waited}s for load < 1)"
+wait_for_quiet
+echo "start: $(date -u +%FT%TZ) load $(load3) (waited ${WAITED}s for load < 1)"
 status=0
 ./mvnw -B -q -pl providers/aws,providers/digitalocean -am verify -Dfloatd.fuzz.skip=true \
   -Dtest=FaultsTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfloatd.faults.takeovers="$takeovers" -Dfloatd.faults.mixes=none,throttle,5xx,timeout,mixed -Dfloatd.faults.out="$out" > "$out.log" 2>&1 || status=$?
-end_load=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "end:   $(date -u +%FT%TZ) load $end_load (maven exit $status; log $out.log)"
+echo "end:   $(date -u +%FT%TZ) load $(load3) (maven exit $status; log $out.log)"
 echo
 awk '
   function field(line, key,   n, i, a, kv) {

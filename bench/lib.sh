@@ -1,21 +1,78 @@
-# Shell helpers shared by the bench/*.sh rigs (sourced, not run). The sourcing script sets NSA and NSB (namespace
-# names) and appends every process it starts to PIDS; on exit, cleanup kills those, anything left inside the two
-# namespaces (keepalived children, notify scripts), and deletes the namespaces.
+# Shell helpers shared by the bench/*.sh rigs (sourced, not run): the repository root, the JDK, the tools a rig
+# needs, a bounded wait for a quiet machine, and the test classpath of the Java benchmarks. A namespace rig sets
+# NSA and NSB (namespace names) and appends every process it starts to PIDS; on exit, cleanup kills those, anything
+# left inside the two namespaces (keepalived children, notify scripts), and deletes the namespaces.
 BENCH=${0##*/}
 PIDS=()
+# the repository root: this file's parent directory
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
 log() { echo "$*" >&2; }
 die() { echo "$BENCH: $*" >&2; exit 1; }
 now() { date +%s%N; }
 
-# needs_root_and CMD...: exit 2 unless root with the floatd distribution built and every CMD on PATH
-needs_root_and() {
-  local c
+# use_jdk: exports JAVA_HOME: the caller's, else the JDK 25 that bin/java-home finds
+use_jdk() {
+  JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/java-home")}
+  export JAVA_HOME
+}
+
+# needs_root: exit 2 unless root (network namespaces)
+needs_root() {
   [ "$(id -u)" = 0 ] || { echo "$BENCH: needs root (network namespaces)" >&2; exit 2; }
-  [ -f "$ROOT/cli/target/floatd-cli.jar" ] || { echo "$BENCH: floatd not built; run: bin/build" >&2; exit 2; }
+}
+
+# needs CMD...: exit 2 unless every CMD is on PATH
+needs() {
+  local c
   for c in "$@"; do
     command -v "$c" >/dev/null || { echo "$BENCH: $c not found" >&2; exit 2; }
   done
+}
+
+# needs_root_and CMD...: exit 2 unless root with the floatd distribution built and every CMD on PATH
+needs_root_and() {
+  needs_root
+  [ -f "$ROOT/cli/target/floatd-cli.jar" ] || { echo "$BENCH: floatd not built; run: bin/build" >&2; exit 2; }
+  needs "$@"
+}
+
+# install_missing CMD[=PACKAGE]...: installs (apt-get, quietly) the package of every CMD that is missing; a CMD
+# with a slash is a path that must be executable (e.g. /usr/bin/aws=awscli: Debian's, not a pip one on PATH)
+install_missing() {
+  local spec cmd pkg
+  for spec in "$@"; do
+    cmd=${spec%%=*}; pkg=${spec#*=}
+    case $cmd in
+      */*) [ -x "$cmd" ] && continue ;;
+      *) command -v "$cmd" >/dev/null && continue ;;
+    esac
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null
+  done
+}
+
+# wait_for_quiet: waits, at most MAX_LOAD_WAIT seconds (default 300) in 15 s steps, for a 1-minute load < 1 (2
+# shared cores): the figures are printed with the load they were taken at. Sets WAITED (seconds waited).
+wait_for_quiet() {
+  WAITED=0
+  while awk '{exit !($1 >= 1.0)}' /proc/loadavg && [ "$WAITED" -lt "${MAX_LOAD_WAIT:-300}" ]; do
+    sleep 15; WAITED=$((WAITED + 15))
+  done
+}
+
+# load3: the 1, 5 and 15-minute load averages
+load3() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# cli_test_classpath: prints the classpath of cli's tests, compiling what is stale first (test-compile). ~/.m2 is
+# shared by every worktree on this machine: another branch's `install` can replace the floatd SNAPSHOT jars at any
+# time, so floatd's own modules come from this tree's target/ directories (the reactor resolves them there), not
+# from ~/.m2.
+cli_test_classpath() {
+  # a relative output file: each module of the reactor writes its own, and cli's is the one read
+  (cd "$ROOT" && ./mvnw -B -q -pl cli -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath -Dfloatd.fuzz.skip=true -Dfloatd.cds.skip=true >/dev/null)
+  echo "$ROOT/cli/target/test-classes:$ROOT/cli/target/classes:$(cat "$ROOT/cli/target/bench.classpath")"
 }
 
 cleanup() {

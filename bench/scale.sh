@@ -24,9 +24,8 @@ for n in "${COUNTS[@]}"; do
   [ "$n" -ge 1 ] && [ "$n" -le 255 ] || { echo "usage: bench/scale.sh [N...]  (1 <= N <= 255)" >&2; exit 2; }
 done
 
-ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 FLOATD=$ROOT/bin/floatd
-. "$ROOT/bench/lib.sh"
 needs_root_and keepalived ip
 WARM_S=${WARM_S:-15}
 WINDOW_S=${WINDOW_S:-30}
@@ -140,7 +139,7 @@ one_run() {
 }
 
 echo "usage: bench/scale.sh [N...]"
-echo "machine: $(nproc) CPUs, $(uname -r), load at start: $(cut -d' ' -f1-3 /proc/loadavg), other java processes: $(pgrep -c -x java || true)"
+echo "machine: $(nproc) CPUs, $(uname -r), load at start: $(load3), other java processes: $(pgrep -c -x java || true)"
 echo "floatd: $FLOATD (FLOATD_JAVA_OPTS='${FLOATD_JAVA_OPTS:-}')  keepalived: $(keepalived --version 2>&1 | head -1)"
 echo "N: ${COUNTS[*]}  warm-up ${WARM_S} s, window ${WINDOW_S} s, work dir: $OUT"
 echo
@@ -150,7 +149,7 @@ for n in "${COUNTS[@]}"; do
   done
 done
 echo
-echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg), other java processes: $(pgrep -c -x java || true)"
+echo "load at end: $(load3), other java processes: $(pgrep -c -x java || true)"
 echo
 echo "CPU: % of one core over the window; RSS: VmRSS at its end (keepalived: parent + VRRP child)"
 {

@@ -8,19 +8,19 @@
 #   bench/simulate.sh [scenarios=1000000] [first seed=1]
 # Env: OUT=file for the raw output.
 set -eu
-root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-cd "$root"
-export JAVA_HOME=${JAVA_HOME:-$("$root/bin/java-home")}
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+cd "$ROOT"
+use_jdk
 scenarios=${1:-1000000}
 seed=${2:-1}
 case "$scenarios$seed" in *[!0-9]*) echo "usage: bench/simulate.sh [scenarios=1000000] [first seed=1]" >&2; exit 2 ;; esac
 mkdir -p bench/out
-out=${OUT:-$root/bench/out/simulate-$(date -u +%Y%m%dT%H%M%SZ).txt}
-echo "start: $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg); $scenarios scenarios from seed $seed; $(nproc) cores"
+out=${OUT:-$ROOT/bench/out/simulate-$(date -u +%Y%m%dT%H%M%SZ).txt}
+echo "start: $(date -u +%FT%TZ) load $(load3); $scenarios scenarios from seed $seed; $(nproc) cores"
 status=0
 ./mvnw -B -q -o verify -pl core-vrrp -Dfloatd.fuzz.skip=true -Dtest=ClusterSimulationTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Dsim.scenarios="$scenarios" -Dsim.seed="$seed" > "$out" 2>&1 || status=$?
-echo "end:   $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) (maven exit $status; output $out)"
+echo "end:   $(date -u +%FT%TZ) load $(load3) (maven exit $status; output $out)"
 echo
 # the figures: one line of totals, the most seen of each bounded figure, what the scenarios covered, failing seeds
 grep -E '^(SIM|MAX|COVERAGE|FAIL) ' "$out" | sed 's/^SIM /totals: /; s/^MAX /max: /; s/^COVERAGE /covered: /' || true

@@ -37,9 +37,8 @@ REPS=${1:-5}
 case $REPS in ''|*[!0-9]*) usage ;; esac
 [ "$REPS" -ge 1 ] || usage
 
-ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 FLOATD=$ROOT/bin/floatd
-. "$ROOT/bench/lib.sh"
 needs_root_and keepalived tcpdump ip
 IDLE_S=10
 
@@ -166,11 +165,11 @@ for d in "${VARIANTS[@]}"; do
 done
 log "startup.sh: AppCDS archive of bin/floatd: $([ -f "$ROOT/cli/target/floatd.jsa" ] && echo "cli/target/floatd.jsa" || echo none)"
 log "startup.sh: $REPS repetitions of ${VARIANTS[*]}; FLOATD_JAVA_OPTS='${FLOATD_JAVA_OPTS:-}'; $(keepalived --version 2>&1 | head -1)"
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_START=$(load3)
 for ((rep = 1; rep <= REPS; rep++)); do
   for d in "${VARIANTS[@]}"; do one_run "$d" "$rep"; done
 done
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_END=$(load3)
 
 echo
 echo "load average (1/5/15 min): start $LOAD_START, end $LOAD_END; $(nproc) CPUs"

@@ -1,7 +1,6 @@
 package io.floatd.cli;
 
-import io.floatd.provider.aws.AwsClientOptions;
-import io.floatd.provider.aws.AwsProviderFactory;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.vrrp.config.ConfigException;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
@@ -18,30 +17,44 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * {@code floatd demo}: two floatd nodes in this process, on an in-process wire, electing a Master that moves an
  * Elastic IP with the real {@code aws} provider (the AWS SDK, AssociateAddress / DisassociateAddress) against an
- * embedded EC2 Query API endpoint on 127.0.0.1 ({@link DemoEc2Endpoint}); then a crash of the Master, its return
- * and preemption, and a planned handover and resume, printed as a timeline with measured times. Needs no root, no
- * network beyond loopback and no cloud account.
+ * embedded EC2 Query API endpoint on 127.0.0.1 (the project's fake EC2, {@link Ec2TestEndpoint}); then a crash of
+ * the Master, its return and preemption, and a planned handover and resume, printed as a timeline with measured
+ * times. Needs no root, no network beyond loopback and no cloud account. The provider is found as {@code floatd run}
+ * finds it (ServiceLoader) and pointed at the endpoint as a user would point it at LocalStack: through the SDK's own
+ * system settings ({@code aws.endpointUrlEc2}, {@code aws.accessKeyId}, {@code aws.secretAccessKey}), set for the
+ * demo's run only.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Show an election, a failover and a handover between two nodes in one process.")
 final class DemoCommand implements Callable<Integer> {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
     static final String IP = "203.0.113.10";
-    private static final DemoEc2Endpoint.Instance LB1 =
-            new DemoEc2Endpoint.Instance("i-0b1000000000000a1", "192.0.2.1", "lb1");
-    private static final DemoEc2Endpoint.Instance LB2 =
-            new DemoEc2Endpoint.Instance("i-0b1000000000000a2", "192.0.2.2", "lb2");
+    private static final String ALLOCATION = "eipalloc-0d3e000000000001a";
+    private static final Node LB1 = new Node("i-0b1000000000000a1", "192.0.2.1", "lb1");
+    private static final Node LB2 = new Node("i-0b1000000000000a2", "192.0.2.2", "lb2");
+    /** The SDK's settings that point the provider at the embedded endpoint with static demo credentials. */
+    private static final String ENDPOINT_PROPERTY = "aws.endpointUrlEc2";
+    private static final Map<String, String> CREDENTIALS = Map.of("aws.accessKeyId", "AKIADEMO0FLOATD0DEMO",
+            "aws.secretAccessKey", "floatd-demo-not-a-secret");
+
+    /** One instance of the demo: its id, its primary private IP and the demo's name for it. */
+    private record Node(String id, String privateIp, String name) {
+        String eni() {
+            return "eni-" + id.substring(2);
+        }
+    }
 
     @CommandLine.Option(names = "--verbose", description = "Also print the daemons' own log lines.")
     boolean verbose;
@@ -54,7 +67,9 @@ final class DemoCommand implements Callable<Integer> {
     private final NanoClock clock = NanoClock.SYSTEM;
     private final long t0 = clock.nanoTime();
     private final MemoryWire wire = new MemoryWire();
-    private DemoEc2Endpoint ec2;
+    private Ec2TestEndpoint ec2;
+    /** The instance the Elastic IP was last associated with, for the DisassociateAddress line. */
+    private Node associated;
 
     @Override
     public Integer call() throws Exception {
@@ -64,10 +79,24 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             java.util.logging.LogManager.getLogManager().reset();
         }
-        try (DemoEc2Endpoint endpoint = new DemoEc2Endpoint(IP, "eipalloc-0d3e000000000001a", e -> event("cloud", e),
-                LB1, LB2)) {
-            ec2 = endpoint;
-            return demo();
+        try (Ec2TestEndpoint endpoint = new Ec2TestEndpoint()) {
+            ec2 = endpoint.instance(LB1.id(), LB1.eni(), LB1.privateIp()).instance(LB2.id(), LB2.eni(), LB2.privateIp())
+                    .elasticIp(ALLOCATION, IP).observe(this::cloud);
+            Map<String, String> settings = new LinkedHashMap<>(CREDENTIALS);
+            settings.put(ENDPOINT_PROPERTY, ec2.uri().toString());
+            Map<String, String> before = new LinkedHashMap<>();
+            settings.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
+            try {
+                return demo();
+            } finally {
+                before.forEach((k, v) -> {
+                    if (v == null) {
+                        System.clearProperty(k);
+                    } else {
+                        System.setProperty(k, v);
+                    }
+                });
+            }
         }
     }
 
@@ -76,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         event("demo", "starting lb1 and lb2 (each loads the AWS SDK and checks the EC2 permissions at start)");
         VrrpDaemon first = start(LB1, 150, LB2);
         VrrpDaemon lb2 = start(LB2, 100, LB1);
-        await("lb1 elected and holding the IP", () -> "lb1".equals(ec2.holder()) && master(first));
+        await("lb1 elected and holding the IP", () -> "lb1".equals(holder()) && master(first));
         failover(first, lb2);
         VrrpDaemon lb1 = preemption();
         handover(lb1, lb2);
@@ -86,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         lb2.close();
         out.println();
         out.printf("summary: 1 election, 1 failover, 2 preemptions, 1 handover; the IP moved %d times, "
-                + "each by an AssociateAddress call.%n", ec2.moves());
+                + "each by an AssociateAddress call.%n", moves());
         out.flush();
         return FloatdCommand.EXIT_OK;
     }
@@ -111,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
         first.close();
         await("lb2 takes over", () -> master(lb2));
         long elected = clock.nanoTime();
-        await("the IP moves to lb2", () -> "lb2".equals(ec2.holder()));
+        await("the IP moves to lb2", () -> "lb2".equals(holder()));
         long moved = clock.nanoTime();
         event("demo", String.format("failover: lb2 MASTER %.0f ms after the kill (Master_Down_Interval %.0f ms), "
                 + "IP associated with lb2 %.0f ms after that", ms(elected - killed), ms(mdi), ms(moved - elected)));
@@ -124,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
         event("demo", "lb1 restarts; it has the higher priority and preempts");
         long restarted = clock.nanoTime();
         VrrpDaemon lb1 = start(LB1, 150, LB2);
-        await("lb1 takes mastership back", () -> master(lb1) && "lb1".equals(ec2.holder()));
+        await("lb1 takes mastership back", () -> master(lb1) && "lb1".equals(holder()));
         event("demo", String.format("preemption: lb1 MASTER and holding the IP %.0f ms after its start",
                 ms(clock.nanoTime() - restarted)));
         return lb1;
@@ -136,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
         event("demo", "planned handover: floatd handover VI_1 on lb1 (priority-0 advert; lb1 stays Backup until resume)");
         long handoverAt = clock.nanoTime();
         lb1.handover("VI_1");
-        await("lb2 takes over within Skew_Time", () -> master(lb2) && "lb2".equals(ec2.holder()));
+        await("lb2 takes over within Skew_Time", () -> master(lb2) && "lb2".equals(holder()));
         event("demo", String.format("handover: lb2 MASTER and holding the IP %.0f ms after the handover (Skew_Time %.0f ms)",
                 ms(clock.nanoTime() - handoverAt), ms(MasterDownTimer.skewTimeNanos(3, 100, 10))));
     }
@@ -147,29 +176,98 @@ final class DemoCommand implements Callable<Integer> {
         event("demo", "maintenance done: floatd resume VI_1 on lb1; it takes part again and preempts");
         long resumeAt = clock.nanoTime();
         lb1.resume("VI_1");
-        await("lb1 takes mastership back after resume", () -> master(lb1) && "lb1".equals(ec2.holder()));
+        await("lb1 takes mastership back after resume", () -> master(lb1) && "lb1".equals(holder()));
         event("demo", String.format("resume: lb1 MASTER and holding the IP %.0f ms after the resume",
                 ms(clock.nanoTime() - resumeAt)));
     }
 
-    private VrrpDaemon start(DemoEc2Endpoint.Instance self, int priority, DemoEc2Endpoint.Instance peer)
+    private VrrpDaemon start(Node self, int priority, Node peer)
             throws IOException, ProviderException, ConfigException {
         String name = self.name();
         String conf = template().replace("@NAME@", name).replace("@PRIORITY@", Integer.toString(priority))
                 .replace("@SELF@", self.privateIp()).replace("@PEER@", peer.privateIp())
                 .replace("@INSTANCE@", self.id());
         FloatdConfig config = ConfigParser.parse(conf, "demo-" + name + ".conf");
-        AwsClientOptions aws = AwsClientOptions.defaults().withEc2Endpoint(ec2.uri())
-                .withCredentials(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIADEMO0FLOATD0DEMO", "floatd-demo-not-a-secret")));
-        AwsProviderFactory factory = new AwsProviderFactory(aws);
         DaemonOptions options = new DaemonOptions(null, false, Duration.ofSeconds(5),
-                (source, ifname) -> wire.attach(source),
-                n -> AwsProviderFactory.NAME.equals(n) ? Optional.of(factory) : Optional.empty(), clock);
+                (source, ifname) -> wire.attach(source), DaemonOptions.ProviderLookup.serviceLoader(), clock);
         VrrpDaemon d = VrrpDaemon.create(config, options);
         d.instances().forEach(i -> i.runner().addListener(t -> transition(name, t)));
         d.start();
         return d;
+    }
+
+    /** The demo name of the instance the Elastic IP is associated with, or null. */
+    private String holder() {
+        Ec2TestEndpoint.Association a = ec2.address(ALLOCATION);
+        return a == null ? null : node(a.instanceId()).name();
+    }
+
+    /** How many times AssociateAddress moved the Elastic IP to another instance. */
+    private int moves() {
+        int moves = 0;
+        String on = null;
+        for (Ec2TestEndpoint.Change c : ec2.changes()) {
+            if (c.instanceId() != null && !c.instanceId().equals(on)) {
+                moves++;
+            }
+            on = c.instanceId();
+        }
+        return moves;
+    }
+
+    private static Node node(String instanceId) {
+        return LB1.id().equals(instanceId) ? LB1 : LB2.id().equals(instanceId) ? LB2
+                : new Node(String.valueOf(instanceId), "", "?");
+    }
+
+    /** One "cloud" line per EC2 call the endpoint carried out or refused, read while it holds its state. */
+    private void cloud(Ec2TestEndpoint.Answered a) {
+        String action = a.request().action();
+        Map<String, String> p = a.request().params();
+        if ("DryRunOperation".equals(a.errorCode())) {
+            Node target = node(p.get("InstanceId"));
+            event("cloud", "AssociateAddress " + IP + " -> " + target.id() + " (" + target.name()
+                    + ", DryRun: permission check at start)");
+            return;
+        }
+        if (a.errorCode() != null) {
+            event("cloud", action + " -> " + a.errorCode());
+            return;
+        }
+        switch (action) {
+            case "DescribeAddresses" -> {
+                Ec2TestEndpoint.Association as = ec2.address(ALLOCATION);
+                event("cloud", "DescribeAddresses " + IP + ": " + (as == null ? "not associated"
+                        : "on " + as.instanceId() + " (" + node(as.instanceId()).name() + ")"));
+            }
+            case "AssociateAddress" -> {
+                associated = node(ec2.address(ALLOCATION).instanceId());
+                event("cloud", "AssociateAddress " + IP + " -> " + associated.id() + " (" + associated.name() + ")");
+            }
+            case "DisassociateAddress" -> {
+                Node from = associated == null ? node(null) : associated;
+                associated = null;
+                event("cloud", "DisassociateAddress " + IP + " from " + from.id() + " (" + from.name() + ")");
+            }
+            case "DescribeNetworkInterfaces" -> {
+                List<String> ips = new ArrayList<>();
+                for (int f = 1; p.containsKey("Filter." + f + ".Name"); f++) {
+                    if ("addresses.private-ip-address".equals(p.get("Filter." + f + ".Name"))) {
+                        for (int v = 1; p.containsKey("Filter." + f + ".Value." + v); v++) {
+                            ips.add(p.get("Filter." + f + ".Value." + v));
+                        }
+                    }
+                }
+                List<String> found = new ArrayList<>();
+                for (Node n : List.of(LB1, LB2)) {
+                    if (ips.contains(n.privateIp())) {
+                        found.add(n.id() + " (" + n.name() + ")");
+                    }
+                }
+                event("cloud", "DescribeNetworkInterfaces " + String.join(", ", ips) + ": " + String.join(", ", found));
+            }
+            default -> event("cloud", action);
+        }
     }
 
     private void transition(String node, Transition t) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
-import io.floatd.provider.aws.Ec2TestEndpoint.Fault;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint.Fault;
 import io.floatd.testing.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -290,7 +290,7 @@ class AwsFailoverTest {
         try (AwsRig rig = AwsRig.create("awf")) {
             rig.startPair("", "", floating, START);
             io.floatd.testing.FaultMix mix = io.floatd.testing.FaultMix.of("mixed", 0.5, 8, 2300);
-            rig.ec2.faultMix(mix);
+            rig.ec2.faults(io.floatd.provider.aws.Ec2Faults.of(mix));
             List<FloatdProcess> killed = new java.util.ArrayList<>();
             int[] takeovers = {1, 0}; // node0's first takeover was at start
             try {

@@ -1,6 +1,6 @@
 package io.floatd.it;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
 import java.time.Duration;
@@ -42,7 +42,9 @@ final class AwsRig implements AutoCloseable {
     static AwsRig create(String prefix) {
         Lan lan = Lan.create(prefix, 3);
         try {
-            Ec2TestEndpoint ec2 = Ec2TestEndpoint.inside(lan.host(CLOUD), Lan.address(CLOUD));
+            // bound from a thread inside the cloud's namespace, so the socket (and the connections it accepts) live there
+            Ec2TestEndpoint ec2 = lan.host(CLOUD).runInside(() -> new Ec2TestEndpoint(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getByName(Lan.address(CLOUD)), 0)));
             ec2.instance(INSTANCE[0], ENI[0], Lan.address(0))
                     .instance(INSTANCE[1], ENI[1], Lan.address(1))
                     .elasticIp(ALLOC, EIP);

@@ -3,8 +3,8 @@ package io.floatd.it;
 import static io.floatd.it.AwsRig.ENI;
 import static io.floatd.it.AwsTakeoverBench.pct;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
-import io.floatd.provider.aws.Ec2TestEndpoint.RouteChange;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint.RouteChange;
 import io.floatd.testing.Lan;
 import java.io.IOException;
 import java.nio.file.Files;

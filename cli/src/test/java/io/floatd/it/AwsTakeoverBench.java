@@ -3,7 +3,7 @@ package io.floatd.it;
 import static io.floatd.it.AwsRig.ALLOC;
 import static io.floatd.it.AwsRig.INSTANCE;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static io.floatd.it.AwsRig.INSTANCE;
 import static io.floatd.it.AwsTakeoverBench.STEP;
 import static io.floatd.it.AwsTakeoverBench.pct;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testing.Lan;
 import java.io.IOException;
 import java.nio.file.Files;

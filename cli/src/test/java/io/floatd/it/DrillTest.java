@@ -3,7 +3,7 @@ package io.floatd.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
 import java.nio.file.Files;

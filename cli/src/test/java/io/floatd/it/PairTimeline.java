@@ -1,6 +1,6 @@
 package io.floatd.it;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

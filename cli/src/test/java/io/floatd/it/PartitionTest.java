@@ -5,7 +5,7 @@ import static io.floatd.it.AwsRig.millis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testing.Netns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

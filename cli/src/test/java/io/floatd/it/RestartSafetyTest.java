@@ -5,8 +5,8 @@ import static io.floatd.it.AwsRig.millis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
-import io.floatd.provider.aws.Ec2TestEndpoint.Fault;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint.Fault;
 import io.floatd.testing.Lan;
 import java.time.Duration;
 import java.util.List;

@@ -32,4 +32,14 @@ public interface FloatingIpProviderFactory extends FloatingIpKeywords {
     default boolean carriesMulticast() {
         return true;
     }
+
+    /**
+     * Optional: what to exercise so that the JIT compiles the request path of the provider this factory has just
+     * {@code created} before its first takeover (its calls, against the API's answers from memory); core's
+     * {@link JitWarmUp} runs it in the background, once per JVM and {@link JitWarmUp.Exercise#key() key}. None by
+     * default: a provider with no remote API has nothing to warm.
+     */
+    default java.util.Optional<JitWarmUp.Exercise> jitWarmUp(FloatingIpProvider created) {
+        return java.util.Optional.empty();
+    }
 }

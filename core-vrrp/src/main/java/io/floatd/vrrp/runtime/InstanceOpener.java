@@ -7,6 +7,7 @@ import io.floatd.vrrp.config.InstanceConfig;
 import io.floatd.vrrp.config.UnicastPeer;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
@@ -192,7 +193,9 @@ final class InstanceOpener {
                 ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
                         ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block),
                         policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules());
-                out.add(new OpenedBlock(factory.create(ctx), policy, name, TakeoverSettings.label(ic, block),
+                FloatingIpProvider created = factory.create(ctx);
+                JitWarmUp.startFor(factory, created);
+                out.add(new OpenedBlock(created, policy, name, TakeoverSettings.label(ic, block),
                         TakeoverSettings.address(block, name)));
             }
             return out;

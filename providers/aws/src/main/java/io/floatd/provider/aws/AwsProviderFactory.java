@@ -2,6 +2,7 @@ package io.floatd.provider.aws;
 
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import java.time.Duration;
@@ -135,12 +136,20 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
             LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
                     new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
             provider.startPeers(reachable);
-            JitWarmUp.startOnce(region, settings.mode() == AwsSettings.Mode.ROUTE_TABLE);
             return provider;
         } catch (RuntimeException e) {
             client.release();
             throw e;
         }
+    }
+
+    /** The takeover's EC2 calls in {@code created}'s region, mode route_table's when that is its mode. */
+    @Override
+    public Optional<JitWarmUp.Exercise> jitWarmUp(FloatingIpProvider created) {
+        return created instanceof AwsProvider p
+                ? Optional.of(new Ec2WarmUp(p.ec2().serviceClientConfiguration().region(),
+                        p.settings().mode() == AwsSettings.Mode.ROUTE_TABLE))
+                : Optional.empty();
     }
 
     private Region region(AwsSettings settings, InstanceMetadata imds) throws ProviderException {

@@ -1,15 +1,15 @@
 package io.floatd.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.testkit.ProviderFixtures;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,20 +69,12 @@ final class AwsFixture {
         if (self != null) {
             m.put("instance_id", self);
         }
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                m.remove(kv[i]);
-            } else {
-                m.put(kv[i], kv[i + 1]);
-            }
-        }
-        return m;
+        return ProviderFixtures.settings(m, kv);
     }
 
     /** SELF's context (peer: PEER_IP), or PEER's when {@code asPeer}. */
     static ProviderContext context(Map<String, String> settings, boolean asPeer) {
-        return new ProviderContext("VI_1", "eth0", List.of(), ip(asPeer ? PEER_IP : SELF_IP),
-                List.of(ip(asPeer ? SELF_IP : PEER_IP)), settings);
+        return ProviderFixtures.context("eth0", asPeer ? PEER_IP : SELF_IP, List.of(asPeer ? SELF_IP : PEER_IP), settings);
     }
 
     static ProviderContext context(Map<String, String> settings) {
@@ -91,8 +83,7 @@ final class AwsFixture {
 
     /** SELF's context with these {@code unicast_peer}s. */
     static ProviderContext context(Map<String, String> settings, List<String> peers) {
-        return new ProviderContext("VI_1", "eth0", List.of(), ip(SELF_IP), peers.stream().map(AwsFixture::ip).toList(),
-                settings);
+        return ProviderFixtures.context("eth0", SELF_IP, peers, settings);
     }
 
     static VirtualAddress vip(String ip) {
@@ -100,11 +91,7 @@ final class AwsFixture {
     }
 
     static InetAddress ip(String s) {
-        try {
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return ProviderFixtures.ip(s);
     }
 
     static FloatingIpProvider create(Ec2TestEndpoint ec2, Map<String, String> settings) throws ProviderException {
@@ -113,13 +100,8 @@ final class AwsFixture {
 
     /** One line, no stack frame, no secret. */
     static void assertClean(ProviderException e) {
+        ProviderFixtures.assertClean(e, "aws: ", SECRET_KEY);
         String m = e.getMessage();
-        assertFalse(m.contains("\n") || m.contains("\r"), "one line: " + m);
-        assertFalse(m.contains(SECRET_KEY), "secret in: " + m);
         assertFalse(m.contains("\tat ") || m.matches(".*\\bat [a-z]+\\.[a-z].*\\(.*\\.java:\\d+\\).*"), "stack in: " + m);
-        assertTrue(m.startsWith("aws: "), m);
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            assertFalse(String.valueOf(t.getMessage()).contains(SECRET_KEY), "secret in cause: " + t);
-        }
     }
 }

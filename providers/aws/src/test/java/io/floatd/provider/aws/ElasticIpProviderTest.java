@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Holder;
@@ -52,19 +53,6 @@ class ElasticIpProviderTest {
     void foundByServiceLoaderAsAws() {
         assertTrue(ServiceLoader.load(FloatingIpProviderFactory.class).stream()
                 .anyMatch(p -> p.get().name().equals("aws") && p.get() instanceof AwsProviderFactory));
-    }
-
-    @Test
-    void holderNobodySelfPeerOther() throws Exception {
-        try (FloatingIpProvider p = self()) {
-            assertEquals(Holder.nobody(), p.holder());
-            ec2.associate(ALLOC, SELF_ENI, null);
-            assertEquals(Holder.self(SELF), p.holder());
-            ec2.associate(ALLOC, PEER_ENI, null);
-            assertEquals(Holder.peer(PEER), p.holder());
-            ec2.associate(ALLOC, OTHER_ENI, null);
-            assertEquals(Holder.other(OTHER), p.holder());
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.floatd.provider.aws;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint.Fault;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint.Fault;
 import io.floatd.testing.TakeoverDriver.LogLines;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;

@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint.Fault;
-import io.floatd.provider.aws.Ec2TestEndpoint.RouteChange;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint.Fault;
+import io.floatd.testkit.aws.Ec2TestEndpoint.RouteChange;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderException;
 import java.util.ArrayList;

@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.provider.aws.Ec2TestEndpoint.Fault;
-import io.floatd.provider.aws.Ec2TestEndpoint.Ipv6Change;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint.Fault;
+import io.floatd.testkit.aws.Ec2TestEndpoint.Ipv6Change;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderException;

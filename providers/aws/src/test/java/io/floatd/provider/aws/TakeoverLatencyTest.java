@@ -7,6 +7,7 @@ import static io.floatd.provider.aws.AwsFixture.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;

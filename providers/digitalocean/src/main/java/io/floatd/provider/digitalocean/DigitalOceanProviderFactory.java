@@ -2,11 +2,13 @@ package io.floatd.provider.digitalocean;
 
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -112,8 +114,15 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} at {2}, token from {3}",
                 new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
         provider.startPeers(reachable);
-        JitWarmUp.startOnce(settings.paths(), options);
         return provider;
+    }
+
+    /** The takeover's three calls at {@code created}'s API paths, through a client built as its own. */
+    @Override
+    public Optional<JitWarmUp.Exercise> jitWarmUp(FloatingIpProvider created) {
+        return created instanceof ReservedIpProvider p
+                ? Optional.of(new DoWarmUp(p.settings().paths(), options))
+                : Optional.empty();
     }
 
     private ApiToken token(DoSettings settings) throws ProviderException {

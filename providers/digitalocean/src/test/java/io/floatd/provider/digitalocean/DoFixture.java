@@ -1,13 +1,10 @@
 package io.floatd.provider.digitalocean;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.testkit.ProviderFixtures;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,26 +57,18 @@ final class DoFixture {
         m.put("droplet_id", String.valueOf(SELF));
         m.put("api_url", api.uri().toString());
         m.put("metadata_url", "http://127.0.0.1:9");
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                m.remove(kv[i]);
-            } else {
-                m.put(kv[i], kv[i + 1]);
-            }
-        }
-        return m;
+        return ProviderFixtures.settings(m, kv);
     }
 
     /** SELF's context (its peer: PEER's private IP), or PEER's. */
     static ProviderContext context(Map<String, String> settings, boolean asPeer) {
-        return new ProviderContext("VI_1", "eth1", List.of(), ip(asPeer ? PEER_PRIVATE : SELF_PRIVATE),
-                List.of(ip(asPeer ? SELF_PRIVATE : PEER_PRIVATE)), settings);
+        return ProviderFixtures.context("eth1", asPeer ? PEER_PRIVATE : SELF_PRIVATE,
+                List.of(asPeer ? SELF_PRIVATE : PEER_PRIVATE), settings);
     }
 
     /** SELF's context with these {@code unicast_peer}s. */
     static ProviderContext context(Map<String, String> settings, List<String> peers) {
-        return new ProviderContext("VI_1", "eth1", List.of(), ip(SELF_PRIVATE), peers.stream().map(DoFixture::ip).toList(),
-                settings);
+        return ProviderFixtures.context("eth1", SELF_PRIVATE, peers, settings);
     }
 
     static FloatingIpProvider create(DoClientOptions options, Map<String, String> settings) throws ProviderException {
@@ -91,23 +80,11 @@ final class DoFixture {
     }
 
     static InetAddress ip(String s) {
-        try {
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return ProviderFixtures.ip(s);
     }
 
     /** One line, starting with the provider's name, without a token, a stack frame or a line break. */
     static void assertClean(ProviderException e) {
-        String m = e.getMessage();
-        assertFalse(m.contains("\n") || m.contains("\r"), "one line: " + m);
-        assertTrue(m.startsWith("digitalocean: "), m);
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String tm = String.valueOf(t.getMessage()) + " " + t;
-            assertFalse(tm.contains(TOKEN), "token in: " + tm);
-            assertFalse(tm.contains(WRONG_TOKEN), "token in: " + tm);
-            assertFalse(tm.contains("dop_v1_"), "token in: " + tm);
-        }
+        ProviderFixtures.assertClean(e, "digitalocean: ", TOKEN, WRONG_TOKEN, "dop_v1_");
     }
 }

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import static io.floatd.provider.digitalocean.DoFixture.OTHER;
 import static io.floatd.provider.digitalocean.DoFixture.PEER;
 import static io.floatd.provider.digitalocean.DoFixture.RIP;
 import static io.floatd.provider.digitalocean.DoFixture.SELF;
@@ -8,6 +9,7 @@ import static io.floatd.provider.digitalocean.DoFixture.TOKEN;
 import io.floatd.testing.FaultMix;
 import io.floatd.testing.FaultSuite;
 import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.testkit.ProviderConformance;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -15,52 +17,58 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * Issues 4 and 8 against DigitalOcean, through the real orchestrator, the real provider and its HTTP client to
- * {@link DoTestEndpoint}: with throttling (429 with {@code Retry-After}), 5xx or time-outs on half of all calls,
- * every takeover (read, assign, poll the action until {@code completed}) completes inside its deadline, and with the
- * IP assigned already, not one action is POSTed. The API down for 30 s: the takeover completes soon after it
- * returns, the circuit breaker keeps the calls few meanwhile and logs each of its changes. The two tests run side by
- * side (they mostly wait). {@code bench/faults.sh} runs this class for its figures ({@code -Dfloatd.faults.out=FILE}).
+ * The provider conformance kit ({@link ProviderConformance}: faults, idempotency, holder classification) against
+ * DigitalOcean, through the real provider and its HTTP client to {@link DoTestEndpoint}: throttling is 429 with
+ * {@code Retry-After}; a takeover is read, assign, poll the action until {@code completed}, and with the IP assigned
+ * already not one action is POSTed. Also the same faults for a reserved IPv6 (issue 16).
  */
-@Execution(ExecutionMode.CONCURRENT)
-class FaultsTest {
-    static final int TAKEOVERS = Integer.getInteger("floatd.faults.takeovers", 20);
-    static final int HELD = Integer.getInteger("floatd.faults.held", 10);
-    static final double FRACTION = 0.5;
-    /** {@code bench/faults.sh} adds {@code none}, for the figures without faults. */
-    static final List<String> MIXES = List.of(System.getProperty("floatd.faults.mixes", "throttle,5xx,timeout,mixed")
-            .split(","));
+class FaultsTest extends ProviderConformance {
     /** The client's limit for one request; production's is 3 s ({@link DoClientOptions#DEFAULT_ATTEMPT_TIMEOUT}). */
     static final Duration ATTEMPT = Duration.ofMillis(Long.getLong("floatd.faults.do.attempt.ms", 1000));
-    /** A time-out answers this late: after the client gave up. */
-    static final long LATE_MS = ATTEMPT.toMillis() + 300;
     /** How long an assign runs at the endpoint before it is {@code completed}. */
     static final long ACTION_MS = 100;
 
-    /**
-     * The daemon's defaults (backoff 0.1-2 s, deadline 30 s, breaker) with {@code attempt_timeout 10}, as the README
-     * configures DigitalOcean (an assign and its polls, and a 429's wait, are one attempt), without the warm reads.
-     */
-    static TakeoverPolicy.Builder policy() {
-        return TakeoverPolicy.custom().warmInterval(Duration.ZERO).attemptTimeout(Duration.ofSeconds(10));
+    @Override
+    protected String cloud() {
+        return "digitalocean";
     }
 
-    static final class Rig implements FaultSuite.Rig {
+    @Override
+    protected Duration attempt() {
+        return ATTEMPT;
+    }
+
+    @Override
+    protected long seed() {
+        return 9_000;
+    }
+
+    /**
+     * The daemon's defaults with {@code attempt_timeout 10}, as the README configures DigitalOcean (an assign and
+     * its polls, and a 429's wait, are one attempt), without the warm reads.
+     */
+    @Override
+    protected TakeoverPolicy.Builder policy() {
+        return super.policy().attemptTimeout(Duration.ofSeconds(10));
+    }
+
+    @Override
+    protected Rig rig() throws Exception {
+        return new DoRig(RIP, lateMillis());
+    }
+
+    static final class DoRig implements Rig {
         final DoTestEndpoint api;
         final FloatingIpProvider provider;
         /** The reserved IP that moves: {@link DoFixture#RIP}, or the reserved IPv6 {@link DoFixture#RIP6}. */
         final String ip;
+        private final long lateMillis;
 
-        Rig() throws Exception {
-            this(RIP);
-        }
-
-        Rig(String ip) throws Exception {
+        DoRig(String ip, long lateMillis) throws Exception {
             this.ip = ip;
+            this.lateMillis = lateMillis;
             api = DoFixture.populate(new DoTestEndpoint(TOKEN));
             api.actionMillis(ACTION_MS);
             Map<String, String> env = Map.of(ApiToken.ENV, TOKEN);
@@ -82,7 +90,7 @@ class FaultsTest {
         /** No request in hand and no action running (a late assign's action locks the IP for a while). */
         @Override
         public void settle() throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LATE_MS + ACTION_MS + 2000);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lateMillis + ACTION_MS + 2000);
             while ((api.inFlight() > 0 || api.locked(ip)) && System.nanoTime() - end < 0) {
                 Thread.sleep(5);
             }
@@ -99,8 +107,28 @@ class FaultsTest {
         }
 
         @Override
+        public void giveToOther() {
+            api.assign(ip, OTHER);
+        }
+
+        @Override
         public boolean heldBySelf() {
             return Long.valueOf(SELF).equals(api.holder(ip));
+        }
+
+        @Override
+        public String selfId() {
+            return String.valueOf(SELF);
+        }
+
+        @Override
+        public String peerId() {
+            return String.valueOf(PEER);
+        }
+
+        @Override
+        public String otherId() {
+            return String.valueOf(OTHER);
         }
 
         @Override
@@ -120,15 +148,6 @@ class FaultsTest {
         }
     }
 
-    @Test
-    @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void halfOfAllCallsFailingEveryTakeoverCompletesInsideTheDeadlineAndAHeldIpGetsNoWrite() throws Exception {
-        TakeoverPolicy p = policy().build();
-        List<FaultSuite.MixRun> runs = FaultSuite.runMixes(Rig::new, p, MIXES,
-                FRACTION, LATE_MS, TAKEOVERS, HELD, 2, 9_000);
-        FaultSuite.assertMixes("digitalocean", runs, p);
-    }
-
     /**
      * Issue 16: the same for a reserved IPv6, whose assign goes to {@code /v2/reserved_ipv6/{ip}/actions} and whose
      * action is followed at {@code /v2/actions/{id}}: the mixed faults (throttling, 5xx and time-outs together).
@@ -138,16 +157,8 @@ class FaultsTest {
     void halfOfAllCallsFailingEveryReservedIpv6TakeoverCompletesInsideTheDeadlineAndAHeldOneGetsNoWrite()
             throws Exception {
         TakeoverPolicy p = policy().build();
-        List<FaultSuite.MixRun> runs = FaultSuite.runMixes(() -> new Rig(DoFixture.RIP6), p, List.of("mixed"),
-                FRACTION, LATE_MS, TAKEOVERS, HELD, 2, 9_000);
+        List<FaultSuite.MixRun> runs = FaultSuite.runMixes(() -> new DoRig(DoFixture.RIP6, lateMillis()), p,
+                List.of("mixed"), FRACTION, lateMillis(), TAKEOVERS, HELD, 2, seed());
         FaultSuite.assertMixes("digitalocean IPv6", runs, p);
-    }
-
-    @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void anOutageOf30SecondsEndsInATakeoverSoonAfterTheEndpointReturns() throws Exception {
-        Duration outage = Duration.ofSeconds(30);
-        FaultSuite.outage("digitalocean", Rig::new, policy().deadline(outage.plusSeconds(15)).build(), outage,
-                Duration.ofSeconds(3));
     }
 }

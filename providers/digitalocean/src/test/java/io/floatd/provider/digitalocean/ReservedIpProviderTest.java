@@ -51,19 +51,6 @@ class ReservedIpProviderTest {
     }
 
     @Test
-    void holderNobodySelfPeerOther() throws Exception {
-        try (FloatingIpProvider p = create(api)) {
-            assertEquals(Holder.nobody(), p.holder());
-            api.assign(RIP, SELF);
-            assertEquals(Holder.self(String.valueOf(SELF)), p.holder());
-            api.assign(RIP, PEER);
-            assertEquals(Holder.peer(String.valueOf(PEER)), p.holder(), "PEER's private IP is our unicast_peer");
-            api.assign(RIP, OTHER);
-            assertEquals(Holder.other(String.valueOf(OTHER)), p.holder());
-        }
-    }
-
-    @Test
     void aPeerIsRecognisedByItsPublicIpToo() throws Exception {
         var factory = new DigitalOceanProviderFactory(DoFixture.options());
         var ctx = new io.floatd.vrrp.provider.ProviderContext("VI_1", "eth0", List.of(),

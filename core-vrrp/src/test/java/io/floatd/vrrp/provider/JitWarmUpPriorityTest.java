@@ -8,26 +8,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class BackgroundPriorityTest {
+class JitWarmUpPriorityTest {
     @Test
     void onlyTheCallingThreadDropsToNiceNineteen() throws Exception {
-        int before = BackgroundPriority.currentNice();
+        int before = JitWarmUp.currentNice();
         AtomicBoolean lowered = new AtomicBoolean();
         AtomicInteger nice = new AtomicInteger();
         Thread t = Thread.ofPlatform().start(() -> {
-            lowered.set(BackgroundPriority.lowerCurrentThread());
-            nice.set(BackgroundPriority.currentNice());
+            lowered.set(JitWarmUp.lowerCurrentThread());
+            nice.set(JitWarmUp.currentNice());
         });
         t.join(10_000);
         assertTrue(lowered.get(), "setpriority on the thread's own task");
         assertEquals(19, nice.get(), "the kernel's view of the worker thread");
-        assertEquals(before, BackgroundPriority.currentNice(), "the caller's thread kept its priority");
+        assertEquals(before, JitWarmUp.currentNice(), "the caller's thread kept its priority");
     }
 
     @Test
     void aVirtualThreadIsLeftAloneForItsCarrierIsShared() throws Exception {
         AtomicBoolean lowered = new AtomicBoolean(true);
-        Thread t = Thread.ofVirtual().start(() -> lowered.set(BackgroundPriority.lowerCurrentThread()));
+        Thread t = Thread.ofVirtual().start(() -> lowered.set(JitWarmUp.lowerCurrentThread()));
         t.join(10_000);
         assertFalse(lowered.get());
     }

@@ -1,26 +1,20 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderException;
-import io.floatd.vrrp.provider.WarmUpResponder;
-import io.floatd.vrrp.provider.WarmUpThread;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
 
 /**
- * Compiles the DigitalOcean request path before the first election, as the AWS provider does for EC2: a takeover
+ * What core's {@link JitWarmUp} exercises for the digitalocean provider, as the AWS provider does for EC2: a takeover
  * every few days otherwise runs the library's request building, Apache HttpClient and the JSON parsing in the
- * interpreter. Once per JVM and a few seconds after start, a background thread at the lowest CPU priority drives
- * the takeover's three calls (read the reserved IP, assign it, read the action; for a reserved IPv6 the same three at
- * its own paths) {@link #ROUNDS} times through a
- * client built as the real one ({@link LibraryDoApi#create}, same API paths), against a {@link WarmUpResponder} on
- * 127.0.0.1 that answers from memory in the API's JSON shapes. Nothing leaves the host; the token is a fixed fake.
+ * interpreter. The takeover's three calls (read the reserved IP, assign it, read the action; for a reserved IPv6 the
+ * same three at its own paths) go through a client built as the real one ({@link LibraryDoApi#create}, same API
+ * paths), against answers from memory in the API's JSON shapes. The token is a fixed fake. Once per JVM and endpoint
+ * family: a reserved IPv6's calls run different code (gson, not the library).
  */
-final class JitWarmUp {
-    static final int ROUNDS = 1500;
-    /** Once per JVM and endpoint family: a reserved IPv6's calls run different code (gson, not the library). */
-    private static final java.util.Map<DoSettings.Paths, AtomicBoolean> STARTED = java.util.Map.of(
-            DoSettings.Paths.RESERVED_IPS, new AtomicBoolean(), DoSettings.Paths.FLOATING_IPS, new AtomicBoolean(),
-            DoSettings.Paths.RESERVED_IPV6, new AtomicBoolean());
+final class DoWarmUp implements JitWarmUp.Exercise {
     private static final String IP = "192.0.2.10";
     private static final String IPV6 = "2001:db8:f0::10";
     private static final long DROPLET = 100000001L;
@@ -35,24 +29,24 @@ final class JitWarmUp {
     private static final String REGION_JSON =
             "{\"name\":\"New York 3\",\"slug\":\"nyc3\",\"features\":[\"metadata\"],\"available\":true,\"sizes\":[]}";
 
-    private JitWarmUp() {
+    private final DoSettings.Paths paths;
+    private final DoClientOptions options;
+
+    DoWarmUp(DoSettings.Paths paths, DoClientOptions options) {
+        this.paths = paths;
+        this.options = options;
     }
 
-    /** Starts the warm-up in the background, once per JVM, with {@link WarmUpThread}'s start delay. */
-    static void startOnce(DoSettings.Paths paths, DoClientOptions options) {
-        WarmUpThread.startOnce(STARTED.get(paths), "digitalocean", ROUNDS, n -> {
-            try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
-                run(responder, n, paths, options);
-                return "through loopback";
-            }
-        });
+    @Override
+    public String key() {
+        return DigitalOceanProviderFactory.NAME + "/" + paths;
     }
 
-    /** Drives the three calls {@code rounds} times against {@code responder}; returns the rounds done. */
-    static int run(WarmUpResponder responder, int rounds, DoSettings.Paths paths, DoClientOptions options)
-            throws ProviderException, DoApiError {
+    /** Drives the three calls {@code rounds} times against {@code endpoint}; returns the rounds done. */
+    @Override
+    public int run(URI endpoint, Duration callTimeout, int rounds) throws ProviderException, DoApiError {
         ApiToken fake = ApiToken.of("dop_v1_warm_up_only_not_a_token", "the JIT warm-up");
-        try (DoApi api = LibraryDoApi.create(responder.uri(), paths, fake, options.withAttemptTimeout(WarmUpThread.CALL_TIMEOUT))) {
+        try (DoApi api = LibraryDoApi.create(endpoint, paths, fake, options.withAttemptTimeout(callTimeout))) {
             String ip = paths == DoSettings.Paths.RESERVED_IPV6 ? IPV6 : IP;
             for (int i = 0; i < rounds; i++) {
                 api.reservedIp(ip);
@@ -64,7 +58,8 @@ final class JitWarmUp {
     }
 
     /** The API's answers, from memory: the reserved IP, a new assign action (in progress), the action completed. */
-    static WarmUpResponder.Reply reply(String method, String path, byte[] body) {
+    @Override
+    public JitWarmUp.Reply answer(String method, String path, byte[] body) {
         String family = path.contains("/reserved_ipv6/") ? "reserved_ipv6"
                 : path.contains("/reserved_ips/") ? "reserved_ip" : "floating_ip";
         String json;
@@ -81,7 +76,7 @@ final class JitWarmUp {
             json = "{\"" + family + "\":{\"ip\":\"" + IP + "\",\"droplet\":" + DROPLET_JSON + ",\"region\":" + REGION_JSON
                     + ",\"locked\":false,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"}}";
         }
-        return new WarmUpResponder.Reply(status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
+        return new JitWarmUp.Reply(status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String action(String status, String family) {

@@ -1,7 +1,6 @@
 package io.floatd.provider.aws;
 
-import io.floatd.vrrp.provider.WarmUpResponder;
-import io.floatd.vrrp.provider.WarmUpThread;
+import io.floatd.vrrp.provider.JitWarmUp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -23,24 +21,16 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
- * Compiles the EC2 request path before the first election. A takeover every few days runs the SDK's pipeline
- * (marshalling, SigV4 signing, the Apache HTTP client, XML unmarshalling) in the interpreter: measured here,
- * DescribeAddresses plus AssociateAddress took 12.5 ms (median) in a fresh JVM against 2.9 ms once the JIT had
- * compiled them. So, once per JVM and a few seconds after start (the first advert is not delayed), a background
- * thread drives the same two calls {@link #ROUNDS} times through a client of its own, built with the settings of
- * the real one ({@link AwsProviderFactory#configured}), against a responder on 127.0.0.1 that answers from memory
- * and lives only for the warm-up: the HTTP client's socket path is compiled too, with the classes a takeover uses
- * (a stand-in HTTP client taught the JIT the wrong ones: the first real call then fell back to the interpreter).
- * Nothing leaves the host, no credentials are used (fixed fake ones sign the requests), no API call is counted.
- * Where loopback cannot be bound, the HTTP client is an in-memory stand-in and only the SDK's own code is compiled.
+ * What core's {@link JitWarmUp} exercises for the aws provider: the takeover's two EC2 calls (DescribeAddresses and
+ * AssociateAddress; for mode route_table, DescribeRouteTables and ReplaceRoute) through a client of its own, built
+ * with the settings of the real one ({@link AwsProviderFactory#configured}), so that the SDK's pipeline
+ * (marshalling, SigV4 signing, the Apache HTTP client, XML unmarshalling) is compiled with the classes a takeover
+ * uses (a stand-in HTTP client taught the JIT the wrong ones: the first real call then fell back to the
+ * interpreter). No credentials are used (fixed fake ones sign the requests), no API call is counted. Where loopback
+ * cannot be bound, the HTTP client is an in-memory stand-in and only the SDK's own code is compiled. Once per JVM:
+ * the SDK's shared pipeline is the same for both call pairs, so the JVM's first aws provider decides which.
  */
-final class JitWarmUp {
-    /**
-     * Measured through loopback in one JVM with the daemon's JIT flags (C1 only): a round took 9.6 ms over the first
-     * 250 (interpreter), 2.3 ms over the next 250 and 1.7 ms around 1500; 300 rounds left the path slow.
-     */
-    static final int ROUNDS = 1500;
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+final class Ec2WarmUp implements JitWarmUp.Exercise {
     private static final String DESCRIBE = """
             <?xml version="1.0" encoding="UTF-8"?>
             <DescribeAddressesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
@@ -105,54 +95,43 @@ final class JitWarmUp {
                 <return>true</return>
             </ReplaceRouteResponse>
             """;
-    /** Whether the rounds drive mode route_table's calls instead of mode eip's (the first provider's mode decides). */
-    private static volatile boolean routes;
+    private static final StaticCredentialsProvider FAKE = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIAWARMUPONLY000000", "warm-up-only-not-a-secret"));
 
-    private JitWarmUp() {
+    private final Region region;
+    /** Whether the rounds drive mode route_table's calls instead of mode eip's. */
+    private final boolean routeTable;
+
+    Ec2WarmUp(Region region, boolean routeTable) {
+        this.region = region;
+        this.routeTable = routeTable;
     }
 
-    /**
-     * As {@link #startOnce(Region)}, with mode route_table's calls when {@code routeTable} (the JVM's first aws
-     * provider decides: the SDK's shared pipeline is the same for both, only the calls' own marshalling differs).
-     */
-    static void startOnce(Region region, boolean routeTable) {
-        if (!STARTED.get()) {
-            routes = routeTable;
-        }
-        startOnce(region);
-    }
-
-    /** Starts the warm-up in the background, once per JVM, with {@link WarmUpThread}'s start delay. */
-    static void startOnce(Region region) {
-        WarmUpThread.startOnce(STARTED, "aws", ROUNDS, n -> {
-            try (WarmUpResponder responder = WarmUpResponder.start(JitWarmUp::reply)) {
-                run(region, n, responder.uri(), WarmUpThread.CALL_TIMEOUT);
-                return "through loopback";
-            } catch (IOException e) {
-                run(region, n, new CannedHttpClient());
-                return "in memory (loopback: " + e.getMessage() + ")";
-            }
-        });
+    @Override
+    public String key() {
+        return AwsProviderFactory.NAME;
     }
 
     /** Drives the two calls {@code rounds} times through the real HTTP client against {@code endpoint}. */
-    static int run(Region region, int rounds, URI endpoint, Duration timeout) {
-        return run(region, rounds, endpoint, timeout, routes);
-    }
-
-    /** As above; {@code routeTable}: DescribeRouteTables and ReplaceRoute instead. */
-    static int run(Region region, int rounds, URI endpoint, Duration timeout, boolean routeTable) {
-        try (Ec2Client ec2 = AwsProviderFactory.configured(Ec2Client.builder(), timeout)
+    @Override
+    public int run(URI endpoint, Duration callTimeout, int rounds) {
+        try (Ec2Client ec2 = AwsProviderFactory.configured(Ec2Client.builder(), callTimeout)
                 .region(region)
                 .credentialsProvider(FAKE)
                 .endpointOverride(endpoint)
                 .build()) {
-            return rounds(ec2, rounds, routeTable);
+            return rounds(ec2, rounds);
         }
     }
 
-    /** Drives DescribeAddresses and AssociateAddress {@code rounds} times in memory; returns the rounds done. */
-    static int run(Region region, int rounds, CannedHttpClient http) {
+    @Override
+    public boolean runInMemory(int rounds) {
+        run(rounds, new CannedHttpClient());
+        return true;
+    }
+
+    /** Drives the two calls {@code rounds} times in memory; returns the rounds done. */
+    int run(int rounds, CannedHttpClient http) {
         try (Ec2Client ec2 = Ec2Client.builder()
                 .region(region)
                 .credentialsProvider(FAKE)
@@ -160,14 +139,11 @@ final class JitWarmUp {
                 .endpointOverride(URI.create("http://127.0.0.1:9"))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
-            return rounds(ec2, rounds, routes);
+            return rounds(ec2, rounds);
         }
     }
 
-    private static final StaticCredentialsProvider FAKE = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIAWARMUPONLY000000", "warm-up-only-not-a-secret"));
-
-    private static int rounds(Ec2Client ec2, int rounds, boolean routeTable) {
+    private int rounds(Ec2Client ec2, int rounds) {
         if (routeTable) {
             for (int i = 0; i < rounds; i++) {
                 ec2.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values("rtb-00000000000000000")));
@@ -185,8 +161,9 @@ final class JitWarmUp {
     }
 
     /** EC2's answer to a Query API POST, from memory. */
-    static WarmUpResponder.Reply reply(String method, String path, byte[] body) {
-        return new WarmUpResponder.Reply(200, "text/xml;charset=UTF-8", answer(new String(body, StandardCharsets.UTF_8)));
+    @Override
+    public JitWarmUp.Reply answer(String method, String path, byte[] body) {
+        return new JitWarmUp.Reply(200, "text/xml;charset=UTF-8", answer(new String(body, StandardCharsets.UTF_8)));
     }
 
     /** The canned answer to a request whose form body is {@code body}. */

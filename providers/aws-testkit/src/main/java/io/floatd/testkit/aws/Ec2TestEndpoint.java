@@ -1,4 +1,4 @@
-package io.floatd.provider.aws;
+package io.floatd.testkit.aws;
 
 import io.floatd.vrrp.provider.Ipv6Text;
 import com.sun.net.httpserver.HttpExchange;
@@ -24,16 +24,20 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * A small EC2 on 127.0.0.1 (or, for tests across network namespaces, on a namespace's address: {@link #inside}) that speaks the Query API the way the SDK sends it (form-encoded POST, {@code Action},
+ * A small EC2 on 127.0.0.1 (or, for tests across network namespaces, on a namespace's address: bind it from a
+ * thread inside the namespace) that speaks the Query API the way the SDK sends it (form-encoded POST, {@code Action},
  * {@code Version}, indexed parameters such as {@code AllocationId.1} or {@code Filter.1.Value.1}) and answers with
  * EC2's XML shapes and EC2's error document and status codes. It keeps Elastic IPs, instances and their ENIs, and
  * can be told to fail the next calls (throttle, 5xx, slow, dropped connection). Every request is logged with the
  * wall-clock time it arrived, and every change of an Elastic IP's association is kept in {@link #changes()}.
  *
- * <p>Public, and shipped in this module's test-jar, so that the CLI's end-to-end tests can run real floatd daemons
- * against it.
+ * <p>The one fake EC2 of the project (module {@code floatd-aws-testkit}): the aws provider's tests and the CLI's
+ * end-to-end tests run real providers and real floatd daemons against it, and {@code floatd demo} moves its Elastic
+ * IP on it ({@link #observe} reports each call to the demo's timeline).
  *
  * <p>IPv6 addresses of ENIs, subnets and their IPv6 CIDR blocks (AssignIpv6Addresses, UnassignIpv6Addresses,
  * DescribeSubnets, the {@code ipv6-addresses.ipv6-address} filter; changes in {@link #ipv6Changes()}): see the
@@ -196,7 +200,9 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     private Fault fractionFault;
     private double fraction;
     private Random random = new Random(1);
-    private volatile io.floatd.testing.FaultMix faultMix = io.floatd.testing.FaultMix.none();
+    /** Picks each request's fault after the queued ones (null: none); see {@link #faults}. */
+    private volatile Supplier<Fault> faultSource = () -> null;
+    private Consumer<Answered> observer = a -> { };
     private final AtomicInteger inFlight = new AtomicInteger();
     private int associationSeq;
 
@@ -218,16 +224,6 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
-    }
-
-    /**
-     * An endpoint listening inside {@code ns} on {@code address} (one of the namespace's own addresses) and an
-     * ephemeral port: its server socket is opened from a thread that has entered the namespace, so it belongs there
-     * (and so do the connections it accepts), while the handlers run on ordinary threads of this JVM. Processes in
-     * other namespaces reach it over their links, e.g. a {@code Lan}'s bridge.
-     */
-    public static Ec2TestEndpoint inside(io.floatd.testing.Netns ns, String address) {
-        return ns.runInside(() -> new Ec2TestEndpoint(new InetSocketAddress(InetAddress.getByName(address), 0)));
     }
 
     public URI uri() {
@@ -327,14 +323,28 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     /**
-     * After the queued faults, each request gets what {@code mix} picks for it: throttling (503
-     * {@code RequestLimitExceeded}, as EC2 throttles), a 5xx (500 {@code InternalError} or 503 {@code Unavailable}), or
-     * a time-out (the answer comes {@link io.floatd.testing.FaultMix#timeoutMillis()} late, after the client has
-     * given up: the request is still carried out, as a slow EC2 would); while the mix says the endpoint is down, the
-     * connection is closed without an answer.
+     * After the queued faults, each request gets what {@code source} picks for it (null: none), e.g. throttling
+     * ({@link Fault#throttle()}, as EC2 throttles), a 5xx, a time-out ({@link Fault#slow}: the answer comes late,
+     * after the client has given up, and the request is still carried out, as a slow EC2 would) or, while the
+     * endpoint is down, {@link Fault#drop()}.
      */
-    public void faultMix(io.floatd.testing.FaultMix mix) {
-        faultMix = mix;
+    public void faults(Supplier<Fault> source) {
+        faultSource = source;
+    }
+
+    /** An answered request: its error code (EC2's {@code Code}), or null when it succeeded. */
+    public record Answered(Request request, String errorCode) {
+    }
+
+    /**
+     * Tells {@code o} of each request the endpoint carried out or refused (not of injected faults), while it holds the
+     * endpoint's state: {@code o} may read it (e.g. {@link #address}) as the answer saw it.
+     */
+    public Ec2TestEndpoint observe(Consumer<Answered> o) {
+        synchronized (lock) {
+            observer = o;
+        }
+        return this;
     }
 
     /** Requests being handled now (a time-out's answer still on its way). */
@@ -350,7 +360,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
     }
 
     public void clearFaults() {
-        faultMix = io.floatd.testing.FaultMix.none();
+        faultSource = () -> null;
         synchronized (lock) {
             nextFaults.clear();
             nextActionFaults.clear();
@@ -411,11 +421,11 @@ public final class Ec2TestEndpoint implements AutoCloseable {
             Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
             String action = params.getOrDefault("Action", "");
             Fault fault;
+            Request request = new Request(action, params, ex.getRequestHeaders().getFirst("Authorization"),
+                    ex.getRemoteAddress().getPort(), ex.getRemoteAddress().getAddress().getHostAddress(), receivedAt);
             synchronized (lock) {
                 calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
-                log.add(new Request(action, params, ex.getRequestHeaders().getFirst("Authorization"),
-                        ex.getRemoteAddress().getPort(), ex.getRemoteAddress().getAddress().getHostAddress(),
-                        receivedAt));
+                log.add(request);
                 fault = nextFault(action);
             }
             if (fault instanceof Fault.Drop) {
@@ -435,7 +445,13 @@ public final class Ec2TestEndpoint implements AutoCloseable {
             String xml;
             try {
                 synchronized (lock) {
-                    xml = dispatch(action, params, receivedAt);
+                    try {
+                        xml = dispatch(action, params, receivedAt);
+                    } catch (Ec2Error e) {
+                        observer.accept(new Answered(request, e.code));
+                        throw e;
+                    }
+                    observer.accept(new Answered(request, null));
                 }
             } catch (Ec2Error e) {
                 send(ex, e.status, error(e.code, e.getMessage()));
@@ -462,16 +478,7 @@ public final class Ec2TestEndpoint implements AutoCloseable {
         if (fractionFault != null && random.nextDouble() < fraction) {
             return fractionFault;
         }
-        io.floatd.testing.FaultMix mix = faultMix;
-        if (mix.isDown()) {
-            return Fault.drop();
-        }
-        return switch (mix.next()) {
-            case NONE -> null;
-            case THROTTLE -> Fault.throttle();
-            case SERVER_ERROR -> mix.coin() ? Fault.internalError() : Fault.unavailable();
-            case TIMEOUT -> Fault.slow(mix.timeoutMillis());
-        };
+        return faultSource.get();
     }
 
     private static void send(HttpExchange ex, int status, String xml) throws IOException {
