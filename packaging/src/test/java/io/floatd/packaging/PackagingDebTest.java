@@ -327,6 +327,18 @@ class PackagingDebTest {
         assertTrue(r.out().contains("Java 25"), r::toString);
     }
 
+    /**
+     * {@code floatd demo} as a user of the package runs it: the bundled runtime must carry every module the demo's
+     * embedded EC2 endpoint needs (jdk.httpserver), or the demo dies with a NoClassDefFoundError.
+     */
+    @Test
+    void demoRunsFromTheScratchRootOnTheBundledRuntime() {
+        Deb.Result r = Deb.run(Map.of("PATH", "/usr/bin:/bin"), Deb.root().resolve("usr/bin/floatd").toString(), "demo");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("IP associated with lb2"), r::toString);
+        assertFalse(r.err().contains("NoClassDefFoundError") || r.out().contains("NoClassDefFoundError"), r::toString);
+    }
+
     /** What {@code -Xlog:class+load} says about where a class came from, e.g. {@code shared objects file (top)}. */
     private static String source(String classLoadLog, String className) {
         return classLoadLog.lines().filter(l -> l.contains(" " + className + " source: ")).findFirst()
