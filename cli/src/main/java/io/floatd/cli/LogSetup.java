@@ -140,7 +140,7 @@ final class LogSetup {
 
         @Override
         public String format(LogRecord r) {
-            Json.Writer w = new Json.Writer(new StringBuilder(160));
+            Json.Writer w = new Json.Writer();
             w.beginObject()
                     .field("ts", Instant.ofEpochMilli(r.getMillis()).toString())
                     .field("level", level(r.getLevel()))

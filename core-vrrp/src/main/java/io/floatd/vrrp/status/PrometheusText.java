@@ -8,6 +8,20 @@ import io.floatd.vrrp.status.StatusSnapshot.InstanceStatus;
 import io.floatd.vrrp.status.StatusSnapshot.ScriptStatus;
 import io.floatd.vrrp.status.StatusSnapshot.TrackStatus;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,31 +29,54 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * {@code GET /metrics}: a {@link StatusSnapshot} in the Prometheus text exposition format 0.0.4. Every family has
- * its HELP and TYPE lines, even when it has no sample yet.
+ * {@code GET /metrics}: a {@link StatusSnapshot} in the Prometheus text exposition format 0.0.4, written by the official
+ * Prometheus Java client ({@code prometheus-metrics-exposition-textformats}) from snapshots built here at scrape time.
+ * Every family has its HELP and TYPE lines, even when it has no sample yet: the client leaves a family without samples
+ * out, so those two lines are added after the client's output for such a family.
  */
 public final class PrometheusText {
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
 
     private PrometheusText() {
     }
 
-    private record Sample(String labels, double value) {
+    private record Sample(Labels labels, double value) {
+    }
+
+    /** One family as exposed ({@code _total} of a counter, {@code _info} of an info family, in its name). */
+    private record Family(String name, String type, String help, List<Sample> samples) {
+        MetricSnapshot snapshot() {
+            return switch (type) {
+                case "counter" -> {
+                    CounterSnapshot.Builder b = CounterSnapshot.builder().name(strip(name, "_total")).help(help);
+                    samples.forEach(x -> b.dataPoint(CounterDataPointSnapshot.builder().labels(x.labels()).value(x.value()).build()));
+                    yield b.build();
+                }
+                case "info" -> {
+                    InfoSnapshot.Builder b = InfoSnapshot.builder().name(strip(name, "_info")).help(help);
+                    samples.forEach(x -> b.dataPoint(InfoDataPointSnapshot.builder().labels(x.labels()).build()));
+                    yield b.build();
+                }
+                default -> {
+                    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+                    samples.forEach(x -> b.dataPoint(GaugeDataPointSnapshot.builder().labels(x.labels()).value(x.value()).build()));
+                    yield b.build();
+                }
+            };
+        }
+
+        private static String strip(String name, String suffix) {
+            return name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
+        }
     }
 
     private static final class Out {
-        final StringBuilder sb = new StringBuilder(4096);
+        final List<Family> families = new ArrayList<>();
 
         void family(String name, String type, String help, List<Sample> samples) {
-            sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-            sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-            for (Sample s : samples) {
-                sb.append(name);
-                if (!s.labels().isEmpty()) {
-                    sb.append('{').append(s.labels()).append('}');
-                }
-                sb.append(' ').append(number(s.value())).append('\n');
-            }
+            families.add(new Family(name, type, help, samples));
         }
 
         void perInstance(List<InstanceStatus> instances, String name, String type, String help,
@@ -48,7 +85,7 @@ public final class PrometheusText {
             for (InstanceStatus i : instances) {
                 Double v = value.apply(i);
                 if (v != null) {
-                    samples.add(new Sample(label("instance", i.name()), v));
+                    samples.add(new Sample(Labels.of("instance", i.name()), v));
                 }
             }
             family(name, type, help, samples);
@@ -60,8 +97,7 @@ public final class PrometheusText {
             for (Block b : blocks) {
                 Double v = value.apply(b.status());
                 if (v != null) {
-                    samples.add(new Sample(label("instance", b.instance()) + ","
-                            + label("address", String.valueOf(b.status().address())), v));
+                    samples.add(new Sample(Labels.of("instance", b.instance(), "address", String.valueOf(b.status().address())), v));
                 }
             }
             family(name, type, help, samples);
@@ -70,23 +106,50 @@ public final class PrometheusText {
         void perScript(Map<String, ScriptStatus> scripts, String name, String type, String help,
                 ToDoubleFunction<ScriptStatus> value) {
             List<Sample> samples = new ArrayList<>();
-            scripts.forEach((n, s) -> samples.add(new Sample(label("script", n), value.applyAsDouble(s))));
+            scripts.forEach((n, s) -> samples.add(new Sample(Labels.of("script", n), value.applyAsDouble(s))));
             family(name, type, help, samples);
         }
+
+        /** The client's exposition of the families with samples, then HELP and TYPE of those without. */
+        String text() {
+            List<MetricSnapshot> withSamples = new ArrayList<>();
+            StringBuilder empty = new StringBuilder();
+            for (Family f : families) {
+                if (f.samples().isEmpty()) {
+                    empty.append("# HELP ").append(f.name()).append(' ').append(f.help()).append('\n')
+                            .append("# TYPE ").append(f.name()).append(' ').append(f.type().equals("info") ? "gauge" : f.type())
+                            .append('\n');
+                } else {
+                    withSamples.add(f.snapshot());
+                }
+            }
+            return write(new MetricSnapshots(withSamples)) + empty;
+        }
+    }
+
+    /** Snapshots from the client's own collectors (or built here) in the text format. */
+    static String write(MetricSnapshots snapshots) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try {
+            WRITER.write(out, snapshots);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     public static String render(StatusSnapshot s) {
         Out out = new Out();
         List<InstanceStatus> is = s.instances();
-        out.family("floatd_info", "gauge", "floatd's version (always 1).",
-                List.of(new Sample(label("version", s.version()), 1)));
+        out.family("floatd_info", "info", "floatd's version (always 1).",
+                List.of(new Sample(Labels.of("version", s.version()), 1)));
         out.family("floatd_loop_running", "gauge", "1 while the VRRP loop thread runs.",
-                List.of(new Sample("", s.loopRunning() ? 1 : 0)));
+                List.of(new Sample(Labels.EMPTY, s.loopRunning() ? 1 : 0)));
 
         List<Sample> states = new ArrayList<>();
         for (InstanceStatus i : is) {
             for (VrrpState st : VrrpState.values()) {
-                states.add(new Sample(label("instance", i.name()) + "," + label("state", st.name()), i.state() == st ? 1 : 0));
+                states.add(new Sample(Labels.of("instance", i.name(), "state", st.name()), i.state() == st ? 1 : 0));
             }
         }
         out.family("floatd_instance_state", "gauge", "The instance's VRRP state (one-hot over INIT, BACKUP, MASTER, FAULT, STOP).", states);
@@ -99,12 +162,11 @@ public final class PrometheusText {
         List<Sample> infos = new ArrayList<>();
         for (InstanceStatus i : is) {
             if (i.identity() != null) {
-                infos.add(new Sample(label("instance", i.name()) + "," + label("vrid", Integer.toString(i.identity().vrid()))
-                        + "," + label("interface", i.identity().interfaceName())
-                        + "," + label("version", Integer.toString(i.identity().vrrpVersion())), 1));
+                infos.add(new Sample(Labels.of("instance", i.name(), "vrid", Integer.toString(i.identity().vrid()),
+                        "interface", i.identity().interfaceName(), "version", Integer.toString(i.identity().vrrpVersion())), 1));
             }
         }
-        out.family("floatd_instance_info", "gauge",
+        out.family("floatd_instance_info", "info",
                 "The instance's virtual router (always 1): its VRID, interface and VRRP version.", infos);
         out.perInstance(is, "floatd_state_since_timestamp_seconds", "gauge",
                 "Unix time the instance entered its current state.",
@@ -132,16 +194,16 @@ public final class PrometheusText {
 
         NotifyDispatcher.Counters notify = s.notifyScripts();
         out.family("floatd_notify_script_runs_total", "counter", "Notify script runs (notify, notify_master, ...; every instance and sync group).",
-                List.of(new Sample("", notify.runs())));
+                List.of(new Sample(Labels.EMPTY, notify.runs())));
         out.family("floatd_notify_script_failures_total", "counter",
                 "Notify script runs that failed: a non-zero exit, a timeout, or the script could not start.",
-                List.of(new Sample("", notify.failures())));
+                List.of(new Sample(Labels.EMPTY, notify.failures())));
         out.family("floatd_notify_script_timeouts_total", "counter", "Notify script runs killed for exceeding the timeout.",
-                List.of(new Sample("", notify.timeouts())));
+                List.of(new Sample(Labels.EMPTY, notify.timeouts())));
 
         List<Sample> drops = new ArrayList<>();
         for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
-            drops.add(new Sample(label("reason", e.getKey().metricName()), e.getValue()));
+            drops.add(new Sample(Labels.of("reason", e.getKey().metricName()), e.getValue()));
         }
         out.family("floatd_packets_dropped_total", "counter", "Received VRRP packets discarded, by reason.", drops);
 
@@ -156,7 +218,7 @@ public final class PrometheusText {
         List<Sample> healthy = new ArrayList<>();
         scripts.forEach((n, sc) -> {
             if (sc.healthy() != null) {
-                healthy.add(new Sample(label("script", n), sc.healthy() ? 1 : 0));
+                healthy.add(new Sample(Labels.of("script", n), sc.healthy() ? 1 : 0));
             }
         });
         out.family("floatd_track_script_healthy", "gauge", "1 when the check counts as healthy (absent before its first result).", healthy);
@@ -167,11 +229,11 @@ public final class PrometheusText {
         for (InstanceStatus i : is) {
             for (TrackStatus t : i.tracked()) {
                 if (t.kind() == TrackStatus.Kind.INTERFACE && t.up() != null) {
-                    links.add(new Sample(label("instance", i.name()) + "," + label("interface", t.name()), t.up() ? 1 : 0));
+                    links.add(new Sample(Labels.of("instance", i.name(), "interface", t.name()), t.up() ? 1 : 0));
                 } else if (t.kind() == TrackStatus.Kind.FILE) {
-                    files.add(new Sample(label("instance", i.name()) + "," + label("file", t.name()), t.value()));
+                    files.add(new Sample(Labels.of("instance", i.name(), "file", t.name()), t.value()));
                 } else if (t.kind() == TrackStatus.Kind.PROCESS && t.up() != null) {
-                    String labels = label("instance", i.name()) + "," + label("process", t.name());
+                    Labels labels = Labels.of("instance", i.name(), "process", t.name());
                     processesUp.add(new Sample(labels, t.up() ? 1 : 0));
                     processCounts.add(new Sample(labels, t.value()));
                 }
@@ -220,7 +282,7 @@ public final class PrometheusText {
                 f -> "self".equals(f.holder()) ? 1.0 : 0.0);
         out.perBlock(blocks, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",
                 FloatingIpStatus::lastTakeoverSeconds);
-        return out.sb.toString();
+        return out.text();
     }
 
     /**
@@ -231,43 +293,13 @@ public final class PrometheusText {
     public static String family(String name, String type, String help, String labelName, Map<String, ? extends Number> byLabel) {
         Out out = new Out();
         List<Sample> samples = new ArrayList<>();
-        byLabel.forEach((value, n) -> samples.add(new Sample(labelName == null ? "" : label(labelName, value), n.doubleValue())));
+        byLabel.forEach((value, n) -> samples.add(new Sample(labelName == null ? Labels.EMPTY : Labels.of(labelName, value),
+                n.doubleValue())));
         out.family(name, type, help, samples);
-        return out.sb.toString();
+        return out.text();
     }
 
     /** One floating_ip block of an instance, for its samples. */
     private record Block(String instance, FloatingIpStatus status) {
-    }
-
-    static String label(String name, String value) {
-        StringBuilder sb = new StringBuilder(name.length() + value.length() + 4).append(name).append("=\"");
-        for (int k = 0; k < value.length(); k++) {
-            char c = value.charAt(k);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    static String number(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        // timestamps read as 1796649656.782, not 1.796649656782E9 (both parse; the shortest digits that round-trip)
-        if (Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15) {
-            return java.math.BigDecimal.valueOf(v).toPlainString();
-        }
-        return Double.toString(v);
     }
 }

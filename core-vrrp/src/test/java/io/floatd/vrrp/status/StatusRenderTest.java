@@ -175,22 +175,6 @@ class StatusRenderTest {
         }
     }
 
-    /** Values as a person reads them: integers bare, a Unix time in plain decimals; both forms parse in Prometheus. */
-    @Test
-    void numbersArePlainDecimalsExceptAtTheExtremes() {
-        assertEquals("12", PrometheusText.number(12.0));
-        assertEquals("1796649656.782", PrometheusText.number(1796649656.782));
-        assertEquals("0.0042", PrometheusText.number(0.0042));
-        assertEquals("-0.5", PrometheusText.number(-0.5));
-        assertEquals("1.0E-7", PrometheusText.number(1e-7));
-        assertEquals("1.0E20", PrometheusText.number(1e20));
-        assertEquals("NaN", PrometheusText.number(Double.NaN));
-        assertEquals("+Inf", PrometheusText.number(Double.POSITIVE_INFINITY));
-        for (double v : new double[] {1796649656.782, 0.1 + 0.2, 1.0 / 3}) {
-            assertEquals(v, Double.parseDouble(PrometheusText.number(v)), "round-trips: " + v);
-        }
-    }
-
     @Test
     void familiesArePresentWithNoInstance() {
         StatusSnapshot empty = new StatusSnapshot("0.1.0", NOW, false, List.of(), new EnumMap<>(DropReason.class));

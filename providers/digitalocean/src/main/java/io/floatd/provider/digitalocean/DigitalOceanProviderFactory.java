@@ -27,18 +27,6 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     static final URI DEFAULT_API_URL = URI.create("https://api.digitalocean.com");
     static final String API_URL_ENV = "DIGITALOCEAN_API_URL";
     private static final Logger LOG = Logger.getLogger(DigitalOceanProviderFactory.class.getName());
-    /**
-     * Apache HttpClient logs request headers (the Authorization header among them) at debug level, and so does the
-     * library its own: held here so that a debug log level set for everything never shows them.
-     */
-    private static final Logger[] QUIET = {Logger.getLogger("org.apache.http"),
-            Logger.getLogger("com.myjeeva.digitalocean")};
-
-    static {
-        for (Logger l : QUIET) {
-            l.setLevel(java.util.logging.Level.INFO);
-        }
-    }
 
     private final DoClientOptions options;
 
@@ -94,7 +82,7 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
                             : DropletMetadata.DEFAULT;
             dropletId = DropletMetadata.dropletId(metadata, Duration.ofSeconds(2));
         }
-        DoApi api = LibraryDoApi.create(apiUrl, settings.paths(), token, options);
+        DoApi api = HttpDoApi.create(apiUrl, settings.paths(), token, options);
         ReservedIpProvider provider = new ReservedIpProvider(settings, context, dropletId, api, options);
         boolean reachable = true;
         try {
