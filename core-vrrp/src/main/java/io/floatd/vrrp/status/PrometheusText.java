@@ -140,12 +140,26 @@ public final class PrometheusText {
 
     public static String render(StatusSnapshot s) {
         Out out = new Out();
-        List<InstanceStatus> is = s.instances();
+        daemon(out, s);
+        instanceStates(out, s.instances());
+        instanceCounters(out, s.instances());
+        notifyAndDrops(out, s);
+        trackScripts(out, s.scriptsByName());
+        tracked(out, s.instances());
+        floatingIps(out, s.instances());
+        return out.text();
+    }
+
+    /** What the daemon is: its version and whether its loop runs. */
+    private static void daemon(Out out, StatusSnapshot s) {
         out.family("floatd_info", "info", "floatd's version (always 1).",
                 List.of(new Sample(Labels.of("version", s.version()), 1)));
         out.family("floatd_loop_running", "gauge", "1 while the VRRP loop thread runs.",
                 List.of(new Sample(Labels.EMPTY, s.loopRunning() ? 1 : 0)));
+    }
 
+    /** Each instance's state (one-hot), whether it runs or is handed over, and its virtual router. */
+    private static void instanceStates(Out out, List<InstanceStatus> is) {
         List<Sample> states = new ArrayList<>();
         for (InstanceStatus i : is) {
             for (VrrpState st : VrrpState.values()) {
@@ -168,6 +182,10 @@ public final class PrometheusText {
         }
         out.family("floatd_instance_info", "info",
                 "The instance's virtual router (always 1): its VRID, interface and VRRP version.", infos);
+    }
+
+    /** Each instance's state times, priorities, advert age and counters. */
+    private static void instanceCounters(Out out, List<InstanceStatus> is) {
         out.perInstance(is, "floatd_state_since_timestamp_seconds", "gauge",
                 "Unix time the instance entered its current state.",
                 i -> i.since() == null ? null : i.since().toEpochMilli() / 1000.0);
@@ -191,7 +209,10 @@ public final class PrometheusText {
         out.perInstance(is, "floatd_notify_skipped_total", "counter",
                 "Transitions whose notify scripts never started: superseded by a newer one while earlier scripts ran.",
                 i -> (double) i.notifySkipped());
+    }
 
+    /** Notify script runs (every instance and sync group) and received packets dropped, by reason. */
+    private static void notifyAndDrops(Out out, StatusSnapshot s) {
         NotifyDispatcher.Counters notify = s.notifyScripts();
         out.family("floatd_notify_script_runs_total", "counter", "Notify script runs (notify, notify_master, ...; every instance and sync group).",
                 List.of(new Sample(Labels.EMPTY, notify.runs())));
@@ -206,8 +227,10 @@ public final class PrometheusText {
             drops.add(new Sample(Labels.of("reason", e.getKey().metricName()), e.getValue()));
         }
         out.family("floatd_packets_dropped_total", "counter", "Received VRRP packets discarded, by reason.", drops);
+    }
 
-        Map<String, ScriptStatus> scripts = s.scriptsByName();
+    /** vrrp_script runs, failures, durations and health, by script. */
+    private static void trackScripts(Out out, Map<String, ScriptStatus> scripts) {
         out.perScript(scripts, "floatd_track_script_runs_total", "counter", "Runs of the vrrp_script.", ScriptStatus::runs);
         out.perScript(scripts, "floatd_track_script_failures_total", "counter", "Failed runs (non-zero exit, timeout, could not start).",
                 ScriptStatus::failures);
@@ -222,6 +245,10 @@ public final class PrometheusText {
             }
         });
         out.family("floatd_track_script_healthy", "gauge", "1 when the check counts as healthy (absent before its first result).", healthy);
+    }
+
+    /** track_interface links, track_file values and vrrp_track_process quorums, by instance. */
+    private static void tracked(Out out, List<InstanceStatus> is) {
         List<Sample> links = new ArrayList<>();
         List<Sample> files = new ArrayList<>();
         List<Sample> processesUp = new ArrayList<>();
@@ -243,7 +270,10 @@ public final class PrometheusText {
         out.family("floatd_track_file_value", "gauge", "The number last read from a track_file.", files);
         out.family("floatd_track_process_up", "gauge", "1 while a vrrp_track_process has its quorum.", processesUp);
         out.family("floatd_track_process_count", "gauge", "Processes matching a vrrp_track_process.", processCounts);
+    }
 
+    /** Each floating_ip block's provider calls, breaker, takeovers and holder. */
+    private static void floatingIps(Out out, List<InstanceStatus> is) {
         // one sample per floating_ip block, told apart by its address (or allocation id, or provider name)
         List<Block> blocks = new ArrayList<>();
         is.forEach(i -> i.floatingIps().forEach(f -> blocks.add(new Block(i.name(), f))));
@@ -282,7 +312,6 @@ public final class PrometheusText {
                 f -> "self".equals(f.holder()) ? 1.0 : 0.0);
         out.perBlock(blocks, "floatd_takeover_duration_seconds", "gauge", "The last takeover, from entering MASTER to its last milestone.",
                 FloatingIpStatus::lastTakeoverSeconds);
-        return out.text();
     }
 
     /**

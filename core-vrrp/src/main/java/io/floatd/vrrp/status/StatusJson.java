@@ -54,6 +54,28 @@ public final class StatusJson {
         }
         w.endObject();
         w.field("last_advert_ms_ago", i.lastAdvertMillisAgo());
+        tracking(w, i);
+        w.field("fault_reason", i.faultReason());
+        // floating_ips: one object per floating_ip block; floating_ip: the first of them (null: none), as before
+        // several blocks were possible, kept so that readers of one block go on working
+        w.name("floating_ip");
+        floatingIp(w, i.floatingIps().isEmpty() ? null : i.floatingIps().getFirst());
+        w.name("floating_ips").beginArray();
+        for (FloatingIpStatus f : i.floatingIps()) {
+            floatingIp(w, f);
+        }
+        w.endArray();
+        w.name("counters").beginObject()
+                .field("adverts_sent", i.advertsSent())
+                .field("adverts_received", i.advertsReceived())
+                .field("transitions", i.transitions())
+                .field("notify_skipped", i.notifySkipped())
+                .endObject();
+        w.endObject();
+    }
+
+    /** The instance's tracked scripts, interfaces, files and processes, each with its weight and effect. */
+    private static void tracking(Json.Writer w, InstanceStatus i) {
         w.name("tracking").beginArray();
         for (ScriptStatus sc : i.scripts()) {
             w.beginObject().field("script", sc.name()).field("weight", sc.weight());
@@ -90,23 +112,6 @@ public final class StatusJson {
             w.field("priority_delta", t.priorityDelta()).field("fault", t.fault()).endObject();
         }
         w.endArray();
-        w.field("fault_reason", i.faultReason());
-        // floating_ips: one object per floating_ip block; floating_ip: the first of them (null: none), as before
-        // several blocks were possible, kept so that readers of one block go on working
-        w.name("floating_ip");
-        floatingIp(w, i.floatingIps().isEmpty() ? null : i.floatingIps().getFirst());
-        w.name("floating_ips").beginArray();
-        for (FloatingIpStatus f : i.floatingIps()) {
-            floatingIp(w, f);
-        }
-        w.endArray();
-        w.name("counters").beginObject()
-                .field("adverts_sent", i.advertsSent())
-                .field("adverts_received", i.advertsReceived())
-                .field("transitions", i.transitions())
-                .field("notify_skipped", i.notifySkipped())
-                .endObject();
-        w.endObject();
     }
 
     private static void floatingIp(Json.Writer w, FloatingIpStatus f) {
