@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** What both AWS providers share: the warm client, the error translation, this node's and the peers' identity. */
 abstract sealed class AwsProvider implements FloatingIpProvider
-        permits ElasticIpProvider, SecondaryIpProvider, SecondaryIpv6Provider, RouteTableProvider {
+        permits ElasticIpProvider, EniProvider {
     protected final AwsSettings settings;
     protected final ProviderContext context;
     protected final String instanceId;

@@ -19,8 +19,6 @@ import java.util.logging.Logger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.NetworkInterfaceAttribute;
 import software.amazon.awssdk.services.ec2.model.Route;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
@@ -64,16 +62,13 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
  * {@code sourceDestCheck/value}); error codes {@code InvalidRouteTableID.NotFound}, {@code InvalidRoute.NotFound},
  * {@code RouteAlreadyExists}, {@code DryRunOperation}, {@code UnauthorizedOperation}.
  */
-public final class RouteTableProvider extends AwsProvider {
+public final class RouteTableProvider extends EniProvider {
     private static final Logger LOG = Logger.getLogger(RouteTableProvider.class.getName());
 
-    private final String address;
     private final String destination;
     private final boolean ipv6;
     private final List<String> tables;
     private final ExecutorService writers;
-    private volatile String eni;
-    private volatile String eniVpc;
     /** What the last read found, or null: a write after it is sent only for the holder it gave. */
     private volatile Read last;
 
@@ -88,26 +83,17 @@ public final class RouteTableProvider extends AwsProvider {
 
     RouteTableProvider(AwsSettings settings, ProviderContext context, String instanceId, String primaryEni,
                        String metadataVpc, SharedEc2Client client, AwsErrors errors) {
-        super(settings, context, instanceId, metadataVpc, client, errors);
-        this.address = settings.privateAddress();
+        super(settings, context, instanceId, primaryEni, metadataVpc, client, errors);
         this.destination = settings.destinationCidr();
         this.ipv6 = Ipv6Text.looksLikeIpv6(address);
         this.tables = settings.routeTables();
-        this.eni = settings.networkInterface() != null ? settings.networkInterface() : primaryEni;
         this.writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aws-route-", 0).factory());
     }
 
     @Override
     void warmUp() throws ProviderException {
-        ensureEni();
+        describeOwnEni();
         String ours = eni;
-        var nis = errors.call("DescribeNetworkInterfaces",
-                () -> ec2().describeNetworkInterfaces(r -> r.networkInterfaceIds(ours)));
-        if (nis.networkInterfaces().isEmpty()) {
-            throw ProviderException.fatal("aws: network interface " + ours + " not found: check network_interface "
-                    + "in floating_ip, and the region");
-        }
-        eniVpc = nis.networkInterfaces().getFirst().vpcId();
         // by id: an unknown table is EC2's InvalidRouteTableID.NotFound, naming it
         List<RouteTable> found = errors.call("DescribeRouteTables",
                 () -> ec2().describeRouteTables(r -> r.routeTableIds(tables))).routeTables();
@@ -177,20 +163,9 @@ public final class RouteTableProvider extends AwsProvider {
     }
 
     @Override
-    String vpcId() {
-        String v = eniVpc;
-        return v != null ? v : super.vpcId();
-    }
-
-    @Override
     String describe() {
         return "overlay IP " + destination + " in " + String.join(", ", tables) + " to "
                 + (eni == null ? "the primary interface" : eni) + " (mode route_table)";
-    }
-
-    /** Our ENI, once known. */
-    public String networkInterface() {
-        return eni;
     }
 
     @Override
@@ -219,13 +194,7 @@ public final class RouteTableProvider extends AwsProvider {
     /** ReplaceRoute (CreateRoute where missing) to the peer's ENI, in every table. */
     @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
-        AwsPeers.Identity to = handOverTarget(peer, "overlay IP " + address);
-        String theirs = to.eni();
-        if (theirs == null) {
-            throw ProviderException.fatal("aws: cannot hand overlay IP " + address + " over to peer "
-                    + peer.getHostAddress() + ": the network interface of " + to.instanceId() + " is unknown "
-                    + "(ec2:DescribeNetworkInterfaces did not list it)");
-        }
+        String theirs = handOverEni(peer, "overlay IP " + address).eni();
         Read r = last;
         if (r == null || !r.holder().isSelf()) {
             r = read();
@@ -462,28 +431,6 @@ public final class RouteTableProvider extends AwsProvider {
             v = (v << 8) | Integer.parseInt(part);
         }
         return v;
-    }
-
-    private void ensureEni() throws ProviderException {
-        if (eni != null) {
-            return;
-        }
-        synchronized (this) {
-            if (eni != null) {
-                return;
-            }
-            var resp = errors.call("DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)));
-            eni = resp.reservations().stream()
-                    .flatMap(r -> r.instances().stream())
-                    .filter(i -> instanceId.equals(i.instanceId()))
-                    .map(Instance::networkInterfaces)
-                    .flatMap(List::stream)
-                    .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
-                    .map(InstanceNetworkInterface::networkInterfaceId)
-                    .findFirst()
-                    .orElseThrow(() -> ProviderException.fatal("aws: instance " + instanceId + " has no primary "
-                            + "network interface in ec2:DescribeInstances: set network_interface in floating_ip"));
-        }
     }
 
     @Override

@@ -4,16 +4,10 @@ import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
-import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddress;
 
 /**
  * {@code mode secondary_ip}: a VPC private IP assigned as a secondary address of this instance's ENI
@@ -32,50 +26,24 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  * <p>The holder is the PEER when its ENI is a peer's, or attached to a peer's instance ({@link AwsPeers}), or has a
  * private IP that is a {@code unicast_peer}.
  */
-public final class SecondaryIpProvider extends AwsProvider {
+public final class SecondaryIpProvider extends EniProvider {
     private static final Logger LOG = Logger.getLogger(SecondaryIpProvider.class.getName());
-
-    private final String address;
-    private volatile String eni;
-    private volatile String eniVpc;
 
     SecondaryIpProvider(AwsSettings settings, ProviderContext context, String instanceId, String primaryEni,
                         String metadataVpc, SharedEc2Client client, AwsErrors errors) {
-        super(settings, context, instanceId, metadataVpc, client, errors);
-        this.address = settings.privateAddress();
-        this.eni = settings.networkInterface() != null ? settings.networkInterface() : primaryEni;
+        super(settings, context, instanceId, primaryEni, metadataVpc, client, errors);
     }
 
     /** Finds our ENI (DescribeInstances, when neither config nor IMDS named it) and its VPC. */
     @Override
     void warmUp() throws ProviderException {
-        ensureEni();
-        String ours = eni;
-        DescribeNetworkInterfacesResponse resp = errors.call("DescribeNetworkInterfaces",
-                () -> ec2().describeNetworkInterfaces(r -> r.networkInterfaceIds(ours)));
-        if (resp.networkInterfaces().isEmpty()) {
-            throw ProviderException.fatal("aws: network interface " + ours + " not found: check network_interface "
-                    + "in floating_ip, and the region");
-        }
-        eniVpc = resp.networkInterfaces().getFirst().vpcId();
-    }
-
-    /** Our ENI's VPC once {@link #warmUp()} has read it, else the metadata service's. */
-    @Override
-    String vpcId() {
-        String v = eniVpc;
-        return v != null ? v : super.vpcId();
+        describeOwnEni();
     }
 
     @Override
     String describe() {
         return "secondary private IP " + address + " on " + (eni == null ? "the primary interface" : eni)
                 + " (mode secondary_ip)";
-    }
-
-    /** Our ENI, once known. */
-    public String networkInterface() {
-        return eni;
     }
 
     @Override
@@ -118,13 +86,8 @@ public final class SecondaryIpProvider extends AwsProvider {
      */
     @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
-        AwsPeers.Identity to = handOverTarget(peer, "private IP " + address);
+        AwsPeers.Identity to = handOverEni(peer, "private IP " + address);
         String theirs = to.eni();
-        if (theirs == null) {
-            throw ProviderException.fatal("aws: cannot hand private IP " + address + " over to peer " + peer.getHostAddress()
-                    + ": the network interface of " + to.instanceId() + " is unknown (ec2:DescribeNetworkInterfaces "
-                    + "did not list it)");
-        }
         errors.call("AssignPrivateIpAddresses", () -> ec2().assignPrivateIpAddresses(r -> r
                 .networkInterfaceId(theirs).privateIpAddresses(address).allowReassignment(true)));
         LOG.log(Level.INFO, "VRRP_Instance({0}) aws: private IP {1} handed over to peer {2} ({3})",
@@ -151,54 +114,11 @@ public final class SecondaryIpProvider extends AwsProvider {
     }
 
     private List<NetworkInterface> read() throws ProviderException {
-        List<Filter> filters = new ArrayList<>();
-        filters.add(Filter.builder().name("addresses.private-ip-address").values(address).build());
-        String vpc = eniVpc;
-        if (vpc != null) {
-            filters.add(Filter.builder().name("vpc-id").values(vpc).build());
-        }
-        return errors.call("DescribeNetworkInterfaces",
-                () -> ec2().describeNetworkInterfaces(r -> r.filters(filters))).networkInterfaces();
+        return interfacesWith("addresses.private-ip-address");
     }
 
     Holder classify(List<NetworkInterface> holders) {
-        if (holders.isEmpty()) {
-            return Holder.nobody();
-        }
-        NetworkInterface n = holders.stream().filter(i -> eni.equals(i.networkInterfaceId())).findFirst()
-                .orElse(holders.getFirst());
-        if (eni.equals(n.networkInterfaceId())) {
-            return Holder.self(eni);
-        }
-        String owner = n.attachment() != null && n.attachment().instanceId() != null
-                ? n.attachment().instanceId() : n.networkInterfaceId();
-        boolean peer = peers.contains(n.privateIpAddress())
-                || n.privateIpAddresses().stream().map(NetworkInterfacePrivateIpAddress::privateIpAddress)
-                        .filter(ip -> !address.equals(ip)).anyMatch(peers::contains)
-                || peerIds.isPeer(n.attachment() == null ? null : n.attachment().instanceId(), n.networkInterfaceId());
-        return peer ? Holder.peer(owner) : Holder.other(owner);
-    }
-
-    private void ensureEni() throws ProviderException {
-        if (eni != null) {
-            return;
-        }
-        synchronized (this) {
-            if (eni != null) {
-                return;
-            }
-            var resp = errors.call("DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)));
-            String primary = resp.reservations().stream()
-                    .flatMap(r -> r.instances().stream())
-                    .filter(i -> instanceId.equals(i.instanceId()))
-                    .map(Instance::networkInterfaces)
-                    .flatMap(List::stream)
-                    .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
-                    .map(InstanceNetworkInterface::networkInterfaceId)
-                    .findFirst()
-                    .orElseThrow(() -> ProviderException.fatal("aws: instance " + instanceId + " has no primary "
-                            + "network interface in ec2:DescribeInstances: set network_interface in floating_ip"));
-            eni = primary;
-        }
+        NetworkInterface n = holding(holders);
+        return n == null ? Holder.nobody() : holderOf(n);
     }
 }

@@ -5,7 +5,6 @@ import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,11 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
-import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddress;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.SubnetIpv6CidrBlockAssociation;
 
@@ -48,15 +43,12 @@ import software.amazon.awssdk.services.ec2.model.SubnetIpv6CidrBlockAssociation;
  * an address outside them is a fatal error there and then. EC2 takes no DryRun on AssignIpv6Addresses or
  * UnassignIpv6Addresses, so their permissions cannot be checked before the first move.
  */
-public final class SecondaryIpv6Provider extends AwsProvider {
+public final class SecondaryIpv6Provider extends EniProvider {
     private static final Logger LOG = Logger.getLogger(SecondaryIpv6Provider.class.getName());
     /** EC2's answers to an AssignIpv6Addresses it will not do: the address in use elsewhere, or a bad value. */
     private static final List<String> REFUSED = List.of("InvalidIPAddress.InUse", "InvalidParameterValue");
 
-    private final String address;
     private final LongSupplier nanos;
-    private volatile String eni;
-    private volatile String eniVpc;
     private volatile String eniSubnet;
     /** What the last read found: the ENI with the address (null: none) and who that is. */
     private volatile Found last;
@@ -78,10 +70,8 @@ public final class SecondaryIpv6Provider extends AwsProvider {
 
     SecondaryIpv6Provider(AwsSettings settings, ProviderContext context, String instanceId, String primaryEni,
                           String metadataVpc, SharedEc2Client client, AwsErrors errors, LongSupplier nanos) {
-        super(settings, context, instanceId, metadataVpc, client, errors);
-        this.address = settings.privateAddress();
+        super(settings, context, instanceId, primaryEni, metadataVpc, client, errors);
         this.nanos = nanos;
-        this.eni = settings.networkInterface() != null ? settings.networkInterface() : primaryEni;
     }
 
     /**
@@ -90,18 +80,9 @@ public final class SecondaryIpv6Provider extends AwsProvider {
      */
     @Override
     void warmUp() throws ProviderException {
-        ensureEni();
-        String ours = eni;
-        var resp = errors.call("DescribeNetworkInterfaces",
-                () -> ec2().describeNetworkInterfaces(r -> r.networkInterfaceIds(ours)));
-        if (resp.networkInterfaces().isEmpty()) {
-            throw ProviderException.fatal("aws: network interface " + ours + " not found: check network_interface "
-                    + "in floating_ip, and the region");
-        }
-        NetworkInterface n = resp.networkInterfaces().getFirst();
-        eniVpc = n.vpcId();
+        NetworkInterface n = describeOwnEni();
         eniSubnet = n.subnetId();
-        checkSubnet(ours, n.subnetId());
+        checkSubnet(eni, n.subnetId());
     }
 
     private void checkSubnet(String ours, String subnetId) throws ProviderException {
@@ -135,20 +116,9 @@ public final class SecondaryIpv6Provider extends AwsProvider {
     }
 
     @Override
-    String vpcId() {
-        String v = eniVpc;
-        return v != null ? v : super.vpcId();
-    }
-
-    @Override
     String describe() {
         return "secondary IPv6 address " + address + " on " + (eni == null ? "the primary interface" : eni)
                 + (eniSubnet == null ? "" : " in " + eniSubnet) + " (mode secondary_ip)";
-    }
-
-    /** Our ENI, once known. */
-    public String networkInterface() {
-        return eni;
     }
 
     @Override
@@ -177,13 +147,7 @@ public final class SecondaryIpv6Provider extends AwsProvider {
     /** UnassignIpv6Addresses from our ENI, then AssignIpv6Addresses to the peer's ENI. */
     @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
-        AwsPeers.Identity to = handOverTarget(peer, "IPv6 address " + address);
-        String theirs = to.eni();
-        if (theirs == null) {
-            throw ProviderException.fatal("aws: cannot hand IPv6 address " + address + " over to peer "
-                    + peer.getHostAddress() + ": the network interface of " + to.instanceId() + " is unknown "
-                    + "(ec2:DescribeNetworkInterfaces did not list it)");
-        }
+        String theirs = handOverEni(peer, "IPv6 address " + address).eni();
         Found f = last;
         if (f == null || !f.holder().isSelf()) {
             f = read();
@@ -285,57 +249,14 @@ public final class SecondaryIpv6Provider extends AwsProvider {
     }
 
     private Found read() throws ProviderException {
-        List<Filter> filters = new ArrayList<>();
-        filters.add(Filter.builder().name("ipv6-addresses.ipv6-address").values(address).build());
-        String vpc = eniVpc;
-        if (vpc != null) {
-            filters.add(Filter.builder().name("vpc-id").values(vpc).build());
-        }
-        List<NetworkInterface> holders = errors.call("DescribeNetworkInterfaces",
-                () -> ec2().describeNetworkInterfaces(r -> r.filters(filters))).networkInterfaces();
-        Found f = classify(holders);
+        Found f = classify(interfacesWith("ipv6-addresses.ipv6-address"));
         last = f;
         return f;
     }
 
     Found classify(List<NetworkInterface> holders) {
-        if (holders.isEmpty()) {
-            return new Found(null, Holder.nobody());
-        }
-        NetworkInterface n = holders.stream().filter(i -> eni.equals(i.networkInterfaceId())).findFirst()
-                .orElse(holders.getFirst());
-        if (eni.equals(n.networkInterfaceId())) {
-            return new Found(eni, Holder.self(eni));
-        }
-        String instance = n.attachment() == null ? null : n.attachment().instanceId();
-        String owner = instance != null ? instance : n.networkInterfaceId();
-        boolean peer = peers.contains(n.privateIpAddress())
-                || n.privateIpAddresses().stream().map(NetworkInterfacePrivateIpAddress::privateIpAddress)
-                        .anyMatch(peers::contains)
-                || peerIds.isPeer(instance, n.networkInterfaceId());
-        return new Found(n.networkInterfaceId(), peer ? Holder.peer(owner) : Holder.other(owner));
-    }
-
-    private void ensureEni() throws ProviderException {
-        if (eni != null) {
-            return;
-        }
-        synchronized (this) {
-            if (eni != null) {
-                return;
-            }
-            var resp = errors.call("DescribeInstances", () -> ec2().describeInstances(r -> r.instanceIds(instanceId)));
-            eni = resp.reservations().stream()
-                    .flatMap(r -> r.instances().stream())
-                    .filter(i -> instanceId.equals(i.instanceId()))
-                    .map(Instance::networkInterfaces)
-                    .flatMap(List::stream)
-                    .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
-                    .map(InstanceNetworkInterface::networkInterfaceId)
-                    .findFirst()
-                    .orElseThrow(() -> ProviderException.fatal("aws: instance " + instanceId + " has no primary "
-                            + "network interface in ec2:DescribeInstances: set network_interface in floating_ip"));
-        }
+        NetworkInterface n = holding(holders);
+        return n == null ? new Found(null, Holder.nobody()) : new Found(n.networkInterfaceId(), holderOf(n));
     }
 
     /** The IPv6 moves' counters since start. */
