@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  * address that DescribeNetworkInterfaces lists on an ENI.
  */
 abstract sealed class EniProvider extends AwsProvider
-        permits SecondaryIpProvider, SecondaryIpv6Provider, RouteTableProvider {
+        permits SecondaryIpProvider, EniMoveProvider {
     protected final String address;
     protected volatile String eni;
     protected volatile String eniVpc;

@@ -62,20 +62,19 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
  * {@code sourceDestCheck/value}); error codes {@code InvalidRouteTableID.NotFound}, {@code InvalidRoute.NotFound},
  * {@code RouteAlreadyExists}, {@code DryRunOperation}, {@code UnauthorizedOperation}.
  */
-public final class RouteTableProvider extends EniProvider {
+public final class RouteTableProvider extends EniMoveProvider<RouteTableProvider.Read> {
     private static final Logger LOG = Logger.getLogger(RouteTableProvider.class.getName());
 
     private final String destination;
     private final boolean ipv6;
     private final List<String> tables;
     private final ExecutorService writers;
-    /** What the last read found, or null: a write after it is sent only for the holder it gave. */
-    private volatile Read last;
 
     /** One read of all the configured tables: each table's route, and the tables EC2 did not list. */
-    record Read(List<RouteMove.TableRoute> routes, List<String> unknown) {
+    record Read(List<RouteMove.TableRoute> routes, List<String> unknown) implements Reading {
         /** As {@link RouteMove#holder}; a table EC2 no longer lists is not this node's (the acquire then names it). */
-        Holder holder() {
+        @Override
+        public Holder holder() {
             Holder h = RouteMove.holder(routes);
             return h.isSelf() && !unknown.isEmpty() ? Holder.nobody() : h;
         }
@@ -169,40 +168,6 @@ public final class RouteTableProvider extends EniProvider {
     }
 
     @Override
-    public Holder holder() throws ProviderException {
-        ensureEni();
-        return read().holder();
-    }
-
-    @Override
-    public synchronized void acquire() throws ProviderException {
-        ensureEni();
-        write(read(), eni, null);
-    }
-
-    /** With the holder just read by the caller: the writes at once, decided from the tables that read found. */
-    @Override
-    public synchronized void acquire(Holder seen) throws ProviderException {
-        Read r = last;
-        if (seen == null || seen.isSelf() || eni == null || r == null || !seen.equals(r.holder())) {
-            acquire();
-            return;
-        }
-        write(r, eni, null);
-    }
-
-    /** ReplaceRoute (CreateRoute where missing) to the peer's ENI, in every table. */
-    @Override
-    public synchronized void handOver(InetAddress peer) throws ProviderException {
-        String theirs = handOverEni(peer, "overlay IP " + address).eni();
-        Read r = last;
-        if (r == null || !r.holder().isSelf()) {
-            r = read();
-        }
-        write(r, theirs, peer);
-    }
-
-    @Override
     public synchronized void release() throws ProviderException {
         ensureEni();
         Read r = read();
@@ -210,8 +175,14 @@ public final class RouteTableProvider extends EniProvider {
         run(steps, eni, r, null);
     }
 
+    @Override
+    String what() {
+        return "overlay IP " + address;
+    }
+
     /** Sends what {@link RouteMove} decides to bring every table's route to {@code target}, all tables at once. */
-    private void write(Read r, String target, InetAddress peer) throws ProviderException {
+    @Override
+    void write(Read r, String target, InetAddress peer) throws ProviderException {
         run(RouteMove.moveTo(r.routes(), target), target, r, peer);
     }
 
@@ -326,7 +297,8 @@ public final class RouteTableProvider extends EniProvider {
      * warm reads keep them so), and each table's write then goes out on one of them; a connection opened at the
      * takeover would cost EC2's TLS handshake on that table's write.
      */
-    private Read read() throws ProviderException {
+    @Override
+    Read read() throws ProviderException {
         List<Future<List<RouteTable>>> others = new ArrayList<>();
         for (String t : tables.subList(1, tables.size())) {
             others.add(writers.submit(() -> describe(t)));

@@ -43,15 +43,13 @@ import software.amazon.awssdk.services.ec2.model.SubnetIpv6CidrBlockAssociation;
  * an address outside them is a fatal error there and then. EC2 takes no DryRun on AssignIpv6Addresses or
  * UnassignIpv6Addresses, so their permissions cannot be checked before the first move.
  */
-public final class SecondaryIpv6Provider extends EniProvider {
+public final class SecondaryIpv6Provider extends EniMoveProvider<SecondaryIpv6Provider.Found> {
     private static final Logger LOG = Logger.getLogger(SecondaryIpv6Provider.class.getName());
     /** EC2's answers to an AssignIpv6Addresses it will not do: the address in use elsewhere, or a bad value. */
     private static final List<String> REFUSED = List.of("InvalidIPAddress.InUse", "InvalidParameterValue");
 
     private final LongSupplier nanos;
     private volatile String eniSubnet;
-    /** What the last read found: the ENI with the address (null: none) and who that is. */
-    private volatile Found last;
     /**
      * When this node's UnassignIpv6Addresses was sent whose AssignIpv6Addresses has not gone through yet (the address
      * on nobody since, as far as this node knows), or {@link Long#MIN_VALUE}.
@@ -60,7 +58,7 @@ public final class SecondaryIpv6Provider extends EniProvider {
     private final Counters counters = new Counters();
 
     /** The ENI a read found the address on, or null, and the holder that is. */
-    record Found(String eni, Holder holder) {
+    record Found(String eni, Holder holder) implements Reading {
     }
 
     SecondaryIpv6Provider(AwsSettings settings, ProviderContext context, String instanceId, String primaryEni,
@@ -122,40 +120,6 @@ public final class SecondaryIpv6Provider extends EniProvider {
     }
 
     @Override
-    public Holder holder() throws ProviderException {
-        ensureEni();
-        return read().holder();
-    }
-
-    @Override
-    public synchronized void acquire() throws ProviderException {
-        ensureEni();
-        move(read(), eni, null);
-    }
-
-    /** With the holder just read by the caller: the writes at once, on the ENI that read found. */
-    @Override
-    public synchronized void acquire(Holder seen) throws ProviderException {
-        Found f = last;
-        if (seen == null || seen.isSelf() || eni == null || f == null || !seen.equals(f.holder())) {
-            acquire();
-            return;
-        }
-        move(f, eni, null);
-    }
-
-    /** UnassignIpv6Addresses from our ENI, then AssignIpv6Addresses to the peer's ENI. */
-    @Override
-    public synchronized void handOver(InetAddress peer) throws ProviderException {
-        String theirs = handOverEni(peer, "IPv6 address " + address).eni();
-        Found f = last;
-        if (f == null || !f.holder().isSelf()) {
-            f = read();
-        }
-        move(f, theirs, peer);
-    }
-
-    @Override
     public synchronized void release() throws ProviderException {
         ensureEni();
         Ipv6Move.Plan plan = Ipv6Move.release(read().eni(), eni);
@@ -167,8 +131,14 @@ public final class SecondaryIpv6Provider extends EniProvider {
                 done ? "unassigned from" : "already gone from", plan.from()});
     }
 
+    @Override
+    String what() {
+        return "IPv6 address " + address;
+    }
+
     /** Sends what {@link Ipv6Move} decides for {@code found}, to bring the address to {@code target}. */
-    private void move(Found found, String target, InetAddress peer) throws ProviderException {
+    @Override
+    void write(Found found, String target, InetAddress peer) throws ProviderException {
         Ipv6Move.Plan plan = Ipv6Move.moveTo(found.eni(), target);
         switch (plan.step()) {
             case NOTHING, UNASSIGN -> {
@@ -248,7 +218,8 @@ public final class SecondaryIpv6Provider extends EniProvider {
                 () -> ec2().unassignIpv6Addresses(r -> r.networkInterfaceId(from).ipv6Addresses(address))).isPresent();
     }
 
-    private Found read() throws ProviderException {
+    @Override
+    Found read() throws ProviderException {
         Found f = classify(interfacesWith("ipv6-addresses.ipv6-address"));
         last = f;
         return f;
