@@ -1,19 +1,15 @@
 package io.floatd.it;
 
 import static io.floatd.it.AwsRig.ENI;
-import static io.floatd.it.AwsTakeoverBench.pct;
 
 import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testkit.aws.Ec2TestEndpoint.Ipv6Change;
-import io.floatd.testing.Lan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -92,19 +88,8 @@ public final class AwsIpv6TakeoverBench {
     /** Per failover: {MASTER -> assign arrives ms, unassign arrives -> assign arrives ms}. */
     private static List<double[]> warmIpv6Takeovers(Path dir, int failovers) throws IOException {
         Path flag = dir.resolve("app6-down");
-        Files.deleteIfExists(flag);
-        Path chk = dir.resolve("chk6.sh");
-        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
-        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String top = """
-                vrrp_script chk_app {
-                    script "%s"
-                    interval 0.2
-                    fall 2
-                    rise 2
-                }
-                """.formatted(chk);
-        String track = "    track_script {\n        chk_app\n    }";
+        String top = BenchReport.appCheck(dir, "app6-down", "chk6.sh");
+        String track = BenchReport.TRACK;
         List<double[]> out = new ArrayList<>();
         try (AwsRig rig = AwsIpv6Rig.create("a6w")) {
             FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, top, track, "");
@@ -214,38 +199,13 @@ public final class AwsIpv6TakeoverBench {
                 + " --ipv6-addresses " + AwsIpv6Rig.V6 + " >> " + log + " 2>&1\n";
     }
 
-    private static List<Double> col(List<double[]> rows, int c) {
-        return rows.stream().map(r -> r[c]).filter(x -> !Double.isNaN(x)).toList();
-    }
-
-    private static String row(String what, List<Double> xs) {
-        return String.format(Locale.ROOT, "    %-58s p50 %7.1f ms  p99 %7.1f ms  (n=%d)", what, pct(xs, 50), pct(xs, 99),
-                xs.size());
-    }
-
     private static void report(List<Double> eip, List<double[]> v6, List<double[]> fd, List<double[]> ka, String aws) {
-        Locale.setDefault(Locale.ROOT);
-        System.out.println();
-        System.out.println("entering MASTER -> all writes sent (the last write's arrival at the endpoint):");
-        System.out.println(row("floatd, single Elastic IP (AssociateAddress), warm", eip));
-        System.out.println(row("floatd, IPv6 (Unassign + AssignIpv6Addresses), warm", col(v6, 0)));
-        System.out.println(row("floatd, IPv6, after kill -9 of the Master", col(fd, 1)));
-        System.out.println(row("keepalived + notify_master aws unassign/assign, kill -9", col(ka, 1)));
-        System.out.println("unassign -> assign window (arrivals at the endpoint; the address on no interface):");
-        System.out.println(row("floatd, warm failovers", col(v6, 1)));
-        System.out.println(row("floatd, kill -9", col(fd, 2)));
-        System.out.println(row("keepalived + aws CLI, kill -9", col(ka, 2)));
-        System.out.println("kill -9 -> assign arrives:");
-        System.out.println(row("floatd", col(fd, 0)));
-        System.out.println(row("keepalived + aws CLI", col(ka, 0)));
-        System.out.println("    EIP all: " + eip.stream().map(x -> String.format("%.1f", x)).toList());
-        System.out.println("    IPv6 all (MASTER->assign/window): " + v6.stream()
-                .map(r -> String.format("%.1f/%.1f", r[0], r[1])).toList());
-        System.out.println("    floatd kills (kill->assign/MASTER->assign/window): " + fd.stream()
-                .map(r -> String.format("%.0f/%.1f/%.1f", r[0], r[1], r[2])).toList());
-        System.out.println("    keepalived kills: " + ka.stream()
-                .map(r -> String.format("%.0f/%.0f/%.0f", r[0], r[1], r[2])).toList());
-        System.out.println("    (" + aws + " = " + AwsTakeoverBench.version(aws) + ", nodes on " + Lan.address(0) + "/"
-                + Lan.address(1) + ")");
+        BenchReport.twoWrites(new BenchReport.TwoWrites(
+                "floatd, IPv6 (Unassign + AssignIpv6Addresses), warm",
+                "floatd, IPv6, after kill -9 of the Master",
+                "keepalived + notify_master aws unassign/assign, kill -9",
+                "unassign -> assign window (arrivals at the endpoint; the address on no interface):",
+                "kill -9 -> assign arrives:", "IPv6 all (MASTER->assign/window)",
+                "floatd kills (kill->assign/MASTER->assign/window)"), eip, v6, fd, ka, aws);
     }
 }

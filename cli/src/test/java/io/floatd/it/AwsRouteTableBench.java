@@ -1,19 +1,15 @@
 package io.floatd.it;
 
 import static io.floatd.it.AwsRig.ENI;
-import static io.floatd.it.AwsTakeoverBench.pct;
 
 import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testkit.aws.Ec2TestEndpoint.RouteChange;
-import io.floatd.testing.Lan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -120,19 +116,8 @@ public final class AwsRouteTableBench {
     /** Per failover: {MASTER -> last ReplaceRoute arrives ms, first -> last ReplaceRoute arrives ms}. */
     private static List<double[]> warmRouteTakeovers(Path dir, int failovers) throws IOException {
         Path flag = dir.resolve("apprt-down");
-        Files.deleteIfExists(flag);
-        Path chk = dir.resolve("chkrt.sh");
-        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
-        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String top = """
-                vrrp_script chk_app {
-                    script "%s"
-                    interval 0.2
-                    fall 2
-                    rise 2
-                }
-                """.formatted(chk);
-        String track = "    track_script {\n        chk_app\n    }";
+        String top = BenchReport.appCheck(dir, "apprt-down", "chkrt.sh");
+        String track = BenchReport.TRACK;
         try (AwsRig rig = AwsRouteTableRig.create("rtbw")) {
             FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, top, track, "");
             a.awaitState("MASTER", AwsTakeoverBench.STEP);
@@ -234,38 +219,12 @@ public final class AwsRouteTableBench {
         };
     }
 
-    private static List<Double> col(List<double[]> rows, int c) {
-        return rows.stream().map(r -> r[c]).filter(x -> !Double.isNaN(x)).toList();
-    }
-
-    private static String row(String what, List<Double> xs) {
-        return String.format(Locale.ROOT, "    %-58s p50 %7.1f ms  p99 %7.1f ms  (n=%d)", what, pct(xs, 50), pct(xs, 99),
-                xs.size());
-    }
-
     private static void report(List<Double> eip, List<double[]> rt, List<double[]> fd, List<double[]> ka, String aws) {
-        Locale.setDefault(Locale.ROOT);
-        System.out.println();
-        System.out.println("entering MASTER -> all writes sent (the last write's arrival at the endpoint):");
-        System.out.println(row("floatd, single Elastic IP (AssociateAddress), warm", eip));
-        System.out.println(row("floatd, route in 2 tables (ReplaceRoute x2 parallel), warm", col(rt, 0)));
-        System.out.println(row("floatd, route in 2 tables, after kill -9 of the Master", col(fd, 1)));
-        System.out.println(row("keepalived + notify_master aws replace-route x2, kill -9", col(ka, 1)));
-        System.out.println("first -> last table's write (arrivals at the endpoint):");
-        System.out.println(row("floatd, warm failovers", col(rt, 1)));
-        System.out.println(row("floatd, kill -9", col(fd, 2)));
-        System.out.println(row("keepalived + aws CLI, kill -9", col(ka, 2)));
-        System.out.println("kill -9 -> last write arrives:");
-        System.out.println(row("floatd", col(fd, 0)));
-        System.out.println(row("keepalived + aws CLI", col(ka, 0)));
-        System.out.println("    EIP all: " + eip.stream().map(x -> String.format("%.1f", x)).toList());
-        System.out.println("    route all (MASTER->last/spread): " + rt.stream()
-                .map(r -> String.format("%.1f/%.1f", r[0], r[1])).toList());
-        System.out.println("    floatd kills (kill->last/MASTER->last/spread): " + fd.stream()
-                .map(r -> String.format("%.0f/%.1f/%.1f", r[0], r[1], r[2])).toList());
-        System.out.println("    keepalived kills: " + ka.stream()
-                .map(r -> String.format("%.0f/%.0f/%.0f", r[0], r[1], r[2])).toList());
-        System.out.println("    (" + aws + " = " + AwsTakeoverBench.version(aws) + ", nodes on " + Lan.address(0) + "/"
-                + Lan.address(1) + ")");
+        BenchReport.twoWrites(new BenchReport.TwoWrites(
+                "floatd, route in 2 tables (ReplaceRoute x2 parallel), warm",
+                "floatd, route in 2 tables, after kill -9 of the Master",
+                "keepalived + notify_master aws replace-route x2, kill -9",
+                "first -> last table's write (arrivals at the endpoint):", "kill -9 -> last write arrives:",
+                "route all (MASTER->last/spread)", "floatd kills (kill->last/MASTER->last/spread)"), eip, rt, fd, ka, aws);
     }
 }

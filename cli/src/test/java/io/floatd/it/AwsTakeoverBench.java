@@ -122,22 +122,11 @@ public final class AwsTakeoverBench {
     /** (i) on a rig whose namespaces are named {@code prefix...} (other benchmarks reuse it). */
     static List<Double> warmTakeovers(Path dir, int failovers, String extraFloating, String prefix) throws IOException {
         Path flag = dir.resolve("app-down");
-        Files.deleteIfExists(flag);
-        Path chk = dir.resolve("chk.sh");
-        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
-        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String top = """
-                vrrp_script chk_app {
-                    script "%s"
-                    interval 0.2
-                    fall 2
-                    rise 2
-                }
-                """.formatted(chk);
+        String top = BenchReport.appCheck(dir, "app-down", "chk.sh");
         List<Double> out = new ArrayList<>();
         List<double[]> split = new ArrayList<>();
         try (AwsRig rig = AwsRig.create(prefix)) {
-            rig.startPair(top, "    track_script {\n        chk_app\n    }", extraFloating, STEP);
+            rig.startPair(top, BenchReport.TRACK, extraFloating, STEP);
             FloatdProcess a = rig.nodes[0];
             FloatdProcess b = rig.nodes[1];
             System.out.println("(i) node1 before its JIT warm-up: " + usage(b));
@@ -380,7 +369,7 @@ public final class AwsTakeoverBench {
     }
 
     private static List<Double> col(List<double[]> rows, int c) {
-        return rows.stream().map(r -> r[c]).toList();
+        return BenchReport.col(rows, c);
     }
 
     private static void report(List<Double> warm, List<Double> hot, List<double[]> fd, List<double[]> ka, String aws) {

@@ -3,14 +3,11 @@ package io.floatd.it;
 import static io.floatd.it.AwsRig.ALLOC;
 import static io.floatd.it.AwsRig.INSTANCE;
 import static io.floatd.it.AwsTakeoverBench.STEP;
-import static io.floatd.it.AwsTakeoverBench.pct;
 
 import io.floatd.testkit.aws.Ec2TestEndpoint;
-import io.floatd.testing.Lan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -125,22 +122,11 @@ public final class AwsTwoEipsTakeoverBench {
     /** Per failover: {MASTER -> last association ms, spread between the two associations ms}. */
     private static List<double[]> warmTwoEipTakeovers(Path dir, int failovers) throws IOException {
         Path flag = dir.resolve("app2-down");
-        Files.deleteIfExists(flag);
-        Path chk = dir.resolve("chk2.sh");
-        Files.writeString(chk, "#!/bin/sh\n[ ! -e " + flag + " ]\n");
-        Files.setPosixFilePermissions(chk, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String top = """
-                vrrp_script chk_app {
-                    script "%s"
-                    interval 0.2
-                    fall 2
-                    rise 2
-                }
-                """.formatted(chk);
+        String top = BenchReport.appCheck(dir, "app2-down", "chk2.sh");
         List<double[]> out = new ArrayList<>();
         try (AwsRig rig = rig("e2w")) {
             // the second block goes among the instance lines, before AwsRig's own (the first Elastic IP)
-            rig.startPair(top, "    track_script {\n        chk_app\n    }\n" + secondBlock(0), secondBlock(1), "", STEP);
+            rig.startPair(top, BenchReport.TRACK + "\n" + secondBlock(0), secondBlock(1), "", STEP);
             FloatdProcess a = rig.nodes[0];
             FloatdProcess b = rig.nodes[1];
             awaitBoth(rig, 0, () -> a.log());
@@ -246,12 +232,11 @@ public final class AwsTwoEipsTakeoverBench {
     }
 
     private static List<Double> col(List<double[]> rows, int c) {
-        return rows.stream().map(r -> r[c]).toList();
+        return BenchReport.col(rows, c);
     }
 
     private static String row(String what, List<Double> xs) {
-        return String.format(Locale.ROOT, "    %-56s p50 %7.1f ms  p99 %7.1f ms  (n=%d)", what, pct(xs, 50), pct(xs, 99),
-                xs.size());
+        return BenchReport.row(56, what, xs);
     }
 
     private static String samples(List<double[]> rows) {
@@ -289,7 +274,6 @@ public final class AwsTwoEipsTakeoverBench {
                 .map(r -> String.format("%.0f/%.1f", r[0], r[1])).toList() + "; floatd 2 " + samples(fd2));
         System.out.println("      keepalived 1 " + ka1.stream().map(r -> String.format("%.0f/%.0f", r[0], r[1])).toList()
                 + "; in sequence " + samples(kaSeq) + "; in parallel " + samples(kaPar));
-        System.out.println("    (" + aws + " = " + AwsTakeoverBench.version(aws) + ", nodes on " + Lan.address(0) + "/"
-                + Lan.address(1) + ")");
+        System.out.println(BenchReport.rigLine(aws));
     }
 }
