@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The AWS IPv6 takeover benchmark ({@code bench/aws-takeover.sh --shape ipv6}, issue 16): entering MASTER to all
@@ -48,9 +46,7 @@ public final class AwsIpv6TakeoverBench {
             List<double[]> ka = keepalivedKills(dir, reps, aws);
             report(eip, v6, fd, ka, aws);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchReport.deleteTree(dir);
         }
         System.exit(0);
     }
@@ -63,14 +59,7 @@ public final class AwsIpv6TakeoverBench {
         scratch.instance(AwsRig.INSTANCE[0], ENI[0], "10.0.0.10").instance(AwsRig.INSTANCE[1], ENI[1], "10.0.0.11")
                 .subnet(Ec2TestEndpoint.DEFAULT_SUBNET, Ec2TestEndpoint.VPC, "10.0.0.0/24", AwsIpv6Rig.CIDR)
                 .ipv6Address(ENI[0], AwsIpv6Rig.V6);
-        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
-                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
-                                "bench-warm-up-only")))
-                .endpointOverride(scratch.uri())
-                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
-                .build()) {
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = BenchReport.warmUpClient(scratch.uri())) {
             for (int i = 0; i < rounds; i++) {
                 String from = ENI[i % 2];
                 String to = ENI[1 - i % 2];

@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The AWS route-table takeover benchmark ({@code bench/aws-takeover.sh --shape route-table}, issue 16): entering
@@ -49,9 +47,7 @@ public final class AwsRouteTableBench {
             List<double[]> ka = keepalivedKills(dir, reps, aws);
             report(eip, rt, fd, ka, aws);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchReport.deleteTree(dir);
         }
         System.exit(0);
     }
@@ -65,14 +61,7 @@ public final class AwsRouteTableBench {
         for (String t : AwsRouteTableRig.TABLES) {
             scratch.routeTable(t, Ec2TestEndpoint.VPC, "10.0.0.0/16").route(t, AwsRouteTableRig.DEST, ENI[0]);
         }
-        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
-                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
-                                "bench-warm-up-only")))
-                .endpointOverride(scratch.uri())
-                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
-                .build()) {
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = BenchReport.warmUpClient(scratch.uri())) {
             for (int i = 0; i < rounds; i++) {
                 String to = ENI[1 - i % 2];
                 ec2.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values(AwsRouteTableRig.TABLES)));

@@ -12,14 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The AWS takeover benchmark (run by {@code bench/aws-takeover.sh} from the CLI's test class path): two nodes on a
@@ -57,9 +55,7 @@ public final class AwsTakeoverBench {
             List<double[]> ka = keepalivedKills(dir, reps, aws, "bk");
             report(warm, hot, fd, ka, aws);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchReport.deleteTree(dir);
         }
         System.exit(0); // the endpoint's and the SDK-free helpers' threads are daemons, but be sure
     }
@@ -75,14 +71,7 @@ public final class AwsTakeoverBench {
         Ec2TestEndpoint scratch = new Ec2TestEndpoint();
         scratch.instance(INSTANCE[0], AwsRig.ENI[0], "10.0.0.10").instance(INSTANCE[1], AwsRig.ENI[1], "10.0.0.11")
                 .elasticIp(ALLOC, AwsRig.EIP);
-        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
-                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
-                                "bench-warm-up-only")))
-                .endpointOverride(scratch.uri())
-                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
-                .build()) {
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = BenchReport.warmUpClient(scratch.uri())) {
             for (int i = 0; i < ENDPOINT_WARM_ROUNDS; i++) {
                 String instance = INSTANCE[i % 2];
                 ec2.describeAddresses(r -> r.allocationIds(ALLOC));

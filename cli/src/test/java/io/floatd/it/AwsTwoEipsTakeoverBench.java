@@ -9,12 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 
 /**
  * The two-Elastic-IP takeover benchmark ({@code bench/aws-takeover.sh --shape two-eips}, issue 16): entering MASTER
@@ -58,9 +56,7 @@ public final class AwsTwoEipsTakeoverBench {
             List<double[]> kaPar = keepalivedKills(dir, reps, aws, true);
             report(one, two, fd1, fd2, ka1, kaSeq, kaPar, aws);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchReport.deleteTree(dir);
         }
         System.exit(0);
     }

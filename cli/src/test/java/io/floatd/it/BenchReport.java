@@ -65,6 +65,25 @@ final class BenchReport {
         return b;
     }
 
+    /** An SDK client of the scratch endpoint at {@code uri}, to compile the endpoint's code before measuring. */
+    static software.amazon.awssdk.services.ec2.Ec2Client warmUpClient(java.net.URI uri) {
+        return software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .region(software.amazon.awssdk.regions.Region.of(AwsRig.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFLOATDTESTKEY000",
+                                "bench-warm-up-only")))
+                .endpointOverride(uri)
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .build();
+    }
+
+    /** Deletes {@code dir} and all below it (a benchmark's scratch directory). */
+    static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** The report's last line: the aws CLI keepalived ran, and the nodes' addresses. */
     static String rigLine(String aws) {
         return "    (" + aws + " = " + AwsTakeoverBench.version(aws) + ", nodes on " + Lan.address(0) + "/"
