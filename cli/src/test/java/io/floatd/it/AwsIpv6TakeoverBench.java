@@ -33,11 +33,7 @@ public final class AwsIpv6TakeoverBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
-        Path dir = Files.createTempDirectory("aws6-bench-");
-        try {
+        BenchReport.run(args, "aws6-bench-", (dir, failovers, reps, aws) -> {
             AwsTakeoverBench.warmEndpoint();
             warmEndpointIpv6();
             List<Double> eip = AwsTakeoverBench.warmTakeovers(dir, failovers, "", "a6e");
@@ -45,10 +41,7 @@ public final class AwsIpv6TakeoverBench {
             List<double[]> fd = floatdKills(reps);
             List<double[]> ka = keepalivedKills(dir, reps, aws);
             report(eip, v6, fd, ka, aws);
-        } finally {
-            BenchReport.deleteTree(dir);
-        }
-        System.exit(0);
+        });
     }
 
     /** As {@link AwsTakeoverBench#warmEndpoint()}, for the IPv6 calls: the endpoint's code compiled before measuring. */

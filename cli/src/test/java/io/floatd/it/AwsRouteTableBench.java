@@ -34,11 +34,7 @@ public final class AwsRouteTableBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
-        Path dir = Files.createTempDirectory("awsrt-bench-");
-        try {
+        BenchReport.run(args, "awsrt-bench-", (dir, failovers, reps, aws) -> {
             AwsTakeoverBench.warmEndpoint();
             warmEndpointRoutes();
             List<Double> eip = AwsTakeoverBench.warmTakeovers(dir, failovers, "", "rtbe");
@@ -46,10 +42,7 @@ public final class AwsRouteTableBench {
             List<double[]> fd = floatdKills(reps);
             List<double[]> ka = keepalivedKills(dir, reps, aws);
             report(eip, rt, fd, ka, aws);
-        } finally {
-            BenchReport.deleteTree(dir);
-        }
-        System.exit(0);
+        });
     }
 
     /** As {@link AwsTakeoverBench#warmEndpoint()}, for the route calls: the endpoint's code compiled before measuring. */

@@ -43,21 +43,14 @@ public final class AwsTakeoverBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
-        Path dir = Files.createTempDirectory("aws-bench-");
-        try {
+        BenchReport.run(args, "aws-bench-", (dir, failovers, reps, aws) -> {
             warmEndpoint();
             List<Double> warm = warmTakeovers(dir, failovers, "");
             List<Double> hot = warmTakeovers(dir, failovers, "        recheck_interval 0.5");
             List<double[]> fd = floatdKills(reps, "bf");
             List<double[]> ka = keepalivedKills(dir, reps, aws, "bk");
             report(warm, hot, fd, ka, aws);
-        } finally {
-            BenchReport.deleteTree(dir);
-        }
-        System.exit(0); // the endpoint's and the SDK-free helpers' threads are daemons, but be sure
+        });
     }
 
     /**

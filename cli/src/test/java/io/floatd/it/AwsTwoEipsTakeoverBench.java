@@ -41,11 +41,7 @@ public final class AwsTwoEipsTakeoverBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
-        Path dir = Files.createTempDirectory("aws2-bench-");
-        try {
+        BenchReport.run(args, "aws2-bench-", (dir, failovers, reps, aws) -> {
             AwsTakeoverBench.warmEndpoint(); // DescribeAddresses + AssociateAddress: the calls of both shapes
             List<Double> one = AwsTakeoverBench.warmTakeovers(dir, failovers, "", "e2s");
             List<double[]> two = warmTwoEipTakeovers(dir, failovers);
@@ -55,10 +51,7 @@ public final class AwsTwoEipsTakeoverBench {
             List<double[]> kaSeq = keepalivedKills(dir, reps, aws, false);
             List<double[]> kaPar = keepalivedKills(dir, reps, aws, true);
             report(one, two, fd1, fd2, ka1, kaSeq, kaPar, aws);
-        } finally {
-            BenchReport.deleteTree(dir);
-        }
-        System.exit(0);
+        });
     }
 
     /** The second Elastic IP's block for node {@code i}, named by its allocation id (the first by its public IP). */

@@ -65,6 +65,29 @@ final class BenchReport {
         return b;
     }
 
+    /** A benchmark's runs, given its scratch directory and arguments. */
+    interface Body {
+        void run(Path dir, int failovers, int reps, String aws) throws Exception;
+    }
+
+    /**
+     * A benchmark's main: arguments {@code [failovers=20] [reps=5] [aws=/usr/bin/aws]}, a scratch directory named
+     * {@code prefix...} deleted after, then exit (the endpoint's and the SDK-free helpers' threads are daemons, but be
+     * sure).
+     */
+    static void run(String[] args, String prefix, Body body) throws Exception {
+        int failovers = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String aws = args.length > 2 ? args[2] : "/usr/bin/aws";
+        Path dir = Files.createTempDirectory(prefix);
+        try {
+            body.run(dir, failovers, reps, aws);
+        } finally {
+            deleteTree(dir);
+        }
+        System.exit(0);
+    }
+
     /** An SDK client of the scratch endpoint at {@code uri}, to compile the endpoint's code before measuring. */
     static software.amazon.awssdk.services.ec2.Ec2Client warmUpClient(java.net.URI uri) {
         return software.amazon.awssdk.services.ec2.Ec2Client.builder()
