@@ -165,6 +165,24 @@ final class AwsRig implements AutoCloseable {
                 || r.action().equals("DisassociateAddress")).toList();
     }
 
+    /**
+     * The EC2 requests of a node that {@code start} starts (a restart): from its start until it has entered MASTER and
+     * half a second more, printed with its takeover line.
+     */
+    List<Ec2TestEndpoint.Request> requestsOfRestart(java.util.function.Supplier<FloatdProcess> start, Duration master,
+            Duration step) {
+        int requestsBefore = ec2.requests().size();
+        FloatdProcess b2 = start.get();
+        b2.awaitState("MASTER", master);
+        b2.awaitLog("takeover: entered MASTER", step);
+        FloatdProcess.sleep(500);
+        List<Ec2TestEndpoint.Request> after = ec2.requests().subList(requestsBefore, ec2.requests().size());
+        System.out.println("restarted holder entering MASTER: " + after.stream().map(Ec2TestEndpoint.Request::action)
+                .toList() + "\n  " + b2.log().lines().filter(l -> l.contains("takeover: entered MASTER"))
+                .findFirst().orElse("?"));
+        return after;
+    }
+
     /** The actions of the real writes among {@code rs} (any of {@link Ec2TestEndpoint#WRITES}, DryRuns aside). */
     static List<String> writesOf(List<Ec2TestEndpoint.Request> rs) {
         return rs.stream().filter(r -> Ec2TestEndpoint.WRITES.contains(r.action())

@@ -63,15 +63,8 @@ class AwsRouteTableFailoverTest {
             // node1 restarted while both tables route to its ENI: it enters MASTER, reads itself as the holder,
             // writes nothing
             b.kill9();
-            int requestsBefore = rig.ec2.requests().size();
-            FloatdProcess b2 = AwsRouteTableRig.start(rig, 1, 100, "", "", "");
-            b2.awaitState("MASTER", START);
-            b2.awaitLog("takeover: entered MASTER", STEP);
-            FloatdProcess.sleep(500);
-            List<Ec2TestEndpoint.Request> after = rig.ec2.requests().subList(requestsBefore, rig.ec2.requests().size());
-            System.out.println("restarted holder entering MASTER: " + after.stream().map(Ec2TestEndpoint.Request::action)
-                    .toList() + "\n  " + b2.log().lines().filter(l -> l.contains("takeover: entered MASTER"))
-                    .findFirst().orElse("?"));
+            List<Ec2TestEndpoint.Request> after = rig.requestsOfRestart(() -> AwsRouteTableRig.start(rig, 1, 100, "", "", ""),
+                    START, STEP);
             assertEquals(List.of(), AwsRig.writesOf(after), "already holding both routes: zero writes");
             assertTrue(after.stream().anyMatch(r -> r.action().equals("DescribeRouteTables")
                     && "route-table-id".equals(r.params().get("Filter.1.Name"))), "the holder read: " + after);
