@@ -23,14 +23,15 @@
 # one core, and the same window from the threads' schedstat run times (/proc/PID/task/*/schedstat, nanoseconds: a
 # resolution the 10 ms ticks lack; a thread that ends inside the window loses its part). A floatd run counts only if
 # the daemon logged its takeover (the provider's line) and is still Master at the end.
-#   --wakeups  then, per floatd variant, one more run with -XX:NativeMemoryTracking=summary,
+#   --wakeups  then, per floatd variant, one more run as under its systemd unit (NOTIFY_SOCKET, to a listener of the
+#              script's, and WATCHDOG_USEC for WatchdogSec=30s) with a track_file, and with -XX:NativeMemoryTracking=summary,
 #              -Xlog:gc*,safepoint and -Xlog:jit+compilation=debug: per-thread CPU time and times scheduled
 #              (schedstat) and voluntary context switches over the same window, named through jcmd Thread.print;
 #              the GCs, safepoints and JIT compilations inside the window; jcmd VM.native_memory summary at its end;
 #              then `perf trace -s` (per-thread system call counts) over a second window of WINDOW_S.
 #   --scale    then the 255-instance line: bench/scale.sh 255 (CPU at advert_int 1 and 0.1, floatd linux-l2 vs
 #              keepalived), whose table is printed as it is.
-# FLOATD_JAVA_OPTS is passed to every floatd variant; VARIANTS (default "floatd-aws floatd-do floatd-l2 keepalived")
+# REPS 0 skips the table (e.g. --wakeups alone). FLOATD_JAVA_OPTS is passed to every floatd variant; VARIANTS (default "floatd-aws floatd-do floatd-l2 keepalived")
 # picks the variants; IDLE_S and WINDOW_S override the times. SKIP_BUILD=1 skips compiling the test classes.
 # Output: every sample, the load average at each and before and after, then the medians side by side, on stdout;
 # work files in bench/out/footprint-<timestamp>/ (git-ignored).
@@ -110,8 +111,12 @@ conf() {   # conf VARIANT -> path
       "$RESERVED_IP" "$TOKEN_FILE") ;;
     *) moving=$(printf '    virtual_ipaddress {\n        %s/24 dev eth0\n    }' "$VIP") ;;
   esac
+  if [ "${TRACK_FILE:-}" ]; then   # the wake-up runs: a track_file, polled as users' are
+    moving=$(printf '%s\n    track_file {\n        app_weight\n    }' "$moving")
+  fi
   {
     [ "$d" = keepalived ] && printf 'global_defs {\n    router_id owner\n}\n'
+    [ "${TRACK_FILE:-}" ] && printf 'track_file app_weight {\n    file %s\n    weight 1\n}\n' "$TRACK_FILE"
     cat <<EOF
 vrrp_instance VI_1 {
     state MASTER
@@ -144,9 +149,8 @@ floatd_env() {
 # the log line that says the variant's takeover is done
 took_over() {
   case $1 in
-    floatd-aws) echo "associated with i-" ;;
-    floatd-do) echo "assigned to droplet" ;;
-    *) echo "MASTER" ;;
+    floatd-aws|floatd-do) echo "takeover: entered MASTER .*(acquire confirmed|already held)" ;;   # a later rep finds it held
+    *) echo "Entering MASTER STATE" ;;
   esac
 }
 
@@ -181,7 +185,7 @@ start_daemon() {
   sleep 0.2
   if [ "$d" != keepalived ]; then
     # shellcheck disable=SC2046 # floatd_env is KEY=VALUE words without spaces
-    ip netns exec "$NSA" env -u JOURNAL_STREAM $(floatd_env "$d") FLOATD_JAVA_OPTS="${FLOATD_JAVA_OPTS:-} $opts" \
+    ip netns exec "$NSA" env -u JOURNAL_STREAM $(floatd_env "$d") ${EXTRA_ENV:-} FLOATD_JAVA_OPTS="${FLOATD_JAVA_OPTS:-} $opts" \
       sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
       "$FLOATD" run -f "$(conf "$d")" --control-socket "$OUT/ctl/control.sock" --dump-dir "$OUT" >"$OUT/cur.log" 2>&1 &
   else
@@ -221,7 +225,7 @@ stop_daemon() {
 check_master() {
   local d=$1
   [ "$d" = keepalived ] && { grep -q 'Entering MASTER STATE' "$OUT/cur.log" || die "keepalived not Master: $OUT/cur.log"; return; }
-  grep -q "$(took_over "$d")" "$OUT/cur.log" || die "$d: no takeover line ('$(took_over "$d")') in its log: $(tail -5 "$OUT/cur.log")"
+  grep -Eq "$(took_over "$d")" "$OUT/cur.log" || die "$d: no takeover line ('$(took_over "$d")') in its log: $(tail -5 "$OUT/cur.log")"
   [ "$(grep -Ec 'Entering (BACKUP|FAULT) STATE' "$OUT/cur.log")" = 0 ] || die "$d left MASTER: $OUT/cur.log"
 }
 
@@ -256,6 +260,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
   for d in "${VARIANTS[@]}"; do one_run "$d" "$rep"; done
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "$REPS" -gt 0 ]; then
 echo
 echo "load average (1/5/15 min): start $LOAD_START, end $LOAD_END; $(nproc) CPUs"
 echo "RSS, PSS: medians at ${IDLE_S} s; CPU: median % of one core over ${WINDOW_S} s from ${IDLE_S} s (ticks: utime+stime; schedstat: threads' run time)"
@@ -270,6 +275,7 @@ echo "RSS, PSS: medians at ${IDLE_S} s; CPU: median % of one core over ${WINDOW_
   done
 } | column -t -s'|' -o' | '
 echo "(issue 19 targets: RSS <= 72 MiB aws, <= 64 MiB digitalocean, <= 48 MiB linux-l2; CPU <= 0.05 %; first advert <= 400 ms)"
+fi
 
 # --- wake-ups --------------------------------------------------------------------------------------------------
 # threads PID FILE: one line per thread: tid run_ns times_scheduled voluntary_switches involuntary_switches
@@ -335,7 +341,23 @@ wakeups() {
 }
 
 if [ "$WAKEUPS" = 1 ]; then
+  # as the systemd unit runs it (Type=notify, WatchdogSec=30s: WATCHDOG=1 every 15 s), with a track_file (0.1 s poll)
+  /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+while True:
+    m = s.recv(4096).decode(errors="replace"); print("%.3f %s" % (time.time(), m.replace("\n", " ")), flush=True)
+' "$OUT/notify.sock" >"$OUT/notify.log" 2>&1 &
+  PIDS+=("$!")
+  for ((i = 0; i < 100; i++)); do [ -S "$OUT/notify.sock" ] && break; sleep 0.05; done
+  TRACK_FILE=$OUT/app-weight; echo 0 >"$TRACK_FILE"
+  EXTRA_ENV="NOTIFY_SOCKET=$OUT/notify.sock WATCHDOG_USEC=30000000"
+  echo
+  echo "Wake-ups: each floatd variant once more, as above plus NOTIFY_SOCKET and WATCHDOG_USEC=30000000 (the unit's"
+  echo "WatchdogSec=30s) and a track_file (weight 1, content 0), with NMT, GC/safepoint and JIT logging on"
   for d in "${VARIANTS[@]}"; do [ "$d" = keepalived ] || wakeups "$d"; done
+  echo "sd_notify datagrams received: $(wc -l <"$OUT/notify.log") ($(grep -c WATCHDOG=1 "$OUT/notify.log" || true) WATCHDOG=1)"
+  TRACK_FILE=; EXTRA_ENV=
 fi
 
 if [ "$SCALE" = 1 ]; then
