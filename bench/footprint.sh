@@ -304,9 +304,10 @@ wakeups() {
   check_master "$d"
   echo
   echo "== $d: threads over the ${WINDOW_S} s window from ${IDLE_S} s (NMT and logging on; load $(cut -d' ' -f1 /proc/loadavg))"
-  # tid -> Java thread name (jcmd Thread.print: "NAME" ... nid=0xHEX), else the kernel's comm
-  sed -n 's/^"\([^"]*\)".* nid=0x\([0-9a-f]*\) .*/\2 \1/p' "$OUT/$d-threads.txt" |
-    while read -r nid name; do echo "$((16#$nid))|$name"; done >"$OUT/$d-names"
+  # tid -> Java thread name (jcmd Thread.print: "NAME" ... nid=TID, decimal since JDK 19, 0xHEX before), else the
+  # kernel's comm (15 characters)
+  sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\|[0-9]*\) .*/\2 \1/p' "$OUT/$d-threads.txt" |
+    while read -r nid name; do echo "$((nid))|$name"; done >"$OUT/$d-names"
   awk -v secs="$(awk -v a="$w0" -v b="$w1" 'BEGIN { print (b - a) / 1e9 }')" -v pid="$pid" '
     FILENAME ~ /names$/ { i = index($0, "|"); name[substr($0, 1, i - 1)] = substr($0, i + 1); next }
     FILENAME ~ /threads0$/ { r0[$1] = $2; n0[$1] = $3; v0[$1] = $4; next }
@@ -321,7 +322,7 @@ wakeups() {
   echo "(* = thread started inside the window; threads that ran nothing omitted)"
   echo "-- GC and safepoints in the window (uptime $up0-$up1 s):"
   awk -v a="$up0" -v b="$up1" '{ t = $1; gsub(/[\[\]s]/, "", t) } t + 0 >= a && t + 0 <= b' "$OUT/$d-gc.log" | head -20
-  echo "   GCs: $(awk -v a="$up0" -v b="$up1" '{ t = $1; gsub(/[\[\]s]/, "", t) } t + 0 >= a && t + 0 <= b && /Pause/' "$OUT/$d-gc.log" | grep -c 'gc *\]' || true)," \
+  echo "   GCs: $(awk -v a="$up0" -v b="$up1" '{ t = $1; gsub(/[\[\]s]/, "", t) } t + 0 >= a && t + 0 <= b && /Pause (Young|Full).*ms$/' "$OUT/$d-gc.log" | wc -l)," \
     "safepoints: $(awk -v a="$up0" -v b="$up1" '{ t = $1; gsub(/[\[\]s]/, "", t) } t + 0 >= a && t + 0 <= b && /Safepoint "/' "$OUT/$d-gc.log" | wc -l)," \
     "JIT compilations: $(awk -v a="$up0" -v b="$up1" '{ t = $1; gsub(/[\[\]s]/, "", t) } t + 0 >= a && t + 0 <= b' "$OUT/$d-jit.log" | wc -l)" \
     "(before ${IDLE_S} s: $(awk -v a="$up0" '{ t = $1; gsub(/[\[\]s]/, "", t) } t + 0 < a' "$OUT/$d-jit.log" | wc -l))"
