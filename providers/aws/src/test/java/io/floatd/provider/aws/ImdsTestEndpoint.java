@@ -19,11 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * IMDSv2 on 127.0.0.1: {@code PUT /latest/api/token} with {@code X-aws-ec2-metadata-token-ttl-seconds} gives a token;
+ * IMDSv2 on 127.0.0.1 (or on a given address, e.g. inside a network namespace for {@code bench/footprint.sh}): {@code PUT /latest/api/token} with {@code X-aws-ec2-metadata-token-ttl-seconds} gives a token;
  * {@code GET /latest/meta-data/...} needs {@code X-aws-ec2-metadata-token} (401 without a valid one, 404 for an
  * unknown path).
+ *
+ * <p>Public, and shipped in this module's test-jar, for the CLI's benchmarks that run a real floatd daemon against it.
  */
-final class ImdsTestEndpoint implements AutoCloseable {
+public final class ImdsTestEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final Map<String, String> metadata = new ConcurrentHashMap<>();
@@ -31,7 +33,12 @@ final class ImdsTestEndpoint implements AutoCloseable {
     private final String token = UUID.randomUUID().toString();
 
     ImdsTestEndpoint() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** On {@code bind} (binds the socket in the calling thread's network namespace). */
+    public ImdsTestEndpoint(InetSocketAddress bind) throws IOException {
+        server = HttpServer.create(bind, 16);
         pool = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("imds-test-endpoint").daemon(true).factory());
         server.setExecutor(pool);
         server.createContext("/", this::handle);
@@ -39,7 +46,7 @@ final class ImdsTestEndpoint implements AutoCloseable {
     }
 
     /** An instance with its id, region, and primary interface (mac → interface-id, vpc-id). */
-    ImdsTestEndpoint instance(String instanceId, String region, String mac, String eniId) {
+    public ImdsTestEndpoint instance(String instanceId, String region, String mac, String eniId) {
         put("instance-id", instanceId);
         if (region != null) {
             put("placement/region", region);
@@ -60,8 +67,10 @@ final class ImdsTestEndpoint implements AutoCloseable {
         return this;
     }
 
-    URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    public URI uri() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().isLoopbackAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return URI.create("http://" + host + ":" + a.getPort());
     }
 
     /** "METHOD path status" for each request. */
