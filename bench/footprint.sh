@@ -32,7 +32,7 @@
 #   --scale    then the 255-instance line: bench/scale.sh 255 (CPU at advert_int 1 and 0.1, floatd linux-l2 vs
 #              keepalived), whose table is printed as it is.
 # REPS 0 skips the table (e.g. --wakeups alone). FLOATD_JAVA_OPTS is passed to every floatd variant; VARIANTS (default "floatd-aws floatd-do floatd-l2 keepalived")
-# picks the variants; IDLE_S and WINDOW_S override the times. SKIP_BUILD=1 skips compiling the test classes.
+# picks the variants; IDLE_S and WINDOW_S override the times. The test classes are compiled (test-compile) first.
 # Output: every sample, the load average at each and before and after, then the medians side by side, on stdout;
 # work files in bench/out/footprint-<timestamp>/ (git-ignored).
 set -euo pipefail
@@ -71,25 +71,7 @@ trap 'exit 130' INT TERM
 
 # --- the clouds' class path: the CLI's test classes, floatd's modules from this tree (~/.m2 is shared) -----------
 cd "$ROOT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -B -q -o -pl cli -am test-compile -Dfloatd.fuzz.skip=true -Dfloatd.cds.skip=true >"$OUT/build.log" 2>&1 ||
-    die "test-compile failed: $OUT/build.log"
-fi
-cp_file=$OUT/bench.classpath
-./mvnw -B -q -o -pl cli dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" \
-  >"$OUT/classpath.log" 2>&1 || die "dependency:build-classpath failed: $OUT/classpath.log"
-CP="$ROOT/cli/target/test-classes:$ROOT/cli/target/classes"
-for entry in $(tr ':' ' ' <"$cp_file"); do
-  case "$entry" in
-    */io/floatd/floatd-*-SNAPSHOT*.jar)
-      art=$(basename "$(dirname "$(dirname "$entry")")")
-      case "$art" in floatd-core-vrrp) mod=core-vrrp ;; floatd-provider-*) mod=providers/${art#floatd-provider-} ;; *) mod= ;; esac
-      if [ -n "$mod" ] && [ -d "$ROOT/$mod/target/classes" ]; then
-        case "$entry" in *-tests.jar) entry=$ROOT/$mod/target/test-classes ;; *) entry=$ROOT/$mod/target/classes ;; esac
-      fi ;;
-  esac
-  CP="$CP:$entry"
-done
+CP=$(cli_test_classpath) || die "cli test-compile / build-classpath failed"
 
 # --- rig and clouds --------------------------------------------------------------------------------------------
 rig $IPA $IPB 24

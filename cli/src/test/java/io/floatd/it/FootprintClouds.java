@@ -1,6 +1,6 @@
 package io.floatd.it;
 
-import io.floatd.provider.aws.Ec2TestEndpoint;
+import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.provider.aws.ImdsTestEndpoint;
 import io.floatd.provider.digitalocean.DoTestEndpoint;
 import java.net.InetAddress;
