@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -44,8 +45,20 @@ final class LogSetup {
         h.setLevel(debug ? Level.FINE : Level.INFO);
         root.addHandler(h);
         root.setLevel(debug ? Level.FINE : Level.INFO);
+        for (Logger wire : WIRE_LOGGERS) {
+            wire.setLevel(Level.INFO);
+        }
         return journal;
     }
+
+    /**
+     * Apache HttpClient's (the AWS SDK's and the DigitalOcean client's transport) header and wire logs print every
+     * request as sent: the DigitalOcean token in {@code Authorization: Bearer}, the AWS session token in
+     * {@code X-Amz-Security-Token}. Secrets never reach a log, so they stay at INFO (they say nothing there) even with
+     * {@code --debug}. Held here: JUL keeps loggers weakly, and a collected logger forgets its level.
+     */
+    private static final List<Logger> WIRE_LOGGERS = List.of(Logger.getLogger("org.apache.http.headers"),
+            Logger.getLogger("org.apache.http.wire"));
 
     /**
      * Writes each record at once; unlike ConsoleHandler it never closes the stream it was given. For the journal,
