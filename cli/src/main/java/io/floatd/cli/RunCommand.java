@@ -7,7 +7,7 @@ import io.floatd.vrrp.control.ControlSocket;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.DaemonOptions;
 import io.floatd.vrrp.runtime.FileDescriptorBudget;
-import io.floatd.vrrp.runtime.NanoClock;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.runtime.VrrpDaemon;
 import io.floatd.vrrp.status.PrometheusText;
 import io.floatd.vrrp.status.StatusSnapshot;

@@ -178,7 +178,7 @@ class FloatdCommandTest {
 
     @Test
     void checkRefusesSecretFilesAnotherUserOwnsOrCanRead() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.currentUid() == 0, "runs as root, as floatd does");
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.script.RunAs.currentUid() == 0, "runs as root, as floatd does");
         Path key = write("vrrp.key", "k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y-k3y!\n");
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path token = write("do-token", "dop_v1_0123456789abcdef\n");

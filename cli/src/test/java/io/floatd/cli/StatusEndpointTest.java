@@ -17,7 +17,7 @@ import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.runtime.DaemonOptions;
-import io.floatd.vrrp.runtime.NanoClock;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.runtime.VrrpDaemon;
 import io.floatd.vrrp.status.Json;
 import io.floatd.vrrp.status.StatusSnapshot;

@@ -3,7 +3,7 @@ package io.floatd.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.vrrp.runtime.NanoClock;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.runtime.VrrpLoop;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.floatd.testing;
 
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.FloatingIpProvider;
-import io.floatd.vrrp.runtime.NanoClock;
-import io.floatd.vrrp.runtime.Transition;
+import io.floatd.vrrp.timer.NanoClock;
+import io.floatd.vrrp.event.Transition;
 import io.floatd.vrrp.takeover.TakeoverOrchestrator;
 import io.floatd.vrrp.takeover.TakeoverPolicy;
 import io.floatd.vrrp.takeover.Timeline;

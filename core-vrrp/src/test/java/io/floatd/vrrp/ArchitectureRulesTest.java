@@ -143,7 +143,7 @@ class ArchitectureRulesTest {
                 }
             }
         }
-        assertEquals(List.of(), unlisted, "read the injected clock (io.floatd.vrrp.runtime.NanoClock), or list the file"
+        assertEquals(List.of(), unlisted, "read the injected clock (io.floatd.vrrp.timer.NanoClock), or list the file"
                 + " here with why it cannot");
     }
 
@@ -200,7 +200,7 @@ class ArchitectureRulesTest {
     }
 
     /** The directory that holds core-vrrp, cli and providers (the tests run in core-vrrp). */
-    private static Path projectRoot() {
+    static Path projectRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("core-vrrp")) && Files.isDirectory(p.resolve("cli"))
                     && Files.isDirectory(p.resolve("providers"))) {
@@ -211,7 +211,7 @@ class ArchitectureRulesTest {
     }
 
     /** Every .java file under a {@code src/main/java} of any module; build output and VCS data are skipped. */
-    private static List<Path> mainSources(Path root) throws IOException {
+    static List<Path> mainSources(Path root) throws IOException {
         List<Path> out = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

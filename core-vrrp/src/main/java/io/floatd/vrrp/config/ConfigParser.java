@@ -4,7 +4,7 @@ import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.floatd.vrrp.config;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
-import io.floatd.vrrp.notify.ScriptEnv;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.notify.ScriptEnv;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

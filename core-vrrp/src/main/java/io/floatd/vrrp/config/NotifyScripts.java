@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.script.CommandLine;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;

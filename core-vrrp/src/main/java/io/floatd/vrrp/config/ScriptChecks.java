@@ -1,7 +1,7 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.notify.RunAs;
-import io.floatd.vrrp.notify.ScriptEnv;
+import io.floatd.vrrp.script.RunAs;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

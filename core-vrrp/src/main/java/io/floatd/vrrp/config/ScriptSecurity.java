@@ -1,7 +1,7 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.config.CommandLine;
-import io.floatd.vrrp.notify.ScriptEnv;
+import io.floatd.vrrp.script.CommandLine;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

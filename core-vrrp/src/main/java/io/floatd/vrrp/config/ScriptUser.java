@@ -26,7 +26,7 @@ public record ScriptUser(String user, String group) {
      */
     java.util.Optional<String> unknown() {
         try {
-            io.floatd.vrrp.notify.RunAs.lookUp(user, group);
+            io.floatd.vrrp.script.RunAs.lookUp(user, group);
             return java.util.Optional.empty();
         } catch (IllegalArgumentException e) {
             return java.util.Optional.of(e.getMessage());

@@ -2,7 +2,7 @@ package io.floatd.vrrp.config;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
-import io.floatd.vrrp.config.CommandLine;
+import io.floatd.vrrp.script.CommandLine;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.floatd.vrrp.config;
 
+import io.floatd.vrrp.script.CommandLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -156,7 +157,7 @@ final class Syntax {
      * ({@code alloc_strvec_r}): blanks separate words; a word that starts with {@code "} runs to the next {@code "}
      * and loses both (no escapes: a backslash is itself); any other word ends at a blank or a {@code "}, so
      * {@code a"b c"} is two words, {@code a} and {@code b c}. Single quotes are ordinary characters here: only
-     * script lines split them again ({@link io.floatd.vrrp.config.CommandLine#split}). An unmatched {@code "} is an
+     * script lines split them again ({@link io.floatd.vrrp.script.CommandLine#split}). An unmatched {@code "} is an
      * error and the rest of the line is dropped. A lone brace is an {@link Kind#OPEN} or {@link Kind#CLOSE}; every
      * segment ends with an {@link Kind#EOL}. The first word carries the segment's text, for script lines.
      */

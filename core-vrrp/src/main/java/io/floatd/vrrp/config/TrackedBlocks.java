@@ -10,7 +10,8 @@ import static java.util.Map.entry;
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
 import io.floatd.vrrp.config.Values.Weight;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
+import io.floatd.vrrp.script.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +99,7 @@ final class TrackedBlocks {
         }
         List<String> argv;
         try {
-            argv = io.floatd.vrrp.config.CommandLine.split(line);
+            argv = io.floatd.vrrp.script.CommandLine.split(line);
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem(e.getMessage());
         }

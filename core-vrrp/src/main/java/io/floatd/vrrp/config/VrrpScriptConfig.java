@@ -1,6 +1,6 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.notify.ScriptEnv;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.time.Duration;
 import java.util.Objects;
 

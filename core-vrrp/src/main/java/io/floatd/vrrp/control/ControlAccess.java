@@ -1,6 +1,6 @@
 package io.floatd.vrrp.control;
 
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 
 /**
  * Who may change the daemon's state through the control socket: root always; the members of one group when the

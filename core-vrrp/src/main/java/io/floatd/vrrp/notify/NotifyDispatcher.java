@@ -1,5 +1,7 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.vrrp.script.RunAs;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.vrrp.script.RunAs;
+import io.floatd.vrrp.script.ScriptEnv;
+
 /**
  * The notify script lines configured for one VRRP instance, exactly as written in the configuration
  * (quotes and escapes still in place). Any of them may be null or blank, meaning "not configured".

@@ -1,6 +1,8 @@
 package io.floatd.vrrp.notify;
 
-import io.floatd.vrrp.config.CommandLine;
+import io.floatd.vrrp.script.CommandLine;
+import io.floatd.vrrp.script.RunAs;
+import io.floatd.vrrp.script.ScriptEnv;
 import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.File;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import io.floatd.vrrp.codec.AhSequence;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.codec.AuthType;
 import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.transport.AhTransport;
 import io.floatd.vrrp.transport.VrrpTransport;

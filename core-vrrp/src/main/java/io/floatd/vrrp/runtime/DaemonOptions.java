@@ -3,6 +3,7 @@ package io.floatd.vrrp.runtime;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.config.TransportSettings;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.AdvertAuth;
 import io.floatd.vrrp.transport.ProtocolMismatchWatch;
 import io.floatd.vrrp.transport.VrrpTransport;

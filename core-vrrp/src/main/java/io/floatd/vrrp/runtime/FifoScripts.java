@@ -2,7 +2,7 @@ package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.config.GlobalDefs;
 import io.floatd.vrrp.config.ScriptUser;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.notify.ScriptResult;
 import io.floatd.vrrp.notify.ScriptRunner;
 import java.lang.System.Logger.Level;

@@ -1,11 +1,14 @@
 package io.floatd.vrrp.runtime;
 
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.InstanceState;
 import io.floatd.vrrp.fsm.Step;
 import io.floatd.vrrp.fsm.VrrpAction;
 import io.floatd.vrrp.fsm.VrrpEvent;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.fsm.VrrpStateMachine;
+import io.floatd.vrrp.timer.NanoClock;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

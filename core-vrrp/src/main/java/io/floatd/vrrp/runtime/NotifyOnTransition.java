@@ -1,5 +1,7 @@
 package io.floatd.vrrp.runtime;
 
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.notify.NotifyHooks;

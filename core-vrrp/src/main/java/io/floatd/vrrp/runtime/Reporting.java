@@ -1,8 +1,11 @@
 package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.runtime.VrrpDaemon.Instance;
+import io.floatd.vrrp.timer.NanoClock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

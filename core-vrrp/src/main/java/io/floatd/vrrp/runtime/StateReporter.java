@@ -2,6 +2,8 @@ package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.files.AtomicFile;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.notify.NotifyFifo;

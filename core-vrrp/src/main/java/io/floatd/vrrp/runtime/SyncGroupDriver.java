@@ -2,6 +2,8 @@ package io.floatd.vrrp.runtime;
 
 import io.floatd.vrrp.config.NotifyScripts;
 import io.floatd.vrrp.config.SyncGroupConfig;
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.SyncGroupMachine;
 import io.floatd.vrrp.fsm.SyncGroupMachine.Action;
 import io.floatd.vrrp.fsm.SyncGroupMachine.Group;
@@ -11,7 +13,7 @@ import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.notify.NotifyHooks;
 import io.floatd.vrrp.notify.NotifyState;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.config.SyncGroupConfig;
 import io.floatd.vrrp.fsm.VrrpEvent;
 import io.floatd.vrrp.notify.NotifyDispatcher;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;

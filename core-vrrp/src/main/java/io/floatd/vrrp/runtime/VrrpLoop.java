@@ -1,5 +1,6 @@
 package io.floatd.vrrp.runtime;
 
+import io.floatd.vrrp.timer.NanoClock;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.floatd.vrrp.takeover;
 
-import io.floatd.vrrp.runtime.NanoClock;
+import io.floatd.vrrp.timer.NanoClock;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.floatd.vrrp.track;
 
 import io.floatd.vrrp.config.VrrpScriptConfig;
-import io.floatd.vrrp.config.CommandLine;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.CommandLine;
+import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.notify.ScriptResult;
 import io.floatd.vrrp.notify.ScriptRunner;
 import java.lang.System.Logger.Level;

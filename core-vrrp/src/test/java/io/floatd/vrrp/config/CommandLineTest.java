@@ -3,6 +3,7 @@ package io.floatd.vrrp.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.floatd.vrrp.script.CommandLine;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

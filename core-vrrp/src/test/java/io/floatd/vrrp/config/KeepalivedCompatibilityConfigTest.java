@@ -213,8 +213,8 @@ class KeepalivedCompatibilityConfigTest {
 
     @Test
     void aNotifyFifoScriptIsSecurityCheckedLikeEveryScriptRunAsRoot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.currentUid() == 0, "needs root");
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.notify.RunAs.account(ConfigParser.DEFAULT_SCRIPT_USER).isEmpty());
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.script.RunAs.currentUid() == 0, "needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.floatd.vrrp.script.RunAs.account(ConfigParser.DEFAULT_SCRIPT_USER).isEmpty());
         Path open = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Path script = Files.writeString(open.resolve("reader.sh"), "#!/bin/sh\ncat \"$1\"\n");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatd.testing.Lan;
 import io.floatd.testing.Netns;
-import io.floatd.vrrp.config.CommandLine;
+import io.floatd.vrrp.script.CommandLine;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;

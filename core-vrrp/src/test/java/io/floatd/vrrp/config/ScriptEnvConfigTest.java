@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.floatd.vrrp.notify.ScriptEnv;
-import io.floatd.vrrp.notify.ScriptEnv.Entry;
+import io.floatd.vrrp.script.ScriptEnv;
+import io.floatd.vrrp.script.ScriptEnv.Entry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatd.testing.LogLines;
+import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.transport.internal.FileCalls;
 import io.floatd.vrrp.transport.internal.Libc;
 import io.floatd.vrrp.transport.internal.NativeException;

@@ -3,6 +3,8 @@ package io.floatd.vrrp.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.floatd.vrrp.script.RunAs;
+import io.floatd.vrrp.script.ScriptEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatd.vrrp.config.VrrpScriptConfig;
+import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.track.TrackScript;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package io.floatd.vrrp.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.floatd.vrrp.codec.AhSequence;
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.VrrpState;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.event.Transition;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.notify.NotifyFifo;
 import java.nio.file.Files;

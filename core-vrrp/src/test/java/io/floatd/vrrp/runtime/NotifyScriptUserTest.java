@@ -10,7 +10,7 @@ import io.floatd.vrrp.config.NotifyScripts;
 import io.floatd.vrrp.notify.NotifyDispatcher;
 import io.floatd.vrrp.notify.NotifyHooks;
 import io.floatd.vrrp.notify.NotifyState;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

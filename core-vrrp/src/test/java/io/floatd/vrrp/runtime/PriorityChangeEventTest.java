@@ -2,6 +2,8 @@ package io.floatd.vrrp.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.floatd.vrrp.event.Transition;
+import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.fsm.VrrpEvent;
 import io.floatd.vrrp.fsm.VrrpParams;
 import io.floatd.vrrp.fsm.VrrpState;

@@ -10,6 +10,7 @@ import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.MemoryWire;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -18,6 +18,7 @@ import io.floatd.vrrp.status.PrometheusText;
 import io.floatd.vrrp.status.StatsDump;
 import io.floatd.vrrp.status.StatusJson;
 import io.floatd.vrrp.status.StatusSnapshot;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.MemoryWire;
 import java.net.InetAddress;
 import java.nio.file.Files;

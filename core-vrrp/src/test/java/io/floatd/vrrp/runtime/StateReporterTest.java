@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.event.Transition;
 import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.testing.LogLines;
 import io.floatd.vrrp.notify.NotifyFifo;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import java.io.BufferedReader;
 import java.io.FileReader;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.MemoryWire;
 import java.net.InetAddress;
 import java.time.Duration;

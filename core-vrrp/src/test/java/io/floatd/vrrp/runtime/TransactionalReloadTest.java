@@ -15,6 +15,7 @@ import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.status.StatusSnapshot;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.MemoryWire;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;

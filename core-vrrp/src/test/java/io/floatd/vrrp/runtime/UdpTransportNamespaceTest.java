@@ -14,6 +14,7 @@ import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.AdvertAuth;
 import io.floatd.vrrp.transport.RawIpTransport;
 import java.net.DatagramPacket;

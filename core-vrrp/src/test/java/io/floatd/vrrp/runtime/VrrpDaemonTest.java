@@ -12,6 +12,7 @@ import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.timer.NanoClock;
 import io.floatd.vrrp.transport.MemoryWire;
 import io.floatd.vrrp.transport.VrrpTransport;
 import java.net.InetAddress;

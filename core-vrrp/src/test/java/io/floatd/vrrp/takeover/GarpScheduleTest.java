@@ -8,7 +8,7 @@ import io.floatd.vrrp.fsm.VrrpState;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.GratuitousAnnouncer;
 import io.floatd.vrrp.provider.Holder;
-import io.floatd.vrrp.runtime.Transition;
+import io.floatd.vrrp.event.Transition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatd.testing.LogLines;
 import io.floatd.vrrp.config.TrackFileConfig;
-import io.floatd.vrrp.notify.RunAs;
+import io.floatd.vrrp.script.RunAs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

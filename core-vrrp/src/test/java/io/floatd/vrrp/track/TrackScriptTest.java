@@ -80,7 +80,8 @@ class TrackScriptTest {
     @Test
     void hangingScriptIsKilledAtItsTimeoutAndCountedAsAFailure() throws Exception {
         Path pidFile = dir.resolve("pid");
-        Path chk = script("hang.sh", "echo $$ > " + pidFile + "\nsleep 60");
+        // written whole by a rename: a later run must not leave the file empty for the read below
+        Path chk = script("hang.sh", "echo $$ > " + pidFile + ".$$ && mv " + pidFile + ".$$ " + pidFile + "\nsleep 60");
         var changes = new LinkedBlockingQueue<Change>();
         try (TrackScript s = new TrackScript(config(chk, "0.2", "0.3", 1, 1))) {
             s.addListener((healthy, detail) -> changes.add(new Change(healthy, detail)));

@@ -292,12 +292,12 @@ class SecondaryIpv6ProviderTest {
         ec2.ipv6Address(PEER_ENI, V6);
         try (SecondaryIpv6Provider p = self();
              io.floatd.vrrp.takeover.TakeoverOrchestrator o = new io.floatd.vrrp.takeover.TakeoverOrchestrator("VI_1",
-                     p, io.floatd.vrrp.runtime.NanoClock.SYSTEM, false, io.floatd.vrrp.takeover.TakeoverPolicy.custom()
+                     p, io.floatd.vrrp.timer.NanoClock.SYSTEM, false, io.floatd.vrrp.takeover.TakeoverPolicy.custom()
                      .warmInterval(java.time.Duration.ZERO).backoff(java.time.Duration.ofMillis(20),
                              java.time.Duration.ofMillis(100)).build(), e -> { })) {
             ec2.failNext("AssignIpv6Addresses", 1, Fault.throttle());
             ec2.resetLog();
-            o.onTransition(new io.floatd.vrrp.runtime.Transition("VI_1", io.floatd.vrrp.fsm.VrrpState.BACKUP,
+            o.onTransition(new io.floatd.vrrp.event.Transition("VI_1", io.floatd.vrrp.fsm.VrrpState.BACKUP,
                     io.floatd.vrrp.fsm.VrrpState.MASTER, "test", 100, System.nanoTime()));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!SELF_ENI.equals(ec2.eniWithIpv6(V6)) && System.nanoTime() < end) {

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.runtime;
+package io.floatd.vrrp.event;
 
 /**
  * Receives every state change. Called on the VRRP loop: implementations hand the work to their own threads

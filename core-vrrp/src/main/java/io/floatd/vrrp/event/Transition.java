@@ -1,4 +1,4 @@
-package io.floatd.vrrp.runtime;
+package io.floatd.vrrp.event;
 
 import io.floatd.vrrp.fsm.VrrpState;
 

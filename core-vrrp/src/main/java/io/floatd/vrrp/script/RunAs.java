@@ -1,4 +1,4 @@
-package io.floatd.vrrp.notify;
+package io.floatd.vrrp.script;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ public record RunAs(String user, String group, int uid, int gid, String home) {
     }
 
     /** The command prefix that makes the rest of the command line run as this user. */
-    List<String> prefix(Path setpriv) {
+    public List<String> prefix(Path setpriv) {
         return List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid, "--init-groups", "--");
     }
 

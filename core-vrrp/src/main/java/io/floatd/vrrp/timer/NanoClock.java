@@ -1,4 +1,4 @@
-package io.floatd.vrrp.runtime;
+package io.floatd.vrrp.timer;
 
 /** A monotonic clock in nanoseconds, injected so tests can drive time. */
 @FunctionalInterface

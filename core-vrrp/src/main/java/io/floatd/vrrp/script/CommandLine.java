@@ -1,4 +1,4 @@
-package io.floatd.vrrp.config;
+package io.floatd.vrrp.script;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.floatd.vrrp.notify;
+package io.floatd.vrrp.script;
 
+import io.floatd.vrrp.script.RunAs;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
