@@ -16,10 +16,11 @@ import java.util.stream.Collectors;
  * see a change just because a comment moved the block down a line.
  *
  * @param values the key/value lines in file order; may hold secrets (API tokens), which {@link #toString()} masks
+ * @param takeover the keywords every provider shares, typed ({@link TakeoverKeys})
  * @param file the file of the block, {@code null} when absent
  * @param line the line of the block, 0 when absent
  */
-public record FloatingIpSettings(Map<String, String> values, String file, int line) {
+public record FloatingIpSettings(Map<String, String> values, TakeoverKeys takeover, String file, int line) {
     private static final FloatingIpSettings EMPTY = new FloatingIpSettings(Map.of(), null, 0);
     // over-matching costs a masked harmless value, under-matching a leaked credential
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(token|secret|pass|key|credential).*");
@@ -30,6 +31,23 @@ public record FloatingIpSettings(Map<String, String> values, String file, int li
         if (provider != null) {
             FloatingIpKeywords.checkProvider(provider);
         }
+    }
+
+    /**
+     * A block of these values, its shared keywords typed here.
+     *
+     * @throws IllegalArgumentException for an unknown provider or a bad value of a shared keyword
+     */
+    public FloatingIpSettings(Map<String, String> values, String file, int line) {
+        this(values, TakeoverKeys.of(values), file, line);
+    }
+
+    /** The keywords that belong to the block's provider: all but {@code provider} and the shared ones. */
+    public Map<String, String> providerValues() {
+        Map<String, String> out = new LinkedHashMap<>(values);
+        out.remove("provider");
+        out.keySet().removeAll(TakeoverKeys.NAMES);
+        return out;
     }
 
     public static FloatingIpSettings empty() {

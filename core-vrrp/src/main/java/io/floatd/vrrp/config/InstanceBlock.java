@@ -363,7 +363,12 @@ final class InstanceBlock {
             }
             lines.put(line.keyword(), line.line());
         });
-        FloatingIpSettings block = new FloatingIpSettings(values, i.parser.sources.file(s.line()), Sources.line(s.line()));
+        FloatingIpSettings block;
+        try {
+            block = new FloatingIpSettings(values, i.parser.sources.file(s.line()), Sources.line(s.line()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem("floating_ip: " + e.getMessage());
+        }
         FloatingIpBlocks.duplicate(i.builder.floatingIps(), block).ifPresent(message -> { throw new ConfigProblem(message); });
         if (!block.isEmpty()) {
             i.builder.addFloatingIp(block);

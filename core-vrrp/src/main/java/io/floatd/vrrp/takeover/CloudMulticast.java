@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public final class CloudMulticast {
     /** The {@code floating_ip} keyword that lets a multicast instance use a provider without multicast. */
-    public static final String KEY = "allow_multicast";
+    public static final String KEY = io.floatd.vrrp.config.TakeoverKeys.ALLOW_MULTICAST;
 
     private CloudMulticast() {
     }
@@ -33,18 +33,6 @@ public final class CloudMulticast {
 
     /** {@code allow_multicast yes} in any of the instance's blocks: the network is the instance's, not a block's. */
     private static boolean allowed(InstanceConfig ic) {
-        boolean allowed = false;
-        for (io.floatd.vrrp.config.FloatingIpSettings block : ic.floatingIps()) {
-            String value = block.values().get(KEY);
-            if (value == null) {
-                continue;
-            }
-            allowed |= switch (value) {
-                case "yes", "true", "on" -> true;
-                case "no", "false", "off" -> false;
-                default -> throw new IllegalArgumentException(KEY + " must be yes or no, but was '" + value + "'");
-            };
-        }
-        return allowed;
+        return ic.floatingIps().stream().anyMatch(b -> b.takeover().allowMulticast().orElse(false));
     }
 }

@@ -3,22 +3,25 @@ package io.floatd.vrrp.takeover;
 import io.floatd.vrrp.config.FloatingIpBlocks;
 import io.floatd.vrrp.config.FloatingIpSettings;
 import io.floatd.vrrp.config.InstanceConfig;
-import java.math.BigDecimal;
+import io.floatd.vrrp.config.TakeoverKeys;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The {@code floating_ip { }} keywords that every provider shares, read into a {@link TakeoverPolicy}:
  * {@code release yes|no}, {@code recheck_interval S}, {@code warm_interval S}, {@code deadline S},
- * {@code attempt_timeout S}.
+ * {@code attempt_timeout S}, typed when the block is parsed ({@link TakeoverKeys}).
  * Providers are handed the block without them.
  */
 public final class TakeoverSettings {
-    public static final Set<String> KEYS = Set.of("provider", "release", "recheck_interval", "warm_interval", "deadline",
-            "attempt_timeout", CloudMulticast.KEY);
+    /** The keywords of a block that are not its provider's: {@code provider} and the shared ones. */
+    public static final Set<String> KEYS = Stream.concat(Stream.of("provider"), TakeoverKeys.NAMES.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     private TakeoverSettings() {
     }
@@ -57,28 +60,22 @@ public final class TakeoverSettings {
         return policy(ic, only(ic));
     }
 
-    /** The policy a block asks for; a bad value names the block's file:line. */
+    /**
+     * The policy a block asks for: its shared keywords, typed when the block was parsed, over the defaults.
+     *
+     * @throws IllegalArgumentException naming the block's file:line, for a value the policy refuses
+     */
     public static TakeoverPolicy policy(InstanceConfig ic, FloatingIpSettings f) {
-        Map<String, String> v = f.values();
+        TakeoverKeys k = f.takeover();
         // two of the instance's advert intervals: see TakeoverPolicy.DEFAULT_HAND_OVER_GRACE
         TakeoverPolicy.Builder b = TakeoverPolicy.custom()
                 .handOverGrace(Duration.ofMillis(20L * ic.advertIntervalCentis()));
         try {
-            if (v.containsKey("release")) {
-                b.releaseOnLeave(yesNo(v.get("release")));
-            }
-            if (v.containsKey("recheck_interval")) {
-                b.recheckInterval(seconds("recheck_interval", v.get("recheck_interval")));
-            }
-            if (v.containsKey("warm_interval")) {
-                b.warmInterval(seconds("warm_interval", v.get("warm_interval")));
-            }
-            if (v.containsKey("deadline")) {
-                b.deadline(seconds("deadline", v.get("deadline")));
-            }
-            if (v.containsKey("attempt_timeout")) {
-                b.attemptTimeout(seconds("attempt_timeout", v.get("attempt_timeout")));
-            }
+            k.release().ifPresent(b::releaseOnLeave);
+            k.recheckInterval().ifPresent(b::recheckInterval);
+            k.warmInterval().ifPresent(b::warmInterval);
+            k.deadline().ifPresent(b::deadline);
+            k.attemptTimeout().ifPresent(b::attemptTimeout);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f.file() + ":" + f.line() + ": vrrp_instance " + ic.name()
                     + ": floating_ip: " + e.getMessage(), e);
@@ -101,9 +98,7 @@ public final class TakeoverSettings {
 
     /** The block's keywords that belong to the provider. */
     public static Map<String, String> providerSettings(FloatingIpSettings block) {
-        Map<String, String> out = new LinkedHashMap<>(block.values());
-        out.keySet().removeAll(KEYS);
-        return out;
+        return block.providerValues();
     }
 
     /** The instance's one block (empty when it has none); several are a caller's mistake: it must pick one. */
@@ -114,22 +109,5 @@ public final class TakeoverSettings {
                     + " floating_ip blocks: name the block");
         }
         return all.isEmpty() ? FloatingIpSettings.empty() : all.getFirst();
-    }
-
-    private static boolean yesNo(String s) {
-        return switch (s) {
-            case "yes", "true", "on" -> true;
-            case "no", "false", "off" -> false;
-            default -> throw new IllegalArgumentException("release must be yes or no, but was " + s);
-        };
-    }
-
-    private static Duration seconds(String key, String s) {
-        try {
-            BigDecimal secs = new BigDecimal(s);
-            return Duration.ofMillis(secs.movePointRight(3).longValueExact());
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(key + " must be a number of seconds, but was " + s);
-        }
     }
 }

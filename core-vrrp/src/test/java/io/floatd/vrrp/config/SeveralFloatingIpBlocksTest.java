@@ -151,7 +151,7 @@ class SeveralFloatingIpBlocksTest {
 
     @Test
     void eachBlockHasItsOwnPolicyAndProviderSettings() throws Exception {
-        InstanceConfig ic = ConfigParser.parse(instance("""
+        String twoBlocks = instance("""
                     floating_ip {
                         provider aws
                         address 198.51.100.10
@@ -160,15 +160,18 @@ class SeveralFloatingIpBlocksTest {
                     floating_ip {
                         provider aws
                         address 198.51.100.11
-                        deadline nine
+                        deadline %s
                     }
-                """), "k.conf").instances().getFirst();
+                """);
+        InstanceConfig ic = ConfigParser.parse(twoBlocks.formatted("9"), "k.conf").instances().getFirst();
         List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
         assertEquals(7000, TakeoverSettings.policy(ic, blocks.get(0)).deadline().toMillis());
+        assertEquals(9000, TakeoverSettings.policy(ic, blocks.get(1)).deadline().toMillis());
         assertEquals(Map.of("address", "198.51.100.11"), TakeoverSettings.providerSettings(blocks.get(1)));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> TakeoverSettings.policy(ic, blocks.get(1)));
-        assertTrue(bad.getMessage().startsWith("k.conf:14: vrrp_instance VI_1: floating_ip: deadline"), bad::getMessage);
+        // a bad shared value is an error of its block, found by the parse itself (typed there once)
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(twoBlocks.formatted("nine"), "k.conf"));
+        assertTrue(bad.getMessage().contains("k.conf:14: vrrp_instance VI_1: floating_ip: deadline"), bad::getMessage);
         assertEquals("VI_1 198.51.100.11", TakeoverSettings.label(ic, blocks.get(1)), "log lines tell the blocks apart");
         assertThrows(IllegalStateException.class, () -> TakeoverSettings.policy(ic),
                 "the one-block shortcut refuses to pick one of several");

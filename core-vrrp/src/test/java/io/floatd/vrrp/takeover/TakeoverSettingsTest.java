@@ -78,11 +78,10 @@ class TakeoverSettingsTest {
     }
 
     @Test
-    void aNegativeWarmIntervalNamesTheBlocksFileAndLine() throws Exception {
-        InstanceConfig ic = instance("        warm_interval -1");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TakeoverSettings.policy(ic));
-        assertTrue(e.getMessage().equals("k.conf:7: vrrp_instance VI_1: floating_ip: warm interval must be zero (off) or positive,"
-                        + " but was -1 s"),
-                e.getMessage());
+    void aNegativeWarmIntervalIsAnErrorOfTheParseAtTheBlocksFileAndLine() {
+        io.floatd.vrrp.config.ConfigException e = assertThrows(io.floatd.vrrp.config.ConfigException.class,
+                () -> instance("        warm_interval -1"));
+        assertTrue(e.getMessage().contains("k.conf:7: vrrp_instance VI_1: floating_ip: warm interval must be zero (off) or"
+                + " positive, but was -1 s"), e.getMessage());
     }
 }
