@@ -5,11 +5,11 @@ import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.SettingsTable;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -68,11 +68,6 @@ public record AwsSettings(
         }
     }
 
-    static final Set<String> KEYS = Set.of("provider", "address", "allocation_id", "mode", "instance_id",
-            "network_interface", "private_ip", "region", "peer_instance_id", "route_table");
-    /** The keys whose value may be several words, kept joined by single spaces. */
-    static final Set<String> LIST_KEYS = Set.of("peer_instance_id", "route_table");
-
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern ALLOCATION = Pattern.compile("eipalloc-[0-9a-f]{8,17}");
@@ -80,6 +75,61 @@ public record AwsSettings(
     private static final Pattern ENI = Pattern.compile("eni-[0-9a-f]{8,17}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
     private static final Pattern ROUTE_TABLE = Pattern.compile("rtb-[0-9a-f]{8,17}");
+
+    /** The provider's {@code floating_ip} keyword table: each keyword read into a {@link Draft}. */
+    static final SettingsTable<Draft> TABLE = SettingsTable.<Draft>of(AwsProviderFactory.NAME)
+            .key("mode", (d, v) -> d.mode = mode(v))
+            .key("address", (d, v) -> d.address = v)
+            .key("allocation_id", (d, v) -> d.allocationId = d.table().matching("allocation_id", v, ALLOCATION,
+                    "an allocation id eipalloc-..."))
+            .key("instance_id", (d, v) -> d.instanceId = d.table().matching("instance_id", v, INSTANCE,
+                    "an instance id i-..."))
+            .key("network_interface", (d, v) -> d.eni = d.table().matching("network_interface", v, ENI,
+                    "a network interface id eni-..."))
+            .key("private_ip", (d, v) -> d.privateIp = d.table().matching("private_ip", v, IPV4, "an IPv4 address"))
+            .key("region", (d, v) -> d.region = d.table().matching("region", v, REGION,
+                    "a region name such as eu-west-1"))
+            .listKey("peer_instance_id", Draft::peerInstanceIds)
+            .listKey("route_table", (d, v) -> d.tables = v)
+            .build();
+    static final Set<String> KEYS = TABLE.keywords();
+    /** The keys whose value may be several words, kept joined by single spaces. */
+    static final Set<String> LIST_KEYS = TABLE.listKeys();
+
+    /** What the block's lines say, before the rules between them ({@link #finish}). */
+    static final class Draft {
+        final List<VirtualAddress> virtualAddresses;
+        final List<InetAddress> peers;
+        final String instanceName;
+        Mode mode = Mode.EIP;
+        String address;
+        String allocationId;
+        String instanceId;
+        String eni;
+        String privateIp;
+        String region;
+        Map<InetAddress, String> peerIds = Map.of();
+        String tables;
+
+        Draft(List<VirtualAddress> virtualAddresses, List<InetAddress> peers, String instanceName) {
+            this.virtualAddresses = virtualAddresses;
+            this.peers = peers;
+            this.instanceName = instanceName;
+        }
+
+        SettingsTable<Draft> table() {
+            return TABLE;
+        }
+
+        void peerInstanceIds(String value) throws ProviderException {
+            try {
+                peerIds = PeerIds.parse("peer_instance_id", value, id -> INSTANCE.matcher(id).matches(),
+                        "an instance id i-...", peers, instanceName);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
+    }
 
     public AwsSettings {
         peerInstanceIds = Map.copyOf(peerInstanceIds);
@@ -112,89 +162,68 @@ public record AwsSettings(
      */
     public static AwsSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses,
             List<InetAddress> peers, String instanceName) throws ProviderException {
-        for (String key : settings.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
-            }
-        }
-        String provider = settings.get("provider");
-        if (provider != null && !provider.equals(AwsProviderFactory.NAME)) {
-            throw bad("provider is '" + provider + "', not aws");
-        }
-        Mode mode = Mode.EIP;
-        String modeValue = settings.get("mode");
-        if (modeValue != null) {
-            mode = switch (modeValue) {
-                case "eip" -> Mode.EIP;
-                case "secondary_ip" -> Mode.SECONDARY_IP;
-                case "route_table" -> Mode.ROUTE_TABLE;
-                default -> throw bad("mode must be eip, secondary_ip or route_table, but was '" + modeValue + "'");
-            };
-        }
-        String address = checked(settings, "address", null, null);
-        String allocationId = checked(settings, "allocation_id", ALLOCATION, "an allocation id eipalloc-...");
-        String instanceId = checked(settings, "instance_id", INSTANCE, "an instance id i-...");
-        String eni = checked(settings, "network_interface", ENI, "a network interface id eni-...");
-        String privateIp = checked(settings, "private_ip", IPV4, "an IPv4 address");
-        String region = checked(settings, "region", REGION, "a region name such as eu-west-1");
-        Map<InetAddress, String> peerIds = Map.of();
-        String peerValue = checked(settings, "peer_instance_id", null, null);
-        if (peerValue != null) {
-            try {
-                peerIds = PeerIds.parse("peer_instance_id", peerValue, id -> INSTANCE.matcher(id).matches(),
-                        "an instance id i-...", peers, instanceName);
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
-            }
-        }
+        return finish(TABLE.read(settings, new Draft(virtualAddresses, peers, instanceName)));
+    }
 
-        String tables = checked(settings, "route_table", null, null);
-        if (tables != null && mode != Mode.ROUTE_TABLE) {
-            throw bad("route_table applies to mode route_table only (mode is " + mode.keyword() + ")");
-        }
-        if (mode == Mode.ROUTE_TABLE) {
-            return routeTable(address, tables, allocationId, privateIp, virtualAddresses, instanceId, eni, region,
-                    peerIds);
-        }
+    private static Mode mode(String value) throws ProviderException {
+        return switch (value) {
+            case "eip" -> Mode.EIP;
+            case "secondary_ip" -> Mode.SECONDARY_IP;
+            case "route_table" -> Mode.ROUTE_TABLE;
+            default -> throw bad("mode must be eip, secondary_ip or route_table, but was '" + value + "'");
+        };
+    }
 
-        if (mode == Mode.EIP) {
-            String publicIp = null;
-            if (address != null) {
-                if (ALLOCATION.matcher(address).matches()) {
-                    if (allocationId != null && !allocationId.equals(address)) {
-                        throw bad("address '" + address + "' and allocation_id '" + allocationId + "' disagree: set one");
-                    }
-                    allocationId = address;
-                } else if (IPV4.matcher(address).matches()) {
-                    publicIp = address;
-                } else {
-                    throw bad("address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was '"
-                            + address + "'");
+    /** The rules between the block's keywords, by mode. */
+    private static AwsSettings finish(Draft d) throws ProviderException {
+        if (d.tables != null && d.mode != Mode.ROUTE_TABLE) {
+            throw bad("route_table applies to mode route_table only (mode is " + d.mode.keyword() + ")");
+        }
+        return switch (d.mode) {
+            case ROUTE_TABLE -> routeTable(d);
+            case EIP -> eip(d);
+            case SECONDARY_IP -> secondaryIp(d);
+        };
+    }
+
+    /** mode eip: {@code address} is the Elastic IP or its allocation id, or {@code allocation_id} names it. */
+    private static AwsSettings eip(Draft d) throws ProviderException {
+        String publicIp = null;
+        String allocationId = d.allocationId;
+        if (d.address != null) {
+            if (ALLOCATION.matcher(d.address).matches()) {
+                if (allocationId != null && !allocationId.equals(d.address)) {
+                    throw bad("address '" + d.address + "' and allocation_id '" + allocationId + "' disagree: set one");
                 }
+                allocationId = d.address;
+            } else if (IPV4.matcher(d.address).matches()) {
+                publicIp = d.address;
+            } else {
+                throw bad("address must be an Elastic IP (IPv4) or an allocation id eipalloc-..., but was '"
+                        + d.address + "'");
             }
-            if (publicIp == null && allocationId == null) {
-                throw bad("address is required in mode eip (the Elastic IP or its allocation id eipalloc-...)");
-            }
-            return new AwsSettings(mode, publicIp, allocationId, null, instanceId, eni, privateIp, region, peerIds);
         }
+        if (publicIp == null && allocationId == null) {
+            throw bad("address is required in mode eip (the Elastic IP or its allocation id eipalloc-...)");
+        }
+        return new AwsSettings(Mode.EIP, publicIp, allocationId, null, d.instanceId, d.eni, d.privateIp, d.region,
+                d.peerIds);
+    }
 
-        if (allocationId != null) {
+    /**
+     * mode secondary_ip: {@code address} is the private IP that moves (IPv4 or a global IPv6); without it, the
+     * instance's single IPv4 {@code virtual_ipaddress}, else its single IPv6 one.
+     */
+    private static AwsSettings secondaryIp(Draft d) throws ProviderException {
+        if (d.allocationId != null) {
             throw bad("allocation_id applies to mode eip only; in mode secondary_ip, address is the private IP to move");
         }
-        if (privateIp != null) {
+        if (d.privateIp != null) {
             throw bad("private_ip applies to mode eip only; in mode secondary_ip, address is the private IP to move");
         }
-        String moving = address;
+        String moving = d.address;
         if (moving == null) {
-            List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
-            // else the single IPv6 one (issue 16), link-local ones aside: EC2 never assigns those
-            List<String> v6 = v4.isEmpty() ? virtualAddresses.stream().map(v -> v.address().getHostAddress())
-                    .filter(a -> !Ipv6Text.isLinkLocal(a)).flatMap(a -> Ipv6Text.canonical(a).stream()).toList()
-                    : List.of();
-            if (v4.size() != 1 && v6.size() != 1) {
-                throw bad("address is required in mode secondary_ip (the private IP that moves between instances)");
-            }
-            moving = v4.size() == 1 ? v4.getFirst().address().getHostAddress() : v6.getFirst();
+            moving = defaultSecondaryIp(d.virtualAddresses);
         } else if (Ipv6Text.looksLikeIpv6(moving)) {
             String given = moving;
             moving = Ipv6Text.canonical(given).orElseThrow(() -> bad("address must be an IPv4 or IPv6 address in "
@@ -206,7 +235,19 @@ public record AwsSettings(
         } else if (!IPV4.matcher(moving).matches()) {
             throw bad("address must be a private IPv4 address in mode secondary_ip, but was '" + moving + "'");
         }
-        return new AwsSettings(mode, null, null, moving, instanceId, eni, null, region, peerIds);
+        return new AwsSettings(Mode.SECONDARY_IP, null, null, moving, d.instanceId, d.eni, null, d.region, d.peerIds);
+    }
+
+    /** The single IPv4 virtual_ipaddress, else the single IPv6 one (link-local ones aside: EC2 never assigns those). */
+    private static String defaultSecondaryIp(List<VirtualAddress> virtualAddresses) throws ProviderException {
+        List<VirtualAddress> v4 = virtualAddresses.stream().filter(VirtualAddress::isIpv4).toList();
+        List<String> v6 = v4.isEmpty() ? virtualAddresses.stream().map(v -> v.address().getHostAddress())
+                .filter(a -> !Ipv6Text.isLinkLocal(a)).flatMap(a -> Ipv6Text.canonical(a).stream()).toList()
+                : List.of();
+        if (v4.size() != 1 && v6.size() != 1) {
+            throw bad("address is required in mode secondary_ip (the private IP that moves between instances)");
+        }
+        return v4.size() == 1 ? v4.getFirst().address().getHostAddress() : v6.getFirst();
     }
 
     /**
@@ -214,13 +255,14 @@ public record AwsSettings(
      * implied; default: the instance's single {@code virtual_ipaddress}); {@code route_table} is one or more route
      * table ids separated by spaces, each once.
      */
-    private static AwsSettings routeTable(String address, String tables, String allocationId, String privateIp,
-            List<VirtualAddress> virtualAddresses, String instanceId, String eni, String region,
-            Map<InetAddress, String> peerIds) throws ProviderException {
-        if (allocationId != null) {
+    private static AwsSettings routeTable(Draft d) throws ProviderException {
+        String address = d.address;
+        String tables = d.tables;
+        List<VirtualAddress> virtualAddresses = d.virtualAddresses;
+        if (d.allocationId != null) {
             throw bad("allocation_id applies to mode eip only; in mode route_table, address is the overlay IP");
         }
-        if (privateIp != null) {
+        if (d.privateIp != null) {
             throw bad("private_ip applies to mode eip only; in mode route_table, address is the overlay IP");
         }
         if (tables == null) {
@@ -249,7 +291,7 @@ public record AwsSettings(
         } else {
             overlay = overlayAddress(address);
         }
-        return new AwsSettings(Mode.ROUTE_TABLE, null, null, overlay, instanceId, eni, null, region, peerIds, ids);
+        return new AwsSettings(Mode.ROUTE_TABLE, null, null, overlay, d.instanceId, d.eni, null, d.region, d.peerIds, ids);
     }
 
     /** The overlay IP of {@code address}: a host address, with its own prefix length (/32, /128) allowed. */
@@ -293,23 +335,7 @@ public record AwsSettings(
         return publicIp != null ? publicIp : allocationId;
     }
 
-    private static String checked(Map<String, String> settings, String key, Pattern pattern, String what)
-            throws ProviderException {
-        String value = settings.get(key);
-        if (value == null) {
-            return null;
-        }
-        value = value.strip();
-        if (value.isEmpty()) {
-            throw bad(key + " is empty");
-        }
-        if (pattern != null && !pattern.matcher(value).matches()) {
-            throw bad(key + " must be " + what + ", but was '" + value + "'");
-        }
-        return value;
-    }
-
     private static ProviderException bad(String what) {
-        return ProviderException.fatal("aws: floating_ip " + what);
+        return TABLE.bad(what);
     }
 }

@@ -5,6 +5,7 @@ import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.SettingsTable;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -69,14 +69,57 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         }
     }
 
-    static final Set<String> KEYS = Set.of("provider", "address", "droplet_id", "token_file", "api_url", "metadata_url",
-            "api_paths", "peer_droplet_id");
-    /** The keys whose value may be several words, kept joined by single spaces. */
-    static final Set<String> LIST_KEYS = Set.of("peer_droplet_id");
-
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern DROPLET_ID = Pattern.compile("[1-9]\\d{0,18}");
+
+    /** The provider's {@code floating_ip} keyword table: each keyword read into a {@link Draft}. */
+    static final SettingsTable<Draft> TABLE = SettingsTable.<Draft>of(DigitalOceanProviderFactory.NAME)
+            .key("address", (d, v) -> d.address = address(v))
+            .key("droplet_id", (d, v) -> d.dropletId = Long.parseLong(d.table().matching("droplet_id", v, DROPLET_ID,
+                    "a droplet's numeric id")))
+            .key("token_file", (d, v) -> d.tokenFile = tokenFile(v))
+            .key("api_url", (d, v) -> d.apiUrl = checkUrl(v, "floating_ip api_url"))
+            .key("metadata_url", (d, v) -> d.metadataUrl = checkUrl(v, "floating_ip metadata_url"))
+            .key("api_paths", (d, v) -> d.apiPaths = v)
+            .listKey("peer_droplet_id", Draft::peerDropletIds)
+            .build();
+    static final Set<String> KEYS = TABLE.keywords();
+    /** The keys whose value may be several words, kept joined by single spaces. */
+    static final Set<String> LIST_KEYS = TABLE.listKeys();
+
+    /** What the block's lines say, before the rules between them. */
+    static final class Draft {
+        final List<InetAddress> peers;
+        final String instanceName;
+        String address;
+        Long dropletId;
+        Path tokenFile;
+        URI apiUrl;
+        URI metadataUrl;
+        String apiPaths;
+        Map<InetAddress, Long> peerIds = Map.of();
+
+        Draft(List<InetAddress> peers, String instanceName) {
+            this.peers = peers;
+            this.instanceName = instanceName;
+        }
+
+        SettingsTable<Draft> table() {
+            return TABLE;
+        }
+
+        void peerDropletIds(String value) throws ProviderException {
+            try {
+                Map<InetAddress, Long> ids = new LinkedHashMap<>();
+                PeerIds.parse("peer_droplet_id", value, id -> DROPLET_ID.matcher(id).matches(),
+                        "a droplet's numeric id", peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
+                peerIds = ids;
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
+    }
 
     public DoSettings {
         peerDropletIds = Map.copyOf(peerDropletIds);
@@ -95,74 +138,55 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
 
     public static DoSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses,
             List<InetAddress> peers, String instanceName) throws ProviderException {
-        for (String key : settings.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
-            }
-        }
-        String provider = settings.get("provider");
-        if (provider != null && !provider.equals(DigitalOceanProviderFactory.NAME)) {
-            throw bad("provider is '" + provider + "', not digitalocean");
-        }
-        String address = value(settings, "address");
-        if (address == null) {
-            address = defaultAddress(virtualAddresses);
-        } else if (Ipv6Text.looksLikeIpv6(address)) {
-            String given = address;
-            java.net.Inet6Address a = Ipv6Text.parse(given).orElseThrow(() -> bad("address must be a reserved IPv4 "
-                    + "or IPv6 address, but was '" + given + "'"));
+        Draft d = TABLE.read(settings, new Draft(peers, instanceName));
+        String address = d.address != null ? d.address : defaultAddress(virtualAddresses);
+        return new DoSettings(address, d.dropletId, d.tokenFile, d.apiUrl, d.metadataUrl, paths(address, d.apiPaths),
+                d.peerIds);
+    }
+
+    /** A reserved IPv4, or a global unicast IPv6 in RFC 5952 form. */
+    private static String address(String value) throws ProviderException {
+        if (Ipv6Text.looksLikeIpv6(value)) {
+            java.net.Inet6Address a = Ipv6Text.parse(value).orElseThrow(() -> bad("address must be a reserved IPv4 "
+                    + "or IPv6 address, but was '" + value + "'"));
             if (!Ipv6Text.isGlobalUnicast(a)) {
-                throw bad("address " + given + " is not a global unicast IPv6 address: a reserved IPv6 is a public "
+                throw bad("address " + value + " is not a global unicast IPv6 address: a reserved IPv6 is a public "
                         + "address of the droplets' region");
             }
-            address = Ipv6Text.format(a);
-        } else if (!IPV4.matcher(address).matches()) {
-            throw bad("address must be a reserved IPv4 or IPv6 address, but was '" + address + "'");
+            return Ipv6Text.format(a);
         }
+        if (!IPV4.matcher(value).matches()) {
+            throw bad("address must be a reserved IPv4 or IPv6 address, but was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static Path tokenFile(String value) throws ProviderException {
+        Path tokenFile = Path.of(value);
+        if (!tokenFile.isAbsolute()) {
+            throw bad("token_file must be an absolute path, but was '" + value + "'");
+        }
+        return tokenFile;
+    }
+
+    /** The endpoint family: reserved_ipv6 for an IPv6 address (api_paths refused), else api_paths' choice. */
+    private static Paths paths(String address, String apiPaths) throws ProviderException {
         boolean ipv6 = Ipv6Text.looksLikeIpv6(address);
-        Long dropletId = null;
-        String d = value(settings, "droplet_id");
-        if (d != null) {
-            if (!DROPLET_ID.matcher(d).matches()) {
-                throw bad("droplet_id must be a droplet's numeric id, but was '" + d + "'");
-            }
-            dropletId = Long.parseLong(d);
-        }
-        String tf = value(settings, "token_file");
-        Path tokenFile = tf == null ? null : Path.of(tf);
-        if (tokenFile != null && !tokenFile.isAbsolute()) {
-            throw bad("token_file must be an absolute path, but was '" + tf + "'");
-        }
-        URI apiUrl = url(settings, "api_url");
-        URI metadataUrl = url(settings, "metadata_url");
-        Paths paths = Paths.RESERVED_IPS;
-        String p = value(settings, "api_paths");
-        if (p != null && ipv6) {
+        if (apiPaths != null && ipv6) {
             throw bad("api_paths names the two paths of reserved IPv4 addresses; reserved IPv6 " + address
                     + " is always at /v2/reserved_ipv6: remove api_paths");
         }
         if (ipv6) {
-            paths = Paths.RESERVED_IPV6;
-        } else if (p != null) {
-            paths = switch (p) {
-                case "reserved_ips" -> Paths.RESERVED_IPS;
-                case "floating_ips" -> Paths.FLOATING_IPS;
-                default -> throw bad("api_paths must be reserved_ips or floating_ips, but was '" + p + "'");
-            };
+            return Paths.RESERVED_IPV6;
         }
-        Map<InetAddress, Long> peerIds = Map.of();
-        String peerValue = value(settings, "peer_droplet_id");
-        if (peerValue != null) {
-            try {
-                Map<InetAddress, Long> ids = new LinkedHashMap<>();
-                PeerIds.parse("peer_droplet_id", peerValue, id -> DROPLET_ID.matcher(id).matches(),
-                        "a droplet's numeric id", peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
-                peerIds = ids;
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
-            }
+        if (apiPaths == null) {
+            return Paths.RESERVED_IPS;
         }
-        return new DoSettings(address, dropletId, tokenFile, apiUrl, metadataUrl, paths, peerIds);
+        return switch (apiPaths) {
+            case "reserved_ips" -> Paths.RESERVED_IPS;
+            case "floating_ips" -> Paths.FLOATING_IPS;
+            default -> throw bad("api_paths must be reserved_ips or floating_ips, but was '" + apiPaths + "'");
+        };
     }
 
     /** Whether the address is a reserved IPv6 (moved through {@code /v2/reserved_ipv6}). */
@@ -201,24 +225,7 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         }
     }
 
-    private static URI url(Map<String, String> settings, String key) throws ProviderException {
-        String v = value(settings, key);
-        return v == null ? null : checkUrl(v, "floating_ip " + key);
-    }
-
-    private static String value(Map<String, String> settings, String key) throws ProviderException {
-        String v = settings.get(key);
-        if (v == null) {
-            return null;
-        }
-        v = v.strip();
-        if (v.isEmpty()) {
-            throw bad(key + " is empty");
-        }
-        return v;
-    }
-
     private static ProviderException bad(String what) {
-        return ProviderException.fatal("digitalocean: floating_ip " + what);
+        return TABLE.bad(what);
     }
 }

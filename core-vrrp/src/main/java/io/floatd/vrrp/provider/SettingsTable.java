@@ -1,0 +1,129 @@
+package io.floatd.vrrp.provider;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A provider's {@code floating_ip} keyword table (issue 18): one handler per keyword, each reading its value into the
+ * provider's draft of its settings, as core's block parsers do for keepalived's keywords. The table knows its
+ * keywords (an unknown one is refused, naming the known ones), strips values and refuses empty ones; rules between
+ * keywords belong to the provider, after {@link #read}.
+ *
+ * <p>Handlers run in the table's order, not the block's, so that of two bad values the same one is reported
+ * whatever the order of the lines.
+ *
+ * @param <D> the provider's draft of its settings, filled by the handlers
+ */
+public final class SettingsTable<D> {
+
+    /** Reads one keyword's value (stripped, never empty) into the draft. */
+    @FunctionalInterface
+    public interface Handler<D> {
+        void read(D draft, String value) throws ProviderException;
+    }
+
+    private final String provider;
+    private final Map<String, Handler<D>> handlers;
+    private final Set<String> listKeys;
+
+    private SettingsTable(String provider, Map<String, Handler<D>> handlers, Set<String> listKeys) {
+        this.provider = provider;
+        this.handlers = Collections.unmodifiableMap(handlers);
+        this.listKeys = Set.copyOf(listKeys);
+    }
+
+    /** A table for {@code provider}, whose messages start {@code "provider: floating_ip "}. */
+    public static <D> Builder<D> of(String provider) {
+        return new Builder<>(provider);
+    }
+
+    /** The keywords of the table, {@code provider} included. */
+    public Set<String> keywords() {
+        return handlers.keySet();
+    }
+
+    /** The keywords whose value may be several words. */
+    public Set<String> listKeys() {
+        return listKeys;
+    }
+
+    /**
+     * Reads a block's provider keywords into {@code draft}.
+     *
+     * @throws ProviderException (fatal) for an unknown keyword, an empty value or what a handler refuses
+     */
+    public D read(Map<String, String> values, D draft) throws ProviderException {
+        for (String key : values.keySet()) {
+            if (!handlers.containsKey(key)) {
+                throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(handlers.keySet())) + ")");
+            }
+        }
+        for (Map.Entry<String, Handler<D>> e : handlers.entrySet()) {
+            String value = values.get(e.getKey());
+            if (value == null) {
+                continue;
+            }
+            value = value.strip();
+            if (value.isEmpty()) {
+                throw bad(e.getKey() + " is empty");
+            }
+            e.getValue().read(draft, value);
+        }
+        return draft;
+    }
+
+    /** The one-line error of this provider's block: {@code "aws: floating_ip " + what}. */
+    public ProviderException bad(String what) {
+        return ProviderException.fatal(provider + ": floating_ip " + what);
+    }
+
+    /**
+     * {@code value} when it matches {@code pattern}.
+     *
+     * @throws ProviderException {@code "KEY must be WHAT, but was 'VALUE'"}
+     */
+    public String matching(String key, String value, Pattern pattern, String what) throws ProviderException {
+        if (!pattern.matcher(value).matches()) {
+            throw bad(key + " must be " + what + ", but was '" + value + "'");
+        }
+        return value;
+    }
+
+    /** Builds a table, keywords in the order their handlers are added. */
+    public static final class Builder<D> {
+        private final String provider;
+        private final Map<String, Handler<D>> handlers = new LinkedHashMap<>();
+        private final Set<String> listKeys = new TreeSet<>();
+
+        private Builder(String provider) {
+            this.provider = provider;
+            handlers.put("provider", (draft, value) -> {
+                if (!value.equals(provider)) {
+                    throw ProviderException.fatal(provider + ": floating_ip provider is '" + value + "', not " + provider);
+                }
+            });
+        }
+
+        /** A keyword taking one word. */
+        public Builder<D> key(String keyword, Handler<D> handler) {
+            if (handlers.putIfAbsent(keyword, handler) != null) {
+                throw new IllegalArgumentException("keyword " + keyword + " is in the table twice");
+            }
+            return this;
+        }
+
+        /** A keyword whose value may be several words, joined by single spaces. */
+        public Builder<D> listKey(String keyword, Handler<D> handler) {
+            listKeys.add(keyword);
+            return key(keyword, handler);
+        }
+
+        public SettingsTable<D> build() {
+            return new SettingsTable<>(provider, handlers, listKeys);
+        }
+    }
+}
