@@ -1,7 +1,7 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.ffm.NativeException;
 import io.floatd.vrrp.config.CommandLine;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

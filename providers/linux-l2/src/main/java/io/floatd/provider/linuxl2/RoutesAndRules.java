@@ -1,9 +1,10 @@
 package io.floatd.provider.linuxl2;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.netlink.RtNetlink;
 import io.floatd.vrrp.config.VirtualRoute;
 import io.floatd.vrrp.config.VirtualRule;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.util.List;
 
 /**

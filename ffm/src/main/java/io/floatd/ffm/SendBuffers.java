@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -30,6 +30,7 @@ public final class SendBuffers {
         this.make = a -> make.apply(arena, a);
     }
 
+    /** The destination of {@code address}, built at its first use and kept. */
     public Destination destination(InetAddress address) {
         return destinations.computeIfAbsent(address, make);
     }
