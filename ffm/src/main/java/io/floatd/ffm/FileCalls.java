@@ -77,6 +77,9 @@ public final class FileCalls {
      * What {@code stat} says about a file.
      *
      * @param mode type and permission bits ({@code st_mode})
+     * @param uid the owner's user id
+     * @param gid the owner's group id
+     * @param size the size in bytes
      */
     public record Stat(int mode, int uid, int gid, long size) {
         /** The file type bits ({@code S_IFREG}, {@code S_IFDIR}, ...). */

@@ -16,7 +16,12 @@ import java.util.function.Function;
  * transport's send lock guards it. The memory is freed with the transport, by the garbage collector.
  */
 public final class SendBuffers {
-    /** Where a message goes: the sockaddr to pass to sendto, and how errors name the send. */
+    /**
+     * Where a message goes.
+     *
+     * @param sockaddr the socket address to pass to sendto
+     * @param what how errors name the send
+     */
     public record Destination(MemorySegment sockaddr, String what) {
     }
 

@@ -9,9 +9,12 @@ import java.util.Objects;
  * An address on a named interface: {@code 10.0.0.100/32 dev eth0}, {@code 2a01:4f8::1/64 dev eth0}. The prefix length is
  * what an add gives the address; presence and removal look at the address alone, whatever prefix it carries.
  *
+ * @param interfaceName the interface's name, e.g. {@code eth0}
+ * @param address an IPv4 or IPv6 address
  * @param prefixLength 0 to 32 for IPv4, 0 to 128 for IPv6
  */
 public record InterfaceAddress(String interfaceName, InetAddress address, int prefixLength) {
+    /** Checks the prefix length against the address's family. */
     public InterfaceAddress {
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(address, "address");

@@ -56,6 +56,9 @@ public final class RtNetlink implements AutoCloseable {
     /**
      * One address of one interface, as the kernel lists it.
      *
+     * @param ifIndex the interface's index
+     * @param address the address ({@code IFA_LOCAL}, else {@code IFA_ADDRESS})
+     * @param prefixLength its prefix length
      * @param flags the {@code IFA_F_*} flags ({@code IFA_FLAGS} when the kernel sent it)
      */
     public record Address(int ifIndex, InetAddress address, int prefixLength, int flags) {
@@ -94,6 +97,7 @@ public final class RtNetlink implements AutoCloseable {
     /**
      * An address looked for on one interface: {@link #addresses(List)} builds only the entries that match one.
      *
+     * @param ifIndex the interface's index
      * @param address the raw address, 4 or 16 bytes ({@link InetAddress#getAddress()})
      */
     public record Wanted(int ifIndex, byte[] address) {
@@ -203,6 +207,9 @@ public final class RtNetlink implements AutoCloseable {
     /**
      * Adds {@code address/prefix} to the interface; fails with EEXIST when it is there already.
      *
+     * @param ifIndex the interface's index
+     * @param address the address, IPv4 or IPv6
+     * @param prefixLength its prefix length
      * @param extraFlags {@code IFA_F_*} flags for the address, e.g. {@link #IFA_F_NODAD}
      */
     public void add(int ifIndex, InetAddress address, int prefixLength, int extraFlags) throws NativeException {
