@@ -39,8 +39,17 @@ public final class RtNetlink implements AutoCloseable {
     private static final short NLM_F_REQUEST = 0x1;
     private static final short NLM_F_ACK = 0x4;
     private static final short NLM_F_DUMP = 0x300;
-    private static final short NLM_F_EXCL = 0x200;
-    private static final short NLM_F_CREATE = 0x400;
+    /** {@code NLM_F_EXCL}: a new object must not exist already (EEXIST). */
+    public static final short NLM_F_EXCL = 0x200;
+    /** {@code NLM_F_CREATE}: create the object if it does not exist. */
+    public static final short NLM_F_CREATE = 0x400;
+    /** Message types of routes and rules (linux/rtnetlink.h), for {@link #transact} and {@link #dump}. */
+    public static final short RTM_NEWROUTE = 24;
+    public static final short RTM_DELROUTE = 25;
+    public static final short RTM_GETROUTE = 26;
+    public static final short RTM_NEWRULE = 32;
+    public static final short RTM_DELRULE = 33;
+    public static final short RTM_GETRULE = 34;
     private static final short NLM_F_CAPPED = 0x100;
     private static final short NLM_F_ACK_TLVS = 0x200;
     private static final int NLMSGERR_ATTR_MSG = 1;
