@@ -4,12 +4,13 @@
  * implement.
  *
  * <p>What it exports is its API, in two rings. Every module may use the provider contract and what a provider's
- * settings and start-up need ({@code provider}, {@code config}, {@code event}, {@code timer}, {@code net},
+ * settings and start-up need ({@code provider}, {@code config}, {@code event}, {@code timer},
  * {@code files}, {@code log}); the command line ({@code io.floatd.cli}) alone also drives the daemon ({@code runtime},
  * {@code status}, {@code control}, {@code transport}, {@code fsm}). The rest ({@code codec}, {@code takeover},
  * {@code track}, {@code notify}, {@code script}) is how the engine works inside.
  */
 module io.floatd.vrrp {
+    requires io.floatd.ffm;
     requires com.google.gson;
     requires io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
@@ -21,7 +22,6 @@ module io.floatd.vrrp {
     exports io.floatd.vrrp.config;
     exports io.floatd.vrrp.event;
     exports io.floatd.vrrp.timer;
-    exports io.floatd.vrrp.net;
     exports io.floatd.vrrp.files;
     exports io.floatd.vrrp.log;
 
@@ -30,7 +30,6 @@ module io.floatd.vrrp {
     exports io.floatd.vrrp.control to io.floatd.cli;
     exports io.floatd.vrrp.transport to io.floatd.cli;
     exports io.floatd.vrrp.fsm to io.floatd.cli;
-    exports io.floatd.vrrp.transport.internal to io.floatd.provider.linuxl2;
 
     uses io.floatd.vrrp.provider.FloatingIpProviderFactory;
     uses io.floatd.vrrp.config.FloatingIpKeywords;

@@ -1,7 +1,7 @@
 package io.floatd.testing;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,11 +5,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import io.floatd.vrrp.control.ControlProtocol.Reply;
 import io.floatd.vrrp.control.ControlProtocol.Request;
 import io.floatd.vrrp.control.ControlProtocol.Status;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;

@@ -2,8 +2,8 @@ package io.floatd.vrrp.control;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

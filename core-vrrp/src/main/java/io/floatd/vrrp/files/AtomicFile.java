@@ -1,8 +1,8 @@
 package io.floatd.vrrp.files;
 
-import io.floatd.vrrp.transport.internal.FileCalls;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.ffm.FileCalls;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

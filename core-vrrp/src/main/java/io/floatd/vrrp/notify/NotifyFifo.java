@@ -1,8 +1,8 @@
 package io.floatd.vrrp.notify;
 
-import io.floatd.vrrp.transport.internal.FileCalls;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.ffm.FileCalls;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;

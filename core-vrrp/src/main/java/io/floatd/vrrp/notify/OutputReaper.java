@@ -5,8 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;

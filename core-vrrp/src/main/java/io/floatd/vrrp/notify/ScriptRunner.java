@@ -1,9 +1,9 @@
 package io.floatd.vrrp.notify;
 
+import io.floatd.ffm.NativeException;
 import io.floatd.vrrp.script.CommandLine;
 import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.script.ScriptEnv;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

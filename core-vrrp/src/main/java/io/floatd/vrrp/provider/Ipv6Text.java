@@ -1,6 +1,6 @@
 package io.floatd.vrrp.provider;
 
-import io.floatd.vrrp.net.Rfc5952;
+import io.floatd.ffm.Rfc5952;
 import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package io.floatd.vrrp.runtime;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import java.lang.System.Logger.Level;
 
 /**

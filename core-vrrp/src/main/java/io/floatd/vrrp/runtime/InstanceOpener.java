@@ -120,8 +120,8 @@ final class InstanceOpener {
      */
     static String privilegeHint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.floatd.vrrp.transport.internal.NativeException n
-                    && (n.errno() == io.floatd.vrrp.transport.internal.Libc.EPERM || n.errno() == io.floatd.vrrp.transport.internal.Libc.EACCES)) {
+            if (t instanceof io.floatd.ffm.NativeException n
+                    && (n.errno() == io.floatd.ffm.Libc.EPERM || n.errno() == io.floatd.ffm.Libc.EACCES)) {
                 return " (floatd needs root, or the capabilities CAP_NET_RAW and CAP_NET_ADMIN: run it with sudo, or"
                         + " as the packaged unit does with AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN)";
             }

@@ -1,9 +1,9 @@
 package io.floatd.vrrp.track;
 
+import io.floatd.ffm.FileCalls;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import io.floatd.vrrp.config.TrackFileConfig;
-import io.floatd.vrrp.transport.internal.FileCalls;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;

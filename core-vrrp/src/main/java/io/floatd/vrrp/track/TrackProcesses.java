@@ -1,7 +1,7 @@
 package io.floatd.vrrp.track;
 
+import io.floatd.ffm.NativeException;
 import io.floatd.vrrp.config.TrackProcessConfig;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package io.floatd.vrrp.transport;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.ReceiveBuffers;
+import io.floatd.ffm.Structs;
 import io.floatd.vrrp.codec.AhPacket;
 import io.floatd.vrrp.codec.AhSequence;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.codec.DropLog;
 import io.floatd.vrrp.codec.DropReason;
 import io.floatd.vrrp.codec.IpsecAh;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.ReceiveBuffers;
-import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.net.Inet4Address;

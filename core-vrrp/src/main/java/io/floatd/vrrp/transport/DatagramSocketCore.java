@@ -3,11 +3,11 @@ package io.floatd.vrrp.transport;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.ReceiveBuffers;
-import io.floatd.vrrp.transport.internal.SendBuffers;
-import io.floatd.vrrp.transport.internal.Structs;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.ReceiveBuffers;
+import io.floatd.ffm.SendBuffers;
+import io.floatd.ffm.Structs;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

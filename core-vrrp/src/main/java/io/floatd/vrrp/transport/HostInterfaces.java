@@ -1,9 +1,9 @@
 package io.floatd.vrrp.transport;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.Structs;
 import io.floatd.vrrp.config.HostCheck;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 
 /**

@@ -3,9 +3,9 @@ package io.floatd.vrrp.transport;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.Structs;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.Structs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;

@@ -1,8 +1,8 @@
 package io.floatd.vrrp.transport;
 
+import io.floatd.ffm.Structs;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.codec.DropReason;
-import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;

@@ -3,9 +3,9 @@ package io.floatd.vrrp.transport;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.ReceiveBuffers;
-import io.floatd.vrrp.transport.internal.Structs;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.ReceiveBuffers;
+import io.floatd.ffm.Structs;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.net.Inet4Address;

@@ -1,6 +1,6 @@
 package io.floatd.vrrp.transport;
 
-import io.floatd.vrrp.transport.internal.Structs;
+import io.floatd.ffm.Structs;
 import java.net.InetAddress;
 import java.util.Objects;
 

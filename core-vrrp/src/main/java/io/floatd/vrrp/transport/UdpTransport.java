@@ -1,11 +1,11 @@
 package io.floatd.vrrp.transport;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.ReceiveBuffers;
+import io.floatd.ffm.Structs;
 import io.floatd.vrrp.codec.DropCounters;
 import io.floatd.vrrp.codec.DropLog;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.ReceiveBuffers;
-import io.floatd.vrrp.transport.internal.Structs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;

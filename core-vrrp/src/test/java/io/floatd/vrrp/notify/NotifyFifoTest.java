@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.floatd.ffm.FileCalls;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
 import io.floatd.testing.LogLines;
 import io.floatd.vrrp.script.RunAs;
-import io.floatd.vrrp.transport.internal.FileCalls;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,14 +1,18 @@
 package io.floatd.provider.linuxl2;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.Structs;
+import io.floatd.ffm.neighbour.Announcements;
+import io.floatd.ffm.netlink.AddressException;
+import io.floatd.ffm.netlink.InterfaceAddress;
+import io.floatd.ffm.netlink.InterfaceAddresses;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.GratuitousAnnouncer;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.Structs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +20,9 @@ import java.util.Objects;
 /**
  * The on-premises Master action: the instance's {@code virtual_ipaddress} entries on Linux interfaces, added and
  * removed through rtnetlink, announced with gratuitous ARP (IPv4) and unsolicited Neighbour Advertisements (IPv6);
- * its {@code virtual_routes} and {@code virtual_rules} added after the addresses and removed before them.
+ * its {@code virtual_routes} and {@code virtual_rules} added after the addresses and removed before them. The
+ * addresses and announcements go through floatd-ffm's {@link InterfaceAddresses} and {@link Announcements}, which
+ * other providers use too; routes and rules through the same netlink socket.
  *
  * <p>All sockets are opened by the constructor, so the provider works on the network namespace of the thread that
  * created it, whichever thread calls it later. Methods are synchronized.
@@ -26,8 +32,9 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
 
     private final ProviderContext context;
     private final List<VirtualAddress> vips;
-    private final RtNetlink netlink;
-    private final Announcer announcer;
+    private final List<InterfaceAddress> entries;
+    private final InterfaceAddresses addresses;
+    private final Announcements announcements;
     private final RoutesAndRules routes;
     private boolean closed;
 
@@ -35,26 +42,24 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
     public LinuxL2Provider(ProviderContext context) throws ProviderException {
         this.context = Objects.requireNonNull(context, "context");
         this.vips = context.virtualAddresses();
+        this.entries = vips.stream().map(v -> new InterfaceAddress(device(v), v.address(), v.prefixLength())).toList();
         this.routes = new RoutesAndRules(context.virtualRoutes(), context.virtualRules());
-        RtNetlink nl = null;
-        Announcer an = null;
+        InterfaceAddresses ia = null;
+        Announcements an = null;
         try {
-            nl = RtNetlink.open();
-            an = Announcer.open();
-            if (vips.stream().anyMatch(v -> !v.isIpv4())) {
-                an.prepareIpv6();
-            }
+            ia = InterfaceAddresses.open();
+            an = Announcements.open(vips.stream().anyMatch(v -> !v.isIpv4()));
         } catch (NativeException e) {
-            if (nl != null) {
-                nl.close();
+            if (ia != null) {
+                ia.close();
             }
             if (an != null) {
                 an.close();
             }
             throw failure("cannot open sockets", e);
         }
-        this.netlink = nl;
-        this.announcer = an;
+        this.addresses = ia;
+        this.announcements = an;
     }
 
     public ProviderContext context() {
@@ -68,32 +73,20 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
     @Override
     public synchronized Holder holder() throws ProviderException {
         ensureOpen();
-        List<RtNetlink.Wanted> wanted = new java.util.ArrayList<>(vips.size());
-        for (VirtualAddress va : vips) {
-            try {
-                wanted.add(new RtNetlink.Wanted(announcer.ifIndex(device(va)), va.address().getAddress()));
-            } catch (NativeException e) {
-                if (e.errno() == Libc.ENODEV) {
-                    return Holder.nobody();
-                }
-                throw failure("cannot look up " + device(va), e);
-            }
-        }
-        List<RtNetlink.Address> present;
         try {
-            present = netlink.addresses(wanted);
-        } catch (NativeException e) {
-            throw failure("cannot list addresses", e);
-        }
-        for (int i = 0; i < vips.size(); i++) {
-            if (find(present, wanted.get(i).ifIndex(), vips.get(i)) == null) {
+            if (!addresses.missing(entries).isEmpty()) {
                 return Holder.nobody();
             }
+        } catch (AddressException e) {
+            if (e.errno() == Libc.ENODEV) {
+                return Holder.nobody();
+            }
+            throw failure("cannot " + e.action(), e);
         }
         try {
             // a tracked virtual route or rule deleted under the Master: not held, so the re-check adds it back (its
             // log line names it: "floating IP found on nobody (virtual route ... missing) while Master")
-            String missing = routes.firstTrackedMissing(netlink, announcer::ifIndex);
+            String missing = routes.firstTrackedMissing(addresses.netlink(), addresses::ifIndex);
             if (missing != null) {
                 return new Holder(Holder.Kind.NOBODY, missing + " missing");
             }
@@ -113,32 +106,19 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
     @Override
     public synchronized void acquire() throws ProviderException {
         ensureOpen();
-        List<RtNetlink.Address> present = dump();
-        for (VirtualAddress va : vips) {
-            int ifIndex = ifIndexFor(va, "add", "to");
-            if (find(present, ifIndex, va) != null) {
-                continue;
-            }
-            try {
-                netlink.add(ifIndex, va.address(), va.prefixLength(), va.isIpv4() ? 0 : RtNetlink.IFA_F_NODAD);
-            } catch (NativeException e) {
-                if (e.errno() != Libc.EEXIST) {
-                    throw failure("cannot add " + cidr(va) + " to " + device(va), e);
-                }
-            }
+        try {
+            addresses.addMissing(entries);
+        } catch (AddressException e) {
+            throw failure("cannot " + e.action(), e);
         }
         try {
-            routes.add(netlink, announcer::ifIndex);
+            routes.add(addresses.netlink(), addresses::ifIndex);
         } catch (RoutesAndRules.Failure e) {
             throw failure(e.getMessage(), e.cause);
         }
         sendGratuitous();
     }
 
-    /**
-     * A VIP still on the interface when the instance starts as Backup was left by a crash of this node: while it
-     * stays, this node would answer ARP for an address the Master serves, so it goes.
-     */
     /** acquire() adds only the VIPs that are missing: the orchestrator need not ask first. */
     @Override
     public boolean acquireChecksHolder() {
@@ -151,6 +131,10 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
         return true;
     }
 
+    /**
+     * A VIP still on the interface when the instance starts as Backup was left by a crash of this node: while it
+     * stays, this node would answer ARP for an address the Master serves, so it goes.
+     */
     @Override
     public boolean clearStale() throws ProviderException {
         return removePresent() > 0;
@@ -168,33 +152,14 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
         int removed = 0;
         RoutesAndRules.Failure routeFailure = null; // the addresses go even so, and then it is reported
         try {
-            removed += routes.remove(netlink, announcer::ifIndex);
+            removed += routes.remove(addresses.netlink(), addresses::ifIndex);
         } catch (RoutesAndRules.Failure e) {
             routeFailure = e;
         }
-        List<RtNetlink.Address> present = dump();
-        for (VirtualAddress va : vips) {
-            int ifIndex;
-            try {
-                ifIndex = announcer.ifIndex(device(va));
-            } catch (NativeException e) {
-                if (e.errno() == Libc.ENODEV) {
-                    continue; // no device, no address
-                }
-                throw failure("cannot remove " + cidr(va) + " from " + device(va), e);
-            }
-            RtNetlink.Address a = find(present, ifIndex, va);
-            if (a == null) {
-                continue;
-            }
-            try {
-                netlink.delete(ifIndex, va.address(), a.prefixLength());
-                removed++;
-            } catch (NativeException e) {
-                if (e.errno() != Libc.EADDRNOTAVAIL && e.errno() != Libc.ENOENT) {
-                    throw failure("cannot remove " + cidr(va) + " from " + device(va), e);
-                }
-            }
+        try {
+            removed += addresses.removePresent(entries);
+        } catch (AddressException e) {
+            throw failure("cannot " + e.action(), e);
         }
         if (routeFailure != null) {
             throw failure(routeFailure.getMessage(), routeFailure.cause);
@@ -211,55 +176,17 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
     public synchronized void sendGratuitous() throws ProviderException {
         ensureOpen();
         for (VirtualAddress va : vips) {
-            String what = va.isIpv4() ? "gratuitous ARP" : "unsolicited neighbour advertisement";
             try {
-                int ifIndex = announcer.ifIndex(device(va));
-                byte[] mac = announcer.ethernetAddress(device(va));
-                if (mac == null) {
-                    continue;
-                }
-                if (va.isIpv4()) {
-                    announcer.gratuitousArp(ifIndex, mac, va.address());
-                } else {
-                    announcer.unsolicitedNa(ifIndex, mac, va.address());
-                }
+                announcements.announce(device(va), va.address());
             } catch (NativeException e) {
+                String what = va.isIpv4() ? "gratuitous ARP" : "unsolicited neighbour advertisement";
                 throw failure("cannot send " + what + " for " + Structs.text(va.address()) + " on " + device(va), e);
             }
         }
     }
 
-    private int ifIndexFor(VirtualAddress va, String verb, String preposition) throws ProviderException {
-        try {
-            return announcer.ifIndex(device(va));
-        } catch (NativeException e) {
-            throw failure("cannot " + verb + " " + cidr(va) + " " + preposition + " " + device(va), e);
-        }
-    }
-
-    private List<RtNetlink.Address> dump() throws ProviderException {
-        try {
-            return netlink.addresses();
-        } catch (NativeException e) {
-            throw failure("cannot list addresses", e);
-        }
-    }
-
-    private static RtNetlink.Address find(List<RtNetlink.Address> present, int ifIndex, VirtualAddress va) {
-        for (RtNetlink.Address a : present) {
-            if (a.ifIndex() == ifIndex && a.address().equals(va.address())) {
-                return a;
-            }
-        }
-        return null;
-    }
-
     private String device(VirtualAddress va) {
         return va.deviceOr(context.interfaceName());
-    }
-
-    private static String cidr(VirtualAddress va) {
-        return Structs.text(va.address()) + "/" + va.prefixLength();
     }
 
     /** One line, e.g. {@code linux-l2: cannot add 10.0.0.1/24 to eth9: No such device}. */
@@ -287,14 +214,14 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
             return;
         }
         closed = true;
-        netlink.close();
-        announcer.close();
+        addresses.close();
+        announcements.close();
     }
 
     @Override
     public String toString() {
         List<String> list = new ArrayList<>();
-        vips.forEach(v -> list.add(cidr(v) + " dev " + device(v)));
+        entries.forEach(e -> list.add(e.toString()));
         return "linux-l2 " + list;
     }
 }

@@ -1,5 +1,6 @@
 package io.floatd.provider.linuxl2;
 
+import io.floatd.ffm.netlink.NetlinkAttributes;
 import io.floatd.vrrp.config.VirtualRoute;
 import io.floatd.vrrp.config.VirtualRule;
 import java.net.InetAddress;
@@ -65,21 +66,7 @@ final class RouteDump {
 
     /** The attributes after the header, by type (types above 31 are not needed and skipped). */
     private static byte[][] attributes(ByteBuffer m) {
-        byte[][] out = new byte[32][];
-        for (int at = HEADER; at + 4 <= m.limit(); ) {
-            int len = m.getShort(at) & 0xffff;
-            int type = m.getShort(at + 2) & 0x3fff;
-            if (len < 4 || at + len > m.limit()) {
-                break;
-            }
-            if (type < out.length) {
-                byte[] v = new byte[len - 4];
-                m.get(at + 4, v);
-                out[type] = v;
-            }
-            at += (len + 3) & ~3;
-        }
-        return out;
+        return NetlinkAttributes.parse(m, HEADER, 32);
     }
 
     private static boolean same(byte[] value, InetAddress address) {
@@ -87,7 +74,7 @@ final class RouteDump {
     }
 
     private static int u32(byte[] v) {
-        return v.length < 4 ? -1 : ByteBuffer.wrap(v).order(java.nio.ByteOrder.nativeOrder()).getInt();
+        return NetlinkAttributes.u32(v);
     }
 
     private static int family(boolean ipv6) {

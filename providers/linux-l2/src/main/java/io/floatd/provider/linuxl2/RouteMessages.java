@@ -1,29 +1,17 @@
 package io.floatd.provider.linuxl2;
 
+import io.floatd.ffm.netlink.NetlinkBody;
 import io.floatd.vrrp.config.VirtualRoute;
 import io.floatd.vrrp.config.VirtualRule;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The rtnetlink requests that add and delete a {@code virtual_routes} route ({@code RTM_NEWROUTE}/{@code RTM_DELROUTE},
  * a {@code struct rtmsg} and its attributes) and a {@code virtual_rules} rule ({@code RTM_NEWRULE}/{@code RTM_DELRULE},
  * a {@code struct fib_rule_hdr} and its attributes), without the {@code nlmsghdr}: pure, so the bytes are tested
- * against what {@code ip route add} and {@code ip rule add} send. Host byte order, as netlink uses.
+ * against what {@code ip route add} and {@code ip rule add} send. Host byte order, as netlink uses; written with
+ * floatd-ffm's {@link NetlinkBody} and sent with its {@code RtNetlink.transact}.
  */
 final class RouteMessages {
-    static final short RTM_NEWROUTE = 24;
-    static final short RTM_DELROUTE = 25;
-    static final short RTM_NEWRULE = 32;
-    static final short RTM_DELRULE = 33;
-
-    /** keepalived adds a route with NLM_F_CREATE alone (ip route prepend): a route to the same place stays. */
-    static final short NLM_F_CREATE = 0x400;
-    /** A rule is added with NLM_F_CREATE|NLM_F_EXCL, as keepalived and ip rule add do: the same rule is not doubled. */
-    static final short NLM_F_EXCL = 0x200;
-
     // linux/rtnetlink.h
     private static final short RTA_DST = 1;
     private static final short RTA_OIF = 4;
@@ -61,7 +49,7 @@ final class RouteMessages {
      * @param oifIndex the index of the route's device, or 0 when it has none
      */
     static byte[] route(boolean add, VirtualRoute r, int oifIndex) {
-        Body b = new Body();
+        NetlinkBody b = new NetlinkBody();
         boolean bigTable = Integer.compareUnsigned(r.table(), 256) >= 0;
         int scope = r.scope() != null ? r.scope() : add ? RT_SCOPE_UNIVERSE : RT_SCOPE_NOWHERE;
         int type = add || r.type() != VirtualRoute.Type.UNICAST ? r.type().wireValue() : RTN_UNSPEC;
@@ -91,7 +79,7 @@ final class RouteMessages {
 
     /** The body of an {@code RTM_NEWRULE} ({@code add}) or {@code RTM_DELRULE}: the same fields either way. */
     static byte[] rule(VirtualRule r) {
-        Body b = new Body();
+        NetlinkBody b = new NetlinkBody();
         boolean table = r.action() == VirtualRule.Action.TABLE;
         boolean bigTable = table && Integer.compareUnsigned(r.table(), 256) >= 0;
         b.u8(r.ipv6() ? AF_INET6 : AF_INET)
@@ -124,52 +112,5 @@ final class RouteMessages {
         }
         b.attr8(FRA_PROTOCOL, r.protocol());
         return b.bytes();
-    }
-
-    /** A growing netlink body: fixed header bytes, then 4-byte aligned attributes. */
-    private static final class Body {
-        private ByteBuffer buf = ByteBuffer.allocate(256).order(ByteOrder.nativeOrder());
-
-        Body u8(int v) {
-            buf.put((byte) v);
-            return this;
-        }
-
-        Body u32(int v) {
-            buf.putInt(v);
-            return this;
-        }
-
-        void attr32(short type, int value) {
-            buf.putShort((short) 8).putShort(type).putInt(value);
-        }
-
-        void attr8(short type, int value) {
-            buf.putShort((short) 5).putShort(type).put((byte) value);
-            pad();
-        }
-
-        void address(short type, InetAddress a) {
-            byte[] raw = a.getAddress();
-            buf.putShort((short) (4 + raw.length)).putShort(type).put(raw);
-        }
-
-        void string(short type, String s) {
-            byte[] raw = s.getBytes(StandardCharsets.UTF_8);
-            buf.putShort((short) (4 + raw.length + 1)).putShort(type).put(raw).put((byte) 0);
-            pad();
-        }
-
-        private void pad() {
-            while ((buf.position() & 3) != 0) {
-                buf.put((byte) 0);
-            }
-        }
-
-        byte[] bytes() {
-            byte[] out = new byte[buf.position()];
-            buf.flip().get(out);
-            return out;
-        }
     }
 }

@@ -1,9 +1,10 @@
 package io.floatd.provider.linuxl2;
 
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.netlink.RtNetlink;
 import io.floatd.vrrp.config.VirtualRoute;
 import io.floatd.vrrp.config.VirtualRule;
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
 import java.util.List;
 
 /**
@@ -13,8 +14,6 @@ import java.util.List;
  */
 final class RoutesAndRules {
     private static final int ESRCH = 3; // the kernel's "no such route"
-    private static final short RTM_GETROUTE = 26;
-    private static final short RTM_GETRULE = 34;
 
     /** Looks up a device's index in the provider's namespace. */
     @FunctionalInterface
@@ -58,7 +57,7 @@ final class RoutesAndRules {
                 oif[i] = devices.ifIndex(trackedRoutes.get(i).device());
             }
             boolean[] seen = new boolean[trackedRoutes.size()];
-            netlink.dump(RTM_GETROUTE, RouteMessages.RTM_NEWROUTE, RouteDump.dumpRequest(), m -> {
+            netlink.dump(RtNetlink.RTM_GETROUTE, RtNetlink.RTM_NEWROUTE, RouteDump.dumpRequest(), m -> {
                 for (int i = 0; i < seen.length; i++) {
                     seen[i] |= RouteDump.isRoute(m, trackedRoutes.get(i), oif[i]);
                 }
@@ -70,7 +69,7 @@ final class RoutesAndRules {
         }
         if (!trackedRules.isEmpty()) {
             boolean[] seen = new boolean[trackedRules.size()];
-            netlink.dump(RTM_GETRULE, RouteMessages.RTM_NEWRULE, RouteDump.dumpRequest(), m -> {
+            netlink.dump(RtNetlink.RTM_GETRULE, RtNetlink.RTM_NEWRULE, RouteDump.dumpRequest(), m -> {
                 for (int i = 0; i < seen.length; i++) {
                     seen[i] |= RouteDump.isRule(m, trackedRules.get(i));
                 }
@@ -98,7 +97,8 @@ final class RoutesAndRules {
             int oif = 0;
             try {
                 oif = r.device() == null ? 0 : devices.ifIndex(r.device());
-                netlink.transact(RouteMessages.RTM_NEWROUTE, RouteMessages.NLM_F_CREATE,
+                // NLM_F_CREATE alone, as keepalived (ip route prepend): a route to the same place stays
+                netlink.transact(RtNetlink.RTM_NEWROUTE, RtNetlink.NLM_F_CREATE,
                         RouteMessages.route(true, r, oif), "RTM_NEWROUTE");
             } catch (NativeException e) {
                 if (e.errno() != Libc.EEXIST) {
@@ -108,8 +108,9 @@ final class RoutesAndRules {
         }
         for (VirtualRule r : rules) {
             try {
-                short flags = (short) (RouteMessages.NLM_F_CREATE | RouteMessages.NLM_F_EXCL);
-                netlink.transact(RouteMessages.RTM_NEWRULE, flags, RouteMessages.rule(r), "RTM_NEWRULE");
+                // NLM_F_CREATE|NLM_F_EXCL, as keepalived and ip rule add: the same rule is not doubled
+                short flags = (short) (RtNetlink.NLM_F_CREATE | RtNetlink.NLM_F_EXCL);
+                netlink.transact(RtNetlink.RTM_NEWRULE, flags, RouteMessages.rule(r), "RTM_NEWRULE");
             } catch (NativeException e) {
                 if (e.errno() != Libc.EEXIST) {
                     throw new Failure("cannot add rule " + r.text(), e);
@@ -129,7 +130,7 @@ final class RoutesAndRules {
         Failure first = null;
         for (VirtualRule r : rules) {
             try {
-                netlink.transact(RouteMessages.RTM_DELRULE, (short) 0, RouteMessages.rule(r), "RTM_DELRULE");
+                netlink.transact(RtNetlink.RTM_DELRULE, (short) 0, RouteMessages.rule(r), "RTM_DELRULE");
                 removed++;
             } catch (NativeException e) {
                 if (!absent(e) && first == null) {
@@ -140,7 +141,7 @@ final class RoutesAndRules {
         for (VirtualRoute r : routes) {
             try {
                 int oif = r.device() == null ? 0 : devices.ifIndex(r.device());
-                netlink.transact(RouteMessages.RTM_DELROUTE, (short) 0, RouteMessages.route(false, r, oif),
+                netlink.transact(RtNetlink.RTM_DELROUTE, (short) 0, RouteMessages.route(false, r, oif),
                         "RTM_DELROUTE");
                 removed++;
             } catch (NativeException e) {

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -16,7 +16,12 @@ import java.util.function.Function;
  * transport's send lock guards it. The memory is freed with the transport, by the garbage collector.
  */
 public final class SendBuffers {
-    /** Where a message goes: the sockaddr to pass to sendto, and how errors name the send. */
+    /**
+     * Where a message goes.
+     *
+     * @param sockaddr the socket address to pass to sendto
+     * @param what how errors name the send
+     */
     public record Destination(MemorySegment sockaddr, String what) {
     }
 
@@ -30,6 +35,7 @@ public final class SendBuffers {
         this.make = a -> make.apply(arena, a);
     }
 
+    /** The destination of {@code address}, built at its first use and kept. */
     public Destination destination(InetAddress address) {
         return destinations.computeIfAbsent(address, make);
     }

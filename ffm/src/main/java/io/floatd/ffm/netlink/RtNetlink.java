@@ -1,13 +1,13 @@
-package io.floatd.provider.linuxl2;
+package io.floatd.ffm.netlink;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.Structs;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.Structs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
@@ -20,11 +20,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Interface addresses through rtnetlink ({@code NETLINK_ROUTE}): dump, add, delete, each checked against the
- * kernel's ACK; and any request built elsewhere ({@link #transact}), likewise checked. The socket belongs to the
- * network namespace it was opened in. Not thread-safe.
+ * One rtnetlink socket ({@code NETLINK_ROUTE}): interface addresses dumped, added and deleted, each request checked
+ * against the kernel's ACK; dumps of other objects ({@link #dump}, e.g. routes and rules) and any request whose body
+ * was built elsewhere ({@link #transact}), likewise checked. A refused request throws {@link NetlinkException} with the
+ * kernel's errno and its extended-ACK text; no answer within 2 s throws {@link NativeException} ({@code EAGAIN}).
+ *
+ * <p>The socket belongs to the network namespace of the thread that opened it, whichever thread uses it later. Not
+ * thread-safe: one caller at a time (the receive buffer and the sequence number are shared). {@link InterfaceAddresses}
+ * is the one-call API on top.
  */
-final class RtNetlink implements AutoCloseable {
+public final class RtNetlink implements AutoCloseable {
     private static final int NLMSG_HDRLEN = 16;
     private static final short NLMSG_ERROR = 2;
     private static final short NLMSG_DONE = 3;
@@ -34,21 +39,38 @@ final class RtNetlink implements AutoCloseable {
     private static final short NLM_F_REQUEST = 0x1;
     private static final short NLM_F_ACK = 0x4;
     private static final short NLM_F_DUMP = 0x300;
-    private static final short NLM_F_EXCL = 0x200;
-    private static final short NLM_F_CREATE = 0x400;
+    /** {@code NLM_F_EXCL}: a new object must not exist already (EEXIST). */
+    public static final short NLM_F_EXCL = 0x200;
+    /** {@code NLM_F_CREATE}: create the object if it does not exist. */
+    public static final short NLM_F_CREATE = 0x400;
+    /** Message types of routes and rules (linux/rtnetlink.h), for {@link #transact} and {@link #dump}. */
+    public static final short RTM_NEWROUTE = 24;
+    public static final short RTM_DELROUTE = 25;
+    public static final short RTM_GETROUTE = 26;
+    public static final short RTM_NEWRULE = 32;
+    public static final short RTM_DELRULE = 33;
+    public static final short RTM_GETRULE = 34;
     private static final short NLM_F_CAPPED = 0x100;
     private static final short NLM_F_ACK_TLVS = 0x200;
     private static final int NLMSGERR_ATTR_MSG = 1;
     private static final short IFA_ADDRESS = 1;
     private static final short IFA_LOCAL = 2;
-    static final int IFA_F_NODAD = 0x02;
+    /** {@code IFA_F_NODAD}: an IPv6 address usable at once, without duplicate address detection. */
+    public static final int IFA_F_NODAD = 0x02;
     private static final int RT_SCOPE_UNIVERSE = 0;
     private static final int RT_SCOPE_LINK = 253;
     private static final int RT_SCOPE_HOST = 254;
     private static final int BUFFER = 64 * 1024;
 
-    /** One address of one interface, as the kernel lists it. */
-    record Address(int ifIndex, InetAddress address, int prefixLength, int flags) {
+    /**
+     * One address of one interface, as the kernel lists it.
+     *
+     * @param ifIndex the interface's index
+     * @param address the address ({@code IFA_LOCAL}, else {@code IFA_ADDRESS})
+     * @param prefixLength its prefix length
+     * @param flags the {@code IFA_F_*} flags ({@code IFA_FLAGS} when the kernel sent it)
+     */
+    public record Address(int ifIndex, InetAddress address, int prefixLength, int flags) {
     }
 
     private final int fd;
@@ -60,7 +82,8 @@ final class RtNetlink implements AutoCloseable {
         this.fd = fd;
     }
 
-    static RtNetlink open() throws NativeException {
+    /** Opens and binds a socket in the calling thread's network namespace (extended ACKs on, a 2 s receive timeout). */
+    public static RtNetlink open() throws NativeException {
         int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
         try {
             Libc.setsockopt(fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
@@ -80,12 +103,22 @@ final class RtNetlink implements AutoCloseable {
         }
     }
 
-    /** An address looked for on one interface: {@link #addresses(List)} builds only the entries that match one. */
-    record Wanted(int ifIndex, byte[] address) {
+    /**
+     * An address looked for on one interface: {@link #addresses(List)} builds only the entries that match one.
+     *
+     * @param ifIndex the interface's index
+     * @param address the raw address, 4 or 16 bytes ({@link InetAddress#getAddress()})
+     */
+    public record Wanted(int ifIndex, byte[] address) {
+    }
+
+    /** The index of the interface named {@code name} in this socket's namespace; {@code ENODEV} when there is none. */
+    public int ifIndex(String name) throws NativeException {
+        return Structs.ifIndex(fd, name);
     }
 
     /** Every address of every interface (both families). */
-    List<Address> addresses() throws NativeException {
+    public List<Address> addresses() throws NativeException {
         return addresses(null);
     }
 
@@ -94,7 +127,7 @@ final class RtNetlink implements AutoCloseable {
      * re-check of one VIP reads the whole table (on a node serving 255 VIPs, 257 entries, every 10 s per
      * instance); the others are compared in the receive buffer and skipped without building anything.
      */
-    List<Address> addresses(List<Wanted> wanted) throws NativeException {
+    public List<Address> addresses(List<Wanted> wanted) throws NativeException {
         ByteBuffer req = request(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP), 8);
         req.put((byte) Libc.AF_UNSPEC).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
         int mySeq = send(req);
@@ -180,13 +213,20 @@ final class RtNetlink implements AutoCloseable {
         return true;
     }
 
-    /** Adds {@code address/prefix} to the interface; fails with EEXIST when it is there already. */
-    void add(int ifIndex, InetAddress address, int prefixLength, int extraFlags) throws NativeException {
+    /**
+     * Adds {@code address/prefix} to the interface; fails with EEXIST when it is there already.
+     *
+     * @param ifIndex the interface's index
+     * @param address the address, IPv4 or IPv6
+     * @param prefixLength its prefix length
+     * @param extraFlags {@code IFA_F_*} flags for the address, e.g. {@link #IFA_F_NODAD}
+     */
+    public void add(int ifIndex, InetAddress address, int prefixLength, int extraFlags) throws NativeException {
         change(RTM_NEWADDR, (short) (NLM_F_CREATE | NLM_F_EXCL), ifIndex, address, prefixLength, extraFlags);
     }
 
     /** Deletes {@code address/prefix} from the interface; fails with EADDRNOTAVAIL when it is not there. */
-    void delete(int ifIndex, InetAddress address, int prefixLength) throws NativeException {
+    public void delete(int ifIndex, InetAddress address, int prefixLength) throws NativeException {
         change(RTM_DELADDR, (short) 0, ifIndex, address, prefixLength, 0);
     }
 
@@ -210,7 +250,7 @@ final class RtNetlink implements AutoCloseable {
      * Dumps one kind of object ({@code RTM_GETROUTE}, {@code RTM_GETRULE}) with {@code body} as the request's header;
      * each reply of type {@code replyType} goes to {@code each} as its body (after the nlmsghdr), in host order.
      */
-    void dump(short getType, short replyType, byte[] body, java.util.function.Consumer<ByteBuffer> each)
+    public void dump(short getType, short replyType, byte[] body, java.util.function.Consumer<ByteBuffer> each)
             throws NativeException {
         ByteBuffer req = request(getType, (short) (NLM_F_REQUEST | NLM_F_DUMP), body.length);
         req.put(body);
@@ -240,8 +280,11 @@ final class RtNetlink implements AutoCloseable {
         }
     }
 
-    /** Sends one request whose body {@link RouteMessages} built and waits for the kernel's ACK; throws on an error. */
-    void transact(short type, short flags, byte[] body, String what) throws NativeException {
+    /**
+     * Sends one request ({@code NLM_F_REQUEST | NLM_F_ACK | flags}) with {@code body} after its {@code nlmsghdr} and
+     * waits for the kernel's ACK; throws {@link NetlinkException} on an error. {@code what} names the request in it.
+     */
+    public void transact(short type, short flags, byte[] body, String what) throws NativeException {
         ByteBuffer req = request(type, (short) (NLM_F_REQUEST | NLM_F_ACK | flags), body.length);
         req.put(body);
         awaitAck(send(req), what);
@@ -324,21 +367,5 @@ final class RtNetlink implements AutoCloseable {
     public void close() {
         Libc.closeQuietly(fd);
         arena.close();
-    }
-
-    /** A netlink request the kernel refused; the message includes the extended-ACK text when the kernel gave one. */
-    static final class NetlinkException extends NativeException {
-        private final String detail;
-
-        NetlinkException(String what, int errno, String detail) {
-            super(what, errno);
-            this.detail = detail;
-        }
-
-        /** {@code strerror}, plus the kernel's own explanation in parentheses when there is one. */
-        @Override
-        public String reason() {
-            return detail == null || detail.isEmpty() ? super.reason() : super.reason() + " (" + detail + ")";
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -19,12 +19,18 @@ import java.net.InetAddress;
 public final class ReceiveBuffers {
     /** Two struct pollfd { int fd; short events; short revents; }: the socket at 0, the wake-up eventfd at 8. */
     public final MemorySegment fds;
+    /** The datagram buffer {@code recvmsg} writes into. */
     public final MemorySegment buf;
+    /** The sender's address ({@code sockaddr_in6}-sized). */
     public final MemorySegment name;
+    /** The ancillary data (cmsg) buffer. */
     public final MemorySegment control;
+    /** The one {@code struct iovec}, pointing at {@link #buf}. */
     public final MemorySegment iov;
+    /** The {@code struct msghdr} tying them together. */
     public final MemorySegment msg;
 
+    /** Allocates the buffers for one socket and its wake-up eventfd. */
     public ReceiveBuffers(int socketFd, int wakeFd, int bufferSize, int controlSize) {
         Arena arena = Arena.ofAuto();
         fds = arena.allocate(16, 4);

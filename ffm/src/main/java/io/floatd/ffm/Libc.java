@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -15,9 +15,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls floatd needs, bound once through the FFM API. Every call that can fail captures
- * {@code errno} ({@link Linker.Option#captureCallState}) and throws {@link NativeException} on failure.
- * Linux only (x86-64 and aarch64 share every constant and layout used here).
+ * The libc calls floatd needs, bound once through the FFM API, and the Linux constants they take. Every call that can
+ * fail captures {@code errno} ({@link Linker.Option#captureCallState}) and throws {@link NativeException} on failure.
+ * Thread-safe: the calls keep no state here, and each thread captures its errno in its own memory. Linux only (x86-64
+ * and aarch64 share every constant and layout used here).
  */
 @SuppressWarnings("restricted")
 public final class Libc {
@@ -205,6 +206,7 @@ public final class Libc {
         }
     }
 
+    /** {@code socket(domain, type, protocol)}: the new descriptor. */
     public static int socket(int domain, int type, int protocol) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -216,6 +218,7 @@ public final class Libc {
         }
     }
 
+    /** {@code bind(fd, addr)}; {@code what} names the call in the exception. */
     public static void bind(int fd, MemorySegment addr, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -227,6 +230,7 @@ public final class Libc {
         }
     }
 
+    /** {@code setsockopt} with {@code value} as the option's bytes. */
     public static void setsockopt(int fd, int level, int name, MemorySegment value, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -238,6 +242,7 @@ public final class Libc {
         }
     }
 
+    /** {@code setsockopt} of an {@code int} option. */
     public static void setsockopt(int fd, int level, int name, int value, String what) throws NativeException {
         try (Arena a = Arena.ofConfined()) {
             setsockopt(fd, level, name, a.allocateFrom(JAVA_INT, value), what);
@@ -271,6 +276,7 @@ public final class Libc {
         }
     }
 
+    /** {@code recvmsg(fd, msghdr, flags)}: the datagram's length. */
     public static long recvmsg(int fd, MemorySegment msghdr, int flags, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -310,6 +316,7 @@ public final class Libc {
         }
     }
 
+    /** {@code ioctl(fd, request, arg)}, e.g. {@link #SIOCGIFINDEX} on a {@code struct ifreq}. */
     public static int ioctl(int fd, long request, MemorySegment arg, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -321,6 +328,7 @@ public final class Libc {
         }
     }
 
+    /** {@code eventfd(initval, flags)}: the new descriptor. */
     public static int eventfd(int initval, int flags) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -332,6 +340,7 @@ public final class Libc {
         }
     }
 
+    /** {@code write(fd, buf)}: the bytes written (perhaps fewer than {@code buf} holds). */
     public static long write(int fd, MemorySegment buf, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -343,6 +352,7 @@ public final class Libc {
         }
     }
 
+    /** {@code read(fd, buf)}: the bytes read, 0 at end of file. */
     public static long read(int fd, MemorySegment buf, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -354,6 +364,7 @@ public final class Libc {
         }
     }
 
+    /** {@code open(path, flags)} without a mode ({@link FileCalls#open} creates files). */
     public static int open(String path, int flags) throws NativeException {
         MemorySegment c = capture();
         try (Arena a = Arena.ofConfined()) {
@@ -403,6 +414,7 @@ public final class Libc {
         }
     }
 
+    /** {@code listen(fd, backlog)}. */
     public static void listen(int fd, int backlog, String what) throws NativeException {
         MemorySegment c = capture();
         try {
@@ -454,6 +466,7 @@ public final class Libc {
         }
     }
 
+    /** {@code setrlimit(resource, {soft, hard})}. */
     public static void setrlimit(int resource, long soft, long hard) throws NativeException {
         MemorySegment c = capture();
         try (Arena a = Arena.ofConfined()) {

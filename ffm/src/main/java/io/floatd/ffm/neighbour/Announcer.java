@@ -1,19 +1,19 @@
-package io.floatd.provider.linuxl2;
+package io.floatd.ffm.neighbour;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.floatd.vrrp.transport.internal.Libc;
-import io.floatd.vrrp.transport.internal.NativeException;
-import io.floatd.vrrp.transport.internal.Structs;
+import io.floatd.ffm.Libc;
+import io.floatd.ffm.NativeException;
+import io.floatd.ffm.Structs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 
 /**
- * Announces that an address moved: gratuitous ARP for IPv4 (AF_PACKET, ETH_P_ARP) and unsolicited Neighbour
- * Advertisements for IPv6 (raw ICMPv6 socket; the kernel fills the checksum). Both sockets only send; they also
- * answer interface questions (index, MAC) in the network namespace they were opened in. Not thread-safe.
+ * The sockets and frames behind {@link Announcements}: gratuitous ARP for IPv4 (AF_PACKET, ETH_P_ARP) and unsolicited
+ * Neighbour Advertisements for IPv6 (raw ICMPv6 socket; the kernel fills the checksum). Both sockets only send; they
+ * also answer interface questions (index, MAC) in the network namespace they were opened in. Not thread-safe; closed once.
  */
 final class Announcer implements AutoCloseable {
     static final int ETH_P_ARP = 0x0806;
@@ -24,16 +24,23 @@ final class Announcer implements AutoCloseable {
             Structs.address(new byte[] {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
     private final int packetFd;
-    private int icmp6Fd = -1;
+    private final int icmp6Fd;
 
-    private Announcer(int packetFd) {
+    private Announcer(int packetFd, int icmp6Fd) {
         this.packetFd = packetFd;
+        this.icmp6Fd = icmp6Fd;
     }
 
-    static Announcer open() throws NativeException {
+    /** Opens the packet socket and, with {@code ipv6}, the ICMPv6 one, in the calling thread's namespace. */
+    static Announcer open(boolean ipv6) throws NativeException {
         // protocol 0: the socket receives nothing; the EtherType is given per frame in sockaddr_ll
         int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        return new Announcer(fd);
+        try {
+            return new Announcer(fd, ipv6 ? openIcmp6() : -1);
+        } catch (NativeException e) {
+            Libc.closeQuietly(fd);
+            throw e;
+        }
     }
 
     int ifIndex(String device) throws NativeException {
@@ -75,7 +82,7 @@ final class Announcer implements AutoCloseable {
     /** One unsolicited Neighbour Advertisement to ff02::1 (hop limit 255, Override set, target link-layer option). */
     void unsolicitedNa(int ifIndex, byte[] mac, InetAddress vip) throws NativeException {
         if (icmp6Fd < 0) {
-            icmp6Fd = openIcmp6();
+            throw new IllegalStateException("opened without IPv6: cannot announce " + Structs.text(vip));
         }
         byte[] na = new byte[32];
         na[0] = (byte) 136; // type: Neighbour Advertisement; code 0; checksum left to the kernel
@@ -104,17 +111,9 @@ final class Announcer implements AutoCloseable {
         }
     }
 
-    /** Opens the ICMPv6 socket now rather than at the first announcement. */
-    void prepareIpv6() throws NativeException {
-        if (icmp6Fd < 0) {
-            icmp6Fd = openIcmp6();
-        }
-    }
-
     @Override
     public void close() {
         Libc.closeQuietly(packetFd);
         Libc.closeQuietly(icmp6Fd);
-        icmp6Fd = -1;
     }
 }

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.net;
+package io.floatd.ffm;
 
 import java.net.Inet6Address;
 

@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

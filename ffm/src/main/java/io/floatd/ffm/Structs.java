@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.floatd.vrrp.net.Rfc5952;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -60,6 +59,7 @@ public final class Structs {
     /** struct cmsghdr: size_t cmsg_len; int cmsg_level; int cmsg_type; then data aligned to 8. */
     public static final long CMSG_HDR = 16;
 
+    /** {@code CMSG_ALIGN}: a control message's length rounded up to 8 bytes. */
     public static long cmsgAlign(long len) {
         return (len + 7) & ~7L;
     }
@@ -147,6 +147,7 @@ public final class Structs {
         }
     }
 
+    /** {@code SO_BINDTODEVICE}: the socket sends and receives on that interface only. */
     public static void bindToDevice(int fd, String interfaceName) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(interfaceName);
@@ -169,12 +170,14 @@ public final class Structs {
         }
     }
 
+    /** The IPv4 address in the 4 bytes of {@code seg} at {@code offset}. */
     public static InetAddress inet4(MemorySegment seg, long offset) {
         byte[] b = new byte[4];
         MemorySegment.copy(seg, JAVA_BYTE, offset, b, 0, 4);
         return address(b);
     }
 
+    /** The IPv6 address in the 16 bytes at {@code offset}, scoped when it is link-local and {@code scopeId > 0}. */
     public static InetAddress inet6(MemorySegment seg, long offset, int scopeId) {
         byte[] b = new byte[16];
         MemorySegment.copy(seg, JAVA_BYTE, offset, b, 0, 16);
@@ -194,6 +197,7 @@ public final class Structs {
         return Rfc5952.format(ip6);
     }
 
+    /** The address of 4 or 16 raw bytes (no name look-up). */
     public static InetAddress address(byte[] b) {
         try {
             return InetAddress.getByAddress(b);

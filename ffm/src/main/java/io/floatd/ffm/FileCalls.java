@@ -1,4 +1,4 @@
-package io.floatd.vrrp.transport.internal;
+package io.floatd.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -77,8 +77,12 @@ public final class FileCalls {
      * What {@code stat} says about a file.
      *
      * @param mode type and permission bits ({@code st_mode})
+     * @param uid the owner's user id
+     * @param gid the owner's group id
+     * @param size the size in bytes
      */
     public record Stat(int mode, int uid, int gid, long size) {
+        /** The file type bits ({@code S_IFREG}, {@code S_IFDIR}, ...). */
         public int type() {
             return mode & S_IFMT;
         }
@@ -88,14 +92,17 @@ public final class FileCalls {
             return mode & 07777;
         }
 
+        /** Whether it is a FIFO (named pipe). */
         public boolean isFifo() {
             return type() == S_IFIFO;
         }
 
+        /** Whether it is a regular file. */
         public boolean isRegularFile() {
             return type() == S_IFREG;
         }
 
+        /** Whether it is a directory. */
         public boolean isDirectory() {
             return type() == S_IFDIR;
         }
@@ -168,6 +175,7 @@ public final class FileCalls {
         }
     }
 
+    /** {@code fsync(fd)}: the file's data and metadata on disk. */
     public static void fsync(int fd, String what) throws NativeException {
         MemorySegment c = Libc.capture();
         try {
@@ -179,6 +187,7 @@ public final class FileCalls {
         }
     }
 
+    /** {@code ftruncate(fd, length)}. */
     public static void ftruncate(int fd, long length, String what) throws NativeException {
         MemorySegment c = Libc.capture();
         try {
@@ -202,6 +211,7 @@ public final class FileCalls {
         }
     }
 
+    /** {@code unlink(path)}: a link is removed itself, never followed. */
     public static void unlink(String path) throws NativeException {
         MemorySegment c = Libc.capture();
         try (Arena a = Arena.ofConfined()) {
