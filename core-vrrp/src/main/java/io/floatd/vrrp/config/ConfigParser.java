@@ -4,7 +4,6 @@ import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
-import io.floatd.vrrp.script.RunAs;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,11 +113,14 @@ public final class ConfigParser {
     private final ScriptChecks scriptChecks = new ScriptChecks(this);
 
     private final InstanceCheck instanceCheck;
+    /** What the parse asks of the host (users, groups, script files): one door. */
+    final HostLookups host;
 
     private ConfigParser(String file, Path path, ParseOptions options) {
         this.file = file;
         this.path = path;
         this.instanceCheck = options.instanceCheck();
+        this.host = options.host();
         this.sources = new Sources(file, options.configId(), this::error);
     }
 
@@ -175,7 +177,7 @@ public final class ConfigParser {
         if (global.strictLine > 0) {
             warn(global.strictLine, StrictMode.NO_FIREWALL);
         }
-        if (globalDefs.scriptSecurity() && globalDefs.scriptUser() == null && RunAs.currentUid() == 0 && scriptChecks.anyScript()) {
+        if (globalDefs.scriptSecurity() && globalDefs.scriptUser() == null && host.currentUid() == 0 && scriptChecks.anyScript()) {
             scriptChecks.dropScriptsWithoutUser();
         }
         for (InstanceScope i : instances) {
@@ -205,7 +207,7 @@ public final class ConfigParser {
 
     /** global_defs once the whole file is read; the vrrp_scripts take its script_user and script_env. */
     private GlobalDefs globalDefs() {
-        if (global.builder.scriptUser() == null && scriptChecks.anyScript() && RunAs.account(DEFAULT_SCRIPT_USER).isPresent()) {
+        if (global.builder.scriptUser() == null && scriptChecks.anyScript() && host.accountExists(DEFAULT_SCRIPT_USER)) {
             global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
         }
         global.builder.scriptEnv(global.env.build());

@@ -38,7 +38,7 @@ final class GlobalDefsBlock {
             entry("vrrp_notify_fifo", (s, g) -> g.builder.notifyFifo(s.keyword(), absolutePath(s))),
             entry("state_file", (s, g) -> g.builder.stateFile(absolutePath(s))),
             entry("script_user", (s, g) -> {
-                RunAs as = runAs(s);
+                RunAs as = runAs(s, g.parser.host);
                 g.builder.scriptUser(as.user(), as.group());
             }),
             entry("enable_script_security", (s, g) -> {
@@ -77,7 +77,7 @@ final class GlobalDefsBlock {
     private static void fifoScript(Statement s, GlobalScope g) {
         String script = script(s);
         ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-        if (ScriptUser.dropped(user, s.keyword(), script, message -> g.warn(s.line(), message))) {
+        if (ScriptUser.dropped(user, g.parser.host, s.keyword(), script, message -> g.warn(s.line(), message))) {
             return;
         }
         g.builder.notifyFifoScript(s.keyword(), script, user);
@@ -88,14 +88,14 @@ final class GlobalDefsBlock {
     private static final Set<String> GLOBAL_DEFS_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.GLOBAL_DEFS);
 
     /** {@code USER [GROUP]}, both looked up: an unknown name is an error at this line. */
-    static RunAs runAs(Statement s) {
+    static RunAs runAs(Statement s, HostLookups host) {
         s.noBlock();
         List<String> args = s.args();
         if (args.isEmpty() || args.size() > 2) {
             throw new ConfigProblem(s.keyword() + " takes USER [GROUP], but got " + (args.isEmpty() ? "nothing" : String.join(" ", args)));
         }
         try {
-            return RunAs.lookUp(args.get(0), args.size() == 2 ? args.get(1) : null);
+            return host.user(args.get(0), args.size() == 2 ? args.get(1) : null);
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem(s.keyword() + ": " + e.getMessage());
         }

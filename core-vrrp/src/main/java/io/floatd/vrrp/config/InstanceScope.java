@@ -127,7 +127,7 @@ final class InstanceScope extends Scope {
     String notifyScript(Statement s) {
         String script = Values.script(s);
         ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-        if (ScriptUser.dropped(user, s.keyword(), script, message -> warn(s.line(), message))) {
+        if (ScriptUser.dropped(user, parser.host, s.keyword(), script, message -> warn(s.line(), message))) {
             notifyUses.remove(s.keyword());
             notifyUsers.remove(s.keyword());
             return null;

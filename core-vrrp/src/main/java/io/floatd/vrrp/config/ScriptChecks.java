@@ -1,6 +1,5 @@
 package io.floatd.vrrp.config;
 
-import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.script.ScriptEnv;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,7 +87,7 @@ final class ScriptChecks {
             return;
         }
         uses.sort(Comparator.comparingInt((ScriptUse u) -> parser.sources.order(parser.sources.file(u.line()))).thenComparingInt(ScriptUse::line));
-        int self = RunAs.currentUid();
+        int self = parser.host.currentUid();
         if (g.scriptUser() == null && self == 0) {
             rootByDefault(g, uses);
         }
@@ -154,7 +153,7 @@ final class ScriptChecks {
             root = self == 0;
         } else {
             try {
-                root = RunAs.lookUp(u.user(), u.group()).isRoot();
+                root = parser.host.user(u.user(), u.group()).isRoot();
             } catch (IllegalArgumentException e) {
                 return; // already reported where the user is named
             }
@@ -163,7 +162,7 @@ final class ScriptChecks {
             return;
         }
         String what = u.prefix() + u.keyword() + " '" + u.script() + "' runs as root, but ";
-        ScriptSecurity.check(u.script(), u.path()).ifPresent(f -> {
+        parser.host.scriptSecurity(u.script(), u.path()).ifPresent(f -> {
             if (g.scriptSecurity()) {
                 parser.error(u.line(), what + f.message() + (f.unverifiable()
                         ? "; enable_script_security cannot check it" : "; enable_script_security refuses it, as keepalived does"));

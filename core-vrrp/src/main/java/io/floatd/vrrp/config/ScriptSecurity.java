@@ -46,7 +46,7 @@ final class ScriptSecurity {
      * @param unverifiable the file could not be examined (missing, not in PATH): not a violation in itself, but
      *     enable_script_security cannot vouch for it
      */
-    record Finding(String message, boolean unverifiable) {
+    public record Finding(String message, boolean unverifiable) {
     }
 
     /** The first problem with running {@code line} as root, or empty when there is none. Never throws. */

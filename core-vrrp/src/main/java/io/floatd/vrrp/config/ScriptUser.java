@@ -24,9 +24,9 @@ public record ScriptUser(String user, String group) {
      * Why keepalived would not run a script as this user: the user or group does not exist (keepalived then logs
      * "Invalid user/group for ... script ... - ignoring" and drops the script, without failing the configuration).
      */
-    java.util.Optional<String> unknown() {
+    java.util.Optional<String> unknown(HostLookups host) {
         try {
-            io.floatd.vrrp.script.RunAs.lookUp(user, group);
+            host.user(user, group);
             return java.util.Optional.empty();
         } catch (IllegalArgumentException e) {
             return java.util.Optional.of(e.getMessage());
@@ -37,8 +37,9 @@ public record ScriptUser(String user, String group) {
      * Whether a script naming {@code user} (null: none) is dropped because that user or group does not exist; if so,
      * {@code warn} gets the one line saying so, as keepalived drops it and runs on.
      */
-    static boolean dropped(ScriptUser user, String keyword, String script, java.util.function.Consumer<String> warn) {
-        java.util.Optional<String> why = user == null ? java.util.Optional.empty() : user.unknown();
+    static boolean dropped(ScriptUser user, HostLookups host, String keyword, String script,
+            java.util.function.Consumer<String> warn) {
+        java.util.Optional<String> why = user == null ? java.util.Optional.empty() : user.unknown(host);
         why.ifPresent(w -> warn.accept(keyword + " '" + script + "' is ignored: its " + w
                 + " (keepalived: \"Invalid user/group for " + keyword + " script\" - ignoring)"));
         return why.isPresent();

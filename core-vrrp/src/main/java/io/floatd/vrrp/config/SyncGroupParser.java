@@ -51,7 +51,7 @@ final class SyncGroupParser {
                         + " (keepalived ignores the second one and refuses the file)");
             }
             ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-            if (ScriptUser.dropped(user, keyword, Values.script(s), message -> warn(s.line(), message))) {
+            if (ScriptUser.dropped(user, parser.host, keyword, Values.script(s), message -> warn(s.line(), message))) {
                 return;
             }
             notifyUses.put(keyword, new Located<>(Values.script(s), s.line()));

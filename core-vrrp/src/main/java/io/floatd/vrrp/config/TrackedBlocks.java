@@ -12,7 +12,6 @@ import io.floatd.vrrp.config.Syntax.Statement;
 import io.floatd.vrrp.config.Values.Weight;
 import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.script.CommandLine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,11 +108,10 @@ final class TrackedBlocks {
         String command = argv.getFirst();
         if (command.startsWith("/")) {
             Path p = Path.of(command);
-            if (!Files.exists(p)) {
-                throw new ConfigProblem("script " + command + " does not exist");
-            }
-            if (Files.isDirectory(p) || !Files.isExecutable(p)) {
-                throw new ConfigProblem("script " + command + " is not executable");
+            switch (v.parser.host.scriptFile(p)) {
+                case MISSING -> throw new ConfigProblem("script " + command + " does not exist");
+                case NOT_EXECUTABLE -> throw new ConfigProblem("script " + command + " is not executable");
+                case RUNNABLE -> { }
             }
         }
         v.script = line;
@@ -121,7 +119,7 @@ final class TrackedBlocks {
     }
 
     private static void scriptUser(Statement s, ScriptScope v) {
-        RunAs as = GlobalDefsBlock.runAs(s);
+        RunAs as = GlobalDefsBlock.runAs(s, v.parser.host);
         v.user = as.user();
         v.group = as.group();
     }
