@@ -1,18 +1,16 @@
 package io.floatd.provider.aws;
 
-import io.floatd.vrrp.provider.BackgroundRetry;
+import io.floatd.vrrp.provider.PeerDirectory;
+import io.floatd.vrrp.provider.PeerDirectory.Found;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
@@ -30,8 +28,6 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  * looks every peer up again ({@link #refresh()}). One log line per peer, and again only when what is known changes.
  */
 final class AwsPeers implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(AwsPeers.class.getName());
-
     /**
      * A peer's identity.
      *
@@ -54,35 +50,13 @@ final class AwsPeers implements AutoCloseable {
         }
     }
 
-    /**
-     * What a look-up says about one peer: its identity, or why there is none (then {@code identity} is null);
-     * {@code failed} when the call itself failed (what was known before is then kept).
-     */
-    private record Found(Identity identity, String reason, boolean failed) {
-        static Found of(Identity identity) {
-            return new Found(identity, null, false);
-        }
-
-        static Found none(String reason) {
-            return new Found(null, reason, false);
-        }
-    }
-
-    private final String instanceName;
     private final String self;
-    private final List<String> addresses;
-    private final Map<String, String> named;
     private final String localAddress;
     private final Supplier<Ec2Client> ec2;
     private final AwsErrors errors;
     private final Supplier<String> vpc;
-    /** One look-up at a time (start, reload, background retry). */
-    private final Object lock = new Object();
-    /** The last line logged per peer: a line is repeated only when it changes. */
-    private final Map<String, String> logged = new HashMap<>();
-    private volatile Map<String, Identity> known = Map.of();
-    /** Look-ups worth retrying are tried again in the background. */
-    private final BackgroundRetry retry = new BackgroundRetry("aws-peers-retry", this::resolve);
+    private final Map<String, String> named;
+    private final PeerDirectory<Identity> directory;
 
     /**
      * @param instanceName the vrrp_instance, for log lines
@@ -95,21 +69,26 @@ final class AwsPeers implements AutoCloseable {
      */
     AwsPeers(String instanceName, String self, List<InetAddress> peers, Map<InetAddress, String> named,
              InetAddress localAddress, Supplier<Ec2Client> ec2, AwsErrors errors, Supplier<String> vpc) {
-        this.instanceName = instanceName;
         this.self = Objects.requireNonNull(self, "self");
-        this.addresses = peers.stream().map(InetAddress::getHostAddress).distinct().toList();
         Map<String, String> n = new LinkedHashMap<>();
-        named.forEach((a, id) -> n.put(a.getHostAddress(), id));
+        Map<InetAddress, Identity> namedIds = new LinkedHashMap<>();
+        named.forEach((a, id) -> {
+            n.put(a.getHostAddress(), id);
+            namedIds.put(a, new Identity(id, null, true));
+        });
         this.named = Map.copyOf(n);
         this.localAddress = localAddress == null ? null : localAddress.getHostAddress();
         this.ec2 = ec2;
         this.errors = errors;
         this.vpc = vpc;
+        this.directory = new PeerDirectory<>(instanceName, peers, namedIds, this::lookUp, unused -> lookUpNamed(),
+                new PeerDirectory.Wording<>(AwsProviderFactory.NAME, (identity, fromBlock) -> identity.describe(),
+                        "in the VPC", "ec2:DescribeNetworkInterfaces", "peer_instance_id", AwsPeers.class.getName()));
     }
 
     /** Whether a holder on this instance or network interface is a peer. */
     boolean isPeer(String instanceId, String eni) {
-        for (Identity i : known.values()) {
+        for (Identity i : directory.known()) {
             if ((instanceId != null && instanceId.equals(i.instanceId())) || (eni != null && eni.equals(i.eni()))) {
                 return true;
             }
@@ -119,92 +98,30 @@ final class AwsPeers implements AutoCloseable {
 
     /** The identity of the peer at {@code address}, when known. */
     Optional<Identity> of(InetAddress address) {
-        return Optional.ofNullable(known.get(address.getHostAddress()));
+        return directory.of(address);
     }
 
     /** Whether {@code address} is one of the {@code unicast_peer}s. */
     boolean isUnicastPeer(InetAddress address) {
-        return addresses.contains(address.getHostAddress());
+        return directory.isUnicastPeer(address);
     }
 
     /**
      * The look-up at start. When EC2 did not answer the warm-up ({@code reachable} false), it is not tried again
-     * now (start-up would wait for a second time-out) but in the background.
+     * now (start-up would wait for a second time-out) but in the background; the named instances are known at once
+     * (their interfaces come with the background look-up).
      */
     void start(boolean reachable) {
-        if (addresses.isEmpty()) {
-            return;
-        }
-        if (reachable) {
-            refresh();
-            return;
-        }
-        synchronized (lock) {
-            // the named instances are known without a call; their interfaces come with the background look-up
-            Map<String, Identity> next = new LinkedHashMap<>();
-            named.forEach((a, id) -> {
-                next.put(a, new Identity(id, null, true));
-                log(a, Found.of(next.get(a)));
-            });
-            known = Map.copyOf(next);
-        }
-        retryLater();
+        directory.start(reachable);
     }
 
     /** Looks every peer up now (start, reload); an error worth retrying is retried in the background. */
     void refresh() {
-        if (addresses.isEmpty()) {
-            return;
-        }
-        if (!resolve()) {
-            retryLater();
-        }
-    }
-
-    /** One look-up of every peer; false when an error worth retrying left some peer unknown. */
-    private boolean resolve() {
-        synchronized (lock) {
-            if (retry.closed()) {
-                return true;
-            }
-            Map<String, Found> found = new LinkedHashMap<>();
-            boolean retryable = false;
-            List<String> unnamed = addresses.stream().filter(a -> !named.containsKey(a)).toList();
-            if (!unnamed.isEmpty()) {
-                try {
-                    found.putAll(lookUp(unnamed));
-                } catch (ProviderException e) {
-                    retryable = e.retryable();
-                    unnamed.forEach(a -> found.put(a, new Found(null, reason(e), true)));
-                } catch (RuntimeException e) {
-                    // not an EC2 answer (a client closed under it, a malformed reply): never a reason to fail start
-                    String reason = "ec2:DescribeNetworkInterfaces failed (" + e + ")";
-                    unnamed.forEach(a -> found.put(a, new Found(null, reason, true)));
-                }
-            }
-            if (!named.isEmpty()) {
-                found.putAll(lookUpNamed());
-            }
-            Map<String, Identity> next = new LinkedHashMap<>();
-            for (String a : addresses) {
-                Found f = found.get(a);
-                Identity before = known.get(a);
-                if (f.failed() && before != null) {
-                    next.put(a, before); // a failed call says nothing new; a clean "not found" forgets the peer
-                    continue;
-                }
-                if (f.identity() != null) {
-                    next.put(a, f.identity());
-                }
-                log(a, f);
-            }
-            known = Map.copyOf(next);
-            return !retryable;
-        }
+        directory.refresh();
     }
 
     /** DescribeNetworkInterfaces by the peers' addresses (and this node's, when its VPC is to be learnt). */
-    private Map<String, Found> lookUp(List<String> wanted) throws ProviderException {
+    private Map<String, Found<Identity>> lookUp(List<String> wanted) throws ProviderException {
         String ourVpc = vpc.get();
         List<String> values = new ArrayList<>(wanted);
         boolean learnVpc = ourVpc == null && localAddress != null && !wanted.contains(localAddress);
@@ -223,7 +140,7 @@ final class AwsPeers implements AutoCloseable {
                     .map(NetworkInterface::vpcId).findFirst().orElse(null);
         }
         String scope = ourVpc;
-        Map<String, Found> out = new LinkedHashMap<>();
+        Map<String, Found<Identity>> out = new LinkedHashMap<>();
         for (String a : wanted) {
             List<NetworkInterface> owners = enis.stream().filter(n -> has(n, a))
                     .filter(n -> scope == null || scope.equals(n.vpcId())).toList();
@@ -247,7 +164,7 @@ final class AwsPeers implements AutoCloseable {
      * The named instances' network interfaces (DescribeNetworkInterfaces by {@code attachment.instance-id}): the one
      * with the peer's address, else the primary one. The instance is known whatever this call says.
      */
-    private Map<String, Found> lookUpNamed() {
+    private Map<String, Found<Identity>> lookUpNamed() {
         List<NetworkInterface> enis;
         try {
             List<Filter> filters = new ArrayList<>();
@@ -262,7 +179,7 @@ final class AwsPeers implements AutoCloseable {
         } catch (ProviderException | RuntimeException e) {
             enis = List.of(); // the instances are known all the same; only their interfaces are not
         }
-        Map<String, Found> out = new LinkedHashMap<>();
+        Map<String, Found<Identity>> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : named.entrySet()) {
             String address = e.getKey();
             String id = e.getValue();
@@ -271,37 +188,9 @@ final class AwsPeers implements AutoCloseable {
                     .or(() -> own.stream().filter(n -> Integer.valueOf(0).equals(n.attachment().deviceIndex()))
                             .findFirst())
                     .map(NetworkInterface::networkInterfaceId).orElse(null);
-            out.put(address, Found.of(new Identity(id, eni, true)));
+            out.put(address, new Found<>(new Identity(id, eni, true), true, null, false));
         }
         return out;
-    }
-
-    private void log(String address, Found f) {
-        String line;
-        Level level;
-        if (f.identity() != null) {
-            level = Level.INFO;
-            line = "VRRP_Instance(" + instanceName + ") aws: peer " + address + " is " + f.identity().describe();
-        } else {
-            level = Level.WARNING;
-            line = "VRRP_Instance(" + instanceName + ") aws: cannot find peer " + address + " in the VPC ("
-                    + f.reason() + "): an IP found on it counts as a stranger's (taken back with backoff, never "
-                    + "yielded to) and this node cannot hand the IP over to it (stepping down, it releases the IP "
-                    + "instead); set floating_ip { peer_instance_id ... } to name it";
-        }
-        if (!line.equals(logged.put(address, line))) {
-            LOG.log(level, line);
-        }
-    }
-
-    private void retryLater() {
-        retry.start();
-    }
-
-    /** "ec2:DescribeNetworkInterfaces denied for i-... (UnauthorizedOperation): add it ...", without "aws: ". */
-    private static String reason(ProviderException e) {
-        String m = e.getMessage();
-        return m.startsWith("aws: ") ? m.substring(5) : m;
     }
 
     private static String instanceOf(NetworkInterface n) {
@@ -315,6 +204,6 @@ final class AwsPeers implements AutoCloseable {
 
     @Override
     public void close() {
-        retry.close();
+        directory.close();
     }
 }

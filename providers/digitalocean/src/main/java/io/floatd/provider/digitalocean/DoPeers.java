@@ -1,6 +1,7 @@
 package io.floatd.provider.digitalocean;
 
-import io.floatd.vrrp.provider.BackgroundRetry;
+import io.floatd.vrrp.provider.PeerDirectory;
+import io.floatd.vrrp.provider.PeerDirectory.Found;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -10,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The {@code unicast_peer}s as DigitalOcean knows them: for each peer address, the droplet whose private (VPC) IPv4,
@@ -24,7 +23,6 @@ import java.util.logging.Logger;
  * peer up again ({@link #refresh()}). One log line per peer, and again only when what is known changes.
  */
 final class DoPeers implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(DoPeers.class.getName());
     /** The API's largest page. */
     static final int PER_PAGE = 200;
     /** 10,000 droplets: beyond, the peers are best named ({@code peer_droplet_id}). */
@@ -36,26 +34,14 @@ final class DoPeers implements AutoCloseable {
         DoApi.DropletPage page(String next, long deadline) throws ProviderException;
     }
 
-    /** A peer's droplet, or why it is unknown (then {@code droplet} is null); {@code failed}: the listing failed. */
-    private record Found(Long droplet, boolean named, String reason, boolean failed) {
-    }
-
     /** A droplet with the address, and how it has it. */
     private record Match(long droplet, String vpc, boolean isPrivate) {
     }
 
-    private final String instanceName;
     private final long self;
-    private final List<String> addresses;
-    private final Map<String, Long> named;
     private final Pages pages;
     private final Duration budget;
-    /** One look-up at a time (start, reload, background retry). */
-    private final Object lock = new Object();
-    private final Map<String, String> logged = new HashMap<>();
-    /** Look-ups worth retrying are tried again in the background. */
-    private final BackgroundRetry retry = new BackgroundRetry("digitalocean-peers-retry", this::resolve);
-    private volatile Map<String, Long> known = Map.of();
+    private final PeerDirectory<Long> directory;
 
     /**
      * @param self this droplet (never a peer)
@@ -64,28 +50,27 @@ final class DoPeers implements AutoCloseable {
      */
     DoPeers(String instanceName, long self, List<InetAddress> peers, Map<InetAddress, Long> named, Pages pages,
             Duration budget) {
-        this.instanceName = instanceName;
         this.self = self;
-        this.addresses = peers.stream().map(InetAddress::getHostAddress).distinct().toList();
-        Map<String, Long> n = new LinkedHashMap<>();
-        named.forEach((a, id) -> n.put(a.getHostAddress(), id));
-        this.named = Map.copyOf(n);
         this.pages = pages;
         this.budget = budget;
+        this.directory = new PeerDirectory<>(instanceName, peers, named, this::lookUp, null, new PeerDirectory.Wording<>(
+                DigitalOceanProviderFactory.NAME,
+                (droplet, named1) -> "droplet " + droplet + (named1 ? " (from peer_droplet_id)" : ""),
+                "among the droplets", "GET /v2/droplets", "peer_droplet_id", DoPeers.class.getName()));
     }
 
     /** Whether a holder that is this droplet is a peer. */
     boolean isPeer(Long droplet) {
-        return droplet != null && known.containsValue(droplet);
+        return droplet != null && directory.known().contains(droplet);
     }
 
     /** The droplet of the peer at {@code address}, when known. */
     Optional<Long> of(InetAddress address) {
-        return Optional.ofNullable(known.get(address.getHostAddress()));
+        return directory.of(address);
     }
 
     boolean isUnicastPeer(InetAddress address) {
-        return addresses.contains(address.getHostAddress());
+        return directory.isUnicastPeer(address);
     }
 
     /**
@@ -93,64 +78,16 @@ final class DoPeers implements AutoCloseable {
      * now (start-up would wait for a second time-out) but in the background.
      */
     void start(boolean reachable) {
-        if (reachable || addresses.stream().allMatch(named::containsKey)) {
-            refresh();
-        } else {
-            retryLater();
-        }
+        directory.start(reachable);
     }
 
     /** Looks every peer up now (start, reload); an error worth retrying is retried in the background. */
     void refresh() {
-        if (!addresses.isEmpty() && !resolve()) {
-            retryLater();
-        }
-    }
-
-    /** One look-up of every peer; false when an error worth retrying left some peer unknown. */
-    private boolean resolve() {
-        synchronized (lock) {
-            if (retry.closed()) {
-                return true;
-            }
-            Map<String, Found> found = new LinkedHashMap<>();
-            named.forEach((a, id) -> found.put(a, new Found(id, true, null, false)));
-            List<String> wanted = addresses.stream().filter(a -> !named.containsKey(a)).toList();
-            boolean retryable = false;
-            if (!wanted.isEmpty()) {
-                try {
-                    found.putAll(lookUp(wanted));
-                } catch (ProviderException e) {
-                    retryable = e.retryable();
-                    String m = e.getMessage();
-                    String reason = m.startsWith("digitalocean: ") ? m.substring("digitalocean: ".length()) : m;
-                    wanted.forEach(a -> found.put(a, new Found(null, false, reason, true)));
-                } catch (RuntimeException e) {
-                    // not an API answer (a client closed under it): never a reason to fail the start
-                    String reason = "GET /v2/droplets failed (" + e + ")";
-                    wanted.forEach(a -> found.put(a, new Found(null, false, reason, true)));
-                }
-            }
-            Map<String, Long> next = new LinkedHashMap<>();
-            for (String a : addresses) {
-                Found f = found.get(a);
-                Long before = known.get(a);
-                if (f.failed() && before != null) {
-                    next.put(a, before); // a failed call says nothing new; a clean "not found" forgets the peer
-                    continue;
-                }
-                if (f.droplet() != null) {
-                    next.put(a, f.droplet());
-                }
-                log(a, f);
-            }
-            known = Map.copyOf(next);
-            return !retryable;
-        }
+        directory.refresh();
     }
 
     /** The droplet list, page by page, until every address is placed or the list ends. */
-    private Map<String, Found> lookUp(List<String> wanted) throws ProviderException {
+    private Map<String, Found<Long>> lookUp(List<String> wanted) throws ProviderException {
         long deadline = System.nanoTime() + budget.toNanos();
         Map<String, List<Match>> matches = new HashMap<>();
         String ourVpc = null;
@@ -175,21 +112,21 @@ final class DoPeers implements AutoCloseable {
             read++;
         } while (next != null && read < MAX_PAGES && !(seenSelf && placed(wanted, matches, ourVpc)));
         boolean truncated = next != null && read >= MAX_PAGES;
-        Map<String, Found> out = new LinkedHashMap<>();
+        Map<String, Found<Long>> out = new LinkedHashMap<>();
         for (String a : wanted) {
             List<Long> droplets = candidates(matches.getOrDefault(a, List.of()), seenSelf, ourVpc);
             if (droplets.isEmpty()) {
-                out.put(a, new Found(null, false, truncated
+                out.put(a, Found.none(truncated
                         ? "no droplet among the first " + read * PER_PAGE + " has this IPv4 address"
                         : "no droplet has this IPv4 address" + (ourVpc == null ? "" : " (public, or private in this "
-                                + "droplet's VPC)"), false));
+                                + "droplet's VPC)")));
             } else if (droplets.size() > 1) {
-                out.put(a, new Found(null, false, droplets.size() + " droplets have this IPv4 address ("
-                        + String.join(", ", droplets.stream().map(String::valueOf).toList()) + ")", false));
+                out.put(a, Found.none(droplets.size() + " droplets have this IPv4 address ("
+                        + String.join(", ", droplets.stream().map(String::valueOf).toList()) + ")"));
             } else if (droplets.getFirst() == self) {
-                out.put(a, new Found(null, false, "it is an address of this droplet, " + self, false));
+                out.put(a, Found.none("it is an address of this droplet, " + self));
             } else {
-                out.put(a, new Found(droplets.getFirst(), false, null, false));
+                out.put(a, Found.of(droplets.getFirst()));
             }
         }
         return out;
@@ -208,31 +145,8 @@ final class DoPeers implements AutoCloseable {
                 .anyMatch(m -> !m.isPrivate() || (ourVpc != null && ourVpc.equals(m.vpc()))));
     }
 
-    private void log(String address, Found f) {
-        String line;
-        Level level;
-        if (f.droplet() != null) {
-            level = Level.INFO;
-            line = "VRRP_Instance(" + instanceName + ") digitalocean: peer " + address + " is droplet " + f.droplet()
-                    + (f.named() ? " (from peer_droplet_id)" : "");
-        } else {
-            level = Level.WARNING;
-            line = "VRRP_Instance(" + instanceName + ") digitalocean: cannot find peer " + address + " among the "
-                    + "droplets (" + f.reason() + "): an IP found on it counts as a stranger's (taken back with "
-                    + "backoff, never yielded to) and this node cannot hand the IP over to it (stepping down, it "
-                    + "releases the IP instead); set floating_ip { peer_droplet_id ... } to name it";
-        }
-        if (!line.equals(logged.put(address, line))) {
-            LOG.log(level, line);
-        }
-    }
-
-    private void retryLater() {
-        retry.start();
-    }
-
     @Override
     public void close() {
-        retry.close();
+        directory.close();
     }
 }
