@@ -19,9 +19,12 @@ import java.util.function.BiFunction;
  * the background with backoff ({@link BackgroundRetry}); a reload looks every peer up again ({@link #refresh()}).
  * One log line per peer, and again only when it changes. One look-up runs at a time.
  *
+ * <p>A provider's peers class extends this with its look-up ({@link #lookUp}) and, where the cloud knows more of a
+ * named peer than the block says, {@link #namedDetail}.
+ *
  * @param <I> the cloud's identity of a peer
  */
-public final class PeerDirectory<I> implements AutoCloseable {
+public abstract class PeerDirectory<I> implements AutoCloseable {
     /**
      * What a look-up says about one peer: its identity, or why there is none (then {@code identity} is null).
      *
@@ -36,12 +39,6 @@ public final class PeerDirectory<I> implements AutoCloseable {
         public static <I> Found<I> none(String reason) {
             return new Found<>(null, false, reason, false);
         }
-    }
-
-    /** The provider's look-up of some peer addresses (text, as {@link InetAddress#getHostAddress()} writes them). */
-    @FunctionalInterface
-    public interface Lookup<I> {
-        Map<String, Found<I>> lookUp(List<String> addresses) throws ProviderException;
     }
 
     /**
@@ -61,8 +58,6 @@ public final class PeerDirectory<I> implements AutoCloseable {
     private final String instanceName;
     private final List<String> addresses;
     private final Map<String, I> named;
-    private final Lookup<I> lookUp;
-    private final Lookup<I> namedDetail;
     private final Wording<I> wording;
     private final Object lock = new Object();
     private final Map<String, String> logged = new HashMap<>();
@@ -72,21 +67,36 @@ public final class PeerDirectory<I> implements AutoCloseable {
     /**
      * @param peers the {@code unicast_peer} addresses
      * @param named the peers the block names, by address
-     * @param lookUp finds the peers not named
-     * @param namedDetail adds what a look-up knows of the named peers (their network interfaces), or null; it never
-     *        fails (a named peer is known whatever it says)
      */
-    public PeerDirectory(String instanceName, List<InetAddress> peers, Map<InetAddress, I> named, Lookup<I> lookUp,
-            Lookup<I> namedDetail, Wording<I> wording) {
+    protected PeerDirectory(String instanceName, List<InetAddress> peers, Map<InetAddress, I> named,
+            Wording<I> wording) {
         this.instanceName = instanceName;
         this.addresses = peers.stream().map(InetAddress::getHostAddress).distinct().toList();
         Map<String, I> n = new LinkedHashMap<>();
         named.forEach((a, id) -> n.put(a.getHostAddress(), id));
         this.named = Map.copyOf(n);
-        this.lookUp = lookUp;
-        this.namedDetail = namedDetail;
         this.wording = wording;
         this.retry = new BackgroundRetry(wording.provider() + "-peers-retry", this::resolve);
+    }
+
+    /**
+     * The provider's look-up of the peers not named (addresses as {@link InetAddress#getHostAddress()} writes them).
+     *
+     * @throws ProviderException when the call fails (what was known is kept; a retryable one is retried)
+     */
+    protected abstract Map<String, Found<I>> lookUp(List<String> addresses) throws ProviderException;
+
+    /**
+     * What the cloud knows of the named peers beyond the block (their network interfaces), looked up with every
+     * refresh; never fails: a named peer is known whatever it says. Empty (and never asked) by default.
+     */
+    protected Optional<Map<String, Found<I>>> namedDetail(List<String> addresses) {
+        return Optional.empty();
+    }
+
+    /** Whether {@link #namedDetail} adds anything, so that a start without the cloud asks again later. */
+    protected boolean detailsNamedPeers() {
+        return false;
     }
 
     /** The identity of the peer at {@code address}, when known. */
@@ -112,7 +122,7 @@ public final class PeerDirectory<I> implements AutoCloseable {
         if (addresses.isEmpty()) {
             return;
         }
-        if (reachable || namedDetail == null && addresses.stream().allMatch(named::containsKey)) {
+        if (reachable || !detailsNamedPeers() && addresses.stream().allMatch(named::containsKey)) {
             refresh();
             return;
         }
@@ -146,7 +156,7 @@ public final class PeerDirectory<I> implements AutoCloseable {
             boolean retryable = false;
             if (!wanted.isEmpty()) {
                 try {
-                    found.putAll(lookUp.lookUp(wanted));
+                    found.putAll(lookUp(wanted));
                 } catch (ProviderException e) {
                     retryable = e.retryable();
                     String m = e.getMessage();
@@ -159,10 +169,10 @@ public final class PeerDirectory<I> implements AutoCloseable {
                     wanted.forEach(a -> found.put(a, new Found<>(null, false, reason, true)));
                 }
             }
-            if (!named.isEmpty() && namedDetail != null) {
+            if (!named.isEmpty()) {
                 try {
-                    found.putAll(namedDetail.lookUp(List.copyOf(named.keySet())));
-                } catch (ProviderException | RuntimeException e) {
+                    namedDetail(List.copyOf(named.keySet())).ifPresent(found::putAll);
+                } catch (RuntimeException e) {
                     // the named peers are known all the same
                 }
             }

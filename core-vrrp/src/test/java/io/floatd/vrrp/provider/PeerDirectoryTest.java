@@ -29,16 +29,27 @@ class PeerDirectoryTest {
     /** The cloud's answers, in order: an identity, "none", or a failure. */
     private final Deque<Object> answers = new ArrayDeque<>();
 
-    private PeerDirectory<String> directory(Map<InetAddress, String> named) {
-        return new PeerDirectory<>("VI_1", List.of(PEER, NAMED), named, addresses -> {
+    /** A cloud whose look-up gives the next of {@link #answers}. */
+    private final class TableCloud extends PeerDirectory<String> {
+        TableCloud(Map<InetAddress, String> named) {
+            super("VI_1", List.of(PEER, NAMED), named, new PeerDirectory.Wording<>("cloud",
+                    (id, fromBlock) -> "server " + id + (fromBlock ? " (named)" : ""), "among the servers",
+                    "GET /servers", "peer_server_id", "io.floatd.vrrp.provider.test"));
+        }
+
+        @Override
+        protected Map<String, Found<String>> lookUp(List<String> addresses) throws ProviderException {
             Object next = answers.removeFirst();
             if (next instanceof ProviderException e) {
                 throw e;
             }
-            return Map.of(PEER.getHostAddress(), next.equals("none") ? PeerDirectory.Found.none("no server has it")
-                    : PeerDirectory.Found.of((String) next));
-        }, null, new PeerDirectory.Wording<>("cloud", (id, named1) -> "server " + id + (named1 ? " (named)" : ""),
-                "among the servers", "GET /servers", "peer_server_id", "io.floatd.vrrp.provider.test"));
+            return Map.of(PEER.getHostAddress(), next.equals("none") ? Found.none("no server has it")
+                    : Found.of((String) next));
+        }
+    }
+
+    private PeerDirectory<String> directory(Map<InetAddress, String> named) {
+        return new TableCloud(named);
     }
 
     @Test

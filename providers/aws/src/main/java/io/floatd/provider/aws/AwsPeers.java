@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterfacePrivateIpAddres
  * means. An error worth retrying (throttling, 5xx, time-out) is retried in the background with backoff; a reload
  * looks every peer up again ({@link #refresh()}). One log line per peer, and again only when what is known changes.
  */
-final class AwsPeers implements AutoCloseable {
+final class AwsPeers extends PeerDirectory<AwsPeers.Identity> {
     /**
      * A peer's identity.
      *
@@ -56,7 +56,6 @@ final class AwsPeers implements AutoCloseable {
     private final AwsErrors errors;
     private final Supplier<String> vpc;
     private final Map<String, String> named;
-    private final PeerDirectory<Identity> directory;
 
     /**
      * @param instanceName the vrrp_instance, for log lines
@@ -69,26 +68,29 @@ final class AwsPeers implements AutoCloseable {
      */
     AwsPeers(String instanceName, String self, List<InetAddress> peers, Map<InetAddress, String> named,
              InetAddress localAddress, Supplier<Ec2Client> ec2, AwsErrors errors, Supplier<String> vpc) {
+        super(instanceName, peers, namedIdentities(named), new PeerDirectory.Wording<>(AwsProviderFactory.NAME,
+                (identity, fromBlock) -> identity.describe(), "in the VPC", "ec2:DescribeNetworkInterfaces",
+                "peer_instance_id", AwsPeers.class.getName()));
         this.self = Objects.requireNonNull(self, "self");
         Map<String, String> n = new LinkedHashMap<>();
-        Map<InetAddress, Identity> namedIds = new LinkedHashMap<>();
-        named.forEach((a, id) -> {
-            n.put(a.getHostAddress(), id);
-            namedIds.put(a, new Identity(id, null, true));
-        });
+        named.forEach((a, id) -> n.put(a.getHostAddress(), id));
         this.named = Map.copyOf(n);
         this.localAddress = localAddress == null ? null : localAddress.getHostAddress();
         this.ec2 = ec2;
         this.errors = errors;
         this.vpc = vpc;
-        this.directory = new PeerDirectory<>(instanceName, peers, namedIds, this::lookUp, unused -> lookUpNamed(),
-                new PeerDirectory.Wording<>(AwsProviderFactory.NAME, (identity, fromBlock) -> identity.describe(),
-                        "in the VPC", "ec2:DescribeNetworkInterfaces", "peer_instance_id", AwsPeers.class.getName()));
+    }
+
+    /** The named instances, known without a call; their interfaces come with a look-up ({@link #namedDetail}). */
+    private static Map<InetAddress, Identity> namedIdentities(Map<InetAddress, String> named) {
+        Map<InetAddress, Identity> out = new LinkedHashMap<>();
+        named.forEach((a, id) -> out.put(a, new Identity(id, null, true)));
+        return out;
     }
 
     /** Whether a holder on this instance or network interface is a peer. */
     boolean isPeer(String instanceId, String eni) {
-        for (Identity i : directory.known()) {
+        for (Identity i : known()) {
             if ((instanceId != null && instanceId.equals(i.instanceId())) || (eni != null && eni.equals(i.eni()))) {
                 return true;
             }
@@ -96,32 +98,9 @@ final class AwsPeers implements AutoCloseable {
         return false;
     }
 
-    /** The identity of the peer at {@code address}, when known. */
-    Optional<Identity> of(InetAddress address) {
-        return directory.of(address);
-    }
-
-    /** Whether {@code address} is one of the {@code unicast_peer}s. */
-    boolean isUnicastPeer(InetAddress address) {
-        return directory.isUnicastPeer(address);
-    }
-
-    /**
-     * The look-up at start. When EC2 did not answer the warm-up ({@code reachable} false), it is not tried again
-     * now (start-up would wait for a second time-out) but in the background; the named instances are known at once
-     * (their interfaces come with the background look-up).
-     */
-    void start(boolean reachable) {
-        directory.start(reachable);
-    }
-
-    /** Looks every peer up now (start, reload); an error worth retrying is retried in the background. */
-    void refresh() {
-        directory.refresh();
-    }
-
     /** DescribeNetworkInterfaces by the peers' addresses (and this node's, when its VPC is to be learnt). */
-    private Map<String, Found<Identity>> lookUp(List<String> wanted) throws ProviderException {
+    @Override
+    protected Map<String, Found<Identity>> lookUp(List<String> wanted) throws ProviderException {
         String ourVpc = vpc.get();
         List<String> values = new ArrayList<>(wanted);
         boolean learnVpc = ourVpc == null && localAddress != null && !wanted.contains(localAddress);
@@ -164,6 +143,16 @@ final class AwsPeers implements AutoCloseable {
      * The named instances' network interfaces (DescribeNetworkInterfaces by {@code attachment.instance-id}): the one
      * with the peer's address, else the primary one. The instance is known whatever this call says.
      */
+    @Override
+    protected boolean detailsNamedPeers() {
+        return true;
+    }
+
+    @Override
+    protected Optional<Map<String, Found<Identity>>> namedDetail(List<String> addresses) {
+        return Optional.of(lookUpNamed());
+    }
+
     private Map<String, Found<Identity>> lookUpNamed() {
         List<NetworkInterface> enis;
         try {
@@ -200,10 +189,5 @@ final class AwsPeers implements AutoCloseable {
     private static boolean has(NetworkInterface n, String ip) {
         return ip.equals(n.privateIpAddress()) || n.privateIpAddresses().stream()
                 .map(NetworkInterfacePrivateIpAddress::privateIpAddress).anyMatch(ip::equals);
-    }
-
-    @Override
-    public void close() {
-        directory.close();
     }
 }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The {@code unicast_peer}s as DigitalOcean knows them: for each peer address, the droplet whose private (VPC) IPv4,
@@ -22,7 +21,7 @@ import java.util.Optional;
  * means. An error worth retrying (429, 5xx, time-out) is retried in the background with backoff; a reload looks every
  * peer up again ({@link #refresh()}). One log line per peer, and again only when what is known changes.
  */
-final class DoPeers implements AutoCloseable {
+final class DoPeers extends PeerDirectory<Long> {
     /** The API's largest page. */
     static final int PER_PAGE = 200;
     /** 10,000 droplets: beyond, the peers are best named ({@code peer_droplet_id}). */
@@ -41,7 +40,6 @@ final class DoPeers implements AutoCloseable {
     private final long self;
     private final Pages pages;
     private final Duration budget;
-    private final PeerDirectory<Long> directory;
 
     /**
      * @param self this droplet (never a peer)
@@ -50,44 +48,22 @@ final class DoPeers implements AutoCloseable {
      */
     DoPeers(String instanceName, long self, List<InetAddress> peers, Map<InetAddress, Long> named, Pages pages,
             Duration budget) {
+        super(instanceName, peers, named, new PeerDirectory.Wording<>(DigitalOceanProviderFactory.NAME,
+                (droplet, fromBlock) -> "droplet " + droplet + (fromBlock ? " (from peer_droplet_id)" : ""),
+                "among the droplets", "GET /v2/droplets", "peer_droplet_id", DoPeers.class.getName()));
         this.self = self;
         this.pages = pages;
         this.budget = budget;
-        this.directory = new PeerDirectory<>(instanceName, peers, named, this::lookUp, null, new PeerDirectory.Wording<>(
-                DigitalOceanProviderFactory.NAME,
-                (droplet, named1) -> "droplet " + droplet + (named1 ? " (from peer_droplet_id)" : ""),
-                "among the droplets", "GET /v2/droplets", "peer_droplet_id", DoPeers.class.getName()));
     }
 
     /** Whether a holder that is this droplet is a peer. */
     boolean isPeer(Long droplet) {
-        return droplet != null && directory.known().contains(droplet);
-    }
-
-    /** The droplet of the peer at {@code address}, when known. */
-    Optional<Long> of(InetAddress address) {
-        return directory.of(address);
-    }
-
-    boolean isUnicastPeer(InetAddress address) {
-        return directory.isUnicastPeer(address);
-    }
-
-    /**
-     * The look-up at start. When the API did not answer the warm-up ({@code reachable} false), it is not tried again
-     * now (start-up would wait for a second time-out) but in the background.
-     */
-    void start(boolean reachable) {
-        directory.start(reachable);
-    }
-
-    /** Looks every peer up now (start, reload); an error worth retrying is retried in the background. */
-    void refresh() {
-        directory.refresh();
+        return droplet != null && known().contains(droplet);
     }
 
     /** The droplet list, page by page, until every address is placed or the list ends. */
-    private Map<String, Found<Long>> lookUp(List<String> wanted) throws ProviderException {
+    @Override
+    protected Map<String, Found<Long>> lookUp(List<String> wanted) throws ProviderException {
         long deadline = System.nanoTime() + budget.toNanos();
         Map<String, List<Match>> matches = new HashMap<>();
         String ourVpc = null;
@@ -143,10 +119,5 @@ final class DoPeers implements AutoCloseable {
     private static boolean placed(List<String> wanted, Map<String, List<Match>> matches, String ourVpc) {
         return wanted.stream().allMatch(a -> matches.getOrDefault(a, List.of()).stream()
                 .anyMatch(m -> !m.isPrivate() || (ourVpc != null && ourVpc.equals(m.vpc()))));
-    }
-
-    @Override
-    public void close() {
-        directory.close();
     }
 }
