@@ -17,6 +17,12 @@ module io.floatd.vrrp {
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.instrumentation.jvm;
+    requires io.netty.buffer;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.common;
+    requires io.netty.handler;
+    requires io.netty.transport;
 
     exports io.floatd.vrrp.provider;
     exports io.floatd.vrrp.config;

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -196,29 +197,15 @@ final class RunCommand implements Callable<Integer> {
         boolean journal = LogSetup.install(debug, System.err, logFormat);
         // what is printed rather than logged says why floatd stops: for the journal, at priority err
         PrintWriter err = JournalStream.errors(spec.commandLine().getErr(), journal);
-        Optional<FloatdConfig> loaded = config.load(err, RunCommand::warn);
+        Optional<FloatdConfig> loaded = loadForStart(err);
         if (loaded.isEmpty()) {
-            return FloatdCommand.EXIT_CONFIG;
-        }
-        // as keepalived's start_vrrp: an interface missing on this host stops the start (unless dynamic_interfaces)
-        List<String> missing = HostChecks.errors(loaded.get(), RunCommand::warn);
-        if (!missing.isEmpty()) {
-            missing.forEach(m -> err.println("floatd: " + m));
-            err.println("floatd: " + config.file + ": " + missing.size() + " error(s); nothing started");
             return FloatdCommand.EXIT_CONFIG;
         }
         // the handlers (20-60 ms: reflection, libc bindings) are installed while the daemon opens its sockets and
         // providers, and joined before its instances start: a signal that comes meanwhile waits in the queue
         BlockingQueue<SignalPlan.Entry> signals = new LinkedBlockingQueue<>();
         int suspendResume = SignalPlan.jvmSuspendResumeSignal(System.getenv("_JAVA_SR_SIGNUM"));
-        java.util.concurrent.CompletableFuture<SignalRouter.Installed> installing = new java.util.concurrent.CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("floatd-signals").start(() -> {
-            try {
-                installing.complete(SignalRouter.install(SignalPlan.linux(suspendResume), signals::add));
-            } catch (RuntimeException | Error e) {
-                installing.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<SignalRouter.Installed> installing = installSignalHandlers(suspendResume, signals);
         ControlAccess access;
         try {
             access = ControlAccess.rootOrGroup(controlGroup);
@@ -230,87 +217,163 @@ final class RunCommand implements Callable<Integer> {
         DaemonOptions options = new DaemonOptions(provider, dryRun, Duration.ofSeconds(notifyTimeoutSeconds),
                 RawIpTransport::open, DaemonOptions.ProviderLookup.serviceLoader(), NanoClock.SYSTEM);
         VrrpDaemon daemon;
+        Endpoints endpoints;
         try {
             daemon = VrrpDaemon.create(loaded.get(), options);
         } catch (IOException | ProviderException e) {
             err.println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
         }
-        VrrpDaemon d = daemon;
-        ControlSocket control = null;
+        try {
+            endpoints = bindEndpoints(daemon, access, fdLimit);
+        } catch (IOException e) {
+            daemon.close();
+            err.println("floatd: cannot start: " + e.getMessage());
+            return FloatdCommand.EXIT_START;
+        }
+        reportSignalHandlers(installing.join(), suspendResume);
+        Optional<List<PidFile>> pids = writePidFiles(err, daemon, endpoints);
+        if (pids.isEmpty() || !start(loaded.get(), daemon, endpoints, pids.get())) {
+            return FloatdCommand.EXIT_START;
+        }
+        startSystemdNotifier(daemon);
+        SignalPlan.Entry stop = awaitStop(signals, daemon, new DumpFiles(dumpDir));
+        LOG.log(Level.INFO, "Stopping ({0})", stop.signalName());
+        if (notifier != null) {
+            notifier.stopping();
+            notifier.close();
+        }
+        stopAll(daemon, endpoints, pids.get());
+        LOG.log(Level.INFO, "Stopped");
+        return FloatdCommand.EXIT_OK;
+    }
+
+    /** The configuration, checked against this host; empty (with why printed) when floatd must not start. */
+    private Optional<FloatdConfig> loadForStart(PrintWriter err) {
+        Optional<FloatdConfig> loaded = config.load(err, RunCommand::warn);
+        if (loaded.isEmpty()) {
+            return loaded;
+        }
+        // as keepalived's start_vrrp: an interface missing on this host stops the start (unless dynamic_interfaces)
+        List<String> missing = HostChecks.errors(loaded.get(), RunCommand::warn);
+        if (!missing.isEmpty()) {
+            missing.forEach(m -> err.println("floatd: " + m));
+            err.println("floatd: " + config.file + ": " + missing.size() + " error(s); nothing started");
+            return Optional.empty();
+        }
+        return loaded;
+    }
+
+    /** Installs the signal handlers on a thread of their own; their signals go to {@code signals}. */
+    private static CompletableFuture<SignalRouter.Installed> installSignalHandlers(int suspendResume,
+            BlockingQueue<SignalPlan.Entry> signals) {
+        CompletableFuture<SignalRouter.Installed> installing = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("floatd-signals").start(() -> {
+            try {
+                installing.complete(SignalRouter.install(SignalPlan.linux(suspendResume), signals::add));
+            } catch (RuntimeException | Error e) {
+                installing.completeExceptionally(e);
+            }
+        });
+        return installing;
+    }
+
+    private static void reportSignalHandlers(SignalRouter.Installed installed, int suspendResume) {
+        installed.problems().forEach(p -> LOG.log(Level.WARNING, "Signal not handled as planned: {0}", p));
+        if (suspendResume == 12) {
+            LOG.log(Level.WARNING, "SIGUSR2 is the JVM''s thread suspend/resume signal here (_JAVA_SR_SIGNUM unset):"
+                    + " statistics on SIGRTMAX-1 only (bin/floatd sets _JAVA_SR_SIGNUM={0})", String.valueOf(SignalPlan.JVM_SR_SIGNAL));
+        }
+    }
+
+    /** The status endpoint and the control socket, either of them null when off. */
+    private record Endpoints(StatusServer status, ControlSocket control) {
+    }
+
+    /**
+     * Binds the status endpoint and the control socket now (an address or socket in use stops floatd before it
+     * sends anything); they are served once the instances run: Netty's start-up (~50 ms) does not delay the first
+     * advert. On a failure, what was bound is closed again.
+     */
+    private Endpoints bindEndpoints(VrrpDaemon d, ControlAccess access, long fdLimit) throws IOException {
         StatusServer status = null;
         try {
-            // both bound now (an address or socket in use stops floatd before it sends anything), served once the
-            // instances run: Netty's start-up (~50 ms) does not delay the first advert
             AtomicReference<ControlSocket> c = new AtomicReference<>();
             if (statusAddress != null) {
                 status = StatusServer.bind(statusAddress, () -> StatusSnapshot.of(d, VersionCommand.VERSION),
                         d::healthy, () -> reloads.metrics() + (c.get() == null ? "" : controlMetrics(c.get())),
                         StatusServer.Limits.DEFAULT.within(fdLimit));
             }
+            ControlSocket control = null;
             if (!"off".equals(controlSocket)) {
                 control = ControlSocket.open(Path.of(controlSocket), access, (request, peer) -> control(d, request));
                 c.set(control);
             }
+            return new Endpoints(status, control);
         } catch (IOException e) {
             if (status != null) {
                 status.close();
             }
-            daemon.close();
-            err.println("floatd: cannot start: " + e.getMessage());
-            return FloatdCommand.EXIT_START;
+            throw e;
         }
-        SignalRouter.Installed installed = installing.join();
-        installed.problems().forEach(p -> LOG.log(Level.WARNING, "Signal not handled as planned: {0}", p));
-        if (suspendResume == 12) {
-            LOG.log(Level.WARNING, "SIGUSR2 is the JVM''s thread suspend/resume signal here (_JAVA_SR_SIGNUM unset):"
-                    + " statistics on SIGRTMAX-1 only (bin/floatd sets _JAVA_SR_SIGNUM={0})", String.valueOf(SignalPlan.JVM_SR_SIGNAL));
-        }
+    }
+
+    /** Writes every --pid-file; on a failure removes those written, closes everything and says why (empty). */
+    private Optional<List<PidFile>> writePidFiles(PrintWriter err, VrrpDaemon daemon, Endpoints endpoints) {
         List<PidFile> pids = new java.util.ArrayList<>();
         for (Path f : pidFiles) {
             try {
                 pids.add(PidFile.write(f));
             } catch (IOException e) {
                 pids.forEach(PidFile::remove);
-                if (control != null) {
-                    control.close();
+                if (endpoints.control() != null) {
+                    endpoints.control().close();
                 }
-                if (status != null) {
-                    status.close();
+                if (endpoints.status() != null) {
+                    endpoints.status().close();
                 }
                 daemon.close();
                 err.println("floatd: cannot write the pid file " + f + ": " + e.getMessage());
-                return FloatdCommand.EXIT_START;
+                return Optional.empty();
             }
         }
+        return Optional.of(pids);
+    }
+
+    /**
+     * Starts the instances, then serves the control socket and the status endpoint; false (everything stopped) when
+     * the status endpoint cannot be served.
+     */
+    private boolean start(FloatdConfig loaded, VrrpDaemon daemon, Endpoints endpoints, List<PidFile> pids) {
         if (dumpConf) {
-            loaded.get().dump().lines().forEach(l -> LOG.log(Level.INFO, l));
+            loaded.dump().lines().forEach(l -> LOG.log(Level.INFO, l));
         }
-        DumpFiles dumps = new DumpFiles(dumpDir);
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
-                loaded.get().instances().size(), config.file);
+                loaded.instances().size(), config.file);
         daemon.start();
+        ControlSocket control = endpoints.control();
         if (control != null) {
             control.serve();
             LOG.log(Level.INFO, "Control socket on {0} ({1} may hand over and resume)", control.path(),
                     control.access().describe());
         }
+        StatusServer status = endpoints.status();
         if (status != null) {
             try {
                 status.serve();
             } catch (IOException e) {
                 LOG.log(Level.ERROR, "cannot serve the status endpoint: {0}", e.getMessage());
-                if (control != null) {
-                    control.close();
-                }
-                daemon.shutdown();
-                status.close();
-                pids.forEach(PidFile::remove);
-                return FloatdCommand.EXIT_START;
+                stopAll(daemon, endpoints, pids);
+                return false;
             }
             LOG.log(Level.INFO, "Status endpoint on http://{0}:{1}/status (also /metrics, /healthz)",
                     status.address().getHostString(), String.valueOf(status.address().getPort()));
         }
+        return true;
+    }
+
+    /** Type=notify: READY=1 now, STATUS= on every transition, the watchdog from the VRRP loop. */
+    private void startSystemdNotifier(VrrpDaemon daemon) {
         notifier = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(), daemon.loop()::post,
                 () -> SystemdNotifier.summary(daemon.instances().stream().map(i -> Map.entry(i.config().name(),
                         i.runner().state().state().name())).toList()));
@@ -323,21 +386,17 @@ final class RunCommand implements Callable<Integer> {
                         String.valueOf(TimeUnit.NANOSECONDS.toMillis(n.watchdogNanos())));
             }
         }
-        SignalPlan.Entry stop = awaitStop(signals, daemon, dumps);
-        LOG.log(Level.INFO, "Stopping ({0})", stop.signalName());
-        if (notifier != null) {
-            notifier.stopping();
-            notifier.close();
-        }
-        if (control != null) {
-            control.close();
+    }
+
+    /** Closes the control socket, stops the instances, closes the status endpoint, removes the pid files. */
+    private static void stopAll(VrrpDaemon daemon, Endpoints endpoints, List<PidFile> pids) {
+        if (endpoints.control() != null) {
+            endpoints.control().close();
         }
         daemon.shutdown();
-        if (status != null) {
-            status.close();
+        if (endpoints.status() != null) {
+            endpoints.status().close();
         }
         pids.forEach(PidFile::remove);
-        LOG.log(Level.INFO, "Stopped");
-        return FloatdCommand.EXIT_OK;
     }
 }

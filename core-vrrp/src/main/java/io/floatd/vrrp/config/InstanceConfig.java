@@ -1,7 +1,6 @@
 package io.floatd.vrrp.config;
 
 import io.floatd.vrrp.script.ScriptEnv;
-import java.math.BigDecimal;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -55,7 +54,7 @@ public final class InstanceConfig {
     private final java.util.Map<String, SourceLine> trackInterfaceLines;
     private final java.util.Map<String, SourceLine> deviceLines;
 
-    private InstanceConfig(Builder b) {
+    InstanceConfig(InstanceConfigBuilder b) {
         this.name = b.name;
         this.file = b.file;
         this.line = b.line;
@@ -91,8 +90,8 @@ public final class InstanceConfig {
         this.deviceLines = java.util.Map.copyOf(b.deviceLines);
     }
 
-    public static Builder builder(String name) {
-        return new Builder(name);
+    public static InstanceConfigBuilder builder(String name) {
+        return new InstanceConfigBuilder(name);
     }
 
     /** The name after {@code vrrp_instance}. */
@@ -274,12 +273,12 @@ public final class InstanceConfig {
         return garp;
     }
 
-    /** floatd's per-instance {@code state_file}: holds just the state word; {@code null} when none. */
     /** How adverts travel: protocol 112 (the default) or UDP, optionally signed. */
     public TransportSettings transport() {
         return transport;
     }
 
+    /** floatd's per-instance {@code state_file}: holds just the state word; {@code null} when none. */
     public java.nio.file.Path stateFile() {
         return stateFile;
     }
@@ -380,353 +379,6 @@ public final class InstanceConfig {
                 + ", transport=" + transport
                 + ", multicast=" + multicast
                 + "]";
-    }
-
-    /** Collects an instance's settings; each setter rejects a bad value at once, {@link #build()} the bad mixes. */
-    public static final class Builder {
-        private final String name;
-        private String file;
-        private int line;
-        private SourceLine interfaceLine;
-        private final java.util.Map<String, SourceLine> trackInterfaceLines = new java.util.HashMap<>();
-        private final java.util.Map<String, SourceLine> deviceLines = new java.util.HashMap<>();
-        private InitialState initialState = InitialState.BACKUP;
-        private String interfaceName;
-        private int virtualRouterId;
-        private int priority = DEFAULT_PRIORITY;
-        private int version = GlobalDefs.DEFAULT_VRRP_VERSION;
-        private int advertIntervalCentis = DEFAULT_ADVERT_INTERVAL_CENTIS;
-        private boolean preempt = true;
-        private Duration preemptDelay = Duration.ZERO;
-        private InetAddress unicastSrcIp;
-        private final List<UnicastPeer> unicastPeers = new ArrayList<>();
-        private Authentication authentication;
-        private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
-        private final List<VirtualAddress> excludedAddresses = new ArrayList<>();
-        private final List<VirtualRoute> virtualRoutes = new ArrayList<>();
-        private final List<VirtualRule> virtualRules = new ArrayList<>();
-        private boolean notifyPriorityChanges;
-        private NotifyScripts notify = NotifyScripts.NONE;
-        private ScriptEnv scriptEnv = ScriptEnv.NONE;
-        private final List<FloatingIpSettings> floatingIps = new ArrayList<>();
-        private final List<TrackedScript> trackScripts = new ArrayList<>();
-        private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
-        private final List<TrackedFile> trackFiles = new ArrayList<>();
-        private final List<TrackedProcess> trackProcesses = new ArrayList<>();
-        private GarpSettings garp = GarpSettings.DEFAULTS;
-        private java.nio.file.Path stateFile;
-        private TransportSettings transport = TransportSettings.protocol112();
-        private MulticastSettings multicast = MulticastSettings.DEFAULT;
-
-        private Builder(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("vrrp_instance name must not be empty");
-            }
-            this.name = name;
-        }
-
-        public Builder source(String file, int line) {
-            this.file = file;
-            this.line = line;
-            return this;
-        }
-
-        public Builder initialState(InitialState initialState) {
-            this.initialState = Objects.requireNonNull(initialState, "initialState");
-            return this;
-        }
-
-        public Builder interfaceName(String interfaceName) {
-            if (interfaceName == null || interfaceName.isBlank()) {
-                throw new IllegalArgumentException("interface must not be empty");
-            }
-            this.interfaceName = interfaceName;
-            return this;
-        }
-
-        /** Where {@code interface} was written (for the host check's file:line). */
-        public Builder interfaceLine(SourceLine where) {
-            this.interfaceLine = where;
-            return this;
-        }
-
-        /** Where the {@code track_interface} entry {@code name} was written (for the host check's file:line). */
-        public Builder trackInterfaceLine(String name, SourceLine where) {
-            trackInterfaceLines.putIfAbsent(name, Objects.requireNonNull(where, "where"));
-            return this;
-        }
-
-        /** Where a {@code virtual_ipaddress} entry named {@code dev device} (the first such line is kept). */
-        public Builder deviceLine(String device, SourceLine where) {
-            deviceLines.putIfAbsent(device, Objects.requireNonNull(where, "where"));
-            return this;
-        }
-
-        public Builder virtualRouterId(int virtualRouterId) {
-            if (virtualRouterId < 1 || virtualRouterId > 255) {
-                throw new IllegalArgumentException("virtual_router_id must be between 1 and 255, but was " + virtualRouterId);
-            }
-            this.virtualRouterId = virtualRouterId;
-            return this;
-        }
-
-        public Builder priority(int priority) {
-            if (priority < 1 || priority > 255) {
-                throw new IllegalArgumentException("priority must be between 1 and 255, but was " + priority);
-            }
-            this.priority = priority;
-            return this;
-        }
-
-        public Builder version(int version) {
-            InstanceRules.checkVersion("version", version);
-            this.version = version;
-            return this;
-        }
-
-        /** Checked against the version by {@link #build()}, since either may be set first. */
-        public Builder advertIntervalCentis(int centis) {
-            if (centis < 1 || centis > 255_00) {
-                throw new IllegalArgumentException("advert_int must be between 0.01 and 255 seconds, but was " + InstanceRules.seconds(centis));
-            }
-            this.advertIntervalCentis = centis;
-            return this;
-        }
-
-        public Builder preempt(boolean preempt) {
-            this.preempt = preempt;
-            return this;
-        }
-
-        public Builder preemptDelay(Duration delay) {
-            Objects.requireNonNull(delay, "delay");
-            if (delay.isNegative() || delay.compareTo(MAX_PREEMPT_DELAY) > 0) {
-                throw new IllegalArgumentException("preempt_delay must be between 0 and 1000 seconds, but was " + InstanceRules.seconds(delay));
-            }
-            this.preemptDelay = delay;
-            return this;
-        }
-
-        public Builder unicastSrcIp(InetAddress address) {
-            this.unicastSrcIp = address;
-            return this;
-        }
-
-        public Builder addUnicastPeer(UnicastPeer peer) {
-            Objects.requireNonNull(peer, "peer");
-            if (unicastPeers.stream().anyMatch(p -> p.address().equals(peer.address()))) {
-                throw new IllegalArgumentException("unicast_peer " + Addresses.format(peer.address()) + " is listed twice");
-            }
-            unicastPeers.add(peer);
-            return this;
-        }
-
-        public Builder unicastPeers(List<UnicastPeer> peers) {
-            unicastPeers.clear();
-            peers.forEach(this::addUnicastPeer);
-            return this;
-        }
-
-        public Builder authentication(Authentication authentication) {
-            this.authentication = authentication;
-            return this;
-        }
-
-        public Builder addVirtualAddress(VirtualAddress address) {
-            Objects.requireNonNull(address, "address");
-            if (virtualAddresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
-                throw new IllegalArgumentException("virtual_ipaddress " + Addresses.format(address.address()) + " is listed twice");
-            }
-            virtualAddresses.add(address);
-            return this;
-        }
-
-        /** A {@code virtual_ipaddress_excluded} entry; an address may be listed once among both lists. */
-        public Builder addExcludedAddress(VirtualAddress address) {
-            Objects.requireNonNull(address, "address");
-            if (virtualAddresses.stream().anyMatch(a -> a.address().equals(address.address()))
-                    || excludedAddresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
-                throw new IllegalArgumentException("virtual_ipaddress_excluded " + Addresses.format(address.address())
-                        + " is listed twice");
-            }
-            excludedAddresses.add(address);
-            return this;
-        }
-
-        /** A {@code virtual_routes} entry. */
-        public Builder addVirtualRoute(VirtualRoute route) {
-            virtualRoutes.add(Objects.requireNonNull(route, "route"));
-            return this;
-        }
-
-        /** A {@code virtual_rules} entry. */
-        public Builder addVirtualRule(VirtualRule rule) {
-            virtualRules.add(Objects.requireNonNull(rule, "rule"));
-            return this;
-        }
-
-        public Builder notifyPriorityChanges(boolean notifyPriorityChanges) {
-            this.notifyPriorityChanges = notifyPriorityChanges;
-            return this;
-        }
-
-        public Builder removeVirtualAddress(InetAddress address) {
-            virtualAddresses.removeIf(a -> a.address().equals(address));
-            return this;
-        }
-
-        public Builder virtualAddresses(List<VirtualAddress> addresses) {
-            virtualAddresses.clear();
-            addresses.forEach(this::addVirtualAddress);
-            return this;
-        }
-
-        public Builder notifyScripts(NotifyScripts notify) {
-            this.notify = Objects.requireNonNull(notify, "notify");
-            return this;
-        }
-
-        /** Replaces the {@code floating_ip} blocks. */
-        public Builder floatingIps(List<FloatingIpSettings> blocks) {
-            this.floatingIps.clear();
-            blocks.forEach(this::addFloatingIp);
-            return this;
-        }
-
-        /** The blocks added so far (the parser checks a new one against them). */
-        List<FloatingIpSettings> floatingIps() {
-            return List.copyOf(floatingIps);
-        }
-
-        /** One more {@code floating_ip} block, after those added before. */
-        public Builder addFloatingIp(FloatingIpSettings block) {
-            this.floatingIps.add(Objects.requireNonNull(block, "block"));
-            return this;
-        }
-
-        public Builder addTrackScript(TrackedScript tracked) {
-            Objects.requireNonNull(tracked, "tracked");
-            if (trackScripts.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
-                throw new IllegalArgumentException("track_script " + tracked.name() + " is listed twice");
-            }
-            trackScripts.add(tracked);
-            return this;
-        }
-
-        public Builder addTrackInterface(TrackedInterface tracked) {
-            Objects.requireNonNull(tracked, "tracked");
-            if (trackInterfaces.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
-                throw new IllegalArgumentException("track_interface " + tracked.name() + " is listed twice");
-            }
-            trackInterfaces.add(tracked);
-            return this;
-        }
-
-        public Builder addTrackFile(TrackedFile tracked) {
-            Objects.requireNonNull(tracked, "tracked");
-            if (trackFiles.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
-                throw new IllegalArgumentException("track_file " + tracked.name() + " is listed twice");
-            }
-            trackFiles.add(tracked);
-
-            return this;
-        }
-
-        public Builder addTrackProcess(TrackedProcess tracked) {
-            Objects.requireNonNull(tracked, "tracked");
-            if (trackProcesses.stream().anyMatch(t -> t.name().equals(tracked.name()))) {
-                throw new IllegalArgumentException("track_process " + tracked.name() + " is listed twice");
-            }
-            trackProcesses.add(tracked);
-            return this;
-        }
-
-        /**
-         * Lets keepalived's sync group rule rewrite the tracking added so far (a member of a group without
-         * sync_group_tracking_weight has weighted entries dropped or set to weight 0: {@link SyncGroupMemberWeights}).
-         */
-        Builder editTracking(java.util.function.Consumer<List<TrackedInterface>> interfaces,
-                java.util.function.Consumer<List<TrackedScript>> scripts, java.util.function.Consumer<List<TrackedFile>> files) {
-            interfaces.accept(trackInterfaces);
-            scripts.accept(trackScripts);
-            files.accept(trackFiles);
-            return this;
-        }
-
-        /** The track_process entry for {@code name} added so far, if any (a sync group's entry then adjusts it). */
-        public java.util.Optional<TrackedProcess> trackProcess(String name) {
-            return trackProcesses.stream().filter(t -> t.name().equals(name)).findFirst();
-        }
-
-        /** Replaces the track_process entry of the same name, keeping its place. */
-        public Builder replaceTrackProcess(TrackedProcess tracked) {
-            Objects.requireNonNull(tracked, "tracked");
-            trackProcesses.replaceAll(t -> t.name().equals(tracked.name()) ? tracked : t);
-            return this;
-        }
-
-        public Builder scriptEnv(ScriptEnv env) {
-            this.scriptEnv = Objects.requireNonNull(env, "env");
-            return this;
-        }
-
-        public Builder garp(GarpSettings garp) {
-            this.garp = Objects.requireNonNull(garp, "garp");
-            return this;
-        }
-
-        public Builder transport(TransportSettings transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
-            return this;
-        }
-
-        public Builder multicast(MulticastSettings multicast) {
-            this.multicast = Objects.requireNonNull(multicast, "multicast");
-            return this;
-        }
-
-        public Builder stateFile(java.nio.file.Path stateFile) {
-            this.stateFile = stateFile;
-            return this;
-        }
-
-        /** Everything that keeps {@link #build()} from succeeding; empty when it will. */
-        public List<String> problems() {
-            List<String> problems = new ArrayList<>();
-            if (interfaceName == null) {
-                problems.add("interface is required");
-            }
-            if (virtualRouterId == 0) {
-                problems.add("virtual_router_id is required");
-            }
-            if (unicastPeers.isEmpty() && transport.udp()) {
-                problems.add(NO_PEER);
-            }
-            InstanceRules.advertIntervalProblem(BigDecimal.valueOf(advertIntervalCentis, 2), version).ifPresent(problems::add);
-            if (authentication != null) {
-                InstanceRules.authenticationProblem(version).ifPresent(problems::add);
-            }
-            InetAddress firstPeer = unicastPeers.isEmpty() ? null : unicastPeers.getFirst().address();
-            unicastPeers.forEach(p -> InstanceRules.familyProblem("unicast_peer", p.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
-            virtualAddresses.forEach(a -> InstanceRules.familyProblem("virtual_ipaddress", a.address(), unicastSrcIp, firstPeer).ifPresent(problems::add));
-            InetAddress reference = InstanceRules.familyReference(unicastSrcIp, unicastPeers, multicast.group(), virtualAddresses);
-            if (unicastPeers.isEmpty() && multicast.group() != null && reference != multicast.group()
-                    && !InstanceRules.family(reference).equals(InstanceRules.family(multicast.group()))) {
-                problems.add("mcast_dst_ip " + Addresses.format(multicast.group()) + " is " + InstanceRules.family(multicast.group())
-                        + ", but the instance is " + InstanceRules.family(reference));
-            }
-            InstanceRules.ipv6VersionProblem(reference instanceof Inet6Address, version).ifPresent(problems::add);
-            return problems;
-        }
-
-        /** @throws IllegalStateException listing every {@linkplain #problems() problem} */
-        public InstanceConfig build() {
-            List<String> problems = problems();
-            if (!problems.isEmpty()) {
-                throw new IllegalStateException("vrrp_instance " + name + ": " + String.join("; ", problems));
-            }
-            return new InstanceConfig(this);
-        }
     }
 
     static final String NO_PEER =

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The rules of a {@code vrrp_instance} that depend on several of its settings (the VRRP version against advert_int,
  * authentication and the address family; the families of the addresses against each other), shared by
- * {@link InstanceConfig.Builder#problems()} and the parser ({@link InstanceScope#finish}), which reports each against
+ * {@link InstanceConfigBuilder#problems()} and the parser ({@link InstanceScope#finish}), which reports each against
  * the offending line; and how times are written back ({@link FloatdConfig#dump()}).
  */
 final class InstanceRules {

@@ -19,7 +19,7 @@ import java.util.Optional;
 final class InstanceScope extends Scope {
     final String name;
     final int line;
-    final InstanceConfig.Builder builder;
+    final InstanceConfigBuilder builder;
     InitialState state = InitialState.BACKUP;
     /** What the state lines said; {@code null} without one (keepalived then derives it from the priority). */
     InitialState givenState;

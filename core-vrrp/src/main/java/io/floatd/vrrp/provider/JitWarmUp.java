@@ -2,25 +2,15 @@ package io.floatd.vrrp.provider;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * API's answers to them); this class runs it, once per JVM and {@link Exercise#key() key}, {@link #DELAY} after the
  * provider was created (so the first advert and the start-up reads are not slowed), on a platform thread at the
  * lowest CPU priority (Linux nice 19), {@link #ROUNDS} rounds through a client built as the real one against a
- * {@link Responder} on 127.0.0.1 that answers from memory and lives only for the warm-up: the HTTP client's socket
+ * {@link WarmUpResponder} on 127.0.0.1 that answers from memory and lives only for the warm-up: the HTTP client's socket
  * path is compiled too, with the classes a takeover uses. Nothing leaves the host. One line when it is done (the
  * benchmarks wait for it: "PROVIDER: request path compiled: ..."); a failure is logged at debug level only, for the
  * warm-up is an optimisation: the first takeover is then merely slower.
@@ -142,9 +132,9 @@ public final class JitWarmUp {
 
     /** {@code n} rounds on loopback, else in memory; returns how, for the log line. */
     private static String rounds(Exercise exercise, int n) throws Exception {
-        Responder responder;
+        WarmUpResponder responder;
         try {
-            responder = Responder.start(exercise::answer);
+            responder = WarmUpResponder.start(exercise::answer);
         } catch (IOException bind) {
             if (!exercise.runInMemory(n)) {
                 throw bind;
@@ -156,14 +146,14 @@ public final class JitWarmUp {
     }
 
     /**
-     * Runs {@code rounds} of {@code exercise} now, on the calling thread, against a {@link Responder} on 127.0.0.1
-     * answering with {@link Exercise#answer}; an IOException where loopback cannot be bound.
+     * Runs {@code rounds} of {@code exercise} now, on the calling thread, against a {@link WarmUpResponder} on
+     * 127.0.0.1 answering with {@link Exercise#answer}; an IOException where loopback cannot be bound.
      */
     public static Result onLoopback(Exercise exercise, int rounds, Duration callTimeout) throws Exception {
-        return run(Responder.start(exercise::answer), exercise, rounds, callTimeout);
+        return run(WarmUpResponder.start(exercise::answer), exercise, rounds, callTimeout);
     }
 
-    private static Result run(Responder responder, Exercise exercise, int rounds, Duration callTimeout) throws Exception {
+    private static Result run(WarmUpResponder responder, Exercise exercise, int rounds, Duration callTimeout) throws Exception {
         try (responder) {
             int done = exercise.run(responder.uri(), callTimeout, rounds);
             return new Result(responder.uri(), done, responder.requests(), responder.connections());
@@ -207,191 +197,6 @@ public final class JitWarmUp {
             return Integer.parseInt(f[16]);
         } catch (java.io.IOException | RuntimeException e) {
             return Integer.MIN_VALUE;
-        }
-    }
-
-    /**
-     * A stand-in for a cloud API during the warm-up: an HTTP/1.1 responder on 127.0.0.1 (an ephemeral port) that
-     * answers each request from memory through {@link Answer}, keeping connections open as the real APIs do, so the
-     * provider's own HTTP client and parsers run exactly the code a takeover runs. It answers loopback peers only,
-     * at most {@link #MAX_CONNECTIONS} at once, drops a connection silent for two seconds, runs at the lowest CPU
-     * priority and lives only as long as the warm-up.
-     */
-    static final class Responder implements AutoCloseable {
-        /** The answer to one request (method, path with query, body). */
-        @FunctionalInterface
-        interface Answer {
-            Reply answer(String method, String path, byte[] body);
-        }
-
-        private static final int IDLE_MILLIS = 2000;
-        private static final int MAX_HEADER_BYTES = 16 * 1024;
-        /** A warm-up request is a few hundred bytes; anything this large is not one (and must not fill the heap). */
-        private static final int MAX_BODY_BYTES = 64 * 1024;
-        /** Connections served at once: the warm-up's client keeps one open. */
-        static final int MAX_CONNECTIONS = 4;
-
-        private final ServerSocket server;
-        private final Answer answer;
-        private final Thread thread;
-        private final AtomicInteger requests = new AtomicInteger();
-        private final AtomicInteger connections = new AtomicInteger();
-        private final AtomicInteger active = new AtomicInteger();
-
-        private Responder(ServerSocket server, Answer answer) {
-            this.server = server;
-            this.answer = answer;
-            this.thread = Thread.ofPlatform().name("warm-up-responder").daemon(true).start(this::serve);
-        }
-
-        /** Listens on 127.0.0.1; an IOException where loopback cannot be bound. */
-        static Responder start(Answer answer) throws IOException {
-            ServerSocket s = new ServerSocket();
-            try {
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
-            } catch (IOException e) {
-                s.close();
-                throw e;
-            }
-            return new Responder(s, answer);
-        }
-
-        URI uri() {
-            return URI.create("http://127.0.0.1:" + server.getLocalPort());
-        }
-
-        /** Requests answered so far. */
-        int requests() {
-            return requests.get();
-        }
-
-        /** Connections accepted so far. */
-        int connections() {
-            return connections.get();
-        }
-
-        private void serve() {
-            lowerCurrentThread();
-            while (!server.isClosed()) {
-                Socket c;
-                try {
-                    c = server.accept();
-                } catch (IOException e) {
-                    return; // closed, or accept itself fails: the warm-up's client then fails and the warm-up ends
-                }
-                if (active.incrementAndGet() > MAX_CONNECTIONS) {
-                    active.decrementAndGet();
-                    closeQuietly(c); // the warm-up uses one: more come from somewhere else
-                    continue;
-                }
-                connections.incrementAndGet();
-                Thread.ofPlatform().name("warm-up-connection").daemon(true).start(() -> {
-                    try {
-                        converse(c);
-                    } finally {
-                        active.decrementAndGet();
-                    }
-                });
-            }
-        }
-
-        private static void closeQuietly(Socket c) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // nothing to recover
-            }
-        }
-
-        /** Answers the requests of one kept-alive connection until the client closes it or goes quiet. */
-        private void converse(Socket c) {
-            lowerCurrentThread();
-            try (c) {
-                if (!c.getInetAddress().isLoopbackAddress()) {
-                    return;
-                }
-                c.setSoTimeout(IDLE_MILLIS);
-                c.setTcpNoDelay(true);
-                InputStream in = new BufferedInputStream(c.getInputStream());
-                OutputStream out = c.getOutputStream();
-                boolean open = true;
-                while (open) {
-                    open = answerOne(in, out);
-                }
-            } catch (IOException | RuntimeException e) {
-                // the client went away or quiet, or the answer failed: the warm-up's client sees a closed connection
-            }
-        }
-
-        /** Reads one request and answers it; false at the end of the connection or on a request it does not take. */
-        private boolean answerOne(InputStream in, OutputStream out) throws IOException {
-            String head = readHead(in);
-            if (head == null) {
-                return false;
-            }
-            String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
-            int length = contentLength(head);
-            if (requestLine.length < 2 || length < 0 || length > MAX_BODY_BYTES) {
-                return false;
-            }
-            byte[] body = in.readNBytes(length);
-            if (body.length < length) {
-                return false;
-            }
-            Reply r = answer.answer(requestLine[0], requestLine[1], body);
-            requests.incrementAndGet(); // before the answer leaves: a client that has read it may count on it
-            byte[] headers = ("HTTP/1.1 " + r.status() + " " + (r.status() < 300 ? "OK" : "Error") + "\r\nContent-Type: "
-                    + r.contentType() + "\r\nContent-Length: " + r.body().length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            byte[] response = new byte[headers.length + r.body().length];
-            System.arraycopy(headers, 0, response, 0, headers.length);
-            System.arraycopy(r.body(), 0, response, headers.length, r.body().length);
-            out.write(response);
-            out.flush();
-            return true;
-        }
-
-        /** The request line and headers up to the blank line, or null at the end of the stream or when too long. */
-        private static String readHead(InputStream in) throws IOException {
-            StringBuilder b = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0) {
-                b.append((char) c);
-                int n = b.length();
-                if (n >= 4 && b.charAt(n - 1) == '\n' && b.charAt(n - 2) == '\r' && b.charAt(n - 3) == '\n'
-                        && b.charAt(n - 4) == '\r') {
-                    return b.toString();
-                }
-                if (n > MAX_HEADER_BYTES) {
-                    return null;
-                }
-            }
-            return null;
-        }
-
-        /** The Content-Length header's value; 0 when missing (a GET), -1 when malformed. */
-        private static int contentLength(String head) {
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-                    try {
-                        return Integer.parseInt(line.substring(colon + 1).trim());
-                    } catch (NumberFormatException e) {
-                        return -1;
-                    }
-                }
-            }
-            return 0;
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                // closing a listening socket: nothing to recover
-            }
-            thread.interrupt();
         }
     }
 }

@@ -15,7 +15,7 @@ class ValueObjectsTest {
 
     private static final InetAddress PEER = InetAddress.ofLiteral("10.0.0.2");
 
-    private static InstanceConfig.Builder minimal() {
+    private static InstanceConfigBuilder minimal() {
         return InstanceConfig.builder("VI_1").interfaceName("eth0").virtualRouterId(1).addUnicastPeer(UnicastPeer.of(PEER));
     }
 

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class JitWarmUpResponderTest {
-    private static final JitWarmUp.Responder.Answer ECHO = (method, path, body) -> new JitWarmUp.Reply(200,
+    private static final WarmUpResponder.Answer ECHO = (method, path, body) -> new JitWarmUp.Reply(200,
             "text/plain", (method + " " + path + " " + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
 
     @Test
     void answersEveryRequestOfAKeptAliveConnectionOnLoopbackOnly() throws Exception {
-        try (JitWarmUp.Responder r = JitWarmUp.Responder.start(ECHO); Socket s = new Socket("127.0.0.1", r.uri().getPort())) {
+        try (WarmUpResponder r = WarmUpResponder.start(ECHO); Socket s = new Socket("127.0.0.1", r.uri().getPort())) {
             assertEquals("127.0.0.1", r.uri().getHost());
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
@@ -35,7 +35,7 @@ class JitWarmUpResponderTest {
 
     @Test
     void aBodyTooLargeForAWarmUpClosesTheConnectionUnanswered() throws Exception {
-        try (JitWarmUp.Responder r = JitWarmUp.Responder.start(ECHO); Socket s = new Socket("127.0.0.1", r.uri().getPort())) {
+        try (WarmUpResponder r = WarmUpResponder.start(ECHO); Socket s = new Socket("127.0.0.1", r.uri().getPort())) {
             s.getOutputStream().write("POST /q HTTP/1.1\r\nContent-Length: 2000000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             assertEquals(-1, s.getInputStream().read(), "closed without an answer and without reading 2 GB");
@@ -45,21 +45,21 @@ class JitWarmUpResponderTest {
 
     @Test
     void connectionsBeyondTheBoundAreClosedAtOnce() throws Exception {
-        try (JitWarmUp.Responder r = JitWarmUp.Responder.start(ECHO)) {
+        try (WarmUpResponder r = WarmUpResponder.start(ECHO)) {
             java.util.List<Socket> held = new java.util.ArrayList<>();
             try {
-                for (int i = 0; i < JitWarmUp.Responder.MAX_CONNECTIONS; i++) {
+                for (int i = 0; i < WarmUpResponder.MAX_CONNECTIONS; i++) {
                     held.add(new Socket("127.0.0.1", r.uri().getPort()));
                 }
                 long end = System.nanoTime() + 5_000_000_000L;
-                while (r.connections() < JitWarmUp.Responder.MAX_CONNECTIONS && System.nanoTime() < end) {
+                while (r.connections() < WarmUpResponder.MAX_CONNECTIONS && System.nanoTime() < end) {
                     Thread.sleep(10);
                 }
-                assertEquals(JitWarmUp.Responder.MAX_CONNECTIONS, r.connections(), "the first ones are served");
+                assertEquals(WarmUpResponder.MAX_CONNECTIONS, r.connections(), "the first ones are served");
                 try (Socket extra = new Socket("127.0.0.1", r.uri().getPort())) {
                     assertEquals(-1, extra.getInputStream().read(), "one more is closed unanswered");
                 }
-                assertEquals(JitWarmUp.Responder.MAX_CONNECTIONS, r.connections());
+                assertEquals(WarmUpResponder.MAX_CONNECTIONS, r.connections());
             } finally {
                 for (Socket s : held) {
                     s.close();
