@@ -343,6 +343,23 @@ class HetznerProviderTest {
     }
 
     @Test
+    void hcloudEndpointAndHcloudTokenAreHonouredWhenTheBlockNamesNeither() throws Exception {
+        Map<String, String> env = Map.of("HCLOUD_ENDPOINT", api.uri().toString(), "HCLOUD_TOKEN", TOKEN);
+        try (FloatingIpProvider p = create(HetznerFixture.options(TOKEN).withEnv(env::get),
+                settings(api, "api_url", null))) {
+            p.acquire();
+            assertEquals(SELF, api.holder(FIP));
+            assertTrue(api.requests().stream().allMatch(r -> r.authorization().equals("Bearer " + TOKEN)));
+        }
+        ProviderException e = assertThrows(ProviderException.class, () -> create(HetznerFixture.options(TOKEN)
+                .withEnv(Map.of("HCLOUD_ENDPOINT", "ftp://x", "HCLOUD_TOKEN", TOKEN)::get), settings(api, "api_url", null)));
+        assertEquals("hetzner: HCLOUD_ENDPOINT must be an http:// or https:// base URL, but was 'ftp://x'", e.getMessage());
+        e = assertThrows(ProviderException.class, () -> create(HetznerFixture.options(null), settings(api)));
+        assertEquals("hetzner: no API token: set token_file in floating_ip (a file of mode 0600) or the environment "
+                + "variable HCLOUD_TOKEN", e.getMessage());
+    }
+
+    @Test
     void theServerIdComesFromTheMetadataServiceWhenNotWritten() throws Exception {
         // the endpoint answers the metadata service for the server whose address is the client's: make it this one
         api.server(SELF, "lb-1", "127.0.0.1", HetznerFixture.SELF_PRIVATE);
