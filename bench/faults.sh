@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Faults benchmark (issue 8): takeover completion time while the cloud test endpoint throttles, answers 5xx or
 # times out on half of all calls, AWS (Ec2TestEndpoint, AWS SDK) beside DigitalOcean (DoTestEndpoint, its HTTP
-# client), and the time a takeover takes when the endpoint is down for 30 s. It runs the providers' FaultsTest
+# client) and Hetzner (HetznerTestEndpoint, its HTTP client), and the time a takeover takes when the endpoint is down for 30 s. It runs the providers' FaultsTest
 # classes (the real TakeoverOrchestrator and provider over HTTP on 127.0.0.1; no network, no root) and prints
 # p50/p90/max per mix from the figures they write. Nothing is installed into ~/.m2.
 #   bench/faults.sh [takeovers=20]
@@ -16,11 +16,11 @@ mkdir -p bench/out
 out=${OUT:-$ROOT/bench/out/faults-$(date -u +%Y%m%dT%H%M%SZ).txt}
 : > "$out"
 # build first, so that the wait below is for the machine, not for the compiler
-./mvnw -B -q -pl providers/aws,providers/digitalocean -am test-compile -Dfloatd.fuzz.skip=true
+./mvnw -B -q -pl providers/aws,providers/digitalocean,providers/hetzner -am test-compile -Dfloatd.fuzz.skip=true
 wait_for_quiet
 echo "start: $(date -u +%FT%TZ) load $(load3) (waited ${WAITED}s for load < 1)"
 status=0
-./mvnw -B -q -pl providers/aws,providers/digitalocean -am verify -Dfloatd.fuzz.skip=true \
+./mvnw -B -q -pl providers/aws,providers/digitalocean,providers/hetzner -am verify -Dfloatd.fuzz.skip=true \
   -Dtest=FaultsTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfloatd.faults.takeovers="$takeovers" -Dfloatd.faults.mixes=none,throttle,5xx,timeout,mixed -Dfloatd.faults.out="$out" > "$out.log" 2>&1 || status=$?
 echo "end:   $(date -u +%FT%TZ) load $(load3) (maven exit $status; log $out.log)"
@@ -45,14 +45,16 @@ awk '
   }
   END {
     printf "takeover completion, entering MASTER -> acquire confirmed (ms, p50/p90/max), half of all calls failing\n"
-    printf "%-9s | %-8s | %-18s | %-18s | %-22s | %-22s | %s\n", "mix", "n", "aws", "digitalocean", \
-      "aws, IP held", "digitalocean, IP held", "writes when held (aws/do)"
+    printf "%-10s | %-8s | %-18s | %-18s | %-18s | %-22s | %-22s | %-22s | %s\n", "mix", "n", "aws", "digitalocean", \
+      "hetzner", "aws, IP held", "digitalocean, IP held", "hetzner, IP held", "writes when held (aws/do/hz)"
     for (i = 1; i <= m; i++) {
       x = order[i]
-      printf "%-9s | %-8s | %-18s | %-18s | %-22s | %-22s | %s/%s\n", x, n["aws", x], fig["aws", x], \
-        fig["digitalocean", x], held["aws", x], held["digitalocean", x], hw["aws", x], hw["digitalocean", x]
+      printf "%-10s | %-8s | %-18s | %-18s | %-18s | %-22s | %-22s | %-22s | %s/%s/%s\n", x, n["aws", x], \
+        fig["aws", x], fig["digitalocean", x], fig["hetzner", x], held["aws", x], held["digitalocean", x], \
+        held["hetzner", x], hw["aws", x], hw["digitalocean", x], hw["hetzner", x]
     }
     printf "\nendpoint down for 30 s from the start of the takeover (deadline 45 s):\n"
-    printf "  aws:          %s\n  digitalocean: %s\n", outage["aws"], outage["digitalocean"]
+    printf "  aws:          %s\n  digitalocean: %s\n  hetzner:      %s\n", outage["aws"], outage["digitalocean"], \
+      outage["hetzner"]
   }' "$out"
 exit "$status"

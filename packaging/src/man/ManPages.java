@@ -47,9 +47,9 @@ public final class ManPages {
                     + " file keepalived notify scripts write."),
             Map.entry("vrrp_instance script_env", "NAME=VALUE ...: environment variables for this instance's scripts."),
             Map.entry("vrrp_instance floating_ip", "a block: the address this instance moves when it becomes Master"
-                    + " and the provider that moves it (provider linux-l2, aws or digitalocean, then the provider's"
-                    + " settings, one per line: a Linux VIP, an AWS Elastic IP or secondary private IP, a DigitalOcean"
-                    + " reserved IP); one block per address and provider. Without a block, the instance's"
+                    + " and the provider that moves it (provider linux-l2, aws, digitalocean or hetzner, then the"
+                    + " provider's settings, one per line: a Linux VIP, an AWS Elastic IP or secondary private IP, a"
+                    + " DigitalOcean reserved IP, a Hetzner Cloud floating IP); one block per address and provider. Without a block, the instance's"
                     + " virtual_ipaddress on its interface (linux-l2). The providers' settings are in README.md."),
             Map.entry("vrrp_instance transport", "a block with one line, udp [port N] [auth_key_file PATH]: adverts"
                     + " over UDP instead of IP protocol 112, for networks that drop protocol 112 (clouds); auth_key_file"
@@ -84,7 +84,7 @@ public final class ManPages {
         r.para("floatd runs the VRRP election keepalived runs between unicast peers (VRRPv2, RFC 3768, and VRRPv3,"
                 + " RFC 5798), reads keepalived.conf syntax (floatd.conf(5)), and when it becomes Master moves the"
                 + " address itself: a Linux VIP with gratuitous ARP, an AWS Elastic IP or VPC secondary private IP,"
-                + " or a DigitalOcean reserved IP.");
+                + " a DigitalOcean reserved IP or a Hetzner Cloud floating IP.");
         r.para("The packaged unit runs floatd check and then floatd run -f /etc/floatd/floatd.conf; floatd speaks"
                 + " sd_notify(3) (READY, RELOADING, STATUS, WATCHDOG, STOPPING) and, when its standard error is the"
                 + " journal, prefixes each line with its syslog priority.");

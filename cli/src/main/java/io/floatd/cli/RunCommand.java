@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     ConfigFileOption config;
 
     @Option(names = "--provider", paramLabel = "NAME",
-            description = "Move the IPs with this provider (linux-l2, aws, digitalocean), overriding the provider of every floating_ip block.")
+            description = "Move the IPs with this provider (linux-l2, aws, digitalocean, hetzner), overriding the provider of every floating_ip block.")
     String provider;
 
     @Option(names = "--dry-run", description = "Run the election and log what would be done to the IP, without doing it.")

@@ -85,11 +85,20 @@ class CheckExplainTest {
     }
 
     @Test
-    void aCloudWithoutAProviderIsSaidSo() throws IOException {
+    void hcloudFloatingIpAssignIsReplacedByProviderHetzner() throws IOException {
         Path conf = write("keepalived.conf", config("\"/usr/bin/hcloud floating-ip assign 123 456\"", "", ""));
         CommandRun r = run("check", "--explain", "-f", conf.toString());
-        assertTrue(r.out().contains("calls hcloud floating-ip assign (a Hetzner floating IP): no floatd provider does"
-                + " this yet: keep the script"), r.out());
+        assertTrue(r.out().contains("calls hcloud floating-ip assign (a Hetzner floating IP): replace it with floating_ip"
+                + " { provider hetzner;"), r.out());
+    }
+
+    @Test
+    void aCloudWithoutAProviderIsSaidSo() throws IOException {
+        Path conf = write("keepalived.conf", config("\"/usr/bin/gcloud compute instances network-interfaces update\"",
+                "", ""));
+        CommandRun r = run("check", "--explain", "-f", conf.toString());
+        assertTrue(r.out().contains("calls gcloud (Google Cloud): no floatd provider does this yet: keep the script"),
+                r.out());
     }
 
     @Test

@@ -13,9 +13,11 @@ import com.google.gson.JsonParser;
 import io.floatd.cli.FloatdCommand;
 import io.floatd.provider.aws.AwsSettings;
 import io.floatd.provider.digitalocean.DoSettings;
+import io.floatd.provider.hetzner.HetznerSettings;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.config.UnicastPeer;
 import io.floatd.vrrp.takeover.TakeoverSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -223,6 +225,20 @@ class TerraformTemplatesTest {
     }
 
     @Test
+    void hetznerStackParsesAndEveryReferenceResolves() throws Exception {
+        JsonObject lint = lint("hetzner");
+        assertOutputs(lint, "hcloud_floating_ip.vip", "hcloud_server.node");
+        assertTrue(lint.getAsJsonObject("variables").getAsJsonObject("hcloud_token").get("sensitive").getAsBoolean(),
+                "hcloud_token must be sensitive");
+        for (String r : List.of("hcloud_network_subnet.test", "hcloud_firewall.pair", "random_password.vrrp_key")) {
+            assertTrue(has(lint.getAsJsonArray("resources"), r), r + ": " + lint.getAsJsonArray("resources"));
+        }
+        // the firewall admits the UDP transport's port (a Cloud Firewall has no rule for IP protocol 112)
+        String main = Files.readString(TF.resolve("hetzner/main.tf"));
+        assertTrue(main.contains("protocol    = \"udp\"") && main.contains("vrrp_port   = 5112"), main);
+    }
+
+    @Test
     void theLintCatchesAnUndeclaredVariableAndABrokenFile() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("broken"));
         Files.writeString(dir.resolve("main.tf"), """
@@ -264,7 +280,7 @@ class TerraformTemplatesTest {
 
     @Test
     void operatorCidrRefusesTheWholeInternet() throws Exception {
-        for (String stack : List.of("aws", "aws-cross-az", "digitalocean")) {
+        for (String stack : List.of("aws", "aws-cross-az", "digitalocean", "hetzner")) {
             JsonObject v = lint(stack).getAsJsonObject("variables");
             assertFalse(v.getAsJsonObject("operator_cidr").get("hasDefault").getAsBoolean(), stack + ": operator_cidr has a default");
             for (String open : List.of("0.0.0.0/0", "::/0", "0.0.0.0/00")) {
@@ -298,6 +314,21 @@ class TerraformTemplatesTest {
             assertEquals(null, refusal(v, "token_file_mode", ok), "token_file_mode refuses " + ok);
         }
         assertEquals("\"0600\"", defaultOf("digitalocean", "token_file_mode"));
+    }
+
+    @Test
+    void hetznerTokenMustBeSetAndItsFileRootOnly() throws Exception {
+        JsonObject v = lint("hetzner").getAsJsonObject("variables");
+        for (String empty : List.of("", "   ", "\n")) {
+            String msg = refusal(v, "hcloud_token", empty);
+            assertNotNull(msg, "an empty token is accepted: '" + empty + "'");
+            assertTrue(msg.contains("must not be empty"), msg);
+        }
+        assertEquals(null, refusal(v, "hcloud_token", "0123abcdXYZ"));
+        for (String open : List.of("0644", "0640", "0604", "0666", "644")) {
+            assertNotNull(refusal(v, "token_file_mode", open), "token_file_mode accepts " + open);
+        }
+        assertEquals("\"0600\"", defaultOf("hetzner", "token_file_mode"));
     }
 
     // ---- templates --------------------------------------------------------------------------------------------
@@ -495,6 +526,91 @@ class TerraformTemplatesTest {
             DoSettings d = DoSettings.parse(TakeoverSettings.providerSettings(ic), ic.virtualAddresses());
             assertEquals("203.0.113.50", d.address());
             assertEquals(token, d.tokenFile());
+        }
+    }
+
+    @Test
+    void hetznerTemplatesRenderForBothNodesAndPassFloatdCheck() throws Exception {
+        List<Call> calls = templatefileCalls("hetzner");
+        Call conf = call(calls, "templates/floatd.conf.tftpl");
+        Call cloudInit = call(calls, "templates/cloud-init.yaml.tftpl");
+        String[] names = {"lb-a", "lb-b"};
+        String[] ips = {"10.143.0.10", "10.143.0.11"};
+        int[] priorities = {150, 100};
+        Path token = tmp.resolve("hcloud-token");
+        Files.writeString(token, "hcloudtest\n");
+        Path key = tmp.resolve("vrrp.key");
+        Files.writeString(key, "k".repeat(48));
+        for (Path secret : List.of(token, key)) {
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        }
+        for (int i = 0; i < 2; i++) {
+            Path iface = tmp.resolve("interface-" + names[i] + ".conf");
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("router_id", names[i]);
+            c.put("iface_file", iface.toString());
+            c.put("priority", String.valueOf(priorities[i]));
+            c.put("advert_int", "1");
+            c.put("self_ip", ips[i]);
+            c.put("peer_ip", ips[1 - i]);
+            c.put("vrrp_port", "5112");
+            c.put("key_file", key.toString());
+            c.put("floating_ip", "203.0.113.77");
+            c.put("token_file", token.toString());
+            String rendered = render("hetzner", conf, c);
+
+            Map<String, String> u = new LinkedHashMap<>();
+            u.put("node_name", names[i]);
+            u.put("floatd_package_url", "https://example.invalid/floatd-0.1.0.tar.gz");
+            u.put("hcloud_token_b64", b64("hcloudtest"));
+            u.put("token_file", "/etc/floatd/hcloud-token");
+            u.put("token_file_mode", "0600");
+            u.put("vrrp_key_b64", b64("k".repeat(48)));
+            u.put("key_file", "/etc/floatd/vrrp.key");
+            u.put("iface_file", "/etc/floatd/interface.conf");
+            u.put("node_ip", ips[i]);
+            u.put("floatd_conf_b64", b64(rendered));
+            Path yamlFile = tmp.resolve("hz-cloud-init-" + names[i] + ".yaml");
+            Files.writeString(yamlFile, render("hetzner", cloudInit, u));
+            Result y = node("yaml-json.js", yamlFile.toString());
+            assertEquals(0, y.exit, "rendered cloud-init is not valid YAML:\n" + y.out);
+            JsonObject doc = JsonParser.parseString(y.out).getAsJsonObject();
+            Map<String, JsonObject> files = new LinkedHashMap<>();
+            for (JsonElement e : doc.getAsJsonArray("write_files")) {
+                files.put(e.getAsJsonObject().get("path").getAsString(), e.getAsJsonObject());
+            }
+            for (String secret : List.of("/etc/floatd/hcloud-token", "/etc/floatd/vrrp.key")) {
+                assertNotNull(files.get(secret), "cloud-init writes no " + secret + ": " + files.keySet());
+                assertEquals("0600", files.get(secret).get("permissions").getAsString(), secret);
+                assertEquals("root:root", files.get(secret).get("owner").getAsString(), secret);
+            }
+            assertEquals("hcloudtest", decode(files.get("/etc/floatd/hcloud-token")));
+            assertEquals(rendered, decode(files.get("/etc/floatd/floatd.conf")));
+            for (String script : List.of("/usr/local/sbin/floatd-interface", "/usr/local/sbin/floatd-install")) {
+                Path sc = tmp.resolve(Path.of(script).getFileName() + "-" + names[i]);
+                Files.writeString(sc, files.get(script).get("content").getAsString());
+                Result syntax = run(List.of("bash", "-n", sc.toString()), null, 30);
+                assertEquals(0, syntax.exit, script + " is not valid bash:\n" + syntax.out);
+            }
+            assertEquals("[[\"bash\",\"/usr/local/sbin/floatd-install\"]]", doc.getAsJsonArray("runcmd").toString());
+
+            // interface.conf as floatd-interface writes it (its own printf format), then the real floatd check
+            Matcher printf = Pattern.compile("printf '(interface [^']*)' \"\\$ifname\"")
+                    .matcher(files.get("/usr/local/sbin/floatd-interface").get("content").getAsString());
+            assertTrue(printf.find(), "floatd-interface writes no interface line");
+            Files.writeString(iface, printf.group(1).replace("\\n", "\n").formatted("enp7s0"));
+            Path file = tmp.resolve("hz-" + names[i] + ".conf");
+            Files.writeString(file, rendered);
+            InstanceConfig ic = checked(file);
+            assertEquals(priorities[i], ic.priority());
+            assertEquals("enp7s0", ic.interfaceName());
+            assertEquals(ips[i], ic.unicastSrcIp().getHostAddress());
+            assertEquals(ips[1 - i], ic.unicastPeers().get(0).address().getHostAddress());
+            HetznerSettings h = HetznerSettings.parse(TakeoverSettings.providerSettings(ic), ic.interfaceName(),
+                    ic.unicastPeers().stream().map(UnicastPeer::address).toList(), ic.name());
+            assertEquals("203.0.113.77", h.address());
+            assertEquals("eth0", h.interfaceName(), "the floating IP goes on the public interface");
+            assertEquals(token, h.tokenFile());
         }
     }
 

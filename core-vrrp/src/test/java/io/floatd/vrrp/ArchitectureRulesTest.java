@@ -104,6 +104,10 @@ class ArchitectureRulesTest {
             Map.entry("HttpDoApi.java", "the rate limit's reset header is epoch seconds: wall clock"),
             Map.entry("DoPeers.java", "the deadline of the droplet list's paged reads (blocking HTTP calls)"),
             Map.entry("ReservedIpProvider.java", "deadlines of blocking API calls and of the action poll's sleeps"),
+            Map.entry("HttpHcloudApi.java", "Hetzner's RateLimit-Reset header is epoch seconds: wall clock"),
+            Map.entry("HetznerPeers.java", "the deadline of the server list's paged reads (blocking HTTP calls)"),
+            Map.entry("HetznerFloatingIpProvider.java", "deadlines of blocking API calls and of the action poll's sleeps"),
+            Map.entry("FloatingIpLookup.java", "the deadline of the floating IP list's reads at start (blocking HTTP calls)"),
             Map.entry("RtNetlink.java", "entropy for the first netlink sequence number, not a time"),
             // test kits
             Map.entry("Ec2TestEndpoint.java", "the fake EC2's wall-clock epochNanos for tests' timelines"),

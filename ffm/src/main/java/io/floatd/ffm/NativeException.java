@@ -26,6 +26,17 @@ public class NativeException extends IOException {
         return errno;
     }
 
+    /**
+     * Whether trying again may help: a missing device, a refused permission or an invalid request does not heal by
+     * itself; the rest (ENOBUFS, a busy kernel, a time-out) may.
+     */
+    public boolean transientFailure() {
+        return switch (errno) {
+            case Libc.EPERM, Libc.EACCES, Libc.ENODEV, Libc.ENXIO, Libc.EINVAL, Libc.EADDRNOTAVAIL -> false;
+            default -> true;
+        };
+    }
+
     /** The bare {@code strerror} text, without the operation. */
     public String reason() {
         return Libc.strerror(errno);

@@ -64,11 +64,12 @@ public record FloatingIpSettings(Map<String, String> values, TakeoverKeys takeov
     }
 
     /**
-     * What the block moves, as written: its {@code address}, else its {@code allocation_id}; empty when it names
-     * neither (a linux-l2 block: the instance's virtual_ipaddress).
+     * What the block moves, as written: its {@code address}, else its {@code allocation_id} (aws), else its
+     * {@code floating_ip_id} (hetzner); empty when it names none (a linux-l2 block: the instance's virtual_ipaddress).
      */
     public Optional<String> address() {
-        return Optional.ofNullable(values.get("address")).or(() -> Optional.ofNullable(values.get("allocation_id")));
+        return Optional.ofNullable(values.get("address")).or(() -> Optional.ofNullable(values.get("allocation_id")))
+                .or(() -> Optional.ofNullable(values.get("floating_ip_id")));
     }
 
     /** {@code file:line} of the block, for messages. */

@@ -43,6 +43,8 @@ public final class MigrationReport {
             + " (providers/aws/README.md)";
     private static final String DO = "floating_ip { provider digitalocean; address 203.0.113.50;"
             + " token_file /etc/floatd/do-token } (README: DigitalOcean)";
+    private static final String HETZNER = "floating_ip { provider hetzner; address 203.0.113.77;"
+            + " token_file /etc/floatd/hcloud-token } (README: Hetzner Cloud)";
     private static final String NONE = "no floatd provider does this yet: keep the script";
 
     /** Checked in order; the first that matches a line names it. */
@@ -55,7 +57,9 @@ public final class MigrationReport {
                     "doctl compute floating-ip-action / reserved-ip-action (a DigitalOcean reserved IP)", DO),
             new Api(Pattern.compile("\\bcurl\\b.*api\\.digitalocean\\.com"), "curl to api.digitalocean.com (a DigitalOcean reserved IP)", DO),
             new Api(Pattern.compile("api\\.digitalocean\\.com.*\\bcurl\\b"), "curl to api.digitalocean.com (a DigitalOcean reserved IP)", DO),
-            new Api(Pattern.compile("\\bhcloud\\s+floating-ip\\s+assign\\b"), "hcloud floating-ip assign (a Hetzner floating IP)", NONE),
+            new Api(Pattern.compile("\\bhcloud\\s+floating-ip\\s+assign\\b"), "hcloud floating-ip assign (a Hetzner floating IP)", HETZNER),
+            new Api(Pattern.compile("\\bcurl\\b.*api\\.hetzner\\.cloud"), "curl to api.hetzner.cloud (a Hetzner floating IP)", HETZNER),
+            new Api(Pattern.compile("api\\.hetzner\\.cloud.*\\bcurl\\b"), "curl to api.hetzner.cloud (a Hetzner floating IP)", HETZNER),
             new Api(Pattern.compile("\\bgcloud\\b"), "gcloud (Google Cloud)", NONE),
             new Api(Pattern.compile("\\baz\\s+network\\b"), "az network (Azure)", NONE));
 

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.JitWarmUp;
@@ -26,6 +27,8 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     public static final String NAME = "digitalocean";
     static final URI DEFAULT_API_URL = URI.create("https://api.digitalocean.com");
     static final String API_URL_ENV = "DIGITALOCEAN_API_URL";
+    /** The token when the block names no token_file. */
+    static final String TOKEN_ENV = "DIGITALOCEAN_TOKEN";
     private static final Logger LOG = Logger.getLogger(DigitalOceanProviderFactory.class.getName());
 
     private final DoClientOptions options;
@@ -61,7 +64,8 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     public void validate(ProviderContext context) throws ProviderException {
         DoSettings settings = DoSettings.parse(context);
         if (settings.tokenFile() != null) {
-            ApiToken.fromFile(settings.tokenFile()); // its owner, mode and content, as floatd run will read it
+            // its owner, mode and content, as floatd run will read it
+            ApiToken.fromFile(NAME, settings.tokenFile());
         }
     }
 
@@ -115,13 +119,13 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
 
     private ApiToken token(DoSettings settings) throws ProviderException {
         if (settings.tokenFile() != null) {
-            return ApiToken.fromFile(settings.tokenFile());
+            return ApiToken.fromFile(NAME, settings.tokenFile());
         }
-        String env = options.env(ApiToken.ENV);
+        String env = options.env(TOKEN_ENV);
         if (env != null) {
-            return ApiToken.of(env, ApiToken.ENV);
+            return ApiToken.of(NAME, env, TOKEN_ENV);
         }
         throw ProviderException.fatal("digitalocean: no API token: set token_file in floating_ip (a file of mode 0600) "
-                + "or the environment variable " + ApiToken.ENV);
+                + "or the environment variable " + TOKEN_ENV);
     }
 }

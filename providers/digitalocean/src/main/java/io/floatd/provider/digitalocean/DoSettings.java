@@ -8,7 +8,6 @@ import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.SettingsTable;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -212,17 +211,7 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
 
     /** Checks an {@code http}/{@code https} base URL (from the config or the environment). */
     static URI checkUrl(String value, String where) throws ProviderException {
-        try {
-            URI u = new URI(value);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-                    || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
-                throw new URISyntaxException(value, "not an http(s) base URL");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw ProviderException.fatal("digitalocean: " + where + " must be an http:// or https:// base URL, but was '"
-                    + value + "'");
-        }
+        return io.floatd.vrrp.provider.BaseUrl.check(DigitalOceanProviderFactory.NAME, value, where);
     }
 
     private static ProviderException bad(String what) {

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -452,7 +453,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
     }
 
     private String tokenHint() {
-        return settings.tokenFile() != null ? "token_file " + settings.tokenFile() : ApiToken.ENV;
+        return settings.tokenFile() != null ? "token_file " + settings.tokenFile() : DigitalOceanProviderFactory.TOKEN_ENV;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
@@ -40,7 +41,7 @@ final class DoFixture {
 
     /** The test environment: the token, and nothing else (no real API or metadata URL). */
     static DoClientOptions options(String token) {
-        Map<String, String> env = token == null ? Map.of() : Map.of(ApiToken.ENV, token);
+        Map<String, String> env = token == null ? Map.of() : Map.of(DigitalOceanProviderFactory.TOKEN_ENV, token);
         return DoClientOptions.defaults().withEnv(env::get).withPollInterval(Duration.ofMillis(10))
                 .withActionTimeout(Duration.ofSeconds(5)).withAttemptTimeout(Duration.ofSeconds(2));
     }

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -230,7 +231,7 @@ public final class DoTestEndpoint implements AutoCloseable {
         DoTestEndpoint scratch = new DoTestEndpoint(token,
                 new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
         try (DoApi api = LibraryDoApi.create(scratch.uri(), ipv6 ? DoSettings.Paths.RESERVED_IPV6
-                : DoSettings.Paths.RESERVED_IPS, ApiToken.of(token, "the bench"), DoClientOptions.defaults())) {
+                : DoSettings.Paths.RESERVED_IPS, ApiToken.of(DigitalOceanProviderFactory.NAME, token, "the bench"), DoClientOptions.defaults())) {
             scratch.droplet(1, "warm-0", "192.0.2.30", "10.0.0.30").droplet(2, "warm-1", "192.0.2.31", "10.0.0.31")
                     .reservedIp(ip);
             scratch.actions(0, "completed");

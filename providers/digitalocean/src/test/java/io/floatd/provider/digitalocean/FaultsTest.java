@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import static io.floatd.provider.digitalocean.DoFixture.OTHER;
 import static io.floatd.provider.digitalocean.DoFixture.PEER;
 import static io.floatd.provider.digitalocean.DoFixture.RIP;
@@ -71,7 +72,7 @@ class FaultsTest extends ProviderConformance {
             this.lateMillis = lateMillis;
             api = DoFixture.populate(new DoTestEndpoint(TOKEN));
             api.actionMillis(ACTION_MS);
-            Map<String, String> env = Map.of(ApiToken.ENV, TOKEN);
+            Map<String, String> env = Map.of(DigitalOceanProviderFactory.TOKEN_ENV, TOKEN);
             DoClientOptions options = DoClientOptions.defaults().withEnv(env::get).withAttemptTimeout(ATTEMPT)
                     .withPollInterval(Duration.ofMillis(100));
             provider = DoFixture.create(options, DoFixture.settings(api, "address", ip));

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import static io.floatd.provider.digitalocean.DoFixture.OTHER;
 import static io.floatd.provider.digitalocean.DoFixture.PEER;
 import static io.floatd.provider.digitalocean.DoFixture.RIP;
@@ -416,7 +417,7 @@ class ReservedIpProviderTest {
     @Test
     void theMetadataUrlAndApiUrlComeFromTheEnvironment() throws Exception {
         try (MetadataTestEndpoint md = new MetadataTestEndpoint(SELF)) {
-            java.util.Map<String, String> env = java.util.Map.of(ApiToken.ENV, TOKEN,
+            java.util.Map<String, String> env = java.util.Map.of(DigitalOceanProviderFactory.TOKEN_ENV, TOKEN,
                     DropletMetadata.ENV, md.uri().toString(), DigitalOceanProviderFactory.API_URL_ENV, api.uri().toString());
             var opts = DoFixture.options().withEnv(env::get);
             var s = settings(api, "droplet_id", null, "metadata_url", null, "api_url", null);

@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ApiToken;
 import static io.floatd.provider.digitalocean.DoFixture.RIP;
 import static io.floatd.provider.digitalocean.DoFixture.SELF;
 import static io.floatd.provider.digitalocean.DoFixture.TOKEN;
@@ -108,14 +109,14 @@ class TlsAndTokenTest {
         assumeTrue(RunAs.currentUid() == 0, "runs as root, as floatd does");
         Path f = tokenFile("rw-------");
         Files.setAttribute(f, "unix:uid", 65534); // nobody, who could then choose the account floatd acts on
-        ProviderException e = assertThrows(ProviderException.class, () -> ApiToken.fromFile(f));
+        ProviderException e = assertThrows(ProviderException.class, () -> ApiToken.fromFile(DigitalOceanProviderFactory.NAME, f));
         assertEquals(refusal(f, 65534, "0600"), e.getMessage());
     }
 
     @Test
     void aTokenFileBehindASymlinkIsRefused() throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("token-link"), tokenFile("rw-------"));
-        ProviderException e = assertThrows(ProviderException.class, () -> ApiToken.fromFile(link));
+        ProviderException e = assertThrows(ProviderException.class, () -> ApiToken.fromFile(DigitalOceanProviderFactory.NAME, link));
         assertEquals("digitalocean: token_file " + link + ": is a symbolic link; name the file itself (floatd reads no "
                 + "secret through a link)", e.getMessage());
     }
@@ -123,7 +124,7 @@ class TlsAndTokenTest {
     @Test
     void aMissingTokenFileIsOneLine() {
         ProviderException e = assertThrows(ProviderException.class,
-                () -> ApiToken.fromFile(dir.resolve("nope")));
+                () -> ApiToken.fromFile(DigitalOceanProviderFactory.NAME, dir.resolve("nope")));
         assertEquals("digitalocean: token_file " + dir.resolve("nope") + ": does not exist", e.getMessage());
     }
 
@@ -155,7 +156,7 @@ class TlsAndTokenTest {
 
     @Test
     void theTokenIsNeverInToString() throws Exception {
-        ApiToken t = ApiToken.of(TOKEN, ApiToken.ENV);
+        ApiToken t = ApiToken.of(DigitalOceanProviderFactory.NAME, TOKEN, DigitalOceanProviderFactory.TOKEN_ENV);
         assertFalse(t.toString().contains(TOKEN));
         assertEquals("x [token] y", t.scrub("x " + TOKEN + " y"));
     }

@@ -191,15 +191,7 @@ public final class LinuxL2Provider implements FloatingIpProvider, GratuitousAnno
 
     /** One line, e.g. {@code linux-l2: cannot add 10.0.0.1/24 to eth9: No such device}. */
     private static ProviderException failure(String what, NativeException e) {
-        return new ProviderException(NAME + ": " + what + ": " + e.reason(), retryable(e.errno()), e);
-    }
-
-    /** Missing devices, permissions and invalid requests do not heal by themselves; the rest (ENOBUFS, timeouts) may. */
-    static boolean retryable(int errno) {
-        return switch (errno) {
-            case Libc.EPERM, Libc.EACCES, Libc.ENODEV, Libc.ENXIO, Libc.EINVAL, Libc.EADDRNOTAVAIL -> false;
-            default -> true;
-        };
+        return new ProviderException(NAME + ": " + what + ": " + e.reason(), e.transientFailure(), e);
     }
 
     private void ensureOpen() throws ProviderException {

@@ -1,0 +1,385 @@
+package io.floatd.it;
+
+import io.floatd.provider.hetzner.HetznerTestEndpoint;
+import io.floatd.testing.Lan;
+import io.floatd.testing.Netns;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * Only with {@code FLOATD_HZ_BENCH=1} (bench/hz-takeover.sh): the Hetzner floating IP takeover, floatd beside
+ * keepalived + the usual Hetzner recipe (the floating IP as keepalived's {@code virtual_ipaddress}, and a
+ * {@code notify_master} script that reads the server id from the metadata service and {@code curl}s
+ * {@code POST /v1/floating_ips/{id}/actions/assign}, up to 10 tries with {@code sleep 3}). The rig of
+ * {@link HetznerFailoverTest}: three namespaces, {@link HetznerTestEndpoint} in the third (an assign action succeeds
+ * {@value #ACTION_MS} ms after its POST, whoever polls it), VRRPv3 {@code advert_int 0.1}, unicast, node0 priority
+ * 150, node1 100. Per contender, {@code FLOATD_HZ_BENCH_REPS} (10) kills of node0 (floatd: kill -9; keepalived:
+ * parent SIGSTOPped, both processes SIGKILLed), node1 taking over, node0 restarted after each (it preempts); then
+ * {@code FLOATD_HZ_BENCH_LOCKED} (3) kills each where the first assign after the kill is answered 423 {@code locked}.
+ * Times from the endpoint's log (arrival of the assign, the action's success); entering MASTER is floatd's log line
+ * (ms, truncated; its notify MASTER runs after the takeover) and keepalived's notify script's {@code date +%s%N}
+ * (after a fork: flatters keepalived). Every sample and the summary go to stdout as "hz-bench" lines.
+ */
+@Timeout(1800)
+@EnabledIfEnvironmentVariable(named = "FLOATD_HZ_BENCH", matches = "1")
+class HetznerTakeoverBenchTest {
+    static final long FIP = 1001L;
+    static final String IP = "203.0.113.77";
+    static final long[] SERVER = {4711L, 4712L};
+    static final String TOKEN = "hzbench" + "7f3a9c1e5b8d2f6a0c4e9b3d7f1a5c8e2b6d0f4a9c3e7b1d5f8a2c6e0b4d9f3a7c1e";
+    static final long ACTION_MS = 500;
+    static final int VRID = 58;
+    static final Duration START = Duration.ofSeconds(30);
+    static final Duration STEP = Duration.ofSeconds(15);
+
+    private final Random random = new Random(20);
+    private final List<Double> masterToPost = new ArrayList<>();
+    private final List<Double> killToPost = new ArrayList<>();
+    private final List<Double> killToDone = new ArrayList<>();
+    private final List<Double> lockedKillToDone = new ArrayList<>();
+    private final List<Double> kaMasterToPost = new ArrayList<>();
+    private final List<Double> kaKillToPost = new ArrayList<>();
+    private final List<Double> kaKillToDone = new ArrayList<>();
+    private final List<Double> kaLockedKillToDone = new ArrayList<>();
+
+    @Test
+    void benchmark() throws Exception {
+        int reps = Integer.parseInt(System.getenv().getOrDefault("FLOATD_HZ_BENCH_REPS", "10"));
+        int locked = Integer.parseInt(System.getenv().getOrDefault("FLOATD_HZ_BENCH_LOCKED", "3"));
+        Path dir = Files.createTempDirectory("hz-bench-");
+        Path token = dir.resolve("hcloud-token");
+        Files.writeString(token, TOKEN + "\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        try (Lan lan = Lan.create("hzb", 3)) {
+            HetznerTestEndpoint api = endpoint(lan);
+            try {
+                floatd(lan, api, token, reps, locked);
+            } finally {
+                api.close();
+            }
+            api = endpoint(lan);
+            try {
+                keepalived(lan, api, dir, reps, locked);
+            } finally {
+                api.close();
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        report();
+    }
+
+    private static HetznerTestEndpoint endpoint(Lan lan) {
+        HetznerTestEndpoint api = lan.host(2).runInside(() -> new HetznerTestEndpoint(TOKEN,
+                new InetSocketAddress(Lan.address(2), 0)));
+        for (int node = 0; node < 2; node++) {
+            api.server(SERVER[node], "lb-" + (node + 1), "192.0.2." + (10 + node), Lan.address(node));
+        }
+        api.floatingIp(FIP, IP);
+        api.actionMillis(ACTION_MS);
+        return api;
+    }
+
+    // ---- floatd ---------------------------------------------------------------------------------------------------
+
+    private void floatd(Lan lan, HetznerTestEndpoint api, Path token, int reps, int locked) {
+        List<FloatdProcess> all = new ArrayList<>();
+        try {
+            FloatdProcess n0 = startFloatd(lan, api, token, 0, 150, all);
+            n0.awaitState("MASTER", START);
+            FloatdProcess n1 = startFloatd(lan, api, token, 1, 100, all);
+            n1.awaitState("BACKUP", START);
+            awaitSuccess(api, SERVER[0], 0, STEP);
+            // a warm daemon: its one-off JIT warm-up done
+            n1.awaitLog("request path compiled", Duration.ofSeconds(90));
+            for (int i = 1; i <= reps + locked; i++) {
+                settle();
+                boolean lockedRound = i > reps;
+                if (lockedRound) {
+                    api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
+                            "floating_ip " + FIP + " is locked by an action that is still running");
+                }
+                long killedAt = FloatdProcess.epochNanos();
+                n0.kill9();
+                n1.awaitNotified("MASTER", killedAt, STEP);
+                // floatd's notify MASTER runs after its takeover: entering MASTER is its log line (ms, truncated)
+                long master = enteredMaster(n1, killedAt);
+                HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
+                HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
+                if (lockedRound) {
+                    lockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                } else {
+                    masterToPost.add(ms(post.atEpochNanos() - master));
+                    killToPost.add(ms(post.atEpochNanos() - killedAt));
+                    killToDone.add(ms(done.atEpochNanos() - killedAt));
+                }
+                System.out.printf("hz-bench sample floatd%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
+                        + "  kill->success %7.1f ms%n", lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - master),
+                        ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+                long restartAt = FloatdProcess.epochNanos();
+                n0 = startFloatd(lan, api, token, 0, 150, all);
+                n0.awaitNotified("MASTER", restartAt, START);
+                awaitSuccess(api, SERVER[0], restartAt, START);
+            }
+        } finally {
+            all.forEach(FloatdProcess::close);
+        }
+    }
+
+    private static FloatdProcess startFloatd(Lan lan, HetznerTestEndpoint api, Path token, int node, int priority,
+            List<FloatdProcess> all) {
+        int peer = 1 - node;
+        FloatdProcess p = FloatdProcess.start(lan.host(node), Map.of("HCLOUD_ENDPOINT", api.uri().toString()),
+                script -> """
+                        global_defs {
+                            router_id node%d
+                        }
+                        vrrp_instance VI_1 {
+                            state BACKUP
+                            interface eth0
+                            virtual_router_id %d
+                            priority %d
+                            advert_int 0.1
+                            version 3
+                            unicast_src_ip %s
+                            unicast_peer {
+                                %s
+                            }
+                            floating_ip {
+                                provider hetzner
+                                address %s
+                                server_id %d
+                                api_url %s
+                                token_file %s
+                                attempt_timeout 10
+                                recheck_interval 0.5
+                            }
+                            notify %s
+                        }
+                        """.formatted(node, VRID, priority, Lan.address(node), Lan.address(peer), IP, SERVER[node],
+                        api.uri(), token, script), "--provider", "hetzner");
+        all.add(p);
+        return p;
+    }
+
+    // ---- keepalived + notify_master curl --------------------------------------------------------------------------
+
+    private void keepalived(Lan lan, HetznerTestEndpoint api, Path dir, int reps, int locked) throws IOException {
+        Path master = dir.resolve("master.sh");
+        Files.writeString(master, """
+                #!/bin/bash
+                # the usual Hetzner keepalived recipe: the floating IP is keepalived's VIP; this routes it here
+                TOKEN='%s'
+                API='%s'
+                METADATA='%s'
+                FIP=%d
+                ID=$(curl -s $METADATA/hetzner/v1/metadata/instance-id)
+                n=0
+                while [ $n -lt 10 ]
+                do
+                    code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST \\
+                        -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \\
+                        -d "{\\"server\\":$ID}" "$API/floating_ips/$FIP/actions/assign")
+                    [ "$code" = 201 ] && break
+                    n=$((n+1))
+                    sleep 3
+                done
+                """.formatted(TOKEN, api.uri(), api.root(), FIP));
+        Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rwx------"));
+        List<Process> kas = new ArrayList<>();
+        Process[] ka = new Process[2];
+        try {
+            ka[0] = startKeepalived(lan, dir, 0, 150);
+            kas.add(ka[0]);
+            awaitSuccess(api, SERVER[0], 0, START);
+            ka[1] = startKeepalived(lan, dir, 1, 100);
+            kas.add(ka[1]);
+            FloatdProcess.sleep(2000);
+            for (int i = 1; i <= reps + locked; i++) {
+                settle();
+                boolean lockedRound = i > reps;
+                if (lockedRound) {
+                    api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
+                            "floating_ip " + FIP + " is locked by an action that is still running");
+                }
+                long killedAt = FloatdProcess.epochNanos();
+                kill(ka[0]);
+                HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
+                HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
+                long masterAt = notifiedAfter(dir.resolve("states-1"), "MASTER", killedAt);
+                if (lockedRound) {
+                    kaLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                } else {
+                    kaMasterToPost.add(ms(post.atEpochNanos() - masterAt));
+                    kaKillToPost.add(ms(post.atEpochNanos() - killedAt));
+                    kaKillToDone.add(ms(done.atEpochNanos() - killedAt));
+                }
+                System.out.printf("hz-bench sample keepalived%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
+                        + "  kill->success %7.1f ms%n", lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - masterAt),
+                        ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+                long restartAt = FloatdProcess.epochNanos();
+                ka[0] = startKeepalived(lan, dir, 0, 150);
+                kas.add(ka[0]);
+                awaitSuccess(api, SERVER[0], restartAt, START);
+            }
+        } catch (AssertionError e) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    if (!f.getFileName().toString().equals("hcloud-token")) {
+                        System.out.println("==== " + f + "\n" + Files.readString(f));
+                    }
+                }
+            }
+            throw e;
+        } finally {
+            kas.forEach(HetznerTakeoverBenchTest::kill);
+        }
+    }
+
+    private static Process startKeepalived(Lan lan, Path dir, int node, int priority) throws IOException {
+        Path notify = dir.resolve("notify-" + node + ".sh");
+        Files.writeString(notify, "#!/bin/sh\necho \"$(date +%s%N) $3\" >> " + dir.resolve("states-" + node) + "\n");
+        Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwx------"));
+        // the killed run's pid files: its PIDs may be in use again, and keepalived would take them for itself
+        Files.deleteIfExists(dir.resolve("ka-" + node + ".pid"));
+        Files.deleteIfExists(dir.resolve("vrrp-" + node + ".pid"));
+        Path conf = dir.resolve("keepalived-" + node + ".conf");
+        Files.writeString(conf, """
+                global_defs {
+                  router_id ka%d
+                  script_user root
+                }
+                vrrp_instance VI_1 {
+                  state BACKUP
+                  interface eth0
+                  virtual_router_id %d
+                  priority %d
+                  advert_int 0.1
+                  version 3
+                  unicast_src_ip %s
+                  unicast_peer {
+                    %s
+                  }
+                  virtual_ipaddress {
+                    %s/32 dev eth0
+                  }
+                  notify_master "%s"
+                  notify "%s"
+                }
+                """.formatted(node, VRID, priority, Lan.address(node), Lan.address(1 - node), IP,
+                dir.resolve("master.sh"), notify));
+        return lan.host(node).spawn(List.of("keepalived", "--dont-fork", "--log-console", "--vrrp", "-f",
+                conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(), "-r",
+                dir.resolve("vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log"));
+    }
+
+    /** A crash: the parent stopped first (it would respawn the VRRP child), then both killed. */
+    private static void kill(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        Netns.runForResult(List.of("kill", "-STOP", Long.toString(p.pid())));
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- measuring ------------------------------------------------------------------------------------------------
+
+    private void settle() {
+        FloatdProcess.sleep(1000 + random.nextInt(100)); // a random phase of the 0.1 s advert cycle
+    }
+
+    private static HetznerTestEndpoint.Request firstPost(HetznerTestEndpoint api, int node, long afterEpochNanos) {
+        return api.requests().stream().filter(r -> r.method().equals("POST") && r.atEpochNanos() >= afterEpochNanos
+                && r.clientAddress().equals(Lan.address(node))).findFirst()
+                .orElseThrow(() -> new AssertionError("no assign from node" + node + ": " + api.calls()));
+    }
+
+    private static HetznerTestEndpoint.Completion awaitSuccess(HetznerTestEndpoint api, long server, long after,
+            Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            for (HetznerTestEndpoint.Completion c : api.completions()) {
+                if (c.command().equals("assign_floating_ip") && Long.valueOf(server).equals(c.server())
+                        && c.status().equals("success") && c.atEpochNanos() >= after) {
+                    return c;
+                }
+            }
+            FloatdProcess.sleep(10);
+        }
+        throw new AssertionError("no successful assign to server " + server + ": " + api.calls());
+    }
+
+    private static long notifiedAfter(Path states, String state, long afterEpochNanos) throws IOException {
+        long end = System.nanoTime() + STEP.toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.exists(states)) {
+                for (String line : Files.readAllLines(states)) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length >= 2 && f[1].equals(state) && Long.parseLong(f[0]) >= afterEpochNanos) {
+                        return Long.parseLong(f[0]);
+                    }
+                }
+            }
+            FloatdProcess.sleep(10);
+        }
+        throw new AssertionError("no " + state + " in " + states + " after " + afterEpochNanos);
+    }
+
+    private static long enteredMaster(FloatdProcess p, long afterEpochNanos) {
+        long end = System.nanoTime() + STEP.toNanos();
+        while (System.nanoTime() < end) {
+            for (long t : AwsRig.loggedTimes(p, "Entering MASTER STATE")) {
+                if (t >= afterEpochNanos - 1_000_000) {
+                    return t;
+                }
+            }
+            FloatdProcess.sleep(10);
+        }
+        throw new AssertionError("no 'Entering MASTER STATE' after " + afterEpochNanos + ":\n" + p.log());
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private void report() {
+        System.out.printf("hz-bench %-34s %3s %22s %22s %22s%n", "kill -9 of the Master, n", "n",
+                "MASTER->assign p50/max", "kill->assign p50/max", "kill->success p50/max");
+        row("floatd", masterToPost, killToPost, killToDone);
+        row("keepalived + notify_master curl", kaMasterToPost, kaKillToPost, kaKillToDone);
+        System.out.printf("hz-bench first assign answered 423 locked: kill->success p50/max floatd %.1f / %.1f ms (n=%d),"
+                        + " keepalived %.1f / %.1f ms (n=%d)%n", DigitalOceanFailoverTest.DoBench.percentile(lockedKillToDone, 50),
+                DigitalOceanFailoverTest.DoBench.percentile(lockedKillToDone, 100), lockedKillToDone.size(),
+                DigitalOceanFailoverTest.DoBench.percentile(kaLockedKillToDone, 50),
+                DigitalOceanFailoverTest.DoBench.percentile(kaLockedKillToDone, 100), kaLockedKillToDone.size());
+    }
+
+    private static void row(String who, List<Double> a, List<Double> b, List<Double> c) {
+        System.out.printf("hz-bench %-34s %3d %11.1f / %7.1f ms %11.1f / %7.1f ms %11.1f / %7.1f ms%n", who, a.size(),
+                p(a, 50), p(a, 100), p(b, 50), p(b, 100), p(c, 50), p(c, 100));
+    }
+
+    private static double p(List<Double> v, double q) {
+        return DigitalOceanFailoverTest.DoBench.percentile(v, q);
+    }
+}

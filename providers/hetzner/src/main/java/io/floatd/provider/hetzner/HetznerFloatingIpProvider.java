@@ -1,0 +1,434 @@
+package io.floatd.provider.hetzner;
+
+import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.Holder;
+import io.floatd.vrrp.provider.Ipv6Text;
+import io.floatd.vrrp.provider.ProviderContext;
+import io.floatd.vrrp.provider.ProviderException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * A Hetzner Cloud floating IP routed to this server, and held on its interface.
+ *
+ * <ul>
+ *   <li>{@link #holder()}: {@code GET /v1/floating_ips/{id}}: its {@code server} is ours (SELF; but NOBODY, "address
+ *       missing on eth0", while the address is not on the interface, so that the re-check puts it back), a peer's
+ *       server (PEER: {@link HetznerPeers}), another server (OTHER), or null (NOBODY).</li>
+ *   <li>{@link #acquire()}: the same GET (skipped by {@link #acquire(Holder)}, which reuses the orchestrator's read),
+ *       then, unless it is routed here already, {@code POST .../actions/assign {"server":N}} and
+ *       {@code GET /v1/floating_ips/actions/{id}} until {@code success} or {@code error}; then the address on the
+ *       interface ({@link LocalAddress}). Routed here already: no write at all.</li>
+ *   <li>{@link #release()}: the address off the interface; with {@code unassign yes} also {@code .../unassign} when
+ *       the floating IP is still routed here.</li>
+ *   <li>{@link #handOver}: the address off the interface, then the assign to the peer's server.</li>
+ *   <li>{@link #clearStale()}: at a start as Backup, the address a crashed run left on the interface.</li>
+ * </ul>
+ *
+ * <p>While an action runs on the floating IP, Hetzner answers another with 423 {@code locked}; a change racing the
+ * request is 409 {@code conflict}; both are retried (the orchestrator's backoff). 429 {@code rate_limit_exceeded}
+ * waits for the bucket's next request ({@code RateLimit-Reset}) within the call's deadline. An assign cut short by the
+ * orchestrator's attempt timeout while its action runs is followed, not sent again, at the next attempt.
+ */
+final class HetznerFloatingIpProvider implements FloatingIpProvider {
+    private static final Logger LOG = Logger.getLogger(HetznerFloatingIpProvider.class.getName());
+
+    /** An action this node started and has not seen finish: {@code server} is where an assign routes the IP. */
+    private record Pending(long actionId, String what, long server, long startedNanos) {
+    }
+
+    private final HetznerSettings settings;
+    private final ProviderContext context;
+    private final long serverId;
+    private final long floatingIpId;
+    private final String named;
+    private final HcloudApi api;
+    private final LocalAddress local;
+    private final Set<String> peers;
+    private final HetznerPeers peerIds;
+    private final Duration actionTimeout;
+    private final Duration pollInterval;
+    private Pending pending;
+    /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
+    private volatile HcloudApi.FloatingIp lastRead;
+    private boolean closed;
+
+    /**
+     * @param floatingIp the floating IP as read at start (its id and address)
+     * @param local the address on the interface, or null ({@code interface none})
+     */
+    HetznerFloatingIpProvider(HetznerSettings settings, ProviderContext context, long serverId,
+            HcloudApi.FloatingIp floatingIp, HcloudApi api, LocalAddress local, HetznerClientOptions options) {
+        this.settings = settings;
+        this.context = context;
+        this.serverId = serverId;
+        this.floatingIpId = floatingIp.id();
+        this.named = "floating IP " + floatingIp.ip() + " (" + floatingIp.id() + ")";
+        this.api = api;
+        this.local = local;
+        this.actionTimeout = options.actionTimeout();
+        this.pollInterval = options.pollInterval();
+        this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
+        this.peerIds = new HetznerPeers(context.instanceName(), serverId, context.peers(), settings.peerServerIds(),
+                this::serverPage, actionTimeout);
+    }
+
+    /**
+     * The address that goes on the interface: the IPv4 itself; for a floating IPv6 ({@code 2001:db8:1::/64}) the
+     * address written in the block when it is one of the /64, else the network's {@code ::1} (Hetzner's example).
+     */
+    static InetAddress interfaceAddress(HcloudApi.FloatingIp f, String written) throws ProviderException {
+        String ip = f.ip();
+        if (!f.ipv6()) {
+            return literal(ip);
+        }
+        if (written != null && !written.contains("/")) {
+            return literal(written);
+        }
+        String network = ip.contains("/") ? ip.substring(0, ip.indexOf('/')) : ip;
+        byte[] b = Ipv6Text.parse(network).orElseThrow(() -> ProviderException.fatal("hetzner: the floating IPv6 "
+                + ip + " is not an IPv6 network")).getAddress();
+        b[15] = 1;
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An address literal (never a name: no resolver is asked). */
+    private static InetAddress literal(String text) throws ProviderException {
+        if (Ipv6Text.looksLikeIpv6(text)) {
+            return Ipv6Text.parse(text).orElseThrow(() -> ProviderException.fatal("hetzner: '" + text
+                    + "' is not an IPv6 address"));
+        }
+        String[] parts = text.split("\\.");
+        if (parts.length != 4) {
+            throw ProviderException.fatal("hetzner: '" + text + "' is not an IPv4 address");
+        }
+        byte[] b = new byte[4];
+        try {
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(parts[i]);
+                if (v < 0 || v > 255) {
+                    throw new NumberFormatException();
+                }
+                b[i] = (byte) v;
+            }
+            return InetAddress.getByAddress(b);
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
+            throw ProviderException.fatal("hetzner: '" + text + "' is not an IPv4 address");
+        }
+    }
+
+    void startPeers(boolean reachable) {
+        peerIds.start(reachable);
+    }
+
+    private HcloudApi.Page<HcloudApi.Server> serverPage(int page, long deadline) throws ProviderException {
+        try {
+            return rateLimited(() -> api.servers(page, HetznerPeers.PER_PAGE), deadline);
+        } catch (HcloudError e) {
+            throw translate(e, Call.LIST, serverId);
+        }
+    }
+
+    /** One read of the floating IP (which opens the connection and checks the token) and one of this server. */
+    void warmUp() throws ProviderException {
+        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        read(deadline);
+        try {
+            rateLimited(() -> api.server(serverId), deadline);
+        } catch (HcloudError e) {
+            throw translate(e, Call.SERVER, serverId);
+        }
+    }
+
+    String describe() {
+        return named + " for server " + serverId + (local != null ? ", " + local.describe() : ", no interface address");
+    }
+
+    HetznerSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Holder holder() throws ProviderException {
+        HcloudApi.FloatingIp current = read(System.nanoTime() + actionTimeout.toNanos());
+        lastRead = current;
+        Holder h = classify(current);
+        if (h.isSelf() && local != null && !local.present()) {
+            return new Holder(Holder.Kind.NOBODY, "routed here, address missing on " + settings.interfaceName());
+        }
+        return h;
+    }
+
+    @Override
+    public synchronized void acquire() throws ProviderException {
+        assign(null);
+    }
+
+    /** With the holder the orchestrator has just read: that read is reused, so the assign is the next request. */
+    @Override
+    public synchronized void acquire(Holder seen) throws ProviderException {
+        assign(seen == null ? null : lastRead);
+    }
+
+    private void assign(HcloudApi.FloatingIp known) throws ProviderException {
+        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        Pending p = pending;
+        if (p != null && p.server == serverId && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()
+                && !actionOnce(p, deadline).success() && pending != null) {
+            // an earlier attempt was cut short while our assign was running: follow it, do not send another
+            await(p, deadline);
+            known = null;
+        }
+        pending = null;
+        HcloudApi.FloatingIp current = known != null ? known : read(deadline);
+        lastRead = null;
+        Holder before = classify(current);
+        if (!before.isSelf()) {
+            Long action = assignTo(serverId, Call.ASSIGN, deadline);
+            if (action != null) {
+                LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} assigned to server {2} (action {3}), was {4}",
+                        new Object[] {context.instanceName(), named, String.valueOf(serverId), String.valueOf(action),
+                                before});
+            }
+        }
+        if (local != null) {
+            local.add();
+        }
+    }
+
+    /**
+     * {@code POST .../actions/assign {"server":N}}, then its action polled until it is done. Returns the action's id,
+     * or null when the API answered 422 because the IP is routed to that server already.
+     */
+    private Long assignTo(long server, Call call, long deadline) throws ProviderException {
+        HcloudApi.Action action;
+        try {
+            action = rateLimited(() -> api.assign(floatingIpId, server), deadline);
+        } catch (HcloudError e) {
+            if (e.status == 422 && Long.valueOf(server).equals(read(deadline).server())) {
+                LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} was already assigned to server {2} (422 {3})",
+                        new Object[] {context.instanceName(), named, String.valueOf(server), e.code});
+                return null;
+            }
+            throw translate(e, call, server);
+        }
+        Pending started = new Pending(action.id(), call == Call.ASSIGN ? "assign" : "hand-over", server, System.nanoTime());
+        pending = started;
+        if (!action.success()) {
+            await(started, deadline);
+        } else {
+            pending = null;
+        }
+        return action.id();
+    }
+
+    @Override
+    public boolean handsOver() {
+        return true;
+    }
+
+    @Override
+    public synchronized void handOver(InetAddress peer) throws ProviderException {
+        long to = peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("hetzner: cannot hand " + named
+                + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
+                        ? "its server is unknown (set floating_ip { peer_server_id ... })"
+                        : "it is not a unicast_peer of " + context.instanceName())));
+        if (local != null) {
+            local.remove();
+        }
+        pending = null;
+        lastRead = null;
+        Long action = assignTo(to, Call.HAND_OVER, System.nanoTime() + actionTimeout.toNanos());
+        LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} handed over to peer {2} (server {3}{4})",
+                new Object[] {context.instanceName(), named, peer.getHostAddress(), String.valueOf(to),
+                        action == null ? "" : ", action " + action});
+    }
+
+    @Override
+    public void refreshPeers() {
+        peerIds.refresh();
+    }
+
+    /** The interface address must go when this node is not Master; the routing stays unless {@code unassign}. */
+    @Override
+    public boolean releasesByDefault() {
+        return local != null || settings.unassign();
+    }
+
+    @Override
+    public synchronized boolean clearStale() throws ProviderException {
+        return local != null && local.remove();
+    }
+
+    @Override
+    public synchronized void release() throws ProviderException {
+        if (local != null && local.remove()) {
+            LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} removed", new Object[] {context.instanceName(),
+                    local.describe()});
+        }
+        if (!settings.unassign()) {
+            return;
+        }
+        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        pending = null;
+        if (!classify(read(deadline)).isSelf()) {
+            return;
+        }
+        HcloudApi.Action action;
+        try {
+            action = rateLimited(() -> api.unassign(floatingIpId), deadline);
+        } catch (HcloudError e) {
+            if (e.status == 423 || e.status == 409 || e.status == 422) {
+                Holder now = classify(read(deadline)); // the peer's assign running, or done: look again
+                if (!now.isSelf()) {
+                    LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} already moved on ({2})",
+                            new Object[] {context.instanceName(), named, now});
+                    return;
+                }
+            }
+            throw translate(e, Call.UNASSIGN, serverId);
+        }
+        Pending started = new Pending(action.id(), "unassign", serverId, System.nanoTime());
+        pending = started;
+        await(started, deadline);
+        LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} unassigned from server {2} (action {3})",
+                new Object[] {context.instanceName(), named, String.valueOf(serverId), String.valueOf(action.id())});
+    }
+
+    /** One read of the action {@code p}; an answer that is not worth retrying forgets it. */
+    private HcloudApi.Action actionOnce(Pending p, long deadline) throws ProviderException {
+        try {
+            HcloudApi.Action a = rateLimited(() -> api.action(p.actionId), deadline);
+            if (a.failed()) {
+                pending = null;
+            }
+            return a;
+        } catch (HcloudError e) {
+            if (!(e.status == 0 || e.status == 429 || e.status >= 500)) {
+                pending = null;
+            }
+            throw translate(e, Call.ACTION, p.server);
+        }
+    }
+
+    /** Polls the action until it succeeds (returns) or fails, or the deadline passes (throws). */
+    private void await(Pending p, long deadline) throws ProviderException {
+        while (true) {
+            HcloudApi.Action a = actionOnce(p, deadline);
+            if (a.success()) {
+                pending = null;
+                return;
+            }
+            if (a.failed()) {
+                pending = null;
+                throw new ProviderException("hetzner: the " + p.what + " action " + p.actionId + " of " + named
+                        + " failed at Hetzner (server " + p.server + ": " + a.errorCode()
+                        + (a.errorMessage().isEmpty() ? "" : ", " + a.errorMessage()) + "); trying again", true);
+            }
+            if (System.nanoTime() + pollInterval.toNanos() > deadline) {
+                pending = null;
+                throw new ProviderException("hetzner: the " + p.what + " action " + p.actionId + " of " + named
+                        + " was still " + a.status() + " after " + actionTimeout.toMillis() + " ms", true);
+            }
+            sleep(pollInterval, "waiting for the " + p.what + " action " + p.actionId);
+        }
+    }
+
+    private HcloudApi.FloatingIp read(long deadline) throws ProviderException {
+        try {
+            return rateLimited(() -> api.floatingIp(floatingIpId), deadline);
+        } catch (HcloudError e) {
+            throw translate(e, Call.READ, serverId);
+        }
+    }
+
+    Holder classify(HcloudApi.FloatingIp f) {
+        if (f.server() == null) {
+            return Holder.nobody();
+        }
+        String who = String.valueOf(f.server());
+        if (f.server() == serverId) {
+            return Holder.self(who);
+        }
+        return peerIds.isPeer(f.server()) ? Holder.peer(who) : Holder.other(who);
+    }
+
+    @FunctionalInterface
+    interface ApiCall<T> {
+        T run() throws HcloudError;
+    }
+
+    /** One API call; on 429 it waits as {@code RateLimit-Reset} says and tries again while the deadline allows. */
+    private <T> T rateLimited(ApiCall<T> call, long deadline) throws HcloudError, ProviderException {
+        while (true) {
+            try {
+                return call.run();
+            } catch (HcloudError e) {
+                if (e.status != 429) {
+                    throw e;
+                }
+                Duration wait = e.retryAfter != null ? e.retryAfter : Duration.ofSeconds(1);
+                if (System.nanoTime() + wait.toNanos() >= deadline) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "VRRP_Instance({0}) hetzner: rate limited ({1}), waiting {2} ms for the next "
+                        + "request of the bucket", new Object[] {context.instanceName(), e.describe(),
+                                String.valueOf(wait.toMillis())});
+                sleep(wait, "waiting for the API rate limit");
+            }
+        }
+    }
+
+    private static void sleep(Duration d, String what) throws ProviderException {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("hetzner: interrupted while " + what, true);
+        }
+    }
+
+    enum Call { READ, SERVER, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION }
+
+    /** One line for the operator: what failed, the API's code and message, and what to do. */
+    ProviderException translate(HcloudError e, Call call, long server) {
+        return HcloudErrors.translate(e, switch (call) {
+            case READ -> "GET /v1/floating_ips/" + floatingIpId;
+            case SERVER -> "GET /v1/servers/" + server;
+            case LIST -> "GET /v1/servers";
+            case ASSIGN -> "assign of " + named + " to server " + server;
+            case HAND_OVER -> "hand-over of " + named + " to server " + server;
+            case UNASSIGN -> "unassign of " + named + " from server " + server;
+            case ACTION -> "GET of an action of " + named;
+        }, call, named, tokenHint());
+    }
+
+    private String tokenHint() {
+        return settings.tokenFile() != null ? "token_file " + settings.tokenFile() : HetznerProviderFactory.TOKEN_ENV;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            peerIds.close();
+            api.close();
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "hetzner " + describe();
+    }
+}
