@@ -93,6 +93,37 @@ public final class SettingsTable<D> {
         return value;
     }
 
+    /**
+     * {@code value} as an absolute path.
+     *
+     * @throws ProviderException {@code "KEY must be an absolute path, but was 'VALUE'"}
+     */
+    public java.nio.file.Path absolutePath(String key, String value) throws ProviderException {
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            p = null;
+        }
+        if (p == null || !p.isAbsolute()) {
+            throw bad(key + " must be an absolute path, but was '" + value + "'");
+        }
+        return p;
+    }
+
+    /**
+     * {@code yes}/{@code true}/{@code on} or {@code no}/{@code false}/{@code off}, as keepalived reads a flag.
+     *
+     * @throws ProviderException {@code "KEY must be yes or no, but was 'VALUE'"}
+     */
+    public boolean yesNo(String key, String value) throws ProviderException {
+        return switch (value) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw bad(key + " must be yes or no, but was '" + value + "'");
+        };
+    }
+
     /** Builds a table, keywords in the order their handlers are added. */
     public static final class Builder<D> {
         private final String provider;

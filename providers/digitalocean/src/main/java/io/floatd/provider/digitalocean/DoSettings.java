@@ -77,7 +77,7 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
             .key("address", (d, v) -> d.address = address(v))
             .key("droplet_id", (d, v) -> d.dropletId = Long.parseLong(d.table().matching("droplet_id", v, DROPLET_ID,
                     "a droplet's numeric id")))
-            .key("token_file", (d, v) -> d.tokenFile = tokenFile(v))
+            .key("token_file", (d, v) -> d.tokenFile = d.table().absolutePath("token_file", v))
             .key("api_url", (d, v) -> d.apiUrl = checkUrl(v, "floating_ip api_url"))
             .key("metadata_url", (d, v) -> d.metadataUrl = checkUrl(v, "floating_ip metadata_url"))
             .key("api_paths", (d, v) -> d.apiPaths = v)
@@ -158,14 +158,6 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
             throw bad("address must be a reserved IPv4 or IPv6 address, but was '" + value + "'");
         }
         return value;
-    }
-
-    private static Path tokenFile(String value) throws ProviderException {
-        Path tokenFile = Path.of(value);
-        if (!tokenFile.isAbsolute()) {
-            throw bad("token_file must be an absolute path, but was '" + value + "'");
-        }
-        return tokenFile;
     }
 
     /** The endpoint family: reserved_ipv6 for an IPv6 address (api_paths refused), else api_paths' choice. */

@@ -5,6 +5,7 @@ import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.SettingsTable;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -48,15 +48,66 @@ import java.util.regex.Pattern;
 public record HetznerSettings(String address, Long floatingIpId, Long serverId, Path tokenFile, URI apiUrl,
                               URI metadataUrl, String interfaceName, boolean unassign,
                               Map<InetAddress, Long> peerServerIds) {
-    static final Set<String> KEYS = Set.of("provider", "address", "floating_ip_id", "server_id", "token_file", "api_url",
-            "metadata_url", "interface", "unassign", "peer_server_id");
-    /** The keys whose value may be several words. */
-    static final Set<String> LIST_KEYS = Set.of("peer_server_id");
-
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern ID = Pattern.compile("[1-9]\\d{0,18}");
     private static final Pattern IFNAME = Pattern.compile("[^\\s/:]{1,15}");
+
+    /** The provider's {@code floating_ip} keyword table: each keyword read into a {@link Draft}. */
+    static final SettingsTable<Draft> TABLE = SettingsTable.<Draft>of(HetznerProviderFactory.NAME)
+            .key("address", (d, v) -> d.address = address(v))
+            .key("floating_ip_id", (d, v) -> d.floatingIpId = Long.parseLong(d.table().matching("floating_ip_id", v, ID,
+                    "a floating IP's numeric id")))
+            .key("server_id", (d, v) -> d.serverId = Long.parseLong(d.table().matching("server_id", v, ID,
+                    "a server's numeric id")))
+            .key("token_file", (d, v) -> d.tokenFile = d.table().absolutePath("token_file", v))
+            .key("api_url", (d, v) -> d.apiUrl = BaseUrl.check(HetznerProviderFactory.NAME, v, "floating_ip api_url"))
+            .key("metadata_url", (d, v) -> d.metadataUrl = BaseUrl.check(HetznerProviderFactory.NAME, v,
+                    "floating_ip metadata_url"))
+            .key("interface", (d, v) -> d.ifname = interfaceName(v))
+            .key("unassign", (d, v) -> d.unassign = d.table().yesNo("unassign", v))
+            .listKey("peer_server_id", Draft::peerServerIds)
+            .build();
+    static final Set<String> KEYS = TABLE.keywords();
+    /** The keys whose value may be several words. */
+    static final Set<String> LIST_KEYS = TABLE.listKeys();
+    /** {@code interface none}: the address goes on no interface. */
+    private static final String NO_INTERFACE = "";
+
+    /** What the block's lines say, before the rules between them. */
+    static final class Draft {
+        final List<InetAddress> peers;
+        final String instanceName;
+        String address;
+        Long floatingIpId;
+        Long serverId;
+        Path tokenFile;
+        URI apiUrl;
+        URI metadataUrl;
+        String ifname;
+        boolean unassign;
+        Map<InetAddress, Long> peerIds = Map.of();
+
+        Draft(List<InetAddress> peers, String instanceName) {
+            this.peers = peers;
+            this.instanceName = instanceName;
+        }
+
+        SettingsTable<Draft> table() {
+            return TABLE;
+        }
+
+        void peerServerIds(String value) throws ProviderException {
+            try {
+                Map<InetAddress, Long> ids = new LinkedHashMap<>();
+                PeerIds.parse("peer_server_id", value, id -> ID.matcher(id).matches(), "a server's numeric id",
+                        peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
+                peerIds = ids;
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
+    }
 
     public HetznerSettings {
         peerServerIds = Map.copyOf(peerServerIds);
@@ -69,66 +120,28 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
     /** Reads a block; every problem is one line naming the key, as {@code floatd check} shows it at file:line. */
     public static HetznerSettings parse(Map<String, String> settings, String instanceInterface, List<InetAddress> peers,
             String instanceName) throws ProviderException {
-        for (String key : settings.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
-            }
-        }
-        String provider = settings.get("provider");
-        if (provider != null && !provider.equals(HetznerProviderFactory.NAME)) {
-            throw bad("provider is '" + provider + "', not hetzner");
-        }
-        String address = address(value(settings, "address"));
-        Long floatingIpId = id(settings, "floating_ip_id", "a floating IP's numeric id");
-        if (address == null && floatingIpId == null) {
+        Draft d = TABLE.read(settings, new Draft(peers, instanceName));
+        if (d.address == null && d.floatingIpId == null) {
             throw bad("address or floating_ip_id is required (the floating IP, e.g. address 203.0.113.77)");
         }
-        Long serverId = id(settings, "server_id", "a server's numeric id");
-        String tf = value(settings, "token_file");
-        Path tokenFile = tf == null ? null : Path.of(tf);
-        if (tokenFile != null && !tokenFile.isAbsolute()) {
-            throw bad("token_file must be an absolute path, but was '" + tf + "'");
+        String ifname = d.ifname == null ? instanceInterface : d.ifname.equals(NO_INTERFACE) ? null : d.ifname;
+        return new HetznerSettings(d.address, d.floatingIpId, d.serverId, d.tokenFile, d.apiUrl, d.metadataUrl, ifname,
+                d.unassign, d.peerIds);
+    }
+
+    /** An interface name, or {@code none} ({@link #NO_INTERFACE}). */
+    private static String interfaceName(String value) throws ProviderException {
+        if (value.equals("none")) {
+            return NO_INTERFACE;
         }
-        URI apiUrl = url(settings, "api_url");
-        URI metadataUrl = url(settings, "metadata_url");
-        String ifname = value(settings, "interface");
-        if (ifname == null) {
-            ifname = instanceInterface;
-        } else if (ifname.equals("none")) {
-            ifname = null;
-        } else if (!IFNAME.matcher(ifname).matches()) {
-            throw bad("interface must be an interface name or none, but was '" + ifname + "'");
+        if (!IFNAME.matcher(value).matches()) {
+            throw bad("interface must be an interface name or none, but was '" + value + "'");
         }
-        boolean unassign = false;
-        String u = value(settings, "unassign");
-        if (u != null) {
-            unassign = switch (u) {
-                case "yes", "true", "on" -> true;
-                case "no", "false", "off" -> false;
-                default -> throw bad("unassign must be yes or no, but was '" + u + "'");
-            };
-        }
-        Map<InetAddress, Long> peerIds = Map.of();
-        String peerValue = value(settings, "peer_server_id");
-        if (peerValue != null) {
-            try {
-                Map<InetAddress, Long> ids = new LinkedHashMap<>();
-                PeerIds.parse("peer_server_id", peerValue, id -> ID.matcher(id).matches(), "a server's numeric id",
-                        peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
-                peerIds = ids;
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
-            }
-        }
-        return new HetznerSettings(address, floatingIpId, serverId, tokenFile, apiUrl, metadataUrl, ifname, unassign,
-                peerIds);
+        return value;
     }
 
     /** IPv4 as written; IPv6 (an address or {@code ADDR/64}) in RFC 5952 form; a global unicast address either way. */
     private static String address(String a) throws ProviderException {
-        if (a == null) {
-            return null;
-        }
         if (!Ipv6Text.looksLikeIpv6(a)) {
             if (!IPV4.matcher(a).matches()) {
                 throw bad("address must be a floating IPv4 or IPv6 address, but was '" + a + "'");
@@ -155,35 +168,7 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
         return Ipv6Text.format(v6) + suffix;
     }
 
-    private static Long id(Map<String, String> settings, String key, String what) throws ProviderException {
-        String v = value(settings, key);
-        if (v == null) {
-            return null;
-        }
-        if (!ID.matcher(v).matches()) {
-            throw bad(key + " must be " + what + ", but was '" + v + "'");
-        }
-        return Long.parseLong(v);
-    }
-
-    private static URI url(Map<String, String> settings, String key) throws ProviderException {
-        String v = value(settings, key);
-        return v == null ? null : BaseUrl.check(HetznerProviderFactory.NAME, v, "floating_ip " + key);
-    }
-
-    private static String value(Map<String, String> settings, String key) throws ProviderException {
-        String v = settings.get(key);
-        if (v == null) {
-            return null;
-        }
-        v = v.strip();
-        if (v.isEmpty()) {
-            throw bad(key + " is empty");
-        }
-        return v;
-    }
-
     private static ProviderException bad(String what) {
-        return ProviderException.fatal("hetzner: floating_ip " + what);
+        return TABLE.bad(what);
     }
 }
