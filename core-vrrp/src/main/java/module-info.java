@@ -12,6 +12,7 @@
 module io.floatd.vrrp {
     requires io.floatd.ffm;
     requires com.google.gson;
+    requires java.net.http;
     requires io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
     requires io.prometheus.metrics.model;

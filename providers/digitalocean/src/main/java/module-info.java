@@ -1,14 +1,12 @@
 /**
  * {@code provider digitalocean}: a reserved IPv4 or IPv6 moved through the DigitalOcean API (a small typed client on
- * Apache HttpClient and gson). Exports nothing: floatd finds it through its services.
+ * floatd-cloud-http: Apache HttpClient and gson). Exports nothing: floatd finds it through its services.
  */
 module io.floatd.provider.digitalocean {
     requires io.floatd.vrrp;
+    requires io.floatd.provider.cloudhttp;
     requires java.logging;
-    requires java.net.http;
     requires com.google.gson;
-    requires org.apache.httpcomponents.httpclient;
-    requires org.apache.httpcomponents.httpcore;
 
     opens io.floatd.provider.digitalocean to com.google.gson;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A cloud API's bearer token (DigitalOcean, Hetzner Cloud). It is only ever put in the {@code Authorization} header:
@@ -48,6 +49,25 @@ public final class ApiToken {
             throw ProviderException.fatal(provider + ": " + e.getMessage());
         }
         return of(provider, new String(content, StandardCharsets.UTF_8), "token_file " + file);
+    }
+
+    /**
+     * The block's {@code token_file} when it names one, else the environment variable {@code envName}.
+     *
+     * @param env the environment's value of a variable, or null when it is unset
+     * @throws ProviderException (fatal) when neither gives a token
+     */
+    public static ApiToken fromFileOrEnv(String provider, Path file, String envName, Function<String, String> env)
+            throws ProviderException {
+        if (file != null) {
+            return fromFile(provider, file);
+        }
+        String value = env.apply(envName);
+        if (value != null) {
+            return of(provider, value, envName);
+        }
+        throw ProviderException.fatal(provider + ": no API token: set token_file in floating_ip (a file of mode 0600) "
+                + "or the environment variable " + envName);
     }
 
     /** The token itself, for the Authorization header only. */

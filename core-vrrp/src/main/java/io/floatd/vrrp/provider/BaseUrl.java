@@ -2,6 +2,7 @@ package io.floatd.vrrp.provider;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.function.Function;
 
 /** A cloud API's or metadata service's base URL, from the configuration or the environment, checked once. */
 public final class BaseUrl {
@@ -26,6 +27,21 @@ public final class BaseUrl {
             throw ProviderException.fatal(provider + ": " + where + " must be an http:// or https:// base URL, but was '"
                     + value + "'");
         }
+    }
+
+    /**
+     * The block's URL when it sets one, else the environment variable {@code envName}'s (checked), else
+     * {@code fallback}.
+     *
+     * @param env the environment's value of a variable, or null when it is unset
+     */
+    public static URI fromConfigOrEnv(String provider, URI configured, String envName, Function<String, String> env,
+            URI fallback) throws ProviderException {
+        if (configured != null) {
+            return configured;
+        }
+        String value = env.apply(envName);
+        return value != null ? check(provider, value, envName) : fallback;
     }
 
     /** {@code base} without a trailing slash, then {@code path}. */

@@ -104,6 +104,23 @@ public abstract class PeerDirectory<I> implements AutoCloseable {
         return Optional.ofNullable(known.get(address.getHostAddress()));
     }
 
+    /** Whether {@code identity} (a holder's) is a peer's. */
+    public boolean isPeer(I identity) {
+        return identity != null && known.containsValue(identity);
+    }
+
+    /**
+     * The identity of {@code peer} for a hand-over of {@code what}, or a fatal error saying why not.
+     *
+     * @param kind what an identity is ({@code droplet}), for the message
+     */
+    public I handOverTarget(InetAddress peer, String what, String kind) throws ProviderException {
+        return of(peer).orElseThrow(() -> ProviderException.fatal(wording.provider() + ": cannot hand " + what
+                + " over to peer " + peer.getHostAddress() + ": " + (isUnicastPeer(peer)
+                        ? "its " + kind + " is unknown (set floating_ip { " + wording.nameKeyword() + " ... })"
+                        : "it is not a unicast_peer of " + instanceName)));
+    }
+
     /** Every peer's identity known now. */
     public Collection<I> known() {
         return known.values();

@@ -124,6 +124,27 @@ public final class SettingsTable<D> {
         };
     }
 
+    /**
+     * A {@code peer_..._id} value ({@link PeerIds}: one id, or {@code ADDRESS=ID ...}), each id matching
+     * {@code pattern} and converted by {@code id}.
+     *
+     * @param what how an id looks, for messages ({@code a droplet's numeric id})
+     * @param peers the instance's {@code unicast_peer} addresses
+     * @throws ProviderException the block's one-line error, naming {@code key}
+     */
+    public <I> Map<java.net.InetAddress, I> peerIds(String key, String value, Pattern pattern, String what,
+            java.util.function.Function<String, I> id, java.util.List<java.net.InetAddress> peers, String instance)
+            throws ProviderException {
+        try {
+            Map<java.net.InetAddress, I> ids = new LinkedHashMap<>();
+            PeerIds.parse(key, value, w -> pattern.matcher(w).matches(), what, peers, instance)
+                    .forEach((a, w) -> ids.put(a, id.apply(w)));
+            return ids;
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
     /** Builds a table, keywords in the order their handlers are added. */
     public static final class Builder<D> {
         private final String provider;

@@ -74,10 +74,7 @@ abstract sealed class AwsProvider implements FloatingIpProvider
 
     /** The identity of the peer at {@code peer} for a hand-over of {@code what}, or a fatal error saying why not. */
     protected AwsPeers.Identity handOverTarget(InetAddress peer, String what) throws ProviderException {
-        return peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("aws: cannot hand " + what
-                + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
-                        ? "its instance is unknown (set floating_ip { peer_instance_id ... })"
-                        : "it is not a unicast_peer of " + context.instanceName())));
+        return peerIds.handOverTarget(peer, what, "instance");
     }
 
     public AwsSettings settings() {

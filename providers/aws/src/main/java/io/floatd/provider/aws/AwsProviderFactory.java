@@ -1,7 +1,7 @@
 package io.floatd.provider.aws;
 
+import io.floatd.vrrp.provider.CloudProviderFactory;
 import io.floatd.vrrp.provider.FloatingIpProvider;
-import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -38,7 +37,7 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
  * connection, then finds the peers' instances ({@link AwsPeers}). A refused permission or a wrong address fails
  * here, at start; a network hiccup is logged and left to the first real call, and a peer not found is a warning.
  */
-public final class AwsProviderFactory implements FloatingIpProviderFactory {
+public final class AwsProviderFactory extends CloudProviderFactory {
     public static final String NAME = "aws";
     private static final Logger LOG = Logger.getLogger(AwsProviderFactory.class.getName());
     /** How much later than the attempt timeout a silent socket gives up (see {@link #configured}). */
@@ -56,26 +55,13 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         this(AwsClientOptions.defaults());
     }
 
-    /** A factory with explicit endpoints or credentials (tests, LocalStack, VPC endpoints). */
+    /**
+     * A factory with explicit endpoints or credentials (tests, LocalStack, VPC endpoints); {@code peer_instance_id}
+     * and {@code route_table} take lists.
+     */
     public AwsProviderFactory(AwsClientOptions options) {
+        super(NAME, AwsSettings.LIST_KEYS);
         this.options = Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** {@code peer_instance_id 10.0.0.12=i-0abc 10.0.0.13=i-0def}, {@code route_table rtb-0a1... rtb-0b2...}. */
-    @Override
-    public Set<String> listKeys() {
-        return AwsSettings.LIST_KEYS;
-    }
-
-    /** VPC networks drop IP multicast: VRRP needs unicast_peer here. */
-    @Override
-    public boolean carriesMulticast() {
-        return false;
     }
 
     @Override
@@ -113,34 +99,25 @@ public final class AwsProviderFactory implements FloatingIpProviderFactory {
         Duration timeout = context.attemptTimeout() != null ? context.attemptTimeout() : options.attemptTimeout();
         SharedEc2Client client = client(new ClientKey(region, timeout));
         AwsErrors errors = new AwsErrors(instanceId, timeout, client::secrets);
+        AwsProvider provider;
         try {
-            AwsProvider provider = switch (settings.mode()) {
+            provider = switch (settings.mode()) {
                 case EIP -> new ElasticIpProvider(settings, context, instanceId, vpc, client, errors);
                 case SECONDARY_IP -> settings.ipv6()
                         ? new SecondaryIpv6Provider(settings, context, instanceId, primaryEni, vpc, client, errors)
                         : new SecondaryIpProvider(settings, context, instanceId, primaryEni, vpc, client, errors);
                 case ROUTE_TABLE -> new RouteTableProvider(settings, context, instanceId, primaryEni, vpc, client, errors);
             };
-            boolean reachable = true;
-            try {
-                provider.warmUp();
-            } catch (ProviderException e) {
-                if (!e.retryable()) {
-                    provider.close();
-                    throw e;
-                }
-                reachable = false;
-                LOG.log(Level.WARNING, "VRRP_Instance({0}) aws: warm-up read failed, the first takeover will open "
-                        + "the connection: {1}", new Object[] {context.instanceName(), e.getMessage()});
-            }
-            LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
-                    new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
-            provider.startPeers(reachable);
-            return provider;
         } catch (RuntimeException e) {
             client.release();
             throw e;
         }
+        // a failed first read closes the provider, which releases the client
+        boolean reachable = firstRead(context.instanceName(), provider, provider::warmUp);
+        LOG.log(Level.INFO, "VRRP_Instance({0}) aws: {1} in {2} for {3}",
+                new Object[] {context.instanceName(), provider.describe(), region.id(), instanceId});
+        provider.startPeers(reachable);
+        return provider;
     }
 
     /** The takeover's EC2 calls in {@code created}'s region, mode route_table's when that is its mode. */

@@ -2,7 +2,6 @@ package io.floatd.provider.aws;
 
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.config.VirtualAddress;
-import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.SettingsTable;
@@ -122,12 +121,8 @@ public record AwsSettings(
         }
 
         void peerInstanceIds(String value) throws ProviderException {
-            try {
-                peerIds = PeerIds.parse("peer_instance_id", value, id -> INSTANCE.matcher(id).matches(),
-                        "an instance id i-...", peers, instanceName);
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
-            }
+            peerIds = TABLE.peerIds("peer_instance_id", value, INSTANCE, "an instance id i-...", id -> id, peers,
+                    instanceName);
         }
     }
 

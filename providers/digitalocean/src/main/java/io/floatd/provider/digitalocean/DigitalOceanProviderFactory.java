@@ -1,8 +1,9 @@
 package io.floatd.provider.digitalocean;
 
 import io.floatd.vrrp.provider.ApiToken;
+import io.floatd.vrrp.provider.BaseUrl;
+import io.floatd.vrrp.provider.CloudProviderFactory;
 import io.floatd.vrrp.provider.FloatingIpProvider;
-import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * droplet id, then finds the peers' droplets ({@link DoPeers}). A refused token or an unknown IP or droplet fails
  * here, at start; a network hiccup is logged and left to the first real call, and a peer not found is a warning.
  */
-public final class DigitalOceanProviderFactory implements FloatingIpProviderFactory {
+public final class DigitalOceanProviderFactory extends CloudProviderFactory {
     public static final String NAME = "digitalocean";
     static final URI DEFAULT_API_URL = URI.create("https://api.digitalocean.com");
     static final String API_URL_ENV = "DIGITALOCEAN_API_URL";
@@ -38,26 +38,10 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         this(DoClientOptions.defaults());
     }
 
-    /** A factory with its own environment, TLS trust or timings (tests). */
+    /** A factory with its own environment, TLS trust or timings (tests); {@code peer_droplet_id} takes a list. */
     public DigitalOceanProviderFactory(DoClientOptions options) {
+        super(NAME, DoSettings.LIST_KEYS);
         this.options = Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** {@code peer_droplet_id 10.110.0.3=123 10.110.0.4=456}. */
-    @Override
-    public Set<String> listKeys() {
-        return DoSettings.LIST_KEYS;
-    }
-
-    /** VPC networks drop IP multicast: VRRP needs unicast_peer here. */
-    @Override
-    public boolean carriesMulticast() {
-        return false;
     }
 
     @Override
@@ -72,37 +56,14 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
         DoSettings settings = DoSettings.parse(context);
-        ApiToken token = token(settings);
-        URI apiUrl = settings.apiUrl() != null ? settings.apiUrl()
-                : options.env(API_URL_ENV) != null ? DoSettings.checkUrl(options.env(API_URL_ENV), API_URL_ENV)
-                : DEFAULT_API_URL;
-        long dropletId;
-        if (settings.dropletId() != null) {
-            dropletId = settings.dropletId();
-        } else {
-            URI metadata = settings.metadataUrl() != null ? settings.metadataUrl()
-                    : options.env(DropletMetadata.ENV) != null
-                            ? DoSettings.checkUrl(options.env(DropletMetadata.ENV), DropletMetadata.ENV)
-                            : DropletMetadata.DEFAULT;
-            dropletId = DropletMetadata.dropletId(metadata, Duration.ofSeconds(2));
-        }
+        ApiToken token = ApiToken.fromFileOrEnv(NAME, settings.tokenFile(), TOKEN_ENV, options::env);
+        URI apiUrl = BaseUrl.fromConfigOrEnv(NAME, settings.apiUrl(), API_URL_ENV, options::env, DEFAULT_API_URL);
+        long dropletId = settings.dropletId() != null ? settings.dropletId()
+                : DropletMetadata.dropletId(BaseUrl.fromConfigOrEnv(NAME, settings.metadataUrl(), DropletMetadata.ENV,
+                        options::env, DropletMetadata.DEFAULT), Duration.ofSeconds(2));
         DoApi api = HttpDoApi.create(apiUrl, settings.paths(), token, options);
         ReservedIpProvider provider = new ReservedIpProvider(settings, context, dropletId, api, options);
-        boolean reachable = true;
-        try {
-            provider.warmUp();
-        } catch (ProviderException e) {
-            if (!e.retryable()) {
-                provider.close();
-                throw e;
-            }
-            reachable = false;
-            LOG.log(Level.WARNING, "VRRP_Instance({0}) digitalocean: warm-up read failed, the first takeover will "
-                    + "open the connection: {1}", new Object[] {context.instanceName(), e.getMessage()});
-        } catch (RuntimeException e) {
-            provider.close();
-            throw e;
-        }
+        boolean reachable = firstRead(context.instanceName(), provider, provider::warmUp);
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} at {2}, token from {3}",
                 new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
         provider.startPeers(reachable);
@@ -115,17 +76,5 @@ public final class DigitalOceanProviderFactory implements FloatingIpProviderFact
         return created instanceof ReservedIpProvider p
                 ? Optional.of(new DoWarmUp(p.settings().paths(), options))
                 : Optional.empty();
-    }
-
-    private ApiToken token(DoSettings settings) throws ProviderException {
-        if (settings.tokenFile() != null) {
-            return ApiToken.fromFile(NAME, settings.tokenFile());
-        }
-        String env = options.env(TOKEN_ENV);
-        if (env != null) {
-            return ApiToken.of(NAME, env, TOKEN_ENV);
-        }
-        throw ProviderException.fatal("digitalocean: no API token: set token_file in floating_ip (a file of mode 0600) "
-                + "or the environment variable " + TOKEN_ENV);
     }
 }

@@ -1,5 +1,7 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.provider.ActionPoll;
+import io.floatd.vrrp.provider.CloudApiError;
 import java.util.List;
 
 /**
@@ -19,18 +21,22 @@ interface DoApi extends AutoCloseable {
     }
 
     /** An action (assign, unassign) and its status: {@code in-progress}, {@code completed} or {@code errored}. */
-    record Action(long id, String status) {
-        boolean completed() {
+    record Action(long id, String status) implements ActionPoll.Action {
+        /** Completed. */
+        @Override
+        public boolean succeeded() {
             return "completed".equals(status);
         }
 
-        boolean errored() {
+        /** Errored. */
+        @Override
+        public boolean failed() {
             return "errored".equals(status);
         }
 
         /** Completed or errored: no longer running. */
         boolean done() {
-            return completed() || errored();
+            return succeeded() || failed();
         }
     }
 
@@ -58,34 +64,34 @@ interface DoApi extends AutoCloseable {
     }
 
     /** {@code GET /v2/reserved_ips/{ip}} (or {@code /v2/floating_ips/{ip}}, or {@code /v2/reserved_ipv6/{ip}}). */
-    ReservedIp reservedIp(String ip) throws DoApiError;
+    ReservedIp reservedIp(String ip) throws CloudApiError;
 
     /** {@code GET /v2/droplets/{id}}: fails with 404 when there is no such droplet. */
-    void droplet(long id) throws DoApiError;
+    void droplet(long id) throws CloudApiError;
 
     /**
      * {@code GET /v2/droplets?page=1&per_page=N} when {@code next} is null, else the page that a previous answer's
      * {@code links.pages.next} named.
      */
-    DropletPage droplets(String next, int perPage) throws DoApiError;
+    DropletPage droplets(String next, int perPage) throws CloudApiError;
 
     /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"assign","droplet_id":N}} (or {@code reserved_ipv6}). */
-    Action assign(String ip, long dropletId) throws DoApiError;
+    Action assign(String ip, long dropletId) throws CloudApiError;
 
     /** {@code POST /v2/reserved_ips/{ip}/actions {"type":"unassign"}}. */
-    Action unassign(String ip) throws DoApiError;
+    Action unassign(String ip) throws CloudApiError;
 
     /**
      * {@code GET /v2/reserved_ips/{ip}/actions/{id}}; for a reserved IPv6 {@code GET /v2/actions/{id}}, the account's
      * action read, as the IPv6 endpoints have no per-address one.
      */
-    Action action(String ip, long actionId) throws DoApiError;
+    Action action(String ip, long actionId) throws CloudApiError;
 
     /**
      * {@code GET /v2/actions?page=1&per_page=1}: one read of the account's actions, made at start for a reserved IPv6
      * (whose actions are followed there) so that a token without {@code actions:read} fails at once (403).
      */
-    void firstAction() throws DoApiError;
+    void firstAction() throws CloudApiError;
 
     /** The path family in use, for messages: {@code reserved_ips}, {@code floating_ips} or {@code reserved_ipv6}. */
     String paths();

@@ -56,11 +56,6 @@ final class DoPeers extends PeerDirectory<Long> {
         this.budget = budget;
     }
 
-    /** Whether a holder that is this droplet is a peer. */
-    boolean isPeer(Long droplet) {
-        return droplet != null && known().contains(droplet);
-    }
-
     /** The droplet list, page by page, until every address is placed or the list ends. */
     @Override
     protected Map<String, Found<Long>> lookUp(List<String> wanted) throws ProviderException {

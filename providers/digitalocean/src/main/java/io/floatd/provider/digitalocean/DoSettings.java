@@ -2,14 +2,12 @@ package io.floatd.provider.digitalocean;
 
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.config.VirtualAddress;
-import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.SettingsTable;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,14 +107,8 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         }
 
         void peerDropletIds(String value) throws ProviderException {
-            try {
-                Map<InetAddress, Long> ids = new LinkedHashMap<>();
-                PeerIds.parse("peer_droplet_id", value, id -> DROPLET_ID.matcher(id).matches(),
-                        "a droplet's numeric id", peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
-                peerIds = ids;
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
-            }
+            peerIds = TABLE.peerIds("peer_droplet_id", value, DROPLET_ID, "a droplet's numeric id", Long::parseLong,
+                    peers, instanceName);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.floatd.provider.digitalocean;
 
 import io.floatd.vrrp.provider.ApiToken;
+import io.floatd.vrrp.provider.CloudApiError;
 import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderException;
 import java.net.URI;
@@ -45,7 +46,7 @@ final class DoWarmUp implements JitWarmUp.Exercise {
 
     /** Drives the three calls {@code rounds} times against {@code endpoint}; returns the rounds done. */
     @Override
-    public int run(URI endpoint, Duration callTimeout, int rounds) throws ProviderException, DoApiError {
+    public int run(URI endpoint, Duration callTimeout, int rounds) throws ProviderException, CloudApiError {
         ApiToken fake = ApiToken.of(DigitalOceanProviderFactory.NAME, "dop_v1_warm_up_only_not_a_token", "the JIT warm-up");
         try (DoApi api = LibraryDoApi.create(endpoint, paths, fake, options.withAttemptTimeout(callTimeout))) {
             String ip = paths == DoSettings.Paths.RESERVED_IPV6 ? IPV6 : IP;

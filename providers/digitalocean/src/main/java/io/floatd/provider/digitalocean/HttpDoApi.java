@@ -1,52 +1,25 @@
 package io.floatd.provider.digitalocean;
 
-import io.floatd.vrrp.provider.ApiToken;
+import static io.floatd.provider.cloudhttp.JsonApi.string;
+import static io.floatd.vrrp.provider.CloudApiError.unexpected;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
+import io.floatd.provider.cloudhttp.JsonApi;
+import io.floatd.vrrp.provider.ApiToken;
+import io.floatd.vrrp.provider.CloudApiError;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import org.apache.http.Header;
-import org.apache.http.client.config.RequestConfig;
-import org.apache.http.client.methods.CloseableHttpResponse;
-import org.apache.http.client.methods.HttpGet;
-import org.apache.http.client.methods.HttpPost;
-import org.apache.http.client.methods.HttpRequestBase;
-import org.apache.http.config.Registry;
-import org.apache.http.config.RegistryBuilder;
-import org.apache.http.config.SocketConfig;
-import org.apache.http.conn.ConnectTimeoutException;
-import org.apache.http.conn.HttpHostConnectException;
-import org.apache.http.conn.socket.ConnectionSocketFactory;
-import org.apache.http.conn.socket.PlainConnectionSocketFactory;
-import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
-import org.apache.http.entity.ContentType;
-import org.apache.http.entity.StringEntity;
-import org.apache.http.impl.client.CloseableHttpClient;
-import org.apache.http.impl.client.HttpClients;
-import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
-import org.apache.http.util.EntityUtils;
+import java.util.function.Function;
 
 /**
- * {@link DoApi} on Apache HttpClient 4.5 (already on the class path for the AWS SDK's apache-client: one pooled,
- * kept-alive connection, no automatic retries, no redirects) and gson: the requests floatd makes, typed, as DigitalOcean's OpenAPI specification gives them (github.com/digitalocean/openapi,
+ * {@link DoApi} on cloud-http's {@link JsonApi} (Apache HttpClient and gson): the requests floatd makes, typed, as
+ * DigitalOcean's OpenAPI specification gives them (github.com/digitalocean/openapi,
  * {@code specification/resources/reserved_ips/}, {@code reserved_ipv6/}, {@code droplets/}, {@code actions/}):
  * <ul>
  *   <li>{@code GET /v2/reserved_ips/{ip}} → {@code {"reserved_ip":{"ip","droplet","locked",...}}} (the old
@@ -58,67 +31,33 @@ import org.apache.http.util.EntityUtils;
  *   <li>{@code GET /v2/droplets/{id}}, {@code GET /v2/droplets?page=1&per_page=N} and the pages after it,
  *       {@code GET /v2/actions?page=1&per_page=1}.
  * </ul>
- * An answer from 300 on is a {@link DoApiError} with the error body's {@code id}, {@code message} and
+ * An answer from 300 on is a {@link CloudApiError} with the error body's {@code id}, {@code message} and
  * {@code request_id} and the rate-limit headers; the token is only in the {@code Authorization} header.
  */
 final class HttpDoApi implements DoApi {
-    private final CloseableHttpClient http;
-    private final URI base;
-    private final String target;
-    private final ApiToken token;
-    private final DoSettings.Paths paths;
-    private final Duration attemptTimeout;
+    /** DigitalOcean's error body and rate-limit headers. */
+    private static final JsonApi.Dialect DIALECT = new JsonApi.Dialect() {
+        @Override
+        public JsonApi.ErrorBody errorBody(JsonObject o) {
+            return new JsonApi.ErrorBody(string(o, "id"), string(o, "message"), string(o, "request_id"));
+        }
 
-    private HttpDoApi(CloseableHttpClient http, URI base, ApiToken token, DoSettings.Paths paths, Duration attemptTimeout) {
-        this.http = http;
-        this.base = base;
-        int port = base.getPort() != -1 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
-        this.target = base.getScheme() + "://" + base.getHost() + ":" + port;
-        this.token = token;
+        @Override
+        public Duration retryAfter(Function<String, String> header) {
+            return HttpDoApi.retryAfter(header);
+        }
+    };
+
+    private final JsonApi api;
+    private final DoSettings.Paths paths;
+
+    private HttpDoApi(JsonApi api, DoSettings.Paths paths) {
+        this.api = api;
         this.paths = paths;
-        this.attemptTimeout = attemptTimeout;
     }
 
     static HttpDoApi create(URI baseUrl, DoSettings.Paths paths, ApiToken token, DoClientOptions options) {
-        Objects.requireNonNull(token, "token");
-        Duration timeout = options.attemptTimeout();
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        int connectMs = Math.min(timeoutMs, 1000);
-        SSLContext tls = options.sslContext();
-        if (tls == null) {
-            try {
-                tls = SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no default TLS context", e);
-            }
-        }
-        Registry<ConnectionSocketFactory> sockets = RegistryBuilder.<ConnectionSocketFactory>create()
-                .register("http", PlainConnectionSocketFactory.getSocketFactory())
-                .register("https", new SSLConnectionSocketFactory(tls))
-                .build();
-        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(sockets);
-        pool.setMaxTotal(4);
-        pool.setDefaultMaxPerRoute(4);
-        // a pooled connection idle for 2 s is checked (locally, no round trip) before it is reused
-        pool.setValidateAfterInactivity(2000);
-        pool.setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoKeepAlive(true)
-                .setSoTimeout(timeoutMs).build());
-        CloseableHttpClient http = HttpClients.custom()
-                .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectTimeout(connectMs)
-                        .setSocketTimeout(timeoutMs)
-                        .setConnectionRequestTimeout(timeoutMs)
-                        .build())
-                .disableAutomaticRetries() // no request is ever sent twice behind floatd's back
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .evictIdleConnections(55, TimeUnit.SECONDS)
-                .build();
-        String p = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        URI base = URI.create(baseUrl.getScheme() + "://" + baseUrl.getRawAuthority()
-                + (p.endsWith("/") ? p.substring(0, p.length() - 1) : p));
-        return new HttpDoApi(http, base, token, paths, timeout);
+        return new HttpDoApi(JsonApi.create(baseUrl, "", token, options, DIALECT), paths);
     }
 
     private String prefix() {
@@ -126,9 +65,9 @@ final class HttpDoApi implements DoApi {
     }
 
     @Override
-    public ReservedIp reservedIp(String ip) throws DoApiError {
+    public ReservedIp reservedIp(String ip) throws CloudApiError {
         String path = prefix() + "/" + ip;
-        JsonObject o = send("GET", path, null);
+        JsonObject o = api.get(path);
         String key = switch (paths) {
             case RESERVED_IPS -> "reserved_ip";
             case FLOATING_IPS -> "floating_ip";
@@ -153,13 +92,13 @@ final class HttpDoApi implements DoApi {
     }
 
     @Override
-    public void droplet(long id) throws DoApiError {
-        send("GET", "/v2/droplets/" + id, null);
+    public void droplet(long id) throws CloudApiError {
+        api.get("/v2/droplets/" + id);
     }
 
     @Override
-    public DropletPage droplets(String next, int perPage) throws DoApiError {
-        JsonObject o = send("GET", next == null ? "/v2/droplets?page=1&per_page=" + perPage : apiPath(next), null);
+    public DropletPage droplets(String next, int perPage) throws CloudApiError {
+        JsonObject o = api.get(next == null ? "/v2/droplets?page=1&per_page=" + perPage : apiPath(next));
         List<ListedDroplet> droplets = new ArrayList<>();
         if (o.get("droplets") instanceof JsonArray list) {
             for (JsonElement e : list) {
@@ -193,7 +132,7 @@ final class HttpDoApi implements DoApi {
     }
 
     @Override
-    public Action assign(String ip, long dropletId) throws DoApiError {
+    public Action assign(String ip, long dropletId) throws CloudApiError {
         JsonObject request = new JsonObject();
         request.addProperty("type", "assign");
         request.addProperty("droplet_id", dropletId);
@@ -201,27 +140,27 @@ final class HttpDoApi implements DoApi {
     }
 
     @Override
-    public Action unassign(String ip) throws DoApiError {
+    public Action unassign(String ip) throws CloudApiError {
         JsonObject request = new JsonObject();
         request.addProperty("type", "unassign");
         return postAction(ip, request);
     }
 
-    private Action postAction(String ip, JsonObject request) throws DoApiError {
+    private Action postAction(String ip, JsonObject request) throws CloudApiError {
         String path = prefix() + "/" + ip + "/actions";
-        return action(send("POST", path, request.toString()), "POST " + path);
+        return action(api.post(path, request.toString()), "POST " + path);
     }
 
     @Override
-    public Action action(String ip, long actionId) throws DoApiError {
+    public Action action(String ip, long actionId) throws CloudApiError {
         String path = paths == DoSettings.Paths.RESERVED_IPV6 ? "/v2/actions/" + actionId
                 : prefix() + "/" + ip + "/actions/" + actionId;
-        return action(send("GET", path, null), "GET " + path);
+        return action(api.get(path), "GET " + path);
     }
 
     @Override
-    public void firstAction() throws DoApiError {
-        send("GET", "/v2/actions?page=1&per_page=1", null);
+    public void firstAction() throws CloudApiError {
+        api.get("/v2/actions?page=1&per_page=1");
     }
 
     @Override
@@ -231,15 +170,11 @@ final class HttpDoApi implements DoApi {
 
     @Override
     public void close() {
-        try {
-            http.close();
-        } catch (IOException e) {
-            // closing sockets: nothing to do about it
-        }
+        api.close();
     }
 
     /** {@code {"action":{"id":N,"status":"..."}}} as an {@link Action}. */
-    private static Action action(JsonObject answer, String what) throws DoApiError {
+    private static Action action(JsonObject answer, String what) throws CloudApiError {
         if (answer.get("action") instanceof JsonObject a && a.get("id") instanceof JsonPrimitive id && id.isNumber()) {
             String status = string(a, "status");
             return new Action(id.getAsLong(), status.isEmpty() ? "unknown" : status);
@@ -248,7 +183,7 @@ final class HttpDoApi implements DoApi {
     }
 
     /** {@code /v2/...?query} of a link the API gave (absolute, on its own host), to be sent to the base URL. */
-    private static String apiPath(String link) throws DoApiError {
+    private static String apiPath(String link) throws CloudApiError {
         try {
             URI u = new URI(link);
             String path = u.getRawPath() == null ? "" : u.getRawPath();
@@ -259,86 +194,10 @@ final class HttpDoApi implements DoApi {
         }
     }
 
-    /** One request; a 2xx answer read as a JSON object, anything else a {@link DoApiError}. */
-    private JsonObject send(String method, String path, String json) throws DoApiError {
-        HttpRequestBase r;
-        if (json == null) {
-            r = new HttpGet(base + path);
-        } else {
-            HttpPost post = new HttpPost(base + path);
-            post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
-            r = post;
-        }
-        r.setHeader("Authorization", "Bearer " + token.value());
-        r.setHeader("User-Agent", "floatd");
-        r.setHeader("Accept", "application/json");
-        int status;
-        String body;
-        Duration retry;
-        try (CloseableHttpResponse resp = http.execute(r)) {
-            status = resp.getStatusLine().getStatusCode();
-            body = resp.getEntity() == null ? "" : EntityUtils.toString(resp.getEntity(), StandardCharsets.UTF_8);
-            retry = status >= 300 ? retryAfter(resp) : null;
-        } catch (IOException e) {
-            throw DoApiError.io(describe(e), null);
-        }
-        if (status >= 300) {
-            throw error(status, body, retry);
-        }
-        try {
-            if (JsonParser.parseString(body) instanceof JsonObject o) {
-                return o;
-            }
-            throw unexpected("the answer to " + method + " " + path + " is not a JSON object");
-        } catch (JsonParseException e) {
-            throw unexpected("the answer to " + method + " " + path + " is not JSON");
-        }
-    }
-
-    private static DoApiError unexpected(String message) {
-        return new DoApiError(200, "unexpected_response", message, "", null, null);
-    }
-
-    /** The API's error body ({@code id}, {@code message}, {@code request_id}) and when to retry. */
-    private DoApiError error(int status, String body, Duration retryAfter) {
-        String id = "";
-        String message = "";
-        String requestId = "";
-        if (body != null && !body.isBlank()) {
-            try {
-                if (JsonParser.parseString(body) instanceof JsonObject o) {
-                    id = string(o, "id");
-                    message = string(o, "message");
-                    requestId = string(o, "request_id");
-                }
-            } catch (JsonParseException notJson) {
-                message = "the error body is not JSON";
-            }
-        }
-        return new DoApiError(status, clean(id), clean(message), clean(requestId), retryAfter, null);
-    }
-
-    private String describe(IOException e) {
-        if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException
-                || e instanceof InterruptedIOException) {
-            return "no answer from " + target + " within " + attemptTimeout.toMillis() + " ms";
-        }
-        if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
-            return "cannot connect to " + target + " (connection refused)";
-        }
-        if (e instanceof UnknownHostException) {
-            return "cannot resolve " + base.getHost();
-        }
-        if (e instanceof SSLException) {
-            return "TLS with " + target + " failed: " + clean(e.getMessage());
-        }
-        return "request to " + target + " failed: " + clean(e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
-
     /** {@code Retry-After} (seconds), else {@code RateLimit-Reset} (epoch seconds), else null. */
-    private static Duration retryAfter(CloseableHttpResponse resp) {
+    private static Duration retryAfter(Function<String, String> header) {
         try {
-            String retryAfter = header(resp, "Retry-After");
+            String retryAfter = header.apply("Retry-After");
             if (retryAfter != null) {
                 return Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.strip())));
             }
@@ -346,7 +205,7 @@ final class HttpDoApi implements DoApi {
             // an HTTP date: fall through to RateLimit-Reset
         }
         try {
-            String reset = header(resp, "RateLimit-Reset");
+            String reset = header.apply("RateLimit-Reset");
             if (reset != null) {
                 Duration d = Duration.between(Instant.now(), Instant.ofEpochSecond(Long.parseLong(reset.strip())));
                 return d.isNegative() ? Duration.ZERO : d;
@@ -355,24 +214,5 @@ final class HttpDoApi implements DoApi {
             // ignore
         }
         return null;
-    }
-
-    private static String header(CloseableHttpResponse resp, String name) {
-        Header h = resp.getFirstHeader(name);
-        return h == null ? null : h.getValue();
-    }
-
-    private static String string(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? "" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
-    }
-
-    /** One line, at most 300 characters, without the token. */
-    private String clean(String s) {
-        if (s == null) {
-            return "";
-        }
-        String one = token.scrub(s).replaceAll("\\s+", " ").strip();
-        return one.length() > 300 ? one.substring(0, 297) + "..." : one;
     }
 }

@@ -1,10 +1,12 @@
 package io.floatd.provider.digitalocean;
 
-import io.floatd.vrrp.provider.ApiToken;
+import io.floatd.vrrp.provider.ActionPoll;
+import io.floatd.vrrp.provider.CloudApiError;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.RateLimitedCalls;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -53,10 +55,6 @@ import java.util.stream.Collectors;
 final class ReservedIpProvider implements FloatingIpProvider {
     private static final Logger LOG = Logger.getLogger(ReservedIpProvider.class.getName());
 
-    /** An action this node started and has not seen finish: {@code droplet} is where an assign sends the IP. */
-    private record Pending(long actionId, String type, long droplet, long startedNanos) {
-    }
-
     private final DoSettings settings;
     private final ProviderContext context;
     private final long dropletId;
@@ -64,13 +62,14 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private final Set<String> peers;
     private final DoPeers peerIds;
     private final Duration actionTimeout;
-    private final Duration pollInterval;
+    private final RateLimitedCalls calls;
+    /** The assign or unassign this node started and has not seen finish. */
+    private final ActionPoll<DoApi.Action> actions;
     private final String ip;
     /** {@code reserved IP 203.0.113.50} or {@code reserved IPv6 2a03:b0c0::50}, for messages. */
     private final String named;
     /** A reserved IPv6: its reads show no lock, and its actions are read at {@code /v2/actions/{id}}. */
     private final boolean ipv6;
-    private Pending pending;
     /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
     private volatile DoApi.ReservedIp lastRead;
     private boolean closed;
@@ -84,7 +83,11 @@ final class ReservedIpProvider implements FloatingIpProvider {
         this.ipv6 = settings.ipv6();
         this.named = (ipv6 ? "reserved IPv6 " : "reserved IP ") + ip;
         this.actionTimeout = options.actionTimeout();
-        this.pollInterval = options.pollInterval();
+        this.calls = new RateLimitedCalls(ReservedIpProvider.class.getName(), DigitalOceanProviderFactory.NAME,
+                context.instanceName(), "as the API asks", "waiting for the API rate limit to reset");
+        this.actions = new ActionPoll<>(DigitalOceanProviderFactory.NAME, named, actionTimeout, options.pollInterval(),
+                calls, p -> api.action(ip, p.actionId()), (e, p) -> translate(e, Call.ACTION),
+                (p, a) -> "errored at DigitalOcean (droplet " + p.target() + ")");
         this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
         this.peerIds = new DoPeers(context.instanceName(), dropletId, context.peers(), settings.peerDropletIds(),
                 this::dropletPage, actionTimeout);
@@ -97,8 +100,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
 
     private DoApi.DropletPage dropletPage(String next, long deadline) throws ProviderException {
         try {
-            return rateLimited(() -> api.droplets(next, DoPeers.PER_PAGE), deadline);
-        } catch (DoApiError e) {
+            return calls.call(() -> api.droplets(next, DoPeers.PER_PAGE), deadline);
+        } catch (CloudApiError e) {
             throw translate(e, Call.LIST);
         }
     }
@@ -108,22 +111,22 @@ final class ReservedIpProvider implements FloatingIpProvider {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
         read(deadline);
         try {
-            rateLimited(() -> {
+            calls.call(() -> {
                 api.droplet(dropletId);
                 return null;
             }, deadline);
-        } catch (DoApiError e) {
+        } catch (CloudApiError e) {
             throw translate(e, Call.DROPLET);
         }
         if (ipv6) {
             // the actions of a reserved IPv6 are followed at /v2/actions/{id}: a token without actions:read would
             // assign and then fail to see the outcome
             try {
-                rateLimited(() -> {
+                calls.call(() -> {
                     api.firstAction();
                     return null;
                 }, deadline);
-            } catch (DoApiError e) {
+            } catch (CloudApiError e) {
                 throw translate(e, Call.ACTIONS);
             }
         }
@@ -170,14 +173,13 @@ final class ReservedIpProvider implements FloatingIpProvider {
     /** The assign, after reading the IP unless {@code known} is a read just made. */
     private void assign(DoApi.ReservedIp known) throws ProviderException {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
-        Pending p = pending;
+        ActionPoll.Pending p = actions.recent(dropletId);
         DoApi.ReservedIp current = known;
-        if (p != null && p.type.equals("assign") && p.droplet == dropletId
-                && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()) {
+        if (p != null && p.what().equals("assign")) {
             boolean running;
             if (ipv6) {
                 // a reserved IPv6 shows no lock: ask the action itself
-                running = !actionOnce(p, deadline).done();
+                running = !actions.once(p, deadline).done();
             } else {
                 if (current == null) {
                     current = read(deadline);
@@ -186,13 +188,13 @@ final class ReservedIpProvider implements FloatingIpProvider {
             }
             if (running) {
                 // an earlier attempt was cut short while our assign was running: follow it, do not send another
-                await(p, deadline);
+                actions.await(p, deadline);
                 return;
             }
             // finished: that action may be an earlier takeover's, whose IP has moved on since: judge by the read,
             // never by the old action's outcome
         }
-        pending = null;
+        actions.forget();
         if (current == null) {
             current = read(deadline);
         }
@@ -221,18 +223,16 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private Long assignTo(long droplet, String type, long deadline) throws ProviderException {
         DoApi.Action action;
         try {
-            action = rateLimited(() -> api.assign(ip, droplet), deadline);
-        } catch (DoApiError e) {
-            if (e.status == 422 && Long.valueOf(droplet).equals(read(deadline).dropletId())) {
+            action = calls.call(() -> api.assign(ip, droplet), deadline);
+        } catch (CloudApiError e) {
+            if (e.status() == 422 && Long.valueOf(droplet).equals(read(deadline).dropletId())) {
                 LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} was already assigned to droplet "
-                        + "{2} (422: {3})", new Object[] {context.instanceName(), named, String.valueOf(droplet), e.errorMessage});
+                        + "{2} (422: {3})", new Object[] {context.instanceName(), named, String.valueOf(droplet), e.errorMessage()});
                 return null;
             }
             throw translate(e, type.equals("assign") ? Call.ASSIGN : Call.HAND_OVER, droplet);
         }
-        Pending started = new Pending(action.id(), type, droplet, System.nanoTime());
-        pending = started;
-        await(started, deadline);
+        actions.await(actions.start(action.id(), type, droplet), deadline);
         return action.id();
     }
 
@@ -247,11 +247,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
      */
     @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
-        long to = peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("digitalocean: cannot hand " + named
-                + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
-                        ? "its droplet is unknown (set floating_ip { peer_droplet_id ... })"
-                        : "it is not a unicast_peer of " + context.instanceName())));
-        pending = null;
+        long to = peerIds.handOverTarget(peer, named, "droplet");
+        actions.forget();
         lastRead = null;
         Long action = assignTo(to, "hand-over", System.nanoTime() + actionTimeout.toNanos());
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} handed over to peer {2} (droplet {3}{4})",
@@ -267,16 +264,16 @@ final class ReservedIpProvider implements FloatingIpProvider {
     @Override
     public synchronized void release() throws ProviderException {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
-        pending = null;
+        actions.forget();
         DoApi.ReservedIp current = read(deadline);
         if (!classify(current).isSelf()) {
             return;
         }
         DoApi.Action action;
         try {
-            action = rateLimited(() -> api.unassign(ip), deadline);
-        } catch (DoApiError e) {
-            if (e.status == 422) {
+            action = calls.call(() -> api.unassign(ip), deadline);
+        } catch (CloudApiError e) {
+            if (e.status() == 422) {
                 // locked by the peer's assign, or already moved: look again before judging
                 Holder now = classify(read(deadline));
                 if (!now.isSelf()) {
@@ -287,51 +284,15 @@ final class ReservedIpProvider implements FloatingIpProvider {
             }
             throw translate(e, Call.UNASSIGN);
         }
-        Pending started = new Pending(action.id(), "unassign", dropletId, System.nanoTime());
-        pending = started;
-        await(started, deadline);
+        actions.await(actions.start(action.id(), "unassign", dropletId), deadline);
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} unassigned from droplet {2} (action {3})",
                 new Object[] {context.instanceName(), named, String.valueOf(dropletId), String.valueOf(action.id())});
     }
 
-    /** One read of the action {@code p}, its errors judged as {@link #await}'s. */
-    private DoApi.Action actionOnce(Pending p, long deadline) throws ProviderException {
-        try {
-            return rateLimited(() -> api.action(ip, p.actionId), deadline);
-        } catch (DoApiError e) {
-            if (!(e.status == 0 || e.status == 429 || e.status >= 500)) {
-                pending = null;
-            }
-            throw translate(e, Call.ACTION);
-        }
-    }
-
-    /** Polls the action until it is completed (returns) or errored, or the deadline passes (throws). */
-    private void await(Pending p, long deadline) throws ProviderException {
-        while (true) {
-            DoApi.Action a = actionOnce(p, deadline);
-            if (a.completed()) {
-                pending = null;
-                return;
-            }
-            if (a.errored()) {
-                pending = null;
-                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of "
-                        + named + " errored at DigitalOcean (droplet " + p.droplet + "); trying again", true);
-            }
-            if (System.nanoTime() + pollInterval.toNanos() > deadline) {
-                pending = null;
-                throw new ProviderException("digitalocean: the " + p.type + " action " + p.actionId + " of "
-                        + named + " was still " + a.status() + " after " + actionTimeout.toMillis() + " ms", true);
-            }
-            sleep(pollInterval, "waiting for the " + p.type + " action " + p.actionId);
-        }
-    }
-
     private DoApi.ReservedIp read(long deadline) throws ProviderException {
         try {
-            return rateLimited(() -> api.reservedIp(ip), deadline);
-        } catch (DoApiError e) {
+            return calls.call(() -> api.reservedIp(ip), deadline);
+        } catch (CloudApiError e) {
             throw translate(e, Call.READ);
         }
     }
@@ -350,52 +311,15 @@ final class ReservedIpProvider implements FloatingIpProvider {
         return Holder.other(who);
     }
 
-    @FunctionalInterface
-    private interface ApiCall<T> {
-        T run() throws DoApiError;
-    }
-
-    /**
-     * One API call; on 429 it waits as {@code Retry-After} / {@code RateLimit-Reset} say and tries again, as long as
-     * the wait ends before the deadline. Otherwise the 429 is thrown (and judged retryable).
-     */
-    private <T> T rateLimited(ApiCall<T> call, long deadline) throws DoApiError, ProviderException {
-        while (true) {
-            try {
-                return call.run();
-            } catch (DoApiError e) {
-                if (e.status != 429) {
-                    throw e;
-                }
-                Duration wait = e.retryAfter != null ? e.retryAfter : Duration.ofSeconds(1);
-                if (System.nanoTime() + wait.toNanos() >= deadline) {
-                    throw e;
-                }
-                LOG.log(Level.WARNING, "VRRP_Instance({0}) digitalocean: rate limited ({1}), waiting {2} ms as the API "
-                        + "asks", new Object[] {context.instanceName(), e.describe(), String.valueOf(wait.toMillis())});
-                sleep(wait, "waiting for the API rate limit to reset");
-            }
-        }
-    }
-
-    private static void sleep(Duration d, String what) throws ProviderException {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("digitalocean: interrupted while " + what, true);
-        }
-    }
-
     enum Call { READ, DROPLET, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION, ACTIONS }
 
     /** One line for the operator: what failed, the API's id and message, and what to do. */
-    ProviderException translate(DoApiError e, Call call) {
+    ProviderException translate(CloudApiError e, Call call) {
         return translate(e, call, dropletId);
     }
 
-    /** {@link #translate(DoApiError, Call)} of an assign to {@code target}. */
-    private ProviderException translate(DoApiError e, Call call, long target) {
+    /** {@link #translate(CloudApiError, Call)} of an assign to {@code target}. */
+    private ProviderException translate(CloudApiError e, Call call, long target) {
         String what = switch (call) {
             case READ -> "GET /v2/" + api.paths() + "/" + ip;
             case DROPLET -> "GET /v2/droplets/" + dropletId;
@@ -407,8 +331,8 @@ final class ReservedIpProvider implements FloatingIpProvider {
             case ACTIONS -> "GET /v2/actions";
         };
         String detail = e.describe();
-        String request = e.requestId.isEmpty() ? "" : " [request " + e.requestId + "]";
-        int s = e.status;
+        String request = e.requestId().isEmpty() ? "" : " [request " + e.requestId() + "]";
+        int s = e.status();
         if (s == 0) {
             return new ProviderException("digitalocean: " + what + " failed: " + detail, true);
         }
@@ -434,7 +358,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
             } + request);
         }
         if (s == 422) {
-            String m = (e.errorMessage + " " + e.errorId).toLowerCase(Locale.ROOT);
+            String m = (e.errorMessage() + " " + e.code()).toLowerCase(Locale.ROOT);
             if (m.contains("pending") || m.contains("lock") || m.contains("progress")) {
                 return new ProviderException("digitalocean: " + what + " refused while " + named
                         + " has a pending action (" + detail + "); trying again" + request, true);
@@ -443,7 +367,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
         }
         if (s == 429) {
             return new ProviderException("digitalocean: " + what + " rate limited (" + detail + ")"
-                    + (e.retryAfter != null ? "; the limit resets in " + e.retryAfter.toSeconds() + " s" : "")
+                    + (e.retryAfter() != null ? "; the limit resets in " + e.retryAfter().toSeconds() + " s" : "")
                     + request, true);
         }
         if (s >= 500) {

@@ -1,5 +1,6 @@
 package io.floatd.provider.hetzner;
 
+import io.floatd.vrrp.provider.CloudApiError;
 import io.floatd.vrrp.provider.ProviderException;
 import java.time.Duration;
 
@@ -52,7 +53,7 @@ final class FloatingIpLookup {
 
     @FunctionalInterface
     private interface Call<T> {
-        T run() throws HcloudError;
+        T run() throws CloudApiError;
     }
 
     /** One call; a 429 waits for the bucket's next request while the budget allows. */
@@ -60,9 +61,9 @@ final class FloatingIpLookup {
         while (true) {
             try {
                 return c.run();
-            } catch (HcloudError e) {
-                long wait = e.retryAfter != null ? e.retryAfter.toNanos() : 1_000_000_000L;
-                if (e.status == 429 && System.nanoTime() + wait < deadline) {
+            } catch (CloudApiError e) {
+                long wait = e.retryAfter() != null ? e.retryAfter().toNanos() : 1_000_000_000L;
+                if (e.status() == 429 && System.nanoTime() + wait < deadline) {
                     try {
                         Thread.sleep(Duration.ofNanos(wait));
                     } catch (InterruptedException ie) {

@@ -1,5 +1,7 @@
 package io.floatd.provider.hetzner;
 
+import io.floatd.vrrp.provider.ActionPoll;
+import io.floatd.vrrp.provider.CloudApiError;
 import java.util.List;
 
 /**
@@ -19,12 +21,15 @@ interface HcloudApi extends AutoCloseable {
     }
 
     /** An action: {@code status} is {@code running}, {@code success} or {@code error} (then with its error's code). */
-    record Action(long id, String command, String status, String errorCode, String errorMessage) {
-        boolean success() {
+    record Action(long id, String command, String status, String errorCode, String errorMessage)
+            implements ActionPoll.Action {
+        @Override
+        public boolean succeeded() {
             return "success".equals(status);
         }
 
-        boolean failed() {
+        @Override
+        public boolean failed() {
             return "error".equals(status);
         }
     }
@@ -48,25 +53,25 @@ interface HcloudApi extends AutoCloseable {
     }
 
     /** {@code GET /v1/floating_ips/{id}}. */
-    FloatingIp floatingIp(long id) throws HcloudError;
+    FloatingIp floatingIp(long id) throws CloudApiError;
 
     /** {@code GET /v1/floating_ips?page=N&per_page=M}. */
-    Page<FloatingIp> floatingIps(int page, int perPage) throws HcloudError;
+    Page<FloatingIp> floatingIps(int page, int perPage) throws CloudApiError;
 
     /** {@code GET /v1/servers/{id}}. */
-    Server server(long id) throws HcloudError;
+    Server server(long id) throws CloudApiError;
 
     /** {@code GET /v1/servers?page=N&per_page=M}. */
-    Page<Server> servers(int page, int perPage) throws HcloudError;
+    Page<Server> servers(int page, int perPage) throws CloudApiError;
 
     /** {@code POST /v1/floating_ips/{id}/actions/assign {"server":N}}. */
-    Action assign(long floatingIpId, long serverId) throws HcloudError;
+    Action assign(long floatingIpId, long serverId) throws CloudApiError;
 
     /** {@code POST /v1/floating_ips/{id}/actions/unassign}. */
-    Action unassign(long floatingIpId) throws HcloudError;
+    Action unassign(long floatingIpId) throws CloudApiError;
 
     /** {@code GET /v1/floating_ips/actions/{id}}. */
-    Action action(long actionId) throws HcloudError;
+    Action action(long actionId) throws CloudApiError;
 
     @Override
     void close();

@@ -1,5 +1,6 @@
 package io.floatd.provider.hetzner;
 
+import io.floatd.vrrp.provider.CloudApiError;
 import io.floatd.vrrp.provider.ProviderException;
 
 /**
@@ -12,10 +13,10 @@ final class HcloudErrors {
     private HcloudErrors() {
     }
 
-    static ProviderException translate(HcloudError e, String what, HetznerFloatingIpProvider.Call call, String named,
+    static ProviderException translate(CloudApiError e, String what, HetznerFloatingIpProvider.Call call, String named,
             String tokenHint) {
         String detail = e.describe();
-        int s = e.status;
+        int s = e.status();
         if (s == 0) {
             return new ProviderException("hetzner: " + what + " failed: " + detail, true);
         }
@@ -35,17 +36,17 @@ final class HcloudErrors {
                 default -> "hetzner: " + what + ": not found (" + detail + ")";
             });
         }
-        if (s == 423 || "locked".equals(e.code)) {
+        if (s == 423 || "locked".equals(e.code())) {
             return new ProviderException("hetzner: " + what + " refused while an action runs on " + named + " ("
                     + detail + "); trying again", true);
         }
-        if (s == 409 || "conflict".equals(e.code)) {
+        if (s == 409 || "conflict".equals(e.code())) {
             return new ProviderException("hetzner: " + what + " refused: " + named + " changed during the request ("
                     + detail + "); trying again", true);
         }
         if (s == 429) {
             return new ProviderException("hetzner: " + what + " rate limited (" + detail + ")"
-                    + (e.retryAfter != null ? "; the next request is allowed in " + e.retryAfter.toMillis() + " ms" : ""),
+                    + (e.retryAfter() != null ? "; the next request is allowed in " + e.retryAfter().toMillis() + " ms" : ""),
                     true);
         }
         if (s == 422) {

@@ -1,10 +1,13 @@
 package io.floatd.provider.hetzner;
 
+import io.floatd.vrrp.provider.ActionPoll;
+import io.floatd.vrrp.provider.CloudApiError;
 import io.floatd.vrrp.provider.FloatingIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
+import io.floatd.vrrp.provider.RateLimitedCalls;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Set;
@@ -37,10 +40,6 @@ import java.util.stream.Collectors;
 final class HetznerFloatingIpProvider implements FloatingIpProvider {
     private static final Logger LOG = Logger.getLogger(HetznerFloatingIpProvider.class.getName());
 
-    /** An action this node started and has not seen finish: {@code server} is where an assign routes the IP. */
-    private record Pending(long actionId, String what, long server, long startedNanos) {
-    }
-
     private final HetznerSettings settings;
     private final ProviderContext context;
     private final long serverId;
@@ -51,8 +50,9 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     private final Set<String> peers;
     private final HetznerPeers peerIds;
     private final Duration actionTimeout;
-    private final Duration pollInterval;
-    private Pending pending;
+    private final RateLimitedCalls calls;
+    /** The assign or unassign this node started and has not seen finish. */
+    private final ActionPoll<HcloudApi.Action> actions;
     /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
     private volatile HcloudApi.FloatingIp lastRead;
     private boolean closed;
@@ -71,7 +71,12 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
         this.api = api;
         this.local = local;
         this.actionTimeout = options.actionTimeout();
-        this.pollInterval = options.pollInterval();
+        this.calls = new RateLimitedCalls(HetznerFloatingIpProvider.class.getName(), HetznerProviderFactory.NAME,
+                context.instanceName(), "for the next request of the bucket", "waiting for the API rate limit");
+        this.actions = new ActionPoll<>(HetznerProviderFactory.NAME, named, actionTimeout, options.pollInterval(), calls,
+                p -> api.action(p.actionId()), (e, p) -> translate(e, Call.ACTION, p.target()),
+                (p, a) -> "failed at Hetzner (server " + p.target() + ": " + a.errorCode()
+                        + (a.errorMessage().isEmpty() ? "" : ", " + a.errorMessage()) + ")");
         this.peers = context.peers().stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableSet());
         this.peerIds = new HetznerPeers(context.instanceName(), serverId, context.peers(), settings.peerServerIds(),
                 this::serverPage, actionTimeout);
@@ -131,8 +136,8 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
 
     private HcloudApi.Page<HcloudApi.Server> serverPage(int page, long deadline) throws ProviderException {
         try {
-            return rateLimited(() -> api.servers(page, HetznerPeers.PER_PAGE), deadline);
-        } catch (HcloudError e) {
+            return calls.call(() -> api.servers(page, HetznerPeers.PER_PAGE), deadline);
+        } catch (CloudApiError e) {
             throw translate(e, Call.LIST, serverId);
         }
     }
@@ -142,8 +147,8 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
         read(deadline);
         try {
-            rateLimited(() -> api.server(serverId), deadline);
-        } catch (HcloudError e) {
+            calls.call(() -> api.server(serverId), deadline);
+        } catch (CloudApiError e) {
             throw translate(e, Call.SERVER, serverId);
         }
     }
@@ -180,14 +185,13 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
 
     private void assign(HcloudApi.FloatingIp known) throws ProviderException {
         long deadline = System.nanoTime() + actionTimeout.toNanos();
-        Pending p = pending;
-        if (p != null && p.server == serverId && System.nanoTime() - p.startedNanos < actionTimeout.toNanos()
-                && !actionOnce(p, deadline).success() && pending != null) {
+        ActionPoll.Pending p = actions.recent(serverId);
+        if (p != null && !actions.once(p, deadline).succeeded() && actions.pending() != null) {
             // an earlier attempt was cut short while our assign was running: follow it, do not send another
-            await(p, deadline);
+            actions.await(p, deadline);
             known = null;
         }
-        pending = null;
+        actions.forget();
         HcloudApi.FloatingIp current = known != null ? known : read(deadline);
         lastRead = null;
         Holder before = classify(current);
@@ -211,21 +215,20 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     private Long assignTo(long server, Call call, long deadline) throws ProviderException {
         HcloudApi.Action action;
         try {
-            action = rateLimited(() -> api.assign(floatingIpId, server), deadline);
-        } catch (HcloudError e) {
-            if (e.status == 422 && Long.valueOf(server).equals(read(deadline).server())) {
+            action = calls.call(() -> api.assign(floatingIpId, server), deadline);
+        } catch (CloudApiError e) {
+            if (e.status() == 422 && Long.valueOf(server).equals(read(deadline).server())) {
                 LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} was already assigned to server {2} (422 {3})",
-                        new Object[] {context.instanceName(), named, String.valueOf(server), e.code});
+                        new Object[] {context.instanceName(), named, String.valueOf(server), e.code()});
                 return null;
             }
             throw translate(e, call, server);
         }
-        Pending started = new Pending(action.id(), call == Call.ASSIGN ? "assign" : "hand-over", server, System.nanoTime());
-        pending = started;
-        if (!action.success()) {
-            await(started, deadline);
+        ActionPoll.Pending started = actions.start(action.id(), call == Call.ASSIGN ? "assign" : "hand-over", server);
+        if (!action.succeeded()) {
+            actions.await(started, deadline);
         } else {
-            pending = null;
+            actions.forget();
         }
         return action.id();
     }
@@ -237,14 +240,11 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
 
     @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
-        long to = peerIds.of(peer).orElseThrow(() -> ProviderException.fatal("hetzner: cannot hand " + named
-                + " over to peer " + peer.getHostAddress() + ": " + (peerIds.isUnicastPeer(peer)
-                        ? "its server is unknown (set floating_ip { peer_server_id ... })"
-                        : "it is not a unicast_peer of " + context.instanceName())));
+        long to = peerIds.handOverTarget(peer, named, "server");
         if (local != null) {
             local.remove();
         }
-        pending = null;
+        actions.forget();
         lastRead = null;
         Long action = assignTo(to, Call.HAND_OVER, System.nanoTime() + actionTimeout.toNanos());
         LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} handed over to peer {2} (server {3}{4})",
@@ -278,15 +278,15 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
             return;
         }
         long deadline = System.nanoTime() + actionTimeout.toNanos();
-        pending = null;
+        actions.forget();
         if (!classify(read(deadline)).isSelf()) {
             return;
         }
         HcloudApi.Action action;
         try {
-            action = rateLimited(() -> api.unassign(floatingIpId), deadline);
-        } catch (HcloudError e) {
-            if (e.status == 423 || e.status == 409 || e.status == 422) {
+            action = calls.call(() -> api.unassign(floatingIpId), deadline);
+        } catch (CloudApiError e) {
+            if (e.status() == 423 || e.status() == 409 || e.status() == 422) {
                 Holder now = classify(read(deadline)); // the peer's assign running, or done: look again
                 if (!now.isSelf()) {
                     LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} already moved on ({2})",
@@ -296,56 +296,15 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
             }
             throw translate(e, Call.UNASSIGN, serverId);
         }
-        Pending started = new Pending(action.id(), "unassign", serverId, System.nanoTime());
-        pending = started;
-        await(started, deadline);
+        actions.await(actions.start(action.id(), "unassign", serverId), deadline);
         LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} unassigned from server {2} (action {3})",
                 new Object[] {context.instanceName(), named, String.valueOf(serverId), String.valueOf(action.id())});
     }
 
-    /** One read of the action {@code p}; an answer that is not worth retrying forgets it. */
-    private HcloudApi.Action actionOnce(Pending p, long deadline) throws ProviderException {
-        try {
-            HcloudApi.Action a = rateLimited(() -> api.action(p.actionId), deadline);
-            if (a.failed()) {
-                pending = null;
-            }
-            return a;
-        } catch (HcloudError e) {
-            if (!(e.status == 0 || e.status == 429 || e.status >= 500)) {
-                pending = null;
-            }
-            throw translate(e, Call.ACTION, p.server);
-        }
-    }
-
-    /** Polls the action until it succeeds (returns) or fails, or the deadline passes (throws). */
-    private void await(Pending p, long deadline) throws ProviderException {
-        while (true) {
-            HcloudApi.Action a = actionOnce(p, deadline);
-            if (a.success()) {
-                pending = null;
-                return;
-            }
-            if (a.failed()) {
-                pending = null;
-                throw new ProviderException("hetzner: the " + p.what + " action " + p.actionId + " of " + named
-                        + " failed at Hetzner (server " + p.server + ": " + a.errorCode()
-                        + (a.errorMessage().isEmpty() ? "" : ", " + a.errorMessage()) + "); trying again", true);
-            }
-            if (System.nanoTime() + pollInterval.toNanos() > deadline) {
-                pending = null;
-                throw new ProviderException("hetzner: the " + p.what + " action " + p.actionId + " of " + named
-                        + " was still " + a.status() + " after " + actionTimeout.toMillis() + " ms", true);
-            }
-            sleep(pollInterval, "waiting for the " + p.what + " action " + p.actionId);
-        }
-    }
-
     private HcloudApi.FloatingIp read(long deadline) throws ProviderException {
         try {
-            return rateLimited(() -> api.floatingIp(floatingIpId), deadline);
-        } catch (HcloudError e) {
+            return calls.call(() -> api.floatingIp(floatingIpId), deadline);
+        } catch (CloudApiError e) {
             throw translate(e, Call.READ, serverId);
         }
     }
@@ -361,45 +320,10 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
         return peerIds.isPeer(f.server()) ? Holder.peer(who) : Holder.other(who);
     }
 
-    @FunctionalInterface
-    interface ApiCall<T> {
-        T run() throws HcloudError;
-    }
-
-    /** One API call; on 429 it waits as {@code RateLimit-Reset} says and tries again while the deadline allows. */
-    private <T> T rateLimited(ApiCall<T> call, long deadline) throws HcloudError, ProviderException {
-        while (true) {
-            try {
-                return call.run();
-            } catch (HcloudError e) {
-                if (e.status != 429) {
-                    throw e;
-                }
-                Duration wait = e.retryAfter != null ? e.retryAfter : Duration.ofSeconds(1);
-                if (System.nanoTime() + wait.toNanos() >= deadline) {
-                    throw e;
-                }
-                LOG.log(Level.WARNING, "VRRP_Instance({0}) hetzner: rate limited ({1}), waiting {2} ms for the next "
-                        + "request of the bucket", new Object[] {context.instanceName(), e.describe(),
-                                String.valueOf(wait.toMillis())});
-                sleep(wait, "waiting for the API rate limit");
-            }
-        }
-    }
-
-    private static void sleep(Duration d, String what) throws ProviderException {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("hetzner: interrupted while " + what, true);
-        }
-    }
-
     enum Call { READ, SERVER, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION }
 
     /** One line for the operator: what failed, the API's code and message, and what to do. */
-    ProviderException translate(HcloudError e, Call call, long server) {
+    ProviderException translate(CloudApiError e, Call call, long server) {
         return HcloudErrors.translate(e, switch (call) {
             case READ -> "GET /v1/floating_ips/" + floatingIpId;
             case SERVER -> "GET /v1/servers/" + server;

@@ -48,10 +48,6 @@ final class HetznerPeers extends PeerDirectory<Long> {
         this.budgetNanos = budget.toNanos();
     }
 
-    boolean isPeer(Long server) {
-        return server != null && known().contains(server);
-    }
-
     /** The server list, page by page, until the list ends; private addresses count in this server's networks. */
     @Override
     protected Map<String, Found<Long>> lookUp(List<String> wanted) throws ProviderException {

@@ -2,8 +2,8 @@ package io.floatd.provider.hetzner;
 
 import io.floatd.vrrp.provider.ApiToken;
 import io.floatd.vrrp.provider.BaseUrl;
+import io.floatd.vrrp.provider.CloudProviderFactory;
 import io.floatd.vrrp.provider.FloatingIpProvider;
-import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -13,7 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +27,7 @@ import java.util.logging.Logger;
  * (the daemon tries the instance again), since without the floating IP's read there is no address to put on the
  * interface.
  */
-public final class HetznerProviderFactory implements FloatingIpProviderFactory {
+public final class HetznerProviderFactory extends CloudProviderFactory {
     public static final String NAME = "hetzner";
     static final URI DEFAULT_API_URL = URI.create("https://api.hetzner.cloud/v1");
     /** hcloud's own variables: the CLI, the Terraform provider and hcloud-go read them too. */
@@ -43,26 +42,10 @@ public final class HetznerProviderFactory implements FloatingIpProviderFactory {
         this(HetznerClientOptions.defaults());
     }
 
-    /** A factory with its own environment, TLS trust or timings (tests). */
+    /** A factory with its own environment, TLS trust or timings (tests); {@code peer_server_id} takes a list. */
     public HetznerProviderFactory(HetznerClientOptions options) {
+        super(NAME, HetznerSettings.LIST_KEYS);
         this.options = Objects.requireNonNull(options, "options");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** {@code peer_server_id 10.0.0.3=4712 10.0.0.4=4713}. */
-    @Override
-    public Set<String> listKeys() {
-        return HetznerSettings.LIST_KEYS;
-    }
-
-    /** Hetzner's private networks carry no multicast: VRRP needs unicast_peer here. */
-    @Override
-    public boolean carriesMulticast() {
-        return false;
     }
 
     @Override
@@ -76,15 +59,11 @@ public final class HetznerProviderFactory implements FloatingIpProviderFactory {
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
         HetznerSettings settings = HetznerSettings.parse(context);
-        ApiToken token = token(settings);
-        URI apiUrl = settings.apiUrl() != null ? settings.apiUrl()
-                : options.env(API_URL_ENV) != null ? BaseUrl.check(NAME, options.env(API_URL_ENV), API_URL_ENV)
-                : DEFAULT_API_URL;
+        ApiToken token = ApiToken.fromFileOrEnv(NAME, settings.tokenFile(), TOKEN_ENV, options::env);
+        URI apiUrl = BaseUrl.fromConfigOrEnv(NAME, settings.apiUrl(), API_URL_ENV, options::env, DEFAULT_API_URL);
         long serverId = settings.serverId() != null ? settings.serverId()
-                : ServerMetadata.serverId(settings.metadataUrl() != null ? settings.metadataUrl()
-                        : options.env(ServerMetadata.ENV) != null
-                                ? BaseUrl.check(NAME, options.env(ServerMetadata.ENV), ServerMetadata.ENV)
-                                : ServerMetadata.DEFAULT, Duration.ofSeconds(2));
+                : ServerMetadata.serverId(BaseUrl.fromConfigOrEnv(NAME, settings.metadataUrl(), ServerMetadata.ENV,
+                        options::env, ServerMetadata.DEFAULT), Duration.ofSeconds(2));
         HcloudApi api = HttpHcloudApi.create(apiUrl, token, options);
         LocalAddress local = null;
         HetznerFloatingIpProvider provider = null;
@@ -102,21 +81,7 @@ public final class HetznerProviderFactory implements FloatingIpProviderFactory {
             }
             throw e;
         }
-        boolean reachable = true;
-        try {
-            provider.warmUp();
-        } catch (ProviderException e) {
-            if (!e.retryable()) {
-                provider.close();
-                throw e;
-            }
-            reachable = false;
-            LOG.log(Level.WARNING, "VRRP_Instance({0}) hetzner: warm-up read failed, the first takeover will open the "
-                    + "connection: {1}", new Object[] {context.instanceName(), e.getMessage()});
-        } catch (RuntimeException e) {
-            provider.close();
-            throw e;
-        }
+        boolean reachable = firstRead(context.instanceName(), provider, provider::warmUp);
         LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} at {2}, token from {3}",
                 new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
         provider.startPeers(reachable);
@@ -127,18 +92,6 @@ public final class HetznerProviderFactory implements FloatingIpProviderFactory {
     @Override
     public Optional<JitWarmUp.Exercise> jitWarmUp(FloatingIpProvider created) {
         return created instanceof HetznerFloatingIpProvider ? Optional.of(new HetznerWarmUp(options)) : Optional.empty();
-    }
-
-    private ApiToken token(HetznerSettings settings) throws ProviderException {
-        if (settings.tokenFile() != null) {
-            return ApiToken.fromFile(NAME, settings.tokenFile());
-        }
-        String env = options.env(TOKEN_ENV);
-        if (env != null) {
-            return ApiToken.of(NAME, env, TOKEN_ENV);
-        }
-        throw ProviderException.fatal("hetzner: no API token: set token_file in floating_ip (a file of mode 0600) or "
-                + "the environment variable " + TOKEN_ENV);
     }
 
     /** Whether {@code written} (an address or {@code ADDR/64}) is the floating IP {@code f}'s, or in its /64. */

@@ -2,7 +2,6 @@ package io.floatd.provider.hetzner;
 
 import io.floatd.vrrp.provider.BaseUrl;
 import io.floatd.vrrp.provider.Ipv6Text;
-import io.floatd.vrrp.provider.PeerIds;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.SettingsTable;
@@ -10,7 +9,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,14 +96,8 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
         }
 
         void peerServerIds(String value) throws ProviderException {
-            try {
-                Map<InetAddress, Long> ids = new LinkedHashMap<>();
-                PeerIds.parse("peer_server_id", value, id -> ID.matcher(id).matches(), "a server's numeric id",
-                        peers, instanceName).forEach((a, id) -> ids.put(a, Long.parseLong(id)));
-                peerIds = ids;
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
-            }
+            peerIds = TABLE.peerIds("peer_server_id", value, ID, "a server's numeric id", Long::parseLong, peers,
+                    instanceName);
         }
     }
 
