@@ -103,6 +103,7 @@ class ArchitectureRulesTest {
             // providers: their calls block in real time on the cloud API; deadlines bound those waits and sleeps
             Map.entry("RateLimitedCalls.java", "the deadline of a cloud API call's rate-limit waits (blocking HTTP calls)"),
             Map.entry("ActionPoll.java", "the deadline of a cloud action's poll and its sleeps; the pending action's age"),
+            Map.entry("CloudIpProvider.java", "the deadline of a cloud IP operation (blocking API calls and waits)"),
             Map.entry("HttpDoApi.java", "the rate limit's reset header is epoch seconds: wall clock"),
             Map.entry("DoPeers.java", "the deadline of the droplet list's paged reads (blocking HTTP calls)"),
             Map.entry("ReservedIpProvider.java", "deadlines of blocking API calls and of the action poll's sleeps"),

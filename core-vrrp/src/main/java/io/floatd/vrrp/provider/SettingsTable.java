@@ -1,10 +1,14 @@
 package io.floatd.vrrp.provider;
 
+import java.net.InetAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -26,11 +30,18 @@ public final class SettingsTable<D> {
         void read(D draft, String value) throws ProviderException;
     }
 
+    /** A keyword's reading, with the instance's {@code unicast_peer}s and name for a {@code peer_..._id}. */
+    @FunctionalInterface
+    private interface Reader<D> {
+        void read(SettingsTable<D> table, D draft, String value, List<InetAddress> peers, String instance)
+                throws ProviderException;
+    }
+
     private final String provider;
-    private final Map<String, Handler<D>> handlers;
+    private final Map<String, Reader<D>> handlers;
     private final Set<String> listKeys;
 
-    private SettingsTable(String provider, Map<String, Handler<D>> handlers, Set<String> listKeys) {
+    private SettingsTable(String provider, Map<String, Reader<D>> handlers, Set<String> listKeys) {
         this.provider = provider;
         this.handlers = Collections.unmodifiableMap(handlers);
         this.listKeys = Set.copyOf(listKeys);
@@ -51,18 +62,26 @@ public final class SettingsTable<D> {
         return listKeys;
     }
 
+    /** {@link #read(Map, Object, List, String)} of a block without {@code unicast_peer}s. */
+    public D read(Map<String, String> values, D draft) throws ProviderException {
+        return read(values, draft, List.of(), "the instance");
+    }
+
     /**
      * Reads a block's provider keywords into {@code draft}.
      *
+     * @param peers the instance's {@code unicast_peer}s, which a {@code peer_..._id} names
+     * @param instanceName the instance, for messages
      * @throws ProviderException (fatal) for an unknown keyword, an empty value or what a handler refuses
      */
-    public D read(Map<String, String> values, D draft) throws ProviderException {
+    public D read(Map<String, String> values, D draft, List<InetAddress> peers, String instanceName)
+            throws ProviderException {
         for (String key : values.keySet()) {
             if (!handlers.containsKey(key)) {
                 throw bad("unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(handlers.keySet())) + ")");
             }
         }
-        for (Map.Entry<String, Handler<D>> e : handlers.entrySet()) {
+        for (Map.Entry<String, Reader<D>> e : handlers.entrySet()) {
             String value = values.get(e.getKey());
             if (value == null) {
                 continue;
@@ -71,7 +90,7 @@ public final class SettingsTable<D> {
             if (value.isEmpty()) {
                 throw bad(e.getKey() + " is empty");
             }
-            e.getValue().read(draft, value);
+            e.getValue().read(this, draft, value, peers, instanceName);
         }
         return draft;
     }
@@ -124,19 +143,11 @@ public final class SettingsTable<D> {
         };
     }
 
-    /**
-     * A {@code peer_..._id} value ({@link PeerIds}: one id, or {@code ADDRESS=ID ...}), each id matching
-     * {@code pattern} and converted by {@code id}.
-     *
-     * @param what how an id looks, for messages ({@code a droplet's numeric id})
-     * @param peers the instance's {@code unicast_peer} addresses
-     * @throws ProviderException the block's one-line error, naming {@code key}
-     */
-    public <I> Map<java.net.InetAddress, I> peerIds(String key, String value, Pattern pattern, String what,
-            java.util.function.Function<String, I> id, java.util.List<java.net.InetAddress> peers, String instance)
-            throws ProviderException {
+    /** A {@code peer_..._id} value ({@link PeerIds}), each id matching {@code pattern} and converted by {@code id}. */
+    private <I> Map<InetAddress, I> peerIds(String key, String value, Pattern pattern, String what,
+            Function<String, I> id, List<InetAddress> peers, String instance) throws ProviderException {
         try {
-            Map<java.net.InetAddress, I> ids = new LinkedHashMap<>();
+            Map<InetAddress, I> ids = new LinkedHashMap<>();
             PeerIds.parse(key, value, w -> pattern.matcher(w).matches(), what, peers, instance)
                     .forEach((a, w) -> ids.put(a, id.apply(w)));
             return ids;
@@ -148,12 +159,12 @@ public final class SettingsTable<D> {
     /** Builds a table, keywords in the order their handlers are added. */
     public static final class Builder<D> {
         private final String provider;
-        private final Map<String, Handler<D>> handlers = new LinkedHashMap<>();
+        private final Map<String, Reader<D>> handlers = new LinkedHashMap<>();
         private final Set<String> listKeys = new TreeSet<>();
 
         private Builder(String provider) {
             this.provider = provider;
-            handlers.put("provider", (draft, value) -> {
+            handlers.put("provider", (table, draft, value, peers, instance) -> {
                 if (!value.equals(provider)) {
                     throw ProviderException.fatal(provider + ": floating_ip provider is '" + value + "', not " + provider);
                 }
@@ -162,7 +173,11 @@ public final class SettingsTable<D> {
 
         /** A keyword taking one word. */
         public Builder<D> key(String keyword, Handler<D> handler) {
-            if (handlers.putIfAbsent(keyword, handler) != null) {
+            return reader(keyword, (table, draft, value, peers, instance) -> handler.read(draft, value));
+        }
+
+        private Builder<D> reader(String keyword, Reader<D> reader) {
+            if (handlers.putIfAbsent(keyword, reader) != null) {
                 throw new IllegalArgumentException("keyword " + keyword + " is in the table twice");
             }
             return this;
@@ -172,6 +187,20 @@ public final class SettingsTable<D> {
         public Builder<D> listKey(String keyword, Handler<D> handler) {
             listKeys.add(keyword);
             return key(keyword, handler);
+        }
+
+        /**
+         * A {@code peer_..._id} keyword ({@link PeerIds}: one id, or {@code ADDRESS=ID ...}), each id matching
+         * {@code pattern}, converted by {@code id} and checked against the instance's {@code unicast_peer}s.
+         *
+         * @param what how an id looks, for messages ({@code a droplet's numeric id})
+         * @param into where the ids go, by peer address
+         */
+        public <I> Builder<D> peerIdsKey(String keyword, Pattern pattern, String what, Function<String, I> id,
+                BiConsumer<D, Map<InetAddress, I>> into) {
+            listKeys.add(keyword);
+            return reader(keyword, (table, draft, value, peers, instance) ->
+                    into.accept(draft, table.peerIds(keyword, value, pattern, what, id, peers, instance)));
         }
 
         public SettingsTable<D> build() {

@@ -88,7 +88,7 @@ public record AwsSettings(
             .key("private_ip", (d, v) -> d.privateIp = d.table().matching("private_ip", v, IPV4, "an IPv4 address"))
             .key("region", (d, v) -> d.region = d.table().matching("region", v, REGION,
                     "a region name such as eu-west-1"))
-            .listKey("peer_instance_id", Draft::peerInstanceIds)
+            .peerIdsKey("peer_instance_id", INSTANCE, "an instance id i-...", id -> id, (d, ids) -> d.peerIds = ids)
             .listKey("route_table", (d, v) -> d.tables = v)
             .build();
     static final Set<String> KEYS = TABLE.keywords();
@@ -98,8 +98,6 @@ public record AwsSettings(
     /** What the block's lines say, before the rules between them ({@link #finish}). */
     static final class Draft {
         final List<VirtualAddress> virtualAddresses;
-        final List<InetAddress> peers;
-        final String instanceName;
         Mode mode = Mode.EIP;
         String address;
         String allocationId;
@@ -110,19 +108,12 @@ public record AwsSettings(
         Map<InetAddress, String> peerIds = Map.of();
         String tables;
 
-        Draft(List<VirtualAddress> virtualAddresses, List<InetAddress> peers, String instanceName) {
+        Draft(List<VirtualAddress> virtualAddresses) {
             this.virtualAddresses = virtualAddresses;
-            this.peers = peers;
-            this.instanceName = instanceName;
         }
 
         SettingsTable<Draft> table() {
             return TABLE;
-        }
-
-        void peerInstanceIds(String value) throws ProviderException {
-            peerIds = TABLE.peerIds("peer_instance_id", value, INSTANCE, "an instance id i-...", id -> id, peers,
-                    instanceName);
         }
     }
 
@@ -157,7 +148,7 @@ public record AwsSettings(
      */
     public static AwsSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses,
             List<InetAddress> peers, String instanceName) throws ProviderException {
-        return finish(TABLE.read(settings, new Draft(virtualAddresses, peers, instanceName)));
+        return finish(TABLE.read(settings, new Draft(virtualAddresses), peers, instanceName));
     }
 
     private static Mode mode(String value) throws ProviderException {

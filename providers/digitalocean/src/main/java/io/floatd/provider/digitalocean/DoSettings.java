@@ -79,7 +79,8 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
             .key("api_url", (d, v) -> d.apiUrl = checkUrl(v, "floating_ip api_url"))
             .key("metadata_url", (d, v) -> d.metadataUrl = checkUrl(v, "floating_ip metadata_url"))
             .key("api_paths", (d, v) -> d.apiPaths = v)
-            .listKey("peer_droplet_id", Draft::peerDropletIds)
+            .peerIdsKey("peer_droplet_id", DROPLET_ID, "a droplet's numeric id", Long::parseLong,
+                    (d, ids) -> d.peerIds = ids)
             .build();
     static final Set<String> KEYS = TABLE.keywords();
     /** The keys whose value may be several words, kept joined by single spaces. */
@@ -87,8 +88,6 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
 
     /** What the block's lines say, before the rules between them. */
     static final class Draft {
-        final List<InetAddress> peers;
-        final String instanceName;
         String address;
         Long dropletId;
         Path tokenFile;
@@ -97,18 +96,8 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
         String apiPaths;
         Map<InetAddress, Long> peerIds = Map.of();
 
-        Draft(List<InetAddress> peers, String instanceName) {
-            this.peers = peers;
-            this.instanceName = instanceName;
-        }
-
         SettingsTable<Draft> table() {
             return TABLE;
-        }
-
-        void peerDropletIds(String value) throws ProviderException {
-            peerIds = TABLE.peerIds("peer_droplet_id", value, DROPLET_ID, "a droplet's numeric id", Long::parseLong,
-                    peers, instanceName);
         }
     }
 
@@ -129,7 +118,7 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
 
     public static DoSettings parse(Map<String, String> settings, List<VirtualAddress> virtualAddresses,
             List<InetAddress> peers, String instanceName) throws ProviderException {
-        Draft d = TABLE.read(settings, new Draft(peers, instanceName));
+        Draft d = TABLE.read(settings, new Draft(), peers, instanceName);
         String address = d.address != null ? d.address : defaultAddress(virtualAddresses);
         return new DoSettings(address, d.dropletId, d.tokenFile, d.apiUrl, d.metadataUrl, paths(address, d.apiPaths),
                 d.peerIds);

@@ -2,13 +2,12 @@ package io.floatd.provider.digitalocean;
 
 import io.floatd.vrrp.provider.ActionPoll;
 import io.floatd.vrrp.provider.CloudApiError;
-import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.CloudIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.RateLimitedCalls;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Level;
@@ -52,16 +51,14 @@ import java.util.stream.Collectors;
  * actions are read at {@code GET /v2/actions/{id}}, which needs the token's {@code actions:read} (checked at start
  * with one {@code GET /v2/actions?per_page=1}).
  */
-final class ReservedIpProvider implements FloatingIpProvider {
+final class ReservedIpProvider extends CloudIpProvider {
     private static final Logger LOG = Logger.getLogger(ReservedIpProvider.class.getName());
 
     private final DoSettings settings;
-    private final ProviderContext context;
     private final long dropletId;
     private final DoApi api;
     private final Set<String> peers;
     private final DoPeers peerIds;
-    private final Duration actionTimeout;
     private final RateLimitedCalls calls;
     /** The assign or unassign this node started and has not seen finish. */
     private final ActionPoll<DoApi.Action> actions;
@@ -72,17 +69,15 @@ final class ReservedIpProvider implements FloatingIpProvider {
     private final boolean ipv6;
     /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
     private volatile DoApi.ReservedIp lastRead;
-    private boolean closed;
 
     ReservedIpProvider(DoSettings settings, ProviderContext context, long dropletId, DoApi api, DoClientOptions options) {
+        super(context, options.actionTimeout());
         this.settings = settings;
-        this.context = context;
         this.dropletId = dropletId;
         this.api = api;
         this.ip = settings.address();
         this.ipv6 = settings.ipv6();
         this.named = (ipv6 ? "reserved IPv6 " : "reserved IP ") + ip;
-        this.actionTimeout = options.actionTimeout();
         this.calls = new RateLimitedCalls(ReservedIpProvider.class.getName(), DigitalOceanProviderFactory.NAME,
                 context.instanceName(), "as the API asks", "waiting for the API rate limit to reset");
         this.actions = new ActionPoll<>(DigitalOceanProviderFactory.NAME, named, actionTimeout, options.pollInterval(),
@@ -93,9 +88,9 @@ final class ReservedIpProvider implements FloatingIpProvider {
                 this::dropletPage, actionTimeout);
     }
 
-    /** The peers' look-up at start, after {@link #warmUp()}; {@code reachable}: whether the API answered it. */
-    void startPeers(boolean reachable) {
-        peerIds.start(reachable);
+    @Override
+    protected DoPeers peerIds() {
+        return peerIds;
     }
 
     private DoApi.DropletPage dropletPage(String next, long deadline) throws ProviderException {
@@ -108,7 +103,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
 
     /** One read of the IP (which opens the connection and checks the token) and one of this droplet. */
     void warmUp() throws ProviderException {
-        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        long deadline = deadline();
         read(deadline);
         try {
             calls.call(() -> {
@@ -150,7 +145,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
 
     @Override
     public Holder holder() throws ProviderException {
-        DoApi.ReservedIp current = read(System.nanoTime() + actionTimeout.toNanos());
+        DoApi.ReservedIp current = read(deadline());
         lastRead = current;
         return classify(current);
     }
@@ -172,7 +167,7 @@ final class ReservedIpProvider implements FloatingIpProvider {
 
     /** The assign, after reading the IP unless {@code known} is a read just made. */
     private void assign(DoApi.ReservedIp known) throws ProviderException {
-        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        long deadline = deadline();
         ActionPoll.Pending p = actions.recent(dropletId);
         DoApi.ReservedIp current = known;
         if (p != null && p.what().equals("assign")) {
@@ -236,11 +231,6 @@ final class ReservedIpProvider implements FloatingIpProvider {
         return action.id();
     }
 
-    @Override
-    public boolean handsOver() {
-        return true;
-    }
-
     /**
      * Assigns the IP to the peer's droplet at once (the caller has just read it on this node), and follows the
      * action as {@link #acquire()} does.
@@ -250,20 +240,15 @@ final class ReservedIpProvider implements FloatingIpProvider {
         long to = peerIds.handOverTarget(peer, named, "droplet");
         actions.forget();
         lastRead = null;
-        Long action = assignTo(to, "hand-over", System.nanoTime() + actionTimeout.toNanos());
+        Long action = assignTo(to, "hand-over", deadline());
         LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} handed over to peer {2} (droplet {3}{4})",
                 new Object[] {context.instanceName(), named, peer.getHostAddress(), String.valueOf(to),
                         action == null ? "" : ", action " + action});
     }
 
     @Override
-    public void refreshPeers() {
-        peerIds.refresh();
-    }
-
-    @Override
     public synchronized void release() throws ProviderException {
-        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        long deadline = deadline();
         actions.forget();
         DoApi.ReservedIp current = read(deadline);
         if (!classify(current).isSelf()) {
@@ -297,18 +282,9 @@ final class ReservedIpProvider implements FloatingIpProvider {
         }
     }
 
+    /** Its droplet is ours, or a peer's when one of its IPv4 addresses is a unicast_peer or it is a peer's. */
     Holder classify(DoApi.ReservedIp r) {
-        if (r.dropletId() == null) {
-            return Holder.nobody();
-        }
-        String who = String.valueOf(r.dropletId());
-        if (r.dropletId() == dropletId) {
-            return Holder.self(who);
-        }
-        if (r.dropletIpv4().stream().anyMatch(peers::contains) || peerIds.isPeer(r.dropletId())) {
-            return Holder.peer(who);
-        }
-        return Holder.other(who);
+        return classify(r.dropletId(), dropletId, r.dropletIpv4().stream().anyMatch(peers::contains));
     }
 
     enum Call { READ, DROPLET, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION, ACTIONS }
@@ -377,16 +353,12 @@ final class ReservedIpProvider implements FloatingIpProvider {
     }
 
     private String tokenHint() {
-        return settings.tokenFile() != null ? "token_file " + settings.tokenFile() : DigitalOceanProviderFactory.TOKEN_ENV;
+        return tokenHint(settings.tokenFile(), DigitalOceanProviderFactory.TOKEN_ENV);
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            peerIds.close();
-            api.close();
-        }
+    protected void closeApi() {
+        api.close();
     }
 
     @Override

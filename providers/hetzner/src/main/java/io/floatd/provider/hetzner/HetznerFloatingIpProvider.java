@@ -2,14 +2,13 @@ package io.floatd.provider.hetzner;
 
 import io.floatd.vrrp.provider.ActionPoll;
 import io.floatd.vrrp.provider.CloudApiError;
-import io.floatd.vrrp.provider.FloatingIpProvider;
+import io.floatd.vrrp.provider.CloudIpProvider;
 import io.floatd.vrrp.provider.Holder;
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.provider.ProviderContext;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.provider.RateLimitedCalls;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,11 +36,10 @@ import java.util.stream.Collectors;
  * waits for the bucket's next request ({@code RateLimit-Reset}) within the call's deadline. An assign cut short by the
  * orchestrator's attempt timeout while its action runs is followed, not sent again, at the next attempt.
  */
-final class HetznerFloatingIpProvider implements FloatingIpProvider {
+final class HetznerFloatingIpProvider extends CloudIpProvider {
     private static final Logger LOG = Logger.getLogger(HetznerFloatingIpProvider.class.getName());
 
     private final HetznerSettings settings;
-    private final ProviderContext context;
     private final long serverId;
     private final long floatingIpId;
     private final String named;
@@ -49,13 +47,11 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     private final LocalAddress local;
     private final Set<String> peers;
     private final HetznerPeers peerIds;
-    private final Duration actionTimeout;
     private final RateLimitedCalls calls;
     /** The assign or unassign this node started and has not seen finish. */
     private final ActionPoll<HcloudApi.Action> actions;
     /** The IP as {@link #holder()} last read it, for the {@link #acquire(Holder)} that follows; used once. */
     private volatile HcloudApi.FloatingIp lastRead;
-    private boolean closed;
 
     /**
      * @param floatingIp the floating IP as read at start (its id and address)
@@ -63,14 +59,13 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
      */
     HetznerFloatingIpProvider(HetznerSettings settings, ProviderContext context, long serverId,
             HcloudApi.FloatingIp floatingIp, HcloudApi api, LocalAddress local, HetznerClientOptions options) {
+        super(context, options.actionTimeout());
         this.settings = settings;
-        this.context = context;
         this.serverId = serverId;
         this.floatingIpId = floatingIp.id();
         this.named = "floating IP " + floatingIp.ip() + " (" + floatingIp.id() + ")";
         this.api = api;
         this.local = local;
-        this.actionTimeout = options.actionTimeout();
         this.calls = new RateLimitedCalls(HetznerFloatingIpProvider.class.getName(), HetznerProviderFactory.NAME,
                 context.instanceName(), "for the next request of the bucket", "waiting for the API rate limit");
         this.actions = new ActionPoll<>(HetznerProviderFactory.NAME, named, actionTimeout, options.pollInterval(), calls,
@@ -130,8 +125,9 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
         }
     }
 
-    void startPeers(boolean reachable) {
-        peerIds.start(reachable);
+    @Override
+    protected HetznerPeers peerIds() {
+        return peerIds;
     }
 
     private HcloudApi.Page<HcloudApi.Server> serverPage(int page, long deadline) throws ProviderException {
@@ -144,7 +140,7 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
 
     /** One read of the floating IP (which opens the connection and checks the token) and one of this server. */
     void warmUp() throws ProviderException {
-        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        long deadline = deadline();
         read(deadline);
         try {
             calls.call(() -> api.server(serverId), deadline);
@@ -163,7 +159,7 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
 
     @Override
     public Holder holder() throws ProviderException {
-        HcloudApi.FloatingIp current = read(System.nanoTime() + actionTimeout.toNanos());
+        HcloudApi.FloatingIp current = read(deadline());
         lastRead = current;
         Holder h = classify(current);
         if (h.isSelf() && local != null && !local.present()) {
@@ -184,7 +180,7 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     }
 
     private void assign(HcloudApi.FloatingIp known) throws ProviderException {
-        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        long deadline = deadline();
         ActionPoll.Pending p = actions.recent(serverId);
         if (p != null && !actions.once(p, deadline).succeeded() && actions.pending() != null) {
             // an earlier attempt was cut short while our assign was running: follow it, do not send another
@@ -234,11 +230,6 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     }
 
     @Override
-    public boolean handsOver() {
-        return true;
-    }
-
-    @Override
     public synchronized void handOver(InetAddress peer) throws ProviderException {
         long to = peerIds.handOverTarget(peer, named, "server");
         if (local != null) {
@@ -246,15 +237,10 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
         }
         actions.forget();
         lastRead = null;
-        Long action = assignTo(to, Call.HAND_OVER, System.nanoTime() + actionTimeout.toNanos());
+        Long action = assignTo(to, Call.HAND_OVER, deadline());
         LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} handed over to peer {2} (server {3}{4})",
                 new Object[] {context.instanceName(), named, peer.getHostAddress(), String.valueOf(to),
                         action == null ? "" : ", action " + action});
-    }
-
-    @Override
-    public void refreshPeers() {
-        peerIds.refresh();
     }
 
     /** The interface address must go when this node is not Master; the routing stays unless {@code unassign}. */
@@ -277,7 +263,7 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
         if (!settings.unassign()) {
             return;
         }
-        long deadline = System.nanoTime() + actionTimeout.toNanos();
+        long deadline = deadline();
         actions.forget();
         if (!classify(read(deadline)).isSelf()) {
             return;
@@ -310,14 +296,7 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     }
 
     Holder classify(HcloudApi.FloatingIp f) {
-        if (f.server() == null) {
-            return Holder.nobody();
-        }
-        String who = String.valueOf(f.server());
-        if (f.server() == serverId) {
-            return Holder.self(who);
-        }
-        return peerIds.isPeer(f.server()) ? Holder.peer(who) : Holder.other(who);
+        return classify(f.server(), serverId, false);
     }
 
     enum Call { READ, SERVER, LIST, ASSIGN, HAND_OVER, UNASSIGN, ACTION }
@@ -336,18 +315,15 @@ final class HetznerFloatingIpProvider implements FloatingIpProvider {
     }
 
     private String tokenHint() {
-        return settings.tokenFile() != null ? "token_file " + settings.tokenFile() : HetznerProviderFactory.TOKEN_ENV;
+        return tokenHint(settings.tokenFile(), HetznerProviderFactory.TOKEN_ENV);
     }
 
+    /** The client, then the interface address's socket. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            peerIds.close();
-            api.close();
-            if (local != null) {
-                local.close();
-            }
+    protected void closeApi() {
+        api.close();
+        if (local != null) {
+            local.close();
         }
     }
 

@@ -64,7 +64,7 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
                     "floating_ip metadata_url"))
             .key("interface", (d, v) -> d.ifname = interfaceName(v))
             .key("unassign", (d, v) -> d.unassign = d.table().yesNo("unassign", v))
-            .listKey("peer_server_id", Draft::peerServerIds)
+            .peerIdsKey("peer_server_id", ID, "a server's numeric id", Long::parseLong, (d, ids) -> d.peerIds = ids)
             .build();
     static final Set<String> KEYS = TABLE.keywords();
     /** The keys whose value may be several words. */
@@ -74,8 +74,6 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
 
     /** What the block's lines say, before the rules between them. */
     static final class Draft {
-        final List<InetAddress> peers;
-        final String instanceName;
         String address;
         Long floatingIpId;
         Long serverId;
@@ -86,18 +84,8 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
         boolean unassign;
         Map<InetAddress, Long> peerIds = Map.of();
 
-        Draft(List<InetAddress> peers, String instanceName) {
-            this.peers = peers;
-            this.instanceName = instanceName;
-        }
-
         SettingsTable<Draft> table() {
             return TABLE;
-        }
-
-        void peerServerIds(String value) throws ProviderException {
-            peerIds = TABLE.peerIds("peer_server_id", value, ID, "a server's numeric id", Long::parseLong, peers,
-                    instanceName);
         }
     }
 
@@ -112,7 +100,7 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
     /** Reads a block; every problem is one line naming the key, as {@code floatd check} shows it at file:line. */
     public static HetznerSettings parse(Map<String, String> settings, String instanceInterface, List<InetAddress> peers,
             String instanceName) throws ProviderException {
-        Draft d = TABLE.read(settings, new Draft(peers, instanceName));
+        Draft d = TABLE.read(settings, new Draft(), peers, instanceName);
         if (d.address == null && d.floatingIpId == null) {
             throw bad("address or floating_ip_id is required (the floating IP, e.g. address 203.0.113.77)");
         }
