@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One {@code track_file}: an integer read from a file (polled about every 100 ms). As in keepalived the text is
+ * One {@code track_file}: an integer read from a file (read again on each inotify event, see {@link TrackWatch}). As in keepalived the text is
  * read as C's {@code strtol(text, NULL, 0)} would (leading blanks, a sign, {@code 0x} hex or leading-0 octal,
  * anything after the number ignored), text that is not a number and a missing file read as 0, and the value is
  * kept within -254..254.
@@ -82,6 +82,11 @@ public final class TrackFile {
 
     public String name() {
         return config.name();
+    }
+
+    /** The file's path as configured. */
+    public Path path() {
+        return config.file();
     }
 
     public long value() {
