@@ -90,6 +90,14 @@ public final class JitWarmUp {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
+    /** Warm-ups started and not ended yet: the last one to end gives the heap back. */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+    /**
+     * Run when the last warm-up ends (done or failed): a full collection, after which SerialGC shrinks the heap to
+     * the launcher's {@code -XX:MaxHeapFreeRatio} (the warm-up's 1500 rounds grew it: aws 30 MiB committed for 15 MiB
+     * live; BENCHMARKS.md "Footprint"). One stop-the-world pause of some 10-40 ms, once, seconds after the start.
+     */
+    static volatile Runnable afterWarmUps = System::gc;
 
     private JitWarmUp() {
     }
@@ -113,31 +121,42 @@ public final class JitWarmUp {
             return;
         }
         System.Logger log = System.getLogger("floatd.provider." + provider);
+        RUNNING.incrementAndGet();
         Thread.ofPlatform().name(provider + "-jit-warm-up").daemon(true).start(() -> {
             try {
-                Thread.sleep(DELAY);
-                lowerCurrentThread();
-                long t0 = System.nanoTime();
-                String what = rounds(exercise, ROUNDS);
-                AtomicReference<Exception> failed = new AtomicReference<>();
-                Thread.ofVirtual().name(provider + "-jit-warm-up-virtual").start(() -> {
-                    try {
-                        rounds(exercise, VIRTUAL_ROUNDS);
-                    } catch (Exception e) {
-                        failed.set(e);
-                    }
-                }).join();
-                if (failed.get() != null) {
-                    throw failed.get();
+                warmUp(provider, exercise, log);
+            } finally {
+                if (RUNNING.decrementAndGet() == 0) {
+                    afterWarmUps.run();
                 }
-                log.log(Level.INFO, "{0}: request path compiled: {1} rounds {2} in {3} ms", provider,
-                        String.valueOf(ROUNDS + VIRTUAL_ROUNDS), what, String.valueOf((System.nanoTime() - t0) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.log(Level.DEBUG, "{0}: JIT warm-up stopped: {1}", provider, e.toString());
             }
         });
+    }
+
+    private static void warmUp(String provider, Exercise exercise, System.Logger log) {
+        try {
+            Thread.sleep(DELAY);
+            lowerCurrentThread();
+            long t0 = System.nanoTime();
+            String what = rounds(exercise, ROUNDS);
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            Thread.ofVirtual().name(provider + "-jit-warm-up-virtual").start(() -> {
+                try {
+                    rounds(exercise, VIRTUAL_ROUNDS);
+                } catch (Exception e) {
+                    failed.set(e);
+                }
+            }).join();
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            log.log(Level.INFO, "{0}: request path compiled: {1} rounds {2} in {3} ms", provider,
+                    String.valueOf(ROUNDS + VIRTUAL_ROUNDS), what, String.valueOf((System.nanoTime() - t0) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.log(Level.DEBUG, "{0}: JIT warm-up stopped: {1}", provider, e.toString());
+        }
     }
 
     /** {@code n} rounds on loopback, else in memory; returns how, for the log line. */

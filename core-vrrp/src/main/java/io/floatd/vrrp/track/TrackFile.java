@@ -32,6 +32,7 @@ public final class TrackFile {
     private final TrackFileConfig config;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile long value;
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     public TrackFile(TrackFileConfig config) {
         this.config = config;
@@ -99,6 +100,7 @@ public final class TrackFile {
 
     /** Reads the file once and tells the listeners if the value changed. */
     public void poll() {
+        reads.incrementAndGet();
         long now = read(config.file());
         if (now == value) {
             return;
@@ -108,6 +110,11 @@ public final class TrackFile {
         for (Listener l : listeners) {
             l.changed(now);
         }
+    }
+
+    /** How many times {@link #poll()} read the file. */
+    long reads() {
+        return reads.get();
     }
 
     static long read(Path file) {

@@ -41,6 +41,10 @@ final class TrackWatch implements AutoCloseable {
     private final int wakeFd;
     private final int inotifyFd;
     private final int linkFd;
+    /** The watch of each file itself (wd: the files at that inode), rebuilt by {@link #watchFiles()}. */
+    private final Map<Integer, Set<TrackFile>> selfWatches = new HashMap<>();
+    /** The watch of each file's directory (wd: entry name: the files of that name). */
+    private final Map<Integer, Map<String, Set<TrackFile>>> dirWatches = new HashMap<>();
     /** Files whose directory has no watch: read every poll interval (only on the watch thread). */
     private final Set<TrackFile> polledFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread thread;
@@ -83,6 +87,8 @@ final class TrackWatch implements AutoCloseable {
 
     /** Adds (again) each file's watches: its directory, and the file itself when it exists (a link followed). */
     private void watchFiles() {
+        selfWatches.clear();
+        dirWatches.clear();
         for (TrackFile f : files) {
             if (inotifyFd < 0) {
                 polledFiles.add(f);
@@ -91,14 +97,17 @@ final class TrackWatch implements AutoCloseable {
             Path file = f.path().toAbsolutePath();
             Path dir = file.getParent();
             try {
-                Inotify.addWatch(inotifyFd, dir.toString(), DIR_MASK);
+                int wd = Inotify.addWatch(inotifyFd, dir.toString(), DIR_MASK);
+                dirWatches.computeIfAbsent(wd, k -> new HashMap<>())
+                        .computeIfAbsent(file.getFileName().toString(), k -> new java.util.HashSet<>()).add(f);
                 polledFiles.remove(f);
             } catch (NativeException e) {
                 polledFiles.add(f); // no directory yet: polled until it appears
                 continue;
             }
             try {
-                Inotify.addWatch(inotifyFd, file.toString(), FILE_MASK);
+                int wd = Inotify.addWatch(inotifyFd, file.toString(), FILE_MASK);
+                selfWatches.computeIfAbsent(wd, k -> new java.util.HashSet<>()).add(f);
             } catch (NativeException e) {
                 // no file (yet): its creation is an event of the directory
             }
@@ -146,9 +155,12 @@ final class TrackWatch implements AutoCloseable {
     }
 
     private void step(int ready, MemorySegment fds, MemorySegment buffer, byte[] bytes) {
-        if (ready > 0 && fds.get(JAVA_SHORT, 14) != 0 && Inotify.drain(inotifyFd, buffer)) {
-            watchFiles(); // a file renamed over the old one is a new inode: watch it
-            files.forEach(TrackFile::poll);
+        if (ready > 0 && fds.get(JAVA_SHORT, 14) != 0) {
+            Set<TrackFile> touched = touched(Inotify.read(inotifyFd, buffer));
+            if (!touched.isEmpty()) {
+                watchFiles(); // a file renamed over the old one is a new inode: watch it
+                touched.forEach(TrackFile::poll);
+            }
         }
         if (ready > 0 && fds.get(JAVA_SHORT, 22) != 0) {
             linkMessages(buffer, bytes);
@@ -162,6 +174,27 @@ final class TrackWatch implements AutoCloseable {
                 links.values().forEach(TrackInterface::poll);
             }
         }
+    }
+
+    /**
+     * The tracked files the events are about: a file's own watch, or its directory's for an entry of its name (the
+     * directory's other files, such as logs written beside it, wake the thread but read nothing); all after an
+     * overflow.
+     */
+    private Set<TrackFile> touched(List<Inotify.Event> events) {
+        Set<TrackFile> touched = new java.util.LinkedHashSet<>();
+        for (Inotify.Event e : events) {
+            if ((e.mask() & Inotify.IN_Q_OVERFLOW) != 0) {
+                touched.addAll(files);
+                continue;
+            }
+            touched.addAll(selfWatches.getOrDefault(e.wd(), Set.of()));
+            Map<String, Set<TrackFile>> entries = dirWatches.get(e.wd());
+            if (entries != null) {
+                touched.addAll(entries.getOrDefault(e.name(), Set.of()));
+            }
+        }
+        return touched;
     }
 
     private void linkMessages(MemorySegment buffer, byte[] bytes) {

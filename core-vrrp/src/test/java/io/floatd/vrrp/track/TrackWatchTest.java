@@ -67,6 +67,30 @@ class TrackWatchTest {
         }
     }
 
+    /** Writes to other files of the directory (logs beside the track file) are not reads of the track file. */
+    @Test
+    void writesToOtherFilesOfTheDirectoryDoNotReadTheTrackFile() throws Exception {
+        Path file = dir.resolve("weight");
+        Files.writeString(file, "5\n");
+        TrackFile f = trackFile(file);
+        BlockingQueue<Long> seen = new LinkedBlockingQueue<>();
+        f.addListener(seen::add);
+        try (TrackWatch watch = new TrackWatch(List.of(f), List.of(), AN_HOUR)) {
+            watch.start();
+            assertTrue(BlockedCall.pollsWithoutTimeout("track-watch"));
+            long before = f.reads();
+            for (int i = 0; i < 20; i++) {
+                Files.writeString(dir.resolve("other.log"), "line " + i + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                // each write wakes the thread on its own: it is back in poll before the next one
+                assertTrue(BlockedCall.pollsWithoutTimeout("track-watch"));
+            }
+            Files.writeString(file, "6\n");
+            await(seen, 6L);
+            assertTrue(f.reads() - before <= 3, "only the track file's own events read it: " + (f.reads() - before) + " reads");
+        }
+    }
+
     @Test
     void trackFileInADirectoryThatDoesNotExistYetIsPolledUntilTheDirectoryAppears() throws Exception {
         Path sub = dir.resolve("later");

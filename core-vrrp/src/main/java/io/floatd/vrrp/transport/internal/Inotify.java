@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * inotify(7) through FFM: an instance, watches on paths, and a non-blocking drain of its events (the caller polls
- * the descriptor and re-reads what it watches on any event, so the events' contents are not parsed).
+ * inotify(7) through FFM: an instance, watches on paths, and a non-blocking read of its events ({@code struct
+ * inotify_event}: wd, mask, cookie, len, then the name of a directory's entry, NUL-padded to len).
  */
 public final class Inotify {
     public static final int IN_MODIFY = 0x2;
@@ -22,6 +22,8 @@ public final class Inotify {
     public static final int IN_DELETE = 0x200;
     public static final int IN_DELETE_SELF = 0x400;
     public static final int IN_MOVE_SELF = 0x800;
+    /** The queue overflowed: events were lost (wd -1). */
+    public static final int IN_Q_OVERFLOW = 0x4000;
     /** inotify_init1 flags: the values of O_NONBLOCK and O_CLOEXEC (x86_64 and aarch64 alike). */
     public static final int IN_NONBLOCK = 0x800;
     public static final int IN_CLOEXEC = 0x80000;
@@ -57,17 +59,31 @@ public final class Inotify {
         }
     }
 
-    /** Reads (and drops) every queued event of the non-blocking descriptor; true when there was at least one. */
-    public static boolean drain(int fd, MemorySegment buffer) {
-        boolean any = false;
+    /** One event: the watch, what happened, and the entry's name for a directory's watch (else empty). */
+    public record Event(int wd, int mask, String name) {
+    }
+
+    /** Every queued event of the non-blocking descriptor (none when the queue is empty). */
+    public static java.util.List<Event> read(int fd, MemorySegment buffer) {
+        java.util.List<Event> events = new java.util.ArrayList<>();
         while (true) {
+            long n;
             try {
-                if (Libc.read(fd, buffer, "inotify read") <= 0) {
-                    return any;
-                }
-                any = true;
+                n = Libc.read(fd, buffer, "inotify read");
             } catch (NativeException e) {
-                return any; // EAGAIN: drained
+                return events; // EAGAIN: drained
+            }
+            if (n <= 0) {
+                return events;
+            }
+            long at = 0;
+            while (at + 16 <= n) {
+                int wd = buffer.get(JAVA_INT, at);
+                int mask = buffer.get(JAVA_INT, at + 4);
+                int len = buffer.get(JAVA_INT, at + 12);
+                String name = len == 0 ? "" : buffer.asSlice(at + 16, len).getString(0);
+                events.add(new Event(wd, mask, name));
+                at += 16 + len;
             }
         }
     }
