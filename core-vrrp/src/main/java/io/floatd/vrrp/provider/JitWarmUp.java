@@ -2,6 +2,7 @@ package io.floatd.vrrp.provider;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.floatd.vrrp.transport.internal.Malloc;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,12 +93,8 @@ public final class JitWarmUp {
     private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
     /** Warm-ups started and not ended yet: the last one to end gives the heap back. */
     private static final AtomicInteger RUNNING = new AtomicInteger();
-    /**
-     * Run when the last warm-up ends (done or failed): a full collection, after which SerialGC shrinks the heap to
-     * the launcher's {@code -XX:MaxHeapFreeRatio} (the warm-up's 1500 rounds grew it: aws 30 MiB committed for 15 MiB
-     * live; BENCHMARKS.md "Footprint"). One stop-the-world pause of some 10-40 ms, once, seconds after the start.
-     */
-    static volatile Runnable afterWarmUps = System::gc;
+    /** Run when the last warm-up ends (done or failed): {@link #giveMemoryBack()}. */
+    static volatile Runnable afterWarmUps = JitWarmUp::giveMemoryBack;
 
     private JitWarmUp() {
     }
@@ -156,6 +153,27 @@ public final class JitWarmUp {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.log(Level.DEBUG, "{0}: JIT warm-up stopped: {1}", provider, e.toString());
+        }
+    }
+
+    /**
+     * Gives back what start-up and the warm-up grew and no longer use: a full collection, after which SerialGC shrinks
+     * the heap to the launcher's {@code -XX:MaxHeapFreeRatio} (the warm-up's 1500 rounds grew it: aws 30 MiB committed
+     * for 15 MiB live), then glibc's malloc_trim for the JVM's native arenas (5 MiB for a linux-l2 daemon). One
+     * stop-the-world pause of some 10-100 ms, once, seconds after the start (BENCHMARKS.md "Footprint").
+     */
+    public static void giveMemoryBack() {
+        System.gc();
+        Malloc.trim();
+    }
+
+    /**
+     * Once the daemon has settled: gives memory back now unless a warm-up was started in this JVM (the end of the
+     * last one does it then).
+     */
+    public static void giveMemoryBackUnlessWarmingUp() {
+        if (STARTED.isEmpty()) {
+            giveMemoryBack();
         }
     }
 
