@@ -93,7 +93,7 @@ conf() {   # conf VARIANT -> path
       "$RESERVED_IP" "$TOKEN_FILE") ;;
     *) moving=$(printf '    virtual_ipaddress {\n        %s/24 dev eth0\n    }' "$VIP") ;;
   esac
-  if [ "${TRACK_FILE:-}" ]; then   # the wake-up runs: a track_file, polled as users' are
+  if [ "${TRACK_FILE:-}" ]; then   # the wake-up runs: a track_file, watched as users' are
     moving=$(printf '%s\n    track_file {\n        app_weight\n    }' "$moving")
   fi
   {
@@ -324,7 +324,7 @@ wakeups() {
 }
 
 if [ "$WAKEUPS" = 1 ]; then
-  # as the systemd unit runs it (Type=notify, WatchdogSec=30s: WATCHDOG=1 every 15 s), with a track_file (0.1 s poll)
+  # as the systemd unit runs it (Type=notify, WatchdogSec=30s: WATCHDOG=1 every 15 s), with a track_file (inotify)
   /usr/bin/python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])

@@ -12,7 +12,8 @@
 # jars may move (the .deb), but not be touched or rebuilt (a stale archive is ignored by -Xshare:auto).
 # It never fails the build: on any failure it prints a warning, removes ARCHIVE and exits 0.
 set -u
-JVM_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAM=256m)
+JVM_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAM=256m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10
+  -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0)
 
 java=${1:?usage: train-archive.sh JAVA JAR ARCHIVE [SECONDS]}
 jar=${2:?usage: train-archive.sh JAVA JAR ARCHIVE [SECONDS]}

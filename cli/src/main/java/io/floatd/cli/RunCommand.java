@@ -4,6 +4,7 @@ import io.floatd.vrrp.config.FloatdConfig;
 import io.floatd.vrrp.control.ControlAccess;
 import io.floatd.vrrp.control.ControlProtocol;
 import io.floatd.vrrp.control.ControlSocket;
+import io.floatd.vrrp.provider.JitWarmUp;
 import io.floatd.vrrp.provider.ProviderException;
 import io.floatd.vrrp.runtime.DaemonOptions;
 import io.floatd.vrrp.runtime.FileDescriptorBudget;
@@ -38,6 +39,11 @@ import picocli.CommandLine.Option;
         description = "Run the daemon in the foreground until SIGTERM or SIGINT.")
 final class RunCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger("floatd");
+    /**
+     * When a daemon without a JIT warm-up gives back start-up's heap and malloc arenas (a linux-l2 daemon: 5 MiB of
+     * native arenas; bench/footprint.sh): well after its first adverts and the start-up reads.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(10);
 
     @Mixin
     ConfigFileOption config;
@@ -351,6 +357,7 @@ final class RunCommand implements Callable<Integer> {
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
                 loaded.instances().size(), config.file);
         daemon.start();
+        scheduleSettle();
         ControlSocket control = endpoints.control();
         if (control != null) {
             control.serve();
@@ -370,6 +377,18 @@ final class RunCommand implements Callable<Integer> {
                     status.address().getHostString(), String.valueOf(status.address().getPort()));
         }
         return true;
+    }
+
+    /** Start-up's garbage and malloc arenas given back once settled (with a provider: when its JIT warm-up ends). */
+    private static void scheduleSettle() {
+        Thread.ofVirtual().name("settle").start(() -> {
+            try {
+                Thread.sleep(SETTLE);
+                JitWarmUp.giveMemoryBackUnlessWarmingUp();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** Type=notify: READY=1 now, STATUS= on every transition, the watchdog from the VRRP loop. */

@@ -192,7 +192,7 @@ final class StatusServer implements AutoCloseable {
 
     /** Starts the Netty event loop on the bound socket and accepts connections. */
     void serve() throws IOException {
-        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("floatd-status", true),
+        EventLoopGroup g = new QuietIoEventLoopGroup(1, new DefaultThreadFactory("floatd-status", true),
                 NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(g)

@@ -65,6 +65,19 @@ class SdNotifyTest {
         assertEquals("READY=1", got);
     }
 
+    /** One socket for all datagrams (WATCHDOG=1 every WatchdogSec/2 under the unit), not one per datagram. */
+    @Test
+    void everyDatagramLeavesThroughTheOneKeptSocket(@TempDir Path dir) throws Throwable {
+        String path = dir.resolve("notify").toString();
+        assertEquals("READY=1", receiveWhile(path, () -> assertEquals(Optional.empty(), SdNotify.send(path, "READY=1"))));
+        int first = SdNotify.socketFd();
+        assertTrue(first >= 0);
+        String again = dir.resolve("notify2").toString(); // the first path's socket file stays behind after its close
+        assertEquals("WATCHDOG=1", receiveWhile(again, () -> assertEquals(Optional.empty(), SdNotify.send(again, "WATCHDOG=1"))));
+        assertEquals(first, SdNotify.socketFd(), "the same socket");
+        assertTrue(java.nio.file.Files.exists(Path.of("/proc/self/fd/" + first)), "and it is open");
+    }
+
     @Test
     void readyReachesAnAbstractSocket() throws Throwable {
         String name = "@floatd-test-" + ProcessHandle.current().pid();

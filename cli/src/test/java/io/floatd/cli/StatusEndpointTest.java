@@ -414,6 +414,18 @@ class StatusEndpointTest {
         return cl.execute(args);
     }
 
+    /** The endpoint's event loop has no idle tick: with no connection it sleeps in epoll_wait with no timeout. */
+    @Test
+    void idleEndpointSleepsWithNoTimeoutAndStillServes() throws Exception {
+        try (StatusServer s = StatusServer.start(HostPort.parse("127.0.0.1:0"), () -> null, () -> true)) {
+            assertTrue(io.floatd.testing.BlockedCall.pollsWithoutTimeout("floatd-status-*"),
+                    "Netty's loop selects with no timeout when nothing is scheduled");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.address().getPort() + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+        }
+    }
+
     @Test
     void aPortInUseIsOneClearError() throws Exception {
         try (StatusServer first = StatusServer.start(HostPort.parse("127.0.0.1:0"), () -> null, () -> true)) {

@@ -83,6 +83,9 @@ public final class FloatdProcess implements AutoCloseable {
         cmd.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"); // the jar's manifest Add-Opens (SignalRouter)
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        // the launchers' footprint flags (bin/floatd): the benchmarks' daemons give memory back as users' do
+        cmd.addAll(List.of("-XX:MaxHeapFreeRatio=20", "-XX:MinHeapFreeRatio=10", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:AsyncDeflationInterval=0"));
         cmd.addAll(jvmArgs);
         // benchmarks compare JVM variants of the daemon (later options win)
         String extra = System.getProperty("floatd.daemon.jvmArgs", "").strip();

@@ -358,6 +358,18 @@ class PackagingDebTest {
         }
     }
 
+    /** The launcher's footprint flags reach the JVM (BENCHMARKS.md "Footprint": each one's measurement). */
+    @Test
+    void launcherGivesTheJvmItsFootprintFlags() {
+        Deb.Result r = Deb.run(Map.of("PATH", "/usr/bin:/bin", "FLOATD_JAVA_OPTS", "-XX:+PrintFlagsFinal"),
+                Deb.root().resolve("usr/bin/floatd").toString(), "--version");
+        assertEquals(0, r.exit(), r::toString);
+        for (String flag : List.of("UseSerialGC = true", "TieredStopAtLevel = 1", "MaxHeapFreeRatio = 20",
+                "MinHeapFreeRatio = 10", "AsyncDeflationInterval = 0")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.replaceAll("\\s+", " ").contains(" " + flag + " ")), flag);
+        }
+    }
+
     @Test
     void launcherLeavesTheArchiveAloneOnAnotherJava() {
         Deb.Result r = Deb.run(Map.of("FLOATD_JAVA_HOME", System.getProperty("java.home"),

@@ -180,7 +180,7 @@ class PackagingManPagesTest {
         }
         assertEquals(List.of(), missing, "keywords of the parser's tables not in floatd.conf(5)");
         assertTrue(count > 250, "the tables: " + count);
-        assertTrue(keywords.contains("implemented: read every 0.1 s rather than through inotify."), "the catalogue's notes");
+        assertTrue(keywords.contains("implemented: watched through inotify, as keepalived does; read every 0.1 s only where inotify cannot watch."), "the catalogue's notes");
         assertTrue(text.contains("floating_ip"), "floatd's own keywords");
         String example = Files.readString(Deb.root().resolve("etc/floatd/floatd.conf.example"));
         String firstInstance = example.lines().filter(l -> l.startsWith("vrrp_instance")).findFirst().orElseThrow();

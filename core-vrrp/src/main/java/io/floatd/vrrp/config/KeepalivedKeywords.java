@@ -24,6 +24,8 @@ import java.util.Optional;
  * ipset) and {@code notify_deleted} in {@code vrrp_sync_group} (keepalived says "Unknown keyword").
  */
 public final class KeepalivedKeywords {
+    private static final String INOTIFY = "watched through inotify, as keepalived does; read every 0.1 s only where inotify"
+            + " cannot watch";
 
     public enum Treatment { IMPLEMENTED, WARNED, REFUSED }
 
@@ -116,7 +118,7 @@ public final class KeepalivedKeywords {
     static {
         Block b = Block.TOP;
         implemented(b, SAME, "global_defs", "vrrp_instance", "vrrp_script");
-        implemented(b, "read every 0.1 s rather than through inotify", "track_file", "vrrp_track_file");
+        implemented(b, INOTIFY, "track_file", "vrrp_track_file");
         implemented(b, SAME, "vrrp_sync_group", "vrrp_track_process");
         warned(b, LVS, "virtual_server", "virtual_server_group", "net_namespace_ipvs");
         warned(b, "only lets ipsets be used in a namespace (for vrrp_ipsets, which floatd ignores)", "namespace_with_ipsets");
@@ -216,7 +218,7 @@ public final class KeepalivedKeywords {
         implemented(b, "a USER [GROUP] after the script runs that script as that user (over script_user); an unknown"
                 + " user or group drops the script with a warning, as keepalived does", "notify", "notify_master", "notify_backup",
                 "notify_fault", "notify_stop");
-        implemented(b, "read every 0.1 s rather than through inotify", "track_file");
+        implemented(b, INOTIFY, "track_file");
         implemented(b, SAME, "notify_priority_changes");
         implemented(b, "floatd never filters traffic to its addresses, so accept mode is what it always does", "accept");
         implemented(b, "floatd always drops adverts from addresses not in unicast_peer", "check_unicast_src");

@@ -2,6 +2,7 @@ package io.floatd.vrrp.provider;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.floatd.ffm.Malloc;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -80,6 +82,10 @@ public final class JitWarmUp {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
+    /** Warm-ups started and not ended yet: the last one to end gives the heap back. */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+    /** Run when the last warm-up ends (done or failed): {@link #giveMemoryBack()}. */
+    static volatile Runnable afterWarmUps = JitWarmUp::giveMemoryBack;
 
     private JitWarmUp() {
     }
@@ -103,31 +109,63 @@ public final class JitWarmUp {
             return;
         }
         System.Logger log = System.getLogger("floatd.provider." + provider);
+        RUNNING.incrementAndGet();
         Thread.ofPlatform().name(provider + "-jit-warm-up").daemon(true).start(() -> {
             try {
-                Thread.sleep(DELAY);
-                lowerCurrentThread();
-                long t0 = System.nanoTime();
-                String what = rounds(exercise, ROUNDS);
-                AtomicReference<Exception> failed = new AtomicReference<>();
-                Thread.ofVirtual().name(provider + "-jit-warm-up-virtual").start(() -> {
-                    try {
-                        rounds(exercise, VIRTUAL_ROUNDS);
-                    } catch (Exception e) {
-                        failed.set(e);
-                    }
-                }).join();
-                if (failed.get() != null) {
-                    throw failed.get();
+                warmUp(provider, exercise, log);
+            } finally {
+                if (RUNNING.decrementAndGet() == 0) {
+                    afterWarmUps.run();
                 }
-                log.log(Level.INFO, "{0}: request path compiled: {1} rounds {2} in {3} ms", provider,
-                        String.valueOf(ROUNDS + VIRTUAL_ROUNDS), what, String.valueOf((System.nanoTime() - t0) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.log(Level.DEBUG, "{0}: JIT warm-up stopped: {1}", provider, e.toString());
             }
         });
+    }
+
+    private static void warmUp(String provider, Exercise exercise, System.Logger log) {
+        try {
+            Thread.sleep(DELAY);
+            lowerCurrentThread();
+            long t0 = System.nanoTime();
+            String what = rounds(exercise, ROUNDS);
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            Thread.ofVirtual().name(provider + "-jit-warm-up-virtual").start(() -> {
+                try {
+                    rounds(exercise, VIRTUAL_ROUNDS);
+                } catch (Exception e) {
+                    failed.set(e);
+                }
+            }).join();
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            log.log(Level.INFO, "{0}: request path compiled: {1} rounds {2} in {3} ms", provider,
+                    String.valueOf(ROUNDS + VIRTUAL_ROUNDS), what, String.valueOf((System.nanoTime() - t0) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.log(Level.DEBUG, "{0}: JIT warm-up stopped: {1}", provider, e.toString());
+        }
+    }
+
+    /**
+     * Gives back what start-up and the warm-up grew and no longer use: a full collection, after which SerialGC shrinks
+     * the heap to the launcher's {@code -XX:MaxHeapFreeRatio} (the warm-up's 1500 rounds grew it: aws 30 MiB committed
+     * for 15 MiB live), then glibc's malloc_trim for the JVM's native arenas (5 MiB for a linux-l2 daemon). One
+     * stop-the-world pause of some 10-100 ms, once, seconds after the start (BENCHMARKS.md "Footprint").
+     */
+    public static void giveMemoryBack() {
+        System.gc();
+        Malloc.trim();
+    }
+
+    /**
+     * Once the daemon has settled: gives memory back now unless a warm-up was started in this JVM (the end of the
+     * last one does it then).
+     */
+    public static void giveMemoryBackUnlessWarmingUp() {
+        if (STARTED.isEmpty()) {
+            giveMemoryBack();
+        }
     }
 
     /** {@code n} rounds on loopback, else in memory; returns how, for the log line. */

@@ -14,7 +14,6 @@ import io.floatd.vrrp.transport.VrrpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AdvertReceiver implements Runnable {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
-    private static final Duration POLL = Duration.ofMillis(500);
 
     /**
      * One instance listening on this socket.
@@ -74,7 +72,8 @@ final class AdvertReceiver implements Runnable {
         while (running) {
             ReceivedDatagram d;
             try {
-                d = transport.receive(POLL);
+                // no timeout: an idle receiver never wakes; stop() is followed by the transport's close, which wakes it
+                d = transport.receive();
             } catch (IOException e) {
                 if (running) {
                     LOG.log(Level.ERROR, "receive failed, advert reception stopped: " + e.getMessage());
@@ -140,6 +139,7 @@ final class AdvertReceiver implements Runnable {
         dropLog.drop(dropped.reason(), dropped.detail(), d.source().getHostAddress(), instance);
     }
 
+    /** Stops at the transport's close, which ends the wait (no error is logged for it once stopped). */
     void stop() {
         running = false;
     }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One {@code track_file}: an integer read from a file (polled about every 100 ms). As in keepalived the text is
+ * One {@code track_file}: an integer read from a file (read again on each inotify event, see {@link TrackWatch}). As in keepalived the text is
  * read as C's {@code strtol(text, NULL, 0)} would (leading blanks, a sign, {@code 0x} hex or leading-0 octal,
  * anything after the number ignored), text that is not a number and a missing file read as 0, and the value is
  * kept within -254..254.
@@ -32,6 +32,7 @@ public final class TrackFile {
     private final TrackFileConfig config;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile long value;
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     public TrackFile(TrackFileConfig config) {
         this.config = config;
@@ -84,6 +85,11 @@ public final class TrackFile {
         return config.name();
     }
 
+    /** The file's path as configured. */
+    public Path path() {
+        return config.file();
+    }
+
     public long value() {
         return value;
     }
@@ -94,6 +100,7 @@ public final class TrackFile {
 
     /** Reads the file once and tells the listeners if the value changed. */
     public void poll() {
+        reads.incrementAndGet();
         long now = read(config.file());
         if (now == value) {
             return;
@@ -103,6 +110,11 @@ public final class TrackFile {
         for (Listener l : listeners) {
             l.changed(now);
         }
+    }
+
+    /** How many times {@link #poll()} read the file. */
+    long reads() {
+        return reads.get();
     }
 
     static long read(Path file) {

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One {@code track_interface} link, polled (about every 100 ms) from sysfs: it is up when the interface is
+ * One {@code track_interface} link, read from sysfs at start and from rtnetlink link notifications after it
+ * ({@link TrackWatch}; from sysfs every 100 ms where netlink is refused): it is up when the interface is
  * administratively up ({@code flags} has IFF_UP) and operationally up ({@code operstate} is {@code up}, or
  * {@code unknown} as for drivers without carrier reporting). That is the kernel's IFF_RUNNING, which keepalived
  * looks at: a lost carrier and a link set down both count as down. A missing interface is down.
@@ -63,12 +64,16 @@ public final class TrackInterface {
 
     /** Reads the link once and tells the listeners if it changed. */
     public void poll() {
-        boolean now = readUp();
+        observed(readUp());
+    }
+
+    /** The link's state as last seen (sysfs or a netlink notification); tells the listeners if it changed. */
+    void observed(boolean now) {
         if (now == up) {
             return;
         }
         up = now;
-        // keepalived's wording, which users grep for, although the state is polled here
+        // keepalived's wording, which users grep for
         LOG.log(Level.INFO, "Netlink reports {0} {1}", name, now ? "up" : "down");
         for (Listener l : listeners) {
             l.changed(now);

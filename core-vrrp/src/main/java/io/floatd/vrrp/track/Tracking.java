@@ -7,13 +7,11 @@ import io.floatd.vrrp.config.TrackedProcess;
 import io.floatd.vrrp.config.TrackProcessConfig;
 import io.floatd.vrrp.config.TrackedScript;
 import io.floatd.vrrp.fsm.VrrpEvent;
+import io.floatd.ffm.NativeException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -21,17 +19,17 @@ import java.util.function.Consumer;
  * shared by the instances that track it, and one {@link InstanceTracking} per instance.
  *
  * <p>Use: construct (reads links and files once, writes {@code init_file}s), {@link #bind} each instance (its
- * starting point goes to its sink: priority, FAULT, Startup), then {@link #start()} the checks and pollers.
+ * starting point goes to its sink: priority, FAULT, Startup), then {@link #start()} the checks and watches.
  */
 public final class Tracking implements AutoCloseable {
-    /** How often links and files are read. */
+    /** How often links and files are read where they cannot be watched (no inotify, no netlink, no directory). */
     public static final long POLL_MILLIS = 100;
 
     private final Map<String, TrackScript> scripts = new LinkedHashMap<>();
     private final Map<String, TrackInterface> interfaces = new LinkedHashMap<>();
     private final Map<String, TrackFile> files = new LinkedHashMap<>();
     private final Map<String, InstanceTracking> instances = new LinkedHashMap<>();
-    private ScheduledExecutorService poller;
+    private TrackWatch watch;
     private final TrackProcesses processes;
 
     public Tracking(List<InstanceConfig> configs) {
@@ -85,24 +83,21 @@ public final class Tracking implements AutoCloseable {
         return it;
     }
 
-    /** Starts every check (first run now) and the link/file poller. */
+    /** Starts every check (first run now) and the link/file watch. */
     public synchronized void start() {
         scripts.values().forEach(TrackScript::start);
         if (processes != null) {
             processes.start();
         }
         if (!interfaces.isEmpty() || !files.isEmpty()) {
-            poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("track-poll").daemon(true).unstarted(r));
-            poller.scheduleWithFixedDelay(this::pollAll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void pollAll() {
-        try {
-            interfaces.values().forEach(TrackInterface::poll);
-            files.values().forEach(TrackFile::poll);
-        } catch (RuntimeException e) {
-            System.getLogger("floatd.vrrp").log(System.Logger.Level.ERROR, "tracking poll failed: " + e, e);
+            try {
+                watch = new TrackWatch(files.values(), interfaces.values(), POLL_MILLIS);
+                watch.start();
+            } catch (NativeException e) {
+                // no eventfd: nothing else would work either; the links and files keep their first reading
+                System.getLogger("floatd.vrrp").log(System.Logger.Level.ERROR,
+                        "track_file/track_interface cannot be watched: " + e.getMessage());
+            }
         }
     }
 
@@ -125,9 +120,9 @@ public final class Tracking implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (poller != null) {
-            poller.shutdownNow();
-            poller = null;
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
         if (processes != null) {
             processes.close();

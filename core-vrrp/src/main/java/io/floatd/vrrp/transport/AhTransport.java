@@ -164,6 +164,11 @@ public final class AhTransport implements VrrpTransport {
         return socket.receive(timeout, parser);
     }
 
+    @Override
+    public ReceivedDatagram receive() throws IOException {
+        return socket.receive(null, parser);
+    }
+
     private ReceivedDatagram parse(ReceiveBuffers rx, int n) {
         if (rx.truncated()) {
             return null;

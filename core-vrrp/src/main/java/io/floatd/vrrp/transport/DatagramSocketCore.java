@@ -201,21 +201,21 @@ final class DatagramSocketCore {
     }
 
     /**
-     * Waits up to {@code timeout} for a datagram that {@code parser} accepts.
+     * Waits up to {@code timeout} for a datagram that {@code parser} accepts; a null {@code timeout} waits with no
+     * timeout (poll(2) with -1: only a datagram or the close's eventfd wakes the thread).
      *
      * @return what the parser made of it, or null when the timeout passed first
      * @throws AsynchronousCloseException when {@link #close} was called while waiting
      * @throws ClosedChannelException when already closed
      */
     ReceivedDatagram receive(Duration timeout, Parser parser) throws IOException {
-        Objects.requireNonNull(timeout, "timeout");
         // the bound of a blocking poll(2): real time, not the injected clock
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, timeout.toNanos());
         useLock.readLock().lock();
         try {
             receiveLock.lock();
             try {
-                return receiveUntil(deadline, parser);
+                return receiveUntil(timeout == null, deadline, parser);
             } finally {
                 receiveLock.unlock();
             }
@@ -224,11 +224,11 @@ final class DatagramSocketCore {
         }
     }
 
-    private ReceivedDatagram receiveUntil(long deadline, Parser parser) throws IOException {
+    private ReceivedDatagram receiveUntil(boolean forever, long deadline, Parser parser) throws IOException {
         ensureOpen();
         MemorySegment fds = rx.fds;
         while (true) {
-            int waitMillis = Structs.pollMillis(deadline);
+            int waitMillis = forever ? -1 : Structs.pollMillis(deadline);
             fds.set(JAVA_SHORT, 6, (short) 0);
             fds.set(JAVA_SHORT, 14, (short) 0);
             int ready = Libc.poll(fds, 2, waitMillis);
@@ -253,7 +253,7 @@ final class DatagramSocketCore {
             if (revents != 0) {
                 continue;
             }
-            if (ready >= 0 && deadline - System.nanoTime() <= 0) {
+            if (!forever && ready >= 0 && deadline - System.nanoTime() <= 0) {
                 return null;
             }
         }

@@ -78,6 +78,23 @@ public final class MemoryWire {
         }
 
         @Override
+        public ReceivedDatagram receive() throws IOException {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            try {
+                ReceivedDatagram d = inbox.take();
+                if (d == CLOSED || closed) {
+                    throw new ClosedChannelException();
+                }
+                return d;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        @Override
         public void close() {
             closed = true;
             ports.remove(address, this);

@@ -123,6 +123,11 @@ public final class RawIpTransport implements VrrpTransport {
         return socket.receive(timeout, parser);
     }
 
+    @Override
+    public ReceivedDatagram receive() throws IOException {
+        return socket.receive(null, parser);
+    }
+
     /** An IPv4 raw socket hands over the IP header: TTL and addresses come from it, the interface from IP_PKTINFO. */
     private ReceivedDatagram parse4(ReceiveBuffers rx, int n) {
         if (n < 20 || rx.truncated()) {

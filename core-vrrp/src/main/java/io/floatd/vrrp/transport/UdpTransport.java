@@ -115,6 +115,11 @@ public final class UdpTransport implements VrrpTransport {
         return socket.receive(timeout, parser);
     }
 
+    @Override
+    public ReceivedDatagram receive() throws IOException {
+        return socket.receive(null, parser);
+    }
+
     /**
      * One ICMP error queued by IP_RECVERR. A port unreachable from a peer means nothing listens on its UDP port:
      * floatd is stopped there, or configured for protocol 112 or another port. Logged once per peer until a

@@ -23,6 +23,23 @@ public interface VrrpTransport extends AutoCloseable {
     ReceivedDatagram receive(Duration timeout) throws IOException;
 
     /**
+     * Waits for the next VRRP message with no timeout: only a message or {@link #close()} ends the wait, so an idle
+     * receiver never wakes (the socket transports poll their socket and the close's eventfd with no timeout). This
+     * default, for transports without such a wake-up, waits a day at a time.
+     *
+     * @throws java.nio.channels.AsynchronousCloseException when {@link #close()} was called while waiting
+     * @throws java.nio.channels.ClosedChannelException when the transport was already closed
+     */
+    default ReceivedDatagram receive() throws IOException {
+        while (true) {
+            ReceivedDatagram d = receive(Duration.ofDays(1));
+            if (d != null) {
+                return d;
+            }
+        }
+    }
+
+    /**
      * Receives VRRP sent to this multicast group on the interface from now on. Transports that cannot carry
      * multicast (UDP, which the configuration only allows with unicast peers) refuse it.
      */

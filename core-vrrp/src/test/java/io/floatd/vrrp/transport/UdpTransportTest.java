@@ -88,4 +88,42 @@ class UdpTransportTest {
             assertNull(tb.receive(Duration.ZERO));
         }
     }
+
+    /**
+     * An idle receiver never wakes: receive() with no timeout sleeps in poll(2) with timeout -1 (read from the
+     * kernel), returns the next datagram, and the transport's close (its eventfd) ends a wait with
+     * AsynchronousCloseException at once.
+     */
+    @Test
+    void receiveWithoutTimeoutSleepsInPollWithNoTimeoutUntilADatagramOrTheClose() throws Exception {
+        InetAddress ipA = InetAddress.getByName(Lan.address(0));
+        InetAddress ipB = InetAddress.getByName(Lan.address(1));
+        try (UdpTransport ta = open(a, 0, 5203, null, null)) {
+            UdpTransport tb = open(b, 1, 5203, null, null);
+            java.util.concurrent.BlockingQueue<Object> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            Runnable receiveTwice = () -> {
+                for (int i = 0; i < 2; i++) {
+                    try {
+                        got.add(tb.receive());
+                    } catch (java.io.IOException e) {
+                        got.add(e);
+                        return;
+                    }
+                }
+            };
+            Thread t = Thread.ofPlatform().name("rx-no-timeout").start(receiveTwice);
+            assertTrue(io.floatd.testing.BlockedCall.pollsWithoutTimeout("rx-no-timeout"));
+            byte[] message = VrrpPacket.v3(7, 100, 100, List.of(ipB)).encode(ipA, ipB);
+            ta.send(ipB, message);
+            Object first = got.poll(10, TimeUnit.SECONDS);
+            assertTrue(first instanceof ReceivedDatagram, "got " + first);
+            assertArrayEquals(message, ((ReceivedDatagram) first).payload());
+            assertTrue(io.floatd.testing.BlockedCall.pollsWithoutTimeout("rx-no-timeout"));
+            tb.close();
+            Object second = got.poll(10, TimeUnit.SECONDS);
+            assertTrue(second instanceof java.nio.channels.AsynchronousCloseException, "got " + second);
+            t.join(10_000);
+            assertTrue(!t.isAlive());
+        }
+    }
 }
