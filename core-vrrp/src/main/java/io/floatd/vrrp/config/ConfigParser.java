@@ -253,10 +253,13 @@ public final class ConfigParser {
         for (InstanceScope i : instances) {
             i.finish(globalDefs).ifPresent(config -> {
                 checkUniqueRouter(config, routers);
-                built.add(config);
-                if (instanceCheck != null) {
-                    instanceCheck.check(config).forEach(this::error);
+                if (instanceCheck == null) {
+                    built.add(config);
+                    return;
                 }
+                InstanceCheck.Checked checked = instanceCheck.checked(config);
+                checked.errors().forEach(this::error);
+                built.add(checked.instance());
             });
         }
         if (!errors.isEmpty()) {
