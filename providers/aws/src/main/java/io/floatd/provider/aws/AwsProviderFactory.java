@@ -66,7 +66,7 @@ public final class AwsProviderFactory extends CloudProviderFactory {
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
-        AwsSettings.parse(context);
+        typedSettings(context);
     }
 
     /** The block typed by its keyword table in the parse's check; {@link #create} reads it. */
