@@ -4,6 +4,8 @@ import io.floatd.vrrp.config.ConfigError;
 import io.floatd.vrrp.config.ConfigException;
 import io.floatd.vrrp.config.ConfigParser;
 import io.floatd.vrrp.config.FloatdConfig;
+import io.floatd.vrrp.config.HostLookups;
+import io.floatd.vrrp.config.HostValidation;
 import io.floatd.vrrp.config.ParseOptions;
 import io.floatd.vrrp.runtime.DaemonOptions;
 import io.floatd.vrrp.runtime.ProviderChecks;
@@ -30,7 +32,10 @@ final class ConfigFileOption {
         return configId != null ? new ParseOptions(configId) : ParseOptions.defaults();
     }
 
-    /** Parses the file; on errors prints each as {@code file:line: message} and returns empty. */
+    /**
+     * Parses the file and validates it against this host ({@link HostValidation}); on errors prints each as
+     * {@code file:line: message} and returns empty. check, run and a reload all come here.
+     */
     Optional<FloatdConfig> load(PrintWriter err) {
         return load(err, w -> err.println("floatd: warning: " + w));
     }
@@ -56,7 +61,8 @@ final class ConfigFileOption {
             return Optional.empty();
         }
         try {
-            FloatdConfig config = ConfigParser.parse(file, options);
+            // the parse, then the host's answers to what it names (users, script files): one list of errors
+            FloatdConfig config = HostValidation.validate(ConfigParser.read(file, options), HostLookups.SYSTEM);
             config.warnings().forEach(warnings);
             return Optional.of(config);
         } catch (ConfigException e) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * SIGHUP on a real daemon: an unchanged configuration keeps the Master (no priority-0 advert, so the peer
- * never moves; the VIP never leaves), a broken one changes nothing, a changed priority takes effect.
+ * never moves; the VIP never leaves), a broken one changes nothing (nor one the host refuses), a changed priority
+ * takes effect.
  */
 @Timeout(60)
 class ReloadTest {
@@ -106,6 +107,25 @@ class ReloadTest {
                 node0.awaitState("BACKUP", Duration.ofSeconds(5));
                 assertTrue(node0.alive());
             }
+        }
+    }
+
+    @Test
+    void aReloadWhoseHostValidationFailsChangesNothing() throws IOException {
+        try (FloatdProcess node0 = FloatdProcess.start(lan.host(0), n -> config(0, 150, n))) {
+            node0.awaitState("MASTER", Duration.ofSeconds(15));
+            List<String> before = node0.notifications();
+            Path conf = node0.dir().resolve("floatd.conf");
+            // the file parses; the host has no such user, which the validation after the parse finds
+            Files.writeString(conf, "global_defs {\n    script_user no_such_user_rl\n}\n"
+                    + Files.readString(conf).replace("priority 150", "priority 50"));
+            hup(node0);
+            node0.awaitLog("Reload failed: configuration unchanged", Duration.ofSeconds(10));
+            assertTrue(node0.log().contains("floatd.conf:2: global_defs: script_user: user 'no_such_user_rl' does not exist"),
+                    "the host's error names file:line:\n" + node0.log());
+            assertTrue(hasVip(0), "the Master keeps the VIP");
+            assertEquals(before, node0.notifications(), "no transition: the old configuration runs on");
+            assertTrue(node0.alive());
         }
     }
 }

@@ -31,6 +31,11 @@ import java.util.stream.Stream;
  * {@link TrackProcessBlock}; the value parsers in {@link Values}; the dispatch in {@link KeywordDispatch}; the
  * checks once the whole file is read in {@link Tracking} and {@link ScriptChecks}. This class holds the parse's
  * state and runs the passes in order.
+ *
+ * <p>The parse asks the host nothing: what a line names on the host (users, groups, script files) it records as a
+ * {@link HostQuestion}, and {@link #read} returns a {@link ParsedConfig}; {@link HostValidation} answers the questions,
+ * applies what keepalived makes of the answers, and completes the configuration ({@link #parse} does both, on this
+ * host).
  */
 public final class ConfigParser {
     // ---- top level ----
@@ -110,23 +115,32 @@ public final class ConfigParser {
     /** vrrp_script name to the line of its {@code script} keyword. */
     final Map<String, Integer> scriptLines = new HashMap<>();
     final Tracking tracking = new Tracking(this);
-    private final ScriptChecks scriptChecks = new ScriptChecks(this);
+
+    final ScriptChecks scriptChecks = new ScriptChecks(this);
+    /**
+     * What the file asks of the host (users, groups, script files), in the order the lines ask it: the parse only
+     * records the questions; {@link HostValidation} answers them. The parser has no door to the host.
+     */
+    final List<HostQuestion> questions = new ArrayList<>();
 
     private final InstanceCheck instanceCheck;
-    /** What the parse asks of the host (users, groups, script files): one door. */
-    final HostLookups host;
 
     private ConfigParser(String file, Path path, ParseOptions options) {
         this.file = file;
         this.path = path;
         this.instanceCheck = options.instanceCheck();
-        this.host = options.host();
         this.sources = new Sources(file, options.configId(), this::error);
     }
 
+    /** Records a question for {@link HostValidation}. */
+    void ask(HostQuestion question) {
+        questions.add(question);
+    }
+
     /**
-     * Reads {@code file} and what it includes. Returns a configuration or throws {@link ConfigException} with every
-     * error found, and nothing else: the daemon parses on SIGHUP, and no file may end it (see {@link ParseLimits}).
+     * Reads {@code file} and what it includes, then validates it against this host ({@link HostValidation} with
+     * {@link HostLookups#SYSTEM}). Returns a configuration or throws {@link ConfigException} with every error found,
+     * and nothing else: the daemon parses on SIGHUP, and no file may end it (see {@link ParseLimits}).
      */
     public static FloatdConfig parse(Path file) throws ConfigException {
         return parse(file, ParseOptions.defaults());
@@ -134,7 +148,7 @@ public final class ConfigParser {
 
     /** The same with {@code options} (the config id that {@code @ID} lines are matched against). */
     public static FloatdConfig parse(Path file, ParseOptions options) throws ConfigException {
-        return new ConfigParser(file.toString(), file, options).run(null);
+        return HostValidation.validate(read(file, options), HostLookups.SYSTEM);
     }
 
     /**
@@ -147,19 +161,43 @@ public final class ConfigParser {
 
     /** The same with {@code options} (the config id that {@code @ID} lines are matched against). */
     public static FloatdConfig parse(String text, String fileName, ParseOptions options) throws ConfigException {
+        return HostValidation.validate(read(text, fileName, options), HostLookups.SYSTEM);
+    }
+
+    /**
+     * The parse alone: reads {@code file} and what it includes, with every keyword table, and asks the host nothing.
+     * Its errors are kept with the result, to be reported with the host's in one list by
+     * {@link HostValidation#validate}, which makes the configuration.
+     *
+     * @throws ConfigException only for an internal error (a floatd bug), reported at the line being read
+     */
+    public static ParsedConfig read(Path file, ParseOptions options) throws ConfigException {
+        ConfigParser parser = new ConfigParser(file.toString(), file, options);
+        return parser.guarded(() -> parser.read(null));
+    }
+
+    /** The same, from {@code text}, errors naming {@code fileName} (see {@link #parse(String, String)}). */
+    public static ParsedConfig read(String text, String fileName, ParseOptions options) throws ConfigException {
         Path path;
         try {
             path = Path.of(fileName);
         } catch (java.nio.file.InvalidPathException e) {
             path = Path.of("floatd.conf");
         }
-        return new ConfigParser(fileName, path, options).run(text);
+        ConfigParser parser = new ConfigParser(fileName, path, options);
+        return parser.guarded(() -> parser.read(text));
     }
 
-    /** @param text the main file's text, or {@code null} to read it from {@link #path} */
-    private FloatdConfig run(String text) throws ConfigException {
+    /** A step of the parse or of its validation. */
+    @FunctionalInterface
+    interface Step<T> {
+        T run() throws ConfigException;
+    }
+
+    /** Runs {@code step}; a bug in it refuses the configuration with an internal error at the line being read. */
+    <T> T guarded(Step<T> step) throws ConfigException {
         try {
-            return read(text);
+            return step.run();
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // a bug, or a limit too generous for this heap: the configuration is refused, the caller runs on
             error(position, "internal error while reading this line: " + e + " (a floatd bug: please report it;"
@@ -168,18 +206,36 @@ public final class ConfigParser {
         }
     }
 
-    private FloatdConfig read(String text) throws ConfigException {
+    /** @param text the main file's text, or {@code null} to read it from {@link #path} */
+    private ParsedConfig read(String text) {
         var top = new Scope(this, "");
         List<Syntax.Token> tokens = text == null ? sources.expand(path) : sources.expand(text, path);
         KeywordDispatch.dispatch(Syntax.read(tokens, top::error, top::warn), TOP, TOP_KEEPALIVED, "the top level", top);
-        // after the whole file: global_defs may come after the instances it applies to
-        GlobalDefs globalDefs = globalDefs();
         if (global.strictLine > 0) {
             warn(global.strictLine, StrictMode.NO_FIREWALL);
         }
-        if (globalDefs.scriptSecurity() && globalDefs.scriptUser() == null && host.currentUid() == 0 && scriptChecks.anyScript()) {
-            scriptChecks.dropScriptsWithoutUser();
+        return new ParsedConfig(this);
+    }
+
+    /**
+     * global_defs once the whole file is read and its host questions answered; the vrrp_scripts take its script_user
+     * and script_env.
+     *
+     * @param defaultScriptUser whether keepalived's {@link #DEFAULT_SCRIPT_USER} is the script user (no
+     *     {@code script_user}, and that account exists)
+     */
+    GlobalDefs globalDefs(boolean defaultScriptUser) {
+        if (defaultScriptUser) {
+            global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
         }
+        global.builder.scriptEnv(global.env.build());
+        GlobalDefs globalDefs = global.builder.build();
+        scriptChecks.inheritGlobals(globalDefs);
+        return globalDefs;
+    }
+
+    /** Once the host's answers are in: strict mode, tracking, sync groups, and the warnings about unused blocks. */
+    List<SyncGroupConfig> resolve() {
         for (InstanceScope i : instances) {
             i.applyStrict(global.strictLine > 0);
             tracking.resolveTracking(i);
@@ -187,33 +243,29 @@ public final class ConfigParser {
         List<SyncGroupConfig> groups = syncGroups.resolve();
         groupNotifyPriorityChanges();
         tracking.warnUnused();
-        scriptChecks.checkScriptSecurity(globalDefs);
+        return groups;
+    }
+
+    /** The configuration, or every error found by the parse and its validation, in file:line order. */
+    FloatdConfig build(GlobalDefs globalDefs, List<SyncGroupConfig> groups) throws ConfigException {
         List<InstanceConfig> built = new ArrayList<>();
         Map<RouterKey, InstanceConfig> routers = new HashMap<>();
         for (InstanceScope i : instances) {
             i.finish(globalDefs).ifPresent(config -> {
                 checkUniqueRouter(config, routers);
-                built.add(config);
-                if (instanceCheck != null) {
-                    instanceCheck.check(config).forEach(this::error);
+                if (instanceCheck == null) {
+                    built.add(config);
+                    return;
                 }
+                InstanceCheck.Checked checked = instanceCheck.checked(config);
+                checked.errors().forEach(this::error);
+                built.add(checked.instance());
             });
         }
         if (!errors.isEmpty()) {
             throw new ConfigException(sortedErrors());
         }
         return new FloatdConfig(globalDefs, built, sorted(warnings, moreWarnings, moreWarningsAt, "warnings"), groups);
-    }
-
-    /** global_defs once the whole file is read; the vrrp_scripts take its script_user and script_env. */
-    private GlobalDefs globalDefs() {
-        if (global.builder.scriptUser() == null && scriptChecks.anyScript() && host.accountExists(DEFAULT_SCRIPT_USER)) {
-            global.builder.scriptUser(DEFAULT_SCRIPT_USER, null);
-        }
-        global.builder.scriptEnv(global.env.build());
-        GlobalDefs globalDefs = global.builder.build();
-        scriptChecks.inheritGlobals(globalDefs);
-        return globalDefs;
     }
 
     /** keepalived: an instance without notify_priority_changes takes its sync group's, then global_defs'. */

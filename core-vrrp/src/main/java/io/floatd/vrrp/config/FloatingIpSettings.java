@@ -19,8 +19,11 @@ import java.util.stream.Collectors;
  * @param takeover the keywords every provider shares, typed ({@link TakeoverKeys})
  * @param file the file of the block, {@code null} when absent
  * @param line the line of the block, 0 when absent
+ * @param typed what the block's provider made of it in the parse's check ({@link TypedProviderSettings}), or
+ *     {@code null} when no check ran; not part of equality (it follows from {@code values})
  */
-public record FloatingIpSettings(Map<String, String> values, TakeoverKeys takeover, String file, int line) {
+public record FloatingIpSettings(Map<String, String> values, TakeoverKeys takeover, String file, int line,
+        TypedProviderSettings typed) {
     private static final FloatingIpSettings EMPTY = new FloatingIpSettings(Map.of(), null, 0);
     // over-matching costs a masked harmless value, under-matching a leaked credential
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(token|secret|pass|key|credential).*");
@@ -39,7 +42,17 @@ public record FloatingIpSettings(Map<String, String> values, TakeoverKeys takeov
      * @throws IllegalArgumentException for an unknown provider or a bad value of a shared keyword
      */
     public FloatingIpSettings(Map<String, String> values, String file, int line) {
-        this(values, TakeoverKeys.of(values), file, line);
+        this(values, TakeoverKeys.of(values), file, line, null);
+    }
+
+    /** A block not yet checked by its provider. */
+    public FloatingIpSettings(Map<String, String> values, TakeoverKeys takeover, String file, int line) {
+        this(values, takeover, file, line, null);
+    }
+
+    /** The same block with what its provider made of it. */
+    public FloatingIpSettings withTyped(TypedProviderSettings settings) {
+        return new FloatingIpSettings(values, takeover, file, line, settings);
     }
 
     /** The keywords that belong to the block's provider: all but {@code provider} and the shared ones. */

@@ -9,7 +9,6 @@ import static java.util.Map.entry;
 
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
-import io.floatd.vrrp.script.RunAs;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,8 +37,9 @@ final class GlobalDefsBlock {
             entry("vrrp_notify_fifo", (s, g) -> g.builder.notifyFifo(s.keyword(), absolutePath(s))),
             entry("state_file", (s, g) -> g.builder.stateFile(absolutePath(s))),
             entry("script_user", (s, g) -> {
-                RunAs as = runAs(s, g.parser.host);
-                g.builder.scriptUser(as.user(), as.group());
+                ScriptUser who = runAs(s);
+                g.parser.ask(new HostQuestion.RunAsUser(g, s.line(), s.keyword(), who,
+                        () -> g.builder.scriptUser(who.user(), who.group()), () -> { }));
             }),
             entry("enable_script_security", (s, g) -> {
                 s.noValue();
@@ -74,31 +74,29 @@ final class GlobalDefsBlock {
         }
     }
 
+    /** Set once its user is known to exist (a line naming one that does not is dropped, an earlier line kept). */
     private static void fifoScript(Statement s, GlobalScope g) {
         String script = script(s);
         ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-        if (ScriptUser.dropped(user, g.parser.host, s.keyword(), script, message -> g.warn(s.line(), message))) {
-            return;
-        }
-        g.builder.notifyFifoScript(s.keyword(), script, user);
-        g.fifoScripts.put(s.keyword(), new Located<>(script, s.line()));
-        g.fifoUsers.put(s.keyword(), user);
+        String keyword = s.keyword();
+        int line = s.line();
+        g.parser.ask(new HostQuestion.NotifyUser(g, line, keyword, script, user, () -> true, () -> {
+            g.builder.notifyFifoScript(keyword, script, user);
+            g.fifoScripts.put(keyword, new Located<>(script, line));
+            g.fifoUsers.put(keyword, user);
+        }, () -> { }));
     }
 
     private static final Set<String> GLOBAL_DEFS_KEEPALIVED = KeepalivedKeywords.names(KeepalivedKeywords.Block.GLOBAL_DEFS);
 
-    /** {@code USER [GROUP]}, both looked up: an unknown name is an error at this line. */
-    static RunAs runAs(Statement s, HostLookups host) {
+    /** {@code USER [GROUP]}, the names only: {@link HostValidation} looks them up (an unknown one is an error here). */
+    static ScriptUser runAs(Statement s) {
         s.noBlock();
         List<String> args = s.args();
         if (args.isEmpty() || args.size() > 2) {
             throw new ConfigProblem(s.keyword() + " takes USER [GROUP], but got " + (args.isEmpty() ? "nothing" : String.join(" ", args)));
         }
-        try {
-            return host.user(args.get(0), args.size() == 2 ? args.get(1) : null);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigProblem(s.keyword() + ": " + e.getMessage());
-        }
+        return new ScriptUser(args.get(0), args.size() == 2 ? args.get(1) : null);
     }
 
     static final class GlobalScope extends Scope {

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Everything the parse asks of the host rather than of the files (issue 18): users and groups, who floatd runs as, a
- * script file's existence and modes. keepalived answers these while it reads (an unknown {@code script_user} is an
- * error at its line, a notify script's unknown user drops the script), so the parse keeps asking, but only through
- * this one door, given in {@link ParseOptions}: {@code floatd check}, {@code run} and a reload ask the real host
- * ({@link #SYSTEM}); a test can give another host and prove what the parse makes of it.
+ * Everything a configuration asks of the host rather than of the files (issue 18): users and groups, who floatd runs
+ * as, a script file's existence and modes. keepalived answers these while it reads (an unknown {@code script_user} is
+ * an error at its line, a notify script's unknown user drops the script); floatd's parse only records the questions
+ * ({@link HostQuestion}) and {@link HostValidation} asks them through this one door: {@code floatd check}, {@code run}
+ * and a reload ask the real host ({@link #SYSTEM}); a test can give another host and prove what it makes of the file.
  */
 public interface HostLookups {
 

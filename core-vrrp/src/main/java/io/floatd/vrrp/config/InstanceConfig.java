@@ -90,6 +90,56 @@ public final class InstanceConfig {
         this.deviceLines = java.util.Map.copyOf(b.deviceLines);
     }
 
+    /** A copy with other floating_ip blocks. */
+    private InstanceConfig(InstanceConfig o, List<FloatingIpSettings> floatingIps) {
+        this.name = o.name;
+        this.file = o.file;
+        this.line = o.line;
+        this.initialState = o.initialState;
+        this.interfaceName = o.interfaceName;
+        this.virtualRouterId = o.virtualRouterId;
+        this.priority = o.priority;
+        this.version = o.version;
+        this.advertIntervalCentis = o.advertIntervalCentis;
+        this.preempt = o.preempt;
+        this.preemptDelay = o.preemptDelay;
+        this.unicastSrcIp = o.unicastSrcIp;
+        this.unicastPeers = o.unicastPeers;
+        this.authentication = o.authentication;
+        this.virtualAddresses = o.virtualAddresses;
+        this.excludedAddresses = o.excludedAddresses;
+        this.virtualRoutes = o.virtualRoutes;
+        this.virtualRules = o.virtualRules;
+        this.notifyPriorityChanges = o.notifyPriorityChanges;
+        this.notify = o.notify;
+        this.scriptEnv = o.scriptEnv;
+        this.floatingIps = List.copyOf(floatingIps);
+        this.trackScripts = o.trackScripts;
+        this.trackInterfaces = o.trackInterfaces;
+        this.trackFiles = o.trackFiles;
+        this.trackProcesses = o.trackProcesses;
+        this.garp = o.garp;
+        this.stateFile = o.stateFile;
+        this.transport = o.transport;
+        this.multicast = o.multicast;
+        this.interfaceLine = o.interfaceLine;
+        this.trackInterfaceLines = o.trackInterfaceLines;
+        this.deviceLines = o.deviceLines;
+    }
+
+    /**
+     * The same instance with {@code blocks} for its floating_ip blocks: the same blocks, each with what its provider
+     * typed of it ({@link FloatingIpSettings#withTyped}).
+     *
+     * @throws IllegalArgumentException when {@code blocks} are not the instance's blocks
+     */
+    public InstanceConfig withFloatingIps(List<FloatingIpSettings> blocks) {
+        if (!blocks.equals(floatingIps)) {
+            throw new IllegalArgumentException("vrrp_instance " + name + ": not its floating_ip blocks");
+        }
+        return new InstanceConfig(this, blocks);
+    }
+
     public static InstanceConfigBuilder builder(String name) {
         return new InstanceConfigBuilder(name);
     }

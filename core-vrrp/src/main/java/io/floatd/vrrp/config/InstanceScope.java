@@ -127,16 +127,22 @@ final class InstanceScope extends Scope {
     String notifyScript(Statement s) {
         String script = Values.script(s);
         ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-        if (ScriptUser.dropped(user, parser.host, s.keyword(), script, message -> warn(s.line(), message))) {
-            notifyUses.remove(s.keyword());
-            notifyUsers.remove(s.keyword());
-            return null;
-        }
-        notifyUses.put(s.keyword(), new Located<>(script, s.line()));
+        String keyword = s.keyword();
+        int at = s.line();
+        notifyUses.put(keyword, new Located<>(script, at));
         if (user != null) {
-            notifyUsers.put(s.keyword(), user);
+            notifyUsers.put(keyword, user);
+            // a user that does not exist drops the script; if this line is still the keyword's last, it is unset
+            parser.ask(new HostQuestion.NotifyUser(this, at, keyword, script, user, () -> true, () -> { }, () -> {
+                Located<String> last = notifyUses.get(keyword);
+                if (last != null && last.line() == at) {
+                    notifyUses.remove(keyword);
+                    notifyUsers.remove(keyword);
+                    notify = notify.with(keyword, null);
+                }
+            }));
         } else {
-            notifyUsers.remove(s.keyword());
+            notifyUsers.remove(keyword);
         }
         return script;
     }

@@ -12,17 +12,17 @@ import java.util.Objects;
  *     to: keepalived's {@code -i}/{@code --config-id}, by default the host name up to its first dot
  * @param instanceCheck run on each instance once it is built, its errors collected with the parse's own; {@code null}
  *     for none (the parse alone)
- * @param host what the parse asks of the host: users, groups, script files ({@link HostLookups#SYSTEM} but in tests)
+ *
+ * <p>Nothing about the host: the parse asks it nothing; {@link HostValidation} does, after it.
  */
-public record ParseOptions(String configId, InstanceCheck instanceCheck, HostLookups host) {
+public record ParseOptions(String configId, InstanceCheck instanceCheck) {
     public ParseOptions {
         Objects.requireNonNull(configId, "configId");
-        Objects.requireNonNull(host, "host");
     }
 
-    /** The parse alone, with {@code configId}, on this host. */
+    /** The parse alone, with {@code configId}. */
     public ParseOptions(String configId) {
-        this(configId, null, HostLookups.SYSTEM);
+        this(configId, null);
     }
 
     /** The options of a plain {@code floatd run} or {@code check}: the config id is {@link #defaultConfigId()}. */
@@ -31,17 +31,12 @@ public record ParseOptions(String configId, InstanceCheck instanceCheck, HostLoo
     }
 
     public ParseOptions withConfigId(String id) {
-        return new ParseOptions(id, instanceCheck, host);
+        return new ParseOptions(id, instanceCheck);
     }
 
     /** The same, with {@code check} run on each instance as part of the parse. */
     public ParseOptions withInstanceCheck(InstanceCheck check) {
-        return new ParseOptions(configId, check, host);
-    }
-
-    /** The same, asking {@code lookups} instead of this host (users, groups, script files). */
-    public ParseOptions withHost(HostLookups lookups) {
-        return new ParseOptions(configId, instanceCheck, lookups);
+        return new ParseOptions(configId, check);
     }
 
     /** keepalived's default config id: the host name (uname's nodename) up to the first dot. */

@@ -81,18 +81,18 @@ final class ScriptChecks {
      * {@code enable_script_security} such a script is an error; without, a warning (keepalived's "SECURITY
      * VIOLATION"). See {@link ScriptSecurity} for what is checked.
      */
-    void checkScriptSecurity(GlobalDefs g) {
+    void checkScriptSecurity(GlobalDefs g, HostLookups host) {
         List<ScriptUse> uses = scriptUses(g);
         if (uses.isEmpty()) {
             return;
         }
         uses.sort(Comparator.comparingInt((ScriptUse u) -> parser.sources.order(parser.sources.file(u.line()))).thenComparingInt(ScriptUse::line));
-        int self = parser.host.currentUid();
+        int self = host.currentUid();
         if (g.scriptUser() == null && self == 0) {
             rootByDefault(g, uses);
         }
         for (ScriptUse u : uses) {
-            checkRootScript(g, u, self);
+            checkRootScript(g, u, self, host);
         }
     }
 
@@ -147,13 +147,13 @@ final class ScriptChecks {
     }
 
     /** A script run as root that another user could change: an error under enable_script_security, else a warning. */
-    private void checkRootScript(GlobalDefs g, ScriptUse u, int self) {
+    private void checkRootScript(GlobalDefs g, ScriptUse u, int self, HostLookups host) {
         boolean root;
         if (u.user() == null) {
             root = self == 0;
         } else {
             try {
-                root = parser.host.user(u.user(), u.group()).isRoot();
+                root = host.user(u.user(), u.group()).isRoot();
             } catch (IllegalArgumentException e) {
                 return; // already reported where the user is named
             }
@@ -162,7 +162,7 @@ final class ScriptChecks {
             return;
         }
         String what = u.prefix() + u.keyword() + " '" + u.script() + "' runs as root, but ";
-        parser.host.scriptSecurity(u.script(), u.path()).ifPresent(f -> {
+        host.scriptSecurity(u.script(), u.path()).ifPresent(f -> {
             if (g.scriptSecurity()) {
                 parser.error(u.line(), what + f.message() + (f.unverifiable()
                         ? "; enable_script_security cannot check it" : "; enable_script_security refuses it, as keepalived does"));

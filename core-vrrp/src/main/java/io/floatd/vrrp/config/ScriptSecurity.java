@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * keepalived's script security rule: a script run as root must not be modifiable or replaceable by a non-root
- * user. Checked once, when the configuration is read.
+ * user. Checked once per configuration, by {@link HostValidation} after the parse.
  *
  * <p>What is checked is what would be executed, resolved as {@link io.floatd.vrrp.notify.ScriptRunner} runs it:
  * <ul>

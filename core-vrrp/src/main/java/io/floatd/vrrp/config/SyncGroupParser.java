@@ -44,18 +44,23 @@ final class SyncGroupParser {
             this.line = line;
         }
 
+        /** Set once its user is known to exist: one naming a user that does not leaves the keyword free. */
         void notifyScript(Statement s, String keyword, java.util.function.UnaryOperator<NotifyScripts> set) {
-            if (notifyUses.containsKey(keyword)) {
-                // keepalived: "notify_master script already specified - ignoring"
-                throw new ConfigProblem(keyword + " is already set on " + parser.sources.from(s.line(), notifyUses.get(keyword).line())
-                        + " (keepalived ignores the second one and refuses the file)");
-            }
             ScriptUser user = ScriptUser.of(ScriptWords.of(s));
-            if (ScriptUser.dropped(user, parser.host, keyword, Values.script(s), message -> warn(s.line(), message))) {
-                return;
-            }
-            notifyUses.put(keyword, new Located<>(Values.script(s), s.line()));
-            notify = set.apply(notify).withUser(keyword, user);
+            String script = Values.script(s);
+            int at = s.line();
+            parser.ask(new HostQuestion.NotifyUser(this, at, keyword, script, user, () -> {
+                if (notifyUses.containsKey(keyword)) {
+                    // keepalived: "notify_master script already specified - ignoring"
+                    error(at, keyword + " is already set on " + parser.sources.from(at, notifyUses.get(keyword).line())
+                            + " (keepalived ignores the second one and refuses the file)");
+                    return false;
+                }
+                return true;
+            }, () -> {
+                notifyUses.put(keyword, new Located<>(script, at));
+                notify = set.apply(notify).withUser(keyword, user);
+            }, () -> { }));
         }
     }
 

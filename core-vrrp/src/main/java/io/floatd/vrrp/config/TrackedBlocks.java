@@ -10,7 +10,6 @@ import static java.util.Map.entry;
 import io.floatd.vrrp.config.Syntax.ConfigProblem;
 import io.floatd.vrrp.config.Syntax.Statement;
 import io.floatd.vrrp.config.Values.Weight;
-import io.floatd.vrrp.script.RunAs;
 import io.floatd.vrrp.script.CommandLine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,26 +106,22 @@ final class TrackedBlocks {
         }
         String command = argv.getFirst();
         if (command.startsWith("/")) {
-            Path p = Path.of(command);
-            switch (v.parser.host.scriptFile(p)) {
-                case MISSING -> throw new ConfigProblem("script " + command + " does not exist");
-                case NOT_EXECUTABLE -> throw new ConfigProblem("script " + command + " is not executable");
-                case RUNNABLE -> { }
-            }
+            v.parser.ask(new HostQuestion.ScriptFile(v, s.line(), command, v::refuse));
         }
         v.script = line;
         v.scriptLine = s.line();
     }
 
     private static void scriptUser(Statement s, ScriptScope v) {
-        RunAs as = GlobalDefsBlock.runAs(s, v.parser.host);
-        v.user = as.user();
-        v.group = as.group();
+        ScriptUser who = GlobalDefsBlock.runAs(s);
+        v.user = who.user();
+        v.group = who.group();
+        v.parser.ask(new HostQuestion.RunAsUser(v, s.line(), s.keyword(), who, () -> { }, v::refuse));
     }
 
     static void vrrpScript(Statement s, ConfigParser p) {
         String name = blockName(s, "vrrp_script");
-        var v = new ScriptScope(p, name);
+        var v = new ScriptScope(p, name, s.line());
         p.scriptOrder.putIfAbsent(name, ++p.blocksRead);
         KeywordDispatch.dispatch(s.requireBlock(), VRRP_SCRIPT, VRRP_SCRIPT_KEEPALIVED, "vrrp_script", v);
         Located<VrrpScriptConfig> earlier = p.scripts.get(name);
@@ -150,6 +145,7 @@ final class TrackedBlocks {
             p.scripts.put(name, new Located<>(new VrrpScriptConfig(name, v.script, v.interval, timeout, v.fall, v.rise,
                     v.weight, v.reverse, v.initFail, v.user, v.group, v.env.build(), p.file, s.line()), s.line()));
             p.scriptLines.put(name, v.scriptLine);
+            v.registered = true;
         } catch (IllegalArgumentException e) {
             v.error(s.line(), e.getMessage());
             p.scripts.put(name, new Located<>(null, s.line()));
@@ -212,9 +208,27 @@ final class TrackedBlocks {
         String user;
         String group;
         final EnvDraft env = new EnvDraft();
+        private final String name;
+        private final int blockLine;
+        /** Whether this block is the vrrp_script of its name (not a second one, refused). */
+        boolean registered;
 
-        ScriptScope(ConfigParser parser, String name) {
+        ScriptScope(ConfigParser parser, String name, int blockLine) {
             super(parser, "vrrp_script " + name + ": ");
+            this.name = name;
+            this.blockLine = blockLine;
+        }
+
+        /**
+         * The host refused its user or command ({@link HostValidation}): it is known but has no script, as a block
+         * with an error is, so an instance naming it is not also told it does not exist.
+         */
+        void refuse() {
+            if (registered) {
+                parser.scripts.put(name, new Located<>(null, blockLine));
+                parser.scriptLines.remove(name);
+                registered = false;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.floatd.vrrp.provider;
 
 import io.floatd.vrrp.config.FloatingIpKeywords;
+import io.floatd.vrrp.config.TypedProviderSettings;
 
 /**
  * Creates providers of one kind, found through {@link java.util.ServiceLoader} by {@link #name()}
@@ -22,6 +23,17 @@ public interface FloatingIpProviderFactory extends FloatingIpKeywords {
      * {@code floatd check}; throws the same one-line error {@link #create} would.
      */
     default void validate(ProviderContext context) throws ProviderException {
+    }
+
+    /**
+     * {@link #validate}, keeping what it typed: the parse's provider check stores it in the block
+     * ({@link io.floatd.vrrp.config.FloatingIpSettings#typed()}) and {@link #create} finds it in
+     * {@link ProviderContext#typed()}. A provider with a keyword table returns its settings record; by default
+     * nothing is kept.
+     */
+    default TypedProviderSettings typedSettings(ProviderContext context) throws ProviderException {
+        validate(context);
+        return null;
     }
 
     /**

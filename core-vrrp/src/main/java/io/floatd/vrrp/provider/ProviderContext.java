@@ -1,5 +1,6 @@
 package io.floatd.vrrp.provider;
 
+import io.floatd.vrrp.config.TypedProviderSettings;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.config.VirtualRoute;
 import io.floatd.vrrp.config.VirtualRule;
@@ -24,6 +25,9 @@ import java.util.Objects;
  * @param virtualRoutes the instance's {@code virtual_routes} (only linux-l2 applies them; the daemon refuses them
  *        with any other provider)
  * @param virtualRules the instance's {@code virtual_rules}, likewise
+ * @param typed what this provider's check made of {@code settings} in the parse
+ *        ({@link FloatingIpProviderFactory#typedSettings}), or null when no check ran: {@link FloatingIpProviderFactory#create}
+ *        reads it instead of parsing {@code settings} again
  */
 public record ProviderContext(
         String instanceName,
@@ -34,7 +38,8 @@ public record ProviderContext(
         Map<String, String> settings,
         Duration attemptTimeout,
         List<VirtualRoute> virtualRoutes,
-        List<VirtualRule> virtualRules) {
+        List<VirtualRule> virtualRules,
+        TypedProviderSettings typed) {
     public ProviderContext {
         Objects.requireNonNull(instanceName, "instanceName");
         virtualAddresses = List.copyOf(virtualAddresses);
@@ -42,6 +47,22 @@ public record ProviderContext(
         virtualRules = List.copyOf(virtualRules);
         peers = List.copyOf(peers);
         settings = Map.copyOf(settings);
+    }
+
+    /** A context whose settings were not typed by a check. */
+    public ProviderContext(String instanceName, String interfaceName, List<VirtualAddress> virtualAddresses,
+            InetAddress localAddress, List<InetAddress> peers, Map<String, String> settings, Duration attemptTimeout,
+            List<VirtualRoute> virtualRoutes, List<VirtualRule> virtualRules) {
+        this(instanceName, interfaceName, virtualAddresses, localAddress, peers, settings, attemptTimeout, virtualRoutes,
+                virtualRules, null);
+    }
+
+    /**
+     * {@link #typed()} when it is a {@code type} (this provider's settings record), else empty: the caller then parses
+     * {@link #settings()} itself.
+     */
+    public <T extends TypedProviderSettings> java.util.Optional<T> typed(Class<T> type) {
+        return type.isInstance(typed) ? java.util.Optional.of(type.cast(typed)) : java.util.Optional.empty();
     }
 
     /** A context without routes or rules. */

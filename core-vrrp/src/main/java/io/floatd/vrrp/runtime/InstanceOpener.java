@@ -192,7 +192,7 @@ final class InstanceOpener {
                 }
                 ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
                         ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block),
-                        policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules());
+                        policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules(), block.typed());
                 FloatingIpProvider created = factory.create(ctx);
                 JitWarmUp.startFor(factory, created);
                 out.add(new OpenedBlock(created, policy, name, TakeoverSettings.label(ic, block),

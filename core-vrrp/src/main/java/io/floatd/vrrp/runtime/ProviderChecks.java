@@ -5,6 +5,7 @@ import io.floatd.vrrp.config.FloatingIpBlocks;
 import io.floatd.vrrp.config.FloatingIpSettings;
 import io.floatd.vrrp.config.InstanceCheck;
 import io.floatd.vrrp.config.InstanceConfig;
+import io.floatd.vrrp.config.TypedProviderSettings;
 import io.floatd.vrrp.config.UnicastPeer;
 import io.floatd.vrrp.provider.FloatingIpProviderFactory;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -23,14 +24,33 @@ public final class ProviderChecks {
     private ProviderChecks() {
     }
 
-    /** The check the parse runs on each instance ({@link io.floatd.vrrp.config.ParseOptions#withInstanceCheck}). */
+    /**
+     * The check the parse runs on each instance ({@link io.floatd.vrrp.config.ParseOptions#withInstanceCheck}): its
+     * problems, and each written block with what its provider typed of it ({@link FloatingIpSettings#typed()}).
+     */
     public static InstanceCheck asInstanceCheck(String providerOverride, DaemonOptions.ProviderLookup providers) {
-        return ic -> problems(ic, providerOverride, providers);
+        return new InstanceCheck() {
+            @Override
+            public List<ConfigError> check(InstanceConfig ic) {
+                return problems(ic, providerOverride, providers);
+            }
+
+            @Override
+            public Checked checked(InstanceConfig ic) {
+                return ProviderChecks.checked(ic, providerOverride, providers);
+            }
+        };
     }
 
     /** Each problem of the instance's blocks at the block's file:line (the instance's for its routes). */
     public static List<ConfigError> problems(InstanceConfig ic, String providerOverride, DaemonOptions.ProviderLookup providers) {
+        return checked(ic, providerOverride, providers).errors();
+    }
+
+    /** {@link #problems}, and the instance with each written block's typed settings. */
+    static InstanceCheck.Checked checked(InstanceConfig ic, String providerOverride, DaemonOptions.ProviderLookup providers) {
         List<ConfigError> problems = new ArrayList<>();
+        List<FloatingIpSettings> typed = new ArrayList<>(ic.floatingIps());
         List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
         List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, providerOverride)).toList();
         if (!blocks.isEmpty()) {
@@ -47,8 +67,12 @@ public final class ProviderChecks {
                 TakeoverSettings.policy(ic, block);
                 FloatingIpProviderFactory factory = providers.find(name).orElseThrow(() -> ProviderException.fatal(
                         "provider '" + name + "' is not available in this build"));
-                factory.validate(new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), ic.unicastSrcIp(),
-                        ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block)));
+                TypedProviderSettings settings = factory.typedSettings(new ProviderContext(ic.name(), ic.interfaceName(),
+                        ic.heldAddresses(), ic.unicastSrcIp(), ic.unicastPeers().stream().map(UnicastPeer::address).toList(),
+                        TakeoverSettings.providerSettings(block)));
+                if (settings != null && k < typed.size()) {
+                    typed.set(k, block.withTyped(settings)); // a written block (blocks() adds one only when none is)
+                }
                 MulticastWiring.cloudProblem(where, ic, name, factory).ifPresent(p -> problems.add(at(file, line, p)));
             } catch (ProviderException e) {
                 problems.add(new ConfigError(file, line, "vrrp_instance " + ic.name() + ": " + e.getMessage()));
@@ -64,7 +88,7 @@ public final class ProviderChecks {
                         .ifPresent(m -> problems.add(new ConfigError(b.file(), b.line(), "vrrp_instance " + ic.name() + ": " + m)));
             }
         }
-        return problems;
+        return new InstanceCheck.Checked(ic.withFloatingIps(typed), problems);
     }
 
     /** {@code message} at file:line, without the {@code file:line: } it already starts with. */

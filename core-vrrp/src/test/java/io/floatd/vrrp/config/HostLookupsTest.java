@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parse asks the host only through {@link HostLookups} (issue 18): given another host, the same file parses to
- * what that host makes of it. The host here is a table, so each rule is proven without the machine's own users.
+ * A configuration asks the host only through {@link HostLookups}, in {@link HostValidation} (issue 18): given another
+ * host, the same file validates to what that host makes of it. The host here is a table, so each rule is proven without the machine's own users.
  */
 class HostLookupsTest {
 
@@ -69,7 +69,7 @@ class HostLookupsTest {
             """;
 
     private static FloatdConfig parse(String globals, HostLookups host) throws ConfigException {
-        return ConfigParser.parse(CONF.formatted(globals), "k.conf", new ParseOptions("lb1").withHost(host));
+        return HostValidation.validate(ConfigParser.read(CONF.formatted(globals), "k.conf", new ParseOptions("lb1")), host);
     }
 
     @Test

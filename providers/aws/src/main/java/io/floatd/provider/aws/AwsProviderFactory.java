@@ -66,12 +66,18 @@ public final class AwsProviderFactory extends CloudProviderFactory {
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
-        AwsSettings.parse(context);
+        typedSettings(context);
+    }
+
+    /** The block typed by its keyword table in the parse's check; {@link #create} reads it. */
+    @Override
+    public AwsSettings typedSettings(ProviderContext context) throws ProviderException {
+        return AwsSettings.parse(context);
     }
 
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
-        AwsSettings settings = AwsSettings.parse(context);
+        AwsSettings settings = AwsSettings.typedOrParsed(context);
         String instanceId;
         Region region;
         String primaryEni = null;

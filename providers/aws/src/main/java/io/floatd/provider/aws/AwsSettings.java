@@ -1,5 +1,6 @@
 package io.floatd.provider.aws;
 
+import io.floatd.vrrp.config.TypedProviderSettings;
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -51,7 +52,7 @@ public record AwsSettings(
         String privateIp,
         String region,
         Map<InetAddress, String> peerInstanceIds,
-        List<String> routeTables) {
+        List<String> routeTables) implements TypedProviderSettings {
 
     public enum Mode {
         EIP("eip"), SECONDARY_IP("secondary_ip"), ROUTE_TABLE("route_table");
@@ -130,6 +131,12 @@ public record AwsSettings(
     }
 
     /** Reads the instance's block, {@code peer_instance_id} checked against its {@code unicast_peer}s. */
+    /** What the parse's check typed of the block ({@link ProviderContext#typed()}), else the block parsed now. */
+    static AwsSettings typedOrParsed(ProviderContext context) throws ProviderException {
+        java.util.Optional<AwsSettings> typed = context.typed(AwsSettings.class);
+        return typed.isPresent() ? typed.get() : parse(context);
+    }
+
     public static AwsSettings parse(ProviderContext context) throws ProviderException {
         return parse(context.settings(), context.virtualAddresses(), context.peers(), context.instanceName());
     }

@@ -46,16 +46,23 @@ public final class DigitalOceanProviderFactory extends CloudProviderFactory {
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
+        typedSettings(context);
+    }
+
+    /** The block typed by its keyword table in the parse's check (its token file read as run reads it); create reads it. */
+    @Override
+    public DoSettings typedSettings(ProviderContext context) throws ProviderException {
         DoSettings settings = DoSettings.parse(context);
         if (settings.tokenFile() != null) {
             // its owner, mode and content, as floatd run will read it
             ApiToken.fromFile(NAME, settings.tokenFile());
         }
+        return settings;
     }
 
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
-        DoSettings settings = DoSettings.parse(context);
+        DoSettings settings = DoSettings.typedOrParsed(context);
         ApiToken token = ApiToken.fromFileOrEnv(NAME, settings.tokenFile(), TOKEN_ENV, options::env);
         URI apiUrl = BaseUrl.fromConfigOrEnv(NAME, settings.apiUrl(), API_URL_ENV, options::env, DEFAULT_API_URL);
         long dropletId = settings.dropletId() != null ? settings.dropletId()

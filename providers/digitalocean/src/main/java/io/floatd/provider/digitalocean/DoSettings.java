@@ -1,5 +1,6 @@
 package io.floatd.provider.digitalocean;
 
+import io.floatd.vrrp.config.TypedProviderSettings;
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.config.VirtualAddress;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
  *        looked up by their addresses)
  */
 public record DoSettings(String address, Long dropletId, Path tokenFile, URI apiUrl, URI metadataUrl, Paths paths,
-                         Map<InetAddress, Long> peerDropletIds) {
+                         Map<InetAddress, Long> peerDropletIds) implements TypedProviderSettings {
 
     /** The two names DigitalOcean has given the same endpoints. */
     public enum Paths {
@@ -106,6 +107,12 @@ public record DoSettings(String address, Long dropletId, Path tokenFile, URI api
     }
 
     /** Reads the instance's block, {@code peer_droplet_id} checked against its {@code unicast_peer}s. */
+    /** What the parse's check typed of the block ({@link ProviderContext#typed()}), else the block parsed now. */
+    static DoSettings typedOrParsed(ProviderContext context) throws ProviderException {
+        java.util.Optional<DoSettings> typed = context.typed(DoSettings.class);
+        return typed.isPresent() ? typed.get() : parse(context);
+    }
+
     public static DoSettings parse(ProviderContext context) throws ProviderException {
         return parse(context.settings(), context.virtualAddresses(), context.peers(), context.instanceName());
     }

@@ -50,15 +50,22 @@ public final class HetznerProviderFactory extends CloudProviderFactory {
 
     @Override
     public void validate(ProviderContext context) throws ProviderException {
+        typedSettings(context);
+    }
+
+    /** The block typed by its keyword table in the parse's check (its token file read as run reads it); create reads it. */
+    @Override
+    public HetznerSettings typedSettings(ProviderContext context) throws ProviderException {
         HetznerSettings settings = HetznerSettings.parse(context);
         if (settings.tokenFile() != null) {
             ApiToken.fromFile(NAME, settings.tokenFile()); // its owner, mode and content, as floatd run reads it
         }
+        return settings;
     }
 
     @Override
     public FloatingIpProvider create(ProviderContext context) throws ProviderException {
-        HetznerSettings settings = HetznerSettings.parse(context);
+        HetznerSettings settings = HetznerSettings.typedOrParsed(context);
         ApiToken token = ApiToken.fromFileOrEnv(NAME, settings.tokenFile(), TOKEN_ENV, options::env);
         URI apiUrl = BaseUrl.fromConfigOrEnv(NAME, settings.apiUrl(), API_URL_ENV, options::env, DEFAULT_API_URL);
         long serverId = settings.serverId() != null ? settings.serverId()

@@ -1,5 +1,6 @@
 package io.floatd.provider.hetzner;
 
+import io.floatd.vrrp.config.TypedProviderSettings;
 import io.floatd.vrrp.provider.BaseUrl;
 import io.floatd.vrrp.provider.Ipv6Text;
 import io.floatd.vrrp.provider.ProviderContext;
@@ -45,7 +46,7 @@ import java.util.regex.Pattern;
  */
 public record HetznerSettings(String address, Long floatingIpId, Long serverId, Path tokenFile, URI apiUrl,
                               URI metadataUrl, String interfaceName, boolean unassign,
-                              Map<InetAddress, Long> peerServerIds) {
+                              Map<InetAddress, Long> peerServerIds) implements TypedProviderSettings {
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern ID = Pattern.compile("[1-9]\\d{0,18}");
@@ -91,6 +92,12 @@ public record HetznerSettings(String address, Long floatingIpId, Long serverId, 
 
     public HetznerSettings {
         peerServerIds = Map.copyOf(peerServerIds);
+    }
+
+    /** What the parse's check typed of the block ({@link ProviderContext#typed()}), else the block parsed now. */
+    static HetznerSettings typedOrParsed(ProviderContext context) throws ProviderException {
+        java.util.Optional<HetznerSettings> typed = context.typed(HetznerSettings.class);
+        return typed.isPresent() ? typed.get() : parse(context);
     }
 
     public static HetznerSettings parse(ProviderContext context) throws ProviderException {
