@@ -52,6 +52,22 @@ final class LogSetup {
     }
 
     /**
+     * {@code --syslog}: every record to {@code syslog} instead of stderr, as a line without timestamp (syslog adds its
+     * own) or, with {@code --log-format json}, one object; what floatd prints rather than logs stays on stderr.
+     */
+    static void installSyslog(boolean debug, SyslogHandler syslog, Format format) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        syslog.setFormatter(format == Format.json ? new JsonFormatter(debug) : new LineFormatter(false, debug));
+        syslog.setLevel(debug ? Level.FINE : Level.INFO);
+        root.addHandler(syslog);
+        root.setLevel(debug ? Level.FINE : Level.INFO);
+        for (Logger wire : WIRE_LOGGERS) {
+            wire.setLevel(Level.INFO);
+        }
+    }
+
+    /**
      * Apache HttpClient's (the AWS SDK's and the DigitalOcean client's transport) header and wire logs print every
      * request as sent: the DigitalOcean token in {@code Authorization: Bearer}, the AWS session token in
      * {@code X-Amz-Security-Token}. Secrets never reach a log, so they stay at INFO (they say nothing there) even with
