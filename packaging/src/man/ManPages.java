@@ -87,7 +87,8 @@ public final class ManPages {
                 + " a DigitalOcean reserved IP or a Hetzner Cloud floating IP.");
         r.para("The packaged unit runs floatd check and then floatd run -f /etc/floatd/floatd.conf; floatd speaks"
                 + " sd_notify(3) (READY, RELOADING, STATUS, WATCHDOG, STOPPING) and, when its standard error is the"
-                + " journal, prefixes each line with its syslog priority.");
+                + " journal, prefixes each line with its syslog priority. On a host without systemd, run --syslog"
+                + " logs to the syslog daemon instead.");
 
         r.sh("COMMANDS");
         for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {

@@ -44,10 +44,10 @@ final class KeepalivedOptions {
     boolean logDetail;
 
     @Option(names = {"-S", "--log-facility"}, paramLabel = "FACILITY",
-            description = "Syslog facility 0-7, local0-7, user or daemon (floatd logs to stderr, not syslog: checked, then accepted).")
+            description = "Log to syslog at this facility: 0-7 (local0-7), local0-7, user or daemon (run --syslog=FACILITY; without -S floatd logs to stderr).")
     String logFacility;
 
-    @Option(names = {"-G", "--no-syslog"}, description = "Don't log via syslog (floatd never does: accepted).")
+    @Option(names = {"-G", "--no-syslog"}, description = "Don't log via syslog, even with -S (floatd's default: stderr).")
     boolean noSyslog;
 
     @Option(names = {"-u", "--umask"}, paramLabel = "MASK", description = "umask for file creation (numeric; 0 prefix for octal).")
@@ -160,8 +160,8 @@ final class KeepalivedOptions {
     /** One line per option given that is accepted without effect here and is worth saying so. */
     List<String> notes() {
         List<String> out = new ArrayList<>();
-        if (logFacility != null || noSyslog) {
-            out.add("-S/-G: floatd logs to stderr (the journal under systemd), never to syslog");
+        if (logFacility != null && noSyslog) {
+            out.add("-S with -G: floatd logs to stderr (the journal under systemd), not to syslog");
         }
         if (snmp || snmpAgentSocket != null) {
             out.add("-x/-A: floatd has no SNMP agent; GET /metrics serves its counters");
@@ -221,6 +221,9 @@ final class KeepalivedOptions {
         List<String> args = new ArrayList<>(List.of("run", "-f", conf));
         if (dumpConf) {
             args.add("--dump-conf");
+        }
+        if (logFacility != null && !noSyslog) {
+            args.add("--syslog=" + logFacility);
         }
         for (Path p : new Path[] {pid, vrrpPid}) {
             if (p != null) {

@@ -52,6 +52,22 @@ final class LogSetup {
     }
 
     /**
+     * {@code --syslog}: every record to {@code syslog} instead of stderr, as a line without timestamp (syslog adds its
+     * own) or, with {@code --log-format json}, one object; what floatd prints rather than logs stays on stderr.
+     */
+    static void installSyslog(boolean debug, SyslogHandler syslog, Format format) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        syslog.setFormatter(format == Format.json ? new JsonFormatter(debug) : new LineFormatter(false, debug));
+        syslog.setLevel(debug ? Level.FINE : Level.INFO);
+        root.addHandler(syslog);
+        root.setLevel(debug ? Level.FINE : Level.INFO);
+        for (Logger wire : WIRE_LOGGERS) {
+            wire.setLevel(Level.INFO);
+        }
+    }
+
+    /**
      * Apache HttpClient's (the AWS SDK's and the DigitalOcean client's transport) header and wire logs print every
      * request as sent: the DigitalOcean token in {@code Authorization: Bearer}, the AWS session token in
      * {@code X-Amz-Security-Token}. Secrets never reach a log, so they stay at INFO (they say nothing there) even with
@@ -118,18 +134,29 @@ final class LogSetup {
             }
             sb.append(formatMessage(r)).append('\n');
             if (traces && r.getThrown() != null) {
-                for (StackTraceElement e : r.getThrown().getStackTrace()) {
-                    sb.append("\tat ").append(e).append('\n');
-                }
+                appendTrace(sb, r.getThrown());
             }
             return sb.toString();
         }
     }
 
     /**
+     * The {@code --debug} trace: each throwable of the chain by its class and message (what user-facing lines leave
+     * out, issue 17), then its frames.
+     */
+    static void appendTrace(StringBuilder sb, Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            sb.append(t == thrown ? "\t" : "\tCaused by: ").append(t).append('\n');
+            for (StackTraceElement e : t.getStackTrace()) {
+                sb.append("\tat ").append(e).append('\n');
+            }
+        }
+    }
+
+    /**
      * {@code --log-format json}: one object per line, {@code {"ts":"2026-11-22T05:20:01.123Z","level":"INFO",
-     * "logger":"floatd.vrrp","msg":"..."}}, plus {@code "error"} (and {@code "trace"} at debug level) when an
-     * exception is attached. Always with a timestamp: a log shipper reads it, not the journal.
+     * "logger":"floatd.vrrp","msg":"..."}}, plus {@code "error"} when an exception is attached: what failed in words
+     * ({@link io.floatd.vrrp.log.Failures}); at debug level the exception's class and message, and {@code "trace"}. Always with a timestamp: a log shipper reads it, not the journal.
      */
     static final class JsonFormatter extends Formatter {
         private final boolean traces;
@@ -161,12 +188,10 @@ final class LogSetup {
                     .field("msg", formatMessage(r));
             Throwable t = r.getThrown();
             if (t != null) {
-                w.field("error", t.toString());
+                w.field("error", traces ? t.toString() : io.floatd.vrrp.log.Failures.describe(t));
                 if (traces) {
                     StringBuilder sb = new StringBuilder();
-                    for (StackTraceElement e : t.getStackTrace()) {
-                        sb.append(e).append('\n');
-                    }
+                    appendTrace(sb, t);
                     w.field("trace", sb.toString());
                 }
             }

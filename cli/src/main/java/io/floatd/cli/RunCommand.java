@@ -66,6 +66,15 @@ final class RunCommand implements Callable<Integer> {
             description = "text (keepalived-style lines) or json (one JSON object per line: ts, level, logger, msg). Default: ${DEFAULT-VALUE}.")
     LogSetup.Format logFormat;
 
+    @Option(names = "--syslog", paramLabel = "FACILITY", arity = "0..1", fallbackValue = "daemon",
+            description = "Log to the local syslog daemon instead of stderr (hosts without systemd), at FACILITY: daemon"
+                    + " when not given, user, local0-local7, or 0-7 as keepalived's -S (local0-local7).")
+    String syslog;
+
+    @Option(names = "--syslog-socket", paramLabel = "PATH", defaultValue = "/dev/log",
+            description = "The syslog daemon's Unix datagram socket for --syslog. Default: ${DEFAULT-VALUE}.")
+    String syslogSocket;
+
     @Option(names = "--status-address", paramLabel = "HOST:PORT|off", defaultValue = HostPort.DEFAULT,
             converter = HostPort.OrOff.class,
             description = "Serve GET /status (JSON), /metrics (Prometheus) and /healthz here (read-only); off disables it."
@@ -200,7 +209,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        boolean journal = LogSetup.install(debug, System.err, logFormat);
+        Optional<Boolean> logging = installLogging(spec.commandLine().getErr());
+        if (logging.isEmpty()) {
+            return FloatdCommand.EXIT_USAGE;
+        }
+        boolean journal = logging.get();
         // what is printed rather than logged says why floatd stops: for the journal, at priority err
         PrintWriter err = JournalStream.errors(spec.commandLine().getErr(), journal);
         Optional<FloatdConfig> loaded = loadForStart(err);
@@ -252,6 +265,28 @@ final class RunCommand implements Callable<Integer> {
         stopAll(daemon, endpoints, pids.get());
         LOG.log(Level.INFO, "Stopped");
         return FloatdCommand.EXIT_OK;
+    }
+
+    /**
+     * Logging to stderr (the journal's priorities when stderr is the journal: true), or with {@code --syslog} to the
+     * syslog daemon (false); empty, with why printed, when the facility names none or no syslog daemon listens.
+     */
+    private Optional<Boolean> installLogging(PrintWriter err) {
+        if (syslog == null) {
+            return Optional.of(LogSetup.install(debug, System.err, logFormat));
+        }
+        int facility = SyslogHandler.facility(syslog);
+        if (facility < 0) {
+            err.println("floatd: --syslog " + syslog + ": expected daemon, user, local0-local7 or 0-7");
+            return Optional.empty();
+        }
+        try {
+            LogSetup.installSyslog(debug, new SyslogHandler(SyslogSocket.open(syslogSocket), facility), logFormat);
+            return Optional.of(false);
+        } catch (IOException e) {
+            err.println("floatd: --syslog: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The configuration, checked against this host; empty (with why printed) when floatd must not start. */

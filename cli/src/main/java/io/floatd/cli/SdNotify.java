@@ -78,7 +78,7 @@ final class SdNotify {
             fd = -1;
             return java.util.Optional.of("NOTIFY_SOCKET " + socket + ": sendto() failed");
         } catch (Throwable t) {
-            return java.util.Optional.of("NOTIFY_SOCKET " + socket + ": " + t);
+            return java.util.Optional.of("NOTIFY_SOCKET " + socket + ": " + io.floatd.vrrp.log.Failures.describe(t));
         }
     }
 

@@ -181,7 +181,7 @@ final class StatusServer implements AutoCloseable {
             socket.bind(sa, BACKLOG);
         } catch (IOException | RuntimeException e) {
             socket.close();
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String why = io.floatd.vrrp.log.Failures.describe(e);
             if (e instanceof BindException && why.toLowerCase(Locale.ROOT).contains("in use")) {
                 why = "port already in use";
             }
@@ -404,8 +404,9 @@ final class StatusServer implements AutoCloseable {
                     default -> text(HttpResponseStatus.NOT_FOUND, "not found: try /status, /metrics or /healthz\n", TEXT);
                 };
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "status endpoint: " + path + " failed: " + e, e);
-                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e + "\n", TEXT);
+                String why = io.floatd.vrrp.log.Failures.describe(e);
+                LOG.log(Level.WARNING, "status endpoint: " + path + " failed: " + why, e);
+                return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + why + "\n", TEXT);
             }
         }
 

@@ -357,4 +357,19 @@ class FloatdCommandTest {
         assertEquals("java.lang.IllegalStateException: boom", withError.get("error"));
         assertTrue(String.valueOf(withError.get("trace")).contains("FloatdCommandTest"), withError.toString());
     }
+
+    /** Issue 17: without --debug a log line names no Java exception class, in JSON or text; --debug keeps it. */
+    @Test
+    void exceptionClassNamesAppearInTheLogOnlyWithDebug() {
+        java.util.logging.LogRecord rec = new java.util.logging.LogRecord(java.util.logging.Level.SEVERE, "x failed");
+        rec.setLoggerName("floatd.vrrp");
+        rec.setThrown(new java.io.IOException("wrapped", new java.net.ConnectException("Connection refused")));
+        java.util.Map<?, ?> plain = (java.util.Map<?, ?>) io.floatd.vrrp.status.Json.parse(new LogSetup.JsonFormatter(false).format(rec));
+        assertEquals("cannot connect: Connection refused", plain.get("error"));
+        assertFalse(plain.containsKey("trace"), plain.toString());
+        assertEquals("floatd: ERROR: x failed\n", new LogSetup.LineFormatter(false, false).format(rec));
+        String debug = new LogSetup.LineFormatter(false, true).format(rec);
+        assertTrue(debug.startsWith("floatd: ERROR: x failed\n\tjava.io.IOException: wrapped\n\tat "), debug);
+        assertTrue(debug.contains("\tCaused by: java.net.ConnectException: Connection refused\n"), debug);
+    }
 }

@@ -19,7 +19,7 @@ class KeepalivedCommandLineTest {
     Path dir;
 
     /** The keepalived options as parsed, without running anything. */
-    private static KeepalivedOptions parse(String... args) {
+    static KeepalivedOptions parse(String... args) {
         FloatdCommand top = new FloatdCommand();
         new CommandLine(top).parseArgs(args);
         top.keepalived.rest = top.unmatched;
@@ -164,7 +164,7 @@ class KeepalivedCommandLineTest {
 
     @Test
     void acceptedOptionsWithoutEffectSayWhyInOneLineEach() {
-        KeepalivedOptions o = parse("-x", "-A", "/var/agentx", "-S", "local0", "-c", "/run/c.pid", "-a");
+        KeepalivedOptions o = parse("-x", "-A", "/var/agentx", "-S", "local0", "-G", "-c", "/run/c.pid", "-a");
         assertTrue(o.refused().isEmpty());
         assertEquals(4, o.notes().size(), o.notes()::toString);
         assertTrue(parse("-n", "-D", "-l", "-P", "-G").notes().stream().noneMatch(n -> n.startsWith("-n")));

@@ -116,7 +116,7 @@ public final class ControlSocket implements AutoCloseable {
             }
             throw e instanceof NativeException n ? new IOException(what(p) + n.getMessage(), n)
                     : e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("control socket") ? io
-                    : new IOException(what(p) + e, e);
+                    : new IOException(what(p) + io.floatd.vrrp.log.Failures.describe(e), e);
         }
     }
 
@@ -137,7 +137,7 @@ public final class ControlSocket implements AutoCloseable {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 created = true;
             } catch (IOException e) {
-                throw new IOException("control socket directory " + dir + ": cannot create it: " + e, e);
+                throw new IOException("control socket directory " + dir + ": cannot create it: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
         Map<String, Object> a = Files.readAttributes(dir, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
@@ -264,7 +264,7 @@ public final class ControlSocket implements AutoCloseable {
                 try {
                     converse(conn);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "control socket " + path + ": request failed: " + e, e);
+                    LOG.log(Level.ERROR, "control socket " + path + ": request failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
                 } finally {
                     Libc.closeQuietly(conn);
                 }

@@ -90,7 +90,7 @@ final class OutputReaper {
                     round(live, buf, counter, bytes);
                 } catch (RuntimeException | NativeException e) {
                     // never expected; the loop must outlive it, or every later script's output would pile up
-                    LOG.log(Level.ERROR, "script output reader: " + e, e);
+                    LOG.log(Level.ERROR, "script output reader: " + io.floatd.vrrp.log.Failures.describe(e), e);
                     try {
                         TimeUnit.MILLISECONDS.sleep(100);
                     } catch (InterruptedException ie) {

@@ -40,7 +40,7 @@ public final class MetadataId {
             failure = r.statusCode() == 200 ? "it answered something that is not a " + what + " id"
                     : "HTTP " + r.statusCode();
         } catch (IOException e) {
-            failure = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+            failure = io.floatd.vrrp.log.Failures.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";

@@ -75,7 +75,7 @@ final class WarmUpResponder implements AutoCloseable {
         try {
             group = new MultiThreadIoEventLoopGroup(1, new LowPriorityThreads(), NioIoHandler.newFactory());
         } catch (RuntimeException e) {
-            throw new IOException("no event loop for the warm-up responder: " + e, e);
+            throw new IOException("no event loop for the warm-up responder: " + io.floatd.vrrp.log.Failures.describe(e), e);
         }
         WarmUpResponder r = new WarmUpResponder(answer, group);
         try {

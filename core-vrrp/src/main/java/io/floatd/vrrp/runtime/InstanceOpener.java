@@ -111,7 +111,7 @@ final class InstanceOpener {
 
     static String reason(Exception e) {
         String m = e.getMessage();
-        return (m == null || m.isBlank() ? "unexpected " + e.getClass().getSimpleName() : m) + privilegeHint(e);
+        return (m == null || m.isBlank() ? io.floatd.vrrp.log.Failures.describe(e) : m) + privilegeHint(e);
     }
 
     /**

@@ -152,7 +152,7 @@ public final class InstanceRunner {
             try {
                 l.onPriorityChanged(name(), state.state(), priority);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
     }
@@ -164,7 +164,7 @@ public final class InstanceRunner {
             try {
                 l.onHeldChanged(name(), held);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
     }
@@ -174,7 +174,7 @@ public final class InstanceRunner {
             try {
                 l.onOtherMasterHeard(name(), heard.source(), heard.priority());
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
     }
@@ -189,7 +189,7 @@ public final class InstanceRunner {
             try {
                 l.onTransition(t);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + e, e);
+                LOG.log(Level.ERROR, "VRRP_Instance(" + name() + ") listener failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
     }

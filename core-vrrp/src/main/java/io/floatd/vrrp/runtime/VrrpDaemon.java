@@ -134,7 +134,7 @@ public final class VrrpDaemon implements AutoCloseable {
                     i = instanceWiring.wire(o, opener.endpoint(o.key()), scriptUser);
                 } catch (RuntimeException e) {
                     // a bug: this instance waits in FAULT, the others go on
-                    LOG.log(Level.ERROR, "VRRP_Instance(" + ic.name() + ") internal error while starting: " + e, e);
+                    LOG.log(Level.ERROR, "VRRP_Instance(" + ic.name() + ") internal error while starting: " + io.floatd.vrrp.log.Failures.describe(e), e);
                     wiring.remove(ic.name());
                     if (providers.remove(ic.name()) == null) {
                         o.closeProviders();
@@ -393,7 +393,7 @@ public final class VrrpDaemon implements AutoCloseable {
                 try {
                     p.refreshPeers();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "refreshing the peers of {0} failed: {1}", p, e.toString());
+                    LOG.log(Level.WARNING, "refreshing the peers of {0} failed: {1}", p, io.floatd.vrrp.log.Failures.describe(e));
                 }
             });
         }

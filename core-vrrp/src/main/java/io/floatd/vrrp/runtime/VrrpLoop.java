@@ -89,7 +89,7 @@ public final class VrrpLoop implements AutoCloseable {
             task.run();
         } catch (RuntimeException e) {
             // one bad task must not stop the election for every instance
-            LOG.log(Level.ERROR, "internal error on the VRRP loop: " + e, e);
+            LOG.log(Level.ERROR, "internal error on the VRRP loop: " + io.floatd.vrrp.log.Failures.describe(e), e);
         }
     }
 

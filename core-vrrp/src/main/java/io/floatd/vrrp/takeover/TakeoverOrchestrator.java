@@ -440,7 +440,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     }
 
     private static String message(Throwable e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return e.getMessage() != null ? e.getMessage() : io.floatd.vrrp.log.Failures.describe(e);
     }
 
     /** Logs nothing from now on (a rehearsal's orchestrator). */

@@ -331,7 +331,7 @@ public final class TrackProcesses implements AutoCloseable {
                 try {
                     l.changed(change, detail, count);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "track_process " + name + " listener failed: " + e, e);
+                    LOG.log(Level.ERROR, "track_process " + name + " listener failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
                 }
             });
         }

@@ -167,7 +167,7 @@ public final class TrackScript implements AutoCloseable {
             try {
                 l.changed(change, detail);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "VRRP_Script(" + config.name() + ") listener failed: " + e, e);
+                LOG.log(Level.ERROR, "VRRP_Script(" + config.name() + ") listener failed: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
     }

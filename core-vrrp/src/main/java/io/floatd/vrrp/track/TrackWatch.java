@@ -149,7 +149,7 @@ final class TrackWatch implements AutoCloseable {
             }
         } catch (NativeException | RuntimeException e) {
             if (!closed) {
-                LOG.log(Level.ERROR, "track_file/track_interface watch stopped: " + e, e);
+                LOG.log(Level.ERROR, "track_file/track_interface watch stopped: " + io.floatd.vrrp.log.Failures.describe(e), e);
             }
         }
     }

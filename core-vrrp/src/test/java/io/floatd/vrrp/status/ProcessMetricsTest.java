@@ -53,7 +53,9 @@ class ProcessMetricsTest {
         Map<String, Double> before = ProcessMetrics.linux().read();
         assertEquals(java.util.Set.of("process_cpu_seconds_total", "process_start_time_seconds", "process_virtual_memory_bytes",
                 "process_resident_memory_bytes", "process_open_fds", "process_max_fds"), before.keySet());
-        long jvmStart = ProcessHandle.current().info().startInstant().orElseThrow().getEpochSecond();
+        // to the millisecond: whole seconds (getEpochSecond) were up to 0.999 s off before any difference of the two
+        // readings of btime + starttime, and failed the 1 s bound now and then
+        double jvmStart = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli() / 1000.0;
         assertEquals(jvmStart, before.get("process_start_time_seconds"), 1.0);
         assertTrue(before.get("process_cpu_seconds_total") > 0);
         assertTrue(before.get("process_resident_memory_bytes") > 1 << 20);

@@ -43,11 +43,20 @@ public final class ProviderFixtures {
                 settings);
     }
 
-    /** One line, starting with {@code prefix}; none of {@code secrets} in it or in any of its causes. */
+    private static final java.util.regex.Pattern JAVA_NAME = java.util.regex.Pattern.compile(
+            "\\b(?:java|javax|software\\.amazon|org\\.apache|io\\.netty)\\.[a-z]|\\b[A-Z][A-Za-z0-9]*(?:Exception|Error): ");
+
+    /**
+     * One line, starting with {@code prefix}, with no Java class name; none of {@code secrets} in it or in any of its
+     * causes.
+     */
     public static void assertClean(ProviderException e, String prefix, String... secrets) {
         String m = e.getMessage();
         assertFalse(m.contains("\n") || m.contains("\r"), "one line: " + m);
         assertTrue(m.startsWith(prefix), m);
+        // issue 17: no Java class name in a line the user reads (an EC2 error code such as "(ThrottlingException)" is
+        // the API's word, not a class name followed by its message)
+        assertFalse(JAVA_NAME.matcher(m).find(), "a Java class name in: " + m);
         for (Throwable t = e; t != null; t = t.getCause()) {
             String tm = String.valueOf(t.getMessage()) + " " + t;
             for (String secret : secrets) {

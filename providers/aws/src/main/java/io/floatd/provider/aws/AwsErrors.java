@@ -162,13 +162,8 @@ final class AwsErrors {
     }
 
     private String rootCause(Throwable e) {
-        Throwable t = e;
-        for (int depth = 0; t.getCause() != null && t.getCause() != t && depth < 10; depth++) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage();
-        String text = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
-        text = scrub(text.replaceAll("\\s+", " ").strip());
+        // the root cause in words, without its Java class name (the --debug log has the trace)
+        String text = scrub(io.floatd.vrrp.log.Failures.describe(e));
         return text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) + "..." : text;
     }
 

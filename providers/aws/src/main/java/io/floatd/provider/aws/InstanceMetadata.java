@@ -61,12 +61,7 @@ final class InstanceMetadata implements AutoCloseable {
     }
 
     private static String oneLine(Throwable e) {
-        Throwable t = e;
-        for (int depth = 0; t.getCause() != null && t.getCause() != t && depth < 10; depth++) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        m = m.replaceAll("\\s+", " ").strip();
+        String m = io.floatd.vrrp.log.Failures.describe(e);
         return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 

@@ -211,7 +211,7 @@ public final class JsonApi implements AutoCloseable {
         if (e instanceof SSLException) {
             return "TLS with " + target + " failed: " + clean(e.getMessage());
         }
-        return "request to " + target + " failed: " + clean(e.getClass().getSimpleName() + ": " + e.getMessage());
+        return "request to " + target + " failed: " + clean(io.floatd.vrrp.log.Failures.describe(e));
     }
 
     /** A member of {@code o} as text: empty when absent or null, a nested value as its JSON. */
