@@ -26,10 +26,8 @@ if [ "${1:-}" = --ipv6 ]; then
 fi
 FAILOVERS=${1:-20}
 REPS=${2:-10}
-for n in "$FAILOVERS" "$REPS"; do
-  case $n in ''|*[!0-9]*) echo "usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]" >&2; exit 2 ;; esac
-done
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
+whole_numbers "usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]" "$FAILOVERS" "$REPS"
 logged_bench keepalived curl
 
 ./mvnw -B -q -pl cli -am install -DskipTests

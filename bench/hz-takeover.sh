@@ -14,10 +14,8 @@ set -euo pipefail
 
 REPS=${1:-10}
 LOCKED=${2:-3}
-for n in "$REPS" "$LOCKED"; do
-  case $n in ''|*[!0-9]*) echo "usage: bench/hz-takeover.sh [REPS [LOCKED]]" >&2; exit 2 ;; esac
-done
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
+whole_numbers "usage: bench/hz-takeover.sh [REPS [LOCKED]]" "$REPS" "$LOCKED"
 logged_bench keepalived curl
 
 logged_run hz-bench env FLOATD_HZ_BENCH=1 FLOATD_HZ_BENCH_REPS="$REPS" FLOATD_HZ_BENCH_LOCKED="$LOCKED" \

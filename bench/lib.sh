@@ -11,6 +11,15 @@ log() { echo "$*" >&2; }
 die() { echo "$BENCH: $*" >&2; exit 1; }
 now() { date +%s%N; }
 
+# whole_numbers USAGE N...: exit 2 with USAGE on stderr unless every N is a whole number
+whole_numbers() {
+  local usage=$1 n
+  shift
+  for n in "$@"; do
+    case $n in ''|*[!0-9]*) echo "$usage" >&2; exit 2 ;; esac
+  done
+}
+
 # use_jdk: exports JAVA_HOME: the caller's, else the JDK 25 that bin/java-home finds
 use_jdk() {
   JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/java-home")}
