@@ -26,24 +26,11 @@ if [ "${1:-}" = --ipv6 ]; then
 fi
 FAILOVERS=${1:-20}
 REPS=${2:-10}
-for n in "$FAILOVERS" "$REPS"; do
-  case $n in ''|*[!0-9]*) echo "usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]" >&2; exit 2 ;; esac
-done
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
-needs_root
-needs keepalived curl
-cd "$ROOT"
-use_jdk
-mkdir -p bench/out
-LOG=bench/out/do-takeover-$(date +%Y%m%d-%H%M%S).log
-
-wait_for_quiet
-echo "do-takeover.sh: load before the run: $(uptime) (waited ${WAITED}s for load < 1)"
+whole_numbers "usage: bench/do-takeover.sh [--ipv6] [FAILOVERS [REPS]]" "$FAILOVERS" "$REPS"
+logged_bench keepalived curl
 
 ./mvnw -B -q -pl cli -am install -DskipTests
-FLOATD_DO_BENCH=1 FLOATD_DO_BENCH_FAILOVERS=$FAILOVERS FLOATD_DO_BENCH_REPS=$REPS FLOATD_DO_BENCH_IPV6=$IPV6 \
-  ./mvnw -B -q -pl cli -am test -Dtest='DigitalOceanFailoverTest#benchmark' -Dsurefire.failIfNoSpecifiedTests=false \
-  >"$LOG" 2>&1 || { tail -50 "$LOG"; echo "do-takeover.sh: failed, see $LOG" >&2; exit 1; }
-grep 'do-bench' "$LOG" | sed 's/^do-bench //'
-echo "do-takeover.sh: load after the run: $(uptime)"
-echo "do-takeover.sh: full output in $LOG"
+logged_run do-bench env FLOATD_DO_BENCH=1 FLOATD_DO_BENCH_FAILOVERS="$FAILOVERS" FLOATD_DO_BENCH_REPS="$REPS" \
+  FLOATD_DO_BENCH_IPV6="$IPV6" ./mvnw -B -q -pl cli -am test -Dtest='DigitalOceanFailoverTest#benchmark' \
+  -Dsurefire.failIfNoSpecifiedTests=false

@@ -45,49 +45,18 @@ done
 
 # conf DAEMON NODE VERSION ADVERT -> path
 conf() {
-  local d=$1 n=$2 v=$3 adv=$4 prio src peer f
-  if [ "$n" = A ]; then prio=150 src=$IPA peer=$IPB; else prio=100 src=$IPB peer=$IPA; fi
+  local d=$1 n=$2 v=$3 adv=$4 f
+  node_role "$n"
   f=$OUT/$d-$n-v$v.conf
   {
     if [ "$d" = keepalived ]; then
       printf 'global_defs {\n    router_id %s\n    script_user root\n    enable_script_security\n}\n' "node$n"
     fi
-    cat <<EOF
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority $prio
-    advert_int $adv
-    version $v
-    unicast_src_ip $src
-    unicast_peer {
-        $peer
-    }
-    virtual_ipaddress {
-        $VIP/24 dev eth0
-    }
-    notify $OUT/notify-$n.sh
-}
-EOF
+    instance_head VI_1 BACKUP 51 "$NODE_PRIO" "$adv" "$v" "$NODE_SRC" "$NODE_PEER"
+    vip_block "$VIP/24"
+    printf '    notify %s\n}\n' "$OUT/notify-$n.sh"
   } >"$f"
   echo "$f"
-}
-
-# start DAEMON NODE CONF -> sets STARTED_PID (floatd: the JVM; keepalived: parent, VRRP child pid in $OUT/ka-NODE.vrrp.pid)
-start() {
-  local d=$1 n=$2 c=$3 ns
-  [ "$n" = A ] && ns=$NSA || ns=$NSB
-  if [ "$d" = floatd ]; then
-    # a control socket per daemon: both nodes share this host's /run/floatd
-    ip netns exec "$ns" "$FLOATD" run -f "$c" --control-socket "$OUT/ctl-$n/control.sock" >"$OUT/cur-$d-$n.log" 2>&1 &
-  else
-    rm -f "$OUT/ka-$n.pid" "$OUT/ka-$n.vrrp.pid"
-    ip netns exec "$ns" keepalived --dont-fork --log-console -f "$c" -p "$OUT/ka-$n.pid" -r "$OUT/ka-$n.vrrp.pid" --vrrp \
-      >"$OUT/cur-$d-$n.log" 2>&1 &
-  fi
-  STARTED_PID=$!
-  PIDS+=("$STARTED_PID")
 }
 
 # wait_line FILE REGEX TIMEOUT_S [AFTER_NS]: first "ts state" line matching REGEX with ts >= AFTER_NS; prints ts
@@ -103,20 +72,11 @@ wait_line() {
   return 1
 }
 
-# stop_pid PID: SIGTERM, up to 5 s, then SIGKILL; reaps it
-stop_pid() {
-  local p=$1 i
-  kill -TERM "$p" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-  kill -9 "$p" 2>/dev/null || true
-  { wait "$p" || true; } 2>/dev/null
-}
-
 # sweep: nothing of ours left in the namespaces, no VIP left on either node
 sweep() {
   local ns p
   for ns in "$NSA" "$NSB"; do
-    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+    kill_ns "$ns"
     ip -n "$ns" addr del $VIP/24 dev eth0 2>/dev/null || true
   done
   for p in "${PIDS[@]}"; do { wait "$p" || true; } 2>/dev/null; done
@@ -129,30 +89,19 @@ SAMPLES=$OUT/samples.txt   # variant daemon rep kill_to_notify_ms garp_minus_not
 # one_run VARIANT DAEMON VERSION ADVERT SETTLE_S REP
 one_run() {
   local var=$1 d=$2 v=$3 adv=$4 settle=$5 rep=$6
-  local ca cb pa pb kpa kca t0 tm tg ta x dump_pid i jitter_ms
+  local ca cb pa pb kpa kca t0 tm tg ta x i jitter_ms
   sweep
   rm -f "$OUT/notify-A.log" "$OUT/notify-B.log" "$OUT/arp.txt"
   ca=$(conf "$d" A "$v" "$adv"); cb=$(conf "$d" B "$v" "$adv")
   # A first, B once A is Master: a start-up race (JVM start-up time varies) cannot make B the first Master
-  start "$d" A "$ca"; pa=$STARTED_PID
+  start_node "$d" A "$ca"; pa=$STARTED_PID
   wait_line "$OUT/notify-A.log" '^MASTER$' 30 >/dev/null || die "$var $d rep $rep: node A never became MASTER (logs: $OUT)"
-  start "$d" B "$cb"; pb=$STARTED_PID
+  start_node "$d" B "$cb"; pb=$STARTED_PID
   wait_line "$OUT/notify-B.log" '^BACKUP$' 10 >/dev/null || die "$var $d rep $rep: node B never reported BACKUP (logs: $OUT)"
   # adverts flow for the settle time, plus a random 0..advert_int so the kill phase is uniform over the cycle
   jitter_ms=$(awk -v a="$adv" -v r="$RANDOM" 'BEGIN { printf "%d", a * 1000 * r / 32768 }')
-  # tcpdump on B's eth0: ARP, and A's adverts; nanosecond wall-clock stamps, comparable with date +%s%N
-  # (on a loaded machine tcpdump has been seen not to start within 10 s: up to 3 attempts)
-  local attempt
-  for attempt in 1 2 3; do
-    ip netns exec "$NSB" tcpdump -i eth0 -n -l -tt --time-stamp-precision=nano "arp or (ip proto 112 and src host $IPA)" \
-      >"$OUT/arp.txt" 2>"$OUT/tcpdump.err" &
-    dump_pid=$!; PIDS+=("$dump_pid")
-    for ((i = 0; i < 1000; i++)); do grep -q 'listening on' "$OUT/tcpdump.err" 2>/dev/null && break; sleep 0.01; done
-    grep -q 'listening on' "$OUT/tcpdump.err" && break
-    log "tcpdump attempt $attempt did not start within 10 s: $(cat "$OUT/tcpdump.err"; ps -o stat=,wchan= -p "$dump_pid")"
-    { kill -9 "$dump_pid"; wait "$dump_pid"; } 2>/dev/null || true
-  done
-  grep -q 'listening on' "$OUT/tcpdump.err" || die "tcpdump did not start: $(cat "$OUT/tcpdump.err")"
+  # tcpdump on B's eth0: ARP, and A's adverts
+  start_tcpdump "$OUT/arp.txt" "arp or (ip proto 112 and src host $IPA)"
   sleep "$settle"
   sleep "$(awk -v j="$jitter_ms" 'BEGIN { printf "%.3f", j / 1000 }')"
   grep -q MASTER "$OUT/notify-B.log" && die "$var $d rep $rep: node B was MASTER before the kill (logs: $OUT)"
@@ -176,7 +125,7 @@ one_run() {
     [ -n "$tg" ] && break
     sleep 0.01
   done
-  stop_pid "$dump_pid"
+  stop_pid "$DUMP_PID"
   # the Master's last advert B received before the kill: last advert -> notify MASTER is MDI + overhead, whatever the phase
   ta=$(awk -v t0="$t0" '/VRRP/ { s = $1; sub(/\./, "", s); if (s + 0 < t0 + 0) last = s } END { print last }' "$OUT/arp.txt")
   x=NA

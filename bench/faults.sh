@@ -11,7 +11,7 @@ set -eu
 cd "$ROOT"
 use_jdk
 takeovers=${1:-20}
-case "$takeovers" in ''|*[!0-9]*) echo "usage: bench/faults.sh [takeovers=20]" >&2; exit 2 ;; esac
+whole_numbers "usage: bench/faults.sh [takeovers=20]" "$takeovers"
 mkdir -p bench/out
 out=${OUT:-$ROOT/bench/out/faults-$(date -u +%Y%m%dT%H%M%SZ).txt}
 : > "$out"

@@ -51,14 +51,13 @@ REPS=${1:-3}
 case $REPS in ''|*[!0-9]*) usage ;; esac
 read -r -a VARIANTS <<<"${VARIANTS:-floatd-aws floatd-do floatd-l2 keepalived}"
 
-ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 FLOATD=$ROOT/bin/floatd
-. "$ROOT/bench/lib.sh"
 needs_root_and keepalived tcpdump ip
 IDLE_S=${IDLE_S:-45}
 WINDOW_S=${WINDOW_S:-30}
 HZ=$(getconf CLK_TCK)
-export JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/java-home")}
+use_jdk
 
 OUT=$ROOT/bench/out/footprint-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$OUT"
@@ -86,36 +85,18 @@ for ((i = 0; i < 600; i++)); do [ -f "$OUT/clouds.env" ] && break; sleep 0.1; do
 log "footprint.sh: clouds in $NSB: EC2 $EC2_URL, IMDS $IMDS_URL, DigitalOcean $DO_URL"
 
 conf() {   # conf VARIANT -> path
-  local d=$1 f=$OUT/$1.conf moving
+  local d=$1 moving preamble=
   case $d in
     floatd-aws) moving=$(printf '    floating_ip {\n        provider aws\n        address %s\n    }' "$EIP") ;;
     floatd-do) moving=$(printf '    floating_ip {\n        provider digitalocean\n        address %s\n        token_file %s\n    }' \
       "$RESERVED_IP" "$TOKEN_FILE") ;;
-    *) moving=$(printf '    virtual_ipaddress {\n        %s/24 dev eth0\n    }' "$VIP") ;;
+    *) moving=$(vip_block "$VIP/24") ;;
   esac
   if [ "${TRACK_FILE:-}" ]; then   # the wake-up runs: a track_file, watched as users' are
     moving=$(printf '%s\n    track_file {\n        app_weight\n    }' "$moving")
+    preamble=$(printf 'track_file app_weight {\n    file %s\n    weight 1\n}' "$TRACK_FILE")
   fi
-  {
-    [ "$d" = keepalived ] && printf 'global_defs {\n    router_id owner\n}\n'
-    [ "${TRACK_FILE:-}" ] && printf 'track_file app_weight {\n    file %s\n    weight 1\n}\n' "$TRACK_FILE"
-    cat <<EOF
-vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 52
-    priority 255
-    advert_int 1
-    version 3
-    unicast_src_ip $IPA
-    unicast_peer {
-        $IPB
-    }
-$moving
-}
-EOF
-  } >"$f"
-  echo "$f"
+  owner_conf "$d" "$OUT/$d.conf" "$moving" "$preamble"
 }
 
 # the environment of a floatd variant: the test clouds only, never a real one
@@ -151,36 +132,18 @@ pct_ns() { awk -v c="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.3f", 100 * c / (
 
 # start_daemon VARIANT [JAVA_OPTS]: waits for the first advert; sets DAEMON_PID, DAEMON_PIDS, T0, FIRST_MS
 start_daemon() {
-  local d=$1 opts=${2:-} dump_pid i attempt ta
-  for p in $(ip netns pids "$NSA" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  ip -n "$NSA" addr del $VIP/24 dev eth0 2>/dev/null || true
-  rm -f "$OUT/t0" "$OUT/adverts.txt" "$OUT/tcpdump.err" "$OUT/ka.pid" "$OUT/ka.vrrp.pid"
-  for attempt in 1 2 3; do
-    ip netns exec "$NSB" tcpdump -i eth0 -n -l -tt --time-stamp-precision=nano -c 1 "ip proto 112 and src host $IPA" \
-      >"$OUT/adverts.txt" 2>"$OUT/tcpdump.err" &
-    dump_pid=$!; PIDS+=("$dump_pid")
-    for ((i = 0; i < 1000; i++)); do grep -q 'listening on' "$OUT/tcpdump.err" 2>/dev/null && break; sleep 0.01; done
-    grep -q 'listening on' "$OUT/tcpdump.err" && break
-    { kill -9 "$dump_pid"; wait "$dump_pid"; } 2>/dev/null || true
-  done
-  grep -q 'listening on' "$OUT/tcpdump.err" || die "tcpdump did not start: $(cat "$OUT/tcpdump.err")"
-  sleep 0.2
+  local d=$1 opts=${2:-} i
+  watch_first_advert
   if [ "$d" != keepalived ]; then
     # shellcheck disable=SC2046 # floatd_env is KEY=VALUE words without spaces
-    ip netns exec "$NSA" env -u JOURNAL_STREAM $(floatd_env "$d") ${EXTRA_ENV:-} FLOATD_JAVA_OPTS="${FLOATD_JAVA_OPTS:-} $opts" \
-      sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
+    run_stamped -u JOURNAL_STREAM $(floatd_env "$d") ${EXTRA_ENV:-} FLOATD_JAVA_OPTS="${FLOATD_JAVA_OPTS:-} $opts" -- \
       "$FLOATD" run -f "$(conf "$d")" --control-socket "$OUT/ctl/control.sock" --dump-dir "$OUT" >"$OUT/cur.log" 2>&1 &
   else
-    ip netns exec "$NSA" sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
-      keepalived --dont-fork --log-console -f "$(conf "$d")" -p "$OUT/ka.pid" -r "$OUT/ka.vrrp.pid" --vrrp \
+    run_stamped -- keepalived --dont-fork --log-console -f "$(conf "$d")" -p "$OUT/ka.pid" -r "$OUT/ka.vrrp.pid" --vrrp \
       >"$OUT/cur.log" 2>&1 &
   fi
   DAEMON_PID=$!; PIDS+=("$DAEMON_PID")
-  for ((i = 0; i < 2000; i++)); do grep -q VRRP "$OUT/adverts.txt" 2>/dev/null && break; sleep 0.01; done
-  { kill "$dump_pid"; wait "$dump_pid"; } 2>/dev/null || true
-  grep -q VRRP "$OUT/adverts.txt" || die "$d: no advert within 20 s (log: $OUT/cur.log): $(tail -5 "$OUT/cur.log")"
-  T0=$(cat "$OUT/t0"); ta=$(awk '/VRRP/ { sub(/\./, "", $1); print $1; exit }' "$OUT/adverts.txt")
-  FIRST_MS=$(awk -v a="$T0" -v b="$ta" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+  first_advert 2000 || die "$d: no advert within 20 s (log: $OUT/cur.log): $(tail -5 "$OUT/cur.log")"
   if [ "$d" != keepalived ]; then
     [ "$(cat /proc/$DAEMON_PID/comm 2>/dev/null)" = java ] || die "floatd pid $DAEMON_PID is not the JVM"
     DAEMON_PIDS=$DAEMON_PID
@@ -190,18 +153,7 @@ start_daemon() {
   fi
 }
 
-# sleep_until SECONDS: since T0
-sleep_until() {
-  sleep "$(awk -v a="$T0" -v n="$(now)" -v s="$1" 'BEGIN { r = s - (n - a) / 1e9; printf "%.3f", r < 0 ? 0 : r }')"
-}
-
-stop_daemon() {
-  local i
-  kill -TERM "$DAEMON_PID" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.05; done
-  kill -9 "$DAEMON_PID" 2>/dev/null || true
-  { wait "$DAEMON_PID" || true; } 2>/dev/null
-}
+stop_daemon() { stop_pid "$DAEMON_PID" 200; }
 
 # check_master VARIANT: the takeover logged, Master still
 check_master() {
@@ -235,13 +187,13 @@ echo "usage: bench/footprint.sh [--wakeups] [--scale] [REPS]"
 echo "machine: $(nproc) CPUs, $(uname -r); idle ${IDLE_S} s, then a ${WINDOW_S} s window; $REPS repetitions"
 echo "floatd: $FLOATD ($([ -f "$ROOT/cli/target/floatd.jsa" ] && echo "with" || echo "WITHOUT") cli/target/floatd.jsa;" \
   "FLOATD_JAVA_OPTS='${FLOATD_JAVA_OPTS:-}')  keepalived: $(keepalived --version 2>&1 | head -1)"
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_START=$(load3)
 echo "load average at start: $LOAD_START; other java processes: $(( $(pgrep -c -x java || true) - 1 )) (besides the clouds)"
 echo
 for ((rep = 1; rep <= REPS; rep++)); do
   for d in "${VARIANTS[@]}"; do one_run "$d" "$rep"; done
 done
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_END=$(load3)
 if [ "$REPS" -gt 0 ]; then
 echo
 echo "load average (1/5/15 min): start $LOAD_START, end $LOAD_END; $(nproc) CPUs"

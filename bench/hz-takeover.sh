@@ -14,24 +14,10 @@ set -euo pipefail
 
 REPS=${1:-10}
 LOCKED=${2:-3}
-for n in "$REPS" "$LOCKED"; do
-  case $n in ''|*[!0-9]*) echo "usage: bench/hz-takeover.sh [REPS [LOCKED]]" >&2; exit 2 ;; esac
-done
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
-needs_root
-needs keepalived curl
-cd "$ROOT"
-use_jdk
-mkdir -p bench/out
-LOG=bench/out/hz-takeover-$(date +%Y%m%d-%H%M%S).log
+whole_numbers "usage: bench/hz-takeover.sh [REPS [LOCKED]]" "$REPS" "$LOCKED"
+logged_bench keepalived curl
 
-wait_for_quiet
-echo "hz-takeover.sh: load before the run: $(uptime) (waited ${WAITED}s for load < 1)"
-
-FLOATD_HZ_BENCH=1 FLOATD_HZ_BENCH_REPS=$REPS FLOATD_HZ_BENCH_LOCKED=$LOCKED \
+logged_run hz-bench env FLOATD_HZ_BENCH=1 FLOATD_HZ_BENCH_REPS="$REPS" FLOATD_HZ_BENCH_LOCKED="$LOCKED" \
   ./mvnw -B -q -pl cli -am verify -Dtest='HetznerTakeoverBenchTest' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dfloatd.fuzz.skip=true -Dfloatd.cds.skip=true >"$LOG" 2>&1 \
-  || { tail -50 "$LOG"; echo "hz-takeover.sh: failed, see $LOG" >&2; exit 1; }
-grep 'hz-bench' "$LOG" | sed 's/^hz-bench //'
-echo "hz-takeover.sh: load after the run: $(uptime)"
-echo "hz-takeover.sh: full output in $LOG"
+  -Dfloatd.fuzz.skip=true -Dfloatd.cds.skip=true

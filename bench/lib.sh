@@ -11,6 +11,15 @@ log() { echo "$*" >&2; }
 die() { echo "$BENCH: $*" >&2; exit 1; }
 now() { date +%s%N; }
 
+# whole_numbers USAGE N...: exit 2 with USAGE on stderr unless every N is a whole number
+whole_numbers() {
+  local usage=$1 n
+  shift
+  for n in "$@"; do
+    case $n in ''|*[!0-9]*) echo "$usage" >&2; exit 2 ;; esac
+  done
+}
+
 # use_jdk: exports JAVA_HOME: the caller's, else the JDK 25 that bin/java-home finds
 use_jdk() {
   JAVA_HOME=${JAVA_HOME:-$("$ROOT/bin/java-home")}
@@ -122,4 +131,155 @@ rss_kib() {
   local p t=0
   for p in "$@"; do t=$(( t + $(kib "/proc/$p/status" VmRSS) )); done
   echo "$t"
+}
+
+# --- Maven-run benchmarks (do-takeover, hz-takeover): the figures come from a test's tagged output lines ----------
+
+# logged_bench CMD...: needs root and every CMD; cd to the root, the JDK, LOG=bench/out/<bench>-<timestamp>.log;
+# waits for a quiet machine and prints the load before the run
+logged_bench() {
+  needs_root
+  needs "$@"
+  cd "$ROOT"
+  use_jdk
+  mkdir -p bench/out
+  LOG=bench/out/${BENCH%.sh}-$(date +%Y%m%d-%H%M%S).log
+  wait_for_quiet
+  echo "$BENCH: load before the run: $(uptime) (waited ${WAITED}s for load < 1)"
+}
+
+# logged_run TAG CMD...: CMD's output into LOG (its last 50 lines and exit 1 if it fails); prints the lines tagged
+# TAG without the tag, then the load after the run and where LOG is
+logged_run() {
+  local tag=$1
+  shift
+  "$@" >"$LOG" 2>&1 || { tail -50 "$LOG"; echo "$BENCH: failed, see $LOG" >&2; exit 1; }
+  grep "$tag" "$LOG" | sed "s/^$tag //"
+  echo "$BENCH: load after the run: $(uptime)"
+  echo "$BENCH: full output in $LOG"
+}
+
+# --- namespace rigs with daemons (failover, scale, startup, footprint): NSA, NSB, IPA, IPB, OUT and FLOATD set ---
+
+# instance_head NAME STATE VRID PRIORITY ADVERT VERSION SRC PEER: the head of a unicast vrrp_instance on eth0; the
+# caller prints the rest of its body (e.g. vip_block) and the closing brace
+instance_head() {
+  printf 'vrrp_instance %s {\n    state %s\n    interface eth0\n    virtual_router_id %s\n    priority %s\n' "$1" "$2" "$3" "$4"
+  printf '    advert_int %s\n    version %s\n    unicast_src_ip %s\n    unicast_peer {\n        %s\n    }\n' "$5" "$6" "$7" "$8"
+}
+
+# vip_block CIDR: a virtual_ipaddress block with the one address CIDR on eth0
+vip_block() {
+  printf '    virtual_ipaddress {\n        %s dev eth0\n    }\n' "$1"
+}
+
+# node_role NODE: A is the Master (priority 150), B the Backup (100); sets NODE_NS, NODE_PRIO, NODE_SRC, NODE_PEER
+node_role() {
+  if [ "$1" = A ]; then
+    NODE_NS=$NSA NODE_PRIO=150 NODE_SRC=$IPA NODE_PEER=$IPB
+  else
+    NODE_NS=$NSB NODE_PRIO=100 NODE_SRC=$IPB NODE_PEER=$IPA
+  fi
+}
+
+# start_node DAEMON NODE CONF: floatd (FLOATD) or keepalived in NODE's namespace, in the background, its output in
+# OUT/cur-DAEMON-NODE.log; sets STARTED_PID (floatd: the JVM; keepalived: its parent, the VRRP child's pid in
+# OUT/ka-NODE.vrrp.pid)
+start_node() {
+  local d=$1 n=$2 c=$3
+  node_role "$n"
+  if [ "$d" = floatd ]; then
+    # a control socket per daemon: both nodes share this host's /run/floatd
+    ip netns exec "$NODE_NS" "$FLOATD" run -f "$c" --control-socket "$OUT/ctl-$n/control.sock" >"$OUT/cur-$d-$n.log" 2>&1 &
+  else
+    rm -f "$OUT/ka-$n.pid" "$OUT/ka-$n.vrrp.pid"
+    ip netns exec "$NODE_NS" keepalived --dont-fork --log-console -f "$c" -p "$OUT/ka-$n.pid" -r "$OUT/ka-$n.vrrp.pid" --vrrp \
+      >"$OUT/cur-$d-$n.log" 2>&1 &
+  fi
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+}
+
+# kill_ns NS: SIGKILL to every process in the namespace
+kill_ns() {
+  local p
+  for p in $(ip netns pids "$1" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+}
+
+# stop_pid PID [TRIES]: SIGTERM, up to TRIES (default 100) x 50 ms, then SIGKILL; reaps it
+stop_pid() {
+  local p=$1 i
+  kill -TERM "$p" 2>/dev/null || true
+  for ((i = 0; i < ${2:-100}; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+  kill -9 "$p" 2>/dev/null || true
+  { wait "$p" || true; } 2>/dev/null
+}
+
+# start_tcpdump FILE TCPDUMP_ARG...: tcpdump on NSB's eth0 (nanosecond wall-clock stamps, comparable with
+# date +%s%N) into FILE, its stderr in OUT/tcpdump.err; returns once it listens (on a loaded machine tcpdump has been
+# seen not to start within 10 s: up to 3 attempts); sets DUMP_PID
+start_tcpdump() {
+  local f=$1 attempt i
+  shift
+  for attempt in 1 2 3; do
+    ip netns exec "$NSB" tcpdump -i eth0 -n -l -tt --time-stamp-precision=nano "$@" >"$f" 2>"$OUT/tcpdump.err" &
+    DUMP_PID=$!; PIDS+=("$DUMP_PID")
+    for ((i = 0; i < 1000; i++)); do grep -q 'listening on' "$OUT/tcpdump.err" 2>/dev/null && break; sleep 0.01; done
+    grep -q 'listening on' "$OUT/tcpdump.err" && break
+    log "tcpdump attempt $attempt did not start within 10 s: $(cat "$OUT/tcpdump.err"; ps -o stat=,wchan= -p "$DUMP_PID")"
+    { kill -9 "$DUMP_PID"; wait "$DUMP_PID"; } 2>/dev/null || true
+  done
+  grep -q 'listening on' "$OUT/tcpdump.err" || die "tcpdump did not start: $(cat "$OUT/tcpdump.err")"
+}
+
+# --- the owner rigs (startup, footprint): one daemon in NSA sends its first advert at once ----------------------
+
+# watch_first_advert: clears A (its processes, VIP and the run's files) and starts tcpdump on B for A's first advert
+# (OUT/adverts.txt)
+watch_first_advert() {
+  kill_ns "$NSA"
+  ip -n "$NSA" addr del "$VIP/24" dev eth0 2>/dev/null || true
+  rm -f "$OUT/t0" "$OUT/adverts.txt" "$OUT/tcpdump.err" "$OUT/ka.pid" "$OUT/ka.vrrp.pid"
+  start_tcpdump "$OUT/adverts.txt" -c 1 "ip proto 112 and src host $IPA"
+  sleep 0.2
+}
+
+# run_stamped [ENV_ARG...] -- CMD... &: CMD in NSA through env ENV_ARG..., the wall clock (ns) written to OUT/t0 just
+# before CMD starts. Run it in the background: the subshell execs, so $! is CMD's pid (ip, env and sh exec in turn)
+run_stamped() {
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  exec ip netns exec "$NSA" env ${envs[@]+"${envs[@]}"} sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" "$@"
+}
+
+# first_advert TRIES: waits up to TRIES x 10 ms for the advert in OUT/adverts.txt and stops tcpdump; 1 if none came,
+# else sets T0 (the start, ns) and FIRST_MS (start -> first advert on the wire)
+first_advert() {
+  local i ta
+  for ((i = 0; i < $1; i++)); do grep -q VRRP "$OUT/adverts.txt" 2>/dev/null && break; sleep 0.01; done
+  { kill "$DUMP_PID"; wait "$DUMP_PID"; } 2>/dev/null || true
+  grep -q VRRP "$OUT/adverts.txt" || return 1
+  T0=$(cat "$OUT/t0"); ta=$(awk '/VRRP/ { sub(/\./, "", $1); print $1; exit }' "$OUT/adverts.txt")
+  FIRST_MS=$(awk -v a="$T0" -v b="$ta" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+}
+
+# sleep_until SECONDS: until SECONDS after T0
+sleep_until() {
+  sleep "$(awk -v a="$T0" -v n="$(now)" -v s="$1" 'BEGIN { r = s - (n - a) / 1e9; printf "%.3f", r < 0 ? 0 : r }')"
+}
+
+# owner_conf DAEMON FILE [BODY [PREAMBLE]]: an owner's configuration into FILE, whose path it prints: keepalived's
+# global_defs naming it, PREAMBLE (if any), then VI_1: state MASTER, VRID 52, priority 255, advert_int 1, VRRPv3,
+# unicast IPA -> IPB, BODY (default: VIP/24 on eth0)
+owner_conf() {
+  local d=$1 f=$2
+  {
+    [ "$d" = keepalived ] && printf 'global_defs {\n    router_id owner\n}\n'
+    [ "${4:-}" ] && printf '%s\n' "$4"
+    instance_head VI_1 MASTER 52 255 1 3 "$IPA" "$IPB"
+    if [ "${3:-}" ]; then printf '%s\n' "$3"; else vip_block "$VIP/24"; fi
+    echo "}"
+  } >"$f"
+  echo "$f"
 }

@@ -43,48 +43,20 @@ rig $IPA $IPB 16
 
 # conf DAEMON NODE N ADVERT -> path
 conf() {
-  local d=$1 node=$2 n=$3 adv=$4 prio src peer f i
-  if [ "$node" = A ]; then prio=150 src=$IPA peer=$IPB; else prio=100 src=$IPB peer=$IPA; fi
+  local d=$1 node=$2 n=$3 adv=$4 f i
+  node_role "$node"
   f=$OUT/$d-$node-$n-$adv.conf
   {
     if [ "$d" = keepalived ]; then
       printf 'global_defs {\n    router_id node%s\n}\n' "$node"
     fi
     for ((i = 1; i <= n; i++)); do
-      cat <<EOF
-vrrp_instance VI_$i {
-    state BACKUP
-    interface eth0
-    virtual_router_id $i
-    priority $prio
-    advert_int $adv
-    version 3
-    unicast_src_ip $src
-    unicast_peer {
-        $peer
-    }
-    virtual_ipaddress {
-        10.197.1.$i/16 dev eth0
-    }
-}
-EOF
+      instance_head "VI_$i" BACKUP "$i" "$NODE_PRIO" "$adv" 3 "$NODE_SRC" "$NODE_PEER"
+      vip_block "10.197.1.$i/16"
+      echo "}"
     done
   } >"$f"
   echo "$f"
-}
-
-# start DAEMON NODE CONF: the daemon in the node's namespace, in the background
-start() {
-  local d=$1 node=$2 c=$3 ns
-  [ "$node" = A ] && ns=$NSA || ns=$NSB
-  if [ "$d" = floatd ]; then
-    # a control socket per daemon: both nodes share this host's /run/floatd
-    ip netns exec "$ns" "$FLOATD" run -f "$c" --control-socket "$OUT/ctl-$node/control.sock" >"$OUT/cur-$d-$node.log" 2>&1 &
-  else
-    ip netns exec "$ns" keepalived --dont-fork --log-console -f "$c" -p "$OUT/ka-$node.pid" -r "$OUT/ka-$node.vrrp.pid" \
-      --vrrp >"$OUT/cur-$d-$node.log" 2>&1 &
-  fi
-  PIDS+=("$!")
 }
 
 vips() { ip -n "$1" -4 addr show dev eth0 | grep -c ' 10\.197\.1\.' || true; }   # vips NS: VIPs on its eth0
@@ -118,10 +90,10 @@ SAMPLES=$OUT/samples.txt   # n advert daemon cpuA% cpuB% rssA_kib rssB_kib
 
 one_run() {
   local d=$1 n=$2 adv=$3 i t0 t1 a0 a1 b0 b1 pa pb cpua cpub rssa rssb node
-  start "$d" A "$(conf "$d" A "$n" "$adv")"
+  start_node "$d" A "$(conf "$d" A "$n" "$adv")"
   for ((i = 0; i < 600; i++)); do [ "$(vips "$NSA")" = "$n" ] && break; sleep 0.1; done
   [ "$(vips "$NSA")" = "$n" ] || die "$d N=$n advert $adv: A holds $(vips "$NSA") of $n VIPs after 60 s (logs: $OUT)"
-  start "$d" B "$(conf "$d" B "$n" "$adv")"
+  start_node "$d" B "$(conf "$d" B "$n" "$adv")"
   sleep "$WARM_S"
   pa=$(ip netns pids "$NSA" | xargs); pb=$(ip netns pids "$NSB" | xargs)
   t0=$(now); a0=$(cpu_ticks $pa); b0=$(cpu_ticks $pb)

@@ -54,71 +54,25 @@ trap 'exit 130' INT TERM
 # --- rig -----------------------------------------------------------------------------------------------------
 rig $IPA $IPB 24
 
-conf() {   # conf DAEMON -> path
-  local d=$1 f=$OUT/$1.conf
-  {
-    if [ "$d" = keepalived ]; then
-      printf 'global_defs {\n    router_id owner\n}\n'
-    fi
-    cat <<EOF
-vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 52
-    priority 255
-    advert_int 1
-    version 3
-    unicast_src_ip $IPA
-    unicast_peer {
-        $IPB
-    }
-    virtual_ipaddress {
-        $VIP/24 dev eth0
-    }
-}
-EOF
-  } >"$f"
-  echo "$f"
-}
-CONF_F=$(conf floatd); CONF_K=$(conf keepalived)
+CONF_F=$(owner_conf floatd "$OUT/floatd.conf"); CONF_K=$(owner_conf keepalived "$OUT/keepalived.conf")
 
 # --- one run -------------------------------------------------------------------------------------------------
 SAMPLES=$OUT/samples.txt   # daemon rep first_advert_ms rss_kib pss_kib
 : >"$SAMPLES"
 
 one_run() {
-  local d=$1 rep=$2 dump_pid pid t0 ta i first rss=0 pss=0 p pids
-  for p in $(ip netns pids "$NSA" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  ip -n "$NSA" addr del $VIP/24 dev eth0 2>/dev/null || true
-  rm -f "$OUT/t0" "$OUT/adverts.txt" "$OUT/tcpdump.err" "$OUT/ka.pid" "$OUT/ka.vrrp.pid"
-  local attempt
-  for attempt in 1 2 3; do
-    ip netns exec "$NSB" tcpdump -i eth0 -n -l -tt --time-stamp-precision=nano -c 1 "ip proto 112 and src host $IPA" \
-      >"$OUT/adverts.txt" 2>"$OUT/tcpdump.err" &
-    dump_pid=$!; PIDS+=("$dump_pid")
-    for ((i = 0; i < 1000; i++)); do grep -q 'listening on' "$OUT/tcpdump.err" 2>/dev/null && break; sleep 0.01; done
-    grep -q 'listening on' "$OUT/tcpdump.err" && break
-    log "tcpdump attempt $attempt did not start within 10 s"
-    { kill -9 "$dump_pid"; wait "$dump_pid"; } 2>/dev/null || true
-  done
-  grep -q 'listening on' "$OUT/tcpdump.err" || die "tcpdump did not start: $(cat "$OUT/tcpdump.err")"
-  sleep 0.2
+  local d=$1 rep=$2 pid rss=0 pss=0 p pids
+  watch_first_advert
   if [ "$d" != keepalived ]; then
-    ip netns exec "$NSA" env FLOATD_JAVA_OPTS="$(java_opts "$d")" sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
+    run_stamped FLOATD_JAVA_OPTS="$(java_opts "$d")" -- \
       "$(launcher "$d")" run -f "$CONF_F" --control-socket "$OUT/ctl/control.sock" >"$OUT/cur-$d.log" 2>&1 &
   else
-    ip netns exec "$NSA" sh -c 'date +%s%N >"$1"; shift; exec "$@"' sh "$OUT/t0" \
-      keepalived --dont-fork --log-console -f "$CONF_K" -p "$OUT/ka.pid" -r "$OUT/ka.vrrp.pid" --vrrp \
+    run_stamped -- keepalived --dont-fork --log-console -f "$CONF_K" -p "$OUT/ka.pid" -r "$OUT/ka.vrrp.pid" --vrrp \
       >"$OUT/cur-$d.log" 2>&1 &
   fi
   pid=$!; PIDS+=("$pid")
-  for ((i = 0; i < 1000; i++)); do grep -q VRRP "$OUT/adverts.txt" 2>/dev/null && break; sleep 0.01; done
-  { kill "$dump_pid"; wait "$dump_pid"; } 2>/dev/null || true
-  grep -q VRRP "$OUT/adverts.txt" || die "$d rep $rep: no advert within 10 s (logs: $OUT): $(cat "$OUT/adverts.txt" "$OUT/tcpdump.err")"
-  t0=$(cat "$OUT/t0"); ta=$(awk '/VRRP/ { sub(/\./, "", $1); print $1; exit }' "$OUT/adverts.txt")
-  first=$(awk -v a="$t0" -v b="$ta" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-  # idle until IDLE_S after the start
-  sleep "$(awk -v a="$t0" -v n="$(now)" -v s=$IDLE_S 'BEGIN { r = s - (n - a) / 1e9; printf "%.3f", r < 0 ? 0 : r }')"
+  first_advert 1000 || die "$d rep $rep: no advert within 10 s (logs: $OUT): $(cat "$OUT/adverts.txt" "$OUT/tcpdump.err")"
+  sleep_until "$IDLE_S"   # idle until IDLE_S after the start
   if [ "$d" != keepalived ]; then
     [ "$(cat /proc/$pid/comm 2>/dev/null)" = java ] || die "floatd pid $pid is not the JVM ($(cat /proc/$pid/comm 2>/dev/null))"
     pids=$pid
@@ -130,12 +84,9 @@ one_run() {
     rss=$(( rss + $(kib /proc/$p/status VmRSS) ))
     pss=$(( pss + $(kib /proc/$p/smaps_rollup Pss) ))
   done
-  kill -TERM $pid 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  kill -9 "$pid" 2>/dev/null || true
-  { wait "$pid" || true; } 2>/dev/null
-  printf 'sample  %-12s rep %2d  start->first advert %7s ms  idle RSS %6d KiB  PSS %6d KiB\n' "$d" "$rep" "$first" "$rss" "$pss"
-  echo "$d $rep $first $rss $pss" >>"$SAMPLES"
+  stop_pid "$pid"
+  printf 'sample  %-12s rep %2d  start->first advert %7s ms  idle RSS %6d KiB  PSS %6d KiB\n' "$d" "$rep" "$FIRST_MS" "$rss" "$pss"
+  echo "$d $rep $FIRST_MS $rss $pss" >>"$SAMPLES"
 }
 
 launcher() {   # launcher VARIANT

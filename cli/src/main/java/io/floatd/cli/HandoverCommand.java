@@ -24,9 +24,16 @@ final class HandoverCommand {
     private HandoverCommand() {
     }
 
-    private static final String EXIT_CODES = "%nExit codes:%n";
-
-    /** Shared by both commands: the instance, the daemon's control socket, the call. */
+    /**
+     * Shared by both commands: the help option, the exit codes (picocli reads a superclass's {@code @Command} under
+     * the subclass's own), the instance, the daemon's control socket, the call.
+     */
+    @Command(mixinStandardHelpOptions = true, exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                    "0:the daemon did it",
+                    "2:no such instance, or invalid command-line usage",
+                    "4:no daemon listening on the control socket",
+                    "5:permission denied: not root, and not in the daemon's --control-group"})
     abstract static class Base implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "INSTANCE", description = "The vrrp_instance (default: all).")
         String instance;
@@ -84,12 +91,7 @@ final class HandoverCommand {
         }
     }
 
-    @Command(name = "handover", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_CODES,
-            exitCodeList = {
-                    "0:the daemon did it",
-                    "2:no such instance, or invalid command-line usage",
-                    "4:no daemon listening on the control socket",
-                    "5:permission denied: not root, and not in the daemon's --control-group"},
+    @Command(name = "handover",
             description = "Planned maintenance: the Master resigns (priority-0 advert), the peer takes the IP, and this"
                     + " node stays Backup (held) until 'floatd resume'. Root only (or run --control-group).")
     static final class Handover extends Base {
@@ -99,12 +101,7 @@ final class HandoverCommand {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, exitCodeListHeading = EXIT_CODES,
-            exitCodeList = {
-                    "0:the daemon did it",
-                    "2:no such instance, or invalid command-line usage",
-                    "4:no daemon listening on the control socket",
-                    "5:permission denied: not root, and not in the daemon's --control-group"},
+    @Command(name = "resume",
             description = "End a handover: take part in the election again (with preemption, take mastership back)."
                     + " Root only (or run --control-group).")
     static final class Resume extends Base {

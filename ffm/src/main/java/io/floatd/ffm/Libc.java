@@ -340,6 +340,18 @@ public final class Libc {
         }
     }
 
+    /**
+     * Adds 1 to an eventfd's counter, waking whatever polls it; never fails: the one error a non-blocking eventfd
+     * gives here is EAGAIN, a counter already non-zero, whose poller wakes anyway.
+     */
+    public static void eventfdSignal(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            write(fd, arena.allocateFrom(JAVA_LONG, 1L), "eventfd write");
+        } catch (NativeException e) {
+            // EAGAIN: the counter is already non-zero, so the poller wakes anyway
+        }
+    }
+
     /** {@code write(fd, buf)}: the bytes written (perhaps fewer than {@code buf} holds). */
     public static long write(int fd, MemorySegment buf, String what) throws NativeException {
         MemorySegment c = capture();

@@ -386,11 +386,7 @@ public final class ControlSocket implements AutoCloseable {
             closed = true;
             t = thread;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            Libc.write(wakeFd, arena.allocateFrom(JAVA_LONG, 1L), "eventfd write");
-        } catch (NativeException e) {
-            // cannot happen for a fresh eventfd
-        }
+        Libc.eventfdSignal(wakeFd);
         if (t != null) {
             try {
                 t.join(READ_TIMEOUT_MILLIS + 1000);

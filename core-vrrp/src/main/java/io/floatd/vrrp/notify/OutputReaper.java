@@ -72,11 +72,7 @@ final class OutputReaper {
     }
 
     private void wake() {
-        try (Arena a = Arena.ofConfined()) {
-            Libc.write(wakeFd, a.allocateFrom(JAVA_LONG, 1L), "eventfd write");
-        } catch (NativeException e) {
-            // EAGAIN: the counter is already non-zero, so the loop wakes anyway
-        }
+        Libc.eventfdSignal(wakeFd);
     }
 
     private void loop() {

@@ -22,6 +22,9 @@ public abstract class CloudIpProvider implements FloatingIpProvider {
     /** The peers' machines, named or looked up. */
     protected abstract PeerDirectory<Long> peerIds();
 
+    /** What this provider moves and for which machine, for the start's log line. */
+    protected abstract String describe();
+
     /** Closes the API client (once, after the peers' look-up). */
     protected abstract void closeApi();
 

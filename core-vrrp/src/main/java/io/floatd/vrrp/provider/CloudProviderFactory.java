@@ -1,10 +1,12 @@
 package io.floatd.vrrp.provider;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
  * What the factories of the cloud providers (aws, digitalocean, hetzner) share: their name and list keywords, a
- * network without multicast, and the first read at start that opens the connection.
+ * network without multicast, the token file's check, and the first read at start that opens the connection.
  */
 public abstract class CloudProviderFactory implements FloatingIpProviderFactory {
     /** The start's first read through a provider just built (it opens the connection and checks the token). */
@@ -36,6 +38,28 @@ public abstract class CloudProviderFactory implements FloatingIpProviderFactory 
     @Override
     public boolean carriesMulticast() {
         return false;
+    }
+
+    /** {@code floatd check}: the block's {@code token_file} (if any), its owner, mode and content, as run reads it. */
+    protected final void checkTokenFile(Path tokenFile) throws ProviderException {
+        if (tokenFile != null) {
+            ApiToken.fromFile(name, tokenFile);
+        }
+    }
+
+    /**
+     * The end of a cloud IP provider's start: the {@link #firstRead}, one line saying what {@code provider} moves, the
+     * API it calls and where its token came from, then the peers' look-up.
+     *
+     * @return {@code provider}
+     */
+    protected final <P extends CloudIpProvider> P started(String instanceName, P provider, FirstRead read, URI apiUrl,
+            ApiToken token) throws ProviderException {
+        boolean reachable = firstRead(instanceName, provider, read);
+        System.getLogger(getClass().getName()).log(System.Logger.Level.INFO, "VRRP_Instance({0}) " + name
+                + ": {1} at {2}, token from {3}", instanceName, provider.describe(), apiUrl, token.source());
+        provider.startPeers(reachable);
+        return provider;
     }
 
     /**

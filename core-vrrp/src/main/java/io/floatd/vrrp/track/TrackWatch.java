@@ -2,7 +2,6 @@ package io.floatd.vrrp.track;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.floatd.ffm.Inotify;
@@ -227,11 +226,7 @@ final class TrackWatch implements AutoCloseable {
             return;
         }
         closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            Libc.write(wakeFd, arena.allocateFrom(JAVA_LONG, 1L), "eventfd write");
-        } catch (NativeException e) {
-            // cannot happen for a fresh eventfd
-        }
+        Libc.eventfdSignal(wakeFd);
         if (thread.isAlive()) {
             try {
                 thread.join(5_000);

@@ -14,7 +14,6 @@ import java.lang.foreign.Arena;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * fails is counted in the daemon's drop counters and never leaves this class. What passes is handed on as the bare
  * VRRP message, for the ordinary VRRP checks.
  */
-public final class AhTransport implements VrrpTransport {
+public final class AhTransport extends SocketTransport {
     private static final int IP_HDRINCL = 3;
 
     /** One instance's key, counter, and whether it is unicast (then the TTL is left out of the ICV). */
@@ -45,7 +44,6 @@ public final class AhTransport implements VrrpTransport {
     private final DropLog dropLog;
     private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
     private final DatagramSocketCore socket;
-    private final DatagramSocketCore.Parser parser = this::parse;
     private int identification;
 
     private AhTransport(Inet4Address source, DatagramSocketCore socket, DropCounters drops) {
@@ -127,11 +125,6 @@ public final class AhTransport implements VrrpTransport {
         return s == null ? null : s.instance();
     }
 
-    /** {@code other} is closed with this transport (the protocol-112 watch beside it). */
-    void closeWith(AutoCloseable other) {
-        socket.closeWith(other);
-    }
-
     public InetAddress source() {
         return source;
     }
@@ -160,16 +153,12 @@ public final class AhTransport implements VrrpTransport {
     }
 
     @Override
-    public ReceivedDatagram receive(Duration timeout) throws IOException {
-        return socket.receive(timeout, parser);
+    DatagramSocketCore socket() {
+        return socket;
     }
 
     @Override
-    public ReceivedDatagram receive() throws IOException {
-        return socket.receive(null, parser);
-    }
-
-    private ReceivedDatagram parse(ReceiveBuffers rx, int n) {
+    ReceivedDatagram parse(ReceiveBuffers rx, int n) {
         if (rx.truncated()) {
             return null;
         }
@@ -219,11 +208,6 @@ public final class AhTransport implements VrrpTransport {
 
     private void drop(InetAddress src, DropReason reason, String detail, String instance) {
         dropLog.drop(reason, detail, Structs.text(src), instance);
-    }
-
-    @Override
-    public void close() {
-        socket.close();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.floatd.vrrp.transport;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.floatd.ffm.Libc;
@@ -9,7 +8,6 @@ import io.floatd.ffm.ReceiveBuffers;
 import io.floatd.ffm.SendBuffers;
 import io.floatd.ffm.Structs;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -330,11 +328,7 @@ final class DatagramSocketCore {
             return;
         }
         closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            Libc.write(wakeFd, arena.allocateFrom(JAVA_LONG, 1L), "eventfd write");
-        } catch (NativeException e) {
-            // cannot happen for a fresh eventfd; receivers still see 'closed' at their next wake-up
-        }
+        Libc.eventfdSignal(wakeFd);
         useLock.writeLock().lock();
         try {
             Libc.closeQuietly(sendFd);

@@ -62,28 +62,21 @@ public final class MemoryWire {
 
         @Override
         public ReceivedDatagram receive(Duration timeout) throws IOException {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            try {
-                ReceivedDatagram d = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                if (d == CLOSED || closed) {
-                    throw new ClosedChannelException();
-                }
-                return d;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+            return next(timeout);
         }
 
         @Override
         public ReceivedDatagram receive() throws IOException {
+            return next(null);
+        }
+
+        /** The next datagram, waiting up to {@code timeout} (null: until one comes or the port closes). */
+        private ReceivedDatagram next(Duration timeout) throws IOException {
             if (closed) {
                 throw new ClosedChannelException();
             }
             try {
-                ReceivedDatagram d = inbox.take();
+                ReceivedDatagram d = timeout == null ? inbox.take() : inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
                 if (d == CLOSED || closed) {
                     throw new ClosedChannelException();
                 }

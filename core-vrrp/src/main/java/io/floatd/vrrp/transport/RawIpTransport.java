@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -27,7 +26,7 @@ import java.util.Objects;
  * <p>A closing thread wakes receivers through an eventfd polled along with the receive socket; descriptors are
  * closed only once no call is using them.
  */
-public final class RawIpTransport implements VrrpTransport {
+public final class RawIpTransport extends SocketTransport {
     /** RFC 5798 §5.1.1.2 / §5.1.2.2. */
     public static final InetAddress VRRP_GROUP_V4 = Structs.address(new byte[] {(byte) 224, 0, 0, 18});
     public static final InetAddress VRRP_GROUP_V6 =
@@ -36,13 +35,11 @@ public final class RawIpTransport implements VrrpTransport {
     private final InetAddress source;
     private final boolean ipv6;
     private final DatagramSocketCore socket;
-    private final DatagramSocketCore.Parser parser;
 
     private RawIpTransport(InetAddress source, DatagramSocketCore socket) {
         this.source = source;
         this.ipv6 = source instanceof Inet6Address;
         this.socket = socket;
-        this.parser = ipv6 ? this::parse6 : this::parse4;
     }
 
     /**
@@ -119,13 +116,13 @@ public final class RawIpTransport implements VrrpTransport {
     }
 
     @Override
-    public ReceivedDatagram receive(Duration timeout) throws IOException {
-        return socket.receive(timeout, parser);
+    DatagramSocketCore socket() {
+        return socket;
     }
 
     @Override
-    public ReceivedDatagram receive() throws IOException {
-        return socket.receive(null, parser);
+    ReceivedDatagram parse(ReceiveBuffers rx, int n) {
+        return ipv6 ? parse6(rx, n) : parse4(rx, n);
     }
 
     /** An IPv4 raw socket hands over the IP header: TTL and addresses come from it, the interface from IP_PKTINFO. */
@@ -159,11 +156,6 @@ public final class RawIpTransport implements VrrpTransport {
         int index = rx.control.get(JAVA_INT, pktinfo + 16);
         InetAddress dst = Structs.inet6(rx.control, pktinfo, index);
         return new ReceivedDatagram(src, dst, hopLimit, index, rx.bytes(0, n));
-    }
-
-    @Override
-    public void close() {
-        socket.close();
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -29,7 +28,7 @@ import java.util.Objects;
  * counted by reason in the daemon's drop counters ({@code auth_hmac_failed}, {@code replayed}, {@code unsigned},
  * {@code truncated}) and logged at most every 10 s per reason, through {@link io.floatd.vrrp.codec.DropLog}.
  */
-public final class UdpTransport implements VrrpTransport {
+public final class UdpTransport extends SocketTransport {
     private static final System.Logger LOG = System.getLogger("floatd.vrrp");
     public static final int DEFAULT_PORT = 5112;
     private static final int IP_RECVTTL = 12;
@@ -43,7 +42,6 @@ public final class UdpTransport implements VrrpTransport {
     private final AdvertAuth auth;
     private final DropLog dropLog;
     private final DatagramSocketCore socket;
-    private final DatagramSocketCore.Parser parser = this::parse;
     /** Peers that answered with ICMP port unreachable since their last datagram reached us. */
     private final java.util.Set<InetAddress> unreachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -99,11 +97,6 @@ public final class UdpTransport implements VrrpTransport {
         return source;
     }
 
-    /** Closes {@code c} along with this transport (the protocol-112 mismatch watch). */
-    void closeWith(AutoCloseable c) {
-        socket.closeWith(c);
-    }
-
     @Override
     public void send(InetAddress destination, byte[] vrrpMessage) throws IOException {
         DatagramSocketCore.requireFamilyOf(source, destination, vrrpMessage);
@@ -111,13 +104,8 @@ public final class UdpTransport implements VrrpTransport {
     }
 
     @Override
-    public ReceivedDatagram receive(Duration timeout) throws IOException {
-        return socket.receive(timeout, parser);
-    }
-
-    @Override
-    public ReceivedDatagram receive() throws IOException {
-        return socket.receive(null, parser);
+    DatagramSocketCore socket() {
+        return socket;
     }
 
     /**
@@ -149,7 +137,8 @@ public final class UdpTransport implements VrrpTransport {
      * and with a key the counter and HMAC must verify ({@link AdvertAuth}); a datagram that fails is counted and
      * logged by reason in the one {@link DropLog} and goes no further.
      */
-    private ReceivedDatagram parse(ReceiveBuffers rx, int n) {
+    @Override
+    ReceivedDatagram parse(ReceiveBuffers rx, int n) {
         if (rx.truncated()) {
             return null;
         }
@@ -173,11 +162,6 @@ public final class UdpTransport implements VrrpTransport {
             LOG.log(Level.INFO, "peer {0} now sends VRRP over UDP port {1}", Structs.text(src), String.valueOf(port));
         }
         return new ReceivedDatagram(src, source, ttl, socket.ifIndex(), payload);
-    }
-
-    @Override
-    public void close() {
-        socket.close();
     }
 
     @Override

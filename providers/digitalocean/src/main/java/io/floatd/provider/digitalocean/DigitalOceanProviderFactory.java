@@ -11,8 +11,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code provider digitalocean}: builds a {@link ReservedIpProvider}.
@@ -29,7 +27,6 @@ public final class DigitalOceanProviderFactory extends CloudProviderFactory {
     static final String API_URL_ENV = "DIGITALOCEAN_API_URL";
     /** The token when the block names no token_file. */
     static final String TOKEN_ENV = "DIGITALOCEAN_TOKEN";
-    private static final Logger LOG = Logger.getLogger(DigitalOceanProviderFactory.class.getName());
 
     private final DoClientOptions options;
 
@@ -53,10 +50,7 @@ public final class DigitalOceanProviderFactory extends CloudProviderFactory {
     @Override
     public DoSettings typedSettings(ProviderContext context) throws ProviderException {
         DoSettings settings = DoSettings.parse(context);
-        if (settings.tokenFile() != null) {
-            // its owner, mode and content, as floatd run will read it
-            ApiToken.fromFile(NAME, settings.tokenFile());
-        }
+        checkTokenFile(settings.tokenFile()); // its owner, mode and content, as floatd run reads it
         return settings;
     }
 
@@ -70,11 +64,7 @@ public final class DigitalOceanProviderFactory extends CloudProviderFactory {
                         options::env, DropletMetadata.DEFAULT), Duration.ofSeconds(2));
         DoApi api = HttpDoApi.create(apiUrl, settings.paths(), token, options);
         ReservedIpProvider provider = new ReservedIpProvider(settings, context, dropletId, api, options);
-        boolean reachable = firstRead(context.instanceName(), provider, provider::warmUp);
-        LOG.log(Level.INFO, "VRRP_Instance({0}) digitalocean: {1} at {2}, token from {3}",
-                new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
-        provider.startPeers(reachable);
-        return provider;
+        return started(context.instanceName(), provider, provider::warmUp, apiUrl, token);
     }
 
     /** The takeover's three calls at {@code created}'s API paths, through a client built as its own. */

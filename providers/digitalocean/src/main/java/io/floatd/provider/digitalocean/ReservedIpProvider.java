@@ -127,7 +127,8 @@ final class ReservedIpProvider extends CloudIpProvider {
         }
     }
 
-    String describe() {
+    @Override
+    protected String describe() {
         return named + " for droplet " + dropletId + " (/v2/" + api.paths() + ")";
     }
 

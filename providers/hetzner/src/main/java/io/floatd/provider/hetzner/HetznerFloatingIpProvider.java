@@ -149,7 +149,8 @@ final class HetznerFloatingIpProvider extends CloudIpProvider {
         }
     }
 
-    String describe() {
+    @Override
+    protected String describe() {
         return named + " for server " + serverId + (local != null ? ", " + local.describe() : ", no interface address");
     }
 

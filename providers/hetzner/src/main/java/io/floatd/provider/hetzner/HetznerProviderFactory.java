@@ -13,8 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code provider hetzner}: builds a {@link HetznerFloatingIpProvider} for a Hetzner Cloud floating IP.
@@ -33,7 +31,6 @@ public final class HetznerProviderFactory extends CloudProviderFactory {
     /** hcloud's own variables: the CLI, the Terraform provider and hcloud-go read them too. */
     static final String API_URL_ENV = "HCLOUD_ENDPOINT";
     static final String TOKEN_ENV = "HCLOUD_TOKEN";
-    private static final Logger LOG = Logger.getLogger(HetznerProviderFactory.class.getName());
 
     private final HetznerClientOptions options;
 
@@ -57,9 +54,7 @@ public final class HetznerProviderFactory extends CloudProviderFactory {
     @Override
     public HetznerSettings typedSettings(ProviderContext context) throws ProviderException {
         HetznerSettings settings = HetznerSettings.parse(context);
-        if (settings.tokenFile() != null) {
-            ApiToken.fromFile(NAME, settings.tokenFile()); // its owner, mode and content, as floatd run reads it
-        }
+        checkTokenFile(settings.tokenFile()); // its owner, mode and content, as floatd run reads it
         return settings;
     }
 
@@ -88,11 +83,7 @@ public final class HetznerProviderFactory extends CloudProviderFactory {
             }
             throw e;
         }
-        boolean reachable = firstRead(context.instanceName(), provider, provider::warmUp);
-        LOG.log(Level.INFO, "VRRP_Instance({0}) hetzner: {1} at {2}, token from {3}",
-                new Object[] {context.instanceName(), provider.describe(), apiUrl, token.source()});
-        provider.startPeers(reachable);
-        return provider;
+        return started(context.instanceName(), provider, provider::warmUp, apiUrl, token);
     }
 
     /** The takeover's three calls through a client built as the real one. */

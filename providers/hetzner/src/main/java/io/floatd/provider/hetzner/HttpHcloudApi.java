@@ -60,17 +60,12 @@ final class HttpHcloudApi implements HcloudApi {
 
     @Override
     public FloatingIp floatingIp(long id) throws CloudApiError {
-        JsonObject o = api.get("/floating_ips/" + id);
-        if (!(o.get("floating_ip") instanceof JsonObject f)) {
-            throw unexpected("the answer to GET /v1/floating_ips/" + id + " has no floating_ip");
-        }
-        return floatingIp(f);
+        return one("floating_ips", "floating_ip", id, HttpHcloudApi::floatingIp);
     }
 
     @Override
     public Page<FloatingIp> floatingIps(int page, int perPage) throws CloudApiError {
-        JsonObject o = api.get("/floating_ips?page=" + page + "&per_page=" + perPage);
-        return page(o, "floating_ips", HttpHcloudApi::floatingIp);
+        return page("floating_ips", page, perPage, HttpHcloudApi::floatingIp);
     }
 
     private static FloatingIp floatingIp(JsonObject f) throws CloudApiError {
@@ -83,17 +78,12 @@ final class HttpHcloudApi implements HcloudApi {
 
     @Override
     public Server server(long id) throws CloudApiError {
-        JsonObject o = api.get("/servers/" + id);
-        if (!(o.get("server") instanceof JsonObject s)) {
-            throw unexpected("the answer to GET /v1/servers/" + id + " has no server");
-        }
-        return server(s);
+        return one("servers", "server", id, HttpHcloudApi::server);
     }
 
     @Override
     public Page<Server> servers(int page, int perPage) throws CloudApiError {
-        JsonObject o = api.get("/servers?page=" + page + "&per_page=" + perPage);
-        return page(o, "servers", HttpHcloudApi::server);
+        return page("servers", page, perPage, HttpHcloudApi::server);
     }
 
     private static Server server(JsonObject s) {
@@ -117,9 +107,20 @@ final class HttpHcloudApi implements HcloudApi {
         T read(JsonObject o) throws CloudApiError;
     }
 
-    private static <T> Page<T> page(JsonObject o, String key, Reader<T> reader) throws CloudApiError {
+    /** {@code GET /v1/COLLECTION/ID}: the object under {@code key}, read. */
+    private <T> T one(String collection, String key, long id, Reader<T> reader) throws CloudApiError {
+        String path = "/" + collection + "/" + id;
+        if (!(api.get(path).get(key) instanceof JsonObject o)) {
+            throw unexpected("the answer to GET /v1" + path + " has no " + key);
+        }
+        return reader.read(o);
+    }
+
+    /** {@code GET /v1/COLLECTION?page&per_page}: the page's objects under {@code collection}, read, and the next page. */
+    private <T> Page<T> page(String collection, int page, int perPage, Reader<T> reader) throws CloudApiError {
+        JsonObject o = api.get("/" + collection + "?page=" + page + "&per_page=" + perPage);
         List<T> items = new ArrayList<>();
-        if (o.get(key) instanceof JsonArray list) {
+        if (o.get(collection) instanceof JsonArray list) {
             for (JsonElement e : list) {
                 if (e instanceof JsonObject item) {
                     items.add(reader.read(item));
