@@ -59,7 +59,7 @@ import javax.net.ssl.SSLContext;
  * {@code GET /v2/actions} lists the actions, newest first. An address is found by its RFC 5952 text only, as it is
  * the resource's id.
  */
-public final class DoTestEndpoint implements AutoCloseable {
+public final class DoTestEndpoint implements io.floatd.vrrp.provider.testkit.ConformanceEndpoint<String> {
     static final String NOT_FOUND = "The resource you were accessing could not be found.";
     /** The VPC of the droplets made by {@link #droplet(long, String, String, String)}. */
     public static final String VPC = "5a4981aa-9653-4bd1-bef5-d6bff52042e4";
@@ -283,18 +283,21 @@ public final class DoTestEndpoint implements AutoCloseable {
     }
 
     /** Assigns as the control panel would (not logged); null unassigns. */
+    @Override
     public void assign(String ip, Long droplet) {
         synchronized (lock) {
             ips.get(ip).droplet = droplet;
         }
     }
 
+    @Override
     public Long holder(String ip) {
         synchronized (lock) {
             return ips.get(ip).droplet;
         }
     }
 
+    @Override
     public boolean locked(String ip) {
         synchronized (lock) {
             return ips.get(ip).locked;

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.floatd.testing.FaultMix;
+import io.floatd.vrrp.provider.testkit.ConformanceEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -49,7 +50,7 @@ import java.util.regex.Pattern;
  * <p>For other modules' tests (the test-jar): {@link #HetznerTestEndpoint(String, InetSocketAddress)} listens where
  * it is constructed (inside a test namespace in {@code Netns.runInside}).
  */
-public final class HetznerTestEndpoint implements AutoCloseable {
+public final class HetznerTestEndpoint implements ConformanceEndpoint<Long> {
     /** The network id of the servers' private addresses. */
     public static final long NETWORK = 1_000_001L;
 
@@ -181,20 +182,23 @@ public final class HetznerTestEndpoint implements AutoCloseable {
     }
 
     /** Assigns as the console would (not logged); null unassigns. */
-    public void assign(long fip, Long server) {
+    @Override
+    public void assign(Long fip, Long server) {
         synchronized (lock) {
             fips.get(fip).server = server;
         }
     }
 
-    public Long holder(long fip) {
+    @Override
+    public Long holder(Long fip) {
         synchronized (lock) {
             return fips.get(fip).server;
         }
     }
 
     /** Whether an action runs on the floating IP (the API answers 423 locked to another). */
-    public boolean locked(long fip) {
+    @Override
+    public boolean locked(Long fip) {
         synchronized (lock) {
             return fips.get(fip).running != null;
         }
