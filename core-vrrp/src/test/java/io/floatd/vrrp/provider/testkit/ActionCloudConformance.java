@@ -17,6 +17,10 @@ public abstract class ActionCloudConformance extends ProviderConformance {
     /** How long an assign runs at the endpoint before it ends. */
     protected static final long ACTION_MS = 100;
 
+    protected ActionCloudConformance(String cloud, Duration attempt, long seed) {
+        super(cloud, attempt, seed);
+    }
+
     /** A new rig on the floating IPv4, or on the floating IPv6 when {@code ipv6}, held by nobody. */
     protected abstract Rig rig(boolean ipv6) throws Exception;
 

@@ -23,19 +23,8 @@ class FaultsTest extends ActionCloudConformance {
     /** The client's limit for one request; production's is 3 s ({@link DoClientOptions#DEFAULT_ATTEMPT_TIMEOUT}). */
     static final Duration ATTEMPT = Duration.ofMillis(Long.getLong("floatd.faults.do.attempt.ms", 1000));
 
-    @Override
-    protected String cloud() {
-        return "digitalocean";
-    }
-
-    @Override
-    protected Duration attempt() {
-        return ATTEMPT;
-    }
-
-    @Override
-    protected long seed() {
-        return 9_000;
+    FaultsTest() {
+        super("digitalocean", ATTEMPT, 9_000);
     }
 
     @Override

@@ -21,19 +21,8 @@ import java.util.Map;
 class FaultsTest extends ActionCloudConformance {
     static final Duration ATTEMPT = Duration.ofMillis(1000);
 
-    @Override
-    protected String cloud() {
-        return "hetzner";
-    }
-
-    @Override
-    protected Duration attempt() {
-        return ATTEMPT;
-    }
-
-    @Override
-    protected long seed() {
-        return 11_000;
+    FaultsTest() {
+        super("hetzner", ATTEMPT, 11_000);
     }
 
     @Override
