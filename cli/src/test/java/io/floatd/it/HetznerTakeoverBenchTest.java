@@ -2,9 +2,7 @@ package io.floatd.it;
 
 import io.floatd.provider.hetzner.HetznerTestEndpoint;
 import io.floatd.testing.Lan;
-import io.floatd.testing.Netns;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,9 +33,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @Timeout(1800)
 @EnabledIfEnvironmentVariable(named = "FLOATD_HZ_BENCH", matches = "1")
 class HetznerTakeoverBenchTest {
-    static final long FIP = 1001L;
-    static final String IP = "203.0.113.77";
-    static final long[] SERVER = {4711L, 4712L};
+    static final long FIP = HetznerPair.FIP;
+    static final String IP = HetznerPair.IP;
+    static final long[] SERVER = HetznerPair.SERVER;
     static final String TOKEN = "hzbench" + "7f3a9c1e5b8d2f6a0c4e9b3d7f1a5c8e2b6d0f4a9c3e7b1d5f8a2c6e0b4d9f3a7c1e";
     static final long ACTION_MS = 500;
     static final int VRID = 58;
@@ -84,14 +82,7 @@ class HetznerTakeoverBenchTest {
     }
 
     private static HetznerTestEndpoint endpoint(Lan lan) {
-        HetznerTestEndpoint api = lan.host(2).runInside(() -> new HetznerTestEndpoint(TOKEN,
-                new InetSocketAddress(Lan.address(2), 0)));
-        for (int node = 0; node < 2; node++) {
-            api.server(SERVER[node], "lb-" + (node + 1), "192.0.2." + (10 + node), Lan.address(node));
-        }
-        api.floatingIp(FIP, IP);
-        api.actionMillis(ACTION_MS);
-        return api;
+        return HetznerPair.endpoint(lan.host(2), TOKEN, false, ACTION_MS);
     }
 
     // ---- floatd ---------------------------------------------------------------------------------------------------
@@ -142,36 +133,7 @@ class HetznerTakeoverBenchTest {
 
     private static FloatdProcess startFloatd(Lan lan, HetznerTestEndpoint api, Path token, int node, int priority,
             List<FloatdProcess> all) {
-        int peer = 1 - node;
-        FloatdProcess p = FloatdProcess.start(lan.host(node), Map.of("HCLOUD_ENDPOINT", api.uri().toString()),
-                script -> """
-                        global_defs {
-                            router_id node%d
-                        }
-                        vrrp_instance VI_1 {
-                            state BACKUP
-                            interface eth0
-                            virtual_router_id %d
-                            priority %d
-                            advert_int 0.1
-                            version 3
-                            unicast_src_ip %s
-                            unicast_peer {
-                                %s
-                            }
-                            floating_ip {
-                                provider hetzner
-                                address %s
-                                server_id %d
-                                api_url %s
-                                token_file %s
-                                attempt_timeout 10
-                                recheck_interval 0.5
-                            }
-                            notify %s
-                        }
-                        """.formatted(node, VRID, priority, Lan.address(node), Lan.address(peer), IP, SERVER[node],
-                        api.uri(), token, script), "--provider", "hetzner");
+        FloatdProcess p = HetznerPair.startFloatd(lan, api, node, VRID, priority, IP, token);
         all.add(p);
         return p;
     }
@@ -217,10 +179,10 @@ class HetznerTakeoverBenchTest {
                             "floating_ip " + FIP + " is locked by an action that is still running");
                 }
                 long killedAt = FloatdProcess.epochNanos();
-                kill(ka[0]);
+                KeepalivedContender.kill(ka[0]);
                 HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
                 HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
-                long masterAt = notifiedAfter(dir.resolve("states-1"), "MASTER", killedAt);
+                long masterAt = KeepalivedContender.notifiedAfter(dir, 1, "MASTER", killedAt, STEP);
                 if (lockedRound) {
                     kaLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
                 } else {
@@ -237,69 +199,15 @@ class HetznerTakeoverBenchTest {
                 awaitSuccess(api, SERVER[0], restartAt, START);
             }
         } catch (AssertionError e) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.sorted().toList()) {
-                    if (!f.getFileName().toString().equals("hcloud-token")) {
-                        System.out.println("==== " + f + "\n" + Files.readString(f));
-                    }
-                }
-            }
+            KeepalivedContender.dump(dir);
             throw e;
         } finally {
-            kas.forEach(HetznerTakeoverBenchTest::kill);
+            kas.forEach(KeepalivedContender::kill);
         }
     }
 
     private static Process startKeepalived(Lan lan, Path dir, int node, int priority) throws IOException {
-        Path notify = dir.resolve("notify-" + node + ".sh");
-        Files.writeString(notify, "#!/bin/sh\necho \"$(date +%s%N) $3\" >> " + dir.resolve("states-" + node) + "\n");
-        Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwx------"));
-        // the killed run's pid files: its PIDs may be in use again, and keepalived would take them for itself
-        Files.deleteIfExists(dir.resolve("ka-" + node + ".pid"));
-        Files.deleteIfExists(dir.resolve("vrrp-" + node + ".pid"));
-        Path conf = dir.resolve("keepalived-" + node + ".conf");
-        Files.writeString(conf, """
-                global_defs {
-                  router_id ka%d
-                  script_user root
-                }
-                vrrp_instance VI_1 {
-                  state BACKUP
-                  interface eth0
-                  virtual_router_id %d
-                  priority %d
-                  advert_int 0.1
-                  version 3
-                  unicast_src_ip %s
-                  unicast_peer {
-                    %s
-                  }
-                  virtual_ipaddress {
-                    %s/32 dev eth0
-                  }
-                  notify_master "%s"
-                  notify "%s"
-                }
-                """.formatted(node, VRID, priority, Lan.address(node), Lan.address(1 - node), IP,
-                dir.resolve("master.sh"), notify));
-        return lan.host(node).spawn(List.of("keepalived", "--dont-fork", "--log-console", "--vrrp", "-f",
-                conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(), "-r",
-                dir.resolve("vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log"));
-    }
-
-    /** A crash: the parent stopped first (it would respawn the VRRP child), then both killed. */
-    private static void kill(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        Netns.runForResult(List.of("kill", "-STOP", Long.toString(p.pid())));
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return KeepalivedContender.start(lan, dir, node, VRID, priority, IP);
     }
 
     // ---- measuring ------------------------------------------------------------------------------------------------
@@ -309,40 +217,12 @@ class HetznerTakeoverBenchTest {
     }
 
     private static HetznerTestEndpoint.Request firstPost(HetznerTestEndpoint api, int node, long afterEpochNanos) {
-        return api.requests().stream().filter(r -> r.method().equals("POST") && r.atEpochNanos() >= afterEpochNanos
-                && r.clientAddress().equals(Lan.address(node))).findFirst()
-                .orElseThrow(() -> new AssertionError("no assign from node" + node + ": " + api.calls()));
+        return HetznerPair.firstPost(api, node, afterEpochNanos);
     }
 
     private static HetznerTestEndpoint.Completion awaitSuccess(HetznerTestEndpoint api, long server, long after,
             Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (HetznerTestEndpoint.Completion c : api.completions()) {
-                if (c.command().equals("assign_floating_ip") && Long.valueOf(server).equals(c.server())
-                        && c.status().equals("success") && c.atEpochNanos() >= after) {
-                    return c;
-                }
-            }
-            FloatdProcess.sleep(10);
-        }
-        throw new AssertionError("no successful assign to server " + server + ": " + api.calls());
-    }
-
-    private static long notifiedAfter(Path states, String state, long afterEpochNanos) throws IOException {
-        long end = System.nanoTime() + STEP.toNanos();
-        while (System.nanoTime() < end) {
-            if (Files.exists(states)) {
-                for (String line : Files.readAllLines(states)) {
-                    String[] f = line.trim().split(" ");
-                    if (f.length >= 2 && f[1].equals(state) && Long.parseLong(f[0]) >= afterEpochNanos) {
-                        return Long.parseLong(f[0]);
-                    }
-                }
-            }
-            FloatdProcess.sleep(10);
-        }
-        throw new AssertionError("no " + state + " in " + states + " after " + afterEpochNanos);
+        return HetznerPair.awaitSuccess(api, server, after, timeout);
     }
 
     private static long enteredMaster(FloatdProcess p, long afterEpochNanos) {
