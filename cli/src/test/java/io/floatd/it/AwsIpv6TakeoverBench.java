@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The AWS IPv6 takeover benchmark ({@code bench/aws-takeover.sh --shape ipv6}, issue 16): entering MASTER to all
@@ -31,6 +30,10 @@ import java.util.Map;
 public final class AwsIpv6TakeoverBench {
     private AwsIpv6TakeoverBench() {
     }
+
+    /** The kill runs' view of this shape ({@link AwsKills}). */
+    private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsIpv6Rig::create,
+            (rig, i, priority) -> AwsIpv6Rig.start(rig, i, priority, "", "", ""), AwsIpv6Rig::awaitHolder, AwsIpv6TakeoverBench::kill);
 
     public static void main(String[] args) throws Exception {
         BenchReport.run(args, "aws6-bench-", (dir, failovers, reps, aws) -> {
@@ -117,23 +120,7 @@ public final class AwsIpv6TakeoverBench {
 
     /** Per rep: {kill -> assign ms, MASTER (log line) -> assign ms, unassign -> assign ms}. */
     private static List<double[]> floatdKills(int reps) {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsIpv6Rig.create("a6f")) {
-            AwsIpv6Rig.start(rig, 1, 100, "", "", "").awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            for (int r = 0; r < reps; r++) {
-                FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, "", "", "");
-                a.awaitState("MASTER", AwsTakeoverBench.STEP);
-                rig.nodes[1].awaitState("BACKUP", AwsTakeoverBench.STEP);
-                AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(1500);
-                long killedAt = FloatdProcess.epochNanos();
-                a.kill9();
-                AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                out.add(kill(rig, killedAt, AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast()));
-                a.close();
-            }
-        }
-        return out;
+        return AwsKills.floatd(SHAPE, "a6f", reps);
     }
 
     private static double[] kill(AwsRig rig, long killedAt, long master) {
@@ -146,28 +133,7 @@ public final class AwsIpv6TakeoverBench {
 
     /** keepalived with notify_master: aws ec2 unassign-ipv6-addresses (from the peer's ENI), then assign-ipv6-addresses. */
     private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsIpv6Rig.create("a6k")) {
-            Map<String, String> env = rig.env();
-            env.remove("AWS_ENDPOINT_URL_EC2");
-            env.remove("AWS_ENDPOINT_URL");
-            String endpoint = rig.ec2.uri().toString();
-            try (AwsTakeoverBench.Keepalived b = AwsTakeoverBench.Keepalived.start(rig.host(1), base, 1, 100, env,
-                    script(1), endpoint, aws)) {
-                AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                for (int r = 0; r < reps; r++) {
-                    try (AwsTakeoverBench.Keepalived a = AwsTakeoverBench.Keepalived.start(rig.host(0), base, 0, 150,
-                            env, script(0), endpoint, aws)) {
-                        AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                        FloatdProcess.sleep(1500);
-                        long killedAt = a.kill9();
-                        AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                        out.add(kill(rig, killedAt, b.lastMaster()));
-                    }
-                }
-            }
-        }
-        return out;
+        return AwsKills.keepalived(SHAPE, "a6k", base, reps, aws, AwsIpv6TakeoverBench::script, rig -> { });
     }
 
     /**

@@ -33,6 +33,10 @@ public final class AwsRouteTableBench {
     private AwsRouteTableBench() {
     }
 
+    /** The kill runs' view of this shape ({@link AwsKills}). */
+    private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsRouteTableRig::create,
+            (rig, i, priority) -> AwsRouteTableRig.start(rig, i, priority, "", "", ""), AwsRouteTableRig::awaitHolder, AwsRouteTableBench::kill);
+
     public static void main(String[] args) throws Exception {
         BenchReport.run(args, "awsrt-bench-", (dir, failovers, reps, aws) -> {
             AwsTakeoverBench.warmEndpoint();
@@ -129,24 +133,7 @@ public final class AwsRouteTableBench {
 
     /** Per rep: {kill -> last write ms, MASTER (log line) -> last write ms, first -> last write ms}. */
     private static List<double[]> floatdKills(int reps) {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsRouteTableRig.create("rtbf")) {
-            AwsRouteTableRig.start(rig, 1, 100, "", "", "").awaitLog(AwsTakeoverBench.WARMED,
-                    AwsTakeoverBench.WARM_UP_WAIT);
-            for (int r = 0; r < reps; r++) {
-                FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, "", "", "");
-                a.awaitState("MASTER", AwsTakeoverBench.STEP);
-                rig.nodes[1].awaitState("BACKUP", AwsTakeoverBench.STEP);
-                AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(1500);
-                long killedAt = FloatdProcess.epochNanos();
-                a.kill9();
-                AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                out.add(kill(rig, killedAt, AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast()));
-                a.close();
-            }
-        }
-        return out;
+        return AwsKills.floatd(SHAPE, "rtbf", reps);
     }
 
     private static double[] kill(AwsRig rig, long killedAt, long master) {
@@ -159,33 +146,13 @@ public final class AwsRouteTableBench {
 
     /** keepalived with notify_master: aws ec2 replace-route, once per route table. */
     private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsRouteTableRig.create("rtbk")) {
-            // the tables route to node0 first, as if it had been Master: the scripts only replace, and node1's first
-            // script (it starts alone) has run to its end once both tables route to node1
+        // the tables route to node0 first, as if it had been Master: the scripts only replace, and node1's first
+        // script (it starts alone) has run to its end once both tables route to node1
+        return AwsKills.keepalived(SHAPE, "rtbk", base, reps, aws, AwsRouteTableBench::script, rig -> {
             for (String t : AwsRouteTableRig.TABLES) {
                 rig.ec2.route(t, AwsRouteTableRig.DEST, ENI[0]);
             }
-            Map<String, String> env = rig.env();
-            env.remove("AWS_ENDPOINT_URL_EC2");
-            env.remove("AWS_ENDPOINT_URL");
-            String endpoint = rig.ec2.uri().toString();
-            try (AwsTakeoverBench.Keepalived b = AwsTakeoverBench.Keepalived.start(rig.host(1), base, 1, 100, env,
-                    script(1), endpoint, aws)) {
-                AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                for (int r = 0; r < reps; r++) {
-                    try (AwsTakeoverBench.Keepalived a = AwsTakeoverBench.Keepalived.start(rig.host(0), base, 0, 150,
-                            env, script(0), endpoint, aws)) {
-                        AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                        FloatdProcess.sleep(1500);
-                        long killedAt = a.kill9();
-                        AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                        out.add(kill(rig, killedAt, b.lastMaster()));
-                    }
-                }
-            }
-        }
-        return out;
+        });
     }
 
     /** The user's script for node {@code i}, as the keepalived recipes write it: one replace-route per table. */
