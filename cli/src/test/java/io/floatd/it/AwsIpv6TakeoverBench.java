@@ -5,7 +5,6 @@ import static io.floatd.it.AwsRig.ENI;
 import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testkit.aws.Ec2TestEndpoint.Ipv6Change;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,8 @@ public final class AwsIpv6TakeoverBench {
     }
 
     /** The kill runs' view of this shape ({@link AwsKills}). */
-    private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsIpv6Rig::create,
-            (rig, i, priority) -> AwsIpv6Rig.start(rig, i, priority, "", "", ""), AwsIpv6Rig::awaitHolder, AwsIpv6TakeoverBench::kill);
+    private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsIpv6Rig::create, AwsIpv6Rig::start,
+            AwsIpv6Rig::awaitHolder, AwsIpv6TakeoverBench::kill);
 
     public static void main(String[] args) throws Exception {
         BenchReport.run(args, "aws6-bench-", (dir, failovers, reps, aws) -> {
@@ -72,30 +71,8 @@ public final class AwsIpv6TakeoverBench {
 
     /** Per failover: {MASTER -> assign arrives ms, unassign arrives -> assign arrives ms}. */
     private static List<double[]> warmIpv6Takeovers(Path dir, int failovers) throws IOException {
-        Path flag = dir.resolve("app6-down");
-        String top = BenchReport.appCheck(dir, "app6-down", "chk6.sh");
-        String track = BenchReport.TRACK;
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsIpv6Rig.create("a6w")) {
-            FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, top, track, "");
-            a.awaitState("MASTER", AwsTakeoverBench.STEP);
-            AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-            FloatdProcess b = AwsIpv6Rig.start(rig, 1, 100, "", "", "");
-            b.awaitState("BACKUP", AwsTakeoverBench.STEP);
-            a.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            b.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            FloatdProcess.sleep(1000);
-            long from = FloatdProcess.epochNanos();
-            for (int k = 0; k < failovers; k++) {
-                boolean toPeer = k % 2 == 0;
-                if (toPeer) {
-                    Files.createFile(flag);
-                } else {
-                    Files.delete(flag);
-                }
-                AwsIpv6Rig.awaitHolder(rig, toPeer ? 1 : 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(700);
-            }
+        return AwsKills.warm(SHAPE, "a6w", dir, "6", failovers, (rig, from, a, b) -> {
+            List<double[]> out = new ArrayList<>();
             FloatdProcess[] nodes = {a, b};
             List<Ipv6Change> changes = AwsIpv6Rig.changesSince(rig, from);
             for (int k = 0; k < changes.size(); k++) {
@@ -114,8 +91,8 @@ public final class AwsIpv6TakeoverBench {
             System.out.println("(i) IPv6 daemon lines (node1):");
             b.log().lines().filter(l -> l.contains("takeover: entered MASTER") || l.contains("on no interface for"))
                     .limit(4).forEach(l -> System.out.println("    " + l));
-        }
-        return out;
+            return out;
+        });
     }
 
     /** Per rep: {kill -> assign ms, MASTER (log line) -> assign ms, unassign -> assign ms}. */

@@ -5,7 +5,6 @@ import static io.floatd.it.AwsRig.ENI;
 import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testkit.aws.Ec2TestEndpoint.RouteChange;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class AwsRouteTableBench {
 
     /** The kill runs' view of this shape ({@link AwsKills}). */
     private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsRouteTableRig::create,
-            (rig, i, priority) -> AwsRouteTableRig.start(rig, i, priority, "", "", ""), AwsRouteTableRig::awaitHolder, AwsRouteTableBench::kill);
+            AwsRouteTableRig::start, AwsRouteTableRig::awaitHolder, AwsRouteTableBench::kill);
 
     public static void main(String[] args) throws Exception {
         BenchReport.run(args, "awsrt-bench-", (dir, failovers, reps, aws) -> {
@@ -101,34 +100,12 @@ public final class AwsRouteTableBench {
 
     /** Per failover: {MASTER -> last ReplaceRoute arrives ms, first -> last ReplaceRoute arrives ms}. */
     private static List<double[]> warmRouteTakeovers(Path dir, int failovers) throws IOException {
-        Path flag = dir.resolve("apprt-down");
-        String top = BenchReport.appCheck(dir, "apprt-down", "chkrt.sh");
-        String track = BenchReport.TRACK;
-        try (AwsRig rig = AwsRouteTableRig.create("rtbw")) {
-            FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, top, track, "");
-            a.awaitState("MASTER", AwsTakeoverBench.STEP);
-            AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-            FloatdProcess b = AwsRouteTableRig.start(rig, 1, 100, "", "", "");
-            b.awaitState("BACKUP", AwsTakeoverBench.STEP);
-            a.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            b.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            FloatdProcess.sleep(1000);
-            long from = FloatdProcess.epochNanos();
-            for (int k = 0; k < failovers; k++) {
-                boolean toPeer = k % 2 == 0;
-                if (toPeer) {
-                    Files.createFile(flag);
-                } else {
-                    Files.delete(flag);
-                }
-                AwsRouteTableRig.awaitHolder(rig, toPeer ? 1 : 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(700);
-            }
+        return AwsKills.warm(SHAPE, "rtbw", dir, "rt", failovers, (rig, from, a, b) -> {
             System.out.println("(i) route-table daemon lines (node1):");
             b.log().lines().filter(l -> l.contains("takeover: entered MASTER") || l.contains("route "
                     + AwsRouteTableRig.DEST)).limit(3).forEach(l -> System.out.println("    " + l));
             return takeovers(AwsRouteTableRig.changesSince(rig, from), new FloatdProcess[] {a, b});
-        }
+        });
     }
 
     /** Per rep: {kill -> last write ms, MASTER (log line) -> last write ms, first -> last write ms}. */

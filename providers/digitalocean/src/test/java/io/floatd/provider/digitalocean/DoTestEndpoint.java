@@ -113,8 +113,8 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
     }
 
     /** DigitalOcean's rate limits (5,000 an hour, reset a minute ahead), 401, 429 with Retry-After, 500 and 503. */
-    private static final Dialect DIALECT = new Dialect(5000, 60, "Unable to authenticate you (%s).", "too_many_requests",
-            "API Rate limit exceeded.", true, List.of("server_error", "Server Error"),
+    private static final Dialect DIALECT = new Dialect(5000, 60, "Unable to authenticate you (%s).",
+            "too_many_requests", "API Rate limit exceeded.", true, List.of("server_error", "Server Error"),
             List.of("service_unavailable", "Service Unavailable"));
 
     private static final Pattern IP_PATH = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)");

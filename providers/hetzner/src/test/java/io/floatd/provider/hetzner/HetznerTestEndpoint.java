@@ -86,7 +86,8 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
     /** Hetzner's rate limits (3,600 an hour, reset a second ahead), 401, 429 without Retry-After, 500 and 503. */
     private static final Dialect DIALECT = new Dialect(3600, 1,
             "Request was made with an invalid or unknown token (%s)", "rate_limit_exceeded",
-            "limit of 3600 requests per hour reached", false, List.of("server_error", "Error while handling your request"),
+            "limit of 3600 requests per hour reached", false,
+            List.of("server_error", "Error while handling your request"),
             List.of("unavailable", "A service or product is currently not available"));
 
     private static final Pattern FIP = Pattern.compile("/v1/floating_ips/(\\d+)");
