@@ -55,9 +55,42 @@ public abstract class CloudTestServer implements AutoCloseable {
      *     proves the provider scrubs it)
      * @param error500 code and message of a 500
      * @param error503 code and message of a 503
+     * @param actionRunning an action's status while it runs ({@code in-progress}, {@code running})
+     * @param actionDone a successful action's status ({@code completed}, {@code success})
      */
     public record Dialect(int rateLimit, long resetSeconds, String unauthorized, String throttleCode,
-            String throttleMessage, boolean retryAfter, List<String> error500, List<String> error503) {
+            String throttleMessage, boolean retryAfter, List<String> error500, List<String> error503,
+            String actionRunning, String actionDone) {
+    }
+
+    /**
+     * An assign or unassign as the clouds run it, asynchronously: running for the polls set by {@link #actions} or the
+     * milliseconds set by {@link #actionMillis} when it started, then ended with the outcome set then (null: never).
+     */
+    protected abstract class TestAction {
+        public final long id;
+        private String status;
+        private int pollsLeft;
+        private final String outcome;
+
+        /** Started now (under {@link #lock}). */
+        protected TestAction(long id) {
+            this.id = id;
+            this.status = dialect.actionRunning();
+            this.pollsLeft = actionMillis >= 0 ? -1 : actionPolls;
+            this.outcome = actionOutcome;
+        }
+
+        public String status() {
+            return status;
+        }
+
+        public boolean running() {
+            return status.equals(dialect.actionRunning());
+        }
+
+        /** Its effect once ended (status set; under the lock, once): the register changed if it succeeded, the IP free. */
+        protected abstract void ended();
     }
 
     /** A canned error for the next request whose "METHOD path" matches {@code pattern}. */
@@ -85,6 +118,9 @@ public abstract class CloudTestServer implements AutoCloseable {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile FaultMix faultMix = FaultMix.none();
+    private long actionMillis = -1;
+    private int actionPolls = 1;
+    private String actionOutcome;
 
     /**
      * Listens on {@code at} (port 0: any), in the network namespace of the calling thread (construct it in
@@ -97,6 +133,7 @@ public abstract class CloudTestServer implements AutoCloseable {
             throws IOException {
         this.token = token;
         this.dialect = dialect;
+        this.actionOutcome = dialect.actionDone();
         if (serverTls != null) {
             HttpsServer s = HttpsServer.create(at, 16);
             s.setHttpsConfigurator(new HttpsConfigurator(serverTls));
@@ -165,10 +202,59 @@ public abstract class CloudTestServer implements AutoCloseable {
         log.clear();
     }
 
+    // ---- actions ------------------------------------------------------------------------------------------------
+
+    /** Actions started from now on stay running for {@code polls} reads, then end as {@code outcome} (null: never). */
+    public void actions(int polls, String outcome) {
+        synchronized (lock) {
+            actionPolls = polls;
+            actionOutcome = outcome;
+            actionMillis = -1;
+        }
+    }
+
+    /**
+     * Actions started from now on run for {@code millis}, then succeed (whoever polls them, and when); a negative value
+     * goes back to {@link #actions}' poll counting.
+     */
+    public void actionMillis(long millis) {
+        synchronized (lock) {
+            actionMillis = millis;
+            actionOutcome = dialect.actionDone();
+        }
+    }
+
+    /** Starts {@code a}'s clock (under the lock): it ends {@link #actionMillis} from now, or now if no poll is to see it. */
+    protected final void start(TestAction a) {
+        if (actionMillis >= 0) {
+            later(actionMillis, () -> end(a));
+        } else if (a.pollsLeft == 0) {
+            end(a);
+        }
+    }
+
+    /** A read of {@code a} (under the lock): one poll fewer to go. */
+    protected final void poll(TestAction a) {
+        if (!a.running() || a.outcome == null || a.pollsLeft < 0) {
+            return;
+        }
+        if (--a.pollsLeft <= 0) {
+            end(a);
+        }
+    }
+
+    private void end(TestAction a) {
+        if (a.outcome == null || !a.running()) {
+            return; // never done, or done already
+        }
+        a.status = a.outcome;
+        a.ended();
+    }
+
     // ---- for the subclass ---------------------------------------------------------------------------------------
 
     /** Runs {@code underLock} in {@code millis} on the actions' timer, holding {@link #lock}. */
-    protected final void later(long millis, Runnable underLock) {
+    private void later(long millis, Runnable underLock) {
         timer.schedule(() -> {
             synchronized (lock) {
                 underLock.run();

@@ -30,7 +30,7 @@ import javax.net.ssl.SSLContext;
  * {@code in-progress} for a set number of polls, then {@code completed} or {@code errored}, or never done), refuses an
  * action on a locked IP with 422, checks the bearer token (401), and can be told to answer the next matching requests
  * with a given status, headers and error body (429 with rate-limit headers, 5xx, 422). The server, the request log,
- * the token check and the faults are {@link CloudTestServer}'s.
+ * the token check, the faults and the actions' clock are {@link CloudTestServer}'s.
  *
  * <p>Also usable from other modules' tests (the module's test-jar): {@link #DoTestEndpoint(String, InetSocketAddress)}
  * listens on any address, e.g. inside a test network namespace when constructed in {@code Netns.runInside}; with
@@ -91,31 +91,38 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
     public record Completion(long actionId, String type, Long droplet, String status, long atEpochNanos) {
     }
 
-    private static final class Action {
-        final long id;
+    private final class Action extends TestAction {
         final String ip;
         final String family;
         final String type;
         final Long droplet;
-        int pollsLeft;
-        String finalStatus;
-        String status = "in-progress";
 
-        Action(long id, String ip, String family, String type, Long droplet, int polls, String finalStatus) {
-            this.id = id;
+        Action(long id, String ip, String family, String type, Long droplet) {
+            super(id);
             this.ip = ip;
             this.family = family;
             this.type = type;
             this.droplet = droplet;
-            this.pollsLeft = polls;
-            this.finalStatus = finalStatus;
+        }
+
+        @Override
+        protected void ended() {
+            Rip r = ips.get(ip);
+            if (status().equals("completed")) {
+                r.droplet = type.equals("assign") ? droplet : null;
+            }
+            r.locked = false;
+            completions.add(new Completion(id, type, droplet, status(), epochNanos()));
         }
     }
 
-    /** DigitalOcean's rate limits (5,000 an hour, reset a minute ahead), 401, 429 with Retry-After, 500 and 503. */
+    /**
+     * DigitalOcean's rate limits (5,000 an hour, reset a minute ahead), 401, 429 with Retry-After, 500 and 503; its
+     * actions {@code in-progress}, then {@code completed} (or {@code errored}).
+     */
     private static final Dialect DIALECT = new Dialect(5000, 60, "Unable to authenticate you (%s).",
             "too_many_requests", "API Rate limit exceeded.", true, List.of("server_error", "Server Error"),
-            List.of("service_unavailable", "Service Unavailable"));
+            List.of("service_unavailable", "Service Unavailable"), "in-progress", "completed");
 
     private static final Pattern IP_PATH = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)");
     private static final Pattern IP_ACTIONS = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)/actions");
@@ -130,9 +137,6 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
     private final Map<Long, Action> actions = new HashMap<>();
     private final List<Completion> completions = new ArrayList<>();
     private long nextActionId = 2_000_000_001L;
-    private long actionMillis = -1;
-    private int actionPolls = 1;
-    private String actionOutcome = "completed";
     private int staleReads;
     private boolean ipv6Bare;
 
@@ -244,25 +248,6 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
     public boolean locked(String ip) {
         synchronized (lock) {
             return ips.get(ip).locked;
-        }
-    }
-
-    /** Actions started from now on stay in-progress for {@code polls} reads, then end as {@code outcome}. */
-    public void actions(int polls, String outcome) {
-        synchronized (lock) {
-            actionPolls = polls;
-            actionOutcome = outcome;
-        }
-    }
-
-    /**
-     * Actions started from now on stay in-progress for {@code millis}, then complete (whoever polls them, and when);
-     * a negative value goes back to {@link #actions}' poll counting.
-     */
-    public void actionMillis(long millis) {
-        synchronized (lock) {
-            actionMillis = millis;
-            actionOutcome = "completed";
         }
     }
 
@@ -494,37 +479,11 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
             error(ex, 422, "unprocessable_entity", what + " is not assigned.");
             return;
         }
-        Action a = new Action(nextActionId++, ip, family, type, droplet, actionMillis >= 0 ? -1 : actionPolls, actionOutcome);
+        Action a = new Action(nextActionId++, ip, family, type, droplet);
         actions.put(a.id, a);
         r.locked = true;
-        if (actionMillis >= 0) {
-            later(actionMillis, () -> finish(a));
-        } else if (a.pollsLeft == 0) {
-            finish(a);
-        }
+        start(a);
         json(ex, 201, actionJson(a, family));
-    }
-
-    private void poll(Action a) {
-        if (!a.status.equals("in-progress") || a.finalStatus == null || a.pollsLeft < 0) {
-            return;
-        }
-        if (--a.pollsLeft <= 0) {
-            finish(a);
-        }
-    }
-
-    private void finish(Action a) {
-        Rip r = ips.get(a.ip);
-        if (a.finalStatus == null) {
-            return; // never done
-        }
-        a.status = a.finalStatus;
-        if (a.status.equals("completed")) {
-            r.droplet = a.type.equals("assign") ? a.droplet : null;
-        }
-        r.locked = false;
-        completions.add(new Completion(a.id, a.type, a.droplet, a.status, epochNanos()));
     }
 
     private static String singular(String family) {
@@ -615,10 +574,10 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
     private static JsonObject actionJson(Action a, String family) {
         JsonObject o = new JsonObject();
         o.addProperty("id", a.id);
-        o.addProperty("status", a.status);
+        o.addProperty("status", a.status());
         o.addProperty("type", a.type + "_ip");
         o.addProperty("started_at", "2024-05-01T12:00:00Z");
-        o.add("completed_at", a.status.equals("in-progress") ? JsonNull.INSTANCE
+        o.add("completed_at", a.running() ? JsonNull.INSTANCE
                 : new com.google.gson.JsonPrimitive("2024-05-01T12:00:02Z"));
         long resource = 0;
         if (a.family.equals("reserved_ipv6")) {

@@ -64,31 +64,37 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
         }
     }
 
-    private static final class Action {
-        final long id;
+    private final class Action extends TestAction {
         final String command;
         final Fip fip;
         final Long server;
-        int pollsLeft;
-        final String outcome;
-        String status = "running";
 
-        Action(long id, String command, Fip fip, Long server, int polls, String outcome) {
-            this.id = id;
+        Action(long id, String command, Fip fip, Long server) {
+            super(id);
             this.command = command;
             this.fip = fip;
             this.server = server;
-            this.pollsLeft = polls;
-            this.outcome = outcome;
+        }
+
+        @Override
+        protected void ended() {
+            if (status().equals("success")) {
+                fip.server = command.startsWith("assign") ? server : null;
+            }
+            fip.running = null;
+            completions.add(new Completion(id, command, server, status(), epochNanos()));
         }
     }
 
-    /** Hetzner's rate limits (3,600 an hour, reset a second ahead), 401, 429 without Retry-After, 500 and 503. */
+    /**
+     * Hetzner's rate limits (3,600 an hour, reset a second ahead), 401, 429 without Retry-After, 500 and 503; its
+     * actions {@code running}, then {@code success} (or {@code error}).
+     */
     private static final Dialect DIALECT = new Dialect(3600, 1,
             "Request was made with an invalid or unknown token (%s)", "rate_limit_exceeded",
             "limit of 3600 requests per hour reached", false,
             List.of("server_error", "Error while handling your request"),
-            List.of("unavailable", "A service or product is currently not available"));
+            List.of("unavailable", "A service or product is currently not available"), "running", "success");
 
     private static final Pattern FIP = Pattern.compile("/v1/floating_ips/(\\d+)");
     private static final Pattern FIP_ACTION = Pattern.compile("/v1/floating_ips/(\\d+)/actions/(assign|unassign)");
@@ -100,9 +106,6 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
     private final Map<Long, Action> actions = new HashMap<>();
     private final List<Completion> completions = new ArrayList<>();
     private long nextActionId = 5_000_001L;
-    private long actionMillis = -1;
-    private int actionPolls = 1;
-    private String actionOutcome = "success";
 
     /** Plain HTTP on loopback. */
     public HetznerTestEndpoint(String token) throws IOException {
@@ -160,23 +163,6 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
     public boolean locked(Long fip) {
         synchronized (lock) {
             return fips.get(fip).running != null;
-        }
-    }
-
-    /** Actions started from now on stay {@code running} for {@code polls} reads, then end as {@code outcome}. */
-    public void actions(int polls, String outcome) {
-        synchronized (lock) {
-            actionPolls = polls;
-            actionOutcome = outcome;
-            actionMillis = -1;
-        }
-    }
-
-    /** Actions started from now on succeed {@code millis} after they started, whoever polls them. */
-    public void actionMillis(long millis) {
-        synchronized (lock) {
-            actionMillis = millis;
-            actionOutcome = "success";
         }
     }
 
@@ -308,37 +294,11 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
             error(ex, 422, "floating_ip_assigned", "The Floating IP is already assigned");
             return;
         }
-        Action a = new Action(nextActionId++, command + "_floating_ip", f, target, actionMillis >= 0 ? -1 : actionPolls,
-                actionOutcome);
+        Action a = new Action(nextActionId++, command + "_floating_ip", f, target);
         actions.put(a.id, a);
         f.running = a;
-        if (actionMillis >= 0) {
-            later(actionMillis, () -> finish(a));
-        } else if (a.pollsLeft == 0) {
-            finish(a);
-        }
+        start(a);
         json(ex, 201, wrap("action", actionJson(a)));
-    }
-
-    private void poll(Action a) {
-        if (!a.status.equals("running") || a.outcome == null || a.pollsLeft < 0) {
-            return;
-        }
-        if (--a.pollsLeft <= 0) {
-            finish(a);
-        }
-    }
-
-    private void finish(Action a) {
-        if (a.outcome == null || !a.status.equals("running")) {
-            return; // never done, or done already
-        }
-        a.status = a.outcome;
-        if (a.status.equals("success")) {
-            a.fip.server = a.command.startsWith("assign") ? a.server : null;
-        }
-        a.fip.running = null;
-        completions.add(new Completion(a.id, a.command, a.server, a.status, epochNanos()));
     }
 
     private JsonObject fipJson(Fip f) {
@@ -420,10 +380,10 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
         JsonObject o = new JsonObject();
         o.addProperty("id", a.id);
         o.addProperty("command", a.command);
-        o.addProperty("status", a.status);
-        o.addProperty("progress", a.status.equals("running") ? 0 : 100);
+        o.addProperty("status", a.status());
+        o.addProperty("progress", a.running() ? 0 : 100);
         o.addProperty("started", "2016-01-30T23:55:00+00:00");
-        o.add("finished", a.status.equals("running") ? JsonNull.INSTANCE
+        o.add("finished", a.running() ? JsonNull.INSTANCE
                 : new com.google.gson.JsonPrimitive("2016-01-30T23:55:02+00:00"));
         JsonArray resources = new JsonArray();
         if (a.server != null) {
@@ -437,7 +397,7 @@ public final class HetznerTestEndpoint extends CloudTestServer implements Confor
         r.addProperty("type", "floating_ip");
         resources.add(r);
         o.add("resources", resources);
-        if (a.status.equals("error")) {
+        if (a.status().equals("error")) {
             JsonObject e = new JsonObject();
             e.addProperty("code", "action_failed");
             e.addProperty("message", "Action failed");
