@@ -43,14 +43,31 @@ class HetznerTakeoverBenchTest {
     static final Duration STEP = Duration.ofSeconds(15);
 
     private final Random random = new Random(20);
-    private final List<Double> masterToPost = new ArrayList<>();
-    private final List<Double> killToPost = new ArrayList<>();
-    private final List<Double> killToDone = new ArrayList<>();
-    private final List<Double> lockedKillToDone = new ArrayList<>();
-    private final List<Double> kaMasterToPost = new ArrayList<>();
-    private final List<Double> kaKillToPost = new ArrayList<>();
-    private final List<Double> kaKillToDone = new ArrayList<>();
-    private final List<Double> kaLockedKillToDone = new ArrayList<>();
+    private final Samples floatd = new Samples("floatd");
+    private final Samples keepalived = new Samples("keepalived");
+
+    /** One contender's samples, in ms; a round whose first assign met 423 counts kill -> success only. */
+    private record Samples(String who, List<Double> masterToPost, List<Double> killToPost, List<Double> killToDone,
+            List<Double> lockedKillToDone) {
+        Samples(String who) {
+            this(who, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** Kill {@code i} (killed at, the new Master's MASTER, its assign's arrival, the action's success). */
+        void add(int i, boolean lockedRound, long killedAt, long master, HetznerTestEndpoint.Request post,
+                HetznerTestEndpoint.Completion done) {
+            if (lockedRound) {
+                lockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
+            } else {
+                masterToPost.add(ms(post.atEpochNanos() - master));
+                killToPost.add(ms(post.atEpochNanos() - killedAt));
+                killToDone.add(ms(done.atEpochNanos() - killedAt));
+            }
+            System.out.printf("hz-bench sample %s%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
+                    + "  kill->success %7.1f ms%n", who, lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - master),
+                    ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+        }
+    }
 
     @Test
     void benchmark() throws Exception {
@@ -98,12 +115,7 @@ class HetznerTakeoverBenchTest {
             // a warm daemon: its one-off JIT warm-up done
             n1.awaitLog("request path compiled", Duration.ofSeconds(90));
             for (int i = 1; i <= reps + locked; i++) {
-                settle();
-                boolean lockedRound = i > reps;
-                if (lockedRound) {
-                    api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
-                            "floating_ip " + FIP + " is locked by an action that is still running");
-                }
+                boolean lockedRound = beforeKill(api, i > reps);
                 long killedAt = FloatdProcess.epochNanos();
                 n0.kill9();
                 n1.awaitNotified("MASTER", killedAt, STEP);
@@ -111,16 +123,7 @@ class HetznerTakeoverBenchTest {
                 long master = enteredMaster(n1, killedAt);
                 HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
                 HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
-                if (lockedRound) {
-                    lockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
-                } else {
-                    masterToPost.add(ms(post.atEpochNanos() - master));
-                    killToPost.add(ms(post.atEpochNanos() - killedAt));
-                    killToDone.add(ms(done.atEpochNanos() - killedAt));
-                }
-                System.out.printf("hz-bench sample floatd%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
-                        + "  kill->success %7.1f ms%n", lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - master),
-                        ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+                floatd.add(i, lockedRound, killedAt, master, post, done);
                 long restartAt = FloatdProcess.epochNanos();
                 n0 = startFloatd(lan, api, token, 0, 150, all);
                 n0.awaitNotified("MASTER", restartAt, START);
@@ -172,27 +175,13 @@ class HetznerTakeoverBenchTest {
             kas.add(ka[1]);
             FloatdProcess.sleep(2000);
             for (int i = 1; i <= reps + locked; i++) {
-                settle();
-                boolean lockedRound = i > reps;
-                if (lockedRound) {
-                    api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
-                            "floating_ip " + FIP + " is locked by an action that is still running");
-                }
+                boolean lockedRound = beforeKill(api, i > reps);
                 long killedAt = FloatdProcess.epochNanos();
                 KeepalivedContender.kill(ka[0]);
                 HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
                 HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
                 long masterAt = KeepalivedContender.notifiedAfter(dir, 1, "MASTER", killedAt, STEP);
-                if (lockedRound) {
-                    kaLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
-                } else {
-                    kaMasterToPost.add(ms(post.atEpochNanos() - masterAt));
-                    kaKillToPost.add(ms(post.atEpochNanos() - killedAt));
-                    kaKillToDone.add(ms(done.atEpochNanos() - killedAt));
-                }
-                System.out.printf("hz-bench sample keepalived%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
-                        + "  kill->success %7.1f ms%n", lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - masterAt),
-                        ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+                keepalived.add(i, lockedRound, killedAt, masterAt, post, done);
                 long restartAt = FloatdProcess.epochNanos();
                 ka[0] = startKeepalived(lan, dir, 0, 150);
                 kas.add(ka[0]);
@@ -211,6 +200,16 @@ class HetznerTakeoverBenchTest {
     }
 
     // ---- measuring ------------------------------------------------------------------------------------------------
+
+    /** Settles, and in a locked round has the first assign after the kill answered 423 {@code locked}. */
+    private boolean beforeKill(HetznerTestEndpoint api, boolean lockedRound) {
+        settle();
+        if (lockedRound) {
+            api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
+                    "floating_ip " + FIP + " is locked by an action that is still running");
+        }
+        return lockedRound;
+    }
 
     private void settle() {
         FloatdProcess.sleep(1000 + random.nextInt(100)); // a random phase of the 0.1 s advert cycle
@@ -245,13 +244,14 @@ class HetznerTakeoverBenchTest {
     private void report() {
         System.out.printf("hz-bench %-34s %3s %22s %22s %22s%n", "kill -9 of the Master, n", "n",
                 "MASTER->assign p50/max", "kill->assign p50/max", "kill->success p50/max");
-        row("floatd", masterToPost, killToPost, killToDone);
-        row("keepalived + notify_master curl", kaMasterToPost, kaKillToPost, kaKillToDone);
+        row("floatd", floatd.masterToPost(), floatd.killToPost(), floatd.killToDone());
+        row("keepalived + notify_master curl", keepalived.masterToPost(), keepalived.killToPost(),
+                keepalived.killToDone());
         System.out.printf("hz-bench first assign answered 423 locked: kill->success p50/max floatd %.1f / %.1f ms (n=%d),"
-                        + " keepalived %.1f / %.1f ms (n=%d)%n", DigitalOceanFailoverTest.DoBench.percentile(lockedKillToDone, 50),
-                DigitalOceanFailoverTest.DoBench.percentile(lockedKillToDone, 100), lockedKillToDone.size(),
-                DigitalOceanFailoverTest.DoBench.percentile(kaLockedKillToDone, 50),
-                DigitalOceanFailoverTest.DoBench.percentile(kaLockedKillToDone, 100), kaLockedKillToDone.size());
+                        + " keepalived %.1f / %.1f ms (n=%d)%n", p(floatd.lockedKillToDone(), 50),
+                p(floatd.lockedKillToDone(), 100), floatd.lockedKillToDone().size(),
+                p(keepalived.lockedKillToDone(), 50), p(keepalived.lockedKillToDone(), 100),
+                keepalived.lockedKillToDone().size());
     }
 
     private static void row(String who, List<Double> a, List<Double> b, List<Double> c) {
