@@ -5,11 +5,9 @@ import static io.floatd.it.AwsRig.ENI;
 import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testkit.aws.Ec2TestEndpoint.Ipv6Change;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The AWS IPv6 takeover benchmark ({@code bench/aws-takeover.sh --shape ipv6}, issue 16): entering MASTER to all
@@ -31,6 +29,10 @@ import java.util.Map;
 public final class AwsIpv6TakeoverBench {
     private AwsIpv6TakeoverBench() {
     }
+
+    /** The kill runs' view of this shape ({@link AwsKills}). */
+    private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsIpv6Rig::create, AwsIpv6Rig::start,
+            AwsIpv6Rig::awaitHolder, AwsIpv6TakeoverBench::kill);
 
     public static void main(String[] args) throws Exception {
         BenchReport.run(args, "aws6-bench-", (dir, failovers, reps, aws) -> {
@@ -69,30 +71,8 @@ public final class AwsIpv6TakeoverBench {
 
     /** Per failover: {MASTER -> assign arrives ms, unassign arrives -> assign arrives ms}. */
     private static List<double[]> warmIpv6Takeovers(Path dir, int failovers) throws IOException {
-        Path flag = dir.resolve("app6-down");
-        String top = BenchReport.appCheck(dir, "app6-down", "chk6.sh");
-        String track = BenchReport.TRACK;
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsIpv6Rig.create("a6w")) {
-            FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, top, track, "");
-            a.awaitState("MASTER", AwsTakeoverBench.STEP);
-            AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-            FloatdProcess b = AwsIpv6Rig.start(rig, 1, 100, "", "", "");
-            b.awaitState("BACKUP", AwsTakeoverBench.STEP);
-            a.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            b.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            FloatdProcess.sleep(1000);
-            long from = FloatdProcess.epochNanos();
-            for (int k = 0; k < failovers; k++) {
-                boolean toPeer = k % 2 == 0;
-                if (toPeer) {
-                    Files.createFile(flag);
-                } else {
-                    Files.delete(flag);
-                }
-                AwsIpv6Rig.awaitHolder(rig, toPeer ? 1 : 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(700);
-            }
+        return AwsKills.warm(SHAPE, "a6w", dir, "6", failovers, (rig, from, a, b) -> {
+            List<double[]> out = new ArrayList<>();
             FloatdProcess[] nodes = {a, b};
             List<Ipv6Change> changes = AwsIpv6Rig.changesSince(rig, from);
             for (int k = 0; k < changes.size(); k++) {
@@ -111,29 +91,13 @@ public final class AwsIpv6TakeoverBench {
             System.out.println("(i) IPv6 daemon lines (node1):");
             b.log().lines().filter(l -> l.contains("takeover: entered MASTER") || l.contains("on no interface for"))
                     .limit(4).forEach(l -> System.out.println("    " + l));
-        }
-        return out;
+            return out;
+        });
     }
 
     /** Per rep: {kill -> assign ms, MASTER (log line) -> assign ms, unassign -> assign ms}. */
     private static List<double[]> floatdKills(int reps) {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsIpv6Rig.create("a6f")) {
-            AwsIpv6Rig.start(rig, 1, 100, "", "", "").awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            for (int r = 0; r < reps; r++) {
-                FloatdProcess a = AwsIpv6Rig.start(rig, 0, 150, "", "", "");
-                a.awaitState("MASTER", AwsTakeoverBench.STEP);
-                rig.nodes[1].awaitState("BACKUP", AwsTakeoverBench.STEP);
-                AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(1500);
-                long killedAt = FloatdProcess.epochNanos();
-                a.kill9();
-                AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                out.add(kill(rig, killedAt, AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast()));
-                a.close();
-            }
-        }
-        return out;
+        return AwsKills.floatd(SHAPE, "a6f", reps);
     }
 
     private static double[] kill(AwsRig rig, long killedAt, long master) {
@@ -146,28 +110,7 @@ public final class AwsIpv6TakeoverBench {
 
     /** keepalived with notify_master: aws ec2 unassign-ipv6-addresses (from the peer's ENI), then assign-ipv6-addresses. */
     private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsIpv6Rig.create("a6k")) {
-            Map<String, String> env = rig.env();
-            env.remove("AWS_ENDPOINT_URL_EC2");
-            env.remove("AWS_ENDPOINT_URL");
-            String endpoint = rig.ec2.uri().toString();
-            try (AwsTakeoverBench.Keepalived b = AwsTakeoverBench.Keepalived.start(rig.host(1), base, 1, 100, env,
-                    script(1), endpoint, aws)) {
-                AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                for (int r = 0; r < reps; r++) {
-                    try (AwsTakeoverBench.Keepalived a = AwsTakeoverBench.Keepalived.start(rig.host(0), base, 0, 150,
-                            env, script(0), endpoint, aws)) {
-                        AwsIpv6Rig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                        FloatdProcess.sleep(1500);
-                        long killedAt = a.kill9();
-                        AwsIpv6Rig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                        out.add(kill(rig, killedAt, b.lastMaster()));
-                    }
-                }
-            }
-        }
-        return out;
+        return AwsKills.keepalived(SHAPE, "a6k", base, reps, aws, AwsIpv6TakeoverBench::script, rig -> { });
     }
 
     /**

@@ -5,7 +5,6 @@ import static io.floatd.it.AwsRig.ENI;
 import io.floatd.testkit.aws.Ec2TestEndpoint;
 import io.floatd.testkit.aws.Ec2TestEndpoint.RouteChange;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +31,10 @@ import java.util.TreeMap;
 public final class AwsRouteTableBench {
     private AwsRouteTableBench() {
     }
+
+    /** The kill runs' view of this shape ({@link AwsKills}). */
+    private static final AwsKills.Shape SHAPE = new AwsKills.Shape(AwsRouteTableRig::create,
+            AwsRouteTableRig::start, AwsRouteTableRig::awaitHolder, AwsRouteTableBench::kill);
 
     public static void main(String[] args) throws Exception {
         BenchReport.run(args, "awsrt-bench-", (dir, failovers, reps, aws) -> {
@@ -97,56 +100,17 @@ public final class AwsRouteTableBench {
 
     /** Per failover: {MASTER -> last ReplaceRoute arrives ms, first -> last ReplaceRoute arrives ms}. */
     private static List<double[]> warmRouteTakeovers(Path dir, int failovers) throws IOException {
-        Path flag = dir.resolve("apprt-down");
-        String top = BenchReport.appCheck(dir, "apprt-down", "chkrt.sh");
-        String track = BenchReport.TRACK;
-        try (AwsRig rig = AwsRouteTableRig.create("rtbw")) {
-            FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, top, track, "");
-            a.awaitState("MASTER", AwsTakeoverBench.STEP);
-            AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-            FloatdProcess b = AwsRouteTableRig.start(rig, 1, 100, "", "", "");
-            b.awaitState("BACKUP", AwsTakeoverBench.STEP);
-            a.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            b.awaitLog(AwsTakeoverBench.WARMED, AwsTakeoverBench.WARM_UP_WAIT);
-            FloatdProcess.sleep(1000);
-            long from = FloatdProcess.epochNanos();
-            for (int k = 0; k < failovers; k++) {
-                boolean toPeer = k % 2 == 0;
-                if (toPeer) {
-                    Files.createFile(flag);
-                } else {
-                    Files.delete(flag);
-                }
-                AwsRouteTableRig.awaitHolder(rig, toPeer ? 1 : 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(700);
-            }
+        return AwsKills.warm(SHAPE, "rtbw", dir, "rt", failovers, (rig, from, a, b) -> {
             System.out.println("(i) route-table daemon lines (node1):");
             b.log().lines().filter(l -> l.contains("takeover: entered MASTER") || l.contains("route "
                     + AwsRouteTableRig.DEST)).limit(3).forEach(l -> System.out.println("    " + l));
             return takeovers(AwsRouteTableRig.changesSince(rig, from), new FloatdProcess[] {a, b});
-        }
+        });
     }
 
     /** Per rep: {kill -> last write ms, MASTER (log line) -> last write ms, first -> last write ms}. */
     private static List<double[]> floatdKills(int reps) {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsRouteTableRig.create("rtbf")) {
-            AwsRouteTableRig.start(rig, 1, 100, "", "", "").awaitLog(AwsTakeoverBench.WARMED,
-                    AwsTakeoverBench.WARM_UP_WAIT);
-            for (int r = 0; r < reps; r++) {
-                FloatdProcess a = AwsRouteTableRig.start(rig, 0, 150, "", "", "");
-                a.awaitState("MASTER", AwsTakeoverBench.STEP);
-                rig.nodes[1].awaitState("BACKUP", AwsTakeoverBench.STEP);
-                AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                FloatdProcess.sleep(1500);
-                long killedAt = FloatdProcess.epochNanos();
-                a.kill9();
-                AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                out.add(kill(rig, killedAt, AwsRig.loggedTimes(rig.nodes[1], "Entering MASTER STATE").getLast()));
-                a.close();
-            }
-        }
-        return out;
+        return AwsKills.floatd(SHAPE, "rtbf", reps);
     }
 
     private static double[] kill(AwsRig rig, long killedAt, long master) {
@@ -159,33 +123,13 @@ public final class AwsRouteTableBench {
 
     /** keepalived with notify_master: aws ec2 replace-route, once per route table. */
     private static List<double[]> keepalivedKills(Path base, int reps, String aws) throws IOException {
-        List<double[]> out = new ArrayList<>();
-        try (AwsRig rig = AwsRouteTableRig.create("rtbk")) {
-            // the tables route to node0 first, as if it had been Master: the scripts only replace, and node1's first
-            // script (it starts alone) has run to its end once both tables route to node1
+        // the tables route to node0 first, as if it had been Master: the scripts only replace, and node1's first
+        // script (it starts alone) has run to its end once both tables route to node1
+        return AwsKills.keepalived(SHAPE, "rtbk", base, reps, aws, AwsRouteTableBench::script, rig -> {
             for (String t : AwsRouteTableRig.TABLES) {
                 rig.ec2.route(t, AwsRouteTableRig.DEST, ENI[0]);
             }
-            Map<String, String> env = rig.env();
-            env.remove("AWS_ENDPOINT_URL_EC2");
-            env.remove("AWS_ENDPOINT_URL");
-            String endpoint = rig.ec2.uri().toString();
-            try (AwsTakeoverBench.Keepalived b = AwsTakeoverBench.Keepalived.start(rig.host(1), base, 1, 100, env,
-                    script(1), endpoint, aws)) {
-                AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                for (int r = 0; r < reps; r++) {
-                    try (AwsTakeoverBench.Keepalived a = AwsTakeoverBench.Keepalived.start(rig.host(0), base, 0, 150,
-                            env, script(0), endpoint, aws)) {
-                        AwsRouteTableRig.awaitHolder(rig, 0, AwsTakeoverBench.STEP);
-                        FloatdProcess.sleep(1500);
-                        long killedAt = a.kill9();
-                        AwsRouteTableRig.awaitHolder(rig, 1, AwsTakeoverBench.STEP);
-                        out.add(kill(rig, killedAt, b.lastMaster()));
-                    }
-                }
-            }
-        }
-        return out;
+        });
     }
 
     /** The user's script for node {@code i}, as the keepalived recipes write it: one replace-route per table. */

@@ -3,7 +3,6 @@ package io.floatd.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.floatd.provider.digitalocean.DoTestEndpoint;
 import io.floatd.testing.Lan;
@@ -17,14 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two real floatd daemons ({@code floatd run -f CONF --provider digitalocean}, each its own JVM) in two network
@@ -39,9 +36,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @Timeout(90)
 class DigitalOceanFailoverTest {
-    static final int NODE0 = 0;
-    static final int NODE1 = 1;
-    static final int CLOUD = 2;
+    static final int NODE0 = CloudPair.NODE0;
+    static final int NODE1 = CloudPair.NODE1;
+    static final int CLOUD = CloudPair.CLOUD;
     static final String RIP = "203.0.113.50";
     /** The reserved IPv6 of DigitalOceanIpv6FailoverTest and of the benchmark's {@code --ipv6} rows. */
     static final String RIP6 = "2001:db8:f0:1017::50";
@@ -54,44 +51,18 @@ class DigitalOceanFailoverTest {
     static final Duration START = Duration.ofSeconds(20);
     static final Duration STEP = Duration.ofSeconds(10);
 
-    private static Lan lan;
-    private static Path tokenFile;
+    @RegisterExtension
+    static final CloudPair PAIR = new CloudPair("do", TOKEN);
     private DoTestEndpoint api;
-    private final List<FloatdProcess> daemons = new ArrayList<>();
-
-    @BeforeAll
-    static void createLan() throws IOException {
-        Netns.requireRoot();
-        lan = Lan.create("do", 3);
-        tokenFile = Files.createTempFile("do-token-", "");
-        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(tokenFile, TOKEN + "\n");
-    }
-
-    @AfterAll
-    static void deleteLan() throws IOException {
-        if (lan != null) {
-            lan.close();
-        }
-        if (tokenFile != null) {
-            Files.deleteIfExists(tokenFile);
-        }
-    }
 
     @BeforeEach
     void startCloud() {
-        api = startEndpoint(lan.host(CLOUD));
+        api = startEndpoint(PAIR.host(CLOUD));
     }
 
     @AfterEach
-    void stopEverything() {
-        for (FloatdProcess d : daemons) {
-            d.close();
-        }
-        daemons.clear();
-        if (api != null) {
-            api.close();
-        }
+    void stopEverything() throws Exception {
+        PAIR.stop(api);
     }
 
     /** The API inside {@code cloud}'s namespace, on its eth0 address, knowing both droplets and the reserved IP. */
@@ -288,10 +259,10 @@ class DigitalOceanFailoverTest {
         int locked = Integer.parseInt(System.getenv().getOrDefault("FLOATD_DO_BENCH_LOCKED", "3"));
         // the endpoint stands in for the API, which answers warm: its code is compiled before anything is measured
         System.out.printf("do-bench endpoint warmed: 1000 rounds in %d ms%n", DoTestEndpoint.warmUp(1000));
-        DoBench b = new DoBench(lan, api, tokenFile, daemons);
+        DoBench b = new DoBench(PAIR.lan(), api, PAIR.tokenFile(), PAIR.daemons());
         b.floatd(failovers, reps, locked);
         api.close();
-        api = startEndpoint(lan.host(CLOUD));
+        api = startEndpoint(PAIR.host(CLOUD));
         b.keepalived(api, reps, locked);
         if (!"1".equals(System.getenv("FLOATD_DO_BENCH_IPV6"))) {
             b.report();
@@ -300,11 +271,11 @@ class DigitalOceanFailoverTest {
         // bench/do-takeover.sh --ipv6: the same elections moving the reserved IPv6 RIP6, floatd then keepalived
         System.out.printf("do-bench endpoint warmed for IPv6: 1000 rounds in %d ms%n", DoTestEndpoint.warmUp(1000, true));
         api.close();
-        api = startEndpoint(lan.host(CLOUD), RIP6);
-        DoBench b6 = new DoBench(lan, api, tokenFile, daemons, RIP6);
+        api = startEndpoint(PAIR.host(CLOUD), RIP6);
+        DoBench b6 = new DoBench(PAIR.lan(), api, PAIR.tokenFile(), PAIR.daemons(), RIP6);
         b6.floatd(failovers, reps, 0);
         api.close();
-        api = startEndpoint(lan.host(CLOUD), RIP6);
+        api = startEndpoint(PAIR.host(CLOUD), RIP6);
         b6.keepalived(api, reps, 0);
         b.report();
         System.out.println("do-bench ---- reserved IPv6 " + RIP6 + " ----");
@@ -322,9 +293,7 @@ class DigitalOceanFailoverTest {
     // ---------------------------------------------------------------------------------------------------------------
 
     FloatdProcess start(int node, int priority) {
-        FloatdProcess p = startFloatd(lan.host(node), api, node, priority, tokenFile);
-        daemons.add(p);
-        return p;
+        return PAIR.started(startFloatd(PAIR.host(node), api, node, priority, PAIR.tokenFile()));
     }
 
     static FloatdProcess startFloatd(Netns ns, DoTestEndpoint api, int node, int priority, Path tokenFile) {
@@ -349,39 +318,11 @@ class DigitalOceanFailoverTest {
 
     static String config(DoTestEndpoint api, int node, int priority, Path tokenFile, String notifyScript,
             Path trackFile, String address) {
-        int peer = node == NODE0 ? NODE1 : NODE0;
         String track = trackFile == null ? "" : "track_file prio {\n    file " + trackFile + "\n    weight -1\n}\n";
         String tracked = trackFile == null ? "" : "    track_file {\n        prio\n    }\n";
-        return track + """
-                ! floatd digitalocean test: node%d
-                global_defs {
-                    router_id node%d
-                }
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    virtual_router_id %d
-                    priority %d
-                    advert_int 0.1
-                    version 3
-                    unicast_src_ip %s
-                    unicast_peer {
-                        %s
-                    }
-                    floating_ip {
-                        provider digitalocean
-                        address %s
-                        droplet_id %d
-                        api_url %s
-                        metadata_url %s
-                        token_file %s
-                        attempt_timeout 10
-                        recheck_interval 0.5
-                    }
-                %s    notify %s
-                }
-                """.formatted(node, node, VRID, priority, Lan.address(node), Lan.address(peer), address, DROPLET[node],
-                api.uri(), api.uri(), tokenFile, tracked, notifyScript);
+        return track + CloudPair.floatdConf("digitalocean", node, VRID, priority, notifyScript, tracked, "address",
+                address, "droplet_id", DROPLET[node], "api_url", api.uri(), "metadata_url", api.uri(), "token_file",
+                tokenFile);
     }
 
     private int posts() {
@@ -577,10 +518,10 @@ class DigitalOceanFailoverTest {
                 for (int rep = 1; rep <= reps; rep++) {
                     settle();
                     long killedAt = FloatdProcess.epochNanos();
-                    killKeepalived(ka[NODE0]);
+                    KeepalivedContender.kill(ka[NODE0]);
                     DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
                     DoTestEndpoint.Request post = firstAssign(api, DROPLET[NODE1], killedAt);
-                    long master = notifiedAfter(dir.resolve("states-1"), "MASTER", killedAt);
+                    long master = KeepalivedContender.notifiedAfter(dir, NODE1, "MASTER", killedAt, STEP);
                     kaKillToPost.add(ms(post.atEpochNanos() - killedAt));
                     kaKillToDone.add(ms(done.atEpochNanos() - killedAt));
                     kaMasterToPost.add(ms(post.atEpochNanos() - master));
@@ -593,7 +534,7 @@ class DigitalOceanFailoverTest {
                     kas.add(ka[NODE0]);
                     awaitCompleted(api, DROPLET[NODE0], restartAt, START);
                     DoTestEndpoint.Request back = firstAssign(api, DROPLET[NODE0], restartAt);
-                    kaMasterToPost.add(ms(back.atEpochNanos() - notifiedAfter(dir.resolve("states-0"), "MASTER", restartAt)));
+                    kaMasterToPost.add(ms(back.atEpochNanos() - KeepalivedContender.notifiedAfter(dir, NODE0, "MASTER", restartAt, STEP)));
                     System.out.printf("do-bench sample keepalived preempt    node0  MASTER->assign %6.1f ms%n",
                             kaMasterToPost.getLast());
                 }
@@ -602,7 +543,7 @@ class DigitalOceanFailoverTest {
                     api.failNext("POST " + assignPath, 422, Map.of(), "unprocessable_entity",
                             "The reserved IP has a pending event.");
                     long killedAt = FloatdProcess.epochNanos();
-                    killKeepalived(ka[NODE0]);
+                    KeepalivedContender.kill(ka[NODE0]);
                     DoTestEndpoint.Completion done = awaitCompleted(api, DROPLET[NODE1], killedAt, STEP);
                     kaLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
                     System.out.printf("do-bench sample keepalived locked kill %d  node1  kill->completed %7.1f ms"
@@ -614,15 +555,11 @@ class DigitalOceanFailoverTest {
                     awaitCompleted(api, DROPLET[NODE0], restartAt, START);
                 }
             } catch (AssertionError e) {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.sorted().toList()) {
-                        System.out.println("==== " + f + "\n" + Files.readString(f));
-                    }
-                }
+                KeepalivedContender.dump(dir);
                 throw e;
             } finally {
                 for (Process p : kas) {
-                    killKeepalived(p);
+                    KeepalivedContender.kill(p);
                 }
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -695,74 +632,11 @@ class DigitalOceanFailoverTest {
         }
 
         private Process startKeepalived(Path dir, int node, int priority) throws IOException {
-            int peer = node == NODE0 ? NODE1 : NODE0;
-            Path notify = dir.resolve("notify-" + node + ".sh");
-            Files.writeString(notify, "#!/bin/sh\necho \"$(date +%s%N) $3\" >> " + dir.resolve("states-" + node) + "\n");
-            Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwx------"));
-            Path conf = dir.resolve("keepalived-" + node + ".conf");
-            Files.writeString(conf, """
-                    global_defs {
-                      router_id ka%d
-                      script_user root
-                    }
-                    vrrp_instance VI_1 {
-                      state BACKUP
-                      interface eth0
-                      virtual_router_id %d
-                      priority %d
-                      advert_int 0.1
-                      version 3
-                      unicast_src_ip %s
-                      unicast_peer {
-                        %s
-                      }
-                      virtual_ipaddress {
-                        %s/32 dev eth0
-                      }
-                      notify_master "%s"
-                      notify "%s"
-                    }
-                    """.formatted(node, VRID, priority, Lan.address(node), Lan.address(peer), KA_VIP,
-                    dir.resolve("master.sh"), notify));
-            return lan.host(node).spawn(List.of("keepalived", "--dont-fork", "--log-console", "--vrrp",
-                    "-f", conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(),
-                    "-r", dir.resolve("vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log"));
-        }
-
-        /** A crash: the parent stopped first (it would respawn the VRRP child), then both killed. */
-        private static void killKeepalived(Process p) {
-            if (!p.isAlive()) {
-                return;
-            }
-            Netns.runForResult(List.of("kill", "-STOP", Long.toString(p.pid())));
-            List<ProcessHandle> victims = p.descendants().toList();
-            victims.forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            return KeepalivedContender.start(lan, dir, node, VRID, priority, KA_VIP);
         }
 
         private void settle() {
             FloatdProcess.sleep(1000 + random.nextInt(100)); // a random phase of the 0.1 s advert cycle
-        }
-
-        private static long notifiedAfter(Path states, String state, long afterEpochNanos) throws IOException {
-            long end = System.nanoTime() + STEP.toNanos();
-            while (System.nanoTime() < end) {
-                if (Files.exists(states)) {
-                    for (String line : Files.readAllLines(states)) {
-                        String[] f = line.trim().split(" ");
-                        if (f.length >= 2 && f[1].equals(state) && Long.parseLong(f[0]) >= afterEpochNanos) {
-                            return Long.parseLong(f[0]);
-                        }
-                    }
-                }
-                FloatdProcess.sleep(10);
-            }
-            throw new AssertionError("no " + state + " in " + states + " after " + afterEpochNanos);
         }
 
         /** The time (ms precision, truncated) of the first log line with {@code text} at or after the time given. */
@@ -848,23 +722,6 @@ class DigitalOceanFailoverTest {
 
     /** (e) The token is in no daemon's log; nor is a stack trace. */
     private void assertNoTokenNorStackTrace() {
-        assertTrue(api.requests().stream().filter(r -> !r.path().startsWith("/metadata/"))
-                .allMatch(r -> r.authorization().equals("Bearer " + TOKEN)), "the token file's token is used");
-        for (FloatdProcess d : daemons) {
-            String log = d.log();
-            assertFalse(log.contains(TOKEN), "the token is in the log of " + d.namespace() + ":\n" + log);
-            assertFalse(log.contains(TOKEN.substring(7, 30)), "part of the token is in the log:\n" + log);
-            assertFalse(log.contains("\tat ") || log.contains("Exception"), "a stack trace in the log:\n" + log);
-        }
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("not within " + timeout + ": " + what);
-            }
-            FloatdProcess.sleep(20);
-        }
+        PAIR.assertNoTokenNorStackTrace(api.requests(), "/metadata/", TOKEN, TOKEN.substring(7, 30));
     }
 }

@@ -10,25 +10,17 @@ import static io.floatd.it.DigitalOceanFailoverTest.TOKEN;
 import static io.floatd.it.DigitalOceanFailoverTest.awaitCompleted;
 import static io.floatd.it.DigitalOceanFailoverTest.firstAssign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.floatd.provider.digitalocean.DoTestEndpoint;
 import io.floatd.testing.Lan;
-import io.floatd.testing.Netns;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 16: a DigitalOcean reserved IPv6 moved by two real floatd daemons ({@code floatd run --provider
@@ -46,51 +38,23 @@ class DigitalOceanIpv6FailoverTest {
     static final Duration START = Duration.ofSeconds(20);
     static final Duration STEP = Duration.ofSeconds(10);
 
-    private static Lan lan;
-    private static Path tokenFile;
+    @RegisterExtension
+    static final CloudPair PAIR = new CloudPair("d6a", TOKEN);
     private DoTestEndpoint api;
-    private final List<FloatdProcess> daemons = new ArrayList<>();
-
-    @BeforeAll
-    static void createLan() throws IOException {
-        Netns.requireRoot();
-        lan = Lan.create("d6a", 3);
-        tokenFile = Files.createTempFile("do6-token-", "");
-        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(tokenFile, TOKEN + "\n");
-    }
-
-    @AfterAll
-    static void deleteLan() throws IOException {
-        if (lan != null) {
-            lan.close();
-        }
-        if (tokenFile != null) {
-            Files.deleteIfExists(tokenFile);
-        }
-    }
 
     @BeforeEach
     void startCloud() {
-        api = DigitalOceanFailoverTest.startEndpoint(lan.host(CLOUD), RIP6);
+        api = DigitalOceanFailoverTest.startEndpoint(PAIR.host(CLOUD), RIP6);
     }
 
     @AfterEach
-    void stopEverything() {
-        for (FloatdProcess d : daemons) {
-            d.close();
-        }
-        daemons.clear();
-        if (api != null) {
-            api.close();
-        }
+    void stopEverything() throws Exception {
+        PAIR.stop(api);
     }
 
     private FloatdProcess start(int node, int priority) {
-        FloatdProcess p = DigitalOceanFailoverTest.startFloatd(lan.host(node), api, node, priority, tokenFile, null,
-                WRITTEN);
-        daemons.add(p);
-        return p;
+        return PAIR.started(DigitalOceanFailoverTest.startFloatd(PAIR.host(node), api, node, priority,
+                PAIR.tokenFile(), null, WRITTEN));
     }
 
     /** kill -9 of the Master: the Backup assigns the reserved IPv6 to its droplet and follows the action. */
@@ -154,12 +118,6 @@ class DigitalOceanIpv6FailoverTest {
     }
 
     private void assertNoTokenNorStackTrace() {
-        assertTrue(api.requests().stream().filter(r -> !r.path().startsWith("/metadata/"))
-                .allMatch(r -> r.authorization().equals("Bearer " + TOKEN)), "the token file's token is used");
-        for (FloatdProcess d : daemons) {
-            String log = d.log();
-            assertFalse(log.contains(TOKEN), "the token is in the log of " + d.namespace() + ":\n" + log);
-            assertFalse(log.contains("\tat ") || log.contains("Exception"), "a stack trace in the log:\n" + log);
-        }
+        PAIR.assertNoTokenNorStackTrace(api.requests(), "/metadata/", TOKEN);
     }
 }

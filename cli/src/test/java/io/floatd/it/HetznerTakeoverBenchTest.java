@@ -2,9 +2,7 @@ package io.floatd.it;
 
 import io.floatd.provider.hetzner.HetznerTestEndpoint;
 import io.floatd.testing.Lan;
-import io.floatd.testing.Netns;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,9 +33,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @Timeout(1800)
 @EnabledIfEnvironmentVariable(named = "FLOATD_HZ_BENCH", matches = "1")
 class HetznerTakeoverBenchTest {
-    static final long FIP = 1001L;
-    static final String IP = "203.0.113.77";
-    static final long[] SERVER = {4711L, 4712L};
+    static final long FIP = HetznerPair.FIP;
+    static final String IP = HetznerPair.IP;
+    static final long[] SERVER = HetznerPair.SERVER;
     static final String TOKEN = "hzbench" + "7f3a9c1e5b8d2f6a0c4e9b3d7f1a5c8e2b6d0f4a9c3e7b1d5f8a2c6e0b4d9f3a7c1e";
     static final long ACTION_MS = 500;
     static final int VRID = 58;
@@ -45,14 +43,31 @@ class HetznerTakeoverBenchTest {
     static final Duration STEP = Duration.ofSeconds(15);
 
     private final Random random = new Random(20);
-    private final List<Double> masterToPost = new ArrayList<>();
-    private final List<Double> killToPost = new ArrayList<>();
-    private final List<Double> killToDone = new ArrayList<>();
-    private final List<Double> lockedKillToDone = new ArrayList<>();
-    private final List<Double> kaMasterToPost = new ArrayList<>();
-    private final List<Double> kaKillToPost = new ArrayList<>();
-    private final List<Double> kaKillToDone = new ArrayList<>();
-    private final List<Double> kaLockedKillToDone = new ArrayList<>();
+    private final Samples floatd = new Samples("floatd");
+    private final Samples keepalived = new Samples("keepalived");
+
+    /** One contender's samples, in ms; a round whose first assign met 423 counts kill -> success only. */
+    private record Samples(String who, List<Double> masterToPost, List<Double> killToPost, List<Double> killToDone,
+            List<Double> lockedKillToDone) {
+        Samples(String who) {
+            this(who, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** Kill {@code i} (killed at, the new Master's MASTER, its assign's arrival, the action's success). */
+        void add(int i, boolean lockedRound, long killedAt, long master, HetznerTestEndpoint.Request post,
+                HetznerTestEndpoint.Completion done) {
+            if (lockedRound) {
+                lockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
+            } else {
+                masterToPost.add(ms(post.atEpochNanos() - master));
+                killToPost.add(ms(post.atEpochNanos() - killedAt));
+                killToDone.add(ms(done.atEpochNanos() - killedAt));
+            }
+            System.out.printf("hz-bench sample %s%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
+                    + "  kill->success %7.1f ms%n", who, lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - master),
+                    ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+        }
+    }
 
     @Test
     void benchmark() throws Exception {
@@ -84,14 +99,7 @@ class HetznerTakeoverBenchTest {
     }
 
     private static HetznerTestEndpoint endpoint(Lan lan) {
-        HetznerTestEndpoint api = lan.host(2).runInside(() -> new HetznerTestEndpoint(TOKEN,
-                new InetSocketAddress(Lan.address(2), 0)));
-        for (int node = 0; node < 2; node++) {
-            api.server(SERVER[node], "lb-" + (node + 1), "192.0.2." + (10 + node), Lan.address(node));
-        }
-        api.floatingIp(FIP, IP);
-        api.actionMillis(ACTION_MS);
-        return api;
+        return HetznerPair.endpoint(lan.host(2), TOKEN, false, ACTION_MS);
     }
 
     // ---- floatd ---------------------------------------------------------------------------------------------------
@@ -107,12 +115,7 @@ class HetznerTakeoverBenchTest {
             // a warm daemon: its one-off JIT warm-up done
             n1.awaitLog("request path compiled", Duration.ofSeconds(90));
             for (int i = 1; i <= reps + locked; i++) {
-                settle();
-                boolean lockedRound = i > reps;
-                if (lockedRound) {
-                    api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
-                            "floating_ip " + FIP + " is locked by an action that is still running");
-                }
+                boolean lockedRound = beforeKill(api, i > reps);
                 long killedAt = FloatdProcess.epochNanos();
                 n0.kill9();
                 n1.awaitNotified("MASTER", killedAt, STEP);
@@ -120,16 +123,7 @@ class HetznerTakeoverBenchTest {
                 long master = enteredMaster(n1, killedAt);
                 HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
                 HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
-                if (lockedRound) {
-                    lockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
-                } else {
-                    masterToPost.add(ms(post.atEpochNanos() - master));
-                    killToPost.add(ms(post.atEpochNanos() - killedAt));
-                    killToDone.add(ms(done.atEpochNanos() - killedAt));
-                }
-                System.out.printf("hz-bench sample floatd%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
-                        + "  kill->success %7.1f ms%n", lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - master),
-                        ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+                floatd.add(i, lockedRound, killedAt, master, post, done);
                 long restartAt = FloatdProcess.epochNanos();
                 n0 = startFloatd(lan, api, token, 0, 150, all);
                 n0.awaitNotified("MASTER", restartAt, START);
@@ -142,36 +136,7 @@ class HetznerTakeoverBenchTest {
 
     private static FloatdProcess startFloatd(Lan lan, HetznerTestEndpoint api, Path token, int node, int priority,
             List<FloatdProcess> all) {
-        int peer = 1 - node;
-        FloatdProcess p = FloatdProcess.start(lan.host(node), Map.of("HCLOUD_ENDPOINT", api.uri().toString()),
-                script -> """
-                        global_defs {
-                            router_id node%d
-                        }
-                        vrrp_instance VI_1 {
-                            state BACKUP
-                            interface eth0
-                            virtual_router_id %d
-                            priority %d
-                            advert_int 0.1
-                            version 3
-                            unicast_src_ip %s
-                            unicast_peer {
-                                %s
-                            }
-                            floating_ip {
-                                provider hetzner
-                                address %s
-                                server_id %d
-                                api_url %s
-                                token_file %s
-                                attempt_timeout 10
-                                recheck_interval 0.5
-                            }
-                            notify %s
-                        }
-                        """.formatted(node, VRID, priority, Lan.address(node), Lan.address(peer), IP, SERVER[node],
-                        api.uri(), token, script), "--provider", "hetzner");
+        FloatdProcess p = HetznerPair.startFloatd(lan, api, node, VRID, priority, IP, token);
         all.add(p);
         return p;
     }
@@ -210,139 +175,53 @@ class HetznerTakeoverBenchTest {
             kas.add(ka[1]);
             FloatdProcess.sleep(2000);
             for (int i = 1; i <= reps + locked; i++) {
-                settle();
-                boolean lockedRound = i > reps;
-                if (lockedRound) {
-                    api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
-                            "floating_ip " + FIP + " is locked by an action that is still running");
-                }
+                boolean lockedRound = beforeKill(api, i > reps);
                 long killedAt = FloatdProcess.epochNanos();
-                kill(ka[0]);
+                KeepalivedContender.kill(ka[0]);
                 HetznerTestEndpoint.Completion done = awaitSuccess(api, SERVER[1], killedAt, STEP);
                 HetznerTestEndpoint.Request post = firstPost(api, 1, killedAt);
-                long masterAt = notifiedAfter(dir.resolve("states-1"), "MASTER", killedAt);
-                if (lockedRound) {
-                    kaLockedKillToDone.add(ms(done.atEpochNanos() - killedAt));
-                } else {
-                    kaMasterToPost.add(ms(post.atEpochNanos() - masterAt));
-                    kaKillToPost.add(ms(post.atEpochNanos() - killedAt));
-                    kaKillToDone.add(ms(done.atEpochNanos() - killedAt));
-                }
-                System.out.printf("hz-bench sample keepalived%s kill %d  MASTER->assign %6.1f ms  kill->assign %6.1f ms"
-                        + "  kill->success %7.1f ms%n", lockedRound ? " 423" : "", i, ms(post.atEpochNanos() - masterAt),
-                        ms(post.atEpochNanos() - killedAt), ms(done.atEpochNanos() - killedAt));
+                long masterAt = KeepalivedContender.notifiedAfter(dir, 1, "MASTER", killedAt, STEP);
+                keepalived.add(i, lockedRound, killedAt, masterAt, post, done);
                 long restartAt = FloatdProcess.epochNanos();
                 ka[0] = startKeepalived(lan, dir, 0, 150);
                 kas.add(ka[0]);
                 awaitSuccess(api, SERVER[0], restartAt, START);
             }
         } catch (AssertionError e) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.sorted().toList()) {
-                    if (!f.getFileName().toString().equals("hcloud-token")) {
-                        System.out.println("==== " + f + "\n" + Files.readString(f));
-                    }
-                }
-            }
+            KeepalivedContender.dump(dir);
             throw e;
         } finally {
-            kas.forEach(HetznerTakeoverBenchTest::kill);
+            kas.forEach(KeepalivedContender::kill);
         }
     }
 
     private static Process startKeepalived(Lan lan, Path dir, int node, int priority) throws IOException {
-        Path notify = dir.resolve("notify-" + node + ".sh");
-        Files.writeString(notify, "#!/bin/sh\necho \"$(date +%s%N) $3\" >> " + dir.resolve("states-" + node) + "\n");
-        Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwx------"));
-        // the killed run's pid files: its PIDs may be in use again, and keepalived would take them for itself
-        Files.deleteIfExists(dir.resolve("ka-" + node + ".pid"));
-        Files.deleteIfExists(dir.resolve("vrrp-" + node + ".pid"));
-        Path conf = dir.resolve("keepalived-" + node + ".conf");
-        Files.writeString(conf, """
-                global_defs {
-                  router_id ka%d
-                  script_user root
-                }
-                vrrp_instance VI_1 {
-                  state BACKUP
-                  interface eth0
-                  virtual_router_id %d
-                  priority %d
-                  advert_int 0.1
-                  version 3
-                  unicast_src_ip %s
-                  unicast_peer {
-                    %s
-                  }
-                  virtual_ipaddress {
-                    %s/32 dev eth0
-                  }
-                  notify_master "%s"
-                  notify "%s"
-                }
-                """.formatted(node, VRID, priority, Lan.address(node), Lan.address(1 - node), IP,
-                dir.resolve("master.sh"), notify));
-        return lan.host(node).spawn(List.of("keepalived", "--dont-fork", "--log-console", "--vrrp", "-f",
-                conf.toString(), "-p", dir.resolve("ka-" + node + ".pid").toString(), "-r",
-                dir.resolve("vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log"));
-    }
-
-    /** A crash: the parent stopped first (it would respawn the VRRP child), then both killed. */
-    private static void kill(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        Netns.runForResult(List.of("kill", "-STOP", Long.toString(p.pid())));
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return KeepalivedContender.start(lan, dir, node, VRID, priority, IP);
     }
 
     // ---- measuring ------------------------------------------------------------------------------------------------
+
+    /** Settles, and in a locked round has the first assign after the kill answered 423 {@code locked}. */
+    private boolean beforeKill(HetznerTestEndpoint api, boolean lockedRound) {
+        settle();
+        if (lockedRound) {
+            api.failNext("POST /v1/floating_ips/" + FIP + "/actions/assign", 423, Map.of(), "locked",
+                    "floating_ip " + FIP + " is locked by an action that is still running");
+        }
+        return lockedRound;
+    }
 
     private void settle() {
         FloatdProcess.sleep(1000 + random.nextInt(100)); // a random phase of the 0.1 s advert cycle
     }
 
     private static HetznerTestEndpoint.Request firstPost(HetznerTestEndpoint api, int node, long afterEpochNanos) {
-        return api.requests().stream().filter(r -> r.method().equals("POST") && r.atEpochNanos() >= afterEpochNanos
-                && r.clientAddress().equals(Lan.address(node))).findFirst()
-                .orElseThrow(() -> new AssertionError("no assign from node" + node + ": " + api.calls()));
+        return HetznerPair.firstPost(api, node, afterEpochNanos);
     }
 
     private static HetznerTestEndpoint.Completion awaitSuccess(HetznerTestEndpoint api, long server, long after,
             Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (HetznerTestEndpoint.Completion c : api.completions()) {
-                if (c.command().equals("assign_floating_ip") && Long.valueOf(server).equals(c.server())
-                        && c.status().equals("success") && c.atEpochNanos() >= after) {
-                    return c;
-                }
-            }
-            FloatdProcess.sleep(10);
-        }
-        throw new AssertionError("no successful assign to server " + server + ": " + api.calls());
-    }
-
-    private static long notifiedAfter(Path states, String state, long afterEpochNanos) throws IOException {
-        long end = System.nanoTime() + STEP.toNanos();
-        while (System.nanoTime() < end) {
-            if (Files.exists(states)) {
-                for (String line : Files.readAllLines(states)) {
-                    String[] f = line.trim().split(" ");
-                    if (f.length >= 2 && f[1].equals(state) && Long.parseLong(f[0]) >= afterEpochNanos) {
-                        return Long.parseLong(f[0]);
-                    }
-                }
-            }
-            FloatdProcess.sleep(10);
-        }
-        throw new AssertionError("no " + state + " in " + states + " after " + afterEpochNanos);
+        return HetznerPair.awaitSuccess(api, server, after, timeout);
     }
 
     private static long enteredMaster(FloatdProcess p, long afterEpochNanos) {
@@ -365,13 +244,14 @@ class HetznerTakeoverBenchTest {
     private void report() {
         System.out.printf("hz-bench %-34s %3s %22s %22s %22s%n", "kill -9 of the Master, n", "n",
                 "MASTER->assign p50/max", "kill->assign p50/max", "kill->success p50/max");
-        row("floatd", masterToPost, killToPost, killToDone);
-        row("keepalived + notify_master curl", kaMasterToPost, kaKillToPost, kaKillToDone);
+        row("floatd", floatd.masterToPost(), floatd.killToPost(), floatd.killToDone());
+        row("keepalived + notify_master curl", keepalived.masterToPost(), keepalived.killToPost(),
+                keepalived.killToDone());
         System.out.printf("hz-bench first assign answered 423 locked: kill->success p50/max floatd %.1f / %.1f ms (n=%d),"
-                        + " keepalived %.1f / %.1f ms (n=%d)%n", DigitalOceanFailoverTest.DoBench.percentile(lockedKillToDone, 50),
-                DigitalOceanFailoverTest.DoBench.percentile(lockedKillToDone, 100), lockedKillToDone.size(),
-                DigitalOceanFailoverTest.DoBench.percentile(kaLockedKillToDone, 50),
-                DigitalOceanFailoverTest.DoBench.percentile(kaLockedKillToDone, 100), kaLockedKillToDone.size());
+                        + " keepalived %.1f / %.1f ms (n=%d)%n", p(floatd.lockedKillToDone(), 50),
+                p(floatd.lockedKillToDone(), 100), floatd.lockedKillToDone().size(),
+                p(keepalived.lockedKillToDone(), 50), p(keepalived.lockedKillToDone(), 100),
+                keepalived.lockedKillToDone().size());
     }
 
     private static void row(String who, List<Double> a, List<Double> b, List<Double> c) {

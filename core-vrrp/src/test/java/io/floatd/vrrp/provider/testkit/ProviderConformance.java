@@ -49,17 +49,35 @@ public abstract class ProviderConformance {
         String otherId();
     }
 
-    /** The provider's name, as the messages and the figures show it. */
-    protected abstract String cloud();
+    private final String cloud;
+    private final Duration attempt;
+    private final long seed;
+
+    /**
+     * @param cloud the provider's name, as the messages and the figures show it
+     * @param attempt the client's limit for one call in these tests; a time-out answers {@link #lateMillis()}, after it
+     * @param seed the seed of the fault mixes
+     */
+    protected ProviderConformance(String cloud, Duration attempt, long seed) {
+        this.cloud = cloud;
+        this.attempt = attempt;
+        this.seed = seed;
+    }
 
     /** A new rig, the IP held by nobody. */
     protected abstract Rig rig() throws Exception;
 
-    /** The client's limit for one call in these tests; a time-out answers {@link #lateMillis()}, after it. */
-    protected abstract Duration attempt();
+    protected final String cloud() {
+        return cloud;
+    }
 
-    /** The seed of the fault mixes. */
-    protected abstract long seed();
+    protected final Duration attempt() {
+        return attempt;
+    }
+
+    protected final long seed() {
+        return seed;
+    }
 
     /** The daemon's defaults (backoff 0.1-2 s, deadline 30 s, breaker), without the warm reads. */
     protected TakeoverPolicy.Builder policy() {

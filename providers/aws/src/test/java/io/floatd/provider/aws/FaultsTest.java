@@ -24,19 +24,8 @@ class FaultsTest extends ProviderConformance {
     /** The SDK's limit for one call; production's is 2 s ({@link AwsClientOptions#DEFAULT_ATTEMPT_TIMEOUT}). */
     static final Duration ATTEMPT = Duration.ofMillis(Long.getLong("floatd.faults.aws.attempt.ms", 1000));
 
-    @Override
-    protected String cloud() {
-        return "aws";
-    }
-
-    @Override
-    protected Duration attempt() {
-        return ATTEMPT;
-    }
-
-    @Override
-    protected long seed() {
-        return 8_000;
+    FaultsTest() {
+        super("aws", ATTEMPT, 8_000);
     }
 
     @Override

@@ -1,32 +1,23 @@
 package io.floatd.provider.digitalocean;
 
-import io.floatd.vrrp.provider.ApiToken;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import io.floatd.vrrp.provider.ApiToken;
+import io.floatd.vrrp.provider.testkit.CloudTestServer;
+import io.floatd.vrrp.provider.testkit.ConformanceEndpoint;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -38,9 +29,8 @@ import javax.net.ssl.SSLContext;
  * reserved_ip action, action, error), runs assign and unassign as asynchronous actions (the IP locked and the action
  * {@code in-progress} for a set number of polls, then {@code completed} or {@code errored}, or never done), refuses an
  * action on a locked IP with 422, checks the bearer token (401), and can be told to answer the next matching requests
- * with a given status, headers and error body (429 with rate-limit headers, 5xx, 422). Every request is logged, with
- * its client port (the same port: the same kept-alive connection) and its arrival time, and counted per method and
- * path.
+ * with a given status, headers and error body (429 with rate-limit headers, 5xx, 422). The server, the request log,
+ * the token check, the faults and the actions' clock are {@link CloudTestServer}'s.
  *
  * <p>Also usable from other modules' tests (the module's test-jar): {@link #DoTestEndpoint(String, InetSocketAddress)}
  * listens on any address, e.g. inside a test network namespace when constructed in {@code Netns.runInside}; with
@@ -59,26 +49,10 @@ import javax.net.ssl.SSLContext;
  * {@code GET /v2/actions} lists the actions, newest first. An address is found by its RFC 5952 text only, as it is
  * the resource's id.
  */
-public final class DoTestEndpoint implements AutoCloseable {
+public final class DoTestEndpoint extends CloudTestServer implements ConformanceEndpoint<String> {
     static final String NOT_FOUND = "The resource you were accessing could not be found.";
     /** The VPC of the droplets made by {@link #droplet(long, String, String, String)}. */
     public static final String VPC = "5a4981aa-9653-4bd1-bef5-d6bff52042e4";
-
-    /**
-     * One request as it arrived; {@code path} without the query, which is {@code query} (empty when none);
-     * {@code atEpochNanos} is the wall clock (comparable across processes).
-     */
-    public record Request(String method, String path, String body, String authorization, int clientPort,
-                          String clientAddress, long atEpochNanos, String query) {
-        @Override
-        public String toString() {
-            return method + " " + path + (body.isEmpty() ? "" : " " + body);
-        }
-    }
-
-    /** A canned answer for the next request whose "METHOD path" matches {@code pattern}. */
-    record Fault(Pattern pattern, int status, Map<String, String> headers, String id, String message) {
-    }
 
     private static final class Droplet {
         final long id;
@@ -117,26 +91,38 @@ public final class DoTestEndpoint implements AutoCloseable {
     public record Completion(long actionId, String type, Long droplet, String status, long atEpochNanos) {
     }
 
-    private static final class Action {
-        final long id;
+    private final class Action extends TestAction {
         final String ip;
         final String family;
         final String type;
         final Long droplet;
-        int pollsLeft;
-        String finalStatus;
-        String status = "in-progress";
 
-        Action(long id, String ip, String family, String type, Long droplet, int polls, String finalStatus) {
-            this.id = id;
+        Action(long id, String ip, String family, String type, Long droplet) {
+            super(id);
             this.ip = ip;
             this.family = family;
             this.type = type;
             this.droplet = droplet;
-            this.pollsLeft = polls;
-            this.finalStatus = finalStatus;
+        }
+
+        @Override
+        protected void ended() {
+            Rip r = ips.get(ip);
+            if (status().equals("completed")) {
+                r.droplet = type.equals("assign") ? droplet : null;
+            }
+            r.locked = false;
+            completions.add(new Completion(id, type, droplet, status(), epochNanos()));
         }
     }
+
+    /**
+     * DigitalOcean's rate limits (5,000 an hour, reset a minute ahead), 401, 429 with Retry-After, 500 and 503; its
+     * actions {@code in-progress}, then {@code completed} (or {@code errored}).
+     */
+    private static final Dialect DIALECT = new Dialect(5000, 60, "Unable to authenticate you (%s).",
+            "too_many_requests", "API Rate limit exceeded.", true, List.of("server_error", "Server Error"),
+            List.of("service_unavailable", "Service Unavailable"), "in-progress", "completed");
 
     private static final Pattern IP_PATH = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)");
     private static final Pattern IP_ACTIONS = Pattern.compile("/v2/(reserved_ips|floating_ips)/([0-9.]+)/actions");
@@ -146,37 +132,13 @@ public final class DoTestEndpoint implements AutoCloseable {
     private static final Pattern V6_ACTIONS = Pattern.compile("/v2/(reserved_ipv6)/([0-9a-fA-F:.]+)/actions");
     private static final Pattern DROPLET = Pattern.compile("/v2/droplets/(\\d+)");
 
-    private final HttpServer server;
-    private final ExecutorService pool;
-    private final boolean tls;
-    private final String token;
-    private final Object lock = new Object();
     private final Map<Long, Droplet> droplets = new LinkedHashMap<>();
     private final Map<String, Rip> ips = new LinkedHashMap<>();
     private final Map<Long, Action> actions = new HashMap<>();
-    private final Map<String, Integer> counts = new HashMap<>();
-    private final List<Request> log = Collections.synchronizedList(new ArrayList<>());
-    private final Deque<Fault> faults = new ArrayDeque<>();
     private final List<Completion> completions = new ArrayList<>();
-    private final java.util.concurrent.ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("do-test-actions").daemon(true).factory());
     private long nextActionId = 2_000_000_001L;
-    private long actionMillis = -1;
-    private int actionPolls = 1;
-    private String actionOutcome = "completed";
     private int staleReads;
     private boolean ipv6Bare;
-    private volatile io.floatd.testing.FaultMix faultMix = io.floatd.testing.FaultMix.none();
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-
-    static {
-        // the JDK's HttpServer leaves Nagle on by default: a response's separate header and body writes then wait for
-        // the client's delayed ACK (tens of ms) on a kept-alive connection, which the real API does not. Read once,
-        // when the first HttpServer is created; this module's surefire sets it too.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     /** Plain HTTP. */
     DoTestEndpoint(String token) throws IOException {
@@ -197,21 +159,7 @@ public final class DoTestEndpoint implements AutoCloseable {
     }
 
     private DoTestEndpoint(String token, SSLContext serverTls, InetSocketAddress at) throws IOException {
-        this.token = token;
-        if (serverTls != null) {
-            HttpsServer s = HttpsServer.create(at, 16);
-            s.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-            server = s;
-            tls = true;
-        } else {
-            server = HttpServer.create(at, 16);
-            tls = false;
-        }
-        // enough threads for the time-outs of a fault mix, which hold theirs while the client has moved on
-        pool = Executors.newFixedThreadPool(16, Thread.ofPlatform().name("do-test-endpoint").daemon(true).factory());
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+        super("do-test", token, DIALECT, at, serverTls);
     }
 
     /**
@@ -247,8 +195,7 @@ public final class DoTestEndpoint implements AutoCloseable {
     }
 
     public URI uri() {
-        InetSocketAddress a = server.getAddress();
-        return URI.create((tls ? "https" : "http") + "://" + a.getAddress().getHostAddress() + ":" + a.getPort());
+        return root();
     }
 
     // ---- state --------------------------------------------------------------------------------------------------
@@ -283,40 +230,24 @@ public final class DoTestEndpoint implements AutoCloseable {
     }
 
     /** Assigns as the control panel would (not logged); null unassigns. */
+    @Override
     public void assign(String ip, Long droplet) {
         synchronized (lock) {
             ips.get(ip).droplet = droplet;
         }
     }
 
+    @Override
     public Long holder(String ip) {
         synchronized (lock) {
             return ips.get(ip).droplet;
         }
     }
 
+    @Override
     public boolean locked(String ip) {
         synchronized (lock) {
             return ips.get(ip).locked;
-        }
-    }
-
-    /** Actions started from now on stay in-progress for {@code polls} reads, then end as {@code outcome}. */
-    public void actions(int polls, String outcome) {
-        synchronized (lock) {
-            actionPolls = polls;
-            actionOutcome = outcome;
-        }
-    }
-
-    /**
-     * Actions started from now on stay in-progress for {@code millis}, then complete (whoever polls them, and when);
-     * a negative value goes back to {@link #actions}' poll counting.
-     */
-    public void actionMillis(long millis) {
-        synchronized (lock) {
-            actionMillis = millis;
-            actionOutcome = "completed";
         }
     }
 
@@ -355,140 +286,27 @@ public final class DoTestEndpoint implements AutoCloseable {
         return out;
     }
 
-    /** Answers the next request matching "METHOD path" (a regex) with this status, headers and error body. */
-    public void failNext(String methodAndPath, int status, Map<String, String> headers, String id, String message) {
-        synchronized (lock) {
-            faults.add(new Fault(Pattern.compile(methodAndPath), status, headers, id, message));
-        }
-    }
-
-    /**
-     * After the queued faults ({@link #failNext}), each API request (not the metadata service's) gets what {@code mix}
-     * picks for it: throttling (429 {@code too_many_requests} with {@code Retry-After: 1} and {@code RateLimit-Reset} a
-     * second ahead, {@code RateLimit-Remaining: 0}), a 5xx (500 {@code server_error} or 503
-     * {@code service_unavailable}), or a time-out (the answer comes {@link io.floatd.testing.FaultMix#timeoutMillis()}
-     * late, after the client has given up; the request is still carried out, as a slow API would); while the mix says
-     * the endpoint is down, the connection is closed without an answer.
-     */
-    public void faultMix(io.floatd.testing.FaultMix mix) {
-        faultMix = mix;
-    }
-
-    /** Requests being handled now (a time-out's answer still on its way). */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     /** Write requests (a POST of an action, whatever its answer) received so far. */
     public int writes() {
         return count("POST", ".*/actions");
     }
 
-    public List<Request> requests() {
-        synchronized (log) {
-            return List.copyOf(log);
-        }
-    }
-
-    public List<String> calls() {
-        return requests().stream().map(r -> r.method() + " " + r.path()).toList();
-    }
-
-    public int count(String method, String pathRegex) {
-        return (int) requests().stream().filter(r -> r.method().equals(method) && r.path().matches(pathRegex)).count();
-    }
-
-    /** Per "METHOD path" counters. */
-    public Map<String, Integer> counters() {
-        synchronized (lock) {
-            return Map.copyOf(counts);
-        }
-    }
-
+    @Override
     public void resetLog() {
-        log.clear();
+        super.resetLog();
         synchronized (lock) {
-            counts.clear();
             completions.clear();
         }
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------
 
-    private void handle(HttpExchange ex) throws IOException {
-        inFlight.incrementAndGet();
-        try (ex) {
-            String method = ex.getRequestMethod();
-            String path = ex.getRequestURI().getRawPath();
-            String query = ex.getRequestURI().getRawQuery();
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            String client = ex.getRemoteAddress().getAddress().getHostAddress();
-            log.add(new Request(method, path, body, auth == null ? "" : auth, ex.getRemoteAddress().getPort(), client,
-                    epochNanos(), query == null ? "" : query));
-            synchronized (lock) {
-                counts.merge(method + " " + path, 1, Integer::sum);
-            }
-            if (path.startsWith("/metadata/")) {
-                metadata(ex, method, path, client);
-                return;
-            }
-            ex.getResponseHeaders().set("RateLimit-Limit", "5000");
-            ex.getResponseHeaders().set("RateLimit-Remaining", "4999");
-            ex.getResponseHeaders().set("RateLimit-Reset", String.valueOf(Instant.now().getEpochSecond() + 60));
-            if (!("Bearer " + token).equals(auth)) {
-                // echoes what it was sent, so that a test proves the provider scrubs it
-                error(ex, 401, "unauthorized", "Unable to authenticate you (" + auth + ").");
-                return;
-            }
-            Fault f = takeFault(method + " " + path);
-            if (f != null) {
-                f.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-                error(ex, f.status(), f.id(), f.message());
-                return;
-            }
-            io.floatd.testing.FaultMix mix = faultMix;
-            if (mix.isDown()) {
-                return; // closing an exchange that has sent no headers closes the connection: the client sees EOF
-            }
-            switch (mix.next()) {
-                case NONE -> { }
-                case THROTTLE -> {
-                    long now = Instant.now().getEpochSecond();
-                    ex.getResponseHeaders().set("RateLimit-Remaining", "0");
-                    ex.getResponseHeaders().set("RateLimit-Reset", String.valueOf(now + 1));
-                    ex.getResponseHeaders().set("Retry-After", "1");
-                    error(ex, 429, "too_many_requests", "API Rate limit exceeded.");
-                    return;
-                }
-                case SERVER_ERROR -> {
-                    if (mix.coin()) {
-                        error(ex, 500, "server_error", "Server Error");
-                    } else {
-                        error(ex, 503, "service_unavailable", "Service Unavailable");
-                    }
-                    return;
-                }
-                case TIMEOUT -> Thread.sleep(mix.timeoutMillis());
-            }
-            route(ex, method, path, query, body);
-        } catch (RuntimeException e) {
-            error(ex, 500, "server_error", "test endpoint: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // the client gave up (timeout): nothing to answer
-        } finally {
-            inFlight.decrementAndGet();
+    @Override
+    protected boolean servedWithoutToken(HttpExchange ex, String method, String path, String client)
+            throws IOException {
+        if (!path.startsWith("/metadata/")) {
+            return false;
         }
-    }
-
-    static long epochNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private void metadata(HttpExchange ex, String method, String path, String client) throws IOException {
         String answer = null;
         synchronized (lock) {
             Droplet d = droplets.values().stream()
@@ -503,28 +321,12 @@ public final class DoTestEndpoint implements AutoCloseable {
                 }
             }
         }
-        byte[] b = (answer != null ? answer : "not found").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(answer != null ? 200 : 404, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        send(ex, answer != null ? 200 : 404, "text/plain; charset=utf-8", answer != null ? answer : "not found");
+        return true;
     }
 
-    private Fault takeFault(String request) {
-        synchronized (lock) {
-            for (var it = faults.iterator(); it.hasNext(); ) {
-                Fault f = it.next();
-                if (f.pattern().matcher(request).matches()) {
-                    it.remove();
-                    return f;
-                }
-            }
-            return null;
-        }
-    }
-
-    private void route(HttpExchange ex, String method, String path, String query, String body) throws IOException {
+    @Override
+    protected void route(HttpExchange ex, String method, String path, String query, String body) throws IOException {
         Matcher m;
         synchronized (lock) {
             if (method.equals("GET") && path.equals("/v2/droplets")) {
@@ -586,13 +388,7 @@ public final class DoTestEndpoint implements AutoCloseable {
      * {@code meta.total}.
      */
     private void listDroplets(HttpExchange ex, String query) throws IOException {
-        Map<String, String> q = new HashMap<>();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                q.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
-            }
-        }
+        Map<String, String> q = queryParams(query);
         int page;
         int perPage;
         try {
@@ -683,41 +479,11 @@ public final class DoTestEndpoint implements AutoCloseable {
             error(ex, 422, "unprocessable_entity", what + " is not assigned.");
             return;
         }
-        Action a = new Action(nextActionId++, ip, family, type, droplet, actionMillis >= 0 ? -1 : actionPolls, actionOutcome);
+        Action a = new Action(nextActionId++, ip, family, type, droplet);
         actions.put(a.id, a);
         r.locked = true;
-        if (actionMillis >= 0) {
-            timer.schedule(() -> {
-                synchronized (lock) {
-                    finish(a);
-                }
-            }, actionMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } else if (a.pollsLeft == 0) {
-            finish(a);
-        }
+        start(a);
         json(ex, 201, actionJson(a, family));
-    }
-
-    private void poll(Action a) {
-        if (!a.status.equals("in-progress") || a.finalStatus == null || a.pollsLeft < 0) {
-            return;
-        }
-        if (--a.pollsLeft <= 0) {
-            finish(a);
-        }
-    }
-
-    private void finish(Action a) {
-        Rip r = ips.get(a.ip);
-        if (a.finalStatus == null) {
-            return; // never done
-        }
-        a.status = a.finalStatus;
-        if (a.status.equals("completed")) {
-            r.droplet = a.type.equals("assign") ? a.droplet : null;
-        }
-        r.locked = false;
-        completions.add(new Completion(a.id, a.type, a.droplet, a.status, epochNanos()));
     }
 
     private static String singular(String family) {
@@ -808,10 +574,10 @@ public final class DoTestEndpoint implements AutoCloseable {
     private static JsonObject actionJson(Action a, String family) {
         JsonObject o = new JsonObject();
         o.addProperty("id", a.id);
-        o.addProperty("status", a.status);
+        o.addProperty("status", a.status());
         o.addProperty("type", a.type + "_ip");
         o.addProperty("started_at", "2024-05-01T12:00:00Z");
-        o.add("completed_at", a.status.equals("in-progress") ? JsonNull.INSTANCE
+        o.add("completed_at", a.running() ? JsonNull.INSTANCE
                 : new com.google.gson.JsonPrimitive("2024-05-01T12:00:02Z"));
         long resource = 0;
         if (a.family.equals("reserved_ipv6")) {
@@ -835,7 +601,8 @@ public final class DoTestEndpoint implements AutoCloseable {
         send(ex, status, body.toString());
     }
 
-    private static void error(HttpExchange ex, int status, String id, String message) throws IOException {
+    @Override
+    protected void error(HttpExchange ex, int status, String id, String message) throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("id", id);
         o.addProperty("message", message);
@@ -844,20 +611,6 @@ public final class DoTestEndpoint implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(b);
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        pool.shutdownNow();
-        timer.shutdownNow();
+        send(ex, status, "application/json; charset=utf-8", body);
     }
 }
