@@ -209,7 +209,7 @@ public final class JsonApi implements AutoCloseable {
             return "cannot resolve " + base.getHost();
         }
         if (e instanceof SSLException) {
-            return "TLS with " + target + " failed: " + clean(e.getMessage());
+            return "TLS with " + target + " failed: " + clean(io.floatd.vrrp.log.Failures.describe(e));
         }
         return "request to " + target + " failed: " + clean(io.floatd.vrrp.log.Failures.describe(e));
     }
