@@ -74,7 +74,7 @@ class TransactionalReloadTest {
                     interface %s
                     virtual_router_id %d
                     priority %d
-                    advert_int 0.1
+                    advert_int 0.5
                     version 3
                     unicast_src_ip %s
                     unicast_peer {
