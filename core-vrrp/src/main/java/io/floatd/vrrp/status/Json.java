@@ -14,11 +14,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
- * floatd's JSON documents (status, JSON log lines) through Gson, a small library already on the classpath (the
- * DigitalOcean client depends on it) rather than Jackson, which would add three jars for the same two jobs: a
- * {@link Writer} with {@code field(name, value)} helpers over Gson's {@link JsonWriter} (compact output), and
- * {@link #parse}, which reads any RFC 8259 text into maps, lists, strings, numbers ({@link Long} when integral, else
- * {@link Double}), booleans and null.
+ * floatd's JSON documents (status, JSON log lines) through Gson, the small library the cloud providers' typed clients
+ * (cloud-http, DigitalOcean, Hetzner) read their APIs' JSON with, rather than Jackson, which would add three jars for
+ * the same two jobs: a {@link Writer} with {@code field(name, value)} helpers over Gson's {@link JsonWriter} (compact
+ * output), and {@link #parse}, which reads any RFC 8259 text into maps, lists, strings, numbers ({@link Long} when
+ * integral, else {@link Double}), booleans and null.
  */
 public final class Json {
     private static final TypeAdapter<Object> ANY = new GsonBuilder()

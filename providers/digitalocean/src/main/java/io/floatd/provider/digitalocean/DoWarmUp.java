@@ -12,7 +12,7 @@ import java.time.Duration;
  * What core's {@link JitWarmUp} exercises for the digitalocean provider, as the AWS provider does for EC2: a takeover
  * every few days otherwise runs the library's request building, Apache HttpClient and the JSON parsing in the
  * interpreter. The takeover's three calls (read the reserved IP, assign it, read the action; for a reserved IPv6 the
- * same three at its own paths) go through a client built as the real one ({@link LibraryDoApi#create}, same API
+ * same three at its own paths) go through a client built as the real one ({@link HttpDoApi#create}, same API
  * paths), against answers from memory in the API's JSON shapes. The token is a fixed fake. Once per JVM and endpoint
  * family: a reserved IPv6's calls run different code (gson, not the library).
  */
@@ -48,7 +48,7 @@ final class DoWarmUp implements JitWarmUp.Exercise {
     @Override
     public int run(URI endpoint, Duration callTimeout, int rounds) throws ProviderException, CloudApiError {
         ApiToken fake = ApiToken.of(DigitalOceanProviderFactory.NAME, "dop_v1_warm_up_only_not_a_token", "the JIT warm-up");
-        try (DoApi api = LibraryDoApi.create(endpoint, paths, fake, options.withAttemptTimeout(callTimeout))) {
+        try (DoApi api = HttpDoApi.create(endpoint, paths, fake, options.withAttemptTimeout(callTimeout))) {
             String ip = paths == DoSettings.Paths.RESERVED_IPV6 ? IPV6 : IP;
             for (int i = 0; i < rounds; i++) {
                 api.reservedIp(ip);

@@ -178,7 +178,7 @@ public final class DoTestEndpoint extends CloudTestServer implements Conformance
         String ip = ipv6 ? "2001:db8:ff::100" : "192.0.2.100";
         DoTestEndpoint scratch = new DoTestEndpoint(token,
                 new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-        try (DoApi api = LibraryDoApi.create(scratch.uri(), ipv6 ? DoSettings.Paths.RESERVED_IPV6
+        try (DoApi api = HttpDoApi.create(scratch.uri(), ipv6 ? DoSettings.Paths.RESERVED_IPV6
                 : DoSettings.Paths.RESERVED_IPS, ApiToken.of(DigitalOceanProviderFactory.NAME, token, "the bench"), DoClientOptions.defaults())) {
             scratch.droplet(1, "warm-0", "192.0.2.30", "10.0.0.30").droplet(2, "warm-1", "192.0.2.31", "10.0.0.31")
                     .reservedIp(ip);
