@@ -26,37 +26,42 @@ import java.util.concurrent.TimeoutException;
 final class ProviderBuilds {
     private final CompletableFuture<Void> all = new CompletableFuture<>();
     private final List<OpenedBlock> blocks;
+    private final Runnable builder;
+    private final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long {@link #await} waits: the longest takeover deadline of the blocks. */
     private final Duration bound;
 
-    private ProviderBuilds(List<OpenedBlock> blocks, Duration bound) {
-        this.blocks = blocks;
-        this.bound = bound;
+    private ProviderBuilds(List<Opened> pending, Map<String, List<FloatingIpProvider>> byInstance) {
+        this.blocks = pending.stream().flatMap(o -> o.blocks().stream()).toList();
+        this.bound = blocks.stream().map(b -> b.policy().deadline()).max(Duration::compareTo).orElse(Duration.ZERO);
+        this.builder = () -> run(pending, byInstance);
+        if (pending.isEmpty()) {
+            all.complete(null);
+        }
     }
 
     /** Nothing to build (the providers were built before the daemon was made). */
     static ProviderBuilds none() {
-        ProviderBuilds b = new ProviderBuilds(List.of(), Duration.ZERO);
-        b.all.complete(null);
-        return b;
+        return new ProviderBuilds(List.of(), Map.of());
     }
 
     /**
-     * Starts building the providers of each {@link Opened} of {@code prepared}; each instance's providers go into
-     * {@code byInstance} once built (what a reload asks of them).
+     * The builds of the providers of each {@link Opened} of {@code prepared}, to {@link #begin}; each instance's
+     * providers go into {@code byInstance} once built (what a reload asks of them).
      */
-    static ProviderBuilds start(List<Object> prepared, Map<String, List<FloatingIpProvider>> byInstance) {
-        List<Opened> pending = prepared.stream().filter(Opened.class::isInstance).map(Opened.class::cast)
-                .filter(o -> !o.blocks().isEmpty()).toList();
-        List<OpenedBlock> blocks = pending.stream().flatMap(o -> o.blocks().stream()).toList();
-        Duration bound = blocks.stream().map(b -> b.policy().deadline()).max(Duration::compareTo).orElse(Duration.ZERO);
-        ProviderBuilds builds = new ProviderBuilds(blocks, bound);
-        if (pending.isEmpty()) {
-            builds.all.complete(null);
-            return builds;
+    static ProviderBuilds of(List<Object> prepared, Map<String, List<FloatingIpProvider>> byInstance) {
+        return new ProviderBuilds(prepared.stream().filter(Opened.class::isInstance).map(Opened.class::cast)
+                .filter(o -> !o.blocks().isEmpty()).toList(), byInstance);
+    }
+
+    /**
+     * Begins the builds on a thread of their own (once): the daemon posts this to the VRRP loop behind its instances'
+     * start, so on a small machine the first adverts do not share the CPU with a cloud SDK's class loading.
+     */
+    void begin() {
+        if (!all.isDone() && begun.compareAndSet(false, true)) {
+            Thread.ofPlatform().name("provider-build").daemon(true).start(builder);
         }
-        Thread.ofPlatform().name("provider-build").daemon(true).start(() -> builds.run(pending, byInstance));
-        return builds;
     }
 
     private void run(List<Opened> pending, Map<String, List<FloatingIpProvider>> byInstance) {

@@ -122,7 +122,7 @@ public final class VrrpDaemon implements AutoCloseable {
             Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
             List<Object> prepared = daemon.opener.prepare(config.instances(), batch, buildNow);
             daemon.instances.addAll(daemon.commit(config.instances(), prepared, batch));
-            daemon.builds = buildNow ? ProviderBuilds.none() : ProviderBuilds.start(prepared, daemon.providers);
+            daemon.builds = buildNow ? ProviderBuilds.none() : ProviderBuilds.of(prepared, daemon.providers);
             daemon.applySyncGroups(config);
             return daemon;
         } catch (ProviderException | RuntimeException e) {
@@ -188,6 +188,7 @@ public final class VrrpDaemon implements AutoCloseable {
         loop.start();
         launch(instances);
         opener.forEachEndpoint(this::startReceiver);
+        loop.post(builds::begin); // behind the instances' start: their first adverts go first
     }
 
     private void startReceiver(Endpoint e) {
