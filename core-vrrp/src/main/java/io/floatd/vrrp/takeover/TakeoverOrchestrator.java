@@ -192,7 +192,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
      * An orchestrator whose provider is still being built (off the VRRP loop, while the instance starts): until it
      * is, the election's events wait here in order, and the machine gets them once the provider exists, so a
      * takeover that comes first waits for it; a provider that cannot be built gets none of them, so no call is made
-     * (the daemon stops or puts the instance in FAULT). The wait is bounded by the build's own bound.
+     * (and {@code floatd run}, which waits for the builds, stops). The wait is bounded by the builds' bound.
      */
     public TakeoverOrchestrator(String instance, CompletionStage<FloatingIpProvider> provider, NanoClock clock,
             boolean dryRun, TakeoverPolicy policy, Consumer<VrrpEvent> events, GarpSettings garp) {
