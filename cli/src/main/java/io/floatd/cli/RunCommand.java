@@ -238,7 +238,9 @@ final class RunCommand implements Callable<Integer> {
         VrrpDaemon daemon;
         Endpoints endpoints;
         try {
-            daemon = VrrpDaemon.create(loaded.get(), options);
+            // the sockets now, the providers while the instances start: a cloud's metadata and API checks do not
+            // delay the first advert (BENCHMARKS.md, issue 19); start() waits for them before READY
+            daemon = VrrpDaemon.createBuildingProviders(loaded.get(), options);
         } catch (IOException | ProviderException e) {
             err.println("floatd: cannot start: " + e.getMessage());
             return FloatdCommand.EXIT_START;
@@ -252,7 +254,7 @@ final class RunCommand implements Callable<Integer> {
         }
         reportSignalHandlers(installing.join(), suspendResume);
         Optional<List<PidFile>> pids = writePidFiles(err, daemon, endpoints);
-        if (pids.isEmpty() || !start(loaded.get(), daemon, endpoints, pids.get())) {
+        if (pids.isEmpty() || !start(loaded.get(), daemon, endpoints, pids.get(), err)) {
             return FloatdCommand.EXIT_START;
         }
         startSystemdNotifier(daemon);
@@ -382,16 +384,26 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts the instances, then serves the control socket and the status endpoint; false (everything stopped) when
-     * the status endpoint cannot be served.
+     * Starts the instances, waits for their providers, then serves the control socket and the status endpoint; false
+     * (everything stopped, why printed) when a provider cannot be built or the status endpoint cannot be served.
      */
-    private boolean start(FloatdConfig loaded, VrrpDaemon daemon, Endpoints endpoints, List<PidFile> pids) {
+    private boolean start(FloatdConfig loaded, VrrpDaemon daemon, Endpoints endpoints, List<PidFile> pids,
+            PrintWriter err) throws InterruptedException {
         if (dumpConf) {
             loaded.dump().lines().forEach(l -> LOG.log(Level.INFO, l));
         }
         LOG.log(Level.INFO, "Starting floatd {0} with {1} instance(s) from {2}", VersionCommand.VERSION,
                 loaded.instances().size(), config.file);
         daemon.start();
+        try {
+            // no takeover has used a provider before it was built: one that fails its checks stops the start, as
+            // when the providers were built first (a Master meanwhile resigns with priority 0 on the way out)
+            daemon.awaitProviders();
+        } catch (ProviderException e) {
+            stopAll(daemon, endpoints, pids);
+            err.println("floatd: cannot start: " + e.getMessage());
+            return false;
+        }
         scheduleSettle();
         ControlSocket control = endpoints.control();
         if (control != null) {

@@ -315,9 +315,12 @@ class AwsFailoverTest {
                     System.out.printf("half of all EC2 calls failing, round %d: node%d MASTER -> association %.0f ms;"
                             + " %s%n", round + 1, winner, millis(movedAt - masterAt), takeover);
                     assertTrue(movedAt - masterAt < Duration.ofSeconds(30).toNanos(), "inside the 30 s deadline: " + takeover);
-                    java.util.regex.Matcher confirmed =
-                            java.util.regex.Pattern.compile("acquire confirmed \\+([0-9.]+) ms").matcher(takeover);
-                    assertTrue(confirmed.find() && Double.parseDouble(confirmed.group(1)) < 30_000,
+                    // a restarted node builds its provider while it already runs (issue 19): when that build, against
+                    // this EC2, outlasts its Master_Down_Interval, the Master it preempts has handed the EIP over
+                    // (issue 13) before its own takeover reads, which then finds it held
+                    java.util.regex.Matcher confirmed = java.util.regex.Pattern
+                            .compile("(acquire confirmed|already held, no write) \\+([0-9.]+) ms").matcher(takeover);
+                    assertTrue(confirmed.find() && Double.parseDouble(confirmed.group(2)) < 30_000,
                             "confirmed inside the deadline: " + takeover);
                     assertFalse(w.log().contains("takeover failed"), w.log());
                     if (winner == 1) {

@@ -37,4 +37,27 @@ public record BlockTakeover(String address, String provider, TakeoverOrchestrato
                 .map(b -> b.orchestrator().takeoverSettled().toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
     }
+
+    /**
+     * Waits until every block has nothing left to do (a release on stop), all at once: each block drains on a thread
+     * of its own, so the whole wait is one {@code millis}, not one per block.
+     */
+    static void drainAll(List<BlockTakeover> blocks, long millis, boolean close) throws InterruptedException {
+        List<Thread> drains = new java.util.ArrayList<>();
+        for (BlockTakeover b : blocks) {
+            drains.add(Thread.ofVirtual().name("drain-" + b.address()).start(() -> {
+                try {
+                    b.orchestrator().drain(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (close) {
+                    b.orchestrator().close();
+                }
+            }));
+        }
+        for (Thread t : drains) {
+            t.join(millis + 1000);
+        }
+    }
 }

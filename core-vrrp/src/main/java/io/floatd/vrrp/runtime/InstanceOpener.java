@@ -52,14 +52,29 @@ final class InstanceOpener {
      * endpoint (found among the running ones, or opened: then it is in the batch it was opened for) and its provider.
      */
     record Opened(InstanceConfig config, InetAddress source, EndpointKey key, List<OpenedBlock> blocks) {
+        /** Closes the providers built; one still being built is closed by its build ({@link #build}). */
         void closeProviders() {
-            blocks.forEach(b -> b.provider().close());
+            blocks.forEach(b -> {
+                if (!b.provider().cancel(false)) {
+                    b.provider().thenAccept(FloatingIpProvider::close);
+                }
+            });
+        }
+
+        /** Every block's provider, once all are built; null before (or when one could not be). */
+        List<FloatingIpProvider> built() {
+            return blocks.stream().allMatch(b -> b.provider().isDone() && !b.provider().isCompletedExceptionally())
+                    ? blocks.stream().map(b -> b.provider().join()).toList() : null;
         }
     }
 
-    /** One floating_ip block's provider, made by {@link #open}. */
-    record OpenedBlock(FloatingIpProvider provider, TakeoverPolicy policy, String providerName, String label,
-            String address) {
+    /**
+     * One floating_ip block, checked by {@link #open}, and its provider: built by {@link #open}, or later by
+     * {@link ProviderBuilds} (at start, while the instance already runs).
+     */
+    record OpenedBlock(FloatingIpProviderFactory factory, ProviderContext context, TakeoverPolicy policy,
+            String providerName, String label, String address,
+            java.util.concurrent.CompletableFuture<FloatingIpProvider> provider) {
     }
 
     private final DaemonOptions options;
@@ -77,13 +92,13 @@ final class InstanceOpener {
      * Opens what each instance needs, nothing running touched: an {@link Opened}, or the reason (a String) the host
      * cannot serve it now. Anything else closes what this call opened and is thrown.
      */
-    List<Object> prepare(List<InstanceConfig> configs, Map<EndpointKey, Endpoint> batch)
+    List<Object> prepare(List<InstanceConfig> configs, Map<EndpointKey, Endpoint> batch, boolean buildNow)
             throws ProviderException {
         List<Object> out = new ArrayList<>();
         try {
             for (InstanceConfig ic : configs) {
                 try {
-                    out.add(open(ic, batch));
+                    out.add(open(ic, batch, buildNow));
                 } catch (IOException e) {
                     out.add(reason(e));
                 }
@@ -130,6 +145,14 @@ final class InstanceOpener {
     }
 
     Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch) throws IOException, ProviderException {
+        return open(ic, batch, true);
+    }
+
+    /**
+     * @param buildNow build the providers now (else the caller has {@link ProviderBuilds} build them): the blocks'
+     *     checks that need no I/O (provider known, routes, multicast, takeover keywords) are made now either way
+     */
+    Opened open(InstanceConfig ic, Map<EndpointKey, Endpoint> batch, boolean buildNow) throws IOException, ProviderException {
         InetAddress source = ic.unicastSrcIp() != null ? ic.unicastSrcIp()
                 : ic.isMulticast() && ic.isIpv6() ? MulticastWiring.linkLocalSource(ic.interfaceName()) : interfaceAddress(ic);
         EndpointKey key = new EndpointKey(source, ic.interfaceName(), ic.transport(), AhWiring.usesAh(ic));
@@ -148,7 +171,11 @@ final class InstanceOpener {
             joinGroup(ic, key, own, batch);
         }
         try {
-            return new Opened(ic, source, key, openBlocks(ic, source));
+            List<OpenedBlock> blocks = openBlocks(ic, source);
+            if (buildNow) {
+                build(blocks);
+            }
+            return new Opened(ic, source, key, blocks);
         } catch (ProviderException | RuntimeException e) {
             if (own != null) {
                 batch.remove(key);
@@ -159,49 +186,66 @@ final class InstanceOpener {
     }
 
     /**
-     * One provider per floating_ip block ({@link TakeoverSettings#blocks}); a block that cannot be made closes those
-     * made before it and is thrown, naming the block.
+     * One floating_ip block per {@link TakeoverSettings#blocks}, checked, its provider not yet built; a block that
+     * fails its checks is thrown, naming the block.
      */
     private List<OpenedBlock> openBlocks(InstanceConfig ic, InetAddress source) throws ProviderException {
         List<FloatingIpSettings> blocks = TakeoverSettings.blocks(ic);
         List<String> names = blocks.stream().map(b -> TakeoverSettings.providerName(b, options.providerOverride())).toList();
         List<OpenedBlock> out = new ArrayList<>();
+        if (options.providerOverride() != null) {
+            List<String> repeated = FloatingIpBlocks.duplicatesUnder(ic, options.providerOverride());
+            if (!repeated.isEmpty()) {
+                throw ProviderException.fatal(repeated.getFirst());
+            }
+        }
+        if (!blocks.isEmpty()) {
+            // virtual_routes go with the Linux VIP: fine when any block is linux-l2
+            RoutesWiring.refuseOutsideLinux(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst());
+        }
+        for (int k = 0; k < blocks.size(); k++) {
+            FloatingIpSettings block = blocks.get(k);
+            String name = names.get(k);
+            FloatingIpProviderFactory factory = options.providers().find(name)
+                    .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name
+                            + "' is not available in this build"));
+            MulticastWiring.refuseInCloud(MulticastWiring.where(ic, block), ic, name, factory);
+            TakeoverPolicy policy;
+            try {
+                policy = TakeoverSettings.policy(ic, block);
+            } catch (IllegalArgumentException e) {
+                throw ProviderException.fatal(e.getMessage());
+            }
+            ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
+                    ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block),
+                    policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules(), block.typed());
+            out.add(new OpenedBlock(factory, ctx, policy, name, TakeoverSettings.label(ic, block),
+                    TakeoverSettings.address(block, name), new java.util.concurrent.CompletableFuture<>()));
+        }
+        return out;
+    }
+
+    /**
+     * Builds each block's provider ({@link FloatingIpProviderFactory#create}: a cloud's metadata, API and peer
+     * checks), in order, and hands them to the blocks once all are built; one that cannot be built closes those built
+     * before it and is thrown. A provider whose block was given up meanwhile ({@link Opened#closeProviders}) is closed.
+     */
+    static void build(List<OpenedBlock> blocks) throws ProviderException {
+        List<FloatingIpProvider> made = new ArrayList<>();
         try {
-            if (options.providerOverride() != null) {
-                List<String> repeated = FloatingIpBlocks.duplicatesUnder(ic, options.providerOverride());
-                if (!repeated.isEmpty()) {
-                    throw ProviderException.fatal(repeated.getFirst());
-                }
+            for (OpenedBlock b : blocks) {
+                FloatingIpProvider created = b.factory().create(b.context());
+                made.add(created);
+                JitWarmUp.startFor(b.factory(), created);
             }
-            if (!blocks.isEmpty()) {
-                // virtual_routes go with the Linux VIP: fine when any block is linux-l2
-                RoutesWiring.refuseOutsideLinux(ic, names.contains(RoutesWiring.LINUX_L2) ? RoutesWiring.LINUX_L2 : names.getFirst());
-            }
-            for (int k = 0; k < blocks.size(); k++) {
-                FloatingIpSettings block = blocks.get(k);
-                String name = names.get(k);
-                FloatingIpProviderFactory factory = options.providers().find(name)
-                        .orElseThrow(() -> ProviderException.fatal("VRRP_Instance(" + ic.name() + ") provider '" + name
-                                + "' is not available in this build"));
-                MulticastWiring.refuseInCloud(MulticastWiring.where(ic, block), ic, name, factory);
-                TakeoverPolicy policy;
-                try {
-                    policy = TakeoverSettings.policy(ic, block);
-                } catch (IllegalArgumentException e) {
-                    throw ProviderException.fatal(e.getMessage());
-                }
-                ProviderContext ctx = new ProviderContext(ic.name(), ic.interfaceName(), ic.heldAddresses(), source,
-                        ic.unicastPeers().stream().map(UnicastPeer::address).toList(), TakeoverSettings.providerSettings(block),
-                        policy.attemptTimeout(), ic.virtualRoutes(), ic.virtualRules(), block.typed());
-                FloatingIpProvider created = factory.create(ctx);
-                JitWarmUp.startFor(factory, created);
-                out.add(new OpenedBlock(created, policy, name, TakeoverSettings.label(ic, block),
-                        TakeoverSettings.address(block, name)));
-            }
-            return out;
         } catch (ProviderException | RuntimeException e) {
-            out.forEach(b -> b.provider().close());
+            made.forEach(FloatingIpProvider::close);
             throw e;
+        }
+        for (int k = 0; k < blocks.size(); k++) {
+            if (!blocks.get(k).provider().complete(made.get(k))) {
+                made.get(k).close();
+            }
         }
     }
 

@@ -77,14 +77,18 @@ final class InstanceWiring {
         // the takeovers first: the cloud writes are what the failover is for, and the notify listener reads their gates
         List<BlockTakeover> takeovers = new ArrayList<>();
         if (!o.blocks().isEmpty()) {
-            providers.put(ic.name(), o.blocks().stream().map(OpenedBlock::provider).toList());
+            List<FloatingIpProvider> built = o.built();
+            if (built != null) {
+                providers.put(ic.name(), built); // else ProviderBuilds puts them once built
+            }
             TakeoverRehearsal.rehearseOnce(options.clock());
         }
         for (OpenedBlock b : o.blocks()) {
             LOG.log(Level.INFO, "VRRP_Instance({0}) moves {1} with the {2} provider{3}", ic.name(),
                     o.blocks().size() == 1 ? "its IP" : b.address(), b.providerName(),
                     options.dryRun() ? " (dry run: nothing will be changed)" : "");
-            // each block on threads of its own: none waits for another's provider
+            // each block on threads of its own: none waits for another's provider; one whose provider is still
+            // being built keeps the election's events until it is
             TakeoverOrchestrator takeover = new TakeoverOrchestrator(b.label(), b.provider(), options.clock(),
                     options.dryRun(), b.policy(), event -> loop.post(() -> runner.handle(event)), ic.garp());
             runner.addListener(takeover);

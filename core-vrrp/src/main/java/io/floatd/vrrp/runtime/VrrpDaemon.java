@@ -71,6 +71,7 @@ public final class VrrpDaemon implements AutoCloseable {
     /** Instances that could not start; each is in {@link #instances} as its placeholder. */
     private final StartRetries retries;
     private volatile boolean started;
+    private volatile ProviderBuilds builds = ProviderBuilds.none();
     private volatile boolean stopped;
     private FloatdConfig config;
     /** notify_fifo, state_file and the observers: every runner reports through this. */
@@ -96,6 +97,21 @@ public final class VrrpDaemon implements AutoCloseable {
      * was opened and is thrown.
      */
     public static VrrpDaemon create(FloatdConfig config, DaemonOptions options) throws IOException, ProviderException {
+        return create(config, options, true);
+    }
+
+    /**
+     * As {@link #create}, but the providers are built in the background ({@link ProviderBuilds}), so the instances
+     * can {@link #start} without waiting for a cloud's metadata and API: only the checks that need no I/O are made
+     * here. {@link #awaitProviders} then says whether every provider could be built.
+     */
+    public static VrrpDaemon createBuildingProviders(FloatdConfig config, DaemonOptions options)
+            throws IOException, ProviderException {
+        return create(config, options, false);
+    }
+
+    private static VrrpDaemon create(FloatdConfig config, DaemonOptions options, boolean buildNow)
+            throws IOException, ProviderException {
         VrrpDaemon daemon = new VrrpDaemon(options);
         try {
             daemon.config = config;
@@ -104,8 +120,9 @@ public final class VrrpDaemon implements AutoCloseable {
             // the parser has checked the user; a failure here means it was removed since
             daemon.scriptUser = g.scriptUser() == null ? null : RunAs.lookUp(g.scriptUser(), g.scriptGroup());
             Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
-            List<Object> prepared = daemon.opener.prepare(config.instances(), batch);
+            List<Object> prepared = daemon.opener.prepare(config.instances(), batch, buildNow);
             daemon.instances.addAll(daemon.commit(config.instances(), prepared, batch));
+            daemon.builds = buildNow ? ProviderBuilds.none() : ProviderBuilds.of(prepared, daemon.providers);
             daemon.applySyncGroups(config);
             return daemon;
         } catch (ProviderException | RuntimeException e) {
@@ -171,6 +188,7 @@ public final class VrrpDaemon implements AutoCloseable {
         loop.start();
         launch(instances);
         opener.forEachEndpoint(this::startReceiver);
+        loop.post(builds::begin); // behind the instances' start: their first adverts go first
     }
 
     private void startReceiver(Endpoint e) {
@@ -274,7 +292,15 @@ public final class VrrpDaemon implements AutoCloseable {
 
     /** The VRRP loop runs and every configured instance is running (none is waiting to start): what /healthz says. */
     public boolean healthy() {
-        return loop.alive() && retries.none();
+        return loop.alive() && retries.none() && !builds.failed();
+    }
+
+    /**
+     * Waits until the providers of {@link #createBuildingProviders} are built (at most the longest takeover
+     * deadline); throws what the first that could not be built threw, as {@link #create} would have.
+     */
+    public void awaitProviders() throws ProviderException, InterruptedException {
+        builds.await();
     }
 
     /**
@@ -300,7 +326,7 @@ public final class VrrpDaemon implements AutoCloseable {
         // 1. open, nothing running touched; a failure here leaves everything as it was
         Map<EndpointKey, Endpoint> batch = new LinkedHashMap<>();
         List<InstanceConfig> toStart = plan.toStart();
-        List<Object> prepared = opener.prepare(toStart, batch);
+        List<Object> prepared = opener.prepare(toStart, batch, true);
 
         // 2. apply
         Set<EndpointKey> needed = new java.util.HashSet<>();
@@ -430,7 +456,7 @@ public final class VrrpDaemon implements AutoCloseable {
         loop.post(done::countDown);
         try {
             done.await(SHUTDOWN_STEP_MILLIS, TimeUnit.MILLISECONDS);
-            drainAll(running, true);
+            BlockTakeover.drainAll(running.stream().flatMap(i -> i.takeovers().stream()).toList(), SHUTDOWN_STEP_MILLIS, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -536,7 +562,7 @@ public final class VrrpDaemon implements AutoCloseable {
                 LOG.log(Level.WARNING, "the VRRP loop did not process the shutdown in time");
             }
             syncGroups.stop();
-            drainAll(instances, false);
+            BlockTakeover.drainAll(instances.stream().flatMap(i -> i.takeovers().stream()).toList(), SHUTDOWN_STEP_MILLIS, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -559,31 +585,6 @@ public final class VrrpDaemon implements AutoCloseable {
             i.takeovers().forEach(b -> b.orchestrator().close());
         }
         opener.forEachEndpoint(e -> e.transport().close());
-    }
-
-    /**
-     * Waits until every block of {@code group} has nothing left to do (a release on stop), all at once: each block
-     * drains on a thread of its own, so the whole wait is one {@link #SHUTDOWN_STEP_MILLIS}, not one per block.
-     */
-    private static void drainAll(List<Instance> group, boolean close) throws InterruptedException {
-        List<Thread> drains = new ArrayList<>();
-        for (Instance i : group) {
-            for (BlockTakeover b : i.takeovers()) {
-                drains.add(Thread.ofVirtual().name("drain-" + i.config().name()).start(() -> {
-                    try {
-                        b.orchestrator().drain(SHUTDOWN_STEP_MILLIS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    if (close) {
-                        b.orchestrator().close();
-                    }
-                }));
-            }
-        }
-        for (Thread t : drains) {
-            t.join(SHUTDOWN_STEP_MILLIS + 1000);
-        }
     }
 
     /** Waits until the loop has processed everything posted so far (for tests and status snapshots). */

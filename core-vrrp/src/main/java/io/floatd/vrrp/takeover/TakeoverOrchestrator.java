@@ -13,7 +13,6 @@ import io.floatd.vrrp.event.TransitionListener;
 import io.floatd.vrrp.takeover.TakeoverAction.Call;
 import io.floatd.vrrp.takeover.TakeoverEvent.Failure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
@@ -61,17 +60,22 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     }
 
     private final String instance;
-    private final FloatingIpProvider provider;
+    private final CompletionStage<FloatingIpProvider> built;
     private final NanoClock clock;
     private final TakeoverPolicy policy;
-    private final TakeoverMachine machine;
+    private final boolean dryRun;
+    private final GarpSettings garpSettings;
+    private final GarpSchedule.Timer garpTimer;
+    /** The provider and what depends on it; null while the provider is being built (start-up). */
+    private volatile Ready ready;
+    /** What came before the provider was built, in order, for the machine once it is (loop thread only). */
+    private final java.util.List<TakeoverEvent> waiting = new java.util.ArrayList<>();
     private final Consumer<VrrpEvent> events;
     /** Steps the machine: the only thread that reads or writes {@link #state} for a step. */
     private final ExecutorService loop;
     /** Makes the provider calls, one at a time. */
     private final ExecutorService caller;
     private final CircuitBreaker breaker;
-    private final GarpSchedule garp;
     private volatile TakeoverState state;
     /** The call running now (loop thread only). */
     private Running running;
@@ -145,6 +149,10 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         }
     }
 
+    /** The built provider, the machine its properties set ({@link TakeoverParams}) and its GARP schedule, or null. */
+    private record Ready(FloatingIpProvider provider, TakeoverMachine machine, GarpSchedule garp) {
+    }
+
     /**
      * @param garp when the provider is a {@link GratuitousAnnouncer}, how a Master repeats its announcements
      *     (keepalived's {@code garp_master_*}); {@code null} for no repeats
@@ -177,33 +185,71 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
 
     private TakeoverOrchestrator(String instance, FloatingIpProvider provider, NanoClock clock, boolean dryRun,
             TakeoverPolicy policy, Consumer<VrrpEvent> events, GarpSettings garp, GarpSchedule.Timer timer) {
+        this(instance, CompletableFuture.completedFuture(provider), clock, dryRun, policy, events, garp, timer);
+    }
+
+    /**
+     * An orchestrator whose provider is still being built (off the VRRP loop, while the instance starts): until it
+     * is, the election's events wait here in order, and the machine gets them once the provider exists, so a
+     * takeover that comes first waits for it; a provider that cannot be built gets none of them, so no call is made
+     * (and {@code floatd run}, which waits for the builds, stops). The wait is bounded by the builds' bound.
+     */
+    public TakeoverOrchestrator(String instance, CompletionStage<FloatingIpProvider> provider, NanoClock clock,
+            boolean dryRun, TakeoverPolicy policy, Consumer<VrrpEvent> events, GarpSettings garp) {
+        this(instance, provider, clock, dryRun, policy, events, garp, null);
+    }
+
+    private TakeoverOrchestrator(String instance, CompletionStage<FloatingIpProvider> provider, NanoClock clock,
+            boolean dryRun, TakeoverPolicy policy, Consumer<VrrpEvent> events, GarpSettings garp, GarpSchedule.Timer timer) {
         this.instance = instance;
-        this.provider = provider;
+        this.built = provider;
         this.clock = clock;
         this.policy = policy;
         this.events = events;
-        boolean release = policy.releaseOnLeave() != null ? policy.releaseOnLeave() : provider.releasesByDefault();
-        this.machine = new TakeoverMachine(new TakeoverParams(instance, policy, release,
-                provider.acquireChecksHolder(), provider.handsOver(), dryRun));
+        this.dryRun = dryRun;
+        this.garpSettings = garp;
+        this.garpTimer = timer;
         // entropy for the retry jitter, not a time: two nodes must not draw the same backoffs (a fake clock would)
-        this.state = machine.initial(System.nanoTime() ^ instance.hashCode());
+        this.state = TakeoverState.initial(System.nanoTime() ^ instance.hashCode());
         for (TakeoverAction.Stat s : TakeoverAction.Stat.values()) {
             counts.put(s, new LongAdder());
         }
         // virtual threads: a daemon serving 255 instances had ~1000 platform threads here, ~100 MiB of stacks
         this.loop = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("takeover-" + instance).factory());
         this.caller = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("provider-" + instance).factory());
-        this.breaker = CircuitBreaker.of("provider-" + instance, CircuitBreakerConfig.custom()
-                .failureRateThreshold(policy.breakerFailureRate())
-                .minimumNumberOfCalls(policy.breakerMinimumCalls())
-                .slidingWindowSize(policy.breakerMinimumCalls())
-                .waitDurationInOpenState(policy.breakerOpen())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .recordException(TakeoverOrchestrator::countsAgainstTheApi)
-                .build());
-        breaker.getEventPublisher().onStateTransition(e -> breakerChanged(e.getStateTransition()));
-        boolean announces = garp != null && provider instanceof GratuitousAnnouncer && !dryRun;
-        this.garp = announces ? new GarpSchedule(garp, timer != null ? timer : GarpSchedule.Timer.of(TIMER), this::announce) : null;
+        this.breaker = TakeoverBreaker.of(instance, policy, breakerOpens);
+        CompletableFuture<FloatingIpProvider> now = provider.toCompletableFuture();
+        if (now.isDone() && !now.isCompletedExceptionally()) {
+            this.ready = ready(now.join());
+        } else {
+            provider.whenComplete((p, failure) -> post(() -> providerBuilt(p)));
+        }
+    }
+
+    private Ready ready(FloatingIpProvider provider) {
+        boolean release = policy.releaseOnLeave() != null ? policy.releaseOnLeave() : provider.releasesByDefault();
+        TakeoverMachine machine = new TakeoverMachine(new TakeoverParams(instance, policy, release,
+                provider.acquireChecksHolder(), provider.handsOver(), dryRun));
+        boolean announces = garpSettings != null && provider instanceof GratuitousAnnouncer && !dryRun;
+        return new Ready(provider, machine, announces ? new GarpSchedule(garpSettings,
+                garpTimer != null ? garpTimer : GarpSchedule.Timer.of(TIMER), this::announce) : null);
+    }
+
+    /**
+     * On the loop thread: the provider is built ({@code p}), or could not be (null): the events that waited go to the
+     * machine in the order they came, or are dropped (no call is ever made without a provider that passed its checks).
+     */
+    private void providerBuilt(FloatingIpProvider p) {
+        if (p != null && !closed) {
+            ready = ready(p);
+            java.util.List<TakeoverEvent> queued = java.util.List.copyOf(waiting);
+            waiting.clear();
+            queued.forEach(this::step);
+        } else {
+            waiting.clear();
+            gates.forEach(g -> g.complete(null));
+            latestGate.complete(null);
+        }
     }
 
     // ---- events in ----
@@ -258,7 +304,12 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         if (closed && !(event instanceof TakeoverEvent.OpEnded)) {
             return;
         }
-        TakeoverStep s = machine.next(state, event, clock.nanoTime());
+        Ready r = ready;
+        if (r == null) {
+            waiting.add(event); // a call's answer cannot come before the provider: there was no call
+            return;
+        }
+        TakeoverStep s = r.machine().next(state, event, clock.nanoTime());
         state = s.state();
         for (TakeoverAction a : s.actions()) {
             apply(a);
@@ -279,6 +330,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                 }
             }
             case TakeoverAction.StartAnnouncing s -> {
+                GarpSchedule garp = ready.garp();
                 if (garp != null && !closed) {
                     announcing = ++announceEpochs;
                     garp.start(announcing, s.alreadySent());
@@ -345,6 +397,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
     /** On the caller thread. */
     private void invoke(Call c, Running r) {
         long t0 = clock.nanoTime();
+        FloatingIpProvider provider = ready.provider();
         if (r.answered.get()) {
             return; // cut before it began: the cut gave the breaker its verdict
         }
@@ -404,7 +457,7 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
                     return;
                 }
                 try {
-                    ((GratuitousAnnouncer) provider).sendGratuitous();
+                    ((GratuitousAnnouncer) ready.provider()).sendGratuitous();
                     garpsSent.increment();
                 } catch (ProviderException | RuntimeException e) {
                     counts.get(TakeoverAction.Stat.FAILURE).increment();
@@ -413,29 +466,6 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
             });
         } catch (RejectedExecutionException e) {
             // closed
-        }
-    }
-
-    /** Throttling, 5xx and lost connections count against the API at the breaker; a permission error does not. */
-    private static boolean countsAgainstTheApi(Throwable e) {
-        return e instanceof TimeoutException || (e instanceof ProviderException pe && pe.retryable());
-    }
-
-    /** One line per change of the breaker's state, saying why and what follows. */
-    private void breakerChanged(CircuitBreaker.StateTransition t) {
-        CircuitBreaker.Metrics m = breaker.getMetrics();
-        switch (t.getToState()) {
-            case OPEN -> {
-                breakerOpens.increment();
-                LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker OPEN: {1} of the last {2} calls failed;"
-                        + " no call for {3} ms", instance, String.valueOf(m.getNumberOfFailedCalls()),
-                        String.valueOf(m.getNumberOfBufferedCalls()), String.valueOf(policy.breakerOpen().toMillis()));
-            }
-            case HALF_OPEN -> LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker HALF_OPEN: after {1} ms,"
-                    + " one call goes through to try the API", instance, String.valueOf(policy.breakerOpen().toMillis()));
-            case CLOSED -> LOG.log(Level.INFO, "VRRP_Instance({0}) circuit breaker CLOSED: the API answered again;"
-                    + " calls go through", instance);
-            default -> LOG.log(Level.WARNING, "VRRP_Instance({0}) circuit breaker {1}", instance, t);
         }
     }
 
@@ -545,8 +575,9 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
 
     private void stopAnnouncing() {
         announcing = Long.MIN_VALUE;
-        if (garp != null) {
-            garp.stop();
+        Ready r = ready;
+        if (r != null && r.garp() != null) {
+            r.garp().stop();
         }
     }
 
@@ -557,6 +588,6 @@ public final class TakeoverOrchestrator implements TransitionListener, AutoClose
         loop.shutdownNow();
         caller.shutdownNow();
         latestGate.complete(null);
-        provider.close();
+        built.thenAccept(FloatingIpProvider::close); // now, or when a provider still being built is
     }
 }
