@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * <p>One socket sends and receives, or two: a send socket that drops everything it would receive and a receive
  * socket, both bound to the interface with {@code SO_BINDTODEVICE}. A closing thread wakes receivers through an
  * eventfd polled along with the receive socket; descriptors are closed only once no call is using them (the read
- * side of {@code useLock} is held by every call, the write side by {@link #close}).
+ * side of {@code useLock} is held by every call but a send, which holds {@code sendLock}; {@link #close} takes the
+ * write side, then the send lock).
  */
 final class DatagramSocketCore {
     private static final int RECEIVE_BUFFER = 65536;
@@ -182,19 +183,17 @@ final class DatagramSocketCore {
     }
 
     private void send(InetAddress destination, byte[] datagram, Supplier<byte[]> build) throws IOException {
-        useLock.readLock().lock();
+        // the send lock alone keeps close() from closing the descriptor under a send (close takes it after setting
+        // 'closed'); not useLock's read side: the receiver holds that in its endless poll, so every other reader
+        // took the read lock's slow path, a ThreadLocal entry (a WeakReference) set and removed per advert
+        sendLock.lock();
         try {
             ensureOpen();
             SendBuffers.Destination to = tx.destination(destination);
-            sendLock.lock();
-            try {
-                byte[] bytes = build == null ? datagram : build.get();
-                Libc.sendto(sendFd, tx.copy(bytes), bytes.length, Libc.MSG_DONTWAIT, to.sockaddr(), to.what());
-            } finally {
-                sendLock.unlock();
-            }
+            byte[] bytes = build == null ? datagram : build.get();
+            Libc.sendto(sendFd, tx.copy(bytes), bytes.length, Libc.MSG_DONTWAIT, to.sockaddr(), to.what());
         } finally {
-            useLock.readLock().unlock();
+            sendLock.unlock();
         }
     }
 
@@ -330,6 +329,7 @@ final class DatagramSocketCore {
         closed = true;
         Libc.eventfdSignal(wakeFd);
         useLock.writeLock().lock();
+        sendLock.lock();
         try {
             Libc.closeQuietly(sendFd);
             if (receiveFd != sendFd) {
@@ -337,6 +337,7 @@ final class DatagramSocketCore {
             }
             Libc.closeQuietly(wakeFd);
         } finally {
+            sendLock.unlock();
             useLock.writeLock().unlock();
         }
         AutoCloseable c = companion;

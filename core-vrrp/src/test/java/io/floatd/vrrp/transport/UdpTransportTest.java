@@ -126,4 +126,64 @@ class UdpTransportTest {
             assertTrue(!t.isAlive());
         }
     }
+    /**
+     * A send does not share the receiver's lock (the receiver holds it for as long as it waits): while a receiver
+     * waits with no timeout, sends racing the close each either reach the peer or fail as closed, never with another
+     * error (a descriptor closed under a send, or reused), and every send after the close fails as closed.
+     */
+    @Test
+    void sendsRacingTheCloseWhileAReceiverWaitsGoOutOrFailAsClosed() throws Exception {
+        InetAddress ipA = InetAddress.getByName(Lan.address(0));
+        InetAddress ipB = InetAddress.getByName(Lan.address(1));
+        try (UdpTransport tb = open(b, 1, 5204, null, null)) {
+            UdpTransport ta = open(a, 0, 5204, null, null);
+            Thread rx = Thread.ofPlatform().name("rx-while-sending").start(() -> {
+                try {
+                    ta.receive();
+                } catch (java.io.IOException e) {
+                    // the close ends the wait
+                }
+            });
+            assertTrue(io.floatd.testing.BlockedCall.pollsWithoutTimeout("rx-while-sending"));
+            byte[] message = VrrpPacket.v3(7, 100, 100, List.of(ipB)).encode(ipA, ipB);
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger closedSends = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> other = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+            List<Thread> senders = new java.util.ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                senders.add(Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    for (int i = 0; i < 1_000_000; i++) {   // a bound: the close ends them long before
+                        try {
+                            ta.send(ipB, message);
+                            sent.incrementAndGet();
+                        } catch (java.nio.channels.ClosedChannelException e) {
+                            closedSends.incrementAndGet();
+                            return;
+                        } catch (Throwable e) {
+                            other.add(e);
+                            return;
+                        }
+                    }
+                }));
+            }
+            started.await();
+            while (sent.get() < 50 && other.isEmpty()) {
+                Thread.onSpinWait();
+            }
+            ta.close();
+            for (Thread t : senders) {
+                t.join(10_000);
+            }
+            rx.join(10_000);
+            assertTrue(other.isEmpty(), "only sends or closed-channel failures: " + other);
+            assertTrue(!rx.isAlive(), "the close ended the receiver's wait");
+            assertTrue(sent.get() >= 50, "sends went out before the close: " + sent.get());
+            assertEquals(2, closedSends.get(), "both senders were stopped by the close, not by their bound");
+            org.junit.jupiter.api.Assertions.assertThrows(java.nio.channels.ClosedChannelException.class,
+                    () -> ta.send(ipB, message));
+            assertNotNull(tb.receive(Duration.ofSeconds(5)), "the peer received the sends made before the close");
+        }
+    }
 }
