@@ -291,9 +291,13 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The configuration, checked against this host; empty (with why printed) when floatd must not start. */
+    /**
+     * The configuration, checked as {@code floatd check} checks it (the parse with the providers' settings, their
+     * errors at file:line with the file's others) and against this host; empty (with why printed) when floatd must not
+     * start. Nothing has started yet: a bad floating_ip keyword never reaches the instances.
+     */
     private Optional<FloatdConfig> loadForStart(PrintWriter err) {
-        Optional<FloatdConfig> loaded = config.load(err, RunCommand::warn);
+        Optional<FloatdConfig> loaded = config.loadChecked(err, RunCommand::warn, provider);
         if (loaded.isEmpty()) {
             return loaded;
         }
