@@ -148,6 +148,10 @@ class SeedConfigsTest {
                 .replace("    notify " + notify, "    notify_master \"" + takeover + "\"")
                 .replace("haproxy-seed", "haproxy-seed2");
         VrrpDaemon a = start(lb1, "lb1");
+        // lb2 starts once lb1 is Master: started together, both wait for their first check and then for Master_Down
+        // intervals 0.4 ms apart (priorities 101 and 100), so lb2 may be Master for a moment and run notify_master
+        // before the failover this test is about
+        await(() -> state(a) == VrrpState.MASTER);
         VrrpDaemon b = start(lb2, "lb2");
         await(() -> state(a) == VrrpState.MASTER && state(b) == VrrpState.BACKUP);
         await(() -> Files.exists(stateFile) && read(stateFile).equals("MASTER"));
