@@ -16,9 +16,10 @@ import java.util.List;
 
 /**
  * What can be said about an instance's providers without opening anything, block by block: the provider exists in
- * this build, its keywords and values are valid ({@link FloatingIpProviderFactory#validate}), the shared takeover
+ * this build, its keywords and values are valid ({@link FloatingIpProviderFactory#typedSettings}), the shared takeover
  * keywords are valid, the cloud's multicast rule and the routes rule hold. Run by the parse itself
- * ({@link #asInstanceCheck}) for {@code floatd check} and a reload, so these errors come with the file's others.
+ * ({@link #asInstanceCheck}) for {@code floatd check}, {@code floatd run} and a reload, so these errors come with the
+ * file's others.
  */
 public final class ProviderChecks {
     private ProviderChecks() {

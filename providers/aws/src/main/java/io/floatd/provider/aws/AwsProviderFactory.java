@@ -64,11 +64,6 @@ public final class AwsProviderFactory extends CloudProviderFactory {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    @Override
-    public void validate(ProviderContext context) throws ProviderException {
-        typedSettings(context);
-    }
-
     /** The block typed by its keyword table in the parse's check; {@link #create} reads it. */
     @Override
     public AwsSettings typedSettings(ProviderContext context) throws ProviderException {

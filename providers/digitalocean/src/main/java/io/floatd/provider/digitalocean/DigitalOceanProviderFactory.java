@@ -41,11 +41,6 @@ public final class DigitalOceanProviderFactory extends CloudProviderFactory {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    @Override
-    public void validate(ProviderContext context) throws ProviderException {
-        typedSettings(context);
-    }
-
     /** The block typed by its keyword table in the parse's check (its token file read as run reads it); create reads it. */
     @Override
     public DoSettings typedSettings(ProviderContext context) throws ProviderException {
