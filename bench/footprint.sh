@@ -17,6 +17,8 @@
 #                metadata service; DIGITALOCEAN_API_URL and DIGITALOCEAN_METADATA_URL name the test endpoint)
 #   floatd-l2    virtual_ipaddress { 10.195.0.100/24 dev eth0 } (the linux-l2 provider)
 #   keepalived   the same instance and VIP (keepalived --dont-fork --vrrp; its parent and VRRP child are summed)
+#   jvm-floor    no daemon: the JDK's java with the launcher's JVM flags (read off bin/floatd's exec line) running an
+#                empty main that sleeps (no jar, no floatd.jsa): the floor under any daemon on this JVM (no advert)
 # Per repetition and variant: tcpdump on B's eth0 stamps the first advert from A (first advert - t0, t0 written by
 # `sh -c 'date +%s%N >t0; exec DAEMON'`); at IDLE_S (45) s after the start: VmRSS (/proc/PID/status) and Pss
 # (/proc/PID/smaps_rollup); CPU: utime+stime ticks (/proc/PID/stat) over the WINDOW_S (30) s from IDLE_S, in % of
@@ -31,7 +33,10 @@
 #              then `perf trace -s` (per-thread system call counts) over a second window of WINDOW_S.
 #   --scale    then the 255-instance line: bench/scale.sh 255 (CPU at advert_int 1 and 0.1, floatd linux-l2 vs
 #              keepalived), whose table is printed as it is.
-# REPS 0 skips the table (e.g. --wakeups alone). FLOATD_JAVA_OPTS is passed to every floatd variant; VARIANTS (default "floatd-aws floatd-do floatd-l2 keepalived")
+# LATE_S (unset by default): one more CPU window of WINDOW_S from LATE_S s, for a daemon past its JIT warm-up (the
+# first window, at 45 s, measures a daemon whose advert path is still interpreted: BENCHMARKS.md "Footprint").
+# REPS 0 skips the table (e.g. --wakeups alone). FLOATD_JAVA_OPTS is passed to every floatd variant (and the floor),
+# FLOATD_ARGS to every `floatd run` (e.g. --status-address off); VARIANTS (default "floatd-aws floatd-do floatd-l2 keepalived jvm-floor")
 # picks the variants; IDLE_S and WINDOW_S override the times. The test classes are compiled (test-compile) first.
 # Output: every sample, the load average at each and before and after, then the medians side by side, on stdout;
 # work files in bench/out/footprint-<timestamp>/ (git-ignored).
@@ -49,7 +54,9 @@ while [ $# -gt 0 ]; do
 done
 REPS=${1:-3}
 case $REPS in ''|*[!0-9]*) usage ;; esac
-read -r -a VARIANTS <<<"${VARIANTS:-floatd-aws floatd-do floatd-l2 keepalived}"
+read -r -a VARIANTS <<<"${VARIANTS:-floatd-aws floatd-do floatd-l2 keepalived jvm-floor}"
+LATE_S=${LATE_S:-}
+case $LATE_S in *[!0-9]*) usage ;; esac
 
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 FLOATD=$ROOT/bin/floatd
@@ -71,6 +78,15 @@ trap 'exit 130' INT TERM
 # --- the clouds' class path: the CLI's test classes, floatd's modules from this tree (~/.m2 is shared) -----------
 cd "$ROOT"
 CP=$(cli_test_classpath) || die "cli test-compile / build-classpath failed"
+
+# --- the JVM floor: an empty main, compiled here, run with the launcher's flags --------------------------------
+mkdir -p "$OUT/floor"
+printf 'public class Idle { public static void main(String[] a) throws Exception { Thread.sleep(Long.MAX_VALUE); } }\n' \
+  >"$OUT/floor/Idle.java"
+"$JAVA_HOME/bin/javac" -d "$OUT/floor" "$OUT/floor/Idle.java" || die "javac of the floor's empty main failed"
+# the -X options of bin/floatd's exec line (its CDS archive is floatd's, so not passed)
+read -r -a FLOOR_FLAGS <<<"$(awk '/^exec "\$java_home\/bin\/java"/, /-jar/' "$FLOATD" | grep -o -- '-X[^ "]*' | tr '\n' ' ')"
+[ ${#FLOOR_FLAGS[@]} -gt 0 ] || die "no JVM flags found on bin/floatd's exec line"
 
 # --- rig and clouds --------------------------------------------------------------------------------------------
 rig $IPA $IPB 24
@@ -134,10 +150,18 @@ pct_ns() { awk -v c="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.3f", 100 * c / (
 start_daemon() {
   local d=$1 opts=${2:-} i
   watch_first_advert
-  if [ "$d" != keepalived ]; then
+  if [ "$d" = jvm-floor ]; then
+    # shellcheck disable=SC2086 # FLOATD_JAVA_OPTS is words
+    run_stamped -- "$JAVA_HOME/bin/java" "${FLOOR_FLAGS[@]}" ${FLOATD_JAVA_OPTS:-} -cp "$OUT/floor" Idle >"$OUT/cur.log" 2>&1 &
+    DAEMON_PID=$!; PIDS+=("$DAEMON_PID"); DAEMON_PIDS=$DAEMON_PID; FIRST_MS=-
+    { kill "$DUMP_PID"; wait "$DUMP_PID"; } 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do [ -s "$OUT/t0" ] && break; sleep 0.01; done
+    T0=$(cat "$OUT/t0")
+    return
+  elif [ "$d" != keepalived ]; then
     # shellcheck disable=SC2046 # floatd_env is KEY=VALUE words without spaces
     run_stamped -u JOURNAL_STREAM $(floatd_env "$d") ${EXTRA_ENV:-} FLOATD_JAVA_OPTS="${FLOATD_JAVA_OPTS:-} $opts" -- \
-      "$FLOATD" run -f "$(conf "$d")" --control-socket "$OUT/ctl/control.sock" --dump-dir "$OUT" >"$OUT/cur.log" 2>&1 &
+      "$FLOATD" run -f "$(conf "$d")" --control-socket "$OUT/ctl/control.sock" --dump-dir "$OUT" ${FLOATD_ARGS:-} >"$OUT/cur.log" 2>&1 &
   else
     run_stamped -- keepalived --dont-fork --log-console -f "$(conf "$d")" -p "$OUT/ka.pid" -r "$OUT/ka.vrrp.pid" --vrrp \
       >"$OUT/cur.log" 2>&1 &
@@ -158,13 +182,14 @@ stop_daemon() { stop_pid "$DAEMON_PID" 200; }
 # check_master VARIANT: the takeover logged, Master still
 check_master() {
   local d=$1
+  [ "$d" = jvm-floor ] && { kill -0 "$DAEMON_PID" || die "the floor's JVM ended: $(tail -5 "$OUT/cur.log")"; return; }
   [ "$d" = keepalived ] && { grep -q 'Entering MASTER STATE' "$OUT/cur.log" || die "keepalived not Master: $OUT/cur.log"; return; }
   grep -Eq "$(took_over "$d")" "$OUT/cur.log" || die "$d: no takeover line ('$(took_over "$d")') in its log: $(tail -5 "$OUT/cur.log")"
   [ "$(grep -Ec 'Entering (BACKUP|FAULT) STATE' "$OUT/cur.log")" = 0 ] || die "$d left MASTER: $OUT/cur.log"
 }
 
 one_run() {
-  local d=$1 rep=$2 rss=0 pss=0 p k0 k1 s0 s1 w0 w1 cpu cpus load
+  local d=$1 rep=$2 rss=0 pss=0 p k0 k1 s0 s1 w0 w1 cpu cpus load late=-
   start_daemon "$d"
   sleep_until "$IDLE_S"
   for p in $DAEMON_PIDS; do
@@ -174,13 +199,20 @@ one_run() {
   sleep "$WINDOW_S"
   w1=$(now); k1=$(cpu_ticks $DAEMON_PIDS); s1=$(sched_ns $DAEMON_PIDS)
   load=$(cut -d' ' -f1 /proc/loadavg)
-  check_master "$d"
   cpu=$(pct $((k1 - k0)) "$w0" "$w1"); cpus=$(pct_ns $((s1 - s0)) "$w0" "$w1")
+  if [ "$LATE_S" ]; then
+    sleep_until "$LATE_S"
+    w0=$(now); s0=$(sched_ns $DAEMON_PIDS)
+    sleep "$WINDOW_S"
+    w1=$(now); s1=$(sched_ns $DAEMON_PIDS)
+    late=$(pct_ns $((s1 - s0)) "$w0" "$w1")
+  fi
+  check_master "$d"
   cp "$OUT/cur.log" "$OUT/$d-$rep.log"
   stop_daemon
-  printf 'sample  %-11s rep %2d  first advert %7s ms  RSS %6d KiB  PSS %6d KiB  CPU %6s %% (%3d ticks)  %6s %% (schedstat)  load %s\n' \
-    "$d" "$rep" "$FIRST_MS" "$rss" "$pss" "$cpu" $((k1 - k0)) "$cpus" "$load"
-  echo "$d $rep $FIRST_MS $rss $pss $cpu $cpus $load" >>"$SAMPLES"
+  printf 'sample  %-11s rep %2d  first advert %7s ms  RSS %6d KiB  PSS %6d KiB  CPU %6s %% (%3d ticks)  %6s %% (schedstat)  late %6s %%  load %s\n' \
+    "$d" "$rep" "$FIRST_MS" "$rss" "$pss" "$cpu" $((k1 - k0)) "$cpus" "$late" "$load"
+  echo "$d $rep $FIRST_MS $rss $pss $cpu $cpus $load $late" >>"$SAMPLES"
 }
 
 echo "usage: bench/footprint.sh [--wakeups] [--scale] [REPS]"
@@ -198,14 +230,17 @@ if [ "$REPS" -gt 0 ]; then
 echo
 echo "load average (1/5/15 min): start $LOAD_START, end $LOAD_END; $(nproc) CPUs"
 echo "RSS, PSS: medians at ${IDLE_S} s; CPU: median % of one core over ${WINDOW_S} s from ${IDLE_S} s (ticks: utime+stime; schedstat: threads' run time)"
+[ "$LATE_S" ] && echo "late: CPU (schedstat) over ${WINDOW_S} s from ${LATE_S} s"
 {
-  echo "daemon|n|RSS MiB|PSS MiB|CPU % (ticks)|CPU % (schedstat)|first advert ms (median)|min|max"
+  echo "daemon|n|RSS MiB|PSS MiB|CPU % (ticks)|CPU % (schedstat)|late CPU %|first advert ms (median)|min|max"
   for d in "${VARIANTS[@]}"; do
-    awk -v d="$d" '$1 == d { f[++n] = $3; r[n] = $4; p[n] = $5; c[n] = $6; s[n] = $7 }
+    awk -v d="$d" '$1 == d { f[++n] = $3; r[n] = $4; p[n] = $5; c[n] = $6; s[n] = $7; l[n] = $9 }
       function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-      END { mf = med(f, n); printf "%s|%d|%.1f|%.1f|%.3f|%.3f|%.1f|%.1f|%.1f\n", d, n, med(r, n) / 1024, med(p, n) / 1024,
-        med(c, n), med(s, n), mf, f[1], f[n] }' "$SAMPLES"
+      END { late = l[1] == "-" ? "-" : sprintf("%.3f", med(l, n))
+        if (f[1] == "-") { mf = "-"; lo = "-"; hi = "-" } else { mf = sprintf("%.1f", med(f, n)); lo = sprintf("%.1f", f[1]); hi = sprintf("%.1f", f[n]) }
+        printf "%s|%d|%.1f|%.1f|%.3f|%.3f|%s|%s|%s|%s\n", d, n, med(r, n) / 1024, med(p, n) / 1024,
+        med(c, n), med(s, n), late, mf, lo, hi }' "$SAMPLES"
   done
 } | column -t -s'|' -o' | '
 echo "(issue 19 targets: RSS <= 72 MiB aws, <= 64 MiB digitalocean, <= 48 MiB linux-l2; CPU <= 0.05 %; first advert <= 400 ms)"

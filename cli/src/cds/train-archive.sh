@@ -13,7 +13,7 @@
 # It never fails the build: on any failure it prints a warning, removes ARCHIVE and exits 0.
 set -u
 JVM_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAM=256m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10
-  -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0)
+  -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:ServiceThreadCleanupInterval=60000)
 
 java=${1:?usage: train-archive.sh JAVA JAR ARCHIVE [SECONDS]}
 jar=${2:?usage: train-archive.sh JAVA JAR ARCHIVE [SECONDS]}

@@ -85,7 +85,7 @@ public final class FloatdProcess implements AutoCloseable {
         cmd.add("-XX:TieredStopAtLevel=1");
         // the launchers' footprint flags (bin/floatd): the benchmarks' daemons give memory back as users' do
         cmd.addAll(List.of("-XX:MaxHeapFreeRatio=20", "-XX:MinHeapFreeRatio=10", "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:AsyncDeflationInterval=0"));
+                "-XX:AsyncDeflationInterval=0", "-XX:ServiceThreadCleanupInterval=60000"));
         cmd.addAll(jvmArgs);
         // benchmarks compare JVM variants of the daemon (later options win)
         String extra = System.getProperty("floatd.daemon.jvmArgs", "").strip();

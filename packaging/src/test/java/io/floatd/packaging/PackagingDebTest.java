@@ -365,7 +365,7 @@ class PackagingDebTest {
                 Deb.root().resolve("usr/bin/floatd").toString(), "--version");
         assertEquals(0, r.exit(), r::toString);
         for (String flag : List.of("UseSerialGC = true", "TieredStopAtLevel = 1", "MaxHeapFreeRatio = 20",
-                "MinHeapFreeRatio = 10", "AsyncDeflationInterval = 0")) {
+                "MinHeapFreeRatio = 10", "AsyncDeflationInterval = 0", "ServiceThreadCleanupInterval = 60000")) {
             assertTrue(r.out().lines().anyMatch(l -> l.replaceAll("\\s+", " ").contains(" " + flag + " ")), flag);
         }
     }
