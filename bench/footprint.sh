@@ -325,7 +325,7 @@ while True:
   echo
   echo "Wake-ups: each floatd variant once more, as above plus NOTIFY_SOCKET and WATCHDOG_USEC=30000000 (the unit's"
   echo "WatchdogSec=30s) and a track_file (weight 1, content 0), with NMT, GC/safepoint and JIT logging on"
-  for d in "${VARIANTS[@]}"; do [ "$d" = keepalived ] || wakeups "$d"; done
+  for d in "${VARIANTS[@]}"; do [ "$d" = keepalived ] || [ "$d" = jvm-floor ] || wakeups "$d"; done
   echo "sd_notify datagrams received: $(wc -l <"$OUT/notify.log") ($(grep -c WATCHDOG=1 "$OUT/notify.log" || true) WATCHDOG=1)"
   TRACK_FILE=; EXTRA_ENV=
 fi
