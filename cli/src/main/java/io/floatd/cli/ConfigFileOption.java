@@ -33,21 +33,11 @@ final class ConfigFileOption {
     }
 
     /**
-     * Parses the file and validates it against this host ({@link HostValidation}); on errors prints each as
-     * {@code file:line: message} and returns empty. check, run and a reload all come here.
-     */
-    Optional<FloatdConfig> load(PrintWriter err) {
-        return load(err, w -> err.println("floatd: warning: " + w));
-    }
-
-    /** The same, with warnings handed to {@code warnings} (the daemon logs them in its own log format). */
-    Optional<FloatdConfig> load(PrintWriter err, java.util.function.Consumer<ConfigError> warnings) {
-        return load(err, warnings, options());
-    }
-
-    /**
-     * The same, with the providers' check of every floating_ip block ({@link ProviderChecks}, {@code providerOverride}
-     * for {@code --provider}) run by the parse: their errors come with the file's others, in file:line order.
+     * Parses the file, with the providers' check of every floating_ip block ({@link ProviderChecks},
+     * {@code providerOverride} for {@code --provider}) run by the parse, and validates it against this host
+     * ({@link HostValidation}); on errors prints each as {@code file:line: message}, in file:line order, and returns
+     * empty. Warnings go to {@code warnings} (the daemon logs them in its own log format). check, run and a reload all
+     * come here.
      */
     Optional<FloatdConfig> loadChecked(PrintWriter err, java.util.function.Consumer<ConfigError> warnings, String providerOverride) {
         return load(err, warnings, options().withInstanceCheck(
